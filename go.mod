@@ -1,0 +1,3 @@
+module github.com/journeyslo/journeyslo
+
+go 1.23.0

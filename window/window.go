@@ -1,0 +1,379 @@
+package window
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Counts is a number of good and bad events.
+type Counts struct {
+	Good, Bad uint64
+}
+
+// Total returns Good + Bad.
+func (c Counts) Total() uint64 { return c.Good + c.Bad }
+
+func (c Counts) plus(o Counts) Counts  { return Counts{c.Good + o.Good, c.Bad + o.Bad} }
+func (c Counts) minus(o Counts) Counts { return Counts{c.Good - o.Good, c.Bad - o.Bad} }
+
+// Limits on the windows a series keeps.
+const (
+	// MinWindow is the shortest window kept to 1% accuracy with the finest
+	// bucket (one second).
+	MinWindow = 100 * time.Second
+	// MaxWindow is the longest window a series keeps (400 days).
+	MaxWindow = 400 * 24 * time.Hour
+)
+
+// ErrInvalid is wrapped by every error about a window or a group setting.
+var ErrInvalid = errors.New("window: invalid setting")
+
+// ladder holds the bucket widths; each divides the next, so every ring's
+// buckets are whole multiples of any finer ring's, aligned to the Unix epoch.
+var ladder = [...]time.Duration{
+	time.Second, 3 * time.Second, 15 * time.Second,
+	time.Minute, 5 * time.Minute, 15 * time.Minute,
+	time.Hour, 3 * time.Hour, 6 * time.Hour, 24 * time.Hour,
+}
+
+// Resolution returns the bucket width that keeps a window of length d: the
+// widest on the ladder that is at most d/100. Windows shorter than
+// [MinWindow] get the finest width, one second.
+func Resolution(d time.Duration) time.Duration {
+	r := ladder[0]
+	for _, w := range ladder[1:] {
+		if w*100 > d {
+			break
+		}
+		r = w
+	}
+	return r
+}
+
+// Tick returns the rotation step a group needs to keep all of the given
+// windows: the finest of their resolutions. It is one second when no window
+// is given.
+func Tick(windows ...time.Duration) time.Duration {
+	if len(windows) == 0 {
+		return ladder[0]
+	}
+	t := ladder[len(ladder)-1]
+	for _, d := range windows {
+		t = min(t, Resolution(d))
+	}
+	return t
+}
+
+// Bytes returns the memory that the rings of a series keeping the given
+// windows take: 16 bytes a bucket. The fixed overhead of a series (its live
+// cell, ring and window headers) is a few hundred bytes more.
+func Bytes(windows ...time.Duration) int {
+	rings, _ := plan(windows)
+	n := 0
+	for _, r := range rings {
+		n += r.slots
+	}
+	return n * 16
+}
+
+// CheckWindow reports whether a series can keep a window of length d.
+func CheckWindow(d time.Duration) error {
+	switch {
+	case d < MinWindow:
+		return fmt.Errorf("%w: window %v is shorter than %v, the shortest kept to 1%% accuracy", ErrInvalid, d, MinWindow)
+	case d > MaxWindow:
+		return fmt.Errorf("%w: window %v is longer than %v, the longest a series keeps", ErrInvalid, d, MaxWindow)
+	}
+	return nil
+}
+
+// A Group advances the time of many series together. Series created by
+// [Group.NewSeries] are rotated by [Group.Advance] and read under the
+// group's lock.
+//
+// The zero value is not usable; create a Group with [NewGroup]. A Group is
+// safe for concurrent use.
+type Group struct {
+	tick int64 // nanoseconds a rotation step spans; a ladder width
+
+	mu     sync.RWMutex
+	epoch  int64     // index of the current step since the Unix epoch: floor(unixnano/tick)
+	series []*Series // every series of the group
+}
+
+// NewGroup returns a group whose rotation step is tick (a ladder width; see
+// [Tick]) and whose current step holds now.
+func NewGroup(tick time.Duration, now time.Time) (*Group, error) {
+	if !slices.Contains(ladder[:], tick) {
+		return nil, fmt.Errorf("%w: tick %v is not a bucket width; use one of %v", ErrInvalid, tick, ladder)
+	}
+	return &Group{tick: int64(tick), epoch: floorDiv(now.UnixNano(), int64(tick))}, nil
+}
+
+// Tick returns the group's rotation step.
+func (g *Group) Tick() time.Duration { return time.Duration(g.tick) }
+
+// Time returns the start of the step the group was last advanced into.
+func (g *Group) Time() time.Time {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return time.Unix(0, g.epoch*g.tick)
+}
+
+// Advance moves every series of the group to the step holding now: events
+// recorded since the last advance are attributed to the step they were
+// recorded in (the one the group was in), and buckets that leave a window are
+// dropped from its sum. It reports whether the step changed. An instant
+// earlier than the group's step is ignored.
+//
+// Advance does work proportional to the number of steps crossed, capped by
+// the size of the rings: a gap of a year costs no more than one of a month.
+func (g *Group) Advance(now time.Time) bool {
+	to := floorDiv(now.UnixNano(), g.tick)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if to <= g.epoch {
+		return false
+	}
+	for _, s := range g.series {
+		s.rotate(to)
+	}
+	g.epoch = to
+	return true
+}
+
+// A Series counts good and bad events over a fixed set of windows.
+//
+// Recording ([Series.Good], [Series.Bad], [Series.Add]) is safe for
+// concurrent use and costs one atomic add. Reading takes the group's read
+// lock. A Series is created by [Group.NewSeries]; its zero value is not
+// usable.
+type Series struct {
+	live cell
+	_    [64 - 16]byte // keeps the writers' cache line apart from the rotator's fields
+
+	g     *Group
+	rings []ring   // guarded by g.mu
+	wins  []win    // guarded by g.mu; ascending by length
+	total Counts   // every event folded so far; guarded by g.mu
+	slots []Counts // the backing array of every ring
+}
+
+// cell is written by recorders and emptied by Swap at each rotation.
+type cell struct {
+	good, bad atomic.Uint64
+}
+
+type ring struct {
+	per   int64    // group steps per bucket
+	cur   int64    // index of the current bucket: floor(epoch/per)
+	slots []Counts // bucket i lives at slots[i mod len]
+}
+
+type win struct {
+	d    time.Duration
+	ring int   // index into rings
+	k    int64 // buckets the window spans, the current one included
+	sum  Counts
+}
+
+// plan chooses the rings for a set of windows: one per distinct resolution,
+// as long as its longest window. It returns them finest first, with the
+// windows ascending and deduplicated.
+func plan(windows []time.Duration) ([]ringPlan, []winPlan) {
+	var rings []ringPlan
+	var wins []winPlan
+	for _, d := range windows {
+		if slices.ContainsFunc(wins, func(w winPlan) bool { return w.d == d }) {
+			continue
+		}
+		res := Resolution(d)
+		k := int((d + res - 1) / res)
+		ri := slices.IndexFunc(rings, func(r ringPlan) bool { return r.width == res })
+		if ri < 0 {
+			rings = append(rings, ringPlan{width: res})
+			ri = len(rings) - 1
+		}
+		rings[ri].slots = max(rings[ri].slots, k)
+		wins = append(wins, winPlan{d: d, width: res, k: k})
+	}
+	slices.SortFunc(rings, func(a, b ringPlan) int { return cmp.Compare(a.width, b.width) })
+	slices.SortFunc(wins, func(a, b winPlan) int { return cmp.Compare(a.d, b.d) })
+	return rings, wins
+}
+
+type ringPlan struct {
+	width time.Duration
+	slots int
+}
+
+type winPlan struct {
+	d     time.Duration
+	width time.Duration
+	k     int
+}
+
+// NewSeries returns a series of the group that keeps the given windows.
+// Every window must be between [MinWindow] and [MaxWindow] and need buckets
+// no finer than the group's tick.
+func (g *Group) NewSeries(windows ...time.Duration) (*Series, error) {
+	var errs []error
+	for _, d := range windows {
+		if err := CheckWindow(d); err != nil {
+			errs = append(errs, err)
+		} else if r := Resolution(d); int64(r) < g.tick {
+			errs = append(errs, fmt.Errorf("%w: window %v needs buckets of %v but the group steps every %v; build the group with Tick of all its windows", ErrInvalid, d, r, g.Tick()))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	rp, wp := plan(windows)
+	n := 0
+	for _, r := range rp {
+		n += r.slots
+	}
+	s := &Series{g: g, slots: make([]Counts, n), rings: make([]ring, len(rp)), wins: make([]win, len(wp))}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	off := 0
+	for i, r := range rp {
+		per := int64(r.width) / g.tick
+		s.rings[i] = ring{per: per, cur: floorDiv(g.epoch, per), slots: s.slots[off : off+r.slots : off+r.slots]}
+		off += r.slots
+	}
+	for i, w := range wp {
+		ri := slices.IndexFunc(rp, func(r ringPlan) bool { return r.width == w.width })
+		s.wins[i] = win{d: w.d, ring: ri, k: int64(w.k)}
+	}
+	g.series = append(g.series, s)
+	return s, nil
+}
+
+// Good records one good event.
+func (s *Series) Good() { s.live.good.Add(1) }
+
+// Bad records one bad event.
+func (s *Series) Bad() { s.live.bad.Add(1) }
+
+// Add records good and bad events at once.
+func (s *Series) Add(good, bad uint64) {
+	if good != 0 {
+		s.live.good.Add(good)
+	}
+	if bad != 0 {
+		s.live.bad.Add(bad)
+	}
+}
+
+// Windows returns the windows the series keeps, ascending.
+func (s *Series) Windows() []time.Duration {
+	out := make([]time.Duration, len(s.wins))
+	for i, w := range s.wins {
+		out[i] = w.d
+	}
+	return out
+}
+
+// Keeps reports whether the series keeps a window of length d.
+func (s *Series) Keeps(d time.Duration) bool {
+	for i := range s.wins {
+		if s.wins[i].d == d {
+			return true
+		}
+	}
+	return false
+}
+
+// Sum returns the events in the window of length d ending now: every event
+// of the buckets the window spans, including those recorded since the last
+// advance. A window the series does not keep sums to zero (see
+// [Series.Keeps]).
+func (s *Series) Sum(d time.Duration) (good, bad uint64) {
+	s.g.mu.RLock()
+	defer s.g.mu.RUnlock()
+	for i := range s.wins {
+		if w := &s.wins[i]; w.d == d {
+			return w.sum.Good + s.live.good.Load(), w.sum.Bad + s.live.bad.Load()
+		}
+	}
+	return 0, 0
+}
+
+// Total returns every event the series has recorded.
+func (s *Series) Total() (good, bad uint64) {
+	s.g.mu.RLock()
+	defer s.g.mu.RUnlock()
+	return s.total.Good + s.live.good.Load(), s.total.Bad + s.live.bad.Load()
+}
+
+// rotate moves the series from the group's step to step to. It requires
+// s.g.mu held for writing.
+func (s *Series) rotate(to int64) {
+	// Swap takes what writers added and leaves zero in one step: an add
+	// lands either before it (counted now) or after it (counted at the next
+	// rotation), never in both and never nowhere.
+	v := Counts{s.live.good.Swap(0), s.live.bad.Swap(0)}
+	if v != (Counts{}) {
+		s.total = s.total.plus(v)
+		for i := range s.rings {
+			r := &s.rings[i]
+			r.slots[mod(r.cur, len(r.slots))] = r.slots[mod(r.cur, len(r.slots))].plus(v)
+		}
+		for i := range s.wins {
+			s.wins[i].sum = s.wins[i].sum.plus(v)
+		}
+	}
+	for i := range s.rings {
+		s.advanceRing(i, floorDiv(to, s.rings[i].per))
+	}
+}
+
+// advanceRing moves ring i to bucket c, dropping from each window's sum the
+// buckets that leave it. It requires s.g.mu held for writing.
+func (s *Series) advanceRing(i int, c int64) {
+	r := &s.rings[i]
+	n := int64(len(r.slots))
+	if c-r.cur >= n {
+		// Every bucket the ring holds is older than the new window: clear
+		// in time proportional to the ring, not to the gap.
+		clear(r.slots)
+		for j := range s.wins {
+			if s.wins[j].ring == i {
+				s.wins[j].sum = Counts{}
+			}
+		}
+		r.cur = c
+		return
+	}
+	for r.cur < c {
+		r.cur++
+		for j := range s.wins {
+			if w := &s.wins[j]; w.ring == i {
+				w.sum = w.sum.minus(r.slots[mod(r.cur-w.k, len(r.slots))])
+			}
+		}
+		r.slots[mod(r.cur, len(r.slots))] = Counts{}
+	}
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+func mod(a int64, n int) int {
+	m := a % int64(n)
+	if m < 0 {
+		m += int64(n)
+	}
+	return int(m)
+}
