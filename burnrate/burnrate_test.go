@@ -1,0 +1,398 @@
+package burnrate
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const (
+	day   = 24 * time.Hour
+	month = 30 * day
+)
+
+func TestDefaultPolicy(t *testing.T) {
+	for _, tc := range []struct {
+		period  time.Duration
+		factors []float64
+	}{
+		// The SRE Workbook's and Sloth's 30-day factors, and Sloth's 28-day ones.
+		{month, []float64{14.4, 6, 3, 1}},
+		{28 * day, []float64{13.44, 5.6, 2.8, 0.1 * 28 / 3}},
+		// 7 days: share * 168h / long.
+		{7 * day, []float64{3.36, 1.4, 0.7, 0.1 * 7 / 3}},
+		// A 2-day period keeps the rules whose long window fits.
+		{2 * day, []float64{0.96, 0.4, 0.2}},
+	} {
+		p := DefaultPolicy(tc.period)
+		var got []float64
+		for _, r := range p.Rules {
+			got = append(got, r.Factor)
+		}
+		if diff := cmp.Diff(tc.factors, got, cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Abs(a) })); diff != "" {
+			t.Errorf("DefaultPolicy(%v) factors (-want +got):\n%s", tc.period, diff)
+		}
+		if p.MinEvents != DefaultMinEvents {
+			t.Errorf("DefaultPolicy(%v).MinEvents = %d, want %d", tc.period, p.MinEvents, DefaultMinEvents)
+		}
+		if err := p.Validate(0.999, tc.period); err != nil {
+			t.Errorf("DefaultPolicy(%v).Validate(0.999) = %v", tc.period, err)
+		}
+	}
+	want := []Rule{
+		{Name: "page-1h-5m", Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4, Severity: SeverityPage},
+		{Name: "page-6h-30m", Long: 6 * time.Hour, Short: 30 * time.Minute, Factor: 6, Severity: SeverityPage},
+		{Name: "ticket-1d-2h", Long: day, Short: 2 * time.Hour, Factor: 3, Severity: SeverityTicket},
+		{Name: "ticket-3d-6h", Long: 3 * day, Short: 6 * time.Hour, Factor: 1, Severity: SeverityTicket},
+	}
+	if diff := cmp.Diff(want, DefaultPolicy(month).Rules); diff != "" {
+		t.Errorf("DefaultPolicy(30d).Rules (-want +got):\n%s", diff)
+	}
+	wantWindows := []time.Duration{5 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 6 * time.Hour, day, 3 * day}
+	if diff := cmp.Diff(wantWindows, DefaultPolicy(month).Windows()); diff != "" {
+		t.Errorf("DefaultPolicy(30d).Windows() (-want +got):\n%s", diff)
+	}
+}
+
+func TestTimeToExhaustion(t *testing.T) {
+	// SRE Workbook Table 5-4: 99.9%, 30 days.
+	for _, tc := range []struct {
+		rate float64
+		want time.Duration
+	}{
+		{1, month},
+		{2, 15 * day},
+		{10, 3 * day},
+		{1000, 43*time.Minute + 12*time.Second},
+		// At 99.999% a full outage spends the whole budget in 26 s.
+		{MaxRate(0.99999), 25920 * time.Millisecond},
+	} {
+		got := TimeToExhaustion(1, tc.rate, month)
+		if d := got - tc.want; d < -time.Millisecond || d > time.Millisecond {
+			t.Errorf("TimeToExhaustion(1, %v, 30d) = %v, want %v", tc.rate, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		remaining, rate float64
+		want            time.Duration
+	}{
+		{0.5, 10, 36 * time.Hour},
+		{0, 10, 0},
+		{-0.3, 10, 0},
+		{0.5, 0, Never},
+		{0.5, -1, Never},
+		{math.NaN(), 1, 0},
+		{1, math.NaN(), Never},
+		{1, 1e-300, Never},
+	} {
+		if got := TimeToExhaustion(tc.remaining, tc.rate, month); got != tc.want {
+			t.Errorf("TimeToExhaustion(%v, %v, 30d) = %v, want %v", tc.remaining, tc.rate, got, tc.want)
+		}
+	}
+}
+
+func TestRateAndBudget(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		good, bad uint64
+		target    float64
+		rate      float64
+		remaining float64
+	}{
+		{"no events", 0, 0, 0.999, 0, 1},
+		{"exactly the budget", 999, 1, 0.999, 1, 0},
+		{"full outage at 99.9%", 0, 50, 0.999, 1000, -999},
+		// Workbook, low traffic: at 10 requests an hour (7200 in 30 days),
+		// one failure spends 13.9% of the budget.
+		{"one failure at 10 per hour", 7199, 1, 0.999, 1.0 / 7200 / 0.001, 1 - 1.0/7200/0.001},
+		// A 10-minute full outage at steady traffic spends 23% of 30 days.
+		{"10 minute outage", 43200 - 10, 10, 0.999, 10.0 / 43200 / 0.001, 1 - 10.0/43200/0.001},
+		// At 90%, a full outage burns at 10.
+		{"full outage at 90%", 0, 7, 0.9, 10, -9},
+	} {
+		rate := Rate(tc.good, tc.bad, tc.target)
+		rem := BudgetRemaining(tc.good, tc.bad, tc.target)
+		if !near(rate, tc.rate) || !near(rem, tc.remaining) {
+			t.Errorf("%s: Rate, BudgetRemaining = %v, %v; want %v, %v", tc.name, rate, rem, tc.rate, tc.remaining)
+		}
+	}
+	if got := 1 - BudgetRemaining(7199, 1, 0.999); math.Round(got*1000)/10 != 13.9 {
+		t.Errorf("one failure at 10 requests an hour spends %.4f of the budget, want 13.9%%", got)
+	}
+	if got := 1 - BudgetRemaining(43200-10, 10, 0.999); math.Round(got*100) != 23 {
+		t.Errorf("a 10-minute outage spends %.4f of the budget, want 23%%", got)
+	}
+}
+
+func TestValidateTarget(t *testing.T) {
+	for _, tc := range []struct {
+		target float64
+		want   string
+	}{
+		{0.999, ""},
+		{0.5, ""},
+		{99.9, "burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%"},
+		{99.95, "write 0.9995 for 99.95%"},
+		{1, "1 leaves no error budget"},
+		{100, "100 leaves no error budget"},
+		{0, "0 is not above 0"},
+		{-0.5, "-0.5 is not above 0"},
+		{math.NaN(), "NaN is not a number"},
+		{math.Inf(1), "+Inf is not a number"},
+	} {
+		err := ValidateTarget(tc.target)
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("ValidateTarget(%v) = %v, want nil", tc.target, err)
+			}
+			continue
+		}
+		if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ValidateTarget(%v) = %v, want an ErrInvalid containing %q", tc.target, err, tc.want)
+		}
+	}
+}
+
+func TestPolicyValidate(t *testing.T) {
+	page := func(long, short time.Duration, f float64) Rule {
+		return Rule{Long: long, Short: short, Factor: f, Severity: SeverityPage}
+	}
+	for _, tc := range []struct {
+		name   string
+		policy Policy
+		target float64
+		period time.Duration
+		want   []string
+	}{
+		{"default at 90%: 14.4 can never fire", DefaultPolicy(month), 0.9, month,
+			[]string{"rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9: when every event fails the burn rate is 1/(1-0.9) = 10; use a factor of at most 10"}},
+		{"factor equal to the maximum is allowed", Policy{Rules: []Rule{page(time.Hour, 5*time.Minute, 10)}}, 0.9, month, nil},
+		{"no rules", Policy{}, 0.999, month, []string{"policy: no rules; use burnrate.DefaultPolicy(30d)"}},
+		{"short not shorter", Policy{Rules: []Rule{page(time.Hour, time.Hour, 14.4)}}, 0.999, month,
+			[]string{"Short window 1h is not shorter than Long window 1h; the Workbook uses Long/12 (5m)"}},
+		{"short zero", Policy{Rules: []Rule{page(time.Hour, 0, 14.4)}}, 0.999, month,
+			[]string{"Short window 0s is not positive"}},
+		{"long beyond the period", Policy{Rules: []Rule{page(3*day, 6*time.Hour, 1)}}, 0.999, day,
+			[]string{"Long window 3d is longer than the period 1d"}},
+		{"long zero", Policy{Rules: []Rule{page(0, 0, 1)}}, 0.999, day,
+			[]string{"Long window 0s is not positive"}},
+		{"NaN factor", Policy{Rules: []Rule{page(time.Hour, 5*time.Minute, math.NaN())}}, 0.999, month,
+			[]string{"Factor NaN is not a positive number"}},
+		{"negative factor", Policy{Rules: []Rule{page(time.Hour, 5*time.Minute, -1)}}, 0.999, month,
+			[]string{"Factor -1 is not a positive number"}},
+		{"severity ok", Policy{Rules: []Rule{{Long: time.Hour, Short: 5 * time.Minute, Factor: 2}}}, 0.999, month,
+			[]string{"Severity ok is not one a rule raises; use SeverityTicket or SeverityPage"}},
+		{"duplicate names", Policy{Rules: []Rule{page(time.Hour, 5*time.Minute, 14.4), page(time.Hour, 5*time.Minute, 20)}}, 0.999, month,
+			[]string{"rule 1 (page-1h-5m): the name is also rule 0's"}},
+		{"every problem at once", Policy{Rules: []Rule{page(time.Hour, 2*time.Hour, 2000), {Name: "x", Long: time.Hour, Short: time.Minute, Factor: 1, Severity: 7}}}, 0.999, month,
+			[]string{"Short window 2h is not shorter", "Factor 2000 can never fire", "rule 1 (x): Severity Severity(7)"}},
+		{"target checked first", DefaultPolicy(month), 99.9, month, []string{"write 0.999 for 99.9%"}},
+	} {
+		err := tc.policy.Validate(tc.target, tc.period)
+		if len(tc.want) == 0 {
+			if err != nil {
+				t.Errorf("%s: Validate = %v, want nil", tc.name, err)
+			}
+			continue
+		}
+		if err == nil || !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: Validate = %v, want an ErrInvalid", tc.name, err)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: Validate = %q, want it to contain %q", tc.name, err, w)
+			}
+		}
+	}
+}
+
+// sums is a Source with fixed window contents.
+type sums map[time.Duration][2]uint64
+
+func (s sums) Sum(d time.Duration) (good, bad uint64) { return s[d][0], s[d][1] }
+
+func TestEvaluate(t *testing.T) {
+	p := DefaultPolicy(month)
+	// steady fills every window with 1000 events a minute at an error ratio.
+	steady := func(ratio float64) sums {
+		s := sums{}
+		for _, d := range p.Windows() {
+			n := uint64(d / time.Minute * 1000)
+			bad := uint64(math.Round(float64(n) * ratio))
+			s[d] = [2]uint64{n - bad, bad}
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		name  string
+		src   sums
+		state Severity
+		rule  string
+	}{
+		{"no errors", steady(0), SeverityOK, ""},
+		{"full outage everywhere", steady(1), SeverityPage, "page-1h-5m"},
+		{"burn 10 pages through 6h", steady(0.01), SeverityPage, "page-6h-30m"},
+		{"burn 5 opens a ticket through 1d", steady(0.005), SeverityTicket, "ticket-1d-2h"},
+		{"burn 2 opens a ticket through 3d", steady(0.002), SeverityTicket, "ticket-3d-6h"},
+		{"burn exactly 1 over 3d fires", steady(0.001), SeverityTicket, "ticket-3d-6h"},
+		{"burn 0.5 never fires", steady(0.0005), SeverityOK, ""},
+		{"no data", sums{}, SeverityOK, ""},
+	} {
+		var e Evaluation
+		p.Evaluate(tc.src, 0.999, &e)
+		rule := ""
+		if e.Rule >= 0 {
+			rule = p.Rules[e.Rule].Name
+		}
+		if e.State != tc.state || rule != tc.rule {
+			t.Errorf("%s: state %v by %q, want %v by %q", tc.name, e.State, rule, tc.state, tc.rule)
+		}
+	}
+
+	// Long window burning but short window not: no alert (the page has reset).
+	src := steady(0)
+	src[time.Hour] = [2]uint64{59000, 1000} // burn 16.7 over 1h
+	var e Evaluation
+	p.Evaluate(src, 0.999, &e)
+	if e.State != SeverityOK || e.Rules[0].Burning {
+		t.Errorf("1h burning, 5m clean: state %v, rule 0 burning %v; want ok, false", e.State, e.Rules[0].Burning)
+	}
+	want := Burn{Window: time.Hour, Good: 59000, Bad: 1000, Rate: 1000.0 / 60000 / (1 - 0.999)}
+	if got := e.Windows[2]; got.Window != want.Window || got.Good != want.Good || got.Bad != want.Bad || !near(got.Rate, want.Rate) || got.NoData {
+		t.Errorf("Windows[2] = %+v, want %+v", got, want)
+	}
+	if e.Rules[0].Long != 2 || e.Rules[0].Short != 0 {
+		t.Errorf("rule 0 reads windows %d and %d, want 2 (1h) and 0 (5m)", e.Rules[0].Long, e.Rules[0].Short)
+	}
+
+	// No data: every window flagged, rates 0, never NaN.
+	p.Evaluate(sums{}, 0.999, &e)
+	for _, b := range e.Windows {
+		if !b.NoData || b.Rate != 0 {
+			t.Errorf("empty window %v: NoData %v, Rate %v; want true, 0", b.Window, b.NoData, b.Rate)
+		}
+	}
+}
+
+func TestEvaluateMinEvents(t *testing.T) {
+	// Low traffic: 10 requests an hour, one failure in the last 5 minutes.
+	src := sums{time.Hour: {9, 1}, 5 * time.Minute: {0, 1}}
+	p := Policy{Rules: DefaultPolicy(month).Rules[:1], MinEvents: DefaultMinEvents}
+	var e Evaluation
+	p.Evaluate(src, 0.999, &e)
+	if e.State != SeverityOK || !e.Rules[0].Burning || e.Rules[0].Firing {
+		t.Errorf("10 events, 1 bad, guard 100: state %v, burning %v, firing %v; want ok, true, false", e.State, e.Rules[0].Burning, e.Rules[0].Firing)
+	}
+	p.MinEvents = 10
+	p.Evaluate(src, 0.999, &e)
+	if e.State != SeverityPage || !e.Rules[0].Firing {
+		t.Errorf("10 events, 1 bad, guard 10: state %v, firing %v; want page, true", e.State, e.Rules[0].Firing)
+	}
+}
+
+func TestEvaluateOrderAndSeverity(t *testing.T) {
+	// A ticket rule listed first and a page rule both fire: page wins.
+	p := Policy{Rules: []Rule{
+		{Name: "slow", Long: day, Short: 2 * time.Hour, Factor: 1, Severity: SeverityTicket},
+		{Name: "fast-a", Long: time.Hour, Short: 5 * time.Minute, Factor: 2, Severity: SeverityPage},
+		{Name: "fast-b", Long: 6 * time.Hour, Short: 30 * time.Minute, Factor: 2, Severity: SeverityPage},
+	}}
+	src := sums{}
+	for _, d := range p.Windows() {
+		src[d] = [2]uint64{900, 100}
+	}
+	var e Evaluation
+	p.Evaluate(src, 0.99, &e)
+	if e.State != SeverityPage || e.Rule != 1 {
+		t.Errorf("state %v by rule %d, want page by rule 1 (the first page that fires)", e.State, e.Rule)
+	}
+	for i, rs := range e.Rules {
+		if !rs.Firing {
+			t.Errorf("rule %d not firing", i)
+		}
+	}
+}
+
+func TestEvaluateDoesNotAllocate(t *testing.T) {
+	p := DefaultPolicy(month)
+	src := sums{}
+	for _, d := range p.Windows() {
+		src[d] = [2]uint64{1000, 3}
+	}
+	var e Evaluation
+	p.Evaluate(src, 0.999, &e)
+	if n := testing.AllocsPerRun(1000, func() { p.Evaluate(src, 0.999, &e) }); n != 0 {
+		t.Fatalf("Evaluate allocates %v times per run with a reused Evaluation, want 0", n)
+	}
+}
+
+func TestFormatWindow(t *testing.T) {
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{5 * time.Minute, "5m"}, {time.Hour, "1h"}, {90 * time.Minute, "1h30m"},
+		{3 * day, "3d"}, {36 * time.Hour, "1d12h"}, {30 * day, "30d"}, {100 * time.Second, "1m40s"},
+		{1500 * time.Millisecond, "1.5s"}, {0, "0s"}, {-time.Minute, "-1m0s"},
+	} {
+		if got := FormatWindow(tc.d); got != tc.want {
+			t.Errorf("FormatWindow(%v) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}
+
+func TestSeverityText(t *testing.T) {
+	for _, s := range []Severity{SeverityOK, SeverityTicket, SeverityPage} {
+		b, err := s.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Severity
+		if err := back.UnmarshalText(b); err != nil || back != s {
+			t.Errorf("round trip of %v: %v, %v", s, back, err)
+		}
+	}
+	var s Severity
+	if err := s.UnmarshalText([]byte("critical")); err == nil || !strings.Contains(err.Error(), `"critical"; use ok, ticket or page`) {
+		t.Errorf("UnmarshalText(critical) = %v", err)
+	}
+	if _, err := Severity(9).MarshalText(); err == nil {
+		t.Error("MarshalText(Severity(9)) succeeded")
+	}
+	if got := Severity(9).String(); got != "Severity(9)" {
+		t.Errorf("Severity(9).String() = %q", got)
+	}
+}
+
+// near compares to one part in a billion, and to 1e-12 around zero, where
+// float rounding of 1 - target (0.999 is not exact in binary) shows.
+func near(a, b float64) bool {
+	return math.Abs(a-b) <= math.Max(1e-12, 1e-9*math.Max(math.Abs(a), math.Abs(b)))
+}
+
+func TestErrorBudget(t *testing.T) {
+	third, tiny := 1.0/3, 1e-30 // variables: constant arithmetic would be exact
+	for _, tc := range []struct {
+		target, want float64
+	}{
+		{0.999, 0.001}, {0.99, 0.01}, {0.9, 0.1}, {0.99999, 0.00001}, {0.9995, 0.0005},
+		{0.5, 0.5}, {0.123456789, 0.876543211},
+		{third, 1 - third}, // no short decimal: plain subtraction
+		{tiny, 1 - tiny},
+	} {
+		if got := ErrorBudget(tc.target); got != tc.want {
+			t.Errorf("ErrorBudget(%v) = %v, want %v", tc.target, got, tc.want)
+		}
+	}
+	if got := Rate(99, 1, 0.999); got != 10 {
+		t.Errorf("Rate(99, 1, 0.999) = %v, want exactly 10", got)
+	}
+	if got := BudgetRemaining(999, 1, 0.999); got != 0 {
+		t.Errorf("BudgetRemaining(999, 1, 0.999) = %v, want exactly 0", got)
+	}
+}

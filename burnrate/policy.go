@@ -1,0 +1,279 @@
+package burnrate
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// Severity is the state of an objective, and the state a rule raises when it
+// fires. Higher is more severe.
+type Severity uint8
+
+// Severities, from least to most severe.
+const (
+	SeverityOK     Severity = iota // no rule fires
+	SeverityTicket                 // a slow burn: someone should look within a day
+	SeverityPage                   // a fast burn: someone should look now
+)
+
+var severityNames = [...]string{SeverityOK: "ok", SeverityTicket: "ticket", SeverityPage: "page"}
+
+// String returns "ok", "ticket" or "page".
+func (s Severity) String() string {
+	if int(s) < len(severityNames) {
+		return severityNames[s]
+	}
+	return fmt.Sprintf("Severity(%d)", uint8(s))
+}
+
+// MarshalText encodes the severity as its name.
+func (s Severity) MarshalText() ([]byte, error) {
+	if int(s) >= len(severityNames) {
+		return nil, fmt.Errorf("%w severity: %d; use ok, ticket or page", ErrInvalid, uint8(s))
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText decodes "ok", "ticket" or "page".
+func (s *Severity) UnmarshalText(b []byte) error {
+	for i, n := range severityNames {
+		if string(b) == n {
+			*s = Severity(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w severity: %q; use ok, ticket or page", ErrInvalid, b)
+}
+
+// A Rule raises its severity when the burn rate over both its long and its
+// short window is at or above its factor, and the long window holds at least
+// the policy's MinEvents events. The long window makes the alert significant
+// (a share of the budget is gone); the short window makes it reset soon
+// after the errors stop. A rule is a plain value, usually written as a
+// literal or loaded from configuration, and checked by [Policy.Validate].
+type Rule struct {
+	// Name identifies the rule in states and transitions. Empty means
+	// "<severity>-<long>-<short>", such as "page-1h-5m".
+	Name string
+	// Long is the window that measures how much budget is spent.
+	Long time.Duration
+	// Short is the window that lets the alert reset; the Workbook uses
+	// Long/12. It must be shorter than Long.
+	Short time.Duration
+	// Factor is the burn rate at or above which the rule fires, within one
+	// part in a billion (so a burn of exactly the factor fires despite float
+	// rounding). See [Factor].
+	Factor float64
+	// Severity is what the rule raises: [SeverityTicket] or [SeverityPage].
+	Severity Severity
+}
+
+// String returns the rule's name, or "<severity>-<long>-<short>" when Name
+// is empty.
+func (r Rule) String() string {
+	if r.Name != "" {
+		return r.Name
+	}
+	return r.Severity.String() + "-" + FormatWindow(r.Long) + "-" + FormatWindow(r.Short)
+}
+
+// A Policy is a set of rules evaluated together to one state: the most
+// severe among the rules that fire. The zero value has no rules and is
+// refused by Validate; use [DefaultPolicy].
+type Policy struct {
+	// Rules are the alert rules. When several fire, the state is the most
+	// severe, reported with the first such rule in this order.
+	Rules []Rule
+	// MinEvents is the number of events a rule's long window must hold for
+	// the rule to fire: at low traffic, a handful of errors is a huge burn
+	// rate. Zero turns the guard off. [DefaultPolicy] uses
+	// [DefaultMinEvents].
+	MinEvents uint64
+}
+
+// DefaultMinEvents is the low-traffic guard of [DefaultPolicy]. With 100
+// events in the long window, one error alone is a 1% error ratio: a burn
+// rate of 10 at 99.9%, below the 14.4 page.
+const DefaultMinEvents = 100
+
+// A Share is one row of the default policy: the share of a period's budget
+// that, spent within the long window, raises the severity.
+type Share struct {
+	Share       float64
+	Long, Short time.Duration
+	Severity    Severity
+}
+
+// DefaultShares are the rows of [DefaultPolicy], from the SRE Workbook and
+// its example rules: 2% of the budget in 1h (5m) pages, 5% in 6h (30m)
+// pages, 10% in 1d (2h) opens a ticket, 10% in 3d (6h) opens a ticket.
+var DefaultShares = []Share{
+	{0.02, time.Hour, 5 * time.Minute, SeverityPage},
+	{0.05, 6 * time.Hour, 30 * time.Minute, SeverityPage},
+	{0.10, 24 * time.Hour, 2 * time.Hour, SeverityTicket},
+	{0.10, 72 * time.Hour, 6 * time.Hour, SeverityTicket},
+}
+
+// DefaultPolicy returns the Workbook's multi-window, multi-burn-rate policy
+// for an objective over period: one rule per row of [DefaultShares] whose
+// long window fits in the period, each with factor share * period / long.
+// For 30 days the factors are 14.4, 6, 3 and 1; for 28 days 13.44, 5.6, 2.8
+// and 0.933.
+func DefaultPolicy(period time.Duration) Policy {
+	p := Policy{MinEvents: DefaultMinEvents}
+	for _, s := range DefaultShares {
+		if s.Long > period {
+			continue
+		}
+		r := Rule{Long: s.Long, Short: s.Short, Factor: Factor(s.Share, period, s.Long), Severity: s.Severity}
+		r.Name = r.String()
+		p.Rules = append(p.Rules, r)
+	}
+	return p
+}
+
+// Windows returns the distinct windows the policy's rules read, ascending.
+func (p Policy) Windows() []time.Duration {
+	var out []time.Duration
+	for _, r := range p.Rules {
+		for _, d := range [2]time.Duration{r.Long, r.Short} {
+			if i, found := slices.BinarySearch(out, d); !found {
+				out = slices.Insert(out, i, d)
+			}
+		}
+	}
+	return out
+}
+
+// Validate reports every reason the policy cannot work for an objective
+// with target over period, each naming the rule, the field, the value and
+// what would be right. The errors wrap [ErrInvalid].
+func (p Policy) Validate(target float64, period time.Duration) error {
+	if err := ValidateTarget(target); err != nil {
+		return err
+	}
+	if len(p.Rules) == 0 {
+		return fmt.Errorf("%w policy: no rules; use burnrate.DefaultPolicy(%v) or add rules", ErrInvalid, FormatWindow(period))
+	}
+	var errs []error
+	bad := func(i int, r Rule, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%w rule %d (%s): %s", ErrInvalid, i, r, fmt.Sprintf(format, args...)))
+	}
+	seen := map[string]int{}
+	for i, r := range p.Rules {
+		if j, ok := seen[r.String()]; ok {
+			bad(i, r, "the name is also rule %d's; give each rule its own Name", j)
+		}
+		seen[r.String()] = i
+		if r.Severity != SeverityTicket && r.Severity != SeverityPage {
+			bad(i, r, "Severity %v is not one a rule raises; use SeverityTicket or SeverityPage", r.Severity)
+		}
+		switch {
+		case r.Long <= 0:
+			bad(i, r, "Long window %v is not positive", r.Long)
+		case r.Long > period:
+			bad(i, r, "Long window %v is longer than the period %v; use a window of at most the period", FormatWindow(r.Long), FormatWindow(period))
+		}
+		switch {
+		case r.Short <= 0:
+			bad(i, r, "Short window %v is not positive; the Workbook uses Long/12 (%v)", r.Short, FormatWindow(r.Long/12))
+		case r.Short >= r.Long:
+			bad(i, r, "Short window %v is not shorter than Long window %v; the Workbook uses Long/12 (%v)", FormatWindow(r.Short), FormatWindow(r.Long), FormatWindow(r.Long/12))
+		}
+		max := MaxRate(target)
+		switch {
+		case math.IsNaN(r.Factor) || math.IsInf(r.Factor, 0) || r.Factor <= 0:
+			bad(i, r, "Factor %v is not a positive number; see burnrate.Factor", r.Factor)
+		case r.Factor > max*(1+tolerance):
+			bad(i, r, "Factor %v can never fire at target %v: when every event fails the burn rate is 1/(1-%v) = %.4g; use a factor of at most %.4g or a higher target", r.Factor, target, target, max, max)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// A Source returns the good and bad events in the window of a given length
+// ending now. window.Series is one.
+type Source interface {
+	Sum(window time.Duration) (good, bad uint64)
+}
+
+// Burn is the burn rate over one window.
+type Burn struct {
+	Window    time.Duration
+	Good, Bad uint64
+	// Rate is the burn rate (see [Rate]); 0 when NoData.
+	Rate float64
+	// NoData is true when the window holds no events.
+	NoData bool
+}
+
+// RuleState is how one rule stands in an evaluation.
+type RuleState struct {
+	// Long and Short index the rule's windows in Evaluation.Windows.
+	Long, Short int
+	// Burning is true when both windows burn at or above the factor.
+	Burning bool
+	// Firing is true when the rule is Burning and its long window holds at
+	// least the policy's MinEvents events.
+	Firing bool
+}
+
+// Evaluation is the state of one objective under a policy.
+type Evaluation struct {
+	// State is the most severe of the firing rules' severities, or
+	// SeverityOK.
+	State Severity
+	// Rule indexes the policy rule that set State: the first firing rule of
+	// that severity. It is -1 when State is SeverityOK.
+	Rule int
+	// Windows holds the burn over every window the policy reads, ascending.
+	Windows []Burn
+	// Rules holds how each rule stands, in policy order.
+	Rules []RuleState
+}
+
+// Evaluate reads the windows of the policy's rules from src and writes the
+// state of an objective with target into e. It reuses e's slices, so an
+// Evaluation kept between calls makes evaluation allocation-free.
+func (p *Policy) Evaluate(src Source, target float64, e *Evaluation) {
+	e.State, e.Rule = SeverityOK, -1
+	e.Windows = e.Windows[:0]
+	for _, r := range p.Rules {
+		for _, d := range [2]time.Duration{r.Long, r.Short} {
+			if i, found := burnIndex(e.Windows, d); !found {
+				e.Windows = slices.Insert(e.Windows, i, Burn{Window: d})
+			}
+		}
+	}
+	budget := ErrorBudget(target)
+	for i := range e.Windows {
+		b := &e.Windows[i]
+		b.Good, b.Bad = src.Sum(b.Window)
+		b.Rate = rate(b.Good, b.Bad, budget)
+		b.NoData = b.Good == 0 && b.Bad == 0
+	}
+	e.Rules = e.Rules[:0]
+	for i, r := range p.Rules {
+		rs := RuleState{}
+		rs.Long, _ = burnIndex(e.Windows, r.Long)
+		rs.Short, _ = burnIndex(e.Windows, r.Short)
+		long, short := e.Windows[rs.Long], e.Windows[rs.Short]
+		threshold := r.Factor * (1 - tolerance)
+		rs.Burning = !long.NoData && !short.NoData && long.Rate >= threshold && short.Rate >= threshold
+		rs.Firing = rs.Burning && long.Good+long.Bad >= p.MinEvents
+		if rs.Firing && r.Severity > e.State {
+			e.State, e.Rule = r.Severity, i
+		}
+		e.Rules = append(e.Rules, rs)
+	}
+}
+
+// burnIndex finds the window of length d in the ascending list ws, or where
+// it belongs.
+func burnIndex(ws []Burn, d time.Duration) (int, bool) {
+	return slices.BinarySearchFunc(ws, d, func(b Burn, d time.Duration) int { return cmp.Compare(b.Window, d) })
+}
