@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/journeyslo/journeyslo/internal/testenv"
 )
 
 const (
@@ -319,6 +321,9 @@ func TestEvaluateOrderAndSeverity(t *testing.T) {
 }
 
 func TestEvaluateDoesNotAllocate(t *testing.T) {
+	if testenv.RaceEnabled {
+		t.Skip("the race detector's instrumentation allocates")
+	}
 	p := DefaultPolicy(month)
 	src := sums{}
 	for _, d := range p.Windows() {
@@ -394,5 +399,24 @@ func TestErrorBudget(t *testing.T) {
 	}
 	if got := BudgetRemaining(999, 1, 0.999); got != 0 {
 		t.Errorf("BudgetRemaining(999, 1, 0.999) = %v, want exactly 0", got)
+	}
+}
+
+func TestEvaluateExactFactorFires(t *testing.T) {
+	// 144 bad events in 10,000 at 99.9% is a burn of exactly 14.4, which
+	// float64 computes as 14.399999999999999: the page must still fire.
+	p := Policy{Rules: DefaultPolicy(month).Rules[:1]}
+	if r := Rate(10000-144, 144, 0.999); r != 14.399999999999999 {
+		t.Fatalf("premise: Rate(9856, 144, 0.999) = %v, want the float 14.399999999999999", r)
+	}
+	var e Evaluation
+	p.Evaluate(sums{time.Hour: {10000 - 144, 144}, 5 * time.Minute: {10000 - 144, 144}}, 0.999, &e)
+	if e.State != SeverityPage {
+		t.Fatalf("burn of exactly 14.4: state %v, want page", e.State)
+	}
+	// Just below the factor, it does not.
+	p.Evaluate(sums{time.Hour: {10000 - 143, 143}, 5 * time.Minute: {10000 - 143, 143}}, 0.999, &e)
+	if e.State != SeverityOK {
+		t.Fatalf("burn of 14.3: state %v, want ok", e.State)
 	}
 }

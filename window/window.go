@@ -125,6 +125,13 @@ func (g *Group) Time() time.Time {
 	return time.Unix(0, g.epoch*g.tick)
 }
 
+// Len returns the number of series in the group.
+func (g *Group) Len() int {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return len(g.series)
+}
+
 // Advance moves every series of the group to the step holding now: events
 // recorded since the last advance are attributed to the step they were
 // recorded in (the one the group was in), and buckets that leave a window are

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/journeyslo/journeyslo/internal/testenv"
 )
 
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -332,6 +334,9 @@ func TestConcurrentRecordingConservesEvents(t *testing.T) {
 }
 
 func TestRecordDoesNotAllocate(t *testing.T) {
+	if testenv.RaceEnabled {
+		t.Skip("the race detector's instrumentation allocates")
+	}
 	g := mustGroup(t, 3*time.Second, t0)
 	s, err := g.NewSeries(default30d...)
 	if err != nil {

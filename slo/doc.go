@@ -1,0 +1,43 @@
+// Package slo keeps service level objectives per user journey inside a Go
+// service: it counts each journey's good and bad events in lock-free time
+// windows, evaluates multi-window, multi-burn-rate alert policies in
+// process, and answers "how is this journey's error budget?" from code.
+//
+// # Objectives and journeys
+//
+// An [Objective] names a journey ("checkout"), a target (0.999), a rolling
+// period (30 days by default), optionally a latency threshold, and a
+// [burnrate.Policy] (the SRE Workbook's four rules by default). [New] takes
+// every objective up front: the journeys they name are the closed set the
+// registry counts, so request data can never create a series.
+//
+//	reg, err := slo.New([]slo.Objective{
+//		{Journey: "checkout", Target: 0.999},
+//		{Journey: "checkout", Target: 0.99, Latency: 300 * time.Millisecond},
+//		{Journey: "search", Target: 0.995},
+//	})
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	defer reg.Close()
+//
+//	checkout := reg.Journey("checkout") // resolve once, at setup
+//	// on each request:
+//	checkout.Observe(elapsed, failed)
+//
+// # Evaluation
+//
+// The registry's rotator advances its windows at every tick of the clock (3
+// seconds for the default policy) and evaluates every objective: burn rate
+// per window, the state (ok, ticket or page) with the rule that set it,
+// the budget remaining over the period and the time to its exhaustion.
+// [Registry.Status] and [Journey.Status] return the latest evaluation;
+// [OnTransition] calls back when a state changes.
+//
+// # Time
+//
+// Time comes from a github.com/benbjohnson/clock Clock, the real one unless
+// [WithClock] says otherwise. With [WithManualAdvance] there is no rotator:
+// the caller moves the registry through time with [Registry.Advance], which
+// replays a month of traffic in well under a second.
+package slo

@@ -1,0 +1,137 @@
+package slo
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/window"
+)
+
+// ErrInvalid is wrapped by every error about an objective or the registry's
+// settings.
+var ErrInvalid = errors.New("slo: invalid")
+
+// DefaultPeriod is the rolling period of an objective whose Period is zero.
+const DefaultPeriod = 30 * 24 * time.Hour
+
+// Unmatched is the journey that every undeclared journey name resolves to.
+// Its events are counted once, in [Registry.Unmatched], and create no series.
+const Unmatched = "unmatched"
+
+// An Objective is a service level objective for one user journey: the share
+// of the journey's events that must be good over a rolling period, and the
+// alert policy that judges how fast its error budget burns.
+//
+// An Objective is a plain value, written as a literal or loaded from
+// configuration. Its zero fields take defaults (see each field); [New]
+// checks it with [Objective.Validate].
+type Objective struct {
+	// Name tells the journey's objectives apart. Empty means "availability",
+	// or "latency" when Latency is set. Letters, digits, '.', '_' and '-'.
+	Name string
+	// Journey is the critical user journey the objective is about, such as
+	// "checkout". Letters, digits, '.', '_' and '-'.
+	Journey string
+	// Target is the share of events that must be good, a fraction strictly
+	// between 0 and 1: 0.999 for 99.9%.
+	Target float64
+	// Period is the rolling window the target holds over. Zero means
+	// [DefaultPeriod], 30 days.
+	Period time.Duration
+	// Latency, when positive, makes this a latency objective: an event is
+	// good when it is not bad and took no longer than Latency. Zero makes it
+	// an availability objective.
+	Latency time.Duration
+	// Policy decides when the objective's state is ticket or page. A policy
+	// with no rules means burnrate.DefaultPolicy(Period), with MinEvents
+	// kept when it is set. Rules without a Name get their default one.
+	Policy burnrate.Policy
+}
+
+// withDefaults returns o with its zero fields filled in.
+func (o Objective) withDefaults() Objective {
+	if o.Name == "" {
+		o.Name = "availability"
+		if o.Latency > 0 {
+			o.Name = "latency"
+		}
+	}
+	if o.Period == 0 {
+		o.Period = DefaultPeriod
+	}
+	if len(o.Policy.Rules) == 0 {
+		min := o.Policy.MinEvents
+		o.Policy = burnrate.DefaultPolicy(o.Period)
+		if min != 0 {
+			o.Policy.MinEvents = min
+		}
+	} else {
+		// Name every rule, on a copy: the caller's slice is theirs.
+		rules := make([]burnrate.Rule, len(o.Policy.Rules))
+		for i, r := range o.Policy.Rules {
+			r.Name = r.String()
+			rules[i] = r
+		}
+		o.Policy.Rules = rules
+	}
+	return o
+}
+
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// Validate reports every reason the objective cannot work, after filling in
+// defaults, each naming the field, the value and what would be right. The
+// errors wrap [ErrInvalid], and [burnrate.ErrInvalid] for the target and
+// policy.
+func (o Objective) Validate() error {
+	o = o.withDefaults()
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...)))
+	}
+	switch {
+	case o.Journey == "":
+		bad("Journey is empty; name the user journey, such as checkout")
+	case o.Journey == Unmatched:
+		bad("Journey %q is where undeclared journeys go; choose another name", Unmatched)
+	case !namePattern.MatchString(o.Journey):
+		bad("Journey %q is not a name: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", o.Journey)
+	}
+	if !namePattern.MatchString(o.Name) {
+		bad("Name %q is not a name: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", o.Name)
+	}
+	if o.Latency < 0 {
+		bad("Latency %v is negative; use a positive threshold, or 0 for an availability objective", o.Latency)
+	}
+	if err := window.CheckWindow(o.Period); err != nil {
+		bad("Period: %v", unwrapped(err, window.ErrInvalid))
+	}
+	if err := burnrate.ValidateTarget(o.Target); err != nil {
+		errs = append(errs, err)
+	} else if err := o.Policy.Validate(o.Target, o.Period); err != nil {
+		errs = append(errs, err)
+	} else {
+		for _, d := range o.Policy.Windows() {
+			if err := window.CheckWindow(d); err != nil {
+				bad("Policy: %v", unwrapped(err, window.ErrInvalid))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// unwrapped returns err's text without the prefix of the sentinel it wraps.
+func unwrapped(err, sentinel error) string {
+	s, _ := strings.CutPrefix(err.Error(), sentinel.Error()+": ")
+	return s
+}
+
+// windows returns every window the objective reads: its policy's and its
+// period.
+func (o Objective) windows() []time.Duration {
+	return append(o.Policy.Windows(), o.Period)
+}

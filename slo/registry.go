@@ -1,0 +1,353 @@
+package slo
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/benbjohnson/clock"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/window"
+)
+
+// An Option configures a [Registry].
+type Option func(*config)
+
+type config struct {
+	clock        clock.Clock
+	manual       bool
+	onTransition []func(Transition)
+}
+
+// WithClock makes the registry read time from c. The default is the real
+// clock, clock.New(). Tests and replays pass a clock.NewMock().
+func WithClock(c clock.Clock) Option {
+	return func(cfg *config) { cfg.clock = c }
+}
+
+// WithManualAdvance starts no rotator goroutine: the caller moves the
+// registry through time with [Registry.Advance]. Replays and tests use it to
+// run a simulated month in a fraction of a second. The default is a rotator
+// that advances the registry at every tick of the clock.
+func WithManualAdvance() Option {
+	return func(cfg *config) { cfg.manual = true }
+}
+
+// OnTransition calls f whenever an objective's state changes (ok, ticket,
+// page): the hook an error-budget policy hangs on. Transitions are delivered
+// in order, on the goroutine that advances the registry (the rotator's, or
+// the caller of Advance), after the registry's lock is released; f may call
+// any method but Advance and Close. The default is no callback.
+func OnTransition(f func(Transition)) Option {
+	return func(cfg *config) { cfg.onTransition = append(cfg.onTransition, f) }
+}
+
+// A Registry holds a fixed set of objectives and the windows that count
+// their events, and evaluates their alert state as time advances.
+//
+// Journeys are a closed set, declared by the objectives given to [New]:
+// [Registry.Journey] resolves a name once to a handle that records with no
+// lookup. A name not declared resolves to [Unmatched].
+//
+// Unless built with [WithManualAdvance], a Registry runs one goroutine that
+// advances it at every tick; [Registry.Close] stops it. A Registry is safe
+// for concurrent use. The zero value is not usable; create one with [New].
+type Registry struct {
+	clock     clock.Clock
+	group     *window.Group
+	objs      []*objective // declaration order
+	journeys  map[string]*Journey
+	unmatched *Journey
+	overflow  *window.Series
+	callbacks []func(Transition)
+
+	// advMu serializes Advance, so that transitions are computed and
+	// delivered in order.
+	advMu   sync.Mutex
+	pending []Transition // guarded by advMu; reused between calls
+
+	mu sync.RWMutex // guards the evaluated state of every objective
+
+	stop      chan struct{} // closed by Close; nil with manual advance
+	done      chan struct{} // closed when the rotator returns
+	closeOnce sync.Once
+}
+
+// objective is an Objective with its series and its last evaluation.
+type objective struct {
+	Objective
+	series *window.Series
+	// exhaust is the window whose burn rate estimates time to exhaustion:
+	// the shortest long window of the policy.
+	exhaust time.Duration
+
+	// Guarded by Registry.mu.
+	eval      burnrate.Evaluation
+	good, bad uint64 // over the period
+	at        time.Time
+	since     time.Time
+	state     burnrate.Severity
+}
+
+// New returns a registry of the given objectives, with defaults filled in
+// (see [Objective]). It reports every invalid objective, and objectives that
+// share a journey and a name, in one error wrapping [ErrInvalid].
+func New(objectives []Objective, opts ...Option) (*Registry, error) {
+	cfg := config{clock: clock.New()}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.clock == nil {
+		return nil, fmt.Errorf("%w: WithClock(nil); pass clock.New() or a clock.NewMock()", ErrInvalid)
+	}
+	if len(objectives) == 0 {
+		return nil, fmt.Errorf("%w: no objectives; declare at least one, such as {Journey: \"checkout\", Target: 0.999}", ErrInvalid)
+	}
+	var errs []error
+	seen := map[[2]string]int{}
+	objs := make([]Objective, len(objectives))
+	var windows []time.Duration
+	for i, o := range objectives {
+		o = o.withDefaults()
+		objs[i] = o
+		if err := o.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("objective %d (%s/%s): %w", i, o.Journey, o.Name, err))
+			continue
+		}
+		key := [2]string{o.Journey, o.Name}
+		if j, ok := seen[key]; ok {
+			errs = append(errs, fmt.Errorf("objective %d (%s/%s): %w: objective %d has the same journey and name; give each objective of a journey its own Name", i, o.Journey, o.Name, ErrInvalid, j))
+		}
+		seen[key] = i
+		windows = append(windows, o.windows()...)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+
+	now := cfg.clock.Now()
+	group, err := window.NewGroup(window.Tick(windows...), now)
+	if err != nil {
+		return nil, err
+	}
+	r := &Registry{
+		clock:     cfg.clock,
+		group:     group,
+		journeys:  map[string]*Journey{},
+		callbacks: cfg.onTransition,
+	}
+	for _, o := range objs {
+		s, err := group.NewSeries(o.windows()...)
+		if err != nil {
+			return nil, err // unreachable: the windows were validated
+		}
+		obj := &objective{Objective: o, series: s, exhaust: o.Period, since: now, at: now}
+		for _, rule := range o.Policy.Rules {
+			obj.exhaust = min(obj.exhaust, rule.Long)
+		}
+		j := r.journeys[o.Journey]
+		if j == nil {
+			j = &Journey{name: o.Journey, reg: r}
+			r.journeys[o.Journey] = j
+		}
+		j.targets = append(j.targets, target{series: s, latency: o.Latency})
+		j.objs = append(j.objs, obj)
+		r.objs = append(r.objs, obj)
+	}
+	r.overflow, _ = group.NewSeries()
+	r.unmatched = &Journey{name: Unmatched, reg: r, targets: []target{{series: r.overflow}}}
+	r.evaluate(now)
+
+	if !cfg.manual {
+		r.stop, r.done = make(chan struct{}), make(chan struct{})
+		ticker := r.clock.Ticker(group.Tick())
+		go r.rotate(ticker)
+	}
+	return r, nil
+}
+
+// rotate advances the registry at every tick until Close.
+func (r *Registry) rotate(t *clock.Ticker) {
+	defer close(r.done)
+	defer t.Stop()
+	for {
+		select {
+		case <-r.stop:
+			return
+		case <-t.C:
+			// The tick's own time can be stale when ticks were dropped;
+			// the clock's is not.
+			r.Advance(r.clock.Now())
+		}
+	}
+}
+
+// Close stops the rotator goroutine and waits for it to return. It is safe
+// to call more than once. Events recorded after Close are not counted.
+func (r *Registry) Close() error {
+	r.closeOnce.Do(func() {
+		if r.stop != nil {
+			close(r.stop)
+			<-r.done
+		}
+	})
+	return nil
+}
+
+// Tick returns the registry's rotation step: the finest bucket width its
+// objectives' windows need (3 s for the default 30-day policy).
+func (r *Registry) Tick() time.Duration { return r.group.Tick() }
+
+// Journey returns the handle that records events of the named journey. A
+// name no objective declares returns the [Unmatched] journey's handle, whose
+// events are counted by [Registry.Unmatched] and create nothing new. Resolve
+// names once, at setup, and keep the handle: recording through it does no
+// lookup.
+func (r *Registry) Journey(name string) *Journey {
+	if j, ok := r.journeys[name]; ok {
+		return j
+	}
+	return r.unmatched
+}
+
+// Journeys returns the names of the declared journeys, in the order their
+// first objective was declared.
+func (r *Registry) Journeys() []string {
+	var out []string
+	for _, o := range r.objs {
+		if r.journeys[o.Journey].objs[0] == o {
+			out = append(out, o.Journey)
+		}
+	}
+	return out
+}
+
+// Objectives returns the registry's objectives with their defaults filled
+// in, in declaration order.
+func (r *Registry) Objectives() []Objective {
+	out := make([]Objective, len(r.objs))
+	for i, o := range r.objs {
+		out[i] = o.Objective
+	}
+	return out
+}
+
+// Unmatched returns the good and bad events recorded on undeclared
+// journeys.
+func (r *Registry) Unmatched() (good, bad uint64) { return r.overflow.Total() }
+
+// Advance moves the registry to now: it rotates the windows, evaluates every
+// objective and delivers the transitions to the OnTransition callbacks. The
+// rotator calls it at every tick; with [WithManualAdvance] the caller does,
+// at least once per [Registry.Tick] of simulated time for transitions to be
+// seen at bucket granularity.
+func (r *Registry) Advance(now time.Time) {
+	r.advMu.Lock()
+	defer r.advMu.Unlock()
+	r.group.Advance(now)
+	r.pending = r.evaluate(now)
+	for _, t := range r.pending {
+		for _, f := range r.callbacks {
+			f(t)
+		}
+	}
+}
+
+// evaluate evaluates every objective at now and returns the transitions,
+// appended to r.pending[:0]. It requires advMu held, or no other goroutine.
+func (r *Registry) evaluate(now time.Time) []Transition {
+	out := r.pending[:0]
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, o := range r.objs {
+		from := o.state
+		o.Policy.Evaluate(o.series, o.Target, &o.eval)
+		o.good, o.bad = o.series.Sum(o.Period)
+		o.at = now
+		if o.eval.State == from {
+			continue
+		}
+		o.state, o.since = o.eval.State, now
+		if len(r.callbacks) > 0 {
+			out = append(out, Transition{From: from, To: o.state, Status: o.status()})
+		}
+	}
+	return out
+}
+
+// Status returns the state of every objective at the last advance, in
+// declaration order.
+func (r *Registry) Status() []Status {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]Status, len(r.objs))
+	for i, o := range r.objs {
+		out[i] = o.status()
+	}
+	return out
+}
+
+// A Journey records the events of one user journey into each of its
+// objectives. Get one from [Registry.Journey]. Recording is safe for
+// concurrent use and costs one atomic add per objective: no lock, no clock
+// read, no lookup, no allocation.
+type Journey struct {
+	name    string
+	reg     *Registry
+	targets []target
+	objs    []*objective
+}
+
+type target struct {
+	series  *window.Series
+	latency time.Duration // 0 for an availability objective
+}
+
+// Name returns the journey's name ([Unmatched] for undeclared journeys).
+func (j *Journey) Name() string { return j.name }
+
+// Record records one event: bad, or good. Latency objectives count a good
+// event as fast enough; use Observe to have its latency judged.
+func (j *Journey) Record(bad bool) {
+	for i := range j.targets {
+		if bad {
+			j.targets[i].series.Bad()
+		} else {
+			j.targets[i].series.Good()
+		}
+	}
+}
+
+// Observe records one event that took latency: bad for every objective when
+// bad, and bad for a latency objective when slower than its threshold.
+func (j *Journey) Observe(latency time.Duration, bad bool) {
+	for i := range j.targets {
+		t := &j.targets[i]
+		if bad || (t.latency > 0 && latency > t.latency) {
+			t.series.Bad()
+		} else {
+			t.series.Good()
+		}
+	}
+}
+
+// Add records good and bad events at once, as Record would one by one.
+func (j *Journey) Add(good, bad uint64) {
+	for i := range j.targets {
+		j.targets[i].series.Add(good, bad)
+	}
+}
+
+// Status returns the state of the journey's objectives at the last advance,
+// in declaration order; none for [Unmatched].
+func (j *Journey) Status() []Status {
+	j.reg.mu.RLock()
+	defer j.reg.mu.RUnlock()
+	out := make([]Status, len(j.objs))
+	for i, o := range j.objs {
+		out[i] = o.status()
+	}
+	return out
+}

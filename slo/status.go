@@ -1,0 +1,110 @@
+package slo
+
+import (
+	"time"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+)
+
+// Status is the state of one objective at an instant: the error budget, the
+// burn rate of every window, and the alert state of its policy. It is a
+// copy; holding it holds no lock.
+type Status struct {
+	Journey   string
+	Objective string
+	Target    float64
+	Period    time.Duration
+	// Latency is the objective's threshold; 0 for availability.
+	Latency time.Duration
+	// Time is the instant of the evaluation.
+	Time time.Time
+
+	// Good and Bad count the events over the period.
+	Good, Bad uint64
+	// SLI is Good / (Good + Bad); 1 when NoData.
+	SLI float64
+	// NoData is true when the period holds no events.
+	NoData bool
+	// BudgetRemaining is the share of the period's error budget left: 1
+	// untouched, 0 spent, negative overspent.
+	BudgetRemaining float64
+	// TimeToExhaustion is how long the remaining budget lasts at the burn
+	// rate of the policy's shortest long window (1h by default): 0 when
+	// spent, burnrate.Never when not burning.
+	TimeToExhaustion time.Duration
+
+	// State is the most severe state among the policy's firing rules.
+	State burnrate.Severity
+	// Rule names the rule that set State; empty when State is ok.
+	Rule string
+	// Since is when the objective entered State.
+	Since time.Time
+	// Windows holds the burn rate over every window the policy reads,
+	// ascending.
+	Windows []burnrate.Burn
+	// Rules holds how each rule of the policy stands, in policy order.
+	Rules []RuleStatus
+}
+
+// RuleStatus is how one alert rule stands.
+type RuleStatus struct {
+	burnrate.Rule
+	// LongRate and ShortRate are the burn rates over the rule's windows.
+	LongRate, ShortRate float64
+	// Burning is true when both rates are at or above the factor; Firing
+	// when the long window also holds the policy's MinEvents.
+	Burning, Firing bool
+}
+
+// A Transition is a change of an objective's state, delivered to the
+// OnTransition callbacks.
+type Transition struct {
+	From, To burnrate.Severity
+	// Status is the objective's status at the transition: its Time is
+	// when it happened and its Rule the rule that caused it.
+	Status Status
+}
+
+// status builds the objective's Status. It requires Registry.mu held.
+func (o *objective) status() Status {
+	s := Status{
+		Journey:   o.Journey,
+		Objective: o.Name,
+		Target:    o.Target,
+		Period:    o.Period,
+		Latency:   o.Latency,
+		Time:      o.at,
+		Good:      o.good,
+		Bad:       o.bad,
+		SLI:       1,
+		NoData:    o.good+o.bad == 0,
+		State:     o.state,
+		Since:     o.since,
+		Windows:   append([]burnrate.Burn(nil), o.eval.Windows...),
+		Rules:     make([]RuleStatus, len(o.Policy.Rules)),
+	}
+	if !s.NoData {
+		s.SLI = float64(o.good) / (float64(o.good) + float64(o.bad))
+	}
+	s.BudgetRemaining = burnrate.BudgetRemaining(o.good, o.bad, o.Target)
+	rate := 0.0
+	for _, b := range o.eval.Windows {
+		if b.Window == o.exhaust {
+			rate = b.Rate
+		}
+	}
+	s.TimeToExhaustion = burnrate.TimeToExhaustion(s.BudgetRemaining, rate, o.Period)
+	if o.eval.Rule >= 0 {
+		s.Rule = o.Policy.Rules[o.eval.Rule].Name
+	}
+	for i, rs := range o.eval.Rules {
+		s.Rules[i] = RuleStatus{
+			Rule:      o.Policy.Rules[i],
+			LongRate:  o.eval.Windows[rs.Long].Rate,
+			ShortRate: o.eval.Windows[rs.Short].Rate,
+			Burning:   rs.Burning,
+			Firing:    rs.Firing,
+		}
+	}
+	return s
+}
