@@ -38,8 +38,8 @@ func TestDefaultPolicy(t *testing.T) {
 		if diff := cmp.Diff(tc.factors, got, cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Abs(a) })); diff != "" {
 			t.Errorf("DefaultPolicy(%v) factors (-want +got):\n%s", tc.period, diff)
 		}
-		if p.MinEvents != DefaultMinEvents {
-			t.Errorf("DefaultPolicy(%v).MinEvents = %d, want %d", tc.period, p.MinEvents, DefaultMinEvents)
+		if p.MinEvents != 0 {
+			t.Errorf("DefaultPolicy(%v).MinEvents = %d, want 0 (the guard depends on the target)", tc.period, p.MinEvents)
 		}
 		if err := p.Validate(0.999, tc.period); err != nil {
 			t.Errorf("DefaultPolicy(%v).Validate(0.999) = %v", tc.period, err)
@@ -284,11 +284,11 @@ func TestEvaluate(t *testing.T) {
 func TestEvaluateMinEvents(t *testing.T) {
 	// Low traffic: 10 requests an hour, one failure in the last 5 minutes.
 	src := sums{time.Hour: {9, 1}, 5 * time.Minute: {0, 1}}
-	p := Policy{Rules: DefaultPolicy(month).Rules[:1], MinEvents: DefaultMinEvents}
+	p := Policy{Rules: DefaultPolicy(month).Rules[:1], MinEvents: MinEvents(0.999)}
 	var e Evaluation
 	p.Evaluate(src, 0.999, &e)
 	if e.State != SeverityOK || !e.Rules[0].Burning || e.Rules[0].Firing {
-		t.Errorf("10 events, 1 bad, guard 100: state %v, burning %v, firing %v; want ok, true, false", e.State, e.Rules[0].Burning, e.Rules[0].Firing)
+		t.Errorf("10 events, 1 bad, guard 1000: state %v, burning %v, firing %v; want ok, true, false", e.State, e.Rules[0].Burning, e.Rules[0].Firing)
 	}
 	p.MinEvents = 10
 	p.Evaluate(src, 0.999, &e)
@@ -418,5 +418,27 @@ func TestEvaluateExactFactorFires(t *testing.T) {
 	p.Evaluate(sums{time.Hour: {10000 - 143, 143}, 5 * time.Minute: {10000 - 143, 143}}, 0.999, &e)
 	if e.State != SeverityOK {
 		t.Fatalf("burn of 14.3: state %v, want ok", e.State)
+	}
+}
+
+func TestMinEvents(t *testing.T) {
+	for _, tc := range []struct {
+		target float64
+		want   uint64
+	}{
+		{0.999, 1000}, {0.99, 100}, {0.995, 200}, {0.9999, 10000}, {0.9, 10}, {0.95, 20},
+		{0.5, 2}, {0.997, 334}, {0, 0}, {1, 0}, {99.9, 0}, {math.NaN(), 0},
+	} {
+		if got := MinEvents(tc.target); got != tc.want {
+			t.Errorf("MinEvents(%v) = %d, want %d", tc.target, got, tc.want)
+		}
+	}
+	// The guard's promise at 99.9%: one error in the smallest window it
+	// allows is exactly a burn of 1, and the 14.4x page needs 15 errors.
+	if r := Rate(999, 1, 0.999); r != 1 {
+		t.Errorf("Rate(999, 1, 0.999) = %v, want 1", r)
+	}
+	if Rate(986, 14, 0.999) >= 14.4 || Rate(985, 15, 0.999) < 14.4 {
+		t.Errorf("14 errors in 1000 burn at %v, 15 at %v; want below and above 14.4", Rate(986, 14, 0.999), Rate(985, 15, 0.999))
 	}
 }

@@ -12,13 +12,13 @@ func ExampleDefaultPolicy() {
 	for _, r := range p.Rules {
 		fmt.Printf("%-13s long %-3s short %-4s factor %g\n", r.Name, burnrate.FormatWindow(r.Long), burnrate.FormatWindow(r.Short), r.Factor)
 	}
-	fmt.Println("windows:", len(p.Windows()), "min events:", p.MinEvents)
+	fmt.Println("windows:", len(p.Windows()), "guard at 99.9%:", burnrate.MinEvents(0.999), "events")
 	// Output:
 	// page-1h-5m    long 1h  short 5m   factor 14.4
 	// page-6h-30m   long 6h  short 30m  factor 6
 	// ticket-1d-2h  long 1d  short 2h   factor 3
 	// ticket-3d-6h  long 3d  short 6h   factor 1
-	// windows: 7 min events: 100
+	// windows: 7 guard at 99.9%: 1000 events
 }
 
 func ExampleTimeToExhaustion() {

@@ -90,15 +90,26 @@ type Policy struct {
 	Rules []Rule
 	// MinEvents is the number of events a rule's long window must hold for
 	// the rule to fire: at low traffic, a handful of errors is a huge burn
-	// rate. Zero turns the guard off. [DefaultPolicy] uses
-	// [DefaultMinEvents].
+	// rate. Zero turns the guard off. See [MinEvents] for a value that
+	// scales with the target; package slo uses it by default.
 	MinEvents uint64
 }
 
-// DefaultMinEvents is the low-traffic guard of [DefaultPolicy]. With 100
-// events in the long window, one error alone is a 1% error ratio: a burn
-// rate of 10 at 99.9%, below the 14.4 page.
-const DefaultMinEvents = 100
+// MinEvents returns the smallest number of events whose error budget at
+// target is one whole event: ceil(1 / (1 - target)), so 1000 at 99.9% and
+// 100 at 99%. As a policy's guard it means that a window too small to
+// afford one error cannot raise an alert, and that at 99.9% the 14.4x page
+// takes at least 15 errors in the hour. Low-traffic journeys then alert
+// through the longer windows only, as the SRE Workbook advises. It is 0
+// for a target outside (0, 1).
+func MinEvents(target float64) uint64 {
+	b := ErrorBudget(target)
+	if !(b > 0 && b < 1) {
+		return 0
+	}
+	// 1/0.001 is 1000 within rounding; do not let rounding add an event.
+	return uint64(math.Ceil(1/b - 1e-9))
+}
 
 // A Share is one row of the default policy: the share of a period's budget
 // that, spent within the long window, raises the severity.
@@ -122,9 +133,10 @@ var DefaultShares = []Share{
 // for an objective over period: one rule per row of [DefaultShares] whose
 // long window fits in the period, each with factor share * period / long.
 // For 30 days the factors are 14.4, 6, 3 and 1; for 28 days 13.44, 5.6, 2.8
-// and 0.933.
+// and 0.933. MinEvents is left zero, since the right guard depends on the
+// target: set it to [MinEvents](target).
 func DefaultPolicy(period time.Duration) Policy {
-	p := Policy{MinEvents: DefaultMinEvents}
+	var p Policy
 	for _, s := range DefaultShares {
 		if s.Long > period {
 			continue

@@ -47,8 +47,10 @@ type Objective struct {
 	// an availability objective.
 	Latency time.Duration
 	// Policy decides when the objective's state is ticket or page. A policy
-	// with no rules means burnrate.DefaultPolicy(Period), with MinEvents
-	// kept when it is set. Rules without a Name get their default one.
+	// with no rules means burnrate.DefaultPolicy(Period) with its MinEvents
+	// guard, or burnrate.MinEvents(Target) when that is zero (1000 events at
+	// 99.9%). A policy with rules is used as written; rules without a Name
+	// get their default one.
 	Policy burnrate.Policy
 }
 
@@ -66,8 +68,9 @@ func (o Objective) withDefaults() Objective {
 	if len(o.Policy.Rules) == 0 {
 		min := o.Policy.MinEvents
 		o.Policy = burnrate.DefaultPolicy(o.Period)
-		if min != 0 {
-			o.Policy.MinEvents = min
+		o.Policy.MinEvents = min
+		if min == 0 {
+			o.Policy.MinEvents = burnrate.MinEvents(o.Target)
 		}
 	} else {
 		// Name every rule, on a copy: the caller's slice is theirs.

@@ -111,6 +111,7 @@ func TestDefaults(t *testing.T) {
 	})
 	got := reg.Objectives()
 	p30 := burnrate.DefaultPolicy(DefaultPeriod)
+	p30.MinEvents = 1000 // 1 / (1 - 0.999)
 	p30min7 := burnrate.DefaultPolicy(DefaultPeriod)
 	p30min7.MinEvents = 7
 	want := []Objective{
@@ -226,8 +227,10 @@ func TestStatus(t *testing.T) {
 	}
 	// Every window holds the same hour, so the 1d and 3d windows burn at 5
 	// too: both tickets fire (factors 3 and 1), neither page (14.4 and 6).
-	if st.State != burnrate.SeverityTicket || st.Rule != "ticket-1d-2h" || !st.Time.Equal(at) || !st.Since.Equal(t0.Add(3*time.Second)) {
-		t.Errorf("state %v by %q at %v since %v, want ticket by ticket-1d-2h at %v since t0+3s", st.State, st.Rule, st.Time, st.Since, at)
+	// They fired at t0+6s, the first instant with the 1000 events that the
+	// guard asks for at 99.9% (600 a step).
+	if st.State != burnrate.SeverityTicket || st.Rule != "ticket-1d-2h" || !st.Time.Equal(at) || !st.Since.Equal(t0.Add(6*time.Second)) {
+		t.Errorf("state %v by %q at %v since %v, want ticket by ticket-1d-2h at %v since t0+6s", st.State, st.Rule, st.Time, st.Since, at)
 	}
 	wantRules := []string{"page-1h-5m", "page-6h-30m", "ticket-1d-2h", "ticket-3d-6h"}
 	for i, rs := range st.Rules {

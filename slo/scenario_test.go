@@ -279,7 +279,8 @@ func TestScenarioTenMinuteOutage(t *testing.T) {
 
 func TestScenarioLowTrafficGuard(t *testing.T) {
 	// 10 requests an hour: one failure is a 1000x burn over 5 minutes, but
-	// the 1h window holds 10 events, below the guard of 100: no page.
+	// the 1h window holds 10 events, below the guard of 1000 (the events
+	// whose budget at 99.9% is one error): no page.
 	t.Parallel()
 	mock := clock.NewMock()
 	mock.Set(t0)
