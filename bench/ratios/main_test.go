@@ -1,0 +1,50 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRun(t *testing.T) {
+	in := `goos: linux
+BenchmarkRecord/impl=journeyslo-2         	507555259	         2.0 ns/op	       0 B/op	       0 allocs/op
+BenchmarkRecord/impl=prom-counter-2       	408105238	         4.0 ns/op	       0 B/op	       0 allocs/op
+BenchmarkMiddleware/impl=bare-2   	 1000	  1000 ns/op	  900 B/op	  9 allocs/op
+BenchmarkMiddleware/impl=journeyslo-2   	 1000	  1020 ns/op	  900 B/op	  9 allocs/op
+BenchmarkMiddleware/impl=promhttp-2   	 1000	  1400 ns/op	  999 B/op	  12 allocs/op
+BenchmarkEvaluate/objectives=100-2   	   21786	     50000 ns/op	       500.0 ns/objective	       0 B/op	       0 allocs/op
+PASS
+`
+	var out strings.Builder
+	if err := run(strings.NewReader(in), &out, refs{}, "ns/objective=5000"); err != nil {
+		t.Fatal(err)
+	}
+	want := `
+### BenchmarkRecord
+
+| impl | time vs prom-counter | allocs/op |
+| --- | --- | --- |
+| journeyslo | 0.500x | 0 |
+| prom-counter | 1.000x | 0 |
+
+### BenchmarkMiddleware
+
+| impl | time vs promhttp | overhead over bare vs promhttp's | allocs/op (bare 9) |
+| --- | --- | --- | --- |
+| bare | 0.714x | - | 9 |
+| journeyslo | 0.729x | 0.050x | 9 |
+| promhttp | 1.000x | 1.000x | 12 |
+
+### BenchmarkEvaluate
+
+| case | metric | ratio to budget | allocs/op |
+| --- | --- | --- | --- |
+| objectives=100 | ns/objective (budget 5000) | 0.100x | 0 |
+`
+	if out.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
+	}
+	if err := run(strings.NewReader("no benchmarks here\n"), &out, refs{}, ""); err == nil {
+		t.Error("run with no benchmark lines succeeded")
+	}
+}
