@@ -68,7 +68,8 @@ type Registry struct {
 	advMu   sync.Mutex
 	pending []Transition // guarded by advMu; reused between calls
 
-	mu sync.RWMutex // guards the evaluated state of every objective
+	mu       sync.RWMutex // guards the evaluated state of every objective, and:
+	advanced time.Time    // the instant of the last evaluation
 
 	stop      chan struct{} // closed by Close; nil with manual advance
 	done      chan struct{} // closed when the rotator returns
@@ -84,11 +85,12 @@ type objective struct {
 	exhaust time.Duration
 
 	// Guarded by Registry.mu.
-	eval      burnrate.Evaluation
-	good, bad uint64 // over the period
-	at        time.Time
-	since     time.Time
-	state     burnrate.Severity
+	eval       burnrate.Evaluation
+	good, bad  uint64 // over the period
+	totG, totB uint64 // since the registry started
+	at         time.Time
+	since      time.Time
+	state      burnrate.Severity
 }
 
 // New returns a registry of the given objectives, with defaults filled in
@@ -143,7 +145,7 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		if err != nil {
 			return nil, err // unreachable: the windows were validated
 		}
-		obj := &objective{Objective: o, series: s, exhaust: o.Period, since: now, at: now}
+		obj := &objective{Objective: o, series: s, exhaust: o.Period, since: now}
 		for _, rule := range o.Policy.Rules {
 			obj.exhaust = min(obj.exhaust, rule.Long)
 		}
@@ -234,6 +236,40 @@ func (r *Registry) Objectives() []Objective {
 	return out
 }
 
+// Clock returns the clock the registry reads time from. Middleware measures
+// latency with it, so that tests on a mock clock control latency too.
+func (r *Registry) Clock() clock.Clock { return r.clock }
+
+// NeedsLatency reports whether any objective of the registry judges
+// latency. When none does, recording code need not read the clock.
+func (r *Registry) NeedsLatency() bool {
+	for _, o := range r.objs {
+		if o.Latency > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// StallTicks is how many ticks without an advance make a registry stalled.
+const StallTicks = 10
+
+// Lag returns how long ago, by the registry's clock, the registry last
+// advanced. It is negative when the clock has gone back since.
+func (r *Registry) Lag() time.Duration {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.clock.Since(r.advanced)
+}
+
+// Stalled reports whether the registry has not advanced for [StallTicks]
+// ticks: its rotator is stuck, or with [WithManualAdvance] nobody advances
+// it. Its states and budgets are then stale. This is the library's own
+// malfunction, the one thing a health check should fail for.
+func (r *Registry) Stalled() bool {
+	return r.Lag() > StallTicks*r.Tick()
+}
+
 // Unmatched returns the good and bad events recorded on undeclared
 // journeys.
 func (r *Registry) Unmatched() (good, bad uint64) { return r.overflow.Total() }
@@ -261,10 +297,12 @@ func (r *Registry) evaluate(now time.Time) []Transition {
 	out := r.pending[:0]
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.advanced = now
 	for _, o := range r.objs {
 		from := o.state
 		o.Policy.Evaluate(o.series, o.Target, &o.eval)
 		o.good, o.bad = o.series.Sum(o.Period)
+		o.totG, o.totB = o.series.Total()
 		o.at = now
 		if o.eval.State == from {
 			continue
@@ -303,6 +341,17 @@ type Journey struct {
 type target struct {
 	series  *window.Series
 	latency time.Duration // 0 for an availability objective
+}
+
+// NeedsLatency reports whether any objective of the journey judges
+// latency, that is whether Observe's latency argument matters.
+func (j *Journey) NeedsLatency() bool {
+	for _, t := range j.targets {
+		if t.latency > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Name returns the journey's name ([Unmatched] for undeclared journeys).

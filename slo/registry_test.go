@@ -407,3 +407,107 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+func TestTotalsOutliveThePeriod(t *testing.T) {
+	reg := manual(t, []Objective{{Journey: "checkout", Target: 0.999}})
+	reg.Journey("checkout").Add(70, 3)
+	reg.Advance(t0.Add(time.Minute))
+	if st := reg.Status()[0]; st.Good != 70 || st.Bad != 3 || st.TotalGood != 70 || st.TotalBad != 3 {
+		t.Fatalf("after a minute: period (%d, %d), total (%d, %d); want (70, 3) twice", st.Good, st.Bad, st.TotalGood, st.TotalBad)
+	}
+	reg.Advance(t0.Add(31 * 24 * time.Hour))
+	if st := reg.Status()[0]; st.Good != 0 || st.Bad != 0 || st.TotalGood != 70 || st.TotalBad != 3 {
+		t.Fatalf("after 31 days: period (%d, %d), total (%d, %d); want (0, 0) and (70, 3)", st.Good, st.Bad, st.TotalGood, st.TotalBad)
+	}
+}
+
+func TestClockAndNeedsLatency(t *testing.T) {
+	mock := clock.NewMock()
+	reg, err := New([]Objective{
+		{Journey: "checkout", Target: 0.999},
+		{Journey: "search", Target: 0.99, Latency: time.Second},
+	}, WithClock(mock), WithManualAdvance())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	if reg.Clock() != clock.Clock(mock) {
+		t.Error("Clock() is not the clock given")
+	}
+	if !reg.NeedsLatency() || reg.Journey("checkout").NeedsLatency() || !reg.Journey("search").NeedsLatency() || reg.Journey("x").NeedsLatency() {
+		t.Errorf("NeedsLatency: registry %v, checkout %v, search %v, unmatched %v; want true, false, true, false",
+			reg.NeedsLatency(), reg.Journey("checkout").NeedsLatency(), reg.Journey("search").NeedsLatency(), reg.Journey("x").NeedsLatency())
+	}
+	avail := manual(t, []Objective{{Journey: "checkout", Target: 0.999}})
+	if avail.NeedsLatency() {
+		t.Error("NeedsLatency() of an availability-only registry is true")
+	}
+}
+
+func TestStalled(t *testing.T) {
+	mock := clock.NewMock()
+	mock.Set(t0)
+	reg, err := New([]Objective{{Journey: "checkout", Target: 0.999}}, WithClock(mock), WithManualAdvance())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	for _, step := range []struct {
+		add     time.Duration
+		advance bool
+		lag     time.Duration
+		stalled bool
+	}{
+		{0, false, 0, false},
+		{30 * time.Second, false, 30 * time.Second, false}, // 10 ticks of 3 s: not yet
+		{time.Second, false, 31 * time.Second, true},
+		{0, true, 0, false},
+		{-time.Hour, false, -time.Hour, false}, // the clock went back
+	} {
+		mock.Add(step.add)
+		if step.advance {
+			reg.Advance(mock.Now())
+		}
+		if lag, stalled := reg.Lag(), reg.Stalled(); lag != step.lag || stalled != step.stalled {
+			t.Errorf("at t0+%v: Lag() = %v, Stalled() = %v; want %v, %v", mock.Now().Sub(t0), lag, stalled, step.lag, step.stalled)
+		}
+	}
+}
+
+func TestBurnDown(t *testing.T) {
+	reg := manual(t, []Objective{{Journey: "checkout", Target: 0.999}})
+	if _, ok := reg.BurnDown("checkout", "latency"); ok {
+		t.Error("BurnDown of an unknown objective succeeded")
+	}
+	if _, ok := reg.BurnDown("nope", "availability"); ok {
+		t.Error("BurnDown of an unknown journey succeeded")
+	}
+	// A million events: a budget of 1000 bad ones, spent half in the second
+	// 6-hour bucket and half in the third.
+	j := reg.Journey("checkout")
+	j.Add(999000, 0)
+	reg.Advance(t0.Add(6 * time.Hour))
+	j.Add(0, 500)
+	reg.Advance(t0.Add(12 * time.Hour))
+	j.Add(0, 500)
+	reg.Advance(t0.Add(18 * time.Hour))
+	points, ok := reg.BurnDown("checkout", "availability")
+	if !ok || len(points) != 120 {
+		t.Fatalf("BurnDown: %d points, %v; want 120 six-hour buckets", len(points), ok)
+	}
+	want := map[int]BudgetPoint{
+		0:   {t0.Add(-116*6*time.Hour + 6*time.Hour), 1},
+		116: {t0.Add(6 * time.Hour), 1},
+		117: {t0.Add(12 * time.Hour), 0.5},
+		118: {t0.Add(18 * time.Hour), 0},
+		119: {t0.Add(24 * time.Hour), 0},
+	}
+	for i, w := range want {
+		if p := points[i]; !p.End.Equal(w.End) || p.Remaining != w.Remaining {
+			t.Errorf("point %d = {%v %v}, want {%v %v}", i, p.End, p.Remaining, w.End, w.Remaining)
+		}
+	}
+	if last := points[len(points)-1].Remaining; last != reg.Status()[0].BudgetRemaining {
+		t.Errorf("last point %v, Status().BudgetRemaining %v; want equal", last, reg.Status()[0].BudgetRemaining)
+	}
+}

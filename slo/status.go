@@ -21,6 +21,9 @@ type Status struct {
 
 	// Good and Bad count the events over the period.
 	Good, Bad uint64
+	// TotalGood and TotalBad count every event since the registry started:
+	// monotonic counters, for exporters.
+	TotalGood, TotalBad uint64
 	// SLI is Good / (Good + Bad); 1 when NoData.
 	SLI float64
 	// NoData is true when the period holds no events.
@@ -76,6 +79,8 @@ func (o *objective) status() Status {
 		Time:      o.at,
 		Good:      o.good,
 		Bad:       o.bad,
+		TotalGood: o.totG,
+		TotalBad:  o.totB,
 		SLI:       1,
 		NoData:    o.good+o.bad == 0,
 		State:     o.state,
@@ -107,4 +112,45 @@ func (o *objective) status() Status {
 		}
 	}
 	return s
+}
+
+// BudgetPoint is the error budget remaining at the end of one bucket of an
+// objective's period.
+type BudgetPoint struct {
+	End       time.Time
+	Remaining float64
+}
+
+// BurnDown returns how the error budget of the journey's named objective
+// was spent over its period, bucket by bucket (6 hours for 30 days): the
+// budget allowed by all the period's events, less the bad events up to the
+// end of each bucket. The last point is the budget remaining now. It
+// returns false for an unknown journey or objective.
+func (r *Registry) BurnDown(journey, objective string) ([]BudgetPoint, bool) {
+	j, ok := r.journeys[journey]
+	if !ok {
+		return nil, false
+	}
+	for _, o := range j.objs {
+		if o.Name != objective {
+			continue
+		}
+		width, first, counts := o.series.Buckets(o.Period)
+		var total uint64
+		for _, c := range counts {
+			total += c.Total()
+		}
+		allowed := float64(total) * burnrate.ErrorBudget(o.Target)
+		points := make([]BudgetPoint, len(counts))
+		var bad uint64
+		for i, c := range counts {
+			bad += c.Bad
+			points[i] = BudgetPoint{End: first.Add(time.Duration(i+1) * width), Remaining: 1}
+			if allowed > 0 {
+				points[i].Remaining = 1 - float64(bad)/allowed
+			}
+		}
+		return points, true
+	}
+	return nil, false
 }

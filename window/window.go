@@ -312,6 +312,31 @@ func (s *Series) Sum(d time.Duration) (good, bad uint64) {
 	return 0, 0
 }
 
+// Buckets returns the buckets that the window of length d spans, oldest
+// first: their width, the start of the oldest, and their counts, the
+// current partial bucket last and including events recorded since the last
+// advance. Their sum is [Series.Sum](d). It returns nil for a window the
+// series does not keep.
+func (s *Series) Buckets(d time.Duration) (width time.Duration, first time.Time, counts []Counts) {
+	s.g.mu.RLock()
+	defer s.g.mu.RUnlock()
+	for i := range s.wins {
+		w := &s.wins[i]
+		if w.d != d {
+			continue
+		}
+		r := &s.rings[w.ring]
+		width = time.Duration(r.per * s.g.tick)
+		counts = make([]Counts, w.k)
+		for j := range counts {
+			counts[j] = r.slots[mod(r.cur-w.k+1+int64(j), len(r.slots))]
+		}
+		counts[len(counts)-1] = counts[len(counts)-1].plus(Counts{s.live.good.Load(), s.live.bad.Load()})
+		return width, time.Unix(0, (r.cur-w.k+1)*int64(width)), counts
+	}
+	return 0, time.Time{}, nil
+}
+
 // Total returns every event the series has recorded.
 func (s *Series) Total() (good, bad uint64) {
 	s.g.mu.RLock()

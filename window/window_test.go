@@ -403,3 +403,38 @@ func BenchmarkAdvanceStep(b *testing.B) {
 		g.Advance(now)
 	}
 }
+
+func TestBuckets(t *testing.T) {
+	g := mustGroup(t, 3*time.Second, t0)
+	s, err := g.NewSeries(5*time.Minute, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, c := s.Buckets(2 * time.Hour); c != nil {
+		t.Fatalf("Buckets of a window not kept = %v, want nil", c)
+	}
+	s.Add(1, 0)
+	g.Advance(t0.Add(15 * time.Second))
+	s.Add(2, 1)
+	g.Advance(t0.Add(time.Hour + 5*time.Second)) // bucket 240: t0's bucket 0 has left
+	s.Add(0, 4)                                  // recorded after the last advance: in the current bucket
+	width, first, counts := s.Buckets(time.Hour)
+	if width != 15*time.Second || len(counts) != 240 {
+		t.Fatalf("Buckets(1h): width %v, %d buckets; want 15s, 240", width, len(counts))
+	}
+	if want := t0.Add(15 * time.Second); !first.Equal(want) {
+		t.Fatalf("Buckets(1h) first = %v, want %v", first, want)
+	}
+	// t0+15s's bucket is the oldest; the current bucket holds the live
+	// events.
+	if counts[0] != (Counts{2, 1}) || counts[239] != (Counts{0, 4}) {
+		t.Fatalf("Buckets(1h) oldest %v, newest %v; want {2 1}, {0 4}", counts[0], counts[239])
+	}
+	var sum Counts
+	for _, c := range counts {
+		sum = sum.plus(c)
+	}
+	if gg, gb := s.Sum(time.Hour); sum != (Counts{gg, gb}) {
+		t.Fatalf("Buckets(1h) sum to %v, Sum(1h) = (%d, %d)", sum, gg, gb)
+	}
+}
