@@ -442,3 +442,32 @@ func TestMinEvents(t *testing.T) {
 		t.Errorf("14 errors in 1000 burn at %v, 15 at %v; want below and above 14.4", Rate(986, 14, 0.999), Rate(985, 15, 0.999))
 	}
 }
+
+func TestCountsNearTheLimits(t *testing.T) {
+	// Near 2^53 float64 stops holding every integer; near 2^64 uint64
+	// sums wrap. Rates stay right to float precision, the guard does not
+	// wrap, and nothing is NaN.
+	const two53 = 1 << 53
+	for _, tc := range []struct {
+		good, bad uint64
+		rate      float64
+	}{
+		{two53 + 1, 0, 0},
+		{two53, two53, 500},
+		{math.MaxUint64, 0, 0},
+		{math.MaxUint64 - 1000, 1000, 1000 / float64(math.MaxUint64) / 0.001},
+		{1 << 63, 1 << 63, 500},
+		{0, math.MaxUint64, 1000},
+	} {
+		if got := Rate(tc.good, tc.bad, 0.999); !near(got, tc.rate) || math.IsNaN(got) {
+			t.Errorf("Rate(%d, %d, 0.999) = %v, want %v", tc.good, tc.bad, got, tc.rate)
+		}
+	}
+	p := Policy{Rules: DefaultPolicy(month).Rules[:1], MinEvents: 1000}
+	var e Evaluation
+	// 2^63 + 2^63 wraps to 0 in uint64: the guard must still see plenty.
+	p.Evaluate(sums{time.Hour: {1 << 63, 1 << 63}, 5 * time.Minute: {1 << 63, 1 << 63}}, 0.999, &e)
+	if e.State != SeverityPage {
+		t.Errorf("half of 2^64 events bad: state %v, want page", e.State)
+	}
+}

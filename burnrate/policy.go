@@ -276,7 +276,7 @@ func (p *Policy) Evaluate(src Source, target float64, e *Evaluation) {
 		long, short := e.Windows[rs.Long], e.Windows[rs.Short]
 		threshold := r.Factor * (1 - tolerance)
 		rs.Burning = !long.NoData && !short.NoData && long.Rate >= threshold && short.Rate >= threshold
-		rs.Firing = rs.Burning && long.Good+long.Bad >= p.MinEvents
+		rs.Firing = rs.Burning && (long.Good+long.Bad >= p.MinEvents || long.Good+long.Bad < long.Good) // a wrapped sum is above any guard
 		if rs.Firing && r.Severity > e.State {
 			e.State, e.Rule = r.Severity, i
 		}

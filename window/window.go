@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -15,8 +16,14 @@ type Counts struct {
 	Good, Bad uint64
 }
 
-// Total returns Good + Bad.
-func (c Counts) Total() uint64 { return c.Good + c.Bad }
+// Total returns Good + Bad, or the largest uint64 when the sum would
+// overflow.
+func (c Counts) Total() uint64 {
+	if t := c.Good + c.Bad; t >= c.Good {
+		return t
+	}
+	return math.MaxUint64
+}
 
 func (c Counts) plus(o Counts) Counts  { return Counts{c.Good + o.Good, c.Bad + o.Bad} }
 func (c Counts) minus(o Counts) Counts { return Counts{c.Good - o.Good, c.Bad - o.Bad} }
@@ -408,4 +415,96 @@ func mod(a int64, n int) int {
 		m += int64(n)
 	}
 	return int(m)
+}
+
+// State is a series' counts at one step of its group, in a form to persist
+// and restore. Bucket positions are absolute (counted in bucket widths since
+// the Unix epoch), so a state restored later lines up with the clock.
+type State struct {
+	// Step is the group step the state was taken in: Unix time / Tick.
+	Step int64
+	// Tick is the group's rotation step.
+	Tick time.Duration
+	// Total is every event the series had recorded.
+	Total Counts
+	// Rings holds one entry per ring of the series, finest first.
+	Rings []RingState
+}
+
+// RingState is the content of one ring.
+type RingState struct {
+	// Width is the ring's bucket width.
+	Width time.Duration
+	// Last is the index of the newest bucket: the one holding Step, in
+	// widths since the Unix epoch.
+	Last int64
+	// Buckets holds the ring's buckets, oldest first, ending with bucket
+	// Last; the newest includes events recorded since the last advance.
+	Buckets []Counts
+}
+
+// State returns a copy of the series' counts.
+func (s *Series) State() State {
+	s.g.mu.RLock()
+	defer s.g.mu.RUnlock()
+	live := Counts{s.live.good.Load(), s.live.bad.Load()}
+	st := State{Step: s.g.epoch, Tick: s.g.Tick(), Total: s.total.plus(live), Rings: make([]RingState, len(s.rings))}
+	for i := range s.rings {
+		r := &s.rings[i]
+		n := len(r.slots)
+		b := make([]Counts, n)
+		for j := range b {
+			b[j] = r.slots[mod(r.cur-int64(n-1-j), n)]
+		}
+		b[n-1] = b[n-1].plus(live)
+		st.Rings[i] = RingState{Width: time.Duration(r.per * s.g.tick), Last: r.cur, Buckets: b}
+	}
+	return st
+}
+
+// Restore replaces the series' counts with st's, each bucket at its own
+// time: a ring of st whose width the series also keeps is copied where the
+// two overlap, buckets that have left the series' rings since st was taken
+// are dropped, and rings of a width st lacks start empty. When st was taken
+// at a later step than the group's (the clock went back), the group moves
+// forward to st's step first, as Advance would. Events recorded since the
+// last advance are kept. Restore returns how many rings it restored.
+func (s *Series) Restore(st State) (int, error) {
+	if st.Tick <= 0 {
+		return 0, fmt.Errorf("%w: state tick %v is not positive", ErrInvalid, st.Tick)
+	}
+	if st.Step > math.MaxInt64/int64(st.Tick) || st.Step < math.MinInt64/int64(st.Tick) {
+		return 0, fmt.Errorf("%w: state step %d at tick %v is beyond the representable time", ErrInvalid, st.Step, st.Tick)
+	}
+	s.g.Advance(time.Unix(0, st.Step*int64(st.Tick)))
+	s.g.mu.Lock()
+	defer s.g.mu.Unlock()
+	clear(s.slots)
+	s.total = st.Total
+	restored := 0
+	for i := range s.rings {
+		r := &s.rings[i]
+		width := time.Duration(r.per * s.g.tick)
+		j := slices.IndexFunc(st.Rings, func(rs RingState) bool { return rs.Width == width })
+		if j < 0 {
+			continue
+		}
+		restored++
+		rs, n := st.Rings[j], int64(len(r.slots))
+		for k, c := range rs.Buckets {
+			idx := rs.Last - int64(len(rs.Buckets)-1-k)
+			if idx <= r.cur && idx > r.cur-n {
+				r.slots[mod(idx, len(r.slots))] = c
+			}
+		}
+	}
+	for i := range s.wins {
+		w := &s.wins[i]
+		r := &s.rings[w.ring]
+		w.sum = Counts{}
+		for idx := r.cur - w.k + 1; idx <= r.cur; idx++ {
+			w.sum = w.sum.plus(r.slots[mod(idx, len(r.slots))])
+		}
+	}
+	return restored, nil
 }

@@ -2,6 +2,7 @@ package window
 
 import (
 	"errors"
+	"math"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -436,5 +437,183 @@ func TestBuckets(t *testing.T) {
 	}
 	if gg, gb := s.Sum(time.Hour); sum != (Counts{gg, gb}) {
 		t.Fatalf("Buckets(1h) sum to %v, Sum(1h) = (%d, %d)", sum, gg, gb)
+	}
+}
+
+// traffic records random events into s over d from start, advancing the
+// group every few seconds; it returns the instant it stopped.
+func traffic(g *Group, s *Series, rng *rand.Rand, start time.Time, d time.Duration) time.Time {
+	now := start
+	for end := start.Add(d); now.Before(end); now = now.Add(time.Duration(1+rng.IntN(20)) * time.Second) {
+		g.Advance(now)
+		s.Add(uint64(rng.IntN(100)), uint64(rng.IntN(3)))
+	}
+	return now
+}
+
+func TestStateRestoreMatchesTheOriginal(t *testing.T) {
+	windows := []time.Duration{5 * time.Minute, time.Hour, 24 * time.Hour, 30 * 24 * time.Hour}
+	for _, gap := range []time.Duration{0, 3 * time.Second, 4 * time.Minute, 2 * time.Hour, 20 * time.Hour, 40 * 24 * time.Hour} {
+		g := mustGroup(t, 3*time.Second, t0)
+		s, err := g.NewSeries(windows...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		end := traffic(g, s, rand.New(rand.NewPCG(3, 4)), t0, 2*24*time.Hour)
+		s.Add(7, 1) // live events, not yet folded
+		st := s.State()
+
+		// A new process starts gap later and restores; the original just
+		// advances by the same gap. Both must agree on every window.
+		g2 := mustGroup(t, 3*time.Second, end.Add(gap))
+		s2, err := g2.NewSeries(windows...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := s2.Restore(st)
+		if err != nil || n != 4 {
+			t.Fatalf("gap %v: Restore = %d, %v; want 4 rings", gap, n, err)
+		}
+		g.Advance(end.Add(gap))
+		for _, w := range windows {
+			og, ob := s.Sum(w)
+			rg, rb := s2.Sum(w)
+			if og != rg || ob != rb {
+				t.Errorf("gap %v: Sum(%v) restored (%d, %d), original (%d, %d)", gap, w, rg, rb, og, ob)
+			}
+		}
+		og, ob := s.Total()
+		if rg, rb := s2.Total(); og != rg || ob != rb {
+			t.Errorf("gap %v: Total restored (%d, %d), original (%d, %d)", gap, rg, rb, og, ob)
+		}
+	}
+}
+
+func TestRestoreKeepsWhatMatches(t *testing.T) {
+	g := mustGroup(t, 3*time.Second, t0)
+	old, err := g.NewSeries(5*time.Minute, 30*time.Minute, 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := traffic(g, old, rand.New(rand.NewPCG(5, 6)), t0, 3*time.Hour)
+	st := old.State()
+
+	// The new objective keeps 1h (15 s buckets, as 30m did, but 240 of
+	// them), 6h (1 min buckets: a ring the state lacks) and 1d (5 min, as
+	// before). 5m's 3 s ring is no longer wanted.
+	g2 := mustGroup(t, 3*time.Second, end)
+	s2, err := g2.NewSeries(time.Hour, 6*time.Hour, 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s2.Restore(st)
+	if err != nil || n != 2 {
+		t.Fatalf("Restore = %d, %v; want 2 rings (15 s and 5 min)", n, err)
+	}
+	// The 15 s ring held 120 buckets: the 1h window has the last 30 minutes.
+	og, ob := old.Sum(30 * time.Minute)
+	if rg, rb := s2.Sum(time.Hour); rg != og || rb != ob {
+		t.Errorf("Sum(1h) = (%d, %d), want the old 30m window (%d, %d)", rg, rb, og, ob)
+	}
+	og, ob = old.Sum(24 * time.Hour)
+	if rg, rb := s2.Sum(24 * time.Hour); rg != og || rb != ob {
+		t.Errorf("Sum(1d) = (%d, %d), want (%d, %d)", rg, rb, og, ob)
+	}
+	if rg, rb := s2.Sum(6 * time.Hour); rg != 0 || rb != 0 {
+		t.Errorf("Sum(6h) from a ring the state lacks = (%d, %d), want (0, 0)", rg, rb)
+	}
+}
+
+func TestRestoreFromTheFuture(t *testing.T) {
+	g := mustGroup(t, 3*time.Second, t0)
+	s, _ := g.NewSeries(time.Hour)
+	g.Advance(t0.Add(10 * time.Minute))
+	s.Add(5, 1)
+	st := s.State()
+
+	// The clock went back ten minutes across the restart: the group holds
+	// at the state's step until the clock catches up, and loses nothing.
+	g2 := mustGroup(t, 3*time.Second, t0)
+	s2, _ := g2.NewSeries(time.Hour)
+	if _, err := s2.Restore(st); err != nil {
+		t.Fatal(err)
+	}
+	if got := g2.Time(); !got.Equal(t0.Add(10 * time.Minute)) {
+		t.Fatalf("group time after restoring a newer state = %v, want t0+10m", got)
+	}
+	s2.Add(1, 0)
+	if gg, gb := s2.Sum(time.Hour); gg != 6 || gb != 1 {
+		t.Fatalf("Sum(1h) = (%d, %d), want (6, 1)", gg, gb)
+	}
+}
+
+func TestRestoreRejectsBadStates(t *testing.T) {
+	g := mustGroup(t, 3*time.Second, t0)
+	s, _ := g.NewSeries(time.Hour)
+	for _, st := range []State{
+		{Tick: 0},
+		{Tick: -time.Second},
+		{Tick: time.Hour, Step: math.MaxInt64 / 2},
+		{Tick: time.Hour, Step: math.MinInt64 / 2},
+	} {
+		if _, err := s.Restore(st); err == nil || !errors.Is(err, ErrInvalid) {
+			t.Errorf("Restore(step %d, tick %v) = %v, want an ErrInvalid", st.Step, st.Tick, err)
+		}
+	}
+	// Buckets outside the ring, a ring of a width not kept, a duplicate
+	// width: ignored or bounded, never a panic.
+	st := State{Step: g.epoch, Tick: 3 * time.Second, Total: Counts{9, 9}, Rings: []RingState{
+		{Width: 15 * time.Second, Last: 1 << 40, Buckets: []Counts{{1, 1}}},
+		{Width: 15 * time.Second, Last: g.epoch / 5, Buckets: make([]Counts, 5000)},
+		{Width: 7 * time.Second, Last: 3, Buckets: []Counts{{2, 2}}},
+	}}
+	if n, err := s.Restore(st); err != nil || n != 1 {
+		t.Fatalf("Restore of odd rings = %d, %v; want 1, nil", n, err)
+	}
+	if gg, gb := s.Sum(time.Hour); gg != 0 || gb != 0 {
+		t.Fatalf("Sum(1h) = (%d, %d), want (0, 0): no bucket was in range", gg, gb)
+	}
+}
+
+func TestCountsNearTheLimits(t *testing.T) {
+	if got := (Counts{math.MaxUint64 - 5, 5}).Total(); got != math.MaxUint64 {
+		t.Errorf("Total of MaxUint64-5 and 5 = %d", got)
+	}
+	if got := (Counts{1 << 63, 1 << 63}).Total(); got != math.MaxUint64 {
+		t.Errorf("Total of 2^63 and 2^63 = %d, want saturation at MaxUint64", got)
+	}
+	// Window sums use modular arithmetic: exact while the true sum fits.
+	g := mustGroup(t, 3*time.Second, t0)
+	s, _ := g.NewSeries(5*time.Minute, time.Hour)
+	const big = math.MaxUint64 - 1000
+	s.Add(big, 1<<53+1)
+	g.Advance(t0.Add(10 * time.Minute)) // the burst leaves the 5m window
+	s.Add(10, 3)
+	if gg, gb := s.Sum(5 * time.Minute); gg != 10 || gb != 3 {
+		t.Errorf("Sum(5m) after a near-2^64 burst left = (%d, %d), want (10, 3)", gg, gb)
+	}
+	if gg, gb := s.Sum(time.Hour); gg != big+10 || gb != 1<<53+4 {
+		t.Errorf("Sum(1h) = (%d, %d), want (%d, %d)", gg, gb, uint64(big+10), uint64(1<<53+4))
+	}
+	g.Advance(t0.Add(2 * time.Hour))
+	if gg, gb := s.Sum(time.Hour); gg != 0 || gb != 0 {
+		t.Errorf("Sum(1h) after everything left = (%d, %d), want (0, 0)", gg, gb)
+	}
+}
+
+func TestAdvanceAcrossCenturies(t *testing.T) {
+	// A gap costs what the rings cost, not what the gap is: two hundred
+	// years at 3 s steps would be two billion steps.
+	g := mustGroup(t, 3*time.Second, t0)
+	s, _ := g.NewSeries(default30d...)
+	s.Add(4, 2)
+	g.Advance(t0.AddDate(200, 0, 0))
+	for _, w := range default30d {
+		if gg, gb := s.Sum(w); gg != 0 || gb != 0 {
+			t.Errorf("Sum(%v) two centuries on = (%d, %d), want (0, 0)", w, gg, gb)
+		}
+	}
+	if gg, gb := s.Total(); gg != 4 || gb != 2 {
+		t.Errorf("Total() = (%d, %d), want (4, 2)", gg, gb)
 	}
 }
