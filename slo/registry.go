@@ -3,6 +3,7 @@ package slo
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,9 +17,12 @@ import (
 type Option func(*config)
 
 type config struct {
-	clock        clock.Clock
-	manual       bool
-	onTransition []func(Transition)
+	clock         clock.Clock
+	manual        bool
+	onTransition  []func(Transition)
+	onError       []func(error)
+	snapshotPath  string
+	snapshotEvery time.Duration
 }
 
 // WithClock makes the registry read time from c. The default is the real
@@ -62,11 +66,17 @@ type Registry struct {
 	unmatched *Journey
 	overflow  *window.Series
 	callbacks []func(Transition)
+	onError   []func(error)
+
+	snapshotPath  string
+	snapshotEvery time.Duration
+	restore       Restore // what New restored; read-only after New
 
 	// advMu serializes Advance, so that transitions are computed and
 	// delivered in order.
-	advMu   sync.Mutex
-	pending []Transition // guarded by advMu; reused between calls
+	advMu        sync.Mutex
+	pending      []Transition // guarded by advMu; reused between calls
+	nextSnapshot time.Time    // guarded by advMu
 
 	mu       sync.RWMutex // guards the evaluated state of every objective, and:
 	advanced time.Time    // the instant of the last evaluation
@@ -74,6 +84,7 @@ type Registry struct {
 	stop      chan struct{} // closed by Close; nil with manual advance
 	done      chan struct{} // closed when the rotator returns
 	closeOnce sync.Once
+	closeErr  error // the final snapshot's, set by closeOnce
 }
 
 // objective is an Objective with its series and its last evaluation.
@@ -103,6 +114,9 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 	}
 	if cfg.clock == nil {
 		return nil, fmt.Errorf("%w: WithClock(nil); pass clock.New() or a clock.NewMock()", ErrInvalid)
+	}
+	if cfg.snapshotPath == "" && cfg.snapshotEvery != 0 || cfg.snapshotPath != "" && cfg.snapshotEvery <= 0 {
+		return nil, fmt.Errorf("%w: WithSnapshot(%q, %v): give a file path and a positive period, such as WithSnapshot(\"/var/lib/app/slo.snapshot\", time.Minute)", ErrInvalid, cfg.snapshotPath, cfg.snapshotEvery)
 	}
 	if len(objectives) == 0 {
 		return nil, fmt.Errorf("%w: no objectives; declare at least one, such as {Journey: \"checkout\", Target: 0.999}", ErrInvalid)
@@ -135,10 +149,13 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		return nil, err
 	}
 	r := &Registry{
-		clock:     cfg.clock,
-		group:     group,
-		journeys:  map[string]*Journey{},
-		callbacks: cfg.onTransition,
+		clock:         cfg.clock,
+		group:         group,
+		journeys:      map[string]*Journey{},
+		callbacks:     cfg.onTransition,
+		onError:       cfg.onError,
+		snapshotPath:  cfg.snapshotPath,
+		snapshotEvery: cfg.snapshotEvery,
 	}
 	for _, o := range objs {
 		s, err := group.NewSeries(o.windows()...)
@@ -160,6 +177,16 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 	}
 	r.overflow, _ = group.NewSeries()
 	r.unmatched = &Journey{name: Unmatched, reg: r, targets: []target{{series: r.overflow}}}
+	if r.snapshotPath != "" {
+		r.restore = r.restoreSnapshot(now)
+		if r.restore.Err != nil {
+			r.report(r.restore.Err)
+		} else if len(r.restore.Skipped) > 0 {
+			r.report(fmt.Errorf("%w: %s: restored %d of %d objectives; %s", ErrSnapshot, r.snapshotPath,
+				len(r.restore.Restored), len(r.objs), strings.Join(r.restore.Skipped, "; ")))
+		}
+		r.nextSnapshot = now.Add(r.snapshotEvery)
+	}
 	r.evaluate(now)
 
 	if !cfg.manual {
@@ -186,16 +213,23 @@ func (r *Registry) rotate(t *clock.Ticker) {
 	}
 }
 
-// Close stops the rotator goroutine and waits for it to return. It is safe
-// to call more than once. Events recorded after Close are not counted.
+// Close stops the rotator goroutine, waits for it to return and, with
+// [WithSnapshot], writes the snapshot a last time and returns that write's
+// error. It is safe to call more than once; later calls return the same
+// error. Events recorded after Close are not counted.
 func (r *Registry) Close() error {
 	r.closeOnce.Do(func() {
 		if r.stop != nil {
 			close(r.stop)
 			<-r.done
 		}
+		if r.snapshotPath != "" {
+			r.advMu.Lock()
+			defer r.advMu.Unlock()
+			r.closeErr = r.writeSnapshot(r.latest())
+		}
 	})
-	return nil
+	return r.closeErr
 }
 
 // Tick returns the registry's rotation step: the finest bucket width its
@@ -251,6 +285,17 @@ func (r *Registry) NeedsLatency() bool {
 	return false
 }
 
+// latest returns the later of the clock's time and the last advance: with
+// manual advance the caller's instants run ahead of the clock.
+func (r *Registry) latest() time.Time {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if now := r.clock.Now(); now.After(r.advanced) {
+		return now
+	}
+	return r.advanced
+}
+
 // StallTicks is how many ticks without an advance make a registry stalled.
 const StallTicks = 10
 
@@ -287,6 +332,12 @@ func (r *Registry) Advance(now time.Time) {
 	for _, t := range r.pending {
 		for _, f := range r.callbacks {
 			f(t)
+		}
+	}
+	if r.snapshotDue(now) {
+		r.nextSnapshot = now.Add(r.snapshotEvery)
+		if err := r.writeSnapshot(now); err != nil {
+			r.report(err)
 		}
 	}
 }
