@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -137,4 +138,16 @@ func unwrapped(err, sentinel error) string {
 // period.
 func (o Objective) windows() []time.Duration {
 	return append(o.Policy.Windows(), o.Period)
+}
+
+// label names the objective in errors as journey/name, quoting either when
+// it is not a valid name (it may hold anything, newlines included).
+func (o Objective) label() string {
+	q := func(s string) string {
+		if namePattern.MatchString(s) {
+			return s
+		}
+		return strconv.Quote(s)
+	}
+	return q(o.Journey) + "/" + q(o.Name)
 }

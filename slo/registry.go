@@ -129,12 +129,12 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		o = o.withDefaults()
 		objs[i] = o
 		if err := o.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("objective %d (%s/%s): %w", i, o.Journey, o.Name, err))
+			errs = append(errs, fmt.Errorf("objective %d (%s): %w", i, o.label(), err))
 			continue
 		}
 		key := [2]string{o.Journey, o.Name}
 		if j, ok := seen[key]; ok {
-			errs = append(errs, fmt.Errorf("objective %d (%s/%s): %w: objective %d has the same journey and name; give each objective of a journey its own Name", i, o.Journey, o.Name, ErrInvalid, j))
+			errs = append(errs, fmt.Errorf("objective %d (%s): %w: objective %d has the same journey and name; give each objective of a journey its own Name", i, o.label(), ErrInvalid, j))
 		}
 		seen[key] = i
 		windows = append(windows, o.windows()...)

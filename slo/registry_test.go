@@ -511,3 +511,12 @@ func TestBurnDown(t *testing.T) {
 		t.Errorf("last point %v, Status().BudgetRemaining %v; want equal", last, reg.Status()[0].BudgetRemaining)
 	}
 }
+
+func TestNewQuotesOddNames(t *testing.T) {
+	_, err := New([]Objective{{Journey: "a\nb", Target: 0.999}, {Journey: "ok", Name: "", Target: 2}})
+	for _, w := range []string{`objective 0 ("a\nb"/availability): slo: invalid: Journey "a\nb" is not a name`, "objective 1 (ok/availability): burnrate: invalid target: 2 is not below 1"} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("New = %v, want it to contain %q", err, w)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -134,15 +135,27 @@ func (r *Registry) restoreSnapshot(now time.Time) Restore {
 		res.Err = fmt.Errorf("%w: reading %s: %w", ErrSnapshot, r.snapshotPath, err)
 		return res
 	}
+	return r.restoreBytes(data, now, res)
+}
+
+// restoreBytes decodes a snapshot and restores the series it matches,
+// completing res.
+func (r *Registry) restoreBytes(data []byte, now time.Time, res Restore) Restore {
 	snap, err := decodeSnapshot(data)
 	if err != nil {
 		res.Err = fmt.Errorf("%w: %s: %w", ErrSnapshot, r.snapshotPath, err)
 		return res
 	}
 	res.Written = snap.written
-	if ahead := snap.written.Sub(now); ahead > snapshotMaxFuture {
-		res.Err = fmt.Errorf("%w: %s was written at %v, %v after now: restoring it would hold the windows still until then; not restored",
-			ErrSnapshot, r.snapshotPath, snap.written.UTC().Format(time.RFC3339), ahead.Round(time.Second))
+	// The windows would hold still until the later of the time the file
+	// says it was written and the step its counts are at.
+	at := snap.written
+	if step := time.Unix(0, snap.step*int64(snap.tick)); snap.step < math.MaxInt64/int64(snap.tick) && step.After(at) {
+		at = step
+	}
+	if ahead := at.Sub(now); ahead > snapshotMaxFuture || snap.step >= math.MaxInt64/int64(snap.tick) {
+		res.Err = fmt.Errorf("%w: %s holds counts as of %v, %v after now: restoring it would hold the windows still until then; not restored",
+			ErrSnapshot, r.snapshotPath, at.UTC().Format(time.RFC3339), ahead.Round(time.Second))
 		return res
 	}
 	byKey := make(map[string]*snapSeries, len(snap.series))

@@ -1,0 +1,143 @@
+package slo
+
+import (
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/benbjohnson/clock"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/window"
+)
+
+// FuzzObjective checks that Validate never panics, that New agrees with it,
+// and that an objective both accept records, evaluates and reports finite
+// numbers.
+func FuzzObjective(f *testing.F) {
+	h, m := int64(time.Hour), int64(time.Minute)
+	f.Add("checkout", "", 0.999, int64(0), int64(0), false, int64(0), int64(0), 0.0)
+	f.Add("search", "p99", 0.99, 7*24*h, int64(300*time.Millisecond), true, h, 5*m, 14.4)
+	f.Add("", "x y", 99.9, -h, -m, true, 5*m, h, -1.0)
+	f.Add("unmatched", "availability", 0.9, 400*24*h, int64(0), false, int64(0), int64(0), 0.0)
+	f.Add("a", "b", 0.5, 30*m, int64(1), true, 10*m, 2*m, 2.0)
+	f.Fuzz(func(t *testing.T, journey, name string, target float64, period, latency int64, withRule bool, long, short int64, factor float64) {
+		o := Objective{Journey: journey, Name: name, Target: target, Period: time.Duration(period), Latency: time.Duration(latency)}
+		if withRule {
+			o.Policy.Rules = []burnrate.Rule{{Long: time.Duration(long), Short: time.Duration(short), Factor: factor, Severity: burnrate.SeverityPage}}
+		}
+		verr := o.Validate()
+		// The mock starts at the Unix epoch; Set would sleep a millisecond
+		// per input, which starves the fuzzer while it minimizes.
+		mock := clock.NewMock()
+		reg, err := New([]Objective{o}, WithClock(mock), WithManualAdvance())
+		if (verr == nil) != (err == nil) {
+			t.Fatalf("Validate() = %v but New = %v", verr, err)
+		}
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) && !errors.Is(err, burnrate.ErrInvalid) {
+				t.Fatalf("New error %v wraps neither ErrInvalid", err)
+			}
+			return
+		}
+		defer reg.Close()
+		j := reg.Journey(journey)
+		j.Observe(time.Duration(latency)+1, false)
+		j.Record(true)
+		j.Add(1000, 1)
+		reg.Advance(mock.Now().Add(time.Hour))
+		for _, st := range reg.Status() {
+			finite(t, "fuzzed objective", st)
+		}
+	})
+}
+
+// withChecksum returns body followed by its CRC-32C, so that fuzzed bodies
+// reach the decoder's parsing rather than stop at the checksum.
+func withChecksum(body []byte) []byte {
+	return binary.BigEndian.AppendUint32(append([]byte(nil), body...), crc32.Checksum(body, castagnoli))
+}
+
+// FuzzSnapshot checks that decoding never panics, that whatever decodes
+// encodes back to the same content, and that restoring it never panics and
+// leaves finite numbers.
+func FuzzSnapshot(f *testing.F) {
+	// Seeds are written at the Unix epoch plus a minute, where the mock
+	// clock starts (plus a minute: from the future, but within the hour).
+	at := time.Unix(60, 0)
+	valid := encodeSnapshot(snapshot{written: at, tick: 3 * time.Second, step: 20, series: []snapSeries{
+		{journey: "checkout", objective: "availability", total: window.Counts{Good: 100, Bad: 2},
+			rings: []window.RingState{
+				{Width: 3 * time.Second, Last: 20, Buckets: []window.Counts{{Good: 60, Bad: 1}, {Good: 40, Bad: 1}}},
+				{Width: 15 * time.Second, Last: 4, Buckets: []window.Counts{{Good: 100, Bad: 2}}},
+			}},
+		{journey: Unmatched, total: window.Counts{Good: 5}},
+	}})
+	f.Add(valid[:len(valid)-4], true)
+	f.Add(valid, false)
+	f.Add([]byte(snapshotMagic+"\x01"), true)
+	f.Add([]byte("not a snapshot"), false)
+	f.Fuzz(func(t *testing.T, data []byte, checksum bool) {
+		if checksum {
+			data = withChecksum(data)
+		}
+		snap, err := decodeSnapshot(data)
+		if err != nil {
+			return
+		}
+		again, err := decodeSnapshot(encodeSnapshot(snap))
+		if err != nil {
+			t.Fatalf("re-encoded snapshot does not decode: %v", err)
+		}
+		if diff := cmp.Diff(snap, again, cmp.AllowUnexported(snapshot{}, snapSeries{})); diff != "" {
+			t.Fatalf("decode(encode(s)) differs (-s +again):\n%s", diff)
+		}
+		// Restore from the bytes, as New does from the file, without the
+		// file system: an fsync per input would starve the fuzzer.
+		mock := clock.NewMock() // at the Unix epoch; see FuzzObjective
+		reg, err := New([]Objective{{Journey: "checkout", Target: 0.999}}, WithClock(mock), WithManualAdvance())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer reg.Close()
+		reg.restoreBytes(data, mock.Now(), Restore{})
+		reg.Advance(mock.Now().Add(2 * time.Minute))
+		for _, st := range reg.Status() {
+			finite(t, "restored snapshot", st)
+		}
+	})
+}
+
+func TestFuzzSeedRestores(t *testing.T) {
+	// The valid seed of FuzzSnapshot must reach the restore path, or the
+	// fuzzer would only ever exercise refusals.
+	at := time.Unix(60, 0)
+	data := encodeSnapshot(snapshot{written: at, tick: 3 * time.Second, step: 20, series: []snapSeries{
+		{journey: "checkout", objective: "availability", total: window.Counts{Good: 100, Bad: 2},
+			rings: []window.RingState{{Width: 3 * time.Second, Last: 20, Buckets: []window.Counts{{Good: 60, Bad: 1}, {Good: 40, Bad: 1}}}}},
+	}})
+	path := filepath.Join(t.TempDir(), "slo.snapshot")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := New([]Objective{{Journey: "checkout", Target: 0.999}}, WithClock(clock.NewMock()), WithManualAdvance(), WithSnapshot(path, time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	if r := reg.Restored(); r.Err != nil || len(r.Restored) != 1 {
+		t.Fatalf("Restored() = %+v, want checkout restored", r)
+	}
+	reg.Advance(time.Unix(61, 0))
+	// The seed has the 3 s ring only: the 5m window is restored, the
+	// period's 6 h ring starts empty.
+	st := reg.Status()[0]
+	if w := st.Windows[0]; st.TotalGood != 100 || w.Window != 5*time.Minute || w.Good != 100 || w.Bad != 2 || st.Bad != 0 {
+		t.Fatalf("restored: %d total good, 5m window %+v, %d bad in the period; want 100, {100 2}, 0", st.TotalGood, w, st.Bad)
+	}
+}
