@@ -3,6 +3,7 @@ package slo
 import (
 	"errors"
 	"fmt"
+	"log"
 	"strings"
 	"sync"
 	"time"
@@ -43,7 +44,9 @@ func WithManualAdvance() Option {
 // page): the hook an error-budget policy hangs on. Transitions are delivered
 // in order, on the goroutine that advances the registry (the rotator's, or
 // the caller of Advance), after the registry's lock is released; f may call
-// any method but Advance and Close. The default is no callback.
+// any method but Advance and Close. A panic in f on the rotator is
+// recovered and reported to OnError (or logged when there is none), so
+// that it cannot take the service down. The default is no callback.
 func OnTransition(f func(Transition)) Option {
 	return func(cfg *config) { cfg.onTransition = append(cfg.onTransition, f) }
 }
@@ -208,9 +211,27 @@ func (r *Registry) rotate(t *clock.Ticker) {
 		case <-t.C:
 			// The tick's own time can be stale when ticks were dropped;
 			// the clock's is not.
-			r.Advance(r.clock.Now())
+			r.advanceSafely(r.clock.Now())
 		}
 	}
+}
+
+// advanceSafely is Advance for the rotator: a panic, from an OnTransition
+// callback or from the library itself, must not take the service down. It
+// is reported and the rotator goes on at the next tick; a rotator that
+// keeps failing shows as Stalled.
+func (r *Registry) advanceSafely(now time.Time) {
+	defer func() {
+		if p := recover(); p != nil {
+			err := fmt.Errorf("slo: the rotator recovered from a panic at %v: %v", now.UTC().Format(time.RFC3339), p)
+			if len(r.onError) == 0 {
+				log.Print(err)
+				return
+			}
+			r.report(err)
+		}
+	}()
+	r.Advance(now)
 }
 
 // Close stops the rotator goroutine, waits for it to return and, with

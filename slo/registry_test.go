@@ -520,3 +520,38 @@ func TestNewQuotesOddNames(t *testing.T) {
 		}
 	}
 }
+
+func TestRotatorSurvivesAPanickingCallback(t *testing.T) {
+	mock := clock.NewMock()
+	mock.Set(t0)
+	errs := make(chan error, 4)
+	reg, err := New([]Objective{{Journey: "checkout", Target: 0.999}}, WithClock(mock),
+		OnTransition(func(tr Transition) { panic("the callback's own bug") }),
+		OnError(func(err error) { errs <- err }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	reg.Journey("checkout").Add(0, 5000)
+	mock.Add(3 * time.Second) // pages: the callback panics on the rotator
+	select {
+	case err := <-errs:
+		if !strings.Contains(err.Error(), "slo: the rotator recovered from a panic at 2026-03-02T00:00:03Z: the callback's own bug") {
+			t.Fatalf("OnError got %q", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no error reported within 10 s")
+	}
+	// The rotator goes on: the next tick advances the registry.
+	mock.Add(3 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
+	for !reg.Status()[0].Time.Equal(t0.Add(6 * time.Second)) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the rotator stopped at %v after the panic", reg.Status()[0].Time)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if reg.Stalled() {
+		t.Error("Stalled() after a recovered panic")
+	}
+}
