@@ -34,10 +34,20 @@
 // [Registry.Status] and [Journey.Status] return the latest evaluation;
 // [OnTransition] calls back when a state changes.
 //
+// # Restarts
+//
+// [WithSnapshot] keeps the counts in a file: New restores it, the registry
+// writes it every period and on Close, atomically. An unusable file is
+// reported ([Registry.Restored], [OnError]) and never stops New.
+//
 // # Time
 //
 // Time comes from a github.com/benbjohnson/clock Clock, the real one unless
 // [WithClock] says otherwise. With [WithManualAdvance] there is no rotator:
 // the caller moves the registry through time with [Registry.Advance], which
 // replays a month of traffic in well under a second.
+//
+// A clock that goes back holds the windows until it catches up; one that
+// jumps forward clears them in time proportional to the rings. A registry
+// that stops advancing reports [Registry.Stalled].
 package slo
