@@ -102,7 +102,6 @@ type objective struct {
 	eval       burnrate.Evaluation
 	good, bad  uint64 // over the period
 	totG, totB uint64 // since the registry started
-	at         time.Time
 	since      time.Time
 	state      burnrate.Severity
 }
@@ -375,13 +374,12 @@ func (r *Registry) evaluate(now time.Time) []Transition {
 		o.Policy.Evaluate(o.series, o.Target, &o.eval)
 		o.good, o.bad = o.series.Sum(o.Period)
 		o.totG, o.totB = o.series.Total()
-		o.at = now
 		if o.eval.State == from {
 			continue
 		}
 		o.state, o.since = o.eval.State, now
 		if len(r.callbacks) > 0 {
-			out = append(out, Transition{From: from, To: o.state, Status: o.status()})
+			out = append(out, Transition{From: from, To: o.state, Status: o.status(now)})
 		}
 	}
 	return out
@@ -394,7 +392,7 @@ func (r *Registry) Status() []Status {
 	defer r.mu.RUnlock()
 	out := make([]Status, len(r.objs))
 	for i, o := range r.objs {
-		out[i] = o.status()
+		out[i] = o.status(r.advanced)
 	}
 	return out
 }
@@ -468,7 +466,7 @@ func (j *Journey) Status() []Status {
 	defer j.reg.mu.RUnlock()
 	out := make([]Status, len(j.objs))
 	for i, o := range j.objs {
-		out[i] = o.status()
+		out[i] = o.status(j.reg.advanced)
 	}
 	return out
 }

@@ -68,15 +68,16 @@ type Transition struct {
 	Status Status
 }
 
-// status builds the objective's Status. It requires Registry.mu held.
-func (o *objective) status() Status {
+// status builds the objective's Status as evaluated at at. It requires
+// Registry.mu held.
+func (o *objective) status(at time.Time) Status {
 	s := Status{
 		Journey:   o.Journey,
 		Objective: o.Name,
 		Target:    o.Target,
 		Period:    o.Period,
 		Latency:   o.Latency,
-		Time:      o.at,
+		Time:      at,
 		Good:      o.good,
 		Bad:       o.bad,
 		TotalGood: o.totG,
