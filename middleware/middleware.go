@@ -6,9 +6,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/benbjohnson/clock"
-
 	"github.com/journeyslo/journeyslo/internal/holder"
+	"github.com/journeyslo/journeyslo/internal/stopwatch"
 	"github.com/journeyslo/journeyslo/slo"
 )
 
@@ -16,7 +15,7 @@ import (
 // at New.
 type config struct {
 	reg       *slo.Registry
-	clock     clock.Clock
+	watch     stopwatch.Stopwatch
 	timed     bool // some objective judges latency: read the clock
 	patterns  *resolver
 	names     *resolver
@@ -68,7 +67,7 @@ func New(reg *slo.Registry, opts ...Option) (func(http.Handler) http.Handler, er
 	unmatched := reg.Journey(slo.Unmatched)
 	c := &config{
 		reg:       reg,
-		clock:     reg.Clock(),
+		watch:     stopwatch.New(reg.Clock()),
 		timed:     reg.NeedsLatency(),
 		patterns:  newResolver(patterns, unmatched),
 		names:     newResolver(names, unmatched),
@@ -125,9 +124,9 @@ type handler struct {
 // ServeHTTP serves r with the next handler, then records its event.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := h.cfg
-	var start time.Time
+	var start time.Duration
 	if c.timed {
-		start = c.clock.Now()
+		start = c.watch.Elapsed()
 	}
 	p := writers.Get().(*writer)
 	p.w, p.ctx, p.cfg = w, r.Context(), c
@@ -156,7 +155,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // still shows where the handler panicked. A nil v is runtime.Goexit, which
 // is no outcome of the request: nothing is recorded. The state is not put
 // back in the pool: whoever recovers may still hold the writer.
-func (c *config) abort(p *writer, r *http.Request, start time.Time, hold *holder.Holder, v any) {
+func (c *config) abort(p *writer, r *http.Request, start time.Duration, hold *holder.Holder, v any) {
 	if v == nil {
 		return
 	}
@@ -167,7 +166,7 @@ func (c *config) abort(p *writer, r *http.Request, start time.Time, hold *holder
 }
 
 // record resolves the request's journey, classifies it and records it.
-func (c *config) record(p *writer, r *http.Request, start time.Time, hold *holder.Holder) {
+func (c *config) record(p *writer, r *http.Request, start time.Duration, hold *holder.Holder) {
 	resp := &p.resp
 	if !resp.Written && !resp.Hijacked && !resp.Panicked {
 		resp.Status = http.StatusOK
@@ -204,7 +203,7 @@ func (c *config) record(p *writer, r *http.Request, start time.Time, hold *holde
 	switch out {
 	case Good:
 		if c.timed && j.NeedsLatency() {
-			j.Observe(c.clock.Since(start), false)
+			j.Observe(c.watch.Elapsed()-start, false)
 		} else {
 			j.Record(false)
 		}

@@ -8,12 +8,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/benbjohnson/clock"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/journeyslo/journeyslo/internal/holder"
+	"github.com/journeyslo/journeyslo/internal/stopwatch"
 	"github.com/journeyslo/journeyslo/middleware"
 	"github.com/journeyslo/journeyslo/slo"
 )
@@ -170,7 +170,7 @@ func DefaultClassify(c Call) middleware.Outcome {
 // The zero value is not usable; create one with [New].
 type Interceptor struct {
 	reg       *slo.Registry
-	clock     clock.Clock
+	watch     stopwatch.Stopwatch
 	timed     bool
 	methods   map[string]*slo.Journey
 	unmatched *slo.Journey
@@ -217,7 +217,7 @@ func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
 	}
 	return &Interceptor{
 		reg:       reg,
-		clock:     reg.Clock(),
+		watch:     stopwatch.New(reg.Clock()),
 		timed:     reg.NeedsLatency(),
 		methods:   methods,
 		unmatched: reg.Journey(slo.Unmatched),
@@ -230,9 +230,9 @@ func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
 // Unary is a grpc.UnaryServerInterceptor: it serves the call with handler
 // and records its event.
 func (ic *Interceptor) Unary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {
-	var start time.Time
+	var start time.Duration
 	if ic.timed {
-		start = ic.clock.Now()
+		start = ic.watch.Elapsed()
 	}
 	var hold *holder.Holder
 	if ic.holder {
@@ -254,9 +254,9 @@ func (ic *Interceptor) Unary(ctx context.Context, req any, info *grpc.UnaryServe
 // Stream is a grpc.StreamServerInterceptor: it serves the stream with
 // handler and records one event, from its final status.
 func (ic *Interceptor) Stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-	var start time.Time
+	var start time.Duration
 	if ic.timed {
-		start = ic.clock.Now()
+		start = ic.watch.Elapsed()
 	}
 	ctx := ss.Context()
 	var hold *holder.Holder
@@ -288,7 +288,7 @@ func (s *holderStream) Context() context.Context { return s.ctx }
 // abort records the event of a handler that panicked with v, then panics
 // again with v from inside the deferred call, so that the stack trace still
 // shows where. A nil v is runtime.Goexit: nothing is recorded.
-func (ic *Interceptor) abort(ctx context.Context, method string, streaming bool, start time.Time, hold *holder.Holder, v any) {
+func (ic *Interceptor) abort(ctx context.Context, method string, streaming bool, start time.Duration, hold *holder.Holder, v any) {
 	if v == nil {
 		return
 	}
@@ -297,7 +297,7 @@ func (ic *Interceptor) abort(ctx context.Context, method string, streaming bool,
 }
 
 // record resolves the call's journey, classifies it and records it.
-func (ic *Interceptor) record(ctx context.Context, c Call, start time.Time, hold *holder.Holder) {
+func (ic *Interceptor) record(ctx context.Context, c Call, start time.Duration, hold *holder.Holder) {
 	if !c.Panicked {
 		c.Code = codeOf(c.Err)
 	}
@@ -332,7 +332,7 @@ func (ic *Interceptor) record(ctx context.Context, c Call, start time.Time, hold
 	switch out {
 	case middleware.Good:
 		if ic.timed && j.NeedsLatency() {
-			j.Observe(ic.clock.Since(start), false)
+			j.Observe(ic.watch.Elapsed()-start, false)
 		} else {
 			j.Record(false)
 		}
