@@ -53,7 +53,7 @@ type Response struct {
 	Written bool
 	// ContextErr is the request context's error at the moment the status
 	// was written, or when the handler returned if it wrote none and did
-	// not hijack the connection:
+	// not hijack the connection, or when it panicked:
 	// context.Canceled when the client had gone away,
 	// context.DeadlineExceeded when a deadline set by an outer handler had
 	// passed, nil otherwise.

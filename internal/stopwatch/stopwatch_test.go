@@ -5,7 +5,10 @@ import (
 	"time"
 
 	"github.com/benbjohnson/clock"
+	"go.uber.org/goleak"
 )
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestElapsed(t *testing.T) {
 	mock := clock.NewMock()
