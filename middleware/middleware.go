@@ -41,12 +41,12 @@ type config struct {
 // that is not a pattern, a nil function. The middleware never fails at
 // request time.
 //
-// The middleware, and every handler it wraps, is safe for concurrent use.
-// The event path takes no lock, allocates nothing, hashes no ServeMux
-// pattern or constant journey name (they resolve through a cache that
-// compares strings by address first), and reads the clock only when some objective of reg
-// judges latency: twice per request then, once before the handler and once
-// after.
+// The middleware, and the handlers it returns, are safe for concurrent use
+// (as far as the handlers they wrap are). The event path takes no lock,
+// allocates nothing, hashes no ServeMux pattern or constant journey name
+// (they resolve through a cache that compares strings by address first),
+// and reads the clock only when some objective of reg judges latency:
+// twice per request then, once before the handler and once after.
 func New(reg *slo.Registry, opts ...Option) (func(http.Handler) http.Handler, error) {
 	var o options
 	for _, opt := range opts {

@@ -8,6 +8,7 @@ import (
 )
 
 // An Outcome is how one request counts toward its journey's objectives.
+// The zero value is Good.
 type Outcome uint8
 
 const (
