@@ -31,6 +31,9 @@
 // the mux routed the request); else slo.Unmatched, which counts the request
 // once and never creates a series, whatever its path, method or headers.
 //
+// Wrap a handler once: two of these middlewares around one request count
+// it twice.
+//
 // A middleware between this one and the mux that passes on a copy of the
 // request (anything calling r.WithContext, http.StripPrefix) hides the
 // pattern, which the mux sets on the copy: wrap the mux in [CapturePattern]

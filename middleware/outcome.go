@@ -47,7 +47,7 @@ type Response struct {
 	// WriteHeader that is not informational (1xx other than 101), or 200
 	// when it wrote, flushed or sent a body first, or 200 when it wrote
 	// nothing at all, as net/http then sends. It is 0 when the handler
-	// hijacked the connection without writing a status.
+	// hijacked the connection, or panicked, without writing a status.
 	Status int
 	// Written reports whether the handler wrote a status (explicitly or by
 	// writing the body), as opposed to the server's implicit 200.
