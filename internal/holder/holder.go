@@ -1,0 +1,69 @@
+// Package holder carries, in a request's context, what the code serving the
+// request says about its event: the journey it served and whether it was
+// bad or excluded. The middleware and gRPC interceptor packages share it, so
+// that code called from both transports tags events the same way.
+package holder
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/journeyslo/journeyslo/slo"
+)
+
+// Marks a handler can put on its event. None is the zero value.
+const (
+	None uint32 = iota
+	Bad
+	Excluded
+)
+
+type key struct{}
+
+// A Holder is a context that carries one event's journey and mark on top of
+// its parent. Being the context itself, not a value in a context.WithValue,
+// saves an allocation per request. Its fields are atomic because code may
+// keep the context after the request ends (a goroutine, a log line) and tag
+// it concurrently with the middleware reading it.
+//
+// A Holder is not pooled: a context kept after the request must never see
+// another request's state.
+type Holder struct {
+	context.Context
+	reg     *slo.Registry
+	journey atomic.Pointer[slo.Journey]
+	mark    atomic.Uint32
+}
+
+// New returns a Holder whose parent is ctx and whose journey names resolve
+// in reg.
+func New(ctx context.Context, reg *slo.Registry) *Holder {
+	return &Holder{Context: ctx, reg: reg}
+}
+
+// Value returns h for the holder's key and asks the parent for any other.
+func (h *Holder) Value(k any) any {
+	if k == (key{}) {
+		return h
+	}
+	return h.Context.Value(k)
+}
+
+// From returns the innermost Holder of ctx, or nil.
+func From(ctx context.Context) *Holder {
+	h, _ := ctx.Value(key{}).(*Holder)
+	return h
+}
+
+// SetJourney makes the event count for the named journey; a name the
+// registry does not declare counts for slo.Unmatched.
+func (h *Holder) SetJourney(name string) { h.journey.Store(h.reg.Journey(name)) }
+
+// Journey returns the journey set by SetJourney, or nil.
+func (h *Holder) Journey() *slo.Journey { return h.journey.Load() }
+
+// Mark records the handler's mark (Bad or Excluded); the last call wins.
+func (h *Holder) Mark(m uint32) { h.mark.Store(m) }
+
+// Marked returns the last mark, or None.
+func (h *Holder) Marked() uint32 { return h.mark.Load() }
