@@ -17,9 +17,10 @@ import (
 // cache indexed by the string's address, checked with ==, which compares
 // the pointers before the bytes, answers without hashing the string. The
 // address only picks the slot; == decides, so the cache is exact whatever
-// the address. A slot is filled once, by the first string that lands in it,
-// and never replaced: memory is bounded, and a string whose slot is taken
-// costs one map lookup, never an allocation.
+// the address. A slot is filled once, by the first declared key that lands
+// in it, and never replaced: memory is bounded, a key whose slot is taken
+// costs one map lookup, and an undeclared key one map lookup, never an
+// allocation.
 type resolver struct {
 	known map[string]*slo.Journey
 	miss  *slo.Journey
@@ -52,7 +53,10 @@ func (r *resolver) get(key string) *slo.Journey {
 	}
 	j, ok := r.known[key]
 	if !ok {
-		j = r.miss
+		// An unknown key is never cached: it may come from request data
+		// (a WithJourneyFunc derived from the path), which must neither
+		// pin memory nor take the slot of a declared name.
+		return r.miss
 	}
 	if e == nil {
 		slot.CompareAndSwap(nil, &resolved{key: key, journey: j})
