@@ -19,21 +19,25 @@ var start = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 // fixture is a registry advanced by hand on a mock clock that it keeps in
 // step, so that it is stalled only when a test moves the clock alone.
 type fixture struct {
-	t    *testing.T
 	reg  *slo.Registry
 	mock *clock.Mock
 }
 
-func newFixture(t *testing.T, objectives ...slo.Objective) *fixture {
+func newFixture(t testing.TB, objectives ...slo.Objective) *fixture {
+	t.Helper()
+	return newFixtureAt(t, start, objectives...)
+}
+
+func newFixtureAt(t testing.TB, at time.Time, objectives ...slo.Objective) *fixture {
 	t.Helper()
 	mock := clock.NewMock()
-	mock.Set(start)
+	mock.Set(at)
 	reg, err := slo.New(objectives, slo.WithClock(mock), slo.WithManualAdvance())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { reg.Close() })
-	return &fixture{t: t, reg: reg, mock: mock}
+	return &fixture{reg: reg, mock: mock}
 }
 
 // advance moves the clock and the registry d ahead.
