@@ -323,7 +323,11 @@ func reasons(st Status) []string {
 		why = append(why, st.State.String()+": "+firing(st))
 	}
 	if st.BudgetRemaining <= 0 {
-		why = append(why, "error budget spent: "+percent(st.BudgetRemaining, 1)+" left")
+		if over := percent(-st.BudgetRemaining, 1); over != "0.0%" {
+			why = append(why, "error budget overspent by "+over)
+		} else {
+			why = append(why, "error budget spent")
+		}
 	}
 	return why
 }
