@@ -76,6 +76,15 @@ func newBurnDownChart(points []BudgetPoint, period time.Duration, now time.Time,
 		return plotLeft + (plotRight-plotLeft)*min(max(f, 0), 1)
 	}
 
+	// Status and BurnDown never hold NaN or infinities; should one slip
+	// through, it is left out rather than drawn as "NaN".
+	finite := points[:0:0]
+	for _, p := range points {
+		if !math.IsNaN(p.Remaining) && !math.IsInf(p.Remaining, 0) {
+			finite = append(finite, p)
+		}
+	}
+	points = finite
 	lowest := 1.0
 	for _, p := range points {
 		lowest = min(lowest, p.Remaining)
@@ -218,15 +227,14 @@ type burnBar struct {
 const barTrack = 140
 
 func newBurnBar(rate, factor float64) burnBar {
-	if !(factor > 0) {
-		return burnBar{} // nothing to draw against; Validate refuses it
+	if !(factor > 0) || !(rate > 0) {
+		// No factor to draw against (Validate refuses it), or nothing
+		// burning (or NaN, which Status never holds).
+		return burnBar{}
 	}
 	f := rate / factor
-	b := burnBar{Over: rate >= factor*(1-1e-9) && rate > 0, Clip: f > 2}
-	b.Width = round1(barTrack * min(max(f, 0), 2) / 2)
-	if rate > 0 && b.Width < 1 {
-		b.Width = 1 // a burn, however small, shows
-	}
+	b := burnBar{Over: rate >= factor*(1-1e-9), Clip: f > 2}
+	b.Width = max(round1(barTrack*min(f, 2)/2), 1) // a burn, however small, shows
 	return b
 }
 

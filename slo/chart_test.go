@@ -1,6 +1,7 @@
 package slo
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -36,6 +37,13 @@ func TestBurnDownChart(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("chart (-want +got):\n%s", diff)
+	}
+
+	// A NaN, which BurnDown never returns, is left out, not drawn.
+	nan := append([]BudgetPoint(nil), points...)
+	nan[2].Remaining = math.NaN()
+	if got := newBurnDownChart(nan, 24*time.Hour, now, false); got.Line != "44,10 140.5,10 237,50.8 430,107.9" {
+		t.Errorf("chart with a NaN: line %q", got.Line)
 	}
 
 	// The current bucket ends after now: its point is drawn at now. No
@@ -107,6 +115,9 @@ func TestBurnBar(t *testing.T) {
 		{1000, 14.4, burnBar{Width: 140, Over: true, Clip: true}},
 		{0.001, 14.4, burnBar{Width: 1}}, // a burn, however small, shows
 		{1, 0, burnBar{}},                // no factor: nothing to draw against
+		{math.NaN(), 14.4, burnBar{}},
+		{math.Inf(1), 14.4, burnBar{Width: 140, Over: true, Clip: true}},
+		{-1, 14.4, burnBar{}},
 	} {
 		if got := newBurnBar(tc.rate, tc.factor); got != tc.want {
 			t.Errorf("newBurnBar(%v, %v) = %+v, want %+v", tc.rate, tc.factor, got, tc.want)
@@ -132,6 +143,7 @@ func TestPeopleFormats(t *testing.T) {
 		{compact(999960), "1.0M"},
 		{compact(3213091), "3.2M"},
 		{compact(7.5e9), "7.5G"},
+		{compact(math.NaN()), "—"},
 		{goal(Status{Target: 0.999, Period: 30 * 24 * time.Hour}), "99.9% good over 30d"},
 		{goal(Status{Target: 0.95, Period: 7 * 24 * time.Hour, Latency: 300 * time.Millisecond}), "95% within 300ms over 7d"},
 		{goal(Status{Target: 0.99995, Period: 28 * 24 * time.Hour}), "99.995% good over 28d"},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -347,6 +348,9 @@ func firing(st Status) string {
 // formatRate writes a burn rate to three significant digits at most, and
 // never in exponent form: 0.42, 6.5, 14.4, 250, 1000.
 func formatRate(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "—"
+	}
 	var s string
 	switch a := max(x, -x); {
 	case a >= 100:
@@ -375,6 +379,9 @@ func formatFactor(x float64) string {
 // percent writes a fraction as a percentage with the given decimals:
 // "48.1%", "-21.0%".
 func percent(x float64, decimals int) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "—"
+	}
 	s := strconv.FormatFloat(x*100, 'f', decimals, 64)
 	if strings.TrimLeft(s, "-0.") == "" {
 		s = strings.TrimPrefix(s, "-") // no "-0.0%"

@@ -471,6 +471,9 @@ func (h *pageHandler) view() pageView {
 // compact writes a count for people in at most five characters: 950,
 // 21.0k, 51.5M.
 func compact(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "—"
+	}
 	x = math.Round(x)
 	for _, u := range []struct {
 		div  float64
