@@ -40,6 +40,31 @@
 // writes it every period and on Close, atomically. An unusable file is
 // reported ([Registry.Restored], [OnError]) and never stops New.
 //
+// # Health, status page and release gate
+//
+// Three handlers serve the registry over HTTP with the standard library
+// alone, each safe to mount on any mux:
+//
+//	mux.Handle("/slo", slo.StatusPage(reg))     // HTML for people; ?format=json for scripts
+//	mux.Handle("/healthz/slo", slo.Health(reg)) // application/health+json
+//
+//	gate, err := slo.ReleaseGate(reg, "checkout") // opt-in, for deploy pipelines
+//	if err != nil {
+//		log.Fatal(err) // a journey the registry does not declare
+//	}
+//	mux.Handle("/slo/release-gate", gate)
+//
+// [Health] warns while an objective alerts or has spent its budget and
+// fails (503) only when the library itself is stalled: a spent budget is
+// no reason to take replicas out. [ReleaseGate] is the error-budget
+// policy's release freeze: 503 while a chosen journey pages or has spent
+// its budget. [StatusPage] draws every objective's budget burn-down and
+// burn rates for a wall screen, with no script and nothing fetched from
+// elsewhere.
+//
+// Packages slo/sloprom and slo/slootel export the same state to Prometheus
+// and OpenTelemetry, with cumulative counters for fleet-wide rules.
+//
 // # Time
 //
 // Time comes from a github.com/benbjohnson/clock Clock, the real one unless

@@ -246,8 +246,8 @@ func (d *decoder) fail(format string, args ...any) {
 	}
 }
 
-// number reads one varint with read (binary.Uvarint or binary.Varint).
-func number[T uint64 | int64](d *decoder, what string, read func([]byte) (T, int)) T {
+// readVarint reads one varint with read (binary.Uvarint or binary.Varint).
+func readVarint[T uint64 | int64](d *decoder, what string, read func([]byte) (T, int)) T {
 	if d.err != nil {
 		return 0
 	}
@@ -260,8 +260,8 @@ func number[T uint64 | int64](d *decoder, what string, read func([]byte) (T, int
 	return v
 }
 
-func (d *decoder) uvarint(what string) uint64 { return number(d, what, binary.Uvarint) }
-func (d *decoder) varint(what string) int64   { return number(d, what, binary.Varint) }
+func (d *decoder) uvarint(what string) uint64 { return readVarint(d, what, binary.Uvarint) }
+func (d *decoder) varint(what string) int64   { return readVarint(d, what, binary.Varint) }
 
 // count reads a length and checks it against max.
 func (d *decoder) count(what string, max int) int {

@@ -1,0 +1,201 @@
+// Command statuspage serves journeyslo's status page, health endpoint,
+// release gate and Prometheus metrics for a shop whose month of traffic it
+// replays at start, then keeps live: checkout is in the middle of an
+// outage that ends a minute after the page comes up (and its page
+// clears five minutes after that), login burns slowly, and search spent
+// its budget in an incident last week.
+//
+//	go run ./examples/statuspage            # then open http://localhost:8080/slo
+//	go run ./examples/statuspage -addr :9000
+//
+// The registry runs on a mock clock so that the month replays in a
+// second; after that the clock follows real time.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"math"
+	"net/http"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/benbjohnson/clock"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/sloprom"
+)
+
+func main() {
+	addr := flag.String("addr", "localhost:8080", "address to serve on")
+	flag.Parse()
+
+	d, err := newDemo(time.Now().UTC().Truncate(time.Second))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer d.reg.Close()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	go d.live(ctx, time.Second)
+
+	srv := &http.Server{Addr: *addr, Handler: d.mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Shutdown(context.Background())
+	}()
+	fmt.Printf("status page:  http://%s/slo\nas JSON:       http://%s/slo?format=json\nhealth:       http://%s/healthz/slo\n"+
+		"release gate: http://%s/slo/release-gate\nmetrics:      http://%s/metrics\n", *addr, *addr, *addr, *addr, *addr)
+	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		log.Fatal(err)
+	}
+}
+
+// A flow is a journey's traffic: requests a second at the daily mean and
+// the shares that fail and that are slow (over 300 ms) on a normal day.
+type flow struct {
+	journey       string
+	perSecond     float64
+	failing, slow float64
+	handle        *slo.Journey
+	// carries keep the fractions of events not yet recorded, so that small
+	// shares add up without randomness.
+	all, bad, slowCarry float64
+}
+
+// An outage raises a journey's failing share over [from, to).
+type outage struct {
+	journey  string
+	from, to time.Time
+	failing  float64
+}
+
+type demo struct {
+	reg     *slo.Registry
+	mock    *clock.Mock
+	mux     *http.ServeMux
+	flows   []*flow
+	outages []outage
+}
+
+// newDemo builds the registry, replays the 30 days before now into it and
+// mounts the handlers.
+func newDemo(now time.Time) (*demo, error) {
+	mock := clock.NewMock()
+	from := now.Add(-30 * 24 * time.Hour).Truncate(15 * time.Minute)
+	mock.Set(from)
+	reg, err := slo.New([]slo.Objective{
+		{Journey: "checkout", Target: 0.999},
+		{Journey: "checkout", Target: 0.99, Latency: 300 * time.Millisecond},
+		{Journey: "login", Target: 0.995},
+		{Journey: "search", Target: 0.995},
+		{Journey: "search", Target: 0.95, Latency: 300 * time.Millisecond},
+	}, slo.WithClock(mock), slo.WithManualAdvance())
+	if err != nil {
+		return nil, err
+	}
+	d := &demo{reg: reg, mock: mock, mux: http.NewServeMux()}
+	d.flows = []*flow{
+		{journey: "checkout", perSecond: 20, failing: 0.0002, slow: 0.004},
+		{journey: "login", perSecond: 10, failing: 0.001},
+		{journey: "search", perSecond: 50, failing: 0.0005, slow: 0.02},
+	}
+	for _, f := range d.flows {
+		f.handle = reg.Journey(f.journey)
+	}
+	d.outages = []outage{
+		{"checkout", now.Add(-20 * 24 * time.Hour), now.Add(-20*24*time.Hour + 15*time.Minute), 0.8},
+		// A quarter of checkouts fail for 5 minutes, 4 of them before
+		// start: the 1h/5m rule pages (a burn of about 17 over the hour),
+		// the 6h/30m one stays under its 6, and the page clears 5 minutes
+		// after the errors stop.
+		{"checkout", now.Add(-4 * time.Minute), now.Add(time.Minute), 0.25},
+		{"login", now.Add(-30 * time.Hour), now.Add(24 * time.Hour), 0.02}, // a slow burn: a ticket
+		{"search", now.Add(-8 * 24 * time.Hour), now.Add(-8*24*time.Hour + 6*time.Hour), 0.45},
+	}
+
+	// Coarse steps for most of the month, then 1-minute steps for the last
+	// three days, which the alert windows look at closely.
+	step := 15 * time.Minute
+	for t := from; t.Before(now); t = t.Add(step) {
+		if now.Sub(t) <= 72*time.Hour {
+			step = time.Minute
+		}
+		reg.Advance(t)
+		d.record(t, step)
+	}
+	reg.Advance(now)
+	mock.Set(now)
+
+	gate, err := slo.ReleaseGate(reg, "checkout", "search")
+	if err != nil {
+		return nil, err
+	}
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(sloprom.NewCollector(reg))
+	d.mux.Handle("/slo", slo.StatusPage(reg, slo.PageTitle("Shop error budgets (demo)"), slo.PageRefresh(10*time.Second)))
+	d.mux.Handle("/healthz/slo", slo.Health(reg))
+	d.mux.Handle("/slo/release-gate", gate)
+	d.mux.Handle("/metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
+	d.mux.Handle("/{$}", http.RedirectHandler("/slo", http.StatusFound))
+	return d, nil
+}
+
+// live keeps the mock clock in step with real time, recording each
+// second's traffic, until ctx is done.
+func (d *demo) live(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			d.step(every)
+		}
+	}
+}
+
+// step records d of traffic and moves the clock and the registry past it.
+func (d *demo) step(every time.Duration) {
+	d.record(d.mock.Now(), every)
+	d.mock.Add(every)
+	d.reg.Advance(d.mock.Now())
+}
+
+// record adds step of traffic at t to every flow: busiest at 16:00,
+// quietest at 04:00.
+func (d *demo) record(t time.Time, step time.Duration) {
+	h := float64(t.Hour()) + float64(t.Minute())/60
+	diurnal := 1 + 0.5*math.Sin(2*math.Pi*(h-10)/24)
+	for _, f := range d.flows {
+		failing := f.failing
+		for _, o := range d.outages {
+			if o.journey == f.journey && !t.Before(o.from) && t.Before(o.to) {
+				failing = o.failing
+			}
+		}
+		n := take(&f.all, f.perSecond*step.Seconds()*diurnal)
+		bad := take(&f.bad, float64(n)*failing)
+		slow := take(&f.slowCarry, float64(n-bad)*f.slow)
+		for range slow {
+			f.handle.Observe(800*time.Millisecond, false)
+		}
+		f.handle.Add(n-bad-slow, bad)
+	}
+}
+
+// take returns the whole part of x plus what carry held, keeping the rest.
+func take(carry *float64, x float64) uint64 {
+	*carry += x
+	n := math.Floor(*carry)
+	*carry -= n
+	return uint64(n)
+}

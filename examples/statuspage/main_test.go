@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// The demo serves every handler, in the states its story promises, and
+// keeps moving.
+func TestDemo(t *testing.T) {
+	now := time.Date(2026, 3, 31, 14, 30, 0, 0, time.UTC)
+	d, err := newDemo(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.reg.Close()
+	srv := httptest.NewServer(d.mux)
+	defer srv.Close()
+
+	for _, tc := range []struct {
+		path string
+		code int
+		want string
+	}{
+		{"/slo", 200, `<title>PAGE · Shop error budgets (demo)</title>`},
+		{"/slo?format=json", 200, `"state": "ticket"`},
+		{"/healthz/slo", 200, `"status": "warn"`},
+		{"/slo/release-gate", 503, `"output": "release freeze: checkout:availability: page: page-1h-5m fires`},
+		{"/metrics", 200, `journeyslo_instance_state{journey="checkout",objective="availability",state="page"} 1`},
+		{"/", 200, `<h1>Shop error budgets (demo)</h1>`}, // redirected to /slo
+	} {
+		resp, err := srv.Client().Get(srv.URL + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.code || !strings.Contains(string(b), tc.want) {
+			t.Errorf("GET %s: %d, want %d and a body with %s", tc.path, resp.StatusCode, tc.code, tc.want)
+		}
+	}
+
+	// The README promises the checkout page clears about six minutes in.
+	for i := 0; i < 6*60; i++ {
+		d.step(time.Second)
+	}
+	if st := d.reg.Status()[0]; st.State.String() != "ok" {
+		t.Errorf("six minutes on, checkout is %v by %s, want ok", st.State, st.Rule)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.live(ctx, time.Millisecond); close(done) }()
+	for d.mock.Now().Before(now.Add(6*time.Minute + 3*time.Second)) {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
+	if lag := d.reg.Lag(); lag != 0 {
+		t.Errorf("after living on, the registry lags %v behind its clock, want 0", lag)
+	}
+}

@@ -1,0 +1,199 @@
+//go:build unix
+
+package slo_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/journeyslo/journeyslo/slo"
+)
+
+// The browser test runs when a Chromium is installed and skips otherwise,
+// unless JOURNEYSLO_BROWSER=required (CI sets it): then a missing browser
+// fails. JOURNEYSLO_UPDATE_SCREENSHOT=1 rewrites the README's screenshot,
+// docs/statuspage.png; otherwise the screenshot goes to a temporary
+// directory, so that normal runs leave the tree clean.
+const (
+	browserEnv    = "JOURNEYSLO_BROWSER"
+	screenshotEnv = "JOURNEYSLO_UPDATE_SCREENSHOT"
+	screenshotDoc = "../docs/statuspage.png"
+)
+
+// The screenshot's size: a wall screen's width, and the height of two rows
+// of three objectives.
+const shotWidth, shotHeight = 1600, 1100
+
+func findChromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if path, err := exec.LookPath(name); err == nil {
+			return path
+		}
+	}
+	if os.Getenv(browserEnv) == "required" {
+		t.Fatalf("%s=required, but no chromium on PATH; install it (apt-get install -y chromium)", browserEnv)
+	}
+	t.Skipf("no chromium on PATH; set %s=required to make this a failure", browserEnv)
+	return ""
+}
+
+// runChromium runs a headless Chromium with a fresh profile and the given
+// arguments, and returns what it wrote to stdout. Chromium starts helper
+// processes; they run in its own process group, which is ended when it
+// returns.
+func runChromium(t *testing.T, path string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	args = append([]string{
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--disable-crash-reporter", "--hide-scrollbars", "--force-device-scale-factor=1",
+		"--user-data-dir=" + t.TempDir(),
+	}, args...)
+	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if cmd.Process != nil {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // helpers left behind, if any
+	}
+	if err != nil {
+		t.Fatalf("chromium %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return stdout.String()
+}
+
+func TestStatusPageInBrowser(t *testing.T) {
+	chromium := findChromium(t)
+	f := replayMonth(t)
+	srv := serve(t, slo.StatusPage(f.reg, slo.PageTitle("Shop error budgets")))
+
+	dom := runChromium(t, chromium, "--dump-dom", srv.URL+"/slo")
+	// What the browser built from the page: the title, every objective
+	// with its numbers, as the registry has them, and the charts.
+	want := []string{
+		"<title>PAGE · Shop error budgets</title>",
+		"As of Mar 31, 2026 14:30:00 UTC · refreshes every 30s",
+		`<li class="pill page">1 paging</li>`,
+		`<li class="pill ticket">1 ticket</li>`,
+		`<li class="pill spent">1 budget spent</li>`,
+		`<li class="pill ok">4 ok</li>`,
+		"No events in the period",
+	}
+	// The month's numbers, as Status has them (see TestReplayMonth):
+	// SLI, budget left, and how long it lasts.
+	for _, o := range []struct{ journey, objective, sli, budget, lasts string }{
+		{"checkout", "availability", "99.959%", "59.1%", "15h 19m"},
+		{"checkout", "latency", "99.56%", "55.9%", "5d 7h"},
+		{"login", "availability", "99.818%", "63.5%", "4d 18h"},
+		{"search", "availability", "99.493%", "-1.5%", "—"},
+		{"search", "latency", "97.50%", "50.1%", "36d 15h"},
+		{"refund", "availability", "no data", "100.0%", "never"},
+	} {
+		want = append(want, fmt.Sprintf(`%s <span class="objective">%s</span></h3>`, o.journey, o.objective),
+			fmt.Sprintf(`<dt>SLI</dt><dd><span class="value">%s</span>`, o.sli),
+			fmt.Sprintf(`<dt>Budget left</dt><dd><span class="value">%s</span>`, o.budget),
+			fmt.Sprintf(`<dt>Runs out in</dt><dd><span class="value">%s</span>`, o.lasts))
+	}
+	want = append(want,
+		`<span class="badge page">`, "Paging since Mar 31 14:27 UTC (3m) by page-1h-5m",
+		`<span class="badge ticket">`, "Ticket since Mar 30 20:11 UTC (18h 19m) by ticket-1d-2h")
+	statuses := f.reg.Status()
+	for _, w := range want {
+		if !strings.Contains(dom, w) {
+			t.Errorf("the rendered page lacks %q", w)
+		}
+	}
+	rules := 0
+	for _, st := range statuses {
+		rules += len(st.Rules)
+	}
+	for _, c := range []struct {
+		what string
+		n    int
+	}{
+		{`<svg class="chart"`, len(statuses)},
+		{`<polyline class="line" points="`, len(statuses)},
+		{`<polygon class="area" points="`, len(statuses)},
+		{`<line class="even"`, len(statuses)},
+		{`<desc id="`, len(statuses)},
+		{`<svg class="bars"`, rules},
+		{`<tr class="firing"`, 3}, // page-1h-5m, and login's two tickets
+		{`<span class="badge page">`, 1},
+		{`<span class="badge ticket">`, 1},
+		{`<span class="badge spent">BUDGET SPENT</span>`, 1},
+		{`<a href="?format=json">`, 1},
+	} {
+		if got := strings.Count(dom, c.what); got != c.n {
+			t.Errorf("the rendered page has %d of %q, want %d", got, c.what, c.n)
+		}
+	}
+	if t.Failed() {
+		t.Logf("rendered DOM:\n%s", dom)
+	}
+
+	shot := filepath.Join(t.TempDir(), "statuspage.png")
+	if os.Getenv(screenshotEnv) == "1" {
+		shot = screenshotDoc
+	}
+	runChromium(t, chromium, "--screenshot="+shot, fmt.Sprintf("--window-size=%d,%d", shotWidth, shotHeight), srv.URL+"/slo")
+	checkScreenshot(t, shot)
+}
+
+// checkScreenshot checks that the PNG at path has the window's size and
+// shows the page: mostly not background, with every state's colour.
+func checkScreenshot(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if got := img.Bounds().Size(); got != image.Pt(shotWidth, shotHeight) {
+		t.Errorf("screenshot is %v, want %dx%d", got, shotWidth, shotHeight)
+	}
+	colours := []struct {
+		name    string
+		r, g, b int
+		min     int // pixels
+	}{
+		{"page red", 0xcf, 0x22, 0x2e, 2000},
+		{"ticket amber", 0x9a, 0x67, 0x00, 500},
+		{"ok green", 0x1a, 0x7f, 0x37, 2000},
+	}
+	counts := make([]int, len(colours))
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+			r, g, b, _ := img.At(x, y).RGBA()
+			for i, c := range colours {
+				if near(int(r>>8), c.r) && near(int(g>>8), c.g) && near(int(b>>8), c.b) {
+					counts[i]++
+				}
+			}
+		}
+	}
+	for i, c := range colours {
+		if counts[i] < c.min {
+			t.Errorf("screenshot has %d pixels of %s, want at least %d", counts[i], c.name, c.min)
+		}
+	}
+}
+
+func near(a, b int) bool { return a-b < 24 && b-a < 24 }

@@ -1,0 +1,183 @@
+package slo_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	"github.com/benbjohnson/clock"
+
+	"github.com/journeyslo/journeyslo/slo"
+)
+
+// checkoutFailing returns a registry whose checkout journey just failed 1%
+// of 10000 requests at 99.9%: a burn rate of 10, which pages by
+// page-6h-30m, and nine budgets overspent, since these are all the events
+// of the period. The mock clock and manual advance make the output
+// reproducible; a service uses neither.
+func checkoutFailing() *slo.Registry {
+	mock := clock.NewMock()
+	mock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}},
+		slo.WithClock(mock), slo.WithManualAdvance())
+	if err != nil {
+		panic(err)
+	}
+	reg.Journey("checkout").Add(9900, 100)
+	mock.Add(time.Second)
+	reg.Advance(mock.Now())
+	return reg
+}
+
+func get(srv *httptest.Server, path string) (*http.Response, string) {
+	resp, err := srv.Client().Get(srv.URL + path)
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		panic(err)
+	}
+	return resp, string(b)
+}
+
+// Mount the health endpoint next to the service's own handlers. A paging
+// objective and a spent budget warn, with 200: they are no reason to take
+// the replica out.
+func ExampleHealth() {
+	reg := checkoutFailing()
+	defer reg.Close()
+
+	mux := http.NewServeMux()
+	mux.Handle("/healthz/slo", slo.Health(reg))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	resp, body := get(srv, "/healthz/slo")
+	fmt.Println(resp.Status, resp.Header.Get("Content-Type"))
+	fmt.Print(body)
+	// Output:
+	// 200 OK application/health+json
+	// {
+	//   "status": "warn",
+	//   "description": "error budgets of the service's user journeys (journeyslo)",
+	//   "output": "checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x; error budget overspent by 900.0%",
+	//   "checks": {
+	//     "checkout:availability": [
+	//       {
+	//         "componentId": "checkout",
+	//         "componentType": "component",
+	//         "observedValue": -9,
+	//         "observedUnit": "ratio",
+	//         "status": "warn",
+	//         "time": "2026-03-02T09:00:01Z",
+	//         "output": "page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x; error budget overspent by 900.0%",
+	//         "state": "page",
+	//         "rule": "page-6h-30m",
+	//         "since": "2026-03-02T09:00:01Z",
+	//         "target": 0.999,
+	//         "sli": 0.99,
+	//         "burnRates": {
+	//           "5m": 10,
+	//           "30m": 10,
+	//           "1h": 10,
+	//           "2h": 10,
+	//           "6h": 10,
+	//           "1d": 10,
+	//           "3d": 10
+	//         },
+	//         "timeToExhaustionSeconds": 0
+	//       }
+	//     ],
+	//     "lag": [
+	//       {
+	//         "componentId": "journeyslo",
+	//         "componentType": "system",
+	//         "observedValue": 0,
+	//         "observedUnit": "s",
+	//         "status": "pass",
+	//         "time": "2026-03-02T09:00:01Z"
+	//       }
+	//     ]
+	//   }
+	// }
+}
+
+// A deploy pipeline polls the gate before it rolls out, and waits while it
+// answers 503. Naming a journey the registry does not declare is an error
+// at setup.
+func ExampleReleaseGate() {
+	reg := checkoutFailing()
+	defer reg.Close()
+
+	if _, err := slo.ReleaseGate(reg, "chekout"); err != nil {
+		fmt.Println(err)
+	}
+	gate, err := slo.ReleaseGate(reg, "checkout")
+	if err != nil {
+		panic(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/slo/release-gate", gate)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	resp, body := get(srv, "/slo/release-gate")
+	var doc struct{ Status, Output string }
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		panic(err)
+	}
+	fmt.Println(resp.Status, doc.Status)
+	fmt.Println(doc.Output)
+	// Output:
+	// slo: invalid: ReleaseGate: journey "chekout" is not declared; declared journeys: checkout
+	// 503 Service Unavailable fail
+	// release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x; error budget overspent by 900.0%
+}
+
+// Mount the status page where people look; ?format=json serves the same
+// data to scripts.
+func ExampleStatusPage() {
+	reg := checkoutFailing()
+	defer reg.Close()
+
+	mux := http.NewServeMux()
+	mux.Handle("/slo", slo.StatusPage(reg, slo.PageTitle("Shop"), slo.PageRefresh(time.Minute)))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	resp, _ := get(srv, "/slo")
+	fmt.Println(resp.Header.Get("Content-Type"))
+
+	resp, body := get(srv, "/slo?format=json")
+	var page struct {
+		Title      string
+		Objectives []struct {
+			Journey, Objective, State, Rule string
+			SLI, BudgetRemaining            float64
+			Windows                         []struct {
+				Window   string
+				BurnRate float64
+			}
+			BurnDown []struct {
+				End       string
+				Remaining float64
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &page); err != nil {
+		panic(err)
+	}
+	o := page.Objectives[0]
+	fmt.Println(resp.Header.Get("Content-Type"), page.Title)
+	fmt.Printf("%s/%s: %s by %s, SLI %v, budget %v, %d windows, %d burn-down points\n",
+		o.Journey, o.Objective, o.State, o.Rule, o.SLI, o.BudgetRemaining, len(o.Windows), len(o.BurnDown))
+	// Output:
+	// text/html; charset=utf-8
+	// application/json Shop
+	// checkout/availability: page by page-6h-30m, SLI 0.99, budget -9, 7 windows, 120 burn-down points
+}

@@ -1,0 +1,366 @@
+package slo_test
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/journeyslo/journeyslo/slo"
+)
+
+// twoJourneys are 99% objectives: the default policy's factors are 14.4,
+// 6, 3 and 1, and its guard is 100 events.
+var twoJourneys = []slo.Objective{
+	{Journey: "checkout", Target: 0.99},
+	{Journey: "search", Target: 0.99},
+}
+
+// Situations of the checkout journey, each reached from start. search sees
+// 1000 good events in each.
+var situations = map[string]func(f *fixture){
+	// Good traffic only.
+	"ok": func(f *fixture) {
+		f.add("checkout", 1000, 0)
+	},
+	// Nothing at all for checkout.
+	"no data": func(f *fixture) {},
+	// 10% errors in the last minute after 7 quiet hours: a burn of 10 over
+	// every window up to 6h pages by page-6h-30m (the 1h/5m page needs
+	// 14.4); over the period, 100 bad events in 100000 leave 90%.
+	"page": func(f *fixture) {
+		f.add("checkout", 99000, 0)
+		f.advance(7 * time.Hour)
+		f.add("checkout", 900, 100)
+	},
+	// 4% errors after two quiet days: a burn of 4 over 2h and 1d opens
+	// ticket-1d-2h and pages nothing (6h/30m needs 6).
+	"ticket": func(f *fixture) {
+		f.add("checkout", 99000, 0)
+		f.advance(48 * time.Hour)
+		f.add("checkout", 960, 40)
+	},
+	// 1% errors four days ago: no window but the period's holds them, and
+	// they spent the whole budget: ok, and nothing left.
+	"spent": func(f *fixture) {
+		f.add("checkout", 990, 10)
+		f.advance(96 * time.Hour)
+	},
+}
+
+// reach brings a new two-journey fixture into a situation, then advances a
+// second so that the last events are evaluated.
+func reach(t *testing.T, situation string) *fixture {
+	t.Helper()
+	f := newFixture(t, twoJourneys...)
+	f.add("search", 1000, 0)
+	situations[situation](f)
+	f.advance(time.Second)
+	return f
+}
+
+// health is the part of a health response the tests compare.
+type health struct {
+	Status string
+	Output string
+	Checks map[string][]struct {
+		Status string
+		Output string
+	}
+}
+
+func decodeHealth(t *testing.T, body string) health {
+	t.Helper()
+	var h health
+	if err := json.Unmarshal([]byte(body), &h); err != nil {
+		t.Fatalf("response is not JSON: %v\n%s", err, body)
+	}
+	return h
+}
+
+// statuses returns every check's status, by key.
+func (h health) statuses() map[string]string {
+	out := map[string]string{}
+	for k, c := range h.Checks {
+		out[k] = c[0].Status
+	}
+	return out
+}
+
+func TestHealth(t *testing.T) {
+	for _, tc := range []struct {
+		situation string
+		stall     bool // move the clock 31 s without advancing
+		code      int
+		status    string
+		checkout  string // the check's status
+		output    string
+	}{
+		{"ok", false, 200, "pass", "pass", ""},
+		{"no data", false, 200, "pass", "pass", ""},
+		{"page", false, 200, "warn", "warn",
+			"checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x"},
+		{"ticket", false, 200, "warn", "warn",
+			"checkout:availability: ticket: ticket-1d-2h fires, burning 4x over 1d and 4x over 2h, at or above 3x"},
+		{"spent", false, 200, "warn", "warn",
+			"checkout:availability: error budget spent"},
+		// A stalled registry fails whatever the budgets; the objectives'
+		// own checks still say what they last saw.
+		{"ok", true, 503, "fail", "pass",
+			"lag: the registry has not advanced for 31s, more than 10 ticks of 3s: its states and budgets are stale"},
+		{"page", true, 503, "fail", "warn",
+			"lag: the registry has not advanced for 31s, more than 10 ticks of 3s: its states and budgets are stale; " +
+				"checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x"},
+	} {
+		f := reach(t, tc.situation)
+		lag := "pass"
+		if tc.stall {
+			f.mock.Add(31 * time.Second)
+			lag = "fail"
+		}
+		srv := serve(t, slo.Health(f.reg))
+		resp, body := fetch(t, srv, http.MethodGet, "/")
+		name := tc.situation
+		if tc.stall {
+			name += ", stalled"
+		}
+		if resp.StatusCode != tc.code {
+			t.Errorf("%s: status code %d, want %d", name, resp.StatusCode, tc.code)
+		}
+		if ct := resp.Header.Get("Content-Type"); ct != "application/health+json" {
+			t.Errorf("%s: Content-Type %q, want application/health+json", name, ct)
+		}
+		if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("%s: Cache-Control %q, want no-store", name, cc)
+		}
+		h := decodeHealth(t, body)
+		if h.Status != tc.status || h.Output != tc.output {
+			t.Errorf("%s: status %q, output %q\nwant %q, %q", name, h.Status, h.Output, tc.status, tc.output)
+		}
+		want := map[string]string{"checkout:availability": tc.checkout, "search:availability": "pass", "lag": lag}
+		if diff := cmp.Diff(want, h.statuses()); diff != "" {
+			t.Errorf("%s: check statuses (-want +got):\n%s", name, diff)
+		}
+	}
+}
+
+// The whole document, for a paging objective next to a healthy one: the
+// draft's fields, journeyslo's, and the order they come in. The paging
+// objective has 90% of its budget left, burning at 10 over its 1h window:
+// 0.9 x 30 days / 10 = 2.7 days, 233280 s, to exhaustion.
+func TestHealthBody(t *testing.T) {
+	f := reach(t, "page")
+	srv := serve(t, slo.Health(f.reg))
+	_, body := fetch(t, srv, http.MethodGet, "/")
+	want := `{
+  "status": "warn",
+  "description": "error budgets of the service's user journeys (journeyslo)",
+  "output": "checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x",
+  "checks": {
+    "checkout:availability": [
+      {
+        "componentId": "checkout",
+        "componentType": "component",
+        "observedValue": 0.9,
+        "observedUnit": "ratio",
+        "status": "warn",
+        "time": "2026-03-02T07:00:01Z",
+        "output": "page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x",
+        "state": "page",
+        "rule": "page-6h-30m",
+        "since": "2026-03-02T07:00:01Z",
+        "target": 0.99,
+        "sli": 0.999,
+        "burnRates": {
+          "5m": 10,
+          "30m": 10,
+          "1h": 10,
+          "2h": 10,
+          "6h": 10,
+          "1d": 0.1,
+          "3d": 0.1
+        },
+        "timeToExhaustionSeconds": 233280
+      }
+    ],
+    "search:availability": [
+      {
+        "componentId": "search",
+        "componentType": "component",
+        "observedValue": 1,
+        "observedUnit": "ratio",
+        "status": "pass",
+        "time": "2026-03-02T07:00:01Z",
+        "state": "ok",
+        "since": "2026-03-02T00:00:00Z",
+        "target": 0.99,
+        "sli": 1,
+        "burnRates": {
+          "5m": 0,
+          "30m": 0,
+          "1h": 0,
+          "2h": 0,
+          "6h": 0,
+          "1d": 0,
+          "3d": 0
+        },
+        "timeToExhaustionSeconds": null
+      }
+    ],
+    "lag": [
+      {
+        "componentId": "journeyslo",
+        "componentType": "system",
+        "observedValue": 0,
+        "observedUnit": "s",
+        "status": "pass",
+        "time": "2026-03-02T07:00:01Z"
+      }
+    ]
+  }
+}
+`
+	if diff := cmp.Diff(want, body); diff != "" {
+		t.Errorf("body (-want +got):\n%s", diff)
+	}
+}
+
+// With no events, there is no SLI (null, not the 1 that Status holds) and
+// nothing burns: no time to exhaustion (null). A spent budget has none
+// left: 0 seconds.
+func TestHealthNullsAndZeros(t *testing.T) {
+	for _, tc := range []struct {
+		situation string
+		sli       string
+		exhaust   string
+	}{
+		{"no data", "null", "null"},
+		{"spent", "0.99", "0"},
+		// 96% of 30 days' budget at the 1h window's burn of 4: 7.2 days.
+		{"ticket", "0.9996", "622080"},
+	} {
+		f := reach(t, tc.situation)
+		srv := serve(t, slo.Health(f.reg))
+		_, body := fetch(t, srv, http.MethodGet, "/")
+		var doc struct {
+			Checks map[string][]map[string]json.RawMessage
+		}
+		if err := json.Unmarshal([]byte(body), &doc); err != nil {
+			t.Fatal(err)
+		}
+		c := doc.Checks["checkout:availability"][0]
+		if got := string(c["sli"]); got != tc.sli {
+			t.Errorf("%s: sli %s, want %s", tc.situation, got, tc.sli)
+		}
+		if got := string(c["timeToExhaustionSeconds"]); got != tc.exhaust {
+			t.Errorf("%s: timeToExhaustionSeconds %s, want %s", tc.situation, got, tc.exhaust)
+		}
+	}
+}
+
+func TestHealthMethods(t *testing.T) {
+	f := reach(t, "ok")
+	srv := serve(t, slo.Health(f.reg))
+	for _, tc := range []struct {
+		method string
+		code   int
+		allow  string
+		empty  bool
+	}{
+		{http.MethodGet, 200, "", false},
+		{http.MethodHead, 200, "", true},
+		{http.MethodPost, 405, "GET, HEAD", false},
+		{http.MethodDelete, 405, "GET, HEAD", false},
+	} {
+		resp, body := fetch(t, srv, tc.method, "/")
+		if resp.StatusCode != tc.code || resp.Header.Get("Allow") != tc.allow || (body == "") != tc.empty {
+			t.Errorf("%s: %d, Allow %q, body %d bytes; want %d, %q, empty %v",
+				tc.method, resp.StatusCode, resp.Header.Get("Allow"), len(body), tc.code, tc.allow, tc.empty)
+		}
+	}
+}
+
+func TestReleaseGateRefusesUndeclaredNames(t *testing.T) {
+	reg := newFixture(t, twoJourneys...).reg
+	for _, tc := range []struct {
+		names []string
+		want  string
+	}{
+		{[]string{"chekout"}, `slo: invalid: ReleaseGate: journey "chekout" is not declared; declared journeys: checkout, search`},
+		{[]string{"checkout:latency"}, `slo: invalid: ReleaseGate: journey "checkout" has no objective "latency"; its objectives: availability`},
+		{[]string{"search", "login", "checkout:"}, `slo: invalid: ReleaseGate: journey "login" is not declared; declared journeys: checkout, search` + "\n" +
+			`slo: invalid: ReleaseGate: journey "checkout" has no objective ""; its objectives: availability`},
+	} {
+		h, err := slo.ReleaseGate(reg, tc.names...)
+		if h != nil || !errors.Is(err, slo.ErrInvalid) || err.Error() != tc.want {
+			t.Errorf("ReleaseGate(%q) = %v, %v\nwant nil and %s", tc.names, h, err, tc.want)
+		}
+	}
+}
+
+func TestReleaseGate(t *testing.T) {
+	const stale = "lag: the registry has not advanced for 31s, more than 10 ticks of 3s: its states and budgets are stale, so the gate cannot judge them"
+	for _, tc := range []struct {
+		situation string
+		names     []string
+		stall     bool
+		code      int
+		status    string
+		checks    []string // keys of the checks, lag aside
+		output    string
+	}{
+		{"ok", nil, false, 200, "pass", []string{"checkout:availability", "search:availability"}, ""},
+		{"ok", []string{"checkout"}, false, 200, "pass", []string{"checkout:availability"}, ""},
+		{"page", []string{"checkout"}, false, 503, "fail", []string{"checkout:availability"},
+			"release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x"},
+		{"page", []string{"checkout:availability", "search"}, false, 503, "fail", []string{"checkout:availability", "search:availability"},
+			"release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x"},
+		{"page", nil, false, 503, "fail", []string{"checkout:availability", "search:availability"},
+			"release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x"},
+		// Only the chosen journeys count.
+		{"page", []string{"search"}, false, 200, "pass", []string{"search:availability"}, ""},
+		{"spent", []string{"checkout"}, false, 503, "fail", []string{"checkout:availability"},
+			"release freeze: checkout:availability: error budget spent"},
+		// A slow burn freezes nothing, but says so.
+		{"ticket", []string{"checkout"}, false, 200, "warn", []string{"checkout:availability"},
+			"checkout:availability: ticket: ticket-1d-2h fires, burning 4x over 1d and 4x over 2h, at or above 3x"},
+		{"no data", []string{"checkout"}, false, 200, "pass", []string{"checkout:availability"}, ""},
+		// A gate that cannot judge stays shut.
+		{"ok", []string{"checkout"}, true, 503, "fail", []string{"checkout:availability"}, "release freeze: " + stale},
+	} {
+		name := tc.situation + " gated on " + strings.Join(tc.names, ",")
+		f := reach(t, tc.situation)
+		if tc.stall {
+			f.mock.Add(31 * time.Second)
+			name += ", stalled"
+		}
+		gate, err := slo.ReleaseGate(f.reg, tc.names...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		srv := serve(t, gate)
+		resp, body := fetch(t, srv, http.MethodGet, "/")
+		if resp.StatusCode != tc.code || resp.Header.Get("Content-Type") != "application/health+json" {
+			t.Errorf("%s: %d %s, want %d application/health+json", name, resp.StatusCode, resp.Header.Get("Content-Type"), tc.code)
+		}
+		h := decodeHealth(t, body)
+		if h.Status != tc.status || h.Output != tc.output {
+			t.Errorf("%s: status %q, output %q\nwant %q, %q", name, h.Status, h.Output, tc.status, tc.output)
+		}
+		var keys []string
+		for k := range h.Checks {
+			if k != "lag" {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		if diff := cmp.Diff(tc.checks, keys); diff != "" {
+			t.Errorf("%s: checks (-want +got):\n%s", name, diff)
+		}
+	}
+}

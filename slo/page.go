@@ -1,0 +1,516 @@
+package slo
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"html/template"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+)
+
+// A PageOption configures the handler [StatusPage] returns.
+type PageOption func(*pageConfig)
+
+type pageConfig struct {
+	title   string
+	refresh time.Duration
+}
+
+// PageTitle sets the status page's title, shown in its heading and in the
+// browser's tab; the JSON form carries it too. The default is "Error
+// budgets".
+func PageTitle(title string) PageOption {
+	return func(c *pageConfig) { c.title = title }
+}
+
+// PageRefresh sets how often the status page reloads itself in the
+// browser, rounded up to whole seconds; zero or less turns reloading off.
+// The default is 30 seconds.
+func PageRefresh(every time.Duration) PageOption {
+	return func(c *pageConfig) { c.refresh = every }
+}
+
+// StatusPage returns a handler that serves the registry's error budgets as
+// an HTML page for people, such as on a wall screen at /slo: per journey
+// and objective, the target, the SLI, the budget remaining and how long it
+// lasts, a burn-down chart of the budget over the period, and every alert
+// rule's burn rates over its long and short windows against its factor,
+// with a state badge (ok, ticket, page) that says in words and shapes what
+// its colour says. The page reloads itself (see [PageRefresh]).
+//
+// The page is self-contained: inline CSS and SVG, no script, no font, no
+// request to anywhere, so it works offline inside a cluster. Its
+// Content-Security-Policy forbids anything else.
+//
+// With the query ?format=json, the handler answers the same data as
+// application/json, for scripts and other dashboards:
+//
+//	{
+//	  "title": "Error budgets",
+//	  "time": "2026-03-31T14:30:00Z",     // now, RFC 3339 in UTC
+//	  "stalled": false,                   // see Registry.Stalled
+//	  "lagSeconds": 0.4,                  // see Registry.Lag
+//	  "unmatched": {"good": 12, "bad": 0}, // see Registry.Unmatched
+//	  "objectives": [{                    // in declaration order
+//	    "journey": "checkout", "objective": "availability",
+//	    "target": 0.999, "period": "30d", "latency": "300ms" (latency objectives only),
+//	    "time": "...",                    // of the evaluation
+//	    "good": 51830000, "bad": 27000,   // over the period
+//	    "sli": 0.99948,                   // null when the period holds no event
+//	    "budgetRemaining": 0.479,         // 1 untouched, 0 spent, negative overspent
+//	    "timeToExhaustionSeconds": 8640,  // 0 when spent, null when not burning
+//	    "state": "page", "rule": "page-1h-5m", "since": "...",
+//	    "windows": [{"window": "5m", "good": 5700, "bad": 300, "burnRate": 50, "noData": false}, ...],
+//	    "rules": [{"name": "page-1h-5m", "severity": "page", "long": "1h", "short": "5m",
+//	      "factor": 14.4, "longBurnRate": 16.7, "shortBurnRate": 50, "burning": true, "firing": true}, ...],
+//	    "burnDown": [{"end": "...", "remaining": 1}, ...]  // see Registry.BurnDown
+//	  }]
+//	}
+//
+// Numbers are never NaN or infinite; such a value would be null. Any other
+// format is a 400 Bad Request.
+//
+// The handler answers GET and HEAD, never caches, and is safe for
+// concurrent use. It panics if reg is nil.
+func StatusPage(reg *Registry, opts ...PageOption) http.Handler {
+	if reg == nil {
+		panic("slo: StatusPage(nil): pass the *Registry that New returned")
+	}
+	cfg := pageConfig{title: "Error budgets", refresh: 30 * time.Second}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return &pageHandler{reg: reg, cfg: cfg, tmpl: pageTemplate()}
+}
+
+//go:embed statuspage.html
+var pageSource string
+
+var (
+	parseOnce sync.Once
+	parsed    *template.Template
+)
+
+// pageTemplate parses the page's template on first use. Being reachable
+// from StatusPage only, it lets programs that never serve the page skip
+// both the parsing at start and, through the linker, most of html/template.
+func pageTemplate() *template.Template {
+	parseOnce.Do(func() {
+		parsed = template.Must(template.New("statuspage").Parse(pageSource))
+	})
+	return parsed
+}
+
+// pageCSP allows the page nothing but its own inline styles and SVG.
+const pageCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+type pageHandler struct {
+	reg  *Registry
+	cfg  pageConfig
+	tmpl *template.Template
+}
+
+func (h *pageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed: use GET or HEAD", http.StatusMethodNotAllowed)
+		return
+	}
+	var (
+		body  []byte
+		ctype string
+		err   error
+	)
+	switch format := r.URL.Query().Get("format"); format {
+	case "json":
+		ctype = "application/json"
+		body, err = json.MarshalIndent(h.report(), "", "  ")
+		body = append(body, '\n')
+	case "", "html":
+		ctype = "text/html; charset=utf-8"
+		var buf bytes.Buffer
+		err = h.tmpl.Execute(&buf, h.view())
+		body = buf.Bytes()
+		w.Header().Set("Content-Security-Policy", pageCSP)
+	default:
+		http.Error(w, "unknown format "+strconv.Quote(format)+": use json, or none for HTML", http.StatusBadRequest)
+		return
+	}
+	if err != nil {
+		// Unreachable: numbers are guarded and the template is tested.
+		// Say so rather than send half a page.
+		http.Error(w, "slo: rendering the status page: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(body)
+}
+
+// reading is what one request reads from the registry.
+type reading struct {
+	now      time.Time
+	lag      time.Duration
+	stalled  bool
+	statuses []Status
+	burnDown [][]BudgetPoint
+	unG, unB uint64
+}
+
+func (h *pageHandler) read() reading {
+	s := reading{now: h.reg.Clock().Now(), lag: h.reg.Lag(), statuses: h.reg.Status()}
+	// Registry.Stalled's test, on the one reading of the lag shown.
+	s.stalled = s.lag > StallTicks*h.reg.Tick()
+	s.burnDown = make([][]BudgetPoint, len(s.statuses))
+	for i, st := range s.statuses {
+		s.burnDown[i], _ = h.reg.BurnDown(st.Journey, st.Objective)
+	}
+	s.unG, s.unB = h.reg.Unmatched()
+	return s
+}
+
+// The JSON form: see StatusPage.
+type (
+	pageReport struct {
+		Title      string            `json:"title"`
+		Time       string            `json:"time"`
+		Stalled    bool              `json:"stalled"`
+		LagSeconds number            `json:"lagSeconds"`
+		Unmatched  eventCount        `json:"unmatched"`
+		Objectives []objectiveReport `json:"objectives"`
+	}
+	eventCount struct {
+		Good uint64 `json:"good"`
+		Bad  uint64 `json:"bad"`
+	}
+	objectiveReport struct {
+		Journey          string            `json:"journey"`
+		Objective        string            `json:"objective"`
+		Target           number            `json:"target"`
+		Period           string            `json:"period"`
+		Latency          string            `json:"latency,omitempty"`
+		Time             string            `json:"time"`
+		Good             uint64            `json:"good"`
+		Bad              uint64            `json:"bad"`
+		SLI              *number           `json:"sli"`
+		BudgetRemaining  number            `json:"budgetRemaining"`
+		TimeToExhaustion *number           `json:"timeToExhaustionSeconds"`
+		State            burnrate.Severity `json:"state"`
+		Rule             string            `json:"rule,omitempty"`
+		Since            string            `json:"since"`
+		Windows          []windowReport    `json:"windows"`
+		Rules            []ruleReport      `json:"rules"`
+		BurnDown         []pointReport     `json:"burnDown"`
+	}
+	windowReport struct {
+		Window   string `json:"window"`
+		Good     uint64 `json:"good"`
+		Bad      uint64 `json:"bad"`
+		BurnRate number `json:"burnRate"`
+		NoData   bool   `json:"noData"`
+	}
+	ruleReport struct {
+		Name          string            `json:"name"`
+		Severity      burnrate.Severity `json:"severity"`
+		Long          string            `json:"long"`
+		Short         string            `json:"short"`
+		Factor        number            `json:"factor"`
+		LongBurnRate  number            `json:"longBurnRate"`
+		ShortBurnRate number            `json:"shortBurnRate"`
+		Burning       bool              `json:"burning"`
+		Firing        bool              `json:"firing"`
+	}
+	pointReport struct {
+		End       string `json:"end"`
+		Remaining number `json:"remaining"`
+	}
+)
+
+func (h *pageHandler) report() pageReport {
+	s := h.read()
+	rep := pageReport{
+		Title:      h.cfg.title,
+		Time:       jsonTime(s.now),
+		Stalled:    s.stalled,
+		LagSeconds: number(s.lag.Seconds()),
+		Unmatched:  eventCount{s.unG, s.unB},
+		Objectives: make([]objectiveReport, len(s.statuses)),
+	}
+	for i, st := range s.statuses {
+		o := objectiveReport{
+			Journey:          st.Journey,
+			Objective:        st.Objective,
+			Target:           number(st.Target),
+			Period:           burnrate.FormatWindow(st.Period),
+			Time:             jsonTime(st.Time),
+			Good:             st.Good,
+			Bad:              st.Bad,
+			BudgetRemaining:  number(st.BudgetRemaining),
+			TimeToExhaustion: seconds(st.TimeToExhaustion),
+			State:            st.State,
+			Rule:             st.Rule,
+			Since:            jsonTime(st.Since),
+			Windows:          make([]windowReport, len(st.Windows)),
+			Rules:            make([]ruleReport, len(st.Rules)),
+			BurnDown:         make([]pointReport, len(s.burnDown[i])),
+		}
+		if st.Latency > 0 {
+			o.Latency = st.Latency.String()
+		}
+		if !st.NoData {
+			sli := number(st.SLI)
+			o.SLI = &sli
+		}
+		for j, b := range st.Windows {
+			o.Windows[j] = windowReport{burnrate.FormatWindow(b.Window), b.Good, b.Bad, number(b.Rate), b.NoData}
+		}
+		for j, r := range st.Rules {
+			o.Rules[j] = ruleReport{
+				Name: r.Name, Severity: r.Severity,
+				Long: burnrate.FormatWindow(r.Long), Short: burnrate.FormatWindow(r.Short),
+				Factor: number(r.Factor), LongBurnRate: number(r.LongRate), ShortBurnRate: number(r.ShortRate),
+				Burning: r.Burning, Firing: r.Firing,
+			}
+		}
+		for j, p := range s.burnDown[i] {
+			o.BurnDown[j] = pointReport{jsonTime(p.End), number(p.Remaining)}
+		}
+		rep.Objectives[i] = o
+	}
+	return rep
+}
+
+// The HTML form's view: every value formatted, every coordinate laid out,
+// so that the template only places them.
+type (
+	pageView struct {
+		Title   string
+		Refresh int // seconds; 0 for none
+		Updated string
+		// Worst is the most severe state shown: ok, ticket or page.
+		Worst   string
+		Summary []summaryItem
+		Stale   string // why the page is stale, or empty
+		// Objectives are in declaration order, a journey's together.
+		Objectives []objectiveView
+		// Unmatched counts events of undeclared journeys; empty when none.
+		Unmatched string
+	}
+	summaryItem struct {
+		Class, Text string
+	}
+	objectiveView struct {
+		ID          string // unique in the page, for ARIA references
+		Journey     string
+		Name        string
+		State       string // ok, ticket or page
+		Badge       string // OK, TICKET or PAGE
+		Spent       bool
+		Goal        string // "99.9% good over 30d"
+		Since       string // when and why it left ok, or empty
+		SLI         string
+		SLINote     string
+		Budget      string
+		BudgetClass string // "", "low" or "spent"
+		BudgetNote  string
+		BudgetTitle string // BudgetNote's counts in full
+		Exhaust     string
+		ExhaustNote string
+		Chart       burnDownChart
+		Rules       []ruleView
+	}
+	ruleView struct {
+		Name        string
+		Severity    string
+		Windows     string // "1h / 5m"
+		Long, Short burnBar
+		LongRate    string
+		ShortRate   string
+		Factor      string
+		Firing      bool
+		Note        string // "firing", "burning, too few events", or empty
+		// Track is the bars' length, Mid the factor's mark, CutX where the
+		// notch of a cut bar starts.
+		Track, Mid, CutX float64
+	}
+)
+
+func (h *pageHandler) view() pageView {
+	s := h.read()
+	loc := s.now.Location()
+	v := pageView{
+		Title:   h.cfg.title,
+		Updated: s.now.Format("Jan 2, 2006 15:04:05 MST"),
+		Worst:   "ok",
+	}
+	if h.cfg.refresh > 0 {
+		v.Refresh = int((h.cfg.refresh + time.Second - 1) / time.Second)
+	}
+	if s.stalled {
+		v.Stale = "Stale: the registry has not advanced for " + formatSpan(s.lag) +
+			"; the states and budgets below are from " + s.now.Add(-s.lag).Format("Jan 2 15:04:05 MST") + "."
+	}
+	if s.unG+s.unB > 0 {
+		v.Unmatched = strconv.FormatUint(s.unG, 10) + " good and " + strconv.FormatUint(s.unB, 10) + " bad"
+	}
+
+	var pages, tickets, spent, oks int
+	byJourney := map[string][]objectiveView{}
+	for i, st := range s.statuses {
+		o := objectiveView{
+			ID:      "o" + strconv.Itoa(i),
+			Journey: st.Journey,
+			Name:    st.Objective,
+			State:   st.State.String(),
+			Badge:   strings.ToUpper(st.State.String()),
+			Spent:   st.BudgetRemaining <= 0,
+			Goal:    goal(st),
+			Budget:  percent(st.BudgetRemaining, 1),
+			Chart:   newBurnDownChart(s.burnDown[i], st.Period, s.now, st.NoData),
+		}
+		switch st.State {
+		case burnrate.SeverityPage:
+			pages++
+			v.Worst = "page"
+		case burnrate.SeverityTicket:
+			tickets++
+			if v.Worst == "ok" {
+				v.Worst = "ticket"
+			}
+		default:
+			oks++
+		}
+		if st.State != burnrate.SeverityOK {
+			verb := map[burnrate.Severity]string{burnrate.SeverityTicket: "Ticket", burnrate.SeverityPage: "Paging"}[st.State]
+			o.Since = verb + " since " + st.Since.In(loc).Format("Jan 2 15:04 MST") + " (" + formatSpan(st.Time.Sub(st.Since)) + ") by " + st.Rule
+		}
+
+		decimals := targetDecimals(st.Target)
+		if st.NoData {
+			o.SLI, o.SLINote = "no data", "no events in "+burnrate.FormatWindow(st.Period)
+		} else {
+			o.SLI = percent(st.SLI, decimals+2)
+			o.SLINote = "target " + percent(st.Target, decimals)
+		}
+
+		allowed := float64(st.Good+st.Bad) * burnrate.ErrorBudget(st.Target)
+		o.BudgetNote = compact(float64(st.Bad)) + " of " + compact(allowed) + " bad"
+		o.BudgetTitle = strconv.FormatUint(st.Bad, 10) + " bad events of " + strconv.FormatFloat(allowed, 'f', 0, 64) +
+			" allowed over " + burnrate.FormatWindow(st.Period)
+		switch {
+		case o.Spent:
+			spent++
+			o.BudgetClass = "spent"
+		case st.BudgetRemaining < 0.25:
+			o.BudgetClass = "low"
+		}
+
+		switch d := st.TimeToExhaustion; {
+		case o.Spent:
+			o.Exhaust, o.ExhaustNote = "—", "already spent"
+		case d == burnrate.Never:
+			o.Exhaust, o.ExhaustNote = "never", "not burning over "+burnrate.FormatWindow(exhaustWindow(st))
+		default:
+			o.Exhaust, o.ExhaustNote = formatSpan(d), "at the "+burnrate.FormatWindow(exhaustWindow(st))+" burn rate"
+		}
+
+		for _, r := range st.Rules {
+			rv := ruleView{
+				Name:      r.Name,
+				Severity:  r.Severity.String(),
+				Windows:   burnrate.FormatWindow(r.Long) + " / " + burnrate.FormatWindow(r.Short),
+				Long:      newBurnBar(r.LongRate, r.Factor),
+				Short:     newBurnBar(r.ShortRate, r.Factor),
+				LongRate:  formatRate(r.LongRate) + "×",
+				ShortRate: formatRate(r.ShortRate) + "×",
+				Factor:    "≥ " + formatFactor(r.Factor) + "×",
+				Firing:    r.Firing,
+				Track:     barTrack,
+				Mid:       barTrack / 2,
+				CutX:      barTrack - 5,
+			}
+			switch {
+			case r.Firing:
+				rv.Note = "firing"
+			case r.Burning:
+				rv.Note = "burning, too few events to fire"
+			}
+			o.Rules = append(o.Rules, rv)
+		}
+
+		byJourney[st.Journey] = append(byJourney[st.Journey], o)
+	}
+	// Objectives of a journey may be declared apart; show them together.
+	for _, j := range h.reg.Journeys() {
+		v.Objectives = append(v.Objectives, byJourney[j]...)
+	}
+
+	add := func(n int, class, one, many string) {
+		switch {
+		case n == 1:
+			v.Summary = append(v.Summary, summaryItem{class, "1 " + one})
+		case n > 1:
+			v.Summary = append(v.Summary, summaryItem{class, strconv.Itoa(n) + " " + many})
+		}
+	}
+	add(pages, "page", "paging", "paging")
+	add(tickets, "ticket", "ticket", "tickets")
+	add(spent, "spent", "budget spent", "budgets spent")
+	add(oks, "ok", "ok", "ok")
+	return v
+}
+
+// compact writes a count for people in at most five characters: 950,
+// 21.0k, 51.5M.
+func compact(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "—"
+	}
+	x = math.Round(x)
+	for _, u := range []struct {
+		div  float64
+		unit string
+	}{{1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
+		if x >= u.div*0.9995 {
+			return strconv.FormatFloat(x/u.div, 'f', 1, 64) + u.unit
+		}
+	}
+	return strconv.FormatFloat(x, 'f', 0, 64)
+}
+
+// goal writes what the objective promises: "99.9% good over 30d", "95%
+// within 300ms over 30d".
+func goal(st Status) string {
+	what := " good"
+	if st.Latency > 0 {
+		what = " within " + st.Latency.String()
+	}
+	return percent(st.Target, targetDecimals(st.Target)) + what + " over " + burnrate.FormatWindow(st.Period)
+}
+
+// targetDecimals returns the decimals a target has as a percentage: 1 for
+// 0.999 (99.9%), 0 for 0.95, 3 for 0.99995.
+func targetDecimals(target float64) int {
+	s := strconv.FormatFloat(target, 'f', -1, 64)
+	_, frac, _ := strings.Cut(s, ".")
+	return max(len(frac)-2, 0)
+}
+
+// exhaustWindow returns the window whose burn rate estimates the time to
+// exhaustion, as Status.TimeToExhaustion documents: the policy's shortest
+// long window.
+func exhaustWindow(st Status) time.Duration {
+	w := st.Period
+	for _, r := range st.Rules {
+		w = min(w, r.Long)
+	}
+	return w
+}

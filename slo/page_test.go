@@ -1,0 +1,412 @@
+package slo_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/journeyslo/journeyslo/slo"
+)
+
+// The page of the "page" situation: checkout (99%) pages by page-6h-30m
+// with 90% of its budget left; search is untouched.
+func TestStatusPageHTML(t *testing.T) {
+	f := reach(t, "page")
+	srv := serve(t, slo.StatusPage(f.reg))
+	resp, body := fetch(t, srv, http.MethodGet, "/slo")
+	for header, want := range map[string]string{
+		"Content-Type":            "text/html; charset=utf-8",
+		"Cache-Control":           "no-store",
+		"X-Content-Type-Options":  "nosniff",
+		"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'",
+	} {
+		if got := resp.Header.Get(header); got != want {
+			t.Errorf("%s: %q, want %q", header, got, want)
+		}
+	}
+	if resp.StatusCode != 200 {
+		t.Errorf("status %d, want 200", resp.StatusCode)
+	}
+	for _, want := range []string{
+		"<title>PAGE · Error budgets</title>",
+		`<meta http-equiv="refresh" content="30">`,
+		"As of Mar 2, 2026 07:00:01 UTC · refreshes every 30s",
+		`<li class="pill page">1 paging</li>`,
+		`<li class="pill ok">1 ok</li>`,
+		// checkout
+		`<article class="card page" aria-labelledby="o0-h">`,
+		`<h3 id="o0-h">checkout <span class="objective">availability</span></h3>`,
+		`<p class="goal">99% good over 30d</p>`,
+		`PAGE</span>`,
+		`<p class="since">Paging since Mar 2 07:00 UTC (0s) by page-6h-30m</p>`,
+		`<dt>SLI</dt><dd><span class="value">99.90%</span><span class="note">target 99%</span>`,
+		`<dt>Budget left</dt><dd><span class="value">90.0%</span><span class="note" title="100 bad events of 1000 allowed over 30d">100 of 1.0k bad</span>`,
+		`<dt>Runs out in</dt><dd><span class="value">2d 16h</span><span class="note">at the 1h burn rate</span>`,
+		`<desc id="o0-cd">Budget remaining over the last 30d, from 100% to 90.0%; lowest 90.0%.</desc>`,
+		`<tr title="page-1h-5m">`,
+		`<tr class="firing" title="page-6h-30m: firing">`,
+		`<td><span class="sev page firing">page</span><span class="hidden"> (firing)</span> 6h / 30m</td>`,
+		`<td class="num">10× / 10×</td>`,
+		`<td class="num">≥ 6×</td>`,
+		`<td class="num">0.1× / 10×</td>`,
+		// search
+		`<article class="card ok" aria-labelledby="o1-h">`,
+		`<dt>SLI</dt><dd><span class="value">100.00%</span>`,
+		`<dt>Runs out in</dt><dd><span class="value">never</span><span class="note">not burning over 1h</span>`,
+		`<a href="?format=json">This page as JSON</a> · journeyslo`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	// Nothing is fetched from anywhere, nothing runs.
+	for _, banned := range []string{"<script", "http://", "https://", "src=", "@import", "url(", "NaN", "Inf"} {
+		if strings.Contains(body, banned) {
+			t.Errorf("page contains %q", banned)
+		}
+	}
+	if t.Failed() {
+		t.Log(body)
+	}
+}
+
+func TestStatusPageOptions(t *testing.T) {
+	f := reach(t, "ok")
+	for _, tc := range []struct {
+		name    string
+		opts    []slo.PageOption
+		want    []string
+		wantNot []string
+	}{
+		{"defaults", nil,
+			[]string{"<title>Error budgets</title>", `<meta http-equiv="refresh" content="30">`, "refreshes every 30s"}, nil},
+		{"a title is escaped", []slo.PageOption{slo.PageTitle(`<b>Shop</b> & "co"`)},
+			[]string{"<title>&lt;b&gt;Shop&lt;/b&gt; &amp; &#34;co&#34;</title>", "<h1>&lt;b&gt;Shop&lt;/b&gt; &amp; &#34;co&#34;</h1>"},
+			[]string{"<b>Shop"}},
+		{"refresh rounds up to whole seconds", []slo.PageOption{slo.PageRefresh(1500 * time.Millisecond)},
+			[]string{`<meta http-equiv="refresh" content="2">`, "refreshes every 2s"}, nil},
+		{"no refresh", []slo.PageOption{slo.PageRefresh(0)}, nil,
+			[]string{`http-equiv="refresh"`, "refreshes every"}},
+		{"the last option wins", []slo.PageOption{slo.PageRefresh(0), slo.PageRefresh(time.Minute)},
+			[]string{`<meta http-equiv="refresh" content="60">`}, nil},
+	} {
+		srv := serve(t, slo.StatusPage(f.reg, tc.opts...))
+		_, body := fetch(t, srv, http.MethodGet, "/")
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: page lacks %s", tc.name, w)
+			}
+		}
+		for _, w := range tc.wantNot {
+			if strings.Contains(body, w) {
+				t.Errorf("%s: page contains %s", tc.name, w)
+			}
+		}
+	}
+}
+
+// jsonPage mirrors the JSON form as StatusPage documents it; decoding
+// refuses any field it does not name.
+type jsonPage struct {
+	Title      string  `json:"title"`
+	Time       string  `json:"time"`
+	Stalled    bool    `json:"stalled"`
+	LagSeconds float64 `json:"lagSeconds"`
+	Unmatched  struct {
+		Good uint64 `json:"good"`
+		Bad  uint64 `json:"bad"`
+	} `json:"unmatched"`
+	Objectives []jsonObjective `json:"objectives"`
+}
+
+type jsonObjective struct {
+	Journey                 string       `json:"journey"`
+	Objective               string       `json:"objective"`
+	Target                  float64      `json:"target"`
+	Period                  string       `json:"period"`
+	Latency                 string       `json:"latency"`
+	Time                    string       `json:"time"`
+	Good                    uint64       `json:"good"`
+	Bad                     uint64       `json:"bad"`
+	SLI                     *float64     `json:"sli"`
+	BudgetRemaining         float64      `json:"budgetRemaining"`
+	TimeToExhaustionSeconds *float64     `json:"timeToExhaustionSeconds"`
+	State                   string       `json:"state"`
+	Rule                    string       `json:"rule"`
+	Since                   string       `json:"since"`
+	Windows                 []jsonWindow `json:"windows"`
+	Rules                   []jsonRule   `json:"rules"`
+	BurnDown                []jsonPoint  `json:"burnDown"`
+}
+
+type jsonWindow struct {
+	Window   string  `json:"window"`
+	Good     uint64  `json:"good"`
+	Bad      uint64  `json:"bad"`
+	BurnRate float64 `json:"burnRate"`
+	NoData   bool    `json:"noData"`
+}
+
+type jsonRule struct {
+	Name          string  `json:"name"`
+	Severity      string  `json:"severity"`
+	Long          string  `json:"long"`
+	Short         string  `json:"short"`
+	Factor        float64 `json:"factor"`
+	LongBurnRate  float64 `json:"longBurnRate"`
+	ShortBurnRate float64 `json:"shortBurnRate"`
+	Burning       bool    `json:"burning"`
+	Firing        bool    `json:"firing"`
+}
+
+type jsonPoint struct {
+	End       string  `json:"end"`
+	Remaining float64 `json:"remaining"`
+}
+
+func decodePage(t *testing.T, body string) jsonPage {
+	t.Helper()
+	var p jsonPage
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		t.Fatalf("decoding the JSON form: %v\n%s", err, body)
+	}
+	return p
+}
+
+func ptr(f float64) *float64 { return &f }
+
+func TestStatusPageJSON(t *testing.T) {
+	f := reach(t, "page")
+	f.add("admin", 3, 1) // an undeclared journey
+	f.advance(time.Second)
+	srv := serve(t, slo.StatusPage(f.reg, slo.PageTitle("Shop")))
+	resp, body := fetch(t, srv, http.MethodGet, "/slo?format=json")
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != 200 || ct != "application/json" {
+		t.Fatalf("%d %s, want 200 application/json", resp.StatusCode, ct)
+	}
+	got := decodePage(t, body)
+
+	// The burn-down has one point per 6 hours of the period; the last
+	// bucket holds now, the one before ends at 06:00, before the errors.
+	for i, o := range got.Objectives {
+		if len(o.BurnDown) != 120 {
+			t.Fatalf("objective %d: %d burn-down points, want 120", i, len(o.BurnDown))
+		}
+	}
+	wantPoints := map[int]jsonPoint{
+		0:   {"2026-01-31T18:00:00Z", 1}, // 120 buckets of 6h end at 12:00 today
+		118: {"2026-03-02T06:00:00Z", 1},
+		119: {"2026-03-02T12:00:00Z", 0.9},
+	}
+	for i, p := range wantPoints {
+		if got.Objectives[0].BurnDown[i] != p {
+			t.Errorf("checkout burn-down point %d: %+v, want %+v", i, got.Objectives[0].BurnDown[i], p)
+		}
+	}
+	for i := range got.Objectives {
+		got.Objectives[i].BurnDown = nil
+	}
+
+	rules := func(long, short []float64, firing int) []jsonRule {
+		out := []jsonRule{
+			{Name: "page-1h-5m", Severity: "page", Long: "1h", Short: "5m", Factor: 14.4},
+			{Name: "page-6h-30m", Severity: "page", Long: "6h", Short: "30m", Factor: 6},
+			{Name: "ticket-1d-2h", Severity: "ticket", Long: "1d", Short: "2h", Factor: 3},
+			{Name: "ticket-3d-6h", Severity: "ticket", Long: "3d", Short: "6h", Factor: 1},
+		}
+		for i := range out {
+			out[i].LongBurnRate, out[i].ShortBurnRate = long[i], short[i]
+			out[i].Burning = i == firing
+			out[i].Firing = i == firing
+		}
+		return out
+	}
+	want := jsonPage{
+		Title:      "Shop",
+		Time:       "2026-03-02T07:00:02Z",
+		LagSeconds: 0,
+		Objectives: []jsonObjective{{
+			Journey: "checkout", Objective: "availability", Target: 0.99, Period: "30d",
+			Time: "2026-03-02T07:00:02Z", Good: 99900, Bad: 100,
+			SLI: ptr(0.999), BudgetRemaining: 0.9, TimeToExhaustionSeconds: ptr(233280),
+			State: "page", Rule: "page-6h-30m", Since: "2026-03-02T07:00:01Z",
+			// The last 7 hours hold 900 good and 100 bad; the day and
+			// three days, everything.
+			Windows: []jsonWindow{
+				{"5m", 900, 100, 10, false}, {"30m", 900, 100, 10, false}, {"1h", 900, 100, 10, false},
+				{"2h", 900, 100, 10, false}, {"6h", 900, 100, 10, false},
+				{"1d", 99900, 100, 0.1, false}, {"3d", 99900, 100, 0.1, false},
+			},
+			Rules: rules([]float64{10, 10, 0.1, 0.1}, []float64{10, 10, 10, 10}, 1),
+		}, {
+			Journey: "search", Objective: "availability", Target: 0.99, Period: "30d",
+			Time: "2026-03-02T07:00:02Z", Good: 1000, Bad: 0,
+			SLI: ptr(1), BudgetRemaining: 1, TimeToExhaustionSeconds: nil,
+			State: "ok", Since: "2026-03-02T00:00:00Z",
+			// The 1000 events are 7 hours old: only the day and three days
+			// hold them.
+			Windows: []jsonWindow{
+				{"5m", 0, 0, 0, true}, {"30m", 0, 0, 0, true}, {"1h", 0, 0, 0, true},
+				{"2h", 0, 0, 0, true}, {"6h", 0, 0, 0, true},
+				{"1d", 1000, 0, 0, false}, {"3d", 1000, 0, 0, false},
+			},
+			Rules: rules([]float64{0, 0, 0, 0}, []float64{0, 0, 0, 0}, -1),
+		}},
+	}
+	want.Unmatched.Good, want.Unmatched.Bad = 3, 1
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("JSON form (-want +got):\n%s", diff)
+	}
+}
+
+// Latency objectives name their threshold; an objective with no events has
+// no SLI and nothing burning: null for both, never NaN.
+func TestStatusPageJSONNoData(t *testing.T) {
+	f := newFixture(t, slo.Objective{Journey: "search", Target: 0.95, Latency: 300 * time.Millisecond})
+	f.advance(time.Second)
+	srv := serve(t, slo.StatusPage(f.reg))
+	_, body := fetch(t, srv, http.MethodGet, "/?format=json")
+	o := decodePage(t, body).Objectives[0]
+	if o.Latency != "300ms" || o.Objective != "latency" || o.SLI != nil || o.TimeToExhaustionSeconds != nil || o.BudgetRemaining != 1 {
+		t.Errorf("latency %q, objective %q, sli %v, timeToExhaustionSeconds %v, budgetRemaining %v; want 300ms, latency, null, null, 1",
+			o.Latency, o.Objective, o.SLI, o.TimeToExhaustionSeconds, o.BudgetRemaining)
+	}
+	for _, w := range []string{`"sli": null`, `"timeToExhaustionSeconds": null`} {
+		if !strings.Contains(body, w) {
+			t.Errorf("JSON form lacks %s", w)
+		}
+	}
+	_, html := fetch(t, srv, http.MethodGet, "/")
+	for _, w := range []string{
+		`<p class="goal">95% within 300ms over 30d</p>`,
+		`<span class="value">no data</span><span class="note">no events in 30d</span>`,
+		`<desc id="o0-cd">No events in the last 30d: the budget is untouched.</desc>`,
+		"No events in the period",
+	} {
+		if !strings.Contains(html, w) {
+			t.Errorf("page lacks %s", w)
+		}
+	}
+}
+
+func TestStatusPageStale(t *testing.T) {
+	f := reach(t, "ok")
+	f.mock.Add(31 * time.Second)
+	srv := serve(t, slo.StatusPage(f.reg))
+	_, html := fetch(t, srv, http.MethodGet, "/")
+	const banner = `<p class="stale" role="alert">Stale: the registry has not advanced for 31s; the states and budgets below are from Mar 2 00:00:01 UTC.</p>`
+	if !strings.Contains(html, banner) {
+		t.Errorf("page lacks %s", banner)
+	}
+	_, body := fetch(t, srv, http.MethodGet, "/?format=json")
+	if p := decodePage(t, body); !p.Stalled || p.LagSeconds != 31 || p.Time != "2026-03-02T00:00:32Z" {
+		t.Errorf("stalled %v, lagSeconds %v, time %s; want true, 31, 2026-03-02T00:00:32Z", p.Stalled, p.LagSeconds, p.Time)
+	}
+}
+
+func TestStatusPageRequests(t *testing.T) {
+	f := reach(t, "ok")
+	srv := serve(t, slo.StatusPage(f.reg))
+	for _, tc := range []struct {
+		method, path string
+		code         int
+		ctype        string
+		empty        bool
+	}{
+		{http.MethodGet, "/", 200, "text/html; charset=utf-8", false},
+		{http.MethodGet, "/?format=html", 200, "text/html; charset=utf-8", false},
+		{http.MethodGet, "/?format=json", 200, "application/json", false},
+		{http.MethodHead, "/", 200, "text/html; charset=utf-8", true},
+		{http.MethodGet, "/?format=xml", 400, "text/plain; charset=utf-8", false},
+		{http.MethodPost, "/", 405, "text/plain; charset=utf-8", false},
+	} {
+		resp, body := fetch(t, srv, tc.method, tc.path)
+		if resp.StatusCode != tc.code || resp.Header.Get("Content-Type") != tc.ctype || (body == "") != tc.empty {
+			t.Errorf("%s %s: %d %s, %d bytes; want %d %s, empty %v",
+				tc.method, tc.path, resp.StatusCode, resp.Header.Get("Content-Type"), len(body), tc.code, tc.ctype, tc.empty)
+		}
+	}
+	if _, body := fetch(t, srv, http.MethodGet, "/?format=xml"); body != "unknown format \"xml\": use json, or none for HTML\n" {
+		t.Errorf("unknown format: %q", body)
+	}
+}
+
+// The handlers read the registry while it advances and records: the race
+// detector watches.
+func TestHandlersWhileAdvancing(t *testing.T) {
+	f := newFixture(t, twoJourneys...)
+	page := slo.StatusPage(f.reg)
+	health := slo.Health(f.reg)
+	gate, err := slo.ReleaseGate(f.reg, "checkout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/slo":
+			page.ServeHTTP(w, r)
+		case "/health":
+			health.ServeHTTP(w, r)
+		default:
+			gate.ServeHTTP(w, r)
+		}
+	}))
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		now := start
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			now = now.Add(3 * time.Second)
+			f.reg.Journey("checkout").Add(99, 1)
+			f.reg.Advance(now)
+		}
+	}()
+	for i := 0; i < 20; i++ {
+		for _, path := range []string{"/slo", "/slo?format=json", "/health", "/gate"} {
+			resp, body := fetch(t, srv, http.MethodGet, path)
+			if resp.StatusCode != 200 && resp.StatusCode != 503 || !bytes.Contains([]byte(body), []byte("checkout")) {
+				t.Errorf("GET %s: %d, body of %d bytes without checkout", path, resp.StatusCode, len(body))
+			}
+		}
+	}
+	close(done)
+	wg.Wait()
+}
+
+// At low traffic a rule can burn without firing (the policy's MinEvents
+// guard): its row says so in words, and its label is outlined, not filled.
+func TestStatusPageBurningRule(t *testing.T) {
+	f := newFixture(t, slo.Objective{Journey: "admin", Target: 0.99}) // fires from 100 events
+	f.add("admin", 10, 10)
+	f.advance(time.Second)
+	srv := serve(t, slo.StatusPage(f.reg))
+	_, html := fetch(t, srv, http.MethodGet, "/")
+	for _, w := range []string{
+		`<tr title="page-1h-5m: burning, too few events to fire">`,
+		`<td><span class="sev page burning">page</span><span class="hidden"> (burning, too few events to fire)</span> 1h / 5m</td>`,
+		`<td class="num">50× / 50×</td>`,
+		`<article class="card ok spent"`,
+	} {
+		if !strings.Contains(html, w) {
+			t.Errorf("page lacks %s", w)
+		}
+	}
+	if strings.Contains(html, `class="firing"`) {
+		t.Error("a rule under the guard is shown firing")
+	}
+}

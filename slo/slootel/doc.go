@@ -1,0 +1,46 @@
+// Package slootel exposes a journeyslo registry through OpenTelemetry
+// metrics, on a MeterProvider the caller passes in. It imports the
+// OpenTelemetry metric API only; the SDK, its readers and exporters are the
+// application's choice.
+//
+//	reg, err := slo.New(objectives)
+//	...
+//	otelReg, err := slootel.Register(reg, provider) // an sdkmetric.MeterProvider, say
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	defer otelReg.Unregister()
+//
+// # Instruments
+//
+// Names are dot-separated under journeyslo., units are UCUM, and
+// attributes are journey and objective (as declared), outcome ("good",
+// "bad"), window ("5m", "1h", "3d", as in rule names) and state ("ok",
+// "ticket", "page"). Every attribute set is observed at every collection,
+// from the first.
+//
+//	journeyslo.sli.events              Int64ObservableCounter {event}  journey, objective, outcome
+//	journeyslo.unmatched.events        Int64ObservableCounter {event}  outcome
+//	journeyslo.objective.target        Float64ObservableGauge 1        journey, objective
+//	journeyslo.objective.period        Float64ObservableGauge s        journey, objective
+//	journeyslo.instance.budget.remaining Float64ObservableGauge 1      journey, objective
+//	journeyslo.instance.burn_rate      Float64ObservableGauge 1        journey, objective, window
+//	journeyslo.instance.state          Int64ObservableGauge   1        journey, objective, state (1 for the current state, 0 for the others)
+//	journeyslo.registry.lag            Float64ObservableGauge s        (none)
+//
+// The event counter is observable: at each collection it reports the
+// registry's cumulative totals (slo.Status.TotalGood and TotalBad), which
+// the registry keeps anyway. Nothing is added to the record path, where a
+// synchronous counter's Add would cost about a hundred times the
+// registry's one atomic add; the SDK turns cumulative observations into
+// deltas for exporters that want them. Its name translates to
+// journeyslo_sli_events_total in Prometheus, the same as package sloprom's
+// counter, so fleet-wide rules read either.
+//
+// The journeyslo.instance gauges are one process's evaluation of its own
+// events: never average them across instances (see package sloprom for the
+// fleet-wide arithmetic, which applies unchanged). The time to exhaustion
+// that sloprom exposes is left out here: "not burning" is infinite, which
+// OTLP backends treat inconsistently; it is budget remaining x period /
+// burn rate of the policy's shortest long window.
+package slootel
