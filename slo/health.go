@@ -215,9 +215,7 @@ func (h *healthHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // report judges the registry now.
 func (h *healthHandler) report() healthBody {
 	now := h.reg.Clock().Now()
-	lag := h.reg.Lag()
-	// Registry.Stalled's test, on the one reading of the lag reported.
-	stalled := lag > StallTicks*h.reg.Tick()
+	lag, stalled := h.reg.Staleness()
 
 	body := healthBody{Status: healthPass, Description: h.desc}
 	var why []string

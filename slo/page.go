@@ -166,9 +166,8 @@ type reading struct {
 }
 
 func (h *pageHandler) read() reading {
-	s := reading{now: h.reg.Clock().Now(), lag: h.reg.Lag(), statuses: h.reg.Status()}
-	// Registry.Stalled's test, on the one reading of the lag shown.
-	s.stalled = s.lag > StallTicks*h.reg.Tick()
+	s := reading{now: h.reg.Clock().Now(), statuses: h.reg.Status()}
+	s.lag, s.stalled = h.reg.Staleness()
 	s.burnDown = make([][]BudgetPoint, len(s.statuses))
 	for i, st := range s.statuses {
 		s.burnDown[i], _ = h.reg.BurnDown(st.Journey, st.Objective)
@@ -417,9 +416,9 @@ func (h *pageHandler) view() pageView {
 		case o.Spent:
 			o.Exhaust, o.ExhaustNote = "—", "already spent"
 		case d == burnrate.Never:
-			o.Exhaust, o.ExhaustNote = "never", "not burning over "+burnrate.FormatWindow(exhaustWindow(st))
+			o.Exhaust, o.ExhaustNote = "never", "not burning over "+burnrate.FormatWindow(st.ExhaustionWindow)
 		default:
-			o.Exhaust, o.ExhaustNote = formatSpan(d), "at the "+burnrate.FormatWindow(exhaustWindow(st))+" burn rate"
+			o.Exhaust, o.ExhaustNote = formatSpan(d), "at the "+burnrate.FormatWindow(st.ExhaustionWindow)+" burn rate"
 		}
 
 		for _, r := range st.Rules {
@@ -502,15 +501,4 @@ func targetDecimals(target float64) int {
 	s := strconv.FormatFloat(target, 'f', -1, 64)
 	_, frac, _ := strings.Cut(s, ".")
 	return max(len(frac)-2, 0)
-}
-
-// exhaustWindow returns the window whose burn rate estimates the time to
-// exhaustion, as Status.TimeToExhaustion documents: the policy's shortest
-// long window.
-func exhaustWindow(st Status) time.Duration {
-	w := st.Period
-	for _, r := range st.Rules {
-		w = min(w, r.Long)
-	}
-	return w
 }

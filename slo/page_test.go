@@ -202,9 +202,9 @@ func TestStatusPageJSON(t *testing.T) {
 		}
 	}
 	wantPoints := map[int]jsonPoint{
-		0:   {"2026-01-31T18:00:00Z", 1}, // 120 buckets of 6h end at 12:00 today
+		0:   {"2026-01-31T18:00:00Z", 1}, // 120 buckets of 6h, the last one current
 		118: {"2026-03-02T06:00:00Z", 1},
-		119: {"2026-03-02T12:00:00Z", 0.9},
+		119: {"2026-03-02T07:00:02Z", 0.9}, // the current bucket ends at the last evaluation
 	}
 	for i, p := range wantPoints {
 		if got.Objectives[0].BurnDown[i] != p {

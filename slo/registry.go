@@ -322,9 +322,8 @@ const StallTicks = 10
 // Lag returns how long ago, by the registry's clock, the registry last
 // advanced. It is negative when the clock has gone back since.
 func (r *Registry) Lag() time.Duration {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return r.clock.Since(r.advanced)
+	lag, _ := r.Staleness()
+	return lag
 }
 
 // Stalled reports whether the registry has not advanced for [StallTicks]
@@ -332,7 +331,17 @@ func (r *Registry) Lag() time.Duration {
 // it. Its states and budgets are then stale. This is the library's own
 // malfunction, the one thing a health check should fail for.
 func (r *Registry) Stalled() bool {
-	return r.Lag() > StallTicks*r.Tick()
+	_, stalled := r.Staleness()
+	return stalled
+}
+
+// Staleness returns Lag and Stalled from one reading of the clock, so that
+// a report of both never contradicts itself.
+func (r *Registry) Staleness() (lag time.Duration, stalled bool) {
+	r.mu.RLock()
+	lag = r.clock.Since(r.advanced)
+	r.mu.RUnlock()
+	return lag, lag > StallTicks*r.Tick()
 }
 
 // Unmatched returns the good and bad events recorded on undeclared

@@ -262,6 +262,9 @@ func TestTimeToExhaustionUsesShortestLongWindow(t *testing.T) {
 		}
 	}
 	want := burnrate.TimeToExhaustion(st.BudgetRemaining, oneHour.Rate, DefaultPeriod)
+	if st.ExhaustionWindow != time.Hour {
+		t.Errorf("ExhaustionWindow = %v, want 1h, the shortest long window", st.ExhaustionWindow)
+	}
 	if st.TimeToExhaustion != want || want <= 0 || want == burnrate.Never {
 		t.Errorf("TimeToExhaustion = %v, want %v (remaining %v at the 1h burn %v)", st.TimeToExhaustion, want, st.BudgetRemaining, oneHour.Rate)
 	}
@@ -500,7 +503,7 @@ func TestBurnDown(t *testing.T) {
 		116: {t0.Add(6 * time.Hour), 1},
 		117: {t0.Add(12 * time.Hour), 0.5},
 		118: {t0.Add(18 * time.Hour), 0},
-		119: {t0.Add(24 * time.Hour), 0},
+		119: {t0.Add(18 * time.Hour), 0}, // the current bucket ends at the evaluation, not in the future
 	}
 	for i, w := range want {
 		if p := points[i]; !p.End.Equal(w.End) || p.Remaining != w.Remaining {

@@ -32,9 +32,12 @@ type Status struct {
 	// untouched, 0 spent, negative overspent.
 	BudgetRemaining float64
 	// TimeToExhaustion is how long the remaining budget lasts at the burn
-	// rate of the policy's shortest long window (1h by default): 0 when
-	// spent, burnrate.Never when not burning.
+	// rate over ExhaustionWindow: 0 when spent, burnrate.Never when not
+	// burning.
 	TimeToExhaustion time.Duration
+	// ExhaustionWindow is the window whose burn rate TimeToExhaustion
+	// uses: the policy's shortest long window (1h by default).
+	ExhaustionWindow time.Duration
 
 	// State is the most severe state among the policy's firing rules.
 	State burnrate.Severity
@@ -100,6 +103,7 @@ func (o *objective) status(at time.Time) Status {
 		}
 	}
 	s.TimeToExhaustion = burnrate.TimeToExhaustion(s.BudgetRemaining, rate, o.Period)
+	s.ExhaustionWindow = o.exhaust
 	if o.eval.Rule >= 0 {
 		s.Rule = o.Policy.Rules[o.eval.Rule].Name
 	}
@@ -125,8 +129,9 @@ type BudgetPoint struct {
 // BurnDown returns how the error budget of the journey's named objective
 // was spent over its period, bucket by bucket (6 hours for 30 days): the
 // budget allowed by all the period's events, less the bad events up to the
-// end of each bucket. The last point is the budget remaining now. It
-// returns false for an unknown journey or objective.
+// end of each bucket. The last point, at the last evaluation, is the budget
+// remaining then, counting events recorded since (Status counts them at the
+// next evaluation). It returns false for an unknown journey or objective.
 func (r *Registry) BurnDown(journey, objective string) ([]BudgetPoint, bool) {
 	j, ok := r.journeys[journey]
 	if !ok {
@@ -136,6 +141,9 @@ func (r *Registry) BurnDown(journey, objective string) ([]BudgetPoint, bool) {
 		if o.Name != objective {
 			continue
 		}
+		r.mu.RLock()
+		at := r.advanced
+		r.mu.RUnlock()
 		width, first, counts := o.series.Buckets(o.Period)
 		var total uint64
 		for _, c := range counts {
@@ -147,6 +155,9 @@ func (r *Registry) BurnDown(journey, objective string) ([]BudgetPoint, bool) {
 		for i, c := range counts {
 			bad += c.Bad
 			points[i] = BudgetPoint{End: first.Add(time.Duration(i+1) * width), Remaining: 1}
+			if points[i].End.After(at) && !at.Before(first.Add(time.Duration(i)*width)) {
+				points[i].End = at // the current bucket ends now, not in the future
+			}
 			if allowed > 0 {
 				points[i].Remaining = 1 - float64(bad)/allowed
 			}
