@@ -401,7 +401,7 @@ func (h *pageHandler) view() pageView {
 		}
 
 		allowed := float64(st.Good+st.Bad) * burnrate.ErrorBudget(st.Target)
-		o.BudgetNote = compact(float64(st.Bad)) + " of " + compact(allowed) + " bad"
+		o.BudgetNote = compact(float64(st.Bad)) + " of " + compact(allowed) + " spent"
 		o.BudgetTitle = strconv.FormatUint(st.Bad, 10) + " bad events of " + strconv.FormatFloat(allowed, 'f', 0, 64) +
 			" allowed over " + burnrate.FormatWindow(st.Period)
 		switch {

@@ -46,7 +46,7 @@ func TestStatusPageHTML(t *testing.T) {
 		`PAGE</span>`,
 		`<p class="since">Paging since Mar 2 07:00 UTC (0s) by page-6h-30m</p>`,
 		`<dt>SLI</dt><dd><span class="value">99.90%</span><span class="note">target 99%</span>`,
-		`<dt>Budget left</dt><dd><span class="value">90.0%</span><span class="note" title="100 bad events of 1000 allowed over 30d">100 of 1.0k bad</span>`,
+		`<dt>Budget left</dt><dd><span class="value">90.0%</span><span class="note" title="100 bad events of 1000 allowed over 30d">100 of 1.0k spent</span>`,
 		`<dt>Runs out in</dt><dd><span class="value">2d 16h</span><span class="note">at the 1h burn rate</span>`,
 		`<desc id="o0-cd">Budget remaining over the last 30d, from 100% to 90.0%; lowest 90.0%.</desc>`,
 		`<tr title="page-1h-5m">`,
