@@ -162,10 +162,15 @@ func axisBottom(lowest float64) float64 {
 	}
 }
 
-// yTicks returns the budget values to label: 100%, 0%, the bottom, and 50%
-// when it is not crowded out.
+// yTicks returns the budget values to label: 100% (unless crowded out by
+// 0%), 0%, the bottom, and 50% when it is not crowded out.
 func yTicks(bottom float64) []float64 {
-	ticks := []float64{1}
+	var ticks []float64
+	// 100% is where every chart starts; its label gives way to 0%'s when
+	// the two would be closer than a tenth of the axis (below -900%).
+	if 1/(1-bottom) >= 0.1 {
+		ticks = append(ticks, 1)
+	}
 	if bottom >= -0.5 {
 		ticks = append(ticks, 0.5)
 	}

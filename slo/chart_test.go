@@ -73,6 +73,8 @@ func TestAxisBottom(t *testing.T) {
 		{-0.25, []float64{1, 0.5, 0, -0.25}},
 		{-0.5, []float64{1, 0.5, 0, -0.5}},
 		{-2, []float64{1, 0, -2}},
+		{-9, []float64{1, 0, -9}},  // 100% and 0% a tenth of the axis apart: both fit
+		{-100, []float64{0, -100}}, // they would overlap: 0% keeps its label
 	} {
 		if diff := cmp.Diff(tc.want, yTicks(tc.bottom)); diff != "" {
 			t.Errorf("yTicks(%v) (-want +got):\n%s", tc.bottom, diff)

@@ -1,18 +1,20 @@
 // Command httpserver is a small shop whose requests are journeyslo events:
 // three journeys on ServeMux patterns, checkout with a latency objective,
 // and a GraphQL-style account endpoint that reports its errors in a 200
-// body. Run it with
+// body. Beside the shop it serves the status page (/slo, and its JSON at
+// /slo?format=json), the health endpoint (/healthz/slo), the release gate
+// (/slo/release-gate) and Prometheus metrics (/metrics). Run it with
 //
-//	go run ./examples/httpserver
+//	go run ./examples/httpserver -traffic
 //
-// and send it requests (it prints curl commands), then read every
-// objective's state at /debug/slo. With -smoke it sends itself a few dozen
-// requests, prints the state and exits.
+// and open the status page: -traffic sends the shop a steady trickle of
+// requests of its own, so the page moves within a minute. Without it, send
+// requests yourself (it prints curl commands). With -smoke it sends itself
+// a few dozen requests, checks every endpoint, prints the state and exits.
 package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,12 +26,17 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/journeyslo/journeyslo/middleware"
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/sloprom"
 )
 
 // objectives declare the shop's journeys.
@@ -49,36 +56,58 @@ var journeys = map[string]string{
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
-	smoke := flag.Bool("smoke", false, "send a few requests to itself, print the state of every objective and exit")
+	smoke := flag.Bool("smoke", false, "send a few requests to itself, check every endpoint, print the state of every objective and exit")
+	traffic := flag.Bool("traffic", false, "send the shop a steady trickle of requests of its own while it serves")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, *smoke, os.Stdout); err != nil {
+	if err := run(ctx, *addr, mode{smoke: *smoke, traffic: *traffic}, os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
+// mode says what run does besides serving.
+type mode struct {
+	smoke   bool // send a few requests, check every endpoint, exit
+	traffic bool // drive synthetic traffic until ctx ends
+}
+
 // run serves the shop on addr until ctx ends, or, with smoke, until it has
 // served a few requests of its own.
-func run(ctx context.Context, addr string, smoke bool, out io.Writer) error {
+func run(ctx context.Context, addr string, m mode, out io.Writer) error {
 	reg, err := slo.New(objectives)
 	if err != nil {
 		return err
 	}
 	defer reg.Close()
 
-	mux := http.NewServeMux()
-	s := &shop{}
-	mux.HandleFunc("POST /checkout", s.checkout)
-	mux.HandleFunc("GET /search", s.search)
-	mux.HandleFunc("POST /graphql", s.graphql)
-	mux.Handle("GET /debug/slo", statusHandler(reg))
-
+	// The shop's routes, each request an event of its journey.
+	app := http.NewServeMux()
+	s := new(shop)
+	app.HandleFunc("POST /checkout", s.checkout)
+	app.HandleFunc("GET /search", s.search)
+	app.HandleFunc("POST /graphql", s.graphql)
 	slomw, err := middleware.New(reg, middleware.WithPatterns(journeys))
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: slomw(mux), ReadHeaderTimeout: 10 * time.Second}
+
+	// Beside them, what people and machines read: outside the middleware,
+	// so that the page's refreshes and the scrapes are no events.
+	gate, err := slo.ReleaseGate(reg, "checkout")
+	if err != nil {
+		return err
+	}
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(sloprom.NewCollector(reg))
+	mux := http.NewServeMux()
+	mux.Handle("GET /slo", slo.StatusPage(reg, slo.PageTitle("Shop")))
+	mux.Handle("GET /healthz/slo", slo.Health(reg))
+	mux.Handle("GET /slo/release-gate", gate)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
+	mux.Handle("/", slomw(app))
+
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -88,13 +117,25 @@ func run(ctx context.Context, addr string, smoke bool, out io.Writer) error {
 	fmt.Fprintf(out, "  curl -X POST %s/checkout\n", base)
 	fmt.Fprintf(out, "  curl '%s/search?q=shoes'\n", base)
 	fmt.Fprintf(out, "  curl -X POST -d '{\"query\":\"{ me { name } }\"}' %s/graphql\n", base)
-	fmt.Fprintf(out, "state of every objective: curl %s/debug/slo\n", base)
+	fmt.Fprintf(out, "status page:  %s/slo\n", base)
+	fmt.Fprintf(out, "as JSON:      %s/slo?format=json\n", base)
+	fmt.Fprintf(out, "health:       %s/healthz/slo\n", base)
+	fmt.Fprintf(out, "release gate: %s/slo/release-gate\n", base)
+	fmt.Fprintf(out, "metrics:      %s/metrics\n", base)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	if smoke {
+	switch {
+	case m.smoke:
 		err = selfDrive(ctx, base)
-	} else {
+		if err == nil {
+			err = checkEndpoints(ctx, base)
+		}
+	case m.traffic:
+		fmt.Fprintln(out, "sending the shop about 100 requests a second; stop with Ctrl-C")
+		go incident(ctx, s, out, 40*time.Second, 80*time.Second)
+		err = drive(ctx, base, 4, 40*time.Millisecond)
+	default:
 		<-ctx.Done()
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -107,10 +148,109 @@ func run(ctx context.Context, addr string, smoke bool, out io.Writer) error {
 	}
 	reg.Advance(reg.Clock().Now()) // evaluate what was served since the last tick
 	printStatus(out, reg)
-	if smoke && err == nil {
+	if m.smoke && err == nil {
 		err = checkEvents(reg)
 	}
 	return err
+}
+
+// checkEndpoints fetches every endpoint beside the shop and fails on an
+// unexpected status or content type.
+func checkEndpoints(ctx context.Context, base string) error {
+	client := &http.Client{Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+	for _, e := range []struct {
+		path, contentType string
+		status            int
+	}{
+		{"/slo", "text/html; charset=utf-8", http.StatusOK},
+		{"/slo?format=json", "application/json", http.StatusOK},
+		{"/healthz/slo", "application/health+json", http.StatusOK},
+		{"/slo/release-gate", "application/health+json", 0}, // 200 or 503: checkout may have failed too often
+		{"/metrics", "text/plain; version=0.0.4; charset=utf-8; escaping=underscores", http.StatusOK},
+	} {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+e.path, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if e.status != 0 && resp.StatusCode != e.status {
+			return fmt.Errorf("GET %s: status %d, want %d", e.path, resp.StatusCode, e.status)
+		}
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, e.contentType) {
+			return fmt.Errorf("GET %s: Content-Type %q, want %q", e.path, ct, e.contentType)
+		}
+	}
+	return nil
+}
+
+// incident takes the payment provider down after `after` for `lasting`,
+// so that the status page shows checkout paging and, minutes later,
+// recovering.
+func incident(ctx context.Context, s *shop, out io.Writer, after, lasting time.Duration) {
+	for _, step := range []struct {
+		wait time.Duration
+		down bool
+		say  string
+	}{
+		{after, true, "the payment provider is down: checkout fails one request in five"},
+		{lasting, false, "the payment provider is back; the page resets about five minutes from now"},
+	} {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(step.wait):
+		}
+		s.outage.Store(step.down)
+		fmt.Fprintf(out, "%s  %s\n", time.Now().Format("15:04:05"), step.say)
+	}
+}
+
+// drive sends the shop requests of random journeys from `clients`
+// goroutines, each one request every interval, until ctx ends.
+func drive(ctx context.Context, base string, clients int, interval time.Duration) error {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	defer client.CloseIdleConnections()
+	errs := make(chan error, clients)
+	for range clients {
+		go func() {
+			tick := time.NewTicker(interval)
+			defer tick.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					errs <- nil
+					return
+				case <-tick.C:
+				}
+				rq := requests[rand.IntN(len(requests))]
+				req, err := http.NewRequestWithContext(ctx, rq.method, base+rq.path, strings.NewReader(rq.body))
+				if err == nil {
+					var resp *http.Response
+					if resp, err = client.Do(req); err == nil {
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+					}
+				}
+				if err != nil && ctx.Err() == nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	var first error
+	for range clients {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // checkEvents reports an objective that counted no event, which after
@@ -126,13 +266,18 @@ func checkEvents(reg *slo.Registry) error {
 
 // shop is the application: handlers that know nothing of objectives but
 // what their errors mean.
-type shop struct{}
+type shop struct {
+	// outage, when set, is the payment provider being down: checkout
+	// fails one request in five.
+	outage atomic.Bool
+}
 
-// checkout fails now and then, as a payment provider does, and takes a
-// variable time.
+// checkout fails now and then, as a payment provider does (one request in
+// two thousand, and one in five during an outage), and takes a variable
+// time.
 func (s *shop) checkout(w http.ResponseWriter, r *http.Request) {
 	time.Sleep(time.Duration(rand.IntN(20)) * time.Millisecond)
-	if rand.IntN(20) == 0 {
+	if rand.IntN(2000) == 0 || s.outage.Load() && rand.IntN(5) == 0 {
 		http.Error(w, "payment provider unavailable", http.StatusServiceUnavailable)
 		return
 	}
@@ -150,10 +295,11 @@ func (s *shop) search(w http.ResponseWriter, r *http.Request) {
 }
 
 // graphql answers 200 whatever happens, as GraphQL servers do, with
-// errors in the body: MarkBad tells the middleware.
+// errors in the body (one request in four hundred): MarkBad tells the
+// middleware.
 func (s *shop) graphql(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	if rand.IntN(10) == 0 {
+	if rand.IntN(400) == 0 {
 		middleware.MarkBad(w)
 		io.WriteString(w, `{"data":null,"errors":[{"message":"account service timed out"}]}`+"\n")
 		return
@@ -161,34 +307,14 @@ func (s *shop) graphql(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, `{"data":{"me":{"name":"Ada"}}}`+"\n")
 }
 
-// statusHandler serves the state of every objective as JSON.
-func statusHandler(reg *slo.Registry) http.Handler {
-	type objective struct {
-		Journey, Objective string
-		Target             float64
-		Latency            string `json:",omitempty"`
-		Good, Bad          uint64
-		SLI                float64
-		BudgetRemaining    float64
-		State, Rule        string
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var out []objective
-		for _, st := range reg.Status() {
-			o := objective{Journey: st.Journey, Objective: st.Objective, Target: st.Target,
-				Good: st.TotalGood, Bad: st.TotalBad, SLI: st.SLI, BudgetRemaining: st.BudgetRemaining,
-				State: st.State.String(), Rule: st.Rule}
-			if st.Latency > 0 {
-				o.Latency = st.Latency.String()
-			}
-			out = append(out, o)
-		}
-		g, b := reg.Unmatched()
-		w.Header().Set("Content-Type", "application/json")
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.Encode(map[string]any{"objectives": out, "unmatched": map[string]uint64{"good": g, "bad": b}})
-	})
+// requests are what a client of the shop sends: every journey, a search
+// without a query (a 400, the client's fault) and a route of no journey.
+var requests = []struct{ method, path, body string }{
+	{"POST", "/checkout", ""},
+	{"GET", "/search?q=shoes", ""},
+	{"GET", "/search", ""},
+	{"POST", "/graphql", `{"query":"{ me { name } }"}`},
+	{"GET", "/no-such-page", ""},
 }
 
 // selfDrive sends the shop a few dozen requests of every journey, and a
@@ -196,13 +322,6 @@ func statusHandler(reg *slo.Registry) http.Handler {
 func selfDrive(ctx context.Context, base string) error {
 	client := &http.Client{Timeout: 10 * time.Second}
 	defer client.CloseIdleConnections()
-	requests := []struct{ method, path, body string }{
-		{"POST", "/checkout", ""},
-		{"GET", "/search?q=shoes", ""},
-		{"GET", "/search", ""},
-		{"POST", "/graphql", `{"query":"{ me { name } }"}`},
-		{"GET", "/no-such-page", ""},
-	}
 	for i := 0; i < 20; i++ {
 		for _, rq := range requests {
 			req, err := http.NewRequestWithContext(ctx, rq.method, base+rq.path, strings.NewReader(rq.body))
