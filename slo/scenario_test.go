@@ -52,11 +52,14 @@ func newHarness(t *testing.T, o Objective) *harness {
 	return h
 }
 
-// warmUp records a whole period of good traffic up to t0: coarse steps
-// first, then the last three days (the longest default window) at the tick.
+// warmUp records a whole period of good traffic up to t0, each stretch in
+// steps no coarser than the buckets of the windows it still feeds: 15
+// minutes (the 3d window's buckets) until three days before t0, a minute
+// (6h's and 2h's) until the last hour, then the tick (5m's 3 s).
 func (h *harness) warmUp() {
 	h.run(15*time.Minute, t0.Add(-72*time.Hour).Sub(h.now), 0)
-	h.run(h.reg.Tick(), 72*time.Hour, 0)
+	h.run(time.Minute, 71*time.Hour, 0)
+	h.run(h.reg.Tick(), time.Hour, 0)
 	if len(h.trans) != 0 {
 		h.t.Fatalf("good traffic made transitions: %v", h.trans)
 	}
@@ -198,7 +201,7 @@ func TestScenarioSlowBurnNeverFires(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, Objective{Journey: "checkout", Target: 0.999})
 	h.warmUp()
-	h.run(3*time.Second, 4*24*time.Hour, 0.0005)
+	h.run(time.Minute, 4*24*time.Hour, 0.0005)
 	if len(h.trans) != 0 {
 		t.Fatalf("burn 0.5 made transitions: %v", h.trans[0])
 	}
