@@ -196,10 +196,13 @@ func (c *config) record(p *writer, r *http.Request, start time.Duration, hold *h
 		j = c.patterns.get(pattern)
 	}
 	var out Outcome
-	if c.classify != nil {
+	switch {
+	case c.classify != nil:
 		resp.Request, resp.Journey = r, j.Name()
 		out = c.classify(*resp)
-	} else {
+	case resp.plain():
+		out = Good // what classify answers, without the call
+	default:
 		out = classify(resp)
 	}
 	switch out {

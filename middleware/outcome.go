@@ -92,6 +92,14 @@ type Response struct {
 //     lasted is how long the stream or the websocket was open.
 func DefaultClassify(r Response) Outcome { return classify(&r) }
 
+// plain reports whether r is the common case that classify judges Good
+// whatever else: a status of 100-499 written with nothing else to say (no
+// panic, mark, context error, stream or hijack).
+func (r *Response) plain() bool {
+	return r.Written && r.Status >= 100 && r.Status < 500 && r.Mark == Good && r.ContextErr == nil &&
+		!r.Panicked && !r.Streamed && !r.Hijacked
+}
+
 func classify(r *Response) Outcome {
 	switch {
 	case r.Panicked:

@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -50,5 +51,24 @@ func TestResolverCachesDeclaredKeysOnly(t *testing.T) {
 	key := "/orders/17"
 	if n := testing.AllocsPerRun(100, func() { r.get(key); r.get("checkout") }); n != 0 {
 		t.Fatalf("get allocates %v times per run, want 0", n)
+	}
+}
+
+// TestPlainIsGood checks that the fast path of the event agrees with
+// classify: every response plain calls plain, classify judges Good.
+func TestPlainIsGood(t *testing.T) {
+	for _, status := range []int{0, 99, 100, 101, 200, 204, 301, 404, 429, 499, 500, 503, 599, 600} {
+		for bits := 0; bits < 1<<6; bits++ {
+			r := Response{Status: status, Written: bits&1 != 0, Streamed: bits&2 != 0, Hijacked: bits&4 != 0, Panicked: bits&8 != 0}
+			if bits&16 != 0 {
+				r.Mark = Bad
+			}
+			if bits&32 != 0 {
+				r.ContextErr = context.Canceled
+			}
+			if r.plain() && classify(&r) != Good {
+				t.Errorf("%+v: plain, but classify says %v", r, classify(&r))
+			}
+		}
 	}
 }
