@@ -3,6 +3,7 @@ package middleware
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"sort"
 )
@@ -40,9 +41,7 @@ func WithPatterns(patterns map[string]string) Option {
 		if o.patterns == nil {
 			o.patterns = map[string]string{}
 		}
-		for p, j := range patterns {
-			o.patterns[p] = j
-		}
+		maps.Copy(o.patterns, patterns)
 	}
 }
 

@@ -154,12 +154,11 @@ type healthBody struct {
 	Status      string `json:"status"`
 	Description string `json:"description"`
 	Output      string `json:"output,omitempty"`
-	Checks      object `json:"checks"` // of []objectiveCheck and []lagCheck
+	Checks      object `json:"checks"` // of []objectiveCheck, then the lag's []check
 }
 
-// objectiveCheck is an objective's check: the draft's fields, then
-// journeyslo's.
-type objectiveCheck struct {
+// check holds the fields the draft gives every check.
+type check struct {
 	ComponentID   string `json:"componentId"`
 	ComponentType string `json:"componentType"`
 	ObservedValue number `json:"observedValue"`
@@ -167,7 +166,12 @@ type objectiveCheck struct {
 	Status        string `json:"status"`
 	Time          string `json:"time"`
 	Output        string `json:"output,omitempty"`
+}
 
+// objectiveCheck is an objective's check: the draft's fields, then
+// journeyslo's.
+type objectiveCheck struct {
+	check
 	State            burnrate.Severity `json:"state"`
 	Rule             string            `json:"rule,omitempty"`
 	Since            string            `json:"since"`
@@ -175,17 +179,6 @@ type objectiveCheck struct {
 	SLI              *number           `json:"sli"`
 	BurnRates        object            `json:"burnRates"`
 	TimeToExhaustion *number           `json:"timeToExhaustionSeconds"`
-}
-
-// lagCheck is the check of the registry's own advance.
-type lagCheck struct {
-	ComponentID   string `json:"componentId"`
-	ComponentType string `json:"componentType"`
-	ObservedValue number `json:"observedValue"`
-	ObservedUnit  string `json:"observedUnit"`
-	Status        string `json:"status"`
-	Time          string `json:"time"`
-	Output        string `json:"output,omitempty"`
 }
 
 func (h *healthHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -230,13 +223,15 @@ func (h *healthHandler) report() healthBody {
 			why = append(why, key+": "+output)
 		}
 		c := objectiveCheck{
-			ComponentID:      st.Journey,
-			ComponentType:    "component",
-			ObservedValue:    number(st.BudgetRemaining),
-			ObservedUnit:     "ratio",
-			Status:           status,
-			Time:             jsonTime(st.Time),
-			Output:           output,
+			check: check{
+				ComponentID:   st.Journey,
+				ComponentType: "component",
+				ObservedValue: number(st.BudgetRemaining),
+				ObservedUnit:  "ratio",
+				Status:        status,
+				Time:          jsonTime(st.Time),
+				Output:        output,
+			},
 			State:            st.State,
 			Rule:             st.Rule,
 			Since:            jsonTime(st.Since),
@@ -254,7 +249,8 @@ func (h *healthHandler) report() healthBody {
 		body.Checks = append(body.Checks, member{key, []objectiveCheck{c}})
 	}
 
-	lc := lagCheck{
+	// The registry's own advance.
+	lc := check{
 		ComponentID:   "journeyslo",
 		ComponentType: "system",
 		ObservedValue: number(lag.Seconds()),
@@ -272,7 +268,7 @@ func (h *healthHandler) report() healthBody {
 		body.Status = healthFail
 		why = append([]string{"lag: " + lc.Output}, why...)
 	}
-	body.Checks = append(body.Checks, member{"lag", []lagCheck{lc}})
+	body.Checks = append(body.Checks, member{"lag", []check{lc}})
 
 	if len(why) > 0 {
 		body.Output = strings.Join(why, "; ")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -44,9 +45,7 @@ func WithMethods(methods map[string]string) Option {
 		if o.methods == nil {
 			o.methods = map[string]string{}
 		}
-		for m, j := range methods {
-			o.methods[m] = j
-		}
+		maps.Copy(o.methods, methods)
 	}
 }
 
