@@ -174,6 +174,7 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 			r.journeys[o.Journey] = j
 		}
 		j.targets = append(j.targets, target{series: s, latency: o.Latency})
+		j.timed = j.timed || o.Latency > 0
 		j.objs = append(j.objs, obj)
 		r.objs = append(r.objs, obj)
 	}
@@ -415,6 +416,7 @@ type Journey struct {
 	reg     *Registry
 	targets []target
 	objs    []*objective
+	timed   bool // some target judges latency; fixed at New
 }
 
 type target struct {
@@ -424,14 +426,7 @@ type target struct {
 
 // NeedsLatency reports whether any objective of the journey judges
 // latency, that is whether Observe's latency argument matters.
-func (j *Journey) NeedsLatency() bool {
-	for _, t := range j.targets {
-		if t.latency > 0 {
-			return true
-		}
-	}
-	return false
-}
+func (j *Journey) NeedsLatency() bool { return j.timed }
 
 // Name returns the journey's name ([Unmatched] for undeclared journeys).
 func (j *Journey) Name() string { return j.name }
