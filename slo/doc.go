@@ -38,7 +38,10 @@
 //
 // [WithSnapshot] keeps the counts in a file: New restores it, the registry
 // writes it every period and on Close, atomically. An unusable file is
-// reported ([Registry.Restored], [OnError]) and never stops New.
+// reported ([Registry.Restored], [OnError]) and never stops New. A snapshot
+// restores the windows (budgets, burn rates, states), not the totals:
+// [Status.TotalGood] and [Registry.Unmatched] count this process's events
+// since New, so that the counters exported from them never go down.
 //
 // # Health, status page and release gate
 //

@@ -101,7 +101,7 @@ type objective struct {
 	// Guarded by Registry.mu.
 	eval       burnrate.Evaluation
 	good, bad  uint64 // over the period
-	totG, totB uint64 // since the registry started
+	totG, totB uint64 // since New; never restored from a snapshot
 	since      time.Time
 	state      burnrate.Severity
 }
@@ -346,7 +346,8 @@ func (r *Registry) Staleness() (lag time.Duration, stalled bool) {
 }
 
 // Unmatched returns the good and bad events recorded on undeclared
-// journeys.
+// journeys since New; like [Status.TotalGood], it does not count events
+// restored from a snapshot.
 func (r *Registry) Unmatched() (good, bad uint64) { return r.overflow.Total() }
 
 // Advance moves the registry to now: it rotates the windows, evaluates every

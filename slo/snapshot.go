@@ -37,7 +37,7 @@ const (
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// WithSnapshot keeps the registry's counts in the file at path so that a
+// WithSnapshot keeps the registry's windows in the file at path so that a
 // restart does not reset a 30-day budget. New restores the file when it
 // exists; the registry writes it every `every` of its clock (from Advance,
 // so on the rotator's goroutine) and a last time on Close. Writes are
@@ -91,8 +91,10 @@ type snapSeries struct {
 	// latency is the threshold the events were judged against: the
 	// meaning of good and bad for a latency objective.
 	latency time.Duration
-	total   window.Counts
-	rings   []window.RingState
+	// total is the writer's events since its New; it is written for the
+	// format's sake and not restored (see restoreBytes).
+	total window.Counts
+	rings []window.RingState
 }
 
 func (s snapSeries) key() string { return s.journey + "/" + s.objective }
@@ -180,7 +182,12 @@ func (r *Registry) restoreBytes(data []byte, now time.Time, res Restore) Restore
 			skip(fmt.Sprintf("its latency threshold changed from %v to %v, so its counts meant something else; starts empty", ss.latency, latency))
 			return
 		}
-		st := window.State{Step: snap.step, Tick: snap.tick, Total: ss.total, Rings: ss.rings}
+		// The windows come back; the totals do not. Exporters publish the
+		// totals as counters of this process's events since New: starting
+		// them from the snapshot's, which lack the events after its last
+		// write, would read downstream as a counter reset and count every
+		// restored event a second time.
+		st := window.State{Step: snap.step, Tick: snap.tick, Rings: ss.rings}
 		if _, err := s.Restore(st); err != nil {
 			skip(fmt.Sprintf("%v; starts empty", err))
 			return
