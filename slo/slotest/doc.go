@@ -25,7 +25,8 @@
 // default), recording before each step the events of steady [Traffic]: a
 // rate per second and a share of bad events, apportioned so that a run
 // records exactly floor(rate x span) events of which exactly
-// floor(ratio x events) are bad. Nothing runs in the background and nothing
+// floor(ratio x events) are bad, the fractions left over carried to the
+// next run. Nothing runs in the background and nothing
 // depends on the machine's speed, so the same test gives the same instants
 // every time. [Status], [AssertState] and [AssertBudget] read the registry's
 // last evaluation.

@@ -49,7 +49,21 @@ type Driver struct {
 	reg  *slo.Registry
 	now  time.Time
 	step time.Duration
+	// carry holds the fractions of an event that runs left over, so that
+	// the next run on the same traffic records them.
+	carry map[carryKey]fraction
 }
+
+// carryKey tells traffic apart across runs: its journey and latency, and
+// its rank among the run's traffic of the same journey and latency.
+type carryKey struct {
+	journey string
+	latency time.Duration
+	rank    int
+}
+
+// fraction is what is owed, less than one event and one bad event.
+type fraction struct{ events, bad float64 }
 
 // NewDriver returns a Driver that starts at start, advancing reg there, with
 // a step of one second (or reg's tick, when finer). It fails tb when reg is
@@ -60,7 +74,7 @@ func NewDriver(tb testing.TB, reg *slo.Registry, start time.Time) *Driver {
 		tb.Fatalf("slotest: NewDriver(nil registry); pass the *slo.Registry that slo.New returned")
 		return nil
 	}
-	d := &Driver{tb: tb, reg: reg, now: start, step: min(time.Second, reg.Tick())}
+	d := &Driver{tb: tb, reg: reg, now: start, step: min(time.Second, reg.Tick()), carry: map[carryKey]fraction{}}
 	reg.Advance(start)
 	if got := reg.Status()[0].Time; !got.Equal(start) {
 		tb.Fatalf("slotest: the registry is at %v after Advance(%v): build it with slo.WithManualAdvance() so that only the Driver moves it",
@@ -92,11 +106,19 @@ func (d *Driver) Now() time.Time { return d.now }
 // Traffic per journey, or several on one journey, which add up), advancing
 // the registry at every step and to the end of the span. It returns the
 // instant it ends at. Invalid traffic or a negative span fail the test.
+//
+// The events recorded by any instant are the floor of rate x time, and
+// the bad ones the floor of ratio x events, so that no step's rounding
+// drifts the totals. What a run leaves over, less than one event, carries
+// to the next run of traffic on the same journey and latency: ten runs of
+// a second at 0.5 events a second record five events, as one run of ten
+// seconds does.
 func (d *Driver) Run(span time.Duration, traffic ...Traffic) time.Time {
 	d.tb.Helper()
 	r := d.start(span, traffic)
 	for r.next() {
 	}
+	r.finish()
 	d.syncMock()
 	return d.now
 }
@@ -116,6 +138,7 @@ func (d *Driver) RunUntil(within time.Duration, journey, objective string, want 
 		return 0
 	}
 	r := d.start(within, traffic)
+	defer r.finish()
 	for r.next() {
 		if j.Status()[index].State == want {
 			return d.now.Sub(from)
@@ -134,7 +157,9 @@ type run struct {
 	end     time.Time
 	traffic []Traffic
 	targets []*slo.Journey
-	done    []counts // recorded so far, per traffic
+	keys    []carryKey
+	owed    []fraction // carried in from earlier runs, per traffic
+	done    []counts   // recorded so far, per traffic
 }
 
 type counts struct{ events, bad uint64 }
@@ -147,6 +172,7 @@ func (d *Driver) start(span time.Duration, traffic []Traffic) *run {
 	}
 	declared := d.reg.Journeys()
 	r := &run{d: d, from: d.now, end: d.now.Add(span), traffic: traffic, done: make([]counts, len(traffic))}
+	ranks := map[carryKey]int{}
 	for i, t := range traffic {
 		switch {
 		case t.Journey != slo.Unmatched && !slices.Contains(declared, t.Journey):
@@ -162,8 +188,25 @@ func (d *Driver) start(span time.Duration, traffic []Traffic) *run {
 			d.tb.Fatalf("slotest: traffic %d (%s): %v events a second for %v is more events than a counter holds", i, t.Journey, t.Rate, span)
 		}
 		r.targets = append(r.targets, d.reg.Journey(t.Journey))
+		key := carryKey{journey: t.Journey, latency: t.Latency}
+		key.rank = ranks[key]
+		ranks[key]++
+		r.keys = append(r.keys, key)
+		r.owed = append(r.owed, d.carry[key])
 	}
 	return r
+}
+
+// finish keeps what the run owes, less than one event, for the next run.
+func (r *run) finish() {
+	elapsed := r.d.now.Sub(r.from).Seconds()
+	for i, t := range r.traffic {
+		events := r.owed[i].events + t.Rate*elapsed
+		r.d.carry[r.keys[i]] = fraction{
+			events: max(0, events-float64(r.done[i].events)),
+			bad:    max(0, r.owed[i].bad+t.ErrorRatio*float64(r.done[i].events)-float64(r.done[i].bad)),
+		}
+	}
 }
 
 // next records the events of the next step and advances the registry to
@@ -179,10 +222,9 @@ func (r *run) next() bool {
 	}
 	elapsed := to.Sub(r.from).Seconds()
 	for i, t := range r.traffic {
-		// Cumulative counts, so that rounding never drifts: the events
-		// recorded by any instant are the floor of rate x elapsed.
-		events := floor(t.Rate * elapsed)
-		bad := floor(t.ErrorRatio * float64(events))
+		// Cumulative counts, so that rounding never drifts.
+		events := floor(r.owed[i].events + t.Rate*elapsed)
+		bad := floor(r.owed[i].bad + t.ErrorRatio*float64(events))
 		n, b := events-r.done[i].events, bad-r.done[i].bad
 		r.done[i] = counts{events, bad}
 		j := r.targets[i]

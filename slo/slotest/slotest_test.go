@@ -113,6 +113,34 @@ func TestRunStepsDoNotDrift(t *testing.T) {
 	}
 }
 
+// Fractions of an event carry from one run to the next on the same
+// traffic: short runs add up to what one long run records.
+func TestRunCarriesFractions(t *testing.T) {
+	reg, _ := registry(t,
+		slo.Objective{Journey: "checkout", Target: 0.999},
+		slo.Objective{Journey: "search", Target: 0.99},
+	)
+	d := slotest.NewDriver(t, reg, t0)
+	for range 20 {
+		d.Run(15*time.Second,
+			slotest.Traffic{Journey: "checkout", Rate: 20, ErrorRatio: 0.001}, // 0.3 bad a run
+			slotest.Traffic{Journey: "search", Rate: 0.05},                    // 0.75 events a run
+			slotest.Traffic{Journey: "search", Rate: 0.05, ErrorRatio: 1},     // the same, bad: a carry of its own
+		)
+	}
+	for _, c := range []struct {
+		journey   string
+		good, bad uint64
+	}{
+		{"checkout", 5994, 6}, // 6000 events, 0.1% bad
+		{"search", 15, 15},    // 15 events each
+	} {
+		if st := slotest.Status(t, reg, c.journey, "availability"); st.TotalGood != c.good || st.TotalBad != c.bad {
+			t.Errorf("%s: (%d good, %d bad) after 20 runs of 15 s, want (%d, %d)", c.journey, st.TotalGood, st.TotalBad, c.good, c.bad)
+		}
+	}
+}
+
 // The driver keeps the registry's mock clock with its windows, so that Lag
 // and the handlers see no skew.
 func TestDriverMovesTheMockClock(t *testing.T) {
