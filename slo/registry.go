@@ -346,8 +346,7 @@ func (r *Registry) Staleness() (lag time.Duration, stalled bool) {
 }
 
 // Unmatched returns the good and bad events recorded on undeclared
-// journeys since New; like [Status.TotalGood], it does not count events
-// restored from a snapshot.
+// journeys.
 func (r *Registry) Unmatched() (good, bad uint64) { return r.overflow.Total() }
 
 // Advance moves the registry to now: it rotates the windows, evaluates every
