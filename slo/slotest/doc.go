@@ -42,9 +42,11 @@
 //   - Production code never imports it: it imports package testing, and its
 //     helpers stop the calling test on misuse.
 //   - It needs a registry that nobody else advances: one built with
-//     [slo.WithManualAdvance]. A registry whose rotator follows a real or
-//     mock clock is driven by sleeping in a testing/synctest bubble or by
-//     moving the mock; see this package's synctest test for the former.
+//     [slo.WithManualAdvance]. A registry whose rotator follows the real
+//     clock can be tested as it runs in production inside a
+//     testing/synctest bubble (Go 1.25), where time.Sleep moves a fake
+//     clock: TestSynctestDrivesTheRealRotator, in this package's
+//     synctest_test.go, pages after 52 s of outage that way.
 //   - It is not the fleet's view: a registry sees one replica's events. To
 //     test alerting rules, run them in Prometheus over exported counters.
 package slotest
