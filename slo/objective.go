@@ -48,10 +48,13 @@ type Objective struct {
 	// an availability objective.
 	Latency time.Duration
 	// Policy decides when the objective's state is ticket or page. A policy
-	// with no rules means burnrate.DefaultPolicy(Period) with its MinEvents
-	// guard, or burnrate.MinEvents(Target) when that is zero (1000 events at
-	// 99.9%). A policy with rules is used as written; rules without a Name
-	// get their default one.
+	// with no rules means burnrate.DefaultPolicy(Target, Period), which
+	// fires at every valid target (at 90% its first page reads 1h36m and
+	// 8m windows, since a full outage cannot burn at 14.4), with this
+	// policy's MinEvents guard, or burnrate.MinEvents(Target) when that is
+	// zero (1000 events at 99.9%). A policy with rules is used as written,
+	// and refused when a rule could never fire; rules without a Name get
+	// their default one.
 	Policy burnrate.Policy
 }
 
@@ -68,10 +71,9 @@ func (o Objective) withDefaults() Objective {
 	}
 	if len(o.Policy.Rules) == 0 {
 		min := o.Policy.MinEvents
-		o.Policy = burnrate.DefaultPolicy(o.Period)
-		o.Policy.MinEvents = min
-		if min == 0 {
-			o.Policy.MinEvents = burnrate.MinEvents(o.Target)
+		o.Policy = burnrate.DefaultPolicy(o.Target, o.Period)
+		if min != 0 {
+			o.Policy.MinEvents = min
 		}
 	} else {
 		// Name every rule, on a copy: the caller's slice is theirs.
