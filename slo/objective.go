@@ -117,9 +117,13 @@ func (o Objective) Validate() error {
 		bad("Period: %v", unwrapped(err, window.ErrInvalid))
 	}
 	if err := burnrate.ValidateTarget(o.Target); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, invalid{err})
 	} else if err := o.Policy.Validate(o.Target, o.Period); err != nil {
-		errs = append(errs, err)
+		// One reason per rule problem, each matching both sentinels, as
+		// every other reason does.
+		for _, e := range split(err) {
+			errs = append(errs, invalid{e})
+		}
 	} else {
 		for _, d := range o.Policy.Windows() {
 			if err := window.CheckWindow(d); err != nil {
@@ -128,6 +132,22 @@ func (o Objective) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// invalid is an error of package burnrate that is also this package's
+// ErrInvalid, with its text unchanged: errors.Is finds both sentinels.
+type invalid struct{ err error }
+
+func (e invalid) Error() string        { return e.err.Error() }
+func (e invalid) Unwrap() error        { return e.err }
+func (e invalid) Is(target error) bool { return target == ErrInvalid }
+
+// split returns the errors that err joins, or err alone.
+func split(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // unwrapped returns err's text without the prefix of the sentinel it wraps.
