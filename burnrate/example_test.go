@@ -26,6 +26,18 @@ func ExampleDefaultPolicy() {
 	// at 90%: page-1h36m-8m factor 9
 }
 
+func ExampleDefaultShares() {
+	// Each row is a share of the period's budget spent within a window.
+	for _, s := range burnrate.DefaultShares() {
+		fmt.Printf("%v: %g%% of the budget in %v (%v)\n", s.Severity, s.Budget*100, burnrate.FormatWindow(s.Long), burnrate.FormatWindow(s.Short))
+	}
+	// Output:
+	// page: 2% of the budget in 1h (5m)
+	// page: 5% of the budget in 6h (30m)
+	// ticket: 10% of the budget in 1d (2h)
+	// ticket: 10% of the budget in 3d (6h)
+}
+
 func ExampleTimeToExhaustion() {
 	// SRE Workbook Table 5-4: how long a 30-day 99.9% budget lasts.
 	for _, rate := range []float64{1, 2, 10, 1000} {

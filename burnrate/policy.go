@@ -169,6 +169,9 @@ const stretchStep = 12 * time.Minute
 // are not lengthened.
 func DefaultPolicy(target float64, period time.Duration) Policy {
 	p := Policy{MinEvents: MinEvents(target)}
+	// Only a valid target has a budget to lengthen windows by (at 1e-300
+	// it rounds to 1, which still works).
+	valid := ValidateTarget(target) == nil
 	budget := ErrorBudget(target)
 	limit := MaxRate(target) * (1 + tolerance)
 	for _, s := range defaultShares {
@@ -176,7 +179,7 @@ func DefaultPolicy(target float64, period time.Duration) Policy {
 			continue
 		}
 		long, short := s.Long, s.Short
-		if budget > 0 && budget < 1 && Factor(s.Budget, period, long) > limit {
+		if valid && Factor(s.Budget, period, long) > limit {
 			// The factor is at most the limit from long = share*period*budget
 			// on; start one step below the rounded quotient, in case float
 			// rounding put it above a whole number, and walk up.

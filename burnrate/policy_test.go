@@ -83,7 +83,7 @@ func TestDefaultPolicyLengthensRowsThatCannotFire(t *testing.T) {
 // Workbook share and the 12:1 windows, a lengthened rule is the shortest
 // multiple of 12 minutes that can fire, and a full outage fires every rule.
 func TestDefaultPolicyFiresAtEveryTarget(t *testing.T) {
-	targets := []float64{1e-9, 0.0001, 0.9999, 0.99999, 0.999999, 0.99999999, 0.9306, 1 - 1e-12}
+	targets := []float64{1e-300, 1e-9, 0.0001, 0.9999, 0.99999, 0.999999, 0.99999999, 0.9306, 1 - 1e-12}
 	for i := 1; i < 1000; i++ {
 		targets = append(targets, float64(i)/1000)
 	}
@@ -166,4 +166,32 @@ func TestDefaultSharesIsACopy(t *testing.T) {
 	if f := DefaultPolicy(0.999, month).Rules[0].Factor; f != 14.4 {
 		t.Errorf("DefaultPolicy(0.999, 30d) page factor %v after a caller changed DefaultShares' result, want 14.4", f)
 	}
+}
+
+// FuzzDefaultPolicy checks the rule of DefaultPolicy beyond the sweep: for
+// any valid target and any period from 1h (the first page's window) to 400
+// days, the policy validates and a full outage fires every rule.
+func FuzzDefaultPolicy(f *testing.F) {
+	f.Add(0.9, int64(month))
+	f.Add(0.93, int64(28*day))
+	f.Add(1e-300, int64(400*day))
+	f.Add(0.9999999999999999, int64(time.Hour))
+	f.Add(0.5, int64(90*day))
+	f.Fuzz(func(t *testing.T, target float64, period int64) {
+		d := time.Duration(period)
+		if ValidateTarget(target) != nil || d < time.Hour || d > 400*day {
+			return
+		}
+		p := DefaultPolicy(target, d)
+		if err := p.Validate(target, d); err != nil {
+			t.Fatalf("DefaultPolicy(%v, %v).Validate = %v", target, d, err)
+		}
+		var e Evaluation
+		p.Evaluate(constant{0, max(p.MinEvents, 1)}, target, &e)
+		for i, rs := range e.Rules {
+			if !rs.Firing {
+				t.Fatalf("DefaultPolicy(%v, %v) under a full outage: rule %s does not fire", target, d, p.Rules[i])
+			}
+		}
+	})
 }
