@@ -542,7 +542,7 @@ func TestRotatorSurvivesAPanickingCallback(t *testing.T) {
 	mock.Add(3 * time.Second) // pages: the callback panics on the rotator
 	select {
 	case err := <-errs:
-		if !strings.Contains(err.Error(), "slo: the rotator recovered from a panic at 2026-03-02T00:00:03Z: the callback's own bug") {
+		if want := "slo: recovered panic: OnTransition callback 0 panicked on checkout:availability ok -> page at 2026-03-02T00:00:03Z: the callback's own bug"; err.Error() != want || !errors.Is(err, ErrPanic) {
 			t.Fatalf("OnError got %q", err)
 		}
 	case <-time.After(10 * time.Second):
