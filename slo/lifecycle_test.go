@@ -103,8 +103,12 @@ func TestCloseFreezesTheRegistry(t *testing.T) {
 	if got, _ := reg.BurnDown("checkout", "availability"); !cmp.Equal(got, burnDown) || math.Abs(got[len(got)-1].Remaining-(1-2000/2.1)) > 1e-9 {
 		t.Errorf("BurnDown after Close ends at %v, want %v as at Close", got[len(got)-1], burnDown[len(burnDown)-1])
 	}
-	if got := reg.Snapshot(); !cmp.Equal(got, snap) || got.Series[0].Total.Bad != 2000 {
-		t.Errorf("Snapshot after Close differs from the one at Close")
+	snap.Series[0].Rings[0].Buckets[0].Bad = 12345 // the caller's copy
+	if got := reg.Snapshot(); got.Series[0].Total.Bad != 2000 || got.Series[0].Rings[0].Buckets[0].Bad == 12345 {
+		t.Errorf("Snapshot after Close: checkout's total bad %d, or it shares its buckets with an earlier copy", got.Series[0].Total.Bad)
+	}
+	if again := reg.Snapshot(); !cmp.Equal(again, reg.Snapshot()) {
+		t.Errorf("two Snapshots after Close differ")
 	}
 	if len(trans) != 1 {
 		t.Errorf("transitions after Close: %+v", trans[1:])
@@ -246,6 +250,11 @@ func TestCustomStoreAcrossARestart(t *testing.T) {
 			t.Fatalf("a store call had %v to run, want the period, 1m0s", d)
 		}
 	}
+	short := &bufferStore{}
+	manual(t, snapObjectives, WithStore(short, 3*time.Second))
+	if !cmp.Equal(short.timeouts, []time.Duration{10 * time.Second}) {
+		t.Errorf("with a 3s period, Load had %v to run; want 10s, the least", short.timeouts)
+	}
 
 	store.saveErr = errors.New("configmap update refused: 409 conflict")
 	var errs []error
@@ -304,8 +313,8 @@ func TestStoreOptionErrors(t *testing.T) {
 		opt  Option
 		want string
 	}{
-		{WithStore(nil, time.Minute), "WithStore(<nil>, 1m0s): give a Store and a positive period"},
-		{WithStore(&bufferStore{}, 0), "give a Store and a positive period"},
+		{WithStore(nil, time.Minute), "WithStore(nil, 1m0s): give a Store and a positive period"},
+		{WithStore(&bufferStore{data: []byte("secret")}, 0), "WithStore(*slo.bufferStore, 0s): give a Store and a positive period"},
 		{WithSnapshot("", time.Minute), `WithSnapshot("", 1m0s): give a file path and a positive period`},
 	} {
 		_, err := New([]Objective{{Journey: "checkout", Target: 0.999}}, WithManualAdvance(), tc.opt)

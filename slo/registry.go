@@ -273,8 +273,9 @@ var (
 // closed registry ends up stalled, which is what it is. Events recorded
 // while Close runs may be counted or not.
 //
-// Close is safe to call more than once and concurrently with any method
-// but from an OnTransition callback; later calls return the same error.
+// Close is safe to call more than once, from any goroutine but an
+// OnTransition callback's (Close waits for the advance that runs it);
+// later calls return the same error.
 func (r *Registry) Close() error {
 	r.closeOnce.Do(func() {
 		if r.stop != nil {

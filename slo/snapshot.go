@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/journeyslo/journeyslo/window"
@@ -117,9 +118,22 @@ func (r *Registry) Snapshot() Snapshot {
 	r.advMu.Lock()
 	defer r.advMu.Unlock()
 	if f := r.frozen.Load(); f != nil {
-		return f.snapshot
+		return f.snapshot.clone() // the caller's to change
 	}
 	return r.takeSnapshot(r.latest())
+}
+
+// clone returns a copy of s that shares no slice with it.
+func (s Snapshot) clone() Snapshot {
+	s.Series = slices.Clone(s.Series)
+	for i := range s.Series {
+		ss := &s.Series[i]
+		ss.Rings = slices.Clone(ss.Rings)
+		for j := range ss.Rings {
+			ss.Rings[j].Buckets = slices.Clone(ss.Rings[j].Buckets)
+		}
+	}
+	return s
 }
 
 // WriteTo writes the snapshot in journeyslo's binary format (versioned,

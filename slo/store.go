@@ -45,7 +45,11 @@ func WithStore(s Store, every time.Duration) Option {
 		cfg.store, cfg.snapshotEvery = s, every
 		cfg.storeErr = nil
 		if s == nil || every <= 0 {
-			cfg.storeErr = fmt.Errorf("%w: WithStore(%v, %v): give a Store and a positive period, such as WithStore(slo.FileStore{Path: \"/var/lib/app/slo.snapshot\"}, time.Minute)", ErrInvalid, s, every)
+			name := "nil"
+			if s != nil {
+				name = storeName(s)
+			}
+			cfg.storeErr = fmt.Errorf("%w: WithStore(%s, %v): give a Store and a positive period, such as WithStore(slo.FileStore{Path: \"/var/lib/app/slo.snapshot\"}, time.Minute)", ErrInvalid, name, every)
 		}
 	}
 }
@@ -69,11 +73,11 @@ func (r *Registry) storeTimeout() time.Duration { return max(r.snapshotEvery, mi
 
 const minStoreTimeout = 10 * time.Second
 
-// storeName names the store in errors: its String when it has one (a
-// FileStore's path), else its type, never its fields, which may hold
-// credentials.
+// storeName names the store in errors: its String when it has a
+// non-empty one (a FileStore's path), else its type, never its fields,
+// which may hold credentials.
 func storeName(s Store) string {
-	if st, ok := s.(fmt.Stringer); ok {
+	if st, ok := s.(fmt.Stringer); ok && st.String() != "" {
 		return st.String()
 	}
 	return fmt.Sprintf("%T", s)
