@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -423,4 +424,60 @@ func manualAt(t *testing.T, start time.Time, objs []Objective, opts ...Option) *
 	}
 	t.Cleanup(func() { reg.Close() })
 	return reg
+}
+
+// Close while others record, read and snapshot: no race (under -race), and
+// the readers agree with each other once it returns.
+func TestCloseWhileInUse(t *testing.T) {
+	mock := clock.NewMock()
+	mock.Set(t0)
+	reg, err := New([]Objective{{Journey: "checkout", Target: 0.999}}, WithClock(mock), WithStore(&bufferStore{}, time.Minute),
+		OnError(func(err error) { t.Errorf("OnError(%v)", err) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					reg.Journey("checkout").Record(false)
+					reg.Journey("typo").Record(true)
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					reg.Status()
+					reg.Unmatched()
+					reg.BurnDown("checkout", "availability")
+					reg.Snapshot()
+				}
+			}
+		}()
+	}
+	mock.Add(3 * time.Second)
+	if err := reg.Close(); err != nil {
+		t.Fatal(err)
+	}
+	close(stop)
+	wg.Wait()
+	st := reg.Status()[0]
+	snap := reg.Snapshot()
+	_, unmatchedBad := reg.Unmatched()
+	if snap.Series[0].Total.Good < st.TotalGood || snap.Series[1].Total.Bad != unmatchedBad {
+		t.Errorf("after Close: status counts %d good, snapshot %d; unmatched %d bad, snapshot %d",
+			st.TotalGood, snap.Series[0].Total.Good, unmatchedBad, snap.Series[1].Total.Bad)
+	}
 }
