@@ -481,3 +481,42 @@ func TestCloseWhileInUse(t *testing.T) {
 			st.TotalGood, snap.Series[0].Total.Good, unmatchedBad, snap.Series[1].Total.Bad)
 	}
 }
+
+// On the rotator too, a panicking callback costs the other callbacks
+// nothing: one tick pages two objectives, and the second callback sees
+// both transitions although the first panics on each.
+func TestRotatorPanickingCallbackCostsNothingElse(t *testing.T) {
+	mock := clock.NewMock()
+	mock.Set(t0)
+	seen := make(chan string, 4)
+	errs := make(chan error, 4)
+	reg, err := New([]Objective{{Journey: "checkout", Target: 0.999}, {Journey: "search", Target: 0.999}}, WithClock(mock),
+		OnTransition(func(Transition) { panic("bug") }),
+		OnTransition(func(tr Transition) { seen <- ObjectiveKey(tr.Status.Journey, tr.Status.Objective) }),
+		OnError(func(err error) { errs <- err }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	reg.Journey("checkout").Add(0, 2000)
+	reg.Journey("search").Add(0, 2000)
+	mock.Add(3 * time.Second)
+	for _, want := range []string{"checkout:availability", "search:availability"} {
+		select {
+		case got := <-seen:
+			if got != want {
+				t.Errorf("the second callback saw %s, want %s", got, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the second callback never saw %s", want)
+		}
+		select {
+		case err := <-errs:
+			if !errors.Is(err, ErrPanic) {
+				t.Errorf("reported %v, want an ErrPanic", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the panic on %s was not reported", want)
+		}
+	}
+}
