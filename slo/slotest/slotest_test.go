@@ -225,6 +225,35 @@ func TestAssertions(t *testing.T) {
 	}
 }
 
+// A registry that runs its own rotator, or is closed, refuses the Driver's
+// Advance; the Driver stops the test saying why.
+func TestDriverNeedsAnOpenManualRegistry(t *testing.T) {
+	rotating, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rotating.Close()
+	closing, _ := registry(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	for _, c := range []struct {
+		name string
+		f    func(tb testing.TB)
+		want string
+	}{
+		{"rotator", func(tb testing.TB) { slotest.NewDriver(tb, rotating, t0) }, "slotest: NewDriver: slo: invalid"},
+		{"closed", func(tb testing.TB) {
+			d := slotest.NewDriver(tb, closing, t0)
+			closing.Close()
+			d.Run(time.Minute)
+		}, "slotest: slo: invalid: registry closed: Advance(2026-03-02T09:00:01Z) after Close"},
+	} {
+		r := record(c.f)
+		suffix := "; a Driver moves a registry built with slo.WithManualAdvance(), and only while it is open"
+		if len(r.fatals) != 1 || !strings.HasPrefix(r.fatals[0], c.want) || !strings.HasSuffix(r.fatals[0], suffix) {
+			t.Errorf("%s: fatals %q; want one starting %q and ending %q", c.name, r.fatals, c.want, suffix)
+		}
+	}
+}
+
 // Misuse stops the test with a message that says what would be right.
 func TestMisuse(t *testing.T) {
 	reg, _ := registry(t,
