@@ -165,6 +165,9 @@ journeys:
 			`f.yaml:12:16: check out:a b: slo: invalid: Name "a b" is not a name: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
 		}},
 	} {
+		if dir := os.Getenv("SLOCONFIG_WRITE_CORPUS"); dir != "" {
+			writeSeed(t, filepath.Join(dir, "problems-"+strings.NewReplacer(" ", "-", ",", "").Replace(tc.name)), []byte(tc.in))
+		}
 		c, err := sloconfig.Parse("f.yaml", []byte(tc.in))
 		if c != nil {
 			t.Errorf("%s: Parse returned a config with its errors", tc.name)
