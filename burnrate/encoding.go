@@ -102,7 +102,8 @@ func (s ruleShape) rule() (Rule, error) {
 
 // MarshalJSON encodes the rule as
 // {"name": "page-1h-5m", "severity": "page", "long": "1h", "short": "5m", "factor": 14.4},
-// leaving out an empty name.
+// leaving out an empty name and zero windows, and writing a NaN or infinite
+// factor as null.
 func (r Rule) MarshalJSON() ([]byte, error) { return json.Marshal(r.shape()) }
 
 // UnmarshalJSON decodes what MarshalJSON encodes, refusing unknown fields.

@@ -154,7 +154,8 @@ func (s objectiveShape) objective() (Objective, error) {
 //	 "latency": "300ms", "policy": {"rules": [...], "minEvents": 1000},
 //	 "runbook": "https://...", "labels": {"team": "payments"}}
 //
-// leaving out zero fields, as they are written, defaults unfilled.
+// leaving out zero fields, as they are written, defaults unfilled. A NaN or
+// infinite target is written as null.
 func (o Objective) MarshalJSON() ([]byte, error) { return json.Marshal(o.shape()) }
 
 // UnmarshalJSON decodes what MarshalJSON encodes, refusing unknown fields.
@@ -260,7 +261,10 @@ func (in statusShape) status() (Status, error) {
 //
 // with "latency" for a latency objective, sli null when NoData,
 // timeToExhaustion null when the budget is not burning, and rule left out
-// when the state is ok.
+// when the state is ok. No number is ever written as NaN or an infinity: a
+// Status holds neither, and would such a value appear it is written as null
+// (read back as 0), so that one bad value never costs a reader the whole
+// document.
 func (s Status) MarshalJSON() ([]byte, error) { return json.Marshal(s.shape()) }
 
 // UnmarshalJSON decodes what MarshalJSON encodes, ignoring unknown fields.
