@@ -65,9 +65,10 @@ func formatDuration(d time.Duration) string {
 	return FormatWindow(d)
 }
 
-// parseDuration reads what formatDuration writes.
+// parseDuration reads what formatDuration and FormatWindow write: "" and
+// "0s" are zero.
 func parseDuration(field, s string) (time.Duration, error) {
-	if s == "" {
+	if s == "" || s == "0s" {
 		return 0, nil
 	}
 	d, err := ParseWindow(s)

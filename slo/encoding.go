@@ -117,6 +117,10 @@ func parseInstant(field, s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%w: %s %q is not an RFC 3339 instant, such as 2026-03-01T00:00:00Z", ErrInvalid, field, s)
 	}
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		// Written in UTC it would need a year RFC 3339 cannot hold.
+		return time.Time{}, fmt.Errorf("%w: %s %q is outside the years 0 to 9999 in UTC", ErrInvalid, field, s)
+	}
 	return t, nil
 }
 
