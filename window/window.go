@@ -77,7 +77,8 @@ func Tick(windows ...time.Duration) time.Duration {
 }
 
 // Bytes returns the memory that the rings of a series keeping the given
-// windows take: 16 bytes a bucket. The fixed overhead of a series (its live
+// windows take: 16 bytes a bucket, each ring as long as its longest window
+// plus the one bucket that the window's start falls in. The fixed overhead of a series (its live
 // cell, ring and window headers) is a few hundred bytes more.
 func Bytes(windows ...time.Duration) int {
 	rings, _ := plan(windows)
@@ -189,11 +190,27 @@ type ring struct {
 	slots []Counts // bucket i lives at slots[i mod len]
 }
 
+// win is one window: at the group's step, whose start is at T, the window
+// [T-d, T) begins inside bucket first-1 of its ring, counted pro rata, and
+// holds buckets first to the ring's current one whole. sum is the folded
+// content of those whole buckets; the live cell and the partial bucket are
+// added when the window is read.
 type win struct {
-	d    time.Duration
-	ring int   // index into rings
-	k    int64 // buckets the window spans, the current one included
-	sum  Counts
+	d     time.Duration
+	ring  int   // index into rings
+	first int64 // the oldest bucket counted whole; see startBucket
+	sum   Counts
+}
+
+// startBucket returns the bucket of width w that holds the start of the
+// window of length d at group step epoch, and the share of that bucket that
+// lies inside the window, in (0, 1]. The window is [T-d, T) with T the
+// step's start: its whole buckets follow the returned one, up to the bucket
+// holding T.
+func startBucket(epoch, tick int64, d time.Duration, w int64) (idx int64, share float64) {
+	start := epoch*tick - int64(d)
+	idx = floorDiv(start, w)
+	return idx, float64((idx+1)*w-start) / float64(w)
 }
 
 // plan chooses the rings for a set of windows: one per distinct resolution,
@@ -207,7 +224,9 @@ func plan(windows []time.Duration) ([]ringPlan, []winPlan) {
 			continue
 		}
 		res := Resolution(d)
-		k := int((d + res - 1) / res)
+		// The window spans ceil(d/res) bucket widths; when its start falls
+		// inside a bucket it touches one more, counted pro rata.
+		k := int((d+res-1)/res) + 1
 		ri := slices.IndexFunc(rings, func(r ringPlan) bool { return r.width == res })
 		if ri < 0 {
 			rings = append(rings, ringPlan{width: res})
@@ -229,7 +248,7 @@ type ringPlan struct {
 type winPlan struct {
 	d     time.Duration
 	width time.Duration
-	k     int
+	k     int // slots the window needs: the buckets it touches at most
 }
 
 // NewSeries returns a series of the group that keeps the given windows.
@@ -263,7 +282,9 @@ func (g *Group) NewSeries(windows ...time.Duration) (*Series, error) {
 	}
 	for i, w := range wp {
 		ri := slices.IndexFunc(rp, func(r ringPlan) bool { return r.width == w.width })
-		s.wins[i] = win{d: w.d, ring: ri, k: int64(w.k)}
+		r := &s.rings[ri]
+		o, _ := startBucket(g.epoch, g.tick, w.d, r.per*g.tick)
+		s.wins[i] = win{d: w.d, ring: ri, first: o + 1}
 	}
 	g.series = append(g.series, s)
 	return s, nil
@@ -304,27 +325,49 @@ func (s *Series) Keeps(d time.Duration) bool {
 	return false
 }
 
-// Sum returns the events in the window of length d ending now: every event
-// of the buckets the window spans, including those recorded since the last
-// advance. A window the series does not keep sums to zero (see
-// [Series.Keeps]).
-func (s *Series) Sum(d time.Duration) (good, bad uint64) {
+// Sum returns the events in the window of length d that ends at the
+// group's time ([Group.Time]), plus those recorded since the last advance.
+// The window is exactly d long: its whole buckets count every event they
+// hold, and the bucket its start falls in counts the share of its events
+// that its time inside the window makes, as if that bucket's events were
+// spread evenly over it. The counts are therefore fractional; on steady
+// traffic they are what a counter sampled at both ends of the window would
+// show. A window the series does not keep sums to zero (see [Series.Keeps]).
+//
+// In float64 terms, good is float64(whole) + float64(part)*share, where
+// whole counts the whole buckets and the live events, part the start's
+// bucket and share its share (see [Series.Buckets]); the same for bad.
+func (s *Series) Sum(d time.Duration) (good, bad float64) {
 	s.g.mu.RLock()
 	defer s.g.mu.RUnlock()
 	for i := range s.wins {
 		if w := &s.wins[i]; w.d == d {
-			return w.sum.Good + s.live.good.Load(), w.sum.Bad + s.live.bad.Load()
+			r := &s.rings[w.ring]
+			_, share := startBucket(s.g.epoch, s.g.tick, d, r.per*s.g.tick)
+			part := r.slots[mod(w.first-1, len(r.slots))]
+			whole := Counts{saturate(w.sum.Good, s.live.good.Load()), saturate(w.sum.Bad, s.live.bad.Load())}
+			return float64(whole.Good) + float64(part.Good)*share, float64(whole.Bad) + float64(part.Bad)*share
 		}
 	}
 	return 0, 0
 }
 
-// Buckets returns the buckets that the window of length d spans, oldest
-// first: their width, the start of the oldest, and their counts, the
-// current partial bucket last and including events recorded since the last
-// advance. Their sum is [Series.Sum](d). It returns nil for a window the
-// series does not keep.
-func (s *Series) Buckets(d time.Duration) (width time.Duration, first time.Time, counts []Counts) {
+// saturate returns a + b, or the largest uint64 when that would overflow.
+func saturate(a, b uint64) uint64 {
+	if c := a + b; c >= a {
+		return c
+	}
+	return math.MaxUint64
+}
+
+// Buckets returns the buckets that the window of length d touches, oldest
+// first: their width, the start of the oldest, the share of the oldest
+// bucket that lies inside the window (in (0, 1]; see [Series.Sum]), and
+// their counts, the current partial bucket last and including events
+// recorded since the last advance. The oldest bucket's counts are whole, as
+// recorded: multiply them by share for the window's part. It returns nil
+// counts for a window the series does not keep.
+func (s *Series) Buckets(d time.Duration) (width time.Duration, first time.Time, share float64, counts []Counts) {
 	s.g.mu.RLock()
 	defer s.g.mu.RUnlock()
 	for i := range s.wins {
@@ -334,14 +377,16 @@ func (s *Series) Buckets(d time.Duration) (width time.Duration, first time.Time,
 		}
 		r := &s.rings[w.ring]
 		width = time.Duration(r.per * s.g.tick)
-		counts = make([]Counts, w.k)
+		o, share := startBucket(s.g.epoch, s.g.tick, d, int64(width))
+		counts = make([]Counts, r.cur-o+1)
 		for j := range counts {
-			counts[j] = r.slots[mod(r.cur-w.k+1+int64(j), len(r.slots))]
+			counts[j] = r.slots[mod(o+int64(j), len(r.slots))]
 		}
-		counts[len(counts)-1] = counts[len(counts)-1].plus(Counts{s.live.good.Load(), s.live.bad.Load()})
-		return width, time.Unix(0, (r.cur-w.k+1)*int64(width)), counts
+		last := &counts[len(counts)-1]
+		*last = Counts{saturate(last.Good, s.live.good.Load()), saturate(last.Bad, s.live.bad.Load())}
+		return width, time.Unix(0, o*int64(width)), share, counts
 	}
-	return 0, time.Time{}, nil
+	return 0, time.Time{}, 0, nil
 }
 
 // Total returns every event the series has recorded.
@@ -369,34 +414,45 @@ func (s *Series) rotate(to int64) {
 		}
 	}
 	for i := range s.rings {
-		s.advanceRing(i, floorDiv(to, s.rings[i].per))
+		s.advanceRing(i, to)
 	}
 }
 
-// advanceRing moves ring i to bucket c, dropping from each window's sum the
-// buckets that leave it. It requires s.g.mu held for writing.
-func (s *Series) advanceRing(i int, c int64) {
+// advanceRing moves ring i to the bucket holding group step to: first each
+// of its windows drops the buckets its start has passed, then the buckets
+// the ring enters are cleared. The order matters: a bucket leaving a long
+// window may share its slot with one the ring enters. It requires s.g.mu
+// held for writing.
+func (s *Series) advanceRing(i int, to int64) {
 	r := &s.rings[i]
 	n := int64(len(r.slots))
+	for j := range s.wins {
+		w := &s.wins[j]
+		if w.ring != i {
+			continue
+		}
+		o, _ := startBucket(to, s.g.tick, w.d, r.per*s.g.tick)
+		if o >= r.cur {
+			// Every bucket the window held whole has left it: O(1),
+			// whatever the gap.
+			w.sum = Counts{}
+		} else {
+			for ; w.first <= o; w.first++ {
+				w.sum = w.sum.minus(r.slots[mod(w.first, len(r.slots))])
+			}
+		}
+		w.first = o + 1
+	}
+	c := floorDiv(to, r.per)
 	if c-r.cur >= n {
 		// Every bucket the ring holds is older than the new window: clear
 		// in time proportional to the ring, not to the gap.
 		clear(r.slots)
-		for j := range s.wins {
-			if s.wins[j].ring == i {
-				s.wins[j].sum = Counts{}
-			}
-		}
 		r.cur = c
 		return
 	}
 	for r.cur < c {
 		r.cur++
-		for j := range s.wins {
-			if w := &s.wins[j]; w.ring == i {
-				w.sum = w.sum.minus(r.slots[mod(r.cur-w.k, len(r.slots))])
-			}
-		}
 		r.slots[mod(r.cur, len(r.slots))] = Counts{}
 	}
 }
@@ -501,8 +557,9 @@ func (s *Series) Restore(st State) (int, error) {
 	for i := range s.wins {
 		w := &s.wins[i]
 		r := &s.rings[w.ring]
-		w.sum = Counts{}
-		for idx := r.cur - w.k + 1; idx <= r.cur; idx++ {
+		o, _ := startBucket(s.g.epoch, s.g.tick, w.d, r.per*s.g.tick)
+		w.first, w.sum = o+1, Counts{}
+		for idx := w.first; idx <= r.cur; idx++ {
 			w.sum = w.sum.plus(r.slots[mod(idx, len(r.slots))])
 		}
 	}
