@@ -100,8 +100,8 @@ type objective struct {
 
 	// Guarded by Registry.mu.
 	eval       burnrate.Evaluation
-	good, bad  uint64 // over the period
-	totG, totB uint64 // since the registry started
+	good, bad  float64 // over the period, its oldest bucket pro rata
+	totG, totB uint64  // since the registry started
 	since      time.Time
 	state      burnrate.Severity
 }
