@@ -526,6 +526,10 @@ func (s *Series) State() State {
 // at a later step than the group's (the clock went back), the group moves
 // forward to st's step first, as Advance would. Events recorded since the
 // last advance are kept. Restore returns how many rings it restored.
+//
+// Rings of any length restore: a state written before windows were exactly
+// their length holds one bucket fewer per ring, and the bucket it lacks,
+// the one the longest window's start falls in, starts empty.
 func (s *Series) Restore(st State) (int, error) {
 	if st.Tick <= 0 {
 		return 0, fmt.Errorf("%w: state tick %v is not positive", ErrInvalid, st.Tick)
