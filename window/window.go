@@ -200,7 +200,16 @@ type win struct {
 	d     time.Duration
 	ring  int   // index into rings
 	first int64 // the oldest bucket counted whole; see startBucket
+	until int64 // the group step at which the window's start reaches bucket first
 	sum   Counts
+}
+
+// setFirst makes bucket first of width w the window's oldest whole one.
+// The window's start reaches it at the first step E with E*tick - d >=
+// first*w; until then a rotation has nothing to drop from this window.
+func (w *win) setFirst(first, width, tick int64) {
+	w.first = first
+	w.until = -floorDiv(-(first*width + int64(w.d)), tick)
 }
 
 // startBucket returns the bucket of width w that holds the start of the
@@ -285,7 +294,8 @@ func (g *Group) NewSeries(windows ...time.Duration) (*Series, error) {
 		ri := slices.IndexFunc(rp, func(r ringPlan) bool { return r.width == w.width })
 		r := &s.rings[ri]
 		o, _ := startBucket(g.epoch, g.tick, w.d, r.per*g.tick)
-		s.wins[i] = win{d: w.d, ring: ri, first: o + 1}
+		s.wins[i] = win{d: w.d, ring: ri}
+		s.wins[i].setFirst(o+1, r.per*g.tick, g.tick)
 	}
 	g.series = append(g.series, s)
 	return s, nil
@@ -414,40 +424,46 @@ func (s *Series) rotate(to int64) {
 			s.wins[i].sum = s.wins[i].sum.plus(v)
 		}
 	}
+	// Each window first drops the buckets its start has passed, then the
+	// rings clear the buckets they enter. The order matters: a bucket
+	// leaving a long window may share its slot with one the ring enters.
+	for j := range s.wins {
+		if w := &s.wins[j]; to >= w.until {
+			s.slide(w, to)
+		}
+	}
 	for i := range s.rings {
-		s.advanceRing(i, to)
+		s.advanceRing(i, floorDiv(to, s.rings[i].per))
 	}
 }
 
-// advanceRing moves ring i to the bucket holding group step to: first each
-// of its windows drops the buckets its start has passed, then the buckets
-// the ring enters are cleared. The order matters: a bucket leaving a long
-// window may share its slot with one the ring enters. It requires s.g.mu
-// held for writing.
-func (s *Series) advanceRing(i int, to int64) {
+// slide moves window w's start to group step to, dropping from its sum the
+// buckets the start has passed. It requires s.g.mu held for writing, and
+// w's ring not yet moved to step to.
+func (s *Series) slide(w *win, to int64) {
+	r := &s.rings[w.ring]
+	width := r.per * s.g.tick
+	o, _ := startBucket(to, s.g.tick, w.d, width)
+	if o >= r.cur {
+		// Every bucket the window held whole has left it: O(1), whatever
+		// the gap.
+		w.sum = Counts{}
+	} else {
+		for ; w.first <= o; w.first++ {
+			w.sum = w.sum.minus(r.slots[mod(w.first, len(r.slots))])
+		}
+	}
+	w.setFirst(o+1, width, s.g.tick)
+}
+
+// advanceRing moves ring i to bucket c, clearing the buckets it enters. It
+// requires s.g.mu held for writing.
+func (s *Series) advanceRing(i int, c int64) {
 	r := &s.rings[i]
 	n := int64(len(r.slots))
-	for j := range s.wins {
-		w := &s.wins[j]
-		if w.ring != i {
-			continue
-		}
-		o, _ := startBucket(to, s.g.tick, w.d, r.per*s.g.tick)
-		if o >= r.cur {
-			// Every bucket the window held whole has left it: O(1),
-			// whatever the gap.
-			w.sum = Counts{}
-		} else {
-			for ; w.first <= o; w.first++ {
-				w.sum = w.sum.minus(r.slots[mod(w.first, len(r.slots))])
-			}
-		}
-		w.first = o + 1
-	}
-	c := floorDiv(to, r.per)
 	if c-r.cur >= n {
-		// Every bucket the ring holds is older than the new window: clear
-		// in time proportional to the ring, not to the gap.
+		// Every bucket the ring holds is older than any window: clear in
+		// time proportional to the ring, not to the gap.
 		clear(r.slots)
 		r.cur = c
 		return
@@ -563,7 +579,8 @@ func (s *Series) Restore(st State) (int, error) {
 		w := &s.wins[i]
 		r := &s.rings[w.ring]
 		o, _ := startBucket(s.g.epoch, s.g.tick, w.d, r.per*s.g.tick)
-		w.first, w.sum = o+1, Counts{}
+		w.setFirst(o+1, r.per*s.g.tick, s.g.tick)
+		w.sum = Counts{}
 		for idx := w.first; idx <= r.cur; idx++ {
 			w.sum = w.sum.plus(r.slots[mod(idx, len(r.slots))])
 		}
