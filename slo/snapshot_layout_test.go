@@ -35,7 +35,7 @@ func TestRestoreSnapshotOfTheShorterLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	if res := reg.Restored(); res.Err != nil || len(res.Restored) != 1 || len(res.Skipped) != 0 {
+	if res := reg.Restored(); res.Err != nil || len(res.Objectives) != 1 || len(res.Skipped) != 0 {
 		t.Fatalf("restore: %+v", res)
 	}
 	check := func(when string, want map[time.Duration][2]float64) {
