@@ -117,7 +117,7 @@ type objective struct {
 	// Guarded by Registry.mu.
 	eval       burnrate.Evaluation
 	good, bad  float64 // over the period, its oldest bucket pro rata
-	totG, totB uint64  // since the registry started
+	totG, totB uint64  // since New; never restored from a snapshot
 	since      time.Time
 	state      burnrate.Severity
 }
@@ -290,7 +290,10 @@ func (r *Registry) Close() error {
 		r.pending = r.evaluate(at)
 		r.deliver(r.pending)
 		f := &frozen{snapshot: r.takeSnapshot(r.latest()), burnDown: make(map[*objective][]BudgetPoint, len(r.objs))}
-		f.unmatched[0], f.unmatched[1] = r.overflow.Total()
+		// From the snapshot's own copy, not a second read that writers
+		// still racing with Close would have moved on.
+		un := f.snapshot.Series[len(f.snapshot.Series)-1].Total
+		f.unmatched[0], f.unmatched[1] = un.Good, un.Bad
 		for _, o := range r.objs {
 			f.burnDown[o] = r.burnDown(o, at)
 		}

@@ -20,14 +20,17 @@ type Status struct {
 	// Time is the instant of the evaluation.
 	Time time.Time
 
-	// Good and Bad count the events over the period, rounded to the
-	// nearest event: the period is exactly its length, so it counts the
-	// share of its oldest bucket that lies inside it (see package window),
-	// a fractional count. SLI, NoData and BudgetRemaining use the exact
-	// figures; so do the Good and Bad of each of Windows.
+	// Good and Bad count the events over the period, including those
+	// restored from a snapshot ([WithSnapshot]): the replica's memory. They
+	// are rounded to the nearest event: the period is exactly its length,
+	// so it counts the share of its oldest bucket that lies inside it (see
+	// package window), a fractional count. SLI, NoData and BudgetRemaining
+	// use the exact figures; so do the Good and Bad of each of Windows.
 	Good, Bad uint64
-	// TotalGood and TotalBad count every event since the registry started:
-	// monotonic counters, for exporters.
+	// TotalGood and TotalBad count the events recorded since [New], zero at
+	// start even when a snapshot restored the windows: monotonic counters
+	// of this process's events, which exporters publish. So after a
+	// restore, Good+Bad may exceed TotalGood+TotalBad.
 	TotalGood, TotalBad uint64
 	// SLI is good / (good + bad) over the period, from the exact counts;
 	// 1 when NoData.
