@@ -44,8 +44,8 @@
 // It takes the status the server sent from grpc's stats.End, the latency
 // from grpc's Begin and End, and the journey from the same [WithMethods]
 // map (a method the server does not have counts for the journey the map
-// names, else for slo.Unmatched). Its handlers can tag their event without
-// [WithContextHolder].
+// names, else for slo.Unmatched). The code serving the calls it counts can
+// tag their events without [WithContextHolder].
 //
 // A server uses one or the other. The stats handler costs more: grpc
 // builds an event for every message and header of every call once any

@@ -88,7 +88,8 @@ func WithClassify(f func(Call) middleware.Outcome) Option {
 // handler can call [SetJourney], [MarkBad] and [Exclude] (or their
 // middleware.SetJourneyContext forms: the holder is the same). It costs
 // one allocation per unary call and two per stream, which is why it is off
-// by default.
+// by default. Under [Interceptor.StatsHandler] it is not needed: the stats
+// handler's per-call state is a holder already.
 func WithContextHolder() Option {
 	return func(o *options) { o.holder = true }
 }

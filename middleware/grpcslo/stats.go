@@ -33,12 +33,13 @@ var statsInUse atomic.Bool
 // tells a classifier which calls had no method.
 //
 // The event's status is the one the server sent, taken from stats.End, and
-// its latency runs from grpc's stats.Begin to its stats.End: decoding,
-// interceptors, handler and the final status. The handler of every call
-// can use [SetJourney], [MarkBad] and [Exclude] without
-// [WithContextHolder]: the handler's per-call state is the holder. A call
-// whose handler panics never reaches stats.End; place a recovery
-// interceptor, and the status it answers is the event's (Internal is bad).
+// its latency runs from grpc's stats.Begin to its stats.End (on a clock
+// other than the real one, from TagRPC to End): decoding, interceptors,
+// handler and the final status. The code serving a call can use
+// [SetJourney], [MarkBad] and [Exclude] without [WithContextHolder]: the
+// stats handler's per-call state is the holder. A call whose handler
+// panics reaches stats.End only through a recovery interceptor, and the
+// status that interceptor answers is the event's (Internal is bad).
 //
 // A server uses the stats handler or the interceptors. Installed together,
 // with the same registry, the interceptors find the stats handler's call

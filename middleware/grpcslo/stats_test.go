@@ -364,3 +364,40 @@ func TestStatsDirect(t *testing.T) {
 		t.Errorf("events:%s", d)
 	}
 }
+
+// TestStatsAndInterceptorsOfTwo: the interceptors of one Interceptor pass
+// through a call that another's stats handler counts on the same registry,
+// and count it when the stats handler records into another registry.
+func TestStatsAndInterceptorsOfTwo(t *testing.T) {
+	for _, same := range []bool{true, false} {
+		statsIC, statsReg, statsMock := newInterceptor(t, grpcslo.WithMethods(methods))
+		ic, reg, mock := statsIC, statsReg, statsMock
+		if same {
+			var err error
+			if ic, err = grpcslo.New(statsReg, grpcslo.WithMethods(methods)); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			ic, reg, mock = newInterceptor(t, grpcslo.WithMethods(methods))
+		}
+		conn, stop := serve(t, grpc.StatsHandler(statsIC.StatsHandler()),
+			grpc.ChainUnaryInterceptor(ic.Unary), grpc.ChainStreamInterceptor(ic.Stream))
+		client := healthpb.NewHealthClient(conn)
+		for i := 0; i < 3; i++ {
+			if _, err := client.Check(context.Background(), &healthpb.HealthCheckRequest{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stop()
+		// Three calls, three events in each registry: not six in one.
+		want := map[string]counts{"health/availability": {3, 0}, "health/latency": {3, 0}}
+		if d := diff((&env{reg: statsReg, mock: statsMock}).totals(), want); d != "" {
+			t.Errorf("same registry %v: the stats handler's registry: events:%s", same, d)
+		}
+		if !same {
+			if d := diff((&env{reg: reg, mock: mock}).totals(), want); d != "" {
+				t.Errorf("the interceptors' registry: events:%s", d)
+			}
+		}
+	}
+}
