@@ -74,7 +74,7 @@ var journeys = map[string]string{
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:9090", "address to serve gRPC on")
-	httpAddr := flag.String("http", "127.0.0.1:9091", "address to serve the status page, health and /metrics on")
+	httpAddr := flag.String("http", "127.0.0.1:8081", "address to serve the status page, health and /metrics on")
 	load := flag.Bool("load", true, "send the server a few calls a second from a built-in client")
 	smoke := flag.Bool("smoke", false, "serve a few dozen calls of its own, check reflection and the HTTP endpoints, print the state of every objective and exit")
 	interceptors := flag.Bool("interceptors", false, "count calls with the interceptors rather than the stats handler, which also counts calls to unknown methods")
