@@ -267,14 +267,14 @@ func (ic *Interceptor) Unary(ctx context.Context, req any, info *grpc.UnaryServe
 // handler and records one event, from its final status, unless the stats
 // handler of an Interceptor on the same registry counts the stream.
 func (ic *Interceptor) Stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-	if ic.counted(ss.Context()) {
+	ctx := ss.Context()
+	if ic.counted(ctx) {
 		return handler(srv, ss)
 	}
 	var start time.Duration
 	if ic.timed {
 		start = ic.watch.Elapsed()
 	}
-	ctx := ss.Context()
 	var hold *holder.Holder
 	if ic.holder {
 		hold = holder.New(ctx, ic.reg)
