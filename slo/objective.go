@@ -48,10 +48,13 @@ type Objective struct {
 	// an availability objective.
 	Latency time.Duration
 	// Policy decides when the objective's state is ticket or page. A policy
-	// with no rules means burnrate.DefaultPolicy(Period) with its MinEvents
-	// guard, or burnrate.MinEvents(Target) when that is zero (1000 events at
-	// 99.9%). A policy with rules is used as written; rules without a Name
-	// get their default one.
+	// with no rules means burnrate.DefaultPolicy(Target, Period), which
+	// fires at every valid target (at 90% its first page reads 1h36m and
+	// 8m windows, since a full outage cannot burn at 14.4), with this
+	// policy's MinEvents guard, or burnrate.MinEvents(Target) when that is
+	// zero (1000 events at 99.9%). A policy with rules is used as written,
+	// and refused when a rule could never fire; rules without a Name get
+	// their default one.
 	Policy burnrate.Policy
 }
 
@@ -68,10 +71,9 @@ func (o Objective) withDefaults() Objective {
 	}
 	if len(o.Policy.Rules) == 0 {
 		min := o.Policy.MinEvents
-		o.Policy = burnrate.DefaultPolicy(o.Period)
-		o.Policy.MinEvents = min
-		if min == 0 {
-			o.Policy.MinEvents = burnrate.MinEvents(o.Target)
+		o.Policy = burnrate.DefaultPolicy(o.Target, o.Period)
+		if min != 0 {
+			o.Policy.MinEvents = min
 		}
 	} else {
 		// Name every rule, on a copy: the caller's slice is theirs.
@@ -115,9 +117,13 @@ func (o Objective) Validate() error {
 		bad("Period: %v", unwrapped(err, window.ErrInvalid))
 	}
 	if err := burnrate.ValidateTarget(o.Target); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, invalid{err})
 	} else if err := o.Policy.Validate(o.Target, o.Period); err != nil {
-		errs = append(errs, err)
+		// One reason per rule problem, each matching both sentinels, as
+		// every other reason does.
+		for _, e := range split(err) {
+			errs = append(errs, invalid{e})
+		}
 	} else {
 		for _, d := range o.Policy.Windows() {
 			if err := window.CheckWindow(d); err != nil {
@@ -126,6 +132,22 @@ func (o Objective) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// invalid is an error of package burnrate that is also this package's
+// ErrInvalid, with its text unchanged: errors.Is finds both sentinels.
+type invalid struct{ err error }
+
+func (e invalid) Error() string        { return e.err.Error() }
+func (e invalid) Unwrap() error        { return e.err }
+func (e invalid) Is(target error) bool { return target == ErrInvalid }
+
+// split returns the errors that err joins, or err alone.
+func split(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // unwrapped returns err's text without the prefix of the sentinel it wraps.
@@ -140,8 +162,9 @@ func (o Objective) windows() []time.Duration {
 	return append(o.Policy.Windows(), o.Period)
 }
 
-// label names the objective in errors as journey/name, quoting either when
-// it is not a valid name (it may hold anything, newlines included).
+// label names the objective in errors by its ObjectiveKey, quoting the
+// journey or the name when it is not a valid name (it may hold anything,
+// newlines included).
 func (o Objective) label() string {
 	q := func(s string) string {
 		if namePattern.MatchString(s) {
@@ -149,5 +172,5 @@ func (o Objective) label() string {
 		}
 		return strconv.Quote(s)
 	}
-	return q(o.Journey) + "/" + q(o.Name)
+	return ObjectiveKey(q(o.Journey), q(o.Name))
 }

@@ -45,13 +45,15 @@ func TestObjectiveValidate(t *testing.T) {
 		{"NaN target", Objective{Journey: "checkout"}, []string{"target: 0 is not above 0"}},
 		{"negative latency", Objective{Journey: "checkout", Target: 0.99, Latency: -time.Second}, []string{"Latency -1s is negative"}},
 		{"period too long", Objective{Journey: "checkout", Target: 0.99, Period: 500 * 24 * time.Hour}, []string{"Period: window 12000h0m0s is longer than 9600h0m0s"}},
-		{"90% with the default policy", Objective{Journey: "checkout", Target: 0.9},
+		{"90% with the default policy", Objective{Journey: "search", Target: 0.9, Latency: 300 * time.Millisecond}, nil},
+		{"90% with the 30-day page written out", Objective{Journey: "checkout", Target: 0.9, Policy: burnrate.Policy{Rules: []burnrate.Rule{
+			{Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4, Severity: burnrate.SeverityPage}}}},
 			[]string{"rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9"}},
 		{"short window under 100 s", Objective{Journey: "checkout", Target: 0.999, Policy: burnrate.Policy{Rules: []burnrate.Rule{
 			{Long: time.Hour, Short: time.Minute, Factor: 14.4, Severity: burnrate.SeverityPage}}}},
 			[]string{"Policy: window 1m0s is shorter than 1m40s, the shortest kept to 1% accuracy"}},
 		{"period shorter than every default window", Objective{Journey: "checkout", Target: 0.999, Period: 30 * time.Minute},
-			[]string{"policy: no rules; use burnrate.DefaultPolicy(30m)"}},
+			[]string{"policy: no rules; use burnrate.DefaultPolicy(0.999, 30m)"}},
 	} {
 		err := tc.o.Validate()
 		if len(tc.want) == 0 {
@@ -89,12 +91,13 @@ func TestNewErrors(t *testing.T) {
 		{Journey: "checkout", Target: 0.999},
 		{Journey: "checkout", Target: 0.99},
 		{Journey: "login", Target: 99.5},
-		{Journey: "search", Target: 0.9},
+		{Journey: "search", Target: 0.9, Policy: burnrate.Policy{Rules: []burnrate.Rule{
+			{Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4, Severity: burnrate.SeverityPage}}}},
 	})
 	for _, w := range []string{
-		"objective 1 (checkout/availability): slo: invalid: objective 0 has the same journey and name",
-		"objective 2 (login/availability): burnrate: invalid target: 99.5 is not below 1; write 0.995 for 99.5%",
-		"objective 3 (search/availability): burnrate: invalid rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9",
+		"objective 1 (checkout:availability): slo: invalid: objective 0 has the same journey and name",
+		"objective 2 (login:availability): burnrate: invalid target: 99.5 is not below 1; write 0.995 for 99.5%",
+		"objective 3 (search:availability): burnrate: invalid rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9",
 	} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("New(4 objectives) = %v, want it to contain %q", err, w)
@@ -110,9 +113,9 @@ func TestDefaults(t *testing.T) {
 		{Journey: "search", Target: 0.995, Period: 7 * 24 * time.Hour, Policy: burnrate.Policy{Rules: rules}},
 	})
 	got := reg.Objectives()
-	p30 := burnrate.DefaultPolicy(DefaultPeriod)
+	p30 := burnrate.DefaultPolicy(0.999, DefaultPeriod)
 	p30.MinEvents = 1000 // 1 / (1 - 0.999)
-	p30min7 := burnrate.DefaultPolicy(DefaultPeriod)
+	p30min7 := burnrate.DefaultPolicy(0.999, DefaultPeriod)
 	p30min7.MinEvents = 7
 	want := []Objective{
 		{Name: "availability", Journey: "checkout", Target: 0.999, Period: DefaultPeriod, Policy: p30},
@@ -517,7 +520,7 @@ func TestBurnDown(t *testing.T) {
 
 func TestNewQuotesOddNames(t *testing.T) {
 	_, err := New([]Objective{{Journey: "a\nb", Target: 0.999}, {Journey: "ok", Name: "", Target: 2}})
-	for _, w := range []string{`objective 0 ("a\nb"/availability): slo: invalid: Journey "a\nb" is not a name`, "objective 1 (ok/availability): burnrate: invalid target: 2 is not below 1"} {
+	for _, w := range []string{`objective 0 ("a\nb":availability): slo: invalid: Journey "a\nb" is not a name`, "objective 1 (ok:availability): burnrate: invalid target: 2 is not below 1"} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("New = %v, want it to contain %q", err, w)
 		}
@@ -539,7 +542,7 @@ func TestRotatorSurvivesAPanickingCallback(t *testing.T) {
 	mock.Add(3 * time.Second) // pages: the callback panics on the rotator
 	select {
 	case err := <-errs:
-		if !strings.Contains(err.Error(), "slo: the rotator recovered from a panic at 2026-03-02T00:00:03Z: the callback's own bug") {
+		if want := "slo: recovered panic: OnTransition callback 0 panicked on checkout:availability ok -> page at 2026-03-02T00:00:03Z: the callback's own bug"; err.Error() != want || !errors.Is(err, ErrPanic) {
 			t.Fatalf("OnError got %q", err)
 		}
 	case <-time.After(10 * time.Second):

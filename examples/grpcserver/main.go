@@ -78,10 +78,11 @@ func main() {
 	load := flag.Bool("load", true, "send the server a few calls a second from a built-in client")
 	smoke := flag.Bool("smoke", false, "serve a few dozen calls of its own, check reflection and the HTTP endpoints, print the state of every objective and exit")
 	interceptors := flag.Bool("interceptors", false, "count calls with the interceptors rather than the stats handler, which also counts calls to unknown methods")
+	snapshot := flag.String("snapshot", "", "keep the budgets in this file across restarts: restored at start, written every 10 s and at exit")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, *httpAddr, mode{load: *load, smoke: *smoke, interceptors: *interceptors}, os.Stdout); err != nil {
+	if err := run(ctx, *addr, *httpAddr, mode{load: *load, smoke: *smoke, interceptors: *interceptors, snapshot: *snapshot}, os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -91,14 +92,26 @@ type mode struct {
 	load         bool // send the server a few calls a second
 	smoke        bool // serve a few dozen calls, check every endpoint, exit
 	interceptors bool // count with the interceptors, not the stats handler
+	// snapshot is the file that keeps the counts across restarts; empty
+	// for none.
+	snapshot string
 }
 
+// run serves until ctx ends or, with smoke, until it has made a few dozen
+// calls.
 func run(ctx context.Context, addr, httpAddr string, m mode, out io.Writer) error {
-	reg, err := slo.New(objectives)
+	var opts []slo.Option
+	if m.snapshot != "" {
+		opts = append(opts, slo.WithSnapshot(m.snapshot, 10*time.Second))
+	}
+	reg, err := slo.New(objectives, opts...)
 	if err != nil {
 		return err
 	}
 	defer reg.Close()
+	if r := reg.Restored(); r.Store != nil {
+		fmt.Fprintf(out, "snapshot %s: restored %d objectives written at %v\n", m.snapshot, len(r.Objectives), r.Written.Format(time.RFC3339))
+	}
 	ic, err := grpcslo.New(reg, grpcslo.WithMethods(journeys))
 	if err != nil {
 		return err
@@ -196,7 +209,11 @@ func run(ctx context.Context, addr, httpAddr string, m mode, out io.Writer) erro
 	if e := <-webServed; !errors.Is(e, http.ErrServerClosed) && err == nil {
 		err = e
 	}
-	reg.Advance(reg.Clock().Now())
+	// Close evaluates what was served since the last tick and writes the
+	// snapshot a last time.
+	if e := reg.Close(); e != nil && err == nil {
+		err = e
+	}
 	printStatus(out, reg)
 	if m.smoke && err == nil {
 		for _, st := range reg.Status() {

@@ -1,0 +1,270 @@
+// Package promtest runs the real Prometheus engine in tests: Debian's
+// promtool and prometheus binaries, on loopback, over data written by the
+// test.
+//
+// A test that needs a binary calls [Promtool] or [Start]. When the binary is
+// missing, the test is skipped, unless the environment sets
+// JOURNEYSLO_PROMETHEUS=required (CI does, after installing the package), in
+// which case it fails: a CI run must not pass by skipping the engine.
+//
+// Samples are written as OpenMetrics text with [Samples], backfilled into a
+// TSDB with [Backfill], and served by a prometheus server that [Start] runs
+// on 127.0.0.1 and that the test's cleanup stops by its PID.
+package promtest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/api"
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+	"github.com/prometheus/common/model"
+)
+
+// Env is the environment variable that, set to "required", turns a missing
+// binary from a skip into a failure.
+const Env = "JOURNEYSLO_PROMETHEUS"
+
+// binary returns the path of the named binary, or skips or fails t.
+func binary(t testing.TB, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path
+	}
+	if os.Getenv(Env) == "required" {
+		t.Fatalf("%s is required (%s=required) but not found: %v; install Debian's prometheus package", name, Env, err)
+	}
+	t.Skipf("%s not found (install Debian's prometheus package to run this test): %v", name, err)
+	return ""
+}
+
+// Promtool returns the path of promtool, or skips or fails t when it is
+// missing (see the package doc).
+func Promtool(t testing.TB) string {
+	t.Helper()
+	return binary(t, "promtool")
+}
+
+// RunPromtool runs promtool with args and returns its combined output and
+// the error of the run (an *exec.ExitError when promtool exited non-zero).
+func RunPromtool(t testing.TB, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, Promtool(t), args...).CombinedOutput()
+	return string(out), err
+}
+
+// Backfill writes the OpenMetrics text om (see [Samples.Bytes]) into TSDB
+// blocks in a new directory and returns the directory, ready for [Start].
+func Backfill(t testing.TB, om []byte) string {
+	t.Helper()
+	tmp := t.TempDir()
+	src := filepath.Join(tmp, "samples.om")
+	if err := os.WriteFile(src, om, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(tmp, "tsdb")
+	// Blocks of up to 31 days keep a month of samples in a few blocks
+	// instead of hundreds of two-hour ones.
+	out, err := RunPromtool(t, "tsdb", "create-blocks-from", "openmetrics", "--quiet", "--max-block-duration=744h", src, dir)
+	if err != nil {
+		t.Fatalf("promtool tsdb create-blocks-from openmetrics: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// Config is what [Start] writes into the server's configuration file.
+type Config struct {
+	// RuleFiles are rule files for the server to evaluate.
+	RuleFiles []string
+	// EvaluationInterval is how often rules are evaluated; 0 means 15s.
+	EvaluationInterval time.Duration
+}
+
+// A Server is a prometheus server run by a test. Its methods fail the test
+// on error.
+type Server struct {
+	// URL is the server's base URL, such as http://127.0.0.1:41234.
+	URL string
+	// API is a client of the server's HTTP API.
+	API v1.API
+
+	cmd  *exec.Cmd
+	logs *bytes.Buffer
+}
+
+// Start runs a prometheus server over the TSDB in dir (from [Backfill], or
+// an empty directory) on a free loopback port, waits until it is ready and
+// registers its stop (by PID) with t.Cleanup. Nothing is scraped.
+func Start(t testing.TB, dir string, cfg Config) *Server {
+	t.Helper()
+	bin := binary(t, "prometheus")
+	interval := cfg.EvaluationInterval
+	if interval == 0 {
+		interval = 15 * time.Second
+	}
+	var conf strings.Builder
+	fmt.Fprintf(&conf, "global:\n  evaluation_interval: %s\n", model.Duration(interval))
+	if len(cfg.RuleFiles) > 0 {
+		conf.WriteString("rule_files:\n")
+		for _, f := range cfg.RuleFiles {
+			abs, err := filepath.Abs(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&conf, "  - %q\n", abs)
+		}
+	}
+	confPath := filepath.Join(t.TempDir(), "prometheus.yml")
+	if err := os.WriteFile(confPath, []byte(conf.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := freePort(t)
+	logs := &bytes.Buffer{}
+	cmd := exec.Command(bin,
+		"--config.file="+confPath,
+		"--storage.tsdb.path="+dir,
+		// Backfilled samples can be old; keep them all.
+		"--storage.tsdb.retention.time=100y",
+		"--web.listen-address="+addr,
+		"--log.level=warn",
+	)
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start prometheus: %v", err)
+	}
+	s := &Server{URL: "http://" + addr, cmd: cmd, logs: logs}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() { s.stop(t, exited) })
+
+	deadline := time.Now().Add(time.Minute)
+	for {
+		resp, err := http.Get(s.URL + "/-/ready")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("prometheus exited before it was ready: %v\n%s", err, logs)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("prometheus not ready after a minute\n%s", logs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	client, err := api.NewClient(api.Config{Address: s.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.API = v1.NewAPI(client)
+	return s
+}
+
+// stop ends the server by its PID: SIGTERM, then SIGKILL after ten seconds.
+func (s *Server) stop(t testing.TB, exited chan error) {
+	pid := s.cmd.Process.Pid
+	_ = syscall.Kill(pid, syscall.SIGTERM)
+	select {
+	case <-exited:
+	case <-time.After(10 * time.Second):
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+		<-exited
+	}
+	if t.Failed() {
+		t.Logf("prometheus (pid %d) logs:\n%s", pid, s.logs)
+	}
+}
+
+// Query evaluates expr at instant at and returns the result as a vector.
+func (s *Server) Query(t testing.TB, expr string, at time.Time) model.Vector {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	v, warns, err := s.API.Query(ctx, expr, at)
+	if err != nil {
+		t.Fatalf("query %q at %v: %v", expr, at.UTC().Format(time.RFC3339), err)
+	}
+	if len(warns) > 0 {
+		t.Logf("query %q: warnings %v", expr, warns)
+	}
+	vec, ok := v.(model.Vector)
+	if !ok {
+		t.Fatalf("query %q: got a %s, want a vector", expr, v.Type())
+	}
+	return vec
+}
+
+// QueryRange evaluates expr at every step from start to end and returns the
+// result as a matrix.
+func (s *Server) QueryRange(t testing.TB, expr string, start, end time.Time, step time.Duration) model.Matrix {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	v, warns, err := s.API.QueryRange(ctx, expr, v1.Range{Start: start, End: end, Step: step})
+	if err != nil {
+		t.Fatalf("query_range %q: %v", expr, err)
+	}
+	if len(warns) > 0 {
+		t.Logf("query_range %q: warnings %v", expr, warns)
+	}
+	m, ok := v.(model.Matrix)
+	if !ok {
+		t.Fatalf("query_range %q: got a %s, want a matrix", expr, v.Type())
+	}
+	return m
+}
+
+// Metric returns the value of the metric that s serves at /metrics with
+// exactly the given name (and no labels), such as
+// prometheus_tsdb_head_series; it fails t when there is none.
+func (s *Server) Metric(t testing.TB, name string) float64 {
+	t.Helper()
+	resp, err := http.Get(s.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			var f float64
+			if _, err := fmt.Sscan(v, &f); err != nil {
+				t.Fatalf("metric %s: %v", line, err)
+			}
+			return f
+		}
+	}
+	t.Fatalf("prometheus serves no metric %s", name)
+	return 0
+}
+
+func freePort(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
