@@ -350,8 +350,10 @@ func window(d time.Duration) string {
 	return s
 }
 
-// decimal writes x as the shortest decimal that reads back as x.
-func decimal(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+// decimal writes x as the shortest decimal that reads back as x, without
+// an exponent: 0.000056 reads better in a rule than 5.6e-05, and the
+// finite values here (budgets of at most 16 decimals, factors) stay short.
+func decimal(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
 // threshold returns factor * budget as a decimal: the product of the two
 // decimals they were written as, rounded once to the nearest float, so that
