@@ -544,9 +544,9 @@ func (r *objectiveRules) ownWith(name, value string) string {
 // the budget left (queried when the alert fires) and the runbook.
 func (r *objectiveRules) annotations(sev burnrate.Severity) map[string]string {
 	o := r.o
-	what := "events"
+	good := "good"
 	if o.Latency > 0 {
-		what = "events (not failed, within " + o.Latency.String() + ")"
+		good = "good (not failed, within " + o.Latency.String() + ")"
 	}
 	pct := new(big.Rat)
 	pct.SetString(decimal(o.Target))
@@ -563,7 +563,7 @@ func (r *objectiveRules) annotations(sev burnrate.Severity) map[string]string {
 	}
 	a := map[string]string{
 		"summary": o.Journey + "/" + o.Name + ` burns its error budget at {{ $value | printf "%.1f" }}x over {{ $labels.long_window }}`,
-		"description": decimal(target) + "% of " + o.Journey + " " + what + " must be good over " + r.period +
+		"description": decimal(target) + "% of " + o.Journey + " events must be " + good + " over " + r.period +
 			`. Rule {{ $labels.rule }} fires at a burn rate of {{ $labels.factor }} or more over both {{ $labels.long_window }} and {{ $labels.short_window }}; ` + urgency + ".",
 		"budget_remaining": "{{ with query " + lit + " }}{{ . | first | value | humanizePercentage }}{{ else }}unknown: no events over " + r.period + "{{ end }}",
 	}
