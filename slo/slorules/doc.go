@@ -27,7 +27,7 @@
 //
 // # What the rules record
 //
-// One group per objective, named journeyslo-<journey>-<objective>, with
+// One group per objective, named journeyslo:<journey>:<objective>, with
 // every series labelled journey and objective (and the WithLabels labels):
 //
 //	journey_objective:journeyslo_sli_error:ratio_rate<w>      bad / all events over each window w of the policy

@@ -31,7 +31,7 @@ func Example() {
 		}
 	}
 	// Output:
-	// group journeyslo-checkout-availability
+	// group journeyslo:checkout:availability
 	//   record journey_objective:journeyslo_sli_error:ratio_rate5m 5m
 	//   record journey_objective:journeyslo_sli_error:ratio_rate30m 30m
 	//   record journey_objective:journeyslo_sli_error:ratio_rate1h 1h

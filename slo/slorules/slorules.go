@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math/big"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,9 +95,12 @@ type RuleFile struct {
 }
 
 // A Group is one Prometheus rule group: rules evaluated in order, every
-// Interval.
+// Interval. It is a plain value; the zero value has no name, which engines
+// refuse.
 type Group struct {
-	// Name is unique in the file: "journeyslo-" + journey + "-" + objective.
+	// Name is unique in the file: "journeyslo:" + journey + ":" + objective
+	// (a colon, which names never hold, so that journey "a-b" with
+	// objective "c" and journey "a" with objective "b-c" stay apart).
 	Name string
 	// Interval is how often the engine evaluates the group; zero leaves it
 	// to the engine's global evaluation interval.
@@ -106,6 +110,7 @@ type Group struct {
 }
 
 // A Rule is one recording rule (Record set) or alerting rule (Alert set).
+// It is a plain value; the zero value is neither, and engines refuse it.
 type Rule struct {
 	// Record is the name of the series a recording rule writes.
 	Record string
@@ -124,7 +129,9 @@ type Rule struct {
 }
 
 // An Option changes what [Generate] writes. Options that are given wrong
-// values make Generate return an error wrapping [ErrInvalid].
+// values make Generate return an error wrapping [ErrInvalid]. An Option
+// holds only its arguments and may be used by several calls to Generate,
+// concurrently too.
 type Option func(*config)
 
 type config struct {
@@ -278,7 +285,7 @@ func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
 	for i, o := range objectives {
 		o = o.WithDefaults()
 		if err := o.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s/%s): %w", ErrInvalid, i, strconv.Quote(o.Journey), strconv.Quote(o.Name), err))
+			errs = append(errs, fmt.Errorf("%w: objective %d (%s/%s): %w", ErrInvalid, i, quoted(o.Journey), quoted(o.Name), err))
 			continue
 		}
 		if err := checkWindows(o); err != nil {
@@ -311,6 +318,17 @@ func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
 	}
 	return f, nil
 }
+
+// quoted quotes a journey or objective name in errors when it holds more
+// than a name's characters (it may hold anything, newlines included).
+func quoted(s string) string {
+	if s != "" && labelValuePattern.MatchString(s) {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+var labelValuePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
 // checkWindows reports a window Prometheus cannot name: a duration that is
 // not a whole number of milliseconds.
@@ -406,7 +424,7 @@ func (c *config) group(o slo.Objective) Group {
 	r.recordPeriod()
 	r.recordRules()
 	r.alerts()
-	return Group{Name: "journeyslo-" + o.Journey + "-" + o.Name, Interval: c.interval, Rules: r.rules}
+	return Group{Name: "journeyslo:" + o.Journey + ":" + o.Name, Interval: c.interval, Rules: r.rules}
 }
 
 // labels returns the rule's labels: the extra labels of WithLabels, the

@@ -229,11 +229,11 @@ func TestGuards(t *testing.T) {
 	// ceil(1/(1-target)) for default policies, as the registry computes;
 	// a hand-written policy's own, and none when it sets none.
 	want := map[string]string{
-		"journeyslo-checkout-availability": "1000",
-		"journeyslo-checkout-latency":      "100",
-		"journeyslo-search-availability":   "100000",
-		"journeyslo-login-fast-burn":       "0",
-		"journeyslo-login-guarded":         "20",
+		"journeyslo:checkout:availability": "1000",
+		"journeyslo:checkout:latency":      "100",
+		"journeyslo:search:availability":   "100000",
+		"journeyslo:login:fast-burn":       "0",
+		"journeyslo:login:guarded":         "20",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("min_events by group (-want +got):\n%s", diff)
@@ -250,7 +250,9 @@ func TestGenerateErrors(t *testing.T) {
 	}{
 		{"no objectives", nil, nil, []string{"no objectives"}},
 		{"a target in percent", []slo.Objective{{Journey: "checkout", Target: 99.9}}, nil,
-			[]string{`objective 0 ("checkout"/"availability")`, "write 0.999 for 99.9%"}},
+			[]string{`objective 0 (checkout/availability)`, "write 0.999 for 99.9%"}},
+		{"a journey that is no name", []slo.Objective{{Journey: "check out\n", Target: 0.999}}, nil,
+			[]string{`objective 0 ("check out\n"/availability)`, "is not a name"}},
 		{"a duplicate", []slo.Objective{{Journey: "checkout", Target: 0.999}, {Journey: "checkout", Target: 0.99}}, nil,
 			[]string{"objective 1 (checkout/availability): objective 0 has the same journey and name"}},
 		{"a window Prometheus cannot name", []slo.Objective{{Journey: "checkout", Target: 0.999, Policy: burnrate.Policy{Rules: []burnrate.Rule{
@@ -343,5 +345,20 @@ func TestParseFlavor(t *testing.T) {
 	}
 	if _, err := (slorules.RuleFile{}).Marshal(slorules.Flavor(7)); !errors.Is(err, slorules.ErrInvalid) {
 		t.Errorf("Marshal(Flavor(7)) = %v, want ErrInvalid", err)
+	}
+}
+
+// Group names must be unique in a file, and journey and objective names
+// may both hold a '-'.
+func TestGroupNamesStayApart(t *testing.T) {
+	f, err := slorules.Generate([]slo.Objective{
+		{Journey: "a-b", Name: "c", Target: 0.999},
+		{Journey: "a", Name: "b-c", Target: 0.999},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := f.Groups[0].Name, f.Groups[1].Name; a == b || a != "journeyslo:a-b:c" || b != "journeyslo:a:b-c" {
+		t.Errorf("group names %q and %q, want journeyslo:a-b:c and journeyslo:a:b-c", a, b)
 	}
 }
