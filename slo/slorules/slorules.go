@@ -30,18 +30,18 @@ const AlertName = "JourneyErrorBudgetBurn"
 
 // Names of the series the rules record, after Prometheus's
 // level:metric:operations convention: the level names the labels kept
-// (journey and objective, and rule), the operations how the value was made.
-// A window's length ends the name where the series exists once per window.
+// (journey and objective, and outcome or rule), the operations how the
+// value was made. A window's length ends the name where the series exists
+// once per window; such series are labelled window too.
 const (
+	// EventsPrefix + window ("1h"): the increase of the counters over the
+	// window by outcome, "good" and "bad", summed across instances. Every
+	// other series is computed from these, so that each window's samples
+	// are read once per evaluation, for the ratio and the guard alike.
+	EventsPrefix = "journey_objective_outcome:journeyslo_sli_events:increase"
 	// ErrorRatioPrefix + window ("5m"): bad events / all events over the
-	// window, from rate(); labelled window.
-	ErrorRatioPrefix = "journey_objective:journeyslo_sli_error:ratio_rate"
-	// EventsPrefix + window ("1h"): the events in a rule's long window, for
-	// the low-traffic guard; labelled window.
-	EventsPrefix = "journey_objective:journeyslo_sli_events:increase"
-	// PeriodErrorRatioPrefix + period ("30d"): bad events / all events over
-	// the objective's period, from increase(); labelled window.
-	PeriodErrorRatioPrefix = "journey_objective:journeyslo_sli_error:ratio_increase"
+	// window, for every window of the policy and the period ("30d").
+	ErrorRatioPrefix = "journey_objective:journeyslo_sli_error:ratio_increase"
 	// SLI is the share of good events over the period, 1 - its error
 	// ratio; labelled window (the period).
 	SLI = "journey_objective:journeyslo_sli:ratio"
@@ -58,6 +58,10 @@ const (
 	// long_window, short_window and factor.
 	Firing = "journey_objective_rule:journeyslo_burn_rate:firing"
 )
+
+// DefaultPeriodInterval is how often the period's rules are evaluated
+// unless [WithPeriodInterval] says otherwise.
+const DefaultPeriodInterval = 150 * time.Second
 
 // Label names the rules read and write.
 const (
@@ -77,14 +81,16 @@ const (
 var reserved = []string{labelJourney, labelObjective, labelOutcome, labelWindow, labelRule, labelSeverity,
 	labelLongWindow, labelShortWindow, labelFactor, "target", "error_budget", "period", "min_events", "latency"}
 
-// A RuleFile is a set of Prometheus rule groups: one group per objective,
-// with its recording rules first and its alerts after, so that one
-// evaluation of the group reads what it has just recorded. [Generate]
+// A RuleFile is a set of Prometheus rule groups, two per objective: one
+// with the windows of its policy, recording rules first and alerts after
+// (so that one evaluation of the group reads what it has just recorded),
+// and one with its period's SLI and budget, evaluated less often. [Generate]
 // writes it; [RuleFile.Marshal] encodes it for an engine. It is a plain
 // value: the zero value has no groups and marshals to an empty file. It
 // is safe for concurrent reads.
 type RuleFile struct {
-	// Groups are the rule groups, in the order of the objectives.
+	// Groups are the rule groups, in the order of the objectives: the
+	// alerting group, then the period group of each.
 	Groups []Group
 	// Namespace is the Mimir ruler namespace the groups belong to, written
 	// at the top of the Mimir flavour; see [WithNamespace].
@@ -98,9 +104,10 @@ type RuleFile struct {
 // Interval. It is a plain value; the zero value has no name, which engines
 // refuse.
 type Group struct {
-	// Name is unique in the file: "journeyslo:" + journey + ":" + objective
-	// (a colon, which names never hold, so that journey "a-b" with
-	// objective "c" and journey "a" with objective "b-c" stay apart).
+	// Name is unique in the file: "journeyslo:" + journey + ":" + objective,
+	// and the same + ":period" for the period's group (a colon, which names
+	// never hold, so that journey "a-b" with objective "c" and journey "a"
+	// with objective "b-c" stay apart).
 	Name string
 	// Interval is how often the engine evaluates the group; zero leaves it
 	// to the engine's global evaluation interval.
@@ -138,6 +145,7 @@ type config struct {
 	labels    map[string]string
 	selector  []matcher
 	interval  time.Duration
+	periodInt time.Duration
 	forDur    map[burnrate.Severity]time.Duration
 	namespace string
 	runbooks  map[[2]string]string
@@ -201,6 +209,22 @@ func WithInterval(d time.Duration) Option {
 			return
 		}
 		c.interval = d
+	}
+}
+
+// WithPeriodInterval sets how often the groups of the periods' SLI and
+// budget are evaluated. Their rules read every sample of the period (30
+// days of counters), by far the most of any rule, and move slowly, so by
+// default they are evaluated every [DefaultPeriodInterval] (2m30s), or at
+// the WithInterval interval when that is longer: under Prometheus's 5-minute
+// lookback, so the recorded series never go missing between evaluations.
+func WithPeriodInterval(d time.Duration) Option {
+	return func(c *config) {
+		if _, err := promDuration(d); err != nil || d <= 0 || d >= 5*time.Minute {
+			c.bad("WithPeriodInterval(%v): use a positive whole number of seconds under 5 minutes (the lookback), such as 2*time.Minute", d)
+			return
+		}
+		c.periodInt = d
 	}
 }
 
@@ -313,8 +337,11 @@ func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
 		return RuleFile{}, errors.Join(errs...)
 	}
 	f := RuleFile{Namespace: cfg.namespace, Labels: maps.Clone(cfg.labels)}
+	if cfg.periodInt == 0 {
+		cfg.periodInt = max(DefaultPeriodInterval, cfg.interval)
+	}
 	for _, o := range objs {
-		f.Groups = append(f.Groups, cfg.group(o))
+		f.Groups = append(f.Groups, cfg.groups(o)...)
 	}
 	return f, nil
 }
@@ -388,8 +415,7 @@ func threshold(factor, budget float64) string {
 type objectiveRules struct {
 	cfg      *config
 	o        slo.Objective
-	counter  string // the counter's matchers for all events, in braces
-	bad      string // the same for bad events
+	counter  string // the counter's matchers, in braces
 	own      string // the matchers of what the objective's rules record
 	budget   string // 1 - target, as a decimal
 	period   string
@@ -398,7 +424,7 @@ type objectiveRules struct {
 	severity []burnrate.Severity // severities the policy raises, most severe first
 }
 
-func (c *config) group(o slo.Objective) Group {
+func (c *config) groups(o slo.Objective) []Group {
 	own := []string{
 		matcher{labelJourney, "=", o.Journey}.String(),
 		matcher{labelObjective, "=", o.Name}.String(),
@@ -415,16 +441,23 @@ func (c *config) group(o slo.Objective) Group {
 		cfg:     c,
 		o:       o,
 		counter: "{" + strings.Join(slices.Concat(own, sel), ",") + "}",
-		bad:     "{" + strings.Join(slices.Concat(own, []string{matcher{labelOutcome, "=", "bad"}.String()}, sel), ",") + "}",
 		own:     "{" + strings.Join(extra, ",") + "}",
 		budget:  decimal(burnrate.ErrorBudget(o.Target)),
 		period:  window(o.Period),
 	}
-	r.recordWindows()
-	r.recordPeriod()
+	for _, d := range o.Policy.Windows() {
+		r.recordWindow(d)
+	}
 	r.recordRules()
 	r.alerts()
-	return Group{Name: "journeyslo:" + o.Journey + ":" + o.Name, Interval: c.interval, Rules: r.rules}
+	name := "journeyslo:" + o.Journey + ":" + o.Name
+	alerting := Group{Name: name, Interval: c.interval, Rules: r.rules}
+	r.rules = nil
+	if !slices.Contains(o.Policy.Windows(), o.Period) {
+		r.recordWindow(o.Period)
+	}
+	r.recordPeriod()
+	return []Group{alerting, {Name: name + ":period", Interval: c.periodInt, Rules: r.rules}}
 }
 
 // labels returns the rule's labels: the extra labels of WithLabels, the
@@ -443,58 +476,38 @@ func (r *objectiveRules) labels(kv ...string) map[string]string {
 	return out
 }
 
-// sum writes an aggregation of a range function over the counter: the
-// fleet's numerator or denominator, summed before any division.
-func sum(fn, selector, w string) string {
-	return "sum by (journey, objective) (" + fn + "(" + Counter + selector + "[" + w + "]))"
-}
-
-// recordWindows records the error ratio over every window of the policy,
-// and the events of every long window when the policy has a guard. The
-// denominator is filtered to positive values, so that a window without
-// events has no sample rather than NaN, as the registry reports no data.
-func (r *objectiveRules) recordWindows() {
-	for _, d := range r.o.Policy.Windows() {
-		w := window(d)
-		r.rules = append(r.rules, Rule{
-			Record: ErrorRatioPrefix + w,
-			Expr:   sum("rate", r.bad, w) + "\n/\n(" + sum("rate", r.counter, w) + " > 0)",
-			Labels: r.labels(labelWindow, w),
-		})
-	}
-	if r.o.Policy.MinEvents == 0 {
-		return
-	}
-	var longs []time.Duration
-	for _, rule := range r.o.Policy.Rules {
-		if i, found := slices.BinarySearch(longs, rule.Long); !found {
-			longs = slices.Insert(longs, i, rule.Long)
-		}
-	}
-	for _, d := range longs {
-		w := window(d)
-		r.rules = append(r.rules, Rule{
-			Record: EventsPrefix + w,
-			Expr:   sum("increase", r.counter, w),
-			Labels: r.labels(labelWindow, w),
-		})
-	}
-}
-
-// recordPeriod records the period's error ratio from the increase of the
-// counters over the whole period (every event weighs the same, unlike a
-// mean of short ratios), then the SLI and the budget remaining from it, as
-// the registry computes them: 1 - ratio, and 1 - ratio / (1 - target).
-func (r *objectiveRules) recordPeriod() {
-	ratio := PeriodErrorRatioPrefix + r.period
+// recordWindow records the events of a window by outcome, from the
+// counters, then its error ratio from them. The denominator is kept only
+// when positive, so that a window without events has no sample rather
+// than NaN, as the registry reports no data.
+func (r *objectiveRules) recordWindow(d time.Duration) {
+	w := window(d)
+	events := EventsPrefix + w
 	r.rules = append(r.rules,
 		Rule{
-			Record: ratio,
-			Expr:   sum("increase", r.bad, r.period) + "\n/\n(" + sum("increase", r.counter, r.period) + " > 0)",
-			Labels: r.labels(labelWindow, r.period),
+			Record: events,
+			Expr:   "sum by (journey, objective, outcome) (increase(" + Counter + r.counter + "[" + w + "]))",
+			Labels: r.labels(labelWindow, w),
 		},
-		Rule{Record: SLI, Expr: "1 - " + ratio + r.own, Labels: r.labels()},
-		Rule{Record: BudgetRemaining, Expr: "1 - " + ratio + r.own + " / " + r.budget, Labels: r.labels()},
+		Rule{
+			Record: ErrorRatioPrefix + w,
+			Expr: "sum without (outcome) (" + events + r.ownWith(labelOutcome, "bad") + ")\n/\n" +
+				"(sum without (outcome) (" + events + r.own + ") > 0)",
+			Labels: r.labels(labelWindow, w),
+		},
+	)
+}
+
+// recordPeriod records the SLI and the budget remaining from the period's
+// error ratio (the increase of bad events over the increase of all across
+// the whole period, so every event weighs the same, unlike a mean of short
+// ratios), as the registry computes them: 1 - ratio, and
+// 1 - ratio / (1 - target); and the info series.
+func (r *objectiveRules) recordPeriod() {
+	ratio := ErrorRatioPrefix + r.period + r.own
+	r.rules = append(r.rules,
+		Rule{Record: SLI, Expr: "1 - " + ratio, Labels: r.labels()},
+		Rule{Record: BudgetRemaining, Expr: "1 - " + ratio + " / " + r.budget, Labels: r.labels()},
 	)
 	info := r.labels("target", decimal(r.o.Target), "error_budget", r.budget, "period", r.period,
 		"min_events", strconv.FormatUint(r.o.Policy.MinEvents, 10))
@@ -515,7 +528,7 @@ func (r *objectiveRules) recordRules() {
 		expr := "(" + ErrorRatioPrefix + long + r.own + " >= " + t + ") / " + r.budget +
 			"\nand on (journey, objective)\n" + ErrorRatioPrefix + short + r.own + " >= " + t
 		if r.o.Policy.MinEvents > 0 {
-			expr += "\nand on (journey, objective)\n" + EventsPrefix + long + r.own + " >= " + strconv.FormatUint(r.o.Policy.MinEvents, 10)
+			expr += "\nand on (journey, objective)\nsum without (outcome) (" + EventsPrefix + long + r.own + ") >= " + strconv.FormatUint(r.o.Policy.MinEvents, 10)
 		}
 		r.rules = append(r.rules, Rule{
 			Record: Firing,

@@ -131,8 +131,8 @@ func TestFlavors(t *testing.T) {
 		files[flavor] = decode(t, b)
 	}
 	groups := func(file map[string]any) []any { return file["groups"].([]any) }
-	if got := len(groups(files[slorules.Prometheus])); got != 5 {
-		t.Fatalf("%d groups, want one per objective, 5", got)
+	if got := len(groups(files[slorules.Prometheus])); got != 10 {
+		t.Fatalf("%d groups, want two per objective, 10", got)
 	}
 	for i, g := range groups(files[slorules.Thanos]) {
 		g := g.(map[string]any)
@@ -180,7 +180,7 @@ func TestPromtoolCheckRules(t *testing.T) {
 		path := filepath.Join(dir, flavor.String()+".yml")
 		write(t, path, b)
 		out, err := promtest.RunPromtool(t, "check", "rules", "--lint=all", "--lint-fatal", path)
-		if err != nil || !strings.Contains(out, "SUCCESS: 80 rules found") {
+		if err != nil || !strings.Contains(out, "SUCCESS: 97 rules found") {
 			t.Errorf("%v: promtool check rules: %v\n%s", flavor, err, out)
 		}
 	}
@@ -219,7 +219,7 @@ func TestGuards(t *testing.T) {
 	for _, g := range f.Groups {
 		for _, r := range g.Rules {
 			if r.Record == slorules.Info {
-				got[g.Name] = r.Labels["min_events"]
+				got[strings.TrimSuffix(g.Name, ":period")] = r.Labels["min_events"]
 			}
 			if r.Record == slorules.Firing && !strings.Contains(r.Expr, slorules.EventsPrefix) && r.Labels["rule"] != "page-2h-10m" {
 				t.Errorf("%s: rule %s has no guard:\n%s", g.Name, r.Labels["rule"], r.Expr)
@@ -325,8 +325,8 @@ func TestSelectors(t *testing.T) {
 			t.Errorf("WithSelector(%s): %v", tc.in, err)
 			continue
 		}
-		expr := f.Groups[0].Rules[0].Expr // the 5m ratio: bad, then all events
-		want := "rate(" + slorules.Counter + tc.want + "[5m])"
+		expr := f.Groups[0].Rules[0].Expr // the 5m window's events
+		want := "increase(" + slorules.Counter + tc.want + "[5m])"
 		if !strings.Contains(expr, want) {
 			t.Errorf("WithSelector(%s): the ratio reads\n%s\nwant it to read %s", tc.in, expr, want)
 		}
@@ -358,7 +358,7 @@ func TestGroupNamesStayApart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, b := f.Groups[0].Name, f.Groups[1].Name; a == b || a != "journeyslo:a-b:c" || b != "journeyslo:a:b-c" {
+	if a, b := f.Groups[0].Name, f.Groups[2].Name; a == b || a != "journeyslo:a-b:c" || b != "journeyslo:a:b-c" {
 		t.Errorf("group names %q and %q, want journeyslo:a-b:c and journeyslo:a:b-c", a, b)
 	}
 }
