@@ -202,6 +202,7 @@ func WithSelector(selector string) Option {
 // time.Second. By default the groups have none and the engine uses its
 // global evaluation interval (1 minute unless configured). An alert can
 // fire only at an evaluation, so the interval adds to the detection time.
+// The groups of the periods have their own; see [WithPeriodInterval].
 func WithInterval(d time.Duration) Option {
 	return func(c *config) {
 		if _, err := promDuration(d); err != nil || d <= 0 {

@@ -278,6 +278,8 @@ func TestGenerateErrors(t *testing.T) {
 			[]string{`expected a comma after job="a"`}},
 		{"a zero interval", ok, []slorules.Option{slorules.WithInterval(0)},
 			[]string{"WithInterval(0s): use a positive whole number of seconds"}},
+		{"a period interval beyond the lookback", ok, []slorules.Option{slorules.WithPeriodInterval(5 * time.Minute)},
+			[]string{"WithPeriodInterval(5m0s): use a positive whole number of seconds under 5 minutes"}},
 		{"for on ok", ok, []slorules.Option{slorules.WithFor(burnrate.SeverityOK, time.Minute)},
 			[]string{"WithFor(ok, 1m0s): use burnrate.SeverityPage or burnrate.SeverityTicket"}},
 		{"an empty namespace", ok, []slorules.Option{slorules.WithNamespace(" ")},
@@ -361,4 +363,34 @@ func TestGroupNamesStayApart(t *testing.T) {
 	if a, b := f.Groups[0].Name, f.Groups[2].Name; a == b || a != "journeyslo:a-b:c" || b != "journeyslo:a:b-c" {
 		t.Errorf("group names %q and %q, want journeyslo:a-b:c and journeyslo:a:b-c", a, b)
 	}
+}
+
+func TestIntervals(t *testing.T) {
+	ok := []slo.Objective{{Journey: "checkout", Target: 0.999}}
+	for _, tc := range []struct {
+		name             string
+		opts             []slorules.Option
+		alerting, period time.Duration
+	}{
+		{"by default the engine's, and 2m30s for the period", nil, 0, 150 * time.Second},
+		{"a short interval", []slorules.Option{slorules.WithInterval(30 * time.Second)}, 30 * time.Second, 150 * time.Second},
+		{"a long interval holds for the period too", []slorules.Option{slorules.WithInterval(4 * time.Minute)}, 4 * time.Minute, 4 * time.Minute},
+		{"the period's own", []slorules.Option{slorules.WithPeriodInterval(time.Minute)}, 0, time.Minute},
+	} {
+		f, err := slorules.Generate(ok, tc.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Groups) != 2 || f.Groups[0].Interval != tc.alerting || f.Groups[1].Interval != tc.period {
+			t.Errorf("%s: intervals %v, want %v and %v", tc.name, intervals(f), tc.alerting, tc.period)
+		}
+	}
+}
+
+func intervals(f slorules.RuleFile) []time.Duration {
+	var out []time.Duration
+	for _, g := range f.Groups {
+		out = append(out, g.Interval)
+	}
+	return out
 }
