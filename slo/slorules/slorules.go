@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"math/big"
 	"regexp"
 	"slices"
@@ -397,9 +398,14 @@ func window(d time.Duration) string {
 }
 
 // decimal writes x as the shortest decimal that reads back as x, without
-// an exponent: 0.000056 reads better in a rule than 5.6e-05, and the
-// finite values here (budgets of at most 16 decimals, factors) stay short.
-func decimal(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+// an exponent (0.000056 reads better in a rule than 5.6e-05) unless it
+// would take more than 20 zeros, as a target of 1e-300 would.
+func decimal(x float64) string {
+	if a := math.Abs(x); a != 0 && (a < 1e-20 || a >= 1e21) {
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
+}
 
 // threshold returns factor * budget as a decimal: the product of the two
 // decimals they were written as, rounded once to the nearest float, so that

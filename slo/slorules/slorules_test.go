@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -393,4 +394,28 @@ func intervals(f slorules.RuleFile) []time.Duration {
 		out = append(out, g.Interval)
 	}
 	return out
+}
+
+// Targets at the edges of (0, 1) get rules an engine reads, with every
+// threshold a number.
+func TestExtremeTargets(t *testing.T) {
+	for _, target := range []float64{1e-300, 0.5, 0.9, 0.99999999} {
+		f, err := slorules.Generate([]slo.Objective{{Journey: "checkout", Target: target}})
+		if err != nil {
+			t.Errorf("target %v: %v", target, err)
+			continue
+		}
+		for _, g := range f.Groups {
+			for _, r := range g.Rules {
+				if r.Record != slorules.Firing {
+					continue
+				}
+				th := strings.TrimSuffix(strings.Fields(r.Expr)[2], ")")
+				v, err := strconv.ParseFloat(th, 64)
+				if err != nil || !(v > 0) || len(th) > 30 {
+					t.Errorf("target %v, rule %s: threshold %q is not a short positive number", target, r.Labels["rule"], th)
+				}
+			}
+		}
+	}
 }
