@@ -87,8 +87,9 @@ var reserved = []string{labelJourney, labelObjective, labelOutcome, labelWindow,
 // (so that one evaluation of the group reads what it has just recorded),
 // and one with its period's SLI and budget, evaluated less often. [Generate]
 // writes it; [RuleFile.Marshal] encodes it for an engine. It is a plain
-// value: the zero value has no groups and marshals to an empty file. It
-// is safe for concurrent reads.
+// value: the zero value has no groups and marshals to a file without any
+// (except for Mimir, which needs a Namespace). It is safe for concurrent
+// reads.
 type RuleFile struct {
 	// Groups are the rule groups, in the order of the objectives: the
 	// alerting group, then the period group of each.
