@@ -95,9 +95,9 @@ func TestNewErrors(t *testing.T) {
 			{Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4, Severity: burnrate.SeverityPage}}}},
 	})
 	for _, w := range []string{
-		"objective 1 (checkout/availability): slo: invalid: objective 0 has the same journey and name",
-		"objective 2 (login/availability): burnrate: invalid target: 99.5 is not below 1; write 0.995 for 99.5%",
-		"objective 3 (search/availability): burnrate: invalid rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9",
+		"objective 1 (checkout:availability): slo: invalid: objective 0 has the same journey and name",
+		"objective 2 (login:availability): burnrate: invalid target: 99.5 is not below 1; write 0.995 for 99.5%",
+		"objective 3 (search:availability): burnrate: invalid rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9",
 	} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("New(4 objectives) = %v, want it to contain %q", err, w)
@@ -520,7 +520,7 @@ func TestBurnDown(t *testing.T) {
 
 func TestNewQuotesOddNames(t *testing.T) {
 	_, err := New([]Objective{{Journey: "a\nb", Target: 0.999}, {Journey: "ok", Name: "", Target: 2}})
-	for _, w := range []string{`objective 0 ("a\nb"/availability): slo: invalid: Journey "a\nb" is not a name`, "objective 1 (ok/availability): burnrate: invalid target: 2 is not below 1"} {
+	for _, w := range []string{`objective 0 ("a\nb":availability): slo: invalid: Journey "a\nb" is not a name`, "objective 1 (ok:availability): burnrate: invalid target: 2 is not below 1"} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("New = %v, want it to contain %q", err, w)
 		}
@@ -542,7 +542,7 @@ func TestRotatorSurvivesAPanickingCallback(t *testing.T) {
 	mock.Add(3 * time.Second) // pages: the callback panics on the rotator
 	select {
 	case err := <-errs:
-		if !strings.Contains(err.Error(), "slo: the rotator recovered from a panic at 2026-03-02T00:00:03Z: the callback's own bug") {
+		if want := "slo: recovered panic: OnTransition callback 0 panicked on checkout:availability ok -> page at 2026-03-02T00:00:03Z: the callback's own bug"; err.Error() != want || !errors.Is(err, ErrPanic) {
 			t.Fatalf("OnError got %q", err)
 		}
 	case <-time.After(10 * time.Second):

@@ -68,7 +68,7 @@ func TestSnapshotRestoresAcrossARestart(t *testing.T) {
 
 	// First process: two hours of traffic, then Close writes the snapshot.
 	first, errs := snapRegistry(t, snapObjectives, t0, path)
-	if r := first.Restored(); r.Err != nil || !r.Written.IsZero() || len(r.Restored) != 0 {
+	if r := first.Restored(); r.Err != nil || !r.Written.IsZero() || len(r.Objectives) != 0 {
 		t.Fatalf("first start Restored() = %+v, want nothing and no error", r)
 	}
 	end := replay(first, t0)
@@ -88,7 +88,7 @@ func TestSnapshotRestoresAcrossARestart(t *testing.T) {
 	if r.Err != nil || !r.Written.Equal(end) {
 		t.Fatalf("Restored() = %+v, want written at %v", r, end)
 	}
-	if diff := cmp.Diff([]string{"checkout/availability", "search/latency"}, r.Restored); diff != "" || len(r.Skipped) != 0 {
+	if diff := cmp.Diff([]string{"checkout:availability", "search:latency"}, r.Objectives); diff != "" || len(r.Skipped) != 0 {
 		t.Fatalf("Restored (-want +got):\n%s\nSkipped: %v", diff, r.Skipped)
 	}
 	second.Advance(restart)
@@ -129,17 +129,17 @@ func TestSnapshotWrittenPeriodically(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !snap.written.Equal(t0.Add(time.Minute)) || snap.series[0].total.Good != 10 || snap.series[0].total.Bad != 1 {
-		t.Fatalf("snapshot written %v with checkout totals %+v; want t0+1m, {10 1}", snap.written, snap.series[0].total)
+	if !snap.Written.Equal(t0.Add(time.Minute)) || snap.Series[0].Total.Good != 10 || snap.Series[0].Total.Bad != 1 {
+		t.Fatalf("snapshot written %v with checkout totals %+v; want t0+1m, {10 1}", snap.Written, snap.Series[0].Total)
 	}
 	reg.Journey("checkout").Add(5, 0)
 	reg.Advance(t0.Add(119 * time.Second)) // not due yet: the file keeps 10
-	if snap, _ := decodeSnapshot(mustRead(t, path)); snap.series[0].total.Good != 10 {
-		t.Fatalf("snapshot rewritten before its period: %d good", snap.series[0].total.Good)
+	if snap, _ := decodeSnapshot(mustRead(t, path)); snap.Series[0].Total.Good != 10 {
+		t.Fatalf("snapshot rewritten before its period: %d good", snap.Series[0].Total.Good)
 	}
 	reg.Advance(t0.Add(2 * time.Minute))
-	if snap, _ := decodeSnapshot(mustRead(t, path)); snap.series[0].total.Good != 15 {
-		t.Fatalf("snapshot after two minutes has %d good, want 15", snap.series[0].total.Good)
+	if snap, _ := decodeSnapshot(mustRead(t, path)); snap.Series[0].Total.Good != 15 {
+		t.Fatalf("snapshot after two minutes has %d good, want 15", snap.Series[0].Total.Good)
 	}
 }
 
@@ -221,13 +221,13 @@ func TestSnapshotWithChangedObjectives(t *testing.T) {
 	if r.Err != nil {
 		t.Fatal(r.Err)
 	}
-	if diff := cmp.Diff([]string{"checkout/availability"}, r.Restored); diff != "" {
+	if diff := cmp.Diff([]string{"checkout:availability"}, r.Objectives); diff != "" {
 		t.Errorf("Restored (-want +got):\n%s", diff)
 	}
 	wantSkipped := []string{
-		"search/latency: its latency threshold changed from 300ms to 500ms, so its counts meant something else; starts empty",
-		"login/availability: not in the snapshot; starts empty",
-		"legacy/availability: no longer declared; its counts are dropped",
+		"search:latency: its latency threshold changed from 300ms to 500ms, so its counts meant something else; starts empty",
+		"login:availability: not in the snapshot; starts empty",
+		"legacy:availability: no longer declared; its counts are dropped",
 	}
 	if diff := cmp.Diff(wantSkipped, r.Skipped); diff != "" {
 		t.Errorf("Skipped (-want +got):\n%s", diff)
@@ -255,7 +255,7 @@ func TestSnapshotFromTheFuture(t *testing.T) {
 	}
 	// Ten minutes: restored, and the windows hold until the clock catches up.
 	reg2, _ := snapRegistry(t, snapObjectives, end.Add(-10*time.Minute), path)
-	if r := reg2.Restored(); r.Err != nil || len(r.Restored) != 2 {
+	if r := reg2.Restored(); r.Err != nil || len(r.Objectives) != 2 {
 		t.Fatalf("Restored() = %+v, want both objectives", r)
 	}
 	reg2.Advance(end.Add(-10 * time.Minute))
@@ -294,11 +294,11 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again := encodeSnapshot(snap); string(again) != string(data) {
+	if again := mustEncode(t, snap); string(again) != string(data) {
 		t.Fatalf("encode(decode(x)) differs from x: %d bytes vs %d", len(again), len(data))
 	}
-	if len(snap.series) != 3 || snap.series[2].journey != Unmatched || snap.tick != 3*time.Second {
-		t.Fatalf("decoded %d series, last %q, tick %v", len(snap.series), snap.series[2].journey, snap.tick)
+	if len(snap.Series) != 3 || snap.Series[2].Journey != Unmatched || snap.Tick != 3*time.Second {
+		t.Fatalf("decoded %d series, last %q, tick %v", len(snap.Series), snap.Series[2].Journey, snap.Tick)
 	}
 }
 

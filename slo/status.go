@@ -86,7 +86,7 @@ func (o *objective) status(at time.Time) Status {
 		TotalGood: o.totG,
 		TotalBad:  o.totB,
 		SLI:       1,
-		NoData:    o.good+o.bad == 0,
+		NoData:    o.good == 0 && o.bad == 0, // not a sum, which wraps at 2^64
 		State:     o.state,
 		Since:     o.since,
 		Windows:   append([]burnrate.Burn(nil), o.eval.Windows...),
@@ -131,7 +131,8 @@ type BudgetPoint struct {
 // budget allowed by all the period's events, less the bad events up to the
 // end of each bucket. The last point, at the last evaluation, is the budget
 // remaining then, counting events recorded since (Status counts them at the
-// next evaluation). It returns false for an unknown journey or objective.
+// next evaluation); after Close, the points at Close. It returns false for
+// an unknown journey or objective.
 func (r *Registry) BurnDown(journey, objective string) ([]BudgetPoint, bool) {
 	j, ok := r.journeys[journey]
 	if !ok {
@@ -141,28 +142,37 @@ func (r *Registry) BurnDown(journey, objective string) ([]BudgetPoint, bool) {
 		if o.Name != objective {
 			continue
 		}
+		if f := r.frozen.Load(); f != nil {
+			return append([]BudgetPoint(nil), f.burnDown[o]...), true
+		}
 		r.mu.RLock()
 		at := r.advanced
 		r.mu.RUnlock()
-		width, first, counts := o.series.Buckets(o.Period)
-		var total uint64
-		for _, c := range counts {
-			total += c.Total()
-		}
-		allowed := float64(total) * burnrate.ErrorBudget(o.Target)
-		points := make([]BudgetPoint, len(counts))
-		var bad uint64
-		for i, c := range counts {
-			bad += c.Bad
-			points[i] = BudgetPoint{End: first.Add(time.Duration(i+1) * width), Remaining: 1}
-			if points[i].End.After(at) && !at.Before(first.Add(time.Duration(i)*width)) {
-				points[i].End = at // the current bucket ends now, not in the future
-			}
-			if allowed > 0 {
-				points[i].Remaining = 1 - float64(bad)/allowed
-			}
-		}
-		return points, true
+		return r.burnDown(o, at), true
 	}
 	return nil, false
+}
+
+// burnDown computes o's burn-down, with the current bucket ending at at.
+func (r *Registry) burnDown(o *objective, at time.Time) []BudgetPoint {
+	width, first, counts := o.series.Buckets(o.Period)
+	// In float64: a sum of bucket totals can pass 2^64 where no bucket does.
+	var total float64
+	for _, c := range counts {
+		total += float64(c.Good) + float64(c.Bad)
+	}
+	allowed := total * burnrate.ErrorBudget(o.Target)
+	points := make([]BudgetPoint, len(counts))
+	var bad float64
+	for i, c := range counts {
+		bad += float64(c.Bad)
+		points[i] = BudgetPoint{End: first.Add(time.Duration(i+1) * width), Remaining: 1}
+		if points[i].End.After(at) && !at.Before(first.Add(time.Duration(i)*width)) {
+			points[i].End = at // the current bucket ends now, not in the future
+		}
+		if allowed > 0 {
+			points[i].Remaining = 1 - bad/allowed
+		}
+	}
+	return points
 }

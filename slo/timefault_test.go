@@ -82,8 +82,8 @@ func TestSnapshotsContinueAfterTheClockGoesBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !snap.written.Equal(back) || snap.series[0].total.Good != 7 {
-		t.Fatalf("after the clock went back a day: snapshot written %v with %d good, want %v and 7", snap.written, snap.series[0].total.Good, back)
+	if !snap.Written.Equal(back) || snap.Series[0].Total.Good != 7 {
+		t.Fatalf("after the clock went back a day: snapshot written %v with %d good, want %v and 7", snap.Written, snap.Series[0].Total.Good, back)
 	}
 }
 

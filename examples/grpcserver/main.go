@@ -59,20 +59,31 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:9090", "address to listen on")
 	load := flag.Bool("load", true, "send the server a few calls a second from a built-in client")
 	smoke := flag.Bool("smoke", false, "serve a few dozen calls of its own, print the state of every objective and exit")
+	snapshot := flag.String("snapshot", "", "keep the budgets in this file across restarts: restored at start, written every 10 s and at exit")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, *load, *smoke, os.Stdout); err != nil {
+	if err := run(ctx, *addr, *load, *smoke, os.Stdout, *snapshot); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context, addr string, load, smoke bool, out io.Writer) error {
-	reg, err := slo.New(objectives)
+// run serves until ctx ends or, with smoke, until it has made a few dozen
+// calls; snapshot, when not empty, is the file that keeps the counts
+// across restarts.
+func run(ctx context.Context, addr string, load, smoke bool, out io.Writer, snapshot string) error {
+	var opts []slo.Option
+	if snapshot != "" {
+		opts = append(opts, slo.WithSnapshot(snapshot, 10*time.Second))
+	}
+	reg, err := slo.New(objectives, opts...)
 	if err != nil {
 		return err
 	}
 	defer reg.Close()
+	if r := reg.Restored(); r.Store != nil {
+		fmt.Fprintf(out, "snapshot %s: restored %d objectives written at %v\n", snapshot, len(r.Objectives), r.Written.Format(time.RFC3339))
+	}
 	ic, err := grpcslo.New(reg, grpcslo.WithMethods(journeys))
 	if err != nil {
 		return err
@@ -129,7 +140,11 @@ func run(ctx context.Context, addr string, load, smoke bool, out io.Writer) erro
 	if e := <-served; e != nil && err == nil {
 		err = e
 	}
-	reg.Advance(reg.Clock().Now())
+	// Close evaluates what was served since the last tick and writes the
+	// snapshot a last time.
+	if e := reg.Close(); e != nil && err == nil {
+		err = e
+	}
 	printStatus(out, reg)
 	if smoke && err == nil {
 		for _, st := range reg.Status() {

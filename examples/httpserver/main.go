@@ -58,10 +58,11 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	smoke := flag.Bool("smoke", false, "send a few requests to itself, check every endpoint, print the state of every objective and exit")
 	traffic := flag.Bool("traffic", false, "send the shop a steady trickle of requests of its own while it serves")
+	snapshot := flag.String("snapshot", "", "keep the budgets in this file across restarts: restored at start, written every 10 s and at exit")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, mode{smoke: *smoke, traffic: *traffic}, os.Stdout); err != nil {
+	if err := run(ctx, *addr, mode{smoke: *smoke, traffic: *traffic, snapshot: *snapshot}, os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -70,16 +71,26 @@ func main() {
 type mode struct {
 	smoke   bool // send a few requests, check every endpoint, exit
 	traffic bool // drive synthetic traffic until ctx ends
+	// snapshot is the file that keeps the counts across restarts; empty
+	// for none.
+	snapshot string
 }
 
 // run serves the shop on addr until ctx ends, or, with smoke, until it has
 // served a few requests of its own.
 func run(ctx context.Context, addr string, m mode, out io.Writer) error {
-	reg, err := slo.New(objectives)
+	var opts []slo.Option
+	if m.snapshot != "" {
+		opts = append(opts, slo.WithSnapshot(m.snapshot, 10*time.Second))
+	}
+	reg, err := slo.New(objectives, opts...)
 	if err != nil {
 		return err
 	}
 	defer reg.Close()
+	if r := reg.Restored(); r.Store != nil {
+		fmt.Fprintf(out, "snapshot %s: restored %d objectives written at %v\n", m.snapshot, len(r.Objectives), r.Written.Format(time.RFC3339))
+	}
 
 	// The shop's routes, each request an event of its journey.
 	app := http.NewServeMux()
@@ -146,7 +157,11 @@ func run(ctx context.Context, addr string, m mode, out io.Writer) error {
 	if e := <-served; !errors.Is(e, http.ErrServerClosed) && err == nil {
 		err = e
 	}
-	reg.Advance(reg.Clock().Now()) // evaluate what was served since the last tick
+	// Close evaluates what was served since the last tick and writes the
+	// snapshot a last time.
+	if e := reg.Close(); e != nil && err == nil {
+		err = e
+	}
 	printStatus(out, reg)
 	if m.smoke && err == nil {
 		err = checkEvents(reg)

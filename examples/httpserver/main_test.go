@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -77,5 +78,46 @@ func TestTraffic(t *testing.T) {
 	}
 	if events < 5 {
 		t.Errorf("a second of traffic made %d events, want at least 5:\n%s", events, out.String())
+	}
+}
+
+// TestSnapshotSurvivesARestart runs the smoke test twice with -snapshot on
+// one file: the second run restores the first's counts and adds its own,
+// so every row counts both runs' events.
+func TestSnapshotSurvivesARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shop.snapshot")
+	var first, second strings.Builder
+	if err := run(context.Background(), "127.0.0.1:0", mode{smoke: true, snapshot: path}, &first); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(first.String(), "snapshot "+path+": restored 0 objectives") {
+		t.Errorf("first run, on no file, does not say it restored nothing:\n%s", first.String())
+	}
+	if err := run(context.Background(), "127.0.0.1:0", mode{smoke: true, snapshot: path}, &second); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(second.String(), "snapshot "+path+": restored 4 objectives") {
+		t.Errorf("second run does not say it restored the 4 objectives:\n%s", second.String())
+	}
+	for _, row := range []struct {
+		name   string
+		events int
+	}{
+		{"checkout availability", 40},
+		{"checkout latency", 40},
+		{"search availability", 80},
+		{"account availability", 40},
+		{"unmatched", 40},
+	} {
+		m := regexp.MustCompile(`(?m)^` + strings.ReplaceAll(row.name, " ", `\s+`) + `\s+(\d+)\s+(\d+)`).FindStringSubmatch(second.String())
+		if m == nil {
+			t.Errorf("no row %q in the output:\n%s", row.name, second.String())
+			continue
+		}
+		good, _ := strconv.Atoi(m[1])
+		bad, _ := strconv.Atoi(m[2])
+		if good+bad != row.events {
+			t.Errorf("after a restart, %s: %d good, %d bad; want %d events, both runs'", row.name, good, bad, row.events)
+		}
 	}
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +20,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // keeps moving.
 func TestDemo(t *testing.T) {
 	now := time.Date(2026, 3, 31, 14, 30, 0, 0, time.UTC)
-	d, err := newDemo(now)
+	d, err := newDemo(now, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,5 +69,46 @@ func TestDemo(t *testing.T) {
 	<-done
 	if lag := d.reg.Lag(); lag != 0 {
 		t.Errorf("after living on, the registry lags %v behind its clock, want 0", lag)
+	}
+}
+
+// With a snapshot file, a restarted demo restores the month instead of
+// replaying it: the same counts, and the same states.
+func TestSnapshotSurvivesARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shop.snapshot")
+	now := time.Date(2026, 3, 31, 14, 30, 0, 0, time.UTC)
+	first, err := newDemo(now, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the replay saved a snapshot (%v); only the live minutes and Close should", err)
+	}
+	for i := 0; i < 90; i++ {
+		first.step(time.Second) // a snapshot is due after a minute
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("no snapshot after a live minute: %v", err)
+	}
+	if err := first.reg.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before := first.reg.Status()
+
+	second, err := newDemo(now.Add(90*time.Second+time.Minute), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.reg.Close()
+	if r := second.reg.Restored(); len(r.Objectives) != 5 || len(r.Skipped) != 0 || !r.Written.Equal(now.Add(90*time.Second)) {
+		t.Fatalf("Restored() = %+v, want 5 objectives written at %v", r, now.Add(90*time.Second))
+	}
+	after := second.reg.Status()
+	for i := range before {
+		b, a := before[i], after[i]
+		if a.TotalGood != b.TotalGood || a.TotalBad != b.TotalBad || a.State != b.State {
+			t.Errorf("%s:%s after the restart: %d good, %d bad, %v; before: %d good, %d bad, %v",
+				a.Journey, a.Objective, a.TotalGood, a.TotalBad, a.State, b.TotalGood, b.TotalBad, b.State)
+		}
 	}
 }

@@ -55,9 +55,17 @@ func From(ctx context.Context) *Holder {
 	return h
 }
 
-// SetJourney makes the event count for the named journey; a name the
-// registry does not declare counts for slo.Unmatched.
-func (h *Holder) SetJourney(name string) { h.journey.Store(h.reg.Journey(name)) }
+// SetJourney makes the event count for the named journey and reports
+// whether the registry declares it; a name it does not declare counts for
+// slo.Unmatched.
+func (h *Holder) SetJourney(name string) bool {
+	j, ok := h.reg.Lookup(name)
+	if !ok {
+		j = h.reg.Journey(name)
+	}
+	h.journey.Store(j)
+	return ok
+}
 
 // Journey returns the journey set by SetJourney, or nil.
 func (h *Holder) Journey() *slo.Journey { return h.journey.Load() }

@@ -355,10 +355,11 @@ func codeOf(err error) codes.Code {
 }
 
 // SetJourney makes the call being served with ctx count for the named
-// journey, overriding [WithJourneyFunc] and [WithMethods]. A name no
-// objective declares counts for slo.Unmatched. It needs
-// [WithContextHolder], and reports whether ctx holds a holder. It is safe
-// for concurrent use.
+// journey, overriding [WithJourneyFunc] and [WithMethods]. It needs
+// [WithContextHolder], and reports whether the call now counts for the
+// named journey: false, doing nothing, when ctx holds no holder, and false
+// when no objective declares the name, the call then counting for
+// slo.Unmatched. It is safe for concurrent use.
 func SetJourney(ctx context.Context, journey string) bool {
 	return middleware.SetJourneyContext(ctx, journey)
 }

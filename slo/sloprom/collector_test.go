@@ -268,3 +268,47 @@ func TestCollectorRegistersOnce(t *testing.T) {
 		t.Errorf("second Register: %v, want prometheus.AlreadyRegisteredError", err)
 	}
 }
+
+// After Close the collector's counters stop: events recorded on a closed
+// registry, matched or not, are counted nowhere.
+func TestCollectorAfterClose(t *testing.T) {
+	reg := shop(t)
+	c := sloprom.NewCollector(reg)
+	reg.Journey("checkout").Add(1, 1) // before Close: counted by Close's last evaluation
+	if err := reg.Close(); err != nil {
+		t.Fatal(err)
+	}
+	read := func() (unmatched, checkoutBad float64) {
+		t.Helper()
+		metrics := prometheus.NewPedanticRegistry()
+		metrics.MustRegister(c)
+		families, err := metrics.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range families {
+			for _, m := range f.GetMetric() {
+				labels := map[string]string{}
+				for _, l := range m.GetLabel() {
+					labels[l.GetName()] = l.GetValue()
+				}
+				switch {
+				case f.GetName() == "journeyslo_unmatched_events_total" && labels["outcome"] == "bad":
+					unmatched = m.GetCounter().GetValue()
+				case f.GetName() == "journeyslo_sli_events_total" && labels["journey"] == "checkout" && labels["objective"] == "availability" && labels["outcome"] == "bad":
+					checkoutBad = m.GetCounter().GetValue()
+				}
+			}
+		}
+		return unmatched, checkoutBad
+	}
+	if u, b := read(); u != 2 || b != 101 {
+		t.Fatalf("at Close: unmatched bad %v, checkout bad %v; want 2, 101", u, b)
+	}
+	reg.Journey("admin").Add(0, 50)
+	reg.Journey("checkout").Add(0, 50)
+	reg.Advance(start.Add(8 * time.Hour))
+	if u, b := read(); u != 2 || b != 101 {
+		t.Errorf("after Close: unmatched bad %v, checkout bad %v; want 2, 101 as at Close", u, b)
+	}
+}
