@@ -39,7 +39,10 @@
 // [WithSnapshot] keeps the counts in a file: New restores it, the registry
 // writes it every period and on Close, atomically. An unusable snapshot is
 // reported ([Registry.Restored], [OnError]) and never stops New. A process
-// killed without Close loses at most one period of events.
+// killed without Close loses at most one period of events. A snapshot
+// restores the windows (budgets, burn rates, states), not the totals:
+// [Status.TotalGood] and [Registry.Unmatched] count this process's events
+// since New, so that the counters exported from them never go down.
 //
 // The file is one [Store]; [WithStore] takes any other. A Store loads and
 // saves bytes with a context, and the bytes are the format of

@@ -65,8 +65,8 @@ func ExampleWithStore() {
 		if err := reg.Close(); err != nil { // saves a last time
 			panic(err)
 		}
-		st := reg.Status()[0]
-		fmt.Printf("%d good, %d bad\n", st.TotalGood, st.TotalBad)
+		st := reg.Status()[0] // over the period: the restored events too
+		fmt.Printf("%d good, %d bad\n", st.Good, st.Bad)
 	}
 	run(start, 990, 10)
 	run(start.Add(time.Minute), 500, 0) // the next pod, after a rollout

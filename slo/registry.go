@@ -117,7 +117,7 @@ type objective struct {
 	// Guarded by Registry.mu.
 	eval       burnrate.Evaluation
 	good, bad  uint64 // over the period
-	totG, totB uint64 // since the registry started
+	totG, totB uint64 // since New; never restored from a snapshot
 	since      time.Time
 	state      burnrate.Severity
 }

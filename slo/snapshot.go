@@ -101,7 +101,9 @@ type SeriesSnapshot struct {
 	// Latency is the threshold the events were judged against, which is
 	// what good and bad meant for a latency objective; 0 for availability.
 	Latency time.Duration
-	// Total is every event since the series started.
+	// Total is every event the writing registry recorded since its New.
+	// A restore does not bring it back: the restored registry's totals,
+	// which exporters publish as counters, count its own events from zero.
 	Total window.Counts
 	// Rings holds the buckets of each ring, finest first (see
 	// window.State).
@@ -260,7 +262,12 @@ func (r *Registry) restoreBytes(data []byte, now time.Time, res RestoreReport) R
 			skip(fmt.Sprintf("its latency threshold changed from %v to %v, so its counts meant something else; starts empty", ss.Latency, latency))
 			return
 		}
-		st := window.State{Step: snap.Step, Tick: snap.Tick, Total: ss.Total, Rings: ss.Rings}
+		// The windows come back; the totals do not. Exporters publish the
+		// totals as counters of this process's events since New: starting
+		// them from the snapshot's, which lack the events after its last
+		// write, would read downstream as a counter reset and count every
+		// restored event a second time.
+		st := window.State{Step: snap.Step, Tick: snap.Tick, Rings: ss.Rings}
 		if _, err := s.Restore(st); err != nil {
 			skip(fmt.Sprintf("%v; starts empty", err))
 			return

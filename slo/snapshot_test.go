@@ -54,10 +54,12 @@ func replay(reg *Registry, from time.Time) time.Time {
 	return now
 }
 
-// comparable strips what legitimately differs between two registries.
+// comparable strips what legitimately differs between two registries:
+// when states began, and the totals, which count since New.
 func comparable(sts []Status) []Status {
 	for i := range sts {
 		sts[i].Since = time.Time{}
+		sts[i].TotalGood, sts[i].TotalBad = 0, 0
 	}
 	return sts
 }
@@ -95,9 +97,14 @@ func TestSnapshotRestoresAcrossARestart(t *testing.T) {
 	if diff := cmp.Diff(comparable(never.Status()), comparable(second.Status())); diff != "" {
 		t.Errorf("status after the restart differs from a process that never stopped (-never +restored):\n%s", diff)
 	}
-	ng, nb := never.Unmatched()
-	if sg, sb := second.Unmatched(); sg != ng || sb != nb {
-		t.Errorf("Unmatched() restored (%d, %d), want (%d, %d)", sg, sb, ng, nb)
+	// The windows came back, the totals did not: they are this process's.
+	for _, st := range second.Status() {
+		if st.TotalGood != 0 || st.TotalBad != 0 {
+			t.Errorf("%s/%s: totals (%d, %d) after a restore, want (0, 0): they count since New", st.Journey, st.Objective, st.TotalGood, st.TotalBad)
+		}
+	}
+	if g, b := second.Unmatched(); g != 0 || b != 0 {
+		t.Errorf("Unmatched() = (%d, %d) after a restore, want (0, 0): it counts since New", g, b)
 	}
 	if len(*errs)+len(*errs2) != 0 {
 		t.Errorf("OnError called: %v %v", *errs, *errs2)
@@ -368,7 +375,7 @@ func TestKilledProcessLosesAtMostOnePeriod(t *testing.T) {
 	}
 	reg.Advance(t0.Add(killAt * time.Second))
 	st := reg.Status()[0]
-	restored := int(st.TotalGood + st.TotalBad)
+	restored := int(st.Good + st.Bad)
 	// The last snapshot was written at step 40: the five steps after it are
 	// lost, less than one period of ten.
 	if restored != 40*1001 {
@@ -378,4 +385,61 @@ func TestKilledProcessLosesAtMostOnePeriod(t *testing.T) {
 		t.Errorf("lost %d events of %d, want between 0 and one period (%d)", lost, total, 10*1001)
 	}
 	t.Logf("killed at step %d with %d events recorded; restored %d", killAt, total, restored)
+}
+
+// After a restart that restores a snapshot, the totals (which exporters
+// publish as counters) start at zero and count exactly the events of the
+// new process, while the period's counts include the restored ones. A
+// total that started from the snapshot's would sit below the last value a
+// scraper saw, since the snapshot lacks the events after its last write:
+// the scraper would take it for a counter reset and count every restored
+// event again.
+func TestTotalsCountSinceNewAfterARestore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "slo.snapshot")
+	first, _ := snapRegistry(t, snapObjectives, t0, path)
+	first.Journey("checkout").Add(5000, 50)
+	first.Journey("nope").Add(7, 3)
+	first.Advance(t0.Add(time.Minute)) // the periodic snapshot: 5050 events
+	first.Journey("checkout").Add(900, 100)
+	first.Advance(t0.Add(90 * time.Second))
+	if st := first.Status()[0]; st.TotalGood != 5900 || st.TotalBad != 150 {
+		t.Fatalf("first process: totals (%d, %d), want (5900, 150)", st.TotalGood, st.TotalBad)
+	}
+	// The process dies here without Close: the snapshot of the minute is
+	// what the next one finds.
+
+	restart := t0.Add(2 * time.Minute)
+	second, errs := snapRegistry(t, snapObjectives, restart, path)
+	if r := second.Restored(); r.Err != nil || len(r.Objectives) != 2 || len(*errs) != 0 {
+		t.Fatalf("Restored() = %+v, errors %v; want both objectives", r, *errs)
+	}
+	check := func(when string, good, bad, totG, totB, unG, unB uint64) {
+		t.Helper()
+		st := second.Status()[0]
+		if st.Good != good || st.Bad != bad || st.TotalGood != totG || st.TotalBad != totB {
+			t.Errorf("%s: checkout period (%d, %d), totals (%d, %d); want (%d, %d), (%d, %d)",
+				when, st.Good, st.Bad, st.TotalGood, st.TotalBad, good, bad, totG, totB)
+		}
+		if g, b := second.Unmatched(); g != unG || b != unB {
+			t.Errorf("%s: Unmatched() = (%d, %d), want (%d, %d)", when, g, b, unG, unB)
+		}
+	}
+	check("at New", 5000, 50, 0, 0, 0, 0)
+	second.Journey("checkout").Add(300, 2)
+	second.Journey("checkout").Record(true)
+	second.Journey("nope").Record(false)
+	second.Advance(restart.Add(3 * time.Second))
+	check("after traffic", 5300, 53, 300, 3, 1, 0)
+
+	// A second restart, from the snapshot Close writes, again starts at zero.
+	if err := second.Close(); err != nil {
+		t.Fatal(err)
+	}
+	third, _ := snapRegistry(t, snapObjectives, restart.Add(4*time.Second), path)
+	if st := third.Status()[0]; st.Good != 5300 || st.Bad != 53 || st.TotalGood != 0 || st.TotalBad != 0 {
+		t.Errorf("third process: period (%d, %d), totals (%d, %d); want (5300, 53), (0, 0)", st.Good, st.Bad, st.TotalGood, st.TotalBad)
+	}
+	if g, b := third.Unmatched(); g != 0 || b != 0 {
+		t.Errorf("third process: Unmatched() = (%d, %d), want (0, 0)", g, b)
+	}
 }

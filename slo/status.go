@@ -19,10 +19,13 @@ type Status struct {
 	// Time is the instant of the evaluation.
 	Time time.Time
 
-	// Good and Bad count the events over the period.
+	// Good and Bad count the events over the period, including those
+	// restored from a snapshot ([WithSnapshot]): the replica's memory.
 	Good, Bad uint64
-	// TotalGood and TotalBad count every event since the registry started:
-	// monotonic counters, for exporters.
+	// TotalGood and TotalBad count the events recorded since [New], zero at
+	// start even when a snapshot restored the windows: monotonic counters
+	// of this process's events, which exporters publish. So after a
+	// restore, Good+Bad may exceed TotalGood+TotalBad.
 	TotalGood, TotalBad uint64
 	// SLI is Good / (Good + Bad); 1 when NoData.
 	SLI float64

@@ -358,10 +358,12 @@ func printStatus(out io.Writer, reg *slo.Registry) {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "journey\tobjective\tgood\tbad\tSLI\tbudget left\tstate")
 	for _, st := range reg.Status() {
+		// The period's counts, which the SLI and budget come from; a
+		// restored snapshot's events are among them.
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.4f\t%.0f%%\t%v\n", st.Journey, st.Objective,
-			st.TotalGood, st.TotalBad, st.SLI, st.BudgetRemaining*100, st.State)
+			st.Good, st.Bad, st.SLI, st.BudgetRemaining*100, st.State)
 	}
-	g, b := reg.Unmatched()
+	g, b := reg.Unmatched() // this run's: unmatched events have no windows to restore
 	fmt.Fprintf(tw, "%s\t\t%d\t%d\t\t\t\n", slo.Unmatched, g, b)
 	tw.Flush()
 }
