@@ -290,10 +290,10 @@ func (r *Registry) Close() error {
 		r.pending = r.evaluate(at)
 		r.deliver(r.pending)
 		f := &frozen{snapshot: r.takeSnapshot(r.latest()), burnDown: make(map[*objective][]BudgetPoint, len(r.objs))}
-		// From the snapshot's own copy, not a second read that writers
-		// still racing with Close would have moved on.
-		un := f.snapshot.Series[len(f.snapshot.Series)-1].Total
-		f.unmatched[0], f.unmatched[1] = un.Good, un.Bad
+		// The unmatched counts come from the snapshot itself, so that the
+		// two agree although writers may still be recording during Close.
+		u := f.snapshot.Series[len(f.snapshot.Series)-1].Total
+		f.unmatched[0], f.unmatched[1] = u.Good, u.Bad
 		for _, o := range r.objs {
 			f.burnDown[o] = r.burnDown(o, at)
 		}
