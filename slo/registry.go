@@ -116,8 +116,8 @@ type objective struct {
 
 	// Guarded by Registry.mu.
 	eval       burnrate.Evaluation
-	good, bad  uint64 // over the period
-	totG, totB uint64 // since New; never restored from a snapshot
+	good, bad  float64 // over the period, its oldest bucket pro rata
+	totG, totB uint64  // since New; never restored from a snapshot
 	since      time.Time
 	state      burnrate.Severity
 }
