@@ -33,8 +33,8 @@ type (
 	}
 	burnShape struct {
 		Window string   `json:"window" yaml:"window"`
-		Good   uint64   `json:"good" yaml:"good"`
-		Bad    uint64   `json:"bad" yaml:"bad"`
+		Good   *float64 `json:"good" yaml:"good"`
+		Bad    *float64 `json:"bad" yaml:"bad"`
 		Rate   *float64 `json:"burnRate" yaml:"burnRate"`
 		NoData bool     `json:"noData" yaml:"noData"`
 	}
@@ -164,16 +164,18 @@ func (p *Policy) UnmarshalYAML(unmarshal func(any) error) error {
 }
 
 func (b Burn) shape() burnShape {
-	return burnShape{Window: FormatWindow(b.Window), Good: b.Good, Bad: b.Bad, Rate: finite(b.Rate), NoData: b.NoData}
+	return burnShape{Window: FormatWindow(b.Window), Good: finite(b.Good), Bad: finite(b.Bad), Rate: finite(b.Rate), NoData: b.NoData}
 }
 
 func (s burnShape) burn() (Burn, error) {
 	w, err := parseDuration("window", s.Window)
-	return Burn{Window: w, Good: s.Good, Bad: s.Bad, Rate: deref(s.Rate), NoData: s.NoData}, err
+	return Burn{Window: w, Good: deref(s.Good), Bad: deref(s.Bad), Rate: deref(s.Rate), NoData: s.NoData}, err
 }
 
 // MarshalJSON encodes the burn as
-// {"window": "5m", "good": 5700, "bad": 300, "burnRate": 52.6, "noData": false}.
+// {"window": "5m", "good": 5700, "bad": 300, "burnRate": 52.6, "noData": false},
+// with the counts as the Source gave them (fractional when it counts part
+// of a bucket), so that they read back exactly.
 func (b Burn) MarshalJSON() ([]byte, error) { return json.Marshal(b.shape()) }
 
 // UnmarshalJSON decodes what MarshalJSON encodes. As a report, not

@@ -98,6 +98,14 @@ func (o Objective) clone() Objective {
 	return o
 }
 
+// WithDefaults returns o with its zero fields filled in, as [New] and
+// [Registry.Objectives] have it: the name, the period, the default policy
+// and its low-traffic guard. It does not validate; see [Objective.Validate].
+// Code that writes what the registry evaluates elsewhere (rule generators,
+// configuration files) reads the defaulted objective, so that both sides
+// read the same policy.
+func (o Objective) WithDefaults() Objective { return o.withDefaults() }
+
 // withDefaults returns o with its zero fields filled in.
 func (o Objective) withDefaults() Objective {
 	if o.Name == "" {

@@ -1,0 +1,73 @@
+// Package slorules writes the Prometheus rules that evaluate journeyslo
+// objectives over a whole fleet: recording rules for the error ratio of
+// every window, the period's SLI and budget, and one alert per severity,
+// for Prometheus, Thanos Ruler or the Mimir ruler.
+//
+// Each replica's registry sees only the events it served. For the fleet,
+// an existing engine sums the replicas' journeyslo_sli_events_total counters
+// (exported by slo/sloprom) and evaluates the rules this package generates
+// from the very objectives, policies and low-traffic guards the registries
+// evaluate in process:
+//
+//	f, err := slorules.Generate(objectives,
+//		slorules.WithSelector(`{job="shop"}`),
+//		slorules.WithLabels(map[string]string{"team": "shop"}),
+//	)
+//	if err != nil {
+//		log.Fatal(err) // every invalid objective or option, at once
+//	}
+//	yml, err := f.Marshal(slorules.Prometheus) // or slorules.Thanos, slorules.Mimir
+//
+// It is not part of slo/sloprom because the two do different jobs in
+// different places: sloprom runs in every process and exports its counters;
+// slorules runs once, in a build or a command, and writes what the fleet's
+// engine evaluates over them. A service links no YAML encoder, and the
+// generator links no Prometheus client. The package never runs PromQL; its
+// tests run the rules in Prometheus's own engine (promtool).
+//
+// # What the rules record
+//
+// Two groups per objective: journeyslo:<journey>:<objective> with its
+// windows and alerts, and journeyslo:<journey>:<objective>:period with its
+// period's SLI and budget, evaluated every 2m30s ([WithPeriodInterval]):
+// those read every sample of 30 days and move slowly. Every series is
+// labelled journey and objective (and the WithLabels labels):
+//
+//	journey_objective_outcome:journeyslo_sli_events:increase<w>  events over each window w, by outcome
+//	journey_objective:journeyslo_sli_error:ratio_increase<w>     bad / all events over w
+//	journey_objective:journeyslo_sli:ratio                       1 - that over the period: the SLI
+//	journey_objective:journeyslo_error_budget_remaining:ratio    1 - that / (1 - target): 1 untouched, 0 spent
+//	journey_objective:journeyslo_objective:info                  1, labelled target, error_budget, period, min_events, latency
+//	journey_objective_rule:journeyslo_burn_rate:firing           the long window's burn rate, while a rule fires
+//
+// The windows are those of the policy and the period. Each window's
+// counters are read once per evaluation, by outcome, and the ratio and the
+// low-traffic guard are computed from what was recorded. Ratios sum the
+// numerator and the denominator across instances before dividing, so every
+// event weighs the same, however traffic varies; the period's ratio is the
+// increase of bad events over the increase of all, not a mean of short
+// ratios. A denominator is kept only when positive: a window without
+// events has no sample, never NaN.
+//
+// # Alerts
+//
+// A rule of the policy fires when the error ratio over both its windows is
+// at or above factor * (1 - target), written as one exact decimal (0.0144
+// for 14.4 at 99.9%), and its long window holds at least the policy's
+// MinEvents events (1000 at 99.9% by default, as the registry computes it).
+// Each objective raises at most two alerts, both named JourneyErrorBudgetBurn:
+// severity page and severity ticket, each the first firing rule of that
+// severity in policy order, with labels that name it: rule, long_window,
+// short_window and factor. Two burning page rules make one page, not two;
+// a page and a ticket together make one page once Alertmanager inhibits
+// the ticket ([RuleFile.InhibitRules]). Annotations give a summary with
+// the burn rate, a description of the objective, the budget remaining
+// (queried when the alert fires) and, with [WithRunbook], a runbook_url.
+//
+// # Flavours
+//
+// [Prometheus] writes a plain rule file. [Thanos] adds
+// partial_response_strategy: abort to every group, so that an alert never
+// evaluates over a partial answer. [Mimir] writes a top-level namespace
+// ([WithNamespace]), as `mimirtool rules sync` expects.
+package slorules
