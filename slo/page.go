@@ -71,6 +71,7 @@ func PageRefresh(every time.Duration) PageOption {
 //	    "exhaustionWindow": "1h",         // the window whose burn rate that uses
 //	    "state": "page", "rule": "page-1h-5m", "since": "...",
 //	    "windows": [{"window": "5m", "good": 5700, "bad": 300, "burnRate": 50, "noData": false}, ...],
+//	                                      // counts fractional where a window takes part of a bucket
 //	    "rules": [{"name": "page-1h-5m", "severity": "page", "long": "1h", "short": "5m",
 //	      "factor": 14.4, "longBurnRate": 16.7, "shortBurnRate": 50, "burning": true, "firing": true}, ...],
 //	    "burnDown": [{"end": "...", "remaining": 1}, ...]  // see Registry.BurnDown
