@@ -115,10 +115,11 @@ func Events(n uint64) *uint64 { return &n }
 // Objectives returns the config's objectives as the registry takes them,
 // journey by journey and in the order written, ready for slo.New. Fields
 // the file leaves out stay zero, for slo.New's defaults, except the policy:
-// a named policy's rules are copied in, and a MinEvents guard that is
-// written, or inherited from the named policy, is kept (with the default
-// rules written out when the guard is turned off, since slo reads a zero
-// MinEvents with no rules as its default guard). An objective naming a
+// a named policy's rules are copied in; rules with no guard written get
+// burnrate.MinEvents(Target), as the default policy would; and a guard that
+// is written, or inherited from the named policy, is kept (with the
+// default rules written out when the guard is turned off, since slo reads a
+// zero MinEvents with no rules as its default guard). An objective naming a
 // policy the config lacks gets the default policy; [Config.Validate]
 // reports it. The slices and maps returned are new.
 func (c *Config) Objectives() []slo.Objective {
@@ -197,14 +198,14 @@ func (c *Config) routes(of func(Journey) []string) map[string]string {
 }
 
 // FromObjectives returns the config of a service with the given
-// objectives, such as a registry's Objectives(), grouped by journey in the
-// order each journey first appears; patterns and methods map requests to
-// journeys as [Config.Patterns] and [Config.Methods] return them (nil for
-// none). Every objective keeps its rules inline and its guard written out
-// when it has rules, so that Objectives gives the same objectives back.
-// Pass the objectives as written rather than Registry.Objectives, whose
-// defaults are filled in, for a file that leaves the defaults out. The
-// config shares no slice or map with its arguments.
+// objectives, grouped by journey in the order each journey first appears;
+// patterns and methods map requests to journeys as [Config.Patterns] and
+// [Config.Methods] return them (nil for none). Every objective keeps its
+// rules inline and its guard written out when it has rules, so that
+// Objectives gives the same objectives back. Given the objectives as
+// written for slo.New, the file leaves their defaults out; given a
+// registry's Objectives(), whose defaults are filled in, it spells them
+// out. The config shares no slice or map with its arguments.
 func FromObjectives(service string, objs []slo.Objective, patterns, methods map[string]string) *Config {
 	c := &Config{Service: service}
 	index := map[string]int{}
