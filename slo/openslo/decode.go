@@ -176,8 +176,32 @@ func (ds *documents) read(r *reader, data []byte, named map[string]place) {
 		if len(doc.Content) == 0 {
 			continue // an empty document, as after a trailing "---"
 		}
+		if a := findAlias(&doc); a != nil {
+			// An alias can name a node holding aliases, and so on, so
+			// that following them costs exponential time; sharing is what
+			// references are for.
+			r.doc = ""
+			r.errorf(a, "", "the alias *%s is refused, as are all anchors and aliases: write the value out, or refer to another document by name", a.Value)
+			continue
+		}
 		ds.readObject(r, doc.Content[0], named)
 	}
+}
+
+// findAlias returns the first alias in the tree under n, without
+// following any, or nil.
+func findAlias(n *yaml.Node) *yaml.Node {
+	stack := []*yaml.Node{n}
+	for len(stack) > 0 {
+		n, stack = stack[len(stack)-1], stack[:len(stack)-1]
+		if n.Kind == yaml.AliasNode {
+			return n
+		}
+		for i := len(n.Content) - 1; i >= 0; i-- {
+			stack = append(stack, n.Content[i])
+		}
+	}
+	return nil
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

@@ -376,6 +376,9 @@ func TestImportProblems(t *testing.T) {
 		{"two services", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "") + "---\n" + strings.Replace(sloYAML("b", ""), "service: shop", "service: bank", 1))}}, []string{
 			`a.yaml:27:12: SLO b: spec.service: "bank" is another service than "shop" (SLO at a.yaml:11:1); a journeyslo config describes one service: import each service's documents on their own`,
 		}},
+		{"aliases", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "  description: &d x\n  alertPolicies: *d\n"))}}, []string{
+			`a.yaml:22:18: the alias *d is refused, as are all anchors and aliases: write the value out, or refer to another document by name`,
+		}},
 		{"several objectives", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "    - target: 0.99\n"))}}, []string{
 			`a.yaml:21:7: SLO a: spec.objectives: holds 2 objectives; journeyslo reads one objective per SLO, with its own alert state and budget: write one SLO per target`,
 		}},
