@@ -64,21 +64,14 @@ func checkConfig(cfg *sloconfig.Config) error {
 	if cfg == nil {
 		return fmt.Errorf("%w: no config to export", ErrInvalid)
 	}
-	var errs []error
-	for ji, j := range cfg.Journeys {
-		for oi, o := range j.Objectives {
-			one := sloconfig.Config{Service: cfg.Service, Policies: cfg.Policies, Journeys: []sloconfig.Journey{{Name: j.Name, Objectives: []sloconfig.Objective{o}}}}
-			if err := one.Objectives()[0].Validate(); err != nil {
-				for _, e := range split(err) {
-					errs = append(errs, fmt.Errorf("%w: journeys[%d].objectives[%d]: %w", ErrInvalid, ji, oi, e))
-				}
-			}
-		}
-	}
 	if err := cfg.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("%w: %w", ErrInvalid, err))
+		errs := split(err)
+		for i, e := range errs {
+			errs[i] = fmt.Errorf("%w: %w", ErrInvalid, e)
+		}
+		return errors.Join(errs...)
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // A writer builds the documents of one config. It is used by one

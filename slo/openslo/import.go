@@ -661,9 +661,36 @@ func (ds *documents) validate(cfg *sloconfig.Config, objAt map[string]place) []e
 		return errs
 	}
 	if err := cfg.Validate(); err != nil {
-		errs = append(errs, split(err)...)
+		// Place each problem at the SLO of its objective, or the first
+		// SLO of its journey, or the first SLO.
+		for _, e := range split(err) {
+			p := ds.slos[0].place
+			var ce *sloconfig.Error
+			if errors.As(e, &ce) {
+				var j, o int
+				if n, _ := fmt.Sscanf(ce.Path, "journeys[%d].objectives[%d]", &j, &o); n >= 1 && j < len(cfg.Journeys) {
+					p = objAt[slo.ObjectiveKey(cfg.Journeys[j].Name, objectiveName(cfg.Journeys[j].Objectives[0]))]
+					if n == 2 && o < len(cfg.Journeys[j].Objectives) {
+						p = objAt[slo.ObjectiveKey(cfg.Journeys[j].Name, objectiveName(cfg.Journeys[j].Objectives[o]))]
+					}
+				}
+				e = ce.Err
+			}
+			(&sink{p: p, errs: &errs}).errorf(nil, "", "%v", e)
+		}
 	}
 	return errs
+}
+
+// objectiveName is an objective's name with its default filled in.
+func objectiveName(o sloconfig.Objective) string {
+	switch {
+	case o.Name != "":
+		return o.Name
+	case o.Latency > 0:
+		return "latency"
+	}
+	return "availability"
 }
 
 // split returns the errors that err joins, or err alone.

@@ -379,6 +379,9 @@ func TestImportProblems(t *testing.T) {
 		{"aliases", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "  description: &d x\n  alertPolicies: *d\n"))}}, []string{
 			`a.yaml:22:18: the alias *d is refused, as are all anchors and aliases: write the value out, or refer to another document by name`,
 		}},
+		{"a pattern two journeys claim", []File{{"a.yaml", []byte(sliYAML + "---\n" + strings.Replace(sloYAML("a", ""), "name: a\n", "name: a\n  annotations: {journeyslo/patterns: GET /x}\n", 1) + "---\n" + strings.Replace(sloYAML("b", ""), "name: b\n", "name: b\n  annotations: {journeyslo/patterns: GET /x}\n", 1))}}, []string{
+			`a.yaml:23:1: SLO b: pattern "GET /x" is also journeys[0] (a)'s; a request serves one journey, so give each pattern once`,
+		}},
 		{"several objectives", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "    - target: 0.99\n"))}}, []string{
 			`a.yaml:21:7: SLO a: spec.objectives: holds 2 objectives; journeyslo reads one objective per SLO, with its own alert state and budget: write one SLO per target`,
 		}},
