@@ -17,8 +17,10 @@
 // AlertPolicy, AlertCondition, AlertNotificationTarget, Service and
 // DataSource, with references (indicatorRef, alertPolicyRef,
 // conditionRef, metricSourceRef) into any of the files imported together,
-// or inline objects. Unknown fields are errors. One config describes one
-// service, so the SLOs must share spec.service.
+// or inline objects. Unknown fields are errors, and so are YAML anchors
+// and aliases (documents share objects by name). One config describes one
+// service, so the SLOs must share spec.service. [Detect] tells OpenSLO
+// documents from a journeyslo file.
 //
 // Each SLO is one objective: journey and objective name from the
 // annotations below (else the journey is the SLO's name and the objective

@@ -132,9 +132,16 @@ func (w *writer) write(indicators map[string]Indicator) {
 			w.alertPolicy(doc, r, ann, "policies."+name)
 		}
 	}
+	keys := map[string]bool{}
 	for ji, j := range cfg.Journeys {
 		for oi, o := range j.Objectives {
 			w.objective(j, o, fmt.Sprintf("journeys[%d].objectives[%d]", ji, oi), indicators)
+			keys[slo.ObjectiveKey(j.Name, objectiveName(o))] = true
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(indicators)) {
+		if !keys[k] {
+			w.errorf("indicators[%q]: the config has no objective %s; key indicators by slo.ObjectiveKey(journey, objective name)", k, k)
 		}
 	}
 }
@@ -142,13 +149,7 @@ func (w *writer) write(indicators map[string]Indicator) {
 // objective writes one objective's SLO and the AlertPolicies of its own
 // rules.
 func (w *writer) objective(j sloconfig.Journey, o sloconfig.Objective, path string, indicators map[string]Indicator) {
-	name := o.Name
-	if name == "" {
-		name = "availability"
-		if o.Latency > 0 {
-			name = "latency"
-		}
-	}
+	name := objectiveName(o)
 	sloName := w.name(kindSLO, j.Name+"-"+name)
 	ann := [][2]string{{annJourney, j.Name}}
 	if o.Name != "" {

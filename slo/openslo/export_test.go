@@ -42,6 +42,9 @@ func TestExportRefuses(t *testing.T) {
 		{"good and bad", one(sloconfig.Objective{Target: 0.999}), map[string]Indicator{"checkout:availability": {Source: "Prometheus", Good: "g", Bad: "b", Total: "t"}}, []string{
 			"openslo: invalid: journeys[0].objectives[0]: the indicator gives both Good and Bad; give exactly one of Good and Bad",
 		}, false},
+		{"an indicator of no objective", one(sloconfig.Objective{Target: 0.999}), map[string]Indicator{"checkout:latency": {Source: "Prometheus", Bad: "b", Total: "t"}}, []string{
+			`openslo: invalid: indicators["checkout:latency"]: the config has no objective checkout:latency; key indicators by slo.ObjectiveKey(journey, objective name)`,
+		}, false},
 		{"invalid objective", one(sloconfig.Objective{Target: 99.9}), nil, []string{
 			"openslo: invalid: journeys[0].objectives[0].target: checkout:availability: burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%",
 		}, true},

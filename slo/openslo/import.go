@@ -1,6 +1,7 @@
 package openslo
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -46,6 +47,27 @@ type Indicator struct {
 	Good, Bad string
 	// Total is the denominator's query: every event.
 	Total string
+}
+
+// Detect reports whether data holds OpenSLO documents: whether its first
+// document that names an apiVersion names one of OpenSLO's
+// ("openslo/v1", or another version, which Import then refuses by name).
+// A journeyslo config file has no apiVersion. Detect reads only as far as
+// that document.
+func Detect(data []byte) bool {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var head struct {
+			APIVersion any `yaml:"apiVersion"`
+		}
+		if err := dec.Decode(&head); err != nil {
+			return false
+		}
+		if head.APIVersion != nil {
+			s, ok := head.APIVersion.(string)
+			return ok && strings.HasPrefix(s, "openslo/")
+		}
+	}
 }
 
 // ImportFiles reads the files at paths and imports their documents

@@ -2,6 +2,7 @@ package openslo
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -416,5 +417,34 @@ func TestImportProblems(t *testing.T) {
 				t.Errorf("errors (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+func TestDetect(t *testing.T) {
+	for _, tc := range []struct {
+		data string
+		want bool
+	}{
+		{foreignSLOs, true},
+		{"# a comment\n---\n" + sliYAML, true},
+		{"apiVersion: openslo/v2alpha\nkind: SLO\n", true},
+		{"service: shop\njourneys: []\n", false},
+		{"apiVersion: v1\nkind: ConfigMap\n", false},
+		{"apiVersion: 1\n", false},
+		{"service: [\n", false},
+		{"", false},
+	} {
+		if got := Detect([]byte(tc.data)); got != tc.want {
+			t.Errorf("Detect(%.30q) = %v, want %v", tc.data, got, tc.want)
+		}
+	}
+	for file, want := range map[string]bool{shopYAML: false, shopOpenSLO: true} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Detect(data); got != want {
+			t.Errorf("Detect(%s) = %v, want %v", file, got, want)
+		}
 	}
 }
