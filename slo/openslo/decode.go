@@ -71,6 +71,7 @@ type sloDoc struct {
 	period       time.Duration
 	target       float64
 	policies     []policyUse
+	policiesNode *yaml.Node
 }
 
 // policyUse is one item of an SLO's alertPolicies: a reference or an
@@ -93,6 +94,7 @@ type ratioMetric struct {
 
 type metricSource struct {
 	node  *yaml.Node
+	path  string // "spec.ratioMetric.bad.metricSource"
 	ref   string
 	typ   string
 	query string
@@ -140,8 +142,10 @@ type documents struct {
 	dataSources map[string]*dataSourceDoc
 	// policyOrder keeps the top-level AlertPolicies in document order.
 	policyOrder []*policyDoc
-	// rules holds each AlertPolicy's rule once read.
-	rules map[*policyDoc]ruleResult
+	// rules and indicators hold each AlertPolicy's rule and each SLI's
+	// queries once read, so that each problem is reported once.
+	rules      map[*policyDoc]ruleResult
+	indicators map[*sliDoc]indicatorResult
 }
 
 type serviceDoc struct {
@@ -454,6 +458,7 @@ func (r *reader) slo(p place, meta metadata, n *yaml.Node) *sloDoc {
 		d.target = r.objectives(ob, fs["indicator"] != nil || fs["indicatorRef"] != nil)
 	}
 	if ap, ok := fs["alertPolicies"]; ok {
+		d.policiesNode = deref(ap)
 		items, _ := r.list(ap, "spec.alertPolicies")
 		for i, it := range items {
 			path := index("spec.alertPolicies", i)
@@ -736,7 +741,7 @@ func (r *reader) metricSource(n *yaml.Node, path string) *metricSource {
 	if mfs == nil {
 		return nil
 	}
-	out := &metricSource{node: deref(ms)}
+	out := &metricSource{node: deref(ms), path: path}
 	if v, ok := mfs["metricSourceRef"]; ok {
 		out.ref, _ = r.str(v, join(path, "metricSourceRef"))
 	}

@@ -309,13 +309,7 @@ func (ds *documents) resolve(files string, readFailed bool) (*Imported, []error)
 				s.errorf(d.refNode, "spec.indicatorRef", "%q names no SLI; define one (kind: SLI, metadata.name: %s) or inline it as spec.indicator", d.indicatorRef, d.indicatorRef)
 			}
 		}
-		objName := o.Name
-		if objName == "" {
-			objName = "availability"
-			if o.Latency > 0 {
-				objName = "latency"
-			}
-		}
+		objName := objectiveName(o)
 		key := slo.ObjectiveKey(journey, objName)
 		if prev, dup := objAt[key]; dup {
 			s.errorf(d.meta.nameNode, "metadata", "is objective %s again, as the SLO at %s; give one of them another %s annotation", key, prev.where(), annObjective)
@@ -407,8 +401,25 @@ func union(list, add []string) []string {
 	return list
 }
 
-// indicator reads an SLI's queries.
+// indicator reads an SLI's queries, once however many SLOs refer to it.
 func (ds *documents) indicator(sli *sliDoc, errs *[]error) (Indicator, bool) {
+	if r, ok := ds.indicators[sli]; ok {
+		return r.ind, r.ok
+	}
+	ind, ok := ds.readIndicator(sli, errs)
+	if ds.indicators == nil {
+		ds.indicators = map[*sliDoc]indicatorResult{}
+	}
+	ds.indicators[sli] = indicatorResult{ind, ok}
+	return ind, ok
+}
+
+type indicatorResult struct {
+	ind Indicator
+	ok  bool
+}
+
+func (ds *documents) readIndicator(sli *sliDoc, errs *[]error) (Indicator, bool) {
 	s := &sink{p: sli.place, errs: errs}
 	var ind Indicator
 	ok := true
@@ -421,7 +432,7 @@ func (ds *documents) indicator(sli *sliDoc, errs *[]error) (Indicator, bool) {
 			src, found := ds.dataSources[ms.ref]
 			switch {
 			case !found && typ == "":
-				s.errorf(ms.node, "metricSource.metricSourceRef", "%q names no DataSource, and the source has no type; define the DataSource or write type: Prometheus", ms.ref)
+				s.errorf(ms.node, join(ms.path, "metricSourceRef"), "%q names no DataSource, and the source has no type; define the DataSource or write type: Prometheus", ms.ref)
 				ok = false
 				return
 			case found && typ == "":
@@ -429,18 +440,18 @@ func (ds *documents) indicator(sli *sliDoc, errs *[]error) (Indicator, bool) {
 			}
 		}
 		if typ == "" {
-			s.errorf(ms.node, "metricSource.type", "is missing; write type: Prometheus, or name a DataSource in metricSourceRef")
+			s.errorf(ms.node, join(ms.path, "type"), "is missing; write type: Prometheus, or name a DataSource in metricSourceRef")
 			ok = false
 			return
 		}
 		for k := range ms.spec {
 			if k != "query" {
-				s.errorf(ms.node, "metricSource.spec."+k, "is not kept: journeyslo keeps a source's query alone, for the rules it generates; remove it")
+				s.errorf(ms.node, join(ms.path, "spec."+k), "is not kept: journeyslo keeps a source's query alone, for the rules it generates; remove it")
 				ok = false
 			}
 		}
 		if ms.query == "" {
-			s.errorf(ms.node, "metricSource.spec.query", "is missing; give the counter's query")
+			s.errorf(ms.node, join(ms.path, "spec.query"), "is missing; give the counter's query")
 			ok = false
 			return
 		}
@@ -448,7 +459,7 @@ func (ds *documents) indicator(sli *sliDoc, errs *[]error) (Indicator, bool) {
 		case ind.Source == "":
 			ind.Source = typ
 		case ind.Source != typ:
-			s.errorf(ms.node, "metricSource.type", "%q differs from the other query's %q; journeyslo keeps one source per SLI", typ, ind.Source)
+			s.errorf(ms.node, join(ms.path, "type"), "%q differs from the other query's %q; journeyslo keeps one source per SLI", typ, ind.Source)
 			ok = false
 		}
 		*into = ms.query
@@ -546,11 +557,11 @@ func (ds *documents) policyOf(s *sink, d *sloDoc, o *sloconfig.Objective, uses [
 	first := uses[0]
 	for _, u := range uses[1:] {
 		if u.policy != first.policy {
-			s.errorf(nil, "spec.alertPolicies", "mixes AlertPolicies of named policies %q and %q; an objective uses one policy: refer to one policy's AlertPolicies", first.policy, u.policy)
+			s.errorf(d.policiesNode, "spec.alertPolicies", "mixes AlertPolicies of named policies %q and %q; an objective uses one policy: refer to one policy's AlertPolicies", first.policy, u.policy)
 			return
 		}
 		if u.isDefault != first.isDefault {
-			s.errorf(nil, "spec.alertPolicies", "mixes default rules (%s: default) and rules of its own; keep one kind", annRules)
+			s.errorf(d.policiesNode, "spec.alertPolicies", "mixes default rules (%s: default) and rules of its own; keep one kind", annRules)
 			return
 		}
 	}
@@ -571,7 +582,7 @@ func (ds *documents) policyOf(s *sink, d *sloDoc, o *sloconfig.Objective, uses [
 			got = append(got, r)
 		}
 		if !slices.Equal(got, want) {
-			s.errorf(nil, "spec.alertPolicies", "are marked %s: default, but are not the default policy for target %v over %s (%s); remove the annotation to use them as written", annRules, d.target, burnrate.FormatWindow(period), describeRules(want))
+			s.errorf(d.policiesNode, "spec.alertPolicies", "are marked %s: default, but are not the default policy for target %v over %s (%s); remove the annotation to use them as written", annRules, d.target, burnrate.FormatWindow(period), describeRules(want))
 			return
 		}
 	}
@@ -579,7 +590,7 @@ func (ds *documents) policyOf(s *sink, d *sloDoc, o *sloconfig.Objective, uses [
 	case first.policy != "":
 		o.Policy = first.policy
 		if p := named[first.policy]; !first.isDefault && !slices.Equal(rulesOf(uses), p.Rules) {
-			s.errorf(nil, "spec.alertPolicies", "refer to part of named policy %q, whose AlertPolicies give %s; refer to all of them, in order", first.policy, describeRules(p.Rules))
+			s.errorf(d.policiesNode, "spec.alertPolicies", "refer to part of named policy %q, whose AlertPolicies give %s; refer to all of them, in order", first.policy, describeRules(p.Rules))
 		}
 	case !first.isDefault:
 		o.Rules = rulesOf(uses)
@@ -666,14 +677,7 @@ func (ds *documents) validate(cfg *sloconfig.Config, objAt map[string]place) []e
 			if err == nil {
 				continue
 			}
-			name := o.Name
-			if name == "" {
-				name = "availability"
-				if o.Latency > 0 {
-					name = "latency"
-				}
-			}
-			s := &sink{p: objAt[slo.ObjectiveKey(j.Name, name)], errs: &errs}
+			s := &sink{p: objAt[slo.ObjectiveKey(j.Name, objectiveName(o))], errs: &errs}
 			for _, e := range split(err) {
 				s.errorf(nil, "", "%v", e)
 			}

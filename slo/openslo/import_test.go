@@ -383,6 +383,10 @@ func TestImportProblems(t *testing.T) {
 		{"a pattern two journeys claim", []File{{"a.yaml", []byte(sliYAML + "---\n" + strings.Replace(sloYAML("a", ""), "name: a\n", "name: a\n  annotations: {journeyslo/patterns: GET /x}\n", 1) + "---\n" + strings.Replace(sloYAML("b", ""), "name: b\n", "name: b\n  annotations: {journeyslo/patterns: GET /x}\n", 1))}}, []string{
 			`a.yaml:23:1: SLO b: pattern "GET /x" is also journeys[0] (a)'s; a request serves one journey, so give each pattern once`,
 		}},
+		{"sources", []File{{"a.yaml", []byte(strings.Replace(strings.Replace(sliYAML, "{type: Prometheus, spec: {query: bad}}", "{metricSourceRef: gone, spec: {query: bad}}", 1), "spec: {query: total}", "spec: {query: total, region: eu}", 1) + "---\n" + sloYAML("a", "") + "---\n" + sloYAML("b", ""))}}, []string{
+			`a.yaml:8:25: SLI errors: spec.ratioMetric.bad.metricSource.metricSourceRef: "gone" names no DataSource, and the source has no type; define the DataSource or write type: Prometheus`,
+			`a.yaml:9:27: SLI errors: spec.ratioMetric.total.metricSource.spec.region: is not kept: journeyslo keeps a source's query alone, for the rules it generates; remove it`,
+		}},
 		{"several objectives", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "    - target: 0.99\n"))}}, []string{
 			`a.yaml:21:7: SLO a: spec.objectives: holds 2 objectives; journeyslo reads one objective per SLO, with its own alert state and budget: write one SLO per target`,
 		}},
@@ -396,7 +400,7 @@ func TestImportProblems(t *testing.T) {
 			`a.yaml:11:1: SLO a: burnrate: invalid rule 0 (page-1h-5m): Factor 2000 can never fire at target 0.999: when every event fails the burn rate is 1/(1-0.999) = 1000; use a factor of at most 1000 or a higher target`,
 		}},
 		{"edited default", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "  alertPolicies: [{alertPolicyRef: p}]\n") + "---\n" + policyYAML("p", "journeyslo/rules: default", "threshold: 10, lookbackWindow: 1h, alertAfter: 5m"))}}, []string{
-			`a.yaml:11:1: SLO a: spec.alertPolicies: are marked journeyslo/rules: default, but are not the default policy for target 0.999 over 30d (page 1h/5m at 14.4, page 6h/30m at 6, ticket 1d/2h at 3, ticket 3d/6h at 1); remove the annotation to use them as written`,
+			`a.yaml:21:18: SLO a: spec.alertPolicies: are marked journeyslo/rules: default, but are not the default policy for target 0.999 over 30d (page 1h/5m at 14.4, page 6h/30m at 6, ticket 1d/2h at 3, ticket 3d/6h at 1); remove the annotation to use them as written`,
 		}},
 		{"guard on an unnamed policy", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "  alertPolicies: [{alertPolicyRef: p}]\n") + "---\n" + policyYAML("p", `journeyslo/min-events: "10"`, "threshold: 10, lookbackWindow: 1h"))}}, []string{
 			`a.yaml:27:40: AlertPolicy p: metadata.annotations.journeyslo/min-events: is the guard of a named policy, and this AlertPolicy has no journeyslo/policy annotation; put the guard on the SLO`,
