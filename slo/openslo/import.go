@@ -18,14 +18,18 @@ import (
 )
 
 // A File is one file of OpenSLO v1 documents: its name, for messages, and
-// its contents.
+// its contents. It is a plain value; the zero value is an empty file with
+// no name, which holds no documents.
 type File struct {
 	Name string
 	Data []byte
 }
 
 // Imported is what a set of OpenSLO v1 documents says in journeyslo's
-// terms: a config, and the SLIs' own queries. It is a plain value.
+// terms: a config, and the SLIs' own queries. It is a plain value that
+// [Import] returns and nothing changes afterwards, so it may be read from
+// several goroutines; its zero value has no config and is of no use to
+// [Export].
 type Imported struct {
 	// Config is the service's journeys, objectives and named policies.
 	Config *sloconfig.Config
@@ -38,8 +42,8 @@ type Imported struct {
 }
 
 // An Indicator is an SLI's queries: bad (or good) events and all events,
-// each a counter (OpenSLO's ratioMetric with counter: true). It is a plain
-// value.
+// each a counter (OpenSLO's ratioMetric with counter: true). It is a plain,
+// comparable value; the zero value has no queries, which Export refuses.
 type Indicator struct {
 	// Source is the metric source's type, such as "Prometheus".
 	Source string
