@@ -24,14 +24,11 @@ type Error struct {
 	Err error
 }
 
-// Error writes "FILE:LINE:COLUMN: message", or "PATH: message" for a
-// Config built in Go.
+// Error writes "FILE:LINE:COLUMN: message", or the message alone for a
+// Config built in Go (which names the journey and objective, or the path).
 func (e *Error) Error() string {
 	if e.File != "" || e.Line != 0 {
 		return fmt.Sprintf("%s:%d:%d: %v", e.File, e.Line, e.Column, e.Err)
-	}
-	if e.Path != "" {
-		return e.Path + ": " + e.Err.Error()
 	}
 	return e.Err.Error()
 }

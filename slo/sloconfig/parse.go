@@ -16,7 +16,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/journeyslo/journeyslo/burnrate"
-	"github.com/journeyslo/journeyslo/slo"
 )
 
 // Load reads and parses the journeyslo file at path (see [Parse]).
@@ -36,10 +35,9 @@ func Parse(name string, data []byte) (*Config, error) {
 	p := &parser{c: &Config{file: name, pos: map[string]position{}}, broken: map[string]bool{}}
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = errors.New("the file is empty; a journeyslo file has a service and its journeys")
-		}
+	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
+		return nil, &Error{File: name, Line: 1, Column: 1, Err: errors.New("the file is empty; a journeyslo file has a service and its journeys")}
+	} else if err != nil {
 		return nil, p.yamlError(err)
 	}
 	var second yaml.Node
@@ -54,6 +52,9 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, p.yamlError(err)
 	}
 	p.file(root.Content[0])
+	if p.broken[""] {
+		return nil, joinSorted(p.errs) // not a mapping: nothing to judge
+	}
 	if len(p.errs) > 0 {
 		// Judge what did parse, except what a problem already spoiled.
 		p.errs = append(p.errs, p.c.validate(p.broken)...)
@@ -100,7 +101,7 @@ func (p *parser) yamlError(err error) error {
 		}
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	return &Error{File: p.c.file, Line: line, Column: 1, Err: fmt.Errorf("%w: not valid YAML: %s", slo.ErrInvalid, msg)}
+	return &Error{File: p.c.file, Line: line, Column: 1, Err: errors.New("not valid YAML: " + msg)}
 }
 
 // bad records a problem at node n, which is at path.

@@ -124,6 +124,10 @@ func (v *validator) spoiled(path string) bool {
 // file records.
 func (v *validator) errAt(path string, err error) error {
 	e := &Error{File: v.c.file, Path: strings.TrimSuffix(path, "#name"), Err: err}
+	if v.c.pos == nil {
+		return e // built in Go: no place in a file
+	}
+	e.Line, e.Column = 1, 1
 	for p := path; ; p = parent(p) {
 		if pos, ok := v.c.pos[p]; ok {
 			e.Line, e.Column = pos.line, pos.column
