@@ -46,7 +46,7 @@ func TestExportRefuses(t *testing.T) {
 			`openslo: invalid: indicators["checkout:latency"]: the config has no objective checkout:latency; key indicators by slo.ObjectiveKey(journey, objective name)`,
 		}, false},
 		{"invalid objective", one(sloconfig.Objective{Target: 99.9}), nil, []string{
-			"openslo: invalid: journeys[0].objectives[0].target: checkout:availability: burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%",
+			"openslo: invalid: checkout:availability: burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%",
 		}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
