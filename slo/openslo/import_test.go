@@ -387,6 +387,10 @@ func TestImportProblems(t *testing.T) {
 			`a.yaml:8:25: SLI errors: spec.ratioMetric.bad.metricSource.metricSourceRef: "gone" names no DataSource, and the source has no type; define the DataSource or write type: Prometheus`,
 			`a.yaml:9:27: SLI errors: spec.ratioMetric.total.metricSource.spec.region: is not kept: journeyslo keeps a source's query alone, for the rules it generates; remove it`,
 		}},
+		{"rolling months, ratio time slices", []File{{"a.yaml", []byte(sliYAML + "---\n" + strings.Replace(sloYAML("a", "  timeWindow: [{duration: 1M, isRolling: true}]\n"), "Occurrences", "RatioTimeslices", 1))}}, []string{
+			`a.yaml:18:20: SLO a: spec.budgetingMethod: RatioTimeslices cannot be honoured: journeyslo budgets by events, good events over all events in the period, and keeps no time slices; write Occurrences`,
+			`a.yaml:21:27: SLO a: spec.timeWindow[0].duration: "1M" counts months, which have no fixed length, and journeyslo's windows are fixed durations: write days or weeks, such as 30d, 4w, 90d or 365d`,
+		}},
 		{"several objectives", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "    - target: 0.99\n"))}}, []string{
 			`a.yaml:21:7: SLO a: spec.objectives: holds 2 objectives; journeyslo reads one objective per SLO, with its own alert state and budget: write one SLO per target`,
 		}},
