@@ -188,7 +188,15 @@ func (ds *documents) read(r *reader, data []byte, named map[string]place) {
 			r.errorf(a, "", "the alias *%s is refused, as are all anchors and aliases: write the value out, or refer to another document by name", a.Value)
 			continue
 		}
-		ds.readObject(r, doc.Content[0], named)
+		root := doc.Content[0]
+		if root.Kind == yaml.SequenceNode {
+			// A list of objects, as OpenSLO's own SDK reads and writes.
+			for _, n := range root.Content {
+				ds.readObject(r, n, named)
+			}
+			continue
+		}
+		ds.readObject(r, root, named)
 	}
 }
 
@@ -303,10 +311,9 @@ func (ds *documents) readObject(r *reader, n *yaml.Node, named map[string]place)
 		} else {
 			d.typ, _ = r.str(t, "spec.type")
 		}
-		if c, ok := fs["connectionDetails"]; !ok {
+		// connectionDetails holds whatever the source needs, any YAML.
+		if _, ok := fs["connectionDetails"]; !ok {
 			r.errorf(spec, "spec.connectionDetails", "is missing; OpenSLO v1 requires it, if only as {}")
-		} else {
-			r.fields(c, "spec.connectionDetails")
 		}
 		ds.dataSources[meta.name] = d
 	}
@@ -686,11 +693,14 @@ func (r *reader) sliSpec(p place, meta metadata, n *yaml.Node, path string) *sli
 	}
 	ratio := &ratioMetric{}
 	ok = true
-	for _, f := range []string{"raw", "rawType"} {
-		if v, has := rfs[f]; has {
-			r.errorf(v, join(path, f), "precomputed ratios cannot be honoured: journeyslo counts good and bad events, and an average of ratios is not a ratio of events; use bad (or good) with total")
-			ok = false
-		}
+	if v, has := rfs["raw"]; has {
+		// The rest of a raw ratio's fields would only add noise.
+		r.errorf(v, join(path, "raw"), "precomputed ratios cannot be honoured: journeyslo counts good and bad events, and an average of ratios is not a ratio of events; use bad (or good) with total")
+		return d
+	}
+	if v, has := rfs["rawType"]; has {
+		r.errorf(v, join(path, "rawType"), "belongs to a raw ratio, which journeyslo does not read; remove it")
+		ok = false
 	}
 	if c, has := rfs["counter"]; !has {
 		r.errorf(rm, join(path, "counter"), "is missing; write counter: true for counters of events")
@@ -715,7 +725,7 @@ func (r *reader) sliSpec(p place, meta metadata, n *yaml.Node, path string) *sli
 	}
 	if t, has := rfs["total"]; has {
 		ratio.total = r.metricSource(t, join(path, "total"))
-	} else if _, raw := rfs["raw"]; !raw {
+	} else {
 		r.errorf(rm, join(path, "total"), "is missing; give the total events with bad (or good)")
 		ok = false
 	}

@@ -13,7 +13,8 @@
 //
 // # What is read
 //
-// Documents of apiVersion openslo/v1, several to a file: SLO, SLI,
+// Documents of apiVersion openslo/v1, several to a file ("---" between
+// them, or a YAML list of objects as OpenSLO's SDK writes): SLO, SLI,
 // AlertPolicy, AlertCondition, AlertNotificationTarget, Service and
 // DataSource, with references (indicatorRef, alertPolicyRef,
 // conditionRef, metricSourceRef) into any of the files imported together,
@@ -78,6 +79,7 @@
 //	SLO          journeyslo/journey     the journey (document names are RFC 1123 names, journeys need not be)
 //	SLO          journeyslo/objective   the objective's name, when it is not the default
 //	SLO          journeyslo/latency     a latency objective's threshold, such as 300ms
+//	SLO          journeyslo/period      "default": the default period, 30d, written out
 //	SLO          journeyslo/runbook     the runbook URL
 //	SLO          journeyslo/min-events  the objective's low-traffic guard
 //	SLO          journeyslo/patterns    the journey's ServeMux patterns, one a line

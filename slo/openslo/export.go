@@ -26,10 +26,11 @@ import (
 // does not read journeyslo's own counter, as [Imported.Indicators] holds
 // them; nil means every SLI reads journeyslo_sli_events_total.
 //
-// An objective without a period writes no timeWindow, which Import reads
-// as journeyslo's default period again (OpenSLO v1 makes timeWindow
-// optional); one without rules writes the default policy's rules out for
-// other tools, marked journeyslo/rules: default.
+// An objective without a period writes journeyslo's default, 30d, marked
+// journeyslo/period: default (OpenSLO's validator wants a timeWindow,
+// though its README calls it optional); one without rules writes the
+// default policy's rules out for other tools, marked journeyslo/rules:
+// default. Import reads both marks back as "the default".
 //
 // It refuses a config that slo.New would refuse, and what OpenSLO v1
 // cannot write: a period or window that is not a whole number of
@@ -203,13 +204,18 @@ func (w *writer) objective(j sloconfig.Journey, o sloconfig.Objective, path stri
 			"spec", mapping("ratioMetric", mapping(ratio...)),
 		),
 	}
-	if o.Period != 0 {
-		d, ok := formatShorthand(o.Period)
-		if !ok {
-			w.errorf("%s.period: %s is not a whole number of minutes, which OpenSLO v1 cannot write; use minutes, hours, days or weeks", path, burnrate.FormatWindow(o.Period))
-		}
-		spec = append(spec, "timeWindow", sequence(mapping("duration", str(d), "isRolling", boolean(true))))
+	// OpenSLO's validator wants a timeWindow, which the README calls
+	// optional: the default period is written out, and marked.
+	period := o.Period
+	if period == 0 {
+		period = slo.DefaultPeriod
+		ann = append(ann, [2]string{annPeriod, "default"})
 	}
+	d, ok := formatShorthand(period)
+	if !ok {
+		w.errorf("%s.period: %s is not a whole number of minutes, which OpenSLO v1 cannot write; use minutes, hours, days or weeks", path, burnrate.FormatWindow(o.Period))
+	}
+	spec = append(spec, "timeWindow", sequence(mapping("duration", str(d), "isRolling", boolean(true))))
 	spec = append(spec,
 		"budgetingMethod", str("Occurrences"),
 		"objectives", sequence(mapping("displayName", str(name), "target", number(o.Target))),

@@ -189,6 +189,7 @@ const (
 	annObjective = annPrefix + "objective"  // SLO: the objective's name, when it is not the default
 	annLatency   = annPrefix + "latency"    // SLO: the latency threshold, "300ms"
 	annRunbook   = annPrefix + "runbook"    // SLO: the runbook URL
+	annPeriod    = annPrefix + "period"     // SLO: "default", the default period written out
 	annMinEvents = annPrefix + "min-events" // SLO: the objective's guard; AlertPolicy: the named policy's
 	annPatterns  = annPrefix + "patterns"   // SLO: the journey's ServeMux patterns, one a line
 	annMethods   = annPrefix + "methods"    // SLO: the journey's gRPC methods, one a line
@@ -199,7 +200,7 @@ const (
 
 var annotationsOf = map[string][]string{
 	kindService:     {annService},
-	kindSLO:         {annJourney, annObjective, annLatency, annRunbook, annMinEvents, annPatterns, annMethods},
+	kindSLO:         {annJourney, annObjective, annLatency, annPeriod, annRunbook, annMinEvents, annPatterns, annMethods},
 	kindAlertPolicy: {annPolicy, annRule, annRules, annMinEvents},
 }
 
@@ -293,6 +294,16 @@ func (ds *documents) resolve(files string, readFailed bool) (*Imported, []error)
 			o.MinEvents = parseMin(s, d.meta.annNodes[annMinEvents], "metadata.annotations."+annMinEvents, v)
 		}
 		o.Period = d.period
+		if v, ok := d.meta.annotations[annPeriod]; ok {
+			switch {
+			case v != "default":
+				s.errorf(d.meta.annNodes[annPeriod], "metadata.annotations."+annPeriod, "%q is not a value journeyslo reads; write default, or leave the annotation out", v)
+			case d.period != 0 && d.period != slo.DefaultPeriod:
+				s.errorf(d.meta.annNodes[annPeriod], "metadata.annotations."+annPeriod, "is default, but the timeWindow is %s, not the default %s; remove the annotation to use %s", burnrate.FormatWindow(d.period), burnrate.FormatWindow(slo.DefaultPeriod), burnrate.FormatWindow(d.period))
+			default:
+				o.Period = 0
+			}
+		}
 		for k, vs := range d.meta.labels {
 			if len(vs) != 1 {
 				s.errorf(d.meta.labelNodes[k], "metadata.labels."+k, "holds %d values; journeyslo's labels hold one value each", len(vs))

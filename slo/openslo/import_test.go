@@ -391,6 +391,9 @@ func TestImportProblems(t *testing.T) {
 			`a.yaml:18:20: SLO a: spec.budgetingMethod: RatioTimeslices cannot be honoured: journeyslo budgets by events, good events over all events in the period, and keeps no time slices; write Occurrences`,
 			`a.yaml:21:27: SLO a: spec.timeWindow[0].duration: "1M" counts months, which have no fixed length, and journeyslo's windows are fixed durations: write days or weeks, such as 30d, 4w, 90d or 365d`,
 		}},
+		{"raw ratio", []File{{"a.yaml", []byte(strings.Replace(sliYAML, "    bad: {metricSource: {type: Prometheus, spec: {query: bad}}}\n    total: {metricSource: {type: Prometheus, spec: {query: total}}}\n", "    rawType: success\n    raw: {metricSource: {type: Prometheus, spec: {query: ratio}}}\n", 1) + "---\n" + sloYAML("a", ""))}}, []string{
+			`a.yaml:9:10: SLI errors: spec.ratioMetric.raw: precomputed ratios cannot be honoured: journeyslo counts good and bad events, and an average of ratios is not a ratio of events; use bad (or good) with total`,
+		}},
 		{"several objectives", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "    - target: 0.99\n"))}}, []string{
 			`a.yaml:21:7: SLO a: spec.objectives: holds 2 objectives; journeyslo reads one objective per SLO, with its own alert state and budget: write one SLO per target`,
 		}},
@@ -454,5 +457,44 @@ func TestDetect(t *testing.T) {
 		if got := Detect(data); got != want {
 			t.Errorf("Detect(%s) = %v, want %v", file, got, want)
 		}
+	}
+}
+
+// TestImportList reads a document that is a list of objects, as OpenSLO's
+// Go SDK writes them, with a DataSource whose connectionDetails is a list.
+func TestImportList(t *testing.T) {
+	const list = `- apiVersion: openslo/v1
+  kind: DataSource
+  metadata: {name: prom}
+  spec:
+    type: Prometheus
+    connectionDetails:
+      - url: http://prometheus:9090
+- apiVersion: openslo/v1
+  kind: SLO
+  metadata: {name: search}
+  spec:
+    service: shop
+    indicator:
+      metadata: {name: search}
+      spec:
+        ratioMetric:
+          counter: true
+          bad: {metricSource: {metricSourceRef: prom, spec: {query: bad}}}
+          total: {metricSource: {metricSourceRef: prom, spec: {query: total}}}
+    timeWindow: [{duration: 7d, isRolling: true}]
+    budgetingMethod: Occurrences
+    objectives: [{target: 0.99}]
+`
+	imp, err := Import(File{"list.yaml", []byte(list)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &sloconfig.Config{Service: "shop", Journeys: []sloconfig.Journey{{Name: "search", Objectives: []sloconfig.Objective{{Target: 0.99, Period: 7 * day}}}}}
+	if d := cmp.Diff(want, imp.Config, ignoreFile); d != "" {
+		t.Errorf("config (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(map[string]Indicator{"search:availability": {Source: "Prometheus", Bad: "bad", Total: "total"}}, imp.Indicators); d != "" {
+		t.Errorf("indicators (-want +got):\n%s", d)
 	}
 }

@@ -7,7 +7,8 @@ package openslo
 // validator, github.com/OpenSLO/go-sdk, cannot be fetched here, so these
 // rules stand in for it. Where the README and the schemas differ, the
 // stricter rule is kept (alertAfter a positive duration, the three
-// alertWhen booleans present, notificationTargets not empty).
+// alertWhen booleans present, notificationTargets not empty, a timeWindow
+// in every SLO: go-sdk v0.9 refuses an SLO without one).
 
 import (
 	"bytes"
@@ -413,7 +414,7 @@ func (c *specCheck) sliSpec(path string, v any) {
 
 func (c *specCheck) sloSpec(path string, v any) {
 	m := c.fields(path, v, []string{"description", "service", "indicator", "indicatorRef", "timeWindow", "budgetingMethod", "objectives", "alertPolicies"},
-		[]string{"service", "budgetingMethod", "objectives"})
+		[]string{"service", "budgetingMethod", "objectives", "timeWindow"})
 	if m == nil {
 		return
 	}
@@ -572,6 +573,7 @@ spec: {target: email}
 		{"metadata: {name: shop}", "metadata: {name: shop, annotations: {openslo.com/x: y}}", "the openslo.com/ prefix is reserved"},
 		{"metadata: {name: shop}", "metadata: {name: shop, labels: {-team: x}}", `key "-team" is not a label key`},
 		{"spec: {query: bad}", "spec: {}", "must be a non-empty mapping"},
+		{"  timeWindow: [{duration: 30d, isRolling: true}]\n", "", `required field "timeWindow" is missing`},
 	} {
 		doc := strings.Replace(valid, tc.old, tc.new, 1)
 		if doc == valid {
