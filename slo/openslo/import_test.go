@@ -497,4 +497,17 @@ func TestImportList(t *testing.T) {
 	if d := cmp.Diff(map[string]Indicator{"search:availability": {Source: "Prometheus", Bad: "bad", Total: "total"}}, imp.Indicators); d != "" {
 		t.Errorf("indicators (-want +got):\n%s", d)
 	}
+	// The same as JSON, which OpenSLO's SDK also writes.
+	const asJSON = `[{"apiVersion": "openslo/v1", "kind": "SLO", "metadata": {"name": "search"}, "spec": {"service": "shop",
+  "indicator": {"metadata": {"name": "search"}, "spec": {"ratioMetric": {"counter": true,
+    "bad": {"metricSource": {"type": "Prometheus", "spec": {"query": "bad"}}},
+    "total": {"metricSource": {"type": "Prometheus", "spec": {"query": "total"}}}}}},
+  "timeWindow": [{"duration": "7d", "isRolling": true}], "budgetingMethod": "Occurrences", "objectives": [{"target": 0.99}]}}]`
+	imp, err = Import(File{"list.json", []byte(asJSON)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, imp.Config, ignoreFile); d != "" {
+		t.Errorf("config from JSON (-want +got):\n%s", d)
+	}
 }
