@@ -110,3 +110,25 @@ func ExampleExport() {
 	// lookbackWindow: 1h
 	// alertAfter: 5m
 }
+
+func ExampleDetect() {
+	fmt.Println(openslo.Detect([]byte(checkoutSLO)))
+	fmt.Println(openslo.Detect([]byte("service: shop\njourneys: []\n")))
+	// Output:
+	// true
+	// false
+}
+
+func ExampleImportFiles() {
+	imp, err := openslo.ImportFiles("../../examples/config/shop.openslo.yaml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, j := range imp.Config.Journeys {
+		fmt.Println(j.Name, len(j.Objectives), j.Patterns)
+	}
+	// Output:
+	// checkout 1 [POST /checkout]
+	// login 1 [POST /login]
+	// search 2 [GET /search]
+}
