@@ -117,12 +117,11 @@ type conditionUse struct {
 
 type conditionDoc struct {
 	place
+	path       string // of its spec: "spec", or "spec.conditions[0].spec" inline
 	meta       metadata
 	severity   string
-	sevNode    *yaml.Node
 	threshold  float64
 	lookback   time.Duration
-	lookNode   *yaml.Node
 	alertAfter time.Duration // 0 when absent
 	afterNode  *yaml.Node
 }
@@ -462,7 +461,7 @@ func (r *reader) slo(p place, meta metadata, n *yaml.Node) *sloDoc {
 	if ob, ok := fs["objectives"]; !ok {
 		r.errorf(n, "spec.objectives", "is missing; give one objective with a target")
 	} else {
-		d.target = r.objectives(ob, fs["indicator"] != nil || fs["indicatorRef"] != nil)
+		d.target = r.objectives(ob)
 	}
 	if ap, ok := fs["alertPolicies"]; ok {
 		d.policiesNode = deref(ap)
@@ -582,7 +581,7 @@ func (r *reader) timeWindow(n *yaml.Node) time.Duration {
 }
 
 // objectives reads spec.objectives: journeyslo reads one target per SLO.
-func (r *reader) objectives(n *yaml.Node, specIndicator bool) float64 {
+func (r *reader) objectives(n *yaml.Node) float64 {
 	items, ok := r.list(n, "spec.objectives")
 	if !ok {
 		return 0
@@ -862,7 +861,7 @@ func (r *reader) conditionSpec(p place, meta metadata, n *yaml.Node, path string
 	if fs == nil {
 		return nil
 	}
-	d := &conditionDoc{place: p, meta: meta}
+	d := &conditionDoc{place: p, path: path, meta: meta}
 	if p.doc == "" || strings.HasPrefix(p.doc, kindAlertCondition+" ") {
 		d.place.doc = kindAlertCondition + " " + meta.name
 	}
@@ -871,7 +870,6 @@ func (r *reader) conditionSpec(p place, meta metadata, n *yaml.Node, path string
 		r.errorf(n, join(path, "severity"), "is missing; write page or ticket")
 		ok = false
 	} else if d.severity, has = r.str(v, join(path, "severity")); has {
-		d.sevNode = deref(v)
 		if d.severity != "page" && d.severity != "ticket" {
 			r.errorf(v, join(path, "severity"), "%q is not a severity journeyslo raises; write page or ticket", d.severity)
 			ok = false
@@ -924,7 +922,7 @@ func (r *reader) conditionSpec(p place, meta metadata, n *yaml.Node, path string
 			r.errorf(v, join(path, "lookbackWindow"), "%v", err)
 			ok = false
 		}
-		d.lookback, d.lookNode = dur, deref(v)
+		d.lookback = dur
 	} else {
 		ok = false
 	}

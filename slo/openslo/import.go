@@ -552,7 +552,7 @@ func (ds *documents) readRule(pol *policyDoc, errs *[]error) (ruleUse, bool) {
 		// The Workbook's short window, when the condition gives none.
 		short = c.lookback / 12
 	} else if short >= c.lookback {
-		cs.errorf(c.afterNode, "spec.condition.alertAfter", "%s is not shorter than lookbackWindow %s; journeyslo reads alertAfter as the rule's short window, which must be shorter than the long one (the Workbook uses a twelfth, %s)", burnrate.FormatWindow(short), burnrate.FormatWindow(c.lookback), burnrate.FormatWindow(c.lookback/12))
+		cs.errorf(c.afterNode, join(c.path, "condition.alertAfter"), "%s is not shorter than lookbackWindow %s; journeyslo reads alertAfter as the rule's short window, which must be shorter than the long one (the Workbook uses a twelfth, %s)", burnrate.FormatWindow(short), burnrate.FormatWindow(c.lookback), burnrate.FormatWindow(c.lookback/12))
 		return u, false
 	}
 	sev := burnrate.SeverityPage

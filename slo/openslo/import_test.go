@@ -401,7 +401,7 @@ func TestImportProblems(t *testing.T) {
 			`a.yaml:21:36: SLO a: spec.alertPolicies[0].alertPolicyRef: "gone" names no AlertPolicy; define one (kind: AlertPolicy, metadata.name: gone) or inline it`,
 		}},
 		{"alertAfter not shorter", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "  alertPolicies: [{alertPolicyRef: p}]\n") + "---\n" + policyYAML("p", "", "threshold: 2, lookbackWindow: 1h, alertAfter: 1h"))}}, []string{
-			`a.yaml:35:92: AlertPolicy p: spec.condition.alertAfter: 1h is not shorter than lookbackWindow 1h; journeyslo reads alertAfter as the rule's short window, which must be shorter than the long one (the Workbook uses a twelfth, 5m)`,
+			`a.yaml:35:92: AlertPolicy p: spec.conditions[0].spec.condition.alertAfter: 1h is not shorter than lookbackWindow 1h; journeyslo reads alertAfter as the rule's short window, which must be shorter than the long one (the Workbook uses a twelfth, 5m)`,
 		}},
 		{"factor that never fires", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "  alertPolicies: [{alertPolicyRef: p}]\n") + "---\n" + policyYAML("p", "", "threshold: 2000, lookbackWindow: 1h"))}}, []string{
 			`a.yaml:11:1: SLO a: burnrate: invalid rule 0 (page-1h-5m): Factor 2000 can never fire at target 0.999: when every event fails the burn rate is 1/(1-0.999) = 1000; use a factor of at most 1000 or a higher target`,
