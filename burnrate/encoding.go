@@ -65,9 +65,10 @@ func formatDuration(d time.Duration) string {
 	return FormatWindow(d)
 }
 
-// parseDuration reads what formatDuration writes.
+// parseDuration reads what formatDuration and FormatWindow write: "" and
+// "0s" are zero.
 func parseDuration(field, s string) (time.Duration, error) {
-	if s == "" {
+	if s == "" || s == "0s" {
 		return 0, nil
 	}
 	d, err := ParseWindow(s)
@@ -102,7 +103,8 @@ func (s ruleShape) rule() (Rule, error) {
 
 // MarshalJSON encodes the rule as
 // {"name": "page-1h-5m", "severity": "page", "long": "1h", "short": "5m", "factor": 14.4},
-// leaving out an empty name.
+// leaving out an empty name and zero windows, and writing a NaN or infinite
+// factor as null.
 func (r Rule) MarshalJSON() ([]byte, error) { return json.Marshal(r.shape()) }
 
 // UnmarshalJSON decodes what MarshalJSON encodes, refusing unknown fields.

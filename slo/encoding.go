@@ -117,6 +117,10 @@ func parseInstant(field, s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%w: %s %q is not an RFC 3339 instant, such as 2026-03-01T00:00:00Z", ErrInvalid, field, s)
 	}
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		// Written in UTC it would need a year RFC 3339 cannot hold.
+		return time.Time{}, fmt.Errorf("%w: %s %q is outside the years 0 to 9999 in UTC", ErrInvalid, field, s)
+	}
 	return t, nil
 }
 
@@ -154,7 +158,8 @@ func (s objectiveShape) objective() (Objective, error) {
 //	 "latency": "300ms", "policy": {"rules": [...], "minEvents": 1000},
 //	 "runbook": "https://...", "labels": {"team": "payments"}}
 //
-// leaving out zero fields, as they are written, defaults unfilled.
+// leaving out zero fields, as they are written, defaults unfilled. A NaN or
+// infinite target is written as null.
 func (o Objective) MarshalJSON() ([]byte, error) { return json.Marshal(o.shape()) }
 
 // UnmarshalJSON decodes what MarshalJSON encodes, refusing unknown fields.
@@ -260,7 +265,10 @@ func (in statusShape) status() (Status, error) {
 //
 // with "latency" for a latency objective, sli null when NoData,
 // timeToExhaustion null when the budget is not burning, and rule left out
-// when the state is ok.
+// when the state is ok. No number is ever written as NaN or an infinity: a
+// Status holds neither, and would such a value appear it is written as null
+// (read back as 0), so that one bad value never costs a reader the whole
+// document.
 func (s Status) MarshalJSON() ([]byte, error) { return json.Marshal(s.shape()) }
 
 // UnmarshalJSON decodes what MarshalJSON encodes, ignoring unknown fields.

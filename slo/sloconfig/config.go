@@ -38,7 +38,8 @@ type Config struct {
 }
 
 // A Journey is one critical user journey of the service: its objectives,
-// and the requests that serve it.
+// and the requests that serve it. It is a plain value; the zero value has
+// no name and no objectives, which Validate refuses.
 type Journey struct {
 	// Name is the journey's name, such as "checkout", as slo.Objective's
 	// Journey. Required.
@@ -56,6 +57,10 @@ type Journey struct {
 
 // An Objective is one objective of a journey, as a file writes it. It
 // becomes an [slo.Objective] (see [Config.Objectives]); each field says how.
+// It is a plain value; the zero value has no target, which Validate
+// refuses. Its shape differs from slo.Objective's JSON, which stands alone:
+// here the journey is the enclosing [Journey], and a policy is named or
+// its rules inline.
 type Objective struct {
 	// Name is slo.Objective's Name: empty means "availability", or
 	// "latency" when Latency is set.
@@ -89,7 +94,9 @@ type Objective struct {
 	Labels map[string]string
 }
 
-// A Policy is a named set of alert rules that objectives share.
+// A Policy is a named set of alert rules that objectives share. It is a
+// plain value; the zero value is the default policy with the default
+// guard.
 type Policy struct {
 	// Rules are the policy's rules. Empty means the SRE Workbook's default
 	// policy for each objective's target and period
@@ -195,7 +202,9 @@ func (c *Config) routes(of func(Journey) []string) map[string]string {
 // journeys as [Config.Patterns] and [Config.Methods] return them (nil for
 // none). Every objective keeps its rules inline and its guard written out
 // when it has rules, so that Objectives gives the same objectives back.
-// The config shares no slice or map with its arguments.
+// Pass the objectives as written rather than Registry.Objectives, whose
+// defaults are filled in, for a file that leaves the defaults out. The
+// config shares no slice or map with its arguments.
 func FromObjectives(service string, objs []slo.Objective, patterns, methods map[string]string) *Config {
 	c := &Config{Service: service}
 	index := map[string]int{}

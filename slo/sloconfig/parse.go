@@ -104,14 +104,14 @@ func (p *parser) yamlError(err error) error {
 	return &Error{File: p.c.file, Line: line, Column: 1, Err: errors.New("not valid YAML: " + msg)}
 }
 
-// bad records a problem at node n, which is at path.
-// The problem spoils path: validation says nothing more about it.
+// bad records a problem at node n, which is at path. The problem spoils
+// path: validation says nothing more about it.
 func (p *parser) bad(n *yaml.Node, path, format string, args ...any) {
 	p.badErr(n, path, errors.New(fmt.Sprintf(format, args...)))
 }
 
-// badErr records a problem found by package slo or burnrate, with its
-// wording, at node n.
+// badErr records a problem at node n, which is at path, in the words of
+// err (package burnrate's, when it found the problem), spoiling path.
 func (p *parser) badErr(n *yaml.Node, path string, err error) {
 	p.errs = append(p.errs, &Error{File: p.c.file, Line: n.Line, Column: n.Column, Path: path, Err: err})
 	p.broken[path] = true
@@ -120,7 +120,7 @@ func (p *parser) badErr(n *yaml.Node, path string, err error) {
 // at records where path is written.
 func (p *parser) at(n *yaml.Node, path string) { p.c.pos[path] = position{n.Line, n.Column} }
 
-// kinds names node kinds in messages.
+// kind names a node's kind in messages.
 func kind(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:

@@ -290,8 +290,22 @@ func TestValidateBuiltInGo(t *testing.T) {
 		`pattern "POST /checkout" is also journeys[0] (checkout)'s; a request serves one journey, so give each pattern once`,
 		`search:availability: burnrate: invalid target: 2 is not below 1; write 0.02 for 2%`,
 	}
-	if diff := cmp.Diff(want, problems(t, c.Validate())); diff != "" {
+	err := c.Validate()
+	if diff := cmp.Diff(want, problems(t, err)); diff != "" {
 		t.Errorf("Validate (-want +got):\n%s", diff)
+	}
+	var paths []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var fe *sloconfig.Error
+		if errors.As(e, &fe) {
+			paths = append(paths, fe.Path)
+			if fe.File != "" || fe.Line != 0 {
+				t.Errorf("%v: a place in a file (%q:%d) for a config built in Go", e, fe.File, fe.Line)
+			}
+		}
+	}
+	if diff := cmp.Diff([]string{"journeys[0].objectives[0].policy", "journeys[1].patterns[0]", "journeys[1].objectives[0].target"}, paths); diff != "" {
+		t.Errorf("paths (-want +got):\n%s", diff)
 	}
 	if _, err := c.Marshal(); err == nil {
 		t.Error("Marshal wrote an invalid config")
@@ -299,4 +313,26 @@ func TestValidateBuiltInGo(t *testing.T) {
 	if err := (&sloconfig.Config{}).Validate(); err == nil {
 		t.Error("the zero Config is valid")
 	}
+}
+
+// The file in the package documentation loads.
+func TestDocExample(t *testing.T) {
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file []string
+	for _, line := range strings.Split(string(doc), "\n") {
+		if text, ok := strings.CutPrefix(line, "//\t"); ok {
+			file = append(file, text)
+		}
+	}
+	c, err := sloconfig.Parse("doc.go", []byte(strings.Join(file, "\n")))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, strings.Join(file, "\n"))
+	}
+	if n := len(c.Objectives()); n != 2 || c.Objectives()[1].Policy.MinEvents != 500 {
+		t.Errorf("the documented file gives %d objectives, %+v; want 2, the second with the fast-only policy's guard of 500", n, c.Objectives())
+	}
+	registry(t, c.Objectives())
 }
