@@ -511,3 +511,32 @@ func TestImportList(t *testing.T) {
 		t.Errorf("config from JSON (-want +got):\n%s", d)
 	}
 }
+
+// TestImportInlinePolicy reads an alert policy written inside its SLO, its
+// condition referred to by name.
+func TestImportInlinePolicy(t *testing.T) {
+	doc := sliYAML + "---\n" + sloYAML("a", `  alertPolicies:
+    - kind: AlertPolicy
+      metadata: {name: fast}
+      spec:
+        alertWhenBreaching: true
+        alertWhenNoData: false
+        conditions: [{conditionRef: fast}]
+        notificationTargets: [{targetRef: oncall}]
+`) + `---
+apiVersion: openslo/v1
+kind: AlertCondition
+metadata: {name: fast}
+spec:
+  severity: ticket
+  condition: {kind: burnrate, op: gte, threshold: 6, lookbackWindow: 6h, alertAfter: 30m}
+`
+	imp, err := Import(File{"a.yaml", []byte(doc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []burnrate.Rule{{Long: 6 * time.Hour, Short: 30 * time.Minute, Factor: 6, Severity: burnrate.SeverityTicket}}
+	if d := cmp.Diff(want, imp.Config.Journeys[0].Objectives[0].Rules); d != "" {
+		t.Errorf("rules (-want +got):\n%s", d)
+	}
+}

@@ -194,8 +194,9 @@ func (c *specCheck) metadata(path string, v any) string {
 	}
 	name := c.name(path+".name", m["name"])
 	if d, ok := m["displayName"]; ok {
-		if s, ok := c.str(path+".displayName", d); ok && s == "" {
-			c.fail(path+".displayName", "is empty")
+		// go-sdk v0.9 also limits it to 63 characters.
+		if s, ok := c.str(path+".displayName", d); ok && (s == "" || len(s) > 63) {
+			c.fail(path+".displayName", "%q is empty or longer than 63 characters", s)
 		}
 	}
 	if l, ok := m["labels"]; ok {
