@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/window"
+)
+
+var snapshotVerb = &verb{
+	synopsis: "snapshot FILE",
+	summary:  "show what a registry's snapshot file holds",
+	help: `Snapshot reads a file written by a registry's WithSnapshot (or Snapshot.WriteTo)
+and shows what it holds: the format version, when it was written, its rotation
+tick, and for every objective its latency threshold, the events the writer
+recorded since its start, and each ring's buckets, the time they span and the
+good and bad events in them. Each ring holds every event of its span, so the
+rings read as the events of the last 5 minutes, hour, 6 hours... up to the
+period: the windows a restored registry evaluates its budgets and burn rates
+over.
+`,
+	run: runSnapshot,
+}
+
+func runSnapshot(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("snapshot", stderr)
+	if status, ok := parseFlags(fs, "snapshot", args, stdout); !ok {
+		return status
+	}
+	if fs.NArg() != 1 {
+		return usageErr(stderr, "snapshot", "%d files given; name one snapshot file", fs.NArg())
+	}
+	path := fs.Arg(0)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", path, err)
+		return exitInvalid
+	}
+	snap, err := slo.ReadSnapshot(bytes.NewReader(data))
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", path, err)
+		return exitInvalid
+	}
+	writeSnapshot(stdout, path, snapshotFormatVersion(data), snap)
+	return exitOK
+}
+
+// snapshotFormatVersion returns the version of a file that slo.ReadSnapshot
+// has read, which the format writes right after its 8-byte magic as a
+// uvarint. The version a file was written in is the first thing to tell
+// someone whose restore did not go as expected, and slo keeps it to itself.
+func snapshotFormatVersion(data []byte) uint64 {
+	const magicLen = len("JSLOSNAP")
+	v, _ := binary.Uvarint(data[magicLen:])
+	return v
+}
+
+// writeSnapshot writes the report on snap, read from path, to w.
+func writeSnapshot(w io.Writer, path string, version uint64, snap slo.Snapshot) {
+	objectives := 0
+	for _, s := range snap.Series {
+		if s.Objective != "" {
+			objectives++
+		}
+	}
+	stepStart := time.Unix(0, snap.Step*int64(snap.Tick))
+	fmt.Fprintf(w, "%s: journeyslo snapshot, format version %d\n", path, version)
+	fmt.Fprintf(w, "written:    %s\n", instant(snap.Written))
+	fmt.Fprintf(w, "tick:       %s; counts as of step %d, %s to %s\n", burnrate.FormatWindow(snap.Tick), snap.Step,
+		instant(stepStart), instant(stepStart.Add(snap.Tick)))
+	fmt.Fprintf(w, "objectives: %d, and the events of undeclared journeys (%s)\n", objectives, slo.Unmatched)
+	for _, s := range snap.Series {
+		fmt.Fprintln(w)
+		switch {
+		case s.Objective == "":
+			fmt.Fprintf(w, "%s: events of journeys no objective declares\n", s.Journey)
+		case s.Latency > 0:
+			fmt.Fprintf(w, "%s/%s: latency, good when not bad and within %v\n", s.Journey, s.Objective, s.Latency)
+		default:
+			fmt.Fprintf(w, "%s/%s: availability\n", s.Journey, s.Objective)
+		}
+		fmt.Fprintf(w, "  recorded by the writer since its start: %d good, %d bad (a restore starts these totals from zero)\n",
+			s.Total.Good, s.Total.Bad)
+		if len(s.Rings) == 0 {
+			fmt.Fprintln(w, "  no windows: only the totals are kept")
+			continue
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  ring\tbuckets\tspan\tfrom\tto\tgood\tbad\tbad share")
+		for i, r := range s.Rings {
+			n := int64(len(r.Buckets))
+			from := time.Unix(0, (r.Last-n+1)*int64(r.Width))
+			// The newest bucket ends after the snapshot was taken; it holds
+			// no event later than the end of the snapshot's step.
+			to := time.Unix(0, (r.Last+1)*int64(r.Width))
+			if end := stepStart.Add(snap.Tick); end.Before(to) {
+				to = end
+			}
+			sum := ringSum(r)
+			fmt.Fprintf(tw, "  %d\t%d x %s\t%s\t%s\t%s\t%d\t%d\t%s\n", i+1, n, burnrate.FormatWindow(r.Width),
+				burnrate.FormatWindow(time.Duration(n)*r.Width), instant(from), instant(to), sum.Good, sum.Bad, badShare(sum))
+		}
+		tw.Flush()
+	}
+	fmt.Fprint(w, "\nA registry restores the rings of each objective it declares with the same journey,\n"+
+		"name and latency threshold, unless the counts are more than an hour ahead of its\n"+
+		"clock at New; Registry.Restored says what it restored, and why not.\n")
+}
+
+// ringSum returns the events in a ring's buckets, saturating like
+// window.Counts.Total rather than wrapping.
+func ringSum(r window.RingState) window.Counts {
+	var sum window.Counts
+	for _, c := range r.Buckets {
+		sum.Good = addSat(sum.Good, c.Good)
+		sum.Bad = addSat(sum.Bad, c.Bad)
+	}
+	return sum
+}
+
+func addSat(a, b uint64) uint64 {
+	if s := a + b; s >= a {
+		return s
+	}
+	return ^uint64(0)
+}
+
+// badShare writes the share of bad events as a percentage, and "-" when
+// there are none at all, where a ratio would be 0/0.
+func badShare(c window.Counts) string {
+	total := c.Total()
+	if total == 0 {
+		return "-"
+	}
+	return strconv.FormatFloat(float64(c.Bad)/float64(total)*100, 'g', 4, 64) + "%"
+}
+
+// instant writes t in RFC 3339, in UTC, to the nanosecond when it has any.
+func instant(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
