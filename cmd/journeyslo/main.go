@@ -69,6 +69,8 @@ var verbs map[string]*verb
 
 func init() {
 	verbs = map[string]*verb{
+		"validate": validateVerb,
+		"rules":    rulesVerb,
 		"help":     helpVerb,
 		"version":  versionVerb,
 		"snapshot": snapshotVerb,

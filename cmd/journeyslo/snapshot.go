@@ -41,7 +41,7 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 	path := fs.Arg(0)
 	data, err := os.ReadFile(path)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", path, err)
+		printErr(stderr, readErr(path, err))
 		return exitInvalid
 	}
 	snap, err := slo.ReadSnapshot(bytes.NewReader(data))

@@ -125,7 +125,7 @@ func TestSnapshotVerbRefuses(t *testing.T) {
 	}{
 		{[]string{"snapshot", corrupt}, exitInvalid, corrupt + ": slo: snapshot: corrupt or truncated: checksum "},
 		{[]string{"snapshot", text}, exitInvalid, text + `: slo: snapshot: not a journeyslo snapshot: it starts with "service:", not "JSLOSNAP"` + "\n"},
-		{[]string{"snapshot", missing}, exitInvalid, missing + ": open " + missing + ": no such file or directory\n"},
+		{[]string{"snapshot", missing}, exitInvalid, missing + ": open: no such file or directory\n"},
 		{[]string{"snapshot"}, exitUsage, "journeyslo snapshot: 0 files given; name one snapshot file\nusage: journeyslo snapshot FILE\n"},
 		{[]string{"snapshot", good, good}, exitUsage, "journeyslo snapshot: 2 files given; name one snapshot file\n"},
 		{[]string{"snapshot", "-x", good}, exitUsage, "flag provided but not defined: -x\nusage: journeyslo snapshot FILE\n"},

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slorules"
+)
+
+var rulesVerb = &verb{
+	synopsis: "rules [-flavor prometheus|thanos|mimir] [-selector SEL] [-label k=v]... [-o DIR] FILE...",
+	summary:  "write the fleet's Prometheus, Thanos or Mimir rules for the objectives",
+	help: `Rules writes the recording and alerting rules that evaluate a file's objectives
+over the fleet's journeyslo_sli_events_total counters, as package slo/slorules
+generates them: the error ratio of every window of each objective's policy, its
+period's SLI and budget, and one JourneyErrorBudgetBurn alert per severity.
+
+With one FILE and no -o, the rule file goes to standard output. With -o DIR,
+each FILE gives DIR/NAME.rules.yml, NAME being the file's name without its
+.yaml, .yml or .json; DIR is created when missing. Nothing is written unless
+every FILE is valid.
+`,
+	flags: func(stderr io.Writer) *flag.FlagSet { return new(rulesOptions).flagSet(stderr) },
+	run:   runRules,
+}
+
+// rulesOptions are the rules verb's flags.
+type rulesOptions struct {
+	flavor    slorules.Flavor
+	selector  string
+	labels    labelsFlag
+	namespace string
+	interval  time.Duration
+	out       string
+}
+
+func (o *rulesOptions) flagSet(stderr io.Writer) *flag.FlagSet {
+	fs := newFlags("rules", stderr)
+	fs.Func("flavor", "the engine the rules are for: prometheus, thanos (adds partial_response_strategy: abort)\nor mimir (adds a namespace) (default prometheus)", func(s string) error {
+		f, err := slorules.ParseFlavor(s)
+		if err != nil {
+			return errors.New(strings.TrimPrefix(err.Error(), slorules.ErrInvalid.Error()+": "))
+		}
+		o.flavor = f
+		return nil
+	})
+	fs.StringVar(&o.selector, "selector", "", "PromQL label matchers that scope the counters the rules read,\nsuch as '{job=\"shop\"}' (default every journeyslo_sli_events_total series)")
+	fs.Var(&o.labels, "label", "a label `name=value` added to every recorded series and alert, such as team=shop;\nrepeat it for more labels")
+	fs.StringVar(&o.namespace, "namespace", "", "the Mimir ruler namespace of the mimir flavour (default journeyslo)")
+	fs.DurationVar(&o.interval, "interval", 0, "how often the engine evaluates the groups, such as 30s (default the engine's global interval)")
+	fs.StringVar(&o.out, "o", "", "the `directory` to write the rule files into (default standard output)")
+	return fs
+}
+
+// options returns the slorules options the flags ask for.
+func (o *rulesOptions) options() []slorules.Option {
+	var opts []slorules.Option
+	if o.selector != "" {
+		opts = append(opts, slorules.WithSelector(o.selector))
+	}
+	if len(o.labels) > 0 {
+		opts = append(opts, slorules.WithLabels(o.labels))
+	}
+	if o.namespace != "" {
+		opts = append(opts, slorules.WithNamespace(o.namespace))
+	}
+	if o.interval != 0 {
+		opts = append(opts, slorules.WithInterval(o.interval))
+	}
+	return opts
+}
+
+func runRules(args []string, stdout, stderr io.Writer) int {
+	var o rulesOptions
+	fs := o.flagSet(stderr)
+	if status, ok := parseFlags(fs, "rules", args, stdout); !ok {
+		return status
+	}
+	files := fs.Args()
+	switch {
+	case len(files) == 0:
+		return usageErr(stderr, "rules", "no FILE given; name the objective files to write rules for")
+	case len(files) > 1 && o.out == "":
+		return usageErr(stderr, "rules", "%d files given without -o: each gives its own rule file; write them into a directory with -o DIR", len(files))
+	}
+	// The flags' values once, before any file: a wrong selector or label is
+	// a usage error, not a problem of every file in turn.
+	probe := []slo.Objective{{Journey: "probe", Target: 0.999}} // valid, so every error is an option's
+	if _, err := slorules.Generate(probe, o.options()...); err != nil {
+		msg := strings.ReplaceAll(err.Error(), slorules.ErrInvalid.Error()+": ", "")
+		return usageErr(stderr, "rules", "%s", msg)
+	}
+	// Every output name first: two inputs of one name would overwrite each
+	// other's rules.
+	outputs := make([]string, len(files))
+	byName := map[string]string{}
+	for i, f := range files {
+		name := rulesFileName(f)
+		if prev, ok := byName[name]; ok {
+			return usageErr(stderr, "rules", "%s and %s would both be written to %s; rename one", prev, f, filepath.Join(o.out, name))
+		}
+		byName[name] = f
+		outputs[i] = filepath.Join(o.out, name)
+	}
+	// Nothing is written unless every file is valid, so that a directory of
+	// rules is never half updated.
+	yamls := make([][]byte, len(files))
+	failed := false
+	for i, path := range files {
+		src, err := loadFile(path)
+		if err != nil {
+			printErr(stderr, err)
+			failed = true
+			continue
+		}
+		opts := append(o.options(), src.ruleOptions()...)
+		rules, err := slorules.Generate(src.objectives, opts...)
+		if err == nil {
+			yamls[i], err = rules.Marshal(o.flavor)
+		}
+		if err != nil {
+			printErr(stderr, fileErr(path, err))
+			failed = true
+		}
+	}
+	if failed {
+		return exitInvalid
+	}
+	if o.out == "" {
+		if _, err := stdout.Write(yamls[0]); err != nil {
+			fmt.Fprintf(stderr, "journeyslo rules: writing the rules: %v\n", err)
+			return exitInvalid
+		}
+		return exitOK
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		fmt.Fprintf(stderr, "journeyslo rules: %v\n", err)
+		return exitInvalid
+	}
+	for i, out := range outputs {
+		if err := writeFileAtomic(out, yamls[i]); err != nil {
+			fmt.Fprintf(stderr, "journeyslo rules: %v\n", err)
+			return exitInvalid
+		}
+	}
+	return exitOK
+}
+
+// rulesFileName returns the name of the rule file written for the
+// objective file at path: its base name without a .yaml, .yml or .json
+// extension, and .rules.yml.
+func rulesFileName(path string) string {
+	base := filepath.Base(path)
+	switch ext := filepath.Ext(base); ext {
+	case ".yaml", ".yml", ".json":
+		base = strings.TrimSuffix(base, ext)
+	}
+	return base + ".rules.yml"
+}
+
+// labelsFlag is the repeatable -label name=value flag.
+type labelsFlag map[string]string
+
+func (l labelsFlag) String() string {
+	parts := make([]string, 0, len(l))
+	for k, v := range l {
+		parts = append(parts, k+"="+v)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+func (l *labelsFlag) Set(s string) error {
+	name, value, ok := strings.Cut(s, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("%q is not name=value; write a label such as team=shop", s)
+	}
+	if prev, dup := (*l)[name]; dup {
+		return fmt.Errorf("label %q given twice (%q and %q); give each label once", name, prev, value)
+	}
+	if *l == nil {
+		*l = labelsFlag{}
+	}
+	(*l)[name] = value
+	return nil
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same
+// directory, renamed over it, so that an engine reloading its rules never
+// reads a half-written file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after the rename, there is nothing left to remove
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
