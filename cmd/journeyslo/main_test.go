@@ -27,3 +27,9 @@ func (r result) wantStatus(t *testing.T, want int) {
 		t.Fatalf("journeyslo %s: exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(r.args, " "), r.status, want, r.stdout, r.stderr)
 	}
 }
+
+// The committed examples, from this package's directory.
+const (
+	shopConfig  = "../../examples/config/shop.yaml"
+	shopOpenSLO = "../../examples/config/shop.openslo.yaml"
+)

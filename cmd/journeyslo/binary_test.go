@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestBinary builds the command and runs it as a user would, on the
+// committed example files: the exit statuses reach the shell, and the
+// output is what the in-process runs give.
+func TestBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command; skipped with -short")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	bin := filepath.Join(t.TempDir(), "journeyslo")
+	// Without version control stamping, the build reports "(devel)",
+	// whatever the checkout's state.
+	build := exec.Command(goTool, "build", "-buildvcs=false", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	exe := func(args ...string) result {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		cmd := exec.Command(bin, args...)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		status := 0
+		if err := cmd.Run(); err != nil {
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) {
+				t.Fatalf("journeyslo %s: %v", strings.Join(args, " "), err)
+			}
+			status = ee.ExitCode()
+		}
+		return result{args: args, status: status, stdout: stdout.String(), stderr: stderr.String()}
+	}
+
+	v := exe("version")
+	v.wantStatus(t, exitOK)
+	if want := "journeyslo (devel) " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + "\n"; v.stdout != want {
+		t.Errorf("journeyslo version: %q, want %q", v.stdout, want)
+	}
+	exe("no-such-verb").wantStatus(t, exitUsage)
+	exe().wantStatus(t, exitUsage)
+
+	broken := filepath.Join(t.TempDir(), "broken.yaml")
+	if err := os.WriteFile(broken, []byte("service: shop\njourneys: []\nextra: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"help", "rules"},
+		{"validate", shopConfig, shopOpenSLO},
+		{"validate", shopConfig, broken},
+		{"rules", "-flavor", "mimir", "-selector", `{job="shop"}`, shopConfig},
+		{"rules", shopOpenSLO},
+		{"openslo", "export", shopConfig},
+		{"openslo", "import", shopOpenSLO},
+	} {
+		if _, ok := verbs[args[0]]; !ok {
+			continue // a verb this build leaves out
+		}
+		got, want := exe(args...), runCmd(t, args...)
+		got.wantStatus(t, want.status)
+		if got.stdout != want.stdout || got.stderr != want.stderr {
+			t.Errorf("journeyslo %s: the binary wrote\nstdout:\n%s\nstderr:\n%s\nwhere run wrote\nstdout:\n%s\nstderr:\n%s",
+				strings.Join(args, " "), got.stdout, got.stderr, want.stdout, want.stderr)
+		}
+	}
+}
