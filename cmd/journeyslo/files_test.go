@@ -16,7 +16,7 @@ func TestIsOpenSLO(t *testing.T) {
 		{"apiVersion: openslo/v1alpha\n", false},
 		{shopYAML, false},
 		{"service: shop\n# apiVersion: openslo/v1\n", false}, // a comment is no document
-		{"service: [\napiVersion: openslo/v1\n", false},     // bad YAML: the config loader says what is wrong
+		{"service: [\napiVersion: openslo/v1\n", false},      // bad YAML: the config loader says what is wrong
 		{"", false},
 	} {
 		if got := isOpenSLO([]byte(tc.data)); got != tc.want {
