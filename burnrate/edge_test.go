@@ -7,12 +7,13 @@ import (
 )
 
 // edgeSource returns the same counts for every window.
-type edgeSource struct{ good, bad uint64 }
+type edgeSource struct{ good, bad float64 }
 
-func (s edgeSource) Sum(time.Duration) (good, bad uint64) { return s.good, s.bad }
+func (s edgeSource) Sum(time.Duration) (good, bad float64) { return s.good, s.bad }
 
-// Counts whose sum passes 2^64 are computed in float64, never as a sum
-// that wraps: 2^63 good and 2^63 bad is half bad, a burn of 500 at 99.9%.
+// Counts whose sum passes 2^64 are float64, never a sum that wraps: 2^63
+// good and 2^63 bad (uint64 counts, as a series records them) is half bad,
+// a burn of 500 at 99.9%.
 func TestCountsAtTheEdgeOfUint64(t *testing.T) {
 	const half = 1 << 63
 	for _, tc := range []struct {
@@ -25,10 +26,10 @@ func TestCountsAtTheEdgeOfUint64(t *testing.T) {
 		{0, math.MaxUint64, 1000, -999},
 		{math.MaxUint64, 1, 1000 / float64(math.MaxUint64), 1},
 	} {
-		if got := Rate(tc.good, tc.bad, 0.999); got != tc.rate {
+		if got := Rate(float64(tc.good), float64(tc.bad), 0.999); got != tc.rate {
 			t.Errorf("Rate(%d, %d, 0.999) = %v, want %v", tc.good, tc.bad, got, tc.rate)
 		}
-		if got := BudgetRemaining(tc.good, tc.bad, 0.999); got != tc.left {
+		if got := BudgetRemaining(float64(tc.good), float64(tc.bad), 0.999); got != tc.left {
 			t.Errorf("BudgetRemaining(%d, %d, 0.999) = %v, want %v", tc.good, tc.bad, got, tc.left)
 		}
 	}

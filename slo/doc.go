@@ -31,6 +31,11 @@
 // seconds for the default policy) and evaluates every objective: burn rate
 // per window, the state (ok, ticket or page) with the rule that set it,
 // the budget remaining over the period and the time to its exhaustion.
+// Every window, the period included, is exactly its length, its oldest
+// bucket counted pro rata (see package window): on steady traffic its
+// burn rate is what increase() over the same range of the exported
+// counters shows at a scrape, and a budget recovers tick by tick as an
+// incident leaves the period.
 // [Registry.Status] and [Journey.Status] return the latest evaluation;
 // [OnTransition] calls back when a state changes.
 //

@@ -179,5 +179,5 @@ func ExampleStatusPage() {
 	// Output:
 	// text/html; charset=utf-8
 	// application/json Shop
-	// checkout:availability: page by page-6h-30m, SLI 0.99, budget -9, 7 windows, 120 burn-down points
+	// checkout:availability: page by page-6h-30m, SLI 0.99, budget -9, 7 windows, 121 burn-down points
 }

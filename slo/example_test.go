@@ -50,7 +50,7 @@ func Example() {
 	fmt.Printf("SLI %.5f, state %v, 1h burn %.1f\n", st.SLI, st.State, st.Rules[0].LongRate)
 	// Output:
 	// 09:00:52 checkout:availability ok -> page by page-1h-5m
-	// 09:06:54 checkout:availability page -> ok
+	// 09:06:57 checkout:availability page -> ok
 	// SLI 0.99954, state ok, 1h burn 33.3
 }
 

@@ -269,7 +269,7 @@ func (h *pageHandler) report() pageReport {
 			o.SLI = &sli
 		}
 		for j, b := range st.Windows {
-			o.Windows[j] = windowReport{burnrate.FormatWindow(b.Window), b.Good, b.Bad, number(b.Rate), b.NoData}
+			o.Windows[j] = windowReport{burnrate.FormatWindow(b.Window), roundCount(b.Good), roundCount(b.Bad), number(b.Rate), b.NoData}
 		}
 		for j, r := range st.Rules {
 			o.Rules[j] = ruleReport{

@@ -116,8 +116,8 @@ type objective struct {
 
 	// Guarded by Registry.mu.
 	eval       burnrate.Evaluation
-	good, bad  uint64 // over the period
-	totG, totB uint64 // since New; never restored from a snapshot
+	good, bad  float64 // over the period, its oldest bucket pro rata
+	totG, totB uint64  // since New; never restored from a snapshot
 	since      time.Time
 	state      burnrate.Severity
 }
@@ -290,7 +290,10 @@ func (r *Registry) Close() error {
 		r.pending = r.evaluate(at)
 		r.deliver(r.pending)
 		f := &frozen{snapshot: r.takeSnapshot(r.latest()), burnDown: make(map[*objective][]BudgetPoint, len(r.objs))}
-		f.unmatched[0], f.unmatched[1] = r.overflow.Total()
+		// The unmatched counts come from the snapshot itself, so that the
+		// two agree although writers may still be recording during Close.
+		u := f.snapshot.Series[len(f.snapshot.Series)-1].Total
+		f.unmatched[0], f.unmatched[1] = u.Good, u.Bad
 		for _, o := range r.objs {
 			f.burnDown[o] = r.burnDown(o, at)
 		}

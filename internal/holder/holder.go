@@ -75,3 +75,8 @@ func (h *Holder) Mark(m uint32) { h.mark.Store(m) }
 
 // Marked returns the last mark, or None.
 func (h *Holder) Marked() uint32 { return h.mark.Load() }
+
+// Init makes h, a Holder inside a larger per-request value, a holder whose
+// parent is ctx and whose journey names resolve in reg: the larger value
+// and its holder then cost one allocation, not two.
+func Init(h *Holder, ctx context.Context, reg *slo.Registry) { h.Context, h.reg = ctx, reg }
