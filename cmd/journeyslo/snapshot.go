@@ -22,10 +22,11 @@ var snapshotVerb = &verb{
 and shows what it holds: the format version, when it was written, its rotation
 tick, and for every objective its latency threshold, the events the writer
 recorded since its start, and each ring's buckets, the time they span and the
-good and bad events in them. Each ring holds every event of its span, so the
-rings read as the events of the last 5 minutes, hour, 6 hours... up to the
-period: the windows a restored registry evaluates its budgets and burn rates
-over.
+good and bad events in them (up to the end of the step the snapshot was taken
+in). Each ring holds every event of the time its buckets cover, so the rings
+read as the events of about the last 5 minutes, hour, 6 hours... up to the
+period: what a restored registry evaluates its budgets and burn rates over,
+counting the oldest bucket of a window in part.
 `,
 	run: runSnapshot,
 }
@@ -94,7 +95,7 @@ func writeSnapshot(w io.Writer, path string, version uint64, snap slo.Snapshot) 
 			continue
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  ring\tbuckets\tspan\tfrom\tto\tgood\tbad\tbad share")
+		fmt.Fprintln(tw, "  ring\tbuckets\tfrom\tto\tgood\tbad\tbad share")
 		for i, r := range s.Rings {
 			n := int64(len(r.Buckets))
 			from := time.Unix(0, (r.Last-n+1)*int64(r.Width))
@@ -105,12 +106,14 @@ func writeSnapshot(w io.Writer, path string, version uint64, snap slo.Snapshot) 
 				to = end
 			}
 			sum := ringSum(r)
-			fmt.Fprintf(tw, "  %d\t%d x %s\t%s\t%s\t%s\t%d\t%d\t%s\n", i+1, n, burnrate.FormatWindow(r.Width),
-				burnrate.FormatWindow(time.Duration(n)*r.Width), instant(from), instant(to), sum.Good, sum.Bad, badShare(sum))
+			fmt.Fprintf(tw, "  %d\t%d x %s\t%s\t%s\t%d\t%d\t%s\n", i+1, n, burnrate.FormatWindow(r.Width),
+				instant(from), instant(to), sum.Good, sum.Bad, badShare(sum))
 		}
 		tw.Flush()
 	}
-	fmt.Fprint(w, "\nA registry restores the rings of each objective it declares with the same journey,\n"+
+	fmt.Fprint(w, "\nA window of length d at time T counts the buckets after T-d whole, and the share of\n"+
+		"the bucket T-d falls in that lies after T-d, as if its events were spread evenly.\n"+
+		"A registry restores the rings of each objective it declares with the same journey,\n"+
 		"name and latency threshold, unless the counts are more than an hour ahead of its\n"+
 		"clock at New; Registry.Restored says what it restored, and why not.\n")
 }

@@ -67,28 +67,30 @@ objectives: 2, and the events of undeclared journeys (unmatched)
 
 checkout/availability: availability
   recorded by the writer since its start: 11 good, 1 bad (a restore starts these totals from zero)
-  ring  buckets    span  from                  to                    good  bad  bad share
-  1     100 x 3s   5m    2026-01-31T00:55:03Z  2026-01-31T01:00:03Z  1     1    50%
-  2     240 x 15s  1h    2026-01-31T00:00:15Z  2026-01-31T01:00:03Z  1     1    50%
-  3     360 x 1m   6h    2026-01-30T19:01:00Z  2026-01-31T01:00:03Z  11    1    8.333%
-  4     288 x 5m   1d    2026-01-30T01:05:00Z  2026-01-31T01:00:03Z  11    1    8.333%
-  5     288 x 15m  3d    2026-01-28T01:15:00Z  2026-01-31T01:00:03Z  11    1    8.333%
-  6     120 x 6h   30d   2026-01-01T06:00:00Z  2026-01-31T01:00:03Z  11    1    8.333%
+  ring  buckets    from                  to                    good  bad  bad share
+  1     101 x 3s   2026-01-31T00:55:00Z  2026-01-31T01:00:03Z  1     1    50%
+  2     241 x 15s  2026-01-31T00:00:00Z  2026-01-31T01:00:03Z  11    1    8.333%
+  3     361 x 1m   2026-01-30T19:00:00Z  2026-01-31T01:00:03Z  11    1    8.333%
+  4     289 x 5m   2026-01-30T01:00:00Z  2026-01-31T01:00:03Z  11    1    8.333%
+  5     289 x 15m  2026-01-28T01:00:00Z  2026-01-31T01:00:03Z  11    1    8.333%
+  6     121 x 6h   2026-01-01T00:00:00Z  2026-01-31T01:00:03Z  11    1    8.333%
 
 checkout/latency: latency, good when not bad and within 300ms
   recorded by the writer since its start: 10 good, 2 bad (a restore starts these totals from zero)
-  ring  buckets    span  from                  to                    good  bad  bad share
-  1     100 x 3s   5m    2026-01-31T00:55:03Z  2026-01-31T01:00:03Z  0     2    100%
-  2     240 x 15s  1h    2026-01-31T00:00:15Z  2026-01-31T01:00:03Z  0     2    100%
-  3     360 x 1m   6h    2026-01-30T19:01:00Z  2026-01-31T01:00:03Z  10    2    16.67%
-  4     288 x 5m   1d    2026-01-30T01:05:00Z  2026-01-31T01:00:03Z  10    2    16.67%
-  5     288 x 15m  3d    2026-01-28T01:15:00Z  2026-01-31T01:00:03Z  10    2    16.67%
-  6     120 x 6h   30d   2026-01-01T06:00:00Z  2026-01-31T01:00:03Z  10    2    16.67%
+  ring  buckets    from                  to                    good  bad  bad share
+  1     101 x 3s   2026-01-31T00:55:00Z  2026-01-31T01:00:03Z  0     2    100%
+  2     241 x 15s  2026-01-31T00:00:00Z  2026-01-31T01:00:03Z  10    2    16.67%
+  3     361 x 1m   2026-01-30T19:00:00Z  2026-01-31T01:00:03Z  10    2    16.67%
+  4     289 x 5m   2026-01-30T01:00:00Z  2026-01-31T01:00:03Z  10    2    16.67%
+  5     289 x 15m  2026-01-28T01:00:00Z  2026-01-31T01:00:03Z  10    2    16.67%
+  6     121 x 6h   2026-01-01T00:00:00Z  2026-01-31T01:00:03Z  10    2    16.67%
 
 unmatched: events of journeys no objective declares
   recorded by the writer since its start: 1 good, 0 bad (a restore starts these totals from zero)
   no windows: only the totals are kept
 
+A window of length d at time T counts the buckets after T-d whole, and the share of
+the bucket T-d falls in that lies after T-d, as if its events were spread evenly.
 A registry restores the rings of each objective it declares with the same journey,
 name and latency threshold, unless the counts are more than an hour ahead of its
 clock at New; Registry.Restored says what it restored, and why not.
