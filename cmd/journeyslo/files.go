@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/openslo"
 	"github.com/journeyslo/journeyslo/slo/sloconfig"
 	"github.com/journeyslo/journeyslo/slo/slorules"
 )
@@ -45,15 +48,15 @@ func isOpenSLO(data []byte) bool {
 	}
 }
 
-// fileErr returns err as the problems of the file at path: every line of
-// its message that does not start with the path gets "path: " in front, so
-// that each problem reads FILE:LINE:COLUMN: message, or FILE: message when
-// it has no place in the file.
-func fileErr(path string, err error) error {
+// fileErr returns err as the problems of the files at paths: every line of
+// its message that does not start with one of the paths gets the first in
+// front, so that each problem reads FILE:LINE:COLUMN: message, or FILE:
+// message when it has no place in a file.
+func fileErr(err error, paths ...string) error {
 	lines := strings.Split(err.Error(), "\n")
 	for i, l := range lines {
-		if !strings.HasPrefix(l, path+":") {
-			lines[i] = path + ": " + l
+		if !slices.ContainsFunc(paths, func(p string) bool { return strings.HasPrefix(l, p+":") }) {
+			lines[i] = paths[0] + ": " + l
 		}
 	}
 	return &problems{err: err, msg: strings.Join(lines, "\n")}
@@ -73,9 +76,9 @@ func (p *problems) Unwrap() error { return p.err }
 func readErr(path string, err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) && pe.Path == path {
-		return fileErr(path, fmt.Errorf("%s: %w", pe.Op, pe.Err))
+		return fileErr(fmt.Errorf("%s: %w", pe.Op, pe.Err), path)
 	}
-	return fileErr(path, err)
+	return fileErr(err, path)
 }
 
 // printErr writes err to w, one problem a line.
@@ -83,39 +86,75 @@ func printErr(w io.Writer, err error) {
 	fmt.Fprintln(w, err)
 }
 
-// A source is one objective file, loaded.
+// A source is one service's objectives, loaded: a journeyslo config file,
+// or every OpenSLO v1 file of the command line, read together so that their
+// references resolve across files.
 type source struct {
-	path string
-	// openslo is true for a file of OpenSLO v1 documents, false for a
-	// journeyslo config file.
+	// paths are the files read: one config file, or the OpenSLO files.
+	paths []string
+	// openslo is true for OpenSLO v1 documents, false for a journeyslo
+	// config file.
 	openslo bool
 	config  *sloconfig.Config
+	// indicators are the OpenSLO SLIs' own queries, by objective key (see
+	// openslo.Imported.Indicators).
+	indicators map[string]openslo.Indicator
 	// objectives are config's, as slo.New takes them.
 	objectives []slo.Objective
 }
 
-// loadFile reads the objective file at path, journeyslo config or OpenSLO
-// v1 as its content says. Its error lists every problem of the file, one a
-// line, each FILE:LINE:COLUMN: message (or FILE: message).
-func loadFile(path string) (*source, error) {
-	data, err := os.ReadFile(path)
+// loadSources reads the objective files at paths: each journeyslo config
+// file is a source, and the OpenSLO v1 files are one, at the place of the
+// first. It returns the sources that loaded and the problems of the others,
+// one a line, each FILE:LINE:COLUMN: message (or FILE: message).
+func loadSources(paths []string) ([]*source, []error) {
+	var (
+		srcs  []*source
+		errs  []error
+		set   *source // the OpenSLO files' source, once one is met
+		files []openslo.File
+		at    = -1 // where set goes among srcs
+	)
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			errs = append(errs, readErr(path, err))
+			continue
+		}
+		if isOpenSLO(data) {
+			if set == nil {
+				set, at = &source{openslo: true}, len(srcs)
+			}
+			set.paths = append(set.paths, path)
+			files = append(files, openslo.File{Name: path, Data: data})
+			continue
+		}
+		cfg, err := sloconfig.Parse(path, data)
+		if err != nil {
+			errs = append(errs, fileErr(err, path))
+			continue
+		}
+		srcs = append(srcs, newSource([]string{path}, false, cfg, nil))
+	}
+	if set == nil {
+		return srcs, errs
+	}
+	imp, err := openslo.Import(files...)
 	if err != nil {
-		return nil, readErr(path, err)
+		return srcs, append(errs, fileErr(err, set.paths...))
 	}
-	src := &source{path: path, openslo: isOpenSLO(data)}
-	if src.openslo {
-		src.config, err = importOpenSLO(path, data)
-	} else {
-		src.config, err = sloconfig.Parse(path, data)
-	}
-	if err != nil {
-		return nil, fileErr(path, err)
-	}
-	src.objectives = src.config.Objectives()
-	return src, nil
+	set = newSource(set.paths, true, imp.Config, imp.Indicators)
+	return slices.Insert(srcs, at, set), errs
 }
 
-// kind names the file's format.
+func newSource(paths []string, isOpenSLO bool, cfg *sloconfig.Config, indicators map[string]openslo.Indicator) *source {
+	return &source{paths: paths, openslo: isOpenSLO, config: cfg, indicators: indicators, objectives: cfg.Objectives()}
+}
+
+// name is the source's files, for messages.
+func (s *source) name() string { return strings.Join(s.paths, ", ") }
+
+// kind names the source's format.
 func (s *source) kind() string {
 	if s.openslo {
 		return "OpenSLO v1"
@@ -123,7 +162,7 @@ func (s *source) kind() string {
 	return "journeyslo config"
 }
 
-// summary says what the file holds, in a few words.
+// summary says what the source holds, in a few words.
 func (s *source) summary() string {
 	journeys := map[string]bool{}
 	for _, o := range s.objectives {
@@ -133,7 +172,7 @@ func (s *source) summary() string {
 		plural(len(s.objectives), "objective"), plural(len(journeys), "journey"))
 }
 
-// ruleOptions are the slorules options the file's objectives ask for:
+// ruleOptions are the slorules options the source's objectives ask for:
 // their runbooks.
 func (s *source) ruleOptions() []slorules.Option {
 	var opts []slorules.Option
@@ -152,7 +191,22 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// importOpenSLO reads OpenSLO v1 documents into a config.
-func importOpenSLO(path string, data []byte) (*sloconfig.Config, error) {
-	return nil, fmt.Errorf("OpenSLO v1 is not read yet")
+// ownIndicators refuses a source whose OpenSLO SLIs read their own queries
+// rather than journeyslo's counters: rules written over
+// journeyslo_sli_events_total would watch other events than the SLO names.
+func (s *source) ownIndicators() error {
+	if len(s.indicators) == 0 {
+		return nil
+	}
+	var errs []error
+	for _, key := range slices.Sorted(maps.Keys(s.indicators)) {
+		ind := s.indicators[key]
+		num := "bad " + ind.Bad
+		if ind.Good != "" {
+			num = "good " + ind.Good
+		}
+		errs = append(errs, fmt.Errorf("objective %s: its SLI reads its own %s queries (%s; total %s), and the rules read journeyslo's %s counters; "+
+			"count the journey's events with journeyslo, or write these rules by hand", key, ind.Source, num, ind.Total, slorules.Counter))
+	}
+	return fileErr(errors.Join(errs...), s.paths...)
 }

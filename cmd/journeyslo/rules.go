@@ -23,10 +23,12 @@ over the fleet's journeyslo_sli_events_total counters, as package slo/slorules
 generates them: the error ratio of every window of each objective's policy, its
 period's SLI and budget, and one JourneyErrorBudgetBurn alert per severity.
 
-With one FILE and no -o, the rule file goes to standard output. With -o DIR,
-each FILE gives DIR/NAME.rules.yml, NAME being the file's name without its
-.yaml, .yml or .json; DIR is created when missing. Nothing is written unless
-every FILE is valid.
+Each service gives one rule file: a journeyslo config file is one service, and
+the OpenSLO v1 files given are read together as one. With one service and no
+-o, its rules go to standard output; with -o DIR, each service's go to
+DIR/SERVICE.rules.yml, DIR created when missing. Nothing is written unless
+every FILE is valid. An OpenSLO SLI that reads other counters than
+journeyslo_sli_events_total is refused: the rules read journeyslo's counters.
 `,
 	flags: func(stderr io.Writer) *flag.FlagSet { return new(rulesOptions).flagSet(stderr) },
 	run:   runRules,
@@ -54,7 +56,7 @@ func (o *rulesOptions) flagSet(stderr io.Writer) *flag.FlagSet {
 	})
 	fs.StringVar(&o.selector, "selector", "", "PromQL label matchers that scope the counters the rules read,\nsuch as '{job=\"shop\"}' (default every journeyslo_sli_events_total series)")
 	fs.Var(&o.labels, "label", "a label `name=value` added to every recorded series and alert, such as team=shop;\nrepeat it for more labels")
-	fs.StringVar(&o.namespace, "namespace", "", "the Mimir ruler namespace of the mimir flavour (default journeyslo)")
+	fs.StringVar(&o.namespace, "namespace", "", "the Mimir ruler namespace of the mimir flavour (default the service's name)")
 	fs.DurationVar(&o.interval, "interval", 0, "how often the engine evaluates the groups, such as 30s (default the engine's global interval)")
 	fs.StringVar(&o.out, "o", "", "the `directory` to write the rule files into (default standard output)")
 	return fs
@@ -85,11 +87,8 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	files := fs.Args()
-	switch {
-	case len(files) == 0:
+	if len(files) == 0 {
 		return usageErr(stderr, "rules", "no FILE given; name the objective files to write rules for")
-	case len(files) > 1 && o.out == "":
-		return usageErr(stderr, "rules", "%d files given without -o: each gives its own rule file; write them into a directory with -o DIR", len(files))
 	}
 	// The flags' values once, before any file: a wrong selector or label is
 	// a usage error, not a problem of every file in turn.
@@ -98,44 +97,53 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		msg := strings.ReplaceAll(err.Error(), slorules.ErrInvalid.Error()+": ", "")
 		return usageErr(stderr, "rules", "%s", msg)
 	}
-	// Every output name first: two inputs of one name would overwrite each
-	// other's rules.
-	outputs := make([]string, len(files))
-	byName := map[string]string{}
-	for i, f := range files {
-		name := rulesFileName(f)
-		if prev, ok := byName[name]; ok {
-			return usageErr(stderr, "rules", "%s and %s would both be written to %s; rename one", prev, f, filepath.Join(o.out, name))
-		}
-		byName[name] = f
-		outputs[i] = filepath.Join(o.out, name)
+	srcs, errs := loadSources(files)
+	if n := len(srcs) + len(errs); n > 1 && o.out == "" {
+		return usageErr(stderr, "rules", "%d services given without -o: each gives its own rule file; write them into a directory with -o DIR", n)
 	}
 	// Nothing is written unless every file is valid, so that a directory of
 	// rules is never half updated.
-	yamls := make([][]byte, len(files))
-	failed := false
-	for i, path := range files {
-		src, err := loadFile(path)
-		if err != nil {
-			printErr(stderr, err)
-			failed = true
+	type output struct {
+		src  *source
+		path string
+		yaml []byte
+	}
+	var outs []output
+	byService := map[string]*source{}
+	for _, src := range srcs {
+		if prev, ok := byService[src.config.Service]; ok {
+			errs = append(errs, fileErr(fmt.Errorf("service %s is also described by %s, and one rule file holds one service's rules; give each service once",
+				src.config.Service, prev.name()), src.paths[0]))
+			continue
+		}
+		byService[src.config.Service] = src
+		if err := src.ownIndicators(); err != nil {
+			errs = append(errs, err)
 			continue
 		}
 		opts := append(o.options(), src.ruleOptions()...)
+		if o.namespace == "" {
+			opts = append(opts, slorules.WithNamespace(src.config.Service))
+		}
 		rules, err := slorules.Generate(src.objectives, opts...)
+		var yml []byte
 		if err == nil {
-			yamls[i], err = rules.Marshal(o.flavor)
+			yml, err = rules.Marshal(o.flavor)
 		}
 		if err != nil {
-			printErr(stderr, fileErr(path, err))
-			failed = true
+			errs = append(errs, fileErr(err, src.paths...))
+			continue
 		}
+		outs = append(outs, output{src, filepath.Join(o.out, src.config.Service+".rules.yml"), yml})
 	}
-	if failed {
+	if len(errs) > 0 {
+		for _, err := range errs {
+			printErr(stderr, err)
+		}
 		return exitInvalid
 	}
 	if o.out == "" {
-		if _, err := stdout.Write(yamls[0]); err != nil {
+		if _, err := stdout.Write(outs[0].yaml); err != nil {
 			fmt.Fprintf(stderr, "journeyslo rules: writing the rules: %v\n", err)
 			return exitInvalid
 		}
@@ -145,25 +153,13 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "journeyslo rules: %v\n", err)
 		return exitInvalid
 	}
-	for i, out := range outputs {
-		if err := writeFileAtomic(out, yamls[i]); err != nil {
+	for _, out := range outs {
+		if err := writeFileAtomic(out.path, out.yaml); err != nil {
 			fmt.Fprintf(stderr, "journeyslo rules: %v\n", err)
 			return exitInvalid
 		}
 	}
 	return exitOK
-}
-
-// rulesFileName returns the name of the rule file written for the
-// objective file at path: its base name without a .yaml, .yml or .json
-// extension, and .rules.yml.
-func rulesFileName(path string) string {
-	base := filepath.Base(path)
-	switch ext := filepath.Ext(base); ext {
-	case ".yaml", ".yml", ".json":
-		base = strings.TrimSuffix(base, ext)
-	}
-	return base + ".rules.yml"
 }
 
 // labelsFlag is the repeatable -label name=value flag.

@@ -55,6 +55,7 @@ func wantRules(t *testing.T, path string, flavor slorules.Flavor, opts ...slorul
 	if err != nil {
 		t.Fatal(err)
 	}
+	opts = append(opts, slorules.WithNamespace(cfg.Service))
 	for _, o := range cfg.Objectives() {
 		if o.Runbook != "" {
 			opts = append(opts, slorules.WithRunbook(o.Journey, o.WithDefaults().Name, o.Runbook))
@@ -144,31 +145,38 @@ func TestRulesInvalid(t *testing.T) {
 	shop := writeFile(t, dir, "shop.yaml", shopYAML)
 	broken := writeFile(t, dir, "broken.yaml", strings.Replace(shopYAML, "target: 0.995", "target: 1.5", 1))
 	out := filepath.Join(dir, "rules")
-	res := runCmd(t, "rules", "-o", out, shop, broken)
-	res.wantStatus(t, exitInvalid)
-	if !strings.HasPrefix(res.stderr, broken+":19:17: ") {
-		t.Errorf("journeyslo rules: stderr\n%s\nwant the problem at %s:19:17", res.stderr, broken)
+	if err := os.Mkdir(filepath.Join(dir, "other"), 0o755); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(out); !os.IsNotExist(err) {
-		t.Errorf("journeyslo rules with an invalid file: %s was created (%v); want nothing written", out, err)
+	again := writeFile(t, filepath.Join(dir, "other"), "shop.yaml", shopYAML)
+	for _, tc := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"rules", "-o", out, shop, broken}, broken + ":19:17: search:availability: burnrate: invalid target: 1.5 is not below 1; write 0.015 for 1.5%\n"},
+		{[]string{"rules", "-o", out, shop, again}, again + ": service shop is also described by " + shop + ", and one rule file holds one service's rules; give each service once\n"},
+	} {
+		res := runCmd(t, tc.args...)
+		res.wantStatus(t, exitInvalid)
+		if res.stderr != tc.stderr || res.stdout != "" {
+			t.Errorf("journeyslo %s: stdout %q, stderr\n%s\nwant nothing and\n%s", strings.Join(tc.args, " "), res.stdout, res.stderr, tc.stderr)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("journeyslo %s: %s was created (%v); want nothing written", strings.Join(tc.args, " "), out, err)
+		}
 	}
 }
 
 func TestRulesUsage(t *testing.T) {
 	dir := t.TempDir()
 	shop := writeFile(t, dir, "shop.yaml", shopYAML)
-	other := filepath.Join(dir, "other")
-	if err := os.Mkdir(other, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shop2 := writeFile(t, other, "shop.yaml", shopYAML)
+	shop2 := writeFile(t, dir, "search.yaml", strings.Replace(shopYAML, "service: shop", "service: search", 1))
 	for _, tc := range []struct {
 		args   []string
 		stderr string
 	}{
 		{[]string{"rules"}, "journeyslo rules: no FILE given; name the objective files to write rules for\n"},
-		{[]string{"rules", shop, shop2}, "journeyslo rules: 2 files given without -o: each gives its own rule file; write them into a directory with -o DIR\n"},
-		{[]string{"rules", "-o", dir, shop, shop2}, "journeyslo rules: " + shop + " and " + shop2 + " would both be written to " + filepath.Join(dir, "shop.rules.yml") + "; rename one\n"},
+		{[]string{"rules", shop, shop2}, "journeyslo rules: 2 services given without -o: each gives its own rule file; write them into a directory with -o DIR\n"},
 		{[]string{"rules", "-flavor", "cortex", shop}, `invalid value "cortex" for flag -flavor: flavour "cortex"; use prometheus, thanos or mimir` + "\n"},
 		{[]string{"rules", "-label", "team", shop}, `invalid value "team" for flag -label: "team" is not name=value; write a label such as team=shop` + "\n"},
 		{[]string{"rules", "-label", "team=a", "-label", "team=b", shop}, `invalid value "team=b" for flag -label: label "team" given twice ("a" and "b"); give each label once` + "\n"},

@@ -11,7 +11,8 @@ var validateVerb = &verb{
 	help: `Validate loads each FILE as the library would, journeyslo config or OpenSLO v1,
 and writes every problem of every file to standard error, one a line, as
 FILE:LINE:COLUMN: message; for each valid file it writes a line to standard
-output saying what it holds. A file that validates gives objectives that
+output saying what it holds. The OpenSLO v1 files given are read together,
+as one service's documents whose references may cross files. A file that validates gives objectives that
 slo.New accepts. The exit status is 1 when any file has a problem.
 `,
 	run: runValidate,
@@ -25,15 +26,15 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		return usageErr(stderr, "validate", "no FILE given; name the objective files to check")
 	}
-	status := exitOK
-	for _, path := range fs.Args() {
-		src, err := loadFile(path)
-		if err != nil {
-			printErr(stderr, err)
-			status = exitInvalid
-			continue
-		}
-		fmt.Fprintf(stdout, "%s: valid %s: %s\n", path, src.kind(), src.summary())
+	srcs, errs := loadSources(fs.Args())
+	for _, err := range errs {
+		printErr(stderr, err)
 	}
-	return status
+	for _, src := range srcs {
+		fmt.Fprintf(stdout, "%s: valid %s: %s\n", src.name(), src.kind(), src.summary())
+	}
+	if len(errs) > 0 {
+		return exitInvalid
+	}
+	return exitOK
 }
