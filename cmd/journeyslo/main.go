@@ -71,6 +71,7 @@ func init() {
 	verbs = map[string]*verb{
 		"validate": validateVerb,
 		"rules":    rulesVerb,
+		"openslo":  opensloVerb,
 		"help":     helpVerb,
 		"version":  versionVerb,
 		"snapshot": snapshotVerb,

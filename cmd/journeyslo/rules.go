@@ -46,7 +46,7 @@ type rulesOptions struct {
 
 func (o *rulesOptions) flagSet(stderr io.Writer) *flag.FlagSet {
 	fs := newFlags("rules", stderr)
-	fs.Func("flavor", "the engine the rules are for: prometheus, thanos (adds partial_response_strategy: abort)\nor mimir (adds a namespace) (default prometheus)", func(s string) error {
+	fs.Func("flavor", "the `engine` the rules are for: prometheus, thanos (adds partial_response_strategy: abort)\nor mimir (adds a namespace) (default prometheus)", func(s string) error {
 		f, err := slorules.ParseFlavor(s)
 		if err != nil {
 			return errors.New(strings.TrimPrefix(err.Error(), slorules.ErrInvalid.Error()+": "))
