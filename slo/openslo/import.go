@@ -80,7 +80,11 @@ func Import(files ...File) (*Imported, error) {
 		ds.read(r, f.Data, named)
 		errs = append(errs, r.errs...)
 	}
-	imp, more := ds.resolve()
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.Name
+	}
+	imp, more := ds.resolve(strings.Join(names, ", "), len(errs) > 0)
 	errs = append(errs, more...)
 	order := map[string]int{}
 	for i, f := range files {
@@ -124,7 +128,7 @@ func asConfigErrors(errs []error) []error {
 	out := make([]error, len(errs))
 	for i, err := range errs {
 		var pe *posError
-		if errors.As(err, &pe) {
+		if errors.As(err, &pe) && pe.col > 0 {
 			out[i] = &sloconfig.Error{File: pe.file, Line: pe.line, Column: pe.col, Path: pe.field, Err: message{pe}}
 			continue
 		}
@@ -181,7 +185,7 @@ func checkAnnotations(s *sink, m metadata, kind, path string) {
 			if len(annotationsOf[kind]) > 0 {
 				want = strings.Join(annotationsOf[kind], ", ")
 			}
-			s.errorf(m.annNodes[k], join(path, "annotations."+k), "is not an annotation journeyslo reads on a %s; it reads %s", kind, want)
+			s.errorf(m.annNodes[k], join(path, "annotations."+k), "is not an annotation journeyslo reads on kind %s; it reads %s", kind, want)
 		}
 	}
 }
@@ -196,13 +200,18 @@ type ruleUse struct {
 }
 
 // resolve follows the references and builds the config.
-func (ds *documents) resolve() (*Imported, []error) {
+// When readFailed, some document could not be read: the objectives are
+// not checked further, and an empty set is no news.
+func (ds *documents) resolve(files string, readFailed bool) (*Imported, []error) {
 	var errs []error
 	if len(ds.slos) == 0 {
-		if len(ds.slis)+len(ds.policies)+len(ds.conditions)+len(ds.services)+len(ds.dataSources) == 0 {
-			return nil, []error{&posError{msg: "no OpenSLO documents; want at least one SLO"}}
+		if readFailed {
+			return nil, nil
 		}
-		return nil, []error{&posError{msg: "no SLO among the documents; journeyslo imports objectives, one per SLO"}}
+		if len(ds.slis)+len(ds.policies)+len(ds.conditions)+len(ds.services)+len(ds.dataSources) == 0 {
+			return nil, []error{&posError{msg: "no OpenSLO documents in " + files + "; want at least one SLO"}}
+		}
+		return nil, []error{&posError{msg: "no SLO among the documents of " + files + "; journeyslo imports objectives, one per SLO"}}
 	}
 	cfg := &sloconfig.Config{}
 	imp := &Imported{Config: cfg}
@@ -335,7 +344,7 @@ func (ds *documents) resolve() (*Imported, []error) {
 	// config's.
 	cfg.Policies = named
 	cfg.Service = service
-	if len(errs) > 0 {
+	if len(errs) > 0 || readFailed {
 		return nil, errs
 	}
 	errs = append(errs, ds.validate(cfg, objAt)...)

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 // A reader walks the yaml.Node trees of one file and collects every problem
@@ -35,14 +37,16 @@ type posError struct {
 
 func (e *posError) Error() string {
 	var b strings.Builder
-	b.WriteString(e.file)
-	if e.line > 0 {
-		fmt.Fprintf(&b, ":%d", e.line)
-		if e.col > 0 {
-			fmt.Fprintf(&b, ":%d", e.col)
+	if e.file != "" {
+		b.WriteString(e.file)
+		if e.line > 0 {
+			fmt.Fprintf(&b, ":%d", e.line)
+			if e.col > 0 {
+				fmt.Fprintf(&b, ":%d", e.col)
+			}
 		}
+		b.WriteString(": ")
 	}
-	b.WriteString(": ")
 	if e.doc != "" {
 		b.WriteString(e.doc)
 		b.WriteString(": ")
@@ -56,6 +60,9 @@ func (e *posError) Error() string {
 }
 
 func (e *posError) Unwrap() error { return ErrInvalid }
+
+// Is reports whether target is slo.ErrInvalid, as sloconfig's errors do.
+func (e *posError) Is(target error) bool { return target == slo.ErrInvalid }
 
 // errorf records a problem at node n (nil: the file as a whole) about field.
 func (r *reader) errorf(n *yaml.Node, field, format string, args ...any) {
