@@ -34,14 +34,17 @@ func TestHelp(t *testing.T) {
 func TestHelpVerb(t *testing.T) {
 	res := runCmd(t, "help", "snapshot")
 	res.wantStatus(t, exitOK)
-	want := "usage: journeyslo snapshot FILE\n\n" + snapshotVerb.help + exitHelp
+	flags := "\nFlags:\n  -config file\n    \tan objective file to restore the snapshot into and evaluate; repeat it for the files of one\n" +
+		"    \tservice's OpenSLO documents\n"
+	want := "usage: journeyslo snapshot [-config FILE]... SNAPSHOT\n\n" + snapshotVerb.help + flags + exitHelp
 	if res.stdout != want {
 		t.Errorf("journeyslo help snapshot:\n%s\nwant\n%s", res.stdout, want)
 	}
-	// -h on the verb writes its help (without the exit statuses) to stdout.
+	// -h on the verb writes its help and flags (without the exit statuses)
+	// to stdout.
 	h := runCmd(t, "snapshot", "-h")
 	h.wantStatus(t, exitOK)
-	if want := "usage: journeyslo snapshot FILE\n\n" + snapshotVerb.help; h.stdout != want {
+	if want := "usage: journeyslo snapshot [-config FILE]... SNAPSHOT\n\n" + snapshotVerb.help + flags; h.stdout != want {
 		t.Errorf("journeyslo snapshot -h:\n%s\nwant\n%s", h.stdout, want)
 	}
 }

@@ -2,13 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/benbjohnson/clock"
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
@@ -16,7 +21,7 @@ import (
 )
 
 var snapshotVerb = &verb{
-	synopsis: "snapshot FILE",
+	synopsis: "snapshot [-config FILE]... SNAPSHOT",
 	summary:  "show what a registry's snapshot file holds",
 	help: `Snapshot reads a file written by a registry's WithSnapshot (or Snapshot.WriteTo)
 and shows what it holds: the format version, when it was written, its rotation
@@ -27,17 +32,48 @@ in). Each ring holds every event of the time its buckets cover, so the rings
 read as the events of about the last 5 minutes, hour, 6 hours... up to the
 period: what a restored registry evaluates its budgets and burn rates over,
 counting the oldest bucket of a window in part.
+
+With -config, the objectives of a journeyslo config file (or of OpenSLO v1
+files, -config given once for each) are restored from the snapshot as a
+registry's New restores them, evaluated at the time the snapshot was written,
+and shown: which were restored and why the others were not, and each one's
+state, SLI and budget left. The snapshot file is only read.
 `,
+	flags: func(stderr io.Writer) *flag.FlagSet {
+		var configs stringsFlag
+		return snapshotFlags(&configs, stderr)
+	},
 	run: runSnapshot,
 }
 
-func runSnapshot(args []string, stdout, stderr io.Writer) int {
+func snapshotFlags(configs *stringsFlag, stderr io.Writer) *flag.FlagSet {
 	fs := newFlags("snapshot", stderr)
+	fs.Var(configs, "config", "an objective `file` to restore the snapshot into and evaluate; repeat it for the files of one\nservice's OpenSLO documents")
+	return fs
+}
+
+func runSnapshot(args []string, stdout, stderr io.Writer) int {
+	var configs stringsFlag
+	fs := snapshotFlags(&configs, stderr)
 	if status, ok := parseFlags(fs, "snapshot", args, stdout); !ok {
 		return status
 	}
 	if fs.NArg() != 1 {
 		return usageErr(stderr, "snapshot", "%d files given; name one snapshot file", fs.NArg())
+	}
+	var src *source
+	if len(configs) > 0 {
+		srcs, errs := loadSources(configs)
+		if len(errs) > 0 {
+			for _, err := range errs {
+				printErr(stderr, err)
+			}
+			return exitInvalid
+		}
+		if len(srcs) > 1 {
+			return usageErr(stderr, "snapshot", "-config names %d services; a snapshot is one registry's, of one service", len(srcs))
+		}
+		src = srcs[0]
 	}
 	path := fs.Arg(0)
 	data, err := os.ReadFile(path)
@@ -51,8 +87,76 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 		return exitInvalid
 	}
 	writeSnapshot(stdout, path, snapshotFormatVersion(data), snap)
+	if src == nil {
+		return exitOK
+	}
+	if err := writeRestore(stdout, src, data, snap.Written); err != nil {
+		printErr(stderr, fileErr(err, src.paths...))
+		return exitInvalid
+	}
 	return exitOK
 }
+
+// writeRestore restores the snapshot data into a registry of src's
+// objectives whose clock reads at, as New does at a start, and writes what
+// it restored and how each objective stands.
+func writeRestore(w io.Writer, src *source, data []byte, at time.Time) error {
+	mock := clock.NewMock()
+	mock.Set(at)
+	reg, err := slo.New(src.objectives, slo.WithClock(mock), slo.WithManualAdvance(),
+		slo.WithStore(readOnlyStore(data), time.Hour),
+		slo.OnError(func(error) {})) // Restored says all of it, and nothing is logged
+	if err != nil {
+		return err
+	}
+	defer reg.Close()
+	rep := reg.Restored()
+	fmt.Fprintf(w, "\nRestored into the objectives of %s, evaluated at %s:\n", src.name(), instant(at))
+	if rep.Err != nil {
+		fmt.Fprintf(w, "  nothing restored: %v\n", rep.Err)
+	}
+	for _, s := range rep.Skipped {
+		fmt.Fprintf(w, "  not restored: %s\n", s)
+	}
+	restored := map[string]bool{}
+	for _, key := range rep.Objectives {
+		restored[key] = true
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  objective\trestored\tstate\tgood\tbad\tSLI\tbudget left\tperiod")
+	for _, st := range reg.Status() {
+		key := slo.ObjectiveKey(st.Journey, st.Objective)
+		yes := "no"
+		if restored[key] {
+			yes = "yes"
+		}
+		state := st.State.String()
+		if st.Rule != "" {
+			state += " (" + st.Rule + ")"
+		}
+		sli := "-"
+		if !st.NoData {
+			sli = strconv.FormatFloat(st.SLI, 'g', 6, 64)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%s\t%s%%\t%s\n", key, yes, state, st.Good, st.Bad, sli,
+			strconv.FormatFloat(st.BudgetRemaining*100, 'g', 4, 64), burnrate.FormatWindow(st.Period))
+	}
+	return tw.Flush()
+}
+
+// readOnlyStore is a snapshot's bytes as a Store that never writes: the
+// registry that reads them saves on Close, and the command must leave the
+// user's file as it was.
+type readOnlyStore []byte
+
+func (s readOnlyStore) Load(context.Context) ([]byte, error) { return s, nil }
+func (readOnlyStore) Save(context.Context, []byte) error     { return nil }
+
+// stringsFlag is a repeatable flag of strings.
+type stringsFlag []string
+
+func (f *stringsFlag) String() string     { return strings.Join(*f, ",") }
+func (f *stringsFlag) Set(s string) error { *f = append(*f, s); return nil }
 
 // snapshotFormatVersion returns the version of a file that slo.ReadSnapshot
 // has read, which the format writes right after its 8-byte magic as a

@@ -128,9 +128,9 @@ func TestSnapshotVerbRefuses(t *testing.T) {
 		{[]string{"snapshot", corrupt}, exitInvalid, corrupt + ": slo: snapshot: corrupt or truncated: checksum "},
 		{[]string{"snapshot", text}, exitInvalid, text + `: slo: snapshot: not a journeyslo snapshot: it starts with "service:", not "JSLOSNAP"` + "\n"},
 		{[]string{"snapshot", missing}, exitInvalid, missing + ": open: no such file or directory\n"},
-		{[]string{"snapshot"}, exitUsage, "journeyslo snapshot: 0 files given; name one snapshot file\nusage: journeyslo snapshot FILE\n"},
+		{[]string{"snapshot"}, exitUsage, "journeyslo snapshot: 0 files given; name one snapshot file\nusage: journeyslo snapshot [-config FILE]... SNAPSHOT\n"},
 		{[]string{"snapshot", good, good}, exitUsage, "journeyslo snapshot: 2 files given; name one snapshot file\n"},
-		{[]string{"snapshot", "-x", good}, exitUsage, "flag provided but not defined: -x\nusage: journeyslo snapshot FILE\n"},
+		{[]string{"snapshot", "-x", good}, exitUsage, "flag provided but not defined: -x\nusage: journeyslo snapshot [-config FILE]... SNAPSHOT\n"},
 	} {
 		res := runCmd(t, tc.args...)
 		res.wantStatus(t, tc.status)
@@ -140,5 +140,65 @@ func TestSnapshotVerbRefuses(t *testing.T) {
 		if res.stdout != "" {
 			t.Errorf("journeyslo %s: stdout %q, want nothing", strings.Join(tc.args, " "), res.stdout)
 		}
+	}
+}
+
+func TestSnapshotVerbRestore(t *testing.T) {
+	dir := t.TempDir()
+	path := writeSnapshotFile(t, dir)
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The latency objective's threshold changed since the snapshot, and
+	// search is new.
+	config := writeFile(t, dir, "shop.yaml", `service: shop
+journeys:
+  - name: checkout
+    objectives:
+      - target: 0.999
+      - name: latency
+        latency: 500ms
+        target: 0.99
+  - name: search
+    objectives:
+      - target: 0.995
+`)
+	res := runCmd(t, "snapshot", "-config", config, path)
+	res.wantStatus(t, exitOK)
+	plain := runCmd(t, "snapshot", path)
+	want := plain.stdout + `
+Restored into the objectives of ` + config + `, evaluated at 2026-01-31T01:00:00Z:
+  not restored: checkout:latency: its latency threshold changed from 300ms to 500ms, so its counts meant something else; starts empty
+  not restored: search:availability: not in the snapshot; starts empty
+  objective              restored  state  good  bad  SLI       budget left  period
+  checkout:availability  yes       ok     11    1    0.916667  -8233%       30d
+  checkout:latency       no        ok     0     0    -         100%         30d
+  search:availability    no        ok     0     0    -         100%         30d
+`
+	if diff := cmp.Diff(want, res.stdout); diff != "" {
+		t.Errorf("journeyslo snapshot -config: output differs (-want +got):\n%s", diff)
+	}
+	if res.stderr != "" {
+		t.Errorf("journeyslo snapshot -config: stderr %q, want nothing", res.stderr)
+	}
+
+	broken := writeFile(t, dir, "broken.yaml", brokenYAML)
+	bad := runCmd(t, "snapshot", "-config", broken, path)
+	bad.wantStatus(t, exitInvalid)
+	if !strings.HasPrefix(bad.stderr, broken+":8:39: ") || bad.stdout != "" {
+		t.Errorf("journeyslo snapshot -config %s: stdout %q, stderr\n%s\nwant nothing and its problems", broken, bad.stdout, bad.stderr)
+	}
+	two := runCmd(t, "snapshot", "-config", config, "-config", writeFile(t, dir, "other.yaml", shopYAML), path)
+	two.wantStatus(t, exitUsage)
+	if want := "journeyslo snapshot: -config names 2 services; a snapshot is one registry's, of one service\n"; !strings.HasPrefix(two.stderr, want) {
+		t.Errorf("journeyslo snapshot with two configs: stderr\n%s\nwant it to start with\n%s", two.stderr, want)
+	}
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Errorf("journeyslo snapshot -config changed the snapshot file")
 	}
 }
