@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -19,10 +20,15 @@ import (
 	"github.com/journeyslo/journeyslo/slo/slorules"
 )
 
+// apiVersionLine finds an OpenSLO v1 document's apiVersion written on a
+// line of its own, for files that are not valid YAML.
+var apiVersionLine = regexp.MustCompile(`(?m)^apiVersion:[ \t]*["']?openslo/v1["']?[ \t]*(#.*)?\r?$`)
+
 // isOpenSLO reports whether data holds OpenSLO v1 documents: a YAML
-// document whose apiVersion is openslo/v1. Anything else, a file that does
-// not parse as YAML included, is a journeyslo config file, whose loader
-// reports what is wrong with it.
+// document whose apiVersion is openslo/v1. A file that is not valid YAML
+// is OpenSLO when a line of it says so, so that the OpenSLO reader, not
+// the config loader, says what is wrong with it. Anything else is a
+// journeyslo config file.
 func isOpenSLO(data []byte) bool {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
@@ -40,7 +46,7 @@ func isOpenSLO(data []byte) bool {
 			if errors.As(err, &te) {
 				continue
 			}
-			return false
+			return apiVersionLine.Match(data)
 		}
 		if doc.APIVersion == "openslo/v1" {
 			return true

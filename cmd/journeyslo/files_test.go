@@ -15,8 +15,11 @@ func TestIsOpenSLO(t *testing.T) {
 		{"apiVersion: openslo/v2alpha\nkind: SLO\n", false},
 		{"apiVersion: openslo/v1alpha\n", false},
 		{shopYAML, false},
-		{"service: shop\n# apiVersion: openslo/v1\n", false}, // a comment is no document
-		{"service: [\napiVersion: openslo/v1\n", false},      // bad YAML: the config loader says what is wrong
+		{"service: shop\n# apiVersion: openslo/v1\n", false},   // a comment is no document
+		{"service: [\n", false},                                // bad YAML: the config loader says what is wrong
+		{"kind: SLO\nspec: [\napiVersion: openslo/v1\n", true}, // bad YAML, and OpenSLO says so: its reader says what is wrong
+		{"kind: SLO\nspec: [\napiVersion: \"openslo/v1\" # the spec\n", true},
+		{"kind: SLO\nspec: [\n  apiVersion: openslo/v1\n", false}, // not at the top level
 		{"", false},
 	} {
 		if got := isOpenSLO([]byte(tc.data)); got != tc.want {

@@ -5,15 +5,22 @@
 // Usage:
 //
 //	journeyslo validate FILE...
-//	journeyslo rules [-flavor prometheus|thanos|mimir] [-selector SEL] [-label k=v]... [-o DIR] FILE...
+//	journeyslo rules [-flavor prometheus|thanos|mimir] [-selector SEL] [-label k=v]... [-namespace NS] [-interval D] [-o DIR] FILE...
 //	journeyslo openslo import [-o FILE] FILE...
 //	journeyslo openslo export [-o FILE] FILE...
-//	journeyslo snapshot FILE
+//	journeyslo snapshot [-config FILE]... SNAPSHOT
 //	journeyslo help [VERB]
 //	journeyslo version
 //
+// For example:
+//
+//	go run ./cmd/journeyslo validate examples/config/shop.yaml
+//	go run ./cmd/journeyslo rules -selector '{job="shop"}' -o rules/ examples/config/shop.yaml
+//
 // Every verb that reads objectives takes journeyslo config files and OpenSLO
-// v1 files alike, told apart by their content (apiVersion: openslo/v1).
+// v1 files alike, told apart by their content (apiVersion: openslo/v1). The
+// OpenSLO files of one command line are read together, as one service's
+// documents, so that their references may cross files.
 // Output goes to standard output unless -o is given; problems go to standard
 // error as FILE:LINE:COLUMN: message.
 //
@@ -100,7 +107,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return v.run(args[1:], stdout, stderr)
 }
 
-// verbOrder is the order verbs are listed in: the day's work first.
+// verbOrder is the order verbs are listed in, that of the work: check,
+// generate, convert, inspect.
 var verbOrder = []string{"validate", "rules", "openslo", "snapshot", "help", "version"}
 
 // verbNames returns the verbs' names in the order of verbOrder.
