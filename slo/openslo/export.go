@@ -26,6 +26,11 @@ import (
 // does not read journeyslo's own counter, as [Imported.Indicators] holds
 // them; nil means every SLI reads journeyslo_sli_events_total.
 //
+// An objective without a period writes no timeWindow, which Import reads
+// as journeyslo's default period again (OpenSLO v1 makes timeWindow
+// optional); one without rules writes the default policy's rules out for
+// other tools, marked journeyslo/rules: default.
+//
 // It refuses a config that slo.New would refuse, and what OpenSLO v1
 // cannot write: a period or window that is not a whole number of
 // minutes, a label whose name is not an OpenSLO label key, and a named

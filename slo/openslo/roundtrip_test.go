@@ -44,6 +44,18 @@ func roundTrip(t *testing.T, cfg *sloconfig.Config, indicators map[string]Indica
 	if _, err := slo.New(imp.Config.Objectives(), slo.WithManualAdvance()); err != nil {
 		t.Errorf("the imported objectives make no registry: %v", err)
 	}
+	// What is imported is a journeyslo file too.
+	data, err := imp.Config.Marshal()
+	if err != nil {
+		t.Fatalf("Marshal of the imported config: %v", err)
+	}
+	back, err := sloconfig.Parse("imported.yaml", data)
+	if err != nil {
+		t.Fatalf("Parse(Marshal(imported)): %v\n%s", err, data)
+	}
+	if d := cmp.Diff(imp.Config, back, ignoreFile); d != "" {
+		t.Errorf("the imported config does not survive its own format (-imported +parsed):\n%s\n%s", d, data)
+	}
 	return out
 }
 
