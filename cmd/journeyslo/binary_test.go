@@ -6,12 +6,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/journeyslo/journeyslo/slo/slorules"
 )
+
+// regenerateLine is the comment of examples/config/shop.openslo.yaml that
+// says how to regenerate it.
+var regenerateLine = regexp.MustCompile(`(?m)^# The objectives of shop.yaml as OpenSLO v1 documents: .*\n`)
 
 // TestBinary builds the command and runs it as a user would, on the
 // committed example files: the exit statuses reach the shell, and the
@@ -64,6 +69,11 @@ func TestBinary(t *testing.T) {
 	if want := shopConfig + ": valid journeyslo config: service shop, 4 objectives in 3 journeys\n"; val.stdout != want || val.stderr != "" {
 		t.Errorf("journeyslo validate %s: stdout %q, stderr %q; want %q", shopConfig, val.stdout, val.stderr, want)
 	}
+	both := exe("validate", shopOpenSLO, shopConfig)
+	both.wantStatus(t, exitOK)
+	if want := shopOpenSLO + ": valid OpenSLO v1: service shop, 4 objectives in 3 journeys\n" + val.stdout; both.stdout != want || both.stderr != "" {
+		t.Errorf("journeyslo validate %s %s: stdout %q, stderr %q; want %q", shopOpenSLO, shopConfig, both.stdout, both.stderr, want)
+	}
 	bad := exe("validate", shopConfig, broken)
 	bad.wantStatus(t, exitInvalid)
 	want := broken + ":2:11: journeys is empty; declare at least one journey, with a name and objectives\n" +
@@ -78,6 +88,27 @@ func TestBinary(t *testing.T) {
 		t.Errorf("journeyslo rules %s: the rules differ from slorules'", shopConfig)
 	}
 	checkRules(t, writeFile(t, t.TempDir(), "shop.rules.yml", rules.stdout))
+	// The two example files hold the same objectives: the same rules, and
+	// the same config once imported.
+	if fromOpenSLO := exe("rules", "-selector", `{job="shop"}`, shopOpenSLO); fromOpenSLO.status != exitOK || fromOpenSLO.stdout != rules.stdout {
+		t.Errorf("journeyslo rules %s: status %d, and rules that differ from those of %s:\n%s", shopOpenSLO, fromOpenSLO.status, shopConfig, fromOpenSLO.stderr)
+	}
+	imported, same := exe("openslo", "import", shopOpenSLO), exe("openslo", "import", shopConfig)
+	imported.wantStatus(t, exitOK)
+	if !strings.HasPrefix(imported.stdout, generatedHeader+"service: shop\n") || imported.stdout != same.stdout {
+		t.Errorf("journeyslo openslo import %s:\n%s\nwant the config of %s:\n%s", shopOpenSLO, imported.stdout, shopConfig, same.stdout)
+	}
+	// The committed OpenSLO file is the export of the config, with a line
+	// saying how to regenerate it.
+	committed, err := os.ReadFile(shopOpenSLO)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported := exe("openslo", "export", shopConfig)
+	exported.wantStatus(t, exitOK)
+	if got, want := exported.stdout, regenerateLine.ReplaceAllString(string(committed), ""); got != want {
+		t.Errorf("journeyslo openslo export %s differs from %s (without its regeneration comment):\n%s", shopConfig, shopOpenSLO, got)
+	}
 
 	for _, args := range [][]string{
 		{"help", "rules"},
@@ -85,6 +116,9 @@ func TestBinary(t *testing.T) {
 		{"rules", "-flavor", "mimir", "-selector", `{job="shop"}`, shopConfig},
 		{"openslo", "export", shopConfig},
 		{"openslo", "import", shopConfig},
+		{"validate", shopOpenSLO},
+		{"rules", "-flavor", "thanos", shopOpenSLO},
+		{"openslo", "import", shopOpenSLO},
 	} {
 		got, want := exe(args...), runCmd(t, args...)
 		got.wantStatus(t, want.status)
