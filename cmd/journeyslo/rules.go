@@ -5,8 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -29,6 +31,8 @@ the OpenSLO v1 files given are read together as one. With one service and no
 DIR/SERVICE.rules.yml, DIR created when missing. Nothing is written unless
 every FILE is valid. An OpenSLO SLI that reads other counters than
 journeyslo_sli_events_total is refused: the rules read journeyslo's counters.
+An objective's labels that the rules do not carry are named on standard
+error.
 `,
 	flags: func(stderr io.Writer) *flag.FlagSet { return new(rulesOptions).flagSet(stderr) },
 	run:   runRules,
@@ -134,6 +138,9 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 			errs = append(errs, fileErr(err, src.paths...))
 			continue
 		}
+		for _, note := range unwrittenLabels(rules, src.objectives) {
+			fmt.Fprintf(stderr, "%s: note: %s\n", src.paths[0], note)
+		}
 		outs = append(outs, output{src, filepath.Join(o.out, src.config.Service+".rules.yml"), yml})
 	}
 	if len(errs) > 0 {
@@ -160,6 +167,46 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return exitOK
+}
+
+// unwrittenLabels says which labels of the objectives the rules do not
+// carry, so that alerts routed by them (team: payments) do not go astray
+// without a word. It reads the rules rather than assuming what slorules
+// writes: an objective's rules are the groups named after it (see
+// slorules.Group), and a label is written when every rule of those groups
+// that sets labels sets it to the objective's value.
+func unwrittenLabels(f slorules.RuleFile, objs []slo.Objective) []string {
+	var notes []string
+	for _, o := range objs {
+		if len(o.Labels) == 0 {
+			continue
+		}
+		o = o.WithDefaults()
+		group := "journeyslo:" + o.Journey + ":" + o.Name
+		var missing []string
+		for _, k := range slices.Sorted(maps.Keys(o.Labels)) {
+			labelled, written := false, true
+			for _, g := range f.Groups {
+				if g.Name != group && g.Name != group+":period" {
+					continue
+				}
+				for _, r := range g.Rules {
+					if len(r.Labels) > 0 {
+						labelled = true
+						written = written && r.Labels[k] == o.Labels[k]
+					}
+				}
+			}
+			if !labelled || !written {
+				missing = append(missing, k+"="+o.Labels[k])
+			}
+		}
+		if len(missing) > 0 {
+			notes = append(notes, fmt.Sprintf("objective %s: its labels %s are not in the generated rules, which carry the -label labels alone",
+				slo.ObjectiveKey(o.Journey, o.Name), strings.Join(missing, ", ")))
+		}
+	}
+	return notes
 }
 
 // labelsFlag is the repeatable -label name=value flag.

@@ -193,3 +193,29 @@ func TestRulesUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestRulesUnwrittenLabels checks that labels of an objective that the
+// generated rules do not carry are named on stderr, not lost unsaid.
+func TestRulesUnwrittenLabels(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "shop.yaml", strings.Replace(shopYAML, "        runbook: https://runbooks.example.com/checkout\n",
+		"        runbook: https://runbooks.example.com/checkout\n        labels: {team: payments, tier: gold}\n", 1))
+	res := runCmd(t, "rules", path)
+	res.wantStatus(t, exitOK)
+	want := path + ": note: objective checkout:availability: its labels team=payments, tier=gold are not in the generated rules, which carry the -label labels alone\n"
+	if res.stderr != want {
+		t.Errorf("journeyslo rules: stderr\n%s\nwant\n%s", res.stderr, want)
+	}
+	// A -label that gives one of them leaves the other to note.
+	res = runCmd(t, "rules", "-label", "team=payments", path)
+	res.wantStatus(t, exitOK)
+	want = path + ": note: objective checkout:availability: its labels tier=gold are not in the generated rules, which carry the -label labels alone\n"
+	if res.stderr != want {
+		t.Errorf("journeyslo rules -label team=payments: stderr\n%s\nwant\n%s", res.stderr, want)
+	}
+	res = runCmd(t, "rules", "-label", "team=payments", "-label", "tier=gold", path)
+	res.wantStatus(t, exitOK)
+	if res.stderr != "" {
+		t.Errorf("journeyslo rules with every label: stderr %q, want nothing", res.stderr)
+	}
+}
