@@ -102,13 +102,12 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		return usageErr(stderr, "rules", "%s", msg)
 	}
 	srcs, errs := loadSources(files)
-	if n := len(srcs) + len(errs); n > 1 && o.out == "" {
-		return usageErr(stderr, "rules", "%d services given without -o: each gives its own rule file; write them into a directory with -o DIR", n)
+	if len(srcs) > 1 && o.out == "" {
+		return usageErr(stderr, "rules", "%d services given without -o: each gives its own rule file; write them into a directory with -o DIR", len(srcs))
 	}
 	// Nothing is written unless every file is valid, so that a directory of
 	// rules is never half updated.
 	type output struct {
-		src  *source
 		path string
 		yaml []byte
 	}
@@ -141,7 +140,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		for _, note := range unwrittenLabels(rules, src.objectives) {
 			fmt.Fprintf(stderr, "%s: note: %s\n", src.paths[0], note)
 		}
-		outs = append(outs, output{src, filepath.Join(o.out, src.config.Service+".rules.yml"), yml})
+		outs = append(outs, output{filepath.Join(o.out, src.config.Service+".rules.yml"), yml})
 	}
 	if len(errs) > 0 {
 		for _, err := range errs {
