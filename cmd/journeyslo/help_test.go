@@ -76,3 +76,23 @@ func TestVersion(t *testing.T) {
 		t.Errorf("journeyslo version: %q, want %q", res.stdout, want)
 	}
 }
+
+// TestEveryVerbHelp checks that every verb answers -h and help VERB with
+// its usage line on stdout and status 0.
+func TestEveryVerbHelp(t *testing.T) {
+	for _, name := range verbNames() {
+		for _, args := range [][]string{{name, "-h"}, {"help", name}} {
+			if name == "help" && args[1] == "-h" {
+				args = []string{"help", "help"} // help's own arguments are verbs
+			}
+			res := runCmd(t, args...)
+			res.wantStatus(t, exitOK)
+			if want := "usage: journeyslo " + verbs[name].synopsis + "\n\n"; !strings.HasPrefix(res.stdout, want) || res.stderr != "" {
+				t.Errorf("journeyslo %s: stdout starts %.80q, stderr %q; want %q and nothing", strings.Join(args, " "), res.stdout, res.stderr, want)
+			}
+		}
+	}
+	if got := verbNames(); strings.Join(got, " ") != "validate rules openslo snapshot help version" {
+		t.Errorf("verbs %v, want validate rules openslo snapshot help version", got)
+	}
+}
