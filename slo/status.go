@@ -137,14 +137,21 @@ func (r *Registry) BurnDown(journey, objective string) ([]BudgetPoint, bool) {
 	if !ok {
 		return nil, false
 	}
-	for _, o := range j.objs {
+	for i, o := range j.objs {
 		if o.Name != objective {
 			continue
 		}
 		r.mu.RLock()
 		at := r.advanced
 		r.mu.RUnlock()
+		r.drainMu.Lock()
 		width, first, counts := o.series.Buckets(o.Period)
+		// The events recorded since the last advance are in the journey's
+		// pattern counters yet; they belong to the current bucket.
+		g, b := j.pending(&j.targets[i])
+		r.drainMu.Unlock()
+		counts[len(counts)-1].Good += g
+		counts[len(counts)-1].Bad += b
 		var total uint64
 		for _, c := range counts {
 			total += c.Total()
