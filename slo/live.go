@@ -10,10 +10,11 @@ import (
 // than in each objective's series: an event's outcomes across all of the
 // journey's objectives form one of few patterns, so recording is one atomic
 // add whatever the number of objectives, on one cache line that no other
-// journey writes. Two adds on two lines cost 1.6x one Prometheus counter
-// serially and 4.3x when two cores record; one add costs what the counter
-// does. Registry.drain moves the patterns into the series before each
-// rotation.
+// journey writes. An add per objective, on the line of each series, costs
+// a locked instruction per objective and, when cores record at once, moves
+// every one of those lines between them; one add costs what a Prometheus
+// counter's Inc does. Registry.drain moves the patterns into the series
+// before each rotation.
 //
 // The patterns, as indexes into Journey.live:
 const (
