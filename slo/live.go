@@ -29,7 +29,8 @@ const (
 	patFast
 )
 
-// lineCounters is how many counters fill one 64-byte cache line.
+// lineCounters is how many 8-byte counters (or durations) fill one 64-byte
+// cache line.
 const lineCounters = 8
 
 // newLive returns a journey's pattern counters for the given latency
@@ -43,9 +44,22 @@ func newLive(thresholds []time.Duration) []atomic.Uint64 {
 	return make([]atomic.Uint64, (n+lineCounters-1)/lineCounters*lineCounters)
 }
 
-// thresholds returns the distinct latency thresholds of targets, ascending.
+// thresholds returns the distinct latency thresholds of targets, ascending,
+// or nil when none judges latency. The record path reads them at every
+// event, so they take whole cache lines of their own: a smaller array
+// would be packed by the runtime with other small objects, such as a
+// counter that another core writes.
 func thresholds(targets []target) []time.Duration {
-	var out []time.Duration
+	n := 0
+	for _, t := range targets {
+		if t.latency > 0 {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]time.Duration, 0, (n+lineCounters-1)/lineCounters*lineCounters)
 	for _, t := range targets {
 		if t.latency > 0 {
 			out = append(out, t.latency)
