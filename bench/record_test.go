@@ -85,8 +85,10 @@ func recorders(b *testing.B) []struct {
 }
 
 // BenchmarkRecord records one event through a handle resolved at setup:
-// journeyslo's Journey, a Prometheus Counter, an OpenTelemetry counter with
-// a precomputed attribute set.
+// journeyslo's Journey (Record on one objective; Observe on a journey with
+// an availability and a latency objective, the README's first example), a
+// Prometheus Counter, an OpenTelemetry counter with a precomputed attribute
+// set.
 func BenchmarkRecord(b *testing.B) {
 	for _, r := range recorders(b) {
 		b.Run("impl="+r.name, func(b *testing.B) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -74,6 +75,7 @@ type Registry struct {
 	objs      []*objective // declaration order
 	journeys  map[string]*Journey
 	unmatched *Journey
+	all       []*Journey // every journey, declared then unmatched: what drain visits
 	overflow  *window.Series
 	callbacks []func(Transition)
 	onError   []func(error)
@@ -92,6 +94,11 @@ type Registry struct {
 	advMu        sync.Mutex
 	pending      []Transition // guarded by advMu; reused between calls
 	nextSnapshot time.Time    // guarded by advMu
+
+	// drainMu makes a drain of the journeys' pattern counters into the
+	// series one step for readers that add the counters to the series
+	// (Unmatched, BurnDown). Taken under advMu, never the other way.
+	drainMu sync.Mutex
 
 	mu       sync.RWMutex // guards the evaluated state of every objective, and:
 	advanced time.Time    // the instant of the last evaluation
@@ -195,10 +202,22 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		j.targets = append(j.targets, target{series: s, latency: o.Latency})
 		j.timed = j.timed || o.Latency > 0
 		j.objs = append(j.objs, obj)
+		if len(j.objs) == 1 {
+			r.all = append(r.all, j)
+		}
 		r.objs = append(r.objs, obj)
 	}
 	r.overflow, _ = group.NewSeries()
 	r.unmatched = &Journey{name: Unmatched, reg: r, targets: []target{{series: r.overflow}}}
+	r.all = append(r.all, r.unmatched)
+	for _, j := range r.all {
+		j.thresholds = thresholds(j.targets)
+		for i := range j.targets {
+			j.targets[i].rank = slices.Index(j.thresholds, j.targets[i].latency)
+		}
+		j.live = newLive(j.thresholds)
+		j.scratch = make([]uint64, j.patterns())
+	}
 	if r.store != nil {
 		r.restore = r.restoreSnapshot(now)
 		if r.restore.Err != nil {
@@ -284,6 +303,7 @@ func (r *Registry) Close() error {
 		}
 		r.advMu.Lock()
 		defer r.advMu.Unlock()
+		r.drain() // the events recorded since the last advance
 		r.mu.RLock()
 		at := r.advanced
 		r.mu.RUnlock()
@@ -295,7 +315,7 @@ func (r *Registry) Close() error {
 		u := f.snapshot.Series[len(f.snapshot.Series)-1].Total
 		f.unmatched[0], f.unmatched[1] = u.Good, u.Bad
 		for _, o := range r.objs {
-			f.burnDown[o] = r.burnDown(o, at)
+			f.burnDown[o] = r.burnDown(o, at, window.Counts{})
 		}
 		r.frozen.Store(f)
 		if r.store != nil {
@@ -421,12 +441,17 @@ func (r *Registry) Staleness() (lag time.Duration, stalled bool) {
 }
 
 // Unmatched returns the good and bad events recorded on undeclared
-// journeys; after Close, those recorded before it.
+// journeys, up to the instant of the call; after Close, those recorded
+// before it.
 func (r *Registry) Unmatched() (good, bad uint64) {
 	if f := r.frozen.Load(); f != nil {
 		return f.unmatched[0], f.unmatched[1]
 	}
-	return r.overflow.Total()
+	r.drainMu.Lock()
+	defer r.drainMu.Unlock()
+	good, bad = r.overflow.Total()
+	g, b := r.unmatched.pending(&r.unmatched.targets[0])
+	return good + g, bad + b
 }
 
 // Advance moves a registry built [WithManualAdvance] to now: it rotates the
@@ -456,6 +481,7 @@ func (r *Registry) Advance(now time.Time) error {
 // advance is Advance without its checks, for Advance and the rotator. It
 // requires advMu held.
 func (r *Registry) advance(now time.Time) {
+	r.drain()
 	r.group.Advance(now)
 	r.pending = r.evaluate(now)
 	r.deliver(r.pending)
@@ -524,22 +550,32 @@ func (r *Registry) Status() []Status {
 	return out
 }
 
-// A Journey records the events of one user journey into each of its
+// A Journey records the events of one user journey for each of its
 // objectives. Get one from [Registry.Lookup] (names known at setup) or
-// [Registry.Journey] (names from requests). Recording is safe for
-// concurrent use and costs one atomic add per objective: no lock, no clock
-// read, no lookup, no allocation.
+// [Registry.Journey] (names from requests); its zero value is not usable.
+// Recording is safe for concurrent use and costs one atomic add whatever
+// the number of objectives: no lock, no clock read, no lookup, no
+// allocation. The registry moves the events into every objective's windows
+// at its next advance, which is when [Registry.Status] and [Journey.Status]
+// count them.
 type Journey struct {
+	// The record path reads these two, fixed at New, and adds to one
+	// counter of live.
+	live       []atomic.Uint64 // events since the last drain, per pattern (see patBad)
+	thresholds []time.Duration // the objectives' distinct latency thresholds, ascending
+
 	name    string
 	reg     *Registry
 	targets []target
 	objs    []*objective
-	timed   bool // some target judges latency; fixed at New
+	timed   bool     // some target judges latency; fixed at New
+	scratch []uint64 // one swapped value per pattern; guarded by Registry.drainMu
 }
 
 type target struct {
 	series  *window.Series
 	latency time.Duration // 0 for an availability objective
+	rank    int           // index of latency in Journey.thresholds; -1 for availability
 }
 
 // NeedsLatency reports whether any objective of the journey judges
@@ -552,32 +588,38 @@ func (j *Journey) Name() string { return j.name }
 // Record records one event: bad, or good. Latency objectives count a good
 // event as fast enough; use Observe to have its latency judged.
 func (j *Journey) Record(bad bool) {
-	for i := range j.targets {
-		if bad {
-			j.targets[i].series.Bad()
-		} else {
-			j.targets[i].series.Good()
-		}
+	p := patFast
+	if bad {
+		p = patBad
 	}
+	j.live[p].Add(1)
 }
 
 // Observe records one event that took latency: bad for every objective when
 // bad, and bad for a latency objective when slower than its threshold.
 func (j *Journey) Observe(latency time.Duration, bad bool) {
-	for i := range j.targets {
-		t := &j.targets[i]
-		if bad || (t.latency > 0 && latency > t.latency) {
-			t.series.Bad()
-		} else {
-			t.series.Good()
+	p := patBad
+	if !bad {
+		// One pattern per threshold exceeded: the thresholds ascend, so
+		// the first one not exceeded ends the count.
+		p = patFast
+		for _, t := range j.thresholds {
+			if latency <= t {
+				break
+			}
+			p++
 		}
 	}
+	j.live[p].Add(1)
 }
 
 // Add records good and bad events at once, as Record would one by one.
 func (j *Journey) Add(good, bad uint64) {
-	for i := range j.targets {
-		j.targets[i].series.Add(good, bad)
+	if good != 0 {
+		j.live[patFast].Add(good)
+	}
+	if bad != 0 {
+		j.live[patBad].Add(bad)
 	}
 }
 

@@ -122,6 +122,7 @@ func (r *Registry) Snapshot() Snapshot {
 	if f := r.frozen.Load(); f != nil {
 		return f.snapshot.clone() // the caller's to change
 	}
+	r.drain() // the events recorded since the last advance belong in it
 	return r.takeSnapshot(r.latest())
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/window"
 )
 
 // Status is the state of one objective at an instant: the error budget, the
@@ -161,7 +162,7 @@ func (r *Registry) BurnDown(journey, objective string) ([]BudgetPoint, bool) {
 	if !ok {
 		return nil, false
 	}
-	for _, o := range j.objs {
+	for i, o := range j.objs {
 		if o.Name != objective {
 			continue
 		}
@@ -171,14 +172,23 @@ func (r *Registry) BurnDown(journey, objective string) ([]BudgetPoint, bool) {
 		r.mu.RLock()
 		at := r.advanced
 		r.mu.RUnlock()
-		return r.burnDown(o, at), true
+		// The events recorded since the last advance are in the journey's
+		// pattern counters yet; they belong to the current bucket. drainMu
+		// keeps a drain from moving them into the series in between.
+		r.drainMu.Lock()
+		defer r.drainMu.Unlock()
+		g, b := j.pending(&j.targets[i])
+		return r.burnDown(o, at, window.Counts{Good: g, Bad: b}), true
 	}
 	return nil, false
 }
 
-// burnDown computes o's burn-down, with the current bucket ending at at.
-func (r *Registry) burnDown(o *objective, at time.Time) []BudgetPoint {
+// burnDown computes o's burn-down, with the current bucket ending at at
+// and holding pending events besides its own.
+func (r *Registry) burnDown(o *objective, at time.Time, pending window.Counts) []BudgetPoint {
 	width, first, share, counts := o.series.Buckets(o.Period)
+	counts[len(counts)-1].Good += pending.Good
+	counts[len(counts)-1].Bad += pending.Bad
 	weight := func(i int) float64 {
 		if i == 0 {
 			return share // the oldest bucket is partly before the period
