@@ -1,0 +1,349 @@
+package slorules_test
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/benbjohnson/clock"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/model"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/promtest"
+	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/sloprom"
+	"github.com/journeyslo/journeyslo/slo/slorules"
+	"github.com/journeyslo/journeyslo/window"
+)
+
+// The same synthetic traffic drives a registry in process and, through the
+// counters its sloprom collector exports, scraped every 15 s, the generated
+// rules in Prometheus's engine. Their page/ticket/ok states must agree at
+// every minute, except near a transition.
+//
+// A prometheus server evaluates rules only in real time, not over
+// backfilled history, so the rules are evaluated as range queries at a
+// 1-minute step (promtest.EvaluateRules): each recording rule's output is
+// backfilled before the rules that read it, then the alert expressions are
+// queried the way cloudflare/pint counts alerts. promtool's own
+// create-blocks-from rules would do the first half, but writes a block per
+// rule per two hours and cannot feed one rule's output to the next.
+
+const (
+	equivScrape = 15 * time.Second // the scrape interval
+	equivEval   = time.Minute      // the rules' evaluation interval, and the step states are compared at
+	equivSpan   = 84 * time.Hour   // three and a half simulated days
+)
+
+// An equivTraffic is one objective's traffic: events a second (varying
+// over the day by ±half), and the error ratio at each instant.
+type equivTraffic struct {
+	objective slo.Objective
+	perSecond float64
+	errors    func(since time.Duration) float64
+}
+
+// equivPhase returns an error ratio function made of phases: ratio r from
+// offset at on (until the next phase).
+func equivPhase(background float64, phases ...equivStep) func(time.Duration) float64 {
+	return func(d time.Duration) float64 {
+		r := background
+		for _, p := range phases {
+			if d >= p.at && d < p.at+p.length {
+				r = p.ratio
+			}
+		}
+		return r
+	}
+}
+
+type equivStep struct {
+	at, length time.Duration
+	ratio      float64
+}
+
+func equivTraffics() []equivTraffic {
+	h := time.Hour
+	return []equivTraffic{
+		{
+			// 99.9%: a 5-minute full outage pages on 1h/5m; 1% for six hours
+			// pages on 6h/30m and leaves tickets; 0.2% for a day and more
+			// opens the 3d/6h ticket.
+			objective: slo.Objective{Journey: "checkout", Target: 0.999},
+			perSecond: 10,
+			errors: equivPhase(0.0002,
+				equivStep{6 * h, 5 * time.Minute, 1},
+				equivStep{12 * h, 6 * h, 0.01},
+				equivStep{44 * h, 40 * h, 0.002}),
+		},
+		{
+			// 99%: a 15-minute full outage pages on 1h/5m; 3% for ten hours
+			// tickets.
+			objective: slo.Objective{Journey: "search", Target: 0.99},
+			perSecond: 20,
+			errors: equivPhase(0.001,
+				equivStep{30 * h, 15 * time.Minute, 1},
+				equivStep{50 * h, 10 * h, 0.03}),
+		},
+		{
+			// 99.9% at 0.1 events a second: an hour holds 360 events, below
+			// the guard of 1000, so a 20-minute full outage pages only on
+			// 6h/30m, whose long window holds enough.
+			objective: slo.Objective{Journey: "admin", Target: 0.999},
+			perSecond: 0.1,
+			errors: equivPhase(0,
+				equivStep{60 * h, 20 * time.Minute, 1}),
+		},
+	}
+}
+
+// eventsOnly gathers only the event counters from g: all the rules read.
+type eventsOnly struct{ g prometheus.Gatherer }
+
+func (e eventsOnly) Gather() ([]*dto.MetricFamily, error) {
+	mfs, err := e.g.Gather()
+	return slices.DeleteFunc(mfs, func(mf *dto.MetricFamily) bool { return mf.GetName() != slorules.Counter }), err
+}
+
+// equivRun is what the registry did, minute by minute, and the samples
+// scraped from it.
+type equivRun struct {
+	start   time.Time
+	minutes int
+	state   [][]burnrate.Severity // [objective][minute]
+	rule    [][]string
+	samples promtest.Samples
+	objs    []slo.Objective // with defaults, as the registry runs them
+}
+
+// runRegistry drives a registry with the traffic, advancing it every tick
+// and scraping it every equivScrape.
+func runRegistry(t *testing.T, traffics []equivTraffic) *equivRun {
+	t.Helper()
+	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	mock := clock.NewMock()
+	mock.Set(start)
+	objs := make([]slo.Objective, len(traffics))
+	for i, tr := range traffics {
+		objs[i] = tr.objective
+	}
+	reg, err := slo.New(objs, slo.WithClock(mock), slo.WithManualAdvance())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	preg := prometheus.NewRegistry()
+	preg.MustRegister(sloprom.NewCollector(reg))
+	gatherer := eventsOnly{preg}
+
+	run := &equivRun{start: start, minutes: int(equivSpan / equivEval), objs: reg.Objectives()}
+	run.state = make([][]burnrate.Severity, len(objs))
+	run.rule = make([][]string, len(objs))
+	journeys := make([]*slo.Journey, len(traffics))
+	for i, tr := range traffics {
+		journeys[i] = reg.Journey(tr.objective.Journey)
+	}
+	tick := reg.Tick()
+	if equivScrape%tick != 0 || equivEval%equivScrape != 0 {
+		t.Fatalf("tick %v does not divide the scrape interval %v", tick, equivScrape)
+	}
+	// Fractions of an event carry over from tick to tick, so that the
+	// counts are exact integers whose sums follow the rates.
+	owed := make([][2]float64, len(traffics))
+	for k := 1; k <= int(equivSpan/tick); k++ {
+		now := start.Add(time.Duration(k) * tick)
+		mid := time.Duration(k)*tick - tick/2
+		for i, tr := range traffics {
+			n := tr.perSecond * tick.Seconds() * (1 + 0.5*math.Sin(2*math.Pi*mid.Hours()/24))
+			owed[i][1] += n * tr.errors(mid)
+			owed[i][0] += n * (1 - tr.errors(mid))
+			good, bad := math.Floor(owed[i][0]), math.Floor(owed[i][1])
+			owed[i][0] -= good
+			owed[i][1] -= bad
+			journeys[i].Add(uint64(good), uint64(bad))
+		}
+		// Advance takes the instant; setting the mock clock too would cost a
+		// millisecond of sleep per tick.
+		reg.Advance(now)
+		elapsed := now.Sub(start)
+		if elapsed%equivScrape == 0 {
+			if err := run.samples.Gather(gatherer, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if elapsed%equivEval == 0 {
+			for i, st := range reg.Status() {
+				run.state[i] = append(run.state[i], st.State)
+				run.rule[i] = append(run.rule[i], st.Rule)
+			}
+		}
+	}
+	return run
+}
+
+// engineStates evaluates the generated rules over the run's samples and
+// returns each objective's state and firing rule at every minute.
+func engineStates(t *testing.T, run *equivRun, file slorules.RuleFile) (state [][]burnrate.Severity, rule [][]string, servers int) {
+	t.Helper()
+	var rules []promtest.Rule
+	for _, g := range file.Groups {
+		if g.Interval != 0 && g.Interval != equivEval {
+			t.Fatalf("group %s has interval %v; this test evaluates every %v", g.Name, g.Interval, equivEval)
+		}
+		for _, r := range g.Rules {
+			rules = append(rules, promtest.Rule{Record: r.Record, Alert: r.Alert, Expr: r.Expr, For: r.For, Labels: r.Labels})
+		}
+	}
+	first := run.start.Add(equivEval)
+	end := run.start.Add(time.Duration(run.minutes) * equivEval)
+	ev := promtest.EvaluateRules(t, &run.samples, rules, first, end, equivEval)
+	state = make([][]burnrate.Severity, len(run.objs))
+	rule = make([][]string, len(run.objs))
+	for i := range run.objs {
+		state[i] = make([]burnrate.Severity, run.minutes)
+		rule[i] = make([]string, run.minutes)
+	}
+	for _, a := range ev.Alerts {
+		i := slices.IndexFunc(run.objs, func(o slo.Objective) bool {
+			return string(a.Labels["journey"]) == o.Journey && string(a.Labels["objective"]) == o.Name
+		})
+		if i < 0 || a.Labels[model.AlertNameLabel] != slorules.AlertName {
+			t.Fatalf("alert %v is about no objective", a.Labels)
+		}
+		var sev burnrate.Severity
+		if err := sev.UnmarshalText([]byte(a.Labels["severity"])); err != nil {
+			t.Fatalf("alert %v: %v", a.Labels, err)
+		}
+		for _, at := range a.Firing {
+			m := int(at.Sub(first) / equivEval)
+			if sev > state[i][m] {
+				state[i][m], rule[i][m] = sev, string(a.Labels["rule"])
+			}
+		}
+	}
+	return state, rule, ev.Servers
+}
+
+// A transition is a change of state at a minute.
+type transition struct {
+	minute   int
+	from, to burnrate.Severity
+	rule     string // the rule of the more severe of from and to
+}
+
+func transitions(state []burnrate.Severity, rule []string) []transition {
+	var out []transition
+	for m := 1; m < len(state); m++ {
+		if state[m] == state[m-1] {
+			continue
+		}
+		r := rule[m]
+		if state[m-1] > state[m] {
+			r = rule[m-1]
+		}
+		out = append(out, transition{m, state[m-1], state[m], r})
+	}
+	return out
+}
+
+// tolerance is how many minutes apart the registry and the engine may see
+// a transition of rule: one evaluation interval, plus the registry's bucket
+// width for the rule's long window (it counts whole buckets, so its window
+// can be up to one bucket shorter than the engine's).
+func tolerance(policy burnrate.Policy, rule string) int {
+	for _, r := range policy.Rules {
+		if r.Name == rule {
+			return 1 + int((window.Resolution(r.Long)+equivEval-1)/equivEval)
+		}
+	}
+	return 1
+}
+
+func TestEngineAgreesWithRegistry(t *testing.T) {
+	promtest.Promtool(t) // skip before the minutes of simulation when the engine is missing
+	began := time.Now()
+	traffics := equivTraffics()
+	run := runRegistry(t, traffics)
+	simulated := time.Since(began)
+	file, err := slorules.Generate(run.objs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, rule, servers := engineStates(t, run, file)
+	t.Logf("registry replay %v, engine (%d servers, %d samples) %v", simulated.Round(time.Millisecond),
+		servers, run.samples.Len(), (time.Since(began) - simulated).Round(time.Millisecond))
+
+	var agree, total int
+	for i, o := range run.objs {
+		// Both start at the first minute after the start.
+		reg, regRule, eng := run.state[i], run.rule[i], state[i]
+		if len(reg) != len(eng) {
+			t.Fatalf("%s: %d registry minutes, %d engine minutes", o.Journey, len(reg), len(eng))
+		}
+		rt, et := transitions(reg, regRule), transitions(eng, rule[i])
+		t.Logf("%s/%s: registry transitions %s", o.Journey, o.Name, describe(run.start.Add(equivEval), rt))
+		t.Logf("%s/%s: engine transitions   %s", o.Journey, o.Name, describe(run.start.Add(equivEval), et))
+		if len(rt) == 0 {
+			t.Errorf("%s/%s: the traffic raised no alert in the registry; the test proves nothing", o.Journey, o.Name)
+		}
+		for m := range reg {
+			total++
+			if reg[m] == eng[m] {
+				agree++
+				continue
+			}
+			near := false
+			for _, tr := range slices.Concat(rt, et) {
+				if abs(tr.minute-m) <= tolerance(o.Policy, tr.rule) {
+					near = true
+				}
+			}
+			if !near {
+				t.Errorf("%s/%s at %s: registry %v (%s), engine %v (%s), and no transition within tolerance",
+					o.Journey, o.Name, run.start.Add(time.Duration(m+1)*equivEval).Format("Jan 2 15:04"),
+					reg[m], regRule[m], eng[m], rule[i][m])
+			}
+		}
+		// Pair each registry transition with the engine's nearest of the
+		// same kind, and report how far apart they are.
+		worst := 0
+		for _, r := range rt {
+			best := -1
+			for _, e := range et {
+				if e.from == r.from && e.to == r.to && (best < 0 || abs(e.minute-r.minute) < best) {
+					best = abs(e.minute - r.minute)
+				}
+			}
+			if best < 0 || best > tolerance(o.Policy, r.rule) {
+				t.Errorf("%s/%s: registry %v->%v (%s) at minute %d: engine's nearest such transition is %d minutes away, want at most %d",
+					o.Journey, o.Name, r.from, r.to, r.rule, r.minute+1, best, tolerance(o.Policy, r.rule))
+			}
+			worst = max(worst, best)
+		}
+		if len(rt) != len(et) {
+			t.Errorf("%s/%s: %d transitions in the registry, %d in the engine", o.Journey, o.Name, len(rt), len(et))
+		}
+		t.Logf("%s/%s: largest offset at a transition %d min", o.Journey, o.Name, worst)
+	}
+	t.Logf("states agree at %d of %d objective-minutes (%.3f%%)", agree, total, 100*float64(agree)/float64(total))
+}
+
+func describe(first time.Time, ts []transition) string {
+	var b strings.Builder
+	for _, tr := range ts {
+		fmt.Fprintf(&b, " %s %v->%v(%s)", first.Add(time.Duration(tr.minute)*equivEval).Format("2T15:04"), tr.from, tr.to, tr.rule)
+	}
+	return b.String()
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
