@@ -347,3 +347,168 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// The period's SLI and budget remaining, over 33 days of coarser traffic:
+// a policy whose shortest window is 2h lets the registry tick every minute,
+// and the counters are scraped every minute. An outage on day 3 leaves the
+// 30-day window on day 33, so the budget recovers during the comparison.
+// Both sides are checked against the exact event-weighted values computed
+// from the traffic itself: the engine's over (T-30d, T], the registry's
+// within those of windows one bucket (6 hours) shorter or longer.
+func TestEnginePeriodAgreesWithRegistry(t *testing.T) {
+	promtest.Promtool(t)
+	const (
+		tick  = time.Minute
+		days  = 33
+		every = time.Hour // comparison step, over the last four days
+	)
+	policy := burnrate.Policy{Rules: []burnrate.Rule{
+		{Long: 24 * time.Hour, Short: 2 * time.Hour, Factor: 3, Severity: burnrate.SeverityTicket},
+		{Long: 72 * time.Hour, Short: 6 * time.Hour, Factor: 1, Severity: burnrate.SeverityTicket},
+	}}
+	h := time.Hour
+	traffics := []equivTraffic{
+		{objective: slo.Objective{Journey: "checkout", Target: 0.999, Policy: policy}, perSecond: 5,
+			errors: equivPhase(0.0003, equivStep{2*24*h + 14*h, 30 * time.Minute, 1}, equivStep{19 * 24 * h, 4 * h, 0.01})},
+		{objective: slo.Objective{Journey: "search", Target: 0.99, Policy: policy}, perSecond: 2,
+			errors: equivPhase(0.002, equivStep{2*24*h + 20*h, 2 * h, 0.5})},
+	}
+	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	mock := clock.NewMock()
+	mock.Set(start)
+	objs := make([]slo.Objective, len(traffics))
+	for i, tr := range traffics {
+		objs[i] = tr.objective
+	}
+	reg, err := slo.New(objs, slo.WithClock(mock), slo.WithManualAdvance())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	if reg.Tick() != tick {
+		t.Fatalf("registry ticks every %v, want %v", reg.Tick(), tick)
+	}
+	preg := prometheus.NewRegistry()
+	preg.MustRegister(sloprom.NewCollector(reg))
+	var samples promtest.Samples
+	minutes := days * 24 * 60
+	// counts[i][m] are the good and bad events of minute m (ending at
+	// start + (m+1) minutes).
+	counts := make([][][2]uint64, len(traffics))
+	type point struct{ sli, budget float64 }
+	regAt := make([]map[int64]point, len(traffics)) // by Unix second
+	owed := make([][2]float64, len(traffics))
+	compareFrom := start.Add((days - 4) * 24 * h)
+	for i := range traffics {
+		regAt[i] = map[int64]point{}
+	}
+	for m := 0; m < minutes; m++ {
+		now := start.Add(time.Duration(m+1) * tick)
+		mid := time.Duration(m)*tick + tick/2
+		for i, tr := range traffics {
+			n := tr.perSecond * tick.Seconds() * (1 + 0.8*math.Sin(2*math.Pi*mid.Hours()/24))
+			owed[i][1] += n * tr.errors(mid)
+			owed[i][0] += n * (1 - tr.errors(mid))
+			good, bad := math.Floor(owed[i][0]), math.Floor(owed[i][1])
+			owed[i][0] -= good
+			owed[i][1] -= bad
+			counts[i] = append(counts[i], [2]uint64{uint64(good), uint64(bad)})
+			reg.Journey(tr.objective.Journey).Add(uint64(good), uint64(bad))
+		}
+		reg.Advance(now)
+		if err := samples.Gather(eventsOnly{preg}, now); err != nil {
+			t.Fatal(err)
+		}
+		if !now.Before(compareFrom) && now.Sub(start)%every == 0 {
+			for i, st := range reg.Status() {
+				regAt[i][now.Unix()] = point{st.SLI, st.BudgetRemaining}
+			}
+		}
+	}
+	file, err := slorules.Generate(reg.Objectives())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules []promtest.Rule
+	for _, g := range file.Groups {
+		for _, r := range g.Rules {
+			if strings.HasPrefix(r.Record, slorules.PeriodErrorRatioPrefix) || r.Record == slorules.SLI || r.Record == slorules.BudgetRemaining {
+				rules = append(rules, promtest.Rule{Record: r.Record, Expr: r.Expr, Labels: r.Labels})
+			}
+		}
+	}
+	if len(rules) != 3*len(traffics) {
+		t.Fatalf("found %d period rules, want 3 per objective: %v", len(rules), rules)
+	}
+	end := start.Add(time.Duration(minutes) * tick)
+	ev := promtest.EvaluateRules(t, &samples, rules, compareFrom, end, every)
+
+	// cum[i][m] are the good and bad events of minutes before m.
+	cum := make([][][2]float64, len(traffics))
+	for i := range counts {
+		cum[i] = make([][2]float64, len(counts[i])+1)
+		for m, c := range counts[i] {
+			cum[i][m+1] = [2]float64{cum[i][m][0] + float64(c[0]), cum[i][m][1] + float64(c[1])}
+		}
+	}
+	// exact returns the SLI over the minutes ending at now within window.
+	exact := func(i int, now time.Time, window time.Duration) float64 {
+		last := int(now.Sub(start) / tick)
+		first := max(0, last-int(window/tick))
+		good, bad := cum[i][last][0]-cum[i][first][0], cum[i][last][1]-cum[i][first][1]
+		return good / (good + bad)
+	}
+	// between returns the least and greatest exact SLI over windows from
+	// lo to hi long.
+	between := func(i int, now time.Time, lo, hi time.Duration) (float64, float64) {
+		least, most := math.Inf(1), math.Inf(-1)
+		for w := lo; w <= hi; w += tick {
+			v := exact(i, now, w)
+			least, most = min(least, v), max(most, v)
+		}
+		return least, most
+	}
+	period := 30 * 24 * h
+	bucket := window.Resolution(period)
+	var worstEngine, worstRegistry, worstBudget float64
+	for i, o := range reg.Objectives() {
+		sel := fmt.Sprintf(`{journey=%q,objective=%q}`, o.Journey, o.Name)
+		sli := ev.Server.QueryRangeAll(t, slorules.SLI+sel, compareFrom, end, every)
+		budget := ev.Server.QueryRangeAll(t, slorules.BudgetRemaining+sel, compareFrom, end, every)
+		if len(sli) != 1 || len(budget) != 1 || len(sli[0].Values) != len(regAt[i]) || len(budget[0].Values) != len(regAt[i]) {
+			t.Fatalf("%s: engine SLI %v and budget %v, want one series of %d points each", o.Journey, sli, budget, len(regAt[i]))
+		}
+		var recovered bool
+		for k, p := range sli[0].Values {
+			at := p.Timestamp.Time()
+			want := exact(i, at, period)
+			// The engine extrapolates the counters' increase to the window's
+			// edges: within one scrape interval of the period, 1 part in 43,200.
+			if got := float64(p.Value); math.Abs((1-got)-(1-want)) > (1-want)*1e-3 {
+				t.Errorf("%s at %s: engine SLI %.9f, exact %.9f", o.Journey, at.Format("Jan 2 15:04"), got, want)
+			}
+			if got, want := float64(budget[0].Values[k].Value), 1-(1-want)/burnrate.ErrorBudget(o.Target); math.Abs(got-want) > 1e-3*math.Max(1, math.Abs(want)) {
+				t.Errorf("%s at %s: engine budget remaining %.6f, exact %.6f", o.Journey, at.Format("Jan 2 15:04"), got, want)
+			}
+			worstEngine = max(worstEngine, math.Abs(float64(p.Value)-want))
+			r := regAt[i][at.Unix()]
+			// The registry's window may be up to one bucket (6h) shorter than
+			// 30 days, or count its oldest bucket in part.
+			lo, hi := between(i, at, period-bucket, period+bucket)
+			if r.sli < lo-1e-12 || r.sli > hi+1e-12 {
+				t.Errorf("%s at %s: registry SLI %.9f outside [%.9f, %.9f], the exact SLIs over 30d less or more one bucket",
+					o.Journey, at.Format("Jan 2 15:04"), r.sli, lo, hi)
+			}
+			worstRegistry = max(worstRegistry, math.Abs(r.sli-float64(p.Value)))
+			worstBudget = max(worstBudget, math.Abs(r.budget-float64(budget[0].Values[k].Value)))
+			if k > 0 && r.budget > regAt[i][at.Add(-every).Unix()].budget+0.01 {
+				recovered = true
+			}
+		}
+		if !recovered {
+			t.Errorf("%s: the budget did not recover during the comparison; the outage of day 3 should leave the window", o.Journey)
+		}
+	}
+	t.Logf("30-day SLI: engine within %.3g of the exact event-weighted value; registry within %.3g of the engine's (budget remaining within %.3g)",
+		worstEngine, worstRegistry, worstBudget)
+}
