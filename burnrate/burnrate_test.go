@@ -30,7 +30,7 @@ func TestDefaultPolicy(t *testing.T) {
 		// A 2-day period keeps the rules whose long window fits.
 		{2 * day, []float64{0.96, 0.4, 0.2}},
 	} {
-		p := DefaultPolicy(tc.period)
+		p := DefaultPolicy(0.999, tc.period)
 		var got []float64
 		for _, r := range p.Rules {
 			got = append(got, r.Factor)
@@ -38,8 +38,8 @@ func TestDefaultPolicy(t *testing.T) {
 		if diff := cmp.Diff(tc.factors, got, cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Abs(a) })); diff != "" {
 			t.Errorf("DefaultPolicy(%v) factors (-want +got):\n%s", tc.period, diff)
 		}
-		if p.MinEvents != 0 {
-			t.Errorf("DefaultPolicy(%v).MinEvents = %d, want 0 (the guard depends on the target)", tc.period, p.MinEvents)
+		if p.MinEvents != 1000 {
+			t.Errorf("DefaultPolicy(0.999, %v).MinEvents = %d, want 1000, MinEvents(0.999)", tc.period, p.MinEvents)
 		}
 		if err := p.Validate(0.999, tc.period); err != nil {
 			t.Errorf("DefaultPolicy(%v).Validate(0.999) = %v", tc.period, err)
@@ -51,11 +51,11 @@ func TestDefaultPolicy(t *testing.T) {
 		{Name: "ticket-1d-2h", Long: day, Short: 2 * time.Hour, Factor: 3, Severity: SeverityTicket},
 		{Name: "ticket-3d-6h", Long: 3 * day, Short: 6 * time.Hour, Factor: 1, Severity: SeverityTicket},
 	}
-	if diff := cmp.Diff(want, DefaultPolicy(month).Rules); diff != "" {
+	if diff := cmp.Diff(want, DefaultPolicy(0.999, month).Rules); diff != "" {
 		t.Errorf("DefaultPolicy(30d).Rules (-want +got):\n%s", diff)
 	}
 	wantWindows := []time.Duration{5 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 6 * time.Hour, day, 3 * day}
-	if diff := cmp.Diff(wantWindows, DefaultPolicy(month).Windows()); diff != "" {
+	if diff := cmp.Diff(wantWindows, DefaultPolicy(0.999, month).Windows()); diff != "" {
 		t.Errorf("DefaultPolicy(30d).Windows() (-want +got):\n%s", diff)
 	}
 }
@@ -170,10 +170,10 @@ func TestPolicyValidate(t *testing.T) {
 		period time.Duration
 		want   []string
 	}{
-		{"default at 90%: 14.4 can never fire", DefaultPolicy(month), 0.9, month,
+		{"the 30-day page at 90%: 14.4 can never fire", Policy{Rules: []Rule{page(time.Hour, 5*time.Minute, 14.4)}}, 0.9, month,
 			[]string{"rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9: when every event fails the burn rate is 1/(1-0.9) = 10; use a factor of at most 10"}},
 		{"factor equal to the maximum is allowed", Policy{Rules: []Rule{page(time.Hour, 5*time.Minute, 10)}}, 0.9, month, nil},
-		{"no rules", Policy{}, 0.999, month, []string{"policy: no rules; use burnrate.DefaultPolicy(30d)"}},
+		{"no rules", Policy{}, 0.999, month, []string{"policy: no rules; use burnrate.DefaultPolicy(0.999, 30d)"}},
 		{"short not shorter", Policy{Rules: []Rule{page(time.Hour, time.Hour, 14.4)}}, 0.999, month,
 			[]string{"Short window 1h is not shorter than Long window 1h; the Workbook uses Long/12 (5m)"}},
 		{"short zero", Policy{Rules: []Rule{page(time.Hour, 0, 14.4)}}, 0.999, month,
@@ -192,7 +192,7 @@ func TestPolicyValidate(t *testing.T) {
 			[]string{"rule 1 (page-1h-5m): the name is also rule 0's"}},
 		{"every problem at once", Policy{Rules: []Rule{page(time.Hour, 2*time.Hour, 2000), {Name: "x", Long: time.Hour, Short: time.Minute, Factor: 1, Severity: 7}}}, 0.999, month,
 			[]string{"Short window 2h is not shorter", "Factor 2000 can never fire", "rule 1 (x): Severity Severity(7)"}},
-		{"target checked first", DefaultPolicy(month), 99.9, month, []string{"write 0.999 for 99.9%"}},
+		{"target checked first", DefaultPolicy(0.999, month), 99.9, month, []string{"write 0.999 for 99.9%"}},
 	} {
 		err := tc.policy.Validate(tc.target, tc.period)
 		if len(tc.want) == 0 {
@@ -219,7 +219,7 @@ type sums map[time.Duration][2]uint64
 func (s sums) Sum(d time.Duration) (good, bad uint64) { return s[d][0], s[d][1] }
 
 func TestEvaluate(t *testing.T) {
-	p := DefaultPolicy(month)
+	p := DefaultPolicy(0.999, month)
 	// steady fills every window with 1000 events a minute at an error ratio.
 	steady := func(ratio float64) sums {
 		s := sums{}
@@ -284,7 +284,7 @@ func TestEvaluate(t *testing.T) {
 func TestEvaluateMinEvents(t *testing.T) {
 	// Low traffic: 10 requests an hour, one failure in the last 5 minutes.
 	src := sums{time.Hour: {9, 1}, 5 * time.Minute: {0, 1}}
-	p := Policy{Rules: DefaultPolicy(month).Rules[:1], MinEvents: MinEvents(0.999)}
+	p := Policy{Rules: DefaultPolicy(0.999, month).Rules[:1], MinEvents: MinEvents(0.999)}
 	var e Evaluation
 	p.Evaluate(src, 0.999, &e)
 	if e.State != SeverityOK || !e.Rules[0].Burning || e.Rules[0].Firing {
@@ -324,7 +324,7 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 	if testenv.RaceEnabled {
 		t.Skip("the race detector's instrumentation allocates")
 	}
-	p := DefaultPolicy(month)
+	p := DefaultPolicy(0.999, month)
 	src := sums{}
 	for _, d := range p.Windows() {
 		src[d] = [2]uint64{1000, 3}
@@ -405,7 +405,7 @@ func TestErrorBudget(t *testing.T) {
 func TestEvaluateExactFactorFires(t *testing.T) {
 	// 144 bad events in 10,000 at 99.9% is a burn of exactly 14.4, which
 	// float64 computes as 14.399999999999999: the page must still fire.
-	p := Policy{Rules: DefaultPolicy(month).Rules[:1]}
+	p := Policy{Rules: DefaultPolicy(0.999, month).Rules[:1]}
 	if r := Rate(10000-144, 144, 0.999); r != 14.399999999999999 {
 		t.Fatalf("premise: Rate(9856, 144, 0.999) = %v, want the float 14.399999999999999", r)
 	}
@@ -463,7 +463,7 @@ func TestCountsNearTheLimits(t *testing.T) {
 			t.Errorf("Rate(%d, %d, 0.999) = %v, want %v", tc.good, tc.bad, got, tc.rate)
 		}
 	}
-	p := Policy{Rules: DefaultPolicy(month).Rules[:1], MinEvents: 1000}
+	p := Policy{Rules: DefaultPolicy(0.999, month).Rules[:1], MinEvents: 1000}
 	var e Evaluation
 	// 2^63 + 2^63 wraps to 0 in uint64: the guard must still see plenty.
 	p.Evaluate(sums{time.Hour: {1 << 63, 1 << 63}, 5 * time.Minute: {1 << 63, 1 << 63}}, 0.999, &e)

@@ -111,38 +111,91 @@ func MinEvents(target float64) uint64 {
 	return uint64(math.Ceil(1/b - 1e-9))
 }
 
-// A Share is one row of the default policy: the share of a period's budget
-// that, spent within the long window, raises the severity.
+// A Share is one row of the default policy: the share of a period's error
+// budget that, spent within the long window, raises the severity. It is a
+// plain value; its zero value spends nothing and raises nothing.
 type Share struct {
-	Share       float64
+	// Budget is the fraction of the period's error budget, such as 0.02
+	// for 2%.
+	Budget float64
+	// Long is the window the budget is spent in; Short, Long/12, lets the
+	// alert reset.
 	Long, Short time.Duration
-	Severity    Severity
+	// Severity is what the row's rule raises.
+	Severity Severity
 }
 
-// DefaultShares are the rows of [DefaultPolicy], from the SRE Workbook and
-// its example rules: 2% of the budget in 1h (5m) pages, 5% in 6h (30m)
-// pages, 10% in 1d (2h) opens a ticket, 10% in 3d (6h) opens a ticket.
-var DefaultShares = []Share{
+// defaultShares is an array, not a slice, so that no caller can reach it:
+// DefaultShares hands out copies.
+var defaultShares = [...]Share{
 	{0.02, time.Hour, 5 * time.Minute, SeverityPage},
 	{0.05, 6 * time.Hour, 30 * time.Minute, SeverityPage},
 	{0.10, 24 * time.Hour, 2 * time.Hour, SeverityTicket},
 	{0.10, 72 * time.Hour, 6 * time.Hour, SeverityTicket},
 }
 
+// DefaultShares returns the rows of [DefaultPolicy], from the SRE Workbook
+// and its example rules: 2% of the budget in 1h (5m) pages, 5% in 6h (30m)
+// pages, 10% in 1d (2h) opens a ticket, 10% in 3d (6h) opens a ticket. It
+// returns a new slice at every call: changing it changes no policy.
+func DefaultShares() []Share { return slices.Clone(defaultShares[:]) }
+
+// stretchStep is the unit a row's long window is lengthened by: twelve
+// minutes, so that its short window, long/12, is whole minutes.
+const stretchStep = 12 * time.Minute
+
 // DefaultPolicy returns the Workbook's multi-window, multi-burn-rate policy
-// for an objective over period: one rule per row of [DefaultShares] whose
-// long window fits in the period, each with factor share * period / long.
-// For 30 days the factors are 14.4, 6, 3 and 1; for 28 days 13.44, 5.6, 2.8
-// and 0.933. MinEvents is left zero, since the right guard depends on the
-// target: set it to [MinEvents](target).
-func DefaultPolicy(period time.Duration) Policy {
-	var p Policy
-	for _, s := range DefaultShares {
+// for an objective with target over period: one rule per row of
+// [DefaultShares] whose long window fits in the period, each with factor
+// share * period / long, and MinEvents set to [MinEvents](target). For 30
+// days the factors are 14.4, 6, 3 and 1; for 28 days 13.44, 5.6, 2.8 and
+// 0.933.
+//
+// A rule whose factor exceeds the highest burn rate the target allows,
+// 1/(1-target), could never fire: at 90% a full outage burns at 10, below
+// the 30-day page's 14.4. Such a row keeps its share of the budget and its
+// long/short ratio of 12, and its windows are lengthened to the shortest
+// whole multiple of 12 minutes at which the factor is at most 1/(1-target)
+// (within the one part in a billion that [Rule.Factor] allows): at 90% over
+// 30 days, 2% of the budget in 1h36m (8m) at 9 instead of 1h (5m) at 14.4.
+// The windows only grow, so each short window stays at least 5 minutes;
+// a long window ends near share * (1-target) of the period, well within
+// it. Every rule of the policy can then fire: under a full outage each
+// fires once its share of the budget is spent, so the policy pages after
+// 2% whatever the target (given the MinEvents guard's events). When two
+// rows become the same rule, the policy keeps one.
+//
+// For a target outside (0, 1), which [Policy.Validate] refuses, the rows
+// are not lengthened.
+func DefaultPolicy(target float64, period time.Duration) Policy {
+	p := Policy{MinEvents: MinEvents(target)}
+	// Only a valid target has a budget to lengthen windows by (at 1e-300
+	// it rounds to 1, which still works).
+	valid := ValidateTarget(target) == nil
+	budget := ErrorBudget(target)
+	limit := MaxRate(target) * (1 + tolerance)
+	for _, s := range defaultShares {
 		if s.Long > period {
 			continue
 		}
-		r := Rule{Long: s.Long, Short: s.Short, Factor: Factor(s.Share, period, s.Long), Severity: s.Severity}
+		long, short := s.Long, s.Short
+		if valid && Factor(s.Budget, period, long) > limit {
+			// The factor is at most the limit from long = share*period*budget
+			// on; start one step below the rounded quotient, in case float
+			// rounding put it above a whole number, and walk up.
+			n := max(1, time.Duration(math.Ceil(s.Budget*budget*float64(period)/float64(stretchStep)))-1)
+			for Factor(s.Budget, period, n*stretchStep) > limit {
+				n++
+			}
+			long, short = n*stretchStep, n*stretchStep/12
+		}
+		r := Rule{Long: long, Short: short, Factor: Factor(s.Budget, period, long), Severity: s.Severity}
 		r.Name = r.String()
+		if slices.ContainsFunc(p.Rules, func(q Rule) bool { return q.Name == r.Name }) {
+			// Both ticket rows spend 10%: lengthened to the same
+			// windows, they are the same rule.
+			continue
+		}
 		p.Rules = append(p.Rules, r)
 	}
 	return p
@@ -169,7 +222,7 @@ func (p Policy) Validate(target float64, period time.Duration) error {
 		return err
 	}
 	if len(p.Rules) == 0 {
-		return fmt.Errorf("%w policy: no rules; use burnrate.DefaultPolicy(%v) or add rules", ErrInvalid, FormatWindow(period))
+		return fmt.Errorf("%w policy: no rules; use burnrate.DefaultPolicy(%v, %v) or add rules", ErrInvalid, target, FormatWindow(period))
 	}
 	var errs []error
 	bad := func(i int, r Rule, format string, args ...any) {

@@ -48,10 +48,13 @@ type Objective struct {
 	// an availability objective.
 	Latency time.Duration
 	// Policy decides when the objective's state is ticket or page. A policy
-	// with no rules means burnrate.DefaultPolicy(Period) with its MinEvents
-	// guard, or burnrate.MinEvents(Target) when that is zero (1000 events at
-	// 99.9%). A policy with rules is used as written; rules without a Name
-	// get their default one.
+	// with no rules means burnrate.DefaultPolicy(Target, Period), which
+	// fires at every valid target (at 90% its first page reads 1h36m and
+	// 8m windows, since a full outage cannot burn at 14.4), with this
+	// policy's MinEvents guard, or burnrate.MinEvents(Target) when that is
+	// zero (1000 events at 99.9%). A policy with rules is used as written,
+	// and refused when a rule could never fire; rules without a Name get
+	// their default one.
 	Policy burnrate.Policy
 }
 
@@ -76,10 +79,9 @@ func (o Objective) withDefaults() Objective {
 	}
 	if len(o.Policy.Rules) == 0 {
 		min := o.Policy.MinEvents
-		o.Policy = burnrate.DefaultPolicy(o.Period)
-		o.Policy.MinEvents = min
-		if min == 0 {
-			o.Policy.MinEvents = burnrate.MinEvents(o.Target)
+		o.Policy = burnrate.DefaultPolicy(o.Target, o.Period)
+		if min != 0 {
+			o.Policy.MinEvents = min
 		}
 	} else {
 		// Name every rule, on a copy: the caller's slice is theirs.
@@ -123,9 +125,13 @@ func (o Objective) Validate() error {
 		bad("Period: %v", unwrapped(err, window.ErrInvalid))
 	}
 	if err := burnrate.ValidateTarget(o.Target); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, invalid{err})
 	} else if err := o.Policy.Validate(o.Target, o.Period); err != nil {
-		errs = append(errs, err)
+		// One reason per rule problem, each matching both sentinels, as
+		// every other reason does.
+		for _, e := range split(err) {
+			errs = append(errs, invalid{e})
+		}
 	} else {
 		for _, d := range o.Policy.Windows() {
 			if err := window.CheckWindow(d); err != nil {
@@ -134,6 +140,22 @@ func (o Objective) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// invalid is an error of package burnrate that is also this package's
+// ErrInvalid, with its text unchanged: errors.Is finds both sentinels.
+type invalid struct{ err error }
+
+func (e invalid) Error() string        { return e.err.Error() }
+func (e invalid) Unwrap() error        { return e.err }
+func (e invalid) Is(target error) bool { return target == ErrInvalid }
+
+// split returns the errors that err joins, or err alone.
+func split(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // unwrapped returns err's text without the prefix of the sentinel it wraps.

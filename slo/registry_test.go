@@ -45,13 +45,15 @@ func TestObjectiveValidate(t *testing.T) {
 		{"NaN target", Objective{Journey: "checkout"}, []string{"target: 0 is not above 0"}},
 		{"negative latency", Objective{Journey: "checkout", Target: 0.99, Latency: -time.Second}, []string{"Latency -1s is negative"}},
 		{"period too long", Objective{Journey: "checkout", Target: 0.99, Period: 500 * 24 * time.Hour}, []string{"Period: window 12000h0m0s is longer than 9600h0m0s"}},
-		{"90% with the default policy", Objective{Journey: "checkout", Target: 0.9},
+		{"90% with the default policy", Objective{Journey: "search", Target: 0.9, Latency: 300 * time.Millisecond}, nil},
+		{"90% with the 30-day page written out", Objective{Journey: "checkout", Target: 0.9, Policy: burnrate.Policy{Rules: []burnrate.Rule{
+			{Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4, Severity: burnrate.SeverityPage}}}},
 			[]string{"rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9"}},
 		{"short window under 100 s", Objective{Journey: "checkout", Target: 0.999, Policy: burnrate.Policy{Rules: []burnrate.Rule{
 			{Long: time.Hour, Short: time.Minute, Factor: 14.4, Severity: burnrate.SeverityPage}}}},
 			[]string{"Policy: window 1m0s is shorter than 1m40s, the shortest kept to 1% accuracy"}},
 		{"period shorter than every default window", Objective{Journey: "checkout", Target: 0.999, Period: 30 * time.Minute},
-			[]string{"policy: no rules; use burnrate.DefaultPolicy(30m)"}},
+			[]string{"policy: no rules; use burnrate.DefaultPolicy(0.999, 30m)"}},
 	} {
 		err := tc.o.Validate()
 		if len(tc.want) == 0 {
@@ -89,7 +91,8 @@ func TestNewErrors(t *testing.T) {
 		{Journey: "checkout", Target: 0.999},
 		{Journey: "checkout", Target: 0.99},
 		{Journey: "login", Target: 99.5},
-		{Journey: "search", Target: 0.9},
+		{Journey: "search", Target: 0.9, Policy: burnrate.Policy{Rules: []burnrate.Rule{
+			{Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4, Severity: burnrate.SeverityPage}}}},
 	})
 	for _, w := range []string{
 		"objective 1 (checkout/availability): slo: invalid: objective 0 has the same journey and name",
@@ -110,9 +113,9 @@ func TestDefaults(t *testing.T) {
 		{Journey: "search", Target: 0.995, Period: 7 * 24 * time.Hour, Policy: burnrate.Policy{Rules: rules}},
 	})
 	got := reg.Objectives()
-	p30 := burnrate.DefaultPolicy(DefaultPeriod)
+	p30 := burnrate.DefaultPolicy(0.999, DefaultPeriod)
 	p30.MinEvents = 1000 // 1 / (1 - 0.999)
-	p30min7 := burnrate.DefaultPolicy(DefaultPeriod)
+	p30min7 := burnrate.DefaultPolicy(0.999, DefaultPeriod)
 	p30min7.MinEvents = 7
 	want := []Objective{
 		{Name: "availability", Journey: "checkout", Target: 0.999, Period: DefaultPeriod, Policy: p30},

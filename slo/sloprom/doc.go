@@ -61,55 +61,20 @@
 //
 //	sum by (journey, objective) (rate(journeyslo_sli_events_total{outcome="bad"}[1h]))
 //	/
-//	sum by (journey, objective) (rate(journeyslo_sli_events_total[1h]))
+//	(sum by (journey, objective) (rate(journeyslo_sli_events_total[1h])) > 0)
 //
-// The burn rate divides it by the error budget, 1 - target; every instance
-// exports the same target, so any one of them will do:
+// (the "> 0" leaves a window without events with no sample instead of NaN).
+// The burn rate divides it by the error budget, 1 - target.
 //
-//	... / (1 - max by (journey, objective) (journeyslo_objective_target_ratio))
+// Do not write the alerting rules by hand: package slo/slorules generates
+// them from the same objectives the registries evaluate, with their
+// policies, low-traffic guards and exact thresholds, for Prometheus, Thanos
+// Ruler or the Mimir ruler, with one alert per severity whose labels name
+// the rule that fired and the Alertmanager inhibit rule that goes with it:
 //
-// The budget left over a 30-day period:
+//	f, err := slorules.Generate(objectives)
+//	...
+//	yml, err := f.Marshal(slorules.Prometheus)
 //
-//	1 - (
-//	    sum by (journey, objective) (increase(journeyslo_sli_events_total{outcome="bad"}[30d]))
-//	  /
-//	    sum by (journey, objective) (increase(journeyslo_sli_events_total[30d]))
-//	) / (1 - max by (journey, objective) (journeyslo_objective_target_ratio))
-//
-// The default policy's first rule (page when 2% of a 30-day budget goes in
-// an hour, and still within the last 5 minutes: a burn rate of 14.4 over
-// both), as Prometheus rules; the other rules add the windows 30m, 6h, 2h,
-// 1d and 3d the same way, with the factors 6, 3 and 1:
-//
-//	groups:
-//	  - name: journeyslo
-//	    rules:
-//	      - record: journey_objective:journeyslo_sli_error_ratio:rate5m
-//	        expr: |
-//	          sum by (journey, objective) (rate(journeyslo_sli_events_total{outcome="bad"}[5m]))
-//	          /
-//	          sum by (journey, objective) (rate(journeyslo_sli_events_total[5m]))
-//	      - record: journey_objective:journeyslo_sli_error_ratio:rate1h
-//	        expr: |
-//	          sum by (journey, objective) (rate(journeyslo_sli_events_total{outcome="bad"}[1h]))
-//	          /
-//	          sum by (journey, objective) (rate(journeyslo_sli_events_total[1h]))
-//	      - record: journey_objective:journeyslo_error_budget:ratio
-//	        expr: 1 - max by (journey, objective) (journeyslo_objective_target_ratio)
-//	      - alert: JourneyErrorBudgetBurn
-//	        expr: |
-//	          journey_objective:journeyslo_sli_error_ratio:rate1h >= 14.4 * journey_objective:journeyslo_error_budget:ratio
-//	          and
-//	          journey_objective:journeyslo_sli_error_ratio:rate5m >= 14.4 * journey_objective:journeyslo_error_budget:ratio
-//	        labels:
-//	          severity: page
-//	          rule: page-1h-5m
-//	        annotations:
-//	          summary: "{{ $labels.journey }} {{ $labels.objective }}: 2% of the 30-day error budget spent within an hour"
-//
-// Unlike the registry's own evaluation, these rules have no minimum number
-// of events. For journeys with little traffic, add the guard the registry
-// uses, 1 / (1 - target) events in the long window (1000 at 99.9%):
-//
-//	and sum by (journey, objective) (increase(journeyslo_sli_events_total[1h])) >= 1000
+// examples/fleet holds the files generated for the quickstart's objectives.
 package sloprom

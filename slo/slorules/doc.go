@@ -27,22 +27,27 @@
 //
 // # What the rules record
 //
-// One group per objective, named journeyslo-<journey>-<objective>, with
-// every series labelled journey and objective (and the WithLabels labels):
+// Two groups per objective: journeyslo:<journey>:<objective> with its
+// windows and alerts, and journeyslo:<journey>:<objective>:period with its
+// period's SLI and budget, evaluated every 2m30s ([WithPeriodInterval]):
+// those read every sample of 30 days and move slowly. Every series is
+// labelled journey and objective (and the WithLabels labels):
 //
-//	journey_objective:journeyslo_sli_error:ratio_rate<w>      bad / all events over each window w of the policy
-//	journey_objective:journeyslo_sli_events:increase<w>       events in each long window, for the low-traffic guard
-//	journey_objective:journeyslo_sli_error:ratio_increase<P>  bad / all events over the period P
-//	journey_objective:journeyslo_sli:ratio                    1 - that: the period's SLI
-//	journey_objective:journeyslo_error_budget_remaining:ratio 1 - that / (1 - target): 1 untouched, 0 spent
-//	journey_objective:journeyslo_objective:info               1, labelled target, error_budget, period, min_events, latency
-//	journey_objective_rule:journeyslo_burn_rate:firing        the long window's burn rate, while a rule fires
+//	journey_objective_outcome:journeyslo_sli_events:increase<w>  events over each window w, by outcome
+//	journey_objective:journeyslo_sli_error:ratio_increase<w>     bad / all events over w
+//	journey_objective:journeyslo_sli:ratio                       1 - that over the period: the SLI
+//	journey_objective:journeyslo_error_budget_remaining:ratio    1 - that / (1 - target): 1 untouched, 0 spent
+//	journey_objective:journeyslo_objective:info                  1, labelled target, error_budget, period, min_events, latency
+//	journey_objective_rule:journeyslo_burn_rate:firing           the long window's burn rate, while a rule fires
 //
-// Ratios sum the numerator and the denominator across instances before
-// dividing, so every event weighs the same, however traffic varies; the
-// period's ratio is the increase of bad events over the increase of all,
-// not a mean of short ratios. A denominator is kept only when positive:
-// a window without events has no sample, never NaN.
+// The windows are those of the policy and the period. Each window's
+// counters are read once per evaluation, by outcome, and the ratio and the
+// low-traffic guard are computed from what was recorded. Ratios sum the
+// numerator and the denominator across instances before dividing, so every
+// event weighs the same, however traffic varies; the period's ratio is the
+// increase of bad events over the increase of all, not a mean of short
+// ratios. A denominator is kept only when positive: a window without
+// events has no sample, never NaN.
 //
 // # Alerts
 //

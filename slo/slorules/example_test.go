@@ -9,8 +9,8 @@ import (
 	"github.com/journeyslo/journeyslo/slo/slorules"
 )
 
-// The rules of one objective: what each records, and the expression of its
-// page.
+// The rules of one objective: what each of its two groups records, and
+// the expression of its page.
 func Example() {
 	f, err := slorules.Generate([]slo.Objective{{Journey: "checkout", Target: 0.999}},
 		slorules.WithSelector(`{job="shop"}`))
@@ -31,22 +31,21 @@ func Example() {
 		}
 	}
 	// Output:
-	// group journeyslo-checkout-availability
-	//   record journey_objective:journeyslo_sli_error:ratio_rate5m 5m
-	//   record journey_objective:journeyslo_sli_error:ratio_rate30m 30m
-	//   record journey_objective:journeyslo_sli_error:ratio_rate1h 1h
-	//   record journey_objective:journeyslo_sli_error:ratio_rate2h 2h
-	//   record journey_objective:journeyslo_sli_error:ratio_rate6h 6h
-	//   record journey_objective:journeyslo_sli_error:ratio_rate1d 1d
-	//   record journey_objective:journeyslo_sli_error:ratio_rate3d 3d
-	//   record journey_objective:journeyslo_sli_events:increase1h 1h
-	//   record journey_objective:journeyslo_sli_events:increase6h 6h
-	//   record journey_objective:journeyslo_sli_events:increase1d 1d
-	//   record journey_objective:journeyslo_sli_events:increase3d 3d
-	//   record journey_objective:journeyslo_sli_error:ratio_increase30d 30d
-	//   record journey_objective:journeyslo_sli:ratio
-	//   record journey_objective:journeyslo_error_budget_remaining:ratio
-	//   record journey_objective:journeyslo_objective:info
+	// group journeyslo:checkout:availability
+	//   record journey_objective_outcome:journeyslo_sli_events:increase5m 5m
+	//   record journey_objective:journeyslo_sli_error:ratio_increase5m 5m
+	//   record journey_objective_outcome:journeyslo_sli_events:increase30m 30m
+	//   record journey_objective:journeyslo_sli_error:ratio_increase30m 30m
+	//   record journey_objective_outcome:journeyslo_sli_events:increase1h 1h
+	//   record journey_objective:journeyslo_sli_error:ratio_increase1h 1h
+	//   record journey_objective_outcome:journeyslo_sli_events:increase2h 2h
+	//   record journey_objective:journeyslo_sli_error:ratio_increase2h 2h
+	//   record journey_objective_outcome:journeyslo_sli_events:increase6h 6h
+	//   record journey_objective:journeyslo_sli_error:ratio_increase6h 6h
+	//   record journey_objective_outcome:journeyslo_sli_events:increase1d 1d
+	//   record journey_objective:journeyslo_sli_error:ratio_increase1d 1d
+	//   record journey_objective_outcome:journeyslo_sli_events:increase3d 3d
+	//   record journey_objective:journeyslo_sli_error:ratio_increase3d 3d
 	//   record journey_objective_rule:journeyslo_burn_rate:firing page-1h-5m
 	//   record journey_objective_rule:journeyslo_burn_rate:firing page-6h-30m
 	//   record journey_objective_rule:journeyslo_burn_rate:firing ticket-1d-2h
@@ -56,6 +55,12 @@ func Example() {
 	//     or on (journey, objective)
 	//     journey_objective_rule:journeyslo_burn_rate:firing{journey="checkout",objective="availability",rule="page-6h-30m"}
 	//   alert JourneyErrorBudgetBurn ticket
+	// group journeyslo:checkout:availability:period
+	//   record journey_objective_outcome:journeyslo_sli_events:increase30d 30d
+	//   record journey_objective:journeyslo_sli_error:ratio_increase30d 30d
+	//   record journey_objective:journeyslo_sli:ratio
+	//   record journey_objective:journeyslo_error_budget_remaining:ratio
+	//   record journey_objective:journeyslo_objective:info
 }
 
 // The Alertmanager inhibit rule that silences an objective's ticket while

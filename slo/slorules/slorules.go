@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"math/big"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,18 +31,18 @@ const AlertName = "JourneyErrorBudgetBurn"
 
 // Names of the series the rules record, after Prometheus's
 // level:metric:operations convention: the level names the labels kept
-// (journey and objective, and rule), the operations how the value was made.
-// A window's length ends the name where the series exists once per window.
+// (journey and objective, and outcome or rule), the operations how the
+// value was made. A window's length ends the name where the series exists
+// once per window; such series are labelled window too.
 const (
+	// EventsPrefix + window ("1h"): the increase of the counters over the
+	// window by outcome, "good" and "bad", summed across instances. Every
+	// other series is computed from these, so that each window's samples
+	// are read once per evaluation, for the ratio and the guard alike.
+	EventsPrefix = "journey_objective_outcome:journeyslo_sli_events:increase"
 	// ErrorRatioPrefix + window ("5m"): bad events / all events over the
-	// window, from rate(); labelled window.
-	ErrorRatioPrefix = "journey_objective:journeyslo_sli_error:ratio_rate"
-	// EventsPrefix + window ("1h"): the events in a rule's long window, for
-	// the low-traffic guard; labelled window.
-	EventsPrefix = "journey_objective:journeyslo_sli_events:increase"
-	// PeriodErrorRatioPrefix + period ("30d"): bad events / all events over
-	// the objective's period, from increase(); labelled window.
-	PeriodErrorRatioPrefix = "journey_objective:journeyslo_sli_error:ratio_increase"
+	// window, for every window of the policy and the period ("30d").
+	ErrorRatioPrefix = "journey_objective:journeyslo_sli_error:ratio_increase"
 	// SLI is the share of good events over the period, 1 - its error
 	// ratio; labelled window (the period).
 	SLI = "journey_objective:journeyslo_sli:ratio"
@@ -57,6 +59,10 @@ const (
 	// long_window, short_window and factor.
 	Firing = "journey_objective_rule:journeyslo_burn_rate:firing"
 )
+
+// DefaultPeriodInterval is how often the period's rules are evaluated
+// unless [WithPeriodInterval] says otherwise.
+const DefaultPeriodInterval = 150 * time.Second
 
 // Label names the rules read and write.
 const (
@@ -76,14 +82,16 @@ const (
 var reserved = []string{labelJourney, labelObjective, labelOutcome, labelWindow, labelRule, labelSeverity,
 	labelLongWindow, labelShortWindow, labelFactor, "target", "error_budget", "period", "min_events", "latency"}
 
-// A RuleFile is a set of Prometheus rule groups: one group per objective,
-// with its recording rules first and its alerts after, so that one
-// evaluation of the group reads what it has just recorded. [Generate]
+// A RuleFile is a set of Prometheus rule groups, two per objective: one
+// with the windows of its policy, recording rules first and alerts after
+// (so that one evaluation of the group reads what it has just recorded),
+// and one with its period's SLI and budget, evaluated less often. [Generate]
 // writes it; [RuleFile.Marshal] encodes it for an engine. It is a plain
 // value: the zero value has no groups and marshals to an empty file. It
 // is safe for concurrent reads.
 type RuleFile struct {
-	// Groups are the rule groups, in the order of the objectives.
+	// Groups are the rule groups, in the order of the objectives: the
+	// alerting group, then the period group of each.
 	Groups []Group
 	// Namespace is the Mimir ruler namespace the groups belong to, written
 	// at the top of the Mimir flavour; see [WithNamespace].
@@ -94,9 +102,13 @@ type RuleFile struct {
 }
 
 // A Group is one Prometheus rule group: rules evaluated in order, every
-// Interval.
+// Interval. It is a plain value; the zero value has no name, which engines
+// refuse.
 type Group struct {
-	// Name is unique in the file: "journeyslo-" + journey + "-" + objective.
+	// Name is unique in the file: "journeyslo:" + journey + ":" + objective,
+	// and the same + ":period" for the period's group (a colon, which names
+	// never hold, so that journey "a-b" with objective "c" and journey "a"
+	// with objective "b-c" stay apart).
 	Name string
 	// Interval is how often the engine evaluates the group; zero leaves it
 	// to the engine's global evaluation interval.
@@ -106,6 +118,7 @@ type Group struct {
 }
 
 // A Rule is one recording rule (Record set) or alerting rule (Alert set).
+// It is a plain value; the zero value is neither, and engines refuse it.
 type Rule struct {
 	// Record is the name of the series a recording rule writes.
 	Record string
@@ -124,13 +137,16 @@ type Rule struct {
 }
 
 // An Option changes what [Generate] writes. Options that are given wrong
-// values make Generate return an error wrapping [ErrInvalid].
+// values make Generate return an error wrapping [ErrInvalid]. An Option
+// holds only its arguments and may be used by several calls to Generate,
+// concurrently too.
 type Option func(*config)
 
 type config struct {
 	labels    map[string]string
 	selector  []matcher
 	interval  time.Duration
+	periodInt time.Duration
 	forDur    map[burnrate.Severity]time.Duration
 	namespace string
 	runbooks  map[[2]string]string
@@ -187,6 +203,7 @@ func WithSelector(selector string) Option {
 // time.Second. By default the groups have none and the engine uses its
 // global evaluation interval (1 minute unless configured). An alert can
 // fire only at an evaluation, so the interval adds to the detection time.
+// The groups of the periods have their own; see [WithPeriodInterval].
 func WithInterval(d time.Duration) Option {
 	return func(c *config) {
 		if _, err := promDuration(d); err != nil || d <= 0 {
@@ -194,6 +211,22 @@ func WithInterval(d time.Duration) Option {
 			return
 		}
 		c.interval = d
+	}
+}
+
+// WithPeriodInterval sets how often the groups of the periods' SLI and
+// budget are evaluated. Their rules read every sample of the period (30
+// days of counters), by far the most of any rule, and move slowly, so by
+// default they are evaluated every [DefaultPeriodInterval] (2m30s), or at
+// the WithInterval interval when that is longer: under Prometheus's 5-minute
+// lookback, so the recorded series never go missing between evaluations.
+func WithPeriodInterval(d time.Duration) Option {
+	return func(c *config) {
+		if _, err := promDuration(d); err != nil || d <= 0 || d >= 5*time.Minute {
+			c.bad("WithPeriodInterval(%v): use a positive whole number of seconds under 5 minutes (the lookback), such as 2*time.Minute", d)
+			return
+		}
+		c.periodInt = d
 	}
 }
 
@@ -278,7 +311,7 @@ func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
 	for i, o := range objectives {
 		o = o.WithDefaults()
 		if err := o.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s/%s): %w", ErrInvalid, i, strconv.Quote(o.Journey), strconv.Quote(o.Name), err))
+			errs = append(errs, fmt.Errorf("%w: objective %d (%s/%s): %w", ErrInvalid, i, quoted(o.Journey), quoted(o.Name), err))
 			continue
 		}
 		if err := checkWindows(o); err != nil {
@@ -306,11 +339,25 @@ func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
 		return RuleFile{}, errors.Join(errs...)
 	}
 	f := RuleFile{Namespace: cfg.namespace, Labels: maps.Clone(cfg.labels)}
+	if cfg.periodInt == 0 {
+		cfg.periodInt = max(DefaultPeriodInterval, cfg.interval)
+	}
 	for _, o := range objs {
-		f.Groups = append(f.Groups, cfg.group(o))
+		f.Groups = append(f.Groups, cfg.groups(o)...)
 	}
 	return f, nil
 }
+
+// quoted quotes a journey or objective name in errors when it holds more
+// than a name's characters (it may hold anything, newlines included).
+func quoted(s string) string {
+	if s != "" && labelValuePattern.MatchString(s) {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+var labelValuePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
 // checkWindows reports a window Prometheus cannot name: a duration that is
 // not a whole number of milliseconds.
@@ -350,8 +397,15 @@ func window(d time.Duration) string {
 	return s
 }
 
-// decimal writes x as the shortest decimal that reads back as x.
-func decimal(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+// decimal writes x as the shortest decimal that reads back as x, without
+// an exponent (0.000056 reads better in a rule than 5.6e-05) unless it
+// would take more than 20 zeros, as a target of 1e-300 would.
+func decimal(x float64) string {
+	if a := math.Abs(x); a != 0 && (a < 1e-20 || a >= 1e21) {
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
+}
 
 // threshold returns factor * budget as a decimal: the product of the two
 // decimals they were written as, rounded once to the nearest float, so that
@@ -368,8 +422,7 @@ func threshold(factor, budget float64) string {
 type objectiveRules struct {
 	cfg      *config
 	o        slo.Objective
-	counter  string // the counter's matchers for all events, in braces
-	bad      string // the same for bad events
+	counter  string // the counter's matchers, in braces
 	own      string // the matchers of what the objective's rules record
 	budget   string // 1 - target, as a decimal
 	period   string
@@ -378,7 +431,7 @@ type objectiveRules struct {
 	severity []burnrate.Severity // severities the policy raises, most severe first
 }
 
-func (c *config) group(o slo.Objective) Group {
+func (c *config) groups(o slo.Objective) []Group {
 	own := []string{
 		matcher{labelJourney, "=", o.Journey}.String(),
 		matcher{labelObjective, "=", o.Name}.String(),
@@ -395,16 +448,23 @@ func (c *config) group(o slo.Objective) Group {
 		cfg:     c,
 		o:       o,
 		counter: "{" + strings.Join(slices.Concat(own, sel), ",") + "}",
-		bad:     "{" + strings.Join(slices.Concat(own, []string{matcher{labelOutcome, "=", "bad"}.String()}, sel), ",") + "}",
 		own:     "{" + strings.Join(extra, ",") + "}",
 		budget:  decimal(burnrate.ErrorBudget(o.Target)),
 		period:  window(o.Period),
 	}
-	r.recordWindows()
-	r.recordPeriod()
+	for _, d := range o.Policy.Windows() {
+		r.recordWindow(d)
+	}
 	r.recordRules()
 	r.alerts()
-	return Group{Name: "journeyslo-" + o.Journey + "-" + o.Name, Interval: c.interval, Rules: r.rules}
+	name := "journeyslo:" + o.Journey + ":" + o.Name
+	alerting := Group{Name: name, Interval: c.interval, Rules: r.rules}
+	r.rules = nil
+	if !slices.Contains(o.Policy.Windows(), o.Period) {
+		r.recordWindow(o.Period)
+	}
+	r.recordPeriod()
+	return []Group{alerting, {Name: name + ":period", Interval: c.periodInt, Rules: r.rules}}
 }
 
 // labels returns the rule's labels: the extra labels of WithLabels, the
@@ -423,58 +483,38 @@ func (r *objectiveRules) labels(kv ...string) map[string]string {
 	return out
 }
 
-// sum writes an aggregation of a range function over the counter: the
-// fleet's numerator or denominator, summed before any division.
-func sum(fn, selector, w string) string {
-	return "sum by (journey, objective) (" + fn + "(" + Counter + selector + "[" + w + "]))"
-}
-
-// recordWindows records the error ratio over every window of the policy,
-// and the events of every long window when the policy has a guard. The
-// denominator is filtered to positive values, so that a window without
-// events has no sample rather than NaN, as the registry reports no data.
-func (r *objectiveRules) recordWindows() {
-	for _, d := range r.o.Policy.Windows() {
-		w := window(d)
-		r.rules = append(r.rules, Rule{
-			Record: ErrorRatioPrefix + w,
-			Expr:   sum("rate", r.bad, w) + "\n/\n(" + sum("rate", r.counter, w) + " > 0)",
-			Labels: r.labels(labelWindow, w),
-		})
-	}
-	if r.o.Policy.MinEvents == 0 {
-		return
-	}
-	var longs []time.Duration
-	for _, rule := range r.o.Policy.Rules {
-		if i, found := slices.BinarySearch(longs, rule.Long); !found {
-			longs = slices.Insert(longs, i, rule.Long)
-		}
-	}
-	for _, d := range longs {
-		w := window(d)
-		r.rules = append(r.rules, Rule{
-			Record: EventsPrefix + w,
-			Expr:   sum("increase", r.counter, w),
-			Labels: r.labels(labelWindow, w),
-		})
-	}
-}
-
-// recordPeriod records the period's error ratio from the increase of the
-// counters over the whole period (every event weighs the same, unlike a
-// mean of short ratios), then the SLI and the budget remaining from it, as
-// the registry computes them: 1 - ratio, and 1 - ratio / (1 - target).
-func (r *objectiveRules) recordPeriod() {
-	ratio := PeriodErrorRatioPrefix + r.period
+// recordWindow records the events of a window by outcome, from the
+// counters, then its error ratio from them. The denominator is kept only
+// when positive, so that a window without events has no sample rather
+// than NaN, as the registry reports no data.
+func (r *objectiveRules) recordWindow(d time.Duration) {
+	w := window(d)
+	events := EventsPrefix + w
 	r.rules = append(r.rules,
 		Rule{
-			Record: ratio,
-			Expr:   sum("increase", r.bad, r.period) + "\n/\n(" + sum("increase", r.counter, r.period) + " > 0)",
-			Labels: r.labels(labelWindow, r.period),
+			Record: events,
+			Expr:   "sum by (journey, objective, outcome) (increase(" + Counter + r.counter + "[" + w + "]))",
+			Labels: r.labels(labelWindow, w),
 		},
-		Rule{Record: SLI, Expr: "1 - " + ratio + r.own, Labels: r.labels()},
-		Rule{Record: BudgetRemaining, Expr: "1 - " + ratio + r.own + " / " + r.budget, Labels: r.labels()},
+		Rule{
+			Record: ErrorRatioPrefix + w,
+			Expr: "sum without (outcome) (" + events + r.ownWith(labelOutcome, "bad") + ")\n/\n" +
+				"(sum without (outcome) (" + events + r.own + ") > 0)",
+			Labels: r.labels(labelWindow, w),
+		},
+	)
+}
+
+// recordPeriod records the SLI and the budget remaining from the period's
+// error ratio (the increase of bad events over the increase of all across
+// the whole period, so every event weighs the same, unlike a mean of short
+// ratios), as the registry computes them: 1 - ratio, and
+// 1 - ratio / (1 - target); and the info series.
+func (r *objectiveRules) recordPeriod() {
+	ratio := ErrorRatioPrefix + r.period + r.own
+	r.rules = append(r.rules,
+		Rule{Record: SLI, Expr: "1 - " + ratio, Labels: r.labels()},
+		Rule{Record: BudgetRemaining, Expr: "1 - " + ratio + " / " + r.budget, Labels: r.labels()},
 	)
 	info := r.labels("target", decimal(r.o.Target), "error_budget", r.budget, "period", r.period,
 		"min_events", strconv.FormatUint(r.o.Policy.MinEvents, 10))
@@ -495,7 +535,7 @@ func (r *objectiveRules) recordRules() {
 		expr := "(" + ErrorRatioPrefix + long + r.own + " >= " + t + ") / " + r.budget +
 			"\nand on (journey, objective)\n" + ErrorRatioPrefix + short + r.own + " >= " + t
 		if r.o.Policy.MinEvents > 0 {
-			expr += "\nand on (journey, objective)\n" + EventsPrefix + long + r.own + " >= " + strconv.FormatUint(r.o.Policy.MinEvents, 10)
+			expr += "\nand on (journey, objective)\nsum without (outcome) (" + EventsPrefix + long + r.own + ") >= " + strconv.FormatUint(r.o.Policy.MinEvents, 10)
 		}
 		r.rules = append(r.rules, Rule{
 			Record: Firing,
@@ -542,9 +582,9 @@ func (r *objectiveRules) ownWith(name, value string) string {
 // the budget left (queried when the alert fires) and the runbook.
 func (r *objectiveRules) annotations(sev burnrate.Severity) map[string]string {
 	o := r.o
-	what := "events"
+	good := "good"
 	if o.Latency > 0 {
-		what = "events (not failed, within " + o.Latency.String() + ")"
+		good = "good (not failed, within " + o.Latency.String() + ")"
 	}
 	pct := new(big.Rat)
 	pct.SetString(decimal(o.Target))
@@ -561,7 +601,7 @@ func (r *objectiveRules) annotations(sev burnrate.Severity) map[string]string {
 	}
 	a := map[string]string{
 		"summary": o.Journey + "/" + o.Name + ` burns its error budget at {{ $value | printf "%.1f" }}x over {{ $labels.long_window }}`,
-		"description": decimal(target) + "% of " + o.Journey + " " + what + " must be good over " + r.period +
+		"description": decimal(target) + "% of " + o.Journey + " events must be " + good + " over " + r.period +
 			`. Rule {{ $labels.rule }} fires at a burn rate of {{ $labels.factor }} or more over both {{ $labels.long_window }} and {{ $labels.short_window }}; ` + urgency + ".",
 		"budget_remaining": "{{ with query " + lit + " }}{{ . | first | value | humanizePercentage }}{{ else }}unknown: no events over " + r.period + "{{ end }}",
 	}

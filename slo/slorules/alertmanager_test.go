@@ -1,0 +1,207 @@
+package slorules_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slorules"
+)
+
+// alertmanagerEnv, set to "required", makes a missing Alertmanager (Debian's
+// prometheus-alertmanager package) a failure instead of a skip.
+const alertmanagerEnv = "JOURNEYSLO_ALERTMANAGER"
+
+func alertmanagerBinary(t *testing.T, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path
+	}
+	if os.Getenv(alertmanagerEnv) == "required" {
+		t.Fatalf("%s is required (%s=required) but not found: %v; install Debian's prometheus-alertmanager", name, alertmanagerEnv, err)
+	}
+	t.Skipf("%s not found (install Debian's prometheus-alertmanager to run this test): %v", name, err)
+	return ""
+}
+
+// alertmanagerConfig is a whole alertmanager.yml around the generated
+// inhibit rules: alerts grouped by objective, pages and tickets to their
+// own receivers.
+func alertmanagerConfig(t *testing.T, f slorules.RuleFile) []byte {
+	t.Helper()
+	inhibit, err := f.InhibitRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append([]byte(`route:
+  receiver: tickets
+  group_by: [alertname, journey, objective]
+  routes:
+    - matchers: ['severity="page"']
+      receiver: pager
+receivers:
+  - name: pager
+  - name: tickets
+`), inhibit...)
+}
+
+// TestAmtoolCheckConfig checks the inhibit rules as Alertmanager's own
+// tool reads them.
+func TestAmtoolCheckConfig(t *testing.T) {
+	amtool := alertmanagerBinary(t, "amtool")
+	path := filepath.Join(t.TempDir(), "alertmanager.yml")
+	write(t, path, alertmanagerConfig(t, shop(t)))
+	out, err := exec.Command(amtool, "check-config", path).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "SUCCESS") || !strings.Contains(string(out), "1 inhibit rules") {
+		t.Fatalf("amtool check-config: %v\n%s", err, out)
+	}
+}
+
+// TestAlertmanagerInhibits sends a real Alertmanager a page and tickets, as
+// the generated alerts carry their labels, and reads which it silenced:
+// the ticket of the paging objective, and no other.
+func TestAlertmanagerInhibits(t *testing.T) {
+	bin := alertmanagerBinary(t, "prometheus-alertmanager")
+	f, err := slorules.Generate([]slo.Objective{{Journey: "checkout", Target: 0.999}, {Journey: "search", Target: 0.99}},
+		slorules.WithLabels(map[string]string{"cluster": "eu-1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "alertmanager.yml")
+	write(t, conf, alertmanagerConfig(t, f))
+	addr := freeAddr(t)
+	var logs bytes.Buffer
+	cmd := exec.Command(bin, "--config.file="+conf, "--storage.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+addr, "--cluster.listen-address=", "--log.level=warn")
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = syscall.Kill(cmd.Process.Pid, syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("alertmanager logs:\n%s", logs.String())
+		}
+	})
+	base := "http://" + addr + "/api/v2/"
+	waitReady(t, "http://"+addr+"/-/ready", exited)
+
+	alert := func(journey, severity, rule, cluster string) map[string]any {
+		return map[string]any{
+			"labels": map[string]string{
+				"alertname": slorules.AlertName, "journey": journey, "objective": "availability",
+				"severity": severity, "rule": rule, "cluster": cluster,
+			},
+			"startsAt": time.Now().Add(-time.Minute).UTC().Format(time.RFC3339),
+		}
+	}
+	body, _ := json.Marshal([]map[string]any{
+		alert("checkout", "page", "page-1h-5m", "eu-1"),
+		alert("checkout", "ticket", "ticket-1d-2h", "eu-1"), // silenced by the page
+		alert("checkout", "ticket", "ticket-1d-2h", "us-1"), // another cluster: not silenced
+		alert("search", "ticket", "ticket-3d-6h", "eu-1"),   // another journey: not silenced
+	})
+	resp, err := http.Post(base+"alerts", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST alerts: %s", resp.Status)
+	}
+
+	want := []string{
+		"checkout page eu-1: active",
+		"checkout ticket eu-1: suppressed",
+		"checkout ticket us-1: active",
+		"search ticket eu-1: active",
+	}
+	var got []string
+	// The inhibitor learns of the page asynchronously; poll briefly.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		got = alertStates(t, base)
+		if slices.Equal(got, want) {
+			return
+		}
+	}
+	t.Errorf("alert states:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+}
+
+func alertStates(t *testing.T, base string) []string {
+	t.Helper()
+	resp, err := http.Get(base + "alerts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var alerts []struct {
+		Labels map[string]string `json:"labels"`
+		Status struct {
+			State string `json:"state"`
+		} `json:"status"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&alerts); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, a := range alerts {
+		out = append(out, fmt.Sprintf("%s %s %s: %s", a.Labels["journey"], a.Labels["severity"], a.Labels["cluster"], a.Status.State))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func waitReady(t *testing.T, url string, exited chan error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("alertmanager exited before it was ready: %v", err)
+		case <-ctx.Done():
+			t.Fatal("alertmanager not ready after a minute")
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
