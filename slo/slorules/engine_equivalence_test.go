@@ -190,14 +190,24 @@ func runRegistry(t *testing.T, traffics []equivTraffic) *equivRun {
 // returns each objective's state and firing rule at every minute.
 func engineStates(t *testing.T, run *equivRun, file slorules.RuleFile) (state [][]burnrate.Severity, rule [][]string, servers int) {
 	t.Helper()
+	// The groups of the policies' windows are evaluated every minute, as
+	// the engine's default evaluation interval; the periods' groups, which
+	// no alert reads, at their own intervals, are left to the period test.
 	var rules []promtest.Rule
+	alerts := 0
 	for _, g := range file.Groups {
 		if g.Interval != 0 && g.Interval != equivEval {
-			t.Fatalf("group %s has interval %v; this test evaluates every %v", g.Name, g.Interval, equivEval)
+			continue
 		}
 		for _, r := range g.Rules {
 			rules = append(rules, promtest.Rule{Record: r.Record, Alert: r.Alert, Expr: r.Expr, For: r.For, Labels: r.Labels})
+			if r.Alert != "" {
+				alerts++
+			}
 		}
+	}
+	if alerts == 0 {
+		t.Fatalf("no alerting rule in a group evaluated every %v (or at the default interval)", equivEval)
 	}
 	first := run.start.Add(equivEval)
 	end := run.start.Add(time.Duration(run.minutes) * equivEval)
@@ -429,16 +439,15 @@ func TestEnginePeriodAgreesWithRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every recording rule, evaluated hourly: the period's read only the
+	// counters and each other.
 	var rules []promtest.Rule
 	for _, g := range file.Groups {
 		for _, r := range g.Rules {
-			if strings.HasPrefix(r.Record, slorules.PeriodErrorRatioPrefix) || r.Record == slorules.SLI || r.Record == slorules.BudgetRemaining {
+			if r.Record != "" {
 				rules = append(rules, promtest.Rule{Record: r.Record, Expr: r.Expr, Labels: r.Labels})
 			}
 		}
-	}
-	if len(rules) != 3*len(traffics) {
-		t.Fatalf("found %d period rules, want 3 per objective: %v", len(rules), rules)
 	}
 	end := start.Add(time.Duration(minutes) * tick)
 	ev := promtest.EvaluateRules(t, &samples, rules, compareFrom, end, every)
@@ -464,7 +473,7 @@ func TestEnginePeriodAgreesWithRegistry(t *testing.T) {
 		least, most := math.Inf(1), math.Inf(-1)
 		for w := lo; w <= hi; w += tick {
 			v := exact(i, now, w)
-			least, most = min(least, v), max(most, v)
+			least, most = math.Min(least, v), math.Max(most, v) // min is a constant of this package's tests
 		}
 		return least, most
 	}
