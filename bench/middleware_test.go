@@ -154,20 +154,25 @@ func BenchmarkMiddleware(b *testing.B) {
 
 // BenchmarkGRPCUnary runs one unary call's server side through each
 // interceptor with a handler that returns at once, without a network:
-// interceptors are called as grpc calls them; otelgrpc, a stats.Handler
-// only, is driven through the events grpc emits for a unary call.
+// interceptors are called as grpc calls them; the stats handlers (ours as
+// journeyslo-stats, and otelgrpc, a stats.Handler only) are driven through
+// the events grpc emits for a unary call, built per call as grpc builds
+// them for any stats handler.
 func BenchmarkGRPCUnary(b *testing.B) {
 	const method = "/shop.v1.Checkout/PlaceOrder"
 	info := &grpc.UnaryServerInfo{FullMethod: method}
 	reply := &struct{ ok bool }{true}
 	handler := func(ctx context.Context, req any) (any, error) { return reply, nil }
 	ctx := metadata.NewIncomingContext(context.Background(), metadata.MD{})
-	interceptor := func(b *testing.B, latency bool) grpc.UnaryServerInterceptor {
+	newInterceptor := func(b *testing.B, latency bool) *grpcslo.Interceptor {
 		ic, err := grpcslo.New(realClockRegistry(b, latency), grpcslo.WithMethods(map[string]string{method: "checkout"}))
 		if err != nil {
 			b.Fatal(err)
 		}
-		return ic.Unary
+		return ic
+	}
+	interceptor := func(b *testing.B, latency bool) grpc.UnaryServerInterceptor {
+		return newInterceptor(b, latency).Unary
 	}
 	impls := []struct {
 		name string
@@ -183,6 +188,18 @@ func BenchmarkGRPCUnary(b *testing.B) {
 		{"journeyslo-latency", func(b *testing.B) func() {
 			u := interceptor(b, true)
 			return func() { u(ctx, nil, info, handler) }
+		}},
+		{"stats-noop", func(b *testing.B) func() {
+			// what grpc's events cost any stats handler, before it does anything
+			return func() { otelUnary(noopStats{}, ctx, method, handler) }
+		}},
+		{"journeyslo-stats", func(b *testing.B) func() {
+			sh := newInterceptor(b, false).StatsHandler()
+			return func() { otelUnary(sh, ctx, method, handler) }
+		}},
+		{"journeyslo-stats-latency", func(b *testing.B) func() {
+			sh := newInterceptor(b, true).StatsHandler()
+			return func() { otelUnary(sh, ctx, method, handler) }
 		}},
 		{"grpcprom", func(b *testing.B) func() {
 			m := grpcprom.NewServerMetrics()
@@ -208,6 +225,14 @@ func BenchmarkGRPCUnary(b *testing.B) {
 		})
 	}
 }
+
+// noopStats is a stats.Handler that does nothing.
+type noopStats struct{}
+
+func (noopStats) TagRPC(ctx context.Context, _ *stats.RPCTagInfo) context.Context   { return ctx }
+func (noopStats) HandleRPC(context.Context, stats.RPCStats)                         {}
+func (noopStats) TagConn(ctx context.Context, _ *stats.ConnTagInfo) context.Context { return ctx }
+func (noopStats) HandleConn(context.Context, stats.ConnStats)                       {}
 
 // otelUnary serves a unary call with a stats.Handler the way grpc's server
 // does: TagRPC, then Begin, InHeader, InPayload, the handler, OutHeader,

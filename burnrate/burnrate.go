@@ -10,7 +10,8 @@
 // x * P / w.
 //
 // Every function is pure: it takes counts of good and bad events (from any
-// [Source]) and returns numbers, never NaN or Inf. The package uses only the
+// [Source]; float64, since a window of exact length counts a share of its
+// oldest bucket) and returns numbers, never NaN or Inf. The package uses only the
 // standard library and never reads the clock.
 package burnrate
 
@@ -60,24 +61,43 @@ func ErrorBudget(target float64) float64 {
 
 // Rate returns the burn rate of good and bad events against target: the
 // error ratio divided by the error budget (see [ErrorBudget]). It is 0 when
-// there are no events.
-func Rate(good, bad uint64, target float64) float64 {
+// there are no events. Counts are float64 because a window of exact length
+// counts part of a bucket (see package window); a count that is negative
+// or not a number counts as none, an infinite one as the largest float64.
+func Rate(good, bad, target float64) float64 {
 	return rate(good, bad, ErrorBudget(target))
 }
 
-func rate(good, bad uint64, budget float64) float64 {
-	total := float64(good) + float64(bad)
+func rate(good, bad, budget float64) float64 {
+	good, bad = events(good), events(bad)
+	total := good + bad
 	if total == 0 {
 		return 0
 	}
-	return float64(bad) / total / budget
+	if math.IsInf(total, 1) { // two counts near the float64 limit
+		good, bad = good/2, bad/2
+		total = good + bad
+	}
+	return bad / total / budget
+}
+
+// events returns n as a count: 0 when n is negative or not a number, the
+// largest float64 when it is infinite, so that ratios stay finite.
+func events(n float64) float64 {
+	switch {
+	case !(n > 0):
+		return 0
+	case n > math.MaxFloat64:
+		return math.MaxFloat64
+	}
+	return n
 }
 
 // BudgetRemaining returns the share of the error budget that good and bad
 // events over a period leave: 1 - error ratio / (1 - target). It is 1 when
 // there are no events, 0 when the budget is exactly spent and negative when
 // it is overspent (-0.5: half a budget too much).
-func BudgetRemaining(good, bad uint64, target float64) float64 {
+func BudgetRemaining(good, bad, target float64) float64 {
 	return 1 - Rate(good, bad, target)
 }
 

@@ -100,7 +100,7 @@ func TestTimeToExhaustion(t *testing.T) {
 func TestRateAndBudget(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
-		good, bad uint64
+		good, bad float64
 		target    float64
 		rate      float64
 		remaining float64
@@ -214,9 +214,9 @@ func TestPolicyValidate(t *testing.T) {
 }
 
 // sums is a Source with fixed window contents.
-type sums map[time.Duration][2]uint64
+type sums map[time.Duration][2]float64
 
-func (s sums) Sum(d time.Duration) (good, bad uint64) { return s[d][0], s[d][1] }
+func (s sums) Sum(d time.Duration) (good, bad float64) { return s[d][0], s[d][1] }
 
 func TestEvaluate(t *testing.T) {
 	p := DefaultPolicy(0.999, month)
@@ -224,9 +224,9 @@ func TestEvaluate(t *testing.T) {
 	steady := func(ratio float64) sums {
 		s := sums{}
 		for _, d := range p.Windows() {
-			n := uint64(d / time.Minute * 1000)
-			bad := uint64(math.Round(float64(n) * ratio))
-			s[d] = [2]uint64{n - bad, bad}
+			n := float64(d / time.Minute * 1000)
+			bad := math.Round(n * ratio)
+			s[d] = [2]float64{n - bad, bad}
 		}
 		return s
 	}
@@ -258,7 +258,7 @@ func TestEvaluate(t *testing.T) {
 
 	// Long window burning but short window not: no alert (the page has reset).
 	src := steady(0)
-	src[time.Hour] = [2]uint64{59000, 1000} // burn 16.7 over 1h
+	src[time.Hour] = [2]float64{59000, 1000} // burn 16.7 over 1h
 	var e Evaluation
 	p.Evaluate(src, 0.999, &e)
 	if e.State != SeverityOK || e.Rules[0].Burning {
@@ -295,6 +295,54 @@ func TestEvaluateMinEvents(t *testing.T) {
 	if e.State != SeverityPage || !e.Rules[0].Firing {
 		t.Errorf("10 events, 1 bad, guard 10: state %v, firing %v; want page, true", e.State, e.Rules[0].Firing)
 	}
+
+	// An exact-length window counts part of its oldest bucket, so the long
+	// window's count is fractional; the guard compares it as it is.
+	p.MinEvents = 1000
+	for _, tc := range []struct {
+		events float64
+		firing bool
+	}{
+		{999.5, false},
+		{999.999, false},
+		{999.9999999999, true}, // float rounding of 1000: within 1e-9
+		{1000, true},
+		{1000.25, true},
+	} {
+		src := sums{time.Hour: {tc.events - 20, 20}, 5 * time.Minute: {80, 20}}
+		p.Evaluate(src, 0.999, &e)
+		if e.Rules[0].Firing != tc.firing || !e.Rules[0].Burning {
+			t.Errorf("%v events in 1h, guard 1000: burning %v firing %v, want true %v", tc.events, e.Rules[0].Burning, e.Rules[0].Firing, tc.firing)
+		}
+	}
+}
+
+func TestFractionalAndOddCounts(t *testing.T) {
+	// A window of exact length counts the share of its oldest bucket:
+	// 0.25 of a bucket of 4 bad events is one bad event.
+	if got := Rate(999, 0.25*4, 0.999); got != 1 {
+		t.Errorf("Rate(999, 1 from a quarter bucket, 0.999) = %v, want 1", got)
+	}
+	if got := BudgetRemaining(1998.5, 1.5, 0.999); got != 0.25 {
+		t.Errorf("BudgetRemaining(1998.5, 1.5, 0.999) = %v, want 0.25", got)
+	}
+	// Counts no Source should give are no events, never NaN.
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, tc := range []struct{ good, bad, rate float64 }{
+		{nan, nan, 0}, {nan, 1, 1000}, {-5, 1, 1000}, {5, -1, 0}, {inf, 0, 0}, {1, inf, 1000}, {inf, inf, 500},
+	} {
+		if got := Rate(tc.good, tc.bad, 0.999); got != tc.rate {
+			t.Errorf("Rate(%v, %v, 0.999) = %v, want %v", tc.good, tc.bad, got, tc.rate)
+		}
+	}
+	var e Evaluation
+	p := DefaultPolicy(0.999, month)
+	p.Evaluate(sums{time.Hour: {nan, nan}, 5 * time.Minute: {-1, 0}}, 0.999, &e)
+	for _, b := range e.Windows {
+		if !b.NoData || b.Rate != 0 {
+			t.Errorf("window %v of NaN or negative counts: NoData %v, Rate %v; want true, 0", b.Window, b.NoData, b.Rate)
+		}
+	}
 }
 
 func TestEvaluateOrderAndSeverity(t *testing.T) {
@@ -306,7 +354,7 @@ func TestEvaluateOrderAndSeverity(t *testing.T) {
 	}}
 	src := sums{}
 	for _, d := range p.Windows() {
-		src[d] = [2]uint64{900, 100}
+		src[d] = [2]float64{900, 100}
 	}
 	var e Evaluation
 	p.Evaluate(src, 0.99, &e)
@@ -327,7 +375,7 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 	p := DefaultPolicy(0.999, month)
 	src := sums{}
 	for _, d := range p.Windows() {
-		src[d] = [2]uint64{1000, 3}
+		src[d] = [2]float64{1000, 3}
 	}
 	var e Evaluation
 	p.Evaluate(src, 0.999, &e)
@@ -444,12 +492,12 @@ func TestMinEvents(t *testing.T) {
 }
 
 func TestCountsNearTheLimits(t *testing.T) {
-	// Near 2^53 float64 stops holding every integer; near 2^64 uint64
-	// sums wrap. Rates stay right to float precision, the guard does not
-	// wrap, and nothing is NaN.
+	// Near 2^53 float64 stops holding every integer; counts near 2^64
+	// (a uint64 total would wrap) are float64 and do not. Rates stay right
+	// to float precision, the guard sees every event, and nothing is NaN.
 	const two53 = 1 << 53
 	for _, tc := range []struct {
-		good, bad uint64
+		good, bad float64
 		rate      float64
 	}{
 		{two53 + 1, 0, 0},
@@ -460,12 +508,12 @@ func TestCountsNearTheLimits(t *testing.T) {
 		{0, math.MaxUint64, 1000},
 	} {
 		if got := Rate(tc.good, tc.bad, 0.999); !near(got, tc.rate) || math.IsNaN(got) {
-			t.Errorf("Rate(%d, %d, 0.999) = %v, want %v", tc.good, tc.bad, got, tc.rate)
+			t.Errorf("Rate(%v, %v, 0.999) = %v, want %v", tc.good, tc.bad, got, tc.rate)
 		}
 	}
 	p := Policy{Rules: DefaultPolicy(0.999, month).Rules[:1], MinEvents: 1000}
 	var e Evaluation
-	// 2^63 + 2^63 wraps to 0 in uint64: the guard must still see plenty.
+	// 2^63 + 2^63 would wrap to 0 in uint64: the guard must see plenty.
 	p.Evaluate(sums{time.Hour: {1 << 63, 1 << 63}, 5 * time.Minute: {1 << 63, 1 << 63}}, 0.999, &e)
 	if e.State != SeverityPage {
 		t.Errorf("half of 2^64 events bad: state %v, want page", e.State)

@@ -51,9 +51,9 @@ func ExampleTimeToExhaustion() {
 }
 
 // constant is a Source whose every window has the same counts.
-type constant struct{ good, bad uint64 }
+type constant struct{ good, bad float64 }
 
-func (c constant) Sum(time.Duration) (good, bad uint64) { return c.good, c.bad }
+func (c constant) Sum(time.Duration) (good, bad float64) { return c.good, c.bad }
 
 func ExamplePolicy_Evaluate() {
 	p := burnrate.DefaultPolicy(0.999, 30*24*time.Hour)

@@ -8,9 +8,9 @@ import (
 )
 
 // constant is a Source whose every window holds the same counts.
-type constant struct{ good, bad uint64 }
+type constant struct{ good, bad float64 }
 
-func (c constant) Sum(time.Duration) (good, bad uint64) { return c.good, c.bad }
+func (c constant) Sum(time.Duration) (good, bad float64) { return c.good, c.bad }
 
 // FuzzPolicy checks that validation never panics, that its errors wrap
 // ErrInvalid, and that a policy it accepts evaluates to a valid state with
@@ -42,7 +42,10 @@ func FuzzPolicy(f *testing.F) {
 			return
 		}
 		var e Evaluation
-		p.Evaluate(constant{good, bad}, target, &e)
+		// A third of the counts stands for the share of a window's oldest
+		// bucket, so fractional counts are fuzzed too.
+		g, b := float64(good), float64(bad)/3
+		p.Evaluate(constant{g, b}, target, &e)
 		if e.State > SeverityPage || (e.State == SeverityOK) != (e.Rule == -1) {
 			t.Fatalf("state %v by rule %d", e.State, e.Rule)
 		}
@@ -51,7 +54,7 @@ func FuzzPolicy(f *testing.F) {
 				t.Fatalf("window %v: %+v", w.Window, w)
 			}
 		}
-		remaining := BudgetRemaining(good, bad, target)
+		remaining := BudgetRemaining(g, b, target)
 		if math.IsNaN(remaining) || math.IsInf(remaining, 0) || remaining > 1 {
 			t.Fatalf("BudgetRemaining(%d, %d, %v) = %v", good, bad, target, remaining)
 		}

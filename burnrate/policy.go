@@ -90,7 +90,10 @@ type Policy struct {
 	Rules []Rule
 	// MinEvents is the number of events a rule's long window must hold for
 	// the rule to fire: at low traffic, a handful of errors is a huge burn
-	// rate. Zero turns the guard off. See [MinEvents] for a value that
+	// rate. The window's count may be fractional (its oldest bucket counts
+	// pro rata) and is compared as it is, within one part in a billion for
+	// float rounding: 999.5 events do not meet a guard of 1000. Zero turns
+	// the guard off. See [MinEvents] for a value that
 	// scales with the target; package slo uses it by default.
 	MinEvents uint64
 }
@@ -261,15 +264,18 @@ func (p Policy) Validate(target float64, period time.Duration) error {
 }
 
 // A Source returns the good and bad events in the window of a given length
-// ending now. window.Series is one.
+// ending now. The counts may be fractional: window.Series, one Source,
+// counts the share of its oldest bucket that lies inside the window.
 type Source interface {
-	Sum(window time.Duration) (good, bad uint64)
+	Sum(window time.Duration) (good, bad float64)
 }
 
 // Burn is the burn rate over one window.
 type Burn struct {
-	Window    time.Duration
-	Good, Bad uint64
+	Window time.Duration
+	// Good and Bad are the window's events as the Source counts them:
+	// fractional when it counts part of a bucket.
+	Good, Bad float64
 	// Rate is the burn rate (see [Rate]); 0 when NoData.
 	Rate float64
 	// NoData is true when the window holds no events.
@@ -319,7 +325,7 @@ func (p *Policy) Evaluate(src Source, target float64, e *Evaluation) {
 		b := &e.Windows[i]
 		b.Good, b.Bad = src.Sum(b.Window)
 		b.Rate = rate(b.Good, b.Bad, budget)
-		b.NoData = b.Good == 0 && b.Bad == 0
+		b.NoData = !(events(b.Good)+events(b.Bad) > 0)
 	}
 	e.Rules = e.Rules[:0]
 	for i, r := range p.Rules {
@@ -329,7 +335,7 @@ func (p *Policy) Evaluate(src Source, target float64, e *Evaluation) {
 		long, short := e.Windows[rs.Long], e.Windows[rs.Short]
 		threshold := r.Factor * (1 - tolerance)
 		rs.Burning = !long.NoData && !short.NoData && long.Rate >= threshold && short.Rate >= threshold
-		rs.Firing = rs.Burning && (long.Good+long.Bad >= p.MinEvents || long.Good+long.Bad < long.Good) // a wrapped sum is above any guard
+		rs.Firing = rs.Burning && events(long.Good)+events(long.Bad) >= float64(p.MinEvents)*(1-tolerance)
 		if rs.Firing && r.Severity > e.State {
 			e.State, e.Rule = r.Severity, i
 		}

@@ -121,7 +121,7 @@ func TestDefaultPolicyFiresAtEveryTarget(t *testing.T) {
 			// Every event fails, in every window, enough of them for the
 			// guard: every rule burns, and the state is page.
 			var e Evaluation
-			p.Evaluate(constant{0, max(p.MinEvents, 1)}, target, &e)
+			p.Evaluate(constant{0, float64(max(p.MinEvents, 1))}, target, &e)
 			if e.State != SeverityPage {
 				t.Errorf("DefaultPolicy(%v, %v) under a full outage: %v, want page", target, FormatWindow(period), e.State)
 			}
@@ -187,7 +187,7 @@ func FuzzDefaultPolicy(f *testing.F) {
 			t.Fatalf("DefaultPolicy(%v, %v).Validate = %v", target, d, err)
 		}
 		var e Evaluation
-		p.Evaluate(constant{0, max(p.MinEvents, 1)}, target, &e)
+		p.Evaluate(constant{0, float64(max(p.MinEvents, 1))}, target, &e)
 		for i, rs := range e.Rules {
 			if !rs.Firing {
 				t.Fatalf("DefaultPolicy(%v, %v) under a full outage: rule %s does not fire", target, d, p.Rules[i])

@@ -134,7 +134,14 @@ func TestOutcomes(t *testing.T) {
 			w.WriteHeader(502)
 		}, map[string]counts{"login/availability": {0, 1}}},
 		{"SetJourney to an undeclared journey", func(w http.ResponseWriter, r *http.Request) {
-			middleware.SetJourney(w, "no-such-journey")
+			if middleware.SetJourney(w, "no-such-journey") {
+				t.Error("SetJourney(w, undeclared) = true, want false")
+			}
+		}, map[string]counts{slo.Unmatched: {1, 0}}},
+		{"SetJourney to slo.Unmatched", func(w http.ResponseWriter, r *http.Request) {
+			if middleware.SetJourney(w, slo.Unmatched) {
+				t.Error("SetJourney(w, slo.Unmatched) = true, want false: no objective declares it")
+			}
 		}, map[string]counts{slo.Unmatched: {1, 0}}},
 		{"SetJourney through a wrapping writer", func(w http.ResponseWriter, r *http.Request) {
 			middleware.SetJourney(unwrapper{w}, "search")
@@ -438,6 +445,11 @@ func TestContextHolder(t *testing.T) {
 				t.Error("SetJourneyContext = false")
 			}
 		}, map[string]counts{"login/availability": {1, 0}}},
+		{"SetJourneyContext to an undeclared journey", func(w http.ResponseWriter, r *http.Request) {
+			if middleware.SetJourneyContext(r.Context(), "logni") {
+				t.Error("SetJourneyContext(undeclared) = true, want false")
+			}
+		}, map[string]counts{slo.Unmatched: {1, 0}}},
 		{"MarkBadContext", func(w http.ResponseWriter, r *http.Request) {
 			if !middleware.MarkBadContext(r.Context()) {
 				t.Error("MarkBadContext = false")

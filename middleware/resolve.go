@@ -41,25 +41,32 @@ func newResolver(known map[string]*slo.Journey, miss *slo.Journey) *resolver {
 
 // get returns the journey of key.
 func (r *resolver) get(key string) *slo.Journey {
+	j, _ := r.lookup(key)
+	return j
+}
+
+// lookup returns the journey of key, and whether key is declared; an
+// undeclared key resolves to the miss journey.
+func (r *resolver) lookup(key string) (*slo.Journey, bool) {
 	if key == "" {
-		return r.miss
+		return r.miss, false
 	}
 	// Fibonacci hashing of the address: one multiply, no read of the bytes.
 	addr := uint64(uintptr(unsafe.Pointer(unsafe.StringData(key))))
 	slot := &r.slots[(addr*0x9E3779B97F4A7C15)>>(64-resolverBits)]
 	e := slot.Load()
 	if e != nil && e.key == key {
-		return e.journey
+		return e.journey, true
 	}
 	j, ok := r.known[key]
 	if !ok {
 		// An unknown key is never cached: it may come from request data
 		// (a WithJourneyFunc derived from the path), which must neither
 		// pin memory nor take the slot of a declared name.
-		return r.miss
+		return r.miss, false
 	}
 	if e == nil {
 		slot.CompareAndSwap(nil, &resolved{key: key, journey: j})
 	}
-	return j
+	return j, true
 }

@@ -9,18 +9,22 @@ import (
 
 // SetJourney makes the request being served through w count for the named
 // journey, overriding [WithJourneyFunc] and [WithPatterns]: for a handler
-// or an inner router that knows better than the route. A name no objective
-// declares counts for slo.Unmatched. It reports whether w is, or wraps
-// through Unwrap methods, a ResponseWriter of the middleware; when not, it
-// does nothing. It costs no allocation and, for a name given as a constant,
-// no hashing. Like any use of w, it must happen before the handler returns.
+// or an inner router that knows better than the route. It reports whether
+// the request now counts for that journey. It returns false, and does
+// nothing, when w is not a ResponseWriter of the middleware, nor wraps one
+// through Unwrap methods; and false when no objective declares the name (a
+// typo, a name from request data): the request then counts for
+// slo.Unmatched, where undeclared names go. It costs no allocation and,
+// for a name given as a constant, no hashing. Like any use of w, it must
+// happen before the handler returns.
 func SetJourney(w http.ResponseWriter, journey string) bool {
 	s := stateOf(w)
 	if s == nil {
 		return false
 	}
-	s.journey = s.cfg.names.get(journey)
-	return true
+	j, declared := s.cfg.names.lookup(journey)
+	s.journey = j
+	return declared
 }
 
 // MarkBad makes the request being served through w count as bad whatever
@@ -51,15 +55,16 @@ func Exclude(w http.ResponseWriter) bool {
 
 // SetJourneyContext is [SetJourney] for code that has the request's context
 // and not its ResponseWriter. It needs [WithContextHolder] (or, under
-// gRPC, grpcslo.WithContextHolder), and reports whether ctx holds a
-// holder. It is safe for concurrent use.
+// gRPC, grpcslo.WithContextHolder). Like SetJourney, it reports whether
+// the request now counts for the named journey: false, doing nothing, when
+// ctx holds no holder, and false when the name is undeclared, the request
+// then counting for slo.Unmatched. It is safe for concurrent use.
 func SetJourneyContext(ctx context.Context, journey string) bool {
 	h := holder.From(ctx)
 	if h == nil {
 		return false
 	}
-	h.SetJourney(journey)
-	return true
+	return h.SetJourney(journey)
 }
 
 // MarkBadContext is [MarkBad] through the request's context; see

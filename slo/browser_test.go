@@ -97,11 +97,11 @@ func TestStatusPageInBrowser(t *testing.T) {
 	// The month's numbers, as Status has them (see TestReplayMonth):
 	// SLI, budget left, and how long it lasts.
 	for _, o := range []struct{ journey, objective, sli, budget, lasts string }{
-		{"checkout", "availability", "99.959%", "59.1%", "15h 19m"},
-		{"checkout", "latency", "99.56%", "55.9%", "5d 7h"},
-		{"login", "availability", "99.818%", "63.5%", "4d 18h"},
-		{"search", "availability", "99.493%", "-1.5%", "—"},
-		{"search", "latency", "97.50%", "50.1%", "36d 15h"},
+		{"checkout", "availability", "99.959%", "59.3%", "15h 36m"},
+		{"checkout", "latency", "99.56%", "55.9%", "5d 8h"},
+		{"login", "availability", "99.818%", "63.6%", "4d 18h"},
+		{"search", "availability", "99.496%", "-0.8%", "—"},
+		{"search", "latency", "97.51%", "50.1%", "36d 16h"},
 		{"refund", "availability", "no data", "100.0%", "never"},
 	} {
 		want = append(want, fmt.Sprintf(`%s <span class="objective">%s</span></h3>`, o.journey, o.objective),
@@ -111,7 +111,7 @@ func TestStatusPageInBrowser(t *testing.T) {
 	}
 	want = append(want,
 		`<span class="badge page">`, "Paging since Mar 31 14:27 UTC (3m) by page-1h-5m",
-		`<span class="badge ticket">`, "Ticket since Mar 30 20:11 UTC (18h 19m) by ticket-1d-2h")
+		`<span class="badge ticket">`, "Ticket since Mar 30 20:12 UTC (18h 18m) by ticket-1d-2h")
 	statuses := f.reg.Status()
 	for _, w := range want {
 		if !strings.Contains(dom, w) {

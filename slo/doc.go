@@ -31,14 +31,56 @@
 // seconds for the default policy) and evaluates every objective: burn rate
 // per window, the state (ok, ticket or page) with the rule that set it,
 // the budget remaining over the period and the time to its exhaustion.
+// Every window, the period included, is exactly its length, its oldest
+// bucket counted pro rata (see package window): on steady traffic its
+// burn rate is what increase() over the same range of the exported
+// counters shows at a scrape, and a budget recovers tick by tick as an
+// incident leaves the period.
 // [Registry.Status] and [Journey.Status] return the latest evaluation;
 // [OnTransition] calls back when a state changes.
 //
 // # Restarts
 //
 // [WithSnapshot] keeps the counts in a file: New restores it, the registry
-// writes it every period and on Close, atomically. An unusable file is
-// reported ([Registry.Restored], [OnError]) and never stops New.
+// writes it every period and on Close, atomically. An unusable snapshot is
+// reported ([Registry.Restored], [OnError]) and never stops New. A process
+// killed without Close loses at most one period of events. A snapshot
+// restores the windows (budgets, burn rates, states), not the totals:
+// [Status.TotalGood] and [Registry.Unmatched] count this process's events
+// since New, so that the counters exported from them never go down.
+//
+// The file is one [Store]; [WithStore] takes any other. A Store loads and
+// saves bytes with a context, and the bytes are the format of
+// [Snapshot.WriteTo] and [ReadSnapshot], which carries its own version and
+// checksum, so a Store is a few lines over whatever holds them.
+//
+// In a Kubernetes Deployment each rollout starts pods on empty file
+// systems, so a snapshot on the container's own disk resets the budget at
+// every deploy. Keep it where it outlives the pod:
+//
+//   - A volume. A PersistentVolumeClaim per replica (a StatefulSet's
+//     volumeClaimTemplates gives each pod its own, under a stable name), or
+//     a hostPath or local volume when pods keep their nodes. Point
+//     WithSnapshot at a file on the mount. Two replicas must never share one
+//     file: each snapshot is one replica's counts, and they would overwrite
+//     each other.
+//   - A custom Store keyed by the replica's stable identity (the
+//     StatefulSet's pod name, or an ordinal the pod is given): an object in
+//     S3, GCS or MinIO, whose PUT replaces the object whole; a ConfigMap or
+//     Secret (at most 1 MiB; a busy objective's default windows take about
+//     8 KiB, so one holds a hundred), updated with its resourceVersion so that a stale writer
+//     fails rather than overwrites; or a row of a database. Load returns an
+//     error wrapping fs.ErrNotExist when the key is absent, so that a first
+//     start is not reported as a failure.
+//
+// A Deployment's pods have no stable identity: a new pod cannot know which
+// snapshot was its predecessor's. Give replicas stable names (a
+// StatefulSet) or accept that each rollout starts this replica's windows
+// empty; the fleet-wide budget of record is computed by Prometheus from the
+// exported counters either way, and a snapshot is the replica's own memory.
+//
+// After [Registry.Close] the registry is frozen: its last snapshot holds
+// the counts at Close, and no reader moves after it.
 //
 // # Health, status page and release gate
 //
@@ -70,7 +112,8 @@
 // Time comes from a github.com/benbjohnson/clock Clock, the real one unless
 // [WithClock] says otherwise. With [WithManualAdvance] there is no rotator:
 // the caller moves the registry through time with [Registry.Advance], which
-// replays a month of traffic in well under a second.
+// replays a month of traffic in well under a second. A registry that runs
+// its rotator refuses Advance; a test drives it by moving its mock clock.
 //
 // A clock that goes back holds the windows until it catches up; one that
 // jumps forward clears them in time proportional to the rings. A registry

@@ -174,10 +174,10 @@ func ExampleStatusPage() {
 	}
 	o := page.Objectives[0]
 	fmt.Println(resp.Header.Get("Content-Type"), page.Title)
-	fmt.Printf("%s/%s: %s by %s, SLI %v, budget %v, %d windows, %d burn-down points\n",
-		o.Journey, o.Objective, o.State, o.Rule, o.SLI, o.BudgetRemaining, len(o.Windows), len(o.BurnDown))
+	fmt.Printf("%s: %s by %s, SLI %v, budget %v, %d windows, %d burn-down points\n",
+		slo.ObjectiveKey(o.Journey, o.Objective), o.State, o.Rule, o.SLI, o.BudgetRemaining, len(o.Windows), len(o.BurnDown))
 	// Output:
 	// text/html; charset=utf-8
 	// application/json Shop
-	// checkout/availability: page by page-6h-30m, SLI 0.99, budget -9, 7 windows, 120 burn-down points
+	// checkout:availability: page by page-6h-30m, SLI 0.99, budget -9, 7 windows, 121 burn-down points
 }

@@ -19,8 +19,8 @@ func Example() {
 	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}},
 		slo.WithClock(mock), slo.WithManualAdvance(),
 		slo.OnTransition(func(t slo.Transition) {
-			fmt.Printf("%s %s/%s %v -> %v", t.Status.Time.Format("15:04:05"),
-				t.Status.Journey, t.Status.Objective, t.From, t.To)
+			fmt.Printf("%s %s %v -> %v", t.Status.Time.Format("15:04:05"),
+				slo.ObjectiveKey(t.Status.Journey, t.Status.Objective), t.From, t.To)
 			if t.Status.Rule != "" {
 				fmt.Printf(" by %s", t.Status.Rule)
 			}
@@ -49,8 +49,8 @@ func Example() {
 	st := checkout.Status()[0]
 	fmt.Printf("SLI %.5f, state %v, 1h burn %.1f\n", st.SLI, st.State, st.Rules[0].LongRate)
 	// Output:
-	// 09:00:52 checkout/availability ok -> page by page-1h-5m
-	// 09:06:54 checkout/availability page -> ok
+	// 09:00:52 checkout:availability ok -> page by page-1h-5m
+	// 09:06:57 checkout:availability page -> ok
 	// SLI 0.99954, state ok, 1h burn 33.3
 }
 

@@ -41,8 +41,8 @@ const healthContentType = "application/health+json"
 //     ([Registry.Stalled]): the library's own malfunction, after which its
 //     states and budgets are stale.
 //
-// Its checks hold one entry per objective, keyed "journey:objective" in
-// declaration order, then one keyed "lag". An objective's entry has the
+// Its checks hold one entry per objective, keyed by [ObjectiveKey]
+// ("journey:objective") in declaration order, then one keyed "lag". An objective's entry has the
 // draft's fields, with the budget remaining as observedValue (a fraction,
 // observedUnit "ratio": 1 untouched, 0 spent, negative overspent), the
 // evaluation's time (RFC 3339, UTC) and, unless it passes, an output that
@@ -81,7 +81,7 @@ func Health(reg *Registry) http.Handler {
 // [Health], it fails on the budget, by design.
 //
 // Each name chooses a journey ("checkout": all its objectives) or one
-// objective ("checkout:latency"); no name chooses every objective. A name
+// objective by its [ObjectiveKey] ("checkout:latency"); no name chooses every objective. A name
 // the registry does not declare is an error wrapping [ErrInvalid], so that
 // a typo cannot leave the gate open forever.
 //
@@ -216,7 +216,7 @@ func (h *healthHandler) report() healthBody {
 		if h.only != nil && !h.only[[2]string{st.Journey, st.Objective}] {
 			continue
 		}
-		key := st.Journey + ":" + st.Objective
+		key := ObjectiveKey(st.Journey, st.Objective)
 		status, output := h.judge(st)
 		body.Status = worse(body.Status, status)
 		if output != "" && status != healthPass {

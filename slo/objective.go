@@ -170,8 +170,9 @@ func (o Objective) windows() []time.Duration {
 	return append(o.Policy.Windows(), o.Period)
 }
 
-// label names the objective in errors as journey/name, quoting either when
-// it is not a valid name (it may hold anything, newlines included).
+// label names the objective in errors by its ObjectiveKey, quoting the
+// journey or the name when it is not a valid name (it may hold anything,
+// newlines included).
 func (o Objective) label() string {
 	q := func(s string) string {
 		if namePattern.MatchString(s) {
@@ -179,5 +180,5 @@ func (o Objective) label() string {
 		}
 		return strconv.Quote(s)
 	}
-	return q(o.Journey) + "/" + q(o.Name)
+	return ObjectiveKey(q(o.Journey), q(o.Name))
 }

@@ -269,7 +269,7 @@ func (h *pageHandler) report() pageReport {
 			o.SLI = &sli
 		}
 		for j, b := range st.Windows {
-			o.Windows[j] = windowReport{burnrate.FormatWindow(b.Window), b.Good, b.Bad, number(b.Rate), b.NoData}
+			o.Windows[j] = windowReport{burnrate.FormatWindow(b.Window), roundCount(b.Good), roundCount(b.Bad), number(b.Rate), b.NoData}
 		}
 		for j, r := range st.Rules {
 			o.Rules[j] = ruleReport{
@@ -400,7 +400,7 @@ func (h *pageHandler) view() pageView {
 			o.SLINote = "target " + percent(st.Target, decimals)
 		}
 
-		allowed := float64(st.Good+st.Bad) * burnrate.ErrorBudget(st.Target)
+		allowed := (float64(st.Good) + float64(st.Bad)) * burnrate.ErrorBudget(st.Target) // in float64: the sum wraps at 2^64
 		o.BudgetNote = compact(float64(st.Bad)) + " of " + compact(allowed) + " spent"
 		o.BudgetTitle = strconv.FormatUint(st.Bad, 10) + " bad events of " + strconv.FormatFloat(allowed, 'f', 0, 64) +
 			" allowed over " + burnrate.FormatWindow(st.Period)

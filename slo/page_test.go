@@ -194,17 +194,19 @@ func TestStatusPageJSON(t *testing.T) {
 	}
 	got := decodePage(t, body)
 
-	// The burn-down has one point per 6 hours of the period; the last
-	// bucket holds now, the one before ends at 06:00, before the errors.
+	// The burn-down has one point per 6-hour bucket the period touches:
+	// the period [Jan 31 07:00, Mar 2 07:00) starts inside the bucket of
+	// Jan 31 06:00 and ends in the current one, 121 buckets. The one
+	// before the current ends at 06:00, before the errors.
 	for i, o := range got.Objectives {
-		if len(o.BurnDown) != 120 {
-			t.Fatalf("objective %d: %d burn-down points, want 120", i, len(o.BurnDown))
+		if len(o.BurnDown) != 121 {
+			t.Fatalf("objective %d: %d burn-down points, want 121", i, len(o.BurnDown))
 		}
 	}
 	wantPoints := map[int]jsonPoint{
-		0:   {"2026-01-31T18:00:00Z", 1}, // 120 buckets of 6h, the last one current
-		118: {"2026-03-02T06:00:00Z", 1},
-		119: {"2026-03-02T07:00:02Z", 0.9}, // the current bucket ends at the last evaluation
+		0:   {"2026-01-31T12:00:00Z", 1},
+		119: {"2026-03-02T06:00:00Z", 1},
+		120: {"2026-03-02T07:00:02Z", 0.9}, // the current bucket ends at the last evaluation
 	}
 	for i, p := range wantPoints {
 		if got.Objectives[0].BurnDown[i] != p {

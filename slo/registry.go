@@ -3,9 +3,10 @@ package slo
 import (
 	"errors"
 	"fmt"
-	"log"
+	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/benbjohnson/clock"
@@ -22,7 +23,10 @@ type config struct {
 	manual        bool
 	onTransition  []func(Transition)
 	onError       []func(error)
-	snapshotPath  string
+	logger        *slog.Logger
+	loggerSet     bool
+	store         Store
+	storeErr      error // from WithStore or WithSnapshot, reported by New
 	snapshotEvery time.Duration
 }
 
@@ -33,9 +37,10 @@ func WithClock(c clock.Clock) Option {
 }
 
 // WithManualAdvance starts no rotator goroutine: the caller moves the
-// registry through time with [Registry.Advance]. Replays and tests use it to
-// run a simulated month in a fraction of a second. The default is a rotator
-// that advances the registry at every tick of the clock.
+// registry through time with [Registry.Advance], which a registry without
+// this option refuses. Replays and tests use it to run a simulated month in
+// a fraction of a second. The default is a rotator that advances the
+// registry at every tick of the clock.
 func WithManualAdvance() Option {
 	return func(cfg *config) { cfg.manual = true }
 }
@@ -43,10 +48,12 @@ func WithManualAdvance() Option {
 // OnTransition calls f whenever an objective's state changes (ok, ticket,
 // page): the hook an error-budget policy hangs on. Transitions are delivered
 // in order, on the goroutine that advances the registry (the rotator's, or
-// the caller of Advance), after the registry's lock is released; f may call
-// any method but Advance and Close. A panic in f on the rotator is
-// recovered and reported to OnError (or logged when there is none), so
-// that it cannot take the service down. The default is no callback.
+// the caller of Advance, or Close), after the registry's lock is released;
+// f may call any method but Advance, Close and Snapshot, which would wait
+// for the advance that runs f. A panic in f is recovered and reported (see
+// [OnError]), on any goroutine, so that it cannot take the service down
+// nor cost the other callbacks and transitions of the same advance. The
+// default is no callback.
 func OnTransition(f func(Transition)) Option {
 	return func(cfg *config) { cfg.onTransition = append(cfg.onTransition, f) }
 }
@@ -70,10 +77,15 @@ type Registry struct {
 	overflow  *window.Series
 	callbacks []func(Transition)
 	onError   []func(error)
+	logger    *slog.Logger // nil for none; see logDefault
+	// logDefault logs to slog.Default() as it is when the problem comes,
+	// not as it was at New.
+	logDefault bool
+	manual     bool // WithManualAdvance: no rotator, Advance accepted
 
-	snapshotPath  string
+	store         Store // nil without snapshots
 	snapshotEvery time.Duration
-	restore       Restore // what New restored; read-only after New
+	restore       RestoreReport // what New restored; read-only after New
 
 	// advMu serializes Advance, so that transitions are computed and
 	// delivered in order.
@@ -83,6 +95,10 @@ type Registry struct {
 
 	mu       sync.RWMutex // guards the evaluated state of every objective, and:
 	advanced time.Time    // the instant of the last evaluation
+
+	// frozen is the state at Close, which every reader reports after it;
+	// nil until then. Stored with advMu held.
+	frozen atomic.Pointer[frozen]
 
 	stop      chan struct{} // closed by Close; nil with manual advance
 	done      chan struct{} // closed when the rotator returns
@@ -100,8 +116,8 @@ type objective struct {
 
 	// Guarded by Registry.mu.
 	eval       burnrate.Evaluation
-	good, bad  uint64 // over the period
-	totG, totB uint64 // since the registry started
+	good, bad  float64 // over the period, its oldest bucket pro rata
+	totG, totB uint64  // since New; never restored from a snapshot
 	since      time.Time
 	state      burnrate.Severity
 }
@@ -117,8 +133,8 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 	if cfg.clock == nil {
 		return nil, fmt.Errorf("%w: WithClock(nil); pass clock.New() or a clock.NewMock()", ErrInvalid)
 	}
-	if cfg.snapshotPath == "" && cfg.snapshotEvery != 0 || cfg.snapshotPath != "" && cfg.snapshotEvery <= 0 {
-		return nil, fmt.Errorf("%w: WithSnapshot(%q, %v): give a file path and a positive period, such as WithSnapshot(\"/var/lib/app/slo.snapshot\", time.Minute)", ErrInvalid, cfg.snapshotPath, cfg.snapshotEvery)
+	if cfg.storeErr != nil {
+		return nil, cfg.storeErr
 	}
 	if len(objectives) == 0 {
 		return nil, fmt.Errorf("%w: no objectives; declare at least one, such as {Journey: \"checkout\", Target: 0.999}", ErrInvalid)
@@ -156,7 +172,10 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		journeys:      map[string]*Journey{},
 		callbacks:     cfg.onTransition,
 		onError:       cfg.onError,
-		snapshotPath:  cfg.snapshotPath,
+		logger:        cfg.logger,
+		logDefault:    !cfg.loggerSet && len(cfg.onError) == 0,
+		manual:        cfg.manual,
+		store:         cfg.store,
 		snapshotEvery: cfg.snapshotEvery,
 	}
 	for _, o := range objs {
@@ -180,13 +199,13 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 	}
 	r.overflow, _ = group.NewSeries()
 	r.unmatched = &Journey{name: Unmatched, reg: r, targets: []target{{series: r.overflow}}}
-	if r.snapshotPath != "" {
+	if r.store != nil {
 		r.restore = r.restoreSnapshot(now)
 		if r.restore.Err != nil {
 			r.report(r.restore.Err)
 		} else if len(r.restore.Skipped) > 0 {
-			r.report(fmt.Errorf("%w: %s: restored %d of %d objectives; %s", ErrSnapshot, r.snapshotPath,
-				len(r.restore.Restored), len(r.objs), strings.Join(r.restore.Skipped, "; ")))
+			r.report(fmt.Errorf("%w: %s: restored %d of %d objectives; %s", ErrSnapshot, storeName(r.store),
+				len(r.restore.Objectives), len(r.objs), strings.Join(r.restore.Skipped, "; ")))
 		}
 		r.nextSnapshot = now.Add(r.snapshotEvery)
 	}
@@ -216,41 +235,81 @@ func (r *Registry) rotate(t *clock.Ticker) {
 	}
 }
 
-// advanceSafely is Advance for the rotator: a panic, from an OnTransition
-// callback or from the library itself, must not take the service down. It
-// is reported and the rotator goes on at the next tick; a rotator that
-// keeps failing shows as Stalled.
+// advanceSafely is Advance for the rotator: a panic from the library
+// itself must not take the service down (the callbacks' own are recovered
+// one by one). It is reported and the rotator goes on at the next tick; a
+// rotator that keeps failing shows as Stalled.
 func (r *Registry) advanceSafely(now time.Time) {
+	r.advMu.Lock()
+	defer r.advMu.Unlock()
 	defer func() {
 		if p := recover(); p != nil {
-			err := fmt.Errorf("slo: the rotator recovered from a panic at %v: %v", now.UTC().Format(time.RFC3339), p)
-			if len(r.onError) == 0 {
-				log.Print(err)
-				return
-			}
-			r.report(err)
+			r.report(fmt.Errorf("%w: the rotator recovered from a panic at %v: %v", ErrPanic, now.UTC().Format(time.RFC3339), p))
 		}
 	}()
-	r.Advance(now)
+	r.advance(now)
 }
 
-// Close stops the rotator goroutine, waits for it to return and, with
-// [WithSnapshot], writes the snapshot a last time and returns that write's
-// error. It is safe to call more than once; later calls return the same
-// error. Events recorded after Close are not counted.
+var (
+	// ErrClosed is returned by [Registry.Advance] after [Registry.Close].
+	ErrClosed = fmt.Errorf("%w: registry closed", ErrInvalid)
+	// ErrPanic is wrapped by the errors that report a recovered panic (see
+	// [OnError]).
+	ErrPanic = errors.New("slo: recovered panic")
+)
+
+// Close freezes the registry at its state at Close and stops its rotator.
+//
+// It waits for the rotator to return, then evaluates every objective a
+// last time at the instant of the last advance, counting every event
+// recorded before Close, and delivers that evaluation's transitions; with a
+// store ([WithStore], [WithSnapshot]) it saves the snapshot a last time and
+// returns that save's error. From then on the registry is frozen: events
+// recorded through its journeys are counted nowhere, Advance returns
+// [ErrClosed], and every reader (Status, Journey.Status, Unmatched,
+// BurnDown, Snapshot, the handlers and exporters built on them) reports
+// the state at Close, so that a scrape during shutdown shows no counter
+// move after it. Lag and Stalled keep measuring from the last advance: a
+// closed registry ends up stalled, which is what it is. Events recorded
+// while Close runs may be counted or not.
+//
+// Close is safe to call more than once, from any goroutine but an
+// OnTransition callback's (Close waits for the advance that runs it);
+// later calls return the same error.
 func (r *Registry) Close() error {
 	r.closeOnce.Do(func() {
 		if r.stop != nil {
 			close(r.stop)
 			<-r.done
 		}
-		if r.snapshotPath != "" {
-			r.advMu.Lock()
-			defer r.advMu.Unlock()
-			r.closeErr = r.writeSnapshot(r.latest())
+		r.advMu.Lock()
+		defer r.advMu.Unlock()
+		r.mu.RLock()
+		at := r.advanced
+		r.mu.RUnlock()
+		r.pending = r.evaluate(at)
+		r.deliver(r.pending)
+		f := &frozen{snapshot: r.takeSnapshot(r.latest()), burnDown: make(map[*objective][]BudgetPoint, len(r.objs))}
+		// The unmatched counts come from the snapshot itself, so that the
+		// two agree although writers may still be recording during Close.
+		u := f.snapshot.Series[len(f.snapshot.Series)-1].Total
+		f.unmatched[0], f.unmatched[1] = u.Good, u.Bad
+		for _, o := range r.objs {
+			f.burnDown[o] = r.burnDown(o, at)
+		}
+		r.frozen.Store(f)
+		if r.store != nil {
+			r.closeErr = r.saveSnapshot(f.snapshot)
 		}
 	})
 	return r.closeErr
+}
+
+// frozen is what readers report after Close.
+type frozen struct {
+	unmatched [2]uint64
+	burnDown  map[*objective][]BudgetPoint
+	snapshot  Snapshot
 }
 
 // Tick returns the registry's rotation step: the finest bucket width its
@@ -259,14 +318,30 @@ func (r *Registry) Tick() time.Duration { return r.group.Tick() }
 
 // Journey returns the handle that records events of the named journey. A
 // name no objective declares returns the [Unmatched] journey's handle, whose
-// events are counted by [Registry.Unmatched] and create nothing new. Resolve
-// names once, at setup, and keep the handle: recording through it does no
-// lookup.
+// events are counted by [Registry.Unmatched] and create nothing new. It is
+// for names derived from requests (a route, a header, an RPC method), where
+// an unknown name must count somewhere and never create a series. For names
+// written in code or configuration, use [Registry.Lookup], which reports a
+// typo instead of counting it as unmatched. Resolve names once, at setup,
+// and keep the handle: recording through it does no lookup.
 func (r *Registry) Journey(name string) *Journey {
 	if j, ok := r.journeys[name]; ok {
 		return j
 	}
 	return r.unmatched
+}
+
+// Lookup returns the handle of a journey that an objective declares, and
+// true; for any other name, [Unmatched] included, it returns nil and false.
+// It is for names known at setup, so that a typo fails there:
+//
+//	checkout, ok := reg.Lookup("checkout")
+//	if !ok {
+//		log.Fatalf("journey checkout is not declared; declared: %v", reg.Journeys())
+//	}
+func (r *Registry) Lookup(name string) (*Journey, bool) {
+	j, ok := r.journeys[name]
+	return j, ok
 }
 
 // Journeys returns the names of the declared journeys, in the order their
@@ -346,30 +421,72 @@ func (r *Registry) Staleness() (lag time.Duration, stalled bool) {
 }
 
 // Unmatched returns the good and bad events recorded on undeclared
-// journeys.
-func (r *Registry) Unmatched() (good, bad uint64) { return r.overflow.Total() }
+// journeys; after Close, those recorded before it.
+func (r *Registry) Unmatched() (good, bad uint64) {
+	if f := r.frozen.Load(); f != nil {
+		return f.unmatched[0], f.unmatched[1]
+	}
+	return r.overflow.Total()
+}
 
-// Advance moves the registry to now: it rotates the windows, evaluates every
-// objective and delivers the transitions to the OnTransition callbacks. The
-// rotator calls it at every tick; with [WithManualAdvance] the caller does,
-// at least once per [Registry.Tick] of simulated time for transitions to be
+// Advance moves a registry built [WithManualAdvance] to now: it rotates the
+// windows, evaluates every objective, delivers the transitions to the
+// OnTransition callbacks and, when one is due, saves a snapshot. Call it at
+// least once per [Registry.Tick] of simulated time for transitions to be
 // seen at bucket granularity.
-func (r *Registry) Advance(now time.Time) {
+//
+// A registry that runs its own rotator refuses Advance with an error
+// wrapping [ErrInvalid] and does nothing: instants from the caller would
+// fight the rotator's clock (a jump ahead empties the windows, and the
+// clock then lags behind them). Advance after Close returns [ErrClosed].
+func (r *Registry) Advance(now time.Time) error {
+	if !r.manual {
+		return fmt.Errorf("%w: Advance(%v) on a registry that its rotator advances by its clock; build it WithManualAdvance to advance it yourself, or move its clock (clock.Mock.Add) to drive the rotator",
+			ErrInvalid, now.UTC().Format(time.RFC3339Nano))
+	}
 	r.advMu.Lock()
 	defer r.advMu.Unlock()
+	if r.frozen.Load() != nil {
+		return fmt.Errorf("%w: Advance(%v) after Close; the registry keeps its state at Close", ErrClosed, now.UTC().Format(time.RFC3339Nano))
+	}
+	r.advance(now)
+	return nil
+}
+
+// advance is Advance without its checks, for Advance and the rotator. It
+// requires advMu held.
+func (r *Registry) advance(now time.Time) {
 	r.group.Advance(now)
 	r.pending = r.evaluate(now)
-	for _, t := range r.pending {
-		for _, f := range r.callbacks {
-			f(t)
-		}
-	}
+	r.deliver(r.pending)
 	if r.snapshotDue(now) {
 		r.nextSnapshot = now.Add(r.snapshotEvery)
-		if err := r.writeSnapshot(now); err != nil {
+		if err := r.saveSnapshot(r.takeSnapshot(now)); err != nil {
 			r.report(err)
 		}
 	}
+}
+
+// deliver calls every OnTransition callback with each transition, in
+// order. Each call recovers its own panic, so that one callback's bug costs
+// neither the other callbacks, nor the later transitions, nor the snapshot
+// due after them. It requires advMu held.
+func (r *Registry) deliver(ts []Transition) {
+	for _, t := range ts {
+		for i, f := range r.callbacks {
+			r.call(i, f, t)
+		}
+	}
+}
+
+func (r *Registry) call(i int, f func(Transition), t Transition) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.report(fmt.Errorf("%w: OnTransition callback %d panicked on %s %v -> %v at %v: %v", ErrPanic, i,
+				ObjectiveKey(t.Status.Journey, t.Status.Objective), t.From, t.To, t.Status.Time.UTC().Format(time.RFC3339), p))
+		}
+	}()
+	f(t)
 }
 
 // evaluate evaluates every objective at now and returns the transitions,
@@ -408,7 +525,8 @@ func (r *Registry) Status() []Status {
 }
 
 // A Journey records the events of one user journey into each of its
-// objectives. Get one from [Registry.Journey]. Recording is safe for
+// objectives. Get one from [Registry.Lookup] (names known at setup) or
+// [Registry.Journey] (names from requests). Recording is safe for
 // concurrent use and costs one atomic add per objective: no lock, no clock
 // read, no lookup, no allocation.
 type Journey struct {

@@ -2,6 +2,7 @@ package slo
 
 import (
 	"errors"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -95,9 +96,9 @@ func TestNewErrors(t *testing.T) {
 			{Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4, Severity: burnrate.SeverityPage}}}},
 	})
 	for _, w := range []string{
-		"objective 1 (checkout/availability): slo: invalid: objective 0 has the same journey and name",
-		"objective 2 (login/availability): burnrate: invalid target: 99.5 is not below 1; write 0.995 for 99.5%",
-		"objective 3 (search/availability): burnrate: invalid rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9",
+		"objective 1 (checkout:availability): slo: invalid: objective 0 has the same journey and name",
+		"objective 2 (login:availability): burnrate: invalid target: 99.5 is not below 1; write 0.995 for 99.5%",
+		"objective 3 (search:availability): burnrate: invalid rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9",
 	} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("New(4 objectives) = %v, want it to contain %q", err, w)
@@ -497,16 +498,18 @@ func TestBurnDown(t *testing.T) {
 	reg.Advance(t0.Add(12 * time.Hour))
 	j.Add(0, 500)
 	reg.Advance(t0.Add(18 * time.Hour))
+	// The period [t0+18h-30d, t0+18h) holds 120 six-hour buckets whole;
+	// the current one, empty, is the 121st.
 	points, ok := reg.BurnDown("checkout", "availability")
-	if !ok || len(points) != 120 {
-		t.Fatalf("BurnDown: %d points, %v; want 120 six-hour buckets", len(points), ok)
+	if !ok || len(points) != 121 {
+		t.Fatalf("BurnDown: %d points, %v; want 121 six-hour buckets", len(points), ok)
 	}
 	want := map[int]BudgetPoint{
-		0:   {t0.Add(-116*6*time.Hour + 6*time.Hour), 1},
-		116: {t0.Add(6 * time.Hour), 1},
-		117: {t0.Add(12 * time.Hour), 0.5},
-		118: {t0.Add(18 * time.Hour), 0},
-		119: {t0.Add(18 * time.Hour), 0}, // the current bucket ends at the evaluation, not in the future
+		0:   {t0.Add(-116 * 6 * time.Hour), 1},
+		117: {t0.Add(6 * time.Hour), 1},
+		118: {t0.Add(12 * time.Hour), 0.5},
+		119: {t0.Add(18 * time.Hour), 0},
+		120: {t0.Add(18 * time.Hour), 0}, // the current bucket ends at the evaluation, not in the future
 	}
 	for i, w := range want {
 		if p := points[i]; !p.End.Equal(w.End) || p.Remaining != w.Remaining {
@@ -516,11 +519,35 @@ func TestBurnDown(t *testing.T) {
 	if last := points[len(points)-1].Remaining; last != reg.Status()[0].BudgetRemaining {
 		t.Errorf("last point %v, Status().BudgetRemaining %v; want equal", last, reg.Status()[0].BudgetRemaining)
 	}
+
+	// 30 days and 3 hours on, the period starts halfway through t0's
+	// bucket: it counts half of its 999000 good events, so the 1000 bad
+	// ones are spent against an allowance of (499500 + 1000) x 0.1%.
+	reg.Advance(t0.Add(30*24*time.Hour + 3*time.Hour))
+	points, _ = reg.BurnDown("checkout", "availability")
+	allowed := 500500 * 0.001
+	want = map[int]BudgetPoint{
+		0:   {t0.Add(6 * time.Hour), 1},
+		1:   {t0.Add(12 * time.Hour), 1 - 500/allowed},
+		2:   {t0.Add(18 * time.Hour), 1 - 1000/allowed},
+		120: {t0.Add(30*24*time.Hour + 3*time.Hour), 1 - 1000/allowed},
+	}
+	if len(points) != 121 {
+		t.Fatalf("BurnDown at t0+30d3h: %d points, want 121", len(points))
+	}
+	for i, w := range want {
+		if p := points[i]; !p.End.Equal(w.End) || math.Abs(p.Remaining-w.Remaining) > 1e-12 {
+			t.Errorf("t0+30d3h: point %d = {%v %v}, want {%v %v}", i, p.End, p.Remaining, w.End, w.Remaining)
+		}
+	}
+	if st := reg.Status()[0]; st.Good != 499500 || st.Bad != 1000 || math.Abs(st.BudgetRemaining-(1-1000/allowed)) > 1e-12 {
+		t.Errorf("t0+30d3h: period (%d, %d), budget %v; want (499500, 1000), %v", st.Good, st.Bad, st.BudgetRemaining, 1-1000/allowed)
+	}
 }
 
 func TestNewQuotesOddNames(t *testing.T) {
 	_, err := New([]Objective{{Journey: "a\nb", Target: 0.999}, {Journey: "ok", Name: "", Target: 2}})
-	for _, w := range []string{`objective 0 ("a\nb"/availability): slo: invalid: Journey "a\nb" is not a name`, "objective 1 (ok/availability): burnrate: invalid target: 2 is not below 1"} {
+	for _, w := range []string{`objective 0 ("a\nb":availability): slo: invalid: Journey "a\nb" is not a name`, "objective 1 (ok:availability): burnrate: invalid target: 2 is not below 1"} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("New = %v, want it to contain %q", err, w)
 		}
@@ -542,7 +569,7 @@ func TestRotatorSurvivesAPanickingCallback(t *testing.T) {
 	mock.Add(3 * time.Second) // pages: the callback panics on the rotator
 	select {
 	case err := <-errs:
-		if !strings.Contains(err.Error(), "slo: the rotator recovered from a panic at 2026-03-02T00:00:03Z: the callback's own bug") {
+		if want := "slo: recovered panic: OnTransition callback 0 panicked on checkout:availability ok -> page at 2026-03-02T00:00:03Z: the callback's own bug"; err.Error() != want || !errors.Is(err, ErrPanic) {
 			t.Fatalf("OnError got %q", err)
 		}
 	case <-time.After(10 * time.Second):

@@ -2,21 +2,22 @@ package slo
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"log/slog"
 	"math"
-	"os"
-	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/journeyslo/journeyslo/window"
 )
 
 // ErrSnapshot is wrapped by every error about reading or writing a
-// snapshot file.
+// snapshot, in a Store or through [ReadSnapshot].
 var ErrSnapshot = errors.New("slo: snapshot")
 
 // The snapshot format: magic, version, body, CRC-32C of all before it.
@@ -37,74 +38,144 @@ const (
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// WithSnapshot keeps the registry's counts in the file at path so that a
-// restart does not reset a 30-day budget. New restores the file when it
-// exists; the registry writes it every `every` of its clock (from Advance,
-// so on the rotator's goroutine) and a last time on Close. Writes are
-// atomic: a temporary file in the same directory, synced, then renamed.
-// A snapshot that cannot be used never stops New: see [Registry.Restored]
-// and [OnError]. A process killed without Close loses at most `every` of
-// events. The default is no snapshot.
-func WithSnapshot(path string, every time.Duration) Option {
-	return func(cfg *config) { cfg.snapshotPath, cfg.snapshotEvery = path, every }
-}
-
 // OnError calls f with the problems the registry meets where no caller can
-// be told: a snapshot that could not be restored at New, or written later.
-// It runs on the goroutine that met the problem. The default ignores them.
+// be told: a snapshot that could not be restored at New or saved later
+// (errors wrapping [ErrSnapshot]), and panics recovered from an
+// OnTransition callback or on the rotator (wrapping [ErrPanic]). It runs
+// on the goroutine that met the problem. Without OnError the problems are
+// logged to slog.Default() at level Error, or to the logger of
+// [WithLogger]; with OnError they are logged only when WithLogger is also
+// given.
 func OnError(f func(error)) Option {
 	return func(cfg *config) { cfg.onError = append(cfg.onError, f) }
 }
 
-// Restore describes what New restored from the snapshot file.
-type Restore struct {
-	// Path is the snapshot file; empty without WithSnapshot.
-	Path string
+// WithLogger logs the registry's background problems (see [OnError]) to l
+// at level Error, with the error under the key "err". The default is
+// slog.Default() when no OnError callback is given, and no logging when
+// one is. WithLogger(nil) logs nothing.
+func WithLogger(l *slog.Logger) Option {
+	return func(cfg *config) { cfg.logger, cfg.loggerSet = l, true }
+}
+
+// RestoreReport describes what New restored from the snapshot store.
+type RestoreReport struct {
+	// Store is where the snapshot was read from; nil without WithStore or
+	// WithSnapshot.
+	Store Store
 	// Written is when the snapshot was written; zero when none was read.
 	Written time.Time
-	// Restored lists the objectives whose counts were restored, as
-	// "journey/objective".
-	Restored []string
+	// Objectives lists the objectives whose counts were restored, by
+	// [ObjectiveKey].
+	Objectives []string
 	// Skipped explains each objective of the registry, or of the snapshot,
 	// whose counts were not restored.
 	Skipped []string
-	// Err is why the file could not be used at all: nil when there was no
-	// file (a first start) or when it was read.
+	// Err is why the snapshot could not be used at all: nil when there was
+	// none (a first start) or when it was read.
 	Err error
 }
 
-// Restored returns what New restored from the snapshot file.
-func (r *Registry) Restored() Restore { return r.restore }
+// Restored returns what New restored from the snapshot store.
+func (r *Registry) Restored() RestoreReport { return r.restore }
 
-// snapshot is the decoded content of a snapshot file.
-type snapshot struct {
-	written time.Time
-	tick    time.Duration
-	step    int64
-	series  []snapSeries
+// A Snapshot is the content of a registry's windows at one instant: what
+// a [Store] keeps, in the format of [Snapshot.WriteTo] and [ReadSnapshot].
+// Take one with [Registry.Snapshot]. It is a plain value; the zero value
+// has no series and cannot be written (its Tick is zero).
+type Snapshot struct {
+	// Written is when the snapshot was taken.
+	Written time.Time
+	// Tick is the registry's rotation step, and Step the step its counts
+	// were taken in, counted in ticks since the Unix epoch.
+	Tick time.Duration
+	Step int64
+	// Series holds the counts of every objective, in declaration order,
+	// then those of the Unmatched journey, whose Objective is empty.
+	Series []SeriesSnapshot
 }
 
-// snapSeries is one series of a snapshot: an objective's, or the unmatched
-// journey's (with an empty objective).
-type snapSeries struct {
-	journey, objective string
-	// latency is the threshold the events were judged against: the
-	// meaning of good and bad for a latency objective.
-	latency time.Duration
-	total   window.Counts
-	rings   []window.RingState
+// SeriesSnapshot is the counts of one objective in a [Snapshot].
+type SeriesSnapshot struct {
+	Journey, Objective string
+	// Latency is the threshold the events were judged against, which is
+	// what good and bad meant for a latency objective; 0 for availability.
+	Latency time.Duration
+	// Total is every event the writing registry recorded since its New.
+	// A restore does not bring it back: the restored registry's totals,
+	// which exporters publish as counters, count its own events from zero.
+	Total window.Counts
+	// Rings holds the buckets of each ring, finest first (see
+	// window.State).
+	Rings []window.RingState
 }
 
-func (s snapSeries) key() string { return s.journey + "/" + s.objective }
+func (s SeriesSnapshot) key() string { return ObjectiveKey(s.Journey, s.Objective) }
+
+// Snapshot returns the registry's counts now, as the registry would save
+// them; after Close, the counts at Close. It must not be called from an
+// OnTransition callback, which runs while the registry advances and would
+// wait for itself.
+func (r *Registry) Snapshot() Snapshot {
+	r.advMu.Lock()
+	defer r.advMu.Unlock()
+	if f := r.frozen.Load(); f != nil {
+		return f.snapshot.clone() // the caller's to change
+	}
+	return r.takeSnapshot(r.latest())
+}
+
+// clone returns a copy of s that shares no slice with it.
+func (s Snapshot) clone() Snapshot {
+	s.Series = slices.Clone(s.Series)
+	for i := range s.Series {
+		ss := &s.Series[i]
+		ss.Rings = slices.Clone(ss.Rings)
+		for j := range ss.Rings {
+			ss.Rings[j].Buckets = slices.Clone(ss.Rings[j].Buckets)
+		}
+	}
+	return s
+}
+
+// WriteTo writes the snapshot in journeyslo's binary format (versioned,
+// with a CRC-32C of the whole), which [ReadSnapshot] reads. It refuses,
+// with an error wrapping [ErrInvalid] and writing nothing, a snapshot
+// ReadSnapshot would refuse: a non-positive Tick, a name longer than 256
+// bytes, or more series, rings or buckets than the decoder accepts.
+func (s Snapshot) WriteTo(w io.Writer) (int64, error) {
+	data, err := encodeSnapshot(s)
+	if err != nil {
+		return 0, err
+	}
+	n, err := w.Write(data)
+	return int64(n), err
+}
+
+// ReadSnapshot reads a snapshot written by [Snapshot.WriteTo], to the end
+// of r. It checks the format's magic, version and checksum, bounds what it
+// allocates (64 MiB at most), and never panics; its errors wrap
+// [ErrSnapshot] and say what is wrong with the bytes.
+func ReadSnapshot(r io.Reader) (Snapshot, error) {
+	data, err := readLimited(r, maxSnapshotBytes)
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("%w: reading: %w", ErrSnapshot, err)
+	}
+	snap, err := decodeSnapshot(data)
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("%w: %w", ErrSnapshot, err)
+	}
+	return snap, nil
+}
 
 // takeSnapshot copies the state of every series. It requires advMu held, so
 // that no rotation happens between series.
-func (r *Registry) takeSnapshot(now time.Time) snapshot {
-	snap := snapshot{written: now, tick: r.group.Tick()}
+func (r *Registry) takeSnapshot(now time.Time) Snapshot {
+	snap := Snapshot{Written: now, Tick: r.group.Tick()}
 	add := func(journey, objective string, latency time.Duration, s *window.Series) {
 		st := s.State()
-		snap.step = st.Step
-		snap.series = append(snap.series, snapSeries{journey: journey, objective: objective, latency: latency, total: st.Total, rings: st.Rings})
+		snap.Step = st.Step
+		snap.Series = append(snap.Series, SeriesSnapshot{Journey: journey, Objective: objective, Latency: latency, Total: st.Total, Rings: st.Rings})
 	}
 	for _, o := range r.objs {
 		add(o.Journey, o.Name, o.Latency, o.series)
@@ -113,26 +184,36 @@ func (r *Registry) takeSnapshot(now time.Time) snapshot {
 	return snap
 }
 
-// writeSnapshot writes the registry's state to its snapshot file. It
-// requires advMu held.
-func (r *Registry) writeSnapshot(now time.Time) error {
-	data := encodeSnapshot(r.takeSnapshot(now))
-	if err := writeFileAtomic(r.snapshotPath, data); err != nil {
-		return fmt.Errorf("%w: writing %s: %w", ErrSnapshot, r.snapshotPath, err)
+// saveSnapshot saves snap to the registry's store. It requires advMu
+// held.
+func (r *Registry) saveSnapshot(snap Snapshot) error {
+	data, err := encodeSnapshot(snap)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), r.storeTimeout())
+		defer cancel()
+		err = r.store.Save(ctx, data)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: writing %s: %w", ErrSnapshot, storeName(r.store), err)
 	}
 	return nil
 }
 
-// restoreSnapshot reads the snapshot file into the registry's series. It
-// runs in New, before any event is recorded.
-func (r *Registry) restoreSnapshot(now time.Time) Restore {
-	res := Restore{Path: r.snapshotPath}
-	data, err := readFileLimited(r.snapshotPath, maxSnapshotBytes)
-	if errors.Is(err, os.ErrNotExist) {
+// restoreSnapshot loads the snapshot into the registry's series. It runs
+// in New, before any event is recorded.
+func (r *Registry) restoreSnapshot(now time.Time) RestoreReport {
+	res := RestoreReport{Store: r.store}
+	ctx, cancel := context.WithTimeout(context.Background(), r.storeTimeout())
+	defer cancel()
+	data, err := r.store.Load(ctx)
+	if isNotExist(err) {
 		return res
 	}
+	if err == nil && len(data) > maxSnapshotBytes {
+		err = fmt.Errorf("%d bytes, more than the %d any registry writes", len(data), maxSnapshotBytes)
+	}
 	if err != nil {
-		res.Err = fmt.Errorf("%w: reading %s: %w", ErrSnapshot, r.snapshotPath, err)
+		res.Err = fmt.Errorf("%w: reading %s: %w", ErrSnapshot, storeName(r.store), err)
 		return res
 	}
 	return r.restoreBytes(data, now, res)
@@ -140,27 +221,28 @@ func (r *Registry) restoreSnapshot(now time.Time) Restore {
 
 // restoreBytes decodes a snapshot and restores the series it matches,
 // completing res.
-func (r *Registry) restoreBytes(data []byte, now time.Time, res Restore) Restore {
+func (r *Registry) restoreBytes(data []byte, now time.Time, res RestoreReport) RestoreReport {
+	name := storeName(r.store)
 	snap, err := decodeSnapshot(data)
 	if err != nil {
-		res.Err = fmt.Errorf("%w: %s: %w", ErrSnapshot, r.snapshotPath, err)
+		res.Err = fmt.Errorf("%w: %s: %w", ErrSnapshot, name, err)
 		return res
 	}
-	res.Written = snap.written
+	res.Written = snap.Written
 	// The windows would hold still until the later of the time the file
 	// says it was written and the step its counts are at.
-	at := snap.written
-	if step := time.Unix(0, snap.step*int64(snap.tick)); snap.step < math.MaxInt64/int64(snap.tick) && step.After(at) {
+	at := snap.Written
+	if step := time.Unix(0, snap.Step*int64(snap.Tick)); snap.Step < math.MaxInt64/int64(snap.Tick) && step.After(at) {
 		at = step
 	}
-	if ahead := at.Sub(now); ahead > snapshotMaxFuture || snap.step >= math.MaxInt64/int64(snap.tick) {
+	if ahead := at.Sub(now); ahead > snapshotMaxFuture || snap.Step >= math.MaxInt64/int64(snap.Tick) {
 		res.Err = fmt.Errorf("%w: %s holds counts as of %v, %v after now: restoring it would hold the windows still until then; not restored",
-			ErrSnapshot, r.snapshotPath, at.UTC().Format(time.RFC3339), ahead.Round(time.Second))
+			ErrSnapshot, name, at.UTC().Format(time.RFC3339), ahead.Round(time.Second))
 		return res
 	}
-	byKey := make(map[string]*snapSeries, len(snap.series))
-	for i := range snap.series {
-		byKey[snap.series[i].key()] = &snap.series[i]
+	byKey := make(map[string]*SeriesSnapshot, len(snap.Series))
+	for i := range snap.Series {
+		byKey[snap.Series[i].key()] = &snap.Series[i]
 	}
 	// restore restores one series; the unmatched journey's is not an
 	// objective and is not listed.
@@ -176,24 +258,29 @@ func (r *Registry) restoreBytes(data []byte, now time.Time, res Restore) Restore
 			return
 		}
 		delete(byKey, key)
-		if ss.latency != latency {
-			skip(fmt.Sprintf("its latency threshold changed from %v to %v, so its counts meant something else; starts empty", ss.latency, latency))
+		if ss.Latency != latency {
+			skip(fmt.Sprintf("its latency threshold changed from %v to %v, so its counts meant something else; starts empty", ss.Latency, latency))
 			return
 		}
-		st := window.State{Step: snap.step, Tick: snap.tick, Total: ss.total, Rings: ss.rings}
+		// The windows come back; the totals do not. Exporters publish the
+		// totals as counters of this process's events since New: starting
+		// them from the snapshot's, which lack the events after its last
+		// write, would read downstream as a counter reset and count every
+		// restored event a second time.
+		st := window.State{Step: snap.Step, Tick: snap.Tick, Rings: ss.Rings}
 		if _, err := s.Restore(st); err != nil {
 			skip(fmt.Sprintf("%v; starts empty", err))
 			return
 		}
 		if listed {
-			res.Restored = append(res.Restored, key)
+			res.Objectives = append(res.Objectives, key)
 		}
 	}
 	for _, o := range r.objs {
-		restore(o.Journey+"/"+o.Name, o.Latency, o.series, true)
+		restore(ObjectiveKey(o.Journey, o.Name), o.Latency, o.series, true)
 	}
-	restore(Unmatched+"/", 0, r.overflow, false)
-	for _, ss := range snap.series {
+	restore(ObjectiveKey(Unmatched, ""), 0, r.overflow, false)
+	for _, ss := range snap.Series {
 		if _, left := byKey[ss.key()]; left {
 			res.Skipped = append(res.Skipped, ss.key()+": no longer declared; its counts are dropped")
 		}
@@ -203,25 +290,30 @@ func (r *Registry) restoreBytes(data []byte, now time.Time, res Restore) Restore
 
 // encodeSnapshot writes the format: magic, uvarint version, then varints
 // and length-prefixed strings, then a big-endian CRC-32C of all before it.
-func encodeSnapshot(s snapshot) []byte {
+// It refuses what decodeSnapshot would, so that every snapshot written
+// reads back.
+func encodeSnapshot(s Snapshot) ([]byte, error) {
+	if err := checkSnapshot(s); err != nil {
+		return nil, err
+	}
 	b := []byte(snapshotMagic)
 	b = binary.AppendUvarint(b, snapshotVersion)
-	b = binary.AppendVarint(b, s.written.UnixNano())
-	b = binary.AppendVarint(b, int64(s.tick))
-	b = binary.AppendVarint(b, s.step)
-	b = binary.AppendUvarint(b, uint64(len(s.series)))
+	b = binary.AppendVarint(b, s.Written.UnixNano())
+	b = binary.AppendVarint(b, int64(s.Tick))
+	b = binary.AppendVarint(b, s.Step)
+	b = binary.AppendUvarint(b, uint64(len(s.Series)))
 	str := func(v string) {
 		b = binary.AppendUvarint(b, uint64(len(v)))
 		b = append(b, v...)
 	}
-	for _, ss := range s.series {
-		str(ss.journey)
-		str(ss.objective)
-		b = binary.AppendVarint(b, int64(ss.latency))
-		b = binary.AppendUvarint(b, ss.total.Good)
-		b = binary.AppendUvarint(b, ss.total.Bad)
-		b = binary.AppendUvarint(b, uint64(len(ss.rings)))
-		for _, r := range ss.rings {
+	for _, ss := range s.Series {
+		str(ss.Journey)
+		str(ss.Objective)
+		b = binary.AppendVarint(b, int64(ss.Latency))
+		b = binary.AppendUvarint(b, ss.Total.Good)
+		b = binary.AppendUvarint(b, ss.Total.Bad)
+		b = binary.AppendUvarint(b, uint64(len(ss.Rings)))
+		for _, r := range ss.Rings {
 			b = binary.AppendVarint(b, int64(r.Width))
 			b = binary.AppendVarint(b, r.Last)
 			b = binary.AppendUvarint(b, uint64(len(r.Buckets)))
@@ -231,7 +323,39 @@ func encodeSnapshot(s snapshot) []byte {
 			}
 		}
 	}
-	return binary.BigEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+	if len(b)+4 > maxSnapshotBytes {
+		return nil, fmt.Errorf("%w: snapshot of %d bytes is above the limit of %d", ErrInvalid, len(b)+4, maxSnapshotBytes)
+	}
+	return binary.BigEndian.AppendUint32(b, crc32.Checksum(b, castagnoli)), nil
+}
+
+// checkSnapshot reports what in s the decoder's limits would refuse.
+func checkSnapshot(s Snapshot) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: snapshot: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	}
+	if s.Tick <= 0 {
+		return bad("Tick %v is not positive; take snapshots with Registry.Snapshot", s.Tick)
+	}
+	if len(s.Series) > maxSnapshotSeries {
+		return bad("%d series, above the limit of %d", len(s.Series), maxSnapshotSeries)
+	}
+	for i, ss := range s.Series {
+		for _, name := range [2]string{ss.Journey, ss.Objective} {
+			if len(name) > maxSnapshotString {
+				return bad("series %d: name of %d bytes, above the limit of %d", i, len(name), maxSnapshotString)
+			}
+		}
+		if len(ss.Rings) > maxSnapshotRings {
+			return bad("series %d (%s): %d rings, above the limit of %d", i, ss.key(), len(ss.Rings), maxSnapshotRings)
+		}
+		for _, r := range ss.Rings {
+			if len(r.Buckets) > maxSnapshotBuckets {
+				return bad("series %d (%s): a ring of %d buckets, above the limit of %d", i, ss.key(), len(r.Buckets), maxSnapshotBuckets)
+			}
+		}
+	}
+	return nil
 }
 
 // decoder reads the body of a snapshot; its first error sticks.
@@ -289,8 +413,8 @@ func (d *decoder) string(what string) string {
 
 // decodeSnapshot checks and decodes a snapshot file's content. It never
 // panics and bounds what it allocates by the limits above.
-func decodeSnapshot(data []byte) (snapshot, error) {
-	var s snapshot
+func decodeSnapshot(data []byte) (Snapshot, error) {
+	var s Snapshot
 	if !bytes.HasPrefix(data, []byte(snapshotMagic)) {
 		head := data[:min(len(data), len(snapshotMagic))]
 		return s, fmt.Errorf("not a journeyslo snapshot: it starts with %q, not %q", head, snapshotMagic)
@@ -306,23 +430,23 @@ func decodeSnapshot(data []byte) (snapshot, error) {
 	if got := crc32.Checksum(body, castagnoli); got != sum {
 		return s, fmt.Errorf("corrupt or truncated: checksum %08x, want %08x", got, sum)
 	}
-	s.written = time.Unix(0, d.varint("time written"))
-	s.tick = time.Duration(d.varint("tick"))
-	s.step = d.varint("step")
-	if d.err == nil && s.tick <= 0 {
-		d.fail("tick %v is not positive", s.tick)
+	s.Written = time.Unix(0, d.varint("time written"))
+	s.Tick = time.Duration(d.varint("tick"))
+	s.Step = d.varint("step")
+	if d.err == nil && s.Tick <= 0 {
+		d.fail("tick %v is not positive", s.Tick)
 	}
 	n := d.count("series", maxSnapshotSeries)
 	for i := 0; i < n && d.err == nil; i++ {
-		ss := snapSeries{journey: d.string("journey"), objective: d.string("objective")}
-		ss.latency = time.Duration(d.varint("latency"))
-		ss.total = window.Counts{Good: d.uvarint("total good"), Bad: d.uvarint("total bad")}
+		ss := SeriesSnapshot{Journey: d.string("journey"), Objective: d.string("objective")}
+		ss.Latency = time.Duration(d.varint("latency"))
+		ss.Total = window.Counts{Good: d.uvarint("total good"), Bad: d.uvarint("total bad")}
 		nr := d.count("rings", maxSnapshotRings)
 		for j := 0; j < nr && d.err == nil; j++ {
 			r := window.RingState{Width: time.Duration(d.varint("ring width")), Last: d.varint("ring position")}
 			nb := d.count("buckets", maxSnapshotBuckets)
 			if d.err == nil && nb*2 > len(d.b) {
-				d.fail("truncated in the buckets of %s/%s", ss.journey, ss.objective)
+				d.fail("truncated in the buckets of %s", ss.key())
 			}
 			if d.err != nil {
 				break
@@ -331,78 +455,37 @@ func decodeSnapshot(data []byte) (snapshot, error) {
 			for k := range r.Buckets {
 				r.Buckets[k] = window.Counts{Good: d.uvarint("bucket"), Bad: d.uvarint("bucket")}
 			}
-			ss.rings = append(ss.rings, r)
+			ss.Rings = append(ss.Rings, r)
 		}
-		s.series = append(s.series, ss)
+		s.Series = append(s.Series, ss)
 	}
 	if d.err == nil && len(d.b) != 0 {
 		d.fail("%d bytes after the last series", len(d.b))
 	}
 	if d.err != nil {
-		return snapshot{}, d.err
+		return Snapshot{}, d.err
 	}
 	return s, nil
-}
-
-// readFileLimited reads a file of at most max bytes.
-func readFileLimited(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("larger than %d bytes", max)
-	}
-	return data, nil
-}
-
-// writeFileAtomic replaces path with data: a reader sees the old file or
-// the new one, never a part, and a crash leaves one of them on disk.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	// The rename is durable once the directory is.
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // snapshotDue reports whether a snapshot is due at now: its time has come,
 // or the clock went back by more than a period, which would otherwise put
 // the next snapshot that far away. It requires advMu held.
 func (r *Registry) snapshotDue(now time.Time) bool {
-	return r.snapshotPath != "" && (!now.Before(r.nextSnapshot) || now.Before(r.nextSnapshot.Add(-2*r.snapshotEvery)))
+	return r.store != nil && (!now.Before(r.nextSnapshot) || now.Before(r.nextSnapshot.Add(-2*r.snapshotEvery)))
 }
 
-// report hands a background problem to the OnError callbacks.
+// report hands a background problem to the OnError callbacks and the
+// logger.
 func (r *Registry) report(err error) {
 	for _, f := range r.onError {
 		f(err)
+	}
+	l := r.logger
+	if r.logDefault {
+		l = slog.Default()
+	}
+	if l != nil {
+		l.Error("journeyslo: background problem", "err", err)
 	}
 }

@@ -54,10 +54,12 @@ func replay(reg *Registry, from time.Time) time.Time {
 	return now
 }
 
-// comparable strips what legitimately differs between two registries.
+// comparable strips what legitimately differs between two registries:
+// when states began, and the totals, which count since New.
 func comparable(sts []Status) []Status {
 	for i := range sts {
 		sts[i].Since = time.Time{}
+		sts[i].TotalGood, sts[i].TotalBad = 0, 0
 	}
 	return sts
 }
@@ -68,7 +70,7 @@ func TestSnapshotRestoresAcrossARestart(t *testing.T) {
 
 	// First process: two hours of traffic, then Close writes the snapshot.
 	first, errs := snapRegistry(t, snapObjectives, t0, path)
-	if r := first.Restored(); r.Err != nil || !r.Written.IsZero() || len(r.Restored) != 0 {
+	if r := first.Restored(); r.Err != nil || !r.Written.IsZero() || len(r.Objectives) != 0 {
 		t.Fatalf("first start Restored() = %+v, want nothing and no error", r)
 	}
 	end := replay(first, t0)
@@ -88,16 +90,21 @@ func TestSnapshotRestoresAcrossARestart(t *testing.T) {
 	if r.Err != nil || !r.Written.Equal(end) {
 		t.Fatalf("Restored() = %+v, want written at %v", r, end)
 	}
-	if diff := cmp.Diff([]string{"checkout/availability", "search/latency"}, r.Restored); diff != "" || len(r.Skipped) != 0 {
+	if diff := cmp.Diff([]string{"checkout:availability", "search:latency"}, r.Objectives); diff != "" || len(r.Skipped) != 0 {
 		t.Fatalf("Restored (-want +got):\n%s\nSkipped: %v", diff, r.Skipped)
 	}
 	second.Advance(restart)
 	if diff := cmp.Diff(comparable(never.Status()), comparable(second.Status())); diff != "" {
 		t.Errorf("status after the restart differs from a process that never stopped (-never +restored):\n%s", diff)
 	}
-	ng, nb := never.Unmatched()
-	if sg, sb := second.Unmatched(); sg != ng || sb != nb {
-		t.Errorf("Unmatched() restored (%d, %d), want (%d, %d)", sg, sb, ng, nb)
+	// The windows came back, the totals did not: they are this process's.
+	for _, st := range second.Status() {
+		if st.TotalGood != 0 || st.TotalBad != 0 {
+			t.Errorf("%s/%s: totals (%d, %d) after a restore, want (0, 0): they count since New", st.Journey, st.Objective, st.TotalGood, st.TotalBad)
+		}
+	}
+	if g, b := second.Unmatched(); g != 0 || b != 0 {
+		t.Errorf("Unmatched() = (%d, %d) after a restore, want (0, 0): it counts since New", g, b)
 	}
 	if len(*errs)+len(*errs2) != 0 {
 		t.Errorf("OnError called: %v %v", *errs, *errs2)
@@ -129,17 +136,17 @@ func TestSnapshotWrittenPeriodically(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !snap.written.Equal(t0.Add(time.Minute)) || snap.series[0].total.Good != 10 || snap.series[0].total.Bad != 1 {
-		t.Fatalf("snapshot written %v with checkout totals %+v; want t0+1m, {10 1}", snap.written, snap.series[0].total)
+	if !snap.Written.Equal(t0.Add(time.Minute)) || snap.Series[0].Total.Good != 10 || snap.Series[0].Total.Bad != 1 {
+		t.Fatalf("snapshot written %v with checkout totals %+v; want t0+1m, {10 1}", snap.Written, snap.Series[0].Total)
 	}
 	reg.Journey("checkout").Add(5, 0)
 	reg.Advance(t0.Add(119 * time.Second)) // not due yet: the file keeps 10
-	if snap, _ := decodeSnapshot(mustRead(t, path)); snap.series[0].total.Good != 10 {
-		t.Fatalf("snapshot rewritten before its period: %d good", snap.series[0].total.Good)
+	if snap, _ := decodeSnapshot(mustRead(t, path)); snap.Series[0].Total.Good != 10 {
+		t.Fatalf("snapshot rewritten before its period: %d good", snap.Series[0].Total.Good)
 	}
 	reg.Advance(t0.Add(2 * time.Minute))
-	if snap, _ := decodeSnapshot(mustRead(t, path)); snap.series[0].total.Good != 15 {
-		t.Fatalf("snapshot after two minutes has %d good, want 15", snap.series[0].total.Good)
+	if snap, _ := decodeSnapshot(mustRead(t, path)); snap.Series[0].Total.Good != 15 {
+		t.Fatalf("snapshot after two minutes has %d good, want 15", snap.Series[0].Total.Good)
 	}
 }
 
@@ -221,13 +228,13 @@ func TestSnapshotWithChangedObjectives(t *testing.T) {
 	if r.Err != nil {
 		t.Fatal(r.Err)
 	}
-	if diff := cmp.Diff([]string{"checkout/availability"}, r.Restored); diff != "" {
+	if diff := cmp.Diff([]string{"checkout:availability"}, r.Objectives); diff != "" {
 		t.Errorf("Restored (-want +got):\n%s", diff)
 	}
 	wantSkipped := []string{
-		"search/latency: its latency threshold changed from 300ms to 500ms, so its counts meant something else; starts empty",
-		"login/availability: not in the snapshot; starts empty",
-		"legacy/availability: no longer declared; its counts are dropped",
+		"search:latency: its latency threshold changed from 300ms to 500ms, so its counts meant something else; starts empty",
+		"login:availability: not in the snapshot; starts empty",
+		"legacy:availability: no longer declared; its counts are dropped",
 	}
 	if diff := cmp.Diff(wantSkipped, r.Skipped); diff != "" {
 		t.Errorf("Skipped (-want +got):\n%s", diff)
@@ -255,7 +262,7 @@ func TestSnapshotFromTheFuture(t *testing.T) {
 	}
 	// Ten minutes: restored, and the windows hold until the clock catches up.
 	reg2, _ := snapRegistry(t, snapObjectives, end.Add(-10*time.Minute), path)
-	if r := reg2.Restored(); r.Err != nil || len(r.Restored) != 2 {
+	if r := reg2.Restored(); r.Err != nil || len(r.Objectives) != 2 {
 		t.Fatalf("Restored() = %+v, want both objectives", r)
 	}
 	reg2.Advance(end.Add(-10 * time.Minute))
@@ -294,11 +301,11 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again := encodeSnapshot(snap); string(again) != string(data) {
+	if again := mustEncode(t, snap); string(again) != string(data) {
 		t.Fatalf("encode(decode(x)) differs from x: %d bytes vs %d", len(again), len(data))
 	}
-	if len(snap.series) != 3 || snap.series[2].journey != Unmatched || snap.tick != 3*time.Second {
-		t.Fatalf("decoded %d series, last %q, tick %v", len(snap.series), snap.series[2].journey, snap.tick)
+	if len(snap.Series) != 3 || snap.Series[2].Journey != Unmatched || snap.Tick != 3*time.Second {
+		t.Fatalf("decoded %d series, last %q, tick %v", len(snap.Series), snap.Series[2].Journey, snap.Tick)
 	}
 }
 
@@ -368,7 +375,7 @@ func TestKilledProcessLosesAtMostOnePeriod(t *testing.T) {
 	}
 	reg.Advance(t0.Add(killAt * time.Second))
 	st := reg.Status()[0]
-	restored := int(st.TotalGood + st.TotalBad)
+	restored := int(st.Good + st.Bad)
 	// The last snapshot was written at step 40: the five steps after it are
 	// lost, less than one period of ten.
 	if restored != 40*1001 {
@@ -378,4 +385,61 @@ func TestKilledProcessLosesAtMostOnePeriod(t *testing.T) {
 		t.Errorf("lost %d events of %d, want between 0 and one period (%d)", lost, total, 10*1001)
 	}
 	t.Logf("killed at step %d with %d events recorded; restored %d", killAt, total, restored)
+}
+
+// After a restart that restores a snapshot, the totals (which exporters
+// publish as counters) start at zero and count exactly the events of the
+// new process, while the period's counts include the restored ones. A
+// total that started from the snapshot's would sit below the last value a
+// scraper saw, since the snapshot lacks the events after its last write:
+// the scraper would take it for a counter reset and count every restored
+// event again.
+func TestTotalsCountSinceNewAfterARestore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "slo.snapshot")
+	first, _ := snapRegistry(t, snapObjectives, t0, path)
+	first.Journey("checkout").Add(5000, 50)
+	first.Journey("nope").Add(7, 3)
+	first.Advance(t0.Add(time.Minute)) // the periodic snapshot: 5050 events
+	first.Journey("checkout").Add(900, 100)
+	first.Advance(t0.Add(90 * time.Second))
+	if st := first.Status()[0]; st.TotalGood != 5900 || st.TotalBad != 150 {
+		t.Fatalf("first process: totals (%d, %d), want (5900, 150)", st.TotalGood, st.TotalBad)
+	}
+	// The process dies here without Close: the snapshot of the minute is
+	// what the next one finds.
+
+	restart := t0.Add(2 * time.Minute)
+	second, errs := snapRegistry(t, snapObjectives, restart, path)
+	if r := second.Restored(); r.Err != nil || len(r.Objectives) != 2 || len(*errs) != 0 {
+		t.Fatalf("Restored() = %+v, errors %v; want both objectives", r, *errs)
+	}
+	check := func(when string, good, bad, totG, totB, unG, unB uint64) {
+		t.Helper()
+		st := second.Status()[0]
+		if st.Good != good || st.Bad != bad || st.TotalGood != totG || st.TotalBad != totB {
+			t.Errorf("%s: checkout period (%d, %d), totals (%d, %d); want (%d, %d), (%d, %d)",
+				when, st.Good, st.Bad, st.TotalGood, st.TotalBad, good, bad, totG, totB)
+		}
+		if g, b := second.Unmatched(); g != unG || b != unB {
+			t.Errorf("%s: Unmatched() = (%d, %d), want (%d, %d)", when, g, b, unG, unB)
+		}
+	}
+	check("at New", 5000, 50, 0, 0, 0, 0)
+	second.Journey("checkout").Add(300, 2)
+	second.Journey("checkout").Record(true)
+	second.Journey("nope").Record(false)
+	second.Advance(restart.Add(3 * time.Second))
+	check("after traffic", 5300, 53, 300, 3, 1, 0)
+
+	// A second restart, from the snapshot Close writes, again starts at zero.
+	if err := second.Close(); err != nil {
+		t.Fatal(err)
+	}
+	third, _ := snapRegistry(t, snapObjectives, restart.Add(4*time.Second), path)
+	if st := third.Status()[0]; st.Good != 5300 || st.Bad != 53 || st.TotalGood != 0 || st.TotalBad != 0 {
+		t.Errorf("third process: period (%d, %d), totals (%d, %d); want (5300, 53), (0, 0)", st.Good, st.Bad, st.TotalGood, st.TotalBad)
+	}
+	if g, b := third.Unmatched(); g != 0 || b != 0 {
+		t.Errorf("third process: Unmatched() = (%d, %d), want (0, 0)", g, b)
+	}
 }

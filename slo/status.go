@@ -1,6 +1,7 @@
 package slo
 
 import (
+	"math"
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -19,14 +20,23 @@ type Status struct {
 	// Time is the instant of the evaluation.
 	Time time.Time
 
-	// Good and Bad count the events over the period.
+	// Good and Bad count the events over the period, including those
+	// restored from a snapshot ([WithSnapshot]): the replica's memory. They
+	// are rounded to the nearest event: the period is exactly its length,
+	// so it counts the share of its oldest bucket that lies inside it (see
+	// package window), a fractional count. SLI, NoData and BudgetRemaining
+	// use the exact figures; so do the Good and Bad of each of Windows.
 	Good, Bad uint64
-	// TotalGood and TotalBad count every event since the registry started:
-	// monotonic counters, for exporters.
+	// TotalGood and TotalBad count the events recorded since [New], zero at
+	// start even when a snapshot restored the windows: monotonic counters
+	// of this process's events, which exporters publish. So after a
+	// restore, Good+Bad may exceed TotalGood+TotalBad.
 	TotalGood, TotalBad uint64
-	// SLI is Good / (Good + Bad); 1 when NoData.
+	// SLI is good / (good + bad) over the period, from the exact counts;
+	// 1 when NoData.
 	SLI float64
-	// NoData is true when the period holds no events.
+	// NoData is true when the period holds no events, not even part of
+	// one.
 	NoData bool
 	// BudgetRemaining is the share of the period's error budget left: 1
 	// untouched, 0 spent, negative overspent.
@@ -81,19 +91,19 @@ func (o *objective) status(at time.Time) Status {
 		Period:    o.Period,
 		Latency:   o.Latency,
 		Time:      at,
-		Good:      o.good,
-		Bad:       o.bad,
+		Good:      roundCount(o.good),
+		Bad:       roundCount(o.bad),
 		TotalGood: o.totG,
 		TotalBad:  o.totB,
 		SLI:       1,
-		NoData:    o.good+o.bad == 0,
+		NoData:    o.good == 0 && o.bad == 0, // not even part of an event
 		State:     o.state,
 		Since:     o.since,
 		Windows:   append([]burnrate.Burn(nil), o.eval.Windows...),
 		Rules:     make([]RuleStatus, len(o.Policy.Rules)),
 	}
 	if !s.NoData {
-		s.SLI = float64(o.good) / (float64(o.good) + float64(o.bad))
+		s.SLI = o.good / (o.good + o.bad)
 	}
 	s.BudgetRemaining = burnrate.BudgetRemaining(o.good, o.bad, o.Target)
 	rate := 0.0
@@ -119,6 +129,18 @@ func (o *objective) status(at time.Time) Status {
 	return s
 }
 
+// roundCount rounds a fractional event count to the nearest event,
+// saturating at the largest uint64.
+func roundCount(n float64) uint64 {
+	switch {
+	case !(n > 0):
+		return 0
+	case n >= math.MaxUint64: // 2^64 as a float64
+		return math.MaxUint64
+	}
+	return uint64(math.Round(n))
+}
+
 // BudgetPoint is the error budget remaining at the end of one bucket of an
 // objective's period.
 type BudgetPoint struct {
@@ -129,9 +151,11 @@ type BudgetPoint struct {
 // BurnDown returns how the error budget of the journey's named objective
 // was spent over its period, bucket by bucket (6 hours for 30 days): the
 // budget allowed by all the period's events, less the bad events up to the
-// end of each bucket. The last point, at the last evaluation, is the budget
-// remaining then, counting events recorded since (Status counts them at the
-// next evaluation). It returns false for an unknown journey or objective.
+// end of each bucket. The oldest bucket counts by the share of it that lies
+// inside the period, as the period's sums do. The last point, at the last
+// evaluation, is the budget remaining then, counting events recorded since
+// (Status counts them at the next evaluation); after Close, the points at
+// Close. It returns false for an unknown journey or objective.
 func (r *Registry) BurnDown(journey, objective string) ([]BudgetPoint, bool) {
 	j, ok := r.journeys[journey]
 	if !ok {
@@ -141,28 +165,43 @@ func (r *Registry) BurnDown(journey, objective string) ([]BudgetPoint, bool) {
 		if o.Name != objective {
 			continue
 		}
+		if f := r.frozen.Load(); f != nil {
+			return append([]BudgetPoint(nil), f.burnDown[o]...), true
+		}
 		r.mu.RLock()
 		at := r.advanced
 		r.mu.RUnlock()
-		width, first, counts := o.series.Buckets(o.Period)
-		var total uint64
-		for _, c := range counts {
-			total += c.Total()
-		}
-		allowed := float64(total) * burnrate.ErrorBudget(o.Target)
-		points := make([]BudgetPoint, len(counts))
-		var bad uint64
-		for i, c := range counts {
-			bad += c.Bad
-			points[i] = BudgetPoint{End: first.Add(time.Duration(i+1) * width), Remaining: 1}
-			if points[i].End.After(at) && !at.Before(first.Add(time.Duration(i)*width)) {
-				points[i].End = at // the current bucket ends now, not in the future
-			}
-			if allowed > 0 {
-				points[i].Remaining = 1 - float64(bad)/allowed
-			}
-		}
-		return points, true
+		return r.burnDown(o, at), true
 	}
 	return nil, false
+}
+
+// burnDown computes o's burn-down, with the current bucket ending at at.
+func (r *Registry) burnDown(o *objective, at time.Time) []BudgetPoint {
+	width, first, share, counts := o.series.Buckets(o.Period)
+	weight := func(i int) float64 {
+		if i == 0 {
+			return share // the oldest bucket is partly before the period
+		}
+		return 1
+	}
+	// In float64: a sum of bucket totals can pass 2^64 where no bucket does.
+	var total float64
+	for i, c := range counts {
+		total += (float64(c.Good) + float64(c.Bad)) * weight(i)
+	}
+	allowed := total * burnrate.ErrorBudget(o.Target)
+	points := make([]BudgetPoint, len(counts))
+	var bad float64
+	for i, c := range counts {
+		bad += float64(c.Bad) * weight(i)
+		points[i] = BudgetPoint{End: first.Add(time.Duration(i+1) * width), Remaining: 1}
+		if points[i].End.After(at) && !at.Before(first.Add(time.Duration(i)*width)) {
+			points[i].End = at // the current bucket ends now, not in the future
+		}
+		if allowed > 0 {
+			points[i].Remaining = 1 - bad/allowed
+		}
+	}
+	return points
 }

@@ -79,30 +79,30 @@ func (r *targetRun) transitions() []string {
 	return out
 }
 
-// The expected instants follow from the Workbook's arithmetic at bucket
-// granularity. A window of w that holds x seconds of traffic at error ratio
-// e burns at (x*e/w)/(1-t); a rule of factor f fires when both its windows
+// The expected instants follow from the Workbook's arithmetic at the
+// tick. A window of w that holds x seconds of traffic at error ratio e
+// burns at (x*e/w)/(1-t); a rule of factor f fires when both its windows
 // burn at f, so under errors from t0 its long window fires once
-// x = w*f*(1-t)/e: the Workbook's detection time. The rings read a window
-// of w in buckets of r at the instant T as the events of [r*floor(T/r) -
-// w + r, T): a span of w - r + T mod r seconds. Read at t0 + x, a window
-// that started before t0 holds x seconds of errors in that span, so the
-// rule fires at the first whole x with
+// x = w*f*(1-t)/e: the Workbook's detection time. Every window is exactly
+// its length: read at the instant T, its rings stand at the last 3 s tick
+// and it holds [3floor(T/3) - w, T), a span of w + T mod 3 seconds (the
+// bucket its start falls in counted pro rata, which on steady traffic is
+// exact). Read at t0 + x, a window that started before t0 holds x seconds
+// of errors in that span, so the rule fires at the first whole x with
 //
-//	x*e >= f*(1-t) * (w - r + x mod r).
+//	x*e >= f*(1-t) * (w + x mod 3).
 //
-// After recovery at t0 + D (D a multiple of r, and at least s), a short
-// window of s read at D + y holds s - r - r*floor(y/r) seconds of errors
-// in a span of s - r + y mod r; the rule resets at the first y at which
+// After recovery at t0 + D (D a multiple of 3, and at least s), a short
+// window of s read at D + y holds s - 3floor(y/3) seconds of errors in a
+// span of s + y mod 3; the rule resets at the first y at which
 //
-//	(s - r - r*floor(y/r))*e < f*(1-t) * (s - r + y mod r),
+//	(s - 3floor(y/3))*e < f*(1-t) * (s + y mod 3),
 //
-// the Workbook's s*(1 - f*(1-t)/e) at bucket granularity, while the long
-// window still holds all D seconds. The outages below are long enough to
-// fire only the first page (each rule fires, under errors at e, once its
-// own share of the budget is spent, and the first page's 2% is the
-// smallest share), and the 5m, 6m and 8m windows use 3 s buckets, the 30m
-// to 1h36m ones 15 s and the 6h one 1 min.
+// the Workbook's s*(1 - f*(1-t)/e) to the tick, while the long window
+// still holds all D seconds. The outages below are long enough to fire
+// only the first page (each rule fires, under errors at e, once its own
+// share of the budget is spent, and the first page's 2% is the smallest
+// share).
 func TestTargetsDetectionAndReset(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -114,87 +114,87 @@ func TestTargetsDetectionAndReset(t *testing.T) {
 	}{
 		// 90%: a full outage burns at 10, the 30-day page's 14.4 is out
 		// of reach and the first page is 2% of the budget over 1h36m (8m)
-		// at 9: f(1-t) = 0.9. x >= 0.9*(5745 + x mod 15) first at x = 5175
-		// (15q + 0.1(x mod 15) >= 5170.5 needs q = 345): 1h26m15s, the
-		// Workbook's 96m * 9 * 0.1 = 86.4m at 15 s buckets. After 90m, the
-		// 8m window: 477 - 3floor(y/3) >= 0.9*(477 + y mod 3) holds to
-		// y = 47 (432 >= 431.1): reset 48 s after, the Workbook's
-		// 8m * (1 - 0.9).
+		// at 9: f(1-t) = 0.9. x >= 0.9*(5760 + x mod 3) first at x = 5184:
+		// 1h26m24s, the Workbook's 96m * 9 * 0.1 = 86.4m. After 90m, the
+		// 8m window: 480 - 3floor(y/3) >= 0.9*(480 + y mod 3) holds to
+		// y = 48 (432 >= 432), not at 49 (432 < 432.9): reset 49 s after,
+		// the Workbook's 8m * (1 - 0.9) = 48 s to the tick.
 		{"90% full outage", slo.Objective{Journey: "search", Target: 0.9, Latency: 300 * time.Millisecond}, eventsPerSecond, 90 * time.Minute,
-			[]string{"ok->page page-1h36m-8m at 1h26m15s", "page->ok  at 1h30m48s"},
+			[]string{"ok->page page-1h36m-8m at 1h26m24s", "page->ok  at 1h30m49s"},
 			[]string{"page-1h36m-8m", "page-6h-30m", "ticket-1d-2h", "ticket-3d-6h"}},
 		// 93%: the maximum is 1/0.07 = 14.29, the first page 2% over
-		// 1h12m (6m) at 12: f(1-t) = 0.84. x >= 0.84*(4305 + x mod 15)
-		// first at x = 3623 (>= 3622.92; 3622 < 3622.08): 1h0m23s, the
-		// Workbook's 72m * 12 * 0.07 = 60.48m. After 70m, the 6m window:
-		// 357 - 3floor(y/3) >= 0.84*(357 + y mod 3) holds to y = 57
-		// (300 >= 299.88), not at 58 (300 < 300.72): reset 58 s after, the
-		// Workbook's 6m * 0.16 = 57.6 s.
+		// 1h12m (6m) at 12: f(1-t) = 0.84. x >= 0.84*(4320 + x mod 3)
+		// first at x = 3630 (>= 3628.8; 3629 < 3630.48): 1h0m30s, the
+		// Workbook's 72m * 12 * 0.07 = 60.48m to the tick. After 70m, the
+		// 6m window: 360 - 3floor(y/3) >= 0.84*(360 + y mod 3) holds to
+		// y = 57 (303 >= 302.4), not at 58 (303 < 303.24): reset 58 s
+		// after, the Workbook's 6m * 0.16 = 57.6 s.
 		{"93% full outage", slo.Objective{Journey: "search", Target: 0.93}, eventsPerSecond, 70 * time.Minute,
-			[]string{"ok->page page-1h12m-6m at 1h0m23s", "page->ok  at 1h10m58s"},
+			[]string{"ok->page page-1h12m-6m at 1h0m30s", "page->ok  at 1h10m58s"},
 			[]string{"page-1h12m-6m", "page-6h-30m", "ticket-1d-2h", "ticket-3d-6h"}},
 		// 95%: the maximum is 20, the Workbook's rules stand; 14.4 * 0.05 =
-		// 0.72. x >= 0.72*(3585 + x mod 15) first at x = 2585 (>= 2584.8;
-		// 2584 < 2584.08): 43m5s, the Workbook's 1h * 14.4 * 0.05 = 43.2m.
-		// After 50m, the 5m window: 297 - 3floor(y/3) >= 0.72*(297 + y mod
-		// 3) holds to y = 83 (216 >= 215.28), not at 84 (213 < 213.84):
-		// reset 84 s after, the Workbook's 5m * 0.28.
+		// 0.72. x >= 0.72*(3600 + x mod 3) first at x = 2592: 43m12s, the
+		// Workbook's 1h * 14.4 * 0.05 = 43.2m. After 50m, the 5m window:
+		// 300 - 3floor(y/3) >= 0.72*(300 + y mod 3) holds to y = 84
+		// (216 >= 216), not at 85 (216 < 216.72): reset 85 s after, the
+		// Workbook's 5m * 0.28 = 84 s to the tick.
 		{"95% full outage", slo.Objective{Journey: "checkout", Target: 0.95}, eventsPerSecond, 50 * time.Minute,
-			[]string{"ok->page page-1h-5m at 43m5s", "page->ok  at 51m24s"}, nil},
-		// 99%: 14.4 * 0.01 = 0.144. x >= 0.144*(3585 + x mod 15) first at
-		// x = 518 (>= 517.39; 517 < 517.25): 8m38s, the Workbook's 8.64m.
-		// After 10m: 297 - 3floor(y/3) >= 0.144*(297 + y mod 3) holds to
-		// y = 254 (45 >= 43.06), not at 255 (42 < 42.77): reset 4m15s
-		// after, the Workbook's 5m * 0.856 = 4m16.8s.
+			[]string{"ok->page page-1h-5m at 43m12s", "page->ok  at 51m25s"}, nil},
+		// 99%: 14.4 * 0.01 = 0.144. x >= 0.144*(3600 + x mod 3) first at
+		// x = 519 (>= 518.4; 518 < 518.69): 8m39s, the Workbook's 8.64m.
+		// After 10m: 300 - 3floor(y/3) >= 0.144*(300 + y mod 3) holds to
+		// y = 257 (45 >= 43.49), not at 258 (42 < 43.2): reset 4m18s
+		// after, the Workbook's 5m * 0.856 = 4m16.8s to the tick.
 		{"99% full outage", slo.Objective{Journey: "checkout", Target: 0.99}, eventsPerSecond, 10 * time.Minute,
-			[]string{"ok->page page-1h-5m at 8m38s", "page->ok  at 14m15s"}, nil},
-		// 99.9%: 0.0144. x >= 0.0144*(3585 + x mod 15) first at x = 52
-		// (>= 51.72; 51 < 51.71): the Workbook's 51.84 s. After 1m: holds
-		// to y = 293 (6 >= 4.31), not at 294 (3 < 4.28): reset 4m54s
-		// after, the Workbook's 5m * 0.9856 = 4m55.68s.
+			[]string{"ok->page page-1h-5m at 8m39s", "page->ok  at 14m18s"}, nil},
+		// 99.9%: 0.0144. x >= 0.0144*(3600 + x mod 3) first at x = 52
+		// (>= 51.85; 51 < 51.84): the Workbook's 51.84 s. After 1m: holds
+		// to y = 296 (6 >= 4.35), not at 297 (3 < 4.32): reset 4m57s
+		// after, the Workbook's 5m * 0.9856 = 4m55.68s to the tick.
 		{"99.9% full outage", slo.Objective{Journey: "checkout", Target: 0.999}, eventsPerSecond, time.Minute,
-			[]string{"ok->page page-1h-5m at 52s", "page->ok  at 5m54s"}, nil},
-		// 99.99%: 0.00144. x >= 0.00144*(3585 + x mod 15) first at x = 6
-		// (>= 5.171; 5 < 5.170): the Workbook's 5.184 s. A 10 s outage is
+			[]string{"ok->page page-1h-5m at 52s", "page->ok  at 5m57s"}, nil},
+		// 99.99%: 0.00144. x >= 0.00144*(3600 + x mod 3) first at x = 6
+		// (>= 5.184; 5 < 5.187): the Workbook's 5.184 s. A 10 s outage is
 		// shorter than the 5m window, which then burns while it holds any
-		// of it (one second is 33x the 14.4 it needs): until its oldest
-		// bucket, 3floor(T/3) - 297, starts after 9 s, at T = 309 s.
+		// of it (one second is 33x the 14.4 it needs): until its start,
+		// 3floor(T/3) - 300, passes 10 s, at T = 312 s.
 		{"99.99% full outage", slo.Objective{Journey: "checkout", Target: 0.9999}, eventsPerSecond, 10 * time.Second,
-			[]string{"ok->page page-1h-5m at 6s", "page->ok  at 5m9s"}, nil},
+			[]string{"ok->page page-1h-5m at 6s", "page->ok  at 5m12s"}, nil},
 		// 99.999%: 0.000144. The first second of errors burns the 1h window
-		// at 1e5/3586 = 27.9 and the 5m one at 1e5/298 = 336: it pages at
+		// at 1e5/3601 = 27.8 and the 5m one at 1e5/301 = 332: it pages at
 		// 1 s (the Workbook's 0.5184 s, at 1 s steps). A 1 s outage leaves
-		// the 5m window when its oldest bucket starts at 3 s: T = 300 s.
+		// the 5m window when its start, 3floor(T/3) - 300, passes 1 s:
+		// T = 303 s.
 		{"99.999% full outage", slo.Objective{Journey: "checkout", Target: 0.99999}, eventsPerSecond, time.Second,
-			[]string{"ok->page page-1h-5m at 1s", "page->ok  at 5m0s"}, nil},
+			[]string{"ok->page page-1h-5m at 1s", "page->ok  at 5m3s"}, nil},
 
 		// A burn of 10 is out of reach of the 1h page's 14.4 and pages
-		// through 6h (30m) at 6, whatever the target: x*10 >= 6*(21540 +
-		// x mod 60) first at x = 12960 (60q + 0.4(x mod 60) >= 12924 needs
-		// q = 216), the Workbook's 6h * 6 / 10 = 3.6h exactly. After 4h of
-		// it (the tickets' 1d and 3d windows then burn at 1.67 and 0.56,
-		// below 3 and 1), the 30m window: 10*(1785 - 15floor(y/15)) >=
-		// 6*(1785 + y mod 15) holds to y = 719 (10800 >= 10794), not at 720
-		// (10650 < 10710): reset 12m after, the Workbook's 30m * (1 - 6/10).
+		// through 6h (30m) at 6, whatever the target: x*10 >= 6*(21600 +
+		// x mod 3) first at x = 12960, the Workbook's 6h * 6 / 10 = 3.6h
+		// exactly. After 4h of it (the tickets' 1d and 3d windows then burn
+		// at 1.67 and 0.56, below 3 and 1), the 30m window: 10*(1800 -
+		// 3floor(y/3)) >= 6*(1800 + y mod 3) holds to y = 720 (10800 >=
+		// 10800), not at 721 (10800 < 10806): reset 12m1s after, the
+		// Workbook's 30m * (1 - 6/10) to the second.
 		// At 90% a burn of 10 is the full outage above.
 		{"95% 10x burn", slo.Objective{Journey: "checkout", Target: 0.95}, 5000, 4 * time.Hour,
-			[]string{"ok->page page-6h-30m at 3h36m0s", "page->ok  at 4h12m0s"}, nil},
+			[]string{"ok->page page-6h-30m at 3h36m0s", "page->ok  at 4h12m1s"}, nil},
 		{"99% 10x burn", slo.Objective{Journey: "checkout", Target: 0.99}, 1000, 4 * time.Hour,
-			[]string{"ok->page page-6h-30m at 3h36m0s", "page->ok  at 4h12m0s"}, nil},
+			[]string{"ok->page page-6h-30m at 3h36m0s", "page->ok  at 4h12m1s"}, nil},
 		{"99.9% 10x burn", slo.Objective{Journey: "checkout", Target: 0.999}, 100, 4 * time.Hour,
-			[]string{"ok->page page-6h-30m at 3h36m0s", "page->ok  at 4h12m0s"}, nil},
+			[]string{"ok->page page-6h-30m at 3h36m0s", "page->ok  at 4h12m1s"}, nil},
 		{"99.99% 10x burn", slo.Objective{Journey: "checkout", Target: 0.9999}, 10, 4 * time.Hour,
-			[]string{"ok->page page-6h-30m at 3h36m0s", "page->ok  at 4h12m0s"}, nil},
+			[]string{"ok->page page-6h-30m at 3h36m0s", "page->ok  at 4h12m1s"}, nil},
 		{"99.999% 10x burn", slo.Objective{Journey: "checkout", Target: 0.99999}, 1, 4 * time.Hour,
-			[]string{"ok->page page-6h-30m at 3h36m0s", "page->ok  at 4h12m0s"}, nil},
+			[]string{"ok->page page-6h-30m at 3h36m0s", "page->ok  at 4h12m1s"}, nil},
 
 		// Over 500 hours the 1h page's factor is 0.02 * 500 = 10, exactly
 		// the burn of a full outage at 90%, and the default keeps it: it
-		// fires when every event of both windows fails, x >= 3585 + x mod
-		// 15 first at x = 3585 (59m45s), and resets at the first good
+		// fires when every event of both windows fails, x >= 3600 + x mod
+		// 3 first at x = 3600 (1h0m0s), and resets at the first good
 		// second after the outage.
 		{"factor at the maximum", slo.Objective{Journey: "search", Target: 0.9, Period: 500 * time.Hour}, eventsPerSecond, time.Hour,
-			[]string{"ok->page page-1h-5m at 59m45s", "page->ok  at 1h0m1s"},
+			[]string{"ok->page page-1h-5m at 1h0m0s", "page->ok  at 1h0m1s"},
 			[]string{"page-1h-5m", "page-6h-30m", "ticket-1d-2h", "ticket-3d-6h"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

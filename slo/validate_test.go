@@ -58,7 +58,7 @@ func TestNewMisconfigurations(t *testing.T) {
 
 		// Names.
 		{"no journey", one(slo.Objective{Target: 0.999}), nil,
-			[]reason{{sloOnly, `objective 0 (""/availability): slo: invalid: Journey is empty; name the user journey, such as checkout`}}},
+			[]reason{{sloOnly, `objective 0 ("":availability): slo: invalid: Journey is empty; name the user journey, such as checkout`}}},
 		{"the unmatched journey", one(slo.Objective{Journey: "unmatched", Target: 0.999}), nil,
 			[]reason{{sloOnly, `slo: invalid: Journey "unmatched" is where undeclared journeys go; choose another name`}}},
 		{"journey with a colon", one(slo.Objective{Journey: "shop:checkout", Target: 0.999}), nil,
@@ -70,15 +70,15 @@ func TestNewMisconfigurations(t *testing.T) {
 		{"journey of 65 letters", one(slo.Objective{Journey: strings.Repeat("a", 65), Target: 0.999}), nil,
 			[]reason{{sloOnly, `Journey "` + strings.Repeat("a", 65) + `" is not a name`}}},
 		{"journey with a newline", one(slo.Objective{Journey: "check\nout", Target: 0.999}), nil,
-			[]reason{{sloOnly, `objective 0 ("check\nout"/availability): slo: invalid: Journey "check\nout" is not a name`}}},
+			[]reason{{sloOnly, `objective 0 ("check\nout":availability): slo: invalid: Journey "check\nout" is not a name`}}},
 		{"name with a space", one(slo.Objective{Journey: "checkout", Name: "p 99", Target: 0.999}), nil,
-			[]reason{{sloOnly, `objective 0 (checkout/"p 99"): slo: invalid: Name "p 99" is not a name`}}},
+			[]reason{{sloOnly, `objective 0 (checkout:"p 99"): slo: invalid: Name "p 99" is not a name`}}},
 		{"name with a slash", one(slo.Objective{Journey: "checkout", Name: "p/99", Target: 0.999}), nil,
 			[]reason{{sloOnly, `Name "p/99" is not a name`}}},
 		{"same journey and name", []slo.Objective{{Journey: "checkout", Target: 0.999}, {Journey: "checkout", Target: 0.99}}, nil,
-			[]reason{{sloOnly, "objective 1 (checkout/availability): slo: invalid: objective 0 has the same journey and name; give each objective of a journey its own Name"}}},
+			[]reason{{sloOnly, "objective 1 (checkout:availability): slo: invalid: objective 0 has the same journey and name; give each objective of a journey its own Name"}}},
 		{"same default latency name", []slo.Objective{{Journey: "search", Target: 0.99, Latency: 300 * time.Millisecond}, {Journey: "search", Name: "latency", Target: 0.9}}, nil,
-			[]reason{{sloOnly, "objective 1 (search/latency): slo: invalid: objective 0 has the same journey and name"}}},
+			[]reason{{sloOnly, "objective 1 (search:latency): slo: invalid: objective 0 has the same journey and name"}}},
 
 		// Latency and period.
 		{"negative latency", one(slo.Objective{Journey: "checkout", Target: 0.99, Latency: -time.Second}), nil,
@@ -92,11 +92,11 @@ func TestNewMisconfigurations(t *testing.T) {
 			{sloOnly, "slo: invalid: Period: window -1h0m0s is shorter than 1m40s"},
 			{both, "burnrate: invalid policy: no rules"}}},
 		{"period shorter than every default window", one(slo.Objective{Journey: "checkout", Target: 0.999, Period: 30 * m}), nil,
-			[]reason{{both, "objective 0 (checkout/availability): burnrate: invalid policy: no rules; use burnrate.DefaultPolicy(0.999, 30m) or add rules"}}},
+			[]reason{{both, "objective 0 (checkout:availability): burnrate: invalid policy: no rules; use burnrate.DefaultPolicy(0.999, 30m) or add rules"}}},
 
 		// Targets.
 		{"target left out", one(slo.Objective{Journey: "checkout"}), nil,
-			[]reason{{both, "objective 0 (checkout/availability): burnrate: invalid target: 0 is not above 0; use a fraction such as 0.999"}}},
+			[]reason{{both, "objective 0 (checkout:availability): burnrate: invalid target: 0 is not above 0; use a fraction such as 0.999"}}},
 		{"negative target", one(slo.Objective{Journey: "checkout", Target: -0.5}), nil,
 			[]reason{{both, "burnrate: invalid target: -0.5 is not above 0"}}},
 		{"target 1", one(slo.Objective{Journey: "checkout", Target: 1}), nil,
@@ -114,7 +114,7 @@ func TestNewMisconfigurations(t *testing.T) {
 
 		// Rules written by hand.
 		{"the 30-day page at 90%", one(slo.Objective{Journey: "search", Target: 0.9, Policy: policy(rule(h, 5*m, 14.4, page))}), nil,
-			[]reason{{both, "objective 0 (search/availability): burnrate: invalid rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9: when every event fails the burn rate is 1/(1-0.9) = 10; use a factor of at most 10 or a higher target"}}},
+			[]reason{{both, "objective 0 (search:availability): burnrate: invalid rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9: when every event fails the burn rate is 1/(1-0.9) = 10; use a factor of at most 10 or a higher target"}}},
 		{"factor above a full outage at 99.9%", one(slo.Objective{Journey: "checkout", Target: 0.999, Policy: policy(rule(h, 5*m, 1001, page))}), nil,
 			[]reason{{both, "rule 0 (page-1h-5m): Factor 1001 can never fire at target 0.999: when every event fails the burn rate is 1/(1-0.999) = 1000"}}},
 		{"zero factor", one(slo.Objective{Journey: "checkout", Target: 0.999, Policy: policy(rule(h, 5*m, 0, page))}), nil,
@@ -162,9 +162,9 @@ func TestNewMisconfigurations(t *testing.T) {
 			{Journey: "search", Target: 0.9, Policy: policy(rule(h, 5*m, 14.4, page))},
 			{Journey: "cart", Name: "a b", Target: 0.99},
 		}, nil, []reason{
-			{both, "objective 1 (login/availability): burnrate: invalid target: 99.5 is not below 1; write 0.995 for 99.5%"},
-			{both, "objective 2 (search/availability): burnrate: invalid rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9"},
-			{sloOnly, `objective 3 (cart/"a b"): slo: invalid: Name "a b" is not a name`}}},
+			{both, "objective 1 (login:availability): burnrate: invalid target: 99.5 is not below 1; write 0.995 for 99.5%"},
+			{both, "objective 2 (search:availability): burnrate: invalid rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9"},
+			{sloOnly, `objective 3 (cart:"a b"): slo: invalid: Name "a b" is not a name`}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mock := clock.NewMock()

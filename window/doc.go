@@ -12,11 +12,16 @@
 //
 // Each window is served by a ring of buckets whose width is the widest on a
 // fixed ladder (1s, 3s, 15s, 1m, 5m, 15m, 1h, 3h, 6h, 1d) that is at most a
-// hundredth of the window, so the sum over a window covers the window to
-// within one bucket: an edge error under 1%. The sum is exact at bucket
-// granularity: it holds every event recorded in the last ceil(window/width)
-// buckets of that ring, the current partial bucket included. Running sums make
-// reading any window O(1); folding at rotation is O(rings + windows).
+// hundredth of the window. A window is exactly its length: at the group's
+// time T, the window of length d is [T-d, T), plus the events recorded since
+// the last advance. Its whole buckets count every event they hold; the
+// bucket that T-d falls in counts the share of its events that its time
+// after T-d makes, as if its events were spread evenly over it. Sums are
+// therefore fractional (float64). On steady traffic they equal what a
+// counter sampled at T-d and T shows, as Prometheus's increase() does; an
+// event burst in the oldest bucket leaves the window smoothly, tick by
+// tick, rather than all at once a bucket early. Running sums make reading
+// any window O(1); folding at rotation is O(rings + windows).
 //
 // Memory per series is fixed at construction; see [Bytes].
 //

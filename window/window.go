@@ -77,8 +77,10 @@ func Tick(windows ...time.Duration) time.Duration {
 }
 
 // Bytes returns the memory that the rings of a series keeping the given
-// windows take: 16 bytes a bucket. The fixed overhead of a series (its live
-// cell, ring and window headers) is a few hundred bytes more.
+// windows take: 16 bytes a bucket, each ring as long as its longest window
+// plus the bucket that the window's start falls in (1402 buckets, 22432
+// bytes, for the default 30-day windows). The fixed overhead of a series
+// (its live cell, ring and window headers) is a few hundred bytes more.
 func Bytes(windows ...time.Duration) int {
 	rings, _ := plan(windows)
 	n := 0
@@ -189,11 +191,36 @@ type ring struct {
 	slots []Counts // bucket i lives at slots[i mod len]
 }
 
+// win is one window: at the group's step, whose start is at T, the window
+// [T-d, T) begins inside bucket first-1 of its ring, counted pro rata, and
+// holds buckets first to the ring's current one whole. sum is the folded
+// content of those whole buckets; the live cell and the partial bucket are
+// added when the window is read.
 type win struct {
-	d    time.Duration
-	ring int   // index into rings
-	k    int64 // buckets the window spans, the current one included
-	sum  Counts
+	d     time.Duration
+	ring  int   // index into rings
+	first int64 // the oldest bucket counted whole; see startBucket
+	until int64 // the group step at which the window's start reaches bucket first
+	sum   Counts
+}
+
+// setFirst makes bucket first of width w the window's oldest whole one.
+// The window's start reaches it at the first step E with E*tick - d >=
+// first*w; until then a rotation has nothing to drop from this window.
+func (w *win) setFirst(first, width, tick int64) {
+	w.first = first
+	w.until = -floorDiv(-(first*width + int64(w.d)), tick)
+}
+
+// startBucket returns the bucket of width w that holds the start of the
+// window of length d at group step epoch, and the share of that bucket that
+// lies inside the window, in (0, 1]. The window is [T-d, T) with T the
+// step's start: its whole buckets follow the returned one, up to the bucket
+// holding T.
+func startBucket(epoch, tick int64, d time.Duration, w int64) (idx int64, share float64) {
+	start := epoch*tick - int64(d)
+	idx = floorDiv(start, w)
+	return idx, float64((idx+1)*w-start) / float64(w)
 }
 
 // plan chooses the rings for a set of windows: one per distinct resolution,
@@ -207,7 +234,9 @@ func plan(windows []time.Duration) ([]ringPlan, []winPlan) {
 			continue
 		}
 		res := Resolution(d)
-		k := int((d + res - 1) / res)
+		// The window spans ceil(d/res) bucket widths; when its start falls
+		// inside a bucket it touches one more, counted pro rata.
+		k := int((d+res-1)/res) + 1
 		ri := slices.IndexFunc(rings, func(r ringPlan) bool { return r.width == res })
 		if ri < 0 {
 			rings = append(rings, ringPlan{width: res})
@@ -229,7 +258,7 @@ type ringPlan struct {
 type winPlan struct {
 	d     time.Duration
 	width time.Duration
-	k     int
+	k     int // slots the window needs: the buckets it touches at most
 }
 
 // NewSeries returns a series of the group that keeps the given windows.
@@ -263,7 +292,10 @@ func (g *Group) NewSeries(windows ...time.Duration) (*Series, error) {
 	}
 	for i, w := range wp {
 		ri := slices.IndexFunc(rp, func(r ringPlan) bool { return r.width == w.width })
-		s.wins[i] = win{d: w.d, ring: ri, k: int64(w.k)}
+		r := &s.rings[ri]
+		o, _ := startBucket(g.epoch, g.tick, w.d, r.per*g.tick)
+		s.wins[i] = win{d: w.d, ring: ri}
+		s.wins[i].setFirst(o+1, r.per*g.tick, g.tick)
 	}
 	g.series = append(g.series, s)
 	return s, nil
@@ -304,27 +336,49 @@ func (s *Series) Keeps(d time.Duration) bool {
 	return false
 }
 
-// Sum returns the events in the window of length d ending now: every event
-// of the buckets the window spans, including those recorded since the last
-// advance. A window the series does not keep sums to zero (see
-// [Series.Keeps]).
-func (s *Series) Sum(d time.Duration) (good, bad uint64) {
+// Sum returns the events in the window of length d that ends at the
+// group's time ([Group.Time]), plus those recorded since the last advance.
+// The window is exactly d long: its whole buckets count every event they
+// hold, and the bucket its start falls in counts the share of its events
+// that its time inside the window makes, as if that bucket's events were
+// spread evenly over it. The counts are therefore fractional; on steady
+// traffic they are what a counter sampled at both ends of the window would
+// show. A window the series does not keep sums to zero (see [Series.Keeps]).
+//
+// In float64 terms, good is float64(whole) + float64(part)*share, where
+// whole counts the whole buckets and the live events, part the start's
+// bucket and share its share (see [Series.Buckets]); the same for bad.
+func (s *Series) Sum(d time.Duration) (good, bad float64) {
 	s.g.mu.RLock()
 	defer s.g.mu.RUnlock()
 	for i := range s.wins {
 		if w := &s.wins[i]; w.d == d {
-			return w.sum.Good + s.live.good.Load(), w.sum.Bad + s.live.bad.Load()
+			r := &s.rings[w.ring]
+			_, share := startBucket(s.g.epoch, s.g.tick, d, r.per*s.g.tick)
+			part := r.slots[mod(w.first-1, len(r.slots))]
+			whole := Counts{saturate(w.sum.Good, s.live.good.Load()), saturate(w.sum.Bad, s.live.bad.Load())}
+			return float64(whole.Good) + float64(part.Good)*share, float64(whole.Bad) + float64(part.Bad)*share
 		}
 	}
 	return 0, 0
 }
 
-// Buckets returns the buckets that the window of length d spans, oldest
-// first: their width, the start of the oldest, and their counts, the
-// current partial bucket last and including events recorded since the last
-// advance. Their sum is [Series.Sum](d). It returns nil for a window the
-// series does not keep.
-func (s *Series) Buckets(d time.Duration) (width time.Duration, first time.Time, counts []Counts) {
+// saturate returns a + b, or the largest uint64 when that would overflow.
+func saturate(a, b uint64) uint64 {
+	if c := a + b; c >= a {
+		return c
+	}
+	return math.MaxUint64
+}
+
+// Buckets returns the buckets that the window of length d touches, oldest
+// first: their width, the start of the oldest, the share of the oldest
+// bucket that lies inside the window (in (0, 1]; see [Series.Sum]), and
+// their counts, the current partial bucket last and including events
+// recorded since the last advance. The oldest bucket's counts are whole, as
+// recorded: multiply them by share for the window's part. It returns nil
+// counts for a window the series does not keep.
+func (s *Series) Buckets(d time.Duration) (width time.Duration, first time.Time, share float64, counts []Counts) {
 	s.g.mu.RLock()
 	defer s.g.mu.RUnlock()
 	for i := range s.wins {
@@ -334,14 +388,16 @@ func (s *Series) Buckets(d time.Duration) (width time.Duration, first time.Time,
 		}
 		r := &s.rings[w.ring]
 		width = time.Duration(r.per * s.g.tick)
-		counts = make([]Counts, w.k)
+		o, share := startBucket(s.g.epoch, s.g.tick, d, int64(width))
+		counts = make([]Counts, r.cur-o+1)
 		for j := range counts {
-			counts[j] = r.slots[mod(r.cur-w.k+1+int64(j), len(r.slots))]
+			counts[j] = r.slots[mod(o+int64(j), len(r.slots))]
 		}
-		counts[len(counts)-1] = counts[len(counts)-1].plus(Counts{s.live.good.Load(), s.live.bad.Load()})
-		return width, time.Unix(0, (r.cur-w.k+1)*int64(width)), counts
+		last := &counts[len(counts)-1]
+		*last = Counts{saturate(last.Good, s.live.good.Load()), saturate(last.Bad, s.live.bad.Load())}
+		return width, time.Unix(0, o*int64(width)), share, counts
 	}
-	return 0, time.Time{}, nil
+	return 0, time.Time{}, 0, nil
 }
 
 // Total returns every event the series has recorded.
@@ -368,35 +424,52 @@ func (s *Series) rotate(to int64) {
 			s.wins[i].sum = s.wins[i].sum.plus(v)
 		}
 	}
+	// Each window first drops the buckets its start has passed, then the
+	// rings clear the buckets they enter. The order matters: a bucket
+	// leaving a long window may share its slot with one the ring enters.
+	for j := range s.wins {
+		if w := &s.wins[j]; to >= w.until {
+			s.slide(w, to)
+		}
+	}
 	for i := range s.rings {
 		s.advanceRing(i, floorDiv(to, s.rings[i].per))
 	}
 }
 
-// advanceRing moves ring i to bucket c, dropping from each window's sum the
-// buckets that leave it. It requires s.g.mu held for writing.
+// slide moves window w's start to group step to, dropping from its sum the
+// buckets the start has passed. It requires s.g.mu held for writing, and
+// w's ring not yet moved to step to.
+func (s *Series) slide(w *win, to int64) {
+	r := &s.rings[w.ring]
+	width := r.per * s.g.tick
+	o, _ := startBucket(to, s.g.tick, w.d, width)
+	if o >= r.cur {
+		// Every bucket the window held whole has left it: O(1), whatever
+		// the gap.
+		w.sum = Counts{}
+	} else {
+		for ; w.first <= o; w.first++ {
+			w.sum = w.sum.minus(r.slots[mod(w.first, len(r.slots))])
+		}
+	}
+	w.setFirst(o+1, width, s.g.tick)
+}
+
+// advanceRing moves ring i to bucket c, clearing the buckets it enters. It
+// requires s.g.mu held for writing.
 func (s *Series) advanceRing(i int, c int64) {
 	r := &s.rings[i]
 	n := int64(len(r.slots))
 	if c-r.cur >= n {
-		// Every bucket the ring holds is older than the new window: clear
-		// in time proportional to the ring, not to the gap.
+		// Every bucket the ring holds is older than any window: clear in
+		// time proportional to the ring, not to the gap.
 		clear(r.slots)
-		for j := range s.wins {
-			if s.wins[j].ring == i {
-				s.wins[j].sum = Counts{}
-			}
-		}
 		r.cur = c
 		return
 	}
 	for r.cur < c {
 		r.cur++
-		for j := range s.wins {
-			if w := &s.wins[j]; w.ring == i {
-				w.sum = w.sum.minus(r.slots[mod(r.cur-w.k, len(r.slots))])
-			}
-		}
 		r.slots[mod(r.cur, len(r.slots))] = Counts{}
 	}
 }
@@ -469,6 +542,10 @@ func (s *Series) State() State {
 // at a later step than the group's (the clock went back), the group moves
 // forward to st's step first, as Advance would. Events recorded since the
 // last advance are kept. Restore returns how many rings it restored.
+//
+// Rings of any length restore: a state written before windows were exactly
+// their length holds one bucket fewer per ring, and the bucket it lacks,
+// the one the longest window's start falls in, starts empty.
 func (s *Series) Restore(st State) (int, error) {
 	if st.Tick <= 0 {
 		return 0, fmt.Errorf("%w: state tick %v is not positive", ErrInvalid, st.Tick)
@@ -501,8 +578,10 @@ func (s *Series) Restore(st State) (int, error) {
 	for i := range s.wins {
 		w := &s.wins[i]
 		r := &s.rings[w.ring]
+		o, _ := startBucket(s.g.epoch, s.g.tick, w.d, r.per*s.g.tick)
+		w.setFirst(o+1, r.per*s.g.tick, s.g.tick)
 		w.sum = Counts{}
-		for idx := r.cur - w.k + 1; idx <= r.cur; idx++ {
+		for idx := w.first; idx <= r.cur; idx++ {
 			w.sum = w.sum.plus(r.slots[mod(idx, len(r.slots))])
 		}
 	}

@@ -55,9 +55,11 @@ func TestResolution(t *testing.T) {
 }
 
 func TestBytesDefault30d(t *testing.T) {
-	// 5m at 3s: 100 buckets; 30m and 1h at 15s: 240; 2h and 6h at 1m: 360;
-	// 1d at 5m: 288; 3d at 15m: 288; 30d at 6h: 120. 1396 buckets of 16 bytes.
-	if got, want := Bytes(default30d...), 1396*16; got != want {
+	// Each ring keeps its longest window's buckets plus the one its start
+	// falls in: 5m at 3s: 101 buckets; 30m and 1h at 15s: 241; 2h and 6h at
+	// 1m: 361; 1d at 5m: 289; 3d at 15m: 289; 30d at 6h: 121. 1402 buckets
+	// of 16 bytes.
+	if got, want := Bytes(default30d...), 1402*16; got != want {
 		t.Fatalf("Bytes(default 30d) = %d, want %d", got, want)
 	}
 	if Bytes(default30d...) > 64<<10 {
@@ -80,7 +82,7 @@ func TestSeriesWindowsAndKeeps(t *testing.T) {
 	}
 	s.Add(3, 1)
 	if g, b := s.Sum(2 * time.Hour); g != 0 || b != 0 {
-		t.Fatalf("Sum(2h) of a window not kept = %d, %d; want 0, 0", g, b)
+		t.Fatalf("Sum(2h) of a window not kept = %v, %v; want 0, 0", g, b)
 	}
 }
 
@@ -105,45 +107,67 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// oracle keeps every event with the step it was recorded in.
+// oracle keeps every event with the instant of the group step it was
+// recorded in, and sums them as an exact-length window does: at group time
+// T, every event in [T-d, T) or recorded since, except that the events of
+// the bucket that T-d falls in count by the share of that bucket after T-d.
+// It finds buckets with time.Time.Truncate (every ladder width divides a
+// day, and the zero Time is a whole number of days before the Unix epoch),
+// not with the package's index arithmetic.
 type oracle struct {
-	steps      []int64 // ascending
-	good, bad  []uint64
-	tick       int64
-	cumG, cumB []uint64 // prefix sums, rebuilt lazily
+	at  []time.Time // ascending: a group's time never goes back
+	cum []Counts    // cum[i] is the sum of the events at at[0..i]
 }
 
-func (o *oracle) add(step int64, good, bad uint64) {
-	o.steps = append(o.steps, step)
-	o.good = append(o.good, good)
-	o.bad = append(o.bad, bad)
-}
-
-// sum returns the events in the last k buckets of width res ending in the
-// bucket that holds step now.
-func (o *oracle) sum(now int64, res time.Duration, k int64) (good, bad uint64) {
-	per := int64(res) / o.tick
-	first := (floorDiv(now, per) - k + 1) * per // first step in the window
-	i := sort.Search(len(o.steps), func(i int) bool { return o.steps[i] >= first })
-	for ; i < len(o.steps) && o.steps[i] <= now; i++ {
-		good += o.good[i]
-		bad += o.bad[i]
+func (o *oracle) add(at time.Time, good, bad uint64) {
+	var c Counts
+	if len(o.cum) > 0 {
+		c = o.cum[len(o.cum)-1]
 	}
-	return good, bad
+	o.at = append(o.at, at)
+	o.cum = append(o.cum, c.plus(Counts{good, bad}))
+}
+
+// from returns the events at or after instant from.
+func (o *oracle) from(from time.Time) Counts {
+	i := sort.Search(len(o.at), func(i int) bool { return !o.at[i].Before(from) })
+	if i == len(o.at) {
+		return Counts{}
+	}
+	if i == 0 {
+		return o.cum[len(o.cum)-1]
+	}
+	return o.cum[len(o.cum)-1].minus(o.cum[i-1])
+}
+
+// sum returns the window of length d with buckets of width res at group
+// time now.
+func (o *oracle) sum(now time.Time, d, res time.Duration) (good, bad float64) {
+	start := now.Add(-d)
+	bucket := start.Truncate(res) // the bucket counted pro rata
+	next := bucket.Add(res)       // the first bucket counted whole
+	share := float64(next.Sub(start)) / float64(res)
+	whole := o.from(next)
+	part := o.from(bucket).minus(whole)
+	return float64(whole.Good) + float64(part.Good)*share, float64(whole.Bad) + float64(part.Bad)*share
 }
 
 func TestSumsMatchOracle(t *testing.T) {
-	windows := []time.Duration{MinWindow, 5 * time.Minute, 7 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour, 72 * time.Hour, 30 * 24 * time.Hour}
+	// The default 30-day windows, the shortest, 7m (140 buckets of 3s), and
+	// two that are no whole number of buckets: 301.5 s (3 s buckets; its
+	// start moves by a tick but sits mid-bucket) and 1h7s (15 s buckets).
+	windows := []time.Duration{MinWindow, 5 * time.Minute, 301500 * time.Millisecond, 7 * time.Minute, 30 * time.Minute,
+		time.Hour, time.Hour + 7*time.Second, 2 * time.Hour, 6 * time.Hour, 24 * time.Hour, 72 * time.Hour, 30 * 24 * time.Hour}
 	tick := Tick(windows...)
 	g := mustGroup(t, tick, t0)
 	s, err := g.NewSeries(windows...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := &oracle{tick: int64(tick)}
+	o := &oracle{}
 	rng := rand.New(rand.NewPCG(1, 2))
 	now := t0
-	step := floorDiv(now.UnixNano(), int64(tick))
+	var total Counts
 	checks := 0
 	for i := 0; i < 60000; i++ {
 		// Mostly small steps, sometimes minutes, hours, days, a backwards
@@ -160,9 +184,7 @@ func TestSumsMatchOracle(t *testing.T) {
 		default:
 			now = now.Add(time.Duration(1+rng.IntN(40)) * 24 * time.Hour)
 		}
-		if g.Advance(now) {
-			step = floorDiv(now.UnixNano(), int64(tick))
-		}
+		g.Advance(now)
 		good, bad := uint64(rng.IntN(50)), uint64(rng.IntN(3))
 		switch rng.IntN(3) {
 		case 0:
@@ -178,59 +200,142 @@ func TestSumsMatchOracle(t *testing.T) {
 			s.Add(good, 0)
 			s.Add(0, bad)
 		}
-		o.add(step, good, bad)
+		o.add(g.Time(), good, bad)
+		total = total.plus(Counts{good, bad})
 		if i%20 != 0 {
 			continue
 		}
 		checks++
 		for _, w := range windows {
-			res := Resolution(w)
-			k := int64((w + res - 1) / res)
-			wg, wb := o.sum(step, res, k)
+			wg, wb := o.sum(g.Time(), w, Resolution(w))
 			gg, gb := s.Sum(w)
 			if gg != wg || gb != wb {
-				t.Fatalf("event %d at %v: Sum(%v) = (%d, %d), want (%d, %d)", i, now, w, gg, gb, wg, wb)
+				t.Fatalf("event %d at %v: Sum(%v) = (%v, %v), want (%v, %v)", i, g.Time(), w, gg, gb, wg, wb)
 			}
 		}
 	}
-	var tg, tb uint64
-	for i := range o.good {
-		tg += o.good[i]
-		tb += o.bad[i]
-	}
-	if gg, gb := s.Total(); gg != tg || gb != tb {
-		t.Fatalf("Total() = (%d, %d), want (%d, %d)", gg, gb, tg, tb)
+	if gg, gb := s.Total(); gg != total.Good || gb != total.Bad {
+		t.Fatalf("Total() = (%d, %d), want %v", gg, gb, total)
 	}
 	if checks != 3000 {
 		t.Fatalf("ran %d checks, want 3000", checks)
 	}
 }
 
-func TestWindowSlides(t *testing.T) {
-	// One hour at 15-second buckets: 240 buckets, the current one included.
-	g := mustGroup(t, 15*time.Second, t0)
-	s, err := g.NewSeries(time.Hour)
+func TestSumsMatchOracleAtEveryTick(t *testing.T) {
+	// Scripted traffic one tick at a time for 13 hours, so that every
+	// window's start crosses every position within its buckets (the 6h
+	// window's 1 min buckets 20 times over), then a restore, then gaps of
+	// one bucket, one ring and a little more than one ring.
+	windows := []time.Duration{5 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour}
+	tick := Tick(windows...)
+	g := mustGroup(t, tick, t0)
+	s, err := g.NewSeries(windows...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Add(10, 2) // in the bucket [t0, t0+15s)
+	o := &oracle{}
+	check := func(what string) {
+		t.Helper()
+		for _, w := range windows {
+			wg, wb := o.sum(g.Time(), w, Resolution(w))
+			if gg, gb := s.Sum(w); gg != wg || gb != wb {
+				t.Fatalf("%s at t0+%v: Sum(%v) = (%v, %v), want (%v, %v)", what, g.Time().Sub(t0), w, gg, gb, wg, wb)
+			}
+		}
+	}
+	now := t0
+	record := func(i int) {
+		// A bad burst every 97 ticks, a quiet stretch every 1000.
+		good, bad := uint64(i%7), uint64(0)
+		if i%97 == 0 {
+			bad = 5
+		}
+		if i%1000 >= 900 {
+			good, bad = 0, 0
+		}
+		s.Add(good, bad)
+		o.add(g.Time(), good, bad)
+	}
+	for i := 0; now.Before(t0.Add(13 * time.Hour)); i++ {
+		g.Advance(now)
+		check("tick")
+		record(i)
+		check("after recording")
+		now = now.Add(tick)
+	}
+	s2 := mustSeries(t, mustGroup(t, tick, now), windows...)
+	if _, err := s2.Restore(s.State()); err != nil {
+		t.Fatal(err)
+	}
+	s, g = s2, s2.g
+	check("restored")
+	for i, gap := range []time.Duration{15 * time.Second, time.Minute, 5 * time.Minute, 6*time.Hour + 3*time.Second, 25 * time.Hour} {
+		now = now.Add(gap)
+		g.Advance(now)
+		check("gap")
+		record(i * 97)
+		check("gap, after recording")
+	}
+}
+
+func TestWindowSlides(t *testing.T) {
+	// One hour at 15-second buckets in a group stepping every 3 s. Events
+	// in the bucket [t0, t0+15s) stay whole in the window [T-1h, T) until
+	// T = t0+1h, then leave it a fifth at a time as the window's start
+	// crosses their bucket, gone at t0+1h15s.
+	g := mustGroup(t, 3*time.Second, t0)
+	s := mustSeries(t, g, time.Hour)
+	s.Add(10, 5)
 	steps := []struct {
 		at        time.Duration
-		good, bad uint64
+		good, bad float64
 	}{
-		{0, 10, 2},
-		{15 * time.Second, 10, 2},
-		{time.Hour - time.Second, 10, 2}, // bucket 239: the first bucket is still in
-		{time.Hour, 0, 0},                // bucket 240: it has left
+		{0, 10, 5},
+		{15 * time.Second, 10, 5},
+		{time.Hour - 3*time.Second, 10, 5},
+		{time.Hour, 10, 5},                // [t0, t0+1h): the bucket is whole
+		{time.Hour + 3*time.Second, 8, 4}, // 12 s of its 15 s are in: 4/5
+		{time.Hour + 6*time.Second, 6, 3},
+		{time.Hour + 9*time.Second, 4, 2},
+		{time.Hour + 12*time.Second, 2, 1},
+		{time.Hour + 15*time.Second, 0, 0},
 	}
 	for i, st := range steps {
 		g.Advance(t0.Add(st.at))
 		if gg, gb := s.Sum(time.Hour); gg != st.good || gb != st.bad {
-			t.Errorf("step %d: Sum(1h) at t0+%v = (%d, %d), want (%d, %d)", i, st.at, gg, gb, st.good, st.bad)
+			t.Errorf("step %d: Sum(1h) at t0+%v = (%v, %v), want (%v, %v)", i, st.at, gg, gb, st.good, st.bad)
 		}
 	}
-	if gg, gb := s.Total(); gg != 10 || gb != 2 {
-		t.Errorf("Total() = (%d, %d), want (10, 2)", gg, gb)
+	if gg, gb := s.Total(); gg != 10 || gb != 5 {
+		t.Errorf("Total() = (%d, %d), want (10, 5)", gg, gb)
+	}
+}
+
+func TestWindowIsItsNominalLength(t *testing.T) {
+	// Steady traffic of 3 events a second, one bad in three, recorded a
+	// minute at a time for 31 days, then stopped: at whole minutes after
+	// the stop, each window holds exactly 3 x (d - at)/1s events, whatever
+	// its bucket width (3 s to 6 h) and wherever its start falls within a
+	// bucket. The old layout held one bucket less: 297 s of the 5m window,
+	// 29d18h to 30d of the 30d one.
+	g := mustGroup(t, 3*time.Second, t0)
+	s := mustSeries(t, g, default30d...)
+	now := t0
+	for end := t0.Add(31 * 24 * time.Hour); now.Before(end); now = now.Add(time.Minute) {
+		g.Advance(now)
+		s.Add(120, 60) // a minute's traffic, recorded in one step
+	}
+	for _, at := range []time.Duration{0, time.Minute, 7 * time.Minute, 2*time.Hour + 13*time.Minute, 5*time.Hour + 59*time.Minute} {
+		g.Advance(now.Add(at))
+		for _, w := range default30d {
+			// The traffic stopped at now: the window lacks its last at.
+			want := 3 * max(0, (w-at).Seconds())
+			gg, gb := s.Sum(w)
+			if math.Abs(gg+gb-want) > 1e-9*want || math.Abs(gb-want/3) > 1e-9*want {
+				t.Errorf("t+%v: Sum(%v) = (%v, %v), want %v events, a third bad", at, w, gg, gb, want)
+			}
+		}
 	}
 }
 
@@ -250,7 +355,7 @@ func TestTimeBackwardsAndGaps(t *testing.T) {
 	}
 	s.Add(1, 0) // still counted, in the current step
 	if gg, gb := s.Sum(5 * time.Minute); gg != 6 || gb != 1 {
-		t.Fatalf("Sum(5m) after time went back = (%d, %d), want (6, 1)", gg, gb)
+		t.Fatalf("Sum(5m) after time went back = (%v, %v), want (6, 1)", gg, gb)
 	}
 	// Ten years later: every window is empty, nothing is lost from the total.
 	if !g.Advance(t0.Add(10 * 365 * 24 * time.Hour)) {
@@ -258,7 +363,7 @@ func TestTimeBackwardsAndGaps(t *testing.T) {
 	}
 	for _, w := range default30d {
 		if gg, gb := s.Sum(w); gg != 0 || gb != 0 {
-			t.Errorf("Sum(%v) ten years on = (%d, %d), want (0, 0)", w, gg, gb)
+			t.Errorf("Sum(%v) ten years on = (%v, %v), want (0, 0)", w, gg, gb)
 		}
 	}
 	if gg, gb := s.Total(); gg != 6 || gb != 1 {
@@ -321,16 +426,16 @@ func TestConcurrentRecordingConservesEvents(t *testing.T) {
 	if gg, gb := s.Total(); gg != tg || gb != tb {
 		t.Fatalf("after %d rotations Total() = (%d, %d), want (%d, %d)", rotations, gg, gb, tg, tb)
 	}
-	if gg, gb := s.Sum(MaxWindow); gg != tg || gb != tb {
-		t.Fatalf("after %d rotations Sum(%v) = (%d, %d), want (%d, %d)", rotations, MaxWindow, gg, gb, tg, tb)
+	if gg, gb := s.Sum(MaxWindow); gg != float64(tg) || gb != float64(tb) {
+		t.Fatalf("after %d rotations Sum(%v) = (%v, %v), want (%d, %d)", rotations, MaxWindow, gg, gb, tg, tb)
 	}
 	// 100 s later the short window is empty and the long one still whole.
 	g.Advance(now.Add(MinWindow + time.Second))
 	if gg, gb := s.Sum(MinWindow); gg != 0 || gb != 0 {
-		t.Fatalf("Sum(%v) 100 s after the last event = (%d, %d), want (0, 0)", MinWindow, gg, gb)
+		t.Fatalf("Sum(%v) 100 s after the last event = (%v, %v), want (0, 0)", MinWindow, gg, gb)
 	}
-	if gg, gb := s.Sum(MaxWindow); gg != tg || gb != tb {
-		t.Fatalf("Sum(%v) 100 s after the last event = (%d, %d), want (%d, %d)", MaxWindow, gg, gb, tg, tb)
+	if gg, gb := s.Sum(MaxWindow); gg != float64(tg) || gb != float64(tb) {
+		t.Fatalf("Sum(%v) 100 s after the last event = (%v, %v), want (%d, %d)", MaxWindow, gg, gb, tg, tb)
 	}
 }
 
@@ -375,6 +480,15 @@ func TestSeriesMemory(t *testing.T) {
 	}
 }
 
+func mustSeries(t *testing.T, g *Group, windows ...time.Duration) *Series {
+	t.Helper()
+	s, err := g.NewSeries(windows...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func mustGroup(t *testing.T, tick time.Duration, now time.Time) *Group {
 	t.Helper()
 	g, err := NewGroup(tick, now)
@@ -407,36 +521,34 @@ func BenchmarkAdvanceStep(b *testing.B) {
 
 func TestBuckets(t *testing.T) {
 	g := mustGroup(t, 3*time.Second, t0)
-	s, err := g.NewSeries(5*time.Minute, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, c := s.Buckets(2 * time.Hour); c != nil {
+	s := mustSeries(t, g, 5*time.Minute, time.Hour)
+	if _, _, _, c := s.Buckets(2 * time.Hour); c != nil {
 		t.Fatalf("Buckets of a window not kept = %v, want nil", c)
 	}
 	s.Add(1, 0)
 	g.Advance(t0.Add(15 * time.Second))
 	s.Add(2, 1)
-	g.Advance(t0.Add(time.Hour + 5*time.Second)) // bucket 240: t0's bucket 0 has left
-	s.Add(0, 4)                                  // recorded after the last advance: in the current bucket
-	width, first, counts := s.Buckets(time.Hour)
-	if width != 15*time.Second || len(counts) != 240 {
-		t.Fatalf("Buckets(1h): width %v, %d buckets; want 15s, 240", width, len(counts))
+	// At t0+1h3s the window [t0+3s, t0+1h3s) starts 3 s into bucket 0: it
+	// touches buckets 0 to 240 and holds 12/15 of bucket 0.
+	g.Advance(t0.Add(time.Hour + 5*time.Second))
+	s.Add(0, 4) // recorded after the last advance: in the current bucket
+	width, first, share, counts := s.Buckets(time.Hour)
+	if width != 15*time.Second || len(counts) != 241 || share != 0.8 {
+		t.Fatalf("Buckets(1h): width %v, %d buckets, share %v; want 15s, 241, 0.8", width, len(counts), share)
 	}
-	if want := t0.Add(15 * time.Second); !first.Equal(want) {
-		t.Fatalf("Buckets(1h) first = %v, want %v", first, want)
+	if !first.Equal(t0) {
+		t.Fatalf("Buckets(1h) first = %v, want %v", first, t0)
 	}
-	// t0+15s's bucket is the oldest; the current bucket holds the live
-	// events.
-	if counts[0] != (Counts{2, 1}) || counts[239] != (Counts{0, 4}) {
-		t.Fatalf("Buckets(1h) oldest %v, newest %v; want {2 1}, {0 4}", counts[0], counts[239])
+	if counts[0] != (Counts{1, 0}) || counts[1] != (Counts{2, 1}) || counts[240] != (Counts{0, 4}) {
+		t.Fatalf("Buckets(1h) oldest %v, %v, newest %v; want {1 0}, {2 1}, {0 4}", counts[0], counts[1], counts[240])
 	}
-	var sum Counts
-	for _, c := range counts {
-		sum = sum.plus(c)
+	var whole Counts
+	for _, c := range counts[1:] {
+		whole = whole.plus(c)
 	}
-	if gg, gb := s.Sum(time.Hour); sum != (Counts{gg, gb}) {
-		t.Fatalf("Buckets(1h) sum to %v, Sum(1h) = (%d, %d)", sum, gg, gb)
+	gg, gb := s.Sum(time.Hour)
+	if gg != 2.8 || gb != 5 || gg != float64(whole.Good)+float64(counts[0].Good)*share {
+		t.Fatalf("Sum(1h) = (%v, %v), want (2.8, 5): the whole buckets and 0.8 of the oldest", gg, gb)
 	}
 }
 
@@ -479,7 +591,7 @@ func TestStateRestoreMatchesTheOriginal(t *testing.T) {
 			og, ob := s.Sum(w)
 			rg, rb := s2.Sum(w)
 			if og != rg || ob != rb {
-				t.Errorf("gap %v: Sum(%v) restored (%d, %d), original (%d, %d)", gap, w, rg, rb, og, ob)
+				t.Errorf("gap %v: Sum(%v) restored (%v, %v), original (%v, %v)", gap, w, rg, rb, og, ob)
 			}
 		}
 		og, ob := s.Total()
@@ -498,7 +610,7 @@ func TestRestoreKeepsWhatMatches(t *testing.T) {
 	end := traffic(g, old, rand.New(rand.NewPCG(5, 6)), t0, 3*time.Hour)
 	st := old.State()
 
-	// The new objective keeps 1h (15 s buckets, as 30m did, but 240 of
+	// The new objective keeps 1h (15 s buckets, as 30m did, but 241 of
 	// them), 6h (1 min buckets: a ring the state lacks) and 1d (5 min, as
 	// before). 5m's 3 s ring is no longer wanted.
 	g2 := mustGroup(t, 3*time.Second, end)
@@ -510,17 +622,76 @@ func TestRestoreKeepsWhatMatches(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("Restore = %d, %v; want 2 rings (15 s and 5 min)", n, err)
 	}
-	// The 15 s ring held 120 buckets: the 1h window has the last 30 minutes.
-	og, ob := old.Sum(30 * time.Minute)
-	if rg, rb := s2.Sum(time.Hour); rg != og || rb != ob {
-		t.Errorf("Sum(1h) = (%d, %d), want the old 30m window (%d, %d)", rg, rb, og, ob)
+	// The 15 s ring held 121 buckets: the 1h window has all of them whole,
+	// the oldest included (30m counted only part of it).
+	var want Counts
+	_, _, _, counts := old.Buckets(30 * time.Minute)
+	for _, c := range counts {
+		want = want.plus(c)
 	}
-	og, ob = old.Sum(24 * time.Hour)
+	if rg, rb := s2.Sum(time.Hour); rg != float64(want.Good) || rb != float64(want.Bad) {
+		t.Errorf("Sum(1h) = (%v, %v), want the old 30m ring's %v", rg, rb, want)
+	}
+	og, ob := old.Sum(24 * time.Hour)
 	if rg, rb := s2.Sum(24 * time.Hour); rg != og || rb != ob {
-		t.Errorf("Sum(1d) = (%d, %d), want (%d, %d)", rg, rb, og, ob)
+		t.Errorf("Sum(1d) = (%v, %v), want (%v, %v)", rg, rb, og, ob)
 	}
 	if rg, rb := s2.Sum(6 * time.Hour); rg != 0 || rb != 0 {
-		t.Errorf("Sum(6h) from a ring the state lacks = (%d, %d), want (0, 0)", rg, rb)
+		t.Errorf("Sum(6h) from a ring the state lacks = (%v, %v), want (0, 0)", rg, rb)
+	}
+}
+
+func TestRestoreStateOfTheOldLayout(t *testing.T) {
+	// Before windows were exactly their length, a ring kept one bucket
+	// less: ceil(d/width) buckets ending with the current one. A state of
+	// that layout restores what it held, every window as the old layout
+	// summed it, and once the missing bucket has left every window, the
+	// restored series agrees with one that never restarted.
+	windows := []time.Duration{5 * time.Minute, 30 * time.Minute, time.Hour, 24 * time.Hour}
+	g := mustGroup(t, 3*time.Second, t0)
+	s := mustSeries(t, g, windows...)
+	end := traffic(g, s, rand.New(rand.NewPCG(7, 8)), t0, 26*time.Hour)
+	st := s.State()
+	oldSlots := map[time.Duration]int{3 * time.Second: 100, 15 * time.Second: 240, 5 * time.Minute: 288}
+	for i, r := range st.Rings {
+		if len(r.Buckets) != oldSlots[r.Width]+1 {
+			t.Fatalf("ring of %v holds %d buckets, want %d", r.Width, len(r.Buckets), oldSlots[r.Width]+1)
+		}
+		st.Rings[i].Buckets = r.Buckets[1:]
+	}
+	s2 := mustSeries(t, mustGroup(t, 3*time.Second, g.Time()), windows...)
+	if n, err := s2.Restore(st); err != nil || n != 3 {
+		t.Fatalf("Restore of the old layout = %d, %v; want 3 rings", n, err)
+	}
+	for _, w := range windows {
+		// The old sum: every bucket the old ring held from the window's
+		// first whole one on. 30m shares 1h's ring and lost nothing.
+		_, _, share, counts := s.Buckets(w)
+		var whole Counts
+		for _, c := range counts[1:] {
+			whole = whole.plus(c)
+		}
+		wg, wb := float64(whole.Good), float64(whole.Bad)
+		if w == 30*time.Minute {
+			wg, wb = s.Sum(w)
+		}
+		if rg, rb := s2.Sum(w); rg != wg || rb != wb {
+			t.Errorf("Sum(%v) restored from the old layout = (%v, %v), want (%v, %v) (share %v of %v dropped)", w, rg, rb, wg, wb, share, counts[0])
+		}
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for now := end; now.Before(end.Add(24*time.Hour + 10*time.Minute)); now = now.Add(time.Duration(1+rng.IntN(20)) * time.Second) {
+		g.Advance(now)
+		s2.g.Advance(now)
+		good, bad := uint64(rng.IntN(100)), uint64(rng.IntN(3))
+		s.Add(good, bad)
+		s2.Add(good, bad)
+	}
+	for _, w := range windows {
+		og, ob := s.Sum(w)
+		if rg, rb := s2.Sum(w); rg != og || rb != ob {
+			t.Errorf("a day on: Sum(%v) restored (%v, %v), original (%v, %v)", w, rg, rb, og, ob)
+		}
 	}
 }
 
@@ -543,7 +714,7 @@ func TestRestoreFromTheFuture(t *testing.T) {
 	}
 	s2.Add(1, 0)
 	if gg, gb := s2.Sum(time.Hour); gg != 6 || gb != 1 {
-		t.Fatalf("Sum(1h) = (%d, %d), want (6, 1)", gg, gb)
+		t.Fatalf("Sum(1h) = (%v, %v), want (6, 1)", gg, gb)
 	}
 }
 
@@ -571,7 +742,7 @@ func TestRestoreRejectsBadStates(t *testing.T) {
 		t.Fatalf("Restore of odd rings = %d, %v; want 1, nil", n, err)
 	}
 	if gg, gb := s.Sum(time.Hour); gg != 0 || gb != 0 {
-		t.Fatalf("Sum(1h) = (%d, %d), want (0, 0): no bucket was in range", gg, gb)
+		t.Fatalf("Sum(1h) = (%v, %v), want (0, 0): no bucket was in range", gg, gb)
 	}
 }
 
@@ -582,7 +753,8 @@ func TestCountsNearTheLimits(t *testing.T) {
 	if got := (Counts{1 << 63, 1 << 63}).Total(); got != math.MaxUint64 {
 		t.Errorf("Total of 2^63 and 2^63 = %d, want saturation at MaxUint64", got)
 	}
-	// Window sums use modular arithmetic: exact while the true sum fits.
+	// Window sums use modular arithmetic: exact while the true sum fits,
+	// then converted to float64; a sum with the live events saturates.
 	g := mustGroup(t, 3*time.Second, t0)
 	s, _ := g.NewSeries(5*time.Minute, time.Hour)
 	const big = math.MaxUint64 - 1000
@@ -590,14 +762,18 @@ func TestCountsNearTheLimits(t *testing.T) {
 	g.Advance(t0.Add(10 * time.Minute)) // the burst leaves the 5m window
 	s.Add(10, 3)
 	if gg, gb := s.Sum(5 * time.Minute); gg != 10 || gb != 3 {
-		t.Errorf("Sum(5m) after a near-2^64 burst left = (%d, %d), want (10, 3)", gg, gb)
+		t.Errorf("Sum(5m) after a near-2^64 burst left = (%v, %v), want (10, 3)", gg, gb)
 	}
 	if gg, gb := s.Sum(time.Hour); gg != big+10 || gb != 1<<53+4 {
-		t.Errorf("Sum(1h) = (%d, %d), want (%d, %d)", gg, gb, uint64(big+10), uint64(1<<53+4))
+		t.Errorf("Sum(1h) = (%v, %v), want (%d, %d)", gg, gb, uint64(big+10), uint64(1<<53+4))
+	}
+	s.Add(2000, 0)
+	if gg, _ := s.Sum(time.Hour); gg != math.MaxUint64 {
+		t.Errorf("Sum(1h) of 2^64 + 1009 good = %v, want it saturated at %v", gg, float64(math.MaxUint64))
 	}
 	g.Advance(t0.Add(2 * time.Hour))
 	if gg, gb := s.Sum(time.Hour); gg != 0 || gb != 0 {
-		t.Errorf("Sum(1h) after everything left = (%d, %d), want (0, 0)", gg, gb)
+		t.Errorf("Sum(1h) after everything left = (%v, %v), want (0, 0)", gg, gb)
 	}
 }
 
@@ -610,7 +786,7 @@ func TestAdvanceAcrossCenturies(t *testing.T) {
 	g.Advance(t0.AddDate(200, 0, 0))
 	for _, w := range default30d {
 		if gg, gb := s.Sum(w); gg != 0 || gb != 0 {
-			t.Errorf("Sum(%v) two centuries on = (%d, %d), want (0, 0)", w, gg, gb)
+			t.Errorf("Sum(%v) two centuries on = (%v, %v), want (0, 0)", w, gg, gb)
 		}
 	}
 	if gg, gb := s.Total(); gg != 4 || gb != 2 {

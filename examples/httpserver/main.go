@@ -9,8 +9,10 @@
 //
 // and open the status page: -traffic sends the shop a steady trickle of
 // requests of its own, so the page moves within a minute. Without it, send
-// requests yourself (it prints curl commands). With -smoke it sends itself
-// a few dozen requests, checks every endpoint, prints the state and exits.
+// requests yourself (it prints curl commands): any shop route answers 500
+// with ?fail=1 and waits first with ?delay=400ms, so that curl or hey can
+// page checkout on purpose. With -smoke it sends itself a few dozen
+// requests, checks every endpoint, prints the state and exits.
 package main
 
 import (
@@ -25,6 +27,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -58,10 +61,11 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	smoke := flag.Bool("smoke", false, "send a few requests to itself, check every endpoint, print the state of every objective and exit")
 	traffic := flag.Bool("traffic", false, "send the shop a steady trickle of requests of its own while it serves")
+	snapshot := flag.String("snapshot", "", "keep the budgets in this file across restarts: restored at start, written every 10 s and at exit")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, mode{smoke: *smoke, traffic: *traffic}, os.Stdout); err != nil {
+	if err := run(ctx, *addr, mode{smoke: *smoke, traffic: *traffic, snapshot: *snapshot}, os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -70,23 +74,33 @@ func main() {
 type mode struct {
 	smoke   bool // send a few requests, check every endpoint, exit
 	traffic bool // drive synthetic traffic until ctx ends
+	// snapshot is the file that keeps the counts across restarts; empty
+	// for none.
+	snapshot string
 }
 
 // run serves the shop on addr until ctx ends, or, with smoke, until it has
 // served a few requests of its own.
 func run(ctx context.Context, addr string, m mode, out io.Writer) error {
-	reg, err := slo.New(objectives)
+	var opts []slo.Option
+	if m.snapshot != "" {
+		opts = append(opts, slo.WithSnapshot(m.snapshot, 10*time.Second))
+	}
+	reg, err := slo.New(objectives, opts...)
 	if err != nil {
 		return err
 	}
 	defer reg.Close()
+	if r := reg.Restored(); r.Store != nil {
+		fmt.Fprintf(out, "snapshot %s: restored %d objectives written at %v\n", m.snapshot, len(r.Objectives), r.Written.Format(time.RFC3339))
+	}
 
 	// The shop's routes, each request an event of its journey.
 	app := http.NewServeMux()
 	s := new(shop)
-	app.HandleFunc("POST /checkout", s.checkout)
-	app.HandleFunc("GET /search", s.search)
-	app.HandleFunc("POST /graphql", s.graphql)
+	app.HandleFunc("POST /checkout", onRequest(s.checkout))
+	app.HandleFunc("GET /search", onRequest(s.search))
+	app.HandleFunc("POST /graphql", onRequest(s.graphql))
 	slomw, err := middleware.New(reg, middleware.WithPatterns(journeys))
 	if err != nil {
 		return err
@@ -117,6 +131,10 @@ func run(ctx context.Context, addr string, m mode, out io.Writer) error {
 	fmt.Fprintf(out, "  curl -X POST %s/checkout\n", base)
 	fmt.Fprintf(out, "  curl '%s/search?q=shoes'\n", base)
 	fmt.Fprintf(out, "  curl -X POST -d '{\"query\":\"{ me { name } }\"}' %s/graphql\n", base)
+	fmt.Fprintf(out, "any shop route fails or slows on request:\n")
+	fmt.Fprintf(out, "  curl -X POST '%s/checkout?fail=1'       # answers 500: a bad event\n", base)
+	fmt.Fprintf(out, "  curl -X POST '%s/checkout?delay=400ms'  # slower than checkout's 300 ms objective\n", base)
+	fmt.Fprintf(out, "  hey -n 2000 -m POST '%s/checkout?fail=1'  # spend checkout's budget in seconds\n", base)
 	fmt.Fprintf(out, "status page:  %s/slo\n", base)
 	fmt.Fprintf(out, "as JSON:      %s/slo?format=json\n", base)
 	fmt.Fprintf(out, "health:       %s/healthz/slo\n", base)
@@ -146,12 +164,58 @@ func run(ctx context.Context, addr string, m mode, out io.Writer) error {
 	if e := <-served; !errors.Is(e, http.ErrServerClosed) && err == nil {
 		err = e
 	}
-	reg.Advance(reg.Clock().Now()) // evaluate what was served since the last tick
+	// Close evaluates what was served since the last tick and writes the
+	// snapshot a last time.
+	if e := reg.Close(); e != nil && err == nil {
+		err = e
+	}
 	printStatus(out, reg)
 	if m.smoke && err == nil {
 		err = checkEvents(reg)
 	}
 	return err
+}
+
+// maxDelay bounds ?delay=, so that a typo cannot hold a connection for
+// hours.
+const maxDelay = 10 * time.Second
+
+// onRequest lets a person trying the shop with curl or hey make any of its
+// requests fail or slow: ?fail=1 answers 500, a bad event, and
+// ?delay=400ms waits that long before serving (at most maxDelay). The
+// middleware judges the answer as it judges any other: this is how an
+// outage or a latency regression looks from outside.
+func onRequest(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		fail := false
+		if v := q.Get("fail"); v != "" {
+			var err error
+			if fail, err = strconv.ParseBool(v); err != nil {
+				http.Error(w, fmt.Sprintf("fail=%q: want 1 to fail the request or 0 not to", v), http.StatusBadRequest)
+				return
+			}
+		}
+		if v := q.Get("delay"); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 || d > maxDelay {
+				http.Error(w, fmt.Sprintf("delay=%q: want a duration from 0 to %v, such as 400ms", v, maxDelay), http.StatusBadRequest)
+				return
+			}
+			t := time.NewTimer(d)
+			select {
+			case <-t.C:
+			case <-r.Context().Done(): // the client gave up: an excluded event
+				t.Stop()
+				return
+			}
+		}
+		if fail {
+			http.Error(w, "failed on request (?fail=1)", http.StatusInternalServerError)
+			return
+		}
+		next(w, r)
+	}
 }
 
 // checkEndpoints fetches every endpoint beside the shop and fails on an
@@ -343,10 +407,12 @@ func printStatus(out io.Writer, reg *slo.Registry) {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "journey\tobjective\tgood\tbad\tSLI\tbudget left\tstate")
 	for _, st := range reg.Status() {
+		// The period's counts, which the SLI and budget come from; a
+		// restored snapshot's events are among them.
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.4f\t%.0f%%\t%v\n", st.Journey, st.Objective,
-			st.TotalGood, st.TotalBad, st.SLI, st.BudgetRemaining*100, st.State)
+			st.Good, st.Bad, st.SLI, st.BudgetRemaining*100, st.State)
 	}
-	g, b := reg.Unmatched()
+	g, b := reg.Unmatched() // this run's: unmatched events have no windows to restore
 	fmt.Fprintf(tw, "%s\t\t%d\t%d\t\t\t\n", slo.Unmatched, g, b)
 	tw.Flush()
 }

@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -77,5 +81,165 @@ func TestTraffic(t *testing.T) {
 	}
 	if events < 5 {
 		t.Errorf("a second of traffic made %d events, want at least 5:\n%s", events, out.String())
+	}
+}
+
+// syncBuffer is an io.Writer that the test reads while run writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestFailOnRequest serves the shop as a person trying it would, and sends
+// it requests that ask to fail or to be slow: each is one event of its
+// journey, judged as any other answer is.
+func TestFailOnRequest(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := new(syncBuffer)
+	ran := make(chan error, 1)
+	go func() { ran <- run(ctx, "127.0.0.1:0", mode{}, out) }()
+	var base string
+	listening := regexp.MustCompile(`shop listening on (http://127\.0\.0\.1:\d+)\n`)
+	for deadline := time.Now().Add(10 * time.Second); base == ""; time.Sleep(10 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("the shop did not say where it listens within 10s:\n%s", out.String())
+		}
+	}
+	for _, want := range []string{"/checkout?fail=1'", "/checkout?delay=400ms'"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the output shows no command with %s:\n%s", want, out.String())
+		}
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+	send := func(method, path string) (int, time.Duration) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(ctx, method, base+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, time.Since(start)
+	}
+	var checkoutGood, checkoutBad int
+	for i := 0; i < 3; i++ {
+		if code, _ := send("POST", "/checkout?fail=1"); code != http.StatusInternalServerError {
+			t.Errorf("POST /checkout?fail=1: %d, want 500", code)
+		}
+		checkoutBad++
+	}
+	for i := 0; i < 2; i++ {
+		code, took := send("POST", "/checkout?delay=400ms")
+		if took < 400*time.Millisecond {
+			t.Errorf("POST /checkout?delay=400ms answered in %v", took)
+		}
+		// checkout fails one request in 2000 at random: count what came.
+		switch {
+		case code == http.StatusOK:
+			checkoutGood++
+		case code >= 500:
+			checkoutBad++
+		default:
+			t.Errorf("POST /checkout?delay=400ms: %d, want 200 or a 5xx", code)
+		}
+	}
+	for _, c := range []struct {
+		path string
+		want int
+	}{
+		{"/search?q=shoes&fail=1", http.StatusInternalServerError},
+		{"/search?q=shoes&fail=0", http.StatusOK},
+		{"/search?q=shoes&fail=maybe", http.StatusBadRequest}, // the client's mistake: good
+		{"/search?q=shoes&delay=forever", http.StatusBadRequest},
+		{"/search?q=shoes&delay=11s", http.StatusBadRequest},
+	} {
+		if code, _ := send("GET", c.path); code != c.want {
+			t.Errorf("GET %s: %d, want %d", c.path, code, c.want)
+		}
+	}
+	cancel()
+	if err := <-ran; err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range []struct {
+		name      string
+		good, bad int
+	}{
+		{"checkout availability", checkoutGood, checkoutBad},
+		{"checkout latency", 0, 5}, // 400 ms is slower than 300 ms, and a failure is bad
+		{"search availability", 4, 1},
+		{"account availability", 0, 0},
+		{"unmatched", 0, 0},
+	} {
+		m := regexp.MustCompile(`(?m)^` + strings.ReplaceAll(row.name, " ", `\s+`) + `\s+(\d+)\s+(\d+)`).FindStringSubmatch(out.String())
+		if m == nil {
+			t.Errorf("no row %q in the output:\n%s", row.name, out.String())
+			continue
+		}
+		if m[1] != strconv.Itoa(row.good) || m[2] != strconv.Itoa(row.bad) {
+			t.Errorf("%s: %s good, %s bad; want %d, %d", row.name, m[1], m[2], row.good, row.bad)
+		}
+	}
+}
+
+// TestSnapshotSurvivesARestart runs the smoke test twice with -snapshot on
+// one file: the second run restores the first's counts and adds its own,
+// so every row counts both runs' events.
+func TestSnapshotSurvivesARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shop.snapshot")
+	var first, second strings.Builder
+	if err := run(context.Background(), "127.0.0.1:0", mode{smoke: true, snapshot: path}, &first); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(first.String(), "snapshot "+path+": restored 0 objectives") {
+		t.Errorf("first run, on no file, does not say it restored nothing:\n%s", first.String())
+	}
+	if err := run(context.Background(), "127.0.0.1:0", mode{smoke: true, snapshot: path}, &second); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(second.String(), "snapshot "+path+": restored 4 objectives") {
+		t.Errorf("second run does not say it restored the 4 objectives:\n%s", second.String())
+	}
+	for _, row := range []struct {
+		name   string
+		events int
+	}{
+		{"checkout availability", 40},
+		{"checkout latency", 40},
+		{"search availability", 80},
+		{"account availability", 40},
+		{"unmatched", 20}, // this run's: no windows, so nothing to restore
+	} {
+		m := regexp.MustCompile(`(?m)^` + strings.ReplaceAll(row.name, " ", `\s+`) + `\s+(\d+)\s+(\d+)`).FindStringSubmatch(second.String())
+		if m == nil {
+			t.Errorf("no row %q in the output:\n%s", row.name, second.String())
+			continue
+		}
+		good, _ := strconv.Atoi(m[1])
+		bad, _ := strconv.Atoi(m[2])
+		if good+bad != row.events {
+			t.Errorf("after a restart, %s: %d good, %d bad; want %d events, both runs'", row.name, good, bad, row.events)
+		}
 	}
 }

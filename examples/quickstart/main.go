@@ -187,7 +187,7 @@ func describe(t slo.Transition) string {
 			}
 		}
 	}
-	return fmt.Sprintf("  %s\t%s/%s\t%s\t%s", st.Time.Format("Jan 02 15:04:05"), st.Journey, st.Objective, arrow, why)
+	return fmt.Sprintf("  %s\t%s\t%s\t%s", st.Time.Format("Jan 02 15:04:05"), slo.ObjectiveKey(st.Journey, st.Objective), arrow, why)
 }
 
 // bar draws the remaining budget as a 20-cell bar and a percentage.

@@ -7,9 +7,12 @@
 //
 //	go run ./examples/statuspage            # then open http://localhost:8080/slo
 //	go run ./examples/statuspage -addr :9000
+//	go run ./examples/statuspage -snapshot /tmp/shop.snapshot
 //
 // The registry runs on a mock clock so that the month replays in a
-// second; after that the clock follows real time.
+// second; after that the clock follows real time. With -snapshot, the
+// counts are written to the file every minute and at exit, and a later
+// run restores them instead of replaying the month.
 package main
 
 import (
@@ -22,6 +25,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"time"
 
 	"github.com/benbjohnson/clock"
@@ -34,9 +38,10 @@ import (
 
 func main() {
 	addr := flag.String("addr", "localhost:8080", "address to serve on")
+	snapshot := flag.String("snapshot", "", "keep the budgets in this file: restored at start instead of the replay, written every minute and at exit")
 	flag.Parse()
 
-	d, err := newDemo(time.Now().UTC().Truncate(time.Second))
+	d, err := newDemo(time.Now().UTC().Truncate(time.Second), *snapshot)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -78,6 +83,7 @@ type outage struct {
 }
 
 type demo struct {
+	store   *liveStore // nil without a snapshot file
 	reg     *slo.Registry
 	mock    *clock.Mock
 	mux     *http.ServeMux
@@ -86,10 +92,22 @@ type demo struct {
 }
 
 // newDemo builds the registry, replays the 30 days before now into it and
-// mounts the handlers.
-func newDemo(now time.Time) (*demo, error) {
+// mounts the handlers. With a snapshot file that exists, it restores the
+// file instead of replaying.
+func newDemo(now time.Time, snapshot string) (*demo, error) {
 	mock := clock.NewMock()
 	from := now.Add(-30 * 24 * time.Hour).Truncate(15 * time.Minute)
+	opts := []slo.Option{slo.WithClock(mock), slo.WithManualAdvance()}
+	var store *liveStore
+	if snapshot != "" {
+		store = &liveStore{FileStore: slo.FileStore{Path: snapshot}}
+		opts = append(opts, slo.WithStore(store, time.Minute))
+		if _, err := os.Stat(snapshot); err == nil {
+			// The snapshot holds the month up to the last run: start
+			// now, which a snapshot from a month ahead would refuse.
+			from = now
+		}
+	}
 	mock.Set(from)
 	reg, err := slo.New([]slo.Objective{
 		{Journey: "checkout", Target: 0.999},
@@ -97,11 +115,15 @@ func newDemo(now time.Time) (*demo, error) {
 		{Journey: "login", Target: 0.995},
 		{Journey: "search", Target: 0.995},
 		{Journey: "search", Target: 0.95, Latency: 300 * time.Millisecond},
-	}, slo.WithClock(mock), slo.WithManualAdvance())
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}
-	d := &demo{reg: reg, mock: mock, mux: http.NewServeMux()}
+	if r := reg.Restored(); r.Err != nil {
+		reg.Close()
+		return nil, r.Err
+	}
+	d := &demo{store: store, reg: reg, mock: mock, mux: http.NewServeMux()}
 	d.flows = []*flow{
 		{journey: "checkout", perSecond: 20, failing: 0.0002, slow: 0.004},
 		{journey: "login", perSecond: 10, failing: 0.001},
@@ -133,6 +155,9 @@ func newDemo(now time.Time) (*demo, error) {
 	}
 	reg.Advance(now)
 	mock.Set(now)
+	if store != nil {
+		store.live.Store(true)
+	}
 
 	gate, err := slo.ReleaseGate(reg, "checkout", "search")
 	if err != nil {
@@ -198,4 +223,19 @@ func take(carry *float64, x float64) uint64 {
 	n := math.Floor(*carry)
 	*carry -= n
 	return uint64(n)
+}
+
+// liveStore is a FileStore that saves nothing until the replay is over:
+// the replay's periodic saves, a month of them in a second, would each be
+// overwritten by the next. Close and the live minutes save.
+type liveStore struct {
+	slo.FileStore
+	live atomic.Bool
+}
+
+func (s *liveStore) Save(ctx context.Context, data []byte) error {
+	if !s.live.Load() {
+		return nil
+	}
+	return s.FileStore.Save(ctx, data)
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +20,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // keeps moving.
 func TestDemo(t *testing.T) {
 	now := time.Date(2026, 3, 31, 14, 30, 0, 0, time.UTC)
-	d, err := newDemo(now)
+	d, err := newDemo(now, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,5 +69,50 @@ func TestDemo(t *testing.T) {
 	<-done
 	if lag := d.reg.Lag(); lag != 0 {
 		t.Errorf("after living on, the registry lags %v behind its clock, want 0", lag)
+	}
+}
+
+// With a snapshot file, a restarted demo restores the month instead of
+// replaying it: the same counts, and the same states.
+func TestSnapshotSurvivesARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shop.snapshot")
+	now := time.Date(2026, 3, 31, 14, 30, 0, 0, time.UTC)
+	first, err := newDemo(now, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the replay saved a snapshot (%v); only the live minutes and Close should", err)
+	}
+	for i := 0; i < 90; i++ {
+		first.step(time.Second) // a snapshot is due after a minute
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("no snapshot after a live minute: %v", err)
+	}
+	if err := first.reg.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before := first.reg.Status()
+
+	// The new process starts at the instant of the snapshot: windows are
+	// exactly their length, so one that starts later has slid on and
+	// counts less of its oldest bucket, as it should.
+	second, err := newDemo(now.Add(90*time.Second), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.reg.Close()
+	if r := second.reg.Restored(); len(r.Objectives) != 5 || len(r.Skipped) != 0 || !r.Written.Equal(now.Add(90*time.Second)) {
+		t.Fatalf("Restored() = %+v, want 5 objectives written at %v", r, now.Add(90*time.Second))
+	}
+	after := second.reg.Status()
+	for i := range before {
+		b, a := before[i], after[i]
+		// The period's counts come back; the totals, since New, start over.
+		if a.Good != b.Good || a.Bad != b.Bad || a.State != b.State || a.TotalGood+a.TotalBad != 0 {
+			t.Errorf("%s:%s after the restart: %d good, %d bad, %v, %d since New; before: %d good, %d bad, %v",
+				a.Journey, a.Objective, a.Good, a.Bad, a.State, a.TotalGood+a.TotalBad, b.Good, b.Bad, b.State)
+		}
 	}
 }

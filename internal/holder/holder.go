@@ -55,9 +55,17 @@ func From(ctx context.Context) *Holder {
 	return h
 }
 
-// SetJourney makes the event count for the named journey; a name the
-// registry does not declare counts for slo.Unmatched.
-func (h *Holder) SetJourney(name string) { h.journey.Store(h.reg.Journey(name)) }
+// SetJourney makes the event count for the named journey and reports
+// whether the registry declares it; a name it does not declare counts for
+// slo.Unmatched.
+func (h *Holder) SetJourney(name string) bool {
+	j, ok := h.reg.Lookup(name)
+	if !ok {
+		j = h.reg.Journey(name)
+	}
+	h.journey.Store(j)
+	return ok
+}
 
 // Journey returns the journey set by SetJourney, or nil.
 func (h *Holder) Journey() *slo.Journey { return h.journey.Load() }
@@ -67,3 +75,8 @@ func (h *Holder) Mark(m uint32) { h.mark.Store(m) }
 
 // Marked returns the last mark, or None.
 func (h *Holder) Marked() uint32 { return h.mark.Load() }
+
+// Init makes h, a Holder inside a larger per-request value, a holder whose
+// parent is ctx and whose journey names resolve in reg: the larger value
+// and its holder then cost one allocation, not two.
+func Init(h *Holder, ctx context.Context, reg *slo.Registry) { h.Context, h.reg = ctx, reg }

@@ -52,9 +52,11 @@ func TestHolder(t *testing.T) {
 	if outer.Journey() != reg.Journey("checkout") || outer.Marked() != Bad {
 		t.Errorf("journey %v, mark %d; want checkout, Bad", outer.Journey().Name(), outer.Marked())
 	}
-	outer.SetJourney("nope")
-	if outer.Journey().Name() != slo.Unmatched {
-		t.Errorf("an undeclared name resolved to %q", outer.Journey().Name())
+	if outer.SetJourney("nope") || outer.Journey().Name() != slo.Unmatched {
+		t.Errorf("an undeclared name resolved to %q, or SetJourney reported it declared", outer.Journey().Name())
+	}
+	if !outer.SetJourney("checkout") {
+		t.Error("SetJourney(checkout) = false for a declared journey")
 	}
 
 	cancel()

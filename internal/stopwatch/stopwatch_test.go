@@ -17,11 +17,11 @@ func TestElapsed(t *testing.T) {
 	if got := s.Elapsed(); got != 1500*time.Millisecond {
 		t.Errorf("Elapsed() on a mock advanced 1.5s = %v", got)
 	}
-	if s.real {
+	if s.real || s.Real() {
 		t.Error("a mock clock was taken for the real one")
 	}
 	r := New(clock.New())
-	if !r.real {
+	if !r.real || !r.Real() {
 		t.Error("the real clock was not recognized")
 	}
 	a := r.Elapsed()

@@ -31,17 +31,33 @@
 // latency objectives, since its duration is that of the conversation.
 // [WithClassify] replaces any of these rules.
 //
-// # Interceptors rather than a stats.Handler
+// # Interceptors or the stats handler
 //
-// The interceptors see the handler's error, which is the status the server
-// sends, and pass on the context the handler gets, where the holder lives.
-// A stats.Handler would also see calls to unregistered methods, but
-// installing one makes grpc build an event for every message and header of
-// every call, a cost far above the event this package records.
+// The interceptors miss two kinds of call, which grpc answers before any
+// interceptor runs: a unary call whose request fails to decode (Internal),
+// and a call to a method the server does not register (Unimplemented).
+// [Interceptor.StatsHandler] counts those too, so that every call the
+// server answers is one event:
+//
+//	srv := grpc.NewServer(grpc.StatsHandler(ic.StatsHandler()))
+//
+// It takes the status the server sent from grpc's stats.End, the latency
+// from grpc's Begin and End, and the journey from the same [WithMethods]
+// map (a method the server does not have counts for the journey the map
+// names, else for slo.Unmatched). The code serving the calls it counts can
+// tag their events without [WithContextHolder].
+//
+// A server uses one or the other. The stats handler costs more: grpc
+// builds an event for every message and header of every call once any
+// stats handler is installed, and ours allocates its per-call state (see
+// the benchmarks). Installed together, with the same registry, the
+// interceptors see that the stats handler counts the call and pass it
+// through, so no call counts twice.
 //
 // # Cost
 //
 // Per call: one map lookup of the method name, no lock, no allocation
 // (unless [WithContextHolder]), and clock readings only when an objective
-// of the registry judges latency.
+// of the registry judges latency. The stats handler adds one allocation
+// per call and reads no clock of its own on the real clock.
 package grpcslo

@@ -88,7 +88,8 @@ func WithClassify(f func(Call) middleware.Outcome) Option {
 // handler can call [SetJourney], [MarkBad] and [Exclude] (or their
 // middleware.SetJourneyContext forms: the holder is the same). It costs
 // one allocation per unary call and two per stream, which is why it is off
-// by default.
+// by default. Under [Interceptor.StatsHandler] it is not needed: the stats
+// handler's per-call state is a holder already.
 func WithContextHolder() Option {
 	return func(o *options) { o.holder = true }
 }
@@ -105,10 +106,16 @@ type Call struct {
 	Streaming bool
 	// Code is the status code the server sends for the handler's error, as
 	// grpc derives it: the error's own status, Canceled or DeadlineExceeded
-	// for context errors, Unknown for any other error, OK for none.
+	// for context errors, Unknown for any other error, OK for none. Under
+	// the stats handler it is the code of the status the server sent.
 	Code codes.Code
-	// Err is the error the handler returned.
+	// Err is the error the handler returned; under the stats handler, the
+	// status error the server sent (stats.End's), nil for OK.
 	Err error
+	// UnknownMethod reports a call to a method the server does not
+	// register, which grpc answers Unimplemented without running any
+	// handler or interceptor. Only the stats handler sees such calls.
+	UnknownMethod bool
 	// Panicked reports whether the handler panicked; Panic is the value.
 	// The interceptor panics again with it after recording the event.
 	Panicked bool
@@ -162,7 +169,9 @@ func DefaultClassify(c Call) middleware.Outcome {
 // [SetJourney]; the one a [WithJourneyFunc] function names; the one
 // [WithMethods] maps its full method name to; else slo.Unmatched, which
 // counts the call once and creates no series. Calls to methods the server
-// does not register never reach interceptors, and are not counted.
+// does not register, and unary calls whose request fails to decode, never
+// reach interceptors and are not counted by them; [Interceptor.StatsHandler]
+// counts them.
 //
 // Place it after any interceptor that recovers panics, so that it sees
 // them and counts them bad. An Interceptor is safe for concurrent use.
@@ -227,8 +236,12 @@ func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
 }
 
 // Unary is a grpc.UnaryServerInterceptor: it serves the call with handler
-// and records its event.
+// and records its event, unless the stats handler of an Interceptor on the
+// same registry counts the call (see [Interceptor.StatsHandler]).
 func (ic *Interceptor) Unary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {
+	if ic.counted(ctx) {
+		return handler(ctx, req)
+	}
 	var start time.Duration
 	if ic.timed {
 		start = ic.watch.Elapsed()
@@ -251,13 +264,17 @@ func (ic *Interceptor) Unary(ctx context.Context, req any, info *grpc.UnaryServe
 }
 
 // Stream is a grpc.StreamServerInterceptor: it serves the stream with
-// handler and records one event, from its final status.
+// handler and records one event, from its final status, unless the stats
+// handler of an Interceptor on the same registry counts the stream.
 func (ic *Interceptor) Stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	ctx := ss.Context()
+	if ic.counted(ctx) {
+		return handler(srv, ss)
+	}
 	var start time.Duration
 	if ic.timed {
 		start = ic.watch.Elapsed()
 	}
-	ctx := ss.Context()
 	var hold *holder.Holder
 	if ic.holder {
 		hold = holder.New(ctx, ic.reg)
@@ -355,10 +372,11 @@ func codeOf(err error) codes.Code {
 }
 
 // SetJourney makes the call being served with ctx count for the named
-// journey, overriding [WithJourneyFunc] and [WithMethods]. A name no
-// objective declares counts for slo.Unmatched. It needs
-// [WithContextHolder], and reports whether ctx holds a holder. It is safe
-// for concurrent use.
+// journey, overriding [WithJourneyFunc] and [WithMethods]. It needs
+// [WithContextHolder] or [Interceptor.StatsHandler], and reports whether
+// the call now counts for the named journey: false, doing nothing, when
+// ctx holds no holder, and false when no objective declares the name, the
+// call then counting for slo.Unmatched. It is safe for concurrent use.
 func SetJourney(ctx context.Context, journey string) bool {
 	return middleware.SetJourneyContext(ctx, journey)
 }

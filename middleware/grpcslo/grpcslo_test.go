@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
 
@@ -50,12 +52,14 @@ const (
 var methods = map[string]string{check: "health", watch: "watch"}
 
 // health is a Health service driven by the requested service name, of the
-// form "code=N", "sleep=D", "panic", "journey=J", "bad", "exclude",
+// form "code=N", "sleep=D" (on the mock), "realsleep=D", "panic", "journey=J", "bad", "exclude",
 // "wait" (until the client cancels), joined by ','.
 type health struct {
 	healthpb.UnimplementedHealthServer
 	mock *clock.Mock
 	t    *testing.T
+	// waiting, when set, receives when a "wait" call starts waiting.
+	waiting chan struct{}
 }
 
 func (h *health) serve(ctx context.Context, spec string) error {
@@ -73,6 +77,9 @@ func (h *health) serve(ctx context.Context, spec string) error {
 		case "sleep":
 			d, _ := time.ParseDuration(v)
 			h.mock.Add(d)
+		case "realsleep":
+			d, _ := time.ParseDuration(v)
+			time.Sleep(d)
 		case "panic":
 			panic("as asked")
 		case "journey":
@@ -84,6 +91,9 @@ func (h *health) serve(ctx context.Context, spec string) error {
 		case "exclude":
 			grpcslo.Exclude(ctx)
 		case "wait":
+			if h.waiting != nil {
+				h.waiting <- struct{}{}
+			}
 			<-ctx.Done()
 			err = ctx.Err()
 		}
@@ -107,8 +117,24 @@ func (h *health) Watch(req *healthpb.HealthCheckRequest, ss healthpb.Health_Watc
 	return h.serve(ss.Context(), req.Service)
 }
 
-// env is a real gRPC server on an in-memory listener, with the interceptor
-// under test behind one that recovers panics, and a client.
+// A mode is how the server under test counts its calls.
+type mode int
+
+const (
+	viaInterceptors mode = iota // ic.Unary and ic.Stream
+	viaStats                    // ic.StatsHandler()
+	viaBoth                     // all three: each call must still count once
+)
+
+var modes = []mode{viaInterceptors, viaStats, viaBoth}
+
+func (m mode) String() string {
+	return [...]string{"interceptors", "stats", "both"}[m]
+}
+
+// env is a real gRPC server on an in-memory listener, counting its calls
+// in one of the modes, behind interceptors that recover panics, and a
+// client.
 type env struct {
 	reg    *slo.Registry
 	mock   *clock.Mock
@@ -116,13 +142,24 @@ type env struct {
 	conn   *grpc.ClientConn
 	// panics receives what the recovery interceptor recovered.
 	panics chan any
-	// done receives once the interceptors returned, so the event is in.
+	// waiting receives when a "wait" call starts waiting.
+	waiting chan struct{}
+	// done receives once grpc is through with a call (its stats.End, or
+	// the trailer of a method the server does not have), so that the
+	// event, which both the interceptors and the stats handler record
+	// before then, is in.
 	done chan struct{}
 }
 
 func newEnv(t *testing.T, objs []slo.Objective, opts ...grpcslo.Option) *env {
 	t.Helper()
-	e := &env{mock: clock.NewMock(), panics: make(chan any, 1), done: make(chan struct{}, 1)}
+	return newEnvMode(t, viaInterceptors, objs, nil, opts...)
+}
+
+// newEnvMode is newEnv counting in mode m, with more server options.
+func newEnvMode(t *testing.T, m mode, objs []slo.Objective, srvOpts []grpc.ServerOption, opts ...grpcslo.Option) *env {
+	t.Helper()
+	e := &env{mock: clock.NewMock(), panics: make(chan any, 1), waiting: make(chan struct{}, 1), done: make(chan struct{}, 64)}
 	e.mock.Set(t0)
 	var err error
 	e.reg, err = slo.New(objs, slo.WithClock(e.mock), slo.WithManualAdvance())
@@ -140,7 +177,6 @@ func newEnv(t *testing.T, objs []slo.Objective, opts ...grpcslo.Option) *env {
 				e.panics <- v
 				err = status.Error(codes.Internal, "panic")
 			}
-			e.done <- struct{}{}
 		}()
 		return handler(ctx, req)
 	}
@@ -150,15 +186,24 @@ func newEnv(t *testing.T, objs []slo.Objective, opts ...grpcslo.Option) *env {
 				e.panics <- v
 				err = status.Error(codes.Internal, "panic")
 			}
-			e.done <- struct{}{}
 		}()
 		return handler(srv, ss)
 	}
-	srv := grpc.NewServer(
-		grpc.ChainUnaryInterceptor(recoverUnary, ic.Unary),
-		grpc.ChainStreamInterceptor(recoverStream, ic.Stream),
-	)
-	healthpb.RegisterHealthServer(srv, &health{mock: e.mock, t: t})
+	unary := []grpc.UnaryServerInterceptor{recoverUnary}
+	stream := []grpc.StreamServerInterceptor{recoverStream}
+	sig := &signal{done: e.done}
+	if m != viaStats {
+		unary, stream = append(unary, ic.Unary), append(stream, ic.Stream)
+	}
+	if m != viaInterceptors {
+		sig.inner = ic.StatsHandler()
+	}
+	srv := grpc.NewServer(append([]grpc.ServerOption{
+		grpc.ChainUnaryInterceptor(unary...),
+		grpc.ChainStreamInterceptor(stream...),
+		grpc.StatsHandler(sig),
+	}, srvOpts...)...)
+	healthpb.RegisterHealthServer(srv, &health{mock: e.mock, t: t, waiting: e.waiting})
 	lis := bufconn.Listen(1 << 20)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -181,13 +226,62 @@ func newEnv(t *testing.T, objs []slo.Objective, opts ...grpcslo.Option) *env {
 	return e
 }
 
-// wait waits for the interceptors to return.
+// signal is a stats.Handler that passes every event to inner (when set),
+// then tells done when grpc is through with a call. It keeps, beneath
+// inner's context, whether grpc began the call, since a call to a method
+// the server does not have ends with a trailer and no stats.End.
+type signal struct {
+	inner stats.Handler
+	done  chan<- struct{}
+}
+
+type begunKey struct{}
+
+func (s *signal) TagRPC(ctx context.Context, info *stats.RPCTagInfo) context.Context {
+	ctx = context.WithValue(ctx, begunKey{}, new(atomic.Bool))
+	if s.inner != nil {
+		ctx = s.inner.TagRPC(ctx, info)
+	}
+	return ctx
+}
+
+func (s *signal) HandleRPC(ctx context.Context, rs stats.RPCStats) {
+	if s.inner != nil {
+		s.inner.HandleRPC(ctx, rs)
+	}
+	begun := ctx.Value(begunKey{}).(*atomic.Bool)
+	switch rs.(type) {
+	case *stats.Begin:
+		begun.Store(true)
+	case *stats.OutTrailer:
+		if !begun.Load() {
+			s.done <- struct{}{}
+		}
+	case *stats.End:
+		s.done <- struct{}{}
+	}
+}
+
+func (s *signal) TagConn(ctx context.Context, info *stats.ConnTagInfo) context.Context {
+	if s.inner != nil {
+		return s.inner.TagConn(ctx, info)
+	}
+	return ctx
+}
+
+func (s *signal) HandleConn(ctx context.Context, cs stats.ConnStats) {
+	if s.inner != nil {
+		s.inner.HandleConn(ctx, cs)
+	}
+}
+
+// wait waits for grpc to be through with a call.
 func (e *env) wait(t *testing.T) {
 	t.Helper()
 	select {
 	case <-e.done:
 	case <-time.After(10 * time.Second):
-		t.Fatal("the interceptors did not return within 10s")
+		t.Fatal("grpc was not through with the call within 10s")
 	}
 }
 
@@ -215,6 +309,13 @@ func (e *env) watch(t *testing.T, ctx context.Context, spec string) codes.Code {
 		return codes.OK
 	}
 	return status.Code(err)
+}
+
+// forModes runs f once in every mode.
+func forModes(t *testing.T, f func(*testing.T, mode)) {
+	for _, m := range modes {
+		t.Run("mode="+m.String(), func(t *testing.T) { f(t, m) })
+	}
 }
 
 type counts struct{ Good, Bad uint64 }
@@ -271,8 +372,10 @@ var outcomes = map[codes.Code]middleware.Outcome{
 	codes.Unauthenticated:    middleware.Good,
 }
 
-func TestUnaryCodes(t *testing.T) {
-	e := newEnv(t, objectives, grpcslo.WithMethods(methods))
+func TestUnaryCodes(t *testing.T) { forModes(t, testUnaryCodes) }
+
+func testUnaryCodes(t *testing.T, m mode) {
+	e := newEnvMode(t, m, objectives, nil, grpcslo.WithMethods(methods))
 	if len(outcomes) != 17 {
 		t.Fatalf("the table has %d codes, want 17", len(outcomes))
 	}
@@ -300,8 +403,10 @@ func TestUnaryCodes(t *testing.T) {
 	}
 }
 
-func TestStreamCodes(t *testing.T) {
-	e := newEnv(t, objectives, grpcslo.WithMethods(methods))
+func TestStreamCodes(t *testing.T) { forModes(t, testStreamCodes) }
+
+func testStreamCodes(t *testing.T, m mode) {
+	e := newEnvMode(t, m, objectives, nil, grpcslo.WithMethods(methods))
 	for c := codes.Code(0); c < 17; c++ {
 		before := e.totals()
 		if got := e.watch(t, context.Background(), "code="+strconv.Itoa(int(c))); got != c {
@@ -365,33 +470,35 @@ func TestCalls(t *testing.T) {
 			return grpcslo.DefaultClassify(c)
 		})}, "code=8", false, codes.ResourceExhausted, map[string]counts{"health/availability": {0, 1}, "health/latency": {0, 1}}, nil},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			m := methods
-			if tc.name == "unmapped method" {
-				m = nil
-			}
-			e := newEnv(t, objectives, append([]grpcslo.Option{grpcslo.WithMethods(m)}, tc.opts...)...)
-			var code codes.Code
-			if tc.stream {
-				code = e.watch(t, context.Background(), tc.spec)
-			} else {
-				code = e.check(t, tc.spec)
-			}
-			if code != tc.code {
-				t.Errorf("the call ended with %v, want %v", code, tc.code)
-			}
-			var panicked any
-			select {
-			case panicked = <-e.panics:
-			default:
-			}
-			if panicked != tc.panic {
-				t.Errorf("the interceptor re-panicked with %v, want %v", panicked, tc.panic)
-			}
-			if d := diff(e.totals(), tc.want); d != "" {
-				t.Errorf("events:%s", d)
-			}
-		})
+		for _, md := range modes {
+			t.Run(tc.name+"/mode="+md.String(), func(t *testing.T) {
+				m := methods
+				if tc.name == "unmapped method" {
+					m = nil
+				}
+				e := newEnvMode(t, md, objectives, nil, append([]grpcslo.Option{grpcslo.WithMethods(m)}, tc.opts...)...)
+				var code codes.Code
+				if tc.stream {
+					code = e.watch(t, context.Background(), tc.spec)
+				} else {
+					code = e.check(t, tc.spec)
+				}
+				if code != tc.code {
+					t.Errorf("the call ended with %v, want %v", code, tc.code)
+				}
+				var panicked any
+				select {
+				case panicked = <-e.panics:
+				default:
+				}
+				if panicked != tc.panic {
+					t.Errorf("the interceptor re-panicked with %v, want %v", panicked, tc.panic)
+				}
+				if d := diff(e.totals(), tc.want); d != "" {
+					t.Errorf("events:%s", d)
+				}
+			})
+		}
 	}
 }
 
@@ -404,14 +511,16 @@ func TestHolderOffByDefault(t *testing.T) {
 	}
 }
 
-func TestClientCancel(t *testing.T) {
-	e := newEnv(t, objectives, grpcslo.WithMethods(methods))
+func TestClientCancel(t *testing.T) { forModes(t, testClientCancel) }
+
+func testClientCancel(t *testing.T, m mode) {
+	e := newEnvMode(t, m, objectives, nil, grpcslo.WithMethods(methods))
 	ctx, cancel := context.WithCancel(context.Background())
 	st, err := e.client.Watch(ctx, &healthpb.HealthCheckRequest{Service: "wait"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.Recv() // the stream is being served
+	<-e.waiting // the stream is being served
 	cancel()
 	for err == nil {
 		_, err = st.Recv()
@@ -420,23 +529,46 @@ func TestClientCancel(t *testing.T) {
 	if d := diff(e.totals(), map[string]counts{}); d != "" {
 		t.Errorf("a stream the client cancelled: events:%s", d)
 	}
+
+	ctx, cancel = context.WithCancel(context.Background())
+	go func() {
+		<-e.waiting // the call is being served
+		cancel()
+	}()
+	_, err = e.client.Check(ctx, &healthpb.HealthCheckRequest{Service: "wait"})
+	if status.Code(err) != codes.Canceled {
+		t.Errorf("a cancelled Check ended with %v, want Canceled", err)
+	}
+	e.wait(t)
+	if d := diff(e.totals(), map[string]counts{}); d != "" {
+		t.Errorf("a unary call the client cancelled: events:%s", d)
+	}
 }
 
 // TestUnknownMethods calls methods the server does not have: grpc answers
-// Unimplemented itself, no interceptor runs, nothing is counted or
-// created.
-func TestUnknownMethods(t *testing.T) {
-	e := newEnv(t, objectives, grpcslo.WithMethods(methods))
+// Unimplemented itself. No interceptor runs, so the interceptors count
+// nothing; the stats handler counts each call once, bad, for the unmatched
+// journey; neither creates a series.
+func TestUnknownMethods(t *testing.T) { forModes(t, testUnknownMethods) }
+
+func testUnknownMethods(t *testing.T, m mode) {
+	e := newEnvMode(t, m, objectives, nil, grpcslo.WithMethods(methods))
 	series := len(e.reg.Status())
 	rng := rand.New(rand.NewPCG(3, 4))
-	for i := 0; i < 50; i++ {
+	const n = 50
+	for i := 0; i < n; i++ {
 		method := fmt.Sprintf("/svc%d.S/M%x", rng.IntN(10), rng.Uint64())
 		err := e.conn.Invoke(context.Background(), method, &healthpb.HealthCheckRequest{}, &healthpb.HealthCheckResponse{})
 		if status.Code(err) != codes.Unimplemented {
 			t.Fatalf("%s: %v, want Unimplemented", method, err)
 		}
+		e.wait(t)
 	}
-	if d := diff(e.totals(), map[string]counts{}); d != "" || len(e.reg.Status()) != series {
+	want := map[string]counts{slo.Unmatched: {0, n}}
+	if m == viaInterceptors {
+		want = map[string]counts{}
+	}
+	if d := diff(e.totals(), want); d != "" || len(e.reg.Status()) != series {
 		t.Errorf("calls to unknown methods: %d objectives (want %d), events:%s", len(e.reg.Status()), series, d)
 	}
 }

@@ -30,7 +30,10 @@
 //
 // The event counter is observable: at each collection it reports the
 // registry's cumulative totals (slo.Status.TotalGood and TotalBad), which
-// the registry keeps anyway. Nothing is added to the record path, where a
+// the registry keeps anyway. They count this process's events since
+// slo.New, from zero, also after a restart that restores a snapshot: the
+// snapshot brings back the windows (budget, burn rates, state), never
+// events already reported. Nothing is added to the record path, where a
 // synchronous counter's Add would cost about a hundred times the
 // registry's one atomic add; the SDK turns cumulative observations into
 // deltas for exporters that want them. Its name translates to

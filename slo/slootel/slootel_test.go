@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -303,4 +304,68 @@ func points(m metricdata.Metrics) int {
 		return len(d.DataPoints)
 	}
 	return -1
+}
+
+// A process restarted from a snapshot observes counters that start at
+// zero and count its own events, while its budget shows the restored
+// windows. Starting from the snapshot's totals, below what the previous
+// process last reported, would read as a reset and count them again.
+func TestCountersStartAtZeroAfterARestore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "slo.snapshot")
+	open := func(at time.Time) *slo.Registry {
+		mock := clock.NewMock()
+		mock.Set(at)
+		reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.99}},
+			slo.WithClock(mock), slo.WithManualAdvance(), slo.WithSnapshot(path, time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { reg.Close() })
+		return reg
+	}
+	first := open(start)
+	first.Journey("checkout").Add(980, 20)
+	first.Journey("admin").Add(4, 1)
+	first.Advance(start.Add(time.Minute)) // writes the snapshot
+	first.Journey("checkout").Add(500, 0)
+	first.Advance(start.Add(70 * time.Second))
+	// Killed here, without Close.
+
+	second := open(start.Add(80 * time.Second))
+	mp, reader := provider(t)
+	r, err := slootel.Register(second, mp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Unregister()
+	check := func(when string, good, bad, unGood, unBad float64) {
+		t.Helper()
+		got := collect(t, reader)
+		for _, c := range []struct {
+			name string
+			kv   []string
+			want float64
+		}{
+			{"journeyslo.sli.events", []string{"journey", "checkout", "objective", "availability", "outcome", "good"}, good},
+			{"journeyslo.sli.events", []string{"journey", "checkout", "objective", "availability", "outcome", "bad"}, bad},
+			{"journeyslo.unmatched.events", []string{"outcome", "good"}, unGood},
+			{"journeyslo.unmatched.events", []string{"outcome", "bad"}, unBad},
+		} {
+			if v := find(got[c.name], c.kv...); v != c.want {
+				t.Errorf("%s: %s%v = %v, want %v", when, c.name, c.kv, v, c.want)
+			}
+		}
+		if when != "at New" {
+			return
+		}
+		// 20 bad in 1000 at 99%: twice the budget spent, restored.
+		if v := find(got["journeyslo.instance.budget.remaining"], "journey", "checkout", "objective", "availability"); v != -1 {
+			t.Errorf("%s: restored budget remaining %v, want -1", when, v)
+		}
+	}
+	check("at New", 0, 0, 0, 0)
+	second.Journey("checkout").Add(197, 3)
+	second.Journey("admin").Record(true)
+	second.Advance(start.Add(83 * time.Second))
+	check("after traffic", 197, 3, 0, 1)
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -266,5 +267,106 @@ func TestCollectorRegistersOnce(t *testing.T) {
 	err := r.Register(sloprom.NewCollector(reg))
 	if _, ok := err.(prometheus.AlreadyRegisteredError); !ok {
 		t.Errorf("second Register: %v, want prometheus.AlreadyRegisteredError", err)
+	}
+}
+
+// A process restarted from a snapshot exports counters that start at zero
+// and count its own events, while its budget gauge shows the restored
+// windows: Prometheus sees an ordinary counter reset, not a restart from
+// the snapshot's totals (below the last scrape, since the snapshot lacks
+// the events after its last write), which it would add again in full.
+func TestCollectorCountersStartAtZeroAfterARestore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "slo.snapshot")
+	open := func(at time.Time) *slo.Registry {
+		mock := clock.NewMock()
+		mock.Set(at)
+		reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.99}},
+			slo.WithClock(mock), slo.WithManualAdvance(), slo.WithSnapshot(path, time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { reg.Close() })
+		return reg
+	}
+	first := open(start)
+	first.Journey("checkout").Add(980, 20)
+	first.Journey("admin").Add(4, 1)
+	first.Advance(start.Add(time.Minute)) // writes the snapshot
+	first.Journey("checkout").Add(500, 0)
+	first.Advance(start.Add(70 * time.Second))
+	// Killed here, without Close.
+
+	second := open(start.Add(80 * time.Second))
+	c := sloprom.NewCollector(second)
+	counters := func(good, bad, unGood, unBad string) string {
+		return `
+# HELP journeyslo_sli_events_total Events each objective judged since the process started, by outcome (good or bad). Fleet-wide SLIs and burn rates sum these across instances, then divide.
+# TYPE journeyslo_sli_events_total counter
+journeyslo_sli_events_total{journey="checkout",objective="availability",outcome="bad"} ` + bad + `
+journeyslo_sli_events_total{journey="checkout",objective="availability",outcome="good"} ` + good + `
+# HELP journeyslo_unmatched_events_total Events recorded on journey names that no objective declares, by outcome (good or bad); they count toward no objective.
+# TYPE journeyslo_unmatched_events_total counter
+journeyslo_unmatched_events_total{outcome="bad"} ` + unBad + `
+journeyslo_unmatched_events_total{outcome="good"} ` + unGood + `
+`
+	}
+	if err := testutil.CollectAndCompare(c, strings.NewReader(counters("0", "0", "0", "0")),
+		"journeyslo_sli_events_total", "journeyslo_unmatched_events_total"); err != nil {
+		t.Errorf("at New: %v", err)
+	}
+	// 20 bad in 1000 at 99%: twice the budget spent, restored.
+	if got := gauge(t, c, "journeyslo_instance_budget_remaining_ratio", ""); got != -1 {
+		t.Errorf("restored budget remaining %v, want -1", got)
+	}
+	second.Journey("checkout").Add(197, 3)
+	second.Journey("admin").Record(true)
+	second.Advance(start.Add(83 * time.Second))
+	if err := testutil.CollectAndCompare(c, strings.NewReader(counters("197", "3", "0", "1")),
+		"journeyslo_sli_events_total", "journeyslo_unmatched_events_total"); err != nil {
+		t.Errorf("after traffic: %v", err)
+	}
+}
+
+// After Close the collector's counters stop: events recorded on a closed
+// registry, matched or not, are counted nowhere.
+func TestCollectorAfterClose(t *testing.T) {
+	reg := shop(t)
+	c := sloprom.NewCollector(reg)
+	reg.Journey("checkout").Add(1, 1) // before Close: counted by Close's last evaluation
+	if err := reg.Close(); err != nil {
+		t.Fatal(err)
+	}
+	read := func() (unmatched, checkoutBad float64) {
+		t.Helper()
+		metrics := prometheus.NewPedanticRegistry()
+		metrics.MustRegister(c)
+		families, err := metrics.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range families {
+			for _, m := range f.GetMetric() {
+				labels := map[string]string{}
+				for _, l := range m.GetLabel() {
+					labels[l.GetName()] = l.GetValue()
+				}
+				switch {
+				case f.GetName() == "journeyslo_unmatched_events_total" && labels["outcome"] == "bad":
+					unmatched = m.GetCounter().GetValue()
+				case f.GetName() == "journeyslo_sli_events_total" && labels["journey"] == "checkout" && labels["objective"] == "availability" && labels["outcome"] == "bad":
+					checkoutBad = m.GetCounter().GetValue()
+				}
+			}
+		}
+		return unmatched, checkoutBad
+	}
+	if u, b := read(); u != 2 || b != 101 {
+		t.Fatalf("at Close: unmatched bad %v, checkout bad %v; want 2, 101", u, b)
+	}
+	reg.Journey("admin").Add(0, 50)
+	reg.Journey("checkout").Add(0, 50)
+	reg.Advance(start.Add(8 * time.Hour))
+	if u, b := read(); u != 2 || b != 101 {
+		t.Errorf("after Close: unmatched bad %v, checkout bad %v; want 2, 101 as at Close", u, b)
 	}
 }

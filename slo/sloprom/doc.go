@@ -57,7 +57,9 @@
 //
 // For the fleet, sum the numerators and the denominators across instances,
 // then divide; never average ratios. The counters reset when a process
-// restarts, which rate and increase handle. The error ratio over a window:
+// restarts, which rate and increase handle; they start from zero even when
+// slo.WithSnapshot restores the windows, so that a restart never counts an
+// event twice. The error ratio over a window:
 //
 //	sum by (journey, objective) (rate(journeyslo_sli_events_total{outcome="bad"}[1h]))
 //	/

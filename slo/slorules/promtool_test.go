@@ -26,8 +26,9 @@ import (
 // promtool evaluates every rule at every interval from the first sample
 // on, and 18 hours of history before an incident (enough for a 1-minute
 // outage to stay below both tickets' long windows) is thousands of
-// evaluations. That history is sampled every 10 minutes only; rate and
-// increase over sparse and dense samples agree for steady traffic.
+// evaluations. History is sampled every 10 minutes only, the hour before
+// an incident every 15 s; increase over sparse and dense samples agrees
+// for steady traffic.
 
 const (
 	step      = 15 * time.Second // scrape and evaluation interval
@@ -41,9 +42,13 @@ const (
 // into good and bad counters, with samples where dense says so (and every
 // sparse steps).
 type scenario struct {
-	steps int                             // the last step
-	dense func(k int) bool                // whether step k is sampled
-	in    func(k int) (good, bad float64) // events in (k-1, k]
+	steps   int                             // the last step
+	dense   func(k int) bool                // whether step k is sampled
+	in      func(k int) (good, bad float64) // events in (k-1, k]
+	restart int                             // the step at which the process restarts, its counters from 0; 0 for none
+	// others are more replicas of the service, instances b, c..., with
+	// the same steps; the rules sum them all.
+	others []scenario
 }
 
 // A sample is one scraped value of a counter.
@@ -56,6 +61,9 @@ type sample struct {
 func (sc scenario) counters() (good, bad []sample) {
 	var g, b float64
 	for k := 0; k <= sc.steps; k++ {
+		if sc.restart > 0 && k == sc.restart {
+			g, b = 0, 0
+		}
 		if k > 0 {
 			dg, db := sc.in(k)
 			g, b = g+dg, b+db
@@ -150,13 +158,20 @@ func extrapolated(samples []sample, at, window time.Duration, isRate bool) (floa
 }
 
 // ratio is the error ratio the rules record over window at: the bad
-// counter's increase over the sum of both counters'.
+// counters' increase over the sum of all counters', across replicas.
 func (sc scenario) ratio(at, window time.Duration) float64 {
-	good, bad := sc.counters()
-	g, ok1 := extrapolated(good, at, window, false)
-	b, ok2 := extrapolated(bad, at, window, false)
-	if !ok1 || !ok2 || !(g+b > 0) {
-		panic(fmt.Sprintf("no ratio over %v at %v", window, at))
+	var g, b float64
+	for i, r := range append([]scenario{sc}, sc.others...) {
+		good, bad := r.counters()
+		gi, ok1 := extrapolated(good, at, window, false)
+		bi, ok2 := extrapolated(bad, at, window, false)
+		if !ok1 || !ok2 {
+			panic(fmt.Sprintf("replica %d has no samples over %v at %v", i, window, at))
+		}
+		g, b = g+gi, b+bi
+	}
+	if !(g+b > 0) {
+		panic(fmt.Sprintf("no events over %v at %v", window, at))
 	}
 	return b / (g + b)
 }
@@ -221,17 +236,20 @@ func withinOf(at time.Duration, series, window string, want float64) map[string]
 }
 
 func (sc scenario) test(name string, alerts, exprs []map[string]any) map[string]any {
-	good, bad := sc.counters()
-	series := func(outcome string) string {
-		return fmt.Sprintf(`journeyslo_sli_events_total{journey="checkout",objective="availability",outcome=%q,instance="a"}`, outcome)
+	var input []map[string]string
+	for i, r := range append([]scenario{sc}, sc.others...) {
+		good, bad := r.counters()
+		series := func(outcome string) string {
+			return fmt.Sprintf(`journeyslo_sli_events_total{journey="checkout",objective="availability",outcome=%q,instance="%c"}`, outcome, 'a'+i)
+		}
+		input = append(input,
+			map[string]string{"series": series("good"), "values": values(good, sc.steps)},
+			map[string]string{"series": series("bad"), "values": values(bad, sc.steps)})
 	}
 	t := map[string]any{
-		"name":     name,
-		"interval": seconds(step),
-		"input_series": []map[string]string{
-			{"series": series("good"), "values": values(good, sc.steps)},
-			{"series": series("bad"), "values": values(bad, sc.steps)},
-		},
+		"name":            name,
+		"interval":        seconds(step),
+		"input_series":    input,
 		"alert_rule_test": alerts,
 	}
 	if exprs != nil {
@@ -267,14 +285,38 @@ func workbookTests() (fine, coarse []map[string]any) {
 
 	// 100% errors: the 1h/5m page needs 51.84 s of them (2% of the budget
 	// in an hour at a burn of 1000). Not at 45 s (1.25% of the hour's
-	// events failed), at 60 s, the first scrape after 52 s. A few minutes
-	// on, the 6h/30m page burns too (from 2.2 min) and is suppressed by the
-	// first page rule, and both tickets fire (over 18 hours of history,
-	// 3000 errors are 0.46% of the day's events).
+	// events failed), at 60 s, the first scrape after 52 s. This one runs
+	// at 15 s evaluations, so its history is short: two busy hours (100
+	// events a second) keep the longer windows' ratios below the other
+	// rules' thresholds, as 18 quiet hours would, in a sixth of the
+	// evaluations.
+	t1 := 3*time.Hour + 5*time.Minute
+	k1 := int(t1 / step)
+	detect := scenario{steps: k1 + 2*min, dense: denseFrom(k1 - hour - 5*min), in: func(k int) (float64, float64) {
+		switch {
+		case k <= k1-hour-5*min:
+			return 10 * perStep, 0
+		case k > k1:
+			return 0, perStep
+		}
+		return perStep, 0
+	}}
+	fine = append(fine, detect.test("full outage pages within 52 s", []map[string]any{
+		alertsAt(t1),
+		alertsAt(t1 + 45*s),
+		alertsAt(t1+60*s, detect.page1h(t1+60*s)),
+	}, []map[string]any{
+		withinOf(t1+45*s, slorules.ErrorRatioPrefix+"1h", `,window="1h"`, 0.0125),
+		withinOf(t1+60*s, slorules.ErrorRatioPrefix+"1h", `,window="1h"`, detect.ratio(t1+60*s, time.Hour)),
+	}))
+
+	// The same over 18 quiet hours: the page at 60 s, and a few minutes on
+	// the 6h/30m page burns too (from 2.2 min), suppressed by the first
+	// page rule, and both tickets fire (3000 errors are 0.46% of the 18
+	// hours' events).
 	full := scenario{steps: k0 + 5*min, dense: denseFrom(k0 - hour - 5*min), in: outage(10 * min)}
-	fine = append(fine, full.test("full outage pages within 52 s", []map[string]any{
+	coarse = append(coarse, full.test("full outage: one page, then the tickets", []map[string]any{
 		alertsAt(t0),
-		alertsAt(t0 + 45*s),
 		alertsAt(t0+60*s, full.page1h(t0+60*s)),
 		alertsAt(t0+5*time.Minute, full.page1h(t0+5*time.Minute), full.ticket1d(t0+5*time.Minute)),
 	}, []map[string]any{
@@ -350,6 +392,35 @@ func workbookTests() (fine, coarse []map[string]any) {
 	}, []map[string]any{
 		exprAt(time.Hour+10*time.Minute, slorules.ErrorRatioPrefix+"5m"),
 		withinOf(time.Hour+10*time.Minute, slorules.ErrorRatioPrefix+"1h", `,window="1h"`, stops.ratio(time.Hour+10*time.Minute, time.Hour)),
+	}))
+
+	// Two replicas, the rules sum them: b fails every event from t0 on
+	// while a serves its half well, a fleet-wide burn of 500, which needs
+	// 104 s for the page (the 7th scrape, at 105 s): not at the 1-minute
+	// evaluation, at the 2-minute one. b restarted 10 minutes
+	// before, its counters from zero again: increase() counts across the
+	// reset, so the restart is neither lost events nor a burst of them.
+	half := func(failing bool) func(int) (float64, float64) {
+		return func(k int) (float64, float64) {
+			if failing && k > k0 {
+				return 0, perStep / 2
+			}
+			return perStep / 2, 0
+		}
+	}
+	dense := denseFrom(k0 - hour - 5*min)
+	replicas := scenario{steps: k0 + 3*min, dense: dense, in: half(false), others: []scenario{
+		{steps: k0 + 3*min, dense: dense, in: half(true), restart: k0 - 10*min},
+	}}
+	coarse = append(coarse, replicas.test("two replicas, one failing after a restart", []map[string]any{
+		alertsAt(t0 + time.Minute),
+		alertsAt(t0+2*time.Minute, replicas.page1h(t0+2*time.Minute)),
+	}, []map[string]any{
+		withinOf(t0+time.Minute, slorules.ErrorRatioPrefix+"1h", `,window="1h"`, replicas.ratio(t0+time.Minute, time.Hour)),
+		// Every event of the hour counted once: 36000, the restart
+		// notwithstanding.
+		exprAt(t0+time.Minute, "sum without (outcome) ("+slorules.EventsPrefix+"1h)",
+			map[string]any{"labels": `{journey="checkout",objective="availability",window="1h"}`, "value": 36000}),
 	}))
 
 	// The low-traffic guard: an hour of 960 events, the last 48 of them

@@ -87,8 +87,9 @@ var reserved = []string{labelJourney, labelObjective, labelOutcome, labelWindow,
 // (so that one evaluation of the group reads what it has just recorded),
 // and one with its period's SLI and budget, evaluated less often. [Generate]
 // writes it; [RuleFile.Marshal] encodes it for an engine. It is a plain
-// value: the zero value has no groups and marshals to an empty file. It
-// is safe for concurrent reads.
+// value: the zero value has no groups and marshals to a file without any
+// (except for Mimir, which needs a Namespace). It is safe for concurrent
+// reads.
 type RuleFile struct {
 	// Groups are the rule groups, in the order of the objectives: the
 	// alerting group, then the period group of each.
@@ -286,11 +287,12 @@ func WithRunbook(journey, objective, url string) Option {
 
 // Generate writes the rules that evaluate objectives over the fleet's
 // counters, as the registry evaluates them in one process: per objective,
-// the error ratio over every window of its policy, the events in every
-// long window (when the policy has a low-traffic guard), the period's error
-// ratio, SLI and budget remaining, an info series, one series per rule
-// while it fires, and one alert per severity. The objectives take their
-// defaults as [slo.New] gives them ([slo.Objective.WithDefaults]).
+// the events by outcome and the error ratio over every window of its
+// policy and over its period, one series per rule while it fires and one
+// alert per severity; then, in the period's group, the SLI, the budget
+// remaining and an info series. The objectives take their defaults as
+// [slo.New] gives them ([slo.Objective.WithDefaults]), so the policies and
+// low-traffic guards are the registry's.
 //
 // It reports every invalid objective, objectives that share a journey and
 // a name, and every invalid option, in one error wrapping [ErrInvalid]

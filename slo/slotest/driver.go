@@ -1,0 +1,262 @@
+package slotest
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/benbjohnson/clock"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/slo"
+)
+
+// Traffic is steady fake traffic on one journey, recorded by a [Driver].
+// The zero value records nothing (a rate of zero) and names no journey, so
+// a Driver refuses it.
+type Traffic struct {
+	// Journey is a journey the registry declares, or [slo.Unmatched]. Any
+	// other name fails the test: [slo.Registry.Journey] would count it as
+	// unmatched, silently.
+	Journey string
+	// Rate is events per second, zero or more; 0.5 is one event every two
+	// seconds.
+	Rate float64
+	// ErrorRatio is the share of the events recorded bad, from 0 to 1.
+	ErrorRatio float64
+	// Latency, when positive, is how long every event took: the journey's
+	// latency objectives judge it ([slo.Journey.Observe], one call per
+	// event). Zero records with [slo.Journey.Add], which every objective
+	// takes as fast enough.
+	Latency time.Duration
+}
+
+// A Driver moves a registry through simulated time, recording [Traffic] on
+// the way. It calls [slo.Registry.Advance] after the events of each step,
+// so the registry must be built with [slo.WithManualAdvance] and advanced
+// by nothing else.
+//
+// When the registry's clock is a *clock.Mock, the Driver sets it to its
+// own instant at the end of every run, so that [slo.Registry.Lag] and the
+// health handler read the time the windows are at.
+//
+// A Driver belongs to one test goroutine; it is not safe for concurrent
+// use. The zero value is not usable; create one with [NewDriver].
+type Driver struct {
+	tb   testing.TB
+	reg  *slo.Registry
+	now  time.Time
+	step time.Duration
+	// carry holds the fractions of an event that runs left over, so that
+	// the next run on the same traffic records them.
+	carry map[carryKey]fraction
+}
+
+// carryKey tells traffic apart across runs: its journey and latency, and
+// its rank among the run's traffic of the same journey and latency.
+type carryKey struct {
+	journey string
+	latency time.Duration
+	rank    int
+}
+
+// fraction is what is owed, less than one event and one bad event.
+type fraction struct{ events, bad float64 }
+
+// NewDriver returns a Driver that starts at start, advancing reg there, with
+// a step of one second (or reg's tick, when finer). It fails tb when reg is
+// nil or refuses to advance: it runs its own rotator, or it is closed.
+func NewDriver(tb testing.TB, reg *slo.Registry, start time.Time) *Driver {
+	tb.Helper()
+	if reg == nil {
+		tb.Fatalf("slotest: NewDriver(nil registry); pass the *slo.Registry that slo.New returned")
+		return nil
+	}
+	d := &Driver{tb: tb, reg: reg, now: start, step: min(time.Second, reg.Tick()), carry: map[carryKey]fraction{}}
+	if err := reg.Advance(start); err != nil {
+		tb.Fatalf("slotest: NewDriver: %v; a Driver moves a registry built with slo.WithManualAdvance(), and only while it is open", err)
+		return nil
+	}
+	d.syncMock()
+	return d
+}
+
+// SetStep sets how much simulated time each advance covers: the instants at
+// which the registry is evaluated, and so how precisely [Driver.RunUntil]
+// times a transition. A step longer than the registry's tick is allowed
+// (the registry catches up) and makes long quiet spans cheap to replay, at
+// the cost of evaluations in between. It fails the test when step is not
+// positive.
+func (d *Driver) SetStep(step time.Duration) {
+	d.tb.Helper()
+	if step <= 0 {
+		d.tb.Fatalf("slotest: SetStep(%v): the step must be positive, such as time.Second", step)
+		return
+	}
+	d.step = step
+}
+
+// Now returns the instant the Driver, and so the registry, is at.
+func (d *Driver) Now() time.Time { return d.now }
+
+// Run records traffic for span of simulated time, all of it at once (one
+// Traffic per journey, or several on one journey, which add up), advancing
+// the registry at every step and to the end of the span. It returns the
+// instant it ends at. Invalid traffic or a negative span fail the test.
+//
+// The events recorded by any instant are the floor of rate x time, and
+// the bad ones the floor of ratio x events, so that no step's rounding
+// drifts the totals. What a run leaves over, less than one event, carries
+// to the next run of traffic on the same journey and latency: ten runs of
+// a second at 0.5 events a second record five events, as one run of ten
+// seconds does.
+func (d *Driver) Run(span time.Duration, traffic ...Traffic) time.Time {
+	d.tb.Helper()
+	r := d.start(span, traffic)
+	for r.next() {
+	}
+	r.finish()
+	d.syncMock()
+	return d.now
+}
+
+// RunUntil records traffic as Run does until the journey's named objective
+// is in state want at an advance, and returns how much simulated time that
+// took: 0 when the objective is already in that state. The time is a
+// whole number of steps. It fails the test when the registry has no such
+// objective, or the state is not reached within.
+func (d *Driver) RunUntil(within time.Duration, journey, objective string, want burnrate.Severity, traffic ...Traffic) time.Duration {
+	d.tb.Helper()
+	index := objectiveIndex(d.tb, d.reg, journey, objective)
+	j := d.reg.Journey(journey)
+	from := d.now
+	defer d.syncMock()
+	if j.Status()[index].State == want {
+		return 0
+	}
+	r := d.start(within, traffic)
+	defer r.finish()
+	for r.next() {
+		if j.Status()[index].State == want {
+			return d.now.Sub(from)
+		}
+	}
+	st := j.Status()[index]
+	d.tb.Fatalf("slotest: %s/%s not %v within %v of %v: %s", journey, objective, want, within,
+		from.UTC().Format(time.RFC3339), describe(st))
+	return within
+}
+
+// run is one Run or RunUntil in progress.
+type run struct {
+	d       *Driver
+	from    time.Time
+	end     time.Time
+	traffic []Traffic
+	targets []*slo.Journey
+	keys    []carryKey
+	owed    []fraction // carried in from earlier runs, per traffic
+	done    []counts   // recorded so far, per traffic
+}
+
+type counts struct{ events, bad uint64 }
+
+// start checks span and traffic and returns a run over them.
+func (d *Driver) start(span time.Duration, traffic []Traffic) *run {
+	d.tb.Helper()
+	if span < 0 {
+		d.tb.Fatalf("slotest: a span of %v is negative; give how long the traffic lasts", span)
+	}
+	declared := d.reg.Journeys()
+	r := &run{d: d, from: d.now, end: d.now.Add(span), traffic: traffic, done: make([]counts, len(traffic))}
+	ranks := map[carryKey]int{}
+	for i, t := range traffic {
+		switch {
+		case t.Journey != slo.Unmatched && !slices.Contains(declared, t.Journey):
+			d.tb.Fatalf("slotest: traffic %d: journey %q is not declared; the registry declares %s (or use slo.Unmatched)",
+				i, t.Journey, strings.Join(declared, ", "))
+		case math.IsNaN(t.Rate) || t.Rate < 0 || math.IsInf(t.Rate, 0):
+			d.tb.Fatalf("slotest: traffic %d (%s): rate %v; give events per second, zero or more", i, t.Journey, t.Rate)
+		case !(t.ErrorRatio >= 0 && t.ErrorRatio <= 1):
+			d.tb.Fatalf("slotest: traffic %d (%s): error ratio %v; give the share of bad events, from 0 to 1 (0.01 for 1%%)", i, t.Journey, t.ErrorRatio)
+		case t.Latency < 0:
+			d.tb.Fatalf("slotest: traffic %d (%s): latency %v is negative; give how long each event took, or 0", i, t.Journey, t.Latency)
+		case t.Rate*span.Seconds() >= 1<<62:
+			d.tb.Fatalf("slotest: traffic %d (%s): %v events a second for %v is more events than a counter holds", i, t.Journey, t.Rate, span)
+		}
+		r.targets = append(r.targets, d.reg.Journey(t.Journey))
+		key := carryKey{journey: t.Journey, latency: t.Latency}
+		key.rank = ranks[key]
+		ranks[key]++
+		r.keys = append(r.keys, key)
+		r.owed = append(r.owed, d.carry[key])
+	}
+	return r
+}
+
+// finish keeps what the run owes, less than one event, for the next run.
+func (r *run) finish() {
+	elapsed := r.d.now.Sub(r.from).Seconds()
+	for i, t := range r.traffic {
+		events := r.owed[i].events + t.Rate*elapsed
+		r.d.carry[r.keys[i]] = fraction{
+			events: max(0, events-float64(r.done[i].events)),
+			bad:    max(0, r.owed[i].bad+t.ErrorRatio*float64(r.done[i].events)-float64(r.done[i].bad)),
+		}
+	}
+}
+
+// next records the events of the next step and advances the registry to
+// its end. It returns false, having done nothing, when the run is over.
+func (r *run) next() bool {
+	d := r.d
+	d.tb.Helper()
+	if !d.now.Before(r.end) {
+		return false
+	}
+	to := d.now.Add(d.step)
+	if to.After(r.end) {
+		to = r.end
+	}
+	elapsed := to.Sub(r.from).Seconds()
+	for i, t := range r.traffic {
+		// Cumulative counts, so that rounding never drifts.
+		events := floor(r.owed[i].events + t.Rate*elapsed)
+		bad := floor(r.owed[i].bad + t.ErrorRatio*float64(events))
+		n, b := events-r.done[i].events, bad-r.done[i].bad
+		r.done[i] = counts{events, bad}
+		j := r.targets[i]
+		if t.Latency == 0 {
+			j.Add(n-b, b)
+			continue
+		}
+		for k := uint64(0); k < n; k++ {
+			j.Observe(t.Latency, k < b)
+		}
+	}
+	d.now = to
+	if err := d.reg.Advance(to); err != nil {
+		d.tb.Fatalf("slotest: %v; a Driver moves a registry built with slo.WithManualAdvance(), and only while it is open", err)
+	}
+	return true
+}
+
+// floor rounds x down, except that a value within float rounding of a
+// whole number is that number: 0.001 x 1000 events is one bad event, not
+// none.
+func floor(x float64) uint64 {
+	if r := math.Round(x); math.Abs(x-r) <= 1e-9*math.Max(1, r) {
+		return uint64(r)
+	}
+	return uint64(math.Floor(x))
+}
+
+// syncMock sets the registry's mock clock, if it has one, to the Driver's
+// instant.
+func (d *Driver) syncMock() {
+	if m, ok := d.reg.Clock().(*clock.Mock); ok && m.Now().Before(d.now) {
+		m.Set(d.now)
+	}
+}
