@@ -208,7 +208,7 @@ func EvaluateRules(t testing.TB, base *Samples, rules []Rule, start, end time.Ti
 		ev.Servers++
 		return Start(t, Backfill(t, all.Bytes()), Config{Flags: flags})
 	}
-	top := 0
+	top := -1 // no recording rule: no level to backfill
 	for i, r := range rules {
 		if r.Record != "" {
 			top = max(top, level[i])

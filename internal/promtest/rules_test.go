@@ -69,6 +69,29 @@ func TestEvaluateRules(t *testing.T) {
 	}
 }
 
+// TestEvaluateAlertsAlone evaluates an alert over the samples alone, with
+// one server.
+func TestEvaluateAlertsAlone(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	var s promtest.Samples
+	for i := 0; i <= 20*4; i++ {
+		v := float64(15 * i)
+		if i > 10*4 {
+			v += float64(30 * (i - 10*4)) // 3 a second from minute 10
+		}
+		s.Add("counter", "demo_events_total", nil, t0.Add(time.Duration(i)*15*time.Second), v)
+	}
+	ev := promtest.EvaluateRules(t, &s, []promtest.Rule{{Alert: "Busy", Expr: "rate(demo_events_total[1m]) > 2"}},
+		t0.Add(time.Minute), t0.Add(20*time.Minute), time.Minute)
+	if ev.Servers != 1 {
+		t.Errorf("started %d servers, want 1: there is no recording rule", ev.Servers)
+	}
+	if len(ev.Alerts) != 1 || len(ev.Alerts[0].Firing) != 10 ||
+		!ev.Alerts[0].Firing[0].Equal(t0.Add(11*time.Minute)) || !ev.Alerts[0].Firing[9].Equal(t0.Add(20*time.Minute)) {
+		t.Fatalf("alerts %v, want Busy firing every minute from minute 11 to 20", ev.Alerts)
+	}
+}
+
 // TestQueryRangeAll asks for more steps than one range query may return.
 func TestQueryRangeAll(t *testing.T) {
 	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)

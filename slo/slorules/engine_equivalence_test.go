@@ -263,8 +263,8 @@ func transitions(state []burnrate.Severity, rule []string) []transition {
 
 // tolerance is how many minutes apart the registry and the engine may see
 // a transition of rule: one evaluation interval, plus the registry's bucket
-// width for the rule's long window (it counts whole buckets, so its window
-// can be up to one bucket shorter than the engine's).
+// width for the rule's long window (its oldest bucket counts pro rata, so
+// the events at the window's far edge are placed within one bucket).
 func tolerance(policy burnrate.Policy, rule string) int {
 	for _, r := range policy.Rules {
 		if r.Name == rule {
