@@ -42,20 +42,22 @@ const healthContentType = "application/health+json"
 //     states and budgets are stale.
 //
 // Its checks hold one entry per objective, keyed by [ObjectiveKey]
-// ("journey:objective") in declaration order, then one keyed "lag". An objective's entry has the
-// draft's fields, with the budget remaining as observedValue (a fraction,
-// observedUnit "ratio": 1 untouched, 0 spent, negative overspent), the
-// evaluation's time (RFC 3339, UTC) and, unless it passes, an output that
-// says why; and these of its own:
+// ("journey:objective") in declaration order, then one keyed "lag". An
+// objective's entry has the draft's fields, with the budget remaining as
+// observedValue (a fraction, observedUnit "ratio": 1 untouched, 0 spent,
+// negative overspent) and, unless it passes, an output that says why; then
+// the objective's Status in the one shape every output shares (see
+// [Status.MarshalJSON]), whose "time", the evaluation's (RFC 3339, UTC), is
+// the draft's time:
 //
 //   - state: "ok", "ticket" or "page"; rule: the rule that set it (omitted
 //     when ok); since: when the objective entered it;
 //   - target, and sli: the share of good events over the period (null when
 //     the period holds no event);
-//   - burnRates: the burn rate over every window the policy reads, keyed by
-//     window ("5m", "1h", "3d"), shortest first;
-//   - timeToExhaustionSeconds: how long the budget lasts at the current
-//     burn; 0 when spent, null when not burning.
+//   - windows: the burn rate over every window the policy reads, shortest
+//     first, and rules: how each rule stands;
+//   - timeToExhaustion: how long the budget lasts at the current burn;
+//     "0s" when spent, null when not burning.
 //
 // The "lag" entry reports how long ago, in seconds, the registry last
 // advanced; its status is "fail" when that is over [StallTicks] ticks.
@@ -157,28 +159,29 @@ type healthBody struct {
 	Checks      object `json:"checks"` // of []objectiveCheck, then the lag's []check
 }
 
-// check holds the fields the draft gives every check.
+// check holds the fields the draft gives every check but its time, which
+// an objective's check takes from its Status.
 type check struct {
 	ComponentID   string `json:"componentId"`
 	ComponentType string `json:"componentType"`
 	ObservedValue number `json:"observedValue"`
 	ObservedUnit  string `json:"observedUnit"`
 	Status        string `json:"status"`
-	Time          string `json:"time"`
 	Output        string `json:"output,omitempty"`
 }
 
-// objectiveCheck is an objective's check: the draft's fields, then
-// journeyslo's.
+// lagCheck is the registry's own check.
+type lagCheck struct {
+	check
+	Time string `json:"time"`
+}
+
+// objectiveCheck is an objective's check: the draft's fields, then the
+// objective's Status in its one JSON shape (see Status.MarshalJSON), whose
+// time is the draft's time.
 type objectiveCheck struct {
 	check
-	State            burnrate.Severity `json:"state"`
-	Rule             string            `json:"rule,omitempty"`
-	Since            string            `json:"since"`
-	Target           number            `json:"target"`
-	SLI              *number           `json:"sli"`
-	BurnRates        object            `json:"burnRates"`
-	TimeToExhaustion *number           `json:"timeToExhaustionSeconds"`
+	statusShape
 }
 
 func (h *healthHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -229,34 +232,23 @@ func (h *healthHandler) report() healthBody {
 				ObservedValue: number(st.BudgetRemaining),
 				ObservedUnit:  "ratio",
 				Status:        status,
-				Time:          jsonTime(st.Time),
 				Output:        output,
 			},
-			State:            st.State,
-			Rule:             st.Rule,
-			Since:            jsonTime(st.Since),
-			Target:           number(st.Target),
-			BurnRates:        make(object, len(st.Windows)),
-			TimeToExhaustion: seconds(st.TimeToExhaustion),
-		}
-		if !st.NoData {
-			sli := number(st.SLI)
-			c.SLI = &sli
-		}
-		for i, b := range st.Windows {
-			c.BurnRates[i] = member{burnrate.FormatWindow(b.Window), number(b.Rate)}
+			statusShape: st.shape(),
 		}
 		body.Checks = append(body.Checks, member{key, []objectiveCheck{c}})
 	}
 
 	// The registry's own advance.
-	lc := check{
-		ComponentID:   "journeyslo",
-		ComponentType: "system",
-		ObservedValue: number(lag.Seconds()),
-		ObservedUnit:  "s",
-		Status:        healthPass,
-		Time:          jsonTime(now),
+	lc := lagCheck{
+		check: check{
+			ComponentID:   "journeyslo",
+			ComponentType: "system",
+			ObservedValue: number(lag.Seconds()),
+			ObservedUnit:  "s",
+			Status:        healthPass,
+		},
+		Time: instant(now),
 	}
 	if stalled {
 		lc.Status = healthFail
@@ -268,7 +260,7 @@ func (h *healthHandler) report() healthBody {
 		body.Status = healthFail
 		why = append([]string{"lag: " + lc.Output}, why...)
 	}
-	body.Checks = append(body.Checks, member{"lag", []check{lc}})
+	body.Checks = append(body.Checks, member{"lag", []lagCheck{lc}})
 
 	if len(why) > 0 {
 		body.Output = strings.Join(why, "; ")

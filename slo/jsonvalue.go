@@ -3,9 +3,6 @@ package slo
 import (
 	"encoding/json"
 	"math"
-	"time"
-
-	"github.com/journeyslo/journeyslo/burnrate"
 )
 
 // number is a float64 that encodes as JSON null when it is NaN or
@@ -21,15 +18,6 @@ func (n number) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return json.Marshal(f)
-}
-
-// seconds returns d in seconds, or nil (JSON null) for [burnrate.Never].
-func seconds(d time.Duration) *number {
-	if d == burnrate.Never {
-		return nil
-	}
-	s := number(d.Seconds())
-	return &s
 }
 
 // object is a JSON object that keeps its members in order: declaration
@@ -61,6 +49,3 @@ func (o object) MarshalJSON() ([]byte, error) {
 	}
 	return append(b, '}'), nil
 }
-
-// jsonTime formats t as RFC 3339 in UTC, the form JSON readers compare.
-func jsonTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -3,10 +3,14 @@ package slo
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/window"
@@ -56,6 +60,42 @@ type Objective struct {
 	// and refused when a rule could never fire; rules without a Name get
 	// their default one.
 	Policy burnrate.Policy
+	// Runbook is where a person paged by this objective reads what to do:
+	// an absolute http or https URL, such as
+	// "https://runbooks.example.com/checkout". Empty means none. The
+	// registry only carries it, for the readers that write alerts and
+	// pages.
+	Runbook string
+	// Labels are extra labels for the rules and alerts generated from this
+	// objective, such as {"team": "payments"}, for routing. Names follow
+	// Prometheus's rules (letters, digits and '_', not starting with a
+	// digit or "__") and may not be one the generated rules set themselves
+	// (journey, objective, window, severity, rule...; see
+	// [ReservedLabels]); values are not empty. Nil means none. The
+	// registry keeps its own copy.
+	Labels map[string]string
+}
+
+// ReservedLabels returns the label names an [Objective]'s Labels may not
+// use, because the generated rules and alerts set them themselves, in
+// ascending order. It returns a new slice at every call.
+func ReservedLabels() []string { return slices.Clone(reservedLabels[:]) }
+
+// reservedLabels is an array so that no caller can reach it.
+var reservedLabels = [...]string{
+	"alertname", "error_budget", "factor", "journey", "latency", "long_window", "min_events", "objective",
+	"outcome", "period", "rule", "severity", "short_window", "target", "window",
+}
+
+// labelNamePattern is Prometheus's label name syntax.
+var labelNamePattern = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+
+// clone returns o with its own copies of its rules and labels, so that a
+// reader may change what it is given.
+func (o Objective) clone() Objective {
+	o.Policy.Rules = slices.Clone(o.Policy.Rules)
+	o.Labels = maps.Clone(o.Labels)
+	return o
 }
 
 // WithDefaults returns o with its zero fields filled in, as [New] and
@@ -92,6 +132,8 @@ func (o Objective) withDefaults() Objective {
 		}
 		o.Policy.Rules = rules
 	}
+	// The caller's map is theirs too.
+	o.Labels = maps.Clone(o.Labels)
 	return o
 }
 
@@ -120,6 +162,23 @@ func (o Objective) Validate() error {
 	}
 	if o.Latency < 0 {
 		bad("Latency %v is negative; use a positive threshold, or 0 for an availability objective", o.Latency)
+	}
+	if o.Runbook != "" {
+		if u, err := url.Parse(o.Runbook); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("Runbook %q is not an absolute http or https URL; write it in full, such as https://runbooks.example.com/%s", o.Runbook, o.Journey)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(o.Labels)) {
+		switch {
+		case !labelNamePattern.MatchString(name) || strings.HasPrefix(name, "__"):
+			bad("Labels: %q is not a label name; use letters, digits and '_', not starting with a digit or \"__\"", name)
+		case slices.Contains(reservedLabels[:], name):
+			bad("Labels: %q is a label the generated rules set themselves; choose another name, such as team", name)
+		case o.Labels[name] == "":
+			bad("Labels: label %q has an empty value, which Prometheus would drop; give it a value or leave it out", name)
+		case !utf8.ValidString(o.Labels[name]):
+			bad("Labels: label %q has a value %q that is not UTF-8; Prometheus label values are UTF-8 text", name, o.Labels[name])
+		}
 	}
 	if err := window.CheckWindow(o.Period); err != nil {
 		bad("Period: %v", unwrapped(err, window.ErrInvalid))

@@ -58,16 +58,20 @@ func PageRefresh(every time.Duration) PageOption {
 //	  "stalled": false,                   // see Registry.Stalled
 //	  "lagSeconds": 0.4,                  // see Registry.Lag
 //	  "unmatched": {"good": 12, "bad": 0}, // see Registry.Unmatched
-//	  "objectives": [{                    // in declaration order
+//	  "objectives": [{                    // in declaration order: Status.MarshalJSON's shape
 //	    "journey": "checkout", "objective": "availability",
 //	    "target": 0.999, "period": "30d", "latency": "300ms" (latency objectives only),
 //	    "time": "...",                    // of the evaluation
 //	    "good": 51830000, "bad": 27000,   // over the period
+//	    "totalGood": 51830000, "totalBad": 27000, // since New
 //	    "sli": 0.99948,                   // null when the period holds no event
+//	    "noData": false,
 //	    "budgetRemaining": 0.479,         // 1 untouched, 0 spent, negative overspent
-//	    "timeToExhaustionSeconds": 8640,  // 0 when spent, null when not burning
+//	    "timeToExhaustion": "2h24m",      // "0s" when spent, null when not burning
+//	    "exhaustionWindow": "1h",         // the window whose burn rate that uses
 //	    "state": "page", "rule": "page-1h-5m", "since": "...",
 //	    "windows": [{"window": "5m", "good": 5700, "bad": 300, "burnRate": 50, "noData": false}, ...],
+//	                                      // counts fractional where a window takes part of a bucket
 //	    "rules": [{"name": "page-1h-5m", "severity": "page", "long": "1h", "short": "5m",
 //	      "factor": 14.4, "longBurnRate": 16.7, "shortBurnRate": 50, "burning": true, "firing": true}, ...],
 //	    "burnDown": [{"end": "...", "remaining": 1}, ...]  // see Registry.BurnDown
@@ -190,42 +194,11 @@ type (
 		Good uint64 `json:"good"`
 		Bad  uint64 `json:"bad"`
 	}
+	// objectiveReport is a Status in its one JSON shape (see
+	// Status.MarshalJSON), with the objective's burn-down.
 	objectiveReport struct {
-		Journey          string            `json:"journey"`
-		Objective        string            `json:"objective"`
-		Target           number            `json:"target"`
-		Period           string            `json:"period"`
-		Latency          string            `json:"latency,omitempty"`
-		Time             string            `json:"time"`
-		Good             uint64            `json:"good"`
-		Bad              uint64            `json:"bad"`
-		SLI              *number           `json:"sli"`
-		BudgetRemaining  number            `json:"budgetRemaining"`
-		TimeToExhaustion *number           `json:"timeToExhaustionSeconds"`
-		State            burnrate.Severity `json:"state"`
-		Rule             string            `json:"rule,omitempty"`
-		Since            string            `json:"since"`
-		Windows          []windowReport    `json:"windows"`
-		Rules            []ruleReport      `json:"rules"`
-		BurnDown         []pointReport     `json:"burnDown"`
-	}
-	windowReport struct {
-		Window   string `json:"window"`
-		Good     uint64 `json:"good"`
-		Bad      uint64 `json:"bad"`
-		BurnRate number `json:"burnRate"`
-		NoData   bool   `json:"noData"`
-	}
-	ruleReport struct {
-		Name          string            `json:"name"`
-		Severity      burnrate.Severity `json:"severity"`
-		Long          string            `json:"long"`
-		Short         string            `json:"short"`
-		Factor        number            `json:"factor"`
-		LongBurnRate  number            `json:"longBurnRate"`
-		ShortBurnRate number            `json:"shortBurnRate"`
-		Burning       bool              `json:"burning"`
-		Firing        bool              `json:"firing"`
+		statusShape
+		BurnDown []pointReport `json:"burnDown"`
 	}
 	pointReport struct {
 		End       string `json:"end"`
@@ -237,50 +210,16 @@ func (h *pageHandler) report() pageReport {
 	s := h.read()
 	rep := pageReport{
 		Title:      h.cfg.title,
-		Time:       jsonTime(s.now),
+		Time:       instant(s.now),
 		Stalled:    s.stalled,
 		LagSeconds: number(s.lag.Seconds()),
 		Unmatched:  eventCount{s.unG, s.unB},
 		Objectives: make([]objectiveReport, len(s.statuses)),
 	}
 	for i, st := range s.statuses {
-		o := objectiveReport{
-			Journey:          st.Journey,
-			Objective:        st.Objective,
-			Target:           number(st.Target),
-			Period:           burnrate.FormatWindow(st.Period),
-			Time:             jsonTime(st.Time),
-			Good:             st.Good,
-			Bad:              st.Bad,
-			BudgetRemaining:  number(st.BudgetRemaining),
-			TimeToExhaustion: seconds(st.TimeToExhaustion),
-			State:            st.State,
-			Rule:             st.Rule,
-			Since:            jsonTime(st.Since),
-			Windows:          make([]windowReport, len(st.Windows)),
-			Rules:            make([]ruleReport, len(st.Rules)),
-			BurnDown:         make([]pointReport, len(s.burnDown[i])),
-		}
-		if st.Latency > 0 {
-			o.Latency = st.Latency.String()
-		}
-		if !st.NoData {
-			sli := number(st.SLI)
-			o.SLI = &sli
-		}
-		for j, b := range st.Windows {
-			o.Windows[j] = windowReport{burnrate.FormatWindow(b.Window), roundCount(b.Good), roundCount(b.Bad), number(b.Rate), b.NoData}
-		}
-		for j, r := range st.Rules {
-			o.Rules[j] = ruleReport{
-				Name: r.Name, Severity: r.Severity,
-				Long: burnrate.FormatWindow(r.Long), Short: burnrate.FormatWindow(r.Short),
-				Factor: number(r.Factor), LongBurnRate: number(r.LongRate), ShortBurnRate: number(r.ShortRate),
-				Burning: r.Burning, Firing: r.Firing,
-			}
-		}
+		o := objectiveReport{statusShape: st.shape(), BurnDown: make([]pointReport, len(s.burnDown[i]))}
 		for j, p := range s.burnDown[i] {
-			o.BurnDown[j] = pointReport{jsonTime(p.End), number(p.Remaining)}
+			o.BurnDown[j] = pointReport{instant(p.End), number(p.Remaining)}
 		}
 		rep.Objectives[i] = o
 	}

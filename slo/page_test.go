@@ -126,23 +126,27 @@ type jsonPage struct {
 }
 
 type jsonObjective struct {
-	Journey                 string       `json:"journey"`
-	Objective               string       `json:"objective"`
-	Target                  float64      `json:"target"`
-	Period                  string       `json:"period"`
-	Latency                 string       `json:"latency"`
-	Time                    string       `json:"time"`
-	Good                    uint64       `json:"good"`
-	Bad                     uint64       `json:"bad"`
-	SLI                     *float64     `json:"sli"`
-	BudgetRemaining         float64      `json:"budgetRemaining"`
-	TimeToExhaustionSeconds *float64     `json:"timeToExhaustionSeconds"`
-	State                   string       `json:"state"`
-	Rule                    string       `json:"rule"`
-	Since                   string       `json:"since"`
-	Windows                 []jsonWindow `json:"windows"`
-	Rules                   []jsonRule   `json:"rules"`
-	BurnDown                []jsonPoint  `json:"burnDown"`
+	Journey          string       `json:"journey"`
+	Objective        string       `json:"objective"`
+	Target           float64      `json:"target"`
+	Period           string       `json:"period"`
+	Latency          string       `json:"latency"`
+	Time             string       `json:"time"`
+	Good             uint64       `json:"good"`
+	Bad              uint64       `json:"bad"`
+	TotalGood        uint64       `json:"totalGood"`
+	TotalBad         uint64       `json:"totalBad"`
+	SLI              *float64     `json:"sli"`
+	NoData           bool         `json:"noData"`
+	BudgetRemaining  float64      `json:"budgetRemaining"`
+	TimeToExhaustion *string      `json:"timeToExhaustion"`
+	ExhaustionWindow string       `json:"exhaustionWindow"`
+	State            string       `json:"state"`
+	Rule             string       `json:"rule"`
+	Since            string       `json:"since"`
+	Windows          []jsonWindow `json:"windows"`
+	Rules            []jsonRule   `json:"rules"`
+	BurnDown         []jsonPoint  `json:"burnDown"`
 }
 
 type jsonWindow struct {
@@ -181,7 +185,7 @@ func decodePage(t *testing.T, body string) jsonPage {
 	return p
 }
 
-func ptr(f float64) *float64 { return &f }
+func ptr[T any](v T) *T { return &v }
 
 func TestStatusPageJSON(t *testing.T) {
 	f := reach(t, "page")
@@ -237,8 +241,8 @@ func TestStatusPageJSON(t *testing.T) {
 		LagSeconds: 0,
 		Objectives: []jsonObjective{{
 			Journey: "checkout", Objective: "availability", Target: 0.99, Period: "30d",
-			Time: "2026-03-02T07:00:02Z", Good: 99900, Bad: 100,
-			SLI: ptr(0.999), BudgetRemaining: 0.9, TimeToExhaustionSeconds: ptr(233280),
+			Time: "2026-03-02T07:00:02Z", Good: 99900, Bad: 100, TotalGood: 99900, TotalBad: 100,
+			SLI: ptr(0.999), BudgetRemaining: 0.9, TimeToExhaustion: ptr("2d16h48m"), ExhaustionWindow: "1h",
 			State: "page", Rule: "page-6h-30m", Since: "2026-03-02T07:00:01Z",
 			// The last 7 hours hold 900 good and 100 bad; the day and
 			// three days, everything.
@@ -250,8 +254,8 @@ func TestStatusPageJSON(t *testing.T) {
 			Rules: rules([]float64{10, 10, 0.1, 0.1}, []float64{10, 10, 10, 10}, 1),
 		}, {
 			Journey: "search", Objective: "availability", Target: 0.99, Period: "30d",
-			Time: "2026-03-02T07:00:02Z", Good: 1000, Bad: 0,
-			SLI: ptr(1), BudgetRemaining: 1, TimeToExhaustionSeconds: nil,
+			Time: "2026-03-02T07:00:02Z", Good: 1000, Bad: 0, TotalGood: 1000,
+			SLI: ptr(1.0), BudgetRemaining: 1, TimeToExhaustion: nil, ExhaustionWindow: "1h",
 			State: "ok", Since: "2026-03-02T00:00:00Z",
 			// The 1000 events are 7 hours old: only the day and three days
 			// hold them.
@@ -277,11 +281,11 @@ func TestStatusPageJSONNoData(t *testing.T) {
 	srv := serve(t, slo.StatusPage(f.reg))
 	_, body := fetch(t, srv, http.MethodGet, "/?format=json")
 	o := decodePage(t, body).Objectives[0]
-	if o.Latency != "300ms" || o.Objective != "latency" || o.SLI != nil || o.TimeToExhaustionSeconds != nil || o.BudgetRemaining != 1 {
-		t.Errorf("latency %q, objective %q, sli %v, timeToExhaustionSeconds %v, budgetRemaining %v; want 300ms, latency, null, null, 1",
-			o.Latency, o.Objective, o.SLI, o.TimeToExhaustionSeconds, o.BudgetRemaining)
+	if o.Latency != "300ms" || o.Objective != "latency" || o.SLI != nil || !o.NoData || o.TimeToExhaustion != nil || o.BudgetRemaining != 1 {
+		t.Errorf("latency %q, objective %q, sli %v, noData %v, timeToExhaustion %v, budgetRemaining %v; want 300ms, latency, null, true, null, 1",
+			o.Latency, o.Objective, o.SLI, o.NoData, o.TimeToExhaustion, o.BudgetRemaining)
 	}
-	for _, w := range []string{`"sli": null`, `"timeToExhaustionSeconds": null`} {
+	for _, w := range []string{`"sli": null`, `"timeToExhaustion": null`} {
 		if !strings.Contains(body, w) {
 			t.Errorf("JSON form lacks %s", w)
 		}

@@ -361,7 +361,7 @@ func (r *Registry) Journeys() []string {
 func (r *Registry) Objectives() []Objective {
 	out := make([]Objective, len(r.objs))
 	for i, o := range r.objs {
-		out[i] = o.Objective
+		out[i] = o.Objective.clone()
 	}
 	return out
 }

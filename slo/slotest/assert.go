@@ -30,7 +30,7 @@ func AssertState(tb testing.TB, reg *slo.Registry, journey, objective string, wa
 	if st.State == want {
 		return true
 	}
-	tb.Errorf("slotest: %s/%s is %v, want %v: %s", journey, objective, st.State, want, describe(st))
+	tb.Errorf("slotest: %s is %v, want %v: %s", slo.ObjectiveKey(journey, objective), st.State, want, describe(st))
 	return false
 }
 
@@ -43,15 +43,15 @@ func AssertState(tb testing.TB, reg *slo.Registry, journey, objective string, wa
 func AssertBudget(tb testing.TB, reg *slo.Registry, journey, objective string, want, tolerance float64) bool {
 	tb.Helper()
 	if math.IsNaN(want) || math.IsInf(want, 0) || !(tolerance >= 0) || math.IsInf(tolerance, 0) {
-		tb.Fatalf("slotest: AssertBudget(%s/%s, %v, tolerance %v): give a finite budget share (1 untouched, 0 spent) and a finite tolerance of 0 or more",
-			journey, objective, want, tolerance)
+		tb.Fatalf("slotest: AssertBudget(%s, %v, tolerance %v): give a finite budget share (1 untouched, 0 spent) and a finite tolerance of 0 or more",
+			slo.ObjectiveKey(journey, objective), want, tolerance)
 		return false
 	}
 	st := Status(tb, reg, journey, objective)
 	if math.Abs(st.BudgetRemaining-want) <= tolerance {
 		return true
 	}
-	tb.Errorf("slotest: %s/%s has %v of its budget left, want %v ± %v: %s", journey, objective, st.BudgetRemaining, want, tolerance, describe(st))
+	tb.Errorf("slotest: %s has %v of its budget left, want %v ± %v: %s", slo.ObjectiveKey(journey, objective), st.BudgetRemaining, want, tolerance, describe(st))
 	return false
 }
 
@@ -61,14 +61,14 @@ func objectiveIndex(tb testing.TB, reg *slo.Registry, journey, objective string)
 	tb.Helper()
 	var declared []string
 	for _, o := range reg.Objectives() {
-		declared = append(declared, o.Journey+"/"+o.Name)
+		declared = append(declared, slo.ObjectiveKey(o.Journey, o.Name))
 	}
 	for i, st := range reg.Journey(journey).Status() {
 		if st.Journey == journey && st.Objective == objective {
 			return i
 		}
 	}
-	tb.Fatalf("slotest: the registry declares no objective %s/%s; it declares %s", journey, objective, strings.Join(declared, ", "))
+	tb.Fatalf("slotest: the registry declares no objective %s; it declares %s", slo.ObjectiveKey(journey, objective), strings.Join(declared, ", "))
 	return -1
 }
 

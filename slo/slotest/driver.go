@@ -74,6 +74,14 @@ func NewDriver(tb testing.TB, reg *slo.Registry, start time.Time) *Driver {
 		tb.Fatalf("slotest: NewDriver(nil registry); pass the *slo.Registry that slo.New returned")
 		return nil
 	}
+	// A start before the registry's own instant would be ignored by its
+	// windows (time going back holds them still), and every event of the
+	// run would pile into the bucket of New's instant.
+	if st := reg.Status(); len(st) > 0 && start.Before(st[0].Time) {
+		tb.Fatalf("slotest: NewDriver: start %v is before the registry's instant %v; build the registry on a clock.NewMock() set to start (slo.WithClock), or start at or after it",
+			start.UTC().Format(time.RFC3339), st[0].Time.UTC().Format(time.RFC3339))
+		return nil
+	}
 	d := &Driver{tb: tb, reg: reg, now: start, step: min(time.Second, reg.Tick()), carry: map[carryKey]fraction{}}
 	if err := reg.Advance(start); err != nil {
 		tb.Fatalf("slotest: NewDriver: %v; a Driver moves a registry built with slo.WithManualAdvance(), and only while it is open", err)
@@ -144,7 +152,7 @@ func (d *Driver) RunUntil(within time.Duration, journey, objective string, want 
 		}
 	}
 	st := j.Status()[index]
-	d.tb.Fatalf("slotest: %s/%s not %v within %v of %v: %s", journey, objective, want, within,
+	d.tb.Fatalf("slotest: %s not %v within %v of %v: %s", slo.ObjectiveKey(journey, objective), want, within,
 		from.UTC().Format(time.RFC3339), describe(st))
 	return within
 }

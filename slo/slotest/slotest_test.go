@@ -214,11 +214,11 @@ func TestAssertions(t *testing.T) {
 		}
 	})
 	want := []string{
-		"slotest: checkout/availability is ticket, want page: at 2026-03-02T10:00:00Z ticket by ticket-3d-6h since 2026-03-02T09:00:02Z; " +
+		"slotest: checkout:availability is ticket, want page: at 2026-03-02T10:00:00Z ticket by ticket-3d-6h since 2026-03-02T09:00:02Z; " +
 			"page-1h-5m burns 2 over 1h and 2 over 5m against 14.4; page-6h-30m burns 2 over 6h and 2 over 30m against 6; " +
 			"ticket-1d-2h burns 2 over 1d and 2 over 2h against 3; ticket-3d-6h burns 2 over 3d and 2 over 6h against 1 (firing); " +
 			"budget left -1 with 3600 bad of 180000 events over 30d",
-		"slotest: checkout/availability has -1 of its budget left, want 0.5 ± 0.1: at 2026-03-02T10:00:00Z",
+		"slotest: checkout:availability has -1 of its budget left, want 0.5 ± 0.1: at 2026-03-02T10:00:00Z",
 	}
 	if len(r.errors) != 2 || r.errors[0] != want[0] || !strings.HasPrefix(r.errors[1], want[1]) || len(r.fatals) != 0 {
 		t.Errorf("failures:\n%q\nwant:\n%q", r.errors, want)
@@ -239,7 +239,7 @@ func TestDriverNeedsAnOpenManualRegistry(t *testing.T) {
 		f    func(tb testing.TB)
 		want string
 	}{
-		{"rotator", func(tb testing.TB) { slotest.NewDriver(tb, rotating, t0) }, "slotest: NewDriver: slo: invalid"},
+		{"rotator", func(tb testing.TB) { slotest.NewDriver(tb, rotating, time.Now().Add(time.Hour)) }, "slotest: NewDriver: slo: invalid"},
 		{"closed", func(tb testing.TB) {
 			d := slotest.NewDriver(tb, closing, t0)
 			closing.Close()
@@ -265,6 +265,8 @@ func TestMisuse(t *testing.T) {
 		f    func(tb testing.TB)
 		want string
 	}{
+		{"start before the registry", func(tb testing.TB) { slotest.NewDriver(tb, reg, t0.Add(-time.Hour)) },
+			"slotest: NewDriver: start 2026-03-02T08:00:00Z is before the registry's instant 2026-03-02T09:00:00Z; build the registry on a clock.NewMock() set to start (slo.WithClock), or start at or after it"},
 		{"nil registry", func(tb testing.TB) { slotest.NewDriver(tb, nil, t0) },
 			"slotest: NewDriver(nil registry); pass the *slo.Registry that slo.New returned"},
 		{"typo", func(tb testing.TB) {
@@ -290,13 +292,13 @@ func TestMisuse(t *testing.T) {
 		{"step", func(tb testing.TB) { slotest.NewDriver(tb, reg, t0).SetStep(0) },
 			"slotest: SetStep(0s): the step must be positive, such as time.Second"},
 		{"objective", func(tb testing.TB) { slotest.Status(tb, reg, "search", "latency") },
-			"slotest: the registry declares no objective search/latency; it declares checkout/availability, search/availability"},
+			"slotest: the registry declares no objective search:latency; it declares checkout:availability, search:availability"},
 		{"tolerance", func(tb testing.TB) { slotest.AssertBudget(tb, reg, "search", "availability", 1, -0.1) },
-			"slotest: AssertBudget(search/availability, 1, tolerance -0.1): give a finite budget share (1 untouched, 0 spent) and a finite tolerance of 0 or more"},
+			"slotest: AssertBudget(search:availability, 1, tolerance -0.1): give a finite budget share (1 untouched, 0 spent) and a finite tolerance of 0 or more"},
 		{"never", func(tb testing.TB) {
 			slotest.NewDriver(tb, reg, t0).RunUntil(time.Minute, "search", "availability", burnrate.SeverityPage,
 				slotest.Traffic{Journey: "search", Rate: 1})
-		}, "slotest: search/availability not page within 1m0s of 2026-03-02T09:00:00Z: at 2026-03-02T09:01:00Z ok since "},
+		}, "slotest: search:availability not page within 1m0s of 2026-03-02T09:00:00Z: at 2026-03-02T09:01:00Z ok since "},
 	} {
 		r := record(c.f)
 		if len(r.fatals) != 1 || !strings.HasPrefix(r.fatals[0], c.want) || len(r.errors) != 0 {

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/openslo"
+	"github.com/journeyslo/journeyslo/slo/sloconfig"
+	"github.com/journeyslo/journeyslo/slo/slorules"
+)
+
+// apiVersionLine finds an OpenSLO v1 document's apiVersion written on a
+// line of its own, for files that are not valid YAML.
+var apiVersionLine = regexp.MustCompile(`(?m)^apiVersion:[ \t]*["']?openslo/v1["']?[ \t]*(#.*)?\r?$`)
+
+// isOpenSLO reports whether data holds OpenSLO v1 documents: a YAML
+// document whose apiVersion is openslo/v1. A file that is not valid YAML
+// is OpenSLO when a line of it says so, so that the OpenSLO reader, not
+// the config loader, says what is wrong with it. Anything else is a
+// journeyslo config file.
+func isOpenSLO(data []byte) bool {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc struct {
+			APIVersion string `yaml:"apiVersion"`
+		}
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return false
+		}
+		if err != nil {
+			// A document that is not a mapping, or bad YAML: no apiVersion
+			// here, and the loader will say what is wrong.
+			var te *yaml.TypeError
+			if errors.As(err, &te) {
+				continue
+			}
+			return apiVersionLine.Match(data)
+		}
+		if doc.APIVersion == "openslo/v1" {
+			return true
+		}
+	}
+}
+
+// fileErr returns err as the problems of the files at paths: every line of
+// its message that does not start with one of the paths gets the first in
+// front, so that each problem reads FILE:LINE:COLUMN: message, or FILE:
+// message when it has no place in a file.
+func fileErr(err error, paths ...string) error {
+	lines := strings.Split(err.Error(), "\n")
+	for i, l := range lines {
+		if !slices.ContainsFunc(paths, func(p string) bool { return strings.HasPrefix(l, p+":") }) {
+			lines[i] = paths[0] + ": " + l
+		}
+	}
+	return &problems{err: err, msg: strings.Join(lines, "\n")}
+}
+
+// problems is an error whose message lists a file's problems, one a line.
+type problems struct {
+	err error
+	msg string
+}
+
+func (p *problems) Error() string { return p.msg }
+func (p *problems) Unwrap() error { return p.err }
+
+// readErr returns the error of reading path, as FILE: message without
+// repeating the path that fs.PathError carries.
+func readErr(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		return fileErr(fmt.Errorf("%s: %w", pe.Op, pe.Err), path)
+	}
+	return fileErr(err, path)
+}
+
+// printErr writes err to w, one problem a line.
+func printErr(w io.Writer, err error) {
+	fmt.Fprintln(w, err)
+}
+
+// A source is one service's objectives, loaded: a journeyslo config file,
+// or every OpenSLO v1 file of the command line, read together so that their
+// references resolve across files.
+type source struct {
+	// paths are the files read: one config file, or the OpenSLO files.
+	paths []string
+	// openslo is true for OpenSLO v1 documents, false for a journeyslo
+	// config file.
+	openslo bool
+	config  *sloconfig.Config
+	// indicators are the OpenSLO SLIs' own queries, by objective key (see
+	// openslo.Imported.Indicators).
+	indicators map[string]openslo.Indicator
+	// objectives are config's, as slo.New takes them.
+	objectives []slo.Objective
+}
+
+// loadSources reads the objective files at paths: each journeyslo config
+// file is a source, and the OpenSLO v1 files are one, at the place of the
+// first. It returns the sources that loaded and the problems of the others,
+// one a line, each FILE:LINE:COLUMN: message (or FILE: message).
+func loadSources(paths []string) ([]*source, []error) {
+	var (
+		srcs  []*source
+		errs  []error
+		set   *source // the OpenSLO files' source, once one is met
+		files []openslo.File
+		at    = -1 // where set goes among srcs
+	)
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			errs = append(errs, readErr(path, err))
+			continue
+		}
+		if isOpenSLO(data) {
+			if set == nil {
+				set, at = &source{openslo: true}, len(srcs)
+			}
+			set.paths = append(set.paths, path)
+			files = append(files, openslo.File{Name: path, Data: data})
+			continue
+		}
+		cfg, err := sloconfig.Parse(path, data)
+		if err != nil {
+			errs = append(errs, fileErr(err, path))
+			continue
+		}
+		srcs = append(srcs, newSource([]string{path}, false, cfg, nil))
+	}
+	if set == nil {
+		return srcs, errs
+	}
+	imp, err := openslo.Import(files...)
+	if err != nil {
+		return srcs, append(errs, fileErr(err, set.paths...))
+	}
+	set = newSource(set.paths, true, imp.Config, imp.Indicators)
+	return slices.Insert(srcs, at, set), errs
+}
+
+func newSource(paths []string, isOpenSLO bool, cfg *sloconfig.Config, indicators map[string]openslo.Indicator) *source {
+	return &source{paths: paths, openslo: isOpenSLO, config: cfg, indicators: indicators, objectives: cfg.Objectives()}
+}
+
+// name is the source's files, for messages.
+func (s *source) name() string { return strings.Join(s.paths, ", ") }
+
+// kind names the source's format.
+func (s *source) kind() string {
+	if s.openslo {
+		return "OpenSLO v1"
+	}
+	return "journeyslo config"
+}
+
+// summary says what the source holds, in a few words.
+func (s *source) summary() string {
+	journeys := map[string]bool{}
+	for _, o := range s.objectives {
+		journeys[o.Journey] = true
+	}
+	return fmt.Sprintf("service %s, %s in %s", s.config.Service,
+		plural(len(s.objectives), "objective"), plural(len(journeys), "journey"))
+}
+
+// ruleOptions are the slorules options the source's objectives ask for:
+// their runbooks.
+func (s *source) ruleOptions() []slorules.Option {
+	var opts []slorules.Option
+	for _, o := range s.objectives {
+		if o.Runbook != "" {
+			opts = append(opts, slorules.WithRunbook(o.Journey, o.WithDefaults().Name, o.Runbook))
+		}
+	}
+	return opts
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// ownIndicators refuses a source whose OpenSLO SLIs read their own queries
+// rather than journeyslo's counters: rules written over
+// journeyslo_sli_events_total would watch other events than the SLO names.
+func (s *source) ownIndicators() error {
+	if len(s.indicators) == 0 {
+		return nil
+	}
+	var errs []error
+	for _, key := range slices.Sorted(maps.Keys(s.indicators)) {
+		ind := s.indicators[key]
+		num := "bad " + ind.Bad
+		if ind.Good != "" {
+			num = "good " + ind.Good
+		}
+		errs = append(errs, fmt.Errorf("objective %s: its SLI reads its own %s queries (%s; total %s), and the rules read journeyslo's %s counters; "+
+			"count the journey's events with journeyslo, or write these rules by hand", key, ind.Source, num, ind.Total, slorules.Counter))
+	}
+	return fileErr(errors.Join(errs...), s.paths...)
+}

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slorules"
+)
+
+var rulesVerb = &verb{
+	synopsis: "rules [-flavor prometheus|thanos|mimir] [-selector SEL] [-label k=v]... [-o DIR] FILE...",
+	summary:  "write the fleet's Prometheus, Thanos or Mimir rules for the objectives",
+	help: `Rules writes the recording and alerting rules that evaluate a file's objectives
+over the fleet's journeyslo_sli_events_total counters, as package slo/slorules
+generates them: the error ratio of every window of each objective's policy, its
+period's SLI and budget, and one JourneyErrorBudgetBurn alert per severity.
+
+Each service gives one rule file: a journeyslo config file is one service, and
+the OpenSLO v1 files given are read together as one. With one service and no
+-o, its rules go to standard output; with -o DIR, each service's go to
+DIR/SERVICE.rules.yml, DIR created when missing. Nothing is written unless
+every FILE is valid. An OpenSLO SLI that reads other counters than
+journeyslo_sli_events_total is refused: the rules read journeyslo's counters.
+An objective's labels that the rules do not carry are named on standard
+error.
+`,
+	flags: func(stderr io.Writer) *flag.FlagSet { return new(rulesOptions).flagSet(stderr) },
+	run:   runRules,
+}
+
+// rulesOptions are the rules verb's flags.
+type rulesOptions struct {
+	flavor    slorules.Flavor
+	selector  string
+	labels    labelsFlag
+	namespace string
+	interval  time.Duration
+	out       string
+}
+
+func (o *rulesOptions) flagSet(stderr io.Writer) *flag.FlagSet {
+	fs := newFlags("rules", stderr)
+	fs.Func("flavor", "the `engine` the rules are for: prometheus, thanos (adds partial_response_strategy: abort)\nor mimir (adds a namespace) (default prometheus)", func(s string) error {
+		f, err := slorules.ParseFlavor(s)
+		if err != nil {
+			return errors.New(strings.TrimPrefix(err.Error(), slorules.ErrInvalid.Error()+": "))
+		}
+		o.flavor = f
+		return nil
+	})
+	fs.StringVar(&o.selector, "selector", "", "PromQL label matchers that scope the counters the rules read,\nsuch as '{job=\"shop\"}' (default every journeyslo_sli_events_total series)")
+	fs.Var(&o.labels, "label", "a label `name=value` added to every recorded series and alert, such as team=shop;\nrepeat it for more labels")
+	fs.StringVar(&o.namespace, "namespace", "", "the Mimir ruler namespace of the mimir flavour (default the service's name)")
+	fs.DurationVar(&o.interval, "interval", 0, "how often the engine evaluates the groups, such as 30s (default the engine's global interval)")
+	fs.StringVar(&o.out, "o", "", "the `directory` to write the rule files into (default standard output)")
+	return fs
+}
+
+// options returns the slorules options the flags ask for.
+func (o *rulesOptions) options() []slorules.Option {
+	var opts []slorules.Option
+	if o.selector != "" {
+		opts = append(opts, slorules.WithSelector(o.selector))
+	}
+	if len(o.labels) > 0 {
+		opts = append(opts, slorules.WithLabels(o.labels))
+	}
+	if o.namespace != "" {
+		opts = append(opts, slorules.WithNamespace(o.namespace))
+	}
+	if o.interval != 0 {
+		opts = append(opts, slorules.WithInterval(o.interval))
+	}
+	return opts
+}
+
+func runRules(args []string, stdout, stderr io.Writer) int {
+	var o rulesOptions
+	fs := o.flagSet(stderr)
+	if status, ok := parseFlags(fs, "rules", args, stdout); !ok {
+		return status
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		return usageErr(stderr, "rules", "no FILE given; name the objective files to write rules for")
+	}
+	// The flags' values once, before any file: a wrong selector or label is
+	// a usage error, not a problem of every file in turn.
+	probe := []slo.Objective{{Journey: "probe", Target: 0.999}} // valid, so every error is an option's
+	if _, err := slorules.Generate(probe, o.options()...); err != nil {
+		msg := strings.ReplaceAll(err.Error(), slorules.ErrInvalid.Error()+": ", "")
+		return usageErr(stderr, "rules", "%s", msg)
+	}
+	srcs, errs := loadSources(files)
+	if len(srcs) > 1 && o.out == "" {
+		return usageErr(stderr, "rules", "%d services given without -o: each gives its own rule file; write them into a directory with -o DIR", len(srcs))
+	}
+	// Nothing is written unless every file is valid, so that a directory of
+	// rules is never half updated.
+	type output struct {
+		path string
+		yaml []byte
+	}
+	var outs []output
+	byService := map[string]*source{}
+	for _, src := range srcs {
+		if prev, ok := byService[src.config.Service]; ok {
+			errs = append(errs, fileErr(fmt.Errorf("service %s is also described by %s, and one rule file holds one service's rules; give each service once",
+				src.config.Service, prev.name()), src.paths[0]))
+			continue
+		}
+		byService[src.config.Service] = src
+		if err := src.ownIndicators(); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		opts := append(o.options(), src.ruleOptions()...)
+		if o.namespace == "" {
+			opts = append(opts, slorules.WithNamespace(src.config.Service))
+		}
+		rules, err := slorules.Generate(src.objectives, opts...)
+		var yml []byte
+		if err == nil {
+			yml, err = rules.Marshal(o.flavor)
+		}
+		if err != nil {
+			errs = append(errs, fileErr(err, src.paths...))
+			continue
+		}
+		for _, note := range unwrittenLabels(rules, src.objectives) {
+			fmt.Fprintf(stderr, "%s: note: %s\n", src.paths[0], note)
+		}
+		outs = append(outs, output{filepath.Join(o.out, src.config.Service+".rules.yml"), yml})
+	}
+	if len(errs) > 0 {
+		for _, err := range errs {
+			printErr(stderr, err)
+		}
+		return exitInvalid
+	}
+	if o.out == "" {
+		if _, err := stdout.Write(outs[0].yaml); err != nil {
+			fmt.Fprintf(stderr, "journeyslo rules: writing the rules: %v\n", err)
+			return exitInvalid
+		}
+		return exitOK
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		fmt.Fprintf(stderr, "journeyslo rules: %v\n", err)
+		return exitInvalid
+	}
+	for _, out := range outs {
+		if err := writeFileAtomic(out.path, out.yaml); err != nil {
+			fmt.Fprintf(stderr, "journeyslo rules: %v\n", err)
+			return exitInvalid
+		}
+	}
+	return exitOK
+}
+
+// unwrittenLabels says which labels of the objectives the rules do not
+// carry, so that alerts routed by them (team: payments) do not go astray
+// without a word. It reads the rules rather than assuming what slorules
+// writes: an objective's rules are the groups named after it (see
+// slorules.Group), and a label is written when every rule of those groups
+// that sets labels sets it to the objective's value.
+func unwrittenLabels(f slorules.RuleFile, objs []slo.Objective) []string {
+	var notes []string
+	for _, o := range objs {
+		if len(o.Labels) == 0 {
+			continue
+		}
+		o = o.WithDefaults()
+		group := "journeyslo:" + o.Journey + ":" + o.Name
+		var missing []string
+		for _, k := range slices.Sorted(maps.Keys(o.Labels)) {
+			labelled, written := false, true
+			for _, g := range f.Groups {
+				if g.Name != group && g.Name != group+":period" {
+					continue
+				}
+				for _, r := range g.Rules {
+					if len(r.Labels) > 0 {
+						labelled = true
+						written = written && r.Labels[k] == o.Labels[k]
+					}
+				}
+			}
+			if !labelled || !written {
+				missing = append(missing, k+"="+o.Labels[k])
+			}
+		}
+		if len(missing) > 0 {
+			notes = append(notes, fmt.Sprintf("objective %s: its labels %s are not in the generated rules, which carry the -label labels alone",
+				slo.ObjectiveKey(o.Journey, o.Name), strings.Join(missing, ", ")))
+		}
+	}
+	return notes
+}
+
+// labelsFlag is the repeatable -label name=value flag.
+type labelsFlag map[string]string
+
+func (l labelsFlag) String() string {
+	parts := make([]string, 0, len(l))
+	for k, v := range l {
+		parts = append(parts, k+"="+v)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+func (l *labelsFlag) Set(s string) error {
+	name, value, ok := strings.Cut(s, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("%q is not name=value; write a label such as team=shop", s)
+	}
+	if prev, dup := (*l)[name]; dup {
+		return fmt.Errorf("label %q given twice (%q and %q); give each label once", name, prev, value)
+	}
+	if *l == nil {
+		*l = labelsFlag{}
+	}
+	(*l)[name] = value
+	return nil
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same
+// directory, renamed over it, so that an engine reloading its rules never
+// reads a half-written file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after the rename, there is nothing left to remove
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}

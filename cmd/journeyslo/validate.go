@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+	"io"
+)
+
+var validateVerb = &verb{
+	synopsis: "validate FILE...",
+	summary:  "check objective files and list every problem in them",
+	help: `Validate loads each FILE as the library would, journeyslo config or OpenSLO v1,
+and writes every problem of every file to standard error, one a line, as
+FILE:LINE:COLUMN: message; for each valid file it writes a line to standard
+output saying what it holds. The OpenSLO v1 files given are read together,
+as one service's documents whose references may cross files. A file that validates gives objectives that
+slo.New accepts. The exit status is 1 when any file has a problem.
+`,
+	run: runValidate,
+}
+
+func runValidate(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("validate", stderr)
+	if status, ok := parseFlags(fs, "validate", args, stdout); !ok {
+		return status
+	}
+	if fs.NArg() == 0 {
+		return usageErr(stderr, "validate", "no FILE given; name the objective files to check")
+	}
+	srcs, errs := loadSources(fs.Args())
+	for _, err := range errs {
+		printErr(stderr, err)
+	}
+	for _, src := range srcs {
+		fmt.Fprintf(stdout, "%s: valid %s: %s\n", src.name(), src.kind(), src.summary())
+	}
+	if len(errs) > 0 {
+		return exitInvalid
+	}
+	return exitOK
+}

@@ -1,0 +1,360 @@
+package slo
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+)
+
+// The JSON and YAML shapes of Objective, Status and RuleStatus: one shape
+// for every output, the status page's JSON and the health check included.
+//
+//   - Durations are strings as burnrate.FormatWindow writes them ("30d",
+//     "5m", "300ms") and burnrate.ParseWindow reads them; a zero duration
+//     is left out, except a Status's timeToExhaustion, which is "0s" when
+//     the budget is spent and null when it is not burning (burnrate.Never).
+//   - Instants are RFC 3339 in UTC, to the nanosecond.
+//   - A number that is NaN or infinite is written as null, and reads back
+//     as 0; a Status never holds one. A Status's sli is null when the period
+//     holds no event (NoData), and reads back as 1, its value then.
+//   - An Objective is configuration: reading one refuses unknown fields. A
+//     Status is a report: reading one ignores fields it does not know, so
+//     that a newer writer's report still reads.
+//
+// YAML goes through the methods of the YAML libraries' interfaces that
+// need no import (MarshalYAML returning a value, UnmarshalYAML taking an
+// unmarshal function), so the package depends on no YAML library.
+type (
+	objectiveShape struct {
+		Journey string            `json:"journey" yaml:"journey"`
+		Name    string            `json:"name,omitempty" yaml:"name,omitempty"`
+		Target  *float64          `json:"target" yaml:"target"`
+		Period  string            `json:"period,omitempty" yaml:"period,omitempty"`
+		Latency string            `json:"latency,omitempty" yaml:"latency,omitempty"`
+		Policy  *burnrate.Policy  `json:"policy,omitempty" yaml:"policy,omitempty"`
+		Runbook string            `json:"runbook,omitempty" yaml:"runbook,omitempty"`
+		Labels  map[string]string `json:"labels,omitempty" yaml:"labels,omitempty"`
+	}
+	statusShape struct {
+		Journey          string            `json:"journey" yaml:"journey"`
+		Objective        string            `json:"objective" yaml:"objective"`
+		Target           *float64          `json:"target" yaml:"target"`
+		Period           string            `json:"period" yaml:"period"`
+		Latency          string            `json:"latency,omitempty" yaml:"latency,omitempty"`
+		Time             string            `json:"time" yaml:"time"`
+		Good             uint64            `json:"good" yaml:"good"`
+		Bad              uint64            `json:"bad" yaml:"bad"`
+		TotalGood        uint64            `json:"totalGood" yaml:"totalGood"`
+		TotalBad         uint64            `json:"totalBad" yaml:"totalBad"`
+		SLI              *float64          `json:"sli" yaml:"sli"`
+		NoData           bool              `json:"noData" yaml:"noData"`
+		BudgetRemaining  *float64          `json:"budgetRemaining" yaml:"budgetRemaining"`
+		TimeToExhaustion *string           `json:"timeToExhaustion" yaml:"timeToExhaustion"`
+		ExhaustionWindow string            `json:"exhaustionWindow" yaml:"exhaustionWindow"`
+		State            burnrate.Severity `json:"state" yaml:"state"`
+		Rule             string            `json:"rule,omitempty" yaml:"rule,omitempty"`
+		Since            string            `json:"since" yaml:"since"`
+		Windows          []burnrate.Burn   `json:"windows" yaml:"windows"`
+		Rules            []RuleStatus      `json:"rules" yaml:"rules"`
+	}
+	ruleStatusShape struct {
+		Name          string            `json:"name" yaml:"name"`
+		Severity      burnrate.Severity `json:"severity" yaml:"severity"`
+		Long          string            `json:"long" yaml:"long"`
+		Short         string            `json:"short" yaml:"short"`
+		Factor        *float64          `json:"factor" yaml:"factor"`
+		LongBurnRate  *float64          `json:"longBurnRate" yaml:"longBurnRate"`
+		ShortBurnRate *float64          `json:"shortBurnRate" yaml:"shortBurnRate"`
+		Burning       bool              `json:"burning" yaml:"burning"`
+		Firing        bool              `json:"firing" yaml:"firing"`
+	}
+)
+
+// finiteOrNull returns a pointer to x, or nil (null) when x is NaN or infinite.
+func finiteOrNull(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+func deref(p *float64, null float64) float64 {
+	if p == nil {
+		return null
+	}
+	return *p
+}
+
+// duration writes d; zero is "", left out.
+func duration(d time.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return burnrate.FormatWindow(d)
+}
+
+// parseDuration reads what duration writes, naming the field in errors.
+func parseDuration(field, s string) (time.Duration, error) {
+	if s == "" || s == "0s" {
+		return 0, nil
+	}
+	d, err := burnrate.ParseWindow(s)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", field, err)
+	}
+	return d, nil
+}
+
+// instant writes t in RFC 3339, in UTC, to the nanosecond.
+func instant(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func parseInstant(field, s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %s %q is not an RFC 3339 instant, such as 2026-03-01T00:00:00Z", ErrInvalid, field, s)
+	}
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		// Written in UTC it would need a year RFC 3339 cannot hold.
+		return time.Time{}, fmt.Errorf("%w: %s %q is outside the years 0 to 9999 in UTC", ErrInvalid, field, s)
+	}
+	return t, nil
+}
+
+func (o Objective) shape() objectiveShape {
+	s := objectiveShape{
+		Journey: o.Journey, Name: o.Name, Target: finiteOrNull(o.Target),
+		Period: duration(o.Period), Latency: duration(o.Latency),
+		Runbook: o.Runbook, Labels: o.Labels,
+	}
+	if len(o.Policy.Rules) > 0 || o.Policy.MinEvents != 0 {
+		p := o.Policy
+		s.Policy = &p
+	}
+	return s
+}
+
+func (s objectiveShape) objective() (Objective, error) {
+	o := Objective{Journey: s.Journey, Name: s.Name, Target: deref(s.Target, 0), Runbook: s.Runbook, Labels: s.Labels}
+	if s.Policy != nil {
+		o.Policy = *s.Policy
+	}
+	var err error
+	if o.Period, err = parseDuration("period", s.Period); err != nil {
+		return Objective{}, err
+	}
+	if o.Latency, err = parseDuration("latency", s.Latency); err != nil {
+		return Objective{}, err
+	}
+	return o, nil
+}
+
+// MarshalJSON encodes the objective as
+//
+//	{"journey": "checkout", "name": "latency", "target": 0.99, "period": "30d",
+//	 "latency": "300ms", "policy": {"rules": [...], "minEvents": 1000},
+//	 "runbook": "https://...", "labels": {"team": "payments"}}
+//
+// leaving out zero fields, as they are written, defaults unfilled. A NaN or
+// infinite target is written as null.
+func (o Objective) MarshalJSON() ([]byte, error) { return json.Marshal(o.shape()) }
+
+// UnmarshalJSON decodes what MarshalJSON encodes, refusing unknown fields.
+// It does not validate: [New] and [Objective.Validate] do.
+func (o *Objective) UnmarshalJSON(b []byte) error {
+	var s objectiveShape
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&s); err != nil {
+		return fmt.Errorf("%w: objective: %v", ErrInvalid, err)
+	}
+	v, err := s.objective()
+	if err == nil {
+		*o = v
+	}
+	return err
+}
+
+// MarshalYAML encodes the objective with the fields of MarshalJSON.
+func (o Objective) MarshalYAML() (any, error) { return o.shape(), nil }
+
+// UnmarshalYAML decodes what MarshalYAML encodes; the YAML decoder's own
+// settings (such as refusing unknown fields) apply.
+func (o *Objective) UnmarshalYAML(unmarshal func(any) error) error {
+	var s objectiveShape
+	if err := unmarshal(&s); err != nil {
+		return err
+	}
+	v, err := s.objective()
+	if err == nil {
+		*o = v
+	}
+	return err
+}
+
+func (s Status) shape() statusShape {
+	out := statusShape{
+		Journey: s.Journey, Objective: s.Objective, Target: finiteOrNull(s.Target),
+		Period: duration(s.Period), Latency: duration(s.Latency), Time: instant(s.Time),
+		Good: s.Good, Bad: s.Bad, TotalGood: s.TotalGood, TotalBad: s.TotalBad,
+		NoData: s.NoData, BudgetRemaining: finiteOrNull(s.BudgetRemaining),
+		ExhaustionWindow: duration(s.ExhaustionWindow),
+		State:            s.State, Rule: s.Rule, Since: instant(s.Since),
+		Windows: s.Windows, Rules: s.Rules,
+	}
+	if !s.NoData {
+		out.SLI = finiteOrNull(s.SLI)
+	}
+	if s.TimeToExhaustion != burnrate.Never {
+		t := burnrate.FormatWindow(s.TimeToExhaustion)
+		out.TimeToExhaustion = &t
+	}
+	return out
+}
+
+func (in statusShape) status() (Status, error) {
+	s := Status{
+		Journey: in.Journey, Objective: in.Objective, Target: deref(in.Target, 0),
+		Good: in.Good, Bad: in.Bad, TotalGood: in.TotalGood, TotalBad: in.TotalBad,
+		SLI: deref(in.SLI, 0), NoData: in.NoData, BudgetRemaining: deref(in.BudgetRemaining, 0),
+		TimeToExhaustion: burnrate.Never,
+		State:            in.State, Rule: in.Rule, Windows: in.Windows, Rules: in.Rules,
+	}
+	if in.NoData && in.SLI == nil {
+		s.SLI = 1
+	}
+	var err error
+	for _, f := range []struct {
+		name string
+		text string
+		to   *time.Duration
+	}{{"period", in.Period, &s.Period}, {"latency", in.Latency, &s.Latency}, {"exhaustionWindow", in.ExhaustionWindow, &s.ExhaustionWindow}} {
+		if *f.to, err = parseDuration(f.name, f.text); err != nil {
+			return Status{}, err
+		}
+	}
+	if in.TimeToExhaustion != nil {
+		if s.TimeToExhaustion, err = parseDuration("timeToExhaustion", *in.TimeToExhaustion); err != nil {
+			return Status{}, err
+		}
+	}
+	if s.Time, err = parseInstant("time", in.Time); err != nil {
+		return Status{}, err
+	}
+	if s.Since, err = parseInstant("since", in.Since); err != nil {
+		return Status{}, err
+	}
+	return s, nil
+}
+
+// MarshalJSON encodes the status in the shape the status page's JSON and
+// the health check share:
+//
+//	{"journey": "checkout", "objective": "availability", "target": 0.999,
+//	 "period": "30d", "time": "2026-03-31T14:30:00Z",
+//	 "good": 51830000, "bad": 27000, "totalGood": 51830000, "totalBad": 27000,
+//	 "sli": 0.99948, "noData": false, "budgetRemaining": 0.479,
+//	 "timeToExhaustion": "2h24m", "exhaustionWindow": "1h",
+//	 "state": "page", "rule": "page-1h-5m", "since": "2026-03-31T14:02:10Z",
+//	 "windows": [{"window": "5m", "good": 5700, "bad": 300, "burnRate": 52.6, "noData": false}, ...],
+//	 "rules": [{"name": "page-1h-5m", "severity": "page", "long": "1h", "short": "5m",
+//	   "factor": 14.4, "longBurnRate": 16.7, "shortBurnRate": 52.6, "burning": true, "firing": true}, ...]}
+//
+// with "latency" for a latency objective, sli null when NoData,
+// timeToExhaustion null when the budget is not burning, and rule left out
+// when the state is ok. No number is ever written as NaN or an infinity: a
+// Status holds neither, and would such a value appear it is written as null
+// (read back as 0), so that one bad value never costs a reader the whole
+// document.
+func (s Status) MarshalJSON() ([]byte, error) { return json.Marshal(s.shape()) }
+
+// UnmarshalJSON decodes what MarshalJSON encodes, ignoring unknown fields.
+func (s *Status) UnmarshalJSON(b []byte) error {
+	var in statusShape
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	v, err := in.status()
+	if err == nil {
+		*s = v
+	}
+	return err
+}
+
+// MarshalYAML encodes the status with the fields of MarshalJSON.
+func (s Status) MarshalYAML() (any, error) { return s.shape(), nil }
+
+// UnmarshalYAML decodes what MarshalYAML encodes.
+func (s *Status) UnmarshalYAML(unmarshal func(any) error) error {
+	var in statusShape
+	if err := unmarshal(&in); err != nil {
+		return err
+	}
+	v, err := in.status()
+	if err == nil {
+		*s = v
+	}
+	return err
+}
+
+func (r RuleStatus) shape() ruleStatusShape {
+	return ruleStatusShape{
+		Name: r.Name, Severity: r.Severity, Long: duration(r.Long), Short: duration(r.Short),
+		Factor: finiteOrNull(r.Factor), LongBurnRate: finiteOrNull(r.LongRate), ShortBurnRate: finiteOrNull(r.ShortRate),
+		Burning: r.Burning, Firing: r.Firing,
+	}
+}
+
+func (in ruleStatusShape) ruleStatus() (RuleStatus, error) {
+	r := RuleStatus{
+		Rule:     burnrate.Rule{Name: in.Name, Severity: in.Severity, Factor: deref(in.Factor, 0)},
+		LongRate: deref(in.LongBurnRate, 0), ShortRate: deref(in.ShortBurnRate, 0),
+		Burning: in.Burning, Firing: in.Firing,
+	}
+	var err error
+	if r.Long, err = parseDuration("long", in.Long); err != nil {
+		return RuleStatus{}, err
+	}
+	if r.Short, err = parseDuration("short", in.Short); err != nil {
+		return RuleStatus{}, err
+	}
+	return r, nil
+}
+
+// MarshalJSON encodes the rule's status as its rule's fields (see
+// burnrate.Rule.MarshalJSON, with the name always written) and
+// "longBurnRate", "shortBurnRate", "burning" and "firing". Without it the
+// embedded Rule's method would encode the rule alone.
+func (r RuleStatus) MarshalJSON() ([]byte, error) { return json.Marshal(r.shape()) }
+
+// UnmarshalJSON decodes what MarshalJSON encodes, ignoring unknown fields.
+func (r *RuleStatus) UnmarshalJSON(b []byte) error {
+	var in ruleStatusShape
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	v, err := in.ruleStatus()
+	if err == nil {
+		*r = v
+	}
+	return err
+}
+
+// MarshalYAML encodes the rule's status with the fields of MarshalJSON.
+func (r RuleStatus) MarshalYAML() (any, error) { return r.shape(), nil }
+
+// UnmarshalYAML decodes what MarshalYAML encodes.
+func (r *RuleStatus) UnmarshalYAML(unmarshal func(any) error) error {
+	var in ruleStatusShape
+	if err := unmarshal(&in); err != nil {
+		return err
+	}
+	v, err := in.ruleStatus()
+	if err == nil {
+		*r = v
+	}
+	return err
+}

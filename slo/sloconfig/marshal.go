@@ -1,0 +1,111 @@
+package sloconfig
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+)
+
+// The file's shapes, for writing: durations as burnrate.FormatWindow
+// writes them, fields in the order a reviewer reads them.
+type (
+	fileOut struct {
+		Service  string               `yaml:"service"`
+		Policies map[string]policyOut `yaml:"policies,omitempty"`
+		Journeys []journeyOut         `yaml:"journeys"`
+	}
+	policyOut struct {
+		MinEvents *uint64   `yaml:"minEvents,omitempty"`
+		Rules     []ruleOut `yaml:"rules,omitempty"`
+	}
+	ruleOut struct {
+		Name     string  `yaml:"name,omitempty"`
+		Severity string  `yaml:"severity"`
+		Long     string  `yaml:"long"`
+		Short    string  `yaml:"short"`
+		Factor   float64 `yaml:"factor"`
+	}
+	journeyOut struct {
+		Name       string         `yaml:"name"`
+		Patterns   []string       `yaml:"patterns,omitempty"`
+		Methods    []string       `yaml:"methods,omitempty"`
+		Objectives []objectiveOut `yaml:"objectives"`
+	}
+	objectiveOut struct {
+		Name      string            `yaml:"name,omitempty"`
+		Target    float64           `yaml:"target"`
+		Period    string            `yaml:"period,omitempty"`
+		Latency   string            `yaml:"latency,omitempty"`
+		Policy    string            `yaml:"policy,omitempty"`
+		MinEvents *uint64           `yaml:"minEvents,omitempty"`
+		Rules     []ruleOut         `yaml:"rules,omitempty"`
+		Runbook   string            `yaml:"runbook,omitempty"`
+		Labels    map[string]string `yaml:"labels,omitempty"`
+	}
+)
+
+// Marshal writes the config as a journeyslo file, which [Parse] reads back
+// to an equal config: targets as ratios (0.999), durations as
+// burnrate.FormatWindow writes them ("30d", "300ms"), zero fields left
+// out. It refuses a config that [Config.Validate] refuses, so that every
+// file it writes loads, and no NaN or infinity is ever written.
+func (c *Config) Marshal() ([]byte, error) {
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("sloconfig: Marshal: %w", err)
+	}
+	out := fileOut{Service: c.Service}
+	if len(c.Policies) > 0 {
+		out.Policies = make(map[string]policyOut, len(c.Policies))
+		for name, p := range c.Policies {
+			out.Policies[name] = policyOut{MinEvents: p.MinEvents, Rules: rulesOut(p.Rules)}
+		}
+	}
+	for _, j := range c.Journeys {
+		jo := journeyOut{Name: j.Name, Patterns: j.Patterns, Methods: j.Methods}
+		for _, o := range j.Objectives {
+			jo.Objectives = append(jo.Objectives, objectiveOut{
+				Name:      o.Name,
+				Target:    o.Target,
+				Period:    window(o.Period),
+				Latency:   window(o.Latency),
+				Policy:    o.Policy,
+				MinEvents: o.MinEvents,
+				Rules:     rulesOut(o.Rules),
+				Runbook:   o.Runbook,
+				Labels:    maps.Clone(o.Labels),
+			})
+		}
+		out.Journeys = append(out.Journeys, jo)
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(out); err != nil {
+		return nil, fmt.Errorf("sloconfig: Marshal: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("sloconfig: Marshal: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+func rulesOut(rules []burnrate.Rule) []ruleOut {
+	var out []ruleOut
+	for _, r := range rules {
+		out = append(out, ruleOut{Name: r.Name, Severity: r.Severity.String(), Long: window(r.Long), Short: window(r.Short), Factor: r.Factor})
+	}
+	return out
+}
+
+// window writes a duration for a file; zero is left out.
+func window(d time.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return burnrate.FormatWindow(d)
+}

@@ -1,0 +1,490 @@
+package sloconfig
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+)
+
+// Load reads and parses the journeyslo file at path (see [Parse]).
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse reads a journeyslo file's contents; name is the file's name for
+// messages. It returns every problem of the file, each an [*Error] at its
+// line and column, joined with errors.Join; a config it returns is valid
+// ([Config.Validate]) and its Objectives make a registry.
+func Parse(name string, data []byte) (*Config, error) {
+	p := &parser{c: &Config{file: name, pos: map[string]position{}}, broken: map[string]bool{}}
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
+		return nil, &Error{File: name, Line: 1, Column: 1, Err: errors.New("the file is empty; a journeyslo file has a service and its journeys")}
+	} else if err != nil {
+		return nil, p.yamlError(err)
+	}
+	var second yaml.Node
+	if err := dec.Decode(&second); err == nil {
+		n := &second
+		if len(n.Content) > 0 {
+			n = n.Content[0]
+		}
+		p.bad(n, "", "a journeyslo file holds one YAML document; this is a second one (an OpenSLO file holds several, but this is not one)")
+		return nil, errors.Join(p.errs...)
+	} else if !errors.Is(err, io.EOF) {
+		return nil, p.yamlError(err)
+	}
+	p.file(root.Content[0])
+	if p.broken[""] {
+		return nil, joinSorted(p.errs) // not a mapping: nothing to judge
+	}
+	if len(p.errs) > 0 {
+		// Judge what did parse, except what a problem already spoiled.
+		p.errs = append(p.errs, p.c.validate(p.broken)...)
+		return nil, joinSorted(p.errs)
+	}
+	if errs := p.c.validate(nil); len(errs) > 0 {
+		return nil, joinSorted(errs)
+	}
+	return p.c, nil
+}
+
+// joinSorted joins errors in the order of their places in the file.
+func joinSorted(errs []error) error {
+	slices.SortStableFunc(errs, func(a, b error) int {
+		ea, _ := a.(*Error)
+		eb, _ := b.(*Error)
+		if ea == nil || eb == nil {
+			return 0
+		}
+		return cmp.Or(cmp.Compare(ea.Line, eb.Line), cmp.Compare(ea.Column, eb.Column))
+	})
+	return errors.Join(errs...)
+}
+
+// parser walks a file's nodes into a Config, keeping every node's place.
+type parser struct {
+	c    *Config
+	errs []error
+	// broken holds the paths of the nodes that did not parse, whose
+	// validation would only repeat the problem.
+	broken map[string]bool
+}
+
+// yamlError turns an error of the YAML library, which gives a line but no
+// column, into an Error at that line.
+func (p *parser) yamlError(err error) error {
+	msg := err.Error()
+	line := 1
+	if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
+		if n, after, ok := strings.Cut(rest, ": "); ok {
+			if l, err := strconv.Atoi(n); err == nil {
+				line, msg = l, after
+			}
+		}
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	return &Error{File: p.c.file, Line: line, Column: 1, Err: errors.New("not valid YAML: " + msg)}
+}
+
+// bad records a problem at node n, which is at path. The problem spoils
+// path: validation says nothing more about it.
+func (p *parser) bad(n *yaml.Node, path, format string, args ...any) {
+	p.badErr(n, path, errors.New(fmt.Sprintf(format, args...)))
+}
+
+// badErr records a problem at node n, which is at path, in the words of
+// err (package burnrate's, when it found the problem), spoiling path.
+func (p *parser) badErr(n *yaml.Node, path string, err error) {
+	p.errs = append(p.errs, &Error{File: p.c.file, Line: n.Line, Column: n.Column, Path: path, Err: err})
+	p.broken[path] = true
+}
+
+// at records where path is written.
+func (p *parser) at(n *yaml.Node, path string) { p.c.pos[path] = position{n.Line, n.Column} }
+
+// kind names a node's kind in messages.
+func kind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "empty"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "a document"
+}
+
+// usable reports whether n can be read, recording why not: aliases are
+// refused (a named policy shares rules, and an alias walked by hand could
+// multiply a small file into a huge one).
+func (p *parser) usable(n *yaml.Node, path string) bool {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		p.bad(n, path, "%s: YAML anchors and aliases are not supported; write the value out, or share rules through a named policy", label(path))
+		return false
+	}
+	return true
+}
+
+// label names a path in messages: the field, or "the file" for the root.
+func label(path string) string {
+	if path == "" {
+		return "the file"
+	}
+	return path
+}
+
+// fields reads a mapping with the given keys, calling read for each key
+// present, in file order. It refuses unknown and repeated keys and
+// reports missing required ones (those ending in '!').
+func (p *parser) fields(n *yaml.Node, path, what string, keys []string, read func(key string, v *yaml.Node, path string)) bool {
+	if !p.usable(n, path) {
+		return false
+	}
+	if n.Kind != yaml.MappingNode {
+		p.bad(n, path, "%s is %s; %s is a mapping with the fields %s", label(path), kind(n), what, names(keys))
+		return false
+	}
+	p.at(n, path)
+	seen := map[string]bool{}
+	ok := true
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !p.usable(k, path) || !p.usable(v, path) {
+			ok = false
+			continue
+		}
+		key := k.Value
+		known := slices.Contains(keys, key) || slices.Contains(keys, key+"!")
+		switch {
+		case k.Kind != yaml.ScalarNode || !known:
+			p.bad(k, join(path, key), "%s: unknown field %s; %s has the fields %s", label(path), kind(k), what, names(keys))
+			ok = false
+			continue
+		case seen[key]:
+			p.bad(k, join(path, key), "%s: field %q is given twice; give it once", label(path), key)
+			ok = false
+			continue
+		}
+		seen[key] = true
+		read(key, v, join(path, key))
+	}
+	for _, key := range keys {
+		if k, required := strings.CutSuffix(key, "!"); required && !seen[k] {
+			p.bad(n, join(path, k), "%s: field %q is missing; %s needs it", label(path), k, what)
+			ok = false
+		}
+	}
+	return ok
+}
+
+// names lists a mapping's field names for messages.
+func names(keys []string) string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = strings.TrimSuffix(k, "!")
+	}
+	return strings.Join(out, ", ")
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
+
+// scalar returns a scalar's text; an empty value (null) is "".
+func (p *parser) scalar(n *yaml.Node, path, what string) (string, bool) {
+	if !p.usable(n, path) {
+		return "", false
+	}
+	if n.Kind != yaml.ScalarNode {
+		p.bad(n, path, "%s is %s; write %s", path, kind(n), what)
+		return "", false
+	}
+	p.at(n, path)
+	if n.Tag == "!!null" {
+		return "", true
+	}
+	return n.Value, true
+}
+
+// list reads a sequence, calling read for each item.
+func (p *parser) list(n *yaml.Node, path, what string, read func(i int, v *yaml.Node, path string)) bool {
+	if !p.usable(n, path) {
+		return false
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		p.at(n, path)
+		return true
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.bad(n, path, "%s is %s; write a list of %s", path, kind(n), what)
+		return false
+	}
+	p.at(n, path)
+	for i, v := range n.Content {
+		read(i, v, index(path, i))
+	}
+	return true
+}
+
+// stringList reads a list of strings.
+func (p *parser) stringList(n *yaml.Node, path, what string) ([]string, bool) {
+	var out []string
+	ok := p.list(n, path, what, func(i int, v *yaml.Node, path string) {
+		if s, good := p.scalar(v, path, what); good {
+			out = append(out, s)
+		}
+	})
+	return out, ok && len(out) == len(n.Content)
+}
+
+// file reads the root mapping.
+func (p *parser) file(n *yaml.Node) {
+	p.fields(n, "", "a journeyslo file", []string{"service!", "policies", "journeys!"}, func(key string, v *yaml.Node, path string) {
+		switch key {
+		case "service":
+			p.c.Service, _ = p.scalar(v, path, "the service's name, such as shop")
+		case "policies":
+			p.policies(v, path)
+		case "journeys":
+			p.list(v, path, "journeys, each with a name and objectives", func(i int, v *yaml.Node, path string) {
+				p.c.Journeys = append(p.c.Journeys, p.journey(v, path))
+			})
+		}
+	})
+}
+
+func (p *parser) policies(n *yaml.Node, path string) {
+	if !p.usable(n, path) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		p.bad(n, path, "policies is %s; write a mapping from a policy's name to its rules and minEvents", kind(n))
+		return
+	}
+	p.at(n, path)
+	p.c.Policies = map[string]Policy{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		name, ok := p.scalar(k, path, "a policy's name")
+		if !ok {
+			continue
+		}
+		ppath := join(path, name)
+		if _, dup := p.c.Policies[name]; dup {
+			p.bad(k, ppath, "policy %q is given twice; give each policy its own name", name)
+			continue
+		}
+		p.at(k, ppath+"#name")
+		var pol Policy
+		p.fields(v, ppath, "a policy", []string{"rules", "minEvents"}, func(key string, v *yaml.Node, path string) {
+			switch key {
+			case "rules":
+				pol.Rules = p.rules(v, path)
+			case "minEvents":
+				pol.MinEvents = p.events(v, path)
+			}
+		})
+		p.c.Policies[name] = pol
+	}
+}
+
+func (p *parser) rules(n *yaml.Node, path string) []burnrate.Rule {
+	var out []burnrate.Rule
+	p.list(n, path, "rules, each with severity, long, short and factor", func(i int, v *yaml.Node, path string) {
+		var r burnrate.Rule
+		p.fields(v, path, "a rule", []string{"name", "severity!", "long!", "short!", "factor!"}, func(key string, v *yaml.Node, path string) {
+			switch key {
+			case "name":
+				r.Name, _ = p.scalar(v, path, "the rule's name, such as page-1h-5m")
+			case "severity":
+				if s, ok := p.scalar(v, path, "page or ticket"); ok {
+					if err := r.Severity.UnmarshalText([]byte(s)); err != nil || r.Severity == burnrate.SeverityOK {
+						p.bad(v, path, "%s: severity %q is not one a rule raises; write page or ticket", path, s)
+					}
+				}
+			case "long":
+				r.Long = p.window(v, path)
+			case "short":
+				r.Short = p.window(v, path)
+			case "factor":
+				r.Factor = p.number(v, path, "the burn rate at which the rule fires, such as 14.4")
+			}
+		})
+		out = append(out, r)
+	})
+	return out
+}
+
+// window reads a duration such as 30d or 5m.
+func (p *parser) window(n *yaml.Node, path string) time.Duration {
+	s, ok := p.scalar(n, path, "a duration such as 30d, 1h or 5m")
+	if !ok {
+		return 0
+	}
+	d, err := burnrate.ParseWindow(s)
+	if err != nil {
+		p.badErr(n, path, fmt.Errorf("%s: %w", path, err))
+	}
+	return d
+}
+
+// number reads a finite number.
+func (p *parser) number(n *yaml.Node, path, what string) float64 {
+	s, ok := p.scalar(n, path, what)
+	if !ok {
+		return 0
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if n.Tag == "!!float" && (s == ".nan" || s == ".NaN" || s == ".NAN") {
+		f, err = math.NaN(), nil
+	}
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.HasPrefix(strings.TrimLeft(s, "+-"), "0x") {
+		p.bad(n, path, "%s: %q is not a number; write %s", path, s, what)
+		return 0
+	}
+	return f
+}
+
+// events reads a count of events.
+func (p *parser) events(n *yaml.Node, path string) *uint64 {
+	s, ok := p.scalar(n, path, "a whole number of events, such as 1000")
+	if !ok {
+		return nil
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		p.bad(n, path, "%s: %q is not a whole number of events; write one such as 1000, or 0 to turn the low-traffic guard off", path, s)
+		return nil
+	}
+	return &v
+}
+
+// target reads a ratio (0.999) or a percent string ("99.9%").
+func (p *parser) target(n *yaml.Node, path string) float64 {
+	s, ok := p.scalar(n, path, "a ratio such as 0.999 or a percent such as 99.9%")
+	if !ok {
+		return 0
+	}
+	pct, isPercent := strings.CutSuffix(strings.TrimSpace(s), "%")
+	if !isPercent {
+		return p.number(n, path, "a ratio such as 0.999 or a percent such as 99.9%")
+	}
+	pct = strings.TrimSpace(pct)
+	// ParseFloat rounds the decimal once: "99.9e-2" is exactly the float
+	// of 0.999, where 99.9/100 is not.
+	f, err := strconv.ParseFloat(pct+"e-2", 64)
+	switch {
+	case err != nil || strings.ContainsAny(pct, "eExXpPnNiI_") || math.IsNaN(f):
+		p.bad(n, path, "%s: %q is not a percent; write one such as 99.9%%, or a ratio such as 0.999", path, s)
+	case f >= 1:
+		p.bad(n, path, "%s: %q leaves no error budget; use a percent below 100%%, such as 99.9%%", path, s)
+	case f <= 0:
+		p.bad(n, path, "%s: %q is not above 0%%; use a percent such as 99.9%%", path, s)
+	default:
+		return f
+	}
+	return 0
+}
+
+func (p *parser) journey(n *yaml.Node, path string) Journey {
+	var j Journey
+	p.fields(n, path, "a journey", []string{"name!", "patterns", "methods", "objectives!"}, func(key string, v *yaml.Node, fpath string) {
+		switch key {
+		case "name":
+			j.Name, _ = p.scalar(v, fpath, "the journey's name, such as checkout")
+		case "patterns":
+			j.Patterns, _ = p.stringList(v, fpath, `ServeMux patterns, such as "POST /cart/checkout"`)
+		case "methods":
+			j.Methods, _ = p.stringList(v, fpath, `gRPC full method names, such as "/shop.v1.Checkout/Pay"`)
+		case "objectives":
+			p.list(v, fpath, "objectives, each with a target", func(i int, v *yaml.Node, opath string) {
+				j.Objectives = append(j.Objectives, p.objective(v, opath))
+			})
+		}
+	})
+	return j
+}
+
+func (p *parser) objective(n *yaml.Node, path string) Objective {
+	var o Objective
+	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "labels"},
+		func(key string, v *yaml.Node, fpath string) {
+			switch key {
+			case "name":
+				o.Name, _ = p.scalar(v, fpath, "the objective's name, such as availability")
+			case "target":
+				o.Target = p.target(v, fpath)
+			case "period":
+				o.Period = p.window(v, fpath)
+			case "latency":
+				o.Latency = p.window(v, fpath)
+			case "policy":
+				o.Policy, _ = p.scalar(v, fpath, "the name of a policy under policies")
+			case "rules":
+				o.Rules = p.rules(v, fpath)
+			case "minEvents":
+				o.MinEvents = p.events(v, fpath)
+			case "runbook":
+				o.Runbook, _ = p.scalar(v, fpath, "the runbook's URL, such as https://runbooks.example.com/checkout")
+			case "labels":
+				o.Labels = p.labels(v, fpath)
+			}
+		})
+	return o
+}
+
+func (p *parser) labels(n *yaml.Node, path string) map[string]string {
+	if !p.usable(n, path) {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		p.bad(n, path, "%s is %s; write a mapping from label name to value, such as {team: payments}", path, kind(n))
+		return nil
+	}
+	p.at(n, path)
+	out := map[string]string{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		name, ok1 := p.scalar(k, path, "a label name")
+		value, ok2 := p.scalar(v, join(path, name), "a label value")
+		if !ok1 || !ok2 {
+			continue
+		}
+		if _, dup := out[name]; dup {
+			p.bad(k, path, "%s: label %q is given twice; give it once", path, name)
+			continue
+		}
+		p.at(k, join(path, name))
+		out[name] = value
+	}
+	return out
+}
