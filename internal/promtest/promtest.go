@@ -91,6 +91,14 @@ type Config struct {
 	RuleFiles []string
 	// EvaluationInterval is how often rules are evaluated; 0 means 15s.
 	EvaluationInterval time.Duration
+	// Scrape holds host:port targets for the server to scrape at /metrics,
+	// every ScrapeInterval (0 means 15s), as one job named "test". Empty
+	// means nothing is scraped.
+	Scrape         []string
+	ScrapeInterval time.Duration
+	// Flags are extra command-line flags, such as
+	// "--query.lookback-delta=30s".
+	Flags []string
 }
 
 // A Server is a prometheus server run by a test. Its methods fail the test
@@ -127,20 +135,31 @@ func Start(t testing.TB, dir string, cfg Config) *Server {
 			fmt.Fprintf(&conf, "  - %q\n", abs)
 		}
 	}
+	if len(cfg.Scrape) > 0 {
+		every := cfg.ScrapeInterval
+		if every == 0 {
+			every = 15 * time.Second
+		}
+		fmt.Fprintf(&conf, "scrape_configs:\n  - job_name: test\n    scrape_interval: %s\n    static_configs:\n      - targets:\n", model.Duration(every))
+		for _, target := range cfg.Scrape {
+			fmt.Fprintf(&conf, "          - %q\n", target)
+		}
+	}
 	confPath := filepath.Join(t.TempDir(), "prometheus.yml")
 	if err := os.WriteFile(confPath, []byte(conf.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	addr := freePort(t)
 	logs := &bytes.Buffer{}
-	cmd := exec.Command(bin,
-		"--config.file="+confPath,
-		"--storage.tsdb.path="+dir,
+	args := []string{
+		"--config.file=" + confPath,
+		"--storage.tsdb.path=" + dir,
 		// Backfilled samples can be old; keep them all.
 		"--storage.tsdb.retention.time=100y",
-		"--web.listen-address="+addr,
+		"--web.listen-address=" + addr,
 		"--log.level=warn",
-	)
+	}
+	cmd := exec.Command(bin, append(args, cfg.Flags...)...)
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start prometheus: %v", err)
