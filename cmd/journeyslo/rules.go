@@ -31,8 +31,9 @@ the OpenSLO v1 files given are read together as one. With one service and no
 DIR/SERVICE.rules.yml, DIR created when missing. Nothing is written unless
 every FILE is valid. An OpenSLO SLI that reads other counters than
 journeyslo_sli_events_total is refused: the rules read journeyslo's counters.
-An objective's labels that the rules do not carry are named on standard
-error.
+Each objective's runbook becomes its alerts' runbook_url, and its labels are
+on every series and alert of its rules, beside the -label labels; a -label
+that gives one of an objective's labels another value is refused.
 `,
 	flags: func(stderr io.Writer) *flag.FlagSet { return new(rulesOptions).flagSet(stderr) },
 	run:   runRules,
@@ -124,7 +125,11 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 			errs = append(errs, err)
 			continue
 		}
-		opts := append(o.options(), src.ruleOptions()...)
+		if err := labelConflicts(src.objectives, o.labels); err != nil {
+			errs = append(errs, fileErr(err, src.paths...))
+			continue
+		}
+		opts := o.options()
 		if o.namespace == "" {
 			opts = append(opts, slorules.WithNamespace(src.config.Service))
 		}
@@ -136,9 +141,6 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			errs = append(errs, fileErr(err, src.paths...))
 			continue
-		}
-		for _, note := range unwrittenLabels(rules, src.objectives) {
-			fmt.Fprintf(stderr, "%s: note: %s\n", src.paths[0], note)
 		}
 		outs = append(outs, output{filepath.Join(o.out, src.config.Service+".rules.yml"), yml})
 	}
@@ -168,44 +170,20 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// unwrittenLabels says which labels of the objectives the rules do not
-// carry, so that alerts routed by them (team: payments) do not go astray
-// without a word. It reads the rules rather than assuming what slorules
-// writes: an objective's rules are the groups named after it (see
-// slorules.Group), and a label is written when every rule of those groups
-// that sets labels sets it to the objective's value.
-func unwrittenLabels(f slorules.RuleFile, objs []slo.Objective) []string {
-	var notes []string
+// labelConflicts reports the -label labels that give one of an objective's
+// labels another value, in the command's words: slorules refuses them too,
+// but names WithLabels, which the command's user never wrote.
+func labelConflicts(objs []slo.Objective, labels labelsFlag) error {
+	var errs []error
 	for _, o := range objs {
-		if len(o.Labels) == 0 {
-			continue
-		}
-		o = o.WithDefaults()
-		group := "journeyslo:" + o.Journey + ":" + o.Name
-		var missing []string
-		for _, k := range slices.Sorted(maps.Keys(o.Labels)) {
-			labelled, written := false, true
-			for _, g := range f.Groups {
-				if g.Name != group && g.Name != group+":period" {
-					continue
-				}
-				for _, r := range g.Rules {
-					if len(r.Labels) > 0 {
-						labelled = true
-						written = written && r.Labels[k] == o.Labels[k]
-					}
-				}
+		for _, name := range slices.Sorted(maps.Keys(o.Labels)) {
+			if v, ok := labels[name]; ok && v != o.Labels[name] {
+				errs = append(errs, fmt.Errorf("objective %s: its label %s=%s and -label %s=%s give %s two values; drop the -label, or give it the objective's value",
+					slo.ObjectiveKey(o.Journey, o.WithDefaults().Name), name, o.Labels[name], name, v, name))
 			}
-			if !labelled || !written {
-				missing = append(missing, k+"="+o.Labels[k])
-			}
-		}
-		if len(missing) > 0 {
-			notes = append(notes, fmt.Sprintf("objective %s: its labels %s are not in the generated rules, which carry the -label labels alone",
-				slo.ObjectiveKey(o.Journey, o.Name), strings.Join(missing, ", ")))
 		}
 	}
-	return notes
+	return errors.Join(errs...)
 }
 
 // labelsFlag is the repeatable -label name=value flag.

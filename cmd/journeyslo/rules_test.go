@@ -56,11 +56,6 @@ func wantRules(t *testing.T, path string, flavor slorules.Flavor, opts ...slorul
 		t.Fatal(err)
 	}
 	opts = append(opts, slorules.WithNamespace(cfg.Service))
-	for _, o := range cfg.Objectives() {
-		if o.Runbook != "" {
-			opts = append(opts, slorules.WithRunbook(o.Journey, o.WithDefaults().Name, o.Runbook))
-		}
-	}
 	f, err := slorules.Generate(cfg.Objectives(), opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -194,28 +189,61 @@ func TestRulesUsage(t *testing.T) {
 	}
 }
 
-// TestRulesUnwrittenLabels checks that labels of an objective that the
-// generated rules do not carry are named on stderr, not lost unsaid.
-func TestRulesUnwrittenLabels(t *testing.T) {
+// TestRulesObjectiveLabels checks that an objective's labels reach every
+// series and alert of its rules, and that a -label giving one of them
+// another value is refused, naming both, with nothing written.
+func TestRulesObjectiveLabels(t *testing.T) {
 	dir := t.TempDir()
 	path := writeFile(t, dir, "shop.yaml", strings.Replace(shopYAML, "        runbook: https://runbooks.example.com/checkout\n",
 		"        runbook: https://runbooks.example.com/checkout\n        labels: {team: payments, tier: gold}\n", 1))
-	res := runCmd(t, "rules", path)
-	res.wantStatus(t, exitOK)
-	want := path + ": note: objective checkout:availability: its labels team=payments, tier=gold are not in the generated rules, which carry the -label labels alone\n"
-	if res.stderr != want {
-		t.Errorf("journeyslo rules: stderr\n%s\nwant\n%s", res.stderr, want)
+	for _, args := range [][]string{
+		{"rules", path},
+		{"rules", "-label", "team=payments", path}, // the objective's own value: one label
+	} {
+		res := runCmd(t, args...)
+		res.wantStatus(t, exitOK)
+		if res.stderr != "" {
+			t.Errorf("journeyslo %s: stderr %q, want nothing", strings.Join(args, " "), res.stderr)
+		}
+		var opts []slorules.Option
+		if len(args) > 2 {
+			opts = append(opts, slorules.WithLabels(map[string]string{"team": "payments"}))
+		}
+		if diff := cmp.Diff(wantRules(t, path, slorules.Prometheus, opts...), res.stdout); diff != "" {
+			t.Errorf("journeyslo %s: the rules differ from slorules' (-want +got):\n%s", strings.Join(args, " "), diff)
+		}
+		// The page of checkout:availability, as the rules write it.
+		page := "      - alert: JourneyErrorBudgetBurn\n" +
+			"        expr: |-\n" +
+			`          journey_objective_rule:journeyslo_burn_rate:firing{journey="checkout",objective="availability",team="payments",tier="gold",rule="page-1h-5m"}` + "\n" +
+			"          or on (journey, objective)\n" +
+			`          journey_objective_rule:journeyslo_burn_rate:firing{journey="checkout",objective="availability",team="payments",tier="gold",rule="page-6h-30m"}` + "\n" +
+			"        labels:\n" +
+			"          journey: checkout\n" +
+			"          objective: availability\n" +
+			"          severity: page\n" +
+			"          team: payments\n" +
+			"          tier: gold\n" +
+			"        annotations:\n"
+		if !strings.Contains(res.stdout, page) {
+			t.Errorf("journeyslo %s: no page labelled with the objective's labels; want\n%s", strings.Join(args, " "), page)
+		}
+		if n := strings.Count(res.stdout, "tier: gold\n"); n != 25 {
+			t.Errorf("journeyslo %s: %d rules labelled tier: gold, want the objective's 25", strings.Join(args, " "), n)
+		}
+		if n := strings.Count(res.stdout, "runbook_url: https://runbooks.example.com/checkout\n"); n != 2 {
+			t.Errorf("journeyslo %s: %d alerts with the runbook, want the objective's 2", strings.Join(args, " "), n)
+		}
+		checkRules(t, writeFile(t, dir, "shop.rules.yml", res.stdout))
 	}
-	// A -label that gives one of them leaves the other to note.
-	res = runCmd(t, "rules", "-label", "team=payments", path)
-	res.wantStatus(t, exitOK)
-	want = path + ": note: objective checkout:availability: its labels tier=gold are not in the generated rules, which carry the -label labels alone\n"
-	if res.stderr != want {
-		t.Errorf("journeyslo rules -label team=payments: stderr\n%s\nwant\n%s", res.stderr, want)
+	out := filepath.Join(dir, "rules")
+	res := runCmd(t, "rules", "-label", "team=shop", "-label", "tier=gold", "-o", out, path)
+	res.wantStatus(t, exitInvalid)
+	want := path + ": objective checkout:availability: its label team=payments and -label team=shop give team two values; drop the -label, or give it the objective's value\n"
+	if res.stderr != want || res.stdout != "" {
+		t.Errorf("journeyslo rules -label team=shop: stdout %q, stderr\n%s\nwant nothing and\n%s", res.stdout, res.stderr, want)
 	}
-	res = runCmd(t, "rules", "-label", "team=payments", "-label", "tier=gold", path)
-	res.wantStatus(t, exitOK)
-	if res.stderr != "" {
-		t.Errorf("journeyslo rules with every label: stderr %q, want nothing", res.stderr)
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("journeyslo rules -label team=shop: %s was created (%v); want nothing written", out, err)
 	}
 }
