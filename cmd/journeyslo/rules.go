@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,8 +29,11 @@ period's SLI and budget, and one JourneyErrorBudgetBurn alert per severity.
 Each service gives one rule file: a journeyslo config file is one service, and
 the OpenSLO v1 files given are read together as one. With one service and no
 -o, its rules go to standard output; with -o DIR, each service's go to
-DIR/SERVICE.rules.yml, DIR created when missing. Nothing is written unless
-every FILE is valid. An OpenSLO SLI that reads other counters than
+DIR/SERVICE.rules.yml, DIR created when missing, beside
+DIR/SERVICE.alertmanager.yml: an Alertmanager configuration that groups the
+alerts by objective, sends pages and tickets to two receivers to fill in, and
+silences an objective's ticket while its page fires (merge its route and
+inhibit_rules into yours). Nothing is written unless every FILE is valid. An OpenSLO SLI that reads other counters than
 journeyslo_sli_events_total is refused: the rules read journeyslo's counters.
 Each objective's runbook becomes its alerts' runbook_url, and its labels are
 on every series and alert of its rules, beside the -label labels; a -label
@@ -134,15 +138,19 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 			opts = append(opts, slorules.WithNamespace(src.config.Service))
 		}
 		rules, err := slorules.Generate(src.objectives, opts...)
-		var yml []byte
+		var yml, am []byte
 		if err == nil {
 			yml, err = rules.Marshal(o.flavor)
+		}
+		if err == nil {
+			am, err = alertmanagerConfig(src.config.Service, rules)
 		}
 		if err != nil {
 			errs = append(errs, fileErr(err, src.paths...))
 			continue
 		}
-		outs = append(outs, output{filepath.Join(o.out, src.config.Service+".rules.yml"), yml})
+		outs = append(outs, output{filepath.Join(o.out, src.config.Service+".rules.yml"), yml},
+			output{filepath.Join(o.out, src.config.Service+".alertmanager.yml"), am})
 	}
 	if len(errs) > 0 {
 		for _, err := range errs {
@@ -168,6 +176,37 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return exitOK
+}
+
+// alertmanagerConfig returns a whole Alertmanager configuration for a
+// service's alerts, which amtool check-config accepts as it is: one
+// notification per objective and severity (grouped by alertname, journey
+// and objective, so a change of the firing rule updates it rather than
+// sending another), pages to SERVICE-pager at once and the rest to
+// SERVICE-tickets, receivers without integrations for the operator to
+// fill in, and the generated inhibit rule.
+func alertmanagerConfig(service string, rules slorules.RuleFile) ([]byte, error) {
+	inhibit, err := rules.InhibitRules()
+	if err != nil {
+		return nil, err
+	}
+	pager, tickets := strconv.Quote(service+"-pager"), strconv.Quote(service+"-tickets")
+	return []byte(slorules.Header +
+		"# The alerts of journeyslo's rules for service " + service + ": pages to the pager, the\n" +
+		"# rest to the team's queue, one notification per objective; while an\n" +
+		"# objective pages, its ticket is silenced. Give the receivers their\n" +
+		"# integrations, or merge route and inhibit_rules into your configuration.\n" +
+		"route:\n" +
+		"  receiver: " + tickets + "\n" +
+		"  group_by: [alertname, journey, objective]\n" +
+		"  routes:\n" +
+		"    - matchers: ['alertname=\"" + slorules.AlertName + "\"', 'severity=\"page\"']\n" +
+		"      receiver: " + pager + "\n" +
+		"      group_wait: 0s\n" +
+		"receivers:\n" +
+		"  - name: " + pager + "\n" +
+		"  - name: " + tickets + "\n" +
+		strings.TrimPrefix(string(inhibit), slorules.Header)), nil
 }
 
 // labelConflicts reports the -label labels that give one of an objective's
