@@ -285,9 +285,8 @@ func WithNamespace(namespace string) Option {
 // remaining and an info series. Every series and alert of an objective
 // carries its [slo.Objective.Labels], and its alerts its
 // [slo.Objective.Runbook] as their runbook_url annotation. The objectives
-// take their defaults as
-// [slo.New] gives them ([slo.Objective.WithDefaults]), so the policies and
-// low-traffic guards are the registry's.
+// take their defaults as [slo.New] gives them ([slo.Objective.WithDefaults]),
+// so the policies and low-traffic guards are the registry's.
 //
 // It reports every invalid objective, objectives that share a journey and
 // a name, and every invalid option, in one error wrapping [ErrInvalid]
@@ -423,11 +422,10 @@ func threshold(factor, budget float64) string {
 
 // objectiveRules holds what the rules of one objective share.
 type objectiveRules struct {
-	o       slo.Objective
-	forDur  map[burnrate.Severity]time.Duration
-	counter string // the counter's matchers, in braces
-	own     string // the matchers of what the objective's rules record: journey, objective and extra
-
+	cfg      *config
+	o        slo.Objective
+	counter  string // the counter's matchers, in braces
+	own      string // the matchers of what the objective's rules record: journey, objective, extra
 	budget   string // 1 - target, as a decimal
 	period   string
 	extra    map[string]string // WithLabels' labels and the objective's
@@ -456,8 +454,8 @@ func (c *config) groups(o slo.Objective) []Group {
 		recorded = append(recorded, matcher{name, "=", labels[name]}.String())
 	}
 	r := &objectiveRules{
+		cfg:     c,
 		o:       o,
-		forDur:  c.forDur,
 		extra:   labels,
 		counter: "{" + strings.Join(slices.Concat(own, sel), ",") + "}",
 		own:     "{" + strings.Join(recorded, ",") + "}",
@@ -480,9 +478,10 @@ func (c *config) groups(o slo.Objective) []Group {
 }
 
 // labels returns the rule's labels: the extra labels of WithLabels and of
-// the objective, its journey and name, then kv pairs, which win. Every rule names
-// its objective, although its result carries the labels already, so that
-// the rules of two objectives never look alike to a linter.
+// the objective, its journey and name, then kv pairs, which win. Every
+// rule names its objective, although its result carries the labels
+// already, so that the rules of two objectives never look alike to a
+// linter.
 func (r *objectiveRules) labels(kv ...string) map[string]string {
 	out := maps.Clone(r.extra)
 	out[labelJourney], out[labelObjective] = r.o.Journey, r.o.Name
@@ -575,7 +574,7 @@ func (r *objectiveRules) alerts() {
 		r.rules = append(r.rules, Rule{
 			Alert:       AlertName,
 			Expr:        strings.Join(branches, "\nor on (journey, objective)\n"),
-			For:         r.forDur[sev],
+			For:         r.cfg.forDur[sev],
 			Labels:      r.labels(labelSeverity, sev.String()),
 			Annotations: r.annotations(sev),
 		})
