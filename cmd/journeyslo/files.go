@@ -178,18 +178,6 @@ func (s *source) summary() string {
 		plural(len(s.objectives), "objective"), plural(len(journeys), "journey"))
 }
 
-// ruleOptions are the slorules options the source's objectives ask for:
-// their runbooks.
-func (s *source) ruleOptions() []slorules.Option {
-	var opts []slorules.Option
-	for _, o := range s.objectives {
-		if o.Runbook != "" {
-			opts = append(opts, slorules.WithRunbook(o.Journey, o.WithDefaults().Name, o.Runbook))
-		}
-	}
-	return opts
-}
-
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,11 +29,15 @@ period's SLI and budget, and one JourneyErrorBudgetBurn alert per severity.
 Each service gives one rule file: a journeyslo config file is one service, and
 the OpenSLO v1 files given are read together as one. With one service and no
 -o, its rules go to standard output; with -o DIR, each service's go to
-DIR/SERVICE.rules.yml, DIR created when missing. Nothing is written unless
-every FILE is valid. An OpenSLO SLI that reads other counters than
+DIR/SERVICE.rules.yml, DIR created when missing, beside
+DIR/SERVICE.alertmanager.yml: an Alertmanager configuration that groups the
+alerts by objective, sends pages and tickets to two receivers to fill in, and
+silences an objective's ticket while its page fires (merge its route and
+inhibit_rules into yours). Nothing is written unless every FILE is valid. An OpenSLO SLI that reads other counters than
 journeyslo_sli_events_total is refused: the rules read journeyslo's counters.
-An objective's labels that the rules do not carry are named on standard
-error.
+Each objective's runbook becomes its alerts' runbook_url, and its labels are
+on every series and alert of its rules, beside the -label labels; a -label
+that gives one of an objective's labels another value is refused.
 `,
 	flags: func(stderr io.Writer) *flag.FlagSet { return new(rulesOptions).flagSet(stderr) },
 	run:   runRules,
@@ -124,23 +129,28 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 			errs = append(errs, err)
 			continue
 		}
-		opts := append(o.options(), src.ruleOptions()...)
+		if err := labelConflicts(src.objectives, o.labels); err != nil {
+			errs = append(errs, fileErr(err, src.paths...))
+			continue
+		}
+		opts := o.options()
 		if o.namespace == "" {
 			opts = append(opts, slorules.WithNamespace(src.config.Service))
 		}
 		rules, err := slorules.Generate(src.objectives, opts...)
-		var yml []byte
+		var yml, am []byte
 		if err == nil {
 			yml, err = rules.Marshal(o.flavor)
+		}
+		if err == nil {
+			am, err = alertmanagerConfig(src.config.Service, rules)
 		}
 		if err != nil {
 			errs = append(errs, fileErr(err, src.paths...))
 			continue
 		}
-		for _, note := range unwrittenLabels(rules, src.objectives) {
-			fmt.Fprintf(stderr, "%s: note: %s\n", src.paths[0], note)
-		}
-		outs = append(outs, output{filepath.Join(o.out, src.config.Service+".rules.yml"), yml})
+		outs = append(outs, output{filepath.Join(o.out, src.config.Service+".rules.yml"), yml},
+			output{filepath.Join(o.out, src.config.Service+".alertmanager.yml"), am})
 	}
 	if len(errs) > 0 {
 		for _, err := range errs {
@@ -168,44 +178,51 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// unwrittenLabels says which labels of the objectives the rules do not
-// carry, so that alerts routed by them (team: payments) do not go astray
-// without a word. It reads the rules rather than assuming what slorules
-// writes: an objective's rules are the groups named after it (see
-// slorules.Group), and a label is written when every rule of those groups
-// that sets labels sets it to the objective's value.
-func unwrittenLabels(f slorules.RuleFile, objs []slo.Objective) []string {
-	var notes []string
+// alertmanagerConfig returns a whole Alertmanager configuration for a
+// service's alerts, which amtool check-config accepts as it is: one
+// notification per objective and severity (grouped by alertname, journey
+// and objective, so a change of the firing rule updates it rather than
+// sending another), pages to SERVICE-pager at once and the rest to
+// SERVICE-tickets, receivers without integrations for the operator to
+// fill in, and the generated inhibit rule.
+func alertmanagerConfig(service string, rules slorules.RuleFile) ([]byte, error) {
+	inhibit, err := rules.InhibitRules()
+	if err != nil {
+		return nil, err
+	}
+	pager, tickets := strconv.Quote(service+"-pager"), strconv.Quote(service+"-tickets")
+	return []byte(slorules.Header +
+		"# The alerts of journeyslo's rules for service " + service + ": pages to the pager, the\n" +
+		"# rest to the team's queue, one notification per objective; while an\n" +
+		"# objective pages, its ticket is silenced. Give the receivers their\n" +
+		"# integrations, or merge route and inhibit_rules into your configuration.\n" +
+		"route:\n" +
+		"  receiver: " + tickets + "\n" +
+		"  group_by: [alertname, journey, objective]\n" +
+		"  routes:\n" +
+		"    - matchers: ['alertname=\"" + slorules.AlertName + "\"', 'severity=\"page\"']\n" +
+		"      receiver: " + pager + "\n" +
+		"      group_wait: 0s\n" +
+		"receivers:\n" +
+		"  - name: " + pager + "\n" +
+		"  - name: " + tickets + "\n" +
+		strings.TrimPrefix(string(inhibit), slorules.Header)), nil
+}
+
+// labelConflicts reports the -label labels that give one of an objective's
+// labels another value, in the command's words: slorules refuses them too,
+// but names WithLabels, which the command's user never wrote.
+func labelConflicts(objs []slo.Objective, labels labelsFlag) error {
+	var errs []error
 	for _, o := range objs {
-		if len(o.Labels) == 0 {
-			continue
-		}
-		o = o.WithDefaults()
-		group := "journeyslo:" + o.Journey + ":" + o.Name
-		var missing []string
-		for _, k := range slices.Sorted(maps.Keys(o.Labels)) {
-			labelled, written := false, true
-			for _, g := range f.Groups {
-				if g.Name != group && g.Name != group+":period" {
-					continue
-				}
-				for _, r := range g.Rules {
-					if len(r.Labels) > 0 {
-						labelled = true
-						written = written && r.Labels[k] == o.Labels[k]
-					}
-				}
+		for _, name := range slices.Sorted(maps.Keys(o.Labels)) {
+			if v, ok := labels[name]; ok && v != o.Labels[name] {
+				errs = append(errs, fmt.Errorf("objective %s: its label %s=%s and -label %s=%s give %s two values; drop the -label, or give it the objective's value",
+					slo.ObjectiveKey(o.Journey, o.WithDefaults().Name), name, o.Labels[name], name, v, name))
 			}
-			if !labelled || !written {
-				missing = append(missing, k+"="+o.Labels[k])
-			}
-		}
-		if len(missing) > 0 {
-			notes = append(notes, fmt.Sprintf("objective %s: its labels %s are not in the generated rules, which carry the -label labels alone",
-				slo.ObjectiveKey(o.Journey, o.Name), strings.Join(missing, ", ")))
 		}
 	}
-	return notes
+	return errors.Join(errs...)
 }
 
 // labelsFlag is the repeatable -label name=value flag.

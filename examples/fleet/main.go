@@ -58,9 +58,15 @@ func generate() ([]file, error) {
 		{Journey: "search", Target: 0.995},
 		{Journey: "search", Target: 0.95, Latency: 300 * time.Millisecond},
 	}
+	// The checkout pages say where to look: set beside the literal, which
+	// stays the quickstart's.
+	for i := range objectives {
+		if objectives[i].Journey == "checkout" {
+			objectives[i].Runbook = "https://runbooks.example.com/shop/checkout"
+		}
+	}
 	rules, err := slorules.Generate(objectives,
 		slorules.WithLabels(map[string]string{"team": "shop"}),
-		slorules.WithRunbook("checkout", "", "https://runbooks.example.com/shop/checkout"),
 		slorules.WithNamespace("shop"),
 	)
 	if err != nil {

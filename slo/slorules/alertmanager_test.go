@@ -72,10 +72,15 @@ func TestAmtoolCheckConfig(t *testing.T) {
 
 // TestAlertmanagerInhibits sends a real Alertmanager a page and tickets, as
 // the generated alerts carry their labels, and reads which it silenced:
-// the ticket of the paging objective, and no other.
+// the ticket of the paging objective, and no other; not that of another
+// cluster (a file-wide label) or of another team (an objective's label,
+// as another service's file with the same journey would give it).
 func TestAlertmanagerInhibits(t *testing.T) {
 	bin := alertmanagerBinary(t, "prometheus-alertmanager")
-	f, err := slorules.Generate([]slo.Objective{{Journey: "checkout", Target: 0.999}, {Journey: "search", Target: 0.99}},
+	f, err := slorules.Generate([]slo.Objective{
+		{Journey: "checkout", Target: 0.999, Labels: map[string]string{"team": "payments"}},
+		{Journey: "search", Target: 0.99, Labels: map[string]string{"team": "discovery"}},
+	},
 		slorules.WithLabels(map[string]string{"cluster": "eu-1"}))
 	if err != nil {
 		t.Fatal(err)
@@ -108,20 +113,21 @@ func TestAlertmanagerInhibits(t *testing.T) {
 	base := "http://" + addr + "/api/v2/"
 	waitReady(t, "http://"+addr+"/-/ready", exited)
 
-	alert := func(journey, severity, rule, cluster string) map[string]any {
+	alert := func(journey, severity, rule, cluster, team string) map[string]any {
 		return map[string]any{
 			"labels": map[string]string{
 				"alertname": slorules.AlertName, "journey": journey, "objective": "availability",
-				"severity": severity, "rule": rule, "cluster": cluster,
+				"severity": severity, "rule": rule, "cluster": cluster, "team": team,
 			},
 			"startsAt": time.Now().Add(-time.Minute).UTC().Format(time.RFC3339),
 		}
 	}
 	body, _ := json.Marshal([]map[string]any{
-		alert("checkout", "page", "page-1h-5m", "eu-1"),
-		alert("checkout", "ticket", "ticket-1d-2h", "eu-1"), // silenced by the page
-		alert("checkout", "ticket", "ticket-1d-2h", "us-1"), // another cluster: not silenced
-		alert("search", "ticket", "ticket-3d-6h", "eu-1"),   // another journey: not silenced
+		alert("checkout", "page", "page-1h-5m", "eu-1", "payments"),
+		alert("checkout", "ticket", "ticket-1d-2h", "eu-1", "payments"), // silenced by the page
+		alert("checkout", "ticket", "ticket-1d-2h", "us-1", "payments"), // another cluster: not silenced
+		alert("checkout", "ticket", "ticket-1d-2h", "eu-1", "web"),      // another team: not silenced
+		alert("search", "ticket", "ticket-3d-6h", "eu-1", "discovery"),  // another journey: not silenced
 	})
 	resp, err := http.Post(base+"alerts", "application/json", bytes.NewReader(body))
 	if err != nil {
@@ -133,10 +139,11 @@ func TestAlertmanagerInhibits(t *testing.T) {
 	}
 
 	want := []string{
-		"checkout page eu-1: active",
-		"checkout ticket eu-1: suppressed",
-		"checkout ticket us-1: active",
-		"search ticket eu-1: active",
+		"checkout page eu-1 payments: active",
+		"checkout ticket eu-1 payments: suppressed",
+		"checkout ticket eu-1 web: active",
+		"checkout ticket us-1 payments: active",
+		"search ticket eu-1 discovery: active",
 	}
 	var got []string
 	// The inhibitor learns of the page asynchronously; poll briefly.
@@ -167,7 +174,7 @@ func alertStates(t *testing.T, base string) []string {
 	}
 	var out []string
 	for _, a := range alerts {
-		out = append(out, fmt.Sprintf("%s %s %s: %s", a.Labels["journey"], a.Labels["severity"], a.Labels["cluster"], a.Status.State))
+		out = append(out, fmt.Sprintf("%s %s %s %s: %s", a.Labels["journey"], a.Labels["severity"], a.Labels["cluster"], a.Labels["team"], a.Status.State))
 	}
 	slices.Sort(out)
 	return out

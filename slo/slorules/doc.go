@@ -31,7 +31,9 @@
 // windows and alerts, and journeyslo:<journey>:<objective>:period with its
 // period's SLI and budget, evaluated every 2m30s ([WithPeriodInterval]):
 // those read every sample of 30 days and move slowly. Every series is
-// labelled journey and objective (and the WithLabels labels):
+// labelled journey and objective, and with the objective's own
+// [slo.Objective.Labels] and the file's [WithLabels] labels, which the
+// rules also match on when they read what they recorded:
 //
 //	journey_objective_outcome:journeyslo_sli_events:increase<w>  events over each window w, by outcome
 //	journey_objective:journeyslo_sli_error:ratio_increase<w>     bad / all events over w
@@ -62,7 +64,8 @@
 // a page and a ticket together make one page once Alertmanager inhibits
 // the ticket ([RuleFile.InhibitRules]). Annotations give a summary with
 // the burn rate, a description of the objective, the budget remaining
-// (queried when the alert fires) and, with [WithRunbook], a runbook_url.
+// (queried when the alert fires) and the objective's [slo.Objective.Runbook]
+// as runbook_url, when it has one.
 //
 // # Flavours
 //

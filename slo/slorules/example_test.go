@@ -65,9 +65,9 @@ func Example() {
 }
 
 // The Alertmanager inhibit rule that silences an objective's ticket while
-// its page fires.
+// its page fires, matched on the file's labels and the objectives' own.
 func ExampleRuleFile_InhibitRules() {
-	f, err := slorules.Generate([]slo.Objective{{Journey: "checkout", Target: 0.999}},
+	f, err := slorules.Generate([]slo.Objective{{Journey: "checkout", Target: 0.999, Labels: map[string]string{"team": "payments"}}},
 		slorules.WithLabels(map[string]string{"cluster": "eu1"}))
 	if err != nil {
 		log.Fatal(err)
@@ -90,6 +90,7 @@ func ExampleRuleFile_InhibitRules() {
 	//       - journey
 	//       - objective
 	//       - cluster
+	//       - team
 }
 
 // The head of a Thanos Ruler file: the groups carry

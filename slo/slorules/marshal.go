@@ -136,8 +136,10 @@ func encode(v any) ([]byte, error) {
 // InhibitRules returns the Alertmanager configuration's inhibit_rules
 // section for the file's alerts, starting with [Header]: while an
 // objective's page fires, its ticket is silenced, matched on journey,
-// objective and the file's extra labels (so that a page in one cluster
-// never silences a ticket in another). Merge it into alertmanager.yml, and
+// objective and every extra label of the file's alerts, the file's
+// ([RuleFile.Labels]) and the objectives' own (so that a page in one
+// cluster never silences a ticket in another; Alertmanager takes a label
+// that neither alert has as equal). Merge it into alertmanager.yml, and
 // route the alerts grouped by alertname, journey and objective, so that a
 // change of the firing rule updates one notification instead of sending a
 // new one.
@@ -147,11 +149,24 @@ func (f RuleFile) InhibitRules() ([]byte, error) {
 		TargetMatchers []string `yaml:"target_matchers"`
 		Equal          []string `yaml:"equal"`
 	}
+	extra := map[string]bool{}
+	for name := range f.Labels {
+		extra[name] = true
+	}
+	for _, g := range f.Groups {
+		for _, r := range g.Rules {
+			for name := range r.Labels {
+				if r.Alert != "" && !slices.Contains(reserved, name) {
+					extra[name] = true
+				}
+			}
+		}
+	}
 	alert := matcher{"alertname", "=", AlertName}.String()
 	rule := inhibit{
 		SourceMatchers: []string{alert, matcher{labelSeverity, "=", "page"}.String()},
 		TargetMatchers: []string{alert, matcher{labelSeverity, "=", "ticket"}.String()},
-		Equal:          append([]string{labelJourney, labelObjective}, slices.Sorted(maps.Keys(f.Labels))...),
+		Equal:          append([]string{labelJourney, labelObjective}, slices.Sorted(maps.Keys(extra))...),
 	}
 	return encode(struct {
 		InhibitRules []inhibit `yaml:"inhibit_rules"`

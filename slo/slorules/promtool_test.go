@@ -499,3 +499,73 @@ func write(t *testing.T, path string, b []byte) {
 		t.Fatal(err)
 	}
 }
+
+// TestPromtoolObjectiveLabels runs the rules of an objective with its own
+// labels and runbook, beside file-wide labels, through promtool: `check
+// rules --lint=all --lint-fatal`, then a page and a ticket whose labels
+// are the objective's and whose runbook_url is its runbook, with the
+// recorded series carrying the labels too. Its traffic is the guard's
+// scenario above 1000 events, an hour long, so that it runs in little
+// time.
+func TestPromtoolObjectiveLabels(t *testing.T) {
+	promtest.Promtool(t)
+	const runbook = "https://runbooks.example.com/checkout"
+	labels := map[string]string{"team": "payments", "tier": "1"}
+	f, err := slorules.Generate([]slo.Objective{{Journey: checkout, Target: 0.999, Runbook: runbook, Labels: labels}},
+		slorules.WithLabels(map[string]string{"cluster": "eu-1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	rules, err := f.Marshal(slorules.Prometheus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "rules.yml"), rules)
+	out, err := promtest.RunPromtool(t, "check", "rules", "--lint=all", "--lint-fatal", filepath.Join(dir, "rules.yml"))
+	if err != nil || !strings.Contains(out, "SUCCESS: 25 rules found") {
+		t.Fatalf("promtool check rules: %v\n%s", err, out)
+	}
+
+	extra := map[string]string{"cluster": "eu-1", "team": "payments", "tier": "1"}
+	labelled := func(alert map[string]any) map[string]any {
+		for k, v := range extra {
+			alert["exp_labels"].(map[string]string)[k] = v
+		}
+		alert["exp_annotations"].(map[string]string)["runbook_url"] = runbook
+		return alert
+	}
+	sc := scenario{steps: hour, dense: denseFrom(0), in: func(k int) (float64, float64) {
+		if k > hour-12 {
+			return 0, 4.5
+		}
+		return 4.5, 0
+	}}
+	own := `journey="checkout",objective="availability",cluster="eu-1",team="payments",tier="1"`
+	unit, err := yaml.Marshal(map[string]any{
+		"rule_files":          []string{"rules.yml"},
+		"evaluation_interval": seconds(time.Minute),
+		"group_eval_order":    []string{"journeyslo:checkout:availability:period", "journeyslo:checkout:availability"},
+		"tests": []map[string]any{sc.test("an objective's labels and runbook reach its alerts", []map[string]any{
+			alertsAt(time.Hour, labelled(sc.page1h(time.Hour)), labelled(sc.ticket1d(time.Hour))),
+		}, []map[string]any{
+			exprAt(time.Hour, "sum without (outcome) ("+slorules.EventsPrefix+"1h)",
+				map[string]any{"labels": `{` + own + `,window="1h"}`, "value": 1080}),
+			exprAt(time.Hour, `count by (rule, cluster, team, tier) (`+slorules.Firing+`)`,
+				map[string]any{"labels": `{cluster="eu-1",rule="page-1h-5m",team="payments",tier="1"}`, "value": 1},
+				map[string]any{"labels": `{cluster="eu-1",rule="page-6h-30m",team="payments",tier="1"}`, "value": 1},
+				map[string]any{"labels": `{cluster="eu-1",rule="ticket-1d-2h",team="payments",tier="1"}`, "value": 1},
+				map[string]any{"labels": `{cluster="eu-1",rule="ticket-3d-6h",team="payments",tier="1"}`, "value": 1}),
+			exprAt(time.Hour, `abs(`+slorules.BudgetRemaining+` - `+strconv.FormatFloat(1-sc.ratio(time.Hour, 30*24*time.Hour)/0.001, 'g', -1, 64)+`) < bool 1e-12`,
+				map[string]any{"labels": `{` + own + `,window="30d"}`, "value": 1}),
+		})},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "unit.yml"), unit)
+	out, err = promtest.RunPromtool(t, "test", "rules", filepath.Join(dir, "unit.yml"))
+	if err != nil || !strings.Contains(out, "SUCCESS") {
+		t.Fatalf("promtool test rules: %v\n%s", err, out)
+	}
+}

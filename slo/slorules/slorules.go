@@ -77,10 +77,12 @@ const (
 	labelFactor      = "factor"
 )
 
-// reserved are the labels the generated rules set themselves; WithLabels
-// may not replace them.
-var reserved = []string{labelJourney, labelObjective, labelOutcome, labelWindow, labelRule, labelSeverity,
-	labelLongWindow, labelShortWindow, labelFactor, "target", "error_budget", "period", "min_events", "latency"}
+// reserved are the labels the generated rules set themselves (journey,
+// objective, window, rule, severity, target...), which neither WithLabels
+// nor an objective's Labels may give: slo's list, so that an objective
+// that slo accepts never fails here because of a label. A test checks
+// that it holds every label the rules write.
+var reserved = slo.ReservedLabels()
 
 // A RuleFile is a set of Prometheus rule groups, two per objective: one
 // with the windows of its policy, recording rules first and alerts after
@@ -98,7 +100,9 @@ type RuleFile struct {
 	// at the top of the Mimir flavour; see [WithNamespace].
 	Namespace string
 	// Labels are the labels every rule adds to what it records and raises
-	// (see [WithLabels]). The Alertmanager inhibit rule matches on them too.
+	// (see [WithLabels]). The rules of an objective add its own
+	// [slo.Objective.Labels] as well, which are not listed here. The
+	// Alertmanager inhibit rule matches on both.
 	Labels map[string]string
 }
 
@@ -150,7 +154,6 @@ type config struct {
 	periodInt time.Duration
 	forDur    map[burnrate.Severity]time.Duration
 	namespace string
-	runbooks  map[[2]string]string
 	errs      []error
 }
 
@@ -163,7 +166,14 @@ func (c *config) bad(format string, args ...any) {
 // rules of several files in one engine (the rules match on them when they
 // read what they recorded). Label names follow Prometheus's rules, and may
 // not be one the rules set themselves (journey, objective, window, rule,
-// severity...). Several calls add up. By default no label is added.
+// severity...; [slo.ReservedLabels]). Several calls add up. By default no
+// label is added.
+//
+// Each objective's own [slo.Objective.Labels] are added to its rules
+// beside these. An objective label with the name of one of these and
+// another value is an error of [Generate], since one of the two would be
+// lost without a word; with the same value it is the same label, written
+// once.
 func WithLabels(labels map[string]string) Option {
 	return func(c *config) {
 		for _, name := range slices.Sorted(maps.Keys(labels)) {
@@ -267,32 +277,16 @@ func WithNamespace(namespace string) Option {
 	}
 }
 
-// WithRunbook gives the runbook URL that the alerts of an objective carry
-// as their runbook_url annotation; an empty objective means every objective
-// of the journey, and a named one takes precedence over it. Naming an
-// objective that is not generated is an error. By default alerts have no
-// runbook_url.
-func WithRunbook(journey, objective, url string) Option {
-	return func(c *config) {
-		if url == "" {
-			c.bad("WithRunbook(%q, %q, \"\"): give the runbook's URL", journey, objective)
-			return
-		}
-		if c.runbooks == nil {
-			c.runbooks = map[[2]string]string{}
-		}
-		c.runbooks[[2]string{journey, objective}] = url
-	}
-}
-
 // Generate writes the rules that evaluate objectives over the fleet's
 // counters, as the registry evaluates them in one process: per objective,
 // the events by outcome and the error ratio over every window of its
 // policy and over its period, one series per rule while it fires and one
 // alert per severity; then, in the period's group, the SLI, the budget
-// remaining and an info series. The objectives take their defaults as
-// [slo.New] gives them ([slo.Objective.WithDefaults]), so the policies and
-// low-traffic guards are the registry's.
+// remaining and an info series. Every series and alert of an objective
+// carries its [slo.Objective.Labels], and its alerts its
+// [slo.Objective.Runbook] as their runbook_url annotation. The objectives
+// take their defaults as [slo.New] gives them ([slo.Objective.WithDefaults]),
+// so the policies and low-traffic guards are the registry's.
 //
 // It reports every invalid objective, objectives that share a journey and
 // a name, and every invalid option, in one error wrapping [ErrInvalid]
@@ -309,7 +303,6 @@ func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
 	}
 	objs := make([]slo.Objective, 0, len(objectives))
 	seen := map[[2]string]int{}
-	journeys := map[string]bool{}
 	for i, o := range objectives {
 		o = o.WithDefaults()
 		if err := o.Validate(); err != nil {
@@ -325,17 +318,12 @@ func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
 			errs = append(errs, fmt.Errorf("%w: objective %d (%s/%s): objective %d has the same journey and name; give each objective of a journey its own Name", ErrInvalid, i, o.Journey, o.Name, j))
 			continue
 		}
-		seen[key] = i
-		journeys[o.Journey] = true
-		objs = append(objs, o)
-	}
-	for _, key := range slices.SortedFunc(maps.Keys(cfg.runbooks), func(a, b [2]string) int {
-		return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1])
-	}) {
-		_, named := seen[key]
-		if key[1] == "" && !journeys[key[0]] || key[1] != "" && !named {
-			errs = append(errs, fmt.Errorf("%w: WithRunbook(%q, %q, ...): no such objective among those generated; name a declared journey (and objective)", ErrInvalid, key[0], key[1]))
+		if err := cfg.checkLabels(o); err != nil {
+			errs = append(errs, fmt.Errorf("%w: objective %d (%s/%s): %v", ErrInvalid, i, o.Journey, o.Name, err))
+			continue
 		}
+		seen[key] = i
+		objs = append(objs, o)
 	}
 	if len(errs) > 0 {
 		return RuleFile{}, errors.Join(errs...)
@@ -348,6 +336,18 @@ func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
 		f.Groups = append(f.Groups, cfg.groups(o)...)
 	}
 	return f, nil
+}
+
+// checkLabels reports the labels of o that WithLabels gives another value:
+// the rules could carry only one of the two.
+func (c *config) checkLabels(o slo.Objective) error {
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(o.Labels)) {
+		if v, ok := c.labels[name]; ok && v != o.Labels[name] {
+			errs = append(errs, fmt.Errorf("its label %s=%q and WithLabels' %s=%q have the same name; give the label in one place, or the same value in both", name, o.Labels[name], name, v))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // quoted quotes a journey or objective name in errors when it holds more
@@ -425,10 +425,10 @@ type objectiveRules struct {
 	cfg      *config
 	o        slo.Objective
 	counter  string // the counter's matchers, in braces
-	own      string // the matchers of what the objective's rules record
+	own      string // the matchers of what the objective's rules record: journey, objective, extra
 	budget   string // 1 - target, as a decimal
 	period   string
-	extra    map[string]string
+	extra    map[string]string // WithLabels' labels and the objective's
 	rules    []Rule
 	severity []burnrate.Severity // severities the policy raises, most severe first
 }
@@ -442,15 +442,23 @@ func (c *config) groups(o slo.Objective) []Group {
 	for i, m := range c.selector {
 		sel[i] = m.String()
 	}
-	extra := slices.Clone(own)
-	for _, name := range slices.Sorted(maps.Keys(c.labels)) {
-		extra = append(extra, matcher{name, "=", c.labels[name]}.String())
+	// The file's labels and the objective's, which checkLabels found to
+	// agree where they share a name.
+	labels := maps.Clone(c.labels)
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	maps.Copy(labels, o.Labels)
+	recorded := slices.Clone(own)
+	for _, name := range slices.Sorted(maps.Keys(labels)) {
+		recorded = append(recorded, matcher{name, "=", labels[name]}.String())
 	}
 	r := &objectiveRules{
 		cfg:     c,
 		o:       o,
+		extra:   labels,
 		counter: "{" + strings.Join(slices.Concat(own, sel), ",") + "}",
-		own:     "{" + strings.Join(extra, ",") + "}",
+		own:     "{" + strings.Join(recorded, ",") + "}",
 		budget:  decimal(burnrate.ErrorBudget(o.Target)),
 		period:  window(o.Period),
 	}
@@ -469,15 +477,13 @@ func (c *config) groups(o slo.Objective) []Group {
 	return []Group{alerting, {Name: name + ":period", Interval: c.periodInt, Rules: r.rules}}
 }
 
-// labels returns the rule's labels: the extra labels of WithLabels, the
-// objective's journey and name, then kv pairs, which win. Every rule names
-// its objective, although its result carries the labels already, so that
-// the rules of two objectives never look alike to a linter.
+// labels returns the rule's labels: the extra labels of WithLabels and of
+// the objective, its journey and name, then kv pairs, which win. Every
+// rule names its objective, although its result carries the labels
+// already, so that the rules of two objectives never look alike to a
+// linter.
 func (r *objectiveRules) labels(kv ...string) map[string]string {
-	out := maps.Clone(r.cfg.labels)
-	if out == nil {
-		out = map[string]string{}
-	}
+	out := maps.Clone(r.extra)
 	out[labelJourney], out[labelObjective] = r.o.Journey, r.o.Name
 	for i := 0; i+1 < len(kv); i += 2 {
 		out[kv[i]] = kv[i+1]
@@ -607,15 +613,8 @@ func (r *objectiveRules) annotations(sev burnrate.Severity) map[string]string {
 			`. Rule {{ $labels.rule }} fires at a burn rate of {{ $labels.factor }} or more over both {{ $labels.long_window }} and {{ $labels.short_window }}; ` + urgency + ".",
 		"budget_remaining": "{{ with query " + lit + " }}{{ . | first | value | humanizePercentage }}{{ else }}unknown: no events over " + r.period + "{{ end }}",
 	}
-	if url := r.runbook(); url != "" {
-		a["runbook_url"] = url
+	if o.Runbook != "" {
+		a["runbook_url"] = o.Runbook
 	}
 	return a
-}
-
-func (r *objectiveRules) runbook() string {
-	if url, ok := r.cfg.runbooks[[2]string{r.o.Journey, r.o.Name}]; ok {
-		return url
-	}
-	return r.cfg.runbooks[[2]string{r.o.Journey, ""}]
 }

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,14 +28,17 @@ var update = flag.Bool("update", false, "rewrite testdata/*.yml from the generat
 // shop is a file that uses every feature: the default policy at two
 // targets, a latency objective, a 28-day period, a hand-written policy
 // without a guard and one with its own guard, extra labels, a selector,
-// an interval, a for, runbooks and a namespace.
+// an interval, a for, runbooks, objectives' own labels (one that repeats
+// a WithLabels label with its value) and a namespace.
 func shop(t *testing.T) slorules.RuleFile {
 	t.Helper()
 	f, err := slorules.Generate([]slo.Objective{
-		{Journey: "checkout", Target: 0.999},
-		{Journey: "checkout", Target: 0.99, Latency: 300 * time.Millisecond},
+		{Journey: "checkout", Target: 0.999, Runbook: "https://runbooks.example.com/checkout",
+			Labels: map[string]string{"team": "shop", "tier": "1"}},
+		{Journey: "checkout", Target: 0.99, Latency: 300 * time.Millisecond, Runbook: "https://runbooks.example.com/checkout-latency",
+			Labels: map[string]string{"tier": "1"}},
 		{Journey: "search", Target: 0.99999, Period: 28 * 24 * time.Hour},
-		{Journey: "login", Name: "fast-burn", Target: 0.995, Policy: burnrate.Policy{Rules: []burnrate.Rule{
+		{Journey: "login", Name: "fast-burn", Target: 0.995, Labels: map[string]string{"oncall": "identity"}, Policy: burnrate.Policy{Rules: []burnrate.Rule{
 			{Long: 2 * time.Hour, Short: 10 * time.Minute, Factor: 7.2, Severity: burnrate.SeverityPage},
 		}}},
 		{Journey: "login", Name: "guarded", Target: 0.98, Period: 7 * 24 * time.Hour, Policy: burnrate.Policy{MinEvents: 20, Rules: []burnrate.Rule{
@@ -43,8 +49,6 @@ func shop(t *testing.T) slorules.RuleFile {
 		slorules.WithSelector(`{job="shop", namespace=~"prod|canary"}`),
 		slorules.WithInterval(30*time.Second),
 		slorules.WithFor(burnrate.SeverityTicket, 15*time.Minute),
-		slorules.WithRunbook("checkout", "", "https://runbooks.example.com/checkout"),
-		slorules.WithRunbook("checkout", "latency", "https://runbooks.example.com/checkout-latency"),
 		slorules.WithNamespace("shop"),
 	)
 	if err != nil {
@@ -285,10 +289,12 @@ func TestGenerateErrors(t *testing.T) {
 			[]string{"WithFor(ok, 1m0s): use burnrate.SeverityPage or burnrate.SeverityTicket"}},
 		{"an empty namespace", ok, []slorules.Option{slorules.WithNamespace(" ")},
 			[]string{`WithNamespace(" "): use a non-empty name`}},
-		{"a runbook of an unknown objective", ok, []slorules.Option{slorules.WithRunbook("checkout", "latency", "https://x")},
-			[]string{`WithRunbook("checkout", "latency", ...): no such objective`}},
-		{"a runbook of an unknown journey", ok, []slorules.Option{slorules.WithRunbook("cart", "", "https://x")},
-			[]string{`WithRunbook("cart", "", ...): no such objective`}},
+		{"a reserved label slo reserves", ok, []slorules.Option{slorules.WithLabels(map[string]string{"alertname": "x"})},
+			[]string{`"alertname" is a label the rules set themselves`}},
+		{"an objective label that WithLabels gives another value",
+			[]slo.Objective{{Journey: "checkout", Target: 0.999, Labels: map[string]string{"team": "payments", "tier": "1"}}},
+			[]slorules.Option{slorules.WithLabels(map[string]string{"team": "shop", "tier": "1"})},
+			[]string{`objective 0 (checkout/availability): its label team="payments" and WithLabels' team="shop" have the same name; give the label in one place, or the same value in both`}},
 		{"every mistake at once", []slo.Objective{{Journey: "checkout", Target: 2}}, []slorules.Option{
 			slorules.WithInterval(-time.Second), slorules.WithSelector("{")},
 			[]string{"WithInterval(-1s)", `selector "{" opens a brace`, "target: 2 is not below 1"}},
@@ -427,5 +433,93 @@ func TestZeroRuleFile(t *testing.T) {
 	}
 	if _, err := (slorules.RuleFile{}).Marshal(slorules.Mimir); !errors.Is(err, slorules.ErrInvalid) || !strings.Contains(err.Error(), "needs a Namespace") {
 		t.Errorf("zero RuleFile as Mimir: %v, want an error asking for a namespace", err)
+	}
+}
+
+// TestObjectiveLabels checks that every recorded series and alert of an
+// objective carries its own labels beside the file's, that no other
+// objective's rules carry them, and that its alerts carry its runbook.
+func TestObjectiveLabels(t *testing.T) {
+	file := map[string]string{"team": "shop", "cluster": "eu-1"}
+	want := map[string]struct {
+		labels  map[string]string
+		runbook string
+	}{
+		"journeyslo:checkout:availability": {map[string]string{"tier": "1"}, "https://runbooks.example.com/checkout"},
+		"journeyslo:checkout:latency":      {map[string]string{"tier": "1"}, "https://runbooks.example.com/checkout-latency"},
+		"journeyslo:search:availability":   {nil, ""},
+		"journeyslo:login:fast-burn":       {map[string]string{"oncall": "identity"}, ""},
+		"journeyslo:login:guarded":         {nil, ""},
+	}
+	f := shop(t)
+	for _, g := range f.Groups {
+		w, ok := want[strings.TrimSuffix(g.Name, ":period")]
+		if !ok {
+			t.Fatalf("unexpected group %s", g.Name)
+		}
+		extra := map[string]string{}
+		for k, v := range file {
+			extra[k] = v
+		}
+		for k, v := range w.labels {
+			extra[k] = v
+		}
+		for i, r := range g.Rules {
+			got := map[string]string{}
+			for k, v := range r.Labels {
+				if !slices.Contains(slo.ReservedLabels(), k) {
+					got[k] = v
+				}
+			}
+			if diff := cmp.Diff(extra, got); diff != "" {
+				t.Errorf("%s, rule %d (%s%s): extra labels (-want +got):\n%s", g.Name, i, r.Record, r.Alert, diff)
+			}
+			for k, v := range extra {
+				if m := fmt.Sprintf("%s=%q", k, v); strings.Contains(r.Expr, "journey_objective") && !strings.Contains(r.Expr, m) {
+					t.Errorf("%s, rule %d (%s%s): the expression reads recorded series without %s:\n%s", g.Name, i, r.Record, r.Alert, m, r.Expr)
+				}
+			}
+			if r.Alert != "" && r.Annotations["runbook_url"] != w.runbook {
+				t.Errorf("%s, alert %s: runbook_url %q, want %q", g.Name, r.Labels["severity"], r.Annotations["runbook_url"], w.runbook)
+			}
+		}
+	}
+}
+
+// TestReservedLabels checks that slo's reserved labels are the ones the
+// rules need: every label the generated rules write is among them (so an
+// objective slo accepts never has its labels overwritten), and each is
+// refused both from WithLabels and from an objective.
+func TestReservedLabels(t *testing.T) {
+	f, err := slorules.Generate([]slo.Objective{
+		{Journey: "checkout", Target: 0.999},
+		{Journey: "checkout", Target: 0.99, Latency: 300 * time.Millisecond},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reserved := slo.ReservedLabels()
+	written := map[string]bool{"alertname": true} // Prometheus's, on every alert
+	for _, g := range f.Groups {
+		for _, r := range g.Rules {
+			for k := range r.Labels {
+				written[k] = true
+			}
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(written)) {
+		if !slices.Contains(reserved, k) {
+			t.Errorf("the rules write label %q, which slo.ReservedLabels does not hold: an objective could set it", k)
+		}
+	}
+	ok := []slo.Objective{{Journey: "checkout", Target: 0.999}}
+	for _, name := range reserved {
+		if _, err := slorules.Generate(ok, slorules.WithLabels(map[string]string{name: "x"})); !errors.Is(err, slorules.ErrInvalid) {
+			t.Errorf("WithLabels(%s=x): %v, want an error wrapping ErrInvalid", name, err)
+		}
+		_, err := slorules.Generate([]slo.Objective{{Journey: "checkout", Target: 0.999, Labels: map[string]string{name: "x"}}})
+		if !errors.Is(err, slo.ErrInvalid) {
+			t.Errorf("an objective labelled %s=x: %v, want an error wrapping slo.ErrInvalid", name, err)
+		}
 	}
 }
