@@ -113,13 +113,7 @@ inhibit_rules:
 // skipped, unless JOURNEYSLO_ALERTMANAGER=required makes that a failure.
 func checkConfig(t *testing.T, path string) {
 	t.Helper()
-	amtool, err := exec.LookPath("amtool")
-	if err != nil {
-		if os.Getenv("JOURNEYSLO_ALERTMANAGER") == "required" {
-			t.Fatalf("amtool is required (JOURNEYSLO_ALERTMANAGER=required) but not found: %v; install Debian's prometheus-alertmanager", err)
-		}
-		t.Skipf("amtool not found (install Debian's prometheus-alertmanager to run this check): %v", err)
-	}
+	amtool := promtest.Alertmanager(t, "amtool")
 	out, err := exec.Command(amtool, "check-config", path).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "SUCCESS") || !strings.Contains(string(out), "1 inhibit rules") || !strings.Contains(string(out), "2 receivers") {
 		t.Errorf("amtool check-config %s: %v\n%s", path, err, out)

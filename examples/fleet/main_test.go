@@ -121,13 +121,7 @@ func TestEngines(t *testing.T) {
 			t.Errorf("%s: promtool check rules: %v\n%s", name, err, out)
 		}
 	}
-	amtool, err := exec.LookPath("amtool")
-	if err != nil {
-		if os.Getenv("JOURNEYSLO_ALERTMANAGER") == "required" {
-			t.Fatalf("amtool is required (JOURNEYSLO_ALERTMANAGER=required): %v", err)
-		}
-		t.Skipf("amtool not found (install Debian's prometheus-alertmanager): %v", err)
-	}
+	amtool := promtest.Alertmanager(t, "amtool")
 	out, err := exec.Command(amtool, "check-config", "alertmanager.yml").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "SUCCESS") || !strings.Contains(string(out), "1 inhibit rules") {
 		t.Errorf("amtool check-config alertmanager.yml: %v\n%s", err, out)

@@ -32,28 +32,40 @@ import (
 )
 
 // Env is the environment variable that, set to "required", turns a missing
-// binary from a skip into a failure.
+// Prometheus binary (promtool, prometheus) from a skip into a failure.
 const Env = "JOURNEYSLO_PROMETHEUS"
 
-// binary returns the path of the named binary, or skips or fails t.
-func binary(t testing.TB, name string) string {
+// AlertmanagerEnv does the same for Alertmanager's binaries (amtool,
+// prometheus-alertmanager).
+const AlertmanagerEnv = "JOURNEYSLO_ALERTMANAGER"
+
+// binary returns the path of the named binary, or skips or fails t as env
+// says; pkg is the Debian package that ships it.
+func binary(t testing.TB, name, env, pkg string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
 	if err == nil {
 		return path
 	}
-	if os.Getenv(Env) == "required" {
-		t.Fatalf("%s is required (%s=required) but not found: %v; install Debian's prometheus package", name, Env, err)
+	if os.Getenv(env) == "required" {
+		t.Fatalf("%s is required (%s=required) but not found: %v; install Debian's %s package", name, env, err, pkg)
 	}
-	t.Skipf("%s not found (install Debian's prometheus package to run this test): %v", name, err)
+	t.Skipf("%s not found (install Debian's %s package to run this test): %v", name, pkg, err)
 	return ""
+}
+
+// Alertmanager returns the path of amtool or prometheus-alertmanager (name),
+// or skips or fails t when it is missing, as [AlertmanagerEnv] says.
+func Alertmanager(t testing.TB, name string) string {
+	t.Helper()
+	return binary(t, name, AlertmanagerEnv, "prometheus-alertmanager")
 }
 
 // Promtool returns the path of promtool, or skips or fails t when it is
 // missing (see the package doc).
 func Promtool(t testing.TB) string {
 	t.Helper()
-	return binary(t, "promtool")
+	return binary(t, "promtool", Env, "prometheus")
 }
 
 // RunPromtool runs promtool with args and returns its combined output and
@@ -118,7 +130,7 @@ type Server struct {
 // registers its stop (by PID) with t.Cleanup. Nothing is scraped.
 func Start(t testing.TB, dir string, cfg Config) *Server {
 	t.Helper()
-	bin := binary(t, "prometheus")
+	bin := binary(t, "prometheus", Env, "prometheus")
 	interval := cfg.EvaluationInterval
 	if interval == 0 {
 		interval = 15 * time.Second

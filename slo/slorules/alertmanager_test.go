@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -16,25 +15,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/promtest"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slorules"
 )
 
-// alertmanagerEnv, set to "required", makes a missing Alertmanager (Debian's
-// prometheus-alertmanager package) a failure instead of a skip.
-const alertmanagerEnv = "JOURNEYSLO_ALERTMANAGER"
-
 func alertmanagerBinary(t *testing.T, name string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if os.Getenv(alertmanagerEnv) == "required" {
-		t.Fatalf("%s is required (%s=required) but not found: %v; install Debian's prometheus-alertmanager", name, alertmanagerEnv, err)
-	}
-	t.Skipf("%s not found (install Debian's prometheus-alertmanager to run this test): %v", name, err)
-	return ""
+	return promtest.Alertmanager(t, name)
 }
 
 // alertmanagerConfig is a whole alertmanager.yml around the generated
