@@ -188,9 +188,9 @@ func writeSnapshot(w io.Writer, path string, version uint64, snap slo.Snapshot) 
 		case s.Objective == "":
 			fmt.Fprintf(w, "%s: events of journeys no objective declares\n", s.Journey)
 		case s.Latency > 0:
-			fmt.Fprintf(w, "%s/%s: latency, good when not bad and within %v\n", s.Journey, s.Objective, s.Latency)
+			fmt.Fprintf(w, "%s: latency, good when not bad and within %v\n", slo.ObjectiveKey(s.Journey, s.Objective), s.Latency)
 		default:
-			fmt.Fprintf(w, "%s/%s: availability\n", s.Journey, s.Objective)
+			fmt.Fprintf(w, "%s: availability\n", slo.ObjectiveKey(s.Journey, s.Objective))
 		}
 		fmt.Fprintf(w, "  recorded by the writer since its start: %d good, %d bad (a restore starts these totals from zero)\n",
 			s.Total.Good, s.Total.Bad)

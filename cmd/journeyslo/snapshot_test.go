@@ -65,7 +65,7 @@ written:    2026-01-31T01:00:00Z
 tick:       3s; counts as of step 589940400, 2026-01-31T01:00:00Z to 2026-01-31T01:00:03Z
 objectives: 2, and the events of undeclared journeys (unmatched)
 
-checkout/availability: availability
+checkout:availability: availability
   recorded by the writer since its start: 11 good, 1 bad (a restore starts these totals from zero)
   ring  buckets    from                  to                    good  bad  bad share
   1     101 x 3s   2026-01-31T00:55:00Z  2026-01-31T01:00:03Z  1     1    50%
@@ -75,7 +75,7 @@ checkout/availability: availability
   5     289 x 15m  2026-01-28T01:00:00Z  2026-01-31T01:00:03Z  11    1    8.333%
   6     121 x 6h   2026-01-01T00:00:00Z  2026-01-31T01:00:03Z  11    1    8.333%
 
-checkout/latency: latency, good when not bad and within 300ms
+checkout:latency: latency, good when not bad and within 300ms
   recorded by the writer since its start: 10 good, 2 bad (a restore starts these totals from zero)
   ring  buckets    from                  to                    good  bad  bad share
   1     101 x 3s   2026-01-31T00:55:00Z  2026-01-31T01:00:03Z  0     2    100%

@@ -218,7 +218,7 @@ func run(ctx context.Context, addr, httpAddr string, m mode, out io.Writer) erro
 	if m.smoke && err == nil {
 		for _, st := range reg.Status() {
 			if st.TotalGood+st.TotalBad == 0 {
-				return fmt.Errorf("%s/%s counted no event", st.Journey, st.Objective)
+				return fmt.Errorf("%s counted no event", slo.ObjectiveKey(st.Journey, st.Objective))
 			}
 		}
 	}

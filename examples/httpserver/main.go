@@ -322,7 +322,7 @@ func drive(ctx context.Context, base string, clients int, interval time.Duration
 func checkEvents(reg *slo.Registry) error {
 	for _, st := range reg.Status() {
 		if st.TotalGood+st.TotalBad == 0 {
-			return fmt.Errorf("%s/%s counted no event", st.Journey, st.Objective)
+			return fmt.Errorf("%s counted no event", slo.ObjectiveKey(st.Journey, st.Objective))
 		}
 	}
 	return nil

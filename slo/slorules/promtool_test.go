@@ -194,7 +194,7 @@ func (sc scenario) alert(at time.Duration, rule, severity, long, short, factor s
 			"rule": rule, "long_window": long, "short_window": short, "factor": factor,
 		},
 		"exp_annotations": map[string]string{
-			"summary":          fmt.Sprintf("checkout/availability burns its error budget at %.1fx over %s", burn, long),
+			"summary":          fmt.Sprintf("checkout:availability burns its error budget at %.1fx over %s", burn, long),
 			"description":      fmt.Sprintf("99.9%% of checkout events must be good over 30d. Rule %s fires at a burn rate of %s or more over both %s and %s; %s.", rule, factor, long, short, urgency),
 			"budget_remaining": humanizePercentage(remaining),
 		},

@@ -306,20 +306,20 @@ func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
 	for i, o := range objectives {
 		o = o.WithDefaults()
 		if err := o.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s/%s): %w", ErrInvalid, i, quoted(o.Journey), quoted(o.Name), err))
+			errs = append(errs, fmt.Errorf("%w: objective %d (%s): %w", ErrInvalid, i, slo.ObjectiveKey(quoted(o.Journey), quoted(o.Name)), err))
 			continue
 		}
 		if err := checkWindows(o); err != nil {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s/%s): %v", ErrInvalid, i, o.Journey, o.Name, err))
+			errs = append(errs, fmt.Errorf("%w: objective %d (%s): %v", ErrInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), err))
 			continue
 		}
 		key := [2]string{o.Journey, o.Name}
 		if j, ok := seen[key]; ok {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s/%s): objective %d has the same journey and name; give each objective of a journey its own Name", ErrInvalid, i, o.Journey, o.Name, j))
+			errs = append(errs, fmt.Errorf("%w: objective %d (%s): objective %d has the same journey and name; give each objective of a journey its own Name", ErrInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), j))
 			continue
 		}
 		if err := cfg.checkLabels(o); err != nil {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s/%s): %v", ErrInvalid, i, o.Journey, o.Name, err))
+			errs = append(errs, fmt.Errorf("%w: objective %d (%s): %v", ErrInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), err))
 			continue
 		}
 		seen[key] = i
@@ -608,7 +608,7 @@ func (r *objectiveRules) annotations(sev burnrate.Severity) map[string]string {
 		urgency = "a ticket: someone should look within a day"
 	}
 	a := map[string]string{
-		"summary": o.Journey + "/" + o.Name + ` burns its error budget at {{ $value | printf "%.1f" }}x over {{ $labels.long_window }}`,
+		"summary": slo.ObjectiveKey(o.Journey, o.Name) + ` burns its error budget at {{ $value | printf "%.1f" }}x over {{ $labels.long_window }}`,
 		"description": decimal(target) + "% of " + o.Journey + " events must be " + good + " over " + r.period +
 			`. Rule {{ $labels.rule }} fires at a burn rate of {{ $labels.factor }} or more over both {{ $labels.long_window }} and {{ $labels.short_window }}; ` + urgency + ".",
 		"budget_remaining": "{{ with query " + lit + " }}{{ . | first | value | humanizePercentage }}{{ else }}unknown: no events over " + r.period + "{{ end }}",

@@ -202,10 +202,10 @@ func TestThresholdsAreExactDecimals(t *testing.T) {
 		}
 	}
 	want := []string{
-		// checkout/availability, 99.9% over 30 days: 14.4, 6, 3 and 1
+		// checkout:availability, 99.9% over 30 days: 14.4, 6, 3 and 1
 		// times 0.001.
 		"page-1h-5m 14.4 0.0144", "page-6h-30m 6 0.006", "ticket-1d-2h 3 0.003", "ticket-3d-6h 1 0.001",
-		// checkout/latency, 99%.
+		// checkout:latency, 99%.
 		"page-1h-5m 14.4 0.144", "page-6h-30m 6 0.06", "ticket-1d-2h 3 0.03", "ticket-3d-6h 1 0.01",
 		// search, 99.999% over 28 days: 13.44, 5.6, 2.8, 0.9333...
 		"page-1h-5m 13.44 0.0001344", "page-6h-30m 5.6 0.000056", "ticket-1d-2h 2.8 0.000028",
@@ -255,11 +255,11 @@ func TestGenerateErrors(t *testing.T) {
 	}{
 		{"no objectives", nil, nil, []string{"no objectives"}},
 		{"a target in percent", []slo.Objective{{Journey: "checkout", Target: 99.9}}, nil,
-			[]string{`objective 0 (checkout/availability)`, "write 0.999 for 99.9%"}},
+			[]string{`objective 0 (checkout:availability)`, "write 0.999 for 99.9%"}},
 		{"a journey that is no name", []slo.Objective{{Journey: "check out\n", Target: 0.999}}, nil,
-			[]string{`objective 0 ("check out\n"/availability)`, "is not a name"}},
+			[]string{`objective 0 ("check out\n":availability)`, "is not a name"}},
 		{"a duplicate", []slo.Objective{{Journey: "checkout", Target: 0.999}, {Journey: "checkout", Target: 0.99}}, nil,
-			[]string{"objective 1 (checkout/availability): objective 0 has the same journey and name"}},
+			[]string{"objective 1 (checkout:availability): objective 0 has the same journey and name"}},
 		{"a window Prometheus cannot name", []slo.Objective{{Journey: "checkout", Target: 0.999, Policy: burnrate.Policy{Rules: []burnrate.Rule{
 			{Long: time.Hour, Short: 300*time.Second + 500*time.Microsecond, Factor: 14.4, Severity: burnrate.SeverityPage}}}}}, nil,
 			[]string{"5m0.0005s is not a whole number of milliseconds"}},
@@ -294,7 +294,7 @@ func TestGenerateErrors(t *testing.T) {
 		{"an objective label that WithLabels gives another value",
 			[]slo.Objective{{Journey: "checkout", Target: 0.999, Labels: map[string]string{"team": "payments", "tier": "1"}}},
 			[]slorules.Option{slorules.WithLabels(map[string]string{"team": "shop", "tier": "1"})},
-			[]string{`objective 0 (checkout/availability): its label team="payments" and WithLabels' team="shop" have the same name; give the label in one place, or the same value in both`}},
+			[]string{`objective 0 (checkout:availability): its label team="payments" and WithLabels' team="shop" have the same name; give the label in one place, or the same value in both`}},
 		{"every mistake at once", []slo.Objective{{Journey: "checkout", Target: 2}}, []slorules.Option{
 			slorules.WithInterval(-time.Second), slorules.WithSelector("{")},
 			[]string{"WithInterval(-1s)", `selector "{" opens a brace`, "target: 2 is not below 1"}},
