@@ -317,6 +317,20 @@ func (ic *Interceptor) record(ctx context.Context, c Call, start time.Duration, 
 	if !c.Panicked {
 		c.Code = codeOf(c.Err)
 	}
+	j, out := ic.settle(ctx, c, hold, nil)
+	var latency time.Duration
+	if out == middleware.Good && ic.timed && j.NeedsLatency() {
+		latency = ic.watch.Elapsed() - start // read only when a latency objective judges it
+	}
+	ic.put(j, out, latency)
+}
+
+// settle resolves a call's journey and classifies the call, for the
+// interceptors and the stats handler alike. The journey is the holder's
+// (hold may be nil), else the WithJourneyFunc function's, else fallback, or
+// when fallback is nil the WithMethods journey of the call's method, else
+// unmatched.
+func (ic *Interceptor) settle(ctx context.Context, c Call, hold *holder.Holder, fallback *slo.Journey) (*slo.Journey, middleware.Outcome) {
 	var j *slo.Journey
 	if hold != nil {
 		j = hold.Journey()
@@ -333,22 +347,28 @@ func (ic *Interceptor) record(ctx context.Context, c Call, start time.Duration, 
 		}
 	}
 	if j == nil {
+		j = fallback
+	}
+	if j == nil {
 		var ok bool
 		if j, ok = ic.methods[c.FullMethod]; !ok {
 			j = ic.unmatched
 		}
 	}
-	var out middleware.Outcome
 	if ic.classify != nil {
 		c.Journey = j.Name()
-		out = ic.classify(c)
-	} else {
-		out = DefaultClassify(c)
+		return j, ic.classify(c)
 	}
+	return j, DefaultClassify(c)
+}
+
+// put records one event of outcome out on j; latency counts only for a
+// good event on a journey that judges it.
+func (ic *Interceptor) put(j *slo.Journey, out middleware.Outcome, latency time.Duration) {
 	switch out {
 	case middleware.Good:
 		if ic.timed && j.NeedsLatency() {
-			j.Observe(ic.watch.Elapsed()-start, false)
+			j.Observe(latency, false)
 		} else {
 			j.Record(false)
 		}

@@ -10,7 +10,6 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/journeyslo/journeyslo/internal/holder"
-	"github.com/journeyslo/journeyslo/middleware"
 	"github.com/journeyslo/journeyslo/slo"
 )
 
@@ -173,44 +172,11 @@ func (h *statsHandler) HandleRPC(ctx context.Context, s stats.RPCStats) {
 }
 
 // record resolves the call's journey, classifies it and records it, as the
-// interceptors' record does.
+// interceptors do.
 func (c *call) record(ctx context.Context, cl Call, d time.Duration) {
-	ic := c.ic
 	cl.FullMethod = c.method
-	j := c.Holder.Journey()
-	switch c.Holder.Marked() {
-	case holder.Bad:
-		cl.Mark = middleware.Bad
-	case holder.Excluded:
-		cl.Mark = middleware.Excluded
-	}
-	if j == nil && ic.journeyFn != nil {
-		if name := ic.journeyFn(ctx, c.method); name != "" {
-			j = ic.reg.Journey(name)
-		}
-	}
-	if j == nil {
-		j = c.journey
-	}
-	var out middleware.Outcome
-	if ic.classify != nil {
-		cl.Journey = j.Name()
-		out = ic.classify(cl)
-	} else {
-		out = DefaultClassify(cl)
-	}
-	switch out {
-	case middleware.Good:
-		if ic.timed && j.NeedsLatency() {
-			j.Observe(d, false)
-		} else {
-			j.Record(false)
-		}
-	case middleware.Bad:
-		j.Record(true)
-	case middleware.Untimed:
-		j.RecordUntimed(false)
-	}
+	j, out := c.ic.settle(ctx, cl, &c.Holder, c.journey)
+	c.ic.put(j, out, d)
 }
 
 // TagConn returns ctx: the stats handler keeps nothing per connection.
