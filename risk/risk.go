@@ -65,11 +65,20 @@ func (r Risk) Validate() error {
 	}
 	if r.ETTF <= 0 {
 		bad("ettf", fmt.Sprintf("%v is not positive; write the time between occurrences such as 120d", r.ETTF))
-	} else if r.ETTD >= 0 && r.ETTR > 0 && r.ETTD+r.ETTR > r.ETTF {
+	} else if r.ETTD >= 0 && r.ETTR > 0 && r.ETTD > r.ETTF-r.ETTR { // ettd + ettr > ettf, which could overflow
 		bad("ettf", fmt.Sprintf("%s is shorter than ettd + ettr (%s): the failure would recur before it ends; write a longer ettf, or shorter times",
-			burnrate.FormatWindow(r.ETTF), burnrate.FormatWindow(r.ETTD+r.ETTR)))
+			burnrate.FormatWindow(r.ETTF), lasts(r.ETTD, r.ETTR)))
 	}
 	return errors.Join(errs...)
+}
+
+// lasts writes how long a failure lasts, ettd + ettr, for messages, where
+// the sum may be too long for a time.Duration.
+func lasts(ettd, ettr time.Duration) string {
+	if ettd > math.MaxInt64-ettr {
+		return "over 292 years"
+	}
+	return burnrate.FormatWindow(ettd + ettr)
 }
 
 // impactProblem says what is wrong with an impact, or "" when it is usable.
@@ -336,7 +345,7 @@ func Analyze(c *Catalog, o slo.Objective, opts ...Option) (*Analysis, error) {
 			case det.d < 0:
 				errs = append(errs, fmt.Errorf("%w risk %q: the detector gave a negative time to detect, %v", ErrInvalid, r.Name, det.d))
 				continue
-			case det.d+r.ETTR > r.ETTF:
+			case det.d > r.ETTF-r.ETTR:
 				errs = append(errs, fmt.Errorf("%w risk %q: the policy detects it after %s, and with ettr %s it lasts longer than the %s between occurrences; write a longer ettf, or an ettd",
 					ErrInvalid, r.Name, burnrate.FormatWindow(det.d), burnrate.FormatWindow(r.ETTR), burnrate.FormatWindow(r.ETTF)))
 				continue
