@@ -19,6 +19,11 @@ import (
 //     is left out, except a Status's timeToExhaustion, which is "0s" when
 //     the budget is spent and null when it is not burning (burnrate.Never).
 //   - Instants are RFC 3339 in UTC, to the nanosecond.
+//   - A Status's figures (its own, its windows' and its rules') are
+//     written to 12 significant digits, whole counts as they are, so that
+//     float noise never shows: 0.46, not 0.45999999999999996. A status
+//     read back therefore equals the one written to 12 digits, and writes
+//     the same text again.
 //   - A number that is NaN or infinite is written as null, and reads back
 //     as 0; a Status never holds one. A Status's sli is null when the period
 //     holds no event (NoData), and reads back as 1, its value then.
@@ -85,7 +90,7 @@ func finiteOrNull(x float64) *float64 {
 
 // tidy returns x rounded to 12 significant digits, for writing: float
 // arithmetic leaves noise in the last digits of a figure (1 - 0.54 is
-// 0.45999999999999996, 0.02 * 720 is 14.399999999999999), which a reader
+// 0.45999999999999996, 0.0144 / 0.001 is 14.399999999999999), which a reader
 // takes for a measurement. No figure the package reports is known to more
 // than 12 digits, so the rounding only removes the noise. An integer is
 // kept as it is, however large, since a count that is whole is exact; NaN
@@ -102,6 +107,21 @@ func tidy(x float64) float64 {
 		return x // unreachable: FormatFloat writes a number ParseFloat reads
 	}
 	return y
+}
+
+// tidyBurns returns a copy of bs with every figure tidied, for
+// burnrate.Burn's own encoding to write. Nil stays nil, so that a status
+// without windows writes null as before.
+func tidyBurns(bs []burnrate.Burn) []burnrate.Burn {
+	if bs == nil {
+		return nil
+	}
+	out := make([]burnrate.Burn, len(bs))
+	for i, b := range bs {
+		b.Good, b.Bad, b.Rate = tidy(b.Good), tidy(b.Bad), tidy(b.Rate)
+		out[i] = b
+	}
+	return out
 }
 
 func deref(p *float64, null float64) float64 {
@@ -219,16 +239,16 @@ func (o *Objective) UnmarshalYAML(unmarshal func(any) error) error {
 
 func (s Status) shape() statusShape {
 	out := statusShape{
-		Journey: s.Journey, Objective: s.Objective, Target: finiteOrNull(s.Target),
+		Journey: s.Journey, Objective: s.Objective, Target: finiteOrNull(tidy(s.Target)),
 		Period: duration(s.Period), Latency: duration(s.Latency), Time: instant(s.Time),
 		Good: s.Good, Bad: s.Bad, TotalGood: s.TotalGood, TotalBad: s.TotalBad,
-		NoData: s.NoData, BudgetRemaining: finiteOrNull(s.BudgetRemaining),
+		NoData: s.NoData, BudgetRemaining: finiteOrNull(tidy(s.BudgetRemaining)),
 		ExhaustionWindow: duration(s.ExhaustionWindow),
 		State:            s.State, Rule: s.Rule, Since: instant(s.Since),
-		Windows: s.Windows, Rules: s.Rules,
+		Windows: tidyBurns(s.Windows), Rules: s.Rules, // each RuleStatus tidies its own
 	}
 	if !s.NoData {
-		out.SLI = finiteOrNull(s.SLI)
+		out.SLI = finiteOrNull(tidy(s.SLI))
 	}
 	if s.TimeToExhaustion != burnrate.Never {
 		t := burnrate.FormatWindow(s.TimeToExhaustion)
@@ -325,7 +345,7 @@ func (s *Status) UnmarshalYAML(unmarshal func(any) error) error {
 func (r RuleStatus) shape() ruleStatusShape {
 	return ruleStatusShape{
 		Name: r.Name, Severity: r.Severity, Long: duration(r.Long), Short: duration(r.Short),
-		Factor: finiteOrNull(r.Factor), LongBurnRate: finiteOrNull(r.LongRate), ShortBurnRate: finiteOrNull(r.ShortRate),
+		Factor: finiteOrNull(tidy(r.Factor)), LongBurnRate: finiteOrNull(tidy(r.LongRate)), ShortBurnRate: finiteOrNull(tidy(r.ShortRate)),
 		Burning: r.Burning, Firing: r.Firing,
 	}
 }
