@@ -58,6 +58,8 @@ type (
 		TotalBad         uint64            `json:"totalBad" yaml:"totalBad"`
 		SLI              *float64          `json:"sli" yaml:"sli"`
 		NoData           bool              `json:"noData" yaml:"noData"`
+		MinEvents        uint64            `json:"minEvents" yaml:"minEvents"`
+		Budget           *BudgetState      `json:"budget" yaml:"budget"` // nil (absent) from writers before it
 		BudgetRemaining  *float64          `json:"budgetRemaining" yaml:"budgetRemaining"`
 		TimeToExhaustion *string           `json:"timeToExhaustion" yaml:"timeToExhaustion"`
 		ExhaustionWindow string            `json:"exhaustionWindow" yaml:"exhaustionWindow"`
@@ -242,7 +244,8 @@ func (s Status) shape() statusShape {
 		Journey: s.Journey, Objective: s.Objective, Target: finiteOrNull(tidy(s.Target)),
 		Period: duration(s.Period), Latency: duration(s.Latency), Time: instant(s.Time),
 		Good: s.Good, Bad: s.Bad, TotalGood: s.TotalGood, TotalBad: s.TotalBad,
-		NoData: s.NoData, BudgetRemaining: finiteOrNull(tidy(s.BudgetRemaining)),
+		NoData: s.NoData, MinEvents: s.MinEvents, Budget: &s.Budget,
+		BudgetRemaining:  finiteOrNull(tidy(s.BudgetRemaining)),
 		ExhaustionWindow: duration(s.ExhaustionWindow),
 		State:            s.State, Rule: s.Rule, Since: instant(s.Since),
 		Windows: tidyBurns(s.Windows), Rules: s.Rules, // each RuleStatus tidies its own
@@ -261,12 +264,20 @@ func (in statusShape) status() (Status, error) {
 	s := Status{
 		Journey: in.Journey, Objective: in.Objective, Target: deref(in.Target, 0),
 		Good: in.Good, Bad: in.Bad, TotalGood: in.TotalGood, TotalBad: in.TotalBad,
-		SLI: deref(in.SLI, 0), NoData: in.NoData, BudgetRemaining: deref(in.BudgetRemaining, 0),
+		SLI: deref(in.SLI, 0), NoData: in.NoData, MinEvents: in.MinEvents, BudgetRemaining: deref(in.BudgetRemaining, 0),
 		TimeToExhaustion: burnrate.Never,
 		State:            in.State, Rule: in.Rule, Windows: in.Windows, Rules: in.Rules,
 	}
 	if in.NoData && in.SLI == nil {
 		s.SLI = 1
+	}
+	if in.Budget != nil {
+		s.Budget = *in.Budget
+	} else {
+		// A writer from before budget states made its claims whatever the
+		// count: read them as its counts and guard (if any) support them.
+		n := float64(in.Good) + float64(in.Bad)
+		s.Budget = budgetState(n, in.MinEvents, s.BudgetRemaining)
 	}
 	var err error
 	for _, f := range []struct {
@@ -298,15 +309,17 @@ func (in statusShape) status() (Status, error) {
 //	{"journey": "checkout", "objective": "availability", "target": 0.999,
 //	 "period": "30d", "time": "2026-03-31T14:30:00Z",
 //	 "good": 51830000, "bad": 27000, "totalGood": 51830000, "totalBad": 27000,
-//	 "sli": 0.99948, "noData": false, "budgetRemaining": 0.479,
+//	 "sli": 0.99948, "noData": false, "minEvents": 1000, "budget": "left", "budgetRemaining": 0.479,
 //	 "timeToExhaustion": "2h24m", "exhaustionWindow": "1h",
 //	 "state": "page", "rule": "page-1h-5m", "since": "2026-03-31T14:02:10Z",
 //	 "windows": [{"window": "5m", "good": 5700, "bad": 300, "burnRate": 52.6, "noData": false}, ...],
 //	 "rules": [{"name": "page-1h-5m", "severity": "page", "long": "1h", "short": "5m",
 //	   "factor": 14.4, "longBurnRate": 16.7, "shortBurnRate": 52.6, "burning": true, "firing": true}, ...]}
 //
-// with "latency" for a latency objective, sli null when NoData,
-// timeToExhaustion null when the budget is not burning, and rule left out
+// with "latency" for a latency objective, sli null when NoData, budget
+// "too few events", "left" or "spent" (see [BudgetState]),
+// timeToExhaustion null when the budget is not burning or budget is "too
+// few events", and rule left out
 // when the state is ok. No number is ever written as NaN or an infinity: a
 // Status holds neither, and would such a value appear it is written as null
 // (read back as 0), so that one bad value never costs a reader the whole

@@ -128,7 +128,7 @@ func TestStatusEncoding(t *testing.T) {
 	st := slo.Status{
 		Journey: "checkout", Objective: "availability", Target: 0.999, Period: 30 * 24 * time.Hour,
 		Time: at, Good: 9900, Bad: 100, TotalGood: 9000, TotalBad: 90, SLI: 0.99,
-		BudgetRemaining: -9, TimeToExhaustion: 0, ExhaustionWindow: time.Hour,
+		MinEvents: 1000, Budget: slo.BudgetSpent, BudgetRemaining: -9, TimeToExhaustion: 0, ExhaustionWindow: time.Hour,
 		State: burnrate.SeverityPage, Rule: "page-1h-5m", Since: at.Add(-time.Minute),
 		Windows: []burnrate.Burn{{Window: 5 * time.Minute, Good: 99, Bad: 1, Rate: 10}, {Window: time.Hour, NoData: true}},
 		Rules: []slo.RuleStatus{{
@@ -139,7 +139,7 @@ func TestStatusEncoding(t *testing.T) {
 	j, y := roundTrip(t, "status", st)
 	want := `{"journey":"checkout","objective":"availability","target":0.999,"period":"30d",` +
 		`"time":"2026-03-02T08:00:01.0000005Z","good":9900,"bad":100,"totalGood":9000,"totalBad":90,` +
-		`"sli":0.99,"noData":false,"budgetRemaining":-9,"timeToExhaustion":"0s","exhaustionWindow":"1h",` +
+		`"sli":0.99,"noData":false,"minEvents":1000,"budget":"spent","budgetRemaining":-9,"timeToExhaustion":"0s","exhaustionWindow":"1h",` +
 		`"state":"page","rule":"page-1h-5m","since":"2026-03-02T07:59:01.0000005Z",` +
 		`"windows":[{"window":"5m","good":99,"bad":1,"burnRate":10,"noData":false},{"window":"1h","good":0,"bad":0,"burnRate":0,"noData":true}],` +
 		`"rules":[{"name":"page-1h-5m","severity":"page","long":"1h","short":"5m","factor":14.4,` +
@@ -174,7 +174,7 @@ func TestStatusEncodingWithoutNoise(t *testing.T) {
 	st := slo.Status{
 		Journey: "checkout", Objective: "availability", Target: 0.999, Period: 30 * 24 * time.Hour,
 		Time: at, Since: at, Good: 54, Bad: 46, SLI: one - 0.46, // 0.54
-		BudgetRemaining: one - 0.54, TimeToExhaustion: burnrate.Never, ExhaustionWindow: time.Hour,
+		MinEvents: 100, Budget: slo.BudgetLeft, BudgetRemaining: one - 0.54, TimeToExhaustion: burnrate.Never, ExhaustionWindow: time.Hour,
 		Windows: []burnrate.Burn{{Window: time.Hour, Good: 1234567890123456789, Bad: tenth + 0.2, Rate: ratio / budget}},
 		Rules: []slo.RuleStatus{{
 			Rule:     burnrate.Rule{Name: "page-1h-5m", Long: time.Hour, Short: 5 * time.Minute, Factor: ratio / budget, Severity: burnrate.SeverityPage},
@@ -190,7 +190,7 @@ func TestStatusEncodingWithoutNoise(t *testing.T) {
 	}
 	want := `{"journey":"checkout","objective":"availability","target":0.999,"period":"30d",` +
 		`"time":"2026-03-02T09:00:00Z","good":54,"bad":46,"totalGood":0,"totalBad":0,` +
-		`"sli":0.54,"noData":false,"budgetRemaining":0.46,"timeToExhaustion":null,"exhaustionWindow":"1h",` +
+		`"sli":0.54,"noData":false,"minEvents":100,"budget":"left","budgetRemaining":0.46,"timeToExhaustion":null,"exhaustionWindow":"1h",` +
 		`"state":"ok","since":"2026-03-02T09:00:00Z",` +
 		`"windows":[{"window":"1h","good":1234567890123456800,"bad":0.3,"burnRate":14.4,"noData":false}],` +
 		`"rules":[{"name":"page-1h-5m","severity":"page","long":"1h","short":"5m","factor":14.4,` +
