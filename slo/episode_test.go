@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -266,5 +267,62 @@ func TestEpisodeJSON(t *testing.T) {
 		if err := json.Unmarshal([]byte(bad), &back); err == nil {
 			t.Errorf("Unmarshal(%s) accepted it", bad)
 		}
+	}
+}
+
+// A restart in the middle of the outage's episode: the snapshot written
+// at Close holds the open episode, and the registry that restores it
+// continues it to the same End, with the same totals, as if nothing had
+// happened but the restart.
+func TestEpisodeContinuesAcrossARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "slo.snapshot")
+	m := newMinutely(t, start, slo.WithSnapshot(path, time.Hour))
+	m.run(24*60, 1000, 0)
+	m.run(12, 0, 1000)
+	m.run(20, 1000, 0) // to T+32m: mitigated, still paging by page-6h-30m
+	if err := m.reg.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before := m.reg.Episodes()
+	if len(before) != 1 || !before[0].Open() || before[0].Paging != 31*time.Minute {
+		t.Fatalf("at Close: %+v, want one open episode, 31m paging", before)
+	}
+
+	next := newMinutely(t, m.now, slo.WithSnapshot(path, time.Hour))
+	if res := next.reg.Restored(); res.Err != nil || len(res.Objectives) != 1 {
+		t.Fatalf("restore: %+v", res)
+	}
+	// Restored as it was at Close (the evaluation at New, at the same
+	// instant, counts no event and no time).
+	compareEpisode(t, "restored", next.reg.Episodes()[0], before[0])
+	// The new registry's first evaluation found it paging from ok (it
+	// starts at ok), so the paging minutes from T+32m to T+42m count from
+	// the next evaluation on: 31m + 10m, the 41 minutes of the outage
+	// without a restart.
+	next.run(6*60-20, 1000, 0)
+	eps := next.reg.Episodes()
+	if len(eps) != 1 {
+		t.Fatalf("after the restart: %+v, want the one episode", eps)
+	}
+	compareEpisode(t, "continued", eps[0], outageEpisode())
+}
+
+// A registry that keeps fewer episodes than the snapshot holds restores
+// the newest.
+func TestRestoredEpisodeLogKeepsTheNewest(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "slo.snapshot")
+	m := newMinutely(t, start, slo.WithSnapshot(path, time.Hour))
+	m.run(60, 1000, 0)
+	var starts []time.Time
+	for range 3 {
+		starts = append(starts, m.now.Add(time.Minute))
+		m.run(5, 0, 1000)
+		m.run(7*60, 1000, 0)
+	}
+	m.reg.Close()
+	next := newMinutely(t, m.now, slo.WithSnapshot(path, time.Hour), slo.WithEpisodeLog(2))
+	eps := next.reg.Episodes()
+	if len(eps) != 2 || !eps[0].Start.Equal(starts[1]) || !eps[1].Start.Equal(starts[2]) {
+		t.Errorf("restored %+v, want the episodes that started at %v", eps, starts[1:])
 	}
 }
