@@ -308,10 +308,10 @@ func (in episodeShape) episode() (Episode, error) {
 // MarshalJSON encodes the episode as
 //
 //	{"journey": "checkout", "objective": "availability",
-//	 "start": "2026-03-10T02:16:00Z", "rule": "page-1h-5m", "severity": "page",
-//	 "paged": "2026-03-10T02:16:00Z", "paging": "41m", "peakBurn": 200,
-//	 "mitigated": "2026-03-10T02:32:00Z", "end": "2026-03-10T08:27:00Z", "open": false,
-//	 "good": 360000, "bad": 12000, "budgetSpent": 0.0662251655629}
+//	 "start": "2026-03-12T12:01:00Z", "rule": "page-1h-5m", "severity": "page",
+//	 "paged": "2026-03-12T12:01:00Z", "paging": "41m", "peakBurn": 200.4,
+//	 "mitigated": "2026-03-12T12:17:00Z", "end": "2026-03-12T18:12:00Z", "open": false,
+//	 "good": 359820, "bad": 12180, "budgetSpent": 0.786212238575}
 //
 // with instants in RFC 3339 UTC, null for those not reached (paged,
 // mitigated, end), paging as "1h30m" ("0s" for none), "open" true while
