@@ -1,6 +1,6 @@
 //go:build unix
 
-package slo_test
+package slohttp_test
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
 
 // The browser test runs when a Chromium is installed and skips otherwise,
@@ -80,7 +80,7 @@ func runChromium(t *testing.T, path string, args ...string) string {
 func TestStatusPageInBrowser(t *testing.T) {
 	chromium := findChromium(t)
 	f := replayMonth(t)
-	srv := serve(t, slo.StatusPage(f.reg, slo.PageTitle("Shop error budgets")))
+	srv := serve(t, slohttp.StatusPage(f.reg, slohttp.PageTitle("Shop error budgets")))
 
 	dom := runChromium(t, chromium, "--dump-dom", srv.URL+"/slo")
 	// What the browser built from the page: the title, every objective

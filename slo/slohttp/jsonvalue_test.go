@@ -1,9 +1,14 @@
-package slo
+package slohttp
 
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 func TestJSONGuards(t *testing.T) {
@@ -15,6 +20,16 @@ func TestJSONGuards(t *testing.T) {
 	}{
 		{"a number", number(0.25), `0.25`},
 		{"a negative number", number(-9), `-9`},
+		// 12 significant digits: the noise of binary fractions goes, the
+		// digits a count of events carries stay.
+		{"float noise", number(0.45999999999999996), `0.46`},
+		{"noise below one", number(1 - 0.54), `0.46`},
+		{"twelve digits kept", number(0.123456789012), `0.123456789012`},
+		{"the thirteenth rounded", number(0.1234567890126), `0.123456789013`},
+		{"a large count", number(123456789012), `123456789012`},
+		{"past twelve digits", number(1234567890123456), `1234567890120000`},
+		{"a tiny fraction", number(1e-9), `1e-9`},
+		{"no negative zero", number(math.Copysign(0, -1)), `0`},
 		{"NaN", number(math.NaN()), `null`},
 		{"+Inf", number(math.Inf(1)), `null`},
 		{"-Inf", number(math.Inf(-1)), `null`},
@@ -30,6 +45,45 @@ func TestJSONGuards(t *testing.T) {
 	}
 	if _, err := json.Marshal(object{{"f", func() {}}}); err == nil {
 		t.Error("an object holding a func encoded without error")
+	}
+}
+
+// An objective's JSON is one object: the check's members, the Status's
+// exactly as slo writes them, then the links and the burn-down.
+func TestObjectiveJSON(t *testing.T) {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	st := slo.Status{Journey: "checkout", Objective: "availability", Target: 0.999, Period: 30 * 24 * time.Hour,
+		Time: at, Good: 10, SLI: 1, BudgetRemaining: 1 - 0.54, TimeToExhaustion: burnrate.Never,
+		ExhaustionWindow: time.Hour, Since: at}
+	status, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner := strings.TrimSuffix(strings.TrimPrefix(string(status), "{"), "}")
+	points := []slo.BudgetPoint{{End: at, Remaining: 1 - 0.54}}
+	for _, tc := range []struct {
+		name string
+		o    objectiveJSON
+		want string
+	}{
+		{"a page's", objectiveJSON{Status: st, BurnDown: points},
+			`{` + inner + `,"burnDown":[{"end":"2026-03-02T09:00:00Z","remaining":0.46}]}`},
+		{"with links", objectiveJSON{Status: st, Runbook: "https://r.example.com/c", Dashboard: "https://d.example.com/c"},
+			`{` + inner + `,"runbook":"https://r.example.com/c","dashboard":"https://d.example.com/c","burnDown":[]}`},
+		{"a check's", objectiveJSON{Check: &check{ComponentID: "checkout", ComponentType: "component",
+			ObservedValue: number(st.BudgetRemaining), ObservedUnit: "ratio", Status: "pass"}, Status: st, BurnDown: points},
+			`{"componentId":"checkout","componentType":"component","observedValue":0.46,"observedUnit":"ratio","status":"pass",` +
+				inner + `,"burnDown":[{"end":"2026-03-02T09:00:00Z","remaining":0.46}]}`},
+	} {
+		b, err := json.Marshal(tc.o)
+		if err != nil || string(b) != tc.want {
+			t.Errorf("%s: Marshal = %s, %v; want %s", tc.name, b, err, tc.want)
+			continue
+		}
+		var back slo.Status
+		if err := json.Unmarshal(b, &back); err != nil || !back.Time.Equal(st.Time) || back.Journey != st.Journey || back.Good != st.Good {
+			t.Errorf("%s: read back as a Status: %+v, %v", tc.name, back, err)
+		}
 	}
 }
 
