@@ -15,7 +15,9 @@ import (
 )
 
 // at returns t0 plus the minutes and seconds given.
-func at(m, s int) time.Time { return t0.Add(time.Duration(m)*time.Minute + time.Duration(s)*time.Second) }
+func at(m, s int) time.Time {
+	return t0.Add(time.Duration(m)*time.Minute + time.Duration(s)*time.Second)
+}
 
 // recorded is what both readers' tests read: two journeys interleaved, out
 // of order between them (search's 00:01:30 row is written after
