@@ -34,7 +34,8 @@ import (
 // names the line, the column and the field and says what would be right:
 // a bad header, a row of the wrong length, an unparsable time, a negative,
 // fractional or unparsable count, an empty journey, a row that goes back in
-// time for its journey, or input with no rows.
+// time for its journey, or input with no rows. (An error of r itself comes
+// back as it is.)
 func ReadCSV(r io.Reader) ([]Sample, error) {
 	cr := csv.NewReader(bufio.NewReader(r))
 	cr.Comment = '#'

@@ -20,8 +20,9 @@ var maxPoints = 10000
 // A PrometheusQuery reads the traffic of one journey from counters that
 // Prometheus (or anything that serves its HTTP API, such as Thanos or
 // Mimir) already has, so that a team can backtest a policy on its own
-// history before it adopts the library. It is a plain value; the zero
-// value is not a valid query.
+// history before it adopts the library. It is a plain value: its methods
+// change nothing and may be called from several goroutines at once (as
+// client_golang's API client may be). The zero value is not a valid query.
 //
 // Good and All are PromQL expressions that return, at each instant, the
 // number of events (good ones, and all of them) in the Step that ends

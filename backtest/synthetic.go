@@ -22,8 +22,9 @@ const peak = 12 * time.Hour
 // A Scenario describes synthetic traffic of one journey: steady or diurnal,
 // with a background error ratio, and with incidents that raise (or lower)
 // the error ratio for a while. [Scenario.Samples] turns it into samples, the
-// same every time. It is a plain value; the zero value is not a valid
-// scenario (it has no journey, start, length or rate).
+// same every time. It is a plain value: its methods change nothing and
+// may be called from several goroutines at once. The zero value is not a
+// valid scenario (it has no journey, start, length or rate).
 type Scenario struct {
 	// Journey is the journey whose traffic this is, such as checkout.
 	Journey string

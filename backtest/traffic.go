@@ -15,7 +15,8 @@ import (
 
 // A ParseError is one problem of recorded traffic (see [ReadCSV] and
 // [ReadJSONL]), at the place it is written. Every ParseError matches
-// [ErrInvalid] with errors.Is.
+// [ErrInvalid] with errors.Is. The readers return a new one with every
+// error; it is a plain value, and its zero value has no Err to print.
 type ParseError struct {
 	// File is the name the traffic was read from ([ReadFile]); empty for
 	// traffic read from an io.Reader.
