@@ -95,7 +95,7 @@ func (q PrometheusQuery) Validate() error {
 }
 
 // Samples runs the query through api (see [v1.NewAPI]) and returns one
-// sample every Step from Start+Step to End: Good's value as the good
+// sample every Step from Start+Step to End, in UTC: Good's value as the good
 // events, All's less Good's as the bad. Neither expression may return more
 // than one series (aggregate with sum); a step where one has no value
 // counts no events of its kind, a negative value counts none, and a step
@@ -138,7 +138,7 @@ func (q PrometheusQuery) Samples(ctx context.Context, api v1.API) ([]Sample, err
 		cumGood += g
 		cumBad += max(0, a-g)
 		wg, wb := max(whole(cumGood), wholeGood), max(whole(cumBad), wholeBad)
-		samples[i] = Sample{Time: q.Start.Add(time.Duration(i+1) * q.Step), Journey: q.Journey, Good: wg - wholeGood, Bad: wb - wholeBad}
+		samples[i] = Sample{Time: q.Start.UTC().Add(time.Duration(i+1) * q.Step), Journey: q.Journey, Good: wg - wholeGood, Bad: wb - wholeBad}
 		wholeGood, wholeBad = wg, wb
 	}
 	return samples, nil

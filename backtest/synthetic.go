@@ -145,8 +145,8 @@ func (s Scenario) Injected() []Incident {
 }
 
 // Samples returns the scenario's traffic: one sample every Step from
-// Start+Step to Start+Length, each the events of the Step that ends at its
-// time. It returns the error of [Scenario.Validate] when the scenario has a
+// Start+Step to Start+Length (in UTC), each the events of the Step that
+// ends at its time. It returns the error of [Scenario.Validate] when the scenario has a
 // problem. The result is the same on every call.
 //
 // The events of a span are the integral of the rate over it; the bad ones
@@ -168,7 +168,7 @@ func (s Scenario) Samples() ([]Sample, error) {
 	samples := make([]Sample, n)
 	var good, bad uint64 // cumulative whole counts at the previous sample's end
 	for i := range samples {
-		at := s.Start.Add(time.Duration(i+1) * step)
+		at := s.Start.UTC().Add(time.Duration(i+1) * step) // in UTC, as the readers' samples are
 		g, b := s.cumulative(at, incidents)
 		// A count never falls, even when float rounding makes the
 		// integral dip by a hair where the rate is all bad or all good.

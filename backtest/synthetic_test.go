@@ -237,6 +237,16 @@ func TestScenarioDeterministic(t *testing.T) {
 	if diff := cmp.Diff(a, b); diff != "" {
 		t.Fatalf("two calls differ (-first +second):\n%s", diff)
 	}
+	// The same instant written with another offset makes the same samples,
+	// in UTC.
+	s.Start = s.Start.In(time.FixedZone("UTC+5", 5*3600))
+	c, err := s.Samples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(a, c); diff != "" || c[0].Time.Location() != time.UTC {
+		t.Fatalf("a Start at +05:00 makes other samples (-UTC +offset):\n%s", diff)
+	}
 }
 
 // TestScenarioInjected checks that the incidents come back with the
