@@ -14,9 +14,9 @@ import (
 	"github.com/journeyslo/journeyslo/backtest"
 )
 
-// at returns t0 plus the minutes and seconds given.
+// at returns mar1 plus the minutes and seconds given.
 func at(m, s int) time.Time {
-	return t0.Add(time.Duration(m)*time.Minute + time.Duration(s)*time.Second)
+	return mar1.Add(time.Duration(m)*time.Minute + time.Duration(s)*time.Second)
 }
 
 // recorded is what both readers' tests read: two journeys interleaved, out

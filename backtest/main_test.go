@@ -9,5 +9,5 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// t0 is where the tests' traffic starts.
-var t0 = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+// mar1 is where the tests' traffic starts.
+var mar1 = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)

@@ -144,16 +144,16 @@ func (q PrometheusQuery) Samples(ctx context.Context, api v1.API) ([]Sample, err
 	return samples, nil
 }
 
-// series is one expression's value at each of a query's instants.
-type series struct {
+// promSeries is one expression's value at each of a query's instants.
+type promSeries struct {
 	v    []float64 // at Start+(i+1)*Step; 0 where there is none
 	seen int       // how many instants have a value
 }
 
 // values evaluates expr (the query's field name) at the n instants
 // Start+Step to Start+n*Step, in parts of at most maxPoints.
-func (q PrometheusQuery) values(ctx context.Context, api v1.API, name, expr string, n int) (series, error) {
-	s := series{v: make([]float64, n)}
+func (q PrometheusQuery) values(ctx context.Context, api v1.API, name, expr string, n int) (promSeries, error) {
+	s := promSeries{v: make([]float64, n)}
 	for from := 0; from < n; from += maxPoints {
 		to := min(from+maxPoints, n) // instants from+1 to to, counted from Start
 		r := v1.Range{Start: q.Start.Add(time.Duration(from+1) * q.Step), End: q.Start.Add(time.Duration(to) * q.Step), Step: q.Step}

@@ -21,7 +21,7 @@ const (
 )
 
 // shop backfills counters of requests by code, scraped every 15 s from
-// t0-5m to t0+65m, and returns a server over them. Every minute holds
+// mar1-5m to mar1+65m, and returns a server over them. Every minute holds
 // 1000 requests (250 a scrape), all 200s, except:
 //   - the minutes that end at 00:21 to 00:32, an outage: all 500s;
 //   - the minute that ends at 00:50: 997 200s and 3 500s (in its last
@@ -32,8 +32,8 @@ func shop(t *testing.T) *promtest.Server {
 	t.Helper()
 	var s promtest.Samples
 	var ok, failed float64
-	for j := -20; j <= 260; j++ { // scrape j is at t0 + 15s×j and closes the minute (j+3)/4
-		at := t0.Add(time.Duration(j) * 15 * time.Second)
+	for j := -20; j <= 260; j++ { // scrape j is at mar1 + 15s×j and closes the minute (j+3)/4
+		at := mar1.Add(time.Duration(j) * 15 * time.Second)
 		minute := (j + 3) / 4
 		if j > -20 {
 			switch {
@@ -45,7 +45,7 @@ func shop(t *testing.T) *promtest.Server {
 				ok += 250
 			}
 		}
-		if at.After(t0.Add(40*time.Minute)) && at.Before(t0.Add(45*time.Minute)) {
+		if at.After(mar1.Add(40*time.Minute)) && at.Before(mar1.Add(45*time.Minute)) {
 			continue // a gap in the scrapes
 		}
 		s.Add("counter", "http_requests_total", map[string]string{"job": "shop", "code": "200"}, at, ok)
@@ -54,8 +54,8 @@ func shop(t *testing.T) *promtest.Server {
 	return promtest.Start(t, promtest.Backfill(t, s.Bytes()), promtest.Config{})
 }
 
-// shopMinutes is what a PrometheusQuery of goodExpr and allExpr from t0
-// to t0+1h in steps of 1m reads from shop: the minutes with no value
+// shopMinutes is what a PrometheusQuery of goodExpr and allExpr from mar1
+// to mar1+1h in steps of 1m reads from shop: the minutes with no value
 // (00:41 to 00:45, whose ranges hold one scrape or none) hold no events;
 // the events counted in the gap are lost to ranges of one step.
 func shopMinutes() []backtest.Sample {
@@ -75,7 +75,7 @@ func shopMinutes() []backtest.Sample {
 func TestPrometheusQuery(t *testing.T) {
 	srv := shop(t)
 	ctx := context.Background()
-	q := backtest.PrometheusQuery{Journey: "checkout", Good: goodExpr, All: allExpr, Start: t0, End: t0.Add(time.Hour), Step: time.Minute}
+	q := backtest.PrometheusQuery{Journey: "checkout", Good: goodExpr, All: allExpr, Start: mar1, End: mar1.Add(time.Hour), Step: time.Minute}
 
 	t.Run("exact", func(t *testing.T) {
 		got, err := q.Samples(ctx, srv.API)
@@ -101,7 +101,7 @@ func TestPrometheusQuery(t *testing.T) {
 
 	t.Run("an End between steps", func(t *testing.T) {
 		q := q
-		q.End = t0.Add(3*time.Minute + 59*time.Second)
+		q.End = mar1.Add(3*time.Minute + 59*time.Second)
 		got, err := q.Samples(ctx, srv.API)
 		if err != nil {
 			t.Fatal(err)
@@ -115,7 +115,7 @@ func TestPrometheusQuery(t *testing.T) {
 		// A third of 1000 a minute: the running sums 333.3, 666.7, 1000,
 		// ... round to 333, 667, 1000, 1333, 1667, 2000.
 		q := q
-		q.Good, q.All, q.End = goodExpr+" / 3", allExpr+" / 3", t0.Add(6*time.Minute)
+		q.Good, q.All, q.End = goodExpr+" / 3", allExpr+" / 3", mar1.Add(6*time.Minute)
 		got, err := q.Samples(ctx, srv.API)
 		if err != nil {
 			t.Fatal(err)
@@ -131,7 +131,7 @@ func TestPrometheusQuery(t *testing.T) {
 		// events, and Good's 1000 as they are.
 		q := q
 		q.Good, q.All = allExpr, goodExpr
-		q.Start, q.End = t0.Add(19*time.Minute), t0.Add(22*time.Minute)
+		q.Start, q.End = mar1.Add(19*time.Minute), mar1.Add(22*time.Minute)
 		got, err := q.Samples(ctx, srv.API)
 		if err != nil {
 			t.Fatal(err)
@@ -193,7 +193,7 @@ func TestPrometheusQuery(t *testing.T) {
 // TestPrometheusQueryValidate gives every field a bad value, one at a
 // time; none of these reach a server.
 func TestPrometheusQueryValidate(t *testing.T) {
-	good := backtest.PrometheusQuery{Journey: "checkout", Good: goodExpr, All: allExpr, Start: t0, End: t0.Add(time.Hour), Step: time.Minute}
+	good := backtest.PrometheusQuery{Journey: "checkout", Good: goodExpr, All: allExpr, Start: mar1, End: mar1.Add(time.Hour), Step: time.Minute}
 	for _, tc := range []struct {
 		name string
 		edit func(*backtest.PrometheusQuery)
@@ -203,14 +203,14 @@ func TestPrometheusQueryValidate(t *testing.T) {
 		{"good", func(q *backtest.PrometheusQuery) { q.Good = " " }, `Good is empty; write the PromQL expression of each step's good events, such as sum(increase(http_requests_total{code!~"5.."}[1m]))`},
 		{"all", func(q *backtest.PrometheusQuery) { q.All = "" }, "All is empty; write the PromQL expression of each step's events, good and bad, such as sum(increase(http_requests_total[1m]))"},
 		{"start", func(q *backtest.PrometheusQuery) { q.Start = time.Time{} }, "Start is the zero time; set when the traffic starts, such as 2026-03-01T00:00:00Z"},
-		{"start ms", func(q *backtest.PrometheusQuery) { q.Start = t0.Add(1500 * time.Microsecond) },
+		{"start ms", func(q *backtest.PrometheusQuery) { q.Start = mar1.Add(1500 * time.Microsecond) },
 			"Start 2026-03-01T00:00:00.0015Z is not a whole millisecond; Prometheus's instants are, so use 2026-03-01T00:00:00.001Z"},
 		{"step", func(q *backtest.PrometheusQuery) { q.Step = 0 }, "Step 0s is not positive; use the interval each sample covers, such as 1m"},
 		{"step ms", func(q *backtest.PrometheusQuery) { q.Step = time.Second + time.Microsecond },
 			"Step 1.000001s is not a whole number of milliseconds; Prometheus's steps are, so use 1.001s"},
-		{"end", func(q *backtest.PrometheusQuery) { q.End = t0.Add(59 * time.Second) },
+		{"end", func(q *backtest.PrometheusQuery) { q.End = mar1.Add(59 * time.Second) },
 			"End 2026-03-01T00:00:59Z is not a Step (1m0s) or more after Start 2026-03-01T00:00:00Z; set when the traffic ends, such as 2026-03-02T00:00:00Z"},
-		{"too long", func(q *backtest.PrometheusQuery) { q.End = t0.Add(9 * 365 * 24 * time.Hour) },
+		{"too long", func(q *backtest.PrometheusQuery) { q.End = mar1.Add(9 * 365 * 24 * time.Hour) },
 			"End - Start (78840h0m0s) at Step 1m0s makes 4730400 samples, more than 4194304; use a longer Step or a shorter range"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -16,8 +16,8 @@ const DefaultStep = time.Minute
 // a mistyped Length or Step can ask for.
 const MaxSteps = 1 << 22
 
-// peak is the time of day (UTC) at which diurnal traffic is busiest.
-const peak = 12 * time.Hour
+// diurnalPeak is the time of day (UTC) at which diurnal traffic is busiest.
+const diurnalPeak = 12 * time.Hour
 
 // A Scenario describes synthetic traffic of one journey: steady or diurnal,
 // with a background error ratio, and with incidents that raise (or lower)
@@ -69,65 +69,79 @@ func (s Scenario) End() time.Time { return s.Start.Add(s.Length) }
 // [ErrInvalid] and saying what would be right; nil when it has none.
 func (s Scenario) Validate() error {
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%w: Scenario: %s", ErrInvalid, fmt.Sprintf(format, args...)))
+	// field names the problem's field as a scenario file writes it, for
+	// ParseScenario to place the problem.
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, &fieldError{"Scenario", field, fmt.Sprintf(format, args...)})
 	}
 	if s.Journey == "" {
-		bad("Journey is empty; name the journey whose traffic it is, such as checkout")
+		bad("journey", "Journey is empty; name the journey whose traffic it is, such as checkout")
 	}
 	if s.Start.IsZero() {
-		bad("Start is the zero time; set when the traffic starts, such as 2026-03-01T00:00:00Z")
+		bad("start", "Start is the zero time; set when the traffic starts, such as 2026-03-01T00:00:00Z")
 	}
 	step := s.step()
 	switch {
 	case s.Step < 0:
-		bad("Step %v is negative; use the interval each sample covers, such as 1m (0 means 1m)", s.Step)
+		bad("step", "Step %v is negative; use the interval each sample covers, such as 1m (0 means 1m)", s.Step)
 	case s.Length <= 0:
-		bad("Length %v is not positive; use how long the traffic runs, such as 24h", s.Length)
+		bad("length", "Length %v is not positive; use how long the traffic runs, such as 24h", s.Length)
 	case s.Length%step != 0:
-		bad("Length %v is not a whole number of Steps of %v; use %v or %v", s.Length, step, s.Length/step*step, (s.Length/step+1)*step)
+		bad("length", "Length %v is not a whole number of Steps of %v; use %v or %v", s.Length, step, s.Length/step*step, (s.Length/step+1)*step)
 	case s.Length/step > MaxSteps:
-		bad("Length %v at Step %v makes %d samples, more than %d; use a longer Step or a shorter Length", s.Length, step, s.Length/step, MaxSteps)
+		bad("length", "Length %v at Step %v makes %d samples, more than %d; use a longer Step or a shorter Length", s.Length, step, s.Length/step, MaxSteps)
 	}
 	switch {
 	case math.IsNaN(s.Rate) || math.IsInf(s.Rate, 0) || s.Rate <= 0:
-		bad("Rate %v is not a positive number; use the mean events a second, such as 16.667 for 1000 a minute", s.Rate)
+		bad("rate", "Rate %v is not a positive number; use the mean events a second, such as 16.667 for 1000 a minute", s.Rate)
 	case s.Length > 0 && s.Rate*(1+max(0, s.Diurnal))*s.Length.Seconds() > maxExact:
-		bad("Rate %v over Length %v makes more than 2^53 events, too many to count exactly; lower the Rate or shorten the Length", s.Rate, s.Length)
+		bad("rate", "Rate %v over Length %v makes more than 2^53 events, too many to count exactly; lower the Rate or shorten the Length", s.Rate, s.Length)
 	}
 	if !(s.Diurnal >= 0 && s.Diurnal <= 1) {
-		bad("Diurnal %v is outside 0 to 1; use 0 for steady traffic, or the amplitude of the daily swing, such as 0.5", s.Diurnal)
+		bad("diurnal", "Diurnal %v is outside 0 to 1; use 0 for steady traffic, or the amplitude of the daily swing, such as 0.5", s.Diurnal)
 	}
 	if !(s.ErrorRatio >= 0 && s.ErrorRatio <= 1) {
-		bad("ErrorRatio %v is outside 0 to 1; use the share of events that fail outside incidents, such as 0.0005", s.ErrorRatio)
+		bad("errorRatio", "ErrorRatio %v is outside 0 to 1; use the share of events that fail outside incidents, such as 0.0005", s.ErrorRatio)
 	}
 	for i, in := range s.Incidents {
+		field := fmt.Sprintf("incidents[%d]", i)
 		if in.Journey != "" && in.Journey != s.Journey {
-			bad("Incidents[%d] is of journey %q, not the scenario's %q; leave its Journey empty or make it %q", i, in.Journey, s.Journey, s.Journey)
+			bad(field+".journey", "Incidents[%d] is of journey %q, not the scenario's %q; leave its Journey empty or make it %q", i, in.Journey, s.Journey, s.Journey)
 		}
 		if !(in.ErrorRatio >= 0 && in.ErrorRatio <= 1) {
-			bad("Incidents[%d]: ErrorRatio %v is outside 0 to 1; use the share of events that fail during it, such as 1 for a full outage", i, in.ErrorRatio)
+			bad(field+".errorRatio", "Incidents[%d]: ErrorRatio %v is outside 0 to 1; use the share of events that fail during it, such as 1 for a full outage", i, in.ErrorRatio)
 		}
 		if in.Duration <= 0 {
-			bad("Incidents[%d]: Duration %v is not positive; use how long it lasts, such as 12m", i, in.Duration)
+			bad(field+".duration", "Incidents[%d]: Duration %v is not positive; use how long it lasts, such as 12m", i, in.Duration)
 			continue
 		}
 		if s.Start.IsZero() || s.Length <= 0 {
 			continue // nothing to place it in
 		}
 		if in.Start.Before(s.Start) || in.End().After(s.End()) {
-			bad("Incidents[%d] runs from %s to %s, outside the traffic's %s to %s; move or shorten it, or lengthen the traffic",
+			bad(field, "Incidents[%d] runs from %s to %s, outside the traffic's %s to %s; move or shorten it, or lengthen the traffic",
 				i, stamp(in.Start), stamp(in.End()), stamp(s.Start), stamp(s.End()))
 		}
 		for j, other := range s.Incidents[:i] {
 			if other.Duration > 0 && in.Start.Before(other.End()) && other.Start.Before(in.End()) {
-				bad("Incidents[%d] (%s to %s) overlaps Incidents[%d] (%s to %s); an incident's ErrorRatio replaces the background, so give each spell one incident",
+				bad(field, "Incidents[%d] (%s to %s) overlaps Incidents[%d] (%s to %s); an incident's ErrorRatio replaces the background, so give each spell one incident",
 					i, stamp(in.Start), stamp(in.End()), j, stamp(other.Start), stamp(other.End()))
 			}
 		}
 	}
 	return errors.Join(errs...)
 }
+
+// A fieldError is one problem of a value's field, which wraps [ErrInvalid]
+// and which file readers place at the field.
+type fieldError struct {
+	what  string // the value's type, such as Scenario
+	field string // the field's path in a file, such as incidents[0].duration
+	msg   string
+}
+
+func (e *fieldError) Error() string { return ErrInvalid.Error() + ": " + e.what + ": " + e.msg }
+func (e *fieldError) Unwrap() error { return ErrInvalid }
 
 // stamp formats an instant for errors.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
@@ -208,12 +222,12 @@ func (s Scenario) events(t time.Time) float64 {
 }
 
 // phase returns ω(t − noon) reduced to one day: the angle of t's time of
-// day from the diurnal peak, computed from whole nanoseconds so that it
+// day from the diurnal diurnalPeak, computed from whole nanoseconds so that it
 // keeps its precision at any date.
 func phase(t time.Time) float64 {
 	day := time.Duration(24 * time.Hour)
 	ofDay := t.Sub(t.Truncate(day)) // Truncate counts days from the zero time, which are UTC days
-	return 2 * math.Pi * float64(ofDay-peak) / float64(day)
+	return 2 * math.Pi * float64(ofDay-diurnalPeak) / float64(day)
 }
 
 // whole rounds a count of events that is 0 or more to the nearest whole

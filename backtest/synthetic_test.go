@@ -15,14 +15,14 @@ import (
 // perMinute is a rate of n events a minute, as events a second.
 func perMinute(n float64) float64 { return n / 60 }
 
-// minutes returns the samples of journey checkout at every minute from t0+1m
-// to t0+n minutes, each with the counts that counts gives for its minute
-// (1 for the minute that ends at t0+1m).
+// minutes returns the samples of journey checkout at every minute from mar1+1m
+// to mar1+n minutes, each with the counts that counts gives for its minute
+// (1 for the minute that ends at mar1+1m).
 func minutes(n int, counts func(minute int) (good, bad uint64)) []backtest.Sample {
 	out := make([]backtest.Sample, n)
 	for i := range out {
 		g, b := counts(i + 1)
-		out[i] = backtest.Sample{Time: t0.Add(time.Duration(i+1) * time.Minute), Journey: "checkout", Good: g, Bad: b}
+		out[i] = backtest.Sample{Time: mar1.Add(time.Duration(i+1) * time.Minute), Journey: "checkout", Good: g, Bad: b}
 	}
 	return out
 }
@@ -32,8 +32,8 @@ func minutes(n int, counts func(minute int) (good, bad uint64)) []backtest.Sampl
 // are all bad, the others all good.
 func TestScenarioSteadyOutage(t *testing.T) {
 	s := backtest.Scenario{
-		Journey: "checkout", Start: t0, Length: time.Hour, Rate: perMinute(1000),
-		Incidents: []backtest.Incident{{Start: t0.Add(20 * time.Minute), Duration: 12 * time.Minute, ErrorRatio: 1}},
+		Journey: "checkout", Start: mar1, Length: time.Hour, Rate: perMinute(1000),
+		Incidents: []backtest.Incident{{Start: mar1.Add(20 * time.Minute), Duration: 12 * time.Minute, ErrorRatio: 1}},
 	}
 	got, err := s.Samples()
 	if err != nil {
@@ -57,8 +57,8 @@ func TestScenarioSteadyOutage(t *testing.T) {
 // round; the 11 minutes between are all bad.
 func TestScenarioMidStepEdges(t *testing.T) {
 	s := backtest.Scenario{
-		Journey: "checkout", Start: t0, Length: time.Hour, Rate: perMinute(1000), ErrorRatio: 0.002,
-		Incidents: []backtest.Incident{{Start: t0.Add(20*time.Minute + 30*time.Second), Duration: 12 * time.Minute, ErrorRatio: 1}},
+		Journey: "checkout", Start: mar1, Length: time.Hour, Rate: perMinute(1000), ErrorRatio: 0.002,
+		Incidents: []backtest.Incident{{Start: mar1.Add(20*time.Minute + 30*time.Second), Duration: 12 * time.Minute, ErrorRatio: 1}},
 	}
 	got, err := s.Samples()
 	if err != nil {
@@ -91,7 +91,7 @@ func TestScenarioMidStepEdges(t *testing.T) {
 // rounded cumulative counts 1, 1, 2, 2, 3, 4, 4, 5, 5, 6 (of 0.6, 1.2, ...
 // 6.0) make the samples 1, 0, 1, 0, 1, 1, 0, 1, 0, 1.
 func TestScenarioCarry(t *testing.T) {
-	s := backtest.Scenario{Journey: "checkout", Start: t0, Length: time.Minute, Step: 6 * time.Second, Rate: 0.1}
+	s := backtest.Scenario{Journey: "checkout", Start: mar1, Length: time.Minute, Step: 6 * time.Second, Rate: 0.1}
 	got, err := s.Samples()
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +101,7 @@ func TestScenarioCarry(t *testing.T) {
 		t.Fatalf("%d samples, want %d", len(got), len(want))
 	}
 	for i, s := range got {
-		if at := t0.Add(time.Duration(i+1) * 6 * time.Second); !s.Time.Equal(at) || s.Good != want[i] || s.Bad != 0 {
+		if at := mar1.Add(time.Duration(i+1) * 6 * time.Second); !s.Time.Equal(at) || s.Good != want[i] || s.Bad != 0 {
 			t.Errorf("sample %d = %+v, want %v good 0 bad at %v", i, s, want[i], at)
 		}
 	}
@@ -112,9 +112,9 @@ func TestScenarioCarry(t *testing.T) {
 // integral by less than one.
 func TestScenarioSpansExact(t *testing.T) {
 	for _, s := range []backtest.Scenario{
-		{Journey: "a", Start: t0, Length: 2 * time.Hour, Rate: 0.37, ErrorRatio: 0.013,
-			Incidents: []backtest.Incident{{Start: t0.Add(17*time.Minute + 13*time.Second), Duration: 41*time.Minute + 7*time.Second, ErrorRatio: 0.31}}},
-		{Journey: "b", Start: t0.Add(7 * time.Second), Length: 1500 * 7 * time.Second, Step: 7 * time.Second, Rate: 3.3, ErrorRatio: 0.1},
+		{Journey: "a", Start: mar1, Length: 2 * time.Hour, Rate: 0.37, ErrorRatio: 0.013,
+			Incidents: []backtest.Incident{{Start: mar1.Add(17*time.Minute + 13*time.Second), Duration: 41*time.Minute + 7*time.Second, ErrorRatio: 0.31}}},
+		{Journey: "b", Start: mar1.Add(7 * time.Second), Length: 1500 * 7 * time.Second, Step: 7 * time.Second, Rate: 3.3, ErrorRatio: 0.1},
 	} {
 		got, err := s.Samples()
 		if err != nil {
@@ -174,16 +174,16 @@ func minT(a, b time.Time) time.Time {
 // 86400 at midnight; rounded and differenced, the quarters hold 7849,
 // 35351, 35351 and 7849 events.
 func TestScenarioDiurnal(t *testing.T) {
-	s := backtest.Scenario{Journey: "checkout", Start: t0, Length: 24 * time.Hour, Step: 6 * time.Hour, Rate: 1, Diurnal: 1}
+	s := backtest.Scenario{Journey: "checkout", Start: mar1, Length: 24 * time.Hour, Step: 6 * time.Hour, Rate: 1, Diurnal: 1}
 	got, err := s.Samples()
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []backtest.Sample{
-		{Time: t0.Add(6 * time.Hour), Journey: "checkout", Good: 7849},
-		{Time: t0.Add(12 * time.Hour), Journey: "checkout", Good: 35351},
-		{Time: t0.Add(18 * time.Hour), Journey: "checkout", Good: 35351},
-		{Time: t0.Add(24 * time.Hour), Journey: "checkout", Good: 7849},
+		{Time: mar1.Add(6 * time.Hour), Journey: "checkout", Good: 7849},
+		{Time: mar1.Add(12 * time.Hour), Journey: "checkout", Good: 35351},
+		{Time: mar1.Add(18 * time.Hour), Journey: "checkout", Good: 35351},
+		{Time: mar1.Add(24 * time.Hour), Journey: "checkout", Good: 7849},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("Samples() (-want +got):\n%s", diff)
@@ -194,7 +194,7 @@ func TestScenarioDiurnal(t *testing.T) {
 	// 60 × 2 × 1.5 = 180 events, near noon, and at least 60 × 2 × 0.5 = 60,
 	// near midnight; a whole count is within one of its integral, so no
 	// minute holds more than 180 or fewer than 60.
-	s = backtest.Scenario{Journey: "checkout", Start: t0.Add(9 * time.Hour), Length: 72 * time.Hour, Rate: 2, Diurnal: 0.5, ErrorRatio: 0.25}
+	s = backtest.Scenario{Journey: "checkout", Start: mar1.Add(9 * time.Hour), Length: 72 * time.Hour, Rate: 2, Diurnal: 0.5, ErrorRatio: 0.25}
 	got, err = s.Samples()
 	if err != nil {
 		t.Fatal(err)
@@ -224,8 +224,8 @@ func TestScenarioDiurnal(t *testing.T) {
 // TestScenarioDeterministic checks that Samples gives the same samples on
 // every call.
 func TestScenarioDeterministic(t *testing.T) {
-	s := backtest.Scenario{Journey: "checkout", Start: t0, Length: 48 * time.Hour, Rate: 7.7, Diurnal: 0.8, ErrorRatio: 0.001,
-		Incidents: []backtest.Incident{{Start: t0.Add(30 * time.Hour), Duration: time.Hour, ErrorRatio: 0.05}}}
+	s := backtest.Scenario{Journey: "checkout", Start: mar1, Length: 48 * time.Hour, Rate: 7.7, Diurnal: 0.8, ErrorRatio: 0.001,
+		Incidents: []backtest.Incident{{Start: mar1.Add(30 * time.Hour), Duration: time.Hour, ErrorRatio: 0.05}}}
 	a, err := s.Samples()
 	if err != nil {
 		t.Fatal(err)
@@ -252,14 +252,14 @@ func TestScenarioDeterministic(t *testing.T) {
 // TestScenarioInjected checks that the incidents come back with the
 // scenario's journey, in order of start.
 func TestScenarioInjected(t *testing.T) {
-	s := backtest.Scenario{Journey: "checkout", Start: t0, Length: time.Hour, Rate: 1,
+	s := backtest.Scenario{Journey: "checkout", Start: mar1, Length: time.Hour, Rate: 1,
 		Incidents: []backtest.Incident{
-			{Start: t0.Add(40 * time.Minute), Duration: time.Minute, ErrorRatio: 1},
-			{Journey: "checkout", Start: t0.Add(10 * time.Minute), Duration: 2 * time.Minute, ErrorRatio: 0.1},
+			{Start: mar1.Add(40 * time.Minute), Duration: time.Minute, ErrorRatio: 1},
+			{Journey: "checkout", Start: mar1.Add(10 * time.Minute), Duration: 2 * time.Minute, ErrorRatio: 0.1},
 		}}
 	want := []backtest.Incident{
-		{Journey: "checkout", Start: t0.Add(10 * time.Minute), Duration: 2 * time.Minute, ErrorRatio: 0.1},
-		{Journey: "checkout", Start: t0.Add(40 * time.Minute), Duration: time.Minute, ErrorRatio: 1},
+		{Journey: "checkout", Start: mar1.Add(10 * time.Minute), Duration: 2 * time.Minute, ErrorRatio: 0.1},
+		{Journey: "checkout", Start: mar1.Add(40 * time.Minute), Duration: time.Minute, ErrorRatio: 1},
 	}
 	if diff := cmp.Diff(want, s.Injected()); diff != "" {
 		t.Fatalf("Injected() (-want +got):\n%s", diff)
@@ -267,17 +267,17 @@ func TestScenarioInjected(t *testing.T) {
 	if s.Incidents[0].Journey != "" {
 		t.Fatalf("Injected changed the scenario's incidents: %+v", s.Incidents)
 	}
-	if end := s.End(); !end.Equal(t0.Add(time.Hour)) {
-		t.Fatalf("End() = %v, want %v", end, t0.Add(time.Hour))
+	if end := s.End(); !end.Equal(mar1.Add(time.Hour)) {
+		t.Fatalf("End() = %v, want %v", end, mar1.Add(time.Hour))
 	}
 }
 
 // TestScenarioValidate gives every field a bad value, one at a time, and
 // checks the message that names it.
 func TestScenarioValidate(t *testing.T) {
-	good := backtest.Scenario{Journey: "checkout", Start: t0, Length: time.Hour, Rate: 10}
+	good := backtest.Scenario{Journey: "checkout", Start: mar1, Length: time.Hour, Rate: 10}
 	in := func(start, d time.Duration, ratio float64) backtest.Incident {
-		return backtest.Incident{Start: t0.Add(start), Duration: d, ErrorRatio: ratio}
+		return backtest.Incident{Start: mar1.Add(start), Duration: d, ErrorRatio: ratio}
 	}
 	for _, tc := range []struct {
 		name string
@@ -298,7 +298,7 @@ func TestScenarioValidate(t *testing.T) {
 		{"diurnal NaN", func(s *backtest.Scenario) { s.Diurnal = math.NaN() }, "Scenario: Diurnal NaN is outside 0 to 1"},
 		{"error ratio", func(s *backtest.Scenario) { s.ErrorRatio = -0.1 }, "Scenario: ErrorRatio -0.1 is outside 0 to 1; use the share of events that fail outside incidents, such as 0.0005"},
 		{"incident journey", func(s *backtest.Scenario) {
-			s.Incidents = []backtest.Incident{{Journey: "login", Start: t0, Duration: time.Minute, ErrorRatio: 1}}
+			s.Incidents = []backtest.Incident{{Journey: "login", Start: mar1, Duration: time.Minute, ErrorRatio: 1}}
 		}, `Scenario: Incidents[0] is of journey "login", not the scenario's "checkout"; leave its Journey empty or make it "checkout"`},
 		{"incident ratio", func(s *backtest.Scenario) { s.Incidents = []backtest.Incident{in(0, time.Minute, 2)} },
 			"Scenario: Incidents[0]: ErrorRatio 2 is outside 0 to 1; use the share of events that fail during it, such as 1 for a full outage"},
