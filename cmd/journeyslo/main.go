@@ -9,6 +9,7 @@
 //	journeyslo openslo import [-o FILE] FILE...
 //	journeyslo openslo export [-o FILE] FILE...
 //	journeyslo snapshot [-config FILE]... SNAPSHOT
+//	journeyslo risk [-config FILE]... [-traffic FILE] [-format text|json] FILE
 //	journeyslo help [VERB]
 //	journeyslo version
 //
@@ -82,6 +83,7 @@ func init() {
 		"help":     helpVerb,
 		"version":  versionVerb,
 		"snapshot": snapshotVerb,
+		"risk":     riskVerb,
 	}
 }
 
@@ -109,7 +111,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // verbOrder is the order verbs are listed in, that of the work: check,
 // generate, convert, inspect.
-var verbOrder = []string{"validate", "rules", "openslo", "snapshot", "help", "version"}
+var verbOrder = []string{"validate", "rules", "openslo", "snapshot", "risk", "help", "version"}
 
 // verbNames returns the verbs' names in the order of verbOrder.
 func verbNames() []string {
