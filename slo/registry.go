@@ -123,6 +123,7 @@ type objective struct {
 
 	// Guarded by Registry.mu.
 	eval       burnrate.Evaluation
+	recent     recentLog
 	good, bad  float64 // over the period, its oldest bucket pro rata
 	totG, totB uint64  // since New; never restored from a snapshot
 	since      time.Time
@@ -535,6 +536,7 @@ func (r *Registry) evaluate(now time.Time) []Transition {
 			out = append(out, Transition{From: from, To: o.state, Status: o.status(now)})
 		}
 	}
+	r.sampleRecent(now)
 	return out
 }
 
