@@ -2,6 +2,7 @@ package slo
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -36,7 +37,10 @@ type Outlook struct {
 	// advance.
 	Time time.Time
 	// Rate is the events per second assumed from Time on: the rate over
-	// the objective's ExhaustionWindow (see [Status]), 1h by default.
+	// the objective's ExhaustionWindow (see [Status]), 1h by default, or
+	// over the time since the first of its events when they are younger
+	// than the window, as in a process started minutes ago (to the
+	// window's bucket: 15 s for 1h).
 	Rate float64
 	// ErrorRatio is the share of those events assumed bad, in [0, 1].
 	ErrorRatio float64
@@ -138,9 +142,17 @@ func (r *Registry) outlook(o *objective, q float64) Outlook {
 	out := Outlook{Journey: o.Journey, Objective: o.Name, Time: at, ErrorRatio: q}
 	// The rate over the exhaustion window, per tick: its events over the
 	// ticks it spans, so that 60000 events in an hour of 3 s ticks are 50
-	// a tick exactly, as a registry that records them would count.
-	g, b := sim.sum(sim.window(o.exhaust))
-	perTick := events(g+b) / (float64(o.exhaust) / float64(tick))
+	// a tick exactly, as a registry that records them would count. When
+	// its events are younger than the window (a process started minutes
+	// ago), over the time since the bucket of the first of them: an
+	// hour's rate would count minutes of traffic as an hour's.
+	ex := sim.window(o.exhaust)
+	g, b := sim.sum(ex)
+	span := float64(o.exhaust)
+	if i := slices.IndexFunc(ex.counts, func(c window.Counts) bool { return c != window.Counts{} }); i > 0 {
+		span = float64(sim.t0 - (ex.first+int64(i))*ex.width)
+	}
+	perTick := events(g+b) / (span / float64(tick))
 	out.Rate = perTick / (float64(tick) / float64(time.Second))
 	sim.good, sim.bad = perTick*(1-q), perTick*q
 

@@ -244,6 +244,15 @@ func TestOutlookEdges(t *testing.T) {
 		}
 	}
 
+	// A process ten minutes old: the rate is over its ten minutes, not
+	// the hour.
+	young := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	yf := &feeder{t: t, reg: young.reg, j: young.reg.Journey("checkout"), now: start}
+	yf.run(start.Add(10*time.Minute), young.reg.Tick(), 50, 0)
+	if got, _ := young.reg.Outlook("checkout", "availability", 0); got.Rate != 50.0/3 {
+		t.Errorf("ten minutes of 50 events a 3 s tick: rate %v, want %v", got.Rate, 50.0/3)
+	}
+
 	if _, ok := fx.reg.Outlook("checkout", "latency", 0); ok {
 		t.Error("an outlook for an objective checkout does not have")
 	}
