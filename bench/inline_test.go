@@ -33,7 +33,7 @@ import (
 // The other way, backfilling the recordings with promtool tsdb
 // create-blocks-from rules, computes the same values but cannot feed one
 // recording to the next in one run (the generated rules are three levels
-// deep), writes a block per rule per two hours, and would store 60 million
+// deep), writes a block per rule per two hours, and would store over 90 million
 // recorded samples for a month of 100 objectives before the first alert is
 // evaluated.
 
