@@ -119,3 +119,30 @@ func TestRestoredEpisodeOfARenamedRule(t *testing.T) {
 		t.Errorf("continued episode %+v", eps)
 	}
 }
+
+// A ticket that turns into a page is one episode, about the page: its
+// Rule, PeakBurn and Mitigated follow page-1h-5m from then on.
+func TestEpisodeEscalates(t *testing.T) {
+	m := newMinutely(t, start)
+	m.run(60, 1000, 0)
+	m.run(90, 998, 2) // ticket-3d-6h from start+120m (see TestEpisodeOfATicket)
+	// One minute of full outage, counted at start+151m: the 1h window
+	// holds minutes 91..150, 59 at 0.2% and the outage, (118+1000)/60000
+	// /0.001 = 18.6, the 5m window (8+1000)/5000/0.001 = 201.6: a page.
+	m.run(1, 0, 1000)
+	// Good traffic: the outage leaves the 5m window at start+156m (burn
+	// 0, mitigated); the 1h window's peak was at start+151m. page-6h-30m
+	// holds the page past start+161m (its 30m window keeps the outage).
+	m.run(10, 1000, 0)
+	eps := m.reg.Episodes()
+	if len(eps) != 1 {
+		t.Fatalf("episodes %+v, want one", eps)
+	}
+	want := slo.Episode{Journey: "checkout", Objective: "availability", Start: start.Add(120 * time.Minute), Rule: "page-1h-5m",
+		Severity: burnrate.SeverityPage, Paged: start.Add(151 * time.Minute), Paging: 10 * time.Minute, PeakBurn: 1118.0 / 60,
+		Mitigated: start.Add(156 * time.Minute),
+		// The evaluations start+120m..start+161m: 31 minutes at 0.2%, the
+		// outage and 10 good minutes.
+		Good: 31*998 + 10000, Bad: 62 + 1000, BudgetSpent: 1062 / 161.0}
+	compareEpisode(t, "escalated", eps[0], want)
+}
