@@ -40,11 +40,13 @@ func TestShapesHoldEveryField(t *testing.T) {
 // tidy removes the noise float arithmetic leaves, and nothing else.
 func TestTidy(t *testing.T) {
 	for _, tc := range []struct{ in, want float64 }{
-		{1 - 0.54, 0.46},                           // 0.45999999999999996
-		{0.02 * 720, 14.4},                         // 14.399999999999999
-		{0.1 + 0.2, 0.3},                           // 0.30000000000000004
+		// What 1 - 0.54, 0.0144 / 0.001 and 0.1 + 0.2 give at run time
+		// (constant expressions would be folded exactly).
+		{0.45999999999999996, 0.46},
+		{14.399999999999999, 14.4},
+		{0.30000000000000004, 0.3},
 		{0.123456789012345, 0.123456789012},        // past 12 digits
-		{-91.543212345678, -91.5432123457},         // negative, rounded half up in the 12th digit
+		{-91.543212345678, -91.5432123457},         // negative: rounded away from zero, as 78 in the 13th and 14th digits asks
 		{1234567890123456789, 1234567890123456789}, // a whole count is exact, however long
 		{52.6, 52.6},
 		{0, 0},
