@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/benbjohnson/clock"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
@@ -145,4 +146,49 @@ func TestEpisodeEscalates(t *testing.T) {
 		// outage and 10 good minutes.
 		Good: 31*998 + 10000, Bad: 62 + 1000, BudgetSpent: 1062 / 161.0}
 	compareEpisode(t, "escalated", eps[0], want)
+}
+
+// Registry.Episodes orders every objective's episodes by Start, and those
+// that started at the same evaluation in declaration order; each
+// journey's lookup gives its own.
+func TestEpisodesOfSeveralObjectives(t *testing.T) {
+	mock := clock.NewMock()
+	mock.Set(start)
+	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}, {Journey: "login", Target: 0.999}},
+		slo.WithClock(mock), slo.WithManualAdvance())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	now := start
+	minute := func(checkoutBad, loginBad uint64) {
+		reg.Journey("checkout").Add(1000-checkoutBad, checkoutBad)
+		reg.Journey("login").Add(1000-loginBad, loginBad)
+		now = now.Add(time.Minute)
+		reg.Advance(now)
+	}
+	for range 60 {
+		minute(0, 0)
+	}
+	minute(0, 1000) // login pages at start+61m
+	for range 7 * 60 {
+		minute(0, 0)
+	}
+	minute(1000, 1000) // both page at start+7h62m
+	type key struct {
+		Journey string
+		Start   time.Time
+	}
+	var got []key
+	for _, e := range reg.Episodes() {
+		got = append(got, key{e.Journey, e.Start})
+	}
+	both := start.Add(7*time.Hour + 62*time.Minute)
+	want := []key{{"login", start.Add(61 * time.Minute)}, {"checkout", both}, {"login", both}}
+	if !cmp.Equal(got, want) {
+		t.Errorf("episodes %v, want %v", got, want)
+	}
+	if eps := reg.Journey("login").Episodes(); len(eps) != 2 || eps[0].Journey != "login" || eps[1].Journey != "login" {
+		t.Errorf("login's episodes %+v", eps)
+	}
 }
