@@ -300,7 +300,7 @@ func Run(traffic []Sample, cfgs ...Config) (*Result, error) {
 	rp := &replay{journeys: map[string]*journeyTraffic{}, index: map[string]int{}}
 	for i, c := range cfgs {
 		for j := range candidates(c) {
-			o := objectives[i]
+			o := c.Objective
 			rp.index[slo.ObjectiveKey(o.Journey, regName(o.Name, candidateName(c, j)))] = len(rp.objs)
 			rp.objs = append(rp.objs, regObjective{config: i, candidate: j})
 		}
