@@ -16,6 +16,41 @@ type PolicyResult struct {
 	// Policy is the policy as the registry evaluated it, rule names filled
 	// in.
 	Policy burnrate.Policy
+	// Episodes are the policy's spells out of ok, as the registry logged
+	// them (see slo.Episode), oldest first, with the config's objective's
+	// name as Objective. The last may be open: it had not ended when the
+	// traffic did.
+	Episodes []slo.Episode
+	// Pages and Tickets count the episodes by the most severe state they
+	// reached; FlakyPages counts the pages that were flaky by the config's
+	// Flaky and FlakyBudget, as slo.ReviewOptions judges them: they ended
+	// within Flaky of their start, having spent less than FlakyBudget of
+	// the budget.
+	Pages, Tickets, FlakyPages int
+	// Paging is the time spent at page, over every episode.
+	Paging time.Duration
+	// PagesOnIncidents counts the pages whose episode overlaps a
+	// significant incident (up to its end plus the policy's reach; see
+	// [Detection]).
+	PagesOnIncidents int
+	// Significant counts the objective's significant incidents; Detected
+	// those a page answered.
+	Significant, Detected int
+	// Precision is PagesOnIncidents / Pages, the share of pages that were
+	// about something significant, as the SRE Workbook defines it; 1 when
+	// the policy never paged (no page was wrong).
+	Precision float64
+	// Recall is Detected / Significant, the share of significant
+	// incidents a page answered; 1 when there were none (none was
+	// missed).
+	Recall float64
+	// Cleared counts the significant incidents detected whose page
+	// cleared within the replay.
+	Cleared int
+	// MeanDetection is the mean Detection over the significant incidents
+	// detected, and MeanReset the mean Reset over the Cleared ones; zero
+	// when there are none.
+	MeanDetection, MeanReset time.Duration
 	// Spans are the policy's states over the replay, from its Start to its
 	// End, one after the other: what a timeline draws.
 	Spans []Span
@@ -75,6 +110,7 @@ func (rp *replay) measure(cfgs []Config, objectives []slo.Objective, reg *slo.Re
 		or.Objective = c.Objective
 		or.Good, or.Bad = jt.upTo(jt.hi[len(jt.hi)-1])
 		or.Budget = jt.budget(c.Objective)
+		or.Traffic = rp.bins(jt, res)
 		incidents := c.Incidents
 		if incidents == nil {
 			incidents = jt.derive(c.Objective, rp.tick)
@@ -92,6 +128,13 @@ func (rp *replay) measure(cfgs []Config, objectives []slo.Objective, reg *slo.Re
 			or.Incidents[k] = ir
 		}
 	}
+	// One list of episodes per registry objective, in the order of rp.objs.
+	episodes := make([][]slo.Episode, len(rp.objs))
+	for _, e := range reg.Episodes() {
+		n := rp.index[slo.ObjectiveKey(e.Journey, e.Objective)]
+		e.Objective = cfgs[rp.objs[n].config].Objective.Name
+		episodes[n] = append(episodes[n], e)
+	}
 	for n, o := range rp.objs {
 		c, or := cfgs[o.config], &out[o.config]
 		jt := rp.journeys[c.Objective.Journey]
@@ -100,6 +143,7 @@ func (rp *replay) measure(cfgs []Config, objectives []slo.Objective, reg *slo.Re
 		for k, ir := range or.Incidents {
 			pr.Detections[k] = rp.detect(jt, ir.Incident, pr.Policy, o.spans, or.Budget)
 		}
+		pr.count(c, episodes[n], or.Incidents, res.End)
 		or.Policies = append(or.Policies, pr)
 	}
 	return out
@@ -147,16 +191,27 @@ func spent(bad uint64, budget float64) float64 {
 	return float64(bad) / budget
 }
 
-// budget returns the error budget of one period of the objective at the
-// journey's mean event rate: the events after its first sample over the
-// time they took (the first sample's interval is not known). A journey
-// whose samples are all at one instant has its events for budget.
-func (jt *journeyTraffic) budget(o slo.Objective) float64 {
-	g, b := jt.upTo(jt.hi[len(jt.hi)-1])
-	total := float64(g) + float64(b)
+// meanRate returns the journey's mean events per nanosecond: the events
+// after its first sample over the time they took (the first sample's
+// interval is not known); 0 when its samples are all at one instant.
+func (jt *journeyTraffic) meanRate() float64 {
 	first, last := jt.samples[0], jt.samples[len(jt.samples)-1]
-	if span := last.Time.Sub(first.Time); span > 0 {
-		total = (total - float64(first.Good) - float64(first.Bad)) * float64(o.Period) / float64(span)
+	span := last.Time.Sub(first.Time)
+	if span <= 0 {
+		return 0
+	}
+	g, b := jt.upTo(jt.hi[len(jt.hi)-1])
+	return (float64(g) + float64(b) - float64(first.Good) - float64(first.Bad)) / float64(span)
+}
+
+// budget returns the error budget of one period of the objective at the
+// journey's mean event rate. A journey whose samples are all at one instant
+// has its events for budget.
+func (jt *journeyTraffic) budget(o slo.Objective) float64 {
+	total := jt.meanRate() * float64(o.Period)
+	if total == 0 {
+		g, b := jt.upTo(jt.hi[len(jt.hi)-1])
+		total = float64(g) + float64(b)
 	}
 	return burnrate.ErrorBudget(o.Target) * total
 }
@@ -228,5 +283,104 @@ func (jt *journeyTraffic) derive(o slo.Objective, tick time.Duration) []Incident
 		flush(i)
 	}
 	flush(len(jt.samples))
+	return out
+}
+
+// count fills in the measures that come from the policy's episodes and
+// detections.
+func (pr *PolicyResult) count(c Config, episodes []slo.Episode, incidents []IncidentResult, end time.Time) {
+	pr.Episodes = episodes
+	r := reach(pr.Policy)
+	for _, e := range episodes {
+		pr.Paging += e.Paging
+		if e.Severity != burnrate.SeverityPage {
+			pr.Tickets++
+			continue
+		}
+		pr.Pages++
+		if flaky(e, c.Flaky, c.FlakyBudget) {
+			pr.FlakyPages++
+		}
+		until := e.End
+		if e.Open() {
+			until = end.Add(1) // open: on at the replay's end
+		}
+		for _, ir := range incidents {
+			if ir.Significant && e.Start.Before(ir.End().Add(r)) && until.After(ir.Start) {
+				pr.PagesOnIncidents++
+				break
+			}
+		}
+	}
+	for k, ir := range incidents {
+		if !ir.Significant {
+			continue
+		}
+		pr.Significant++
+		d := pr.Detections[k]
+		if !d.Detected {
+			continue
+		}
+		pr.Detected++
+		pr.MeanDetection += d.Detection
+		if d.Cleared {
+			pr.Cleared++
+			pr.MeanReset += d.Reset
+		}
+	}
+	pr.Precision, pr.Recall = 1, 1
+	if pr.Pages > 0 {
+		pr.Precision = float64(pr.PagesOnIncidents) / float64(pr.Pages)
+	}
+	if pr.Significant > 0 {
+		pr.Recall = float64(pr.Detected) / float64(pr.Significant)
+	}
+	if pr.Detected > 0 {
+		pr.MeanDetection /= time.Duration(pr.Detected)
+	}
+	if pr.Cleared > 0 {
+		pr.MeanReset /= time.Duration(pr.Cleared)
+	}
+}
+
+// flaky reports whether the page e was flaky: it ended within d of its
+// start, having spent less than budget, as slo.ReviewOptions has it.
+func flaky(e slo.Episode, d time.Duration, budget float64) bool {
+	return e.Severity == burnrate.SeverityPage && !e.Open() && e.End.Sub(e.Start) <= d && e.BudgetSpent < budget
+}
+
+// binWidths are the widths a timeline's bins may take, the narrowest that
+// keeps a replay within maxBins chosen.
+var binWidths = [...]time.Duration{
+	time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 3 * time.Hour, 6 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour,
+}
+
+// maxBins bounds a timeline's bins: about a pixel each on a wide screen.
+const maxBins = 1000
+
+// bins returns the journey's events over the replay in bins of equal width
+// whose edges are multiples of it since the Unix epoch (15m bins end at :00,
+// :15, :30, :45), the first and last cut short at the replay's start and
+// end.
+func (rp *replay) bins(jt *journeyTraffic, res *Result) []Bin {
+	span := res.End.Sub(res.Start)
+	width := binWidths[len(binWidths)-1]
+	for _, w := range binWidths {
+		if span <= w*maxBins {
+			width = w
+			break
+		}
+	}
+	// Whole ticks: every width is a multiple of the 1s and 3s ticks a
+	// replay's registry can have; coarser ticks round it up.
+	n := int64((width + rp.tick - 1) / rp.tick)
+	k0, k1 := tickOf(res.Start, rp.tick), tickOf(res.End, rp.tick)
+	var out []Bin
+	for k := k0; k < k1; {
+		e := min((k/n+1)*n, k1) // the replay's instants are after 1970
+		g, b := jt.between(k, e)
+		out = append(out, Bin{End: time.Unix(0, e*int64(rp.tick)).UTC(), Good: g, Bad: b})
+		k = e
+	}
 	return out
 }

@@ -31,16 +31,21 @@ import (
 //
 // The traffic is 1000 events a minute, as one sample of 50 events per tick,
 // so that every window holds 50 events a tick exactly: a window of n ticks
-// holding x bad events burns x/(50 n)/0.001 = 20x/n. Three days of good
-// traffic come first, so that every window of the policies (3d the longest)
-// is full of steady traffic when the incident starts at w, on an edge of
-// every bucket the windows use. The windows keep buckets of 3s (5m, 10m),
-// 15s (30m, 1h), 1m (6h), 5m (1d) and 15m (3d); a window whose start falls
-// inside a bucket counts that bucket's events pro rata, which matters when
-// the bad events are not uniform over it.
+// holding x bad events burns x/(50 n)/0.001 = 20x/n. The windows keep
+// buckets of 3s (5m, 10m), 15s (30m, 1h), 1m (6h), 5m (1d) and 15m (3d); a
+// window whose start falls inside a bucket counts that bucket's events pro
+// rata, which matters when the bad events are not uniform over it.
+//
+// Two hours of good traffic come before the incident starts at w, on an
+// edge of every bucket, and before them the registry's primed history: a
+// period at the traffic's mean rate, 1000 events a minute, added a minute
+// at a time over its last three days. So every window is full of steady
+// traffic at w: those of 3s and 15s buckets hold the traffic's own ticks,
+// and those of 1m buckets or wider the primed minutes, which they count as
+// they would the same minutes' ticks.
 const perTick = 50
 
-var w = t0.Add(72 * time.Hour)
+var w = t0.Add(2 * time.Hour)
 
 // steady returns one sample a tick from t0 (exclusive) to until
 // (inclusive), each of perTick events, bad(i) of them bad at the incident's
@@ -69,7 +74,7 @@ type oracle struct {
 }
 
 // span is a Span with times relative to w. The replay starts one tick
-// before the first sample, at t0 = w - 72h.
+// before the first sample, at t0 = w - 2h.
 type span struct {
 	from, to time.Duration
 	state    burnrate.Severity
@@ -133,7 +138,7 @@ func TestOracleFullOutage(t *testing.T) {
 			// holds 50 (200 - k) bad k ticks after the end, under 10 (burn
 			// 1) from k = 200, 10m0s. 50 bad spent: 50/43200.
 			"threshold": {true, 3 * s, 50 / 43200.0 * 1e6, true, 10 * m, []span{
-				{-72 * h, 3 * s, burnrate.SeverityOK, ""},
+				{-2 * h, 3 * s, burnrate.SeverityOK, ""},
 				{3 * s, end + 10*m, burnrate.SeverityPage, "threshold"},
 				{end + 10*m, end + 7*h, burnrate.SeverityOK, ""}}},
 			// 14.4 x 0.001 x 1h / 1 = 51.84s: 50k bad of 60,000 burn 14.4 at
@@ -142,7 +147,7 @@ func TestOracleFullOutage(t *testing.T) {
 			// 0.0144) = 59m8.16s: 50 (1200 - k) bad fall under 864 at k =
 			// 1183, 59m9s.
 			"burnrate-1h": {true, 54 * s, 900 / 43200.0 * 1e6, true, 59*m + 9*s, []span{
-				{-72 * h, 54 * s, burnrate.SeverityOK, ""},
+				{-2 * h, 54 * s, burnrate.SeverityOK, ""},
 				{54 * s, end + 59*m + 9*s, burnrate.SeverityPage, "burnrate-1h"},
 				{end + 59*m + 9*s, end + 7*h, burnrate.SeverityOK, ""}}},
 			// page-1h-5m fires with the 1h window as burnrate-1h does: 54s.
@@ -154,7 +159,7 @@ func TestOracleFullOutage(t *testing.T) {
 			// holds 50 (7200 - k) bad, at or over 360 (burn 1) until k =
 			// 7193, 5h59m39s after the end.
 			"objective": {true, 54 * s, 900 / 43200.0 * 1e6, true, 29*m + 51*s, []span{
-				{-72 * h, 54 * s, burnrate.SeverityOK, ""},
+				{-2 * h, 54 * s, burnrate.SeverityOK, ""},
 				{54 * s, end + 29*m + 51*s, burnrate.SeverityPage, "page-1h-5m"},
 				{end + 29*m + 51*s, end + 5*h + 59*m + 39*s, burnrate.SeverityTicket, "ticket-1d-2h"},
 				{end + 5*h + 59*m + 39*s, end + 7*h, burnrate.SeverityOK, ""}}},
@@ -180,11 +185,11 @@ func TestOracleTenTimes(t *testing.T) {
 			// of the incident and ceil((200 - k)/2) bad, 10 (burn 1, still
 			// firing) up to k = 181, 9 at k = 182: 9m6s.
 			"threshold": {true, m, 10 / 43200.0 * 1e6, true, 9*m + 6*s, []span{
-				{-72 * h, m, burnrate.SeverityOK, ""},
+				{-2 * h, m, burnrate.SeverityOK, ""},
 				{m, end + 9*m + 6*s, burnrate.SeverityPage, "threshold"},
 				{end + 9*m + 6*s, end + h, burnrate.SeverityOK, ""}}},
 			// A burn of 10 never reaches 14.4.
-			"burnrate-1h": {false, 0, 0, false, 0, []span{{-72 * h, end + h, burnrate.SeverityOK, ""}}},
+			"burnrate-1h": {false, 0, 0, false, 0, []span{{-2 * h, end + h, burnrate.SeverityOK, ""}}},
 			// page-1h-5m never fires either; page-6h-30m fires at 6 x 0.001
 			// x 6h / 0.01 = 3h36m, 2160 bad of 360,000 (burn 6), having spent
 			// 2160/43200 = 5% (its share). The tickets would fire at 7h12m
@@ -195,7 +200,7 @@ func TestOracleTenTimes(t *testing.T) {
 			// them and the 178 after: 179.6, under 6. The 3d window's 2400 bad
 			// burn 0.56: no ticket after.
 			"objective": {true, 3*h + 36*m, 0.05 * 1e6, true, 12*m + 3*s, []span{
-				{-72 * h, 3*h + 36*m, burnrate.SeverityOK, ""},
+				{-2 * h, 3*h + 36*m, burnrate.SeverityOK, ""},
 				{3*h + 36*m, end + 12*m + 3*s, burnrate.SeverityPage, "page-6h-30m"},
 				{end + 12*m + 3*s, end + h, burnrate.SeverityOK, ""}}},
 		})
@@ -224,16 +229,16 @@ func TestOracleTwice(t *testing.T) {
 			// and ceil((200 - k)/10) bad, 10 (burn 1) up to k = 109, 9 at
 			// k = 110: 5m30s.
 			"threshold": {true, 5 * m, 10 / 43200.0 * 1e6, true, 5*m + 30*s, []span{
-				{-72 * h, 5 * m, burnrate.SeverityOK, ""},
+				{-2 * h, 5 * m, burnrate.SeverityOK, ""},
 				{5 * m, end + 5*m + 30*s, burnrate.SeverityPage, "threshold"},
 				{end + 5*m + 30*s, end + h, burnrate.SeverityOK, ""}}},
-			"burnrate-1h": {false, 0, 0, false, 0, []span{{-72 * h, end + h, burnrate.SeverityOK, ""}}},
+			"burnrate-1h": {false, 0, 0, false, 0, []span{{-2 * h, end + h, burnrate.SeverityOK, ""}}},
 			// No page rule reaches 6; ticket-3d-6h (factor 1) fires at 1 x
 			// 0.001 x 3d / 0.002 = 36h, 4320 bad of 4,320,000, and holds
 			// past the traffic's end (its 6h window burns 2). A ticket
 			// detects nothing: only pages count.
 			"objective": {false, 0, 0, false, 0, []span{
-				{-72 * h, 36 * h, burnrate.SeverityOK, ""},
+				{-2 * h, 36 * h, burnrate.SeverityOK, ""},
 				{36 * h, end + h, burnrate.SeverityTicket, "ticket-3d-6h"}}},
 		})
 }

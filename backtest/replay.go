@@ -92,8 +92,13 @@ func DefaultSignificance() []Significance {
 }
 
 // DefaultFlaky is how soon a page must end to be flaky when
-// [Config].Flaky is zero.
-const DefaultFlaky = 10 * time.Minute
+// [Config].Flaky is zero: slo.DefaultFlaky, 10 minutes, as a monthly
+// review of production's pages has it.
+const DefaultFlaky = slo.DefaultFlaky
+
+// DefaultFlakyBudget is the share of the budget a flaky page spends less
+// than when [Config].FlakyBudget is zero: slo.DefaultFlakyBudget, 2%.
+const DefaultFlakyBudget = slo.DefaultFlakyBudget
 
 // A Config is one objective to replay and the policies to try on it. It is a
 // plain value; its zero fields take the defaults their docs give.
@@ -109,8 +114,8 @@ type Config struct {
 	// page to be flaky; 0 means [DefaultFlaky]. See slo.ReviewOptions.
 	Flaky time.Duration
 	// FlakyBudget is the share of the budget a flaky page's episode spends
-	// less than; 0 means slo.ReviewOptions' default. See
-	// slo.ReviewOptions.
+	// less than (its slo.Episode.BudgetSpent); 0 means
+	// [DefaultFlakyBudget]. See slo.ReviewOptions.
 	FlakyBudget float64
 	// Significance holds the tests an incident must pass one of to be
 	// significant (see [Significance]); nil means [DefaultSignificance].
@@ -127,8 +132,10 @@ type Config struct {
 // A Result is what a replay found: one [ObjectiveResult] per Config, in
 // order. It is a plain value, safe to read from any goroutine.
 type Result struct {
-	// Start is the evaluation before the traffic's first events, End the
-	// last: the replay evaluates every Tick in between.
+	// Start is the evaluation before the traffic's first events, one
+	// tick before the first sample's time, and End the last, at the last
+	// sample's time (or the first tick after it): the replay evaluates
+	// every Tick in between.
 	Start, End time.Time
 	// Tick is the registry's rotation step, the granularity of every time
 	// the result gives (detections, resets, spans).
@@ -140,22 +147,35 @@ type Result struct {
 type ObjectiveResult struct {
 	// Objective is the config's, with its defaults filled in.
 	Objective slo.Objective
-	// Budget is the error budget that shares of the budget in this result
-	// are of, in events: what one period at the journey's mean event rate
-	// over the replay allows, (1 - target) x events x period / (End -
-	// Start). A replay shorter than the period would otherwise measure
-	// against the budget of a registry that has seen only part of a
-	// period.
+	// Budget is the error budget that the shares of the budget in this
+	// result are of, in events: what one period at the journey's mean
+	// event rate allows, (1 - target) x rate x period, the rate being the
+	// events after the journey's first sample over the time from it to the
+	// last (the first sample's own interval is not known). A replay
+	// shorter than the period would otherwise measure against a period
+	// that holds only part of the traffic.
 	Budget float64
 	// Good and Bad count the journey's events in the replay.
 	Good, Bad uint64
 	// Incidents are the config's incidents, or those derived from the
 	// traffic, in order of start, with what they spent.
 	Incidents []IncidentResult
+	// Traffic is the journey's events over the replay in bins of equal
+	// width (1m, 5m, 15m, 1h... the narrowest that needs at most 1000),
+	// their edges multiples of it in Unix time, the first and last cut
+	// short by the replay's start and end: for drawing its error ratio.
+	Traffic []Bin
 	// Policies holds one result per candidate: the baselines first
 	// ([Threshold], [BurnRate1h], [ObjectivePolicy]), then the config's
 	// candidates in order.
 	Policies []PolicyResult
+}
+
+// A Bin is a journey's events from the previous bin's End (or the replay's
+// Start) to End.
+type Bin struct {
+	End       time.Time
+	Good, Bad uint64
 }
 
 // An IncidentResult is one incident and what it cost.
@@ -179,6 +199,11 @@ type Span struct {
 	// Rule names the rule that set State; empty for ok.
 	Rule string
 }
+
+// episodeLog is how many episodes the replay's registry logs per objective:
+// the most slo.WithEpisodeLog accepts. The log grows as episodes come, so
+// a quiet replay costs nothing for it.
+const episodeLog = 1 << 16
 
 // replay is the state of one Run: its registry and the schedule of every
 // journey's events over its ticks.
@@ -207,6 +232,10 @@ type journeyTraffic struct {
 	cumGood, cumBad []uint64
 	handle          *slo.Journey
 	next            int // the first sample not yet wholly added
+	// rate is the journey's mean events per nanosecond (see budget), and
+	// primed the events of history prime has added.
+	rate   float64
+	primed uint64
 }
 
 // tickOf returns the index of the first tick at or after t.
@@ -277,6 +306,12 @@ func (jt *journeyTraffic) add(k int64) {
 // from the traffic's start to its last sample, and returns what each
 // policy did to each objective.
 //
+// The registry starts a period before the traffic and is primed with that
+// period's worth of error-free history at each journey's mean rate (see
+// [ObjectiveResult].Budget), as a service that has run for a while would
+// have: without it every episode early in a replay would spend a large
+// share of the small budget of a young registry, and never be flaky.
+//
 // Each sample's events are spread evenly over the registry's ticks in the
 // interval it covers (the ticks after its journey's previous sample, or
 // after the traffic's start, up to and including its own time), with
@@ -287,15 +322,27 @@ func (jt *journeyTraffic) add(k int64) {
 // journey must be a config's, and every config's journey must have
 // traffic.
 //
+// The work is one evaluation of every objective at every tick: a month at
+// the 3s tick that the default policy's 5m window needs is 864,000
+// evaluations. The registry logs at most 65,536 episodes per objective; a
+// replay in which a policy has more is refused rather than miscounted.
+//
 // The errors wrap [ErrInvalid] and say which config, candidate, incident
 // or sample is wrong.
 func Run(traffic []Sample, cfgs ...Config) (*Result, error) {
+	res, _, err := run(traffic, cfgs)
+	return res, err
+}
+
+// run is Run, returning the replay's registry too, closed, for tests to
+// compare the result with what the registry reports itself.
+func run(traffic []Sample, cfgs []Config) (*Result, *slo.Registry, error) {
 	cfgs, objectives, err := prepare(cfgs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(traffic) == 0 {
-		return nil, fmt.Errorf("%w: no traffic; give at least one sample per config's journey", ErrInvalid)
+		return nil, nil, fmt.Errorf("%w: no traffic; give at least one sample per config's journey", ErrInvalid)
 	}
 	rp := &replay{journeys: map[string]*journeyTraffic{}, index: map[string]int{}}
 	for i, c := range cfgs {
@@ -312,17 +359,17 @@ func Run(traffic []Sample, cfgs ...Config) (*Result, error) {
 		jt := rp.journeys[s.Journey]
 		switch {
 		case jt == nil:
-			return nil, fmt.Errorf("%w: sample %d: journey %q has no config; replay it with a Config whose Objective.Journey is %q, or leave its samples out", ErrInvalid, i, s.Journey, s.Journey)
+			return nil, nil, fmt.Errorf("%w: sample %d: journey %q has no config; replay it with a Config whose Objective.Journey is %q, or leave its samples out", ErrInvalid, i, s.Journey, s.Journey)
 		case s.Time.IsZero():
-			return nil, fmt.Errorf("%w: sample %d (%s): no time; give the end of the interval its events fell in", ErrInvalid, i, s.Journey)
+			return nil, nil, fmt.Errorf("%w: sample %d (%s): no time; give the end of the interval its events fell in", ErrInvalid, i, s.Journey)
 		case s.Time.Year() < 1700 || s.Time.Year() > 2200:
-			return nil, fmt.Errorf("%w: sample %d (%s): time %v is out of the years 1700 to 2200 that a replay's clock covers", ErrInvalid, i, s.Journey, s.Time.UTC().Format(time.RFC3339))
+			return nil, nil, fmt.Errorf("%w: sample %d (%s): time %v is out of the years 1700 to 2200 that a replay's clock covers", ErrInvalid, i, s.Journey, s.Time.UTC().Format(time.RFC3339))
 		}
 		jt.samples = append(jt.samples, s)
 	}
 	for _, c := range cfgs {
 		if len(rp.journeys[c.Objective.Journey].samples) == 0 {
-			return nil, fmt.Errorf("%w: config %s: journey %q has no samples; give its traffic or leave the config out", ErrInvalid, c.Objective.Journey+":"+c.Objective.Name, c.Objective.Journey)
+			return nil, nil, fmt.Errorf("%w: config %s: journey %q has no samples; give its traffic or leave the config out", ErrInvalid, c.Objective.Journey+":"+c.Objective.Name, c.Objective.Journey)
 		}
 	}
 
@@ -342,19 +389,27 @@ func Run(traffic []Sample, cfgs ...Config) (*Result, error) {
 		end = max(end, jt.hi[len(jt.hi)-1])
 	}
 
-	// The registry's clock starts one tick before the first events, whose
-	// step ends at tick k0.
+	// The replay starts one tick before the first events, whose step ends
+	// at tick k0; the registry a period earlier, to be primed.
 	at := func(k int64) time.Time { return time.Unix(0, k*int64(rp.tick)).UTC() }
+	var period, fine time.Duration
+	for _, o := range objectives {
+		period = max(period, o.Period)
+		for _, r := range o.Policy.Rules {
+			fine = max(fine, r.Long)
+		}
+	}
+	primed := at(k0 - 1 - int64(period/rp.tick))
 	mock := clock.NewMock()
-	mock.Set(at(k0 - 1))
-	reg, err := slo.New(objectives, slo.WithClock(mock), slo.WithManualAdvance(), slo.OnTransition(rp.transition))
+	mock.Set(primed)
+	reg, err := slo.New(objectives, slo.WithClock(mock), slo.WithManualAdvance(), slo.OnTransition(rp.transition), slo.WithEpisodeLog(episodeLog))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return nil, nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	defer reg.Close()
 	if reg.Tick() != rp.tick {
 		// The replay's instants must be the registry's own.
-		return nil, fmt.Errorf("backtest: the registry rotates every %v, not every %v as the replay computed", reg.Tick(), rp.tick)
+		return nil, nil, fmt.Errorf("backtest: the registry rotates every %v, not every %v as the replay computed", reg.Tick(), rp.tick)
 	}
 	for i := range rp.objs {
 		rp.objs[i].spans = []Span{{Start: at(k0 - 1), State: burnrate.SeverityOK}}
@@ -364,24 +419,69 @@ func Run(traffic []Sample, cfgs ...Config) (*Result, error) {
 		jt := rp.journeys[c.Objective.Journey]
 		if jt.handle == nil {
 			jt.handle, _ = reg.Lookup(jt.name)
+			jt.rate = jt.meanRate()
 			js = append(js, jt)
 		}
 	}
+	rp.prime(reg, js, primed, at(k0-1), fine)
 	for k := k0; k <= end; k++ {
 		for _, jt := range js {
 			jt.add(k)
 		}
 		if err := reg.Advance(at(k)); err != nil {
-			return nil, err // unreachable: the registry is manual and open
+			return nil, nil, err // unreachable: the registry is manual and open
 		}
 	}
 	res := &Result{Start: at(k0 - 1), End: at(end), Tick: rp.tick}
-	for i := range rp.objs {
-		s := &rp.objs[i].spans[len(rp.objs[i].spans)-1]
-		s.End = res.End
+	for _, o := range rp.objs {
+		o.spans[len(o.spans)-1].End = res.End
+		started := 0
+		for k := 1; k < len(o.spans); k++ {
+			if o.spans[k-1].State == burnrate.SeverityOK {
+				started++ // a span out of ok after ok: an episode
+			}
+		}
+		if started > episodeLog {
+			// The registry would have dropped the oldest: the counts would
+			// be short.
+			c := cfgs[o.config]
+			return nil, nil, fmt.Errorf("%w: config %d (%s), candidate %s: %d episodes, more than the %d a registry logs per objective; replay a shorter stretch of traffic",
+				ErrInvalid, o.config, slo.ObjectiveKey(c.Objective.Journey, c.Objective.Name), candidateName(c, o.candidate), started, episodeLog)
+		}
 	}
 	res.Objectives = rp.measure(cfgs, objectives, reg, res)
-	return res, nil
+	return res, reg, nil
+}
+
+// prime advances the registry from its start, from, to the replay's, to,
+// adding each journey's mean rate of events as good ones: a period of
+// error-free history, so that the replay starts where a service that has
+// run for a while would be, rather than with a young registry whose
+// period holds only what the replay has added so far (which would make
+// every early episode spend a large share of a small budget). It advances
+// an hour at a time, and a minute at a time over the last fine (the
+// longest rule window), so that the windows the rules read hold the
+// history about as evenly as the traffic's own ticks would.
+func (rp *replay) prime(reg *slo.Registry, js []*journeyTraffic, from, to time.Time, fine time.Duration) {
+	for t := from; t.Before(to); {
+		step := time.Hour
+		if to.Sub(t) <= fine+time.Hour {
+			step = time.Minute
+		}
+		next := t.Add(step)
+		if next.After(to) {
+			next = to
+		}
+		for _, jt := range js {
+			// Whole events, the fractions carried: the history adds up to
+			// the rate over the whole period.
+			n := uint64(jt.rate * float64(next.Sub(from)))
+			jt.handle.Add(n-jt.primed, 0)
+			jt.primed = n
+		}
+		_ = reg.Advance(next) // no error: the registry is manual and open
+		t = next
+	}
 }
 
 // transition records a change of state as the end of one span and the start
@@ -490,11 +590,14 @@ func prepare(cfgs []Config) ([]Config, []slo.Objective, error) {
 		if c.Flaky == 0 {
 			c.Flaky = DefaultFlaky
 		}
+		if c.FlakyBudget == 0 {
+			c.FlakyBudget = DefaultFlakyBudget
+		}
 		if c.Flaky < 0 {
 			bad("Flaky %v is negative; use how soon a flaky page ends, such as 10m, or 0 for %v", c.Flaky, DefaultFlaky)
 		}
-		if !(c.FlakyBudget >= 0 && c.FlakyBudget <= 1) {
-			bad("FlakyBudget %v is not a share of the budget in [0, 1]; use such as 0.02 for 2%%, or 0 for the default", c.FlakyBudget)
+		if !(c.FlakyBudget >= 0) || math.IsInf(c.FlakyBudget, 0) {
+			bad("FlakyBudget %v is not a share of the budget; use one such as 0.02 for 2%%, or 0 for the default", c.FlakyBudget)
 		}
 		if c.Significance == nil {
 			c.Significance = DefaultSignificance()

@@ -79,6 +79,16 @@ func TestRunBaselines(t *testing.T) {
 	if math.Abs(o.Budget-43200) > 1e-6 {
 		t.Errorf("budget %v, want 43200", o.Budget)
 	}
+	// One-minute bins: the first from the replay's start to the first
+	// sample's time, holding its events, then one per sample.
+	if len(o.Traffic) != 60 {
+		t.Fatalf("%d bins, want 60", len(o.Traffic))
+	}
+	for i, b := range o.Traffic {
+		if want := t0.Add(time.Duration(i+1) * time.Minute); !b.End.Equal(want) || b.Good != 1000 || b.Bad != 0 {
+			t.Errorf("bin %d: %+v, want 1000 good up to %v", i, b, want)
+		}
+	}
 	for _, p := range o.Policies {
 		if len(p.Spans) != 1 || p.Spans[0].State != burnrate.SeverityOK || !p.Spans[0].Start.Equal(res.Start) || !p.Spans[0].End.Equal(res.End) {
 			t.Errorf("%s: spans %+v, want one ok span over the replay", p.Name, p.Spans)
@@ -118,9 +128,9 @@ func TestRunErrors(t *testing.T) {
 			[]string{"candidate 0 has no Name"}},
 		{"a candidate that can never fire", traffic, []backtest.Config{{Objective: ok, Candidates: []backtest.Candidate{{Name: "never", Policy: burnrate.Policy{Rules: []burnrate.Rule{{Long: time.Hour, Short: 5 * time.Minute, Factor: 2000, Severity: burnrate.SeverityPage}}}}}}},
 			[]string{`candidate "never": burnrate: invalid rule 0 (page-1h-5m): Factor 2000 can never fire at target 0.999`}},
-		{"bad options", traffic, []backtest.Config{{Objective: ok, Flaky: -time.Minute, FlakyBudget: 2, Significance: []backtest.Significance{{Share: 0, Window: time.Hour}, {Share: 0.05, Window: 0}}}}, []string{
+		{"bad options", traffic, []backtest.Config{{Objective: ok, Flaky: -time.Minute, FlakyBudget: -2, Significance: []backtest.Significance{{Share: 0, Window: time.Hour}, {Share: 0.05, Window: 0}}}}, []string{
 			"Flaky -1m0s is negative",
-			"FlakyBudget 2 is not a share of the budget in [0, 1]",
+			"FlakyBudget -2 is not a share of the budget; use one such as 0.02 for 2%, or 0 for the default",
 			"Significance[0]: Share 0 is not a share of the budget in (0, 1]",
 			"Significance[1]: Window 0s is not positive"}},
 		{"bad incidents", traffic, []backtest.Config{{Objective: ok, Incidents: []backtest.Incident{
@@ -144,5 +154,58 @@ func TestRunErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Several objectives, of several journeys, replay in one run: each config
+// gets its own result, its journey's traffic alone.
+func TestRunSeveralObjectives(t *testing.T) {
+	outage := t0.Add(6 * time.Hour)
+	// checkout: 1000 events a minute, clean. search: 500 events every 5
+	// minutes (5 a tick), failing wholly for 30 minutes from 6h.
+	traffic := minutely("checkout", t0, t0.Add(8*time.Hour), 1000, func(time.Time) float64 { return 0 })
+	for tm := t0.Add(5 * time.Minute); !tm.After(t0.Add(8 * time.Hour)); tm = tm.Add(5 * time.Minute) {
+		s := backtest.Sample{Time: tm, Journey: "search", Good: 500}
+		if tm.After(outage) && !tm.After(outage.Add(30*time.Minute)) {
+			s.Good, s.Bad = 0, 500
+		}
+		traffic = append(traffic, s)
+	}
+	res, err := backtest.Run(traffic,
+		backtest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}},
+		backtest.Config{Objective: slo.Objective{Journey: "search", Target: 0.99}},
+		backtest.Config{Objective: slo.Objective{Journey: "checkout", Name: "strict", Target: 0.9999}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Objectives) != 3 {
+		t.Fatalf("%d objectives, want 3", len(res.Objectives))
+	}
+	for i, want := range []struct {
+		key       string
+		good, bad uint64
+		pages     int
+	}{
+		{"checkout:availability", 480000, 0, 0},
+		{"search:availability", 48000 - 3000, 3000, 1},
+		{"checkout:strict", 480000, 0, 0},
+	} {
+		o := res.Objectives[i]
+		if key := slo.ObjectiveKey(o.Objective.Journey, o.Objective.Name); key != want.key || o.Good != want.good || o.Bad != want.bad {
+			t.Errorf("objective %d: %s with %d good, %d bad; want %s with %d, %d", i, key, o.Good, o.Bad, want.key, want.good, want.bad)
+		}
+		if p := policy(t, o, "objective"); p.Pages != want.pages {
+			t.Errorf("%s: objective policy paged %d times, want %d", want.key, p.Pages, want.pages)
+		}
+	}
+	// search's samples spread over 100 ticks each: 5 bad a tick during the
+	// outage. The threshold's 10m window (1000 events) reaches 10 bad at
+	// its 2nd tick, 6s; page-1h-5m's hour (6000 events) reaches 14.4 x
+	// 0.01 x 6000 = 864 bad at tick 173, 8m39s.
+	search := res.Objectives[1]
+	for name, want := range map[string]time.Duration{"threshold": 6 * time.Second, "objective": 8*time.Minute + 39*time.Second} {
+		if d := policy(t, search, name).Detections[0]; !d.Detected || d.Detection != want {
+			t.Errorf("search, %s: %+v, want detected after %v", name, d, want)
+		}
 	}
 }
