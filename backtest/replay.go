@@ -16,10 +16,6 @@ import (
 	"github.com/journeyslo/journeyslo/window"
 )
 
-// ErrInvalid is wrapped by every error about a replay's traffic or
-// configuration.
-var ErrInvalid = errors.New("backtest: invalid")
-
 // The names of the baseline candidates that every replay includes, in the
 // order results list them, before the configured candidates.
 const (
@@ -121,11 +117,12 @@ type Config struct {
 	// significant (see [Significance]); nil means [DefaultSignificance].
 	Significance []Significance
 	// Incidents are the incidents known to have happened to the
-	// objective's journey, such as a synthetic scenario's. Nil means they
-	// are derived from the traffic: every maximal run of consecutive
-	// samples of the journey whose error ratio is above 1 - target is one
-	// incident, from the end of the sample before the run to the end of
-	// the run's last sample, with the run's error ratio.
+	// objective's journey, such as a synthetic scenario's
+	// ([Scenario.Injected]); an empty Journey means the objective's. Nil
+	// means they are derived from the traffic: every maximal run of
+	// consecutive samples of the journey whose error ratio is above
+	// 1 - target is one incident, from the end of the sample before the
+	// run to the end of the run's last sample, with the run's error ratio.
 	Incidents []Incident
 }
 
@@ -614,6 +611,10 @@ func prepare(cfgs []Config) ([]Config, []slo.Objective, error) {
 		}
 		c.Incidents = slices.Clone(c.Incidents)
 		for k, inc := range c.Incidents {
+			if inc.Journey == "" {
+				inc.Journey = o.Journey
+				c.Incidents[k] = inc
+			}
 			switch {
 			case inc.Journey != o.Journey:
 				bad("Incidents[%d]: journey %q is not the objective's %q; give each config its own journey's incidents", k, inc.Journey, o.Journey)
