@@ -209,3 +209,29 @@ func TestRunSeveralObjectives(t *testing.T) {
 		}
 	}
 }
+
+// A synthetic scenario's samples and injected incidents replay as they
+// are: the incident found where the scenario put it.
+func TestRunScenario(t *testing.T) {
+	start := t0
+	sc := backtest.Scenario{Journey: "checkout", Start: start, Length: 6 * time.Hour, Rate: 1000.0 / 60,
+		Incidents: []backtest.Incident{{Start: start.Add(3 * time.Hour), Duration: 12 * time.Minute, ErrorRatio: 1}}}
+	traffic, err := sc.Samples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := backtest.Run(traffic, backtest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}, Incidents: sc.Injected()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := res.Objectives[0]
+	// 12 minutes of 1000 bad a minute: 12,000, 27.8% of the 43,200
+	// budget. The objective's page-1h-5m fires at 54s (50 bad a tick reach
+	// 864 of the hour's 60,000 at tick 18).
+	if ir := o.Incidents[0]; ir.Bad != 12000 || ir.Good != 0 || !ir.Significant || !ir.Start.Equal(start.Add(3*time.Hour)) {
+		t.Errorf("incident %+v, want 12000 bad from 3h, significant", ir)
+	}
+	if d := policy(t, o, "objective").Detections[0]; !d.Detected || d.Detection != 54*time.Second {
+		t.Errorf("objective: %+v, want detected after 54s", d)
+	}
+}
