@@ -232,7 +232,8 @@ type options struct {
 }
 
 // WithDetector makes Analyze take the time to detect of every risk that
-// gives none from d. Without it, such a risk is an error.
+// gives none from d. Without it, Analyze replays each such risk's impact
+// through package backtest (see [Analyze]).
 func WithDetector(d Detector) Option { return func(o *options) { o.detect = d } }
 
 // WithTraffic gives Analyze the recorded traffic (a month, typically) at
@@ -300,10 +301,25 @@ type Assessment struct {
 // Analyze weighs the catalog's risks against objective o (see
 // [Catalog.Resolve]): each risk's bad minutes a year, and their total,
 // beside o's yearly budget; and, given [WithTraffic], each premortem's
-// spend of the recorded traffic's budget at o's target. A risk without an
-// ETTD takes the one of [WithDetector]'s Detector, called once per
-// distinct impact. The error, wrapping [ErrInvalid], says what is missing
-// or invalid.
+// spend of the recorded traffic's budget at o's target.
+//
+// A risk without an ETTD takes the one of [WithDetector]'s Detector, called
+// once per distinct impact, or by default the one that o's own policy
+// shows in a replay (backtest.Run, the registry code that runs in
+// production): steady traffic of o's journey in 1-minute samples, good for
+// the policy's longest window, so that every window is full when the
+// failure starts, then failing at the risk's impact for that window and a
+// step more, after which every window holds the failure alone and a rule
+// that has not fired never will. The time to detect is from the failure's
+// start to the first evaluation at which the policy leaves ok: a ticket
+// or a page, since a ticket is how the policy means a slow burn to be
+// found (backtest's own detections count pages). The traffic, at least
+// 1000 events a second, puts ten times the policy's low-traffic guard in
+// its shortest long window, so that the guard delays no detection. Each
+// replay takes about twice the policy's longest window of simulated time
+// (6 days for the default policy).
+//
+// The error, wrapping [ErrInvalid], says what is missing or invalid.
 func Analyze(c *Catalog, o slo.Objective, opts ...Option) (*Analysis, error) {
 	var cfg options
 	for _, opt := range opts {
@@ -320,24 +336,42 @@ func Analyze(c *Catalog, o slo.Objective, opts ...Option) (*Analysis, error) {
 		a.Objective = c.Objective
 	}
 	type detection struct {
-		d  time.Duration
-		ok bool
+		d   time.Duration
+		ok  bool
+		err error
+	}
+	detect := func(e float64) (time.Duration, bool, error) {
+		d, ok := cfg.detect(e)
+		return d, ok, nil
+	}
+	if cfg.detect == nil {
+		// Built at the first risk that needs it: an analysis with every
+		// ettd given replays nothing.
+		var rd *replayDetector
+		detect = func(e float64) (time.Duration, bool, error) {
+			if rd == nil {
+				var err error
+				if rd, err = newReplayDetector(o); err != nil {
+					return 0, false, err
+				}
+			}
+			return rd.detect(e)
+		}
 	}
 	detected := map[float64]detection{}
 	var errs []error
 	for _, r := range c.Risks {
 		as := Assessment{Risk: r, Detection: r.ETTD}
 		if r.ETTD == 0 {
-			if cfg.detect == nil {
-				errs = append(errs, fmt.Errorf("%w risk %q: no ettd, and no policy to detect it with; write the time to detect, such as ettd: 5m, or give a detector", ErrInvalid, r.Name))
-				continue
-			}
 			det, ok := detected[r.Impact]
 			if !ok {
-				det.d, det.ok = cfg.detect(r.Impact)
+				det.d, det.ok, det.err = detect(r.Impact)
 				detected[r.Impact] = det
 			}
 			switch {
+			case det.err != nil:
+				errs = append(errs, fmt.Errorf("%w risk %q: %w", ErrInvalid, r.Name, det.err))
+				continue
 			case !det.ok:
 				as.Detection, as.Undetected = 0, true
 				as.Ceiling = r.Impact * MinutesPerYear
