@@ -25,9 +25,10 @@ A catalog gives a target, or names an objective (journey:objective) of the
 objective file given with -config (a journeyslo config, or OpenSLO v1 files,
 -config given once for each), whose target and alert policy it is judged by. A
 risk that gives no ettd is detected when the policy would detect it: the time
-the policy takes to leave ok (ticket or page) under steady traffic whose error
-ratio is the risk's impact. A risk the policy never detects is flagged, and its
-bad minutes count its ettr alone.
+the policy takes to leave ok (ticket or page) when steady traffic whose error
+ratio is the risk's impact is replayed through the registry (as journeyslo
+backtest replays traffic), at the registry's tick. A risk the policy never
+detects is flagged, and its bad minutes count its ettr alone.
 
 The catalog's premortems, failures imagined at a time of a recorded month, are
 judged on the traffic given with -traffic: the share of that month's error
