@@ -64,7 +64,8 @@
 // budget remaining at the end of each bucket of the period, oldest first;
 // its last point is the Status's budgetRemaining, so that every figure of
 // a response agrees. Numbers that this package writes (observedValue,
-// burnDown's remaining, the page's lagSeconds) are rounded to 12
-// significant digits, so that 0.46 is not written 0.45999999999999996,
-// and no number is ever NaN or infinite: such a value would be null.
+// burnDown's remaining, the page's lagSeconds) are written as slo writes
+// a Status's: fractions to 12 significant digits, so that 0.46 is not
+// written 0.45999999999999996, whole numbers as they are. No number is
+// ever NaN or infinite: such a value would be null.
 package slohttp

@@ -12,7 +12,7 @@ import (
 )
 
 // number is a float64 that encodes as JSON null when it is NaN or
-// infinite, and otherwise to 12 significant digits. encoding/json refuses
+// infinite, and otherwise to 12 significant digits unless it is whole. encoding/json refuses
 // NaN and infinities, and one bad value must not cost a health check or a
 // status page its whole response; Status never holds one, and this is the
 // guard that keeps it so on the wire. The rounding drops the noise of
@@ -26,12 +26,14 @@ func (n number) MarshalJSON() ([]byte, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return []byte("null"), nil
 	}
+	if f == math.Trunc(f) {
+		// A whole number is exact, however large (a count of events): as
+		// slo writes a Status's figures.
+		return json.Marshal(f + 0) // + 0: no "-0"
+	}
 	// Through 'g' to round, then back to a float64 so that json writes it
 	// in its usual form (no exponent for ordinary magnitudes).
 	r, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
-	if r == 0 {
-		r = 0 // no "-0"
-	}
 	return json.Marshal(r)
 }
 
