@@ -41,9 +41,11 @@ type burnDownChart struct {
 	// EndX and EndY place the last point; EndLabel is its value.
 	EndX, EndY float64
 	EndLabel   string
-	// Empty is true when the period holds no event: the line is flat.
-	// MidX and MidY centre the note that says so.
+	// Empty is true when the chart makes no claim about the budget: the
+	// period holds too few events (see slo.Status.Budget), or none. No
+	// line is drawn then; Note says why, centred at MidX and MidY.
 	Empty      bool
+	Note       string
 	MidX, MidY float64
 	// Desc is the chart in words, for those who cannot see it.
 	Desc string
@@ -57,11 +59,15 @@ type chartTick struct {
 
 // newBurnDownChart lays out the burn-down of an objective over period,
 // ending now. points come from [slo.Registry.BurnDown]: the remaining budget at
-// the end of each bucket, the last bucket possibly ending after now.
-func newBurnDownChart(points []slo.BudgetPoint, period time.Duration, now time.Time, empty bool) burnDownChart {
+// the end of each bucket, the last bucket possibly ending after now. A
+// note, when not empty, says why the chart makes no claim about the budget
+// (too few events): only the axes and the note are drawn then, so that a
+// budget the events cannot support (-9900% after 1 bad event in 10) is
+// never drawn.
+func newBurnDownChart(points []slo.BudgetPoint, period time.Duration, now time.Time, note string) burnDownChart {
 	c := burnDownChart{
 		Width: chartWidth, Height: chartHeight, Left: plotLeft, Right: plotRight, Top: plotTop, Bottom: plotBottom,
-		LabelY: plotBottom + 15, Empty: empty,
+		LabelY: plotBottom + 15, Empty: note != "", Note: note,
 		MidX: (plotLeft + plotRight) / 2, MidY: (plotTop + plotBottom) / 2,
 	}
 	from := now.Add(-period)
@@ -87,6 +93,9 @@ func newBurnDownChart(points []slo.BudgetPoint, period time.Duration, now time.T
 		}
 	}
 	points = finite
+	if c.Empty {
+		points = nil // nothing to claim: the axis runs from 0 to 100%
+	}
 	lowest := 1.0
 	for _, p := range points {
 		lowest = min(lowest, p.Remaining)
@@ -134,8 +143,9 @@ func newBurnDownChart(points []slo.BudgetPoint, period time.Duration, now time.T
 	}
 
 	switch {
-	case empty:
-		c.Desc = "No events in the last " + formatSpan(period) + ": the budget is untouched."
+	case c.Empty:
+		c.Line, c.Area, c.EndLabel = "", "", ""
+		c.Desc = note + "; no budget is drawn for the last " + formatSpan(period) + "."
 	default:
 		c.Desc = "Budget remaining over the last " + formatSpan(period) + ", from 100% to " + c.EndLabel +
 			"; lowest " + percent(lowest, 1) + "."

@@ -22,7 +22,7 @@ func TestBurnDownChart(t *testing.T) {
 		{End: from.Add(18 * time.Hour), Remaining: 0.5},
 		{End: from.Add(24 * time.Hour), Remaining: -0.2},
 	}
-	got := newBurnDownChart(points, 24*time.Hour, now, false)
+	got := newBurnDownChart(points, 24*time.Hour, now, "")
 	want := burnDownChart{
 		Width: 440, Height: 132, Left: 44, Right: 430, Top: 10, Bottom: 112, LabelY: 127,
 		MidX: 237, MidY: 61,
@@ -44,17 +44,28 @@ func TestBurnDownChart(t *testing.T) {
 	// A NaN, which BurnDown never returns, is left out, not drawn.
 	nan := append([]slo.BudgetPoint(nil), points...)
 	nan[2].Remaining = math.NaN()
-	if got := newBurnDownChart(nan, 24*time.Hour, now, false); got.Line != "44,10 140.5,10 237,50.8 430,107.9" {
+	if got := newBurnDownChart(nan, 24*time.Hour, now, ""); got.Line != "44,10 140.5,10 237,50.8 430,107.9" {
 		t.Errorf("chart with a NaN: line %q", got.Line)
 	}
 
-	// The current bucket ends after now: its point is drawn at now. No
-	// event: a flat line, said in words.
+	// The current bucket ends after now: its point is drawn at now.
 	points = []slo.BudgetPoint{{End: from.Add(6 * time.Hour), Remaining: 1}, {End: from.Add(12 * time.Hour), Remaining: 1}}
-	got = newBurnDownChart(points, 12*time.Hour, from.Add(9*time.Hour), true)
-	if got.Line != "44,10 301.3,10 430,10" || got.EndX != 430 || got.EndLabel != "100.0%" || !got.Empty ||
-		got.Desc != "No events in the last 12h: the budget is untouched." {
-		t.Errorf("empty chart: line %q, end %v %q, empty %v, desc %q", got.Line, got.EndX, got.EndLabel, got.Empty, got.Desc)
+	got = newBurnDownChart(points, 12*time.Hour, from.Add(9*time.Hour), "")
+	if got.Line != "44,10 301.3,10 430,10" || got.EndX != 430 || got.EndLabel != "100.0%" || got.Empty ||
+		got.Desc != "Budget remaining over the last 12h, from 100% to 100.0%; lowest 100.0%." {
+		t.Errorf("chart ending inside a bucket: line %q, end %v %q, empty %v, desc %q", got.Line, got.EndX, got.EndLabel, got.Empty, got.Desc)
+	}
+
+	// Too few events for a budget: whatever the points say (1 bad event
+	// in 10 at 99.9%, -9900%), no line, no figure, an axis from 0 to 100%,
+	// and the note in words.
+	points = []slo.BudgetPoint{{End: from.Add(6 * time.Hour), Remaining: 1}, {End: from.Add(12 * time.Hour), Remaining: -99}}
+	got = newBurnDownChart(points, 12*time.Hour, from.Add(9*time.Hour), "Not enough events for a budget")
+	wantTicks := []chartTick{{10, "100%"}, {61, "50%"}, {112, "0%"}}
+	if got.Line != "" || got.Area != "" || got.EndLabel != "" || !got.Empty || got.Note != "Not enough events for a budget" ||
+		got.Desc != "Not enough events for a budget; no budget is drawn for the last 12h." || !cmp.Equal(got.YTicks, wantTicks) {
+		t.Errorf("chart without a claim: line %q, area %q, end %q, empty %v, note %q, desc %q, y ticks %v",
+			got.Line, got.Area, got.EndLabel, got.Empty, got.Note, got.Desc, got.YTicks)
 	}
 }
 

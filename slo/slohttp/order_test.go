@@ -116,14 +116,13 @@ func TestStatusPageLinks(t *testing.T) {
 
 // One budget figure per objective: the header's "budget left" and the
 // chart's last point are the same number, even with events recorded since
-// the last evaluation (which the burn-down alone would count). A fresh
-// process that served 9 good and 1 bad events at 99.9% has a budget of a
-// hundredth of an event and overspent it 99 times: -9900.0% in both
-// places (the burn-down alone, with the 5 bad events since, would end at
-// -39900.0%).
+// the last evaluation (which the burn-down alone would count). 10 bad
+// events in 2000 at 99.9% overspend a budget of 2 events 4 times over:
+// -400.0% in both places (the burn-down alone, with the 5 bad events
+// since, would end at -648.1%).
 func TestStatusPageOneBudgetFigure(t *testing.T) {
 	f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-	f.add("checkout", 9, 1)
+	f.add("checkout", 1990, 10)
 	f.advance(time.Second)
 	f.add("checkout", 0, 5) // after the evaluation
 	srv := serve(t, slohttp.StatusPage(f.reg))
@@ -133,8 +132,8 @@ func TestStatusPageOneBudgetFigure(t *testing.T) {
 	if header == nil || chart == nil {
 		t.Fatalf("the page lacks a budget figure or the chart's end label:\n%s", page)
 	}
-	if header[1] != "-9900.0%" || chart[1] != header[1] {
-		t.Errorf("budget left %s, chart's end %s; want -9900.0%% in both", header[1], chart[1])
+	if header[1] != "-400.0%" || chart[1] != header[1] {
+		t.Errorf("budget left %s, chart's end %s; want -400.0%% in both", header[1], chart[1])
 	}
 
 	_, body := fetch(t, srv, http.MethodGet, "/?format=json")
@@ -148,7 +147,7 @@ func TestStatusPageOneBudgetFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := doc.Objectives[0]
-	if last := o.BurnDown[len(o.BurnDown)-1].Remaining; o.BudgetRemaining != -99 || last != o.BudgetRemaining {
-		t.Errorf("JSON: budgetRemaining %v, burn-down's last %v; want -99 in both", o.BudgetRemaining, last)
+	if last := o.BurnDown[len(o.BurnDown)-1].Remaining; o.BudgetRemaining != -4 || last != o.BudgetRemaining {
+		t.Errorf("JSON: budgetRemaining %v, burn-down's last %v; want -4 in both", o.BudgetRemaining, last)
 	}
 }

@@ -176,12 +176,22 @@ func (h *pageHandler) read() reading {
 }
 
 // sortObjectives puts what needs a person first: page, then ticket, then
-// ok; within a state the least budget left first; declaration order
-// among equals.
+// ok; within a state the least budget left first, and those with too few
+// events for a budget (see slo.Status.Budget) last, since their figure
+// claims nothing; declaration order among equals.
 func sortObjectives(objs []objectiveJSON) {
 	slices.SortStableFunc(objs, func(a, b objectiveJSON) int {
 		if c := cmp.Compare(b.Status.State, a.Status.State); c != 0 {
 			return c
+		}
+		aFew, bFew := a.Status.Budget == slo.BudgetTooFewEvents, b.Status.Budget == slo.BudgetTooFewEvents
+		switch {
+		case aFew && bFew:
+			return 0
+		case aFew:
+			return 1
+		case bFew:
+			return -1
 		}
 		return cmp.Compare(a.Status.BudgetRemaining, b.Status.BudgetRemaining)
 	})
@@ -241,8 +251,12 @@ type (
 		State   string // ok, ticket or page
 		Badge   string // OK, TICKET or PAGE
 		Spent   bool
-		Goal    string // "99.9% good over 30d"
-		Since   string // when and why it left ok, or empty
+		// Evidence is why the budget makes no claim ("not enough events:
+		// 10 of 1000"), shown instead of the budget and its runs-out-in;
+		// empty when it makes one.
+		Evidence, EvidenceNote string
+		Goal                   string // "99.9% good over 30d"
+		Since                  string // when and why it left ok, or empty
 		// Runbook and Dashboard are the objective's links, or empty.
 		Runbook, Dashboard string
 		SLI                string
@@ -291,7 +305,7 @@ func (h *pageHandler) view() pageView {
 		v.Unmatched = strconv.FormatUint(s.unG, 10) + " good and " + strconv.FormatUint(s.unB, 10) + " bad"
 	}
 
-	var pages, tickets, spent, oks int
+	var pages, tickets, spent, few, oks int
 	for i, e := range s.objectives {
 		st := e.Status
 		o := objectiveView{
@@ -300,12 +314,24 @@ func (h *pageHandler) view() pageView {
 			Name:      st.Objective,
 			State:     st.State.String(),
 			Badge:     strings.ToUpper(st.State.String()),
-			Spent:     st.BudgetRemaining <= 0,
+			Spent:     st.Budget == slo.BudgetSpent,
+			Evidence:  st.Evidence(),
 			Goal:      goal(st),
 			Budget:    percent(st.BudgetRemaining, 1),
 			Runbook:   e.Runbook,
 			Dashboard: e.Dashboard,
-			Chart:     newBurnDownChart(e.BurnDown, st.Period, s.now, st.NoData),
+		}
+		switch {
+		case st.NoData:
+			o.Chart = newBurnDownChart(e.BurnDown, st.Period, s.now, "No events in the period")
+		case o.Evidence != "":
+			o.Chart = newBurnDownChart(e.BurnDown, st.Period, s.now, "Not enough events for a budget")
+		default:
+			o.Chart = newBurnDownChart(e.BurnDown, st.Period, s.now, "")
+		}
+		if o.Evidence != "" {
+			few++
+			o.EvidenceNote = "a budget needs " + strconv.FormatUint(st.MinEvents, 10) + " events over " + burnrate.FormatWindow(st.Period)
 		}
 		switch st.State {
 		case burnrate.SeverityPage:
@@ -391,6 +417,7 @@ func (h *pageHandler) view() pageView {
 	add(pages, "page", "paging", "paging")
 	add(tickets, "ticket", "ticket", "tickets")
 	add(spent, "spent", "budget spent", "budgets spent")
+	add(few, "evidence", "too few events", "too few events")
 	add(oks, "ok", "ok", "ok")
 	return v
 }

@@ -297,7 +297,7 @@ func TestStatusPageJSONNoData(t *testing.T) {
 	for _, w := range []string{
 		`<p class="goal">95% within 300ms over 30d</p>`,
 		`<span class="value">no data</span><span class="note">no events in 30d</span>`,
-		`<desc id="o0-cd">No events in the last 30d: the budget is untouched.</desc>`,
+		`<desc id="o0-cd">No events in the period; no budget is drawn for the last 30d.</desc>`,
 		"No events in the period",
 	} {
 		if !strings.Contains(html, w) {
@@ -409,7 +409,10 @@ func TestStatusPageBurningRule(t *testing.T) {
 		`<tr title="page-1h-5m: burning, too few events to fire">`,
 		`<td><span class="sev page burning">page</span><span class="hidden"> (burning, too few events to fire)</span> 1h / 5m</td>`,
 		`<td class="num">50× / 50×</td>`,
-		`<article class="card ok spent"`,
+		// 20 events of the 100 a budget needs: no budget claimed.
+		`<article class="card ok" aria-labelledby="o0-h">`,
+		`<span class="badge evidence" title="not enough events: 20 of 100">TOO FEW EVENTS</span>`,
+		`<div class="budget evidence"><dt>Budget</dt><dd><span class="value">not enough events: 20 of 100</span><span class="note">a budget needs 100 events over 30d</span></dd></div>`,
 	} {
 		if !strings.Contains(html, w) {
 			t.Errorf("page lacks %s", w)
