@@ -42,7 +42,8 @@ const probeScript = `<script>
     badges: each('.card .badge'),
     budgets: each('.card .budget .value'),
     exhausts: each('.card .exhaust .value'),
-    charts: each('.card svg.chart')
+    charts: each('.card svg.chart'),
+    reviewRows: each('.review tbody tr')
   };
   // The page is in a frame of the screen's size (see framed): the
   // measures go to the top document, which --dump-dom prints.
@@ -70,6 +71,7 @@ type probe struct {
 		Box                      probeBox
 	}
 	Badges, Budgets, Exhausts, Charts []probeItem
+	ReviewRows                        []probeItem
 }
 
 // probed serves h's HTML with probeScript before </body>, and without the
@@ -105,8 +107,8 @@ func framed(t *testing.T, sc screen, path string, page http.Handler) string {
 
 // At a phone's width and a wall screen's, nothing runs off the screen:
 // the document is no wider than the window, no card is wider than itself,
-// and every objective's state badge, budget figure, "runs out in" figure
-// and chart lie inside the window, with a size.
+// and every objective's state badge, budget figure, "runs out in" figure,
+// chart and row of the review lie inside the window, with a size.
 func TestStatusPageFitsScreens(t *testing.T) {
 	chromium := findChromium(t)
 	f := replayMonth(t)
@@ -153,6 +155,7 @@ func TestStatusPageFitsScreens(t *testing.T) {
 			{"budget figure", p.Budgets, objectives},
 			{"runs-out-in figure", p.Exhausts, claims},
 			{"chart", p.Charts, objectives},
+			{"review's row", p.ReviewRows, objectives},
 		} {
 			if len(set.items) < set.min {
 				t.Errorf("%s: %d of %s, want at least %d", sc.name, len(set.items), set.what, set.min)

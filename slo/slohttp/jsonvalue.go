@@ -84,6 +84,9 @@ type objectiveJSON struct {
 	// BurnDown is the budget remaining at the end of each bucket of the
 	// period, its last point the Status's BudgetRemaining.
 	BurnDown []slo.BudgetPoint
+	// Episodes are the objective's episodes in the registry's log
+	// ([slo.Registry.Episodes]), oldest first, the open one last.
+	Episodes []slo.Episode
 }
 
 // check holds the fields the draft gives every check but its time, which
@@ -121,10 +124,15 @@ func (o objectiveJSON) MarshalJSON() ([]byte, error) {
 	for i, p := range o.BurnDown {
 		points[i] = pointJSON{instant(p.End), number(p.Remaining)}
 	}
+	episodes := o.Episodes
+	if episodes == nil {
+		episodes = []slo.Episode{} // [], not null: a list, empty
+	}
 	add, err := json.Marshal(struct {
 		links
-		BurnDown []pointJSON `json:"burnDown"`
-	}{links{o.Runbook, o.Dashboard}, points})
+		BurnDown []pointJSON   `json:"burnDown"`
+		Episodes []slo.Episode `json:"episodes"`
+	}{links{o.Runbook, o.Dashboard}, points, episodes})
 	if err != nil {
 		return nil, err
 	}
@@ -170,15 +178,22 @@ func definitions(reg *slo.Registry) map[[2]string]slo.Objective {
 	return defs
 }
 
-// newObjectiveJSON reads st's burn-down and joins it to st and the
-// objective's links. The burn-down's last point is set to st's budget:
+// newObjectiveJSON reads st's burn-down and joins it to st, the
+// objective's links and its episodes (from episodes, every objective's, as
+// Registry.Episodes returns them). The burn-down's last point is set to st's budget:
 // BurnDown also counts the events recorded since the evaluation, and one
 // figure, the Status's, is the budget every part of a response shows.
-func newObjectiveJSON(reg *slo.Registry, defs map[[2]string]slo.Objective, st slo.Status) objectiveJSON {
+func newObjectiveJSON(reg *slo.Registry, defs map[[2]string]slo.Objective, st slo.Status, episodes []slo.Episode) objectiveJSON {
 	def := defs[[2]string{st.Journey, st.Objective}]
 	points, _ := reg.BurnDown(st.Journey, st.Objective)
 	if n := len(points); n > 0 {
 		points[n-1].Remaining = st.BudgetRemaining
 	}
-	return objectiveJSON{Status: st, Runbook: def.Runbook, Dashboard: def.Dashboard, BurnDown: points}
+	o := objectiveJSON{Status: st, Runbook: def.Runbook, Dashboard: def.Dashboard, BurnDown: points}
+	for _, e := range episodes {
+		if e.Journey == st.Journey && e.Objective == st.Objective {
+			o.Episodes = append(o.Episodes, e)
+		}
+	}
+	return o
 }

@@ -68,13 +68,13 @@ func TestObjectiveJSON(t *testing.T) {
 		want string
 	}{
 		{"a page's", objectiveJSON{Status: st, BurnDown: points},
-			`{` + inner + `,"burnDown":[{"end":"2026-03-02T09:00:00Z","remaining":0.46}]}`},
+			`{` + inner + `,"burnDown":[{"end":"2026-03-02T09:00:00Z","remaining":0.46}],"episodes":[]}`},
 		{"with links", objectiveJSON{Status: st, Runbook: "https://r.example.com/c", Dashboard: "https://d.example.com/c"},
-			`{` + inner + `,"runbook":"https://r.example.com/c","dashboard":"https://d.example.com/c","burnDown":[]}`},
+			`{` + inner + `,"runbook":"https://r.example.com/c","dashboard":"https://d.example.com/c","burnDown":[],"episodes":[]}`},
 		{"a check's", objectiveJSON{Check: &check{ComponentID: "checkout", ComponentType: "component",
 			ObservedValue: number(st.BudgetRemaining), ObservedUnit: "ratio", Status: "pass"}, Status: st, BurnDown: points},
 			`{"componentId":"checkout","componentType":"component","observedValue":0.46,"observedUnit":"ratio","status":"pass",` +
-				inner + `,"burnDown":[{"end":"2026-03-02T09:00:00Z","remaining":0.46}]}`},
+				inner + `,"burnDown":[{"end":"2026-03-02T09:00:00Z","remaining":0.46}],"episodes":[]}`},
 	} {
 		b, err := json.Marshal(tc.o)
 		if err != nil || string(b) != tc.want {

@@ -58,7 +58,17 @@ func PageRefresh(every time.Duration) PageOption {
 // and dashboard when its definition has them ([slo.Objective.Runbook],
 // [slo.Objective.Dashboard]). The budget left is one figure per
 // objective, the Status's, shown in its figures and at the end of its
-// chart alike.
+// chart alike; when the period holds too few events for a budget
+// ([slo.Status.Budget]), the card shows that fact ([slo.Status.Evidence])
+// instead of a budget, a time to exhaustion and a burn-down line.
+//
+// Each card lists the objective's newest episodes ([slo.Registry.Episodes])
+// and its chart shows them all as bands, so that a reader sees when the
+// budget went. Below the cards, the review of the period
+// ([slo.Registry.Review], with slo's default options) is the agenda of a
+// monthly review of alerts and objectives: pages (flaky ones among them),
+// tickets, time spent paging, and the budget spent in episodes against
+// the background burn.
 //
 // With the query ?format=json, the handler answers the same data as
 // application/json, for scripts and other dashboards, in the same order:
@@ -69,7 +79,8 @@ func PageRefresh(every time.Duration) PageOption {
 //	  "stalled": false,                    // see slo.Registry.Stalled
 //	  "lagSeconds": 0.4,                   // see slo.Registry.Lag
 //	  "unmatched": {"good": 12, "bad": 0}, // see slo.Registry.Unmatched
-//	  "objectives": [...]                  // the objective objects of the package doc
+//	  "objectives": [...],                 // the objective objects of the package doc
+//	  "review": {...}                      // slo.Review.MarshalJSON's, objectives in declaration order
 //	}
 //
 // Numbers are never NaN or infinite; such a value would be null. Any other
@@ -161,16 +172,22 @@ type reading struct {
 	stalled bool
 	// objectives are in the page's order (see sortObjectives).
 	objectives []objectiveJSON
-	unG, unB   uint64
+	// review is the registry's review over each objective's period,
+	// with slo's default options.
+	review   slo.Review
+	unG, unB uint64
 }
 
 func (h *pageHandler) read() reading {
 	s := reading{now: h.reg.Clock().Now()}
 	s.lag, s.stalled = h.reg.Staleness()
+	episodes := h.reg.Episodes()
 	for _, st := range h.reg.Status() {
-		s.objectives = append(s.objectives, newObjectiveJSON(h.reg, h.defs, st))
+		s.objectives = append(s.objectives, newObjectiveJSON(h.reg, h.defs, st, episodes))
 	}
 	sortObjectives(s.objectives)
+	// The zero options are the defaults, which Review never refuses.
+	s.review, _ = h.reg.Review(slo.ReviewOptions{})
 	s.unG, s.unB = h.reg.Unmatched()
 	return s
 }
@@ -206,6 +223,7 @@ type (
 		LagSeconds number          `json:"lagSeconds"`
 		Unmatched  eventCount      `json:"unmatched"`
 		Objectives []objectiveJSON `json:"objectives"`
+		Review     slo.Review      `json:"review"`
 	}
 	eventCount struct {
 		Good uint64 `json:"good"`
@@ -222,6 +240,7 @@ func (h *pageHandler) report() pageReport {
 		LagSeconds: number(s.lag.Seconds()),
 		Unmatched:  eventCount{s.unG, s.unB},
 		Objectives: append([]objectiveJSON{}, s.objectives...), // [] rather than null when none
+		Review:     s.review,
 	}
 }
 
@@ -240,6 +259,35 @@ type (
 		Objectives []objectiveView
 		// Unmatched counts events of undeclared journeys; empty when none.
 		Unmatched string
+		// Review is the review of every objective over its period, in the
+		// page's order.
+		Review reviewView
+	}
+	// reviewView is the review as a table: one row per objective.
+	reviewView struct {
+		Flaky string // what a flaky page is: "ended within 10m, spending under 2.0% of the budget"
+		Rows  []reviewRow
+	}
+	reviewRow struct {
+		ID, Journey, Name string
+		Period            string // "30d"
+		Pages             string // "2 (1 flaky)"
+		Tickets           string
+		Paging            string // time spent paging
+		// The budget spent by episodes and by the background burn, and
+		// left: "—" when the period holds too few events for a budget.
+		Episodes, Background, Left string
+		Evidence                   string
+	}
+	// episodeView is one episode of an objective's log.
+	episodeView struct {
+		Severity string // page or ticket
+		Badge    string // PAGE or TICKET
+		Rule     string
+		Start    string // "Mar 10 02:16 UTC"
+		Lasted   string // "15m", or "3m so far" while open
+		Open     bool
+		Details  string // "mitigated after 8m · peak 40× · 12.0% of the budget"
 	}
 	summaryItem struct {
 		Class, Text string
@@ -269,6 +317,10 @@ type (
 		ExhaustNote        string
 		Chart              burnDownChart
 		Rules              []ruleView
+		// Episodes are the newest of the objective's episodes, newest
+		// first; EpisodeCount says how many the log holds.
+		Episodes     []episodeView
+		EpisodeCount string
 	}
 	ruleView struct {
 		Name        string
@@ -321,14 +373,15 @@ func (h *pageHandler) view() pageView {
 			Runbook:   e.Runbook,
 			Dashboard: e.Dashboard,
 		}
+		note := ""
 		switch {
 		case st.NoData:
-			o.Chart = newBurnDownChart(e.BurnDown, st.Period, s.now, "No events in the period")
+			note = "No events in the period"
 		case o.Evidence != "":
-			o.Chart = newBurnDownChart(e.BurnDown, st.Period, s.now, "Not enough events for a budget")
-		default:
-			o.Chart = newBurnDownChart(e.BurnDown, st.Period, s.now, "")
+			note = "Not enough events for a budget"
 		}
+		o.Chart = newBurnDownChart(e.BurnDown, st.Period, s.now, note, e.Episodes)
+		o.Episodes, o.EpisodeCount = episodeViews(e.Episodes, st, loc)
 		if o.Evidence != "" {
 			few++
 			o.EvidenceNote = "a budget needs " + strconv.FormatUint(st.MinEvents, 10) + " events over " + burnrate.FormatWindow(st.Period)
@@ -414,6 +467,7 @@ func (h *pageHandler) view() pageView {
 			v.Summary = append(v.Summary, summaryItem{class, strconv.Itoa(n) + " " + many})
 		}
 	}
+	v.Review = newReviewView(s.review, s.objectives)
 	add(pages, "page", "paging", "paging")
 	add(tickets, "ticket", "ticket", "tickets")
 	add(spent, "spent", "budget spent", "budgets spent")
@@ -456,4 +510,91 @@ func targetDecimals(target float64) int {
 	s := strconv.FormatFloat(target, 'f', -1, 64)
 	_, frac, _ := strings.Cut(s, ".")
 	return max(len(frac)-2, 0)
+}
+
+// shownEpisodes is how many episodes a card lists: the newest, for the
+// incident at hand and the ones before it; the chart and the JSON have
+// them all.
+const shownEpisodes = 3
+
+// episodeViews lists the newest episodes of eps (oldest first, as the log
+// keeps them), newest first, and says how many the log holds.
+func episodeViews(eps []slo.Episode, st slo.Status, loc *time.Location) ([]episodeView, string) {
+	var out []episodeView
+	for i := len(eps) - 1; i >= 0 && len(out) < shownEpisodes; i-- {
+		e := eps[i]
+		ev := episodeView{
+			Severity: e.Severity.String(),
+			Badge:    strings.ToUpper(e.Severity.String()),
+			Rule:     e.Rule,
+			Start:    e.Start.In(loc).Format("Jan 2 15:04 MST"),
+			Open:     e.Open(),
+		}
+		ev.Lasted = formatSpan(e.Duration(st.Time))
+		if ev.Open {
+			ev.Lasted += " so far"
+		}
+		var details []string
+		if !e.Mitigated.IsZero() {
+			details = append(details, "mitigated after "+formatSpan(e.Mitigated.Sub(e.Start)))
+		}
+		if e.Paging > 0 && e.Severity == burnrate.SeverityPage {
+			details = append(details, formatSpan(e.Paging)+" paging")
+		}
+		details = append(details, "peak "+formatRate(e.PeakBurn)+"×")
+		// A share of a budget the period cannot support claims nothing.
+		if st.Budget != slo.BudgetTooFewEvents {
+			details = append(details, percent(e.BudgetSpent, 1)+" of the budget")
+		}
+		ev.Details = strings.Join(details, " · ")
+		out = append(out, ev)
+	}
+	switch n := len(eps); {
+	case n == 0:
+		return nil, "none in the log"
+	case n == 1:
+		return out, "1 in the log"
+	case n > shownEpisodes:
+		return out, strconv.Itoa(n) + " in the log, the last " + strconv.Itoa(shownEpisodes) + " shown"
+	default:
+		return out, strconv.Itoa(n) + " in the log"
+	}
+}
+
+// newReviewView lays out the review in the page's order of objectives.
+func newReviewView(rv slo.Review, objs []objectiveJSON) reviewView {
+	v := reviewView{Flaky: "ended within " + formatSpan(rv.Options.Flaky) + ", spending under " +
+		percent(rv.Options.FlakyBudget, 1) + " of the budget"}
+	byKey := map[[2]string]slo.ObjectiveReview{}
+	for _, o := range rv.Objectives {
+		byKey[[2]string{o.Journey, o.Objective}] = o
+	}
+	for i, o := range objs {
+		st := o.Status
+		r, ok := byKey[[2]string{st.Journey, st.Objective}]
+		if !ok {
+			continue // declared after the review was read: none can be
+		}
+		row := reviewRow{
+			ID: "r" + strconv.Itoa(i), Journey: st.Journey, Name: st.Objective,
+			Period:   burnrate.FormatWindow(r.To.Sub(r.From)),
+			Pages:    strconv.Itoa(r.Pages),
+			Tickets:  strconv.Itoa(r.Tickets),
+			Paging:   "—",
+			Evidence: st.Evidence(),
+		}
+		if r.FlakyPages > 0 {
+			row.Pages += " (" + strconv.Itoa(r.FlakyPages) + " flaky)"
+		}
+		if r.Paging > 0 {
+			row.Paging = formatSpan(r.Paging)
+		}
+		if row.Evidence != "" {
+			row.Episodes, row.Background, row.Left = "—", "—", "—"
+		} else {
+			row.Episodes, row.Background, row.Left = percent(r.EpisodeBudget, 1), percent(r.BackgroundBudget, 1), percent(r.BudgetRemaining, 1)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
 }
