@@ -24,7 +24,7 @@ import (
 //
 // The response has the format of [Health], restricted to the chosen
 // objectives, with the gate's own statuses: an objective's check is "fail"
-// while its state is page or its budget is spent (slo.BudgetSpent), "warn" while it is
+// while its state is page or its BudgetRemaining <= 0, "warn" while it is
 // ticket (a slow burn freezes nothing), "pass" otherwise. The response is
 // "fail", with 503 Service Unavailable and an output that names every
 // reason, when a check fails or when the registry is stalled (a gate that
@@ -81,7 +81,7 @@ func ReleaseGate(reg *slo.Registry, names ...string) (http.Handler, error) {
 func judgeGate(st slo.Status) (string, string) {
 	why := reasons(st)
 	switch {
-	case st.State == burnrate.SeverityPage || st.Budget == slo.BudgetSpent:
+	case st.State == burnrate.SeverityPage || st.BudgetRemaining <= 0:
 		return healthFail, strings.Join(why, "; ")
 	case len(why) > 0:
 		return healthWarn, strings.Join(why, "; ")

@@ -124,7 +124,6 @@ func (h *healthHandler) report() healthBody {
 
 	body := healthBody{Status: healthPass, Description: h.desc}
 	var why []string
-	episodes := h.reg.Episodes()
 	for _, st := range h.reg.Status() {
 		if h.only != nil && !h.only[[2]string{st.Journey, st.Objective}] {
 			continue
@@ -135,7 +134,7 @@ func (h *healthHandler) report() healthBody {
 		if output != "" && status != healthPass {
 			why = append(why, key+": "+output)
 		}
-		c := newObjectiveJSON(h.reg, h.defs, st, episodes)
+		c := newObjectiveJSON(h.reg, h.defs, st)
 		c.Check = &check{
 			ComponentID:   st.Journey,
 			ComponentType: "component",

@@ -178,21 +178,22 @@ func definitions(reg *slo.Registry) map[[2]string]slo.Objective {
 	return defs
 }
 
-// newObjectiveJSON reads st's burn-down and joins it to st, the
-// objective's links and its episodes (from episodes, every objective's, as
-// Registry.Episodes returns them). The burn-down's last point is set to st's budget:
+// newObjectiveJSON reads st's burn-down and episodes and joins them to st
+// and the objective's links. The burn-down's last point is set to st's budget:
 // BurnDown also counts the events recorded since the evaluation, and one
 // figure, the Status's, is the budget every part of a response shows.
-func newObjectiveJSON(reg *slo.Registry, defs map[[2]string]slo.Objective, st slo.Status, episodes []slo.Episode) objectiveJSON {
+func newObjectiveJSON(reg *slo.Registry, defs map[[2]string]slo.Objective, st slo.Status) objectiveJSON {
 	def := defs[[2]string{st.Journey, st.Objective}]
 	points, _ := reg.BurnDown(st.Journey, st.Objective)
 	if n := len(points); n > 0 {
 		points[n-1].Remaining = st.BudgetRemaining
 	}
 	o := objectiveJSON{Status: st, Runbook: def.Runbook, Dashboard: def.Dashboard, BurnDown: points}
-	for _, e := range episodes {
-		if e.Journey == st.Journey && e.Objective == st.Objective {
-			o.Episodes = append(o.Episodes, e)
+	if j, ok := reg.Lookup(st.Journey); ok {
+		for _, e := range j.Episodes() {
+			if e.Objective == st.Objective {
+				o.Episodes = append(o.Episodes, e)
+			}
 		}
 	}
 	return o

@@ -181,9 +181,8 @@ type reading struct {
 func (h *pageHandler) read() reading {
 	s := reading{now: h.reg.Clock().Now()}
 	s.lag, s.stalled = h.reg.Staleness()
-	episodes := h.reg.Episodes()
 	for _, st := range h.reg.Status() {
-		s.objectives = append(s.objectives, newObjectiveJSON(h.reg, h.defs, st, episodes))
+		s.objectives = append(s.objectives, newObjectiveJSON(h.reg, h.defs, st))
 	}
 	sortObjectives(s.objectives)
 	// The zero options are the defaults, which Review never refuses.
@@ -316,7 +315,10 @@ type (
 		Exhaust            string
 		ExhaustNote        string
 		Chart              burnDownChart
-		Rules              []ruleView
+		// Recent is the rules' burn over the last hours; no panels when
+		// the registry has no recent history to show.
+		Recent recentChart
+		Rules  []ruleView
 		// Episodes are the newest of the objective's episodes, newest
 		// first; EpisodeCount says how many the log holds.
 		Episodes     []episodeView
