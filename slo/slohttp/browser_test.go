@@ -153,7 +153,10 @@ func TestStatusPageInBrowser(t *testing.T) {
 		{`<polygon class="area" points="`, claims},
 		{`<span class="badge evidence"`, len(statuses) - claims},
 		{`<line class="even"`, claims},
-		{`<desc id="`, len(statuses)},
+		{`<desc id="`, 2 * len(statuses)}, // the burn-down's and the recent chart's
+		{`<svg class="chart recent"`, len(statuses)},
+		{`<g class="panel page over">`, 1},   // checkout's page-1h-5m, paging now
+		{`<g class="panel ticket over">`, 2}, // login's tickets
 		{`<svg class="bars"`, rules},
 		{`<tr class="firing"`, 3}, // page-1h-5m, and login's two tickets
 		{`<span class="badge page">`, 1},

@@ -87,6 +87,11 @@ type objectiveJSON struct {
 	// Episodes are the objective's episodes in the registry's log
 	// ([slo.Registry.Episodes]), oldest first, the open one last.
 	Episodes []slo.Episode
+
+	// recent is the objective's recent burn history, for the page's
+	// chart; not in the JSON, where 360 samples of every window would
+	// outweigh the rest (Registry.Recent has it in Go).
+	recent []slo.RecentPoint
 }
 
 // check holds the fields the draft gives every check but its time, which

@@ -151,3 +151,34 @@ func TestStatusPageOneBudgetFigure(t *testing.T) {
 		t.Errorf("JSON: budgetRemaining %v, burn-down's last %v; want -4 in both", o.BudgetRemaining, last)
 	}
 }
+
+// A process ten minutes old draws its recent burn from its start, near
+// the chart's right end, not as a cliff from the left: its first sample
+// is at x = 70 + 360 x (350 / 360), 420, and an outage in its last five
+// minutes lifts the short window's line over the factor.
+func TestStatusPageRecentOfAYoungProcess(t *testing.T) {
+	f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.99})
+	for i := range 10 {
+		bad := uint64(0)
+		if i >= 5 {
+			bad = 50
+		}
+		f.add("checkout", 100, bad)
+		f.advance(time.Minute)
+	}
+	_, page := fetch(t, serve(t, slohttp.StatusPage(f.reg)), http.MethodGet, "/")
+	m := regexp.MustCompile(`<g class="panel page over"><title>page-1h-5m: [^<]*</title>(?s:.*?)<polyline class="short" points="([^"]+)"/>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no burning page-1h-5m panel with a short window's line:\n%s", page)
+	}
+	// One sample at New and one a minute, a minute being 1 unit of x.
+	points := strings.Fields(m[1])
+	if len(points) != 11 || !strings.HasPrefix(points[0], "420,") || !strings.HasPrefix(points[10], "430,") {
+		t.Errorf("short window's line %q: want 11 points from x 420 to 430", m[1])
+	}
+	// Over the factor (y 18 of a panel from 6 to 30) at the end, at zero
+	// (y 30) before the outage.
+	if !strings.HasSuffix(points[10], ",6") || !strings.HasSuffix(points[4], ",30") {
+		t.Errorf("short window's line %q: want y 30 before the outage and 6 (twice the factor or more) at the end", m[1])
+	}
+}

@@ -62,6 +62,13 @@ func PageRefresh(every time.Duration) PageOption {
 // ([slo.Status.Budget]), the card shows that fact ([slo.Status.Evidence])
 // instead of a budget, a time to exhaustion and a burn-down line.
 //
+// Beside the period's burn-down, each card draws its rules' burn over
+// the last 6 hours ([slo.Registry.Recent]): per rule, the long and short
+// windows' burn rates against its factor, so that a reader sees an
+// incident start and stop, and a process minutes old shows minutes, not a
+// cliff. That history is on the page only; its JSON would outweigh the
+// rest of ?format=json.
+//
 // Each card lists the objective's newest episodes ([slo.Registry.Episodes])
 // and its chart shows them all as bands, so that a reader sees when the
 // budget went. Below the cards, the review of the period
@@ -182,7 +189,9 @@ func (h *pageHandler) read() reading {
 	s := reading{now: h.reg.Clock().Now()}
 	s.lag, s.stalled = h.reg.Staleness()
 	for _, st := range h.reg.Status() {
-		s.objectives = append(s.objectives, newObjectiveJSON(h.reg, h.defs, st))
+		o := newObjectiveJSON(h.reg, h.defs, st)
+		o.recent, _ = h.reg.Recent(st.Journey, st.Objective)
+		s.objectives = append(s.objectives, o)
 	}
 	sortObjectives(s.objectives)
 	// The zero options are the defaults, which Review never refuses.
@@ -384,6 +393,11 @@ func (h *pageHandler) view() pageView {
 		}
 		o.Chart = newBurnDownChart(e.BurnDown, st.Period, s.now, note, e.Episodes)
 		o.Episodes, o.EpisodeCount = episodeViews(e.Episodes, st, loc)
+		samples := make([]recentSample, len(e.recent))
+		for i, p := range e.recent {
+			samples[i] = recentSample{At: p.Time, Burns: p.Windows}
+		}
+		o.Recent = newRecentChart(samples, st.Rules, recentSpan, s.now)
 		if o.Evidence != "" {
 			few++
 			o.EvidenceNote = "a budget needs " + strconv.FormatUint(st.MinEvents, 10) + " events over " + burnrate.FormatWindow(st.Period)

@@ -14,6 +14,8 @@ import (
 // its factor, which sits at the panel's middle as it does on the rules'
 // bars.
 const (
+	// recentSpan is the span of slo.Registry.Recent's history.
+	recentSpan   = 6 * time.Hour
 	recentLeft   = 70 // room for "6h / 30m"
 	recentRight  = 430
 	recentTop    = 6
