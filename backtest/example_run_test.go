@@ -2,6 +2,7 @@ package backtest_test
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/journeyslo/journeyslo/backtest"
@@ -40,4 +41,35 @@ func ExampleRun() {
 	// threshold   1 page, detected after 3s (0.1% of the budget spent), reset 10m0s after the end
 	// burnrate-1h 1 page, detected after 54s (2.1% of the budget spent), reset 59m9s after the end
 	// objective   1 page, detected after 54s (2.1% of the budget spent), reset 29m51s after the end
+}
+
+// The table of a replay: one row per objective and policy.
+func ExampleResult_WriteText() {
+	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	outage := start.Add(12 * time.Hour)
+	var traffic []backtest.Sample
+	for t := start.Add(time.Minute); !t.After(start.Add(24 * time.Hour)); t = t.Add(time.Minute) {
+		s := backtest.Sample{Time: t, Journey: "checkout", Good: 1000}
+		if t.After(outage) && !t.After(outage.Add(12*time.Minute)) {
+			s.Good, s.Bad = 0, 1000
+		}
+		traffic = append(traffic, s)
+	}
+	res, err := backtest.Run(traffic, backtest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := res.WriteText(os.Stdout); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// Replay of 2026-03-02T00:00:57Z to 2026-03-03T00:00:00Z, evaluated every 3s.
+	//
+	// objective              policy       pages  tickets  flaky  paging    precision  recall  detection  reset
+	// checkout:availability  threshold    1      0        0      21m57s    100.0%     100.0%  3s         10m
+	// checkout:availability  burnrate-1h  1      0        0      1h10m15s  100.0%     100.0%  54s        59m9s
+	// checkout:availability  objective    1      0        0      40m57s    100.0%     100.0%  54s        29m51s
+	//
+	// checkout:availability at 99.9% over 30d: 1 incident, 1 significant; a budget of 43200 bad events a period at the replay's mean rate.
 }
