@@ -272,3 +272,57 @@ func BenchmarkOutlook(b *testing.B) {
 		fx.reg.Outlook("checkout", "availability", 1)
 	}
 }
+
+// Outlook and Recent are safe beside advances: under -race, readers on
+// other goroutines while the registry advances and records; every outlook
+// starts from an evaluation the registry made, at a tick. After Close
+// both report the state at Close.
+func TestOutlookAndRecentConcurrently(t *testing.T) {
+	fx := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	checkout := fx.reg.Journey("checkout")
+	done := make(chan struct{})
+	errs := make(chan string, 4) // room for an error and the final "" of each reader
+	for range 2 {
+		go func() {
+			defer func() { errs <- "" }()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				o, _ := fx.reg.Outlook("checkout", "availability", 0)
+				if o.Time.Sub(start)%(3*time.Second) != 0 || o.Time.Before(start) {
+					errs <- "outlook at " + o.Time.String()
+					return
+				}
+				if p, _ := fx.reg.Recent("checkout", "availability"); len(p) == 0 {
+					errs <- "an empty history"
+					return
+				}
+			}
+		}()
+	}
+	now := start
+	for i := 0; i < 600; i++ {
+		checkout.Add(45, 5)
+		now = now.Add(3 * time.Second)
+		fx.reg.Advance(now)
+	}
+	close(done)
+	for range 2 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+	before, _ := fx.reg.Outlook("checkout", "availability", 0)
+	recent, _ := fx.reg.Recent("checkout", "availability")
+	fx.reg.Close()
+	after, _ := fx.reg.Outlook("checkout", "availability", 0)
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("outlook after Close (-before +after):\n%s", diff)
+	}
+	if again, _ := fx.reg.Recent("checkout", "availability"); !cmp.Equal(recent, again) {
+		t.Errorf("history after Close: %d points, before %d", len(again), len(recent))
+	}
+}
