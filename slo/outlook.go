@@ -125,16 +125,21 @@ func (r *Registry) outlook(o *objective, q float64) Outlook {
 	// Every window must be read at the same step: an advance between two
 	// reads would mix two instants. Advances come once a tick; reading
 	// takes microseconds, so a second try succeeds.
-	for {
+	advanced := func() time.Time {
 		r.mu.RLock()
-		at = r.advanced
-		r.mu.RUnlock()
+		defer r.mu.RUnlock()
+		return r.advanced
+	}
+	for {
+		at = advanced()
 		before := r.group.Time()
 		sim = outlookSource{t0: before.UnixNano(), tick: tick, wins: make([]outlookWindow, len(windows))}
 		for i, d := range windows {
 			sim.wins[i] = readWindow(o.series, d)
 		}
-		if r.group.Time().Equal(before) {
+		// The group moves before the evaluation does: both unchanged
+		// means the windows and the instant are one evaluation's.
+		if r.group.Time().Equal(before) && advanced().Equal(at) {
 			break
 		}
 	}
