@@ -94,7 +94,7 @@ const tolerance = 1e-9
 // while it computes. Its work is a step per tick until what it looks for
 // is found: at most the period's ticks for the budget and the longest
 // window's for the rules. For the default 30-day policy at 3 s ticks that
-// is about 12 ms of one core when nothing ever clears, and 2 ms when an
+// is about 12 ms of one core when nothing ever clears, and 3 ms when an
 // outage's rules clear within six hours and the budget is back in eight
 // days (BenchmarkOutlook); a caller that asks at every request, such as a
 // release gate's Retry-After, can keep the answer until the next tick. It
