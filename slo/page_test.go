@@ -138,6 +138,8 @@ type jsonObjective struct {
 	TotalBad         uint64       `json:"totalBad"`
 	SLI              *float64     `json:"sli"`
 	NoData           bool         `json:"noData"`
+	MinEvents        uint64       `json:"minEvents"`
+	Budget           string       `json:"budget"`
 	BudgetRemaining  float64      `json:"budgetRemaining"`
 	TimeToExhaustion *string      `json:"timeToExhaustion"`
 	ExhaustionWindow string       `json:"exhaustionWindow"`
@@ -242,7 +244,7 @@ func TestStatusPageJSON(t *testing.T) {
 		Objectives: []jsonObjective{{
 			Journey: "checkout", Objective: "availability", Target: 0.99, Period: "30d",
 			Time: "2026-03-02T07:00:02Z", Good: 99900, Bad: 100, TotalGood: 99900, TotalBad: 100,
-			SLI: ptr(0.999), BudgetRemaining: 0.9, TimeToExhaustion: ptr("2d16h48m"), ExhaustionWindow: "1h",
+			SLI: ptr(0.999), MinEvents: 100, Budget: "left", BudgetRemaining: 0.9, TimeToExhaustion: ptr("2d16h48m"), ExhaustionWindow: "1h",
 			State: "page", Rule: "page-6h-30m", Since: "2026-03-02T07:00:01Z",
 			// The last 7 hours hold 900 good and 100 bad; the day and
 			// three days, everything.
@@ -255,7 +257,7 @@ func TestStatusPageJSON(t *testing.T) {
 		}, {
 			Journey: "search", Objective: "availability", Target: 0.99, Period: "30d",
 			Time: "2026-03-02T07:00:02Z", Good: 1000, Bad: 0, TotalGood: 1000,
-			SLI: ptr(1.0), BudgetRemaining: 1, TimeToExhaustion: nil, ExhaustionWindow: "1h",
+			SLI: ptr(1.0), MinEvents: 100, Budget: "left", BudgetRemaining: 1, TimeToExhaustion: nil, ExhaustionWindow: "1h",
 			State: "ok", Since: "2026-03-02T00:00:00Z",
 			// The 1000 events are 7 hours old: only the day and three days
 			// hold them.
