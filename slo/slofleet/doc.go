@@ -38,6 +38,11 @@
 //     state, which is the most severe firing rule, the first in policy order
 //     among those of that severity.
 //
+// The budget's evidence is the registry's too: MinEvents is the policy's
+// guard, and Budget is slo.BudgetTooFewEvents (with no time to
+// exhaustion) while the fleet's period holds fewer events, so that a
+// gate judging the fleet makes the same claims as one judging a replica.
+//
 // The series of an objective carry its journey and name, the labels of
 // [Config.Labels] and the objective's own [slo.Objective.Labels]: the
 // query matches the first two, and the objective's labels are checked on

@@ -199,6 +199,10 @@ func (c *Client) Objectives() []slo.Objective {
 	return out
 }
 
+// Clock returns the clock whose instant [Client.Status] queries at:
+// [Config.Clock], or the real clock.
+func (c *Client) Clock() clock.Clock { return c.clock }
+
 // Status returns the fleet's Status of every objective, in the order given
 // to [New], at the instant of [Config.Clock]. See [Client.StatusAt].
 func (c *Client) Status(ctx context.Context) ([]slo.Status, error) {
@@ -378,7 +382,25 @@ func build(o slo.Objective, at time.Time, events sums, firing []bool) slo.Status
 			rate = b.Rate
 		}
 	}
-	s.TimeToExhaustion = burnrate.TimeToExhaustion(s.BudgetRemaining, rate, o.Period)
+	// The evidence the registry asks of a budget claim: the policy's guard
+	// (or the target's when the guard is off), within the guard's one part
+	// in a billion, so that float rounding cannot lose an event.
+	s.MinEvents = o.Policy.MinEvents
+	if s.MinEvents == 0 {
+		s.MinEvents = burnrate.MinEvents(o.Target)
+	}
+	switch {
+	case good+bad < float64(s.MinEvents)*(1-1e-9):
+		s.Budget = slo.BudgetTooFewEvents
+	case s.BudgetRemaining > 0:
+		s.Budget = slo.BudgetLeft
+	default:
+		s.Budget = slo.BudgetSpent
+	}
+	s.TimeToExhaustion = burnrate.Never // no claim on too few events
+	if s.Budget != slo.BudgetTooFewEvents {
+		s.TimeToExhaustion = burnrate.TimeToExhaustion(s.BudgetRemaining, rate, o.Period)
+	}
 	for i, rs := range ev.Rules {
 		r := o.Policy.Rules[i]
 		s.Rules[i] = slo.RuleStatus{

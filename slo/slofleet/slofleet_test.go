@@ -3,6 +3,7 @@ package slofleet_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net"
 	"net/http"
@@ -63,6 +64,10 @@ func objectives() []slo.Objective {
 		// 1h/5m rule burns during its outage but never fires, while 6h/30m,
 		// holding 432 events, fires.
 		{Journey: "admin", Target: 0.99, Period: 24 * hour},
+		// 0.005 events a second, 432 a day, 1% bad: the arithmetic
+		// overspends the budget ten times, but the day holds fewer than
+		// the 1000 events a claim needs at 99.9%.
+		{Journey: "login", Target: 0.999, Period: 24 * hour},
 	}
 }
 
@@ -77,6 +82,8 @@ func traffic(i int, d time.Duration) (perSecond, errRatio float64) {
 			return 20 * wave, 1
 		}
 		return 20 * wave, 0.00005
+	case 2:
+		return 0.005 * wave, 0.01
 	default:
 		if d >= 24*hour+40*time.Minute && d < 25*hour+10*time.Minute {
 			return 0.02 * wave, 0.5
@@ -122,7 +129,7 @@ func runFleet(t *testing.T) *fleet {
 		t.Fatalf("tick %v does not divide the scrape interval %v", tick, scrape)
 	}
 	f := &fleet{objs: reg.Objectives()}
-	journeys := []*slo.Journey{reg.Journey("checkout"), reg.Journey("admin")}
+	journeys := []*slo.Journey{reg.Journey("checkout"), reg.Journey("admin"), reg.Journey("login")}
 	var samples promtest.Samples
 	// Fractions of an event carry over, so that counts are whole and
 	// their sums follow the rates.
@@ -215,10 +222,10 @@ func TestStatusIsTheRegistrys(t *testing.T) {
 		rule  string
 	}
 	wantShown := [][]shown{
-		{{burnrate.SeverityOK, ""}, {burnrate.SeverityOK, ""}},
-		{{burnrate.SeverityPage, "page-1h-5m"}, {burnrate.SeverityPage, "page-6h-30m"}},
-		{{burnrate.SeverityPage, "page-6h-30m"}, {burnrate.SeverityPage, "page-6h-30m"}},
-		{{burnrate.SeverityTicket, "ticket-1d-2h"}, {burnrate.SeverityTicket, "ticket-1d-2h"}},
+		{{burnrate.SeverityOK, ""}, {burnrate.SeverityOK, ""}, {burnrate.SeverityOK, ""}},
+		{{burnrate.SeverityPage, "page-1h-5m"}, {burnrate.SeverityPage, "page-6h-30m"}, {burnrate.SeverityOK, ""}},
+		{{burnrate.SeverityPage, "page-6h-30m"}, {burnrate.SeverityPage, "page-6h-30m"}, {burnrate.SeverityOK, ""}},
+		{{burnrate.SeverityTicket, "ticket-1d-2h"}, {burnrate.SeverityTicket, "ticket-1d-2h"}, {burnrate.SeverityOK, ""}},
 	}
 	for k, d := range compared {
 		at := start.Add(d)
@@ -244,6 +251,14 @@ func TestStatusIsTheRegistrys(t *testing.T) {
 	}
 	if r := got[1].Rules[0]; r.Name != "page-1h-5m" || !r.Burning || r.Firing {
 		t.Errorf("admin's first rule: %s burning %v firing %v, want page-1h-5m burning and not firing", r.Name, r.Burning, r.Firing)
+	}
+	// The budgets: checkout's spent by its outage, login's without a claim.
+	if got[0].Budget != slo.BudgetSpent || got[2].Budget != slo.BudgetTooFewEvents || got[2].BudgetRemaining >= 0 || got[2].TimeToExhaustion != burnrate.Never {
+		t.Errorf("checkout's budget %v, login's %v (remaining %v, exhausted in %v); want spent, and too few events whatever the arithmetic, with no exhaustion",
+			got[0].Budget, got[2].Budget, got[2].BudgetRemaining, got[2].TimeToExhaustion)
+	}
+	if ev, want := got[2].Evidence(), fmt.Sprintf("not enough events: %d of 1000", got[2].Good+got[2].Bad); ev != want || got[2].Good+got[2].Bad < 400 {
+		t.Errorf("login's evidence %q, want %q with about 432 events", ev, want)
 	}
 
 	t.Run("Status reads the clock", func(t *testing.T) {
@@ -271,7 +286,7 @@ func TestStatusIsTheRegistrys(t *testing.T) {
 		if !errors.Is(err, slofleet.ErrMismatch) {
 			t.Fatalf("error %v, want one wrapping ErrMismatch", err)
 		}
-		for _, want := range []string{"checkout:availability", "admin:availability", "told apart by cluster", "set Config.Labels"} {
+		for _, want := range []string{"checkout:availability", "admin:availability", "login:availability", "told apart by cluster", "set Config.Labels"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("error %q does not say %q", err, want)
 			}
