@@ -44,6 +44,8 @@ type (
 		Policy  *burnrate.Policy  `json:"policy,omitempty" yaml:"policy,omitempty"`
 		Runbook string            `json:"runbook,omitempty" yaml:"runbook,omitempty"`
 		Labels  map[string]string `json:"labels,omitempty" yaml:"labels,omitempty"`
+
+		Dashboard string `json:"dashboard,omitempty" yaml:"dashboard,omitempty"`
 	}
 	statusShape struct {
 		Journey          string            `json:"journey" yaml:"journey"`
@@ -172,7 +174,7 @@ func (o Objective) shape() objectiveShape {
 	s := objectiveShape{
 		Journey: o.Journey, Name: o.Name, Target: finiteOrNull(o.Target),
 		Period: duration(o.Period), Latency: duration(o.Latency),
-		Runbook: o.Runbook, Labels: o.Labels,
+		Runbook: o.Runbook, Dashboard: o.Dashboard, Labels: o.Labels,
 	}
 	if len(o.Policy.Rules) > 0 || o.Policy.MinEvents != 0 {
 		p := o.Policy
@@ -182,7 +184,7 @@ func (o Objective) shape() objectiveShape {
 }
 
 func (s objectiveShape) objective() (Objective, error) {
-	o := Objective{Journey: s.Journey, Name: s.Name, Target: deref(s.Target, 0), Runbook: s.Runbook, Labels: s.Labels}
+	o := Objective{Journey: s.Journey, Name: s.Name, Target: deref(s.Target, 0), Runbook: s.Runbook, Dashboard: s.Dashboard, Labels: s.Labels}
 	if s.Policy != nil {
 		o.Policy = *s.Policy
 	}
@@ -200,7 +202,7 @@ func (s objectiveShape) objective() (Objective, error) {
 //
 //	{"journey": "checkout", "name": "latency", "target": 0.99, "period": "30d",
 //	 "latency": "300ms", "policy": {"rules": [...], "minEvents": 1000},
-//	 "runbook": "https://...", "labels": {"team": "payments"}}
+//	 "runbook": "https://...", "dashboard": "https://...", "labels": {"team": "payments"}}
 //
 // leaving out zero fields, as they are written, defaults unfilled. A NaN or
 // infinite target is written as null.
