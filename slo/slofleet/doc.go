@@ -58,7 +58,8 @@
 // events series (its counters not scraped twice within it) has no data, as
 // a registry's window without events. An objective whose info series or
 // period events are missing is an [ErrMissing] naming the series and what
-// to check: no Status is made up for it.
+// to check: no Status is made up for it, while the other objectives' are
+// returned beside the error.
 //
 // # Time and failures
 //

@@ -214,10 +214,14 @@ func (c *Client) Status(ctx context.Context) ([]slo.Status, error) {
 // the engine last recorded at or before it, within its lookback). It makes
 // one query, bounded by [Config.Timeout] and by ctx.
 //
-// It returns every Status or none: an error wrapping [ErrUnavailable] when
-// Prometheus does not answer with data, [ErrMissing] when an objective's
-// series are missing and [ErrMismatch] when they contradict the
-// objectives, naming each objective, the series and what to check.
+// When Prometheus does not answer with data, it returns no Status and an
+// error wrapping [ErrUnavailable]. When it answers, it returns the Status
+// of every objective whose series it holds, in order, and for the others
+// an error joining one per objective, wrapping [ErrMissing] when its
+// series are missing and [ErrMismatch] when they contradict it, naming the
+// objective, the series and what to check: a caller that judges some
+// objectives judges them while others' rules are not loaded yet, and one
+// that needs all of them checks the error first.
 func (c *Client) StatusAt(ctx context.Context, at time.Time) ([]slo.Status, error) {
 	qctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -244,10 +248,7 @@ func (c *Client) StatusAt(ctx context.Context, at time.Time) ([]slo.Status, erro
 		}
 		out = append(out, s)
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return out, nil
+	return out, errors.Join(errs...)
 }
 
 // unavailable explains err, the failure of a query made with qctx, a

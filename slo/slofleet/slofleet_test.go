@@ -300,8 +300,12 @@ func TestStatusIsTheRegistrys(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := client.StatusAt(context.Background(), start.Add(compared[0]))
-		if !errors.Is(err, slofleet.ErrMissing) || got != nil {
-			t.Fatalf("got %d statuses and error %v, want none and one wrapping ErrMissing", len(got), err)
+		if !errors.Is(err, slofleet.ErrMissing) {
+			t.Fatalf("error %v, want one wrapping ErrMissing", err)
+		}
+		// The others' Status all the same, as when every rule is loaded.
+		if diff := cmp.Diff(wantStatus(f.want[0]), got, approx); diff != "" {
+			t.Errorf("the Status of the objectives with series (-registry +fleet):\n%s", diff)
 		}
 		want := `slofleet: series missing: search:availability: Prometheus at ` + f.server.URL +
 			` has no series journey_objective:journeyslo_objective:info{journey="search",objective="availability",cluster="eu1"}; ` +
