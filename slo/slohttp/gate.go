@@ -382,7 +382,7 @@ func (g *Gate) judge(ctx context.Context) judgement {
 		}
 		j.body.Checks = append(j.body.Checks, member{"lag", []lagCheck{lc}})
 	} else {
-		fc := fleetCheck{ComponentID: "prometheus", ComponentType: "datastore", Status: healthPass, Time: instant(now)}
+		fc := fleetCheck{ComponentID: "fleet", ComponentType: "datastore", Status: healthPass, Time: instant(now)}
 		if cannot != "" {
 			fc.Status, fc.Output = healthFail, cannot
 			if g.on == FailOpen {

@@ -250,3 +250,35 @@ func mustRequest(t *testing.T, method, url, body string, header ...string) *http
 	}
 	return req
 }
+
+// Overrides are set and ended while requests are judged: the race
+// detector watches.
+func TestReleaseGateOverrideWhileServing(t *testing.T) {
+	f := reach(t, "page")
+	gate, err := slohttp.ReleaseGate(f.reg, "checkout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := serve(t, gate)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			if err := gate.Override(f.mock.Now().Add(time.Duration(i+1)*time.Minute), "hotfix"); err != nil {
+				t.Error(err)
+				return
+			}
+			gate.EndOverride()
+		}
+	}()
+	for range 50 {
+		resp, _ := fetch(t, srv, http.MethodGet, "/")
+		if resp.StatusCode != 200 && resp.StatusCode != 503 {
+			t.Fatalf("%d, want 200 or 503", resp.StatusCode)
+		}
+	}
+	<-done
+	if resp, _ := fetch(t, srv, http.MethodGet, "/"); resp.StatusCode != 503 {
+		t.Errorf("after the last EndOverride: %d, want 503", resp.StatusCode)
+	}
+}
