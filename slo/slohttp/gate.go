@@ -285,10 +285,14 @@ type judgement struct {
 //     freeze: " and names every reason with its figures. The Retry-After
 //     header gives, in seconds (RFC 9110), when the gate expects to
 //     reopen if the traffic goes on as now; so do the output ("reopens
-//     at 14:32:10Z (in 31m) if traffic goes on at 12 req/s with 0.1%
-//     errors") and the reopensAt member. When it would not reopen within
-//     the period at that traffic, or cannot say, the output says so and
-//     Retry-After is [PollInterval].
+//     at 09:34:51Z (in 24m51s), when checkout:availability's page-6h-30m
+//     clears, its 30m window no longer holding the burn, if its traffic
+//     goes on at 16.7 req/s with 0% errors") and the reopensAt member:
+//     from [slo.Registry.Outlook] at the error ratio over the policy's
+//     shortest window, the instant the registry will reopen it at that
+//     traffic. When it would not reopen within the period at that
+//     traffic, or cannot say (a fleet gate, whose Status holds no
+//     buckets), the output says so and Retry-After is [PollInterval].
 //
 // The checks are the chosen objectives' objects (see the package doc),
 // then for a replica's gate the registry's "lag" (as in [Health]), for a
@@ -503,8 +507,81 @@ func judgeGate(st slo.Status) (string, []string) {
 
 // reopening says when the gate expects to reopen, judged by the closing
 // objectives at now, and in words; the zero time when it cannot say.
+//
+// Each closing objective reopens when its page rules have cleared
+// (Outlook.PageReset) if it pages, and when its budget is back above zero
+// (Outlook.BudgetBack) if it has spent it, at the rate of events of now
+// and the error ratio over its policy's shortest window: the traffic of
+// the last minutes, going on. The gate reopens when the last of them
+// does; if one would not within its period, the gate says so.
 func (g *Gate) reopening(now time.Time, closers []slo.Status) (time.Time, string) {
-	return time.Time{}, askAgain
+	var last time.Time
+	var lastWhy string
+	for _, st := range closers {
+		ratio := 0.0
+		if len(st.Windows) > 0 && !st.Windows[0].NoData {
+			w := st.Windows[0]
+			ratio = w.Bad / (w.Good + w.Bad)
+		}
+		out, ok := g.reg.Outlook(st.Journey, st.Objective, ratio)
+		if !ok {
+			return time.Time{}, askAgain // unreachable: the gate's objectives are the registry's
+		}
+		// An outlook that cannot be: no finite rate (events all in one
+		// instant), or a page that has cleared already although the Status
+		// of the same evaluation pages. Better no promise than a wrong one.
+		if math.IsInf(out.Rate, 0) || math.IsNaN(out.Rate) || (st.State == burnrate.SeverityPage && !out.PageReset.IsZero() && !out.PageReset.After(out.Time)) {
+			return time.Time{}, "when it reopens cannot be told from traffic this young; " + askAgain
+		}
+		key := slo.ObjectiveKey(st.Journey, st.Objective)
+		traffic := fmt.Sprintf("if its traffic goes on at %s req/s with %s%% errors", formatRate(out.Rate), formatRate(out.ErrorRatio*100))
+		var at time.Time
+		var why string
+		if st.State == burnrate.SeverityPage {
+			at, why = out.PageReset, key+"'s page clears"
+			for _, r := range out.Rules {
+				if r.Severity == burnrate.SeverityPage && (r.Clears.IsZero() || !r.Clears.Before(out.PageReset)) {
+					why = fmt.Sprintf("%s's %s clears, its %s window no longer holding the burn", key, r.Name, burnrate.FormatWindow(r.Window))
+					if r.TooFewEvents {
+						why = fmt.Sprintf("%s's %s clears, its %s window holding too few events", key, r.Name, burnrate.FormatWindow(r.Window))
+					}
+					if r.Clears.IsZero() {
+						return time.Time{}, fmt.Sprintf("would not reopen within %s's period (%s) %s: its %s would not clear; %s",
+							key, burnrate.FormatWindow(st.Period), traffic, r.Name, askAgain)
+					}
+				}
+			}
+		}
+		if st.Budget == slo.BudgetSpent {
+			if out.BudgetBack.IsZero() {
+				return time.Time{}, fmt.Sprintf("would not reopen within %s's period (%s) %s: its budget would not be back above zero; %s",
+					key, burnrate.FormatWindow(st.Period), traffic, askAgain)
+			}
+			if out.BudgetBack.After(at) {
+				at, why = out.BudgetBack, key+"'s budget is back above zero"
+			}
+		}
+		if at.IsZero() { // closed yet reopening now: the gate judges again at once
+			at = now
+		}
+		if at.After(last) || last.IsZero() {
+			last, lastWhy = at, why+", "+traffic
+		}
+	}
+	if last.IsZero() {
+		return time.Time{}, askAgain
+	}
+	in := max(time.Second, last.Sub(now)).Round(time.Second)
+	return last, fmt.Sprintf("reopens at %s (in %s), when %s", clockTime(now, last), burnrate.FormatWindow(in), lastWhy)
+}
+
+// clockTime writes an instant for people: the time of day in UTC when it
+// is on now's day, the date and time otherwise.
+func clockTime(now, t time.Time) string {
+	if y, m, d := t.UTC().Date(); y == now.UTC().Year() && m == now.UTC().Month() && d == now.UTC().Day() {
+		return t.UTC().Format("15:04:05Z")
+	}
+	return stamp(t)
 }
 
 // askAgain ends the output of a closed gate that cannot say when it

@@ -3,14 +3,17 @@ package slohttp_test
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
@@ -74,8 +77,18 @@ func TestReleaseGate(t *testing.T) {
 	}{
 		{"ok", nil, false, 200, "pass", []string{"checkout:availability", "search:availability"}, ""},
 		{"ok", []string{"checkout"}, false, 200, "pass", []string{"checkout:availability"}, ""},
+		// Every event of the page came in one instant: no rate to foresee
+		// the reset from.
+		{"page", []string{"checkout"}, false, 503, "fail", []string{"checkout:availability"},
+			"release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x; when it reopens cannot be told from traffic this young" + poll},
+		{"page", nil, false, 503, "fail", []string{"checkout:availability", "search:availability"},
+			"release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x; when it reopens cannot be told from traffic this young" + poll},
 		// Only the chosen journeys count.
 		{"page", []string{"search"}, false, 200, "pass", []string{"search:availability"}, ""},
+		// 1% errors four days ago spent a 99% budget exactly; with no
+		// traffic since, it is back when they leave the 30 days.
+		{"spent", []string{"checkout"}, false, 503, "fail", []string{"checkout:availability"},
+			"release freeze: checkout:availability: error budget spent; reopens at 2026-04-01T00:00:03Z (in 26d2s), when checkout:availability's budget is back above zero, if its traffic goes on at 0 req/s with 0% errors"},
 		// A slow burn freezes nothing, but says so.
 		{"ticket", []string{"checkout"}, false, 200, "warn", []string{"checkout:availability"},
 			"checkout:availability: ticket: ticket-1d-2h fires, burning 4x over 1d and 4x over 2h, at or above 3x"},
@@ -280,5 +293,91 @@ func TestReleaseGateOverrideWhileServing(t *testing.T) {
 	<-done
 	if resp, _ := fetch(t, srv, http.MethodGet, "/"); resp.StatusCode != 503 {
 		t.Errorf("after the last EndOverride: %d, want 503", resp.StatusCode)
+	}
+}
+
+// The gate says when it reopens if the traffic goes on as now, and it
+// does reopen then: an hour of steady traffic, a five-minute full outage,
+// five good minutes. page-1h-5m has cleared (its 5m window is clean);
+// page-6h-30m holds until the outage leaves its 30m window. The budget,
+// over 50 million earlier events, is far from spent.
+func TestReleaseGateRetryAfter(t *testing.T) {
+	f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f.add("checkout", 50_000_000, 0)
+	f.advance(12 * time.Hour)
+	tick := f.reg.Tick()
+	perTick := uint64(1000 * tick / time.Minute) // 1000 events a minute
+	run := func(d time.Duration, good, bad uint64) {
+		for range int(d / tick) {
+			f.add("checkout", good, bad)
+			f.advance(tick)
+		}
+	}
+	run(time.Hour, perTick, 0)
+	run(5*time.Minute, 0, perTick)
+	run(5*time.Minute, perTick, 0)
+
+	gate, err := slohttp.ReleaseGate(f.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := f.reg.Status()[0]
+	if st.State != burnrate.SeverityPage || st.Rule != "page-6h-30m" || st.Budget != slo.BudgetLeft {
+		t.Fatalf("the scenario is %v by %s with its budget %v, want a page by page-6h-30m with budget left", st.State, st.Rule, st.Budget)
+	}
+	// The oracle: the registry's own outlook at the 5m window's error
+	// ratio (0: the last five minutes were good).
+	out, _ := f.reg.Outlook("checkout", "availability", 0)
+	now := f.mock.Now()
+	wait := out.PageReset.Sub(now)
+	if wait < 20*time.Minute || wait > 30*time.Minute {
+		t.Fatalf("the outlook's page reset is %v from now, want within the 30m window's reach", wait)
+	}
+	resp, b := ask(t, gate)
+	wantRetry := strconv.Itoa(int(math.Ceil(wait.Seconds())))
+	wantTail := "; reopens at " + out.PageReset.UTC().Format("15:04:05Z") + " (in " + burnrate.FormatWindow(wait.Round(time.Second)) +
+		"), when checkout:availability's page-6h-30m clears, its 30m window no longer holding the burn, if its traffic goes on at 16.7 req/s with 0% errors"
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != wantRetry || b.ReopensAt != out.PageReset.UTC().Format(time.RFC3339Nano) || !strings.HasSuffix(b.Output, wantTail) {
+		t.Errorf("%d, Retry-After %q, reopensAt %q, output %q\nwant 503, %s, %s and an output ending %q",
+			resp.StatusCode, resp.Header.Get("Retry-After"), b.ReopensAt, b.Output, wantRetry, out.PageReset.UTC().Format(time.RFC3339Nano), wantTail)
+	}
+	if !strings.HasPrefix(b.Output, "release freeze: checkout:availability: page: page-6h-30m fires, burning ") {
+		t.Errorf("output %q does not give the reason first", b.Output)
+	}
+
+	// The same traffic goes on: closed until the instant given, open from
+	// it.
+	run(wait-tick, perTick, 0)
+	if resp, _ := ask(t, gate); resp.StatusCode != 503 {
+		t.Errorf("a tick before the reopening given: %d, want 503", resp.StatusCode)
+	}
+	run(tick, perTick, 0)
+	if resp, b := ask(t, gate); resp.StatusCode != 200 || resp.Header.Get("Retry-After") != "" {
+		t.Errorf("at the reopening given (%v): %d %q %q, want 200 and no Retry-After", f.mock.Now(), resp.StatusCode, b.Status, b.Output)
+	}
+}
+
+// While the outage goes on, the gate does not promise to reopen: at 100%
+// errors no page clears within the period.
+func TestReleaseGateWillNotReopen(t *testing.T) {
+	f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	tick := f.reg.Tick()
+	perTick := uint64(1000 * tick / time.Minute)
+	for range int(time.Hour / tick) {
+		f.add("checkout", perTick, 0)
+		f.advance(tick)
+	}
+	for range int(5 * time.Minute / tick) {
+		f.add("checkout", 0, perTick)
+		f.advance(tick)
+	}
+	gate, err := slohttp.ReleaseGate(f.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, b := ask(t, gate)
+	wantTail := "; would not reopen within checkout:availability's period (30d) if its traffic goes on at 16.7 req/s with 100% errors: its page-1h-5m would not clear; ask again in 5m (Retry-After)"
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "300" || b.ReopensAt != "" || !strings.HasSuffix(b.Output, wantTail) {
+		t.Errorf("%d, Retry-After %q, reopensAt %q, output %q\nwant 503, 300, none and an output ending %q", resp.StatusCode, resp.Header.Get("Retry-After"), b.ReopensAt, b.Output, wantTail)
 	}
 }
