@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/benbjohnson/clock"
 
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slofleet"
 	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
 
@@ -103,4 +105,37 @@ func ExampleGate_Override() {
 	// slo: invalid: Override: until 2026-03-04T09:10:00Z is 48h0m0s from now, more than MaxOverride (24h0m0s); an override lets a fix through, it does not end a freeze
 	// 200 OK warn
 	// override until 2026-03-02T09:25:00Z: hotfix INC-42 for the payment outage, approved by Ana; without it: release freeze: checkout:availability: page: page-6h-30m fires, burning 71.4x over 6h and 167x over 30m, at or above 6x; reopens at 09:34:51Z (in 24m51s), when checkout:availability's page-6h-30m clears, its 30m window no longer holding the burn, if its traffic goes on at 16.7 req/s with 0% errors
+}
+
+// A gate over the whole fleet, read from Prometheus by slofleet; here
+// Prometheus is down, and the gate fails closed, saying so.
+func ExampleFleetGate() {
+	objectives := []slo.Objective{{Journey: "checkout", Target: 0.999}}
+	fleet, err := slofleet.New(objectives, slofleet.Config{
+		Address: "http://127.0.0.1:1", // nothing listens on port 1
+		Timeout: 2 * time.Second,
+	})
+	if err != nil {
+		panic(err)
+	}
+	gate, err := slohttp.FleetGate(fleet, slohttp.FailClosed, "checkout")
+	if err != nil {
+		panic(err)
+	}
+	srv := httptest.NewServer(gate)
+	defer srv.Close()
+
+	resp, body := get(srv, "/")
+	var doc struct{ Status, Output string }
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		panic(err)
+	}
+	fmt.Printf("%s, %s, Retry-After: %s\n", resp.Status, doc.Status, resp.Header.Get("Retry-After"))
+	reason, _, _ := strings.Cut(doc.Output, ": Post ")
+	fmt.Println(reason)
+	fmt.Println(strings.HasSuffix(doc.Output, "; a gate that cannot judge stays shut; ask again in 5m (Retry-After)"))
+	// Output:
+	// 503 Service Unavailable, fail, Retry-After: 300
+	// release freeze: the fleet cannot be judged: slofleet: Prometheus did not answer: could not reach Prometheus at http://127.0.0.1:1
+	// true
 }
