@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/benbjohnson/clock"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -189,5 +190,31 @@ func TestFleetGateUnreachable(t *testing.T) {
 	}
 	if _, err := slohttp.FleetGate(client, slohttp.FailClosed, "chekout"); err == nil || err.Error() != `slo: invalid: slohttp.FleetGate: journey "chekout" is not declared; declared journeys: checkout, search` {
 		t.Errorf("FleetGate(chekout) = %v", err)
+	}
+}
+
+// A fleet gate's override ends by the fleet's clock: here a mock, while
+// Prometheus is down and the gate fails closed.
+func TestFleetGateOverride(t *testing.T) {
+	mock := clock.NewMock()
+	mock.Set(start)
+	client, err := slofleet.New(fleetObjectives, slofleet.Config{Address: "http://127.0.0.1:1", Timeout: time.Second, Clock: mock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate, err := slohttp.FleetGate(client, slohttp.FailClosed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gate.Override(start.Add(10*time.Minute), "hotfix INC-42"); err != nil {
+		t.Fatal(err)
+	}
+	resp, b := ask(t, gate)
+	if resp.StatusCode != 200 || b.Status != "warn" || !strings.HasPrefix(b.Output, "override until 2026-03-02T00:10:00Z: hotfix INC-42; without it: release freeze: the fleet cannot be judged: ") {
+		t.Errorf("overridden: %d %q %q", resp.StatusCode, b.Status, b.Output)
+	}
+	mock.Add(10 * time.Minute)
+	if resp, b := ask(t, gate); resp.StatusCode != 503 || b.Override != nil {
+		t.Errorf("at the override's end by the fleet's clock: %d, override %+v; want 503 and none", resp.StatusCode, b.Override)
 	}
 }
