@@ -3,10 +3,12 @@ package slofleet_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,7 +40,17 @@ func TestLiveScrape(t *testing.T) {
 	defer reg.Close()
 	preg := prometheus.NewRegistry()
 	preg.MustRegister(sloprom.NewCollector(reg))
-	exporter := httptest.NewServer(promhttp.HandlerFor(preg, promhttp.HandlerOpts{}))
+	// The exporter answers scrapes only once started, so that the series
+	// are missing at first whatever the machine's load.
+	var started atomic.Bool
+	metrics := promhttp.HandlerFor(preg, promhttp.HandlerOpts{})
+	exporter := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !started.Load() {
+			http.Error(w, "not started", http.StatusServiceUnavailable)
+			return
+		}
+		metrics.ServeHTTP(w, r)
+	}))
 	defer exporter.Close()
 
 	file, err := slorules.Generate(objs, slorules.WithLabels(map[string]string{"team": "shop"}),
@@ -65,9 +77,10 @@ func TestLiveScrape(t *testing.T) {
 	ctx := context.Background()
 	// Before the rules have run, or before two scrapes, the series are
 	// missing: an error, never a Status made up.
-	if _, err := client.Status(ctx); !errors.Is(err, slofleet.ErrMissing) {
-		t.Fatalf("before any scrape: error %v, want one wrapping ErrMissing", err)
+	if sts, err := client.Status(ctx); !errors.Is(err, slofleet.ErrMissing) || len(sts) != 0 {
+		t.Fatalf("before any scrape: %d statuses and error %v, want none and one wrapping ErrMissing", len(sts), err)
 	}
+	started.Store(true)
 	// A full outage: 5000 bad events, then more every 200 ms, drained into
 	// the exported counters by each advance.
 	j := reg.Journey("checkout")

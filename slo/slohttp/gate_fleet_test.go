@@ -3,10 +3,12 @@ package slohttp_test
 import (
 	"context"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,6 +39,10 @@ var fleetObjectives = []slo.Objective{{Journey: "checkout", Target: 0.999}, {Jou
 // whose rules are not loaded closes only the gates that judge it.
 func TestFleetGate(t *testing.T) {
 	promtest.Promtool(t)
+	// The replicas answer scrapes only once started: until then the fleet
+	// has the rules' info series and no counters, whatever the machine's
+	// load.
+	var started atomic.Bool
 	var targets []string
 	var replicas []*slo.Registry
 	for range 2 {
@@ -47,7 +53,7 @@ func TestFleetGate(t *testing.T) {
 		t.Cleanup(func() { reg.Close() })
 		preg := prometheus.NewRegistry()
 		preg.MustRegister(sloprom.NewCollector(reg))
-		exporter := httptest.NewServer(promhttp.HandlerFor(preg, promhttp.HandlerOpts{}))
+		exporter := httptest.NewServer(notYet(&started, promhttp.HandlerFor(preg, promhttp.HandlerOpts{})))
 		t.Cleanup(exporter.Close)
 		targets = append(targets, strings.TrimPrefix(exporter.URL, "http://"))
 		replicas = append(replicas, reg)
@@ -83,16 +89,26 @@ func TestFleetGate(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// No scrape yet: the series are missing.
+	// No scrape yet: checkout's counters are missing (once its rules have
+	// recorded their info series), search's rules are.
 	noInfo := func(journey string) string {
 		return "slofleet: series missing: " + journey + ":availability: Prometheus at " + srv.URL +
 			" has no series journey_objective:journeyslo_objective:info{journey=\"" + journey + "\",objective=\"availability\"}; " +
 			"check that the rule file slorules generated for it is loaded (rule_files in prometheus.yml), that its period group has been evaluated once (every 2m30s by default), and that Config.Labels are the labels it was generated with"
 	}
-	// The client's error, on one line: every objective's series are missing.
-	missing := "the fleet cannot be judged: " + noInfo("checkout") + "; " + noInfo("search")
-	if _, err := client.Status(context.Background()); err == nil {
-		t.Skip("Prometheus had the series before the first scrape could have happened")
+	noEvents := "slofleet: series missing: checkout:availability: Prometheus at " + srv.URL +
+		" has no series journey_objective_outcome:journeyslo_sli_events:increase30d{journey=\"checkout\",objective=\"availability\"}; " +
+		"check that it scrapes the replicas' journeyslo_sli_events_total (slo/sloprom) and that the rules' selector matches them: the increase needs two scrapes"
+	// The client's error, on one line.
+	missing := "the fleet cannot be judged: " + noEvents + "; " + noInfo("search")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		_, err := client.Status(context.Background())
+		if err != nil && strings.HasPrefix(err.Error(), noEvents) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no info series of checkout's rules within 30 s: %v", err)
+		}
 	}
 	resp, b := ask(t, closed)
 	if want := "release freeze: " + missing + "; a gate that cannot judge stays shut; ask again in 5m (Retry-After)"; resp.StatusCode != 503 || b.Status != "fail" || b.Output != want || resp.Header.Get("Retry-After") != "300" {
@@ -108,6 +124,7 @@ func TestFleetGate(t *testing.T) {
 
 	// 2000 good events a round on one replica, 2000 bad on the other; each
 	// advance drains them into the exported counters.
+	started.Store(true)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		replicas[0].Journey("checkout").Add(2000, 0)
@@ -217,4 +234,16 @@ func TestFleetGateOverride(t *testing.T) {
 	if resp, b := ask(t, gate); resp.StatusCode != 503 || b.Override != nil {
 		t.Errorf("at the override's end by the fleet's clock: %d, override %+v; want 503 and none", resp.StatusCode, b.Override)
 	}
+}
+
+// notYet answers 503 until started is set, then as h does: a replica not
+// yet up, as Prometheus sees it.
+func notYet(started *atomic.Bool, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !started.Load() {
+			http.Error(w, "not started", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
