@@ -378,10 +378,20 @@ func (rp *replay) bins(jt *journeyTraffic, res *Result) []Bin {
 	k0, k1 := tickOf(res.Start, rp.tick), tickOf(res.End, rp.tick)
 	var out []Bin
 	for k := k0; k < k1; {
-		e := min((k/n+1)*n, k1) // the replay's instants are after 1970
+		e := min(floorDiv(k, n)*n+n, k1)
 		g, b := jt.between(k, e)
 		out = append(out, Bin{End: time.Unix(0, e*int64(rp.tick)).UTC(), Good: g, Bad: b})
 		k = e
 	}
 	return out
+}
+
+// floorDiv returns a/b rounded down, for b > 0, as the window package's
+// epochs have it: instants before 1970 count down.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b < 0 {
+		q--
+	}
+	return q
 }
