@@ -100,8 +100,9 @@ const DefaultFlakyBudget = slo.DefaultFlakyBudget
 // plain value; its zero fields take the defaults their docs give.
 type Config struct {
 	// Objective is the journey, target and period replayed; its Policy (or
-	// the default one) is the [ObjectivePolicy] candidate. Its Latency is
-	// ignored: the traffic's events are already judged good or bad.
+	// the default one) is the [ObjectivePolicy] candidate. Its Latency
+	// names it ("latency" by default) and is validated, but judges
+	// nothing: the traffic's events are already judged good or bad.
 	Objective slo.Objective
 	// Candidates are tried beside the three baselines ([Threshold],
 	// [BurnRate1h], [ObjectivePolicy]).
@@ -587,9 +588,7 @@ func prepare(cfgs []Config) ([]Config, []slo.Objective, error) {
 	var objectives []slo.Objective
 	seen := map[string]int{}
 	for i, c := range cfgs {
-		o := c.Objective
-		o.Latency = 0 // the samples are judged already
-		o = o.WithDefaults()
+		o := c.Objective.WithDefaults()
 		label := fmt.Sprintf("config %d (%s)", i, slo.ObjectiveKey(o.Journey, o.Name))
 		bad := func(format string, args ...any) {
 			errs = append(errs, fmt.Errorf("%w: %s: %s", ErrInvalid, label, fmt.Sprintf(format, args...)))
@@ -670,6 +669,9 @@ func prepare(cfgs []Config) ([]Config, []slo.Objective, error) {
 			names[cand.Name] = true
 			ro := o
 			ro.Name = regName(o.Name, cand.Name)
+			// The samples say which events were bad, latency included: the
+			// registry judges no latency of its own.
+			ro.Latency = 0
 			ro.Policy = cand.Policy
 			ro.Policy.Rules = slices.Clone(cand.Policy.Rules)
 			ro.Runbook, ro.Labels = "", nil

@@ -295,3 +295,17 @@ func TestRunBefore1970(t *testing.T) {
 		t.Errorf("objective: %+v, want detected after 54s, reset 29m51s after the end", d)
 	}
 }
+
+// A latency objective replays under its own name, its events judged by the
+// samples: a sample's bad events are the slow and failed ones already.
+func TestRunLatencyObjective(t *testing.T) {
+	traffic := minutely("search", t0, t0.Add(time.Hour), 1000, during(t0.Add(30*time.Minute), 5*time.Minute, 0.5))
+	res, err := backtest.Run(traffic, backtest.Config{Objective: slo.Objective{Journey: "search", Target: 0.99, Latency: 300 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := res.Objectives[0]
+	if o.Objective.Name != "latency" || o.Objective.Latency != 300*time.Millisecond || o.Bad != 2500 {
+		t.Errorf("objective %s, latency %v, %d bad; want latency, 300ms, 2500", o.Objective.Name, o.Objective.Latency, o.Bad)
+	}
+}
