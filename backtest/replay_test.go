@@ -116,6 +116,8 @@ func TestRunErrors(t *testing.T) {
 			[]string{"backtest: invalid: sample 0 (checkout): no time"}},
 		{"a bad objective", traffic, []backtest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 99.9}}},
 			[]string{"backtest: invalid: config 0 (checkout:availability): burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%"}},
+		{"a negative latency", traffic, []backtest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999, Latency: -time.Second}}},
+			[]string{"backtest: invalid: config 0 (checkout:availability): slo: invalid: Latency -1s is negative"}},
 		{"the same objective twice", traffic, []backtest.Config{{Objective: ok}, {Objective: ok}},
 			[]string{"config 1 (checkout:availability): config 0 replays the same objective"}},
 		{"a candidate named as a baseline", traffic, []backtest.Config{{Objective: ok, Candidates: []backtest.Candidate{{Name: "threshold", Policy: fast}}}},
