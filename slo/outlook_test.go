@@ -1,6 +1,8 @@
 package slo_test
 
 import (
+	"encoding/json"
+	"errors"
 	"math"
 	"testing"
 	"time"
@@ -261,14 +263,126 @@ func TestOutlookEdges(t *testing.T) {
 	}
 }
 
-// BenchmarkOutlook measures the longest outlook of the default policy:
-// nothing ever clears, so every tick of the 30-day period is stepped.
+// BenchmarkOutlook measures the outlook of the default 30-day policy:
+// when nothing ever clears (every tick of the period is stepped for the
+// budget, of the 3d window and its bucket for the rules), and after a
+// 12-minute outage that settles within six hours, the budget back in 8
+// days.
 func BenchmarkOutlook(b *testing.B) {
-	fx := newFixture(b, slo.Objective{Journey: "checkout", Target: 0.999})
-	fx.reg.Journey("checkout").Add(0, 1000)
-	fx.reg.Advance(start.Add(3 * time.Second))
-	b.ReportAllocs()
-	for range b.N {
-		fx.reg.Outlook("checkout", "availability", 1)
+	b.Run("nothing clears", func(b *testing.B) {
+		fx := newFixture(b, slo.Objective{Journey: "checkout", Target: 0.999})
+		fx.reg.Journey("checkout").Add(0, 1000)
+		fx.reg.Advance(start.Add(3 * time.Second))
+		b.ReportAllocs()
+		for range b.N {
+			fx.reg.Outlook("checkout", "availability", 1)
+		}
+	})
+	b.Run("an outage ended", func(b *testing.B) {
+		fx := newFixture(b, slo.Objective{Journey: "checkout", Target: 0.999})
+		j, now := fx.reg.Journey("checkout"), start
+		for ; now.Before(start.Add(7*time.Hour + 12*time.Minute)); now = now.Add(3 * time.Second) {
+			if now.Before(start.Add(7 * time.Hour)) {
+				j.Add(50, 0)
+			} else {
+				j.Add(0, 50)
+			}
+			fx.reg.Advance(now.Add(3 * time.Second))
+		}
+		b.ReportAllocs()
+		for range b.N {
+			fx.reg.Outlook("checkout", "availability", 0)
+		}
+	})
+}
+
+// Outlook and Recent are safe beside advances: under -race, readers on
+// other goroutines while the registry advances and records; every outlook
+// starts from an evaluation the registry made, at a tick. After Close
+// both report the state at Close.
+func TestOutlookAndRecentConcurrently(t *testing.T) {
+	fx := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	checkout := fx.reg.Journey("checkout")
+	done := make(chan struct{})
+	errs := make(chan string, 4) // room for an error and the final "" of each reader
+	for range 2 {
+		go func() {
+			defer func() { errs <- "" }()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				o, _ := fx.reg.Outlook("checkout", "availability", 0)
+				if o.Time.Sub(start)%(3*time.Second) != 0 || o.Time.Before(start) {
+					errs <- "outlook at " + o.Time.String()
+					return
+				}
+				if p, _ := fx.reg.Recent("checkout", "availability"); len(p) == 0 {
+					errs <- "an empty history"
+					return
+				}
+			}
+		}()
+	}
+	now := start
+	for i := 0; i < 600; i++ {
+		checkout.Add(45, 5)
+		now = now.Add(3 * time.Second)
+		fx.reg.Advance(now)
+	}
+	close(done)
+	for range 2 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+	before, _ := fx.reg.Outlook("checkout", "availability", 0)
+	recent, _ := fx.reg.Recent("checkout", "availability")
+	fx.reg.Close()
+	after, _ := fx.reg.Outlook("checkout", "availability", 0)
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("outlook after Close (-before +after):\n%s", diff)
+	}
+	if again, _ := fx.reg.Recent("checkout", "availability"); !cmp.Equal(recent, again) {
+		t.Errorf("history after Close: %d points, before %d", len(again), len(recent))
+	}
+}
+
+func TestOutlookEncoding(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 12, 0, 0, time.FixedZone("CET", 3600))
+	per, seconds := 1000.0, 60.0 // at run time: 16.666666666666668
+	o := slo.Outlook{
+		Journey: "checkout", Objective: "availability", Time: t0, Rate: per / seconds,
+		Rules: []slo.RuleOutlook{
+			{Name: "page-6h-30m", Severity: burnrate.SeverityPage, Clears: t0.Add(29*time.Minute + 51*time.Second), Window: 30 * time.Minute},
+			{Name: "ticket-1d-2h", Severity: burnrate.SeverityTicket, Clears: t0.Add(3 * time.Minute), Window: 24 * time.Hour, TooFewEvents: true},
+			{Name: "ticket-3d-6h", Severity: burnrate.SeverityTicket},
+		},
+		PageReset: t0.Add(29*time.Minute + 51*time.Second),
+	}
+	j, err := json.Marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"journey":"checkout","objective":"availability","time":"2026-03-02T09:12:00Z","rate":16.6666666667,"errorRatio":0,` +
+		`"rules":[{"name":"page-6h-30m","severity":"page","clears":"2026-03-02T09:41:51Z","window":"30m","tooFewEvents":false},` +
+		`{"name":"ticket-1d-2h","severity":"ticket","clears":"2026-03-02T09:15:00Z","window":"1d","tooFewEvents":true},` +
+		`{"name":"ticket-3d-6h","severity":"ticket","clears":null,"tooFewEvents":false}],` +
+		`"pageReset":"2026-03-02T09:41:51Z","reset":null,"budgetBack":null}`
+	if string(j) != want {
+		t.Errorf("JSON\n%s\nwant\n%s", j, want)
+	}
+	var back slo.Outlook
+	if err := json.Unmarshal(j, &back); err != nil {
+		t.Fatal(err)
+	}
+	o.Rate = 16.6666666667
+	if diff := cmp.Diff(o, back, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+		t.Errorf("read back (-want +got):\n%s", diff)
+	}
+	if err := json.Unmarshal([]byte(`{"time":"2026-03-02T09:12:00Z","reset":"soon"}`), &back); !errors.Is(err, slo.ErrInvalid) {
+		t.Errorf("a reset that is no instant: %v, want ErrInvalid", err)
 	}
 }
