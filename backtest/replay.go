@@ -330,8 +330,9 @@ func (jt *journeyTraffic) add(k int64) {
 // evaluations. The registry logs at most 65,536 episodes per objective; a
 // replay in which a policy has more is refused rather than miscounted.
 //
-// The errors wrap [ErrInvalid] and say which config, candidate, incident
-// or sample is wrong.
+// Run changes neither traffic nor cfgs, and replays run from several
+// goroutines at once do not share anything. The errors wrap [ErrInvalid]
+// and say which config, candidate, incident or sample is wrong.
 func Run(traffic []Sample, cfgs ...Config) (*Result, error) {
 	res, _, err := run(traffic, cfgs)
 	return res, err
