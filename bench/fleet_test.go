@@ -162,7 +162,7 @@ func (tr *fleetTraffic) writeHistory(t *testing.T, path, instance string, end ti
 
 // backfillFile backfills OpenMetrics text from a file, as promtest.Backfill
 // does from memory: a month of 100 objectives is a gigabyte of text.
-func backfillFile(t *testing.T, path string) string {
+func backfillFile(t testing.TB, path string) string {
 	dir := filepath.Join(t.TempDir(), "tsdb")
 	out, err := promtest.RunPromtool(t, "tsdb", "create-blocks-from", "openmetrics", "--quiet", "--max-block-duration=744h", path, dir)
 	if err != nil {
