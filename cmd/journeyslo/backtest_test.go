@@ -2,14 +2,23 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/journeyslo/journeyslo/backtest"
+	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/promtest"
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 var update = flag.Bool("update", false, "rewrite examples/backtest/traffic.csv from the scenarios of exampleTraffic")
@@ -27,8 +36,9 @@ var exampleStart = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 // exampleScenarios are the scenarios of examples/backtest/traffic.csv:
 // three days of checkout and search, one row a minute for each.
 //
-// checkout: 1000 requests a minute on average, swinging by 60% each day,
-// 0.02% failing; a full outage of 20 minutes on Tuesday at 14:00, and four
+// checkout: 5000 requests a minute on average, swinging by half each day,
+// 0.02% failing (so that no minute's one or two errors look like an
+// incident at its 99.9%); a full outage of 20 minutes on Tuesday at 14:00, and four
 // 3-minute bursts of 5% errors, the kind that a threshold alert pages on
 // and that end before anyone looks.
 //
@@ -43,7 +53,7 @@ func exampleScenarios() []backtest.Scenario {
 		return backtest.Incident{Start: t, Duration: 3 * time.Minute, ErrorRatio: 0.05}
 	}
 	return []backtest.Scenario{
-		{Journey: "checkout", Start: exampleStart, Length: 3 * day, Rate: 1000.0 / 60, Diurnal: 0.6, ErrorRatio: 0.0002,
+		{Journey: "checkout", Start: exampleStart, Length: 3 * day, Rate: 5000.0 / 60, Diurnal: 0.5, ErrorRatio: 0.0002,
 			Incidents: []backtest.Incident{
 				burst(at(0, 9, 0)), burst(at(0, 21, 30)), burst(at(1, 4, 0)),
 				{Start: at(1, 14, 0), Duration: 20 * time.Minute, ErrorRatio: 1},
@@ -107,5 +117,457 @@ func TestExampleTraffic(t *testing.T) {
 	}
 	if !strings.HasPrefix(string(got), "# Three days") {
 		t.Fatalf("%s lost its heading", exampleTrafficCSV)
+	}
+}
+
+// writeFiles writes name: text files into a new directory and returns
+// their paths by name.
+func writeFiles(t *testing.T, files map[string]string) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	paths := map[string]string{}
+	for name, text := range files {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		paths[name] = path
+	}
+	return paths
+}
+
+// twoObjectives is a config whose journeys have two objectives each, and
+// two named policies.
+const twoObjectives = `service: shop
+policies:
+  fast:
+    rules:
+      - {severity: page, long: 1h, short: 5m, factor: 14.4}
+    minEvents: 10
+  workbook: {}
+journeys:
+  - name: checkout
+    objectives:
+      - target: 99.9%
+      - name: strict
+        target: 99.99%
+  - name: search
+    objectives:
+      - name: quick
+        target: 99%
+      - name: thorough
+        target: 99.5%
+`
+
+const backtestUsage = "usage: journeyslo backtest -config FILE [-objective JOURNEY:OBJECTIVE]... TRAFFIC [-policy FILE|NAME]... [-flaky D] [-format text|json|html] [-o FILE]\n" +
+	"run 'journeyslo help backtest' for more\n"
+
+func TestBacktestUsage(t *testing.T) {
+	c, tr := "-config="+shopConfig, "-traffic="+exampleTrafficCSV
+	prom := []string{c, "-prometheus=http://127.0.0.1:1"}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "no -config given; name the objective file whose objectives are replayed"},
+		{[]string{c}, "no traffic given; name it with -traffic FILE, -synthetic FILE or -prometheus URL"},
+		{[]string{c, tr, "-synthetic=" + exampleScenario}, "-traffic and -synthetic given together; replay one traffic source at a time"},
+		{[]string{c, tr, "-prometheus=http://x"}, "-traffic and -prometheus given together; replay one traffic source at a time"},
+		{[]string{c, tr, "-good=x"}, "-good is for -prometheus; the -traffic file says the journey and the times itself"},
+		{[]string{c, "-synthetic=" + exampleScenario, "-journey=checkout"}, "-journey is for -prometheus; the -synthetic file says the journey and the times itself"},
+		{append(prom, "-good=x"), "-prometheus needs -all, -start, -end too: the expressions of good and all events, and the range to read"},
+		{[]string{c, tr, "-format=pdf"}, `-format "pdf" is not a report format; use text, json or html`},
+		{[]string{c, tr, "extra"}, "unexpected arguments extra; name the traffic with -traffic, -synthetic or -prometheus"},
+	} {
+		r := runCmd(t, append([]string{"backtest"}, tc.args...)...)
+		r.wantStatus(t, exitUsage)
+		if want := "journeyslo backtest: " + tc.want + "\n" + backtestUsage; r.stderr != want || r.stdout != "" {
+			t.Errorf("journeyslo backtest %s: stdout %q, stderr\n%s\nwant stderr\n%s", strings.Join(tc.args, " "), r.stdout, r.stderr, want)
+		}
+	}
+	// A flag's own error, from package flag.
+	r := runCmd(t, "backtest", "-flaky=soon")
+	r.wantStatus(t, exitUsage)
+	if want := "invalid value \"soon\" for flag -flaky: parse error\n" + backtestUsage; r.stderr != want {
+		t.Errorf("journeyslo backtest -flaky=soon: stderr\n%s\nwant\n%s", r.stderr, want)
+	}
+}
+
+func TestBacktestProblems(t *testing.T) {
+	f := writeFiles(t, map[string]string{
+		"two.yaml":       twoObjectives,
+		"refund.csv":     "time,journey,good,bad\n2026-03-02T00:01:00Z,checkout,1,0\n2026-03-02T00:01:00Z,refund,1,0\n",
+		"bad.csv":        "time,journey,good,bad\n2026-03-02T00:01:00Z,checkout,1.5,0\n",
+		"empty.yaml":     "",
+		"norules.yaml":   "minEvents: 10\n",
+		"unknown.yaml":   "rules:\n  - {severity: page, long: 1h, short: 5m, factor: 14.4, for: 2m}\n",
+		"badfactor.yaml": "rules:\n  - {severity: page, long: 1h, short: 5m, factor: many}\n",
+		"toplevel.yaml":  "rule: []\n",
+		"badscene.yaml":  "journey: checkout\nstart: 2026-03-02T00:00:00Z\nlength: 1h\nrate: -1\n",
+	})
+	c, tr := "-config="+shopConfig, "-traffic="+exampleTrafficCSV
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{c, "-traffic=" + f["bad.csv"]}, f["bad.csv"] + `:2:31: good: "1.5" is fractional; counts are whole numbers of events, such as 2`},
+		{[]string{c, "-traffic=missing.csv"}, "missing.csv: open: no such file or directory"},
+		{[]string{c, "-traffic=traffic.txt"}, `backtest: invalid: traffic file traffic.txt: unknown extension ".txt"; name it .csv (time,journey,good,bad) or .jsonl or .ndjson (JSON lines with the same fields)`},
+		{[]string{c, "-synthetic=" + f["badscene.yaml"]}, f["badscene.yaml"] + ":4:7: rate: -1 is not more than 0; write the mean events a second, such as 16.7, or a number an interval, such as 1000/m"},
+		{[]string{c, "-traffic=" + f["refund.csv"]}, shopConfig + `: the traffic's journey "refund" has no objective here; the journeys are checkout, login, search (name the objectives to replay with -objective to leave it out)`},
+		{[]string{"-config=" + f["two.yaml"], tr}, f["two.yaml"] + `: journey "search" has 2 objectives (search:quick, search:thorough) and none named availability; choose with -objective`},
+		{[]string{c, tr, "-objective=checkout:latency", "-objective=checkout"}, shopConfig + ": -objective checkout:latency: no such objective; name one as journey:objective, of checkout:availability, login:availability, search:availability, search:latency\n" +
+			shopConfig + ": -objective checkout: no such objective; name one as journey:objective, of checkout:availability, login:availability, search:availability, search:latency"},
+		{[]string{c, tr, "-policy=fast"}, "-policy fast: neither a .yaml file nor a policy of " + shopConfig + " (it names none)"},
+		{[]string{"-config=" + f["two.yaml"], tr, "-objective=search:quick", "-policy=slow"}, "-policy slow: neither a .yaml file nor a policy of " + f["two.yaml"] + " (its policies are fast, workbook)"},
+		{[]string{c, tr, "-policy=missing.yaml"}, "missing.yaml: open: no such file or directory"},
+		{[]string{c, tr, "-policy=" + f["empty.yaml"]}, f["empty.yaml"] + ": the file is empty; a policy has rules, such as rules: [{severity: page, long: 1h, short: 5m, factor: 14.4}]"},
+		{[]string{c, tr, "-policy=" + f["norules.yaml"]}, f["norules.yaml"] + ": the policy has no rules; give them, such as rules: [{severity: page, long: 1h, short: 5m, factor: 14.4}]"},
+		{[]string{c, tr, "-policy=" + f["unknown.yaml"]}, f["unknown.yaml"] + `:2: unknown field "for"; a rule has the fields name, severity, long, short and factor`},
+		{[]string{c, tr, "-policy=" + f["badfactor.yaml"]}, f["badfactor.yaml"] + ":2: cannot unmarshal !!str `many` into float64"},
+		{[]string{c, tr, "-policy=" + f["toplevel.yaml"]}, f["toplevel.yaml"] + `:1: unknown field "rule"; a policy has the fields rules and minEvents`},
+		{[]string{c, "-prometheus=http://127.0.0.1:1", "-good=x", "-all=y", "-start=2026-03-02T00:00:00Z", "-end=tomorrow"}, `-end "tomorrow" is not an RFC 3339 instant; write one such as 2026-03-01T00:00:00Z`},
+		{[]string{c, "-prometheus=http://127.0.0.1:1", "-good=x", "-all=y", "-start=2026-03-02T00:00:00Z", "-end=2026-03-03T00:00:00Z"},
+			shopConfig + ": which journey do the -prometheus expressions count? the objectives are of 3 journeys (checkout, login, search); name one with -journey"},
+		{[]string{c, "-prometheus=http://127.0.0.1:1", "-journey=checkout", "-good=x", "-all=y", "-start=2026-03-02T00:00:00Z", "-end=2026-03-02T00:00:30Z"},
+			"PrometheusQuery: End 2026-03-02T00:00:30Z is not a Step (1m0s) or more after Start 2026-03-02T00:00:00Z; set when the traffic ends, such as 2026-03-03T00:00:00Z"},
+	} {
+		r := runCmd(t, append([]string{"backtest"}, tc.args...)...)
+		r.wantStatus(t, exitInvalid)
+		if r.stderr != tc.want+"\n" || r.stdout != "" {
+			t.Errorf("journeyslo backtest %s: stdout %q, stderr\n%s\nwant stderr\n%s", strings.Join(tc.args, " "), r.stdout, r.stderr, tc.want)
+		}
+	}
+}
+
+// TestBacktestPlan checks which objectives, candidates, incidents and
+// samples the flags ask to replay.
+func TestBacktestPlan(t *testing.T) {
+	f := writeFiles(t, map[string]string{"two.yaml": twoObjectives})
+	fast, err := readPolicy(examplePolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (burnrate.Policy{Rules: []burnrate.Rule{
+		{Severity: burnrate.SeverityPage, Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4},
+		{Severity: burnrate.SeverityPage, Long: 6 * time.Hour, Short: 30 * time.Minute, Factor: 6},
+	}, MinEvents: 100}); !cmp.Equal(want, fast) {
+		t.Fatalf("readPolicy(%s) = %+v, want %+v", examplePolicy, fast, want)
+	}
+	shop := func(journey string) slo.Objective {
+		for _, o := range sources(t, shopConfig).objectives {
+			if o.Journey == journey && o.Latency == 0 {
+				return o
+			}
+		}
+		t.Fatalf("%s has no availability objective of %s", shopConfig, journey)
+		return slo.Objective{}
+	}
+	recorded, err := backtest.ReadFile(exampleTrafficCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	of := func(journey string) []backtest.Sample {
+		var out []backtest.Sample
+		for _, s := range recorded {
+			if s.Journey == journey {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	scenario, err := os.ReadFile(exampleScenario)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := backtest.ParseScenario(exampleScenario, scenario)
+	if err != nil {
+		t.Fatal(err)
+	}
+	synthetic, err := s.Samples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	two := sources(t, f["two.yaml"]).objectives
+
+	for _, tc := range []struct {
+		name string
+		o    backtestOptions
+		want backtestPlan
+	}{
+		{"every journey of the traffic, its availability objective",
+			backtestOptions{config: shopConfig, traffic: exampleTrafficCSV, policies: stringsFlag{examplePolicy}, flaky: 5 * time.Minute},
+			backtestPlan{traffic: recorded, configs: []backtest.Config{
+				{Objective: shop("checkout"), Candidates: []backtest.Candidate{{Name: "fast-burn", Policy: fast}}, Flaky: 5 * time.Minute},
+				{Objective: shop("search"), Candidates: []backtest.Candidate{{Name: "fast-burn", Policy: fast}}, Flaky: 5 * time.Minute},
+			}}},
+		{"one objective, its journey's samples",
+			backtestOptions{config: shopConfig, traffic: exampleTrafficCSV, objectives: stringsFlag{"search:latency", "search:latency"}, flaky: backtest.DefaultFlaky},
+			backtestPlan{traffic: of("search"), configs: []backtest.Config{{Objective: sources(t, shopConfig).objectives[3], Flaky: backtest.DefaultFlaky}}}},
+		{"the config's policies",
+			backtestOptions{config: f["two.yaml"], traffic: exampleTrafficCSV, objectives: stringsFlag{"checkout:strict"}, policies: stringsFlag{"fast", "workbook"}},
+			backtestPlan{traffic: of("checkout"), configs: []backtest.Config{{Objective: two[1], Candidates: []backtest.Candidate{
+				{Name: "fast", Policy: burnrate.Policy{Rules: []burnrate.Rule{{Severity: burnrate.SeverityPage, Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4}}, MinEvents: 10}},
+				// No rules: the default policy and guard at the objective's target.
+				{Name: "workbook", Policy: burnrate.DefaultPolicy(0.9999, 30*24*time.Hour)},
+			}}}}},
+		{"a scenario's incidents",
+			backtestOptions{config: shopConfig, synthetic: exampleScenario},
+			backtestPlan{traffic: synthetic, configs: []backtest.Config{{Objective: shop("checkout"), Incidents: s.Injected()}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := tc.o.plan()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(&tc.want, got, cmp.AllowUnexported(backtestPlan{})); diff != "" {
+				t.Fatalf("plan (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if n := len(s.Injected()); n != 2 {
+		t.Fatalf("%s has %d incidents, want 2", exampleScenario, n)
+	}
+}
+
+// sources loads the objective file at path, failing t on a problem.
+func sources(t *testing.T, path string) *source {
+	t.Helper()
+	srcs, errs := loadSources([]string{path})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	return srcs[0]
+}
+
+// TestBacktestPrometheus reads the traffic of -prometheus from Debian's
+// Prometheus over backfilled counters: an hour of checkout requests, 1000
+// a minute (250 a scrape every 15 s), all good but for the minutes that end
+// at 00:11 and 00:12, all bad.
+func TestBacktestPrometheus(t *testing.T) {
+	var s promtest.Samples
+	var ok, failed float64
+	for j := -8; j <= 240; j++ {
+		if j > -8 {
+			if minute := (j + 3) / 4; minute == 11 || minute == 12 {
+				failed += 250
+			} else {
+				ok += 250
+			}
+		}
+		at := exampleStart.Add(time.Duration(j) * 15 * time.Second)
+		s.Add("counter", "http_requests_total", map[string]string{"code": "200"}, at, ok)
+		s.Add("counter", "http_requests_total", map[string]string{"code": "503"}, at, failed)
+	}
+	srv := promtest.Start(t, promtest.Backfill(t, s.Bytes()), promtest.Config{})
+	o := backtestOptions{config: shopConfig, prometheus: srv.URL, objectives: stringsFlag{"checkout:availability"},
+		good: `sum(increase(http_requests_total{code!~"5.."}[1m]))`, all: `sum(increase(http_requests_total[1m]))`,
+		start: "2026-03-02T00:00:00Z", end: "2026-03-02T01:00:00Z", step: time.Minute, timeout: time.Minute}
+	if err := o.checkUsage(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := o.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []backtest.Sample
+	for m := 1; m <= 60; m++ {
+		good, bad := uint64(1000), uint64(0)
+		if m == 11 || m == 12 {
+			good, bad = 0, 1000
+		}
+		want = append(want, backtest.Sample{Time: exampleStart.Add(time.Duration(m) * time.Minute), Journey: "checkout", Good: good, Bad: bad})
+	}
+	if diff := cmp.Diff(want, p.traffic); diff != "" {
+		t.Fatalf("traffic from -prometheus (-want +got):\n%s", diff)
+	}
+	if len(p.configs) != 1 || p.configs[0].Objective.Journey != "checkout" || p.configs[0].Incidents != nil {
+		t.Fatalf("configs %+v, want checkout's availability, incidents derived", p.configs)
+	}
+
+	// A query the server refuses: its words, after the expression's.
+	o.good = "sum(increase(http_requests_total[1m])"
+	r := runCmd(t, "backtest", "-config="+shopConfig, "-prometheus="+srv.URL, "-journey=checkout", "-good="+o.good, "-all="+o.all,
+		"-start=2026-03-02T00:00:00Z", "-end=2026-03-02T01:00:00Z")
+	r.wantStatus(t, exitInvalid)
+	if want := "-prometheus " + srv.URL + ": PrometheusQuery: Good (" + o.good + ") from 2026-03-02T00:01:00Z to 2026-03-02T01:00:00Z: bad_data: "; !strings.HasPrefix(r.stderr, want) || !strings.Contains(r.stderr, "unclosed left parenthesis") {
+		t.Fatalf("journeyslo backtest with a broken expression: stderr %q, want it to start %q", r.stderr, want)
+	}
+}
+
+// TestBacktestExampleFigures replays examples/backtest/traffic.csv as the
+// command does and checks what the replay finds against what the traffic's
+// scenarios (exampleScenarios) make of each policy. The registry evaluates
+// every 3 s (its finest window, 5m, over 100 buckets), so times are
+// rounded up to a multiple of 3 s.
+func TestBacktestExampleFigures(t *testing.T) {
+	o := backtestOptions{config: shopConfig, traffic: exampleTrafficCSV, policies: stringsFlag{examplePolicy}, flaky: backtest.DefaultFlaky}
+	p, err := o.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := backtest.Run(p.traffic, p.configs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Tick != 3*time.Second || len(res.Objectives) != 2 {
+		t.Fatalf("tick %v, %d objectives; want 3s and 2", res.Tick, len(res.Objectives))
+	}
+	type figures struct {
+		Pages, Tickets, Significant, Detected int
+		Precision, Recall                     float64
+		MeanDetection, MeanReset              time.Duration
+	}
+	got := func(o backtest.ObjectiveResult) map[string]figures {
+		out := map[string]figures{}
+		for _, p := range o.Policies {
+			out[p.Name] = figures{p.Pages, p.Tickets, p.Significant, p.Detected, p.Precision, p.Recall, p.MeanDetection, p.MeanReset}
+		}
+		return out
+	}
+
+	// checkout at 99.9%: the incidents derived from the traffic are the
+	// scenario's five; only the outage is significant (it spends 66% of
+	// the budget; a burst, 3 minutes at 5%, under 1%).
+	checkout := res.Objectives[0]
+	var significant []string
+	for _, in := range checkout.Incidents {
+		if in.Significant {
+			significant = append(significant, in.Start.Format("Jan 2 15:04")+" "+in.Duration.String())
+		}
+	}
+	if len(checkout.Incidents) != 5 || strings.Join(significant, ", ") != "Mar 3 14:00 20m0s" {
+		t.Fatalf("checkout's incidents %+v, significant %v; want the scenario's 5, the outage of Mar 3 14:00 significant", checkout.Incidents, significant)
+	}
+	want := map[string]figures{
+		// Every burst (5% over 3 minutes is 1.5% over 10 minutes, above
+		// 0.1%) and the outage page: 5 pages, 1 of them significant. A
+		// full outage crosses 0.1% over 10 minutes in 0.6 s (the Workbook's
+		// figure), so at the first evaluation, 3 s; the page ends when the
+		// outage leaves the 10-minute window.
+		backtest.Threshold: {5, 0, 1, 1, 0.2, 1, 3 * time.Second, 10 * time.Minute},
+		// A full outage burns 1000x: 1h x 14.4 / 1000 = 51.84 s, so 54 s;
+		// the page holds while the hour holds 51.84 s of the outage, about
+		// 59m8s after it (59m12s: the traffic swings, and ticks round up).
+		backtest.BurnRate1h: {1, 0, 1, 1, 1, 1, 54 * time.Second, 59*time.Minute + 12*time.Second},
+		// The same 1h/5m rule pages first; the 6h/30m page holds while its
+		// 30 minutes hold 30m x 6 / 1000 = 10.8 s of the outage, about 29m49s
+		// after it (29m51s). Bursts page no one.
+		backtest.ObjectivePolicy: {1, 0, 1, 1, 1, 1, 54 * time.Second, 29*time.Minute + 51*time.Second},
+		"fast-burn":              {1, 0, 1, 1, 1, 1, 54 * time.Second, 29*time.Minute + 51*time.Second},
+	}
+	if diff := cmp.Diff(want, got(checkout)); diff != "" {
+		t.Errorf("checkout (-want +got):\n%s", diff)
+	}
+
+	// search at 99.5%: 5% of errors for 4h on a background of 0.1% burn at
+	// 10 and 0.2.
+	search := res.Objectives[1]
+	if len(search.Incidents) != 1 || !search.Incidents[0].Significant {
+		t.Fatalf("search's incidents %+v, want the scenario's one, significant", search.Incidents)
+	}
+	want = map[string]figures{
+		// 10 minutes reach 0.5% when t x 4.9% = 10m x 0.4%: t = 49 s, so
+		// 51 s; they fall below it 10m - 49 s after the end, so 9m12s.
+		backtest.Threshold: {1, 0, 1, 1, 1, 1, 51 * time.Second, 9*time.Minute + 12*time.Second},
+		// A burn of 10 never reaches 14.4: nothing is detected.
+		backtest.BurnRate1h: {0, 0, 1, 0, 1, 0, 0, 0},
+		// Only the 6h/30m page at 6 fires, when t x 10 + (6h - t) x 0.2
+		// reaches 6h x 6: t = 6h x 5.8 / 9.8 = 3h33m4s, so 3h33m6s; its 30
+		// minutes fall below 6 when they hold x of the incident with
+		// x x 10 + (30m - x) x 0.2 = 30m x 6: x = 17m45.3s, 12m14.7s after
+		// the end, so 12m15s.
+		backtest.ObjectivePolicy: {1, 0, 1, 1, 1, 1, 3*time.Hour + 33*time.Minute + 6*time.Second, 12*time.Minute + 15*time.Second},
+		"fast-burn":              {1, 0, 1, 1, 1, 1, 3*time.Hour + 33*time.Minute + 6*time.Second, 12*time.Minute + 15*time.Second},
+	}
+	if diff := cmp.Diff(want, got(search)); diff != "" {
+		t.Errorf("search (-want +got):\n%s", diff)
+	}
+}
+
+// TestBacktestBinary builds the command and runs backtest as a user would,
+// on the committed examples: the exit statuses reach the shell, and the
+// reports are what the in-process runs give.
+func TestBacktestBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command; skipped with -short")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	bin := filepath.Join(t.TempDir(), "journeyslo")
+	if out, err := exec.Command(goTool, "build", "-buildvcs=false", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	exe := func(args ...string) result {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		cmd := exec.Command(bin, args...)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		status := 0
+		if err := cmd.Run(); err != nil {
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) {
+				t.Fatalf("journeyslo %s: %v", strings.Join(args, " "), err)
+			}
+			status = ee.ExitCode()
+		}
+		return result{args: args, status: status, stdout: stdout.String(), stderr: stderr.String()}
+	}
+	for _, args := range [][]string{
+		{"backtest", "-config", shopConfig, "-traffic", exampleTrafficCSV, "-policy", examplePolicy},
+		{"backtest", "-config", shopConfig, "-synthetic", exampleScenario, "-format", "json"},
+	} {
+		got, want := exe(args...), runCmd(t, args...)
+		got.wantStatus(t, exitOK)
+		if got.stdout != want.stdout || got.stderr != "" || got.stdout == "" {
+			t.Errorf("journeyslo %s: the binary wrote stdout\n%s\nstderr %q; in-process, stdout\n%s", strings.Join(args, " "), got.stdout, got.stderr, want.stdout)
+		}
+	}
+	exe("backtest").wantStatus(t, exitUsage)
+	exe("backtest", "-config", shopConfig, "-traffic", "missing.csv").wantStatus(t, exitInvalid)
+}
+
+// TestBacktestOutput checks that -o writes the report that standard output
+// gets, in the format its extension names unless -format says otherwise.
+func TestBacktestOutput(t *testing.T) {
+	dir := t.TempDir()
+	base := []string{"backtest", "-config", shopConfig, "-synthetic", exampleScenario}
+	for _, tc := range []struct {
+		file   string
+		format []string // the flags that give stdout the same report
+	}{
+		{"report.txt", []string{"-format", "text"}},
+		{"report.json", []string{"-format", "json"}},
+		// html: once the package writes it.
+		{"report.out", nil},
+		{"other.json", []string{"-format", "text"}},
+	} {
+		path := filepath.Join(dir, tc.file)
+		args := append(slices.Clone(base), "-o", path)
+		if tc.file == "other.json" {
+			args = append(args, "-format", "text")
+		}
+		r := runCmd(t, args...)
+		r.wantStatus(t, exitOK)
+		if r.stdout != "" || r.stderr != "" {
+			t.Fatalf("journeyslo %s: stdout %q, stderr %q; want nothing", strings.Join(args, " "), r.stdout, r.stderr)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := runCmd(t, append(slices.Clone(base), tc.format...)...)
+		want.wantStatus(t, exitOK)
+		if string(got) != want.stdout || len(got) == 0 {
+			t.Errorf("-o %s wrote\n%.300s\nwant\n%.300s", tc.file, got, want.stdout)
+		}
+	}
+	// A directory that does not exist: nothing written, status 1.
+	r := runCmd(t, append(slices.Clone(base), "-o", filepath.Join(dir, "no", "such", "dir", "r.txt"))...)
+	r.wantStatus(t, exitInvalid)
+	if !strings.HasPrefix(r.stderr, "journeyslo backtest: ") {
+		t.Fatalf("stderr %q, want the command's error", r.stderr)
 	}
 }
