@@ -533,7 +533,10 @@ func TestBacktestBinary(t *testing.T) {
 // gets, in the format its extension names unless -format says otherwise.
 func TestBacktestOutput(t *testing.T) {
 	dir := t.TempDir()
-	base := []string{"backtest", "-config", shopConfig, "-synthetic", exampleScenario}
+	// Three hours with an outage: a short replay, as this one runs many.
+	short := writeFiles(t, map[string]string{"short.yaml": "journey: checkout\nstart: 2026-03-02T00:00:00Z\nlength: 3h\nrate: 1000/m\n" +
+		"incidents: [{start: 2026-03-02T01:00:00Z, duration: 10m, errorRatio: 1}]\n"})["short.yaml"]
+	base := []string{"backtest", "-config", shopConfig, "-synthetic", short}
 	for _, tc := range []struct {
 		file   string
 		format []string // the flags that give stdout the same report
