@@ -252,6 +252,9 @@ func (o *backtestOptions) plan() (*backtestPlan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := haveTraffic(objectives, traffic); err != nil {
+		return nil, err
+	}
 	p := &backtestPlan{}
 	replayed := map[string]bool{}
 	for _, obj := range objectives {
@@ -401,6 +404,23 @@ func chooseObjectives(src *source, keys []string, traffic []backtest.Sample) ([]
 		return nil, fileErr(errors.Join(errs...), src.paths...)
 	}
 	return out, nil
+}
+
+// haveTraffic refuses objectives whose journey the traffic has no samples
+// of: there is nothing to replay for them.
+func haveTraffic(objectives []slo.Objective, traffic []backtest.Sample) error {
+	journeys := map[string]bool{}
+	for _, s := range traffic {
+		journeys[s.Journey] = true
+	}
+	var errs []error
+	for _, obj := range objectives {
+		if !journeys[obj.Journey] {
+			errs = append(errs, fmt.Errorf("-objective %s: the traffic has no samples of journey %s; its journeys are %s",
+				slo.ObjectiveKey(obj.Journey, obj.WithDefaults().Name), obj.Journey, strings.Join(slices.Sorted(maps.Keys(journeys)), ", ")))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // candidates returns the -policy candidates for objective obj: files of a

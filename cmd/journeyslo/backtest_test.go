@@ -218,6 +218,8 @@ func TestBacktestProblems(t *testing.T) {
 		{[]string{"-config=" + f["two.yaml"], tr}, f["two.yaml"] + `: journey "search" has 2 objectives (search:quick, search:thorough) and none named availability; choose with -objective`},
 		{[]string{c, tr, "-objective=checkout:latency", "-objective=checkout"}, shopConfig + ": -objective checkout:latency: no such objective; name one as journey:objective, of checkout:availability, login:availability, search:availability, search:latency\n" +
 			shopConfig + ": -objective checkout: no such objective; name one as journey:objective, of checkout:availability, login:availability, search:availability, search:latency"},
+		{[]string{c, tr, "-objective=login:availability", "-objective=search:latency", "-objective=checkout:availability"},
+			"-objective login:availability: the traffic has no samples of journey login; its journeys are checkout, search"},
 		{[]string{c, tr, "-policy=fast"}, "-policy fast: neither a .yaml file nor a policy of " + shopConfig + " (it names none)"},
 		{[]string{"-config=" + f["two.yaml"], tr, "-objective=search:quick", "-policy=slow"}, "-policy slow: neither a .yaml file nor a policy of " + f["two.yaml"] + " (its policies are fast, workbook)"},
 		{[]string{c, tr, "-policy=missing.yaml"}, "missing.yaml: open: no such file or directory"},
