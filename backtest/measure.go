@@ -8,7 +8,7 @@ import (
 )
 
 // A PolicyResult is what one candidate policy did to one objective over the
-// replay.
+// replay. It is a plain value, part of a [Result].
 type PolicyResult struct {
 	// Name is the candidate's: [Threshold], [BurnRate1h], [ObjectivePolicy]
 	// or a config's.
@@ -65,7 +65,8 @@ type PolicyResult struct {
 // rules (30m for the default policy, 10m for [Threshold], 1h for
 // [BurnRate1h]). Past that, the incident's errors have left every short
 // window, so no page of the policy can be theirs. Times are at the
-// registry's evaluations, every [Result].Tick.
+// registry's evaluations, every [Result].Tick. It is a plain value; its
+// zero value is an incident no page answered.
 type Detection struct {
 	// Detected is true when a page answered the incident.
 	Detected bool

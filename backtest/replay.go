@@ -140,7 +140,8 @@ type Result struct {
 	Objectives []ObjectiveResult
 }
 
-// An ObjectiveResult is how every policy tried on one objective did.
+// An ObjectiveResult is how every policy tried on one objective did. It is
+// a plain value, part of a [Result].
 type ObjectiveResult struct {
 	// Objective is the config's, with its defaults filled in.
 	Objective slo.Objective
@@ -169,13 +170,13 @@ type ObjectiveResult struct {
 }
 
 // A Bin is a journey's events from the previous bin's End (or the replay's
-// Start) to End.
+// Start) to End. It is a plain value.
 type Bin struct {
 	End       time.Time
 	Good, Bad uint64
 }
 
-// An IncidentResult is one incident and what it cost.
+// An IncidentResult is one incident and what it cost. It is a plain value.
 type IncidentResult struct {
 	Incident
 	// Good and Bad count the journey's events during the incident.
@@ -189,11 +190,13 @@ type IncidentResult struct {
 }
 
 // A Span is a spell of one state, from Start to End (the evaluations at
-// which it began and the next one began, or the replay's end).
+// which it began and the next one began, or the replay's end). It is a
+// plain value.
 type Span struct {
 	Start, End time.Time
 	State      burnrate.Severity
-	// Rule names the rule that set State; empty for ok.
+	// Rule names the rule that set State when the span began (a span lasts
+	// while the state does, whichever rule holds it); empty for ok.
 	Rule string
 }
 

@@ -558,3 +558,49 @@ func TestSingleWindowRule(t *testing.T) {
 		}
 	}
 }
+
+// An Evaluation kept between calls lays its windows out again when the
+// policy or the target changes, or when its caller changed Windows.
+func TestEvaluateReused(t *testing.T) {
+	full := DefaultPolicy(0.999, month)
+	fast := Policy{Rules: []Rule{{Name: "fast", Long: 5 * time.Minute, Short: 5 * time.Minute, Factor: 10, Severity: SeverityPage}}}
+	// 1% errors everywhere: burn 10 at 99.9%, 1 at 99%. The default
+	// policy reads 7 windows (6h is a long and a short one).
+	src := sums{}
+	for _, d := range append(full.Windows(), 5*time.Minute) {
+		n := float64(d / time.Minute * 1000)
+		src[d] = [2]float64{n * 0.99, n * 0.01}
+	}
+	var e Evaluation
+	for i, step := range []struct {
+		p       *Policy
+		target  float64
+		state   Severity
+		windows int
+		rate    float64 // of the first window
+	}{
+		{&full, 0.999, SeverityPage, 7, 10},
+		{&full, 0.999, SeverityPage, 7, 10},
+		{&fast, 0.999, SeverityPage, 1, 10},
+		{&fast, 0.99, SeverityOK, 1, 1},
+		{&full, 0.99, SeverityTicket, 7, 1},
+	} {
+		step.p.Evaluate(src, step.target, &e)
+		if e.State != step.state || len(e.Windows) != step.windows || len(e.Rules) != len(step.p.Rules) || !near(e.Windows[0].Rate, step.rate) {
+			t.Errorf("step %d: state %v, %d windows, %d rules, rate %v; want %v, %d, %d, %v",
+				i, e.State, len(e.Windows), len(e.Rules), e.Windows[0].Rate, step.state, step.windows, len(step.p.Rules), step.rate)
+		}
+		for k, rs := range e.Rules {
+			r := step.p.Rules[k]
+			if e.Windows[rs.Long].Window != r.Long || e.Windows[rs.Short].Window != r.Short {
+				t.Errorf("step %d: rule %d reads %v and %v, want %v and %v", i, k, e.Windows[rs.Long].Window, e.Windows[rs.Short].Window, r.Long, r.Short)
+			}
+		}
+	}
+	// A caller that cut Windows short gets them laid out again.
+	e.Windows = e.Windows[:2]
+	full.Evaluate(src, 0.999, &e)
+	if len(e.Windows) != 7 || e.State != SeverityPage {
+		t.Errorf("after Windows were cut: %d windows, state %v; want 7, page", len(e.Windows), e.State)
+	}
+}

@@ -300,7 +300,9 @@ type RuleState struct {
 	Firing bool
 }
 
-// Evaluation is the state of one objective under a policy.
+// Evaluation is the state of one objective under a policy. Its zero value
+// is ready for [Policy.Evaluate], which reuses it; one Evaluation is for
+// one goroutine at a time.
 type Evaluation struct {
 	// State is the most severe of the firing rules' severities, or
 	// SeverityOK.
@@ -312,6 +314,20 @@ type Evaluation struct {
 	Windows []Burn
 	// Rules holds how each rule stands, in policy order.
 	Rules []RuleState
+
+	// What the last Evaluate laid out, so that the next one with the same
+	// rules' windows and target skips laying out Windows and reading the
+	// budget's decimal (which formats the target): a replay evaluates
+	// every objective at every tick. windows holds each rule's long and
+	// short window in policy order, index where each is in Windows, and
+	// laid the windows Windows held after the layout, checked in case a
+	// caller changed Windows since.
+	windows   []time.Duration
+	index     []int
+	laid      []time.Duration
+	target    float64
+	budget    float64
+	budgetSet bool // budget is ErrorBudget(target)
 }
 
 // Evaluate reads the windows of the policy's rules from src and writes the
@@ -319,15 +335,13 @@ type Evaluation struct {
 // Evaluation kept between calls makes evaluation allocation-free.
 func (p *Policy) Evaluate(src Source, target float64, e *Evaluation) {
 	e.State, e.Rule = SeverityOK, -1
-	e.Windows = e.Windows[:0]
-	for _, r := range p.Rules {
-		for _, d := range [2]time.Duration{r.Long, r.Short} {
-			if i, found := burnIndex(e.Windows, d); !found {
-				e.Windows = slices.Insert(e.Windows, i, Burn{Window: d})
-			}
-		}
+	if !e.laidFor(p) {
+		e.layout(p)
 	}
-	budget := ErrorBudget(target)
+	if !e.budgetSet || e.target != target {
+		e.target, e.budget, e.budgetSet = target, ErrorBudget(target), true
+	}
+	budget := e.budget
 	for i := range e.Windows {
 		b := &e.Windows[i]
 		b.Good, b.Bad = src.Sum(b.Window)
@@ -336,9 +350,7 @@ func (p *Policy) Evaluate(src Source, target float64, e *Evaluation) {
 	}
 	e.Rules = e.Rules[:0]
 	for i, r := range p.Rules {
-		rs := RuleState{}
-		rs.Long, _ = burnIndex(e.Windows, r.Long)
-		rs.Short, _ = burnIndex(e.Windows, r.Short)
+		rs := RuleState{Long: e.index[2*i], Short: e.index[2*i+1]}
 		long, short := e.Windows[rs.Long], e.Windows[rs.Short]
 		threshold := r.Factor * (1 - tolerance)
 		rs.Burning = !long.NoData && !short.NoData && long.Rate >= threshold && short.Rate >= threshold
@@ -347,6 +359,49 @@ func (p *Policy) Evaluate(src Source, target float64, e *Evaluation) {
 			e.State, e.Rule = r.Severity, i
 		}
 		e.Rules = append(e.Rules, rs)
+	}
+}
+
+// laidFor reports whether e's windows are laid out for p's rules: the same
+// windows in the same order, and Windows as the layout left it.
+func (e *Evaluation) laidFor(p *Policy) bool {
+	if len(e.windows) != 2*len(p.Rules) || len(e.Windows) != len(e.laid) {
+		return false
+	}
+	for i, r := range p.Rules {
+		if e.windows[2*i] != r.Long || e.windows[2*i+1] != r.Short {
+			return false
+		}
+	}
+	for i, d := range e.laid {
+		if e.Windows[i].Window != d {
+			return false
+		}
+	}
+	return true
+}
+
+// layout lays out Windows for p's rules, ascending, and where each rule's
+// windows are in it.
+func (e *Evaluation) layout(p *Policy) {
+	e.Windows = e.Windows[:0]
+	e.windows = e.windows[:0]
+	for _, r := range p.Rules {
+		for _, d := range [2]time.Duration{r.Long, r.Short} {
+			e.windows = append(e.windows, d)
+			if i, found := burnIndex(e.Windows, d); !found {
+				e.Windows = slices.Insert(e.Windows, i, Burn{Window: d})
+			}
+		}
+	}
+	e.index = e.index[:0]
+	for _, d := range e.windows {
+		i, _ := burnIndex(e.Windows, d)
+		e.index = append(e.index, i)
+	}
+	e.laid = e.laid[:0]
+	for _, b := range e.Windows {
+		e.laid = append(e.laid, b.Window)
 	}
 }
 

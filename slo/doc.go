@@ -37,7 +37,25 @@
 // counters shows at a scrape, and a budget recovers tick by tick as an
 // incident leaves the period.
 // [Registry.Status] and [Journey.Status] return the latest evaluation;
-// [OnTransition] calls back when a state changes.
+// [OnTransition] calls back when a state changes. [Registry.Recent] keeps
+// each window's burn at every minute of the last six hours, so that a
+// reader sees an incident start and stop.
+//
+// # Budget claims and the outlook
+//
+// A budget is a claim only when the period holds enough events to afford
+// a bad one: below [Status.MinEvents] (1000 at 99.9%), [Status.Budget] is
+// [BudgetTooFewEvents], no time to exhaustion is given, and
+// [Status.Evidence] says why ("not enough events: 10 of 1000"). What
+// gates, warns or shows a budget checks Budget first.
+//
+// [Registry.Outlook] says when, at the current traffic and a given error
+// ratio, each firing rule clears, the page ends, the state is ok and a
+// spent budget is back above zero: the objective's own windows stepped
+// forward tick by tick, so that a registry that sees that traffic makes
+// each transition at the outlook's instant. A release gate's Retry-After
+// and a "resets at" are stated from it, never guessed: a page that
+// page-6h-30m holds lasts until the errors have left its 30m window.
 //
 // # Incidents and the review
 //

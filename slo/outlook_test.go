@@ -261,14 +261,89 @@ func TestOutlookEdges(t *testing.T) {
 	}
 }
 
-// BenchmarkOutlook measures the longest outlook of the default policy:
-// nothing ever clears, so every tick of the 30-day period is stepped.
+// BenchmarkOutlook measures the outlook of the default 30-day policy:
+// when nothing ever clears (every tick of the period is stepped for the
+// budget, of the 3d window and its bucket for the rules), and after a
+// 12-minute outage that settles within six hours, the budget back in 8
+// days.
 func BenchmarkOutlook(b *testing.B) {
-	fx := newFixture(b, slo.Objective{Journey: "checkout", Target: 0.999})
-	fx.reg.Journey("checkout").Add(0, 1000)
-	fx.reg.Advance(start.Add(3 * time.Second))
-	b.ReportAllocs()
-	for range b.N {
-		fx.reg.Outlook("checkout", "availability", 1)
+	b.Run("nothing clears", func(b *testing.B) {
+		fx := newFixture(b, slo.Objective{Journey: "checkout", Target: 0.999})
+		fx.reg.Journey("checkout").Add(0, 1000)
+		fx.reg.Advance(start.Add(3 * time.Second))
+		b.ReportAllocs()
+		for range b.N {
+			fx.reg.Outlook("checkout", "availability", 1)
+		}
+	})
+	b.Run("an outage ended", func(b *testing.B) {
+		fx := newFixture(b, slo.Objective{Journey: "checkout", Target: 0.999})
+		j, now := fx.reg.Journey("checkout"), start
+		for ; now.Before(start.Add(7*time.Hour + 12*time.Minute)); now = now.Add(3 * time.Second) {
+			if now.Before(start.Add(7 * time.Hour)) {
+				j.Add(50, 0)
+			} else {
+				j.Add(0, 50)
+			}
+			fx.reg.Advance(now.Add(3 * time.Second))
+		}
+		b.ReportAllocs()
+		for range b.N {
+			fx.reg.Outlook("checkout", "availability", 0)
+		}
+	})
+}
+
+// Outlook and Recent are safe beside advances: under -race, readers on
+// other goroutines while the registry advances and records; every outlook
+// starts from an evaluation the registry made, at a tick. After Close
+// both report the state at Close.
+func TestOutlookAndRecentConcurrently(t *testing.T) {
+	fx := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	checkout := fx.reg.Journey("checkout")
+	done := make(chan struct{})
+	errs := make(chan string, 4) // room for an error and the final "" of each reader
+	for range 2 {
+		go func() {
+			defer func() { errs <- "" }()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				o, _ := fx.reg.Outlook("checkout", "availability", 0)
+				if o.Time.Sub(start)%(3*time.Second) != 0 || o.Time.Before(start) {
+					errs <- "outlook at " + o.Time.String()
+					return
+				}
+				if p, _ := fx.reg.Recent("checkout", "availability"); len(p) == 0 {
+					errs <- "an empty history"
+					return
+				}
+			}
+		}()
+	}
+	now := start
+	for i := 0; i < 600; i++ {
+		checkout.Add(45, 5)
+		now = now.Add(3 * time.Second)
+		fx.reg.Advance(now)
+	}
+	close(done)
+	for range 2 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+	before, _ := fx.reg.Outlook("checkout", "availability", 0)
+	recent, _ := fx.reg.Recent("checkout", "availability")
+	fx.reg.Close()
+	after, _ := fx.reg.Outlook("checkout", "availability", 0)
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("outlook after Close (-before +after):\n%s", diff)
+	}
+	if again, _ := fx.reg.Recent("checkout", "availability"); !cmp.Equal(recent, again) {
+		t.Errorf("history after Close: %d points, before %d", len(again), len(recent))
 	}
 }

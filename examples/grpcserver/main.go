@@ -514,9 +514,15 @@ func printStatus(out io.Writer, reg *slo.Registry) {
 	fmt.Fprintln(tw, "journey\tobjective\tgood\tbad\tSLI\tbudget left\tstate")
 	for _, st := range reg.Status() {
 		// The period's counts, which the SLI and budget come from; a
-		// restored snapshot's events are among them.
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.4f\t%.0f%%\t%v\n", st.Journey, st.Objective,
-			st.Good, st.Bad, st.SLI, st.BudgetRemaining*100, st.State)
+		// restored snapshot's events are among them. A budget is a claim
+		// only over enough events: 1 bad in 20 is not a budget
+		// overspent 49 times.
+		budget := st.Evidence()
+		if st.Budget != slo.BudgetTooFewEvents {
+			budget = fmt.Sprintf("%.0f%%", st.BudgetRemaining*100)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.4f\t%s\t%v\n", st.Journey, st.Objective,
+			st.Good, st.Bad, st.SLI, budget, st.State)
 	}
 	g, b := reg.Unmatched() // this run's: unmatched events have no windows to restore
 	fmt.Fprintf(tw, "%s\t\t%d\t%d\t\t\t\n", slo.Unmatched, g, b)

@@ -61,6 +61,16 @@ func TestSmoke(t *testing.T) {
 			t.Errorf("%s: %d good, %d bad; want %d events (good: %d, -1 for any)", row.name, good, bad, row.events, row.exactGood)
 		}
 	}
+	// A few dozen events make no budget claim: the budget column says so.
+	for _, want := range []string{
+		`(?m)^checkout\s+availability\s+\d+\s+\d+\s+[\d.]+\s+not enough events: 20 of 1000\s`,
+		`(?m)^checkout\s+latency\s+\d+\s+\d+\s+[\d.]+\s+not enough events: 20 of 100\s`,
+		`(?m)^search\s+availability\s+40\s+0\s+1\.0000\s+not enough events: 40 of 200\s`,
+	} {
+		if !regexp.MustCompile(want).MatchString(out.String()) {
+			t.Errorf("the output has no match for %s:\n%s", want, out.String())
+		}
+	}
 }
 
 // TestTraffic runs the example with -traffic for a second: the shop serves

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
 
@@ -41,7 +42,8 @@ const probeScript = `<script>
     badges: each('.card .badge'),
     budgets: each('.card .budget .value'),
     exhausts: each('.card .exhaust .value'),
-    charts: each('.card svg.chart')
+    charts: each('.card svg.chart'),
+    reviewRows: each('.review tbody tr')
   };
   // The page is in a frame of the screen's size (see framed): the
   // measures go to the top document, which --dump-dom prints.
@@ -69,6 +71,7 @@ type probe struct {
 		Box                      probeBox
 	}
 	Badges, Budgets, Exhausts, Charts []probeItem
+	ReviewRows                        []probeItem
 }
 
 // probed serves h's HTML with probeScript before </body>, and without the
@@ -104,13 +107,18 @@ func framed(t *testing.T, sc screen, path string, page http.Handler) string {
 
 // At a phone's width and a wall screen's, nothing runs off the screen:
 // the document is no wider than the window, no card is wider than itself,
-// and every objective's state badge, budget figure, "runs out in" figure
-// and chart lie inside the window, with a size.
+// and every objective's state badge, budget figure, "runs out in" figure,
+// chart and row of the review lie inside the window, with a size.
 func TestStatusPageFitsScreens(t *testing.T) {
 	chromium := findChromium(t)
 	f := replayMonth(t)
 	page := probed(slohttp.StatusPage(f.reg, slohttp.PageTitle("Shop error budgets")))
-	objectives := len(f.reg.Status())
+	objectives, claims := len(f.reg.Status()), 0
+	for _, st := range f.reg.Status() {
+		if st.Budget != slo.BudgetTooFewEvents {
+			claims++ // and a runs-out-in figure
+		}
+	}
 	for _, sc := range screens {
 		url := framed(t, sc, "/slo", page)
 		dom := runChromium(t, chromium, fmt.Sprintf("--window-size=%d,%d", sc.width, sc.height), "--dump-dom", url)
@@ -141,15 +149,16 @@ func TestStatusPageFitsScreens(t *testing.T) {
 		for _, set := range []struct {
 			what  string
 			items []probeItem
+			min   int
 		}{
-			{"state badge", p.Badges},
-			{"budget figure", p.Budgets},
-			{"runs-out-in figure", p.Exhausts},
-			{"chart", p.Charts},
+			{"state badge", p.Badges, objectives}, // and the spent and evidence badges besides
+			{"budget figure", p.Budgets, objectives},
+			{"runs-out-in figure", p.Exhausts, claims},
+			{"chart", p.Charts, objectives},
+			{"review's row", p.ReviewRows, objectives},
 		} {
-			// One of each per card, and the spent badge besides.
-			if len(set.items) < objectives {
-				t.Errorf("%s: %d of %s, want at least %d", sc.name, len(set.items), set.what, objectives)
+			if len(set.items) < set.min {
+				t.Errorf("%s: %d of %s, want at least %d", sc.name, len(set.items), set.what, set.min)
 			}
 			for _, it := range set.items {
 				inside(t, sc, fmt.Sprintf("%s %q of %s", set.what, it.Text, it.Card), it.Box, p.InnerWidth)

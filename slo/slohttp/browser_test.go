@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
 
@@ -116,13 +117,17 @@ func TestStatusPageInBrowser(t *testing.T) {
 		{"login", "availability", "99.818%", "63.6%", "4d 18h"},
 		{"search", "availability", "99.496%", "-0.8%", "—"},
 		{"search", "latency", "97.51%", "50.1%", "36d 16h"},
-		{"refund", "availability", "no data", "100.0%", "never"},
 	} {
 		want = append(want, fmt.Sprintf(`%s <span class="objective">%s</span></h3>`, o.journey, o.objective),
 			fmt.Sprintf(`<dt>SLI</dt><dd><span class="value">%s</span>`, o.sli),
 			fmt.Sprintf(`<dt>Budget left</dt><dd><span class="value">%s</span>`, o.budget),
 			fmt.Sprintf(`<dt>Runs out in</dt><dd><span class="value">%s</span>`, o.lasts))
 	}
+	// refund saw no event: no SLI, and no budget claimed but the fact.
+	want = append(want, `refund <span class="objective">availability</span></h3>`,
+		`<dt>SLI</dt><dd><span class="value">no data</span>`,
+		`<dt>Budget</dt><dd><span class="value">not enough events: 0 of 1000</span>`,
+		`<li class="pill evidence">1 too few events</li>`)
 	want = append(want,
 		`<span class="badge page">`, "Paging since Mar 31 14:27 UTC (3m) by page-1h-5m",
 		`<span class="badge ticket">`, "Ticket since Mar 30 20:12 UTC (18h 18m) by ticket-1d-2h")
@@ -132,19 +137,26 @@ func TestStatusPageInBrowser(t *testing.T) {
 			t.Errorf("the rendered page lacks %q", w)
 		}
 	}
-	rules := 0
+	rules, claims := 0, 0
 	for _, st := range statuses {
 		rules += len(st.Rules)
+		if st.Budget != slo.BudgetTooFewEvents {
+			claims++
+		}
 	}
 	for _, c := range []struct {
 		what string
 		n    int
 	}{
 		{`<svg class="chart"`, len(statuses)},
-		{`<polyline class="line" points="`, len(statuses)},
-		{`<polygon class="area" points="`, len(statuses)},
-		{`<line class="even"`, len(statuses)},
-		{`<desc id="`, len(statuses)},
+		{`<polyline class="line" points="`, claims},
+		{`<polygon class="area" points="`, claims},
+		{`<span class="badge evidence"`, len(statuses) - claims},
+		{`<line class="even"`, claims},
+		{`<desc id="`, 2 * len(statuses)}, // the burn-down's and the recent chart's
+		{`<svg class="chart recent"`, len(statuses)},
+		{`<g class="panel page over">`, 1},   // checkout's page-1h-5m, paging now
+		{`<g class="panel ticket over">`, 2}, // login's tickets
 		{`<svg class="bars"`, rules},
 		{`<tr class="firing"`, 3}, // page-1h-5m, and login's two tickets
 		{`<span class="badge page">`, 1},

@@ -28,6 +28,8 @@ const (
 type burnDownChart struct {
 	// The box and the plot's edges in it, and where time labels sit.
 	Width, Height, Left, Right, Top, Bottom, LabelY float64
+	// PlotHeight is Bottom - Top: the height of an episode's band.
+	PlotHeight float64
 	// Line is the budget remaining, as polyline points; Area the same
 	// closed down to the zero line, as polygon points.
 	Line, Area string
@@ -41,12 +43,24 @@ type burnDownChart struct {
 	// EndX and EndY place the last point; EndLabel is its value.
 	EndX, EndY float64
 	EndLabel   string
-	// Empty is true when the period holds no event: the line is flat.
-	// MidX and MidY centre the note that says so.
+	// Empty is true when the chart makes no claim about the budget: the
+	// period holds too few events (see slo.Status.Budget), or none. No
+	// line is drawn then; Note says why, centred at MidX and MidY.
 	Empty      bool
+	Note       string
 	MidX, MidY float64
 	// Desc is the chart in words, for those who cannot see it.
 	Desc string
+	// Episodes are the objective's episodes in the chart's span, as
+	// bands behind the line: where the budget went, and when.
+	Episodes []chartBand
+}
+
+// chartBand is one episode drawn over the chart's plot.
+type chartBand struct {
+	X, Width float64
+	Severity string // page or ticket
+	Title    string // the episode in words
 }
 
 // chartTick is one labelled position on an axis.
@@ -57,11 +71,15 @@ type chartTick struct {
 
 // newBurnDownChart lays out the burn-down of an objective over period,
 // ending now. points come from [slo.Registry.BurnDown]: the remaining budget at
-// the end of each bucket, the last bucket possibly ending after now.
-func newBurnDownChart(points []slo.BudgetPoint, period time.Duration, now time.Time, empty bool) burnDownChart {
+// the end of each bucket, the last bucket possibly ending after now. A
+// note, when not empty, says why the chart makes no claim about the budget
+// (too few events): only the axes and the note are drawn then, so that a
+// budget the events cannot support (-9900% after 1 bad event in 10) is
+// never drawn.
+func newBurnDownChart(points []slo.BudgetPoint, period time.Duration, now time.Time, note string, episodes []slo.Episode) burnDownChart {
 	c := burnDownChart{
 		Width: chartWidth, Height: chartHeight, Left: plotLeft, Right: plotRight, Top: plotTop, Bottom: plotBottom,
-		LabelY: plotBottom + 15, Empty: empty,
+		LabelY: plotBottom + 15, PlotHeight: plotBottom - plotTop, Empty: note != "", Note: note,
 		MidX: (plotLeft + plotRight) / 2, MidY: (plotTop + plotBottom) / 2,
 	}
 	from := now.Add(-period)
@@ -87,6 +105,9 @@ func newBurnDownChart(points []slo.BudgetPoint, period time.Duration, now time.T
 		}
 	}
 	points = finite
+	if c.Empty {
+		points = nil // nothing to claim: the axis runs from 0 to 100%
+	}
 	lowest := 1.0
 	for _, p := range points {
 		lowest = min(lowest, p.Remaining)
@@ -123,6 +144,27 @@ func newBurnDownChart(points []slo.BudgetPoint, period time.Duration, now time.T
 	c.EndLabel = percent(last.Remaining, 1)
 	c.Even = [4]float64{round1(x(from)), round1(y(1)), round1(x(now)), c.Zero}
 
+	for _, e := range episodes {
+		end := e.End
+		if e.Open() || end.After(now) {
+			end = now
+		}
+		if !end.After(from) {
+			continue // before the chart's span
+		}
+		x0, x1 := x(e.Start), x(end)
+		b := chartBand{X: round1(x0), Width: round1(max(x1-x0, 1.5)), Severity: e.Severity.String()}
+		if b.X+b.Width > plotRight {
+			b.X = round1(plotRight - b.Width) // a short episode now stays inside the plot
+		}
+		b.Title = e.Severity.String() + " by " + e.Rule + " from " + e.Start.In(now.Location()).Format("Jan 2 15:04")
+		if e.Open() {
+			b.Title += ", open"
+		} else {
+			b.Title += " for " + formatSpan(e.Duration(now))
+		}
+		c.Episodes = append(c.Episodes, b)
+	}
 	for _, v := range yTicks(bottom) {
 		c.YTicks = append(c.YTicks, chartTick{round1(y(v)), percent(v, 0)})
 	}
@@ -134,8 +176,9 @@ func newBurnDownChart(points []slo.BudgetPoint, period time.Duration, now time.T
 	}
 
 	switch {
-	case empty:
-		c.Desc = "No events in the last " + formatSpan(period) + ": the budget is untouched."
+	case c.Empty:
+		c.Line, c.Area, c.EndLabel = "", "", ""
+		c.Desc = note + "; no budget is drawn for the last " + formatSpan(period) + "."
 	default:
 		c.Desc = "Budget remaining over the last " + formatSpan(period) + ", from 100% to " + c.EndLabel +
 			"; lowest " + percent(lowest, 1) + "."

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
 )
 
@@ -22,9 +23,20 @@ func TestBurnDownChart(t *testing.T) {
 		{End: from.Add(18 * time.Hour), Remaining: 0.5},
 		{End: from.Add(24 * time.Hour), Remaining: -0.2},
 	}
-	got := newBurnDownChart(points, 24*time.Hour, now, false)
+	// Episodes: one before the chart's span (left out), a 3-hour ticket
+	// from 06:00, and a page open since 23:50. x is 44 + 386 x (hours / 24).
+	episodes := []slo.Episode{
+		{Start: from.Add(-3 * time.Hour), End: from.Add(-time.Hour), Rule: "page-1h-5m", Severity: burnrate.SeverityPage},
+		{Start: from.Add(6 * time.Hour), End: from.Add(9 * time.Hour), Rule: "ticket-1d-2h", Severity: burnrate.SeverityTicket},
+		{Start: now.Add(-10 * time.Minute), Rule: "page-1h-5m", Severity: burnrate.SeverityPage},
+	}
+	got := newBurnDownChart(points, 24*time.Hour, now, "", episodes)
 	want := burnDownChart{
-		Width: 440, Height: 132, Left: 44, Right: 430, Top: 10, Bottom: 112, LabelY: 127,
+		Width: 440, Height: 132, Left: 44, Right: 430, Top: 10, Bottom: 112, LabelY: 127, PlotHeight: 102,
+		Episodes: []chartBand{
+			{X: 140.5, Width: 48.3, Severity: "ticket", Title: "ticket by ticket-1d-2h from Mar 2 06:00 for 3h"},
+			{X: 427.3, Width: 2.7, Severity: "page", Title: "page by page-1h-5m from Mar 2 23:50, open"},
+		},
 		MidX: 237, MidY: 61,
 		Line:     "44,10 140.5,10 237,50.8 333.5,50.8 430,107.9",
 		Area:     "44,91.6 44,10 140.5,10 237,50.8 333.5,50.8 430,107.9 430,91.6",
@@ -44,17 +56,28 @@ func TestBurnDownChart(t *testing.T) {
 	// A NaN, which BurnDown never returns, is left out, not drawn.
 	nan := append([]slo.BudgetPoint(nil), points...)
 	nan[2].Remaining = math.NaN()
-	if got := newBurnDownChart(nan, 24*time.Hour, now, false); got.Line != "44,10 140.5,10 237,50.8 430,107.9" {
+	if got := newBurnDownChart(nan, 24*time.Hour, now, "", nil); got.Line != "44,10 140.5,10 237,50.8 430,107.9" {
 		t.Errorf("chart with a NaN: line %q", got.Line)
 	}
 
-	// The current bucket ends after now: its point is drawn at now. No
-	// event: a flat line, said in words.
+	// The current bucket ends after now: its point is drawn at now.
 	points = []slo.BudgetPoint{{End: from.Add(6 * time.Hour), Remaining: 1}, {End: from.Add(12 * time.Hour), Remaining: 1}}
-	got = newBurnDownChart(points, 12*time.Hour, from.Add(9*time.Hour), true)
-	if got.Line != "44,10 301.3,10 430,10" || got.EndX != 430 || got.EndLabel != "100.0%" || !got.Empty ||
-		got.Desc != "No events in the last 12h: the budget is untouched." {
-		t.Errorf("empty chart: line %q, end %v %q, empty %v, desc %q", got.Line, got.EndX, got.EndLabel, got.Empty, got.Desc)
+	got = newBurnDownChart(points, 12*time.Hour, from.Add(9*time.Hour), "", nil)
+	if got.Line != "44,10 301.3,10 430,10" || got.EndX != 430 || got.EndLabel != "100.0%" || got.Empty ||
+		got.Desc != "Budget remaining over the last 12h, from 100% to 100.0%; lowest 100.0%." {
+		t.Errorf("chart ending inside a bucket: line %q, end %v %q, empty %v, desc %q", got.Line, got.EndX, got.EndLabel, got.Empty, got.Desc)
+	}
+
+	// Too few events for a budget: whatever the points say (1 bad event
+	// in 10 at 99.9%, -9900%), no line, no figure, an axis from 0 to 100%,
+	// and the note in words.
+	points = []slo.BudgetPoint{{End: from.Add(6 * time.Hour), Remaining: 1}, {End: from.Add(12 * time.Hour), Remaining: -99}}
+	got = newBurnDownChart(points, 12*time.Hour, from.Add(9*time.Hour), "Not enough events for a budget", nil)
+	wantTicks := []chartTick{{10, "100%"}, {61, "50%"}, {112, "0%"}}
+	if got.Line != "" || got.Area != "" || got.EndLabel != "" || !got.Empty || got.Note != "Not enough events for a budget" ||
+		got.Desc != "Not enough events for a budget; no budget is drawn for the last 12h." || !cmp.Equal(got.YTicks, wantTicks) {
+		t.Errorf("chart without a claim: line %q, area %q, end %q, empty %v, note %q, desc %q, y ticks %v",
+			got.Line, got.Area, got.EndLabel, got.Empty, got.Note, got.Desc, got.YTicks)
 	}
 }
 

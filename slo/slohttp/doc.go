@@ -55,7 +55,8 @@
 //	  // What the presentation adds:
 //	  "runbook": "https://runbooks.example.com/checkout",  // slo.Objective.Runbook; left out when empty
 //	  "dashboard": "https://grafana.example.com/d/checkout", // slo.Objective.Dashboard; left out when empty
-//	  "burnDown": [{"end": "2026-03-01T18:00:00Z", "remaining": 1}, ...]
+//	  "burnDown": [{"end": "2026-03-01T18:00:00Z", "remaining": 1}, ...],
+//	  "episodes": [...]  // the objective's, as slo.Episode.MarshalJSON writes them; [] when none
 //	}
 //
 // The members in the middle are exactly the Status's JSON, so a reader
@@ -63,8 +64,11 @@
 // (unknown fields are ignored). burnDown is [slo.Registry.BurnDown]: the
 // budget remaining at the end of each bucket of the period, oldest first;
 // its last point is the Status's budgetRemaining, so that every figure of
-// a response agrees. Numbers that this package writes (observedValue,
-// burnDown's remaining, the page's lagSeconds) are rounded to 12
-// significant digits, so that 0.46 is not written 0.45999999999999996,
-// and no number is ever NaN or infinite: such a value would be null.
+// a response agrees. episodes are the objective's episodes in the
+// registry's log ([slo.Registry.Episodes]), oldest first, an open one
+// last with its figures at the last evaluation. Numbers that this package writes (observedValue,
+// burnDown's remaining, the page's lagSeconds) are written as slo writes
+// a Status's: fractions to 12 significant digits, so that 0.46 is not
+// written 0.45999999999999996, whole numbers as they are. No number is
+// ever NaN or infinite: such a value would be null.
 package slohttp

@@ -32,7 +32,8 @@ const healthContentType = "application/health+json"
 //
 //   - "pass" (200 OK) when every objective is ok and has budget left;
 //   - "warn" (200 OK) when an objective's state is ticket or page, or its
-//     error budget is spent (BudgetRemaining <= 0). Every replica sees the
+//     error budget is spent (Budget is slo.BudgetSpent: a period with too
+//     few events makes no claim). Every replica sees the
 //     same burn, so failing would take them all out together, and removing
 //     replicas restores no budget;
 //   - "fail" (503 Service Unavailable) only when the registry is stalled
@@ -202,7 +203,7 @@ func reasons(st slo.Status) []string {
 	if st.State != burnrate.SeverityOK {
 		why = append(why, st.State.String()+": "+firing(st))
 	}
-	if st.BudgetRemaining <= 0 {
+	if st.Budget == slo.BudgetSpent {
 		if over := percent(-st.BudgetRemaining, 1); over != "0.0%" {
 			why = append(why, "error budget overspent by "+over)
 		} else {

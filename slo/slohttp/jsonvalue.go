@@ -12,7 +12,7 @@ import (
 )
 
 // number is a float64 that encodes as JSON null when it is NaN or
-// infinite, and otherwise to 12 significant digits. encoding/json refuses
+// infinite, and otherwise to 12 significant digits unless it is whole. encoding/json refuses
 // NaN and infinities, and one bad value must not cost a health check or a
 // status page its whole response; Status never holds one, and this is the
 // guard that keeps it so on the wire. The rounding drops the noise of
@@ -26,12 +26,14 @@ func (n number) MarshalJSON() ([]byte, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return []byte("null"), nil
 	}
+	if f == math.Trunc(f) {
+		// A whole number is exact, however large (a count of events): as
+		// slo writes a Status's figures.
+		return json.Marshal(f + 0) // + 0: no "-0"
+	}
 	// Through 'g' to round, then back to a float64 so that json writes it
 	// in its usual form (no exponent for ordinary magnitudes).
 	r, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
-	if r == 0 {
-		r = 0 // no "-0"
-	}
 	return json.Marshal(r)
 }
 
@@ -82,6 +84,14 @@ type objectiveJSON struct {
 	// BurnDown is the budget remaining at the end of each bucket of the
 	// period, its last point the Status's BudgetRemaining.
 	BurnDown []slo.BudgetPoint
+	// Episodes are the objective's episodes in the registry's log
+	// ([slo.Registry.Episodes]), oldest first, the open one last.
+	Episodes []slo.Episode
+
+	// recent is the objective's recent burn history, for the page's
+	// chart; not in the JSON, where 360 samples of every window would
+	// outweigh the rest (Registry.Recent has it in Go).
+	recent []slo.RecentPoint
 }
 
 // check holds the fields the draft gives every check but its time, which
@@ -119,10 +129,15 @@ func (o objectiveJSON) MarshalJSON() ([]byte, error) {
 	for i, p := range o.BurnDown {
 		points[i] = pointJSON{instant(p.End), number(p.Remaining)}
 	}
+	episodes := o.Episodes
+	if episodes == nil {
+		episodes = []slo.Episode{} // [], not null: a list, empty
+	}
 	add, err := json.Marshal(struct {
 		links
-		BurnDown []pointJSON `json:"burnDown"`
-	}{links{o.Runbook, o.Dashboard}, points})
+		BurnDown []pointJSON   `json:"burnDown"`
+		Episodes []slo.Episode `json:"episodes"`
+	}{links{o.Runbook, o.Dashboard}, points, episodes})
 	if err != nil {
 		return nil, err
 	}
@@ -168,8 +183,8 @@ func definitions(reg *slo.Registry) map[[2]string]slo.Objective {
 	return defs
 }
 
-// newObjectiveJSON reads st's burn-down and joins it to st and the
-// objective's links. The burn-down's last point is set to st's budget:
+// newObjectiveJSON reads st's burn-down and episodes and joins them to st
+// and the objective's links. The burn-down's last point is set to st's budget:
 // BurnDown also counts the events recorded since the evaluation, and one
 // figure, the Status's, is the budget every part of a response shows.
 func newObjectiveJSON(reg *slo.Registry, defs map[[2]string]slo.Objective, st slo.Status) objectiveJSON {
@@ -178,5 +193,13 @@ func newObjectiveJSON(reg *slo.Registry, defs map[[2]string]slo.Objective, st sl
 	if n := len(points); n > 0 {
 		points[n-1].Remaining = st.BudgetRemaining
 	}
-	return objectiveJSON{Status: st, Runbook: def.Runbook, Dashboard: def.Dashboard, BurnDown: points}
+	o := objectiveJSON{Status: st, Runbook: def.Runbook, Dashboard: def.Dashboard, BurnDown: points}
+	if j, ok := reg.Lookup(st.Journey); ok {
+		for _, e := range j.Episodes() {
+			if e.Objective == st.Objective {
+				o.Episodes = append(o.Episodes, e)
+			}
+		}
+	}
+	return o
 }

@@ -27,7 +27,8 @@ func TestJSONGuards(t *testing.T) {
 		{"twelve digits kept", number(0.123456789012), `0.123456789012`},
 		{"the thirteenth rounded", number(0.1234567890126), `0.123456789013`},
 		{"a large count", number(123456789012), `123456789012`},
-		{"past twelve digits", number(1234567890123456), `1234567890120000`},
+		{"a whole number past twelve digits", number(1234567890123456), `1234567890123456`},
+		{"a fraction past twelve digits", number(12345678901.23456), `12345678901.2`},
 		{"a tiny fraction", number(1e-9), `1e-9`},
 		{"no negative zero", number(math.Copysign(0, -1)), `0`},
 		{"NaN", number(math.NaN()), `null`},
@@ -67,13 +68,13 @@ func TestObjectiveJSON(t *testing.T) {
 		want string
 	}{
 		{"a page's", objectiveJSON{Status: st, BurnDown: points},
-			`{` + inner + `,"burnDown":[{"end":"2026-03-02T09:00:00Z","remaining":0.46}]}`},
+			`{` + inner + `,"burnDown":[{"end":"2026-03-02T09:00:00Z","remaining":0.46}],"episodes":[]}`},
 		{"with links", objectiveJSON{Status: st, Runbook: "https://r.example.com/c", Dashboard: "https://d.example.com/c"},
-			`{` + inner + `,"runbook":"https://r.example.com/c","dashboard":"https://d.example.com/c","burnDown":[]}`},
+			`{` + inner + `,"runbook":"https://r.example.com/c","dashboard":"https://d.example.com/c","burnDown":[],"episodes":[]}`},
 		{"a check's", objectiveJSON{Check: &check{ComponentID: "checkout", ComponentType: "component",
 			ObservedValue: number(st.BudgetRemaining), ObservedUnit: "ratio", Status: "pass"}, Status: st, BurnDown: points},
 			`{"componentId":"checkout","componentType":"component","observedValue":0.46,"observedUnit":"ratio","status":"pass",` +
-				inner + `,"burnDown":[{"end":"2026-03-02T09:00:00Z","remaining":0.46}]}`},
+				inner + `,"burnDown":[{"end":"2026-03-02T09:00:00Z","remaining":0.46}],"episodes":[]}`},
 	} {
 		b, err := json.Marshal(tc.o)
 		if err != nil || string(b) != tc.want {

@@ -116,14 +116,13 @@ func TestStatusPageLinks(t *testing.T) {
 
 // One budget figure per objective: the header's "budget left" and the
 // chart's last point are the same number, even with events recorded since
-// the last evaluation (which the burn-down alone would count). A fresh
-// process that served 9 good and 1 bad events at 99.9% has a budget of a
-// hundredth of an event and overspent it 99 times: -9900.0% in both
-// places (the burn-down alone, with the 5 bad events since, would end at
-// -39900.0%).
+// the last evaluation (which the burn-down alone would count). 10 bad
+// events in 2000 at 99.9% overspend a budget of 2 events 4 times over:
+// -400.0% in both places (the burn-down alone, with the 5 bad events
+// since, would end at -648.1%).
 func TestStatusPageOneBudgetFigure(t *testing.T) {
 	f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-	f.add("checkout", 9, 1)
+	f.add("checkout", 1990, 10)
 	f.advance(time.Second)
 	f.add("checkout", 0, 5) // after the evaluation
 	srv := serve(t, slohttp.StatusPage(f.reg))
@@ -133,8 +132,8 @@ func TestStatusPageOneBudgetFigure(t *testing.T) {
 	if header == nil || chart == nil {
 		t.Fatalf("the page lacks a budget figure or the chart's end label:\n%s", page)
 	}
-	if header[1] != "-9900.0%" || chart[1] != header[1] {
-		t.Errorf("budget left %s, chart's end %s; want -9900.0%% in both", header[1], chart[1])
+	if header[1] != "-400.0%" || chart[1] != header[1] {
+		t.Errorf("budget left %s, chart's end %s; want -400.0%% in both", header[1], chart[1])
 	}
 
 	_, body := fetch(t, srv, http.MethodGet, "/?format=json")
@@ -148,7 +147,38 @@ func TestStatusPageOneBudgetFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := doc.Objectives[0]
-	if last := o.BurnDown[len(o.BurnDown)-1].Remaining; o.BudgetRemaining != -99 || last != o.BudgetRemaining {
-		t.Errorf("JSON: budgetRemaining %v, burn-down's last %v; want -99 in both", o.BudgetRemaining, last)
+	if last := o.BurnDown[len(o.BurnDown)-1].Remaining; o.BudgetRemaining != -4 || last != o.BudgetRemaining {
+		t.Errorf("JSON: budgetRemaining %v, burn-down's last %v; want -4 in both", o.BudgetRemaining, last)
+	}
+}
+
+// A process ten minutes old draws its recent burn from its start, near
+// the chart's right end, not as a cliff from the left: its first sample
+// is at x = 70 + 360 x (350 / 360), 420, and an outage in its last five
+// minutes lifts the short window's line over the factor.
+func TestStatusPageRecentOfAYoungProcess(t *testing.T) {
+	f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.99})
+	for i := range 10 {
+		bad := uint64(0)
+		if i >= 5 {
+			bad = 50
+		}
+		f.add("checkout", 100, bad)
+		f.advance(time.Minute)
+	}
+	_, page := fetch(t, serve(t, slohttp.StatusPage(f.reg)), http.MethodGet, "/")
+	m := regexp.MustCompile(`<g class="panel page over"><title>page-1h-5m: [^<]*</title>(?s:.*?)<polyline class="short" points="([^"]+)"/>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no burning page-1h-5m panel with a short window's line:\n%s", page)
+	}
+	// One sample at New and one a minute, a minute being 1 unit of x.
+	points := strings.Fields(m[1])
+	if len(points) != 11 || !strings.HasPrefix(points[0], "420,") || !strings.HasPrefix(points[10], "430,") {
+		t.Errorf("short window's line %q: want 11 points from x 420 to 430", m[1])
+	}
+	// Over the factor (y 18 of a panel from 6 to 30) at the end, at zero
+	// (y 30) before the outage.
+	if !strings.HasSuffix(points[10], ",6") || !strings.HasSuffix(points[4], ",30") {
+		t.Errorf("short window's line %q: want y 30 before the outage and 6 (twice the factor or more) at the end", m[1])
 	}
 }

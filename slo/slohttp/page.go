@@ -58,7 +58,24 @@ func PageRefresh(every time.Duration) PageOption {
 // and dashboard when its definition has them ([slo.Objective.Runbook],
 // [slo.Objective.Dashboard]). The budget left is one figure per
 // objective, the Status's, shown in its figures and at the end of its
-// chart alike.
+// chart alike; when the period holds too few events for a budget
+// ([slo.Status.Budget]), the card shows that fact ([slo.Status.Evidence])
+// instead of a budget, a time to exhaustion and a burn-down line.
+//
+// Beside the period's burn-down, each card draws its rules' burn over
+// the last 6 hours ([slo.Registry.Recent]): per rule, the long and short
+// windows' burn rates against its factor, so that a reader sees an
+// incident start and stop, and a process minutes old shows minutes, not a
+// cliff. That history is on the page only; its JSON would outweigh the
+// rest of ?format=json.
+//
+// Each card lists the objective's newest episodes ([slo.Registry.Episodes])
+// and its chart shows them all as bands, so that a reader sees when the
+// budget went. Below the cards, the review of the period
+// ([slo.Registry.Review], with slo's default options) is the agenda of a
+// monthly review of alerts and objectives: pages (flaky ones among them),
+// tickets, time spent paging, and the budget spent in episodes against
+// the background burn.
 //
 // With the query ?format=json, the handler answers the same data as
 // application/json, for scripts and other dashboards, in the same order:
@@ -69,7 +86,8 @@ func PageRefresh(every time.Duration) PageOption {
 //	  "stalled": false,                    // see slo.Registry.Stalled
 //	  "lagSeconds": 0.4,                   // see slo.Registry.Lag
 //	  "unmatched": {"good": 12, "bad": 0}, // see slo.Registry.Unmatched
-//	  "objectives": [...]                  // the objective objects of the package doc
+//	  "objectives": [...],                 // the objective objects of the package doc
+//	  "review": {...}                      // slo.Review.MarshalJSON's, objectives in declaration order
 //	}
 //
 // Numbers are never NaN or infinite; such a value would be null. Any other
@@ -161,27 +179,44 @@ type reading struct {
 	stalled bool
 	// objectives are in the page's order (see sortObjectives).
 	objectives []objectiveJSON
-	unG, unB   uint64
+	// review is the registry's review over each objective's period,
+	// with slo's default options.
+	review   slo.Review
+	unG, unB uint64
 }
 
 func (h *pageHandler) read() reading {
 	s := reading{now: h.reg.Clock().Now()}
 	s.lag, s.stalled = h.reg.Staleness()
 	for _, st := range h.reg.Status() {
-		s.objectives = append(s.objectives, newObjectiveJSON(h.reg, h.defs, st))
+		o := newObjectiveJSON(h.reg, h.defs, st)
+		o.recent, _ = h.reg.Recent(st.Journey, st.Objective)
+		s.objectives = append(s.objectives, o)
 	}
 	sortObjectives(s.objectives)
+	// The zero options are the defaults, which Review never refuses.
+	s.review, _ = h.reg.Review(slo.ReviewOptions{})
 	s.unG, s.unB = h.reg.Unmatched()
 	return s
 }
 
 // sortObjectives puts what needs a person first: page, then ticket, then
-// ok; within a state the least budget left first; declaration order
-// among equals.
+// ok; within a state the least budget left first, and those with too few
+// events for a budget (see slo.Status.Budget) last, since their figure
+// claims nothing; declaration order among equals.
 func sortObjectives(objs []objectiveJSON) {
 	slices.SortStableFunc(objs, func(a, b objectiveJSON) int {
 		if c := cmp.Compare(b.Status.State, a.Status.State); c != 0 {
 			return c
+		}
+		aFew, bFew := a.Status.Budget == slo.BudgetTooFewEvents, b.Status.Budget == slo.BudgetTooFewEvents
+		switch {
+		case aFew && bFew:
+			return 0
+		case aFew:
+			return 1
+		case bFew:
+			return -1
 		}
 		return cmp.Compare(a.Status.BudgetRemaining, b.Status.BudgetRemaining)
 	})
@@ -196,6 +231,7 @@ type (
 		LagSeconds number          `json:"lagSeconds"`
 		Unmatched  eventCount      `json:"unmatched"`
 		Objectives []objectiveJSON `json:"objectives"`
+		Review     slo.Review      `json:"review"`
 	}
 	eventCount struct {
 		Good uint64 `json:"good"`
@@ -212,6 +248,7 @@ func (h *pageHandler) report() pageReport {
 		LagSeconds: number(s.lag.Seconds()),
 		Unmatched:  eventCount{s.unG, s.unB},
 		Objectives: append([]objectiveJSON{}, s.objectives...), // [] rather than null when none
+		Review:     s.review,
 	}
 }
 
@@ -230,6 +267,35 @@ type (
 		Objectives []objectiveView
 		// Unmatched counts events of undeclared journeys; empty when none.
 		Unmatched string
+		// Review is the review of every objective over its period, in the
+		// page's order.
+		Review reviewView
+	}
+	// reviewView is the review as a table: one row per objective.
+	reviewView struct {
+		Flaky string // what a flaky page is: "ended within 10m, spending under 2.0% of the budget"
+		Rows  []reviewRow
+	}
+	reviewRow struct {
+		ID, Journey, Name string
+		Period            string // "30d"
+		Pages             string // "2 (1 flaky)"
+		Tickets           string
+		Paging            string // time spent paging
+		// The budget spent by episodes and by the background burn, and
+		// left: "—" when the period holds too few events for a budget.
+		Episodes, Background, Left string
+		Evidence                   string
+	}
+	// episodeView is one episode of an objective's log.
+	episodeView struct {
+		Severity string // page or ticket
+		Badge    string // PAGE or TICKET
+		Rule     string
+		Start    string // "Mar 10 02:16 UTC"
+		Lasted   string // "15m", or "3m so far" while open
+		Open     bool
+		Details  string // "mitigated after 8m · peak 40× · 12.0% of the budget"
 	}
 	summaryItem struct {
 		Class, Text string
@@ -241,8 +307,12 @@ type (
 		State   string // ok, ticket or page
 		Badge   string // OK, TICKET or PAGE
 		Spent   bool
-		Goal    string // "99.9% good over 30d"
-		Since   string // when and why it left ok, or empty
+		// Evidence is why the budget makes no claim ("not enough events:
+		// 10 of 1000"), shown instead of the budget and its runs-out-in;
+		// empty when it makes one.
+		Evidence, EvidenceNote string
+		Goal                   string // "99.9% good over 30d"
+		Since                  string // when and why it left ok, or empty
 		// Runbook and Dashboard are the objective's links, or empty.
 		Runbook, Dashboard string
 		SLI                string
@@ -254,7 +324,14 @@ type (
 		Exhaust            string
 		ExhaustNote        string
 		Chart              burnDownChart
-		Rules              []ruleView
+		// Recent is the rules' burn over the last hours; no panels when
+		// the registry has no recent history to show.
+		Recent recentChart
+		Rules  []ruleView
+		// Episodes are the newest of the objective's episodes, newest
+		// first; EpisodeCount says how many the log holds.
+		Episodes     []episodeView
+		EpisodeCount string
 	}
 	ruleView struct {
 		Name        string
@@ -291,7 +368,7 @@ func (h *pageHandler) view() pageView {
 		v.Unmatched = strconv.FormatUint(s.unG, 10) + " good and " + strconv.FormatUint(s.unB, 10) + " bad"
 	}
 
-	var pages, tickets, spent, oks int
+	var pages, tickets, spent, few, oks int
 	for i, e := range s.objectives {
 		st := e.Status
 		o := objectiveView{
@@ -300,12 +377,30 @@ func (h *pageHandler) view() pageView {
 			Name:      st.Objective,
 			State:     st.State.String(),
 			Badge:     strings.ToUpper(st.State.String()),
-			Spent:     st.BudgetRemaining <= 0,
+			Spent:     st.Budget == slo.BudgetSpent,
+			Evidence:  st.Evidence(),
 			Goal:      goal(st),
 			Budget:    percent(st.BudgetRemaining, 1),
 			Runbook:   e.Runbook,
 			Dashboard: e.Dashboard,
-			Chart:     newBurnDownChart(e.BurnDown, st.Period, s.now, st.NoData),
+		}
+		note := ""
+		switch {
+		case st.NoData:
+			note = "No events in the period"
+		case o.Evidence != "":
+			note = "Not enough events for a budget"
+		}
+		o.Chart = newBurnDownChart(e.BurnDown, st.Period, s.now, note, e.Episodes)
+		o.Episodes, o.EpisodeCount = episodeViews(e.Episodes, st, loc)
+		samples := make([]recentSample, len(e.recent))
+		for i, p := range e.recent {
+			samples[i] = recentSample{At: p.Time, Burns: p.Windows}
+		}
+		o.Recent = newRecentChart(samples, st.Rules, recentSpan, s.now)
+		if o.Evidence != "" {
+			few++
+			o.EvidenceNote = "a budget needs " + strconv.FormatUint(st.MinEvents, 10) + " events over " + burnrate.FormatWindow(st.Period)
 		}
 		switch st.State {
 		case burnrate.SeverityPage:
@@ -388,9 +483,11 @@ func (h *pageHandler) view() pageView {
 			v.Summary = append(v.Summary, summaryItem{class, strconv.Itoa(n) + " " + many})
 		}
 	}
+	v.Review = newReviewView(s.review, s.objectives)
 	add(pages, "page", "paging", "paging")
 	add(tickets, "ticket", "ticket", "tickets")
 	add(spent, "spent", "budget spent", "budgets spent")
+	add(few, "evidence", "too few events", "too few events")
 	add(oks, "ok", "ok", "ok")
 	return v
 }
@@ -429,4 +526,91 @@ func targetDecimals(target float64) int {
 	s := strconv.FormatFloat(target, 'f', -1, 64)
 	_, frac, _ := strings.Cut(s, ".")
 	return max(len(frac)-2, 0)
+}
+
+// shownEpisodes is how many episodes a card lists: the newest, for the
+// incident at hand and the ones before it; the chart and the JSON have
+// them all.
+const shownEpisodes = 3
+
+// episodeViews lists the newest episodes of eps (oldest first, as the log
+// keeps them), newest first, and says how many the log holds.
+func episodeViews(eps []slo.Episode, st slo.Status, loc *time.Location) ([]episodeView, string) {
+	var out []episodeView
+	for i := len(eps) - 1; i >= 0 && len(out) < shownEpisodes; i-- {
+		e := eps[i]
+		ev := episodeView{
+			Severity: e.Severity.String(),
+			Badge:    strings.ToUpper(e.Severity.String()),
+			Rule:     e.Rule,
+			Start:    e.Start.In(loc).Format("Jan 2 15:04 MST"),
+			Open:     e.Open(),
+		}
+		ev.Lasted = formatSpan(e.Duration(st.Time))
+		if ev.Open {
+			ev.Lasted += " so far"
+		}
+		var details []string
+		if !e.Mitigated.IsZero() {
+			details = append(details, "mitigated after "+formatSpan(e.Mitigated.Sub(e.Start)))
+		}
+		if e.Paging > 0 && e.Severity == burnrate.SeverityPage {
+			details = append(details, formatSpan(e.Paging)+" paging")
+		}
+		details = append(details, "peak "+formatRate(e.PeakBurn)+"×")
+		// A share of a budget the period cannot support claims nothing.
+		if st.Budget != slo.BudgetTooFewEvents {
+			details = append(details, percent(e.BudgetSpent, 1)+" of the budget")
+		}
+		ev.Details = strings.Join(details, " · ")
+		out = append(out, ev)
+	}
+	switch n := len(eps); {
+	case n == 0:
+		return nil, "none in the log"
+	case n == 1:
+		return out, "1 in the log"
+	case n > shownEpisodes:
+		return out, strconv.Itoa(n) + " in the log, the last " + strconv.Itoa(shownEpisodes) + " shown"
+	default:
+		return out, strconv.Itoa(n) + " in the log"
+	}
+}
+
+// newReviewView lays out the review in the page's order of objectives.
+func newReviewView(rv slo.Review, objs []objectiveJSON) reviewView {
+	v := reviewView{Flaky: "ended within " + formatSpan(rv.Options.Flaky) + ", spending under " +
+		percent(rv.Options.FlakyBudget, 1) + " of the budget"}
+	byKey := map[[2]string]slo.ObjectiveReview{}
+	for _, o := range rv.Objectives {
+		byKey[[2]string{o.Journey, o.Objective}] = o
+	}
+	for i, o := range objs {
+		st := o.Status
+		r, ok := byKey[[2]string{st.Journey, st.Objective}]
+		if !ok {
+			continue // declared after the review was read: none can be
+		}
+		row := reviewRow{
+			ID: "r" + strconv.Itoa(i), Journey: st.Journey, Name: st.Objective,
+			Period:   burnrate.FormatWindow(r.To.Sub(r.From)),
+			Pages:    strconv.Itoa(r.Pages),
+			Tickets:  strconv.Itoa(r.Tickets),
+			Paging:   "—",
+			Evidence: st.Evidence(),
+		}
+		if r.FlakyPages > 0 {
+			row.Pages += " (" + strconv.Itoa(r.FlakyPages) + " flaky)"
+		}
+		if r.Paging > 0 {
+			row.Paging = formatSpan(r.Paging)
+		}
+		if row.Evidence != "" {
+			row.Episodes, row.Background, row.Left = "—", "—", "—"
+		} else {
+			row.Episodes, row.Background, row.Left = percent(r.EpisodeBudget, 1), percent(r.BackgroundBudget, 1), percent(r.BudgetRemaining, 1)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
 }

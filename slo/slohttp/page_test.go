@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
@@ -124,32 +125,34 @@ type jsonPage struct {
 		Bad  uint64 `json:"bad"`
 	} `json:"unmatched"`
 	Objectives []jsonObjective `json:"objectives"`
+	Review     slo.Review      `json:"review"` // its shape is slo's, tested there
 }
 
 type jsonObjective struct {
-	Journey          string       `json:"journey"`
-	Objective        string       `json:"objective"`
-	Target           float64      `json:"target"`
-	Period           string       `json:"period"`
-	Latency          string       `json:"latency"`
-	Time             string       `json:"time"`
-	Good             uint64       `json:"good"`
-	Bad              uint64       `json:"bad"`
-	TotalGood        uint64       `json:"totalGood"`
-	TotalBad         uint64       `json:"totalBad"`
-	SLI              *float64     `json:"sli"`
-	NoData           bool         `json:"noData"`
-	MinEvents        uint64       `json:"minEvents"`
-	Budget           string       `json:"budget"`
-	BudgetRemaining  float64      `json:"budgetRemaining"`
-	TimeToExhaustion *string      `json:"timeToExhaustion"`
-	ExhaustionWindow string       `json:"exhaustionWindow"`
-	State            string       `json:"state"`
-	Rule             string       `json:"rule"`
-	Since            string       `json:"since"`
-	Windows          []jsonWindow `json:"windows"`
-	Rules            []jsonRule   `json:"rules"`
-	BurnDown         []jsonPoint  `json:"burnDown"`
+	Journey          string        `json:"journey"`
+	Objective        string        `json:"objective"`
+	Target           float64       `json:"target"`
+	Period           string        `json:"period"`
+	Latency          string        `json:"latency"`
+	Time             string        `json:"time"`
+	Good             uint64        `json:"good"`
+	Bad              uint64        `json:"bad"`
+	TotalGood        uint64        `json:"totalGood"`
+	TotalBad         uint64        `json:"totalBad"`
+	SLI              *float64      `json:"sli"`
+	NoData           bool          `json:"noData"`
+	MinEvents        uint64        `json:"minEvents"`
+	Budget           string        `json:"budget"`
+	BudgetRemaining  float64       `json:"budgetRemaining"`
+	TimeToExhaustion *string       `json:"timeToExhaustion"`
+	ExhaustionWindow string        `json:"exhaustionWindow"`
+	State            string        `json:"state"`
+	Rule             string        `json:"rule"`
+	Since            string        `json:"since"`
+	Windows          []jsonWindow  `json:"windows"`
+	Rules            []jsonRule    `json:"rules"`
+	BurnDown         []jsonPoint   `json:"burnDown"`
+	Episodes         []slo.Episode `json:"episodes"` // their shape is slo's, tested there
 }
 
 type jsonWindow struct {
@@ -224,6 +227,34 @@ func TestStatusPageJSON(t *testing.T) {
 		got.Objectives[i].BurnDown = nil
 	}
 
+	// checkout's episode is open: it left ok and paged at the evaluation
+	// of 07:00:01, which counted the 900 good and 100 bad events, burning
+	// at 10 over page-6h-30m's 6h window; at the last evaluation it has
+	// paged for a second and spent 100 of the 1000 events the period
+	// allows. search has none.
+	at := time.Date(2026, 3, 2, 7, 0, 1, 0, time.UTC)
+	wantEpisodes := [][]slo.Episode{{{Journey: "checkout", Objective: "availability", Start: at, Rule: "page-6h-30m",
+		Severity: burnrate.SeverityPage, Paged: at, Paging: time.Second, PeakBurn: 10, Good: 900, Bad: 100, BudgetSpent: 0.1}}, {}}
+	for i, o := range got.Objectives {
+		if diff := cmp.Diff(wantEpisodes[i], o.Episodes); diff != "" {
+			t.Errorf("objective %d's episodes (-want +got):\n%s", i, diff)
+		}
+		got.Objectives[i].Episodes = nil
+	}
+	// The review: each objective's period up to the last evaluation, the
+	// same episode counted as a page, nothing flaky (it is still open).
+	rv := got.Review
+	if len(rv.Objectives) != 2 || !rv.Time.Equal(at.Add(time.Second)) || rv.Options.Flaky != slo.DefaultFlaky {
+		t.Fatalf("review: %+v", rv)
+	}
+	if c := rv.Objectives[0]; c.Pages != 1 || c.Tickets != 0 || c.FlakyPages != 0 || c.Paging != time.Second || len(c.Episodes) != 1 {
+		t.Errorf("checkout's review: %+v", c)
+	}
+	if s := rv.Objectives[1]; s.Pages+s.Tickets != 0 || len(s.Episodes) != 0 {
+		t.Errorf("search's review: %+v", s)
+	}
+	got.Review = slo.Review{}
+
 	rules := func(long, short []float64, firing int) []jsonRule {
 		out := []jsonRule{
 			{Name: "page-1h-5m", Severity: "page", Long: "1h", Short: "5m", Factor: 14.4},
@@ -297,7 +328,7 @@ func TestStatusPageJSONNoData(t *testing.T) {
 	for _, w := range []string{
 		`<p class="goal">95% within 300ms over 30d</p>`,
 		`<span class="value">no data</span><span class="note">no events in 30d</span>`,
-		`<desc id="o0-cd">No events in the last 30d: the budget is untouched.</desc>`,
+		`<desc id="o0-cd">No events in the period; no budget is drawn for the last 30d.</desc>`,
 		"No events in the period",
 	} {
 		if !strings.Contains(html, w) {
@@ -409,7 +440,10 @@ func TestStatusPageBurningRule(t *testing.T) {
 		`<tr title="page-1h-5m: burning, too few events to fire">`,
 		`<td><span class="sev page burning">page</span><span class="hidden"> (burning, too few events to fire)</span> 1h / 5m</td>`,
 		`<td class="num">50× / 50×</td>`,
-		`<article class="card ok spent"`,
+		// 20 events of the 100 a budget needs: no budget claimed.
+		`<article class="card ok" aria-labelledby="o0-h">`,
+		`<span class="badge evidence" title="not enough events: 20 of 100">TOO FEW EVENTS</span>`,
+		`<div class="budget evidence"><dt>Budget</dt><dd><span class="value">not enough events: 20 of 100</span><span class="note">a budget needs 100 events over 30d</span></dd></div>`,
 	} {
 		if !strings.Contains(html, w) {
 			t.Errorf("page lacks %s", w)
