@@ -134,7 +134,7 @@ func runBacktest(args []string, stdout, stderr io.Writer) int {
 		return exitInvalid
 	}
 	var buf bytes.Buffer
-	if err := writeBacktest(&buf, format, res); err != nil {
+	if err := writeBacktest(&buf, format, p.title, res); err != nil {
 		fmt.Fprintf(stderr, "journeyslo backtest: %v\n", err)
 		return exitInvalid
 	}
@@ -204,6 +204,9 @@ func (o *backtestOptions) checkUsage() error {
 type backtestPlan struct {
 	traffic []backtest.Sample
 	configs []backtest.Config
+	// title names the replay in the HTML report: the service and where
+	// its traffic came from.
+	title string
 }
 
 // plan loads the config, the traffic and the policies and chooses the
@@ -255,7 +258,7 @@ func (o *backtestOptions) plan() (*backtestPlan, error) {
 	if err := haveTraffic(objectives, traffic); err != nil {
 		return nil, err
 	}
-	p := &backtestPlan{}
+	p := &backtestPlan{title: "Backtest of " + src.config.Service + ": " + o.trafficName()}
 	replayed := map[string]bool{}
 	for _, obj := range objectives {
 		replayed[obj.Journey] = true
@@ -281,6 +284,17 @@ func (o *backtestOptions) plan() (*backtestPlan, error) {
 		}
 	}
 	return p, nil
+}
+
+// trafficName says where the traffic comes from, for the report's title.
+func (o *backtestOptions) trafficName() string {
+	switch {
+	case o.traffic != "":
+		return filepath.Base(o.traffic)
+	case o.synthetic != "":
+		return "synthetic " + filepath.Base(o.synthetic)
+	}
+	return o.start + " to " + o.end + " from " + o.prometheus
 }
 
 // promJourney returns the journey the Prometheus expressions count: -journey,

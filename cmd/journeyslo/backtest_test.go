@@ -302,20 +302,22 @@ func TestBacktestPlan(t *testing.T) {
 			backtestPlan{traffic: recorded, configs: []backtest.Config{
 				{Objective: shop("checkout"), Candidates: []backtest.Candidate{{Name: "fast-burn", Policy: fast}}, Flaky: 5 * time.Minute},
 				{Objective: shop("search"), Candidates: []backtest.Candidate{{Name: "fast-burn", Policy: fast}}, Flaky: 5 * time.Minute},
-			}}},
+			}, title: "Backtest of shop: traffic.csv"}},
 		{"one objective, its journey's samples",
 			backtestOptions{config: shopConfig, traffic: exampleTrafficCSV, objectives: stringsFlag{"search:latency", "search:latency"}, flaky: backtest.DefaultFlaky},
-			backtestPlan{traffic: of("search"), configs: []backtest.Config{{Objective: sources(t, shopConfig).objectives[3], Flaky: backtest.DefaultFlaky}}}},
+			backtestPlan{traffic: of("search"), configs: []backtest.Config{{Objective: sources(t, shopConfig).objectives[3], Flaky: backtest.DefaultFlaky}},
+				title: "Backtest of shop: traffic.csv"}},
 		{"the config's policies",
 			backtestOptions{config: f["two.yaml"], traffic: exampleTrafficCSV, objectives: stringsFlag{"checkout:strict"}, policies: stringsFlag{"fast", "workbook"}},
 			backtestPlan{traffic: of("checkout"), configs: []backtest.Config{{Objective: two[1], Candidates: []backtest.Candidate{
 				{Name: "fast", Policy: burnrate.Policy{Rules: []burnrate.Rule{{Severity: burnrate.SeverityPage, Long: time.Hour, Short: 5 * time.Minute, Factor: 14.4}}, MinEvents: 10}},
 				// No rules: the default policy and guard at the objective's target.
 				{Name: "workbook", Policy: burnrate.DefaultPolicy(0.9999, 30*24*time.Hour)},
-			}}}}},
+			}}}, title: "Backtest of shop: traffic.csv"}},
 		{"a scenario's incidents",
 			backtestOptions{config: shopConfig, synthetic: exampleScenario},
-			backtestPlan{traffic: synthetic, configs: []backtest.Config{{Objective: shop("checkout"), Incidents: s.Injected()}}}},
+			backtestPlan{traffic: synthetic, configs: []backtest.Config{{Objective: shop("checkout"), Incidents: s.Injected()}},
+				title: "Backtest of shop: synthetic scenario.yaml"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := tc.o.plan()
@@ -545,7 +547,7 @@ func TestBacktestOutput(t *testing.T) {
 	}{
 		{"report.txt", []string{"-format", "text"}},
 		{"report.json", []string{"-format", "json"}},
-		// html: once the package writes it.
+		{"report.html", []string{"-format", "html"}},
 		{"report.out", nil},
 		{"other.json", []string{"-format", "text"}},
 	} {
@@ -574,5 +576,46 @@ func TestBacktestOutput(t *testing.T) {
 	r.wantStatus(t, exitInvalid)
 	if !strings.HasPrefix(r.stderr, "journeyslo backtest: ") {
 		t.Fatalf("stderr %q, want the command's error", r.stderr)
+	}
+}
+
+// TestBacktestExampleReport runs the command on the examples and checks
+// the figures of its table that TestBacktestExampleFigures derives, and
+// that its HTML report has a timeline lane for every policy.
+func TestBacktestExampleReport(t *testing.T) {
+	r := runCmd(t, "backtest", "-config", shopConfig, "-traffic", exampleTrafficCSV, "-policy", examplePolicy)
+	r.wantStatus(t, exitOK)
+	// objective, policy, pages, tickets, (flaky, paging,) precision,
+	// recall, detection, reset.
+	want := []string{
+		"checkout:availability threshold 5 0 20.0% 100.0% 3s 10m",
+		"checkout:availability burnrate-1h 1 0 100.0% 100.0% 54s 59m12s",
+		"checkout:availability objective 1 0 100.0% 100.0% 54s 29m51s",
+		"checkout:availability fast-burn 1 0 100.0% 100.0% 54s 29m51s",
+		"search:availability threshold 1 0 100.0% 100.0% 51s 9m12s",
+		"search:availability burnrate-1h 0 0 - 0.0% - -",
+		"search:availability objective 1 0 100.0% 100.0% 3h33m6s 12m15s",
+		"search:availability fast-burn 1 0 100.0% 100.0% 3h33m6s 12m15s",
+	}
+	var got []string
+	for _, line := range strings.Split(r.stdout, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 10 && strings.Contains(f[0], ":") {
+			got = append(got, strings.Join(append(f[:4:4], f[6:]...), " "))
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("the table's rows (-want +got):\n%s\nstdout:\n%s", diff, r.stdout)
+	}
+
+	h := runCmd(t, "backtest", "-config", shopConfig, "-traffic", exampleTrafficCSV, "-policy", examplePolicy, "-format", "html")
+	h.wantStatus(t, exitOK)
+	if !strings.Contains(h.stdout, "<title>Backtest of shop: traffic.csv</title>") {
+		t.Errorf("the HTML report's title is not the service's and the traffic's:\n%.400s", h.stdout)
+	}
+	for _, policy := range []string{"threshold", "burnrate-1h", "objective", "fast-burn"} {
+		if n := strings.Count(h.stdout, `data-policy="`+policy+`"`); n != 2 {
+			t.Errorf("the HTML report has %d lanes of %s, want 2 (one per objective)", n, policy)
+		}
 	}
 }
