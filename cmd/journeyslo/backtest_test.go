@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -519,15 +521,35 @@ func TestBacktestBinary(t *testing.T) {
 		}
 		return result{args: args, status: status, stdout: stdout.String(), stderr: stderr.String()}
 	}
-	for _, args := range [][]string{
-		{"backtest", "-config", shopConfig, "-traffic", exampleTrafficCSV, "-policy", examplePolicy},
-		{"backtest", "-config", shopConfig, "-synthetic", exampleScenario, "-format", "json"},
-	} {
-		got, want := exe(args...), runCmd(t, args...)
-		got.wantStatus(t, exitOK)
-		if got.stdout != want.stdout || got.stderr != "" || got.stdout == "" {
-			t.Errorf("journeyslo %s: the binary wrote stdout\n%s\nstderr %q; in-process, stdout\n%s", strings.Join(args, " "), got.stdout, got.stderr, want.stdout)
+	// The examples' table, with the figures the in-process test checks.
+	text := exe("backtest", "-config", shopConfig, "-traffic", exampleTrafficCSV, "-policy", examplePolicy)
+	text.wantStatus(t, exitOK)
+	checkExampleTable(t, text.stdout)
+	// The scenario's JSON: its objective, the three baselines, and the
+	// scenario's two incidents.
+	js := exe("backtest", "-config", shopConfig, "-synthetic", exampleScenario, "-format", "json")
+	js.wantStatus(t, exitOK)
+	var report struct {
+		Objectives []struct {
+			Journey   string `json:"journey"`
+			Incidents []json.RawMessage
+			Policies  []struct {
+				Name string `json:"name"`
+			}
 		}
+	}
+	if err := json.Unmarshal([]byte(js.stdout), &report); err != nil {
+		t.Fatalf("the JSON report: %v\n%.300s", err, js.stdout)
+	}
+	var policies []string
+	for _, o := range report.Objectives {
+		for _, p := range o.Policies {
+			policies = append(policies, o.Journey+" "+p.Name)
+		}
+		policies = append(policies, fmt.Sprintf("%s: %d incidents", o.Journey, len(o.Incidents)))
+	}
+	if got, want := strings.Join(policies, ", "), "checkout threshold, checkout burnrate-1h, checkout objective, checkout: 2 incidents"; got != want || js.stderr != "" {
+		t.Errorf("the JSON report holds %s (stderr %q); want %s", got, js.stderr, want)
 	}
 	exe("backtest").wantStatus(t, exitUsage)
 	exe("backtest", "-config", shopConfig, "-traffic", "missing.csv").wantStatus(t, exitInvalid)
@@ -571,6 +593,20 @@ func TestBacktestOutput(t *testing.T) {
 			t.Errorf("-o %s wrote\n%.300s\nwant\n%.300s", tc.file, got, want.stdout)
 		}
 	}
+	// The page is titled by the service and the traffic, with a timeline
+	// lane for each policy.
+	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "<title>Backtest of shop: synthetic short.yaml</title>") {
+		t.Errorf("the HTML report's title is not the service's and the traffic's:\n%.400s", page)
+	}
+	for _, policy := range []string{"threshold", "burnrate-1h", "objective"} {
+		if n := strings.Count(string(page), `data-policy="`+policy+`"`); n != 1 {
+			t.Errorf("the HTML report has %d lanes of %s, want 1", n, policy)
+		}
+	}
 	// A directory that does not exist: nothing written, status 1.
 	r := runCmd(t, append(slices.Clone(base), "-o", filepath.Join(dir, "no", "such", "dir", "r.txt"))...)
 	r.wantStatus(t, exitInvalid)
@@ -580,11 +616,19 @@ func TestBacktestOutput(t *testing.T) {
 }
 
 // TestBacktestExampleReport runs the command on the examples and checks
-// the figures of its table that TestBacktestExampleFigures derives, and
-// that its HTML report has a timeline lane for every policy.
+// the figures of its table that TestBacktestExampleFigures derives.
 func TestBacktestExampleReport(t *testing.T) {
 	r := runCmd(t, "backtest", "-config", shopConfig, "-traffic", exampleTrafficCSV, "-policy", examplePolicy)
 	r.wantStatus(t, exitOK)
+	checkExampleTable(t, r.stdout)
+}
+
+// checkExampleTable checks the rows of the table of a backtest of
+// examples/backtest/traffic.csv with fast-burn.yaml: their pages, tickets,
+// precision, recall, detection and reset, as TestBacktestExampleFigures
+// derives them.
+func checkExampleTable(t *testing.T, stdout string) {
+	t.Helper()
 	// objective, policy, pages, tickets, (flaky, paging,) precision,
 	// recall, detection, reset.
 	want := []string{
@@ -598,24 +642,13 @@ func TestBacktestExampleReport(t *testing.T) {
 		"search:availability fast-burn 1 0 100.0% 100.0% 3h33m6s 12m15s",
 	}
 	var got []string
-	for _, line := range strings.Split(r.stdout, "\n") {
+	for _, line := range strings.Split(stdout, "\n") {
 		f := strings.Fields(line)
 		if len(f) == 10 && strings.Contains(f[0], ":") {
 			got = append(got, strings.Join(append(f[:4:4], f[6:]...), " "))
 		}
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Fatalf("the table's rows (-want +got):\n%s\nstdout:\n%s", diff, r.stdout)
-	}
-
-	h := runCmd(t, "backtest", "-config", shopConfig, "-traffic", exampleTrafficCSV, "-policy", examplePolicy, "-format", "html")
-	h.wantStatus(t, exitOK)
-	if !strings.Contains(h.stdout, "<title>Backtest of shop: traffic.csv</title>") {
-		t.Errorf("the HTML report's title is not the service's and the traffic's:\n%.400s", h.stdout)
-	}
-	for _, policy := range []string{"threshold", "burnrate-1h", "objective", "fast-burn"} {
-		if n := strings.Count(h.stdout, `data-policy="`+policy+`"`); n != 2 {
-			t.Errorf("the HTML report has %d lanes of %s, want 2 (one per objective)", n, policy)
-		}
+		t.Fatalf("the table's rows (-want +got):\n%s\nstdout:\n%s", diff, stdout)
 	}
 }
