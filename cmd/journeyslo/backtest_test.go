@@ -391,9 +391,30 @@ func TestBacktestPrometheus(t *testing.T) {
 		t.Fatalf("configs %+v, want checkout's availability, incidents derived", p.configs)
 	}
 
+	// The whole command on it: the outage (2000 bad events, 4.6% of a
+	// 30-day budget at 1000 a minute, so significant) is the one incident.
+	// The threshold pages at the first evaluation (3 s); the 1h/5m rule at
+	// 14.4 once the hour holds 1h x 14.4 / 1000 = 51.84 s of it (54 s), and
+	// resets when the 5 minutes hold less than 4.32 s of it, 4m55.68s after
+	// it (4m57s); the 6h/30m rule never fires (2 minutes in 6 hours burn
+	// 5.6). Neither page ends within 10 minutes of its start: none flaky.
+	cmdArgs := []string{"backtest", "-config=" + shopConfig, "-prometheus=" + srv.URL, "-objective=checkout:availability", "-good=" + o.good, "-all=" + o.all,
+		"-start=2026-03-02T00:00:00Z", "-end=2026-03-02T01:00:00Z"}
+	r := runCmd(t, cmdArgs...)
+	r.wantStatus(t, exitOK)
+	var rows []string
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if f := strings.Fields(line); len(f) == 10 && f[0] == "checkout:availability" && f[1] != "burnrate-1h" {
+			rows = append(rows, strings.Join(append(f[1:5:5], f[6:]...), " "))
+		}
+	}
+	if want := []string{"threshold 1 0 0 100.0% 100.0% 3s 10m", "objective 1 0 0 100.0% 100.0% 54s 4m57s"}; !cmp.Equal(want, rows) {
+		t.Fatalf("journeyslo %s: rows %q, want %q\n%s", strings.Join(cmdArgs, " "), rows, want, r.stdout)
+	}
+
 	// A query the server refuses: its words, after the expression's.
 	o.good = "sum(increase(http_requests_total[1m])"
-	r := runCmd(t, "backtest", "-config="+shopConfig, "-prometheus="+srv.URL, "-journey=checkout", "-good="+o.good, "-all="+o.all,
+	r = runCmd(t, "backtest", "-config="+shopConfig, "-prometheus="+srv.URL, "-journey=checkout", "-good="+o.good, "-all="+o.all,
 		"-start=2026-03-02T00:00:00Z", "-end=2026-03-02T01:00:00Z")
 	r.wantStatus(t, exitInvalid)
 	if want := "-prometheus " + srv.URL + ": PrometheusQuery: Good (" + o.good + ") from 2026-03-02T00:01:00Z to 2026-03-02T01:00:00Z: bad_data: "; !strings.HasPrefix(r.stderr, want) || !strings.Contains(r.stderr, "unclosed left parenthesis") {
