@@ -448,6 +448,18 @@ func (o *backtestOptions) candidates(src *source, obj slo.Objective) ([]backtest
 			if err != nil {
 				return nil, err
 			}
+			// Checked here, so that its problems name the file.
+			if err := p.Validate(obj.Target, obj.WithDefaults().Period); err != nil {
+				errs := []error{err}
+				if j, ok := err.(interface{ Unwrap() []error }); ok {
+					errs = j.Unwrap()
+				}
+				for i, e := range errs {
+					errs[i] = fmt.Errorf("for %s: %s", slo.ObjectiveKey(obj.Journey, obj.WithDefaults().Name),
+						strings.ReplaceAll(e.Error(), burnrate.ErrInvalid.Error()+" ", ""))
+				}
+				return nil, fileErr(errors.Join(errs...), arg)
+			}
 			out = append(out, backtest.Candidate{Name: strings.TrimSuffix(filepath.Base(arg), filepath.Ext(arg)), Policy: p})
 			continue
 		}

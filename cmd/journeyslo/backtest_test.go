@@ -205,6 +205,7 @@ func TestBacktestProblems(t *testing.T) {
 		"unknown.yaml":   "rules:\n  - {severity: page, long: 1h, short: 5m, factor: 14.4, for: 2m}\n",
 		"badfactor.yaml": "rules:\n  - {severity: page, long: 1h, short: 5m, factor: many}\n",
 		"toplevel.yaml":  "rule: []\n",
+		"never.yaml":     "rules:\n  - {severity: page, long: 1h, short: 2h, factor: 2}\n  - {severity: page, long: 100d, short: 1h, factor: 1}\n",
 		"badscene.yaml":  "journey: checkout\nstart: 2026-03-02T00:00:00Z\nlength: 1h\nrate: -1\n",
 	})
 	c, tr := "-config="+shopConfig, "-traffic="+exampleTrafficCSV
@@ -229,6 +230,8 @@ func TestBacktestProblems(t *testing.T) {
 		{[]string{c, tr, "-policy=" + f["norules.yaml"]}, f["norules.yaml"] + ": the policy has no rules; give them, such as rules: [{severity: page, long: 1h, short: 5m, factor: 14.4}]"},
 		{[]string{c, tr, "-policy=" + f["unknown.yaml"]}, f["unknown.yaml"] + `:2: unknown field "for"; a rule has the fields name, severity, long, short and factor`},
 		{[]string{c, tr, "-policy=" + f["badfactor.yaml"]}, f["badfactor.yaml"] + ":2: cannot unmarshal !!str `many` into float64"},
+		{[]string{c, tr, "-objective=search:availability", "-policy=" + f["never.yaml"]}, f["never.yaml"] + ": for search:availability: rule 0 (page-1h-2h): Short window 2h is longer than Long window 1h; the Workbook uses Long/12 (5m), and Short = Long makes a single-window rule\n" +
+			f["never.yaml"] + ": for search:availability: rule 1 (page-100d-1h): Long window 100d is longer than the period 30d; use a window of at most the period"},
 		{[]string{c, tr, "-policy=" + f["toplevel.yaml"]}, f["toplevel.yaml"] + `:1: unknown field "rule"; a policy has the fields rules and minEvents`},
 		{[]string{c, "-prometheus=http://127.0.0.1:1", "-good=x", "-all=y", "-start=2026-03-02T00:00:00Z", "-end=tomorrow"}, `-end "tomorrow" is not an RFC 3339 instant; write one such as 2026-03-01T00:00:00Z`},
 		{[]string{c, "-prometheus=http://127.0.0.1:1", "-good=x", "-all=y", "-start=2026-03-02T00:00:00Z", "-end=2026-03-03T00:00:00Z"},
