@@ -31,6 +31,8 @@ func TestShapesHoldEveryField(t *testing.T) {
 		{"Status", Status{}, statusShape{}},
 		{"RuleStatus", RuleStatus{}, ruleStatusShape{}},
 		{"RecentPoint", RecentPoint{}, recentPointShape{}},
+		{"Outlook", Outlook{}, outlookShape{}},
+		{"RuleOutlook", RuleOutlook{}, ruleOutlookShape{}},
 	} {
 		if v, s := fields(tc.value), fields(tc.shape); v != s {
 			t.Errorf("%s has %d fields, its JSON and YAML shape %d: add the new field to the shape", tc.name, v, s)

@@ -1,6 +1,8 @@
 package slo
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -458,4 +460,97 @@ func floorDiv(a, b int64) int64 {
 		q--
 	}
 	return q
+}
+
+// The JSON shape of an Outlook: instants as a Status writes them, null
+// when zero (not within the period); figures to 12 significant digits.
+type (
+	outlookShape struct {
+		Journey    string             `json:"journey" yaml:"journey"`
+		Objective  string             `json:"objective" yaml:"objective"`
+		Time       string             `json:"time" yaml:"time"`
+		Rate       *float64           `json:"rate" yaml:"rate"`
+		ErrorRatio *float64           `json:"errorRatio" yaml:"errorRatio"`
+		Rules      []ruleOutlookShape `json:"rules" yaml:"rules"`
+		PageReset  *string            `json:"pageReset" yaml:"pageReset"`
+		Reset      *string            `json:"reset" yaml:"reset"`
+		BudgetBack *string            `json:"budgetBack" yaml:"budgetBack"`
+	}
+	ruleOutlookShape struct {
+		Name         string            `json:"name" yaml:"name"`
+		Severity     burnrate.Severity `json:"severity" yaml:"severity"`
+		Clears       *string           `json:"clears" yaml:"clears"`
+		Window       string            `json:"window,omitempty" yaml:"window,omitempty"`
+		TooFewEvents bool              `json:"tooFewEvents" yaml:"tooFewEvents"`
+	}
+)
+
+func (o Outlook) shape() outlookShape {
+	out := outlookShape{
+		Journey: o.Journey, Objective: o.Objective, Time: instant(o.Time),
+		Rate: finiteOrNull(tidy(o.Rate)), ErrorRatio: finiteOrNull(tidy(o.ErrorRatio)),
+		Rules:     make([]ruleOutlookShape, len(o.Rules)),
+		PageReset: instantOrNull(o.PageReset), Reset: instantOrNull(o.Reset), BudgetBack: instantOrNull(o.BudgetBack),
+	}
+	for i, r := range o.Rules {
+		out.Rules[i] = ruleOutlookShape{Name: r.Name, Severity: r.Severity, Clears: instantOrNull(r.Clears),
+			Window: duration(r.Window), TooFewEvents: r.TooFewEvents}
+	}
+	return out
+}
+
+func (in outlookShape) outlook() (Outlook, error) {
+	o := Outlook{Journey: in.Journey, Objective: in.Objective, Rate: deref(in.Rate, 0), ErrorRatio: deref(in.ErrorRatio, 0)}
+	var err error
+	if o.Time, err = parseInstant("time", in.Time); err != nil {
+		return Outlook{}, err
+	}
+	for _, f := range []struct {
+		name string
+		text *string
+		to   *time.Time
+	}{{"pageReset", in.PageReset, &o.PageReset}, {"reset", in.Reset, &o.Reset}, {"budgetBack", in.BudgetBack, &o.BudgetBack}} {
+		if *f.to, err = parseInstantOrNull(f.name, f.text); err != nil {
+			return Outlook{}, err
+		}
+	}
+	if len(in.Rules) > 0 {
+		o.Rules = make([]RuleOutlook, len(in.Rules))
+	}
+	for i, r := range in.Rules {
+		ro := RuleOutlook{Name: r.Name, Severity: r.Severity, TooFewEvents: r.TooFewEvents}
+		if ro.Clears, err = parseInstantOrNull("clears", r.Clears); err != nil {
+			return Outlook{}, err
+		}
+		if ro.Window, err = parseDuration("window", r.Window); err != nil {
+			return Outlook{}, err
+		}
+		o.Rules[i] = ro
+	}
+	return o, nil
+}
+
+// MarshalJSON encodes the outlook as
+//
+//	{"journey": "checkout", "objective": "availability", "time": "2026-03-02T09:12:00Z",
+//	 "rate": 16.6666666667, "errorRatio": 0,
+//	 "rules": [{"name": "page-6h-30m", "severity": "page", "clears": "2026-03-02T09:41:51Z",
+//	   "window": "30m", "tooFewEvents": false}, ...],
+//	 "pageReset": "2026-03-02T09:41:51Z", "reset": "2026-03-02T15:11:39Z", "budgetBack": null}
+//
+// with an instant that does not come within the period null, and a rule's
+// window left out then.
+func (o Outlook) MarshalJSON() ([]byte, error) { return json.Marshal(o.shape()) }
+
+// UnmarshalJSON decodes what MarshalJSON encodes, ignoring unknown fields.
+func (o *Outlook) UnmarshalJSON(b []byte) error {
+	var in outlookShape
+	if err := json.Unmarshal(b, &in); err != nil {
+		return fmt.Errorf("%w: outlook: %v", ErrInvalid, err)
+	}
+	v, err := in.outlook()
+	if err == nil {
+		*o = v
+	}
+	return err
 }

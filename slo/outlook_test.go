@@ -1,6 +1,8 @@
 package slo_test
 
 import (
+	"encoding/json"
+	"errors"
 	"math"
 	"testing"
 	"time"
@@ -345,5 +347,42 @@ func TestOutlookAndRecentConcurrently(t *testing.T) {
 	}
 	if again, _ := fx.reg.Recent("checkout", "availability"); !cmp.Equal(recent, again) {
 		t.Errorf("history after Close: %d points, before %d", len(again), len(recent))
+	}
+}
+
+func TestOutlookEncoding(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 12, 0, 0, time.FixedZone("CET", 3600))
+	per, seconds := 1000.0, 60.0 // at run time: 16.666666666666668
+	o := slo.Outlook{
+		Journey: "checkout", Objective: "availability", Time: t0, Rate: per / seconds,
+		Rules: []slo.RuleOutlook{
+			{Name: "page-6h-30m", Severity: burnrate.SeverityPage, Clears: t0.Add(29*time.Minute + 51*time.Second), Window: 30 * time.Minute},
+			{Name: "ticket-1d-2h", Severity: burnrate.SeverityTicket, Clears: t0.Add(3 * time.Minute), Window: 24 * time.Hour, TooFewEvents: true},
+			{Name: "ticket-3d-6h", Severity: burnrate.SeverityTicket},
+		},
+		PageReset: t0.Add(29*time.Minute + 51*time.Second),
+	}
+	j, err := json.Marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"journey":"checkout","objective":"availability","time":"2026-03-02T09:12:00Z","rate":16.6666666667,"errorRatio":0,` +
+		`"rules":[{"name":"page-6h-30m","severity":"page","clears":"2026-03-02T09:41:51Z","window":"30m","tooFewEvents":false},` +
+		`{"name":"ticket-1d-2h","severity":"ticket","clears":"2026-03-02T09:15:00Z","window":"1d","tooFewEvents":true},` +
+		`{"name":"ticket-3d-6h","severity":"ticket","clears":null,"tooFewEvents":false}],` +
+		`"pageReset":"2026-03-02T09:41:51Z","reset":null,"budgetBack":null}`
+	if string(j) != want {
+		t.Errorf("JSON\n%s\nwant\n%s", j, want)
+	}
+	var back slo.Outlook
+	if err := json.Unmarshal(j, &back); err != nil {
+		t.Fatal(err)
+	}
+	o.Rate = 16.6666666667
+	if diff := cmp.Diff(o, back, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+		t.Errorf("read back (-want +got):\n%s", diff)
+	}
+	if err := json.Unmarshal([]byte(`{"time":"2026-03-02T09:12:00Z","reset":"soon"}`), &back); !errors.Is(err, slo.ErrInvalid) {
+		t.Errorf("a reset that is no instant: %v, want ErrInvalid", err)
 	}
 }

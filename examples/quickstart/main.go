@@ -150,6 +150,26 @@ func main() {
 			st.SLI*100, st.Good+st.Bad, bar(st.BudgetRemaining), st.State)
 	}
 	tw.Flush()
+	fmt.Println()
+
+	// The agenda of the monthly review of alerts and SLOs: what paged, what
+	// paged for nothing, and what the budget went on while an alert was
+	// open, against outside one: before an alert fired (search's slow
+	// searches ran 53 minutes before the page) or below every threshold.
+	review, err := reg.Review(slo.ReviewOptions{})
+	if err != nil {
+		panic(err) // unreachable: the zero options are the defaults
+	}
+	fmt.Printf("Monthly review (%v, flaky: a page over within %v having spent under %.0f%% of the budget):\n",
+		burnrate.FormatWindow(review.Objectives[0].To.Sub(review.Objectives[0].From)),
+		review.Options.Flaky, review.Options.FlakyBudget*100)
+	tw = tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  journey\tobjective\tpages\tflaky\ttickets\tpaging\tbudget spent while alerting\toutside alerts")
+	for _, o := range review.Objectives {
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%d\t%v\t%.1f%%\t%.1f%%\n", o.Journey, o.Objective, o.Pages, o.FlakyPages,
+			o.Tickets, o.Paging, o.EpisodeBudget*100, o.BackgroundBudget*100)
+	}
+	tw.Flush()
 	fmt.Printf("\nReplayed February at 1-minute steps and March at %v steps in %v.\n", reg.Tick(), took.Round(time.Millisecond))
 }
 

@@ -111,38 +111,6 @@ func ExampleHealth() {
 	// lag: pass, observed 0 s
 }
 
-// A deploy pipeline polls the gate before it rolls out, and waits while it
-// answers 503. Naming a journey the registry does not declare is an error
-// at setup.
-func ExampleReleaseGate() {
-	reg := checkoutFailing()
-	defer reg.Close()
-
-	if _, err := slohttp.ReleaseGate(reg, "chekout"); err != nil {
-		fmt.Println(err)
-	}
-	gate, err := slohttp.ReleaseGate(reg, "checkout")
-	if err != nil {
-		panic(err)
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/slo/release-gate", gate)
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-
-	resp, body := get(srv, "/slo/release-gate")
-	var doc struct{ Status, Output string }
-	if err := json.Unmarshal([]byte(body), &doc); err != nil {
-		panic(err)
-	}
-	fmt.Println(resp.Status, doc.Status)
-	fmt.Println(doc.Output)
-	// Output:
-	// slo: invalid: slohttp.ReleaseGate: journey "chekout" is not declared; declared journeys: checkout
-	// 503 Service Unavailable fail
-	// release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x; error budget overspent by 900.0%
-}
-
 // Mount the status page where people look; ?format=json serves the same
 // data to scripts.
 func ExampleStatusPage() {

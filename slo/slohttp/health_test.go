@@ -2,11 +2,8 @@ package slohttp_test
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"os"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -221,86 +218,6 @@ func TestHealthMethods(t *testing.T) {
 		if resp.StatusCode != tc.code || resp.Header.Get("Allow") != tc.allow || (body == "") != tc.empty {
 			t.Errorf("%s: %d, Allow %q, body %d bytes; want %d, %q, empty %v",
 				tc.method, resp.StatusCode, resp.Header.Get("Allow"), len(body), tc.code, tc.allow, tc.empty)
-		}
-	}
-}
-
-func TestReleaseGateRefusesUndeclaredNames(t *testing.T) {
-	reg := newFixture(t, twoJourneys...).reg
-	for _, tc := range []struct {
-		names []string
-		want  string
-	}{
-		{[]string{"chekout"}, `slo: invalid: slohttp.ReleaseGate: journey "chekout" is not declared; declared journeys: checkout, search`},
-		{[]string{"checkout:latency"}, `slo: invalid: slohttp.ReleaseGate: journey "checkout" has no objective "latency"; its objectives: availability`},
-		{[]string{"search", "login", "checkout:"}, `slo: invalid: slohttp.ReleaseGate: journey "login" is not declared; declared journeys: checkout, search` + "\n" +
-			`slo: invalid: slohttp.ReleaseGate: journey "checkout" has no objective ""; its objectives: availability`},
-	} {
-		h, err := slohttp.ReleaseGate(reg, tc.names...)
-		if h != nil || !errors.Is(err, slo.ErrInvalid) || err.Error() != tc.want {
-			t.Errorf("ReleaseGate(%q) = %v, %v\nwant nil and %s", tc.names, h, err, tc.want)
-		}
-	}
-}
-
-func TestReleaseGate(t *testing.T) {
-	const stale = "lag: the registry has not advanced for 31s, more than 10 ticks of 3s: its states and budgets are stale, so the gate cannot judge them"
-	for _, tc := range []struct {
-		situation string
-		names     []string
-		stall     bool
-		code      int
-		status    string
-		checks    []string // keys of the checks, lag aside
-		output    string
-	}{
-		{"ok", nil, false, 200, "pass", []string{"checkout:availability", "search:availability"}, ""},
-		{"ok", []string{"checkout"}, false, 200, "pass", []string{"checkout:availability"}, ""},
-		{"page", []string{"checkout"}, false, 503, "fail", []string{"checkout:availability"},
-			"release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x"},
-		{"page", []string{"checkout:availability", "search"}, false, 503, "fail", []string{"checkout:availability", "search:availability"},
-			"release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x"},
-		{"page", nil, false, 503, "fail", []string{"checkout:availability", "search:availability"},
-			"release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x"},
-		// Only the chosen journeys count.
-		{"page", []string{"search"}, false, 200, "pass", []string{"search:availability"}, ""},
-		{"spent", []string{"checkout"}, false, 503, "fail", []string{"checkout:availability"},
-			"release freeze: checkout:availability: error budget spent"},
-		// A slow burn freezes nothing, but says so.
-		{"ticket", []string{"checkout"}, false, 200, "warn", []string{"checkout:availability"},
-			"checkout:availability: ticket: ticket-1d-2h fires, burning 4x over 1d and 4x over 2h, at or above 3x"},
-		{"no data", []string{"checkout"}, false, 200, "pass", []string{"checkout:availability"}, ""},
-		// A gate that cannot judge stays shut.
-		{"ok", []string{"checkout"}, true, 503, "fail", []string{"checkout:availability"}, "release freeze: " + stale},
-	} {
-		name := tc.situation + " gated on " + strings.Join(tc.names, ",")
-		f := reach(t, tc.situation)
-		if tc.stall {
-			f.mock.Add(31 * time.Second)
-			name += ", stalled"
-		}
-		gate, err := slohttp.ReleaseGate(f.reg, tc.names...)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		srv := serve(t, gate)
-		resp, body := fetch(t, srv, http.MethodGet, "/")
-		if resp.StatusCode != tc.code || resp.Header.Get("Content-Type") != "application/health+json" {
-			t.Errorf("%s: %d %s, want %d application/health+json", name, resp.StatusCode, resp.Header.Get("Content-Type"), tc.code)
-		}
-		h := decodeHealth(t, body)
-		if h.Status != tc.status || h.Output != tc.output {
-			t.Errorf("%s: status %q, output %q\nwant %q, %q", name, h.Status, h.Output, tc.status, tc.output)
-		}
-		var keys []string
-		for k := range h.Checks {
-			if k != "lag" {
-				keys = append(keys, k)
-			}
-		}
-		slices.Sort(keys)
-		if diff := cmp.Diff(tc.checks, keys); diff != "" {
-			t.Errorf("%s: checks (-want +got):\n%s", name, diff)
 		}
 	}
 }

@@ -1,0 +1,73 @@
+// Package slofleet reads the state of a fleet's objectives from a
+// Prometheus HTTP API, as []slo.Status: the same value a registry reports
+// for one replica, computed from the series that the rules of
+// slo/slorules record over every replica's counters. Whatever judges a
+// replica's Status (a release gate, a script, a dashboard) judges the
+// fleet the same way.
+//
+//	objectives := cfg.Objectives() // the objectives the rules were generated from
+//	fleet, err := slofleet.New(objectives, slofleet.Config{
+//		Address: "http://prometheus.monitoring:9090",
+//		Labels:  map[string]string{"team": "shop"}, // as given to slorules.WithLabels
+//	})
+//	if err != nil {
+//		log.Fatal(err) // an invalid objective, address or label
+//	}
+//	statuses, err := fleet.Status(ctx) // one instant query
+//	if err != nil {
+//		// Prometheus did not answer (errors.Is(err, slofleet.ErrUnavailable)),
+//		// or lacks or contradicts the rules' series (ErrMissing, ErrMismatch)
+//	}
+//
+// # What it reads
+//
+// One instant query, at the instant of the Status, returns per objective
+// the series the rules record (the names are slorules' constants):
+//
+//   - [slorules.Info]: the target, period, guard and latency the rules were
+//     generated with. They must be the objective's, or the fleet would be
+//     judged by other rules: a difference is an [ErrMismatch].
+//   - [slorules.EventsPrefix] + window: the good and bad events of every
+//     window of the policy and of the period, summed across replicas. The
+//     burn rates, the budget, the SLI and the time to exhaustion are
+//     computed from them by the functions of package burnrate the registry
+//     uses, so that the fleet's figures and a replica's are the same
+//     arithmetic over different events.
+//   - [slorules.Firing]: the rules that fire, as the engine judged them at
+//     its last evaluation: the fleet's alerts and its Status agree on the
+//     state, which is the most severe firing rule, the first in policy order
+//     among those of that severity.
+//
+// The budget's evidence is the registry's too: MinEvents is the policy's
+// guard, and Budget is slo.BudgetTooFewEvents (with no time to
+// exhaustion) while the fleet's period holds fewer events, so that a
+// gate judging the fleet makes the same claims as one judging a replica.
+//
+// The series of an objective carry its journey and name, the labels of
+// [Config.Labels] and the objective's own [slo.Objective.Labels]: the
+// query matches the first two, and the objective's labels are checked on
+// the answer. Two sets of series for one objective (two rule files that
+// differ in a label [Config.Labels] does not give) are an [ErrMismatch]
+// that names the label, never a sum.
+//
+// # What a fleet's Status cannot say
+//
+// Since is zero: an instant query does not tell when the state began.
+// TotalGood and TotalBad are zero: they count one process's events since
+// it started, which no fleet has. A window of the policy without its
+// events series (its counters not scraped twice within it) has no data, as
+// a registry's window without events. An objective whose info series or
+// period events are missing is an [ErrMissing] naming the series and what
+// to check: no Status is made up for it, while the other objectives' are
+// returned beside the error.
+//
+// # Time and failures
+//
+// Status queries at the instant of [Config.Clock] (the real clock unless
+// set); [Client.StatusAt] at any instant. Each query is bounded by
+// [Config.Timeout] (10 s unless set), which is also passed to Prometheus
+// so that it stops evaluating when the client stops waiting. An
+// unreachable server, a timeout or an error answer is an [ErrUnavailable]
+// naming the address; the timeout's also matches
+// [context.DeadlineExceeded].
+package slofleet
