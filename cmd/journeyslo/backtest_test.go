@@ -429,9 +429,10 @@ func TestBacktestPrometheus(t *testing.T) {
 // command does and checks what the replay finds against what the traffic's
 // scenarios (exampleScenarios) make of each policy. The registry evaluates
 // every 3 s (its finest window, 5m, over 100 buckets), so times are
-// rounded up to a multiple of 3 s.
+// rounded up to a multiple of 3 s. Pages are flaky when they end within 15
+// minutes (-flaky 15m).
 func TestBacktestExampleFigures(t *testing.T) {
-	o := backtestOptions{config: shopConfig, traffic: exampleTrafficCSV, policies: stringsFlag{examplePolicy}, flaky: backtest.DefaultFlaky}
+	o := backtestOptions{config: shopConfig, traffic: exampleTrafficCSV, policies: stringsFlag{examplePolicy}, flaky: 15 * time.Minute}
 	p, err := o.plan()
 	if err != nil {
 		t.Fatal(err)
@@ -444,14 +445,14 @@ func TestBacktestExampleFigures(t *testing.T) {
 		t.Fatalf("tick %v, %d objectives; want 3s and 2", res.Tick, len(res.Objectives))
 	}
 	type figures struct {
-		Pages, Tickets, Significant, Detected int
-		Precision, Recall                     float64
-		MeanDetection, MeanReset              time.Duration
+		Pages, Tickets, Flaky, Significant, Detected int
+		Precision, Recall                            float64
+		MeanDetection, MeanReset                     time.Duration
 	}
 	got := func(o backtest.ObjectiveResult) map[string]figures {
 		out := map[string]figures{}
 		for _, p := range o.Policies {
-			out[p.Name] = figures{p.Pages, p.Tickets, p.Significant, p.Detected, p.Precision, p.Recall, p.MeanDetection, p.MeanReset}
+			out[p.Name] = figures{p.Pages, p.Tickets, p.FlakyPages, p.Significant, p.Detected, p.Precision, p.Recall, p.MeanDetection, p.MeanReset}
 		}
 		return out
 	}
@@ -474,17 +475,20 @@ func TestBacktestExampleFigures(t *testing.T) {
 		// 0.1%) and the outage page: 5 pages, 1 of them significant. A
 		// full outage crosses 0.1% over 10 minutes in 0.6 s (the Workbook's
 		// figure), so at the first evaluation, 3 s; the page ends when the
-		// outage leaves the 10-minute window.
-		backtest.Threshold: {5, 0, 1, 1, 0.2, 1, 3 * time.Second, 10 * time.Minute},
+		// outage leaves the 10-minute window. A burst's page starts once 10
+		// minutes hold 12 s of it (5% x 12 s = 0.1% x 10m) and ends when they
+		// hold less, about 12m36s later: the four are flaky; the outage's
+		// page, on for 30 minutes, is not.
+		backtest.Threshold: {5, 0, 4, 1, 1, 0.2, 1, 3 * time.Second, 10 * time.Minute},
 		// A full outage burns 1000x: 1h x 14.4 / 1000 = 51.84 s, so 54 s;
 		// the page holds while the hour holds 51.84 s of the outage, about
 		// 59m8s after it (59m12s: the traffic swings, and ticks round up).
-		backtest.BurnRate1h: {1, 0, 1, 1, 1, 1, 54 * time.Second, 59*time.Minute + 12*time.Second},
+		backtest.BurnRate1h: {1, 0, 0, 1, 1, 1, 1, 54 * time.Second, 59*time.Minute + 12*time.Second},
 		// The same 1h/5m rule pages first; the 6h/30m page holds while its
 		// 30 minutes hold 30m x 6 / 1000 = 10.8 s of the outage, about 29m49s
 		// after it (29m51s). Bursts page no one.
-		backtest.ObjectivePolicy: {1, 0, 1, 1, 1, 1, 54 * time.Second, 29*time.Minute + 51*time.Second},
-		"fast-burn":              {1, 0, 1, 1, 1, 1, 54 * time.Second, 29*time.Minute + 51*time.Second},
+		backtest.ObjectivePolicy: {1, 0, 0, 1, 1, 1, 1, 54 * time.Second, 29*time.Minute + 51*time.Second},
+		"fast-burn":              {1, 0, 0, 1, 1, 1, 1, 54 * time.Second, 29*time.Minute + 51*time.Second},
 	}
 	if diff := cmp.Diff(want, got(checkout)); diff != "" {
 		t.Errorf("checkout (-want +got):\n%s", diff)
@@ -499,16 +503,16 @@ func TestBacktestExampleFigures(t *testing.T) {
 	want = map[string]figures{
 		// 10 minutes reach 0.5% when t x 4.9% = 10m x 0.4%: t = 49 s, so
 		// 51 s; they fall below it 10m - 49 s after the end, so 9m12s.
-		backtest.Threshold: {1, 0, 1, 1, 1, 1, 51 * time.Second, 9*time.Minute + 12*time.Second},
+		backtest.Threshold: {1, 0, 0, 1, 1, 1, 1, 51 * time.Second, 9*time.Minute + 12*time.Second},
 		// A burn of 10 never reaches 14.4: nothing is detected.
-		backtest.BurnRate1h: {0, 0, 1, 0, 1, 0, 0, 0},
+		backtest.BurnRate1h: {0, 0, 0, 1, 0, 1, 0, 0, 0},
 		// Only the 6h/30m page at 6 fires, when t x 10 + (6h - t) x 0.2
 		// reaches 6h x 6: t = 6h x 5.8 / 9.8 = 3h33m4s, so 3h33m6s; its 30
 		// minutes fall below 6 when they hold x of the incident with
 		// x x 10 + (30m - x) x 0.2 = 30m x 6: x = 17m45.3s, 12m14.7s after
 		// the end, so 12m15s.
-		backtest.ObjectivePolicy: {1, 0, 1, 1, 1, 1, 3*time.Hour + 33*time.Minute + 6*time.Second, 12*time.Minute + 15*time.Second},
-		"fast-burn":              {1, 0, 1, 1, 1, 1, 3*time.Hour + 33*time.Minute + 6*time.Second, 12*time.Minute + 15*time.Second},
+		backtest.ObjectivePolicy: {1, 0, 0, 1, 1, 1, 1, 3*time.Hour + 33*time.Minute + 6*time.Second, 12*time.Minute + 15*time.Second},
+		"fast-burn":              {1, 0, 0, 1, 1, 1, 1, 3*time.Hour + 33*time.Minute + 6*time.Second, 12*time.Minute + 15*time.Second},
 	}
 	if diff := cmp.Diff(want, got(search)); diff != "" {
 		t.Errorf("search (-want +got):\n%s", diff)
