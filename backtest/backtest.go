@@ -4,6 +4,41 @@
 // have done: pages and tickets, flaky pages, detection and reset times per
 // incident, precision and recall, and time spent paging. A team can so try
 // a policy on its own traffic before it pages anyone.
+//
+// # The replay
+//
+// [Run] takes samples (from [ReadFile], a [PrometheusQuery] or a
+// [Scenario]) and one [Config] per objective. Every objective is tried
+// under the baselines teams come from, [Threshold] (error ratio at or
+// above 1 - target over 10 minutes) and [BurnRate1h] (14.4x over an hour),
+// under its own policy, [ObjectivePolicy], and under the config's
+// candidates, all in one registry evaluated at every tick of simulated
+// time:
+//
+//	traffic, err := backtest.ReadFile("checkout.csv")
+//	...
+//	res, err := backtest.Run(traffic, backtest.Config{
+//		Objective:  slo.Objective{Journey: "checkout", Target: 0.999},
+//		Candidates: []backtest.Candidate{{Name: "fast-only", Policy: fast}},
+//	})
+//	...
+//	res.WriteText(os.Stdout)
+//
+// # Measures
+//
+// Pages, tickets and flaky pages are the registry's own episodes
+// (slo.Episode), counted as slo.Registry.Review counts them, so that a
+// backtest and a monthly review of production agree. Per incident, given
+// or derived from the traffic, each policy's [Detection] says when it
+// paged, at what cost to the budget, and when the page reset; precision
+// and recall are the SRE Workbook's, over the incidents that are
+// significant ([Significance]).
+//
+// # Reports
+//
+// [Result.WriteText] writes a table, [Result.WriteJSON] the whole result
+// for scripts, and [Result.WriteHTML] a self-contained page with a
+// timeline of every policy's states over the traffic.
 package backtest
 
 import (

@@ -194,7 +194,7 @@ func (r Result) htmlObjective(i int, o ObjectiveResult) htmlObjective {
 	ho := htmlObjective{
 		ID: fmt.Sprintf("objective-%d", i), Journey: o.Objective.Journey, Name: o.Objective.Name,
 		Goal: fmt.Sprintf("%s over %s · %s, %d significant · a budget of %s bad events a period at the replay's mean rate",
-			percent(o.Objective.Target), burnrate.FormatWindow(o.Objective.Period), plural(len(o.Incidents), "incident"), sig,
+			targetPercent(o.Objective.Target), burnrate.FormatWindow(o.Objective.Period), plural(len(o.Incidents), "incident"), sig,
 			strconv.FormatFloat(tidy(o.Budget), 'f', -1, 64)),
 		Width: tlWidth, LabelX: tlLabelX, PlotX: tlPlotX, PlotW: tlPlotW, PlotRight: tlPlotX + tlPlotW, LaneH: tlLaneH,
 	}

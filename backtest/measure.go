@@ -1,6 +1,7 @@
 package backtest
 
 import (
+	"slices"
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -159,9 +160,17 @@ func (rp *replay) detect(jt *journeyTraffic, inc Incident, p burnrate.Policy, sp
 	}
 	until := inc.End().Add(r)
 	var last *Span
-	for i := range spans {
+	// The spans follow one another: those that end after the incident's
+	// start begin at the first such.
+	first, _ := slices.BinarySearchFunc(spans, inc.Start, func(s Span, t time.Time) int {
+		if s.End.After(t) {
+			return 1
+		}
+		return -1
+	})
+	for i := first; i < len(spans) && spans[i].Start.Before(until); i++ {
 		s := &spans[i]
-		if s.State != burnrate.SeverityPage || !s.End.After(inc.Start) || !s.Start.Before(until) {
+		if s.State != burnrate.SeverityPage {
 			continue
 		}
 		if !d.Detected {
@@ -242,7 +251,10 @@ func (rp *replay) peak(jt *journeyTraffic, inc Incident, w time.Duration) uint64
 	}
 	try(ks)
 	try(ke)
-	for i := range jt.samples {
+	// Only the samples inside the incident have bounds inside it; hi
+	// ascends, and lo with it.
+	first, _ := slices.BinarySearch(jt.hi, ks)
+	for i := first; i < len(jt.samples) && jt.lo[i] < ke; i++ {
 		try(jt.lo[i])
 		try(jt.hi[i])
 	}
@@ -378,10 +390,20 @@ func (rp *replay) bins(jt *journeyTraffic, res *Result) []Bin {
 	k0, k1 := tickOf(res.Start, rp.tick), tickOf(res.End, rp.tick)
 	var out []Bin
 	for k := k0; k < k1; {
-		e := min((k/n+1)*n, k1) // the replay's instants are after 1970
+		e := min(floorDiv(k, n)*n+n, k1)
 		g, b := jt.between(k, e)
 		out = append(out, Bin{End: time.Unix(0, e*int64(rp.tick)).UTC(), Good: g, Bad: b})
 		k = e
 	}
 	return out
+}
+
+// floorDiv returns a/b rounded down, for b > 0, as the window package's
+// epochs have it: instants before 1970 count down.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b < 0 {
+		q--
+	}
+	return q
 }

@@ -38,11 +38,10 @@ import (
 //
 // Two hours of good traffic come before the incident starts at w, on an
 // edge of every bucket, and before them the registry's primed history: a
-// period at the traffic's mean rate, 1000 events a minute, added a minute
-// at a time over its last three days. So every window is full of steady
-// traffic at w: those of 3s and 15s buckets hold the traffic's own ticks,
-// and those of 1m buckets or wider the primed minutes, which they count as
-// they would the same minutes' ticks.
+// period at the traffic's mean rate, 1000 events a minute, added in steps
+// as wide as the buckets of the windows that reach back to them. So every
+// window is full of steady traffic at w, which it counts as it would the
+// same ticks of real traffic.
 const perTick = 50
 
 var w = t0.Add(2 * time.Hour)

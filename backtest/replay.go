@@ -100,8 +100,9 @@ const DefaultFlakyBudget = slo.DefaultFlakyBudget
 // plain value; its zero fields take the defaults their docs give.
 type Config struct {
 	// Objective is the journey, target and period replayed; its Policy (or
-	// the default one) is the [ObjectivePolicy] candidate. Its Latency is
-	// ignored: the traffic's events are already judged good or bad.
+	// the default one) is the [ObjectivePolicy] candidate. Its Latency
+	// names it ("latency" by default) and is validated, but judges
+	// nothing: the traffic's events are already judged good or bad.
 	Objective slo.Objective
 	// Candidates are tried beside the three baselines ([Threshold],
 	// [BurnRate1h], [ObjectivePolicy]).
@@ -232,10 +233,12 @@ type journeyTraffic struct {
 	cumGood, cumBad []uint64
 	handle          *slo.Journey
 	next            int // the first sample not yet wholly added
-	// rate is the journey's mean events per nanosecond (see budget), and
-	// primed the events of history prime has added.
-	rate   float64
-	primed uint64
+	// rate is the journey's mean events per nanosecond (see budget),
+	// history when the history prime adds ends (where the first sample's
+	// interval begins, at that rate), and primed the events it has added.
+	rate    float64
+	history time.Time
+	primed  uint64
 }
 
 // tickOf returns the index of the first tick at or after t.
@@ -327,8 +330,9 @@ func (jt *journeyTraffic) add(k int64) {
 // evaluations. The registry logs at most 65,536 episodes per objective; a
 // replay in which a policy has more is refused rather than miscounted.
 //
-// The errors wrap [ErrInvalid] and say which config, candidate, incident
-// or sample is wrong.
+// Run changes neither traffic nor cfgs, and replays run from several
+// goroutines at once do not share anything. The errors wrap [ErrInvalid]
+// and say which config, candidate, incident or sample is wrong.
 func Run(traffic []Sample, cfgs ...Config) (*Result, error) {
 	res, _, err := run(traffic, cfgs)
 	return res, err
@@ -390,16 +394,16 @@ func run(traffic []Sample, cfgs []Config) (*Result, *slo.Registry, error) {
 	}
 
 	// The replay starts one tick before the first events, whose step ends
-	// at tick k0; the registry a period earlier, to be primed.
+	// at tick k0; the registry a period earlier (or up to an hour more), to
+	// be primed.
 	at := func(k int64) time.Time { return time.Unix(0, k*int64(rp.tick)).UTC() }
-	var period, fine time.Duration
+	var period time.Duration
 	for _, o := range objectives {
 		period = max(period, o.Period)
-		for _, r := range o.Policy.Rules {
-			fine = max(fine, r.Long)
-		}
 	}
-	primed := at(k0 - 1 - int64(period/rp.tick))
+	// On an hour's edge, so that the history's first hours are whole, as
+	// the period's widest buckets see them.
+	primed := at(k0 - 1).Add(-period).Truncate(time.Hour)
 	mock := clock.NewMock()
 	mock.Set(primed)
 	reg, err := slo.New(objectives, slo.WithClock(mock), slo.WithManualAdvance(), slo.OnTransition(rp.transition), slo.WithEpisodeLog(episodeLog))
@@ -420,10 +424,16 @@ func run(traffic []Sample, cfgs []Config) (*Result, *slo.Registry, error) {
 		if jt.handle == nil {
 			jt.handle, _ = reg.Lookup(jt.name)
 			jt.rate = jt.meanRate()
+			// The first sample's events count at the tick its time falls
+			// on; at the mean rate they took the time before it.
+			jt.history = at(k0 - 1)
+			if first := jt.samples[0]; jt.rate > 0 {
+				jt.history = at(jt.hi[0]).Add(-time.Duration((float64(first.Good) + float64(first.Bad)) / jt.rate))
+			}
 			js = append(js, jt)
 		}
 	}
-	rp.prime(reg, js, primed, at(k0-1), fine)
+	rp.prime(reg, js, primed, at(k0-1))
 	for k := k0; k <= end; k++ {
 		for _, jt := range js {
 			jt.add(k)
@@ -458,26 +468,34 @@ func run(traffic []Sample, cfgs []Config) (*Result, *slo.Registry, error) {
 // error-free history, so that the replay starts where a service that has
 // run for a while would be, rather than with a young registry whose
 // period holds only what the replay has added so far (which would make
-// every early episode spend a large share of a small budget). It advances
-// an hour at a time, and a minute at a time over the last fine (the
-// longest rule window), so that the windows the rules read hold the
-// history about as evenly as the traffic's own ticks would.
-func (rp *replay) prime(reg *slo.Registry, js []*journeyTraffic, from, to time.Time, fine time.Duration) {
+// every early episode spend a large share of a small budget).
+//
+// It advances in steps as wide as the buckets of the windows that reach
+// back to the step (an hour at most, a tick at least), on their edges, so
+// that every bucket of every window holds the history evenly, as the
+// traffic's own ticks would: a few thousand advances for a 30-day period.
+func (rp *replay) prime(reg *slo.Registry, js []*journeyTraffic, from, to time.Time) {
 	for t := from; t.Before(to); {
-		step := time.Hour
-		if to.Sub(t) <= fine+time.Hour {
-			step = time.Minute
-		}
-		next := t.Add(step)
+		step := min(max(window.Resolution(to.Sub(t)), rp.tick), time.Hour)
+		// Every width divides a day, so edges from year 1 are edges from
+		// the Unix epoch too.
+		next := t.Truncate(step).Add(step)
 		if next.After(to) {
 			next = to
 		}
 		for _, jt := range js {
 			// Whole events, the fractions carried: the history adds up to
-			// the rate over the whole period.
-			n := uint64(jt.rate * float64(next.Sub(from)))
-			jt.handle.Add(n-jt.primed, 0)
-			jt.primed = n
+			// the rate over the whole period. It stops where the journey's
+			// first sample begins, at the mean rate: that sample's events
+			// are the traffic's own.
+			until := next
+			if until.After(jt.history) {
+				until = jt.history
+			}
+			if n := uint64(jt.rate * float64(max(until.Sub(from), 0))); n > jt.primed {
+				jt.handle.Add(n-jt.primed, 0)
+				jt.primed = n
+			}
 		}
 		_ = reg.Advance(next) // no error: the registry is manual and open
 		t = next
@@ -571,9 +589,7 @@ func prepare(cfgs []Config) ([]Config, []slo.Objective, error) {
 	var objectives []slo.Objective
 	seen := map[string]int{}
 	for i, c := range cfgs {
-		o := c.Objective
-		o.Latency = 0 // the samples are judged already
-		o = o.WithDefaults()
+		o := c.Objective.WithDefaults()
 		label := fmt.Sprintf("config %d (%s)", i, slo.ObjectiveKey(o.Journey, o.Name))
 		bad := func(format string, args ...any) {
 			errs = append(errs, fmt.Errorf("%w: %s: %s", ErrInvalid, label, fmt.Sprintf(format, args...)))
@@ -654,6 +670,9 @@ func prepare(cfgs []Config) ([]Config, []slo.Objective, error) {
 			names[cand.Name] = true
 			ro := o
 			ro.Name = regName(o.Name, cand.Name)
+			// The samples say which events were bad, latency included: the
+			// registry judges no latency of its own.
+			ro.Latency = 0
 			ro.Policy = cand.Policy
 			ro.Policy.Rules = slices.Clone(cand.Policy.Rules)
 			ro.Runbook, ro.Labels = "", nil

@@ -116,6 +116,8 @@ func TestRunErrors(t *testing.T) {
 			[]string{"backtest: invalid: sample 0 (checkout): no time"}},
 		{"a bad objective", traffic, []backtest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 99.9}}},
 			[]string{"backtest: invalid: config 0 (checkout:availability): burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%"}},
+		{"a negative latency", traffic, []backtest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999, Latency: -time.Second}}},
+			[]string{"backtest: invalid: config 0 (checkout:availability): slo: invalid: Latency -1s is negative"}},
 		{"the same objective twice", traffic, []backtest.Config{{Objective: ok}, {Objective: ok}},
 			[]string{"config 1 (checkout:availability): config 0 replays the same objective"}},
 		{"a candidate named as a baseline", traffic, []backtest.Config{{Objective: ok, Candidates: []backtest.Candidate{{Name: "threshold", Policy: fast}}}},
@@ -233,5 +235,79 @@ func TestRunScenario(t *testing.T) {
 	}
 	if d := policy(t, o, "objective").Detections[0]; !d.Detected || d.Detection != 54*time.Second {
 		t.Errorf("objective: %+v, want detected after 54s", d)
+	}
+}
+
+// Samples in any order, several at one instant, and samples finer than a
+// tick: every event counts once, at the tick its interval ends in.
+func TestRunSampleLayout(t *testing.T) {
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	traffic := []backtest.Sample{
+		{Time: at(time.Minute), Journey: "checkout", Good: 600},
+		{Time: at(30 * time.Second), Journey: "checkout", Good: 300, Bad: 3},
+		{Time: at(time.Minute), Journey: "checkout", Good: 100, Bad: 1}, // the same instant: they add up
+		// One a second for a minute: three to each 3s tick.
+		{Time: at(0), Journey: "checkout", Good: 7},
+	}
+	for i := 1; i <= 60; i++ {
+		traffic = append(traffic, backtest.Sample{Time: at(time.Minute + time.Duration(i)*time.Second), Journey: "checkout", Good: 10})
+	}
+	res, err := backtest.Run(traffic, backtest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := res.Objectives[0]
+	if o.Good != 7+300+700+600 || o.Bad != 4 {
+		t.Errorf("good %d, bad %d; want 1607, 4", o.Good, o.Bad)
+	}
+	// The traffic starts at its earliest sample, t0: the replay one tick
+	// before, and it ends at the last sample, t0+2m.
+	if !res.Start.Equal(at(-3*time.Second)) || !res.End.Equal(at(2*time.Minute)) {
+		t.Errorf("replay from %v to %v, want %v to %v", res.Start, res.End, at(-3*time.Second), at(2*time.Minute))
+	}
+	// One-minute bins: the first (t0-3s, t0] holds the first sample's 7,
+	// the next the samples up to t0+1m, the last the one-second samples.
+	want := []backtest.Bin{{End: at(0), Good: 7}, {End: at(time.Minute), Good: 1000, Bad: 4}, {End: at(2 * time.Minute), Good: 600}}
+	if len(o.Traffic) != len(want) {
+		t.Fatalf("bins %+v, want %+v", o.Traffic, want)
+	}
+	for i, b := range o.Traffic {
+		if !b.End.Equal(want[i].End) || b.Good != want[i].Good || b.Bad != want[i].Bad {
+			t.Errorf("bin %d: %+v, want %+v", i, b, want[i])
+		}
+	}
+}
+
+// Traffic before 1970 replays as any other: ticks and bins count down
+// from the epoch. The outage is the example's (see ExampleRun), an hour and
+// a half into the traffic: the same detection and reset.
+func TestRunBefore1970(t *testing.T) {
+	start := time.Date(1969, 12, 31, 22, 0, 0, 0, time.UTC)
+	traffic := minutely("checkout", start, start.Add(210*time.Minute), 1000, during(start.Add(90*time.Minute), 12*time.Minute, 1))
+	res, err := backtest.Run(traffic, backtest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := res.Objectives[0]
+	epoch := time.Unix(0, 0).UTC()
+	if o.Good != 198000 || o.Bad != 12000 || len(o.Traffic) != 210 || !o.Traffic[119].End.Equal(epoch) || o.Traffic[119].Good != 1000 {
+		t.Errorf("good %d, bad %d, %d bins, bin 119 %+v; want 198000, 12000, 210, 1000 good up to the epoch", o.Good, o.Bad, len(o.Traffic), o.Traffic[119])
+	}
+	if d := policy(t, o, "objective").Detections[0]; !d.Detected || d.Detection != 54*time.Second || d.Reset != 29*time.Minute+51*time.Second {
+		t.Errorf("objective: %+v, want detected after 54s, reset 29m51s after the end", d)
+	}
+}
+
+// A latency objective replays under its own name, its events judged by the
+// samples: a sample's bad events are the slow and failed ones already.
+func TestRunLatencyObjective(t *testing.T) {
+	traffic := minutely("search", t0, t0.Add(time.Hour), 1000, during(t0.Add(30*time.Minute), 5*time.Minute, 0.5))
+	res, err := backtest.Run(traffic, backtest.Config{Objective: slo.Objective{Journey: "search", Target: 0.99, Latency: 300 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := res.Objectives[0]
+	if o.Objective.Name != "latency" || o.Objective.Latency != 300*time.Millisecond || o.Bad != 2500 {
+		t.Errorf("objective %s, latency %v, %d bad; want latency, 300ms, 2500", o.Objective.Name, o.Objective.Latency, o.Bad)
 	}
 }

@@ -38,6 +38,10 @@ func plural(n int, thing string) string {
 	return strconv.Itoa(n) + " " + thing + "s"
 }
 
+// targetPercent writes a target as a percent with all its digits, such as
+// "99.95%": one decimal would round it to another target.
+func targetPercent(f float64) string { return strconv.FormatFloat(tidy(f*100), 'f', -1, 64) + "%" }
+
 // percent writes a share as a percent with one decimal, such as "1.8%".
 func percent(f float64) string { return strconv.FormatFloat(tidy(f*100), 'f', 1, 64) + "%" }
 
@@ -93,7 +97,7 @@ func (r Result) WriteText(w io.Writer) error {
 			}
 		}
 		fmt.Fprintf(tw, "\n%s at %s over %s: %s, %d significant; a budget of %s bad events a period at the replay's mean rate.\n",
-			slo.ObjectiveKey(o.Objective.Journey, o.Objective.Name), percent(o.Objective.Target), burnrate.FormatWindow(o.Objective.Period),
+			slo.ObjectiveKey(o.Objective.Journey, o.Objective.Name), targetPercent(o.Objective.Target), burnrate.FormatWindow(o.Objective.Period),
 			plural(len(o.Incidents), "incident"), sig, strconv.FormatFloat(tidy(o.Budget), 'f', -1, 64))
 	}
 	if err := tw.Flush(); err != nil {

@@ -113,3 +113,25 @@ func TestWriteHTML(t *testing.T) {
 		t.Errorf("%d spans drawn, %d in the replay; want 4 (a page each, and the objective's ticket)", got, spans)
 	}
 }
+
+// A target is written with all its digits: 99.95%, not 100.0%.
+func TestReportTarget(t *testing.T) {
+	traffic := minutely("checkout", t0, t0.Add(time.Hour), 1000, func(time.Time) float64 { return 0 })
+	res, err := backtest.Run(traffic, backtest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.9995}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text, page bytes.Buffer
+	if err := res.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.WriteHTML(&page, ""); err != nil {
+		t.Fatal(err)
+	}
+	if want := "checkout:availability at 99.95% over 30d: 0 incidents"; !strings.Contains(text.String(), want) {
+		t.Errorf("the table lacks %q:\n%s", want, text.String())
+	}
+	if want := "99.95% over 30d · 0 incidents"; !strings.Contains(page.String(), want) {
+		t.Errorf("the page lacks %q", want)
+	}
+}

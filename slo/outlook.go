@@ -162,6 +162,10 @@ func (r *Registry) outlook(o *objective, q float64) Outlook {
 	if i := slices.IndexFunc(ex.counts, func(c window.Counts) bool { return c != window.Counts{} }); i > 0 {
 		span = float64(sim.t0 - (ex.first+int64(i))*ex.width)
 	}
+	// Events in the bucket that starts at the group's instant came within
+	// the tick being filled, drained by an advance before its end: over
+	// one tick, not over no time, which would make the rate infinite.
+	span = max(span, float64(tick))
 	perTick := events(g+b) / (span / float64(tick))
 	out.Rate = perTick / (float64(tick) / float64(time.Second))
 	sim.good, sim.bad = perTick*(1-q), perTick*q

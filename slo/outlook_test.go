@@ -386,3 +386,50 @@ func TestOutlookEncoding(t *testing.T) {
 		t.Errorf("a reset that is no instant: %v, want ErrInvalid", err)
 	}
 }
+
+// Events that all came within the current tick, evaluated by an advance
+// that has not yet reached the tick's end: a burst after hours of quiet,
+// or a process whose first traffic came at once. The rate is over that one
+// tick (1000 events in 3 s), never over no time at all, which would make
+// it infinite and the outlook's every figure meaningless: the firing rules
+// are those the status reports, and each clears when its window has let
+// the burst go.
+func TestOutlookOfOneTick(t *testing.T) {
+	fx := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f := &feeder{t: t, reg: fx.reg, j: fx.reg.Journey("checkout"), now: start}
+	tick := fx.reg.Tick()
+	f.run(start.Add(99*time.Minute), time.Minute, 1000, 0)
+	f.run(f.now.Add(7*time.Hour), time.Hour, 0, 0)
+	f.j.Add(900, 100)
+	f.now = f.now.Add(time.Second) // within the tick
+	if err := fx.reg.Advance(f.now); err != nil {
+		t.Fatal(err)
+	}
+	st := fx.reg.Status()[0]
+	if st.State != burnrate.SeverityPage {
+		t.Fatalf("after the burst: %v, want page", st.State)
+	}
+	got, _ := fx.reg.Outlook("checkout", "availability", 0)
+	if want := 1000.0 / tick.Seconds(); got.Rate != want {
+		t.Errorf("rate %v, want %v: the burst's 1000 events over its one tick", got.Rate, want)
+	}
+	var firing []string
+	for _, r := range st.Rules {
+		if r.Firing {
+			firing = append(firing, r.Name)
+		}
+	}
+	var named []string
+	for _, r := range got.Rules {
+		named = append(named, r.Name)
+		if r.Clears.IsZero() || !r.Clears.After(got.Time) {
+			t.Errorf("%s clears at %v, want an instant after %v", r.Name, r.Clears, got.Time)
+		}
+	}
+	if diff := cmp.Diff(firing, named); diff != "" || len(named) == 0 {
+		t.Errorf("the outlook's rules are not those firing (-status +outlook):\n%s", diff)
+	}
+	if !got.PageReset.After(got.Time) {
+		t.Errorf("page resets at %v, want after %v: the status pages", got.PageReset, got.Time)
+	}
+}

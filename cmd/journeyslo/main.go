@@ -9,6 +9,7 @@
 //	journeyslo openslo import [-o FILE] FILE...
 //	journeyslo openslo export [-o FILE] FILE...
 //	journeyslo snapshot [-config FILE]... SNAPSHOT
+//	journeyslo backtest -config FILE [-objective JOURNEY:OBJECTIVE]... TRAFFIC [-policy FILE|NAME]... [-flaky D] [-format text|json|html] [-o FILE]
 //	journeyslo risk [-config FILE]... [-traffic FILE] [-format text|json] FILE
 //	journeyslo help [VERB]
 //	journeyslo version
@@ -83,6 +84,7 @@ func init() {
 		"help":     helpVerb,
 		"version":  versionVerb,
 		"snapshot": snapshotVerb,
+		"backtest": backtestVerb,
 		"risk":     riskVerb,
 	}
 }
@@ -110,8 +112,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // verbOrder is the order verbs are listed in, that of the work: check,
-// generate, convert, inspect.
-var verbOrder = []string{"validate", "rules", "openslo", "snapshot", "risk", "help", "version"}
+// generate, convert, inspect, try.
+var verbOrder = []string{"validate", "rules", "openslo", "snapshot", "backtest", "risk", "help", "version"}
 
 // verbNames returns the verbs' names in the order of verbOrder.
 func verbNames() []string {

@@ -527,12 +527,6 @@ func (g *Gate) reopening(now time.Time, closers []slo.Status) (time.Time, string
 		if !ok {
 			return time.Time{}, askAgain // unreachable: the gate's objectives are the registry's
 		}
-		// An outlook that cannot be: no finite rate (events all in one
-		// instant), or a page that has cleared already although the Status
-		// of the same evaluation pages. Better no promise than a wrong one.
-		if math.IsInf(out.Rate, 0) || math.IsNaN(out.Rate) || (st.State == burnrate.SeverityPage && !out.PageReset.IsZero() && !out.PageReset.After(out.Time)) {
-			return time.Time{}, "when it reopens cannot be told from traffic this young; " + askAgain
-		}
 		key := slo.ObjectiveKey(st.Journey, st.Objective)
 		traffic := fmt.Sprintf("if its traffic goes on at %s req/s with %s%% errors", formatRate(out.Rate), formatRate(out.ErrorRatio*100))
 		var at time.Time

@@ -77,12 +77,12 @@ func TestReleaseGate(t *testing.T) {
 	}{
 		{"ok", nil, false, 200, "pass", []string{"checkout:availability", "search:availability"}, ""},
 		{"ok", []string{"checkout"}, false, 200, "pass", []string{"checkout:availability"}, ""},
-		// Every event of the page came in one instant: no rate to foresee
-		// the reset from.
+		// The page's events came within one tick, at 10% errors: at that
+		// rate and ratio, its page-6h-30m never clears.
 		{"page", []string{"checkout"}, false, 503, "fail", []string{"checkout:availability"},
-			"release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x; when it reopens cannot be told from traffic this young" + poll},
+			"release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x; would not reopen within checkout:availability's period (30d) if its traffic goes on at 333 req/s with 10% errors: its page-6h-30m would not clear" + poll},
 		{"page", nil, false, 503, "fail", []string{"checkout:availability", "search:availability"},
-			"release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x; when it reopens cannot be told from traffic this young" + poll},
+			"release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x; would not reopen within checkout:availability's period (30d) if its traffic goes on at 333 req/s with 10% errors: its page-6h-30m would not clear" + poll},
 		// Only the chosen journeys count.
 		{"page", []string{"search"}, false, 200, "pass", []string{"search:availability"}, ""},
 		// 1% errors four days ago spent a 99% budget exactly; with no
