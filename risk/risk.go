@@ -301,7 +301,8 @@ type Assessment struct {
 // Analyze weighs the catalog's risks against objective o (see
 // [Catalog.Resolve]): each risk's bad minutes a year, and their total,
 // beside o's yearly budget; and, given [WithTraffic], each premortem's
-// spend of the recorded traffic's budget at o's target.
+// spend of a budget of o's at the recorded traffic's profile
+// ([Premortem.Spend]).
 //
 // A risk without an ETTD takes the one of [WithDetector]'s Detector, called
 // once per distinct impact, or by default the one that o's own policy
@@ -389,18 +390,18 @@ func Analyze(c *Catalog, o slo.Objective, opts ...Option) (*Analysis, error) {
 		}
 		as.BadMinutes = badMinutes(as.Detection+r.ETTR, r.Impact, r.ETTF)
 		as.Share = as.BadMinutes / a.Budget
-		as.Exceeds = as.BadMinutes > a.Budget
+		as.Exceeds = exceeds(as.BadMinutes, a.Budget)
 		a.BadMinutes += as.BadMinutes
 		a.Risks = append(a.Risks, as)
 	}
 	a.Share = a.BadMinutes / a.Budget
-	a.Exceeds = a.BadMinutes > a.Budget
+	a.Exceeds = exceeds(a.BadMinutes, a.Budget)
 	switch {
 	case len(c.Premortems) > 0 && !cfg.hasTraf:
 		errs = append(errs, fmt.Errorf("%w: the catalog has %d premortems and no recorded traffic to judge them on; give the traffic of a month", ErrInvalid, len(c.Premortems)))
 	case len(c.Premortems) > 0:
 		for _, p := range c.Premortems {
-			s, err := p.Spend(cfg.traffic, o.Target)
+			s, err := p.Spend(cfg.traffic, o)
 			if err != nil {
 				errs = append(errs, err)
 				continue

@@ -127,8 +127,8 @@ func TestRiskErrors(t *testing.T) {
 }
 
 // monthCSV writes a month of checkout traffic, 1000 events a minute in
-// 1-minute samples from 2026-03-01T00:01Z (the first sample ends a step
-// after the scenario's start) to 2026-03-31T00:00Z, as CSV in dir.
+// 1-minute samples from the one that ends at 2026-03-01T00:01Z to the one
+// that ends at 2026-03-31T00:00Z, as CSV in dir.
 func monthCSV(t *testing.T, dir string) string {
 	t.Helper()
 	samples, err := backtest.Scenario{Journey: "checkout", Start: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
@@ -152,9 +152,10 @@ func TestRiskPremortems(t *testing.T) {
 `)
 	res := runCmd(t, "risk", "-traffic", month, path)
 	res.wantStatus(t, exitOK)
-	// The traffic starts at its first sample, 00:01. Mid-month: the span
-	// (15d, 15d30m] after it holds 30 samples of 1000 events, all failing,
-	// of a budget of 43,200,000 x 0.001 = 43,200: 69.4%. The day: 1440 x
+	// The traffic starts a minute before its first sample, at 00:00, as
+	// its second interval is a minute long. Mid-month: the span (15d,
+	// 15d30m] after it holds 30 samples of 1000 events, all failing, of a
+	// budget of 43,200,000 x 0.001 = 43,200: 69.4%. The day: 1440 x
 	// 1000 x 0.1 = 144,000 bad, 333.3% of it, alone over the budget.
 	want := `Risks against 99.9%: a budget of 526.0 bad minutes a year.
 
@@ -166,8 +167,8 @@ total                                        2978.3      566.3%     EXCEEDS THE 
 Premortems on the recorded traffic, at 99.9%:
 
 premortem                 journey   start                 duration  impact  bad events  of budget  note
-checkout fails mid-month  checkout  2026-03-16T00:01:00Z  30m       100%    30000       69.4%
-a tenth fail for a day    (all)     2026-03-02T00:01:00Z  1d        10%     144000      333.3%     EXCEEDS THE BUDGET ALONE
+checkout fails mid-month  checkout  2026-03-16T00:00:00Z  30m       100%    30000       69.4%
+a tenth fail for a day    (all)     2026-03-02T00:00:00Z  1d        10%     144000      333.3%     EXCEEDS THE BUDGET ALONE
 `
 	if diff := cmp.Diff(want, res.stdout); diff != "" || res.stderr != "" {
 		t.Errorf("journeyslo risk -traffic %s %s (-want +got):\n%s\nstderr:\n%s", month, path, diff, res.stderr)
