@@ -14,6 +14,10 @@ import (
 // directory.
 const riskExample = "../../examples/backtest/risks.yaml"
 
+// riskExampleArgs run the risk verb on the committed catalog, with the
+// committed traffic for its premortems.
+var riskExampleArgs = []string{"risk", "-config", shopConfig, "-traffic", "../../examples/backtest/traffic.csv", riskExample}
+
 // TestRiskBinary builds the command and runs the risk verb as a user
 // would: the exit statuses reach the shell, and the output is what the
 // in-process runs give.
@@ -48,10 +52,10 @@ func TestRiskBinary(t *testing.T) {
 	}
 	// The committed example, against the figures TestRiskExample derives
 	// (in-process, its replays would take long under the race detector).
-	ex := exe("risk", "-config", shopConfig, riskExample)
+	ex := exe(riskExampleArgs...)
 	ex.wantStatus(t, exitOK)
 	if ex.stdout != riskExampleText || ex.stderr != "" {
-		t.Errorf("journeyslo risk -config %s %s:\n%s\nstderr:\n%s\nwant\n%s", shopConfig, riskExample, ex.stdout, ex.stderr, riskExampleText)
+		t.Errorf("journeyslo %s:\n%s\nstderr:\n%s\nwant\n%s", strings.Join(riskExampleArgs, " "), ex.stdout, ex.stderr, riskExampleText)
 	}
 	for _, tc := range []struct {
 		args   []string

@@ -204,6 +204,14 @@ a tenth fail for a day    (all)     2026-03-02T00:00:00Z  1d        10%     1440
 // 34.4796; the retries, a burn of 0.5, never detected, 1440 x 0.0005 x
 // 365.25 / 90 = 2.922 for their ettr alone, and 0.0005 x 525960 = 262.98
 // if they never stopped. In all at least 950.1958..., 180.7% of 525.96.
+// The premortems run on examples/backtest/traffic.csv: checkout at 5000
+// events a minute on average, swinging by half around noon, x (1 + 0.5
+// cos(w (t - noon))) with w = 2 pi / 1d, for three days from its first
+// midnight, 21,600,000 events, judged against 30 days at that rate:
+// 21.6M x 10 x 0.001 = 216,000. Thirty minutes from noon hold 5000/60 x
+// (1800 + 0.5/w sin(1800 w)) = 224,785.9993 events (the scenario's whole
+// counts: 224,786), 104.1% of it; thirty from midnight 5000/60 x (1800 -
+// 0.5/w sin(1800 w)) = 75,214.0007 (75,214), 34.8%.
 const riskExampleText = `Risks against checkout:availability at 99.9%: a budget of 526.0 bad minutes a year.
 
 risk                                                ettd    ettr   impact  ettf   bad min/yr      of budget  note
@@ -215,4 +223,10 @@ payment provider down                               54s     1h     100%    90d  
 one card network declines                           43m12s  4h     2%      60d    34.5            6.6%       ettd from the policy
 retries fail one checkout in 2000                   never   1d     0.05%   90d    2.9             0.6%       the policy never detects it: counts ettr alone; 263.0 if it never stopped
 total                                                                             at least 950.2  180.7%     EXCEEDS THE BUDGET (1 never detected by the policy)
+
+Premortems on the recorded traffic, at 99.9%:
+
+premortem                                        journey   start                 duration  impact  bad events  of budget  note
+every checkout fails for 30 minutes at noon      checkout  2026-03-03T12:00:00Z  30m       100%    224786      104.1%     EXCEEDS THE BUDGET ALONE
+every checkout fails for 30 minutes at midnight  checkout  2026-03-04T00:00:00Z  30m       100%    75214       34.8%
 `
