@@ -25,7 +25,8 @@ type Premortem struct {
 	// traffic, judged as one.
 	Journey string
 	// At is when the failure starts, after the recorded traffic's start
-	// (its earliest sample); not negative.
+	// (see [Premortem.Spend]: for a recording in minutes from midnight,
+	// that midnight); not negative.
 	At time.Duration
 	// Duration is how long it lasts. Positive.
 	Duration time.Duration
