@@ -98,7 +98,7 @@ func (r Result) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(tw, "\n%s at %s over %s: %s, %d significant; a budget of %s bad events a period at the replay's mean rate.\n",
 			slo.ObjectiveKey(o.Objective.Journey, o.Objective.Name), targetPercent(o.Objective.Target), burnrate.FormatWindow(o.Objective.Period),
-			plural(len(o.Incidents), "incident"), sig, strconv.FormatFloat(tidy(o.Budget), 'f', -1, 64))
+			plural(len(o.Incidents), "incident"), sig, wholeEvents(o.Budget))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -283,4 +283,10 @@ func (r Result) WriteJSON(w io.Writer) error {
 	}
 	_, err = w.Write(append(b, '\n'))
 	return err
+}
+
+// wholeEvents writes a budget of events for people: to the nearest event,
+// since 216024.995786 bad events reads as a precision no one can use.
+func wholeEvents(n float64) string {
+	return strconv.FormatFloat(math.Round(n), 'f', 0, 64)
 }
