@@ -10,6 +10,7 @@
 //	journeyslo openslo export [-o FILE] FILE...
 //	journeyslo snapshot [-config FILE]... SNAPSHOT
 //	journeyslo backtest -config FILE [-objective JOURNEY:OBJECTIVE]... TRAFFIC [-policy FILE|NAME]... [-flaky D] [-format text|json|html] [-o FILE]
+//	journeyslo risk [-config FILE]... [-traffic FILE] [-format text|json] FILE
 //	journeyslo help [VERB]
 //	journeyslo version
 //
@@ -84,6 +85,7 @@ func init() {
 		"version":  versionVerb,
 		"snapshot": snapshotVerb,
 		"backtest": backtestVerb,
+		"risk":     riskVerb,
 	}
 }
 
@@ -111,7 +113,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // verbOrder is the order verbs are listed in, that of the work: check,
 // generate, convert, inspect, try.
-var verbOrder = []string{"validate", "rules", "openslo", "snapshot", "backtest", "help", "version"}
+var verbOrder = []string{"validate", "rules", "openslo", "snapshot", "backtest", "risk", "help", "version"}
 
 // verbNames returns the verbs' names in the order of verbOrder.
 func verbNames() []string {
