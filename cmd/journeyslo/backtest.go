@@ -226,11 +226,7 @@ func (o *backtestOptions) plan() (*backtestPlan, error) {
 	case o.traffic != "":
 		traffic, err = backtest.ReadFile(o.traffic)
 		if err != nil {
-			var pe *backtest.ParseError
-			if !errors.As(err, &pe) && !errors.Is(err, backtest.ErrInvalid) {
-				err = readErr(o.traffic, err) // reading it failed
-			}
-			return nil, err
+			return nil, trafficErr(o.traffic, err)
 		}
 	case o.synthetic != "":
 		data, err := os.ReadFile(o.synthetic)
@@ -530,4 +526,15 @@ func unknownField(msg string) string {
 		return fmt.Sprintf("unknown field %q; a rule has the fields name, severity, long, short and factor", field)
 	}
 	return fmt.Sprintf("unknown field %q; a policy has the fields rules and minEvents", field)
+}
+
+// trafficErr is the error of reading a traffic file with backtest.ReadFile,
+// named by its path once: the package names the file in its own errors
+// (a line's problem, an unknown extension), not in the file system's.
+func trafficErr(path string, err error) error {
+	var pe *backtest.ParseError
+	if errors.As(err, &pe) || errors.Is(err, backtest.ErrInvalid) {
+		return err
+	}
+	return readErr(path, err) // reading it failed
 }

@@ -110,7 +110,7 @@ func runRisk(args []string, stdout, stderr io.Writer) int {
 	if f.traffic != "" {
 		samples, err := backtest.ReadFile(f.traffic)
 		if err != nil {
-			printErr(stderr, readErr(f.traffic, err))
+			printErr(stderr, trafficErr(f.traffic, err))
 			return exitInvalid
 		}
 		opts = append(opts, risk.WithTraffic(samples))
