@@ -6,7 +6,14 @@
 // a policy on its own traffic before it pages anyone.
 package backtest
 
-import "time"
+import (
+	"errors"
+	"time"
+)
+
+// ErrInvalid is wrapped by every error that reports invalid traffic, an
+// invalid scenario or query, or an invalid replay setting.
+var ErrInvalid = errors.New("backtest: invalid")
 
 // A Sample is the events of one journey in the interval that ends at Time,
 // since that journey's previous sample (or since the traffic's start, for

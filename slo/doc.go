@@ -84,25 +84,11 @@
 //
 // # Health, status page and release gate
 //
-// Three handlers serve the registry over HTTP with the standard library
-// alone, each safe to mount on any mux:
-//
-//	mux.Handle("/slo", slo.StatusPage(reg))     // HTML for people; ?format=json for scripts
-//	mux.Handle("/healthz/slo", slo.Health(reg)) // application/health+json
-//
-//	gate, err := slo.ReleaseGate(reg, "checkout") // opt-in, for deploy pipelines
-//	if err != nil {
-//		log.Fatal(err) // a journey the registry does not declare
-//	}
-//	mux.Handle("/slo/release-gate", gate)
-//
-// [Health] warns while an objective alerts or has spent its budget and
-// fails (503) only when the library itself is stalled: a spent budget is
-// no reason to take replicas out. [ReleaseGate] is the error-budget
-// policy's release freeze: 503 while a chosen journey pages or has spent
-// its budget. [StatusPage] draws every objective's budget burn-down and
-// burn rates for a wall screen, with no script and nothing fetched from
-// elsewhere.
+// Package slo/slohttp serves the registry over HTTP, as promhttp stands
+// beside prometheus: a health check (application/health+json), an opt-in
+// release gate for deploy pipelines, and a status page for people. This
+// package holds the model alone, so that a program that never serves HTTP
+// links neither net/http nor html/template.
 //
 // Packages slo/sloprom and slo/slootel export the same state to Prometheus
 // and OpenTelemetry, with cumulative counters for fleet-wide rules.

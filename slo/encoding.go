@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -18,6 +19,11 @@ import (
 //     is left out, except a Status's timeToExhaustion, which is "0s" when
 //     the budget is spent and null when it is not burning (burnrate.Never).
 //   - Instants are RFC 3339 in UTC, to the nanosecond.
+//   - A Status's figures (its own, its windows' and its rules') are
+//     written to 12 significant digits, whole counts as they are, so that
+//     float noise never shows: 0.46, not 0.45999999999999996. A status
+//     read back therefore equals the one written to 12 digits, and writes
+//     the same text again.
 //   - A number that is NaN or infinite is written as null, and reads back
 //     as 0; a Status never holds one. A Status's sli is null when the period
 //     holds no event (NoData), and reads back as 1, its value then.
@@ -38,6 +44,8 @@ type (
 		Policy  *burnrate.Policy  `json:"policy,omitempty" yaml:"policy,omitempty"`
 		Runbook string            `json:"runbook,omitempty" yaml:"runbook,omitempty"`
 		Labels  map[string]string `json:"labels,omitempty" yaml:"labels,omitempty"`
+
+		Dashboard string `json:"dashboard,omitempty" yaml:"dashboard,omitempty"`
 	}
 	statusShape struct {
 		Journey          string            `json:"journey" yaml:"journey"`
@@ -52,6 +60,8 @@ type (
 		TotalBad         uint64            `json:"totalBad" yaml:"totalBad"`
 		SLI              *float64          `json:"sli" yaml:"sli"`
 		NoData           bool              `json:"noData" yaml:"noData"`
+		MinEvents        uint64            `json:"minEvents" yaml:"minEvents"`
+		Budget           *BudgetState      `json:"budget" yaml:"budget"` // nil (absent) from writers before it
 		BudgetRemaining  *float64          `json:"budgetRemaining" yaml:"budgetRemaining"`
 		TimeToExhaustion *string           `json:"timeToExhaustion" yaml:"timeToExhaustion"`
 		ExhaustionWindow string            `json:"exhaustionWindow" yaml:"exhaustionWindow"`
@@ -80,6 +90,42 @@ func finiteOrNull(x float64) *float64 {
 		return nil
 	}
 	return &x
+}
+
+// tidy returns x rounded to 12 significant digits, for writing: float
+// arithmetic leaves noise in the last digits of a figure (1 - 0.54 is
+// 0.45999999999999996, 0.0144 / 0.001 is 14.399999999999999), which a reader
+// takes for a measurement. No figure the package reports is known to more
+// than 12 digits, so the rounding only removes the noise. An integer is
+// kept as it is, however large, since a count that is whole is exact; NaN
+// and the infinities are kept too, for finiteOrNull to write as null.
+// Decoding reads what tidy wrote as written.
+func tidy(x float64) float64 {
+	if x == math.Trunc(x) || math.IsNaN(x) {
+		return x // whole, an infinity, or NaN
+	}
+	// 'g' with 12 digits rounds half to even in decimal, once; parsing the
+	// text back gives the float nearest that decimal.
+	y, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
+	if err != nil {
+		return x // unreachable: FormatFloat writes a number ParseFloat reads
+	}
+	return y
+}
+
+// tidyBurns returns a copy of bs with every figure tidied, for
+// burnrate.Burn's own encoding to write. Nil stays nil, so that a status
+// without windows writes null as before.
+func tidyBurns(bs []burnrate.Burn) []burnrate.Burn {
+	if bs == nil {
+		return nil
+	}
+	out := make([]burnrate.Burn, len(bs))
+	for i, b := range bs {
+		b.Good, b.Bad, b.Rate = tidy(b.Good), tidy(b.Bad), tidy(b.Rate)
+		out[i] = b
+	}
+	return out
 }
 
 func deref(p *float64, null float64) float64 {
@@ -128,7 +174,7 @@ func (o Objective) shape() objectiveShape {
 	s := objectiveShape{
 		Journey: o.Journey, Name: o.Name, Target: finiteOrNull(o.Target),
 		Period: duration(o.Period), Latency: duration(o.Latency),
-		Runbook: o.Runbook, Labels: o.Labels,
+		Runbook: o.Runbook, Dashboard: o.Dashboard, Labels: o.Labels,
 	}
 	if len(o.Policy.Rules) > 0 || o.Policy.MinEvents != 0 {
 		p := o.Policy
@@ -138,7 +184,7 @@ func (o Objective) shape() objectiveShape {
 }
 
 func (s objectiveShape) objective() (Objective, error) {
-	o := Objective{Journey: s.Journey, Name: s.Name, Target: deref(s.Target, 0), Runbook: s.Runbook, Labels: s.Labels}
+	o := Objective{Journey: s.Journey, Name: s.Name, Target: deref(s.Target, 0), Runbook: s.Runbook, Dashboard: s.Dashboard, Labels: s.Labels}
 	if s.Policy != nil {
 		o.Policy = *s.Policy
 	}
@@ -156,7 +202,7 @@ func (s objectiveShape) objective() (Objective, error) {
 //
 //	{"journey": "checkout", "name": "latency", "target": 0.99, "period": "30d",
 //	 "latency": "300ms", "policy": {"rules": [...], "minEvents": 1000},
-//	 "runbook": "https://...", "labels": {"team": "payments"}}
+//	 "runbook": "https://...", "dashboard": "https://...", "labels": {"team": "payments"}}
 //
 // leaving out zero fields, as they are written, defaults unfilled. A NaN or
 // infinite target is written as null.
@@ -197,16 +243,17 @@ func (o *Objective) UnmarshalYAML(unmarshal func(any) error) error {
 
 func (s Status) shape() statusShape {
 	out := statusShape{
-		Journey: s.Journey, Objective: s.Objective, Target: finiteOrNull(s.Target),
+		Journey: s.Journey, Objective: s.Objective, Target: finiteOrNull(tidy(s.Target)),
 		Period: duration(s.Period), Latency: duration(s.Latency), Time: instant(s.Time),
 		Good: s.Good, Bad: s.Bad, TotalGood: s.TotalGood, TotalBad: s.TotalBad,
-		NoData: s.NoData, BudgetRemaining: finiteOrNull(s.BudgetRemaining),
+		NoData: s.NoData, MinEvents: s.MinEvents, Budget: &s.Budget,
+		BudgetRemaining:  finiteOrNull(tidy(s.BudgetRemaining)),
 		ExhaustionWindow: duration(s.ExhaustionWindow),
 		State:            s.State, Rule: s.Rule, Since: instant(s.Since),
-		Windows: s.Windows, Rules: s.Rules,
+		Windows: tidyBurns(s.Windows), Rules: s.Rules, // each RuleStatus tidies its own
 	}
 	if !s.NoData {
-		out.SLI = finiteOrNull(s.SLI)
+		out.SLI = finiteOrNull(tidy(s.SLI))
 	}
 	if s.TimeToExhaustion != burnrate.Never {
 		t := burnrate.FormatWindow(s.TimeToExhaustion)
@@ -219,12 +266,20 @@ func (in statusShape) status() (Status, error) {
 	s := Status{
 		Journey: in.Journey, Objective: in.Objective, Target: deref(in.Target, 0),
 		Good: in.Good, Bad: in.Bad, TotalGood: in.TotalGood, TotalBad: in.TotalBad,
-		SLI: deref(in.SLI, 0), NoData: in.NoData, BudgetRemaining: deref(in.BudgetRemaining, 0),
+		SLI: deref(in.SLI, 0), NoData: in.NoData, MinEvents: in.MinEvents, BudgetRemaining: deref(in.BudgetRemaining, 0),
 		TimeToExhaustion: burnrate.Never,
 		State:            in.State, Rule: in.Rule, Windows: in.Windows, Rules: in.Rules,
 	}
 	if in.NoData && in.SLI == nil {
 		s.SLI = 1
+	}
+	if in.Budget != nil {
+		s.Budget = *in.Budget
+	} else {
+		// A writer from before budget states made its claims whatever the
+		// count: read them as its counts and guard (if any) support them.
+		n := float64(in.Good) + float64(in.Bad)
+		s.Budget = budgetState(n, in.MinEvents, s.BudgetRemaining)
 	}
 	var err error
 	for _, f := range []struct {
@@ -256,15 +311,17 @@ func (in statusShape) status() (Status, error) {
 //	{"journey": "checkout", "objective": "availability", "target": 0.999,
 //	 "period": "30d", "time": "2026-03-31T14:30:00Z",
 //	 "good": 51830000, "bad": 27000, "totalGood": 51830000, "totalBad": 27000,
-//	 "sli": 0.99948, "noData": false, "budgetRemaining": 0.479,
+//	 "sli": 0.99948, "noData": false, "minEvents": 1000, "budget": "left", "budgetRemaining": 0.479,
 //	 "timeToExhaustion": "2h24m", "exhaustionWindow": "1h",
 //	 "state": "page", "rule": "page-1h-5m", "since": "2026-03-31T14:02:10Z",
 //	 "windows": [{"window": "5m", "good": 5700, "bad": 300, "burnRate": 52.6, "noData": false}, ...],
 //	 "rules": [{"name": "page-1h-5m", "severity": "page", "long": "1h", "short": "5m",
 //	   "factor": 14.4, "longBurnRate": 16.7, "shortBurnRate": 52.6, "burning": true, "firing": true}, ...]}
 //
-// with "latency" for a latency objective, sli null when NoData,
-// timeToExhaustion null when the budget is not burning, and rule left out
+// with "latency" for a latency objective, sli null when NoData, budget
+// "too few events", "left" or "spent" (see [BudgetState]),
+// timeToExhaustion null when the budget is not burning or budget is "too
+// few events", and rule left out
 // when the state is ok. No number is ever written as NaN or an infinity: a
 // Status holds neither, and would such a value appear it is written as null
 // (read back as 0), so that one bad value never costs a reader the whole
@@ -303,7 +360,7 @@ func (s *Status) UnmarshalYAML(unmarshal func(any) error) error {
 func (r RuleStatus) shape() ruleStatusShape {
 	return ruleStatusShape{
 		Name: r.Name, Severity: r.Severity, Long: duration(r.Long), Short: duration(r.Short),
-		Factor: finiteOrNull(r.Factor), LongBurnRate: finiteOrNull(r.LongRate), ShortBurnRate: finiteOrNull(r.ShortRate),
+		Factor: finiteOrNull(tidy(r.Factor)), LongBurnRate: finiteOrNull(tidy(r.LongRate)), ShortBurnRate: finiteOrNull(tidy(r.ShortRate)),
 		Burning: r.Burning, Firing: r.Firing,
 	}
 }

@@ -46,6 +46,8 @@ func ExampleStatus_MarshalJSON() {
 	//   "totalBad": 10,
 	//   "sli": 0.999,
 	//   "noData": false,
+	//   "minEvents": 1000,
+	//   "budget": "spent",
 	//   "budgetRemaining": 0,
 	//   "timeToExhaustion": "0s",
 	//   "exhaustionWindow": "1h",

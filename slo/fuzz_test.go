@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -90,6 +91,13 @@ func FuzzSnapshot(f *testing.F) {
 	}})
 	f.Add(valid[:len(valid)-4], true)
 	f.Add(valid, false)
+	// Format version 2 with an episode log: one ended, one open.
+	withLog := mustEncode(f, Snapshot{Written: at, Tick: 3 * time.Second, Step: 20, Series: []SeriesSnapshot{
+		{Journey: "checkout", Objective: "availability", Total: window.Counts{Good: 100, Bad: 2},
+			Rings:    []window.RingState{{Width: 3 * time.Second, Last: 20, Buckets: []window.Counts{{Good: 60, Bad: 1}, {Good: 40, Bad: 1}}}},
+			Episodes: seedEpisodes(at)},
+	}})
+	f.Add(withLog[:len(withLog)-4], true)
 	f.Add([]byte(snapshotMagic+"\x01"), true)
 	f.Add([]byte("not a snapshot"), false)
 	f.Fuzz(func(t *testing.T, data []byte, checksum bool) {
@@ -120,7 +128,23 @@ func FuzzSnapshot(f *testing.F) {
 		for _, st := range reg.Status() {
 			finite(t, "restored snapshot", st)
 		}
+		for _, e := range reg.Episodes() {
+			for _, x := range []float64{e.PeakBurn, e.Good, e.Bad, e.BudgetSpent} {
+				if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+					t.Fatalf("restored episode %+v holds %v", e, x)
+				}
+			}
+		}
 	})
+}
+
+// seedEpisodes returns an ended page and an open ticket, before at.
+func seedEpisodes(at time.Time) []Episode {
+	return []Episode{
+		{Start: at.Add(-50 * time.Second), Rule: "page-1h-5m", Severity: burnrate.SeverityPage, Paged: at.Add(-50 * time.Second),
+			Paging: 20 * time.Second, PeakBurn: 200, Mitigated: at.Add(-40 * time.Second), End: at.Add(-30 * time.Second), Good: 10, Bad: 2, BudgetSpent: 0.02},
+		{Start: at.Add(-10 * time.Second), Rule: "ticket-3d-6h", Severity: burnrate.SeverityTicket, PeakBurn: 1.5, Good: 3, BudgetSpent: 0},
+	}
 }
 
 func TestFuzzSeedRestores(t *testing.T) {

@@ -66,6 +66,11 @@ type Objective struct {
 	// registry only carries it, for the readers that write alerts and
 	// pages.
 	Runbook string
+	// Dashboard is where a person looks at this objective's graphs: an
+	// absolute http or https URL, such as
+	// "https://grafana.example.com/d/checkout". Empty means none. The
+	// registry only carries it, for the pages that link it.
+	Dashboard string
 	// Labels are extra labels for the rules and alerts generated from this
 	// objective, such as {"team": "payments"}, for routing. Names follow
 	// Prometheus's rules (letters, digits and '_', not starting with a
@@ -168,6 +173,9 @@ func (o Objective) Validate() error {
 			bad("Runbook %q is not an absolute http or https URL; write it in full, such as https://runbooks.example.com/%s", o.Runbook, o.Journey)
 		}
 	}
+	if o.Dashboard != "" && !absoluteHTTP(o.Dashboard) {
+		bad("Dashboard %q is not an absolute http or https URL; write it in full, such as https://grafana.example.com/d/%s", o.Dashboard, o.Journey)
+	}
 	for _, name := range slices.Sorted(maps.Keys(o.Labels)) {
 		switch {
 		case !labelNamePattern.MatchString(name) || strings.HasPrefix(name, "__"):
@@ -240,4 +248,11 @@ func (o Objective) label() string {
 		return strconv.Quote(s)
 	}
 	return ObjectiveKey(q(o.Journey), q(o.Name))
+}
+
+// absoluteHTTP reports whether s is an absolute http or https URL with a
+// host: a link a page can offer wherever it is served.
+func absoluteHTTP(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }

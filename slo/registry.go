@@ -29,6 +29,8 @@ type config struct {
 	store         Store
 	storeErr      error // from WithStore or WithSnapshot, reported by New
 	snapshotEvery time.Duration
+	episodeLog    int // WithEpisodeLog's n, checked by New
+	episodeLogSet bool
 }
 
 // WithClock makes the registry read time from c. The default is the real
@@ -127,6 +129,7 @@ type objective struct {
 	totG, totB uint64  // since New; never restored from a snapshot
 	since      time.Time
 	state      burnrate.Severity
+	log        episodeLog
 }
 
 // New returns a registry of the given objectives, with defaults filled in
@@ -142,6 +145,11 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 	}
 	if cfg.storeErr != nil {
 		return nil, cfg.storeErr
+	}
+	if !cfg.episodeLogSet {
+		cfg.episodeLog = DefaultEpisodeLog
+	} else if err := checkEpisodeLog(cfg.episodeLog); err != nil {
+		return nil, err
 	}
 	if len(objectives) == 0 {
 		return nil, fmt.Errorf("%w: no objectives; declare at least one, such as {Journey: \"checkout\", Target: 0.999}", ErrInvalid)
@@ -191,6 +199,7 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 			return nil, err // unreachable: the windows were validated
 		}
 		obj := &objective{Objective: o, series: s, exhaust: o.Period, since: now}
+		obj.log = episodeLog{max: cfg.episodeLog, rule: -1, peak: make([]float64, len(o.Policy.Windows()))}
 		for _, rule := range o.Policy.Rules {
 			obj.exhaust = min(obj.exhaust, rule.Long)
 		}
@@ -521,12 +530,17 @@ func (r *Registry) evaluate(now time.Time) []Transition {
 	out := r.pending[:0]
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	prev := r.advanced
 	r.advanced = now
 	for _, o := range r.objs {
 		from := o.state
+		g0, b0 := o.totG, o.totB
 		o.Policy.Evaluate(o.series, o.Target, &o.eval)
 		o.good, o.bad = o.series.Sum(o.Period)
 		o.totG, o.totB = o.series.Total()
+		// The totals' moves are exactly the events this evaluation counts,
+		// with no double counting across rotation.
+		o.track(prev, now, from, o.totG-g0, o.totB-b0)
 		if o.eval.State == from {
 			continue
 		}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/window"
 )
 
@@ -21,19 +22,26 @@ import (
 var ErrSnapshot = errors.New("slo: snapshot")
 
 // The snapshot format: magic, version, body, CRC-32C of all before it.
+// Version 2 adds each series' episodes; version 1, without them, still
+// reads.
 const (
 	snapshotMagic   = "JSLOSNAP"
-	snapshotVersion = 1
+	snapshotVersion = 2
 	// A snapshot written later than this after now is refused: restoring it
 	// would hold the windows still until the clock caught up.
 	snapshotMaxFuture = time.Hour
 	// Decoder limits, far above what a registry writes, so that a corrupt
 	// length cannot make the decoder allocate without bound.
-	maxSnapshotBytes   = 64 << 20
-	maxSnapshotSeries  = 1 << 16
-	maxSnapshotRings   = 64
-	maxSnapshotBuckets = 1 << 16
-	maxSnapshotString  = 256
+	maxSnapshotBytes    = 64 << 20
+	maxSnapshotSeries   = 1 << 16
+	maxSnapshotRings    = 64
+	maxSnapshotBuckets  = 1 << 16
+	maxSnapshotString   = 256
+	maxSnapshotEpisodes = maxEpisodeLog
+	// minEpisodeBytes is the least an encoded episode takes: five
+	// one-byte varints and four 8-byte floats. A count of episodes the
+	// bytes left cannot hold is refused before anything is allocated.
+	minEpisodeBytes = 5 + 4*8
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -108,6 +116,12 @@ type SeriesSnapshot struct {
 	// Rings holds the buckets of each ring, finest first (see
 	// window.State).
 	Rings []window.RingState
+	// Episodes is the objective's episode log, oldest first (see
+	// [Episode]); only the last may be open. A restore brings it back
+	// with the windows, and an open episode continues. Snapshots of
+	// format version 1 have none. The Unmatched journey's is always
+	// empty.
+	Episodes []Episode
 }
 
 func (s SeriesSnapshot) key() string { return ObjectiveKey(s.Journey, s.Objective) }
@@ -132,6 +146,7 @@ func (s Snapshot) clone() Snapshot {
 	for i := range s.Series {
 		ss := &s.Series[i]
 		ss.Rings = slices.Clone(ss.Rings)
+		ss.Episodes = slices.Clone(ss.Episodes)
 		for j := range ss.Rings {
 			ss.Rings[j].Buckets = slices.Clone(ss.Rings[j].Buckets)
 		}
@@ -173,15 +188,18 @@ func ReadSnapshot(r io.Reader) (Snapshot, error) {
 // that no rotation happens between series.
 func (r *Registry) takeSnapshot(now time.Time) Snapshot {
 	snap := Snapshot{Written: now, Tick: r.group.Tick()}
-	add := func(journey, objective string, latency time.Duration, s *window.Series) {
+	add := func(journey, objective string, latency time.Duration, s *window.Series, eps []Episode) {
 		st := s.State()
 		snap.Step = st.Step
-		snap.Series = append(snap.Series, SeriesSnapshot{Journey: journey, Objective: objective, Latency: latency, Total: st.Total, Rings: st.Rings})
+		snap.Series = append(snap.Series, SeriesSnapshot{Journey: journey, Objective: objective, Latency: latency, Total: st.Total, Rings: st.Rings,
+			Episodes: slices.Clone(eps)})
 	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	for _, o := range r.objs {
-		add(o.Journey, o.Name, o.Latency, o.series)
+		add(o.Journey, o.Name, o.Latency, o.series, o.log.episodes)
 	}
-	add(Unmatched, "", 0, r.overflow)
+	add(Unmatched, "", 0, r.overflow, nil)
 	return snap
 }
 
@@ -247,7 +265,8 @@ func (r *Registry) restoreBytes(data []byte, now time.Time, res RestoreReport) R
 	}
 	// restore restores one series; the unmatched journey's is not an
 	// objective and is not listed.
-	restore := func(key string, latency time.Duration, s *window.Series, listed bool) {
+	restore := func(key string, latency time.Duration, s *window.Series, log func([]Episode)) {
+		listed := log != nil
 		skip := func(why string) {
 			if listed {
 				res.Skipped = append(res.Skipped, key+": "+why)
@@ -274,13 +293,16 @@ func (r *Registry) restoreBytes(data []byte, now time.Time, res RestoreReport) R
 			return
 		}
 		if listed {
+			// The episodes come back with the windows that counted
+			// their events, and only then.
+			log(ss.Episodes)
 			res.Objectives = append(res.Objectives, key)
 		}
 	}
 	for _, o := range r.objs {
-		restore(ObjectiveKey(o.Journey, o.Name), o.Latency, o.series, true)
+		restore(ObjectiveKey(o.Journey, o.Name), o.Latency, o.series, func(eps []Episode) { o.log.restore(o, eps) })
 	}
-	restore(ObjectiveKey(Unmatched, ""), 0, r.overflow, false)
+	restore(ObjectiveKey(Unmatched, ""), 0, r.overflow, nil)
 	for _, ss := range snap.Series {
 		if _, left := byKey[ss.key()]; left {
 			res.Skipped = append(res.Skipped, ss.key()+": no longer declared; its counts are dropped")
@@ -323,6 +345,10 @@ func encodeSnapshot(s Snapshot) ([]byte, error) {
 				b = binary.AppendUvarint(b, c.Bad)
 			}
 		}
+		b = binary.AppendUvarint(b, uint64(len(ss.Episodes)))
+		for _, e := range ss.Episodes {
+			b = appendEpisode(b, e)
+		}
 	}
 	if len(b)+4 > maxSnapshotBytes {
 		return nil, fmt.Errorf("%w: snapshot of %d bytes is above the limit of %d", ErrInvalid, len(b)+4, maxSnapshotBytes)
@@ -355,8 +381,87 @@ func checkSnapshot(s Snapshot) error {
 				return bad("series %d (%s): a ring of %d buckets, above the limit of %d", i, ss.key(), len(r.Buckets), maxSnapshotBuckets)
 			}
 		}
+		if len(ss.Episodes) > maxSnapshotEpisodes {
+			return bad("series %d (%s): %d episodes, above the limit of %d", i, ss.key(), len(ss.Episodes), maxSnapshotEpisodes)
+		}
+		for k, e := range ss.Episodes {
+			if why := checkEpisode(e, k == len(ss.Episodes)-1); why != "" {
+				return bad("series %d (%s): episode %d: %s", i, ss.key(), k, why)
+			}
+		}
 	}
 	return nil
+}
+
+// Episode flags in the format: which of the instants that may be zero are
+// written.
+const (
+	episodePaged = 1 << iota
+	episodeMitigated
+	episodeEnded
+	episodeFlags = episodePaged | episodeMitigated | episodeEnded
+)
+
+// appendEpisode writes e: Start, Rule, Severity, the flags, the instants
+// they name, Paging, then PeakBurn, Good, Bad and BudgetSpent as IEEE 754
+// bits, big-endian. Journey and Objective are the series'.
+func appendEpisode(b []byte, e Episode) []byte {
+	var flags uint64
+	for _, f := range []struct {
+		t    time.Time
+		flag uint64
+	}{{e.Paged, episodePaged}, {e.Mitigated, episodeMitigated}, {e.End, episodeEnded}} {
+		if !f.t.IsZero() {
+			flags |= f.flag
+		}
+	}
+	b = binary.AppendVarint(b, e.Start.UnixNano())
+	b = binary.AppendUvarint(b, uint64(len(e.Rule)))
+	b = append(b, e.Rule...)
+	b = binary.AppendUvarint(b, uint64(e.Severity))
+	b = binary.AppendUvarint(b, flags)
+	for _, t := range []time.Time{e.Paged, e.Mitigated, e.End} {
+		if !t.IsZero() {
+			b = binary.AppendVarint(b, t.UnixNano())
+		}
+	}
+	b = binary.AppendVarint(b, int64(e.Paging))
+	for _, x := range []float64{e.PeakBurn, e.Good, e.Bad, e.BudgetSpent} {
+		b = binary.BigEndian.AppendUint64(b, math.Float64bits(x))
+	}
+	return b
+}
+
+// checkEpisode returns what makes e one that no registry keeps, or "": the
+// decoder refuses the same, so that a restored log never holds a NaN, a
+// negative count, or an open episode before another.
+func checkEpisode(e Episode, last bool) string {
+	switch {
+	case e.Start.IsZero():
+		return "no start; an episode starts at an evaluation"
+	case len(e.Rule) > maxSnapshotString:
+		return fmt.Sprintf("rule name of %d bytes, above the limit of %d", len(e.Rule), maxSnapshotString)
+	case e.Severity != burnrate.SeverityTicket && e.Severity != burnrate.SeverityPage:
+		return fmt.Sprintf("severity %v; an episode reaches ticket or page", e.Severity)
+	case e.Paging < 0:
+		return fmt.Sprintf("paging %v is negative", e.Paging)
+	case e.Open() && !last:
+		return "open, but not the last of its log; only the newest episode can be open"
+	}
+	for _, t := range []time.Time{e.Start, e.Paged, e.Mitigated, e.End} {
+		if ns := t.UnixNano(); !t.IsZero() && !time.Unix(0, ns).Equal(t) {
+			return fmt.Sprintf("instant %v is outside the years 1678 to 2262 that the format holds", t)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		x    float64
+	}{{"peak burn", e.PeakBurn}, {"good", e.Good}, {"bad", e.Bad}, {"budget spent", e.BudgetSpent}} {
+		if !(f.x >= 0) || math.IsInf(f.x, 0) {
+			return fmt.Sprintf("%s %v is not a finite number at or above 0", f.name, f.x)
+		}
+	}
+	return ""
 }
 
 // decoder reads the body of a snapshot; its first error sticks.
@@ -412,6 +517,46 @@ func (d *decoder) string(what string) string {
 	return s
 }
 
+// float64 reads 8 bytes of IEEE 754 bits, big-endian.
+func (d *decoder) float64(what string) float64 {
+	if d.err != nil {
+		return 0
+	}
+	if len(d.b) < 8 {
+		d.fail("truncated at %s", what)
+		return 0
+	}
+	x := math.Float64frombits(binary.BigEndian.Uint64(d.b))
+	d.b = d.b[8:]
+	return x
+}
+
+// episode reads what appendEpisode writes.
+func (d *decoder) episode() Episode {
+	e := Episode{Start: time.Unix(0, d.varint("episode start")).UTC(), Rule: d.string("episode rule")}
+	sev := d.uvarint("episode severity")
+	if d.err == nil && sev > uint64(burnrate.SeverityPage) {
+		d.fail("episode severity %d is not ticket (1) or page (2)", sev)
+	}
+	e.Severity = burnrate.Severity(sev)
+	flags := d.uvarint("episode flags")
+	if d.err == nil && flags&^episodeFlags != 0 {
+		d.fail("episode flags %#x name instants the format does not have", flags)
+	}
+	for _, f := range []struct {
+		flag uint64
+		to   *time.Time
+	}{{episodePaged, &e.Paged}, {episodeMitigated, &e.Mitigated}, {episodeEnded, &e.End}} {
+		if flags&f.flag != 0 {
+			*f.to = time.Unix(0, d.varint("episode instant")).UTC()
+		}
+	}
+	e.Paging = time.Duration(d.varint("episode paging"))
+	e.PeakBurn, e.Good = d.float64("episode peak burn"), d.float64("episode good")
+	e.Bad, e.BudgetSpent = d.float64("episode bad"), d.float64("episode budget spent")
+	return e
+}
+
 // decodeSnapshot checks and decodes a snapshot file's content. It never
 // panics and bounds what it allocates by the limits above.
 func decodeSnapshot(data []byte) (Snapshot, error) {
@@ -425,8 +570,9 @@ func decodeSnapshot(data []byte) (Snapshot, error) {
 	}
 	body, sum := data[:len(data)-4], binary.BigEndian.Uint32(data[len(data)-4:])
 	d := &decoder{b: body[len(snapshotMagic):]}
-	if v := d.uvarint("version"); d.err == nil && v != snapshotVersion {
-		return s, fmt.Errorf("format version %d; this library reads version %d", v, snapshotVersion)
+	v := d.uvarint("version")
+	if d.err == nil && (v < 1 || v > snapshotVersion) {
+		return s, fmt.Errorf("format version %d; this library reads versions 1 to %d", v, snapshotVersion)
 	}
 	if got := crc32.Checksum(body, castagnoli); got != sum {
 		return s, fmt.Errorf("corrupt or truncated: checksum %08x, want %08x", got, sum)
@@ -457,6 +603,20 @@ func decodeSnapshot(data []byte) (Snapshot, error) {
 				r.Buckets[k] = window.Counts{Good: d.uvarint("bucket"), Bad: d.uvarint("bucket")}
 			}
 			ss.Rings = append(ss.Rings, r)
+		}
+		if v >= 2 {
+			ne := d.count("episodes", maxSnapshotEpisodes)
+			if d.err == nil && ne*minEpisodeBytes > len(d.b) {
+				d.fail("truncated in the episodes of %s", ss.key())
+			}
+			for k := 0; k < ne && d.err == nil; k++ {
+				e := d.episode()
+				e.Journey, e.Objective = ss.Journey, ss.Objective
+				if why := checkEpisode(e, k == ne-1); d.err == nil && why != "" {
+					d.fail("episode %d of %s: %s", k, ss.key(), why)
+				}
+				ss.Episodes = append(ss.Episodes, e)
+			}
 		}
 		s.Series = append(s.Series, ss)
 	}

@@ -175,7 +175,7 @@ func TestSnapshotBadFiles(t *testing.T) {
 	good := goodSnapshot(t)
 	flipped := append([]byte(nil), good...)
 	flipped[len(flipped)/2] ^= 0x40
-	newer := []byte(snapshotMagic + "\x02rest of a newer format")
+	newer := []byte(snapshotMagic + "\x03rest of a newer format")
 	for _, tc := range []struct {
 		name string
 		data []byte
@@ -183,7 +183,7 @@ func TestSnapshotBadFiles(t *testing.T) {
 	}{
 		{"empty", []byte{}, `not a journeyslo snapshot: it starts with "", not "JSLOSNAP"`},
 		{"foreign", []byte("PK\x03\x04 a zip file"), `not a journeyslo snapshot: it starts with "PK\x03\x04 a z"`},
-		{"newer format", newer, "format version 2; this library reads version 1"},
+		{"newer format", newer, "format version 3; this library reads versions 1 to 2"},
 		{"flipped bit", flipped, "corrupt or truncated: checksum"},
 		{"truncated", good[:len(good)-100], "corrupt or truncated: checksum"},
 		{"magic only", []byte(snapshotMagic), "truncated: 8 bytes"},

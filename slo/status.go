@@ -1,6 +1,7 @@
 package slo
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -39,12 +40,28 @@ type Status struct {
 	// NoData is true when the period holds no events, not even part of
 	// one.
 	NoData bool
+	// MinEvents is how many events the period must hold before the status
+	// makes claims about the budget (see Budget): the policy's MinEvents
+	// guard, or burnrate.MinEvents(Target) when the guard is off (1000 at
+	// 99.9%). The budget of a period with fewer events is too small to
+	// afford one bad event: 1 bad in 10 at 99.9% would read as a budget
+	// overspent 99 times, which says nothing about the service.
+	MinEvents uint64
+	// Budget is the state of the budget as a claim: BudgetTooFewEvents
+	// while the period holds fewer than MinEvents events, else
+	// BudgetLeft or BudgetSpent. Whatever states, gates or shows the
+	// budget (spent, left, running out in...) checks it first; see
+	// [Status.Evidence].
+	Budget BudgetState
 	// BudgetRemaining is the share of the period's error budget left: 1
-	// untouched, 0 spent, negative overspent.
+	// untouched, 0 spent, negative overspent. It is the arithmetic of the
+	// period's counts whatever their number, for code that wants it; a
+	// claim about the budget must check Budget first.
 	BudgetRemaining float64
 	// TimeToExhaustion is how long the remaining budget lasts at the burn
 	// rate over ExhaustionWindow: 0 when spent, burnrate.Never when not
-	// burning.
+	// burning, and burnrate.Never when Budget is BudgetTooFewEvents (no
+	// claim is made).
 	TimeToExhaustion time.Duration
 	// ExhaustionWindow is the window whose burn rate TimeToExhaustion
 	// uses: the policy's shortest long window (1h by default).
@@ -61,6 +78,87 @@ type Status struct {
 	Windows []burnrate.Burn
 	// Rules holds how each rule of the policy stands, in policy order.
 	Rules []RuleStatus
+}
+
+// BudgetState is the state of an objective's error budget as a claim: a
+// budget is said to be left or spent only when the period holds enough
+// events for a bad one to be a share of it rather than a multiple. The
+// zero value is BudgetTooFewEvents, which claims nothing.
+type BudgetState uint8
+
+// Budget states.
+const (
+	// BudgetTooFewEvents: the period holds fewer than the status's
+	// MinEvents events, so no claim is made about the budget.
+	BudgetTooFewEvents BudgetState = iota
+	// BudgetLeft: enough events, and budget remains (BudgetRemaining > 0).
+	BudgetLeft
+	// BudgetSpent: enough events, and the budget is spent or overspent
+	// (BudgetRemaining <= 0).
+	BudgetSpent
+)
+
+var budgetNames = [...]string{BudgetTooFewEvents: "too few events", BudgetLeft: "left", BudgetSpent: "spent"}
+
+// String returns "too few events", "left" or "spent".
+func (b BudgetState) String() string {
+	if int(b) < len(budgetNames) {
+		return budgetNames[b]
+	}
+	return fmt.Sprintf("BudgetState(%d)", uint8(b))
+}
+
+// MarshalText encodes the state as its String.
+func (b BudgetState) MarshalText() ([]byte, error) {
+	if int(b) >= len(budgetNames) {
+		return nil, fmt.Errorf("%w budget state: %d; use BudgetTooFewEvents, BudgetLeft or BudgetSpent", ErrInvalid, uint8(b))
+	}
+	return []byte(b.String()), nil
+}
+
+// UnmarshalText decodes "too few events", "left" or "spent".
+func (b *BudgetState) UnmarshalText(text []byte) error {
+	for i, n := range budgetNames {
+		if string(text) == n {
+			*b = BudgetState(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w budget state: %q; use \"too few events\", \"left\" or \"spent\"", ErrInvalid, text)
+}
+
+// Evidence returns why the status makes no claim about the budget, such as
+// "not enough events: 10 of 1000", or "" when Budget makes one. The count
+// is the period's rounded to the nearest event, and below MinEvents: 999.5
+// events are 999 of 1000, since they do not make 1000.
+func (s Status) Evidence() string {
+	if s.Budget != BudgetTooFewEvents {
+		return ""
+	}
+	n := s.Good + s.Bad
+	if n < s.Good { // wrapped: no uint64 holds the sum
+		n = math.MaxUint64
+	}
+	if s.MinEvents > 0 && n >= s.MinEvents {
+		n = s.MinEvents - 1 // rounding made up the fraction missing
+	}
+	return fmt.Sprintf("not enough events: %d of %d", n, s.MinEvents)
+}
+
+// enough reports whether events, a period's exact and possibly fractional
+// count, make min: within one part in a billion, as the policy's MinEvents
+// guard compares (see burnrate.Policy), so that float rounding cannot lose
+// an event and 999.5 events do not make 1000.
+func enough(events float64, min uint64) bool {
+	return events >= float64(min)*(1-1e-9)
+}
+
+// minEvents returns how many events o's period must hold for budget claims.
+func (o *objective) minEvents() uint64 {
+	if o.Policy.MinEvents != 0 {
+		return o.Policy.MinEvents
+	}
+	return burnrate.MinEvents(o.Target)
 }
 
 // RuleStatus is how one alert rule stands.
@@ -107,13 +205,18 @@ func (o *objective) status(at time.Time) Status {
 		s.SLI = o.good / (o.good + o.bad)
 	}
 	s.BudgetRemaining = burnrate.BudgetRemaining(o.good, o.bad, o.Target)
+	s.MinEvents = o.minEvents()
+	s.Budget = budgetState(o.good+o.bad, s.MinEvents, s.BudgetRemaining)
 	rate := 0.0
 	for _, b := range o.eval.Windows {
 		if b.Window == o.exhaust {
 			rate = b.Rate
 		}
 	}
-	s.TimeToExhaustion = burnrate.TimeToExhaustion(s.BudgetRemaining, rate, o.Period)
+	s.TimeToExhaustion = burnrate.Never // no claim on too few events
+	if s.Budget != BudgetTooFewEvents {
+		s.TimeToExhaustion = burnrate.TimeToExhaustion(s.BudgetRemaining, rate, o.Period)
+	}
 	s.ExhaustionWindow = o.exhaust
 	if o.eval.Rule >= 0 {
 		s.Rule = o.Policy.Rules[o.eval.Rule].Name
@@ -128,6 +231,18 @@ func (o *objective) status(at time.Time) Status {
 		}
 	}
 	return s
+}
+
+// budgetState is the claim that a period of events (its exact count)
+// with remaining budget supports.
+func budgetState(events float64, min uint64, remaining float64) BudgetState {
+	switch {
+	case !enough(events, min):
+		return BudgetTooFewEvents
+	case remaining > 0:
+		return BudgetLeft
+	}
+	return BudgetSpent
 }
 
 // roundCount rounds a fractional event count to the nearest event,

@@ -60,7 +60,7 @@ func TestSnapshotVerb(t *testing.T) {
 	path := writeSnapshotFile(t, t.TempDir())
 	res := runCmd(t, "snapshot", path)
 	res.wantStatus(t, exitOK)
-	want := path + `: journeyslo snapshot, format version 1
+	want := path + `: journeyslo snapshot, format version 2
 written:    2026-01-31T01:00:00Z
 tick:       3s; counts as of step 589940400, 2026-01-31T01:00:00Z to 2026-01-31T01:00:03Z
 objectives: 2, and the events of undeclared journeys (unmatched)

@@ -56,6 +56,7 @@ import (
 
 	"github.com/journeyslo/journeyslo/middleware/grpcslo"
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slohttp"
 	"github.com/journeyslo/journeyslo/slo/sloprom"
 )
 
@@ -142,8 +143,8 @@ func run(ctx context.Context, addr, httpAddr string, m mode, out io.Writer) erro
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(sloprom.NewCollector(reg))
 	mux := http.NewServeMux()
-	mux.Handle("GET /slo", slo.StatusPage(reg, slo.PageTitle("Shop (gRPC)")))
-	mux.Handle("GET /healthz/slo", slo.Health(reg))
+	mux.Handle("GET /slo", slohttp.StatusPage(reg, slohttp.PageTitle("Shop (gRPC)")))
+	mux.Handle("GET /healthz/slo", slohttp.Health(reg))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
 	web := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	hln, err := net.Listen("tcp", httpAddr)

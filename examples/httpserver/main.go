@@ -39,6 +39,7 @@ import (
 
 	"github.com/journeyslo/journeyslo/middleware"
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slohttp"
 	"github.com/journeyslo/journeyslo/slo/sloprom"
 )
 
@@ -108,15 +109,15 @@ func run(ctx context.Context, addr string, m mode, out io.Writer) error {
 
 	// Beside them, what people and machines read: outside the middleware,
 	// so that the page's refreshes and the scrapes are no events.
-	gate, err := slo.ReleaseGate(reg, "checkout")
+	gate, err := slohttp.ReleaseGate(reg, "checkout")
 	if err != nil {
 		return err
 	}
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(sloprom.NewCollector(reg))
 	mux := http.NewServeMux()
-	mux.Handle("GET /slo", slo.StatusPage(reg, slo.PageTitle("Shop")))
-	mux.Handle("GET /healthz/slo", slo.Health(reg))
+	mux.Handle("GET /slo", slohttp.StatusPage(reg, slohttp.PageTitle("Shop")))
+	mux.Handle("GET /healthz/slo", slohttp.Health(reg))
 	mux.Handle("GET /slo/release-gate", gate)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
 	mux.Handle("/", slomw(app))

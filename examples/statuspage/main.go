@@ -33,6 +33,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slohttp"
 	"github.com/journeyslo/journeyslo/slo/sloprom"
 )
 
@@ -159,14 +160,14 @@ func newDemo(now time.Time, snapshot string) (*demo, error) {
 		store.live.Store(true)
 	}
 
-	gate, err := slo.ReleaseGate(reg, "checkout", "search")
+	gate, err := slohttp.ReleaseGate(reg, "checkout", "search")
 	if err != nil {
 		return nil, err
 	}
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(sloprom.NewCollector(reg))
-	d.mux.Handle("/slo", slo.StatusPage(reg, slo.PageTitle("Shop error budgets (demo)"), slo.PageRefresh(10*time.Second)))
-	d.mux.Handle("/healthz/slo", slo.Health(reg))
+	d.mux.Handle("/slo", slohttp.StatusPage(reg, slohttp.PageTitle("Shop error budgets (demo)"), slohttp.PageRefresh(10*time.Second)))
+	d.mux.Handle("/healthz/slo", slohttp.Health(reg))
 	d.mux.Handle("/slo/release-gate", gate)
 	d.mux.Handle("/metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
 	d.mux.Handle("/{$}", http.RedirectHandler("/slo", http.StatusFound))

@@ -89,6 +89,9 @@ type Objective struct {
 	// Runbook is slo.Objective's Runbook: an absolute http or https URL, or
 	// empty.
 	Runbook string
+	// Dashboard is slo.Objective's Dashboard: an absolute http or https
+	// URL, or empty.
+	Dashboard string
 	// Labels are slo.Objective's Labels: extra labels for generated rules
 	// and alerts. Nil means none.
 	Labels map[string]string
@@ -135,13 +138,14 @@ func (c *Config) Objectives() []slo.Objective {
 // objective converts one objective of journey.
 func (c *Config) objective(journey string, o Objective) slo.Objective {
 	so := slo.Objective{
-		Name:    o.Name,
-		Journey: journey,
-		Target:  o.Target,
-		Period:  o.Period,
-		Latency: o.Latency,
-		Runbook: o.Runbook,
-		Labels:  maps.Clone(o.Labels),
+		Name:      o.Name,
+		Journey:   journey,
+		Target:    o.Target,
+		Period:    o.Period,
+		Latency:   o.Latency,
+		Runbook:   o.Runbook,
+		Dashboard: o.Dashboard,
+		Labels:    maps.Clone(o.Labels),
 	}
 	rules, min := o.Rules, o.MinEvents
 	if o.Policy != "" {
@@ -221,13 +225,14 @@ func FromObjectives(service string, objs []slo.Objective, patterns, methods map[
 	for _, o := range objs {
 		j := journey(o.Journey)
 		co := Objective{
-			Name:    o.Name,
-			Target:  o.Target,
-			Period:  o.Period,
-			Latency: o.Latency,
-			Rules:   slices.Clone(o.Policy.Rules),
-			Runbook: o.Runbook,
-			Labels:  maps.Clone(o.Labels),
+			Name:      o.Name,
+			Target:    o.Target,
+			Period:    o.Period,
+			Latency:   o.Latency,
+			Rules:     slices.Clone(o.Policy.Rules),
+			Runbook:   o.Runbook,
+			Dashboard: o.Dashboard,
+			Labels:    maps.Clone(o.Labels),
 		}
 		if len(co.Rules) > 0 || o.Policy.MinEvents != 0 {
 			co.MinEvents = Events(o.Policy.MinEvents)

@@ -23,6 +23,7 @@
 //	      - target: 99.9%                        # or 0.999
 //	        period: 30d                          # or 4w, 28d; default 30d
 //	        runbook: https://runbooks.example.com/checkout
+//	        dashboard: https://grafana.example.com/d/checkout
 //	        labels: {team: payments}
 //	      - name: latency
 //	        latency: 300ms                       # good when faster than this

@@ -45,6 +45,7 @@ type (
 		MinEvents *uint64           `yaml:"minEvents,omitempty"`
 		Rules     []ruleOut         `yaml:"rules,omitempty"`
 		Runbook   string            `yaml:"runbook,omitempty"`
+		Dashboard string            `yaml:"dashboard,omitempty"`
 		Labels    map[string]string `yaml:"labels,omitempty"`
 	}
 )
@@ -77,6 +78,7 @@ func (c *Config) Marshal() ([]byte, error) {
 				MinEvents: o.MinEvents,
 				Rules:     rulesOut(o.Rules),
 				Runbook:   o.Runbook,
+				Dashboard: o.Dashboard,
 				Labels:    maps.Clone(o.Labels),
 			})
 		}

@@ -436,7 +436,7 @@ func (p *parser) journey(n *yaml.Node, path string) Journey {
 
 func (p *parser) objective(n *yaml.Node, path string) Objective {
 	var o Objective
-	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "labels"},
+	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels"},
 		func(key string, v *yaml.Node, fpath string) {
 			switch key {
 			case "name":
@@ -455,6 +455,8 @@ func (p *parser) objective(n *yaml.Node, path string) Objective {
 				o.MinEvents = p.events(v, fpath)
 			case "runbook":
 				o.Runbook, _ = p.scalar(v, fpath, "the runbook's URL, such as https://runbooks.example.com/checkout")
+			case "dashboard":
+				o.Dashboard, _ = p.scalar(v, fpath, "the dashboard's URL, such as https://grafana.example.com/d/checkout")
 			case "labels":
 				o.Labels = p.labels(v, fpath)
 			}

@@ -1,4 +1,4 @@
-package slo_test
+package slohttp_test
 
 import (
 	"encoding/json"
@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
 
 // twoJourneys are 99% objectives: the default policy's factors are 14.4,
@@ -124,7 +125,7 @@ func TestHealth(t *testing.T) {
 			f.mock.Add(31 * time.Second)
 			lag = "fail"
 		}
-		srv := serve(t, slo.Health(f.reg))
+		srv := serve(t, slohttp.Health(f.reg))
 		resp, body := fetch(t, srv, http.MethodGet, "/")
 		name := tc.situation
 		if tc.stall {
@@ -157,7 +158,7 @@ func TestHealth(t *testing.T) {
 // days / 10 = 2.7 days, 2d16h48m, to exhaustion.
 func TestHealthBody(t *testing.T) {
 	f := reach(t, "page")
-	srv := serve(t, slo.Health(f.reg))
+	srv := serve(t, slohttp.Health(f.reg))
 	_, body := fetch(t, srv, http.MethodGet, "/")
 	wantBytes, err := os.ReadFile("testdata/health_body.json")
 	if err != nil {
@@ -184,7 +185,7 @@ func TestHealthNullsAndZeros(t *testing.T) {
 		{"ticket", "0.9996", `"7d4h48m"`},
 	} {
 		f := reach(t, tc.situation)
-		srv := serve(t, slo.Health(f.reg))
+		srv := serve(t, slohttp.Health(f.reg))
 		_, body := fetch(t, srv, http.MethodGet, "/")
 		var doc struct {
 			Checks map[string][]map[string]json.RawMessage
@@ -204,7 +205,7 @@ func TestHealthNullsAndZeros(t *testing.T) {
 
 func TestHealthMethods(t *testing.T) {
 	f := reach(t, "ok")
-	srv := serve(t, slo.Health(f.reg))
+	srv := serve(t, slohttp.Health(f.reg))
 	for _, tc := range []struct {
 		method string
 		code   int
@@ -230,12 +231,12 @@ func TestReleaseGateRefusesUndeclaredNames(t *testing.T) {
 		names []string
 		want  string
 	}{
-		{[]string{"chekout"}, `slo: invalid: ReleaseGate: journey "chekout" is not declared; declared journeys: checkout, search`},
-		{[]string{"checkout:latency"}, `slo: invalid: ReleaseGate: journey "checkout" has no objective "latency"; its objectives: availability`},
-		{[]string{"search", "login", "checkout:"}, `slo: invalid: ReleaseGate: journey "login" is not declared; declared journeys: checkout, search` + "\n" +
-			`slo: invalid: ReleaseGate: journey "checkout" has no objective ""; its objectives: availability`},
+		{[]string{"chekout"}, `slo: invalid: slohttp.ReleaseGate: journey "chekout" is not declared; declared journeys: checkout, search`},
+		{[]string{"checkout:latency"}, `slo: invalid: slohttp.ReleaseGate: journey "checkout" has no objective "latency"; its objectives: availability`},
+		{[]string{"search", "login", "checkout:"}, `slo: invalid: slohttp.ReleaseGate: journey "login" is not declared; declared journeys: checkout, search` + "\n" +
+			`slo: invalid: slohttp.ReleaseGate: journey "checkout" has no objective ""; its objectives: availability`},
 	} {
-		h, err := slo.ReleaseGate(reg, tc.names...)
+		h, err := slohttp.ReleaseGate(reg, tc.names...)
 		if h != nil || !errors.Is(err, slo.ErrInvalid) || err.Error() != tc.want {
 			t.Errorf("ReleaseGate(%q) = %v, %v\nwant nil and %s", tc.names, h, err, tc.want)
 		}
@@ -278,7 +279,7 @@ func TestReleaseGate(t *testing.T) {
 			f.mock.Add(31 * time.Second)
 			name += ", stalled"
 		}
-		gate, err := slo.ReleaseGate(f.reg, tc.names...)
+		gate, err := slohttp.ReleaseGate(f.reg, tc.names...)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package slo_test
+package slohttp_test
 
 import (
 	"bytes"
@@ -16,23 +16,37 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
 
 // The browser test runs when a Chromium is installed and skips otherwise,
 // unless JOURNEYSLO_BROWSER=required (CI sets it): then a missing browser
-// fails. JOURNEYSLO_UPDATE_SCREENSHOT=1 rewrites the README's screenshot,
-// docs/statuspage.png; otherwise the screenshot goes to a temporary
-// directory, so that normal runs leave the tree clean.
+// fails. JOURNEYSLO_UPDATE_SCREENSHOT=1 rewrites the README's screenshots,
+// docs/statuspage-400.png and docs/statuspage-1600.png; otherwise the
+// screenshots go to a temporary directory, so that normal runs leave the
+// tree clean.
 const (
 	browserEnv    = "JOURNEYSLO_BROWSER"
 	screenshotEnv = "JOURNEYSLO_UPDATE_SCREENSHOT"
-	screenshotDoc = "../docs/statuspage.png"
+	screenshotDir = "../../docs"
 )
 
-// The screenshot's size: a wall screen's width, and the height of two rows
-// of three objectives.
-const shotWidth, shotHeight = 1600, 1100
+// screen is a browser window the page must fit.
+type screen struct {
+	name          string
+	width, height int
+	// min are the pixels of each state's colour the screenshot shows at
+	// least: page red, ticket amber, ok green.
+	minPage, minTicket, minOK int
+}
+
+// The screens: a phone, which shows the header and the paging objective
+// (sorted first), and a wall screen, which shows two rows of three
+// objectives.
+var screens = []screen{
+	{"phone", 400, 860, 1000, 0, 0},
+	{"wall", 1600, 1100, 2000, 500, 2000},
+}
 
 func findChromium(t *testing.T) string {
 	t.Helper()
@@ -80,7 +94,7 @@ func runChromium(t *testing.T, path string, args ...string) string {
 func TestStatusPageInBrowser(t *testing.T) {
 	chromium := findChromium(t)
 	f := replayMonth(t)
-	srv := serve(t, slo.StatusPage(f.reg, slo.PageTitle("Shop error budgets")))
+	srv := serve(t, slohttp.StatusPage(f.reg, slohttp.PageTitle("Shop error budgets")))
 
 	dom := runChromium(t, chromium, "--dump-dom", srv.URL+"/slo")
 	// What the browser built from the page: the title, every objective
@@ -146,17 +160,21 @@ func TestStatusPageInBrowser(t *testing.T) {
 		t.Logf("rendered DOM:\n%s", dom)
 	}
 
-	shot := filepath.Join(t.TempDir(), "statuspage.png")
-	if os.Getenv(screenshotEnv) == "1" {
-		shot = screenshotDoc
+	for _, sc := range screens {
+		shot := filepath.Join(t.TempDir(), fmt.Sprintf("statuspage-%d.png", sc.width))
+		if os.Getenv(screenshotEnv) == "1" {
+			shot = filepath.Join(screenshotDir, filepath.Base(shot))
+		}
+		url := framed(t, sc, "/slo", slohttp.StatusPage(f.reg, slohttp.PageTitle("Shop error budgets")))
+		runChromium(t, chromium, "--screenshot="+shot, fmt.Sprintf("--window-size=%d,%d", sc.width, sc.height), url)
+		checkScreenshot(t, shot, sc)
 	}
-	runChromium(t, chromium, "--screenshot="+shot, fmt.Sprintf("--window-size=%d,%d", shotWidth, shotHeight), srv.URL+"/slo")
-	checkScreenshot(t, shot)
 }
 
-// checkScreenshot checks that the PNG at path has the window's size and
-// shows the page: mostly not background, with every state's colour.
-func checkScreenshot(t *testing.T, path string) {
+// checkScreenshot checks that the PNG at path has the screen's size and
+// shows the page, with each state's colour, and that it is small enough
+// to keep in the repository.
+func checkScreenshot(t *testing.T, path string, sc screen) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -166,17 +184,20 @@ func checkScreenshot(t *testing.T, path string) {
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
-	if got := img.Bounds().Size(); got != image.Pt(shotWidth, shotHeight) {
-		t.Errorf("screenshot is %v, want %dx%d", got, shotWidth, shotHeight)
+	if got := img.Bounds().Size(); got != image.Pt(sc.width, sc.height) {
+		t.Errorf("%s: screenshot is %v, want %dx%d", sc.name, got, sc.width, sc.height)
+	}
+	if len(b) > 400<<10 {
+		t.Errorf("%s: screenshot is %d KiB, more than 400 KiB", sc.name, len(b)>>10)
 	}
 	colours := []struct {
 		name    string
 		r, g, b int
 		min     int // pixels
 	}{
-		{"page red", 0xcf, 0x22, 0x2e, 2000},
-		{"ticket amber", 0x9a, 0x67, 0x00, 500},
-		{"ok green", 0x1a, 0x7f, 0x37, 2000},
+		{"page red", 0xcf, 0x22, 0x2e, sc.minPage},
+		{"ticket amber", 0x9a, 0x67, 0x00, sc.minTicket},
+		{"ok green", 0x1a, 0x7f, 0x37, sc.minOK},
 	}
 	counts := make([]int, len(colours))
 	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
@@ -191,7 +212,7 @@ func checkScreenshot(t *testing.T, path string) {
 	}
 	for i, c := range colours {
 		if counts[i] < c.min {
-			t.Errorf("screenshot has %d pixels of %s, want at least %d", counts[i], c.name, c.min)
+			t.Errorf("%s: screenshot has %d pixels of %s, want at least %d", sc.name, counts[i], c.name, c.min)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package slo
+package slohttp
 
 import (
 	"math"
@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 func TestBurnDownChart(t *testing.T) {
@@ -14,11 +16,11 @@ func TestBurnDownChart(t *testing.T) {
 	// (1 - v), x is 44 at the start and 430 now.
 	from := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	now := from.Add(24 * time.Hour)
-	points := []BudgetPoint{
-		{from.Add(6 * time.Hour), 1},
-		{from.Add(12 * time.Hour), 0.5},
-		{from.Add(18 * time.Hour), 0.5},
-		{from.Add(24 * time.Hour), -0.2},
+	points := []slo.BudgetPoint{
+		{End: from.Add(6 * time.Hour), Remaining: 1},
+		{End: from.Add(12 * time.Hour), Remaining: 0.5},
+		{End: from.Add(18 * time.Hour), Remaining: 0.5},
+		{End: from.Add(24 * time.Hour), Remaining: -0.2},
 	}
 	got := newBurnDownChart(points, 24*time.Hour, now, false)
 	want := burnDownChart{
@@ -40,7 +42,7 @@ func TestBurnDownChart(t *testing.T) {
 	}
 
 	// A NaN, which BurnDown never returns, is left out, not drawn.
-	nan := append([]BudgetPoint(nil), points...)
+	nan := append([]slo.BudgetPoint(nil), points...)
 	nan[2].Remaining = math.NaN()
 	if got := newBurnDownChart(nan, 24*time.Hour, now, false); got.Line != "44,10 140.5,10 237,50.8 430,107.9" {
 		t.Errorf("chart with a NaN: line %q", got.Line)
@@ -48,7 +50,7 @@ func TestBurnDownChart(t *testing.T) {
 
 	// The current bucket ends after now: its point is drawn at now. No
 	// event: a flat line, said in words.
-	points = []BudgetPoint{{from.Add(6 * time.Hour), 1}, {from.Add(12 * time.Hour), 1}}
+	points = []slo.BudgetPoint{{End: from.Add(6 * time.Hour), Remaining: 1}, {End: from.Add(12 * time.Hour), Remaining: 1}}
 	got = newBurnDownChart(points, 12*time.Hour, from.Add(9*time.Hour), true)
 	if got.Line != "44,10 301.3,10 430,10" || got.EndX != 430 || got.EndLabel != "100.0%" || !got.Empty ||
 		got.Desc != "No events in the last 12h: the budget is untouched." {
@@ -146,9 +148,9 @@ func TestPeopleFormats(t *testing.T) {
 		{compact(3213091), "3.2M"},
 		{compact(7.5e9), "7.5G"},
 		{compact(math.NaN()), "—"},
-		{goal(Status{Target: 0.999, Period: 30 * 24 * time.Hour}), "99.9% good over 30d"},
-		{goal(Status{Target: 0.95, Period: 7 * 24 * time.Hour, Latency: 300 * time.Millisecond}), "95% within 300ms over 7d"},
-		{goal(Status{Target: 0.99995, Period: 28 * 24 * time.Hour}), "99.995% good over 28d"},
+		{goal(slo.Status{Target: 0.999, Period: 30 * 24 * time.Hour}), "99.9% good over 30d"},
+		{goal(slo.Status{Target: 0.95, Period: 7 * 24 * time.Hour, Latency: 300 * time.Millisecond}), "95% within 300ms over 7d"},
+		{goal(slo.Status{Target: 0.99995, Period: 28 * 24 * time.Hour}), "99.995% good over 28d"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

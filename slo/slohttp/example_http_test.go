@@ -1,4 +1,4 @@
-package slo_test
+package slohttp_test
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"github.com/benbjohnson/clock"
 
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
 
 // checkoutFailing returns a registry whose checkout journey just failed 1%
@@ -53,7 +54,7 @@ func ExampleHealth() {
 	defer reg.Close()
 
 	mux := http.NewServeMux()
-	mux.Handle("/healthz/slo", slo.Health(reg))
+	mux.Handle("/healthz/slo", slohttp.Health(reg))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
@@ -117,10 +118,10 @@ func ExampleReleaseGate() {
 	reg := checkoutFailing()
 	defer reg.Close()
 
-	if _, err := slo.ReleaseGate(reg, "chekout"); err != nil {
+	if _, err := slohttp.ReleaseGate(reg, "chekout"); err != nil {
 		fmt.Println(err)
 	}
-	gate, err := slo.ReleaseGate(reg, "checkout")
+	gate, err := slohttp.ReleaseGate(reg, "checkout")
 	if err != nil {
 		panic(err)
 	}
@@ -137,7 +138,7 @@ func ExampleReleaseGate() {
 	fmt.Println(resp.Status, doc.Status)
 	fmt.Println(doc.Output)
 	// Output:
-	// slo: invalid: ReleaseGate: journey "chekout" is not declared; declared journeys: checkout
+	// slo: invalid: slohttp.ReleaseGate: journey "chekout" is not declared; declared journeys: checkout
 	// 503 Service Unavailable fail
 	// release freeze: checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x; error budget overspent by 900.0%
 }
@@ -149,7 +150,7 @@ func ExampleStatusPage() {
 	defer reg.Close()
 
 	mux := http.NewServeMux()
-	mux.Handle("/slo", slo.StatusPage(reg, slo.PageTitle("Shop"), slo.PageRefresh(time.Minute)))
+	mux.Handle("/slo", slohttp.StatusPage(reg, slohttp.PageTitle("Shop"), slohttp.PageRefresh(time.Minute)))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 

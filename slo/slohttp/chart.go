@@ -1,10 +1,12 @@
-package slo
+package slohttp
 
 import (
 	"math"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 // The burn-down chart's box, in SVG user units: the plot sits inside the
@@ -54,9 +56,9 @@ type chartTick struct {
 }
 
 // newBurnDownChart lays out the burn-down of an objective over period,
-// ending now. points come from [Registry.BurnDown]: the remaining budget at
+// ending now. points come from [slo.Registry.BurnDown]: the remaining budget at
 // the end of each bucket, the last bucket possibly ending after now.
-func newBurnDownChart(points []BudgetPoint, period time.Duration, now time.Time, empty bool) burnDownChart {
+func newBurnDownChart(points []slo.BudgetPoint, period time.Duration, now time.Time, empty bool) burnDownChart {
 	c := burnDownChart{
 		Width: chartWidth, Height: chartHeight, Left: plotLeft, Right: plotRight, Top: plotTop, Bottom: plotBottom,
 		LabelY: plotBottom + 15, Empty: empty,
@@ -106,7 +108,7 @@ func newBurnDownChart(points []BudgetPoint, period time.Duration, now time.Time,
 	addPoint(&line, x(from), y(1))
 	addPoint(&area, x(from), c.Zero)
 	addPoint(&area, x(from), y(1))
-	last := BudgetPoint{End: from, Remaining: 1}
+	last := slo.BudgetPoint{End: from, Remaining: 1}
 	for _, p := range points {
 		if p.End.After(now) {
 			p.End = now

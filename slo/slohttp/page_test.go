@@ -1,4 +1,4 @@
-package slo_test
+package slohttp_test
 
 import (
 	"bytes"
@@ -12,13 +12,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
 
 // The page of the "page" situation: checkout (99%) pages by page-6h-30m
 // with 90% of its budget left; search is untouched.
 func TestStatusPageHTML(t *testing.T) {
 	f := reach(t, "page")
-	srv := serve(t, slo.StatusPage(f.reg))
+	srv := serve(t, slohttp.StatusPage(f.reg))
 	resp, body := fetch(t, srv, http.MethodGet, "/slo")
 	for header, want := range map[string]string{
 		"Content-Type":            "text/html; charset=utf-8",
@@ -80,23 +81,23 @@ func TestStatusPageOptions(t *testing.T) {
 	f := reach(t, "ok")
 	for _, tc := range []struct {
 		name    string
-		opts    []slo.PageOption
+		opts    []slohttp.PageOption
 		want    []string
 		wantNot []string
 	}{
 		{"defaults", nil,
 			[]string{"<title>Error budgets</title>", `<meta http-equiv="refresh" content="30">`, "refreshes every 30s"}, nil},
-		{"a title is escaped", []slo.PageOption{slo.PageTitle(`<b>Shop</b> & "co"`)},
+		{"a title is escaped", []slohttp.PageOption{slohttp.PageTitle(`<b>Shop</b> & "co"`)},
 			[]string{"<title>&lt;b&gt;Shop&lt;/b&gt; &amp; &#34;co&#34;</title>", "<h1>&lt;b&gt;Shop&lt;/b&gt; &amp; &#34;co&#34;</h1>"},
 			[]string{"<b>Shop"}},
-		{"refresh rounds up to whole seconds", []slo.PageOption{slo.PageRefresh(1500 * time.Millisecond)},
+		{"refresh rounds up to whole seconds", []slohttp.PageOption{slohttp.PageRefresh(1500 * time.Millisecond)},
 			[]string{`<meta http-equiv="refresh" content="2">`, "refreshes every 2s"}, nil},
-		{"no refresh", []slo.PageOption{slo.PageRefresh(0)}, nil,
+		{"no refresh", []slohttp.PageOption{slohttp.PageRefresh(0)}, nil,
 			[]string{`http-equiv="refresh"`, "refreshes every"}},
-		{"the last option wins", []slo.PageOption{slo.PageRefresh(0), slo.PageRefresh(time.Minute)},
+		{"the last option wins", []slohttp.PageOption{slohttp.PageRefresh(0), slohttp.PageRefresh(time.Minute)},
 			[]string{`<meta http-equiv="refresh" content="60">`}, nil},
 	} {
-		srv := serve(t, slo.StatusPage(f.reg, tc.opts...))
+		srv := serve(t, slohttp.StatusPage(f.reg, tc.opts...))
 		_, body := fetch(t, srv, http.MethodGet, "/")
 		for _, w := range tc.want {
 			if !strings.Contains(body, w) {
@@ -138,6 +139,8 @@ type jsonObjective struct {
 	TotalBad         uint64       `json:"totalBad"`
 	SLI              *float64     `json:"sli"`
 	NoData           bool         `json:"noData"`
+	MinEvents        uint64       `json:"minEvents"`
+	Budget           string       `json:"budget"`
 	BudgetRemaining  float64      `json:"budgetRemaining"`
 	TimeToExhaustion *string      `json:"timeToExhaustion"`
 	ExhaustionWindow string       `json:"exhaustionWindow"`
@@ -191,7 +194,7 @@ func TestStatusPageJSON(t *testing.T) {
 	f := reach(t, "page")
 	f.add("admin", 3, 1) // an undeclared journey
 	f.advance(time.Second)
-	srv := serve(t, slo.StatusPage(f.reg, slo.PageTitle("Shop")))
+	srv := serve(t, slohttp.StatusPage(f.reg, slohttp.PageTitle("Shop")))
 	resp, body := fetch(t, srv, http.MethodGet, "/slo?format=json")
 	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != 200 || ct != "application/json" {
 		t.Fatalf("%d %s, want 200 application/json", resp.StatusCode, ct)
@@ -242,7 +245,7 @@ func TestStatusPageJSON(t *testing.T) {
 		Objectives: []jsonObjective{{
 			Journey: "checkout", Objective: "availability", Target: 0.99, Period: "30d",
 			Time: "2026-03-02T07:00:02Z", Good: 99900, Bad: 100, TotalGood: 99900, TotalBad: 100,
-			SLI: ptr(0.999), BudgetRemaining: 0.9, TimeToExhaustion: ptr("2d16h48m"), ExhaustionWindow: "1h",
+			SLI: ptr(0.999), MinEvents: 100, Budget: "left", BudgetRemaining: 0.9, TimeToExhaustion: ptr("2d16h48m"), ExhaustionWindow: "1h",
 			State: "page", Rule: "page-6h-30m", Since: "2026-03-02T07:00:01Z",
 			// The last 7 hours hold 900 good and 100 bad; the day and
 			// three days, everything.
@@ -255,7 +258,7 @@ func TestStatusPageJSON(t *testing.T) {
 		}, {
 			Journey: "search", Objective: "availability", Target: 0.99, Period: "30d",
 			Time: "2026-03-02T07:00:02Z", Good: 1000, Bad: 0, TotalGood: 1000,
-			SLI: ptr(1.0), BudgetRemaining: 1, TimeToExhaustion: nil, ExhaustionWindow: "1h",
+			SLI: ptr(1.0), MinEvents: 100, Budget: "left", BudgetRemaining: 1, TimeToExhaustion: nil, ExhaustionWindow: "1h",
 			State: "ok", Since: "2026-03-02T00:00:00Z",
 			// The 1000 events are 7 hours old: only the day and three days
 			// hold them.
@@ -278,7 +281,7 @@ func TestStatusPageJSON(t *testing.T) {
 func TestStatusPageJSONNoData(t *testing.T) {
 	f := newFixture(t, slo.Objective{Journey: "search", Target: 0.95, Latency: 300 * time.Millisecond})
 	f.advance(time.Second)
-	srv := serve(t, slo.StatusPage(f.reg))
+	srv := serve(t, slohttp.StatusPage(f.reg))
 	_, body := fetch(t, srv, http.MethodGet, "/?format=json")
 	o := decodePage(t, body).Objectives[0]
 	if o.Latency != "300ms" || o.Objective != "latency" || o.SLI != nil || !o.NoData || o.TimeToExhaustion != nil || o.BudgetRemaining != 1 {
@@ -306,7 +309,7 @@ func TestStatusPageJSONNoData(t *testing.T) {
 func TestStatusPageStale(t *testing.T) {
 	f := reach(t, "ok")
 	f.mock.Add(31 * time.Second)
-	srv := serve(t, slo.StatusPage(f.reg))
+	srv := serve(t, slohttp.StatusPage(f.reg))
 	_, html := fetch(t, srv, http.MethodGet, "/")
 	const banner = `<p class="stale" role="alert">Stale: the registry has not advanced for 31s; the states and budgets below are from Mar 2 00:00:01 UTC.</p>`
 	if !strings.Contains(html, banner) {
@@ -320,7 +323,7 @@ func TestStatusPageStale(t *testing.T) {
 
 func TestStatusPageRequests(t *testing.T) {
 	f := reach(t, "ok")
-	srv := serve(t, slo.StatusPage(f.reg))
+	srv := serve(t, slohttp.StatusPage(f.reg))
 	for _, tc := range []struct {
 		method, path string
 		code         int
@@ -349,9 +352,9 @@ func TestStatusPageRequests(t *testing.T) {
 // detector watches.
 func TestHandlersWhileAdvancing(t *testing.T) {
 	f := newFixture(t, twoJourneys...)
-	page := slo.StatusPage(f.reg)
-	health := slo.Health(f.reg)
-	gate, err := slo.ReleaseGate(f.reg, "checkout")
+	page := slohttp.StatusPage(f.reg)
+	health := slohttp.Health(f.reg)
+	gate, err := slohttp.ReleaseGate(f.reg, "checkout")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -400,7 +403,7 @@ func TestStatusPageBurningRule(t *testing.T) {
 	f := newFixture(t, slo.Objective{Journey: "admin", Target: 0.99}) // fires from 100 events
 	f.add("admin", 10, 10)
 	f.advance(time.Second)
-	srv := serve(t, slo.StatusPage(f.reg))
+	srv := serve(t, slohttp.StatusPage(f.reg))
 	_, html := fetch(t, srv, http.MethodGet, "/")
 	for _, w := range []string{
 		`<tr title="page-1h-5m: burning, too few events to fire">`,

@@ -1,18 +1,21 @@
-package slo
+package slohttp
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"encoding/json"
 	"html/template"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 // A PageOption configures the handler [StatusPage] returns.
@@ -49,33 +52,24 @@ func PageRefresh(every time.Duration) PageOption {
 // request to anywhere, so it works offline inside a cluster. Its
 // Content-Security-Policy forbids anything else.
 //
+// The objectives are sorted so that what needs a person comes
+// first: by state (page, then ticket, then ok), then by budget left,
+// least first, in declaration order among equals. Each links its runbook
+// and dashboard when its definition has them ([slo.Objective.Runbook],
+// [slo.Objective.Dashboard]). The budget left is one figure per
+// objective, the Status's, shown in its figures and at the end of its
+// chart alike.
+//
 // With the query ?format=json, the handler answers the same data as
-// application/json, for scripts and other dashboards:
+// application/json, for scripts and other dashboards, in the same order:
 //
 //	{
 //	  "title": "Error budgets",
-//	  "time": "2026-03-31T14:30:00Z",     // now, RFC 3339 in UTC
-//	  "stalled": false,                   // see Registry.Stalled
-//	  "lagSeconds": 0.4,                  // see Registry.Lag
-//	  "unmatched": {"good": 12, "bad": 0}, // see Registry.Unmatched
-//	  "objectives": [{                    // in declaration order: Status.MarshalJSON's shape
-//	    "journey": "checkout", "objective": "availability",
-//	    "target": 0.999, "period": "30d", "latency": "300ms" (latency objectives only),
-//	    "time": "...",                    // of the evaluation
-//	    "good": 51830000, "bad": 27000,   // over the period
-//	    "totalGood": 51830000, "totalBad": 27000, // since New
-//	    "sli": 0.99948,                   // null when the period holds no event
-//	    "noData": false,
-//	    "budgetRemaining": 0.479,         // 1 untouched, 0 spent, negative overspent
-//	    "timeToExhaustion": "2h24m",      // "0s" when spent, null when not burning
-//	    "exhaustionWindow": "1h",         // the window whose burn rate that uses
-//	    "state": "page", "rule": "page-1h-5m", "since": "...",
-//	    "windows": [{"window": "5m", "good": 5700, "bad": 300, "burnRate": 50, "noData": false}, ...],
-//	                                      // counts fractional where a window takes part of a bucket
-//	    "rules": [{"name": "page-1h-5m", "severity": "page", "long": "1h", "short": "5m",
-//	      "factor": 14.4, "longBurnRate": 16.7, "shortBurnRate": 50, "burning": true, "firing": true}, ...],
-//	    "burnDown": [{"end": "...", "remaining": 1}, ...]  // see Registry.BurnDown
-//	  }]
+//	  "time": "2026-03-31T14:30:00Z",      // now, RFC 3339 in UTC
+//	  "stalled": false,                    // see slo.Registry.Stalled
+//	  "lagSeconds": 0.4,                   // see slo.Registry.Lag
+//	  "unmatched": {"good": 12, "bad": 0}, // see slo.Registry.Unmatched
+//	  "objectives": [...]                  // the objective objects of the package doc
 //	}
 //
 // Numbers are never NaN or infinite; such a value would be null. Any other
@@ -83,15 +77,15 @@ func PageRefresh(every time.Duration) PageOption {
 //
 // The handler answers GET and HEAD, never caches, and is safe for
 // concurrent use. It panics if reg is nil.
-func StatusPage(reg *Registry, opts ...PageOption) http.Handler {
+func StatusPage(reg *slo.Registry, opts ...PageOption) http.Handler {
 	if reg == nil {
-		panic("slo: StatusPage(nil): pass the *Registry that New returned")
+		panic("slohttp: StatusPage(nil): pass the *slo.Registry that slo.New returned")
 	}
 	cfg := pageConfig{title: "Error budgets", refresh: 30 * time.Second}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return &pageHandler{reg: reg, cfg: cfg, tmpl: pageTemplate()}
+	return &pageHandler{reg: reg, defs: definitions(reg), cfg: cfg, tmpl: pageTemplate()}
 }
 
 //go:embed statuspage.html
@@ -116,7 +110,8 @@ func pageTemplate() *template.Template {
 const pageCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 type pageHandler struct {
-	reg  *Registry
+	reg  *slo.Registry
+	defs map[[2]string]slo.Objective
 	cfg  pageConfig
 	tmpl *template.Template
 }
@@ -150,7 +145,7 @@ func (h *pageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		// Unreachable: numbers are guarded and the template is tested.
 		// Say so rather than send half a page.
-		http.Error(w, "slo: rendering the status page: "+err.Error(), http.StatusInternalServerError)
+		http.Error(w, "slohttp: rendering the status page: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", ctype)
@@ -161,69 +156,63 @@ func (h *pageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // reading is what one request reads from the registry.
 type reading struct {
-	now      time.Time
-	lag      time.Duration
-	stalled  bool
-	statuses []Status
-	burnDown [][]BudgetPoint
-	unG, unB uint64
+	now     time.Time
+	lag     time.Duration
+	stalled bool
+	// objectives are in the page's order (see sortObjectives).
+	objectives []objectiveJSON
+	unG, unB   uint64
 }
 
 func (h *pageHandler) read() reading {
-	s := reading{now: h.reg.Clock().Now(), statuses: h.reg.Status()}
+	s := reading{now: h.reg.Clock().Now()}
 	s.lag, s.stalled = h.reg.Staleness()
-	s.burnDown = make([][]BudgetPoint, len(s.statuses))
-	for i, st := range s.statuses {
-		s.burnDown[i], _ = h.reg.BurnDown(st.Journey, st.Objective)
+	for _, st := range h.reg.Status() {
+		s.objectives = append(s.objectives, newObjectiveJSON(h.reg, h.defs, st))
 	}
+	sortObjectives(s.objectives)
 	s.unG, s.unB = h.reg.Unmatched()
 	return s
+}
+
+// sortObjectives puts what needs a person first: page, then ticket, then
+// ok; within a state the least budget left first; declaration order
+// among equals.
+func sortObjectives(objs []objectiveJSON) {
+	slices.SortStableFunc(objs, func(a, b objectiveJSON) int {
+		if c := cmp.Compare(b.Status.State, a.Status.State); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Status.BudgetRemaining, b.Status.BudgetRemaining)
+	})
 }
 
 // The JSON form: see StatusPage.
 type (
 	pageReport struct {
-		Title      string            `json:"title"`
-		Time       string            `json:"time"`
-		Stalled    bool              `json:"stalled"`
-		LagSeconds number            `json:"lagSeconds"`
-		Unmatched  eventCount        `json:"unmatched"`
-		Objectives []objectiveReport `json:"objectives"`
+		Title      string          `json:"title"`
+		Time       string          `json:"time"`
+		Stalled    bool            `json:"stalled"`
+		LagSeconds number          `json:"lagSeconds"`
+		Unmatched  eventCount      `json:"unmatched"`
+		Objectives []objectiveJSON `json:"objectives"`
 	}
 	eventCount struct {
 		Good uint64 `json:"good"`
 		Bad  uint64 `json:"bad"`
 	}
-	// objectiveReport is a Status in its one JSON shape (see
-	// Status.MarshalJSON), with the objective's burn-down.
-	objectiveReport struct {
-		statusShape
-		BurnDown []pointReport `json:"burnDown"`
-	}
-	pointReport struct {
-		End       string `json:"end"`
-		Remaining number `json:"remaining"`
-	}
 )
 
 func (h *pageHandler) report() pageReport {
 	s := h.read()
-	rep := pageReport{
+	return pageReport{
 		Title:      h.cfg.title,
 		Time:       instant(s.now),
 		Stalled:    s.stalled,
 		LagSeconds: number(s.lag.Seconds()),
 		Unmatched:  eventCount{s.unG, s.unB},
-		Objectives: make([]objectiveReport, len(s.statuses)),
+		Objectives: append([]objectiveJSON{}, s.objectives...), // [] rather than null when none
 	}
-	for i, st := range s.statuses {
-		o := objectiveReport{statusShape: st.shape(), BurnDown: make([]pointReport, len(s.burnDown[i]))}
-		for j, p := range s.burnDown[i] {
-			o.BurnDown[j] = pointReport{instant(p.End), number(p.Remaining)}
-		}
-		rep.Objectives[i] = o
-	}
-	return rep
 }
 
 // The HTML form's view: every value formatted, every coordinate laid out,
@@ -237,7 +226,7 @@ type (
 		Worst   string
 		Summary []summaryItem
 		Stale   string // why the page is stale, or empty
-		// Objectives are in declaration order, a journey's together.
+		// Objectives are in the page's order (see sortObjectives).
 		Objectives []objectiveView
 		// Unmatched counts events of undeclared journeys; empty when none.
 		Unmatched string
@@ -246,24 +235,26 @@ type (
 		Class, Text string
 	}
 	objectiveView struct {
-		ID          string // unique in the page, for ARIA references
-		Journey     string
-		Name        string
-		State       string // ok, ticket or page
-		Badge       string // OK, TICKET or PAGE
-		Spent       bool
-		Goal        string // "99.9% good over 30d"
-		Since       string // when and why it left ok, or empty
-		SLI         string
-		SLINote     string
-		Budget      string
-		BudgetClass string // "", "low" or "spent"
-		BudgetNote  string
-		BudgetTitle string // BudgetNote's counts in full
-		Exhaust     string
-		ExhaustNote string
-		Chart       burnDownChart
-		Rules       []ruleView
+		ID      string // unique in the page, for ARIA references
+		Journey string
+		Name    string
+		State   string // ok, ticket or page
+		Badge   string // OK, TICKET or PAGE
+		Spent   bool
+		Goal    string // "99.9% good over 30d"
+		Since   string // when and why it left ok, or empty
+		// Runbook and Dashboard are the objective's links, or empty.
+		Runbook, Dashboard string
+		SLI                string
+		SLINote            string
+		Budget             string
+		BudgetClass        string // "", "low" or "spent"
+		BudgetNote         string
+		BudgetTitle        string // BudgetNote's counts in full
+		Exhaust            string
+		ExhaustNote        string
+		Chart              burnDownChart
+		Rules              []ruleView
 	}
 	ruleView struct {
 		Name        string
@@ -301,18 +292,20 @@ func (h *pageHandler) view() pageView {
 	}
 
 	var pages, tickets, spent, oks int
-	byJourney := map[string][]objectiveView{}
-	for i, st := range s.statuses {
+	for i, e := range s.objectives {
+		st := e.Status
 		o := objectiveView{
-			ID:      "o" + strconv.Itoa(i),
-			Journey: st.Journey,
-			Name:    st.Objective,
-			State:   st.State.String(),
-			Badge:   strings.ToUpper(st.State.String()),
-			Spent:   st.BudgetRemaining <= 0,
-			Goal:    goal(st),
-			Budget:  percent(st.BudgetRemaining, 1),
-			Chart:   newBurnDownChart(s.burnDown[i], st.Period, s.now, st.NoData),
+			ID:        "o" + strconv.Itoa(i),
+			Journey:   st.Journey,
+			Name:      st.Objective,
+			State:     st.State.String(),
+			Badge:     strings.ToUpper(st.State.String()),
+			Spent:     st.BudgetRemaining <= 0,
+			Goal:      goal(st),
+			Budget:    percent(st.BudgetRemaining, 1),
+			Runbook:   e.Runbook,
+			Dashboard: e.Dashboard,
+			Chart:     newBurnDownChart(e.BurnDown, st.Period, s.now, st.NoData),
 		}
 		switch st.State {
 		case burnrate.SeverityPage:
@@ -384,11 +377,7 @@ func (h *pageHandler) view() pageView {
 			o.Rules = append(o.Rules, rv)
 		}
 
-		byJourney[st.Journey] = append(byJourney[st.Journey], o)
-	}
-	// Objectives of a journey may be declared apart; show them together.
-	for _, j := range h.reg.Journeys() {
-		v.Objectives = append(v.Objectives, byJourney[j]...)
+		v.Objectives = append(v.Objectives, o)
 	}
 
 	add := func(n int, class, one, many string) {
@@ -426,7 +415,7 @@ func compact(x float64) string {
 
 // goal writes what the objective promises: "99.9% good over 30d", "95%
 // within 300ms over 30d".
-func goal(st Status) string {
+func goal(st slo.Status) string {
 	what := " good"
 	if st.Latency > 0 {
 		what = " within " + st.Latency.String()

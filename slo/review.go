@@ -1,0 +1,327 @@
+package slo
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+)
+
+// Defaults of [ReviewOptions].
+const (
+	// DefaultFlaky is how soon after its start a page must end to be
+	// flaky.
+	DefaultFlaky = 10 * time.Minute
+	// DefaultFlakyBudget is the share of the budget a flaky page spends
+	// less of.
+	DefaultFlakyBudget = 0.02
+)
+
+// ReviewOptions say what a [Review] calls a flaky page: one that ended
+// within Flaky of its start having spent less than FlakyBudget of the
+// error budget, a page that resolved itself before anyone could act and
+// cost little. The zero value takes both defaults.
+type ReviewOptions struct {
+	// Flaky is the longest a flaky page lasts, from Start to End; 0 means
+	// [DefaultFlaky], 10 minutes.
+	Flaky time.Duration
+	// FlakyBudget is the share of the error budget (Episode.BudgetSpent) a
+	// flaky page spends less of; 0 means [DefaultFlakyBudget], 0.02 (2%).
+	FlakyBudget float64
+}
+
+// withDefaults fills in the zero options, and reports the invalid ones.
+func (o ReviewOptions) withDefaults() (ReviewOptions, error) {
+	if o.Flaky < 0 {
+		return o, fmt.Errorf("%w: ReviewOptions.Flaky %v is negative; use a duration such as 10m, or 0 for the default", ErrInvalid, o.Flaky)
+	}
+	if !(o.FlakyBudget >= 0) || math.IsInf(o.FlakyBudget, 0) {
+		return o, fmt.Errorf("%w: ReviewOptions.FlakyBudget %v is not a share; use one such as 0.02 for 2%%, or 0 for the default", ErrInvalid, o.FlakyBudget)
+	}
+	if o.Flaky == 0 {
+		o.Flaky = DefaultFlaky
+	}
+	if o.FlakyBudget == 0 {
+		o.FlakyBudget = DefaultFlakyBudget
+	}
+	return o, nil
+}
+
+// A Review is the agenda of a periodic review of alerts and objectives:
+// for each objective, over its period up to the last evaluation, the pages
+// and tickets its policy raised, the flaky ones, the time spent paging,
+// and how the budget went between incidents and background burn. Take one
+// with [Registry.Review]. It is a plain value; its zero value reviews
+// nothing.
+type Review struct {
+	// Time is the last evaluation, where every period reviewed ends.
+	Time time.Time
+	// Options are the options the review was made with, defaults filled
+	// in.
+	Options ReviewOptions
+	// Objectives holds one review per objective, in declaration order.
+	Objectives []ObjectiveReview
+}
+
+// An ObjectiveReview is one objective's part of a [Review].
+//
+// The episodes reviewed are those that overlap the period: ended after
+// From, or still open. One that started before From counts in full in
+// Pages and Tickets (it is an incident the review discusses), but only by
+// the share of its duration inside the period in Paging and
+// EpisodeBudget, as if its events and paging were spread evenly over it:
+// the period holds only that share, and the budget figures must add up to
+// the budget the period spent.
+type ObjectiveReview struct {
+	Journey, Objective string
+	// From and To bound the period reviewed: the objective's Period up to
+	// the review's Time.
+	From, To time.Time
+	// Pages and Tickets count the episodes by Severity; FlakyPages the
+	// pages among them that ended within ReviewOptions.Flaky of their
+	// Start having spent less than ReviewOptions.FlakyBudget.
+	Pages, Tickets, FlakyPages int
+	// Paging is the time the episodes spent at page within the period.
+	Paging time.Duration
+	// EpisodeBudget is the share of the period's error budget spent by the
+	// episodes' bad events inside the period, and BackgroundBudget the
+	// share spent by the bad events outside any episode. Both are against
+	// the budget the period allows now, the denominator of
+	// Status.BudgetRemaining, so that they add up to what the period
+	// spent, within float rounding. EpisodeBudget never exceeds it (the
+	// even spread of an episode that started before From could claim more
+	// than the period's oldest bucket holds), nor is BackgroundBudget ever
+	// negative.
+	EpisodeBudget, BackgroundBudget float64
+	// BudgetRemaining is 1 - EpisodeBudget - BackgroundBudget: the
+	// objective's Status.BudgetRemaining at the review's Time.
+	BudgetRemaining float64
+	// Episodes are the episodes reviewed, oldest first; the open one, if
+	// any, with its figures at the review's Time.
+	Episodes []Episode
+}
+
+// Review returns the review of every objective over its period, up to the
+// last evaluation; after Close, up to the evaluation at Close. It returns
+// an error wrapping [ErrInvalid], and no review, when the options are
+// invalid (a negative duration, a share that is negative or not finite).
+// The log keeps the last episodes only (see [WithEpisodeLog]): a period
+// with more episodes than the log holds is reviewed from the oldest it
+// kept.
+func (r *Registry) Review(opts ReviewOptions) (Review, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return Review{}, err
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	rv := Review{Time: r.advanced, Options: opts, Objectives: make([]ObjectiveReview, len(r.objs))}
+	for i, o := range r.objs {
+		rv.Objectives[i] = o.review(r.advanced, opts)
+	}
+	return rv, nil
+}
+
+// review reviews o's period ending at at. It requires Registry.mu held.
+func (o *objective) review(at time.Time, opts ReviewOptions) ObjectiveReview {
+	or := ObjectiveReview{
+		Journey: o.Journey, Objective: o.Name, From: at.Add(-o.Period), To: at,
+		BudgetRemaining: burnrate.BudgetRemaining(o.good, o.bad, o.Target),
+	}
+	var bad float64
+	for _, ep := range o.log.episodes {
+		if (!ep.Open() && !ep.End.After(or.From)) || ep.Start.After(at) {
+			continue
+		}
+		or.Episodes = append(or.Episodes, ep)
+		share := 1.0
+		if ep.Start.Before(or.From) {
+			end := at
+			if !ep.Open() {
+				end = ep.End
+			}
+			share = float64(end.Sub(or.From)) / float64(end.Sub(ep.Start))
+		}
+		bad += ep.Bad * share
+		or.Paging += time.Duration(math.Round(float64(ep.Paging) * share))
+		switch ep.Severity {
+		case burnrate.SeverityPage:
+			or.Pages++
+			if !ep.Open() && ep.End.Sub(ep.Start) <= opts.Flaky && ep.BudgetSpent < opts.FlakyBudget {
+				or.FlakyPages++
+			}
+		case burnrate.SeverityTicket:
+			or.Tickets++
+		}
+	}
+	// One denominator for both shares: the budget the period allows now,
+	// as BudgetRemaining has it.
+	spent := 1 - or.BudgetRemaining
+	if allowed := (o.good + o.bad) * burnrate.ErrorBudget(o.Target); allowed > 0 && spent > 0 {
+		or.EpisodeBudget = min(bad/allowed, spent)
+		or.BackgroundBudget = spent - or.EpisodeBudget
+	}
+	return or
+}
+
+// The JSON and YAML shapes of Review and ObjectiveReview, in the style of
+// Status's (see encoding.go): durations as "1h30m", instants in RFC 3339
+// UTC, figures rounded to 12 significant digits, never NaN.
+type (
+	reviewShape struct {
+		Time        string            `json:"time" yaml:"time"`
+		Flaky       string            `json:"flaky" yaml:"flaky"`
+		FlakyBudget *float64          `json:"flakyBudget" yaml:"flakyBudget"`
+		Objectives  []ObjectiveReview `json:"objectives" yaml:"objectives"`
+	}
+	objectiveReviewShape struct {
+		Journey          string    `json:"journey" yaml:"journey"`
+		Objective        string    `json:"objective" yaml:"objective"`
+		From             string    `json:"from" yaml:"from"`
+		To               string    `json:"to" yaml:"to"`
+		Pages            int       `json:"pages" yaml:"pages"`
+		Tickets          int       `json:"tickets" yaml:"tickets"`
+		FlakyPages       int       `json:"flakyPages" yaml:"flakyPages"`
+		Paging           string    `json:"paging" yaml:"paging"`
+		EpisodeBudget    *float64  `json:"episodeBudget" yaml:"episodeBudget"`
+		BackgroundBudget *float64  `json:"backgroundBudget" yaml:"backgroundBudget"`
+		BudgetRemaining  *float64  `json:"budgetRemaining" yaml:"budgetRemaining"`
+		Episodes         []Episode `json:"episodes" yaml:"episodes"`
+	}
+)
+
+func (rv Review) shape() reviewShape {
+	s := reviewShape{Time: instant(rv.Time), Flaky: burnrate.FormatWindow(rv.Options.Flaky),
+		FlakyBudget: finiteOrNull(tidy(rv.Options.FlakyBudget)), Objectives: rv.Objectives}
+	if s.Objectives == nil {
+		s.Objectives = []ObjectiveReview{}
+	}
+	return s
+}
+
+func (in reviewShape) review() (Review, error) {
+	rv := Review{Options: ReviewOptions{FlakyBudget: deref(in.FlakyBudget, 0)}, Objectives: in.Objectives}
+	var err error
+	if rv.Time, err = parseInstant("time", in.Time); err != nil {
+		return Review{}, err
+	}
+	if rv.Options.Flaky, err = parseDuration("flaky", in.Flaky); err != nil {
+		return Review{}, fmt.Errorf("%w: review: %w", ErrInvalid, err)
+	}
+	return rv, nil
+}
+
+// MarshalJSON encodes the review as
+//
+//	{"time": "2026-04-01T00:00:00Z", "flaky": "10m", "flakyBudget": 0.02,
+//	 "objectives": [...]}
+//
+// with each objective as [ObjectiveReview.MarshalJSON] writes it.
+func (rv Review) MarshalJSON() ([]byte, error) { return json.Marshal(rv.shape()) }
+
+// UnmarshalJSON decodes what MarshalJSON encodes, ignoring unknown fields.
+func (rv *Review) UnmarshalJSON(b []byte) error {
+	var in reviewShape
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	v, err := in.review()
+	if err == nil {
+		*rv = v
+	}
+	return err
+}
+
+// MarshalYAML encodes the review with the fields of MarshalJSON.
+func (rv Review) MarshalYAML() (any, error) { return rv.shape(), nil }
+
+// UnmarshalYAML decodes what MarshalYAML encodes.
+func (rv *Review) UnmarshalYAML(unmarshal func(any) error) error {
+	var in reviewShape
+	if err := unmarshal(&in); err != nil {
+		return err
+	}
+	v, err := in.review()
+	if err == nil {
+		*rv = v
+	}
+	return err
+}
+
+func (or ObjectiveReview) shape() objectiveReviewShape {
+	s := objectiveReviewShape{
+		Journey: or.Journey, Objective: or.Objective, From: instant(or.From), To: instant(or.To),
+		Pages: or.Pages, Tickets: or.Tickets, FlakyPages: or.FlakyPages, Paging: burnrate.FormatWindow(or.Paging),
+		EpisodeBudget: finiteOrNull(tidy(or.EpisodeBudget)), BackgroundBudget: finiteOrNull(tidy(or.BackgroundBudget)),
+		BudgetRemaining: finiteOrNull(tidy(or.BudgetRemaining)), Episodes: or.Episodes,
+	}
+	if s.Episodes == nil {
+		s.Episodes = []Episode{}
+	}
+	return s
+}
+
+func (in objectiveReviewShape) objectiveReview() (ObjectiveReview, error) {
+	or := ObjectiveReview{
+		Journey: in.Journey, Objective: in.Objective, Pages: in.Pages, Tickets: in.Tickets, FlakyPages: in.FlakyPages,
+		EpisodeBudget: deref(in.EpisodeBudget, 0), BackgroundBudget: deref(in.BackgroundBudget, 0),
+		BudgetRemaining: deref(in.BudgetRemaining, 0), Episodes: in.Episodes,
+	}
+	var err error
+	if or.From, err = parseInstant("from", in.From); err != nil {
+		return ObjectiveReview{}, err
+	}
+	if or.To, err = parseInstant("to", in.To); err != nil {
+		return ObjectiveReview{}, err
+	}
+	if or.Paging, err = parseDuration("paging", in.Paging); err != nil {
+		return ObjectiveReview{}, fmt.Errorf("%w: objective review: %w", ErrInvalid, err)
+	}
+	return or, nil
+}
+
+// MarshalJSON encodes the objective's review as
+//
+//	{"journey": "checkout", "objective": "availability",
+//	 "from": "2026-03-02T00:00:00Z", "to": "2026-04-01T00:00:00Z",
+//	 "pages": 2, "tickets": 0, "flakyPages": 1, "paging": "46m",
+//	 "episodeBudget": 0.288958333333, "backgroundBudget": 0.508935185185,
+//	 "budgetRemaining": 0.202106481481,
+//	 "episodes": [...]}
+//
+// with each episode as [Episode.MarshalJSON] writes it, an empty list for
+// none, and figures rounded to 12 significant digits; no number is written
+// as NaN or an infinity.
+func (or ObjectiveReview) MarshalJSON() ([]byte, error) { return json.Marshal(or.shape()) }
+
+// UnmarshalJSON decodes what MarshalJSON encodes, ignoring unknown fields.
+func (or *ObjectiveReview) UnmarshalJSON(b []byte) error {
+	var in objectiveReviewShape
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	v, err := in.objectiveReview()
+	if err == nil {
+		*or = v
+	}
+	return err
+}
+
+// MarshalYAML encodes the objective's review with the fields of
+// MarshalJSON.
+func (or ObjectiveReview) MarshalYAML() (any, error) { return or.shape(), nil }
+
+// UnmarshalYAML decodes what MarshalYAML encodes.
+func (or *ObjectiveReview) UnmarshalYAML(unmarshal func(any) error) error {
+	var in objectiveReviewShape
+	if err := unmarshal(&in); err != nil {
+		return err
+	}
+	v, err := in.objectiveReview()
+	if err == nil {
+		*or = v
+	}
+	return err
+}
