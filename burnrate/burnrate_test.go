@@ -3,6 +3,7 @@ package burnrate
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -174,8 +175,9 @@ func TestPolicyValidate(t *testing.T) {
 			[]string{"rule 0 (page-1h-5m): Factor 14.4 can never fire at target 0.9: when every event fails the burn rate is 1/(1-0.9) = 10; use a factor of at most 10"}},
 		{"factor equal to the maximum is allowed", Policy{Rules: []Rule{page(time.Hour, 5*time.Minute, 10)}}, 0.9, month, nil},
 		{"no rules", Policy{}, 0.999, month, []string{"policy: no rules; use burnrate.DefaultPolicy(0.999, 30d)"}},
-		{"short not shorter", Policy{Rules: []Rule{page(time.Hour, time.Hour, 14.4)}}, 0.999, month,
-			[]string{"Short window 1h is not shorter than Long window 1h; the Workbook uses Long/12 (5m)"}},
+		{"short as long as long: a single-window rule", Policy{Rules: []Rule{page(time.Hour, time.Hour, 14.4)}}, 0.999, month, nil},
+		{"short longer than long", Policy{Rules: []Rule{page(time.Hour, 2*time.Hour, 14.4)}}, 0.999, month,
+			[]string{"Short window 2h is longer than Long window 1h; the Workbook uses Long/12 (5m), and Short = Long makes a single-window rule"}},
 		{"short zero", Policy{Rules: []Rule{page(time.Hour, 0, 14.4)}}, 0.999, month,
 			[]string{"Short window 0s is not positive"}},
 		{"long beyond the period", Policy{Rules: []Rule{page(3*day, 6*time.Hour, 1)}}, 0.999, day,
@@ -191,7 +193,7 @@ func TestPolicyValidate(t *testing.T) {
 		{"duplicate names", Policy{Rules: []Rule{page(time.Hour, 5*time.Minute, 14.4), page(time.Hour, 5*time.Minute, 20)}}, 0.999, month,
 			[]string{"rule 1 (page-1h-5m): the name is also rule 0's"}},
 		{"every problem at once", Policy{Rules: []Rule{page(time.Hour, 2*time.Hour, 2000), {Name: "x", Long: time.Hour, Short: time.Minute, Factor: 1, Severity: 7}}}, 0.999, month,
-			[]string{"Short window 2h is not shorter", "Factor 2000 can never fire", "rule 1 (x): Severity Severity(7)"}},
+			[]string{"Short window 2h is longer than Long window 1h", "Factor 2000 can never fire", "rule 1 (x): Severity Severity(7)"}},
 		{"target checked first", DefaultPolicy(0.999, month), 99.9, month, []string{"write 0.999 for 99.9%"}},
 	} {
 		err := tc.policy.Validate(tc.target, tc.period)
@@ -517,5 +519,42 @@ func TestCountsNearTheLimits(t *testing.T) {
 	p.Evaluate(sums{time.Hour: {1 << 63, 1 << 63}, 5 * time.Minute: {1 << 63, 1 << 63}}, 0.999, &e)
 	if e.State != SeverityPage {
 		t.Errorf("half of 2^64 events bad: state %v, want page", e.State)
+	}
+}
+
+// A rule whose short window is its long one reads one window: the plain
+// error-rate threshold that teams have before burn-rate alerts (error ratio
+// at or above 1 - target over 10 minutes is a burn of at least 1 over 10m).
+func TestSingleWindowRule(t *testing.T) {
+	p := Policy{Rules: []Rule{{Name: "threshold", Long: 10 * time.Minute, Short: 10 * time.Minute, Factor: 1, Severity: SeverityPage}}}
+	if err := p.Validate(0.999, month); err != nil {
+		t.Fatalf("Validate = %v, want nil: Short = Long is a single-window rule", err)
+	}
+	if got := p.Windows(); !slices.Equal(got, []time.Duration{10 * time.Minute}) {
+		t.Errorf("Windows = %v, want [10m]", got)
+	}
+	for _, tc := range []struct {
+		name     string
+		good     float64
+		bad      float64
+		state    Severity
+		rate     float64
+		burning  bool
+		windows  int
+		ruleWins [2]int
+	}{
+		// 10 bad of 10000 is exactly the budget's ratio: burn 1 fires.
+		{"error ratio at the budget", 9990, 10, SeverityPage, 1, true, 1, [2]int{0, 0}},
+		// 9 bad of 10000 is a burn of 0.9.
+		{"error ratio under the budget", 9991, 9, SeverityOK, 0.9, false, 1, [2]int{0, 0}},
+	} {
+		var e Evaluation
+		p.Evaluate(sums{10 * time.Minute: {tc.good, tc.bad}}, 0.999, &e)
+		if e.State != tc.state || len(e.Windows) != tc.windows || e.Rules[0].Burning != tc.burning ||
+			[2]int{e.Rules[0].Long, e.Rules[0].Short} != tc.ruleWins || !near(e.Windows[0].Rate, tc.rate) {
+			t.Errorf("%s: state %v, %d windows, burning %v, rule windows %d/%d, rate %v; want %v, %d, %v, %v, %v",
+				tc.name, e.State, len(e.Windows), e.Rules[0].Burning, e.Rules[0].Long, e.Rules[0].Short, e.Windows[0].Rate,
+				tc.state, tc.windows, tc.burning, tc.ruleWins, tc.rate)
+		}
 	}
 }

@@ -62,7 +62,11 @@ type Rule struct {
 	// Long is the window that measures how much budget is spent.
 	Long time.Duration
 	// Short is the window that lets the alert reset; the Workbook uses
-	// Long/12. It must be shorter than Long.
+	// Long/12. It may not be longer than Long. Equal to Long, the rule
+	// reads one window: a single-window rule, such as a plain error-rate
+	// threshold (error ratio at or above 1 - target over 10 minutes is
+	// Long = Short = 10m at factor 1), which resets only once the errors
+	// have left that whole window.
 	Short time.Duration
 	// Factor is the burn rate at or above which the rule fires, within one
 	// part in a billion (so a burn of exactly the factor fires despite float
@@ -249,8 +253,11 @@ func (p Policy) Validate(target float64, period time.Duration) error {
 		switch {
 		case r.Short <= 0:
 			bad(i, r, "Short window %v is not positive; the Workbook uses Long/12 (%v)", r.Short, FormatWindow(r.Long/12))
-		case r.Short >= r.Long:
-			bad(i, r, "Short window %v is not shorter than Long window %v; the Workbook uses Long/12 (%v)", FormatWindow(r.Short), FormatWindow(r.Long), FormatWindow(r.Long/12))
+		case r.Short > r.Long:
+			// Equal windows are a single-window rule, which teams coming
+			// from threshold alerts have and backtests compare against; a
+			// longer short window would only delay the reset.
+			bad(i, r, "Short window %v is longer than Long window %v; the Workbook uses Long/12 (%v), and Short = Long makes a single-window rule", FormatWindow(r.Short), FormatWindow(r.Long), FormatWindow(r.Long/12))
 		}
 		max := MaxRate(target)
 		switch {

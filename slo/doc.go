@@ -39,6 +39,20 @@
 // [Registry.Status] and [Journey.Status] return the latest evaluation;
 // [OnTransition] calls back when a state changes.
 //
+// # Incidents and the review
+//
+// Every spell of an objective out of ok is an [Episode] in the registry's
+// bounded log ([WithEpisodeLog]): when it started, the rule that paged or
+// ticketed, its peak burn, when the errors stopped (mitigated) and when
+// the objective was met again (ended), the time spent paging and the
+// budget it spent, all at evaluation instants. [Registry.Episodes] and
+// [Journey.Episodes] return the log; snapshots carry it across restarts.
+// [Registry.Review] is the agenda of a monthly review of alerts and
+// objectives: per objective over its period, the pages, tickets and flaky
+// pages, the time spent paging, and the budget spent by incidents against
+// background burn. A replay registry ([WithManualAdvance]) answers the
+// same questions of a candidate policy.
+//
 // # Restarts
 //
 // [WithSnapshot] keeps the counts in a file: New restores it, the registry

@@ -30,6 +30,7 @@ func TestShapesHoldEveryField(t *testing.T) {
 		{"Objective", Objective{}, objectiveShape{}},
 		{"Status", Status{}, statusShape{}},
 		{"RuleStatus", RuleStatus{}, ruleStatusShape{}},
+		{"RecentPoint", RecentPoint{}, recentPointShape{}},
 	} {
 		if v, s := fields(tc.value), fields(tc.shape); v != s {
 			t.Errorf("%s has %d fields, its JSON and YAML shape %d: add the new field to the shape", tc.name, v, s)

@@ -150,7 +150,8 @@ func (o *objective) track(prev, now time.Time, from burnrate.Severity, dg, db ui
 		// episode is now about it, and its mitigation is looked for anew.
 		ep.Severity = max(ep.Severity, e.State)
 		ep.Rule, l.rule, l.ruleAt = o.Policy.Rules[e.Rule].Name, e.Rule, now
-		ep.Mitigated = time.Time{}
+		// PeakBurn is over the new rule's long window, since the start.
+		ep.Mitigated, ep.PeakBurn = time.Time{}, 0
 	}
 	if e.State == burnrate.SeverityPage && ep.Paged.IsZero() {
 		ep.Paged = now

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/benbjohnson/clock"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
@@ -117,5 +118,77 @@ func TestRestoredEpisodeOfARenamedRule(t *testing.T) {
 	if len(eps) != 1 || eps[0].Rule != "quick" || !eps[0].Paged.Equal(start.Add(61*time.Minute)) ||
 		!eps[0].End.Equal(start.Add(68*time.Minute)) || !eps[0].Mitigated.Equal(eps[0].End) || eps[0].Bad != 3000 {
 		t.Errorf("continued episode %+v", eps)
+	}
+}
+
+// A ticket that turns into a page is one episode, about the page: its
+// Rule, PeakBurn and Mitigated follow page-1h-5m from then on.
+func TestEpisodeEscalates(t *testing.T) {
+	m := newMinutely(t, start)
+	m.run(60, 1000, 0)
+	m.run(90, 998, 2) // ticket-3d-6h from start+120m (see TestEpisodeOfATicket)
+	// One minute of full outage, counted at start+151m: the 1h window
+	// holds minutes 91..150, 59 at 0.2% and the outage, (118+1000)/60000
+	// /0.001 = 18.6, the 5m window (8+1000)/5000/0.001 = 201.6: a page.
+	m.run(1, 0, 1000)
+	// Good traffic: the outage leaves the 5m window at start+156m (burn
+	// 0, mitigated); the 1h window's peak was at start+151m. page-6h-30m
+	// holds the page past start+161m (its 30m window keeps the outage).
+	m.run(10, 1000, 0)
+	eps := m.reg.Episodes()
+	if len(eps) != 1 {
+		t.Fatalf("episodes %+v, want one", eps)
+	}
+	want := slo.Episode{Journey: "checkout", Objective: "availability", Start: start.Add(120 * time.Minute), Rule: "page-1h-5m",
+		Severity: burnrate.SeverityPage, Paged: start.Add(151 * time.Minute), Paging: 10 * time.Minute, PeakBurn: 1118.0 / 60,
+		Mitigated: start.Add(156 * time.Minute),
+		// The evaluations start+120m..start+161m: 31 minutes at 0.2%, the
+		// outage and 10 good minutes.
+		Good: 31*998 + 10000, Bad: 62 + 1000, BudgetSpent: 1062 / 161.0}
+	compareEpisode(t, "escalated", eps[0], want)
+}
+
+// Registry.Episodes orders every objective's episodes by Start, and those
+// that started at the same evaluation in declaration order; each
+// journey's lookup gives its own.
+func TestEpisodesOfSeveralObjectives(t *testing.T) {
+	mock := clock.NewMock()
+	mock.Set(start)
+	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}, {Journey: "login", Target: 0.999}},
+		slo.WithClock(mock), slo.WithManualAdvance())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	now := start
+	minute := func(checkoutBad, loginBad uint64) {
+		reg.Journey("checkout").Add(1000-checkoutBad, checkoutBad)
+		reg.Journey("login").Add(1000-loginBad, loginBad)
+		now = now.Add(time.Minute)
+		reg.Advance(now)
+	}
+	for range 60 {
+		minute(0, 0)
+	}
+	minute(0, 1000) // login pages at start+61m
+	for range 7 * 60 {
+		minute(0, 0)
+	}
+	minute(1000, 1000) // both page at start+7h62m
+	type key struct {
+		Journey string
+		Start   time.Time
+	}
+	var got []key
+	for _, e := range reg.Episodes() {
+		got = append(got, key{e.Journey, e.Start})
+	}
+	both := start.Add(7*time.Hour + 62*time.Minute)
+	want := []key{{"login", start.Add(61 * time.Minute)}, {"checkout", both}, {"login", both}}
+	if !cmp.Equal(got, want) {
+		t.Errorf("episodes %v, want %v", got, want)
+	}
+	if eps := reg.Journey("login").Episodes(); len(eps) != 2 || eps[0].Journey != "login" || eps[1].Journey != "login" {
+		t.Errorf("login's episodes %+v", eps)
 	}
 }

@@ -125,6 +125,7 @@ type objective struct {
 
 	// Guarded by Registry.mu.
 	eval       burnrate.Evaluation
+	recent     recentLog
 	good, bad  float64 // over the period, its oldest bucket pro rata
 	totG, totB uint64  // since New; never restored from a snapshot
 	since      time.Time
@@ -549,6 +550,7 @@ func (r *Registry) evaluate(now time.Time) []Transition {
 			out = append(out, Transition{From: from, To: o.state, Status: o.status(now)})
 		}
 	}
+	r.sampleRecent(now)
 	return out
 }
 

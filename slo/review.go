@@ -98,6 +98,12 @@ type ObjectiveReview struct {
 	// BudgetRemaining is 1 - EpisodeBudget - BackgroundBudget: the
 	// objective's Status.BudgetRemaining at the review's Time.
 	BudgetRemaining float64
+	// Budget is the objective's Status.Budget at the review's Time:
+	// BudgetTooFewEvents when the period holds too few events for the
+	// three budget figures above to be claims about the service (1 bad
+	// event in 10 at 99.9% reads as a budget overspent 99 times). A
+	// review that states, compares or ranks budgets checks it first.
+	Budget BudgetState
 	// Episodes are the episodes reviewed, oldest first; the open one, if
 	// any, with its figures at the review's Time.
 	Episodes []Episode
@@ -130,6 +136,7 @@ func (o *objective) review(at time.Time, opts ReviewOptions) ObjectiveReview {
 		Journey: o.Journey, Objective: o.Name, From: at.Add(-o.Period), To: at,
 		BudgetRemaining: burnrate.BudgetRemaining(o.good, o.bad, o.Target),
 	}
+	or.Budget = budgetState(o.good+o.bad, o.minEvents(), or.BudgetRemaining)
 	var bad float64
 	for _, ep := range o.log.episodes {
 		if (!ep.Open() && !ep.End.After(or.From)) || ep.Start.After(at) {
@@ -177,18 +184,19 @@ type (
 		Objectives  []ObjectiveReview `json:"objectives" yaml:"objectives"`
 	}
 	objectiveReviewShape struct {
-		Journey          string    `json:"journey" yaml:"journey"`
-		Objective        string    `json:"objective" yaml:"objective"`
-		From             string    `json:"from" yaml:"from"`
-		To               string    `json:"to" yaml:"to"`
-		Pages            int       `json:"pages" yaml:"pages"`
-		Tickets          int       `json:"tickets" yaml:"tickets"`
-		FlakyPages       int       `json:"flakyPages" yaml:"flakyPages"`
-		Paging           string    `json:"paging" yaml:"paging"`
-		EpisodeBudget    *float64  `json:"episodeBudget" yaml:"episodeBudget"`
-		BackgroundBudget *float64  `json:"backgroundBudget" yaml:"backgroundBudget"`
-		BudgetRemaining  *float64  `json:"budgetRemaining" yaml:"budgetRemaining"`
-		Episodes         []Episode `json:"episodes" yaml:"episodes"`
+		Journey          string       `json:"journey" yaml:"journey"`
+		Objective        string       `json:"objective" yaml:"objective"`
+		From             string       `json:"from" yaml:"from"`
+		To               string       `json:"to" yaml:"to"`
+		Pages            int          `json:"pages" yaml:"pages"`
+		Tickets          int          `json:"tickets" yaml:"tickets"`
+		FlakyPages       int          `json:"flakyPages" yaml:"flakyPages"`
+		Paging           string       `json:"paging" yaml:"paging"`
+		EpisodeBudget    *float64     `json:"episodeBudget" yaml:"episodeBudget"`
+		BackgroundBudget *float64     `json:"backgroundBudget" yaml:"backgroundBudget"`
+		BudgetRemaining  *float64     `json:"budgetRemaining" yaml:"budgetRemaining"`
+		Budget           *BudgetState `json:"budget" yaml:"budget"`
+		Episodes         []Episode    `json:"episodes" yaml:"episodes"`
 	}
 )
 
@@ -255,7 +263,7 @@ func (or ObjectiveReview) shape() objectiveReviewShape {
 		Journey: or.Journey, Objective: or.Objective, From: instant(or.From), To: instant(or.To),
 		Pages: or.Pages, Tickets: or.Tickets, FlakyPages: or.FlakyPages, Paging: burnrate.FormatWindow(or.Paging),
 		EpisodeBudget: finiteOrNull(tidy(or.EpisodeBudget)), BackgroundBudget: finiteOrNull(tidy(or.BackgroundBudget)),
-		BudgetRemaining: finiteOrNull(tidy(or.BudgetRemaining)), Episodes: or.Episodes,
+		BudgetRemaining: finiteOrNull(tidy(or.BudgetRemaining)), Budget: &or.Budget, Episodes: or.Episodes,
 	}
 	if s.Episodes == nil {
 		s.Episodes = []Episode{}
@@ -268,6 +276,9 @@ func (in objectiveReviewShape) objectiveReview() (ObjectiveReview, error) {
 		Journey: in.Journey, Objective: in.Objective, Pages: in.Pages, Tickets: in.Tickets, FlakyPages: in.FlakyPages,
 		EpisodeBudget: deref(in.EpisodeBudget, 0), BackgroundBudget: deref(in.BackgroundBudget, 0),
 		BudgetRemaining: deref(in.BudgetRemaining, 0), Episodes: in.Episodes,
+	}
+	if in.Budget != nil {
+		or.Budget = *in.Budget
 	}
 	var err error
 	if or.From, err = parseInstant("from", in.From); err != nil {
@@ -288,7 +299,7 @@ func (in objectiveReviewShape) objectiveReview() (ObjectiveReview, error) {
 //	 "from": "2026-03-02T00:00:00Z", "to": "2026-04-01T00:00:00Z",
 //	 "pages": 2, "tickets": 0, "flakyPages": 1, "paging": "46m",
 //	 "episodeBudget": 0.288958333333, "backgroundBudget": 0.508935185185,
-//	 "budgetRemaining": 0.202106481481,
+//	 "budgetRemaining": 0.202106481481, "budget": "left",
 //	 "episodes": [...]}
 //
 // with each episode as [Episode.MarshalJSON] writes it, an empty list for

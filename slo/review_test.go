@@ -128,6 +128,9 @@ func TestReviewOfAMonth(t *testing.T) {
 	if wantEp, wantBg := (12180+303)/allowed, float64(m.bad-12180-303)/allowed; !closeTo(or.EpisodeBudget, wantEp) || !closeTo(or.BackgroundBudget, wantBg) {
 		t.Errorf("EpisodeBudget, BackgroundBudget = %v, %v; want %v, %v", or.EpisodeBudget, or.BackgroundBudget, wantEp, wantBg)
 	}
+	if or.Budget != slo.BudgetLeft || or.Budget != st.Budget {
+		t.Errorf("Budget %v, the status's %v; want left", or.Budget, st.Budget)
+	}
 	if or.BudgetRemaining != st.BudgetRemaining || math.Abs(or.EpisodeBudget+or.BackgroundBudget-(1-st.BudgetRemaining)) > 1e-9 {
 		t.Errorf("BudgetRemaining %v, episodes + background %v; the status has %v", or.BudgetRemaining, or.EpisodeBudget+or.BackgroundBudget, st.BudgetRemaining)
 	}
@@ -200,7 +203,8 @@ func TestReviewWithoutEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	or := rv.Objectives[0]
-	if or.EpisodeBudget != 0 || or.BackgroundBudget != 0 || or.BudgetRemaining != 1 || or.Pages != 0 || or.Episodes != nil {
+	if or.EpisodeBudget != 0 || or.BackgroundBudget != 0 || or.BudgetRemaining != 1 || or.Budget != slo.BudgetTooFewEvents ||
+		or.Pages != 0 || or.Episodes != nil {
 		t.Errorf("review of no events: %+v", or)
 	}
 	b, err := json.Marshal(rv)
@@ -209,7 +213,7 @@ func TestReviewWithoutEvents(t *testing.T) {
 	}
 	want := `{"time":"2026-03-02T00:10:00Z","flaky":"10m","flakyBudget":0.02,"objectives":[{"journey":"checkout","objective":"availability",` +
 		`"from":"2026-01-31T00:10:00Z","to":"2026-03-02T00:10:00Z","pages":0,"tickets":0,"flakyPages":0,"paging":"0s",` +
-		`"episodeBudget":0,"backgroundBudget":0,"budgetRemaining":1,"episodes":[]}]}`
+		`"episodeBudget":0,"backgroundBudget":0,"budgetRemaining":1,"budget":"too few events","episodes":[]}]}`
 	if string(b) != want {
 		t.Errorf("JSON\n%s\nwant\n%s", b, want)
 	}
@@ -241,5 +245,22 @@ func TestReviewJSONRoundTrip(t *testing.T) {
 	if !back.Time.Equal(rv.Time) || back.Options != rv.Options || back.Objectives[0].Paging != rv.Objectives[0].Paging ||
 		back.Objectives[0].EpisodeBudget != 0.3 || !back.Objectives[0].Episodes[0].End.Equal(rv.Objectives[0].Episodes[0].End) {
 		t.Errorf("read back %+v", back)
+	}
+}
+
+// A fresh process that served 9 good requests and 1 bad one: the figures
+// are the arithmetic (a budget of 0.01 event, overspent 99 times, all of
+// it background), and Budget says they are no claim.
+func TestReviewOfTooFewEvents(t *testing.T) {
+	m := newMinutely(t, start)
+	m.run(1, 9, 1)
+	rv, err := m.reg.Review(slo.ReviewOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	or := rv.Objectives[0]
+	if or.Budget != slo.BudgetTooFewEvents || !closeTo(or.BackgroundBudget, 100) || or.EpisodeBudget != 0 ||
+		!closeTo(or.BudgetRemaining, -99) || or.Pages+or.Tickets != 0 {
+		t.Errorf("review of 10 events: %+v", or)
 	}
 }

@@ -158,7 +158,10 @@ func (s Snapshot) clone() Snapshot {
 // with a CRC-32C of the whole), which [ReadSnapshot] reads. It refuses,
 // with an error wrapping [ErrInvalid] and writing nothing, a snapshot
 // ReadSnapshot would refuse: a non-positive Tick, a name longer than 256
-// bytes, or more series, rings or buckets than the decoder accepts.
+// bytes, more series, rings, buckets or episodes than the decoder accepts,
+// or an episode no registry keeps (one without a start, a figure that is
+// negative or not finite, a severity other than ticket or page, an open
+// episode before the last).
 func (s Snapshot) WriteTo(w io.Writer) (int64, error) {
 	data, err := encodeSnapshot(s)
 	if err != nil {

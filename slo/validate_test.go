@@ -125,17 +125,15 @@ func TestNewMisconfigurations(t *testing.T) {
 			[]reason{{both, "Factor NaN is not a positive number"}}},
 		{"infinite factor", one(slo.Objective{Journey: "checkout", Target: 0.999, Policy: policy(rule(h, 5*m, math.Inf(1), page))}), nil,
 			[]reason{{both, "Factor +Inf is not a positive number"}}},
-		{"short as long as long", one(slo.Objective{Journey: "checkout", Target: 0.999, Policy: policy(rule(h, h, 14.4, page))}), nil,
-			[]reason{{both, "rule 0 (page-1h-1h): Short window 1h is not shorter than Long window 1h; the Workbook uses Long/12 (5m)"}}},
 		{"short longer than long", one(slo.Objective{Journey: "checkout", Target: 0.999, Policy: policy(rule(h, 2*h, 14.4, page))}), nil,
-			[]reason{{both, "Short window 2h is not shorter than Long window 1h"}}},
+			[]reason{{both, "rule 0 (page-1h-2h): Short window 2h is longer than Long window 1h; the Workbook uses Long/12 (5m), and Short = Long makes a single-window rule"}}},
 		{"zero short", one(slo.Objective{Journey: "checkout", Target: 0.999, Policy: policy(rule(h, 0, 14.4, page))}), nil,
 			[]reason{{both, "Short window 0s is not positive; the Workbook uses Long/12 (5m)"}}},
 		{"negative short", one(slo.Objective{Journey: "checkout", Target: 0.999, Policy: policy(rule(h, -5*m, 14.4, page))}), nil,
 			[]reason{{both, "Short window -5m0s is not positive"}}},
 		{"zero long", one(slo.Objective{Journey: "checkout", Target: 0.999, Policy: policy(rule(0, 5*m, 14.4, page))}), nil, []reason{
 			{both, "Long window 0s is not positive"},
-			{both, "Short window 5m is not shorter than Long window 0s"}}},
+			{both, "Short window 5m is longer than Long window 0s"}}},
 		{"negative long", one(slo.Objective{Journey: "checkout", Target: 0.999, Policy: policy(rule(-h, -5*m, 14.4, page))}), nil, []reason{
 			{both, "Long window -1h0m0s is not positive"},
 			{both, "Short window -5m0s is not positive"}}},
@@ -154,7 +152,7 @@ func TestNewMisconfigurations(t *testing.T) {
 		{"three problems in one objective", one(slo.Objective{Journey: "", Target: 0.999, Latency: -1, Policy: policy(rule(h, 2*h, 2000, page))}), nil, []reason{
 			{sloOnly, "Journey is empty"},
 			{sloOnly, "Latency -1ns is negative"},
-			{both, "Short window 2h is not shorter than Long window 1h"},
+			{both, "Short window 2h is longer than Long window 1h"},
 			{both, "Factor 2000 can never fire at target 0.999"}}},
 		{"problems in three objectives", []slo.Objective{
 			{Journey: "checkout", Target: 0.999},

@@ -37,6 +37,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/middleware"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slohttp"
@@ -152,7 +153,7 @@ func run(ctx context.Context, addr string, m mode, out io.Writer) error {
 		}
 	case m.traffic:
 		fmt.Fprintln(out, "sending the shop about 100 requests a second; stop with Ctrl-C")
-		go incident(ctx, s, out, 40*time.Second, 80*time.Second)
+		go incident(ctx, reg, s, out, 40*time.Second, 80*time.Second)
 		err = drive(ctx, base, 4, 40*time.Millisecond)
 	default:
 		<-ctx.Done()
@@ -257,14 +258,16 @@ func checkEndpoints(ctx context.Context, base string) error {
 // incident takes the payment provider down after `after` for `lasting`,
 // so that the status page shows checkout paging and, minutes later,
 // recovering.
-func incident(ctx context.Context, s *shop, out io.Writer, after, lasting time.Duration) {
+func incident(ctx context.Context, reg *slo.Registry, s *shop, out io.Writer, after, lasting time.Duration) {
 	for _, step := range []struct {
 		wait time.Duration
 		down bool
-		say  string
+		say  func() string
 	}{
-		{after, true, "the payment provider is down: checkout fails one request in five"},
-		{lasting, false, "the payment provider is back; the page resets about five minutes from now"},
+		{after, true, func() string { return "the payment provider is down: checkout fails one request in five" }},
+		{lasting, false, func() string {
+			return "the payment provider is back; " + pageReset(reg, "checkout", "availability")
+		}},
 	} {
 		select {
 		case <-ctx.Done():
@@ -272,8 +275,36 @@ func incident(ctx context.Context, s *shop, out io.Writer, after, lasting time.D
 		case <-time.After(step.wait):
 		}
 		s.outage.Store(step.down)
-		fmt.Fprintf(out, "%s  %s\n", time.Now().Format("15:04:05"), step.say)
+		fmt.Fprintf(out, "%s  %s\n", time.Now().Format("15:04:05"), step.say())
 	}
+}
+
+// pageReset says when the objective's page resets if every request
+// succeeds from now on, and why then. It is the registry's outlook, from
+// the rules that fire and the windows that hold the errors, not a guess:
+// a page that page-6h-30m holds lasts until the outage has left its 30m
+// window, half an hour after the errors stopped.
+func pageReset(reg *slo.Registry, journey, objective string) string {
+	o, ok := reg.Outlook(journey, objective, 0)
+	switch {
+	case !ok:
+		return "no objective " + slo.ObjectiveKey(journey, objective)
+	case o.PageReset.Equal(o.Time):
+		return journey + " is not paging"
+	case o.PageReset.IsZero():
+		return "the page does not reset within the objective's period at this traffic"
+	}
+	say := fmt.Sprintf("the page resets at %s (in %s)", o.PageReset.Format("15:04:05"),
+		burnrate.FormatWindow(o.PageReset.Sub(o.Time).Round(time.Second)))
+	for _, r := range o.Rules {
+		if r.Severity == burnrate.SeverityPage && r.Clears.Equal(o.PageReset) {
+			if r.TooFewEvents {
+				return fmt.Sprintf("%s, when %s's %s window holds too few events", say, r.Name, burnrate.FormatWindow(r.Window))
+			}
+			return fmt.Sprintf("%s, when %s's %s window no longer holds the outage", say, r.Name, burnrate.FormatWindow(r.Window))
+		}
+	}
+	return say
 }
 
 // drive sends the shop requests of random journeys from `clients`

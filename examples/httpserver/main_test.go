@@ -12,7 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/benbjohnson/clock"
 	"go.uber.org/goleak"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -241,5 +245,53 @@ func TestSnapshotSurvivesARestart(t *testing.T) {
 		if good+bad != row.events {
 			t.Errorf("after a restart, %s: %d good, %d bad; want %d events, both runs'", row.name, good, bad, row.events)
 		}
+	}
+}
+
+// What the example says when the payment provider is back is the
+// registry's outlook. Checkout has served 10 requests a second for two
+// minutes, the last 81 s failing one in five: 162 bad of 1200, a burn of
+// 135 that pages by both page rules. If every request succeeds from then
+// on, page-1h-5m clears within five minutes, but page-6h-30m holds until
+// its 30m window (15 s buckets) holds fewer than 108 of its 18000 events
+// bad: the outage's three last buckets hold 30 each, and the bucket
+// [60 s, 75 s) of it 30 counted pro rata; under 108 once the window's
+// start passes 66 s into the run, 3 s ticks to 69 s: 29m9s after the
+// end (102 bad, a burn of 5.67; at 66 s, 108 bad, a burn of 6).
+func TestPageReset(t *testing.T) {
+	mock := clock.NewMock()
+	start := time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
+	mock.Set(start)
+	reg, err := slo.New(objectives, slo.WithClock(mock), slo.WithManualAdvance())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	checkout := reg.Journey("checkout")
+	now := start
+	for i := 0; i < 40; i++ { // 3 s ticks, the last 27 failing one in five
+		bad := uint64(0)
+		if i >= 13 {
+			bad = 6
+		}
+		checkout.Add(30-bad, bad)
+		now = now.Add(3 * time.Second)
+		reg.Advance(now)
+	}
+	if got := pageReset(reg, "search", "availability"); got != "search is not paging" {
+		t.Errorf("search: %q", got)
+	}
+	want := "the page resets at 14:31:09 (in 29m9s), when page-6h-30m's 30m window no longer holds the outage"
+	if got := pageReset(reg, "checkout", "availability"); got != want {
+		t.Errorf("checkout:\n%s\nwant\n%s", got, want)
+	}
+	// And so it does, at that traffic.
+	for reg.Status()[0].State == burnrate.SeverityPage {
+		checkout.Add(30, 0)
+		now = now.Add(3 * time.Second)
+		reg.Advance(now)
+	}
+	if want := start.Add(2*time.Minute + 29*time.Minute + 9*time.Second); !now.Equal(want) {
+		t.Errorf("the page reset at %v, want %v", now.Format("15:04:05"), want.Format("15:04:05"))
 	}
 }

@@ -111,6 +111,11 @@ func main() {
 	replay := func(from, to time.Time, step time.Duration) {
 		for now := from; now.Before(to); now = now.Add(step) {
 			reg.Advance(now)
+			for _, in := range incidents {
+				if in.start.Add(in.length).Equal(now) {
+					timeline = append(timeline, outlook(reg, in, journeys)...)
+				}
+			}
 			for i, j := range journeys {
 				failing, slow := j.failing, j.slow
 				for _, in := range incidents {
@@ -188,6 +193,57 @@ func describe(t slo.Transition) string {
 		}
 	}
 	return fmt.Sprintf("  %s\t%s\t%s\t%s", st.Time.Format("Jan 02 15:04:05"), slo.ObjectiveKey(st.Journey, st.Objective), arrow, why)
+}
+
+// outlook describes, as an incident ends, when each of its journey's
+// objectives that is not ok will be again, and when its page ends, if the
+// journey fails no more than on a normal day: the registry's outlook, from
+// the rules that fire and the windows that hold the incident. It assumes
+// the last hour's rate of requests: login's incident ends at midnight,
+// and as its traffic falls toward 04:00, fewer good requests dilute the
+// incident more slowly than that rate assumes, so its ticket ends later
+// than expected. Checkout's and search's end at the instants expected.
+func outlook(reg *slo.Registry, in incident, journeys []traffic) []string {
+	var normal traffic
+	for _, j := range journeys {
+		if j.journey == in.journey {
+			normal = j
+		}
+	}
+	var lines []string
+	for _, o := range reg.Objectives() {
+		if o.Journey != in.journey {
+			continue
+		}
+		ratio := normal.failing // bad for availability
+		if o.Latency > 0 {
+			ratio += (1 - normal.failing) * normal.slow // and slow for latency
+		}
+		out, _ := reg.Outlook(o.Journey, o.Name, ratio)
+		if out.Reset.Equal(out.Time) {
+			continue // ok already
+		}
+		// when says when, and by which rule's window.
+		when := func(what string, at time.Time) string {
+			if at.IsZero() {
+				return what + " not within the period at this traffic"
+			}
+			say := fmt.Sprintf("%s at %s (in %v", what, at.Format("15:04:05"), at.Sub(out.Time))
+			for _, r := range out.Rules {
+				if r.Clears.Equal(at) {
+					say += fmt.Sprintf(", when %s's %s window no longer holds it", r.Name, burnrate.FormatWindow(r.Window))
+					break
+				}
+			}
+			return say + ")"
+		}
+		say := when("expect ok", out.Reset)
+		if out.PageReset.After(out.Time) && !out.PageReset.Equal(out.Reset) {
+			say = when("expect the page to end", out.PageReset) + "; " + say
+		}
+		lines = append(lines, fmt.Sprintf("  %s\t%s\tincident over\t%s", out.Time.Format("Jan 02 15:04:05"), slo.ObjectiveKey(o.Journey, o.Name), say))
+	}
+	return lines
 }
 
 // bar draws the remaining budget as a 20-cell bar and a percentage.

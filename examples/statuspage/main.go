@@ -1,8 +1,9 @@
 // Command statuspage serves journeyslo's status page, health endpoint,
 // release gate and Prometheus metrics for a shop whose month of traffic it
 // replays at start, then keeps live: checkout is in the middle of an
-// outage that ends a minute after the page comes up (and its page
-// clears five minutes after that), login burns slowly, and search spent
+// outage that ends a minute after the page comes up (the demo then prints
+// when the page will reset, from the registry's outlook: when the errors
+// have left page-1h-5m's 5m window), login burns slowly, and search spent
 // its budget in an incident last week.
 //
 //	go run ./examples/statuspage            # then open http://localhost:8080/slo
@@ -20,6 +21,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"math"
 	"net/http"
@@ -32,6 +34,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slohttp"
 	"github.com/journeyslo/journeyslo/slo/sloprom"
@@ -47,6 +50,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer d.reg.Close()
+	d.out = os.Stdout
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -84,6 +88,7 @@ type outage struct {
 }
 
 type demo struct {
+	out     io.Writer  // where step tells of an outage's end; nil for nowhere
 	store   *liveStore // nil without a snapshot file
 	reg     *slo.Registry
 	mock    *clock.Mock
@@ -137,8 +142,8 @@ func newDemo(now time.Time, snapshot string) (*demo, error) {
 		{"checkout", now.Add(-20 * 24 * time.Hour), now.Add(-20*24*time.Hour + 15*time.Minute), 0.8},
 		// A quarter of checkouts fail for 5 minutes, 4 of them before
 		// start: the 1h/5m rule pages (a burn of about 17 over the hour),
-		// the 6h/30m one stays under its 6, and the page clears 5 minutes
-		// after the errors stop.
+		// the 6h/30m one stays under its 6, and the page clears once the
+		// 5m window no longer holds the errors (step says when).
 		{"checkout", now.Add(-4 * time.Minute), now.Add(time.Minute), 0.25},
 		{"login", now.Add(-30 * time.Hour), now.Add(24 * time.Hour), 0.02}, // a slow burn: a ticket
 		{"search", now.Add(-8 * 24 * time.Hour), now.Add(-8*24*time.Hour + 6*time.Hour), 0.45},
@@ -190,10 +195,47 @@ func (d *demo) live(ctx context.Context, every time.Duration) {
 }
 
 // step records d of traffic and moves the clock and the registry past it.
+// When an outage ends in it, it says when the journey's page resets if
+// the journey fails no more than on a normal day: the registry's outlook,
+// from the rules that fire and the windows that hold the errors.
 func (d *demo) step(every time.Duration) {
-	d.record(d.mock.Now(), every)
+	from := d.mock.Now()
+	d.record(from, every)
 	d.mock.Add(every)
-	d.reg.Advance(d.mock.Now())
+	now := d.mock.Now()
+	d.reg.Advance(now)
+	for _, o := range d.outages {
+		if d.out == nil || !o.to.After(from) || o.to.After(now) { // not in (from, now]
+			continue
+		}
+		for _, f := range d.flows {
+			if f.journey == o.journey {
+				fmt.Fprintf(d.out, "%s  %s's outage is over; %s\n", now.Format("15:04:05"), o.journey, pageReset(d.reg, o.journey, "availability", f.failing))
+			}
+		}
+	}
+}
+
+// pageReset says when the objective's page resets at errorRatio, and why
+// then.
+func pageReset(reg *slo.Registry, journey, objective string, errorRatio float64) string {
+	o, ok := reg.Outlook(journey, objective, errorRatio)
+	switch {
+	case !ok:
+		return "no objective " + slo.ObjectiveKey(journey, objective)
+	case o.PageReset.Equal(o.Time):
+		return journey + " is not paging"
+	case o.PageReset.IsZero():
+		return "its page does not reset within the objective's period at this traffic"
+	}
+	say := fmt.Sprintf("its page resets at %s (in %s)", o.PageReset.Format("15:04:05"),
+		burnrate.FormatWindow(o.PageReset.Sub(o.Time).Round(time.Second)))
+	for _, r := range o.Rules {
+		if r.Severity == burnrate.SeverityPage && r.Clears.Equal(o.PageReset) {
+			return fmt.Sprintf("%s, when %s's %s window no longer holds the errors", say, r.Name, burnrate.FormatWindow(r.Window))
+		}
+	}
+	return say
 }
 
 // record adds step of traffic at t to every flow: busiest at 16:00,

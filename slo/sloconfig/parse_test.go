@@ -130,7 +130,7 @@ journeys:
 			`f.yaml:14:40: journeys[0].objectives[1]: policy "fst" is not declared under policies (declared: fast, slow)`,
 			`f.yaml:15:53: journeys[0].objectives[2]: both policy "fast" and rules are given; give one, or neither for the default policy`,
 			`f.yaml:16:43: journeys[0].objectives[3].minEvents: "-1" is not a whole number of events; write one such as 1000, or 0 to turn the low-traffic guard off`,
-			`f.yaml:16:55: checkout:d: burnrate: invalid rule 0 (page-1h-2h): Short window 2h is not shorter than Long window 1h; the Workbook uses Long/12 (5m)`,
+			`f.yaml:16:55: checkout:d: burnrate: invalid rule 0 (page-1h-2h): Short window 2h is longer than Long window 1h; the Workbook uses Long/12 (5m), and Short = Long makes a single-window rule`,
 			`f.yaml:17:11: journey "checkout" is also journeys[0]; write all its objectives, patterns and methods under one entry`,
 			`f.yaml:18:26: journeys[1].patterns[1]: "GET /{bad" is not a ServeMux pattern: parsing "GET /{bad": at offset 5: bad wildcard segment (must end with '}'); write a pattern as registered with the mux, such as "POST /cart/checkout"`,
 			`f.yaml:19:25: journeys[1].methods[1]: "nope" is not a full method name; write "/package.Service/Method"`,

@@ -1,0 +1,402 @@
+package slo
+
+import (
+	"math"
+	"slices"
+	"time"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/window"
+)
+
+// An Outlook is what an objective's own windows and rules say about the
+// time ahead, at a given traffic: when each firing rule clears, when the
+// state is below page and back to ok, and when a spent budget is above
+// zero again. It is what a release gate's Retry-After and a page's
+// "resets at ..." state, derived rather than guessed: a page-6h-30m page
+// holds until the outage has left its 30m window, not five minutes after
+// the errors stop.
+//
+// Its instants are those of the registry's evaluations, exactly: every
+// window is read bucket by bucket as package window counts it, its oldest
+// bucket pro rata, and moved forward one [Registry.Tick] at a time, its
+// oldest events ageing out as new ones come at Rate with ErrorRatio bad.
+// So a registry that sees that traffic makes each transition at the
+// instant its outlook gave (at the first evaluation at or after it), no
+// sooner and no later. At other traffic the instants are estimates.
+//
+// An instant that does not come within the objective's period at this
+// traffic is zero: a rule whose windows burn at ErrorRatio above its
+// factor never clears, and a budget spent by an error ratio above the
+// objective's allowance never comes back.
+//
+// An Outlook is a value; its zero value is an outlook of nothing.
+type Outlook struct {
+	Journey, Objective string
+	// Time is the evaluation the outlook starts from: the registry's last
+	// advance.
+	Time time.Time
+	// Rate is the events per second assumed from Time on: the rate over
+	// the objective's ExhaustionWindow (see [Status]), 1h by default, or
+	// over the time since the first of its events when they are younger
+	// than the window, as in a process started minutes ago (to the
+	// window's bucket: 15 s for 1h).
+	Rate float64
+	// ErrorRatio is the share of those events assumed bad, in [0, 1].
+	ErrorRatio float64
+	// Rules holds one outlook per rule firing at Time, in policy order.
+	Rules []RuleOutlook
+	// PageReset is when the state is first below page (no page rule
+	// fires); Time itself when none fires now.
+	PageReset time.Time
+	// Reset is when the state is first ok (no rule fires); Time itself
+	// when none fires now.
+	Reset time.Time
+	// BudgetBack is when the budget remaining over the period is first
+	// above zero; Time itself when it is now. It is the budget's
+	// arithmetic: whether the period holds enough events for a claim is
+	// [Status.Budget]'s to say.
+	BudgetBack time.Time
+}
+
+// A RuleOutlook is when one firing rule clears.
+type RuleOutlook struct {
+	// Name and Severity are the rule's.
+	Name     string
+	Severity burnrate.Severity
+	// Clears is the first evaluation at which the rule no longer fires;
+	// zero when that does not come within the period.
+	Clears time.Time
+	// Window is the window that makes it clear: the first of the rule's
+	// windows whose burn rate falls under the factor (the short one when
+	// both do at once), or the long window when it holds too few events.
+	// Zero when Clears is.
+	Window time.Duration
+	// TooFewEvents is true when the rule clears because its long window
+	// holds fewer than the policy's MinEvents events, not because a burn
+	// rate fell under the factor.
+	TooFewEvents bool
+}
+
+// tolerance is burnrate's, for the comparisons it makes: within one part
+// in a billion, so that float rounding neither loses an event nor makes a
+// burn of exactly the factor miss it.
+const tolerance = 1e-9
+
+// Outlook returns the outlook of the journey's named objective from its
+// last evaluation, assuming the rate of events over its ExhaustionWindow
+// goes on and that a share errorRatio of them is bad: 0 asks when things
+// settle if every request succeeds from now on, the current 5m error ratio
+// asks when they settle as things are. An errorRatio below 0, or NaN, is 0;
+// one above 1 is 1. It returns false for an unknown journey or objective.
+//
+// It reads the windows as they are when it is called and holds no lock
+// while it computes. Its work is a step per tick until what it looks for
+// is found: at most the period's ticks for the budget and the longest
+// window's for the rules, some 25 ms of one core for the default 30-day
+// policy at 3 s ticks when nothing clears, well under a millisecond when
+// things settle within minutes. It allocates for the call only.
+func (r *Registry) Outlook(journey, objective string, errorRatio float64) (Outlook, bool) {
+	j, ok := r.journeys[journey]
+	if !ok {
+		return Outlook{}, false
+	}
+	for _, o := range j.objs {
+		if o.Name == objective {
+			return r.outlook(o, errorRatio), true
+		}
+	}
+	return Outlook{}, false
+}
+
+func (r *Registry) outlook(o *objective, q float64) Outlook {
+	switch {
+	case !(q > 0): // NaN too
+		q = 0
+	case q > 1:
+		q = 1
+	}
+	tick := int64(r.Tick())
+	windows := o.windows()
+	var (
+		sim outlookSource
+		at  time.Time
+	)
+	// Every window must be read at the same step: an advance between two
+	// reads would mix two instants. Advances come once a tick; reading
+	// takes microseconds, so a second try succeeds.
+	for {
+		r.mu.RLock()
+		at = r.advanced
+		r.mu.RUnlock()
+		before := r.group.Time()
+		sim = outlookSource{t0: before.UnixNano(), tick: tick, wins: make([]outlookWindow, len(windows))}
+		for i, d := range windows {
+			sim.wins[i] = readWindow(o.series, d)
+		}
+		if r.group.Time().Equal(before) {
+			break
+		}
+	}
+
+	out := Outlook{Journey: o.Journey, Objective: o.Name, Time: at, ErrorRatio: q}
+	// The rate over the exhaustion window, per tick: its events over the
+	// ticks it spans, so that 60000 events in an hour of 3 s ticks are 50
+	// a tick exactly, as a registry that records them would count. When
+	// its events are younger than the window (a process started minutes
+	// ago), over the time since the bucket of the first of them: an
+	// hour's rate would count minutes of traffic as an hour's.
+	ex := sim.window(o.exhaust)
+	g, b := sim.sum(ex)
+	span := float64(o.exhaust)
+	if i := slices.IndexFunc(ex.counts, func(c window.Counts) bool { return c != window.Counts{} }); i > 0 {
+		span = float64(sim.t0 - (ex.first+int64(i))*ex.width)
+	}
+	perTick := events(g+b) / (span / float64(tick))
+	out.Rate = perTick / (float64(tick) / float64(time.Second))
+	sim.good, sim.bad = perTick*(1-q), perTick*q
+
+	budget := burnrate.ErrorBudget(o.Target)
+	j := newJudge(o.Policy, &sim)
+	state := j.judge(&sim, budget)                // at k = 0: as the last evaluation saw it
+	firing := make([]int, 0, len(o.Policy.Rules)) // policy indices of the rules firing now
+	for i, rule := range o.Policy.Rules {
+		if j.firing[i] {
+			firing = append(firing, i)
+			out.Rules = append(out.Rules, RuleOutlook{Name: rule.Name, Severity: rule.Severity})
+		}
+	}
+	if state < burnrate.SeverityPage {
+		out.PageReset = at
+	}
+	if state == burnrate.SeverityOK {
+		out.Reset = at
+	}
+	// After its longest window and one of that window's buckets, a window
+	// holds the assumed traffic alone and its burn no longer changes: the
+	// rules are settled then.
+	var longest time.Duration
+	for _, d := range o.Policy.Windows() {
+		longest = max(longest, d+window.Resolution(d))
+	}
+	limit := int64(o.Period) / tick
+	open := len(out.Rules) // rules not cleared yet
+	for k := int64(1); k <= min(limit, int64(longest)/tick+1); k++ {
+		if open == 0 && !out.PageReset.IsZero() && !out.Reset.IsZero() {
+			break
+		}
+		sim.k = k
+		state = j.judge(&sim, budget)
+		when := sim.when(at)
+		for n, i := range firing {
+			ro := &out.Rules[n]
+			if !ro.Clears.IsZero() || j.firing[i] {
+				continue
+			}
+			ro.Clears, open = when, open-1
+			ro.Window, ro.TooFewEvents = j.clearedBy(i)
+		}
+		if out.PageReset.IsZero() && state < burnrate.SeverityPage {
+			out.PageReset = when
+		}
+		if out.Reset.IsZero() && state == burnrate.SeverityOK {
+			out.Reset = when
+		}
+	}
+
+	// The budget, over as much as the period: a tight loop, since it may
+	// take every tick of it (864000 for 30 days at 3 s).
+	period := sim.window(o.Period)
+	for k := int64(0); k <= limit; k++ {
+		sim.k = k
+		if g, b := sim.sum(period); 1-burn(g, b, budget) > 0 {
+			out.BudgetBack = sim.when(at)
+			if k == 0 {
+				out.BudgetBack = at
+			}
+			break
+		}
+	}
+	return out
+}
+
+// burn is burnrate.Rate with the error budget computed once: the same
+// arithmetic, so that 1 - burn is the budget remaining that Status
+// reports, to the bit.
+func burn(good, bad, budget float64) float64 {
+	good, bad = events(good), events(bad)
+	total := good + bad
+	if total == 0 {
+		return 0
+	}
+	if math.IsInf(total, 1) { // two counts near the float64 limit
+		good, bad = good/2, bad/2
+		total = good + bad
+	}
+	return bad / total / budget
+}
+
+// judge evaluates a policy over an outlookSource step after step as
+// burnrate.Policy.Evaluate does, to the bit, but with the error budget
+// computed once and the windows found once: Evaluate's own set-up, done
+// at every one of up to 86400 steps, would cost ten times the arithmetic.
+type judge struct {
+	p          burnrate.Policy
+	long, shrt []int // per rule, its windows' indices in the source's
+	rate, n    []float64
+	firing     []bool // per rule, at the last step judged
+	burning    []bool
+}
+
+func newJudge(p burnrate.Policy, s *outlookSource) *judge {
+	index := func(d time.Duration) int {
+		for i := range s.wins {
+			if s.wins[i].d == int64(d) {
+				return i // the first: the policy's windows come first
+			}
+		}
+		return -1 // unreachable: the series keeps every window of the policy
+	}
+	j := &judge{p: p, long: make([]int, len(p.Rules)), shrt: make([]int, len(p.Rules)),
+		rate: make([]float64, len(p.Windows())), n: make([]float64, len(p.Windows())),
+		firing: make([]bool, len(p.Rules)), burning: make([]bool, len(p.Rules))}
+	for i, r := range p.Rules {
+		j.long[i], j.shrt[i] = index(r.Long), index(r.Short)
+	}
+	return j
+}
+
+// judge evaluates the policy at the source's step and returns the state.
+func (j *judge) judge(s *outlookSource, budget float64) burnrate.Severity {
+	for i := range j.rate { // the policy's windows, not the period after them
+		g, b := s.sum(&s.wins[i])
+		j.rate[i], j.n[i] = burn(g, b, budget), events(g)+events(b)
+	}
+	state := burnrate.SeverityOK
+	for i, r := range j.p.Rules {
+		l, sh := j.long[i], j.shrt[i]
+		threshold := r.Factor * (1 - tolerance)
+		// A window with no events has no data and does not burn.
+		j.burning[i] = j.n[l] > 0 && j.n[sh] > 0 && j.rate[l] >= threshold && j.rate[sh] >= threshold
+		j.firing[i] = j.burning[i] && j.n[l] >= float64(j.p.MinEvents)*(1-tolerance)
+		if j.firing[i] && r.Severity > state {
+			state = r.Severity
+		}
+	}
+	return state
+}
+
+// clearedBy returns the window that makes rule i no longer fire at the
+// last step judged, and whether it is for too few events.
+func (j *judge) clearedBy(i int) (time.Duration, bool) {
+	r, sh := j.p.Rules[i], j.shrt[i]
+	switch {
+	case j.burning[i]: // both burn: the guard stopped it
+		return r.Long, true
+	case !(j.n[sh] > 0 && j.rate[sh] >= r.Factor*(1-tolerance)):
+		return r.Short, false
+	}
+	return r.Long, false
+}
+
+// events returns n as a count as burnrate counts it: 0 when it is
+// negative or NaN, the largest float64 when it is infinite.
+func events(n float64) float64 {
+	switch {
+	case !(n > 0):
+		return 0
+	case n > math.MaxFloat64:
+		return math.MaxFloat64
+	}
+	return n
+}
+
+// outlookSource is an objective's windows k ticks after t0, the step
+// they were read at, with good and bad events added at every tick since.
+type outlookSource struct {
+	t0, tick  int64 // nanoseconds
+	k         int64
+	good, bad float64 // events added a tick
+	wins      []outlookWindow
+}
+
+// outlookWindow is one window as read at t0: its buckets from the one its
+// start falls in to the current one, and their sums from each to the
+// current one.
+type outlookWindow struct {
+	d      int64 // nanoseconds
+	width  int64
+	first  int64           // index of the oldest bucket read, in widths since the Unix epoch
+	counts []window.Counts // buckets first, first+1, ... up to the current one at t0
+	suffix []window.Counts // suffix[i] sums counts[i:]; one longer, ending in zero
+}
+
+func readWindow(s *window.Series, d time.Duration) outlookWindow {
+	width, first, _, counts := s.Buckets(d)
+	w := outlookWindow{d: int64(d), width: int64(width), first: first.UnixNano() / int64(width), counts: counts,
+		suffix: make([]window.Counts, len(counts)+1)}
+	for i := len(counts) - 1; i >= 0; i-- {
+		w.suffix[i] = window.Counts{Good: w.suffix[i+1].Good + counts[i].Good, Bad: w.suffix[i+1].Bad + counts[i].Bad}
+	}
+	return w
+}
+
+// window returns the window of length d; nil when there is none.
+func (s *outlookSource) window(d time.Duration) *outlookWindow {
+	for i := range s.wins {
+		if s.wins[i].d == int64(d) {
+			return &s.wins[i]
+		}
+	}
+	return nil
+}
+
+// when returns the instant of step k, in at's location.
+func (s *outlookSource) when(at time.Time) time.Time {
+	return time.Unix(0, s.t0+s.k*s.tick).In(at.Location())
+}
+
+// sum returns window w at step k as window.Series.Sum would
+// count it: [T-d, T) with T = t0 + k ticks, the bucket its start falls in
+// counted by the share of it inside the window. Each bucket holds what it
+// held at t0 and the events added at each tick that starts inside it
+// since. The arithmetic is Series.Sum's, in the same order, so that whole
+// numbers of events a tick give the same float64 a registry computes.
+func (s *outlookSource) sum(w *outlookWindow) (good, bad float64) {
+	start := s.t0 + s.k*s.tick - w.d
+	o := floorDiv(start, w.width)
+	share := float64((o+1)*w.width-start) / float64(w.width)
+	var part, whole window.Counts // the buckets as read at t0
+	if i := o - w.first; i >= 0 && i < int64(len(w.counts)) {
+		part = w.counts[i]
+	}
+	if i := max(o+1-w.first, 0); i < int64(len(w.suffix)) {
+		whole = w.suffix[i]
+	}
+	// The ticks added since t0 that start inside the partial bucket,
+	// and after it.
+	inPart := s.ticks((o+1)*w.width) - s.ticks(o*w.width)
+	after := s.k - s.ticks((o+1)*w.width)
+	good = float64(whole.Good) + s.good*float64(after) + (float64(part.Good)+s.good*float64(inPart))*share
+	bad = float64(whole.Bad) + s.bad*float64(after) + (float64(part.Bad)+s.bad*float64(inPart))*share
+	return good, bad
+}
+
+// ticks returns how many of the k ticks added since t0 start before
+// instant t (nanoseconds): those i in [0, k) with t0 + i*tick < t.
+func (s *outlookSource) ticks(t int64) int64 {
+	n := t - s.t0
+	if n <= 0 {
+		return 0
+	}
+	return min(s.k, (n+s.tick-1)/s.tick)
+}
+
+// floorDiv is a / b rounded down, for b > 0.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}

@@ -1,0 +1,274 @@
+package slo_test
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/slo"
+)
+
+// feeder records traffic into a registry built on the fixture and advances
+// it by hand, without moving the mock clock (whose every move sleeps a
+// millisecond): each step's events are recorded, then the registry
+// advances to the step's end, so that they count in the step they belong
+// to.
+type feeder struct {
+	t   *testing.T
+	reg *slo.Registry
+	j   *slo.Journey
+	now time.Time
+}
+
+// run records good and bad events every step until to.
+func (f *feeder) run(to time.Time, step time.Duration, good, bad uint64) {
+	for f.now.Before(to) {
+		f.j.Add(good, bad)
+		f.now = f.now.Add(step)
+		if err := f.reg.Advance(f.now); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+}
+
+// A 99.9% objective at 1000 events a minute for three days, then a full
+// outage of 12 minutes that has just ended: every rule of the default
+// policy fires. Asked when things settle if every event succeeds from now
+// on, each rule clears when one of its windows no longer holds enough of
+// the outage, at the registry's 3 s ticks (T0 is the end of the outage, x
+// the time since; 50 events a tick):
+//
+//   - page-1h-5m (14.4): the 5m window (3 s buckets) holds the outage's
+//     last 300 s - x: its burn is (300 - x)/300/0.001, under 14.4 once
+//     300 - x < 4.32 s, so at x = 297 s (3 s left: burn 10; 6 s: 20).
+//   - page-6h-30m (6): the 30m window (15 s buckets) holds the whole
+//     outage until x = 18m, then its part after the window's start
+//     T0 + x - 30m; the last outage bucket [T0-15s, T0) holds 250 bad
+//     events, counted pro rata. The burn is under 6 once fewer than 180
+//     of the window's 30000 events are bad: fewer than 10.8 s of outage,
+//     so at x = 29m51s (9 s: 150 bad, burn 5; 12 s: 200, burn 6.67).
+//   - ticket-1d-2h (3): the 2h window (1 m buckets) must hold fewer than
+//     0.003 x 120000 = 360 bad, under 21.6 s of the outage's last minute
+//     bucket: at x = 1h59m39s (21 s: 350 bad, burn 2.92; 24 s: 400, 3.33).
+//   - ticket-3d-6h (1): the 6h window (1 m buckets) likewise under 360 of
+//     360000: at x = 5h59m39s.
+//
+// Their long windows burn above the factors all along (1h: 200, 6h: 33.3,
+// 1d: 8.33, 3d: 2.78). So the page holds until page-6h-30m clears, the
+// ticket until ticket-3d-6h does. The budget, 4332000 events of which
+// 12000 bad, is back above zero once the period holds more than 12000000
+// events: 7668000 more, 153360 ticks of 50, so at the tick after, x =
+// 460083 s = 5d7h48m3s.
+//
+// Then the registry is driven with that traffic, and each rule, the state
+// and the budget change at the outlook's instants exactly.
+func TestOutlookAfterAnOutage(t *testing.T) {
+	fx := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f := &feeder{t: t, reg: fx.reg, j: fx.reg.Journey("checkout"), now: start}
+	outage := start.Add(72 * time.Hour)
+	t0 := outage.Add(12 * time.Minute)
+	tick := fx.reg.Tick()
+	if tick != 3*time.Second {
+		t.Fatalf("tick %v, want 3s", tick)
+	}
+	// Minutes of traffic while only minute buckets (and coarser) will
+	// see it; ticks for the last two hours, which the 3 s and 15 s
+	// buckets of the 5m, 30m and 1h windows read.
+	f.run(outage.Add(-2*time.Hour), time.Minute, 1000, 0)
+	f.run(outage, tick, 50, 0)
+	f.run(t0, tick, 0, 50)
+
+	got, ok := fx.reg.Outlook("checkout", "availability", 0)
+	if !ok {
+		t.Fatal("no outlook")
+	}
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	want := slo.Outlook{
+		Journey: "checkout", Objective: "availability", Time: t0, Rate: 60000.0 / 3600, ErrorRatio: 0,
+		Rules: []slo.RuleOutlook{
+			{Name: "page-1h-5m", Severity: burnrate.SeverityPage, Clears: at(297 * time.Second), Window: 5 * time.Minute},
+			{Name: "page-6h-30m", Severity: burnrate.SeverityPage, Clears: at(29*time.Minute + 51*time.Second), Window: 30 * time.Minute},
+			{Name: "ticket-1d-2h", Severity: burnrate.SeverityTicket, Clears: at(time.Hour + 59*time.Minute + 39*time.Second), Window: 2 * time.Hour},
+			{Name: "ticket-3d-6h", Severity: burnrate.SeverityTicket, Clears: at(5*time.Hour + 59*time.Minute + 39*time.Second), Window: 6 * time.Hour},
+		},
+		PageReset:  at(29*time.Minute + 51*time.Second),
+		Reset:      at(5*time.Hour + 59*time.Minute + 39*time.Second),
+		BudgetBack: at(460083 * time.Second),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("outlook (-want +got):\n%s", diff)
+	}
+
+	// The registry under the traffic the outlook assumes, tick by tick
+	// until the reset: every rule fires before its instant and not from
+	// it on, and the state is page, then ticket, then ok.
+	for f.now.Before(want.Reset) {
+		f.run(f.now.Add(tick), tick, 50, 0)
+		st := fx.reg.Status()[0]
+		wantState := burnrate.SeverityOK
+		switch {
+		case f.now.Before(want.PageReset):
+			wantState = burnrate.SeverityPage
+		case f.now.Before(want.Reset):
+			wantState = burnrate.SeverityTicket
+		}
+		if st.State != wantState {
+			t.Fatalf("%v after the outage: state %v, want %v", f.now.Sub(t0), st.State, wantState)
+		}
+		for i, ro := range want.Rules {
+			if firing := f.now.Before(ro.Clears); st.Rules[i].Firing != firing {
+				t.Fatalf("%v after the outage: %s firing %v, want %v", f.now.Sub(t0), ro.Name, st.Rules[i].Firing, firing)
+			}
+		}
+	}
+	// The budget: quarter hours at once while only the period's 6-hour
+	// buckets matter (15 minutes of events land in one of them as they
+	// would tick by tick), from the first quarter hour on, to the one
+	// before the budget is back; then ticks.
+	f.run(start.Add(72*time.Hour+6*time.Hour+15*time.Minute), tick, 50, 0)
+	for end := want.BudgetBack.Truncate(15 * time.Minute); f.now.Before(end); {
+		f.run(f.now.Add(15*time.Minute), 15*time.Minute, 15000, 0)
+		if st := fx.reg.Status()[0]; st.BudgetRemaining > 0 {
+			t.Fatalf("%v after the outage: budget %v, want it spent until %v", f.now.Sub(t0), st.BudgetRemaining, want.BudgetBack.Sub(t0))
+		}
+	}
+	for f.now.Before(want.BudgetBack) {
+		if st := fx.reg.Status()[0]; st.BudgetRemaining > 0 {
+			t.Fatalf("%v after the outage: budget %v, want it spent until %v", f.now.Sub(t0), st.BudgetRemaining, want.BudgetBack.Sub(t0))
+		}
+		f.run(f.now.Add(tick), tick, 50, 0)
+	}
+	if st := fx.reg.Status()[0]; !(st.BudgetRemaining > 0) || st.Good+st.Bad != 12000050 {
+		t.Errorf("at the budget's return: remaining %v of %d events, want above 0 of 12000050", st.BudgetRemaining, st.Good+st.Bad)
+	}
+}
+
+// A rule can clear for too few events while both its windows still burn:
+// the guard, not the factor. One ticket rule (1d and 2h, factor 3) with a
+// guard of 1400 events; 100 good events in the first 5 minutes of the
+// day, then 1340 bad in its last 10 minutes. At T0 the day holds 1440
+// events (both windows burn: 930 and 1000) and the rule fires; the rate
+// over the day is one event a 1 m tick. Ticks on, the 5-minute bucket of
+// the good events leaves the 1d window pro rata, a fifth a tick, while a
+// good event a tick comes: 1440 - 20k + k events, under 1400 from k = 3.
+// The budget, 1340 bad in 1440, comes back only as the bad events leave
+// the period: its 6-hour bucket [T0-6h, T0) counts m/360 of them with m
+// minutes of the period left in it, against 43200 - m good events since;
+// 1340m/360 < 0.001 (1340m/360 + 43200 - m) holds from m = 11 (m < 11.61),
+// so at T0 + 30d - 11m.
+func TestOutlookGuard(t *testing.T) {
+	rule := burnrate.Rule{Name: "ticket-1d-2h", Long: 24 * time.Hour, Short: 2 * time.Hour, Factor: 3, Severity: burnrate.SeverityTicket}
+	fx := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999, Policy: burnrate.Policy{Rules: []burnrate.Rule{rule}, MinEvents: 1400}})
+	f := &feeder{t: t, reg: fx.reg, j: fx.reg.Journey("checkout"), now: start}
+	tick := fx.reg.Tick()
+	t0 := start.Add(24 * time.Hour)
+	if tick != time.Minute {
+		t.Fatalf("tick %v, want 1m", tick)
+	}
+	f.run(start.Add(time.Minute), tick, 100, 0)
+	f.run(t0.Add(-10*time.Minute), tick, 0, 0)
+	f.run(t0, tick, 0, 134)
+	if st := fx.reg.Status()[0]; st.State != burnrate.SeverityTicket || st.Good+st.Bad != 1440 {
+		t.Fatalf("at T0: %v with %d events, want ticket with 1440", st.State, st.Good+st.Bad)
+	}
+
+	got, _ := fx.reg.Outlook("checkout", "availability", 0)
+	want := slo.Outlook{
+		Journey: "checkout", Objective: "availability", Time: t0, Rate: 1440.0 / 86400,
+		Rules:      []slo.RuleOutlook{{Name: "ticket-1d-2h", Severity: burnrate.SeverityTicket, Clears: t0.Add(3 * time.Minute), Window: 24 * time.Hour, TooFewEvents: true}},
+		PageReset:  t0, // never paged
+		Reset:      t0.Add(3 * time.Minute),
+		BudgetBack: t0.Add(30*24*time.Hour - 11*time.Minute),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("outlook (-want +got):\n%s", diff)
+	}
+	for f.now.Before(want.Reset.Add(tick)) {
+		f.run(f.now.Add(tick), tick, 1, 0)
+		st := fx.reg.Status()[0]
+		if firing := f.now.Before(want.Reset); st.Rules[0].Firing != firing || st.Rules[0].Burning != true {
+			t.Fatalf("%v after T0: firing %v, burning %v; want %v, true", f.now.Sub(t0), st.Rules[0].Firing, st.Rules[0].Burning, firing)
+		}
+	}
+	// The budget: hours at once (an hour's events fall in one 6-hour
+	// bucket as they would minute by minute) until the last six hours,
+	// then minutes.
+	f.run(t0.Add(time.Hour), tick, 1, 0)
+	f.run(t0.Add(30*24*time.Hour-6*time.Hour), time.Hour, 60, 0)
+	for f.now.Before(want.BudgetBack) {
+		if st := fx.reg.Status()[0]; st.BudgetRemaining > 0 {
+			t.Fatalf("%v after T0: budget %v, want it spent until %v", f.now.Sub(t0), st.BudgetRemaining, want.BudgetBack.Sub(t0))
+		}
+		f.run(f.now.Add(tick), tick, 1, 0)
+	}
+	if st := fx.reg.Status()[0]; !(st.BudgetRemaining > 0) {
+		t.Errorf("at the budget's return: remaining %v, want above 0", st.BudgetRemaining)
+	}
+}
+
+// What cannot come within the period is zero; what holds now is the
+// outlook's Time; unknown names have no outlook; an error ratio outside
+// [0, 1] is brought into it.
+func TestOutlookEdges(t *testing.T) {
+	fx := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f := &feeder{t: t, reg: fx.reg, j: fx.reg.Journey("checkout"), now: start}
+	f.run(start.Add(time.Hour), fx.reg.Tick(), 50, 0)
+
+	calm, _ := fx.reg.Outlook("checkout", "availability", 0)
+	want := slo.Outlook{Journey: "checkout", Objective: "availability", Time: f.now, Rate: 50.0 / 3,
+		PageReset: f.now, Reset: f.now, BudgetBack: f.now}
+	if diff := cmp.Diff(want, calm); diff != "" {
+		t.Errorf("a calm objective (-want +got):\n%s", diff)
+	}
+	for _, q := range []float64{-1, math.NaN()} {
+		if got, _ := fx.reg.Outlook("checkout", "availability", q); got.ErrorRatio != 0 || !cmp.Equal(got, calm) {
+			t.Errorf("error ratio %v: %+v, want the outlook at 0", q, got)
+		}
+	}
+
+	// Everything failing from now on: the page comes and never goes, the
+	// budget is never back within the period.
+	f.run(f.now.Add(15*time.Minute), fx.reg.Tick(), 0, 50)
+	for _, q := range []float64{1, 2} {
+		got, _ := fx.reg.Outlook("checkout", "availability", q)
+		if got.ErrorRatio != 1 || !got.PageReset.IsZero() || !got.Reset.IsZero() || !got.BudgetBack.IsZero() || len(got.Rules) != 4 {
+			t.Fatalf("error ratio %v: %+v; want ratio 1, four firing rules and no instants", q, got)
+		}
+		for _, r := range got.Rules {
+			if !r.Clears.IsZero() || r.Window != 0 {
+				t.Errorf("error ratio %v: %s clears at %v by %v, want never", q, r.Name, r.Clears, r.Window)
+			}
+		}
+	}
+
+	// A process ten minutes old: the rate is over its ten minutes, not
+	// the hour.
+	young := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	yf := &feeder{t: t, reg: young.reg, j: young.reg.Journey("checkout"), now: start}
+	yf.run(start.Add(10*time.Minute), young.reg.Tick(), 50, 0)
+	if got, _ := young.reg.Outlook("checkout", "availability", 0); got.Rate != 50.0/3 {
+		t.Errorf("ten minutes of 50 events a 3 s tick: rate %v, want %v", got.Rate, 50.0/3)
+	}
+
+	if _, ok := fx.reg.Outlook("checkout", "latency", 0); ok {
+		t.Error("an outlook for an objective checkout does not have")
+	}
+	if _, ok := fx.reg.Outlook("search", "availability", 0); ok {
+		t.Error("an outlook for an undeclared journey")
+	}
+}
+
+// BenchmarkOutlook measures the longest outlook of the default policy:
+// nothing ever clears, so every tick of the 30-day period is stepped.
+func BenchmarkOutlook(b *testing.B) {
+	fx := newFixture(b, slo.Objective{Journey: "checkout", Target: 0.999})
+	fx.reg.Journey("checkout").Add(0, 1000)
+	fx.reg.Advance(start.Add(3 * time.Second))
+	b.ReportAllocs()
+	for range b.N {
+		fx.reg.Outlook("checkout", "availability", 1)
+	}
+}
