@@ -37,9 +37,9 @@ import (
 // the events of one generator: Prometheus as counters scraped every
 // minute, the replay as one backtest.Sample per journey per minute.
 //
-// The month's counters take a gigabyte of OpenMetrics text and a minute to
-// backfill, and Prometheus takes minutes to evaluate them, so it runs only
-// when asked, once:
+// The month's counters take a gigabyte of OpenMetrics text and half a
+// minute to backfill, and each side takes minutes (a quarter of an hour in
+// all, on two cores), so it runs only when asked, once:
 //
 //	cd bench && JOURNEYSLO_FLEET_BENCH=1 go test -run '^$' -bench BenchmarkBacktest30d -benchtime 1x -timeout 60m .
 
@@ -527,7 +527,7 @@ func compareSides(b *testing.B, tr *backtestTraffic, alerts []promAlert, firing 
 	if err != nil {
 		b.Fatal(err)
 	}
-	var off int
+	var off, differ, steps int
 	var worst time.Duration
 	for _, a := range ags {
 		msgs := a.check()
@@ -535,9 +535,12 @@ func compareSides(b *testing.B, tr *backtestTraffic, alerts []promAlert, firing 
 		for _, m := range msgs {
 			b.Log(m)
 		}
+		differ += a.differ
+		steps += a.steps
 		worst = max(worst, (a.jsloPage - a.promPage).Abs(), (a.jsloTicket - a.promTicket).Abs())
 	}
-	b.Logf("%d objectives compared under their own policy: %d differences beyond the tolerance; page and ticket times at most %v apart", len(ags), off, worst)
+	b.Logf("%d objectives compared under their own policy: states differ at %d of %d objective-minutes; %d differences beyond the tolerance; page and ticket times at most %v apart",
+		len(ags), differ, steps, off, worst)
 }
 
 // processCPU returns the CPU seconds, user and system, this process has
