@@ -35,7 +35,9 @@ func shortX2Policy(p burnrate.Policy) burnrate.Policy {
 // backtestConfigs returns one replay config per objective of tr: its
 // policy and the baselines, shortX2, and the incidents the generator
 // injected into its journey (none for the journeys without, so that the
-// background's noisy minutes are not taken for incidents).
+// background's noisy minutes are not taken for incidents). The replay
+// evaluates at the traffic's one-minute step, the instants Prometheus
+// evaluates the alerts at: the same work per objective on both sides.
 func backtestConfigs(tr *backtestTraffic) []backtest.Config {
 	cfgs := make([]backtest.Config, len(tr.objs))
 	for i, o := range tr.objs {
@@ -49,6 +51,7 @@ func backtestConfigs(tr *backtestTraffic) []backtest.Config {
 			Objective:  o,
 			Candidates: []backtest.Candidate{{Name: shortX2, Policy: shortX2Policy(o.Policy)}},
 			Incidents:  incidents,
+			Every:      backtestStep,
 		}
 	}
 	return cfgs
