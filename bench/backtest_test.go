@@ -438,7 +438,7 @@ func BenchmarkBacktest30d(b *testing.B) {
 			b.Logf("%-11s %4d pages (%d flaky, %d on significant incidents) for %v, %d tickets; %d of %d significant incidents detected",
 				s.Name, s.Pages, s.FlakyPages, s.PagesOnIncidents, s.Paging, s.Tickets, s.Detected, s.Significant)
 		}
-		b.Logf("%d objectives, ticking every %v", len(res.Objectives), res.Tick)
+		b.Logf("%d objectives, evaluated every %v (the registry ticks every %v)", len(res.Objectives), res.Every, res.Tick)
 	})
 
 	b.Run("impl=prometheus", func(b *testing.B) {
