@@ -161,7 +161,7 @@ journeys:
         target: 99.5%
 `
 
-const backtestUsage = "usage: journeyslo backtest -config FILE [-objective JOURNEY:OBJECTIVE]... TRAFFIC [-policy FILE|NAME]... [-flaky D] [-format text|json|html] [-o FILE]\n" +
+const backtestUsage = "usage: journeyslo backtest -config FILE [-objective JOURNEY:OBJECTIVE]... TRAFFIC [-policy FILE|NAME]... [-flaky D] [-every D] [-format text|json|html] [-o FILE]\n" +
 	"run 'journeyslo help backtest' for more\n"
 
 func TestBacktestUsage(t *testing.T) {
@@ -678,5 +678,32 @@ func checkExampleTable(t *testing.T, stdout string) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("the table's rows (-want +got):\n%s\nstdout:\n%s", diff, stdout)
+	}
+}
+
+// -every 1m evaluates the example's minute samples once a minute: its
+// checkout outage pages at the first minute (51.84 s by the closed form)
+// and the 6h/30m page holds until the outage has left its 30m window, 30
+// minutes after the end, both to the minute.
+func TestBacktestEvery(t *testing.T) {
+	res := runCmd(t, "backtest", "-config", shopConfig, "-traffic", exampleTrafficCSV, "-objective", "checkout:availability", "-every", "1m")
+	res.wantStatus(t, 0)
+	lines := strings.Split(res.stdout, "\n")
+	if lines[0] != "Replay of 2026-03-02T00:00:57Z to 2026-03-05T00:00:00Z, evaluated every 1m." {
+		t.Errorf("first line %q", lines[0])
+	}
+	var row string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "checkout:availability  objective ") {
+			row = strings.Join(strings.Fields(l), " ")
+		}
+	}
+	if want := "checkout:availability objective 1 0 0 49m 100.0% 100.0% 1m 30m"; row != want {
+		t.Errorf("objective row %q, want %q\n%s", row, want, res.stdout)
+	}
+	bad := runCmd(t, "backtest", "-config", shopConfig, "-traffic", exampleTrafficCSV, "-every", "7s")
+	bad.wantStatus(t, exitInvalid)
+	if !strings.Contains(bad.stderr, "Every 7s is not a positive multiple of the registry's tick 3s") {
+		t.Errorf("-every 7s: stderr %q", bad.stderr)
 	}
 }

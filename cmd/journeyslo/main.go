@@ -11,7 +11,7 @@
 //	journeyslo openslo import [-o FILE] FILE...
 //	journeyslo openslo export [-o FILE] FILE...
 //	journeyslo snapshot [-config FILE]... SNAPSHOT
-//	journeyslo backtest -config FILE [-objective JOURNEY:OBJECTIVE]... TRAFFIC [-policy FILE|NAME]... [-flaky D] [-format text|json|html] [-o FILE]
+//	journeyslo backtest -config FILE [-objective JOURNEY:OBJECTIVE]... TRAFFIC [-policy FILE|NAME]... [-flaky D] [-every D] [-format text|json|html] [-o FILE]
 //	journeyslo risk [-config FILE]... [-traffic FILE] [-format text|json] FILE
 //	journeyslo help [VERB]
 //	journeyslo version
