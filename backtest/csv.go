@@ -57,6 +57,9 @@ func ReadCSV(r io.Reader) ([]Sample, error) {
 	}
 
 	var c collector
+	// names holds every journey's name once: rows share it rather than
+	// each keeping a copy of its own (the record is reused).
+	names := map[string]string{}
 	line := 1
 	for {
 		record, err := cr.Read()
@@ -82,7 +85,12 @@ func ReadCSV(r io.Reader) ([]Sample, error) {
 				if v == "" {
 					err = errors.New("is empty; name the journey whose events the row counts, such as checkout")
 				}
-				s.Journey = strings.Clone(v) // the record is reused
+				name, ok := names[v]
+				if !ok {
+					name = strings.Clone(v)
+					names[name] = name
+				}
+				s.Journey = name
 			case "good":
 				s.Good, err = parseCount(v)
 			case "bad":

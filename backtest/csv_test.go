@@ -154,6 +154,7 @@ func TestParseErrorText(t *testing.T) {
 		{backtest.ParseError{File: "t.csv", Line: 1, Err: errors.New("x")}, "t.csv:1: x"},
 		{backtest.ParseError{Line: 3, Column: 31, Field: "good", Err: errors.New("x")}, "line 3, column 31: good: x"},
 		{backtest.ParseError{Line: 2, Err: errors.New("x")}, "line 2: x"},
+		{backtest.ParseError{}, "line 0: invalid traffic"},
 	} {
 		if got := tc.err.Error(); got != tc.want {
 			t.Errorf("Error() = %q, want %q", got, tc.want)

@@ -117,3 +117,30 @@ func ExamplePrometheusQuery() {
 	}
 	fmt.Println(len(samples), "minutes")
 }
+
+// A scenario as a file writes it, and a mistake in one, with its place.
+func ExampleParseScenario() {
+	file := `journey: checkout
+start: 2026-03-01T00:00:00Z
+length: 2h
+rate: 1000/m
+errorRatio: 0.1%
+incidents:
+  - {start: 2026-03-01T01:00:00Z, duration: 10m, errorRatio: 100%}
+`
+	s, err := backtest.ParseScenario("checkout.yaml", []byte(file))
+	if err != nil {
+		log.Fatal(err)
+	}
+	samples, err := s.Samples()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(samples), "samples;", samples[60].Time.Format("15:04"), samples[60].Good, samples[60].Bad)
+
+	_, err = backtest.ParseScenario("checkout.yaml", []byte("journey: checkout\nstart: 2026-03-01T00:00:00Z\nlength: 2h\nrate: 1000/d\n"))
+	fmt.Println(err)
+	// Output:
+	// 120 samples; 01:01 0 1000
+	// checkout.yaml:4:7: rate: "1000/d" has the unit "d"; write events a second (/s), a minute (/m) or an hour (/h), such as 1000/m
+}

@@ -84,3 +84,28 @@ func FuzzReadJSONL(f *testing.F) {
 		checkTraffic(t, in, samples, err)
 	})
 }
+
+// FuzzParseScenario checks that ParseScenario never panics, that its
+// errors are ParseErrors of the file, and that a scenario it accepts is
+// valid.
+func FuzzParseScenario(f *testing.F) {
+	f.Add("journey: checkout\nstart: 2026-03-01T00:00:00Z\nlength: 1h\nrate: 1000/m\n")
+	f.Add("journey: a\nstart: 2026-03-01T00:00:00Z\nlength: 2d\nstep: 30s\nrate: 2.5\ndiurnal: 50%\nerrorRatio: 0.05%\n" +
+		"incidents:\n  - {start: 2026-03-01T10:00:00Z, duration: 30m, errorRatio: 100%}\n  - {start: 2026-03-01T10:10:00Z, duration: 1h, errorRatio: 1e-2}\n")
+	f.Add("journey: &a x\nrate: *a\n")
+	f.Add("- [")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, in string) {
+		s, err := backtest.ParseScenario("f.yaml", []byte(in))
+		if err != nil {
+			var pe *backtest.ParseError
+			if !errors.As(err, &pe) || pe.File != "f.yaml" || pe.Line < 1 || !errors.Is(err, backtest.ErrInvalid) {
+				t.Fatalf("error %v (%T) is not a ParseError of f.yaml", err, err)
+			}
+			return
+		}
+		if err := s.Validate(); err != nil {
+			t.Fatalf("ParseScenario accepted %+v, which Validate refuses: %v", s, err)
+		}
+	})
+}

@@ -195,7 +195,7 @@ func (r Result) htmlObjective(i int, o ObjectiveResult) htmlObjective {
 		ID: fmt.Sprintf("objective-%d", i), Journey: o.Objective.Journey, Name: o.Objective.Name,
 		Goal: fmt.Sprintf("%s over %s · %s, %d significant · a budget of %s bad events a period at the replay's mean rate",
 			targetPercent(o.Objective.Target), burnrate.FormatWindow(o.Objective.Period), plural(len(o.Incidents), "incident"), sig,
-			strconv.FormatFloat(tidy(o.Budget), 'f', -1, 64)),
+			wholeEvents(o.Budget)),
 		Width: tlWidth, LabelX: tlLabelX, PlotX: tlPlotX, PlotW: tlPlotW, PlotRight: tlPlotX + tlPlotW, LaneH: tlLaneH,
 	}
 	ho.Label = fmt.Sprintf("Timeline of %s: the error ratio and the states of %d policies", slo.ObjectiveKey(o.Objective.Journey, o.Objective.Name), len(o.Policies))

@@ -125,6 +125,16 @@ type Config struct {
 	// 1 - target is one incident, from the end of the sample before the
 	// run to the end of the run's last sample, with the run's error ratio.
 	Incidents []Incident
+	// Every is how often the replay evaluates its registry, a multiple of
+	// the registry's tick (Result.Tick), on multiples of Every from the
+	// Unix epoch, and at the last sample. Zero means every tick, which
+	// times every detection and reset to the tick. A coarser step, such as
+	// 1m for samples a minute apart, evaluates as a rule engine at that
+	// evaluation interval does: as many times fewer evaluations, times to
+	// the step, and a step's events counted in the buckets where the step
+	// begins, so that a window's oldest edge is exact to one step. One
+	// replay has one registry: the configs that give Every give the same.
+	Every time.Duration
 }
 
 // A Result is what a replay found: one [ObjectiveResult] per Config, in
@@ -137,7 +147,9 @@ type Result struct {
 	Start, End time.Time
 	// Tick is the registry's rotation step, the granularity of every time
 	// the result gives (detections, resets, spans).
-	Tick       time.Duration
+	Tick time.Duration
+	// Every is how often the replay evaluated: the configs' Every, or Tick.
+	Every      time.Duration
 	Objectives []ObjectiveResult
 }
 
@@ -433,16 +445,24 @@ func run(traffic []Sample, cfgs []Config) (*Result, *slo.Registry, error) {
 			js = append(js, jt)
 		}
 	}
+	every, err := evaluationStep(cfgs, rp.tick)
+	if err != nil {
+		return nil, nil, err
+	}
 	rp.prime(reg, js, primed, at(k0-1))
+	n := int64(every / rp.tick)
 	for k := k0; k <= end; k++ {
 		for _, jt := range js {
 			jt.add(k)
+		}
+		if k%n != 0 && k != end {
+			continue // the events wait in the journeys' counters for the step's end
 		}
 		if err := reg.Advance(at(k)); err != nil {
 			return nil, nil, err // unreachable: the registry is manual and open
 		}
 	}
-	res := &Result{Start: at(k0 - 1), End: at(end), Tick: rp.tick}
+	res := &Result{Start: at(k0 - 1), End: at(end), Tick: rp.tick, Every: every}
 	for _, o := range rp.objs {
 		o.spans[len(o.spans)-1].End = res.End
 		started := 0
@@ -461,6 +481,30 @@ func run(traffic []Sample, cfgs []Config) (*Result, *slo.Registry, error) {
 	}
 	res.Objectives = rp.measure(cfgs, objectives, reg, res)
 	return res, reg, nil
+}
+
+// evaluationStep returns how often a replay of cfgs evaluates: their
+// Every, the same in every config that gives one and a positive multiple of
+// tick, or tick.
+func evaluationStep(cfgs []Config, tick time.Duration) (time.Duration, error) {
+	every, from := time.Duration(0), 0
+	for i, c := range cfgs {
+		switch {
+		case c.Every == 0:
+			continue
+		case c.Every < 0 || c.Every%tick != 0:
+			return 0, fmt.Errorf("%w: config %d (%s): Every %v is not a positive multiple of the registry's tick %v; use 0 for every tick, or a multiple such as %v",
+				ErrInvalid, i, slo.ObjectiveKey(c.Objective.Journey, c.Objective.Name), c.Every, tick, max(tick, time.Minute/tick*tick))
+		case every != 0 && c.Every != every:
+			return 0, fmt.Errorf("%w: config %d (%s): Every %v differs from config %d's %v; one replay evaluates its one registry at one step",
+				ErrInvalid, i, slo.ObjectiveKey(c.Objective.Journey, c.Objective.Name), c.Every, from, every)
+		}
+		every, from = c.Every, i
+	}
+	if every == 0 {
+		every = tick
+	}
+	return every, nil
 }
 
 // prime advances the registry from its start, from, to the replay's, to,

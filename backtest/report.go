@@ -67,7 +67,7 @@ func seconds(d time.Duration) string {
 func (r Result) WriteText(w io.Writer) error {
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Replay of %s to %s, evaluated every %s.\n\n", r.Start.UTC().Format(time.RFC3339), r.End.UTC().Format(time.RFC3339), seconds(r.Tick))
+	fmt.Fprintf(tw, "Replay of %s to %s, evaluated every %s.\n\n", r.Start.UTC().Format(time.RFC3339), r.End.UTC().Format(time.RFC3339), seconds(r.every()))
 	fmt.Fprintf(tw, "objective\tpolicy\tpages\ttickets\tflaky\tpaging\tprecision\trecall\tdetection\treset\n")
 	for _, o := range r.Objectives {
 		key := slo.ObjectiveKey(o.Objective.Journey, o.Objective.Name)
@@ -98,7 +98,7 @@ func (r Result) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(tw, "\n%s at %s over %s: %s, %d significant; a budget of %s bad events a period at the replay's mean rate.\n",
 			slo.ObjectiveKey(o.Objective.Journey, o.Objective.Name), targetPercent(o.Objective.Target), burnrate.FormatWindow(o.Objective.Period),
-			plural(len(o.Incidents), "incident"), sig, strconv.FormatFloat(tidy(o.Budget), 'f', -1, 64))
+			plural(len(o.Incidents), "incident"), sig, wholeEvents(o.Budget))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -116,6 +116,7 @@ type (
 		Start      string           `json:"start"`
 		End        string           `json:"end"`
 		Tick       string           `json:"tick"`
+		Every      string           `json:"every"`
 		Objectives []objectiveShape `json:"objectives"`
 	}
 	objectiveShape struct {
@@ -204,7 +205,8 @@ func finite(x float64) float64 {
 
 // MarshalJSON encodes the result. Its fields:
 //
-//   - start, end, tick: the replay's first and last evaluation and its step.
+//   - start, end, tick, every: the replay's first and last evaluation, the
+//     registry's tick and how often the replay evaluated.
 //   - objectives: one per config, in order, each with journey, objective,
 //     target, period, budget (the error budget in events of one period at
 //     the journey's mean rate), good and bad (the journey's events),
@@ -223,7 +225,7 @@ func finite(x float64) float64 {
 //     (start, end, state, rule) and episodes (as slo.Episode encodes
 //     them).
 func (r Result) MarshalJSON() ([]byte, error) {
-	out := resultShape{Start: instant(r.Start), End: instant(r.End), Tick: seconds(r.Tick), Objectives: []objectiveShape{}}
+	out := resultShape{Start: instant(r.Start), End: instant(r.End), Tick: seconds(r.Tick), Every: seconds(r.every()), Objectives: []objectiveShape{}}
 	for _, o := range r.Objectives {
 		os := objectiveShape{Journey: o.Objective.Journey, Objective: o.Objective.Name, Target: finite(o.Objective.Target),
 			Period: burnrate.FormatWindow(o.Objective.Period), Budget: finite(o.Budget), Good: o.Good, Bad: o.Bad,
@@ -283,4 +285,19 @@ func (r Result) WriteJSON(w io.Writer) error {
 	}
 	_, err = w.Write(append(b, '\n'))
 	return err
+}
+
+// wholeEvents writes a budget of events for people: to the nearest event,
+// since 216024.995786 bad events reads as a precision no one can use.
+func wholeEvents(n float64) string {
+	return strconv.FormatFloat(math.Round(n), 'f', 0, 64)
+}
+
+// every is how often the replay evaluated; a Result built by hand may
+// leave it zero, meaning every tick.
+func (r *Result) every() time.Duration {
+	if r.Every > 0 {
+		return r.Every
+	}
+	return r.Tick
 }

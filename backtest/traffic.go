@@ -16,7 +16,8 @@ import (
 // A ParseError is one problem of recorded traffic (see [ReadCSV] and
 // [ReadJSONL]), at the place it is written. Every ParseError matches
 // [ErrInvalid] with errors.Is. The readers return a new one with every
-// error; it is a plain value, and its zero value has no Err to print.
+// error; it is a plain value, and its zero value prints as "line 0:
+// invalid traffic".
 type ParseError struct {
 	// File is the name the traffic was read from ([ReadFile]); empty for
 	// traffic read from an io.Reader.
@@ -54,7 +55,11 @@ func (e *ParseError) Error() string {
 		b.WriteString(e.Field)
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Err.Error())
+	if e.Err == nil {
+		b.WriteString("invalid traffic")
+	} else {
+		b.WriteString(e.Err.Error())
+	}
 	return b.String()
 }
 

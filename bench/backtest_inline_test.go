@@ -187,7 +187,7 @@ func TestBacktestTraffic(t *testing.T) {
 
 	// The month's layout gives objective 0 an outage, 1 a burn of 20 for
 	// six hours, 2 a burn of 4 for a day, 3 a 5-minute outage, 4 nothing.
-	month := monthIncidents(fleetObjectivesList(), backtestStart)
+	month := monthIncidents(fleetObjectivesList(), backtestStart, backtestDays)
 	if len(month) != 80 {
 		t.Fatalf("%d incidents in the month, want 80 (four of every five objectives)", len(month))
 	}
@@ -203,8 +203,8 @@ func TestBacktestTraffic(t *testing.T) {
 		}
 	}
 	for _, in := range month {
-		if in.End().After(backtestStart.Add(backtestDays * 24 * time.Hour)) {
-			t.Errorf("incident %+v ends after the month", in)
+		if in.End().After(backtestStart.Add((backtestDays - 1) * 24 * time.Hour)) {
+			t.Errorf("incident %+v ends less than a day before the month", in)
 		}
 	}
 }

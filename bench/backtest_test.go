@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -36,16 +37,15 @@ import (
 // the events of one generator: Prometheus as counters scraped every
 // minute, the replay as one backtest.Sample per journey per minute.
 //
-// The month's counters take a gigabyte of OpenMetrics text and a minute to
-// backfill, and Prometheus takes minutes to evaluate them, so it runs only
-// when asked, once:
+// The month's counters take a gigabyte of OpenMetrics text and half a
+// minute to backfill, and each side takes minutes (a quarter of an hour in
+// all, on two cores), so it runs only when asked, once:
 //
 //	cd bench && JOURNEYSLO_FLEET_BENCH=1 go test -run '^$' -bench BenchmarkBacktest30d -benchtime 1x -timeout 60m .
 
 const (
-	backtestObjectives = 100
-	backtestDays       = 30
-	backtestStep       = time.Minute // the scrape interval, the evaluation step and a sample's span
+	backtestDays = 30          // fleetObjectivesList's 100 objectives, over 30 days
+	backtestStep = time.Minute // the scrape interval, the evaluation step and a sample's span
 )
 
 // backtestStart is the start of the month's first minute: a fixed instant,
@@ -116,17 +116,18 @@ func newBacktestTraffic(objs []slo.Objective, start time.Time, minutes int, inci
 	return tr
 }
 
-// monthIncidents lays out the month's incidents: objective i by i%5 has a
-// 30-minute full outage (a page), a burn of 20 for six hours (a page), a
-// burn of 4 for a day (a ticket), a 5-minute full outage (a short page at
-// 99.9% and 99.5%, none at 99%) or none, on a day from the fifth to the
-// twenty-seventh, when every window of the policy holds days of traffic
-// before it, at an hour of its own.
-func monthIncidents(objs []slo.Objective, start time.Time) []backtest.Incident {
+// monthIncidents lays out the incidents of traffic that lasts the given
+// days (at least 8): objective i by i%5 has a 30-minute full outage (a
+// page), a burn of 20 for six hours (a page), a burn of 4 for a day (a
+// ticket), a 5-minute full outage (a short page at 99.9% and 99.5%, none
+// at 99%) or none, starting on a day from the fifth to the last but
+// three, when every window of the policy holds days of traffic before it,
+// at an hour of its own; every incident ends a day before the traffic.
+func monthIncidents(objs []slo.Objective, start time.Time, days int) []backtest.Incident {
 	var out []backtest.Incident
 	for i, o := range objs {
 		budget := burnrate.ErrorBudget(o.Target)
-		at := start.Add(time.Duration(4+(i*7)%23)*24*time.Hour + time.Duration((i*5)%24)*time.Hour)
+		at := start.Add(time.Duration(4+(i*7)%(days-7))*24*time.Hour + time.Duration((i*5)%24)*time.Hour)
 		in := backtest.Incident{Journey: o.Journey, Start: at}
 		switch i % 5 {
 		case 0:
@@ -198,6 +199,7 @@ func (tr *backtestTraffic) samples() []backtest.Sample {
 // A promAlert is one generated alerting rule with the recordings it reads
 // inlined: the expression a range query evaluates.
 type promAlert struct {
+	name                         string // for errors: "j00:availability page"
 	journey, objective, severity string
 	expr                         string
 	forDur                       time.Duration
@@ -238,7 +240,8 @@ func inlinedAlerts(objs []slo.Objective, opts ...slorules.Option) ([]promAlert, 
 			if m := recorded.FindString(expr); m != "" {
 				return nil, file, fmt.Errorf("group %s, alert %s: still reads %q, recorded in another group, after inlining its own", g.Name, r.Alert, m)
 			}
-			out = append(out, promAlert{journey: r.Labels["journey"], objective: r.Labels["objective"], severity: r.Labels["severity"], expr: expr, forDur: r.For})
+			j, o, sev := r.Labels["journey"], r.Labels["objective"], r.Labels["severity"]
+			out = append(out, promAlert{name: slo.ObjectiveKey(j, o) + " " + sev + " alert", journey: j, objective: o, severity: sev, expr: expr, forDur: r.For})
 		}
 	}
 	return out, file, nil
@@ -299,11 +302,11 @@ func evalAlert(ctx context.Context, api v1.API, a promAlert, first, last time.Ti
 		}
 		v, _, err := api.QueryRange(ctx, a.expr, v1.Range{Start: from, End: to, Step: step})
 		if err != nil {
-			return nil, fmt.Errorf("%s:%s %s alert from %v to %v: %w", a.journey, a.objective, a.severity, from.Format(time.RFC3339), to.Format(time.RFC3339), err)
+			return nil, fmt.Errorf("%s from %v to %v: %w", a.name, from.Format(time.RFC3339), to.Format(time.RFC3339), err)
 		}
 		m, ok := v.(model.Matrix)
 		if !ok {
-			return nil, fmt.Errorf("%s:%s %s alert: got a %s, want a matrix", a.journey, a.objective, a.severity, v.Type())
+			return nil, fmt.Errorf("%s: got a %s, want a matrix", a.name, v.Type())
 		}
 		for _, ss := range m {
 			for _, p := range ss.Values {
@@ -391,8 +394,52 @@ func BenchmarkBacktest30d(b *testing.B) {
 		b.Skipf("the backtest benchmark takes minutes and a gigabyte of disk; run it with %s=1", fleetEnv)
 	}
 	objs := fleetObjectivesList()
-	tr := newBacktestTraffic(objs, backtestStart, backtestDays*24*60, monthIncidents(objs, backtestStart))
+	tr := newBacktestTraffic(objs, backtestStart, backtestDays*24*60, monthIncidents(objs, backtestStart, backtestDays))
 	first, last := tr.evaluationSpan()
+	// What the replay found, for the comparison once Prometheus has run.
+	var replayed *backtest.Result
+
+	b.Run("impl=journeyslo", func(b *testing.B) {
+		samples := tr.samples()
+		cfgs := backtestConfigs(tr)
+		var res *backtest.Result
+		cpu0 := processCPU(b)
+		b.ResetTimer()
+		for range b.N {
+			var err error
+			if res, err = backtest.Run(samples, cfgs...); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		b.ReportMetric((processCPU(b)-cpu0)/float64(b.N), "cpu-s/op")
+		replayed = res
+		// Every policy's pages over the month, summed over the objectives.
+		const policies = 4
+		var sum [policies]backtest.PolicyResult
+		for _, or := range res.Objectives {
+			if len(or.Policies) != policies {
+				b.Fatalf("%s:%s has %d policies, want %d", or.Objective.Journey, or.Objective.Name, len(or.Policies), policies)
+			}
+			for k, pr := range or.Policies {
+				s := &sum[k]
+				s.Name = pr.Name
+				s.Pages += pr.Pages
+				s.FlakyPages += pr.FlakyPages
+				s.Tickets += pr.Tickets
+				s.Paging += pr.Paging
+				s.PagesOnIncidents += pr.PagesOnIncidents
+				s.Significant += pr.Significant
+				s.Detected += pr.Detected
+			}
+		}
+		b.ReportMetric(policies, "policies")
+		for _, s := range sum {
+			b.Logf("%-11s %4d pages (%d flaky, %d on significant incidents) for %v, %d tickets; %d of %d significant incidents detected",
+				s.Name, s.Pages, s.FlakyPages, s.PagesOnIncidents, s.Paging, s.Tickets, s.Detected, s.Significant)
+		}
+		b.Logf("%d objectives, ticking every %v", len(res.Objectives), res.Tick)
+	})
 
 	b.Run("impl=prometheus", func(b *testing.B) {
 		side := setUpProm(b, tr)
@@ -400,6 +447,7 @@ func BenchmarkBacktest30d(b *testing.B) {
 		// there are cores use them all, as pint's workers would.
 		workers := runtime.GOMAXPROCS(0)
 		var firing [][]int32
+		cpu0 := side.srv.Metric(b, "process_cpu_seconds_total")
 		b.ResetTimer()
 		for range b.N {
 			var err error
@@ -409,6 +457,7 @@ func BenchmarkBacktest30d(b *testing.B) {
 			}
 		}
 		b.StopTimer()
+		b.ReportMetric((side.srv.Metric(b, "process_cpu_seconds_total")-cpu0)/float64(b.N), "cpu-s/op")
 		var minutes, eps [2]int
 		for a, f := range firing {
 			sev := 0
@@ -421,6 +470,9 @@ func BenchmarkBacktest30d(b *testing.B) {
 		b.ReportMetric(float64(len(side.alerts)), "alerts")
 		b.Logf("%d alerts over %d minutes, %d queries at a time: %d pages for %d minutes, %d tickets for %d minutes",
 			len(side.alerts), tr.minutes, workers, eps[0], minutes[0], eps[1], minutes[1])
+		if replayed != nil {
+			compareSides(b, tr, side.alerts, firing, first, replayed)
+		}
 	})
 
 	// The floor of any evaluation of these rules by Prometheus: each
@@ -437,7 +489,7 @@ func BenchmarkBacktest30d(b *testing.B) {
 			w := burnrate.FormatWindow(d)
 			// count() keeps the response to one series: the work is the
 			// increases, not encoding 200 series of them.
-			windows = append(windows, promAlert{journey: "*", objective: "*", severity: w,
+			windows = append(windows, promAlert{name: "every counter's increase over " + w,
 				expr: "count(sum by (journey, objective, outcome) (increase(" + slorules.Counter + "[" + w + "])))"})
 		}
 		for _, o := range objs {
@@ -447,6 +499,7 @@ func BenchmarkBacktest30d(b *testing.B) {
 		}
 		workers := runtime.GOMAXPROCS(0)
 		var got [][]int32
+		cpu0 := side.srv.Metric(b, "process_cpu_seconds_total")
 		b.ResetTimer()
 		for range b.N {
 			var err error
@@ -456,11 +509,48 @@ func BenchmarkBacktest30d(b *testing.B) {
 			}
 		}
 		b.StopTimer()
+		b.ReportMetric((side.srv.Metric(b, "process_cpu_seconds_total")-cpu0)/float64(b.N), "cpu-s/op")
 		for i, g := range got {
 			if len(g) != tr.minutes {
-				b.Errorf("window %s: %d steps with a result, want every one of %d", windows[i].severity, len(g), tr.minutes)
+				b.Errorf("%s: %d steps with a result, want every one of %d", windows[i].name, len(g), tr.minutes)
 			}
 		}
 		b.ReportMetric(float64(len(windows)), "windows")
 	})
+}
+
+// compareSides logs how far apart the two sides of the month are, by
+// agreement.check's tolerance (TestBacktestAgreesWithPrometheus holds a
+// shorter span to it).
+func compareSides(b *testing.B, tr *backtestTraffic, alerts []promAlert, firing [][]int32, first time.Time, res *backtest.Result) {
+	ags, err := agreements(tr, alerts, firing, first, res)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var off, differ, steps int
+	var worst time.Duration
+	for _, a := range ags {
+		msgs := a.check()
+		off += len(msgs)
+		for _, m := range msgs {
+			b.Log(m)
+		}
+		differ += a.differ
+		steps += a.steps
+		worst = max(worst, (a.jsloPage - a.promPage).Abs(), (a.jsloTicket - a.promTicket).Abs())
+	}
+	b.Logf("%d objectives compared under their own policy: states differ at %d of %d objective-minutes; %d differences beyond the tolerance; page and ticket times at most %v apart",
+		len(ags), differ, steps, off, worst)
+}
+
+// processCPU returns the CPU seconds, user and system, this process has
+// used: on a machine shared with other work, a steadier measure of the
+// work done than the time it took. Prometheus's side reads the server's
+// own, process_cpu_seconds_total.
+func processCPU(tb testing.TB) float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatalf("getrusage: %v", err)
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }

@@ -15,9 +15,11 @@
 //
 // A risk may leave its time to detect out. It is then the time the
 // objective's own alert policy takes to leave ok (a ticket or a page) under
-// steady traffic whose error ratio is the risk's impact, as a [Detector]
-// measures it. A risk whose impact burns slower than every rule's factor is
-// never detected by the policy: it is flagged Undetected rather than given
+// steady traffic whose error ratio is the risk's impact: by default as a
+// replay through package backtest shows it, on the registry code that runs
+// in production (see [Analyze]), or as a [Detector] given measures it. A
+// risk whose impact burns slower than every rule's factor is never
+// detected by the policy: it is flagged Undetected rather than given
 // a made-up time to detect, its bad minutes count its time to recover alone
 // (a lower bound: how long it goes unnoticed is not known), and its Ceiling
 // says what it would cost if it never stopped. Writing an ettd (how the

@@ -7,6 +7,7 @@ import (
 
 	"github.com/journeyslo/journeyslo/backtest"
 	"github.com/journeyslo/journeyslo/risk"
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 // The SLOconf talk's risks, from Google CRE's template: at 99.9% the four
@@ -46,15 +47,16 @@ risks:
 }
 
 // A premortem: every invoice failing for 30 minutes in the middle of a
-// month of steady traffic, 1000 invoices a minute.
+// month of steady traffic, 1000 invoices a minute, recorded minute by
+// minute: 30,000 bad invoices of a budget of 30 x 1440 x 1000 x 0.001.
 func ExamplePremortem_Spend() {
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	traffic := []backtest.Sample{{Time: start, Journey: "invoices"}} // the recording's start
+	var traffic []backtest.Sample
 	for m := 1; m <= 30*24*60; m++ {
 		traffic = append(traffic, backtest.Sample{Time: start.Add(time.Duration(m) * time.Minute), Journey: "invoices", Good: 1000})
 	}
 	p := risk.Premortem{Name: "invoices fail mid-month", Journey: "invoices", At: 15 * 24 * time.Hour, Duration: 30 * time.Minute, Impact: 1}
-	s, err := p.Spend(traffic, 0.999)
+	s, err := p.Spend(traffic, slo.Objective{Journey: "invoices", Target: 0.999}) // over 30 days
 	if err != nil {
 		fmt.Println(err)
 		return

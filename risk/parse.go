@@ -298,13 +298,13 @@ func (p *parser) risk(n *yaml.Node, path string, names map[string]bool) (Risk, b
 	if seen == nil || len(p.errs) > before {
 		return r, false
 	}
-	if r.ETTD+r.ETTR > r.ETTF {
+	if r.ETTD > r.ETTF-r.ETTR { // ettd + ettr > ettf, which could overflow
 		what := "ettr"
 		if r.ETTD > 0 {
 			what = "ettd + ettr"
 		}
 		p.bad(seen["ettf"], join(path, "ettf"), "%s: %s is shorter than %s (%s): the failure would recur before it ends; write a longer ettf, or shorter times",
-			join(path, "ettf"), burnrate.FormatWindow(r.ETTF), what, burnrate.FormatWindow(r.ETTD+r.ETTR))
+			join(path, "ettf"), burnrate.FormatWindow(r.ETTF), what, lasts(r.ETTD, r.ETTR))
 		return r, false
 	}
 	return r, true

@@ -168,3 +168,17 @@ func TestParseErrors(t *testing.T) {
 		t.Errorf("error %#v: want a *risk.Error at risks[0].ettf, 3:52, matching burnrate.ErrInvalid", e)
 	}
 }
+
+func TestParseTimesTooLongToAdd(t *testing.T) {
+	// 200 years to detect and 200 to recover overflow a time.Duration when
+	// added; the check must not wrap around to accept them.
+	_, err := risk.Parse("r.yaml", []byte("target: 0.999\nrisks:\n  - {name: a, ettd: 73000d, ettr: 73000d, impact: 1, ettf: 100000d}\n"))
+	want := "r.yaml:3:60: risks[0].ettf: 100000d is shorter than ettd + ettr (over 292 years): the failure would recur before it ends; write a longer ettf, or shorter times"
+	if err == nil || err.Error() != want {
+		t.Errorf("Parse = %v, want %s", err, want)
+	}
+	r := risk.Risk{Name: "a", ETTD: 73000 * 24 * time.Hour, ETTR: 73000 * 24 * time.Hour, Impact: 1, ETTF: 100000 * 24 * time.Hour}
+	if err := r.Validate(); err == nil {
+		t.Errorf("Validate accepted %+v", r)
+	}
+}

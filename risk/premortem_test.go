@@ -10,28 +10,29 @@ import (
 
 	"github.com/journeyslo/journeyslo/backtest"
 	"github.com/journeyslo/journeyslo/risk"
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 // monthStart is when the recorded month of month() starts.
 var monthStart = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 
-// month is 30 days of traffic in 1-minute samples: invoices at 1000 events
-// a minute (one of them bad) and search at 5000, both starting with an
-// empty sample at monthStart that marks the recording's start. So the
-// month holds 43,200 minutes of each: 43,200,000 invoices and 216,000,000
-// searches.
+// month is 30 days of traffic in 1-minute samples, from the one that ends
+// a minute after monthStart (so that the recording starts at monthStart):
+// invoices at 1000 events a minute (one of them bad) and search at 5000. So
+// the month holds 43,200 minutes of each: 43,200,000 invoices and
+// 216,000,000 searches.
 func month() []backtest.Sample {
 	var out []backtest.Sample
-	for k := 0; k <= 30*24*60; k++ {
+	for k := 1; k <= 30*24*60; k++ {
 		at := monthStart.Add(time.Duration(k) * time.Minute)
-		inv, search := backtest.Sample{Time: at, Journey: "invoices"}, backtest.Sample{Time: at, Journey: "search"}
-		if k > 0 {
-			inv.Good, inv.Bad, search.Good = 999, 1, 5000
-		}
-		out = append(out, search, inv)
+		out = append(out, backtest.Sample{Time: at, Journey: "search", Good: 5000}, backtest.Sample{Time: at, Journey: "invoices", Good: 999, Bad: 1})
 	}
 	return out
 }
+
+// at999 is the objective the premortems are judged by: 99.9% over the
+// default 30 days.
+var at999 = slo.Objective{Journey: "invoices", Target: 0.999}
 
 func TestPremortemSpend(t *testing.T) {
 	traffic := month()
@@ -67,7 +68,7 @@ func TestPremortemSpend(t *testing.T) {
 			figures{monthStart.Add(time.Hour), monthStart.Add(49 * time.Hour), 2880000, 2880000, 43200, 66.6666666667, true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := tc.p.Spend(traffic, 0.999)
+			s, err := tc.p.Spend(traffic, at999)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,25 +83,67 @@ func TestPremortemSpend(t *testing.T) {
 	}
 }
 
+func TestPremortemSpendJudgesAPeriodsBudget(t *testing.T) {
+	// Three days of the month are judged against a budget of 30 days at
+	// their mean rate: 3 x 1440 x 1000 invoices x 30d / 3d x 0.001 =
+	// 43,200, as the whole month's. So 30 minutes of invoices failing
+	// spend 69.4% of it, on whichever day, as in TestPremortemSpend.
+	three := month()[:2*3*24*60]
+	s, err := risk.Premortem{Name: "p", Journey: "invoices", At: 24 * time.Hour, Duration: 30 * time.Minute, Impact: 1}.Spend(three, at999)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if round(s.Budget) != 43200 || round(s.Share) != 0.694444444444 {
+		t.Errorf("budget %v, share %v; want 43200, 0.694444444444", s.Budget, s.Share)
+	}
+	// Over a 28-day period, 28/30 of that: 40,320, and 74.4%.
+	o := at999
+	o.Period = 28 * 24 * time.Hour
+	if s, err = s.Premortem.Spend(three, o); err != nil || round(s.Budget) != 40320 || round(s.Share) != 0.744047619048 {
+		t.Errorf("over 28 days: budget %v, share %v, %v; want 40320, 0.744047619048", s.Budget, s.Share, err)
+	}
+}
+
 func TestPremortemSpendEdges(t *testing.T) {
 	t0 := monthStart
-	// A journey's first sample is an instant: its 10 events fall at t0,
-	// outside the span (t0, t0+1m], which holds the next sample's 60. So
-	// does a sample at the same instant as its predecessor, which here
-	// falls inside. Samples out of order are sorted first.
+	// Samples out of order are sorted first. The first interval is taken
+	// to be as long as the second, a minute: the sample at t0 holds the
+	// events of (t0-1m, t0], and the traffic starts at t0-1m. The two
+	// samples at t0+1m add up, as one of (t0, t0+1m]. A span of (t0-1m,
+	// t0] then holds the first sample's 10 events, and one of (t0-30s,
+	// t0+30s] half of the first and half of the next 65: 37.5.
 	traffic := []backtest.Sample{
 		{Time: t0.Add(time.Minute), Journey: "a", Good: 60},
 		{Time: t0, Journey: "a", Good: 10},
 		{Time: t0.Add(time.Minute), Journey: "a", Good: 5},
 		{Time: t0.Add(2 * time.Minute), Journey: "a", Good: 25},
 	}
-	s, err := risk.Premortem{Name: "p", Journey: "a", Duration: time.Minute, Impact: 1}.Spend(traffic, 0.9)
+	// At 90% over 3 minutes, the traffic's own length: a budget of all
+	// its 100 events x 0.1 = 10.
+	o := slo.Objective{Journey: "a", Target: 0.9, Period: 3 * time.Minute}
+	for _, tc := range []struct {
+		at     time.Duration
+		events float64
+	}{{0, 10}, {30 * time.Second, 37.5}} {
+		s, err := risk.Premortem{Name: "p", Journey: "a", At: tc.at, Duration: time.Minute, Impact: 1}.Spend(traffic, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !s.Start.Equal(t0.Add(-time.Minute+tc.at)) || s.Events != tc.events || round(s.Budget) != 10 || round(s.Share) != tc.events/10 || s.Exceeds != (tc.events > 10) {
+			t.Errorf("at %v: start %v, events %v, budget %v, share %v, exceeds %v; want %v, %v, 10, %v, %v",
+				tc.at, s.Start, s.Events, s.Budget, s.Share, s.Exceeds, t0.Add(-time.Minute+tc.at), tc.events, tc.events/10, tc.events > 10)
+		}
+	}
+	// A journey with one instant counts its events at it.
+	s, err := risk.Premortem{Name: "p", Journey: "b", At: time.Minute, Duration: time.Minute, Impact: 1}.Spend(
+		append(traffic, backtest.Sample{Time: t0.Add(time.Minute), Journey: "b", Good: 7}), o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 65 of the 100 events, over a budget of 100 x 0.1 = 10.
-	if s.Events != 65 || round(s.Budget) != 10 || round(s.Share) != 6.5 || !s.Exceeds {
-		t.Errorf("events %v, budget %v, share %v, exceeds %v; want 65, 10, 6.5, true", s.Events, s.Budget, s.Share, s.Exceeds)
+	// The span (t0, t0+1m] holds the instant; the budget is 7 x 0.1 x 3m
+	// over the traffic's 3m.
+	if s.Events != 7 || round(s.Budget) != 0.7 {
+		t.Errorf("one instant: events %v, budget %v; want 7, 0.7", s.Events, s.Budget)
 	}
 
 	for _, tc := range []struct {
@@ -118,6 +161,9 @@ func TestPremortemSpendEdges(t *testing.T) {
 		{"no events", risk.Premortem{Name: "p", Duration: time.Minute, Impact: 1},
 			[]backtest.Sample{{Time: t0, Journey: "a"}, {Time: t0.Add(time.Hour), Journey: "a"}},
 			`risk: invalid premortem "p": the recorded traffic has no events for it, so no budget to spend`},
+		{"one instant", risk.Premortem{Name: "p", Duration: time.Minute, Impact: 1},
+			[]backtest.Sample{{Time: t0, Journey: "a", Good: 1}, {Time: t0, Journey: "b", Good: 1}},
+			`risk: invalid premortem "p": the recorded traffic is one instant, 2026-03-01T00:00:00Z, with no length to judge a budget over; give a month of samples`},
 		{"invalid", risk.Premortem{At: -time.Hour, Impact: 2}, month(),
 			"risk: invalid premortem \"\": name: empty; name what fails, such as \"invoices fail mid-month\"\n" +
 				"risk: invalid premortem \"\": at: -1h0m0s is negative; write the time after the traffic's start, such as 15d, or 0\n" +
@@ -125,7 +171,7 @@ func TestPremortemSpendEdges(t *testing.T) {
 				"risk: invalid premortem \"\": impact: 2 is above 1; write 0.02 or 2% for 2% of requests"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := tc.p.Spend(tc.traffic, 0.999)
+			_, err := tc.p.Spend(tc.traffic, at999)
 			if err == nil || !errors.Is(err, risk.ErrInvalid) {
 				t.Fatalf("Spend = %v, want an error matching ErrInvalid", err)
 			}

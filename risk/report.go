@@ -185,3 +185,8 @@ func (a *Analysis) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(out)
 }
+
+// exceeds reports whether spent is more than budget, to 12 significant
+// digits: a spend that equals the budget in decimal (10 events of a budget
+// of 100 x (1 - 0.9), which floats make 9.999999999999998) fits it.
+func exceeds(spent, budget float64) bool { return round12(spent) > round12(budget) }

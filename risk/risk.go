@@ -65,11 +65,20 @@ func (r Risk) Validate() error {
 	}
 	if r.ETTF <= 0 {
 		bad("ettf", fmt.Sprintf("%v is not positive; write the time between occurrences such as 120d", r.ETTF))
-	} else if r.ETTD >= 0 && r.ETTR > 0 && r.ETTD+r.ETTR > r.ETTF {
+	} else if r.ETTD >= 0 && r.ETTR > 0 && r.ETTD > r.ETTF-r.ETTR { // ettd + ettr > ettf, which could overflow
 		bad("ettf", fmt.Sprintf("%s is shorter than ettd + ettr (%s): the failure would recur before it ends; write a longer ettf, or shorter times",
-			burnrate.FormatWindow(r.ETTF), burnrate.FormatWindow(r.ETTD+r.ETTR)))
+			burnrate.FormatWindow(r.ETTF), lasts(r.ETTD, r.ETTR)))
 	}
 	return errors.Join(errs...)
+}
+
+// lasts writes how long a failure lasts, ettd + ettr, for messages, where
+// the sum may be too long for a time.Duration.
+func lasts(ettd, ettr time.Duration) string {
+	if ettd > math.MaxInt64-ettr {
+		return "over 292 years"
+	}
+	return burnrate.FormatWindow(ettd + ettr)
 }
 
 // impactProblem says what is wrong with an impact, or "" when it is usable.
@@ -223,7 +232,8 @@ type options struct {
 }
 
 // WithDetector makes Analyze take the time to detect of every risk that
-// gives none from d. Without it, such a risk is an error.
+// gives none from d. Without it, Analyze replays each such risk's impact
+// through package backtest (see [Analyze]).
 func WithDetector(d Detector) Option { return func(o *options) { o.detect = d } }
 
 // WithTraffic gives Analyze the recorded traffic (a month, typically) at
@@ -291,10 +301,26 @@ type Assessment struct {
 // Analyze weighs the catalog's risks against objective o (see
 // [Catalog.Resolve]): each risk's bad minutes a year, and their total,
 // beside o's yearly budget; and, given [WithTraffic], each premortem's
-// spend of the recorded traffic's budget at o's target. A risk without an
-// ETTD takes the one of [WithDetector]'s Detector, called once per
-// distinct impact. The error, wrapping [ErrInvalid], says what is missing
-// or invalid.
+// spend of a budget of o's at the recorded traffic's profile
+// ([Premortem.Spend]).
+//
+// A risk without an ETTD takes the one of [WithDetector]'s Detector, called
+// once per distinct impact, or by default the one that o's own policy
+// shows in a replay (backtest.Run, the registry code that runs in
+// production): steady traffic of o's journey in 1-minute samples, good for
+// the policy's longest window, so that every window is full when the
+// failure starts, then failing at the risk's impact for that window and a
+// step more, after which every window holds the failure alone and a rule
+// that has not fired never will. The time to detect is from the failure's
+// start to the first evaluation at which the policy leaves ok: a ticket
+// or a page, since a ticket is how the policy means a slow burn to be
+// found (backtest's own detections count pages). The traffic, at least
+// 1000 events a second, puts ten times the policy's low-traffic guard in
+// its shortest long window, so that the guard delays no detection. Each
+// replay takes about twice the policy's longest window of simulated time
+// (6 days for the default policy).
+//
+// The error, wrapping [ErrInvalid], says what is missing or invalid.
 func Analyze(c *Catalog, o slo.Objective, opts ...Option) (*Analysis, error) {
 	var cfg options
 	for _, opt := range opts {
@@ -311,24 +337,42 @@ func Analyze(c *Catalog, o slo.Objective, opts ...Option) (*Analysis, error) {
 		a.Objective = c.Objective
 	}
 	type detection struct {
-		d  time.Duration
-		ok bool
+		d   time.Duration
+		ok  bool
+		err error
+	}
+	detect := func(e float64) (time.Duration, bool, error) {
+		d, ok := cfg.detect(e)
+		return d, ok, nil
+	}
+	if cfg.detect == nil {
+		// Built at the first risk that needs it: an analysis with every
+		// ettd given replays nothing.
+		var rd *replayDetector
+		detect = func(e float64) (time.Duration, bool, error) {
+			if rd == nil {
+				var err error
+				if rd, err = newReplayDetector(o); err != nil {
+					return 0, false, err
+				}
+			}
+			return rd.detect(e)
+		}
 	}
 	detected := map[float64]detection{}
 	var errs []error
 	for _, r := range c.Risks {
 		as := Assessment{Risk: r, Detection: r.ETTD}
 		if r.ETTD == 0 {
-			if cfg.detect == nil {
-				errs = append(errs, fmt.Errorf("%w risk %q: no ettd, and no policy to detect it with; write the time to detect, such as ettd: 5m, or give a detector", ErrInvalid, r.Name))
-				continue
-			}
 			det, ok := detected[r.Impact]
 			if !ok {
-				det.d, det.ok = cfg.detect(r.Impact)
+				det.d, det.ok, det.err = detect(r.Impact)
 				detected[r.Impact] = det
 			}
 			switch {
+			case det.err != nil:
+				errs = append(errs, fmt.Errorf("%w risk %q: %w", ErrInvalid, r.Name, det.err))
+				continue
 			case !det.ok:
 				as.Detection, as.Undetected = 0, true
 				as.Ceiling = r.Impact * MinutesPerYear
@@ -336,7 +380,7 @@ func Analyze(c *Catalog, o slo.Objective, opts ...Option) (*Analysis, error) {
 			case det.d < 0:
 				errs = append(errs, fmt.Errorf("%w risk %q: the detector gave a negative time to detect, %v", ErrInvalid, r.Name, det.d))
 				continue
-			case det.d+r.ETTR > r.ETTF:
+			case det.d > r.ETTF-r.ETTR:
 				errs = append(errs, fmt.Errorf("%w risk %q: the policy detects it after %s, and with ettr %s it lasts longer than the %s between occurrences; write a longer ettf, or an ettd",
 					ErrInvalid, r.Name, burnrate.FormatWindow(det.d), burnrate.FormatWindow(r.ETTR), burnrate.FormatWindow(r.ETTF)))
 				continue
@@ -346,18 +390,18 @@ func Analyze(c *Catalog, o slo.Objective, opts ...Option) (*Analysis, error) {
 		}
 		as.BadMinutes = badMinutes(as.Detection+r.ETTR, r.Impact, r.ETTF)
 		as.Share = as.BadMinutes / a.Budget
-		as.Exceeds = as.BadMinutes > a.Budget
+		as.Exceeds = exceeds(as.BadMinutes, a.Budget)
 		a.BadMinutes += as.BadMinutes
 		a.Risks = append(a.Risks, as)
 	}
 	a.Share = a.BadMinutes / a.Budget
-	a.Exceeds = a.BadMinutes > a.Budget
+	a.Exceeds = exceeds(a.BadMinutes, a.Budget)
 	switch {
 	case len(c.Premortems) > 0 && !cfg.hasTraf:
 		errs = append(errs, fmt.Errorf("%w: the catalog has %d premortems and no recorded traffic to judge them on; give the traffic of a month", ErrInvalid, len(c.Premortems)))
 	case len(c.Premortems) > 0:
 		for _, p := range c.Premortems {
-			s, err := p.Spend(cfg.traffic, o.Target)
+			s, err := p.Spend(cfg.traffic, o)
 			if err != nil {
 				errs = append(errs, err)
 				continue

@@ -298,15 +298,15 @@ total                                     at least 942.4  179.2%     EXCEEDS THE
 }
 
 func TestAnalyzeErrors(t *testing.T) {
-	o := slo.Objective{Journey: "risk", Target: 0.999}
+	o := slo.Objective{Journey: "no journey", Target: 0.999}
 	for _, tc := range []struct {
 		name string
 		c    risk.Catalog
 		opts []risk.Option
 		want string
 	}{
-		{"no detector", risk.Catalog{Target: 0.999, Risks: []risk.Risk{{Name: "a", ETTR: time.Hour, Impact: 1, ETTF: 24 * time.Hour}}}, nil,
-			`risk: invalid risk "a": no ettd, and no policy to detect it with; write the time to detect, such as ettd: 5m, or give a detector`},
+		{"an objective the replay refuses", risk.Catalog{Target: 0.999, Risks: []risk.Risk{{Name: "a", ETTR: time.Hour, Impact: 1, ETTF: 24 * time.Hour}}}, nil,
+			`risk: invalid risk "a": the objective: slo: invalid: Journey "no journey" is not a name: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit`},
 		{"detected too late", risk.Catalog{Target: 0.999, Risks: []risk.Risk{{Name: "a", ETTR: time.Hour, Impact: 1, ETTF: 2 * time.Hour}}},
 			[]risk.Option{risk.WithDetector(func(float64) (time.Duration, bool) { return 90 * time.Minute, true })},
 			`risk: invalid risk "a": the policy detects it after 1h30m, and with ettr 1h it lasts longer than the 2h between occurrences; write a longer ettf, or an ettd`},
@@ -381,5 +381,23 @@ func TestResolve(t *testing.T) {
 	}
 	if o.Journey != "risk" || o.Name != "availability" || o.Period != slo.DefaultPeriod || len(o.Policy.Rules) != 4 || o.Policy.Rules[0].Factor != 14.4 {
 		t.Errorf("resolved %+v, want risk:availability over 30d with the default policy", o)
+	}
+}
+
+func TestAnalyzeReplaysAFullOutage(t *testing.T) {
+	// The one replay that runs under -race too: see replay_test.go for the
+	// others and the figures. 1h x 14.4 x 0.001 = 51.84 s, the 3 s tick
+	// after: 54 s; (0.9 + 60) x 365.25 / 30 = 741.4575 bad minutes.
+	c := &risk.Catalog{Target: 0.999, Risks: []risk.Risk{{Name: "full", ETTR: time.Hour, Impact: 1, ETTF: 30 * 24 * time.Hour}}}
+	o, err := c.Resolve(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := risk.Analyze(c, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := a.Risks[0]; r.Detection != 54*time.Second || !r.FromPolicy || round(r.BadMinutes) != 741.4575 {
+		t.Errorf("detection %v (from policy %v), %v bad minutes; want 54s from the policy, 741.4575", r.Detection, r.FromPolicy, r.BadMinutes)
 	}
 }

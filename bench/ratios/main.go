@@ -8,7 +8,8 @@
 //	go test -run '^$' -bench . -benchmem | go run ./ratios
 //
 // The reference of a benchmark is given by -ref Benchmark=impl (repeatable),
-// else the first of prom-counter, prom-vec, promhttp, grpcprom present.
+// else the first of prom-counter, prom-vec, promhttp, grpcprom, prometheus
+// present (prometheus: the engine itself, in BenchmarkBacktest30d).
 // Benchmarks with no impl= rows (BenchmarkEvaluate/objectives=N) are listed
 // with their custom per-unit metrics, as ratios to -budget-<unit> values.
 package main
@@ -43,7 +44,7 @@ func (r refs) Set(s string) error {
 	return nil
 }
 
-var defaultRefs = []string{"prom-counter", "prom-vec", "promhttp", "grpcprom"}
+var defaultRefs = []string{"prom-counter", "prom-vec", "promhttp", "grpcprom", "prometheus"}
 
 // line matches "BenchmarkX/impl=y-2   1000   12.5 ns/op   0 B/op   0 allocs/op".
 var line = regexp.MustCompile(`^(Benchmark[^/\s]+)/(\S+?)(-\d+)?\s+\d+\s+(.*)$`)

@@ -13,6 +13,9 @@ BenchmarkMiddleware/impl=bare-2   	 1000	  1000 ns/op	  900 B/op	  9 allocs/op
 BenchmarkMiddleware/impl=journeyslo-2   	 1000	  1020 ns/op	  900 B/op	  9 allocs/op
 BenchmarkMiddleware/impl=promhttp-2   	 1000	  1400 ns/op	  999 B/op	  12 allocs/op
 BenchmarkEvaluate/objectives=100-2   	   21786	     50000 ns/op	       500.0 ns/objective	       0 B/op	       0 allocs/op
+BenchmarkBacktest30d/impl=journeyslo-2         	       1	 30000000000 ns/op	         4.000 policies
+BenchmarkBacktest30d/impl=prometheus-2         	       1	400000000000 ns/op	       200.0 alerts
+BenchmarkBacktest30d/impl=prometheus-windows-2 	       1	 50000000000 ns/op	         7.000 windows
 PASS
 `
 	var out strings.Builder
@@ -40,6 +43,14 @@ PASS
 | case | metric | ratio to budget | allocs/op |
 | --- | --- | --- | --- |
 | objectives=100 | ns/objective (budget 5000) | 0.100x | 0 |
+
+### BenchmarkBacktest30d
+
+| impl | time vs prometheus | allocs/op |
+| --- | --- | --- |
+| journeyslo | 0.075x | 0 |
+| prometheus | 1.000x | 0 |
+| prometheus-windows | 0.125x | 0 |
 `
 	if out.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)

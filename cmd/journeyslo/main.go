@@ -1,6 +1,8 @@
 // Command journeyslo checks objective files, turns them into the fleet's
-// Prometheus rules and between journeyslo's format and OpenSLO v1, and shows
-// what a registry's snapshot file holds.
+// Prometheus rules and between journeyslo's format and OpenSLO v1, shows
+// what a registry's snapshot file holds, backtests alert policies on
+// recorded, synthetic or Prometheus traffic, and weighs risks against the
+// yearly error budget.
 //
 // Usage:
 //
@@ -9,6 +11,8 @@
 //	journeyslo openslo import [-o FILE] FILE...
 //	journeyslo openslo export [-o FILE] FILE...
 //	journeyslo snapshot [-config FILE]... SNAPSHOT
+//	journeyslo backtest -config FILE [-objective JOURNEY:OBJECTIVE]... TRAFFIC [-policy FILE|NAME]... [-flaky D] [-format text|json|html] [-o FILE]
+//	journeyslo risk [-config FILE]... [-traffic FILE] [-format text|json] FILE
 //	journeyslo help [VERB]
 //	journeyslo version
 //
@@ -16,6 +20,8 @@
 //
 //	go run ./cmd/journeyslo validate examples/config/shop.yaml
 //	go run ./cmd/journeyslo rules -selector '{job="shop"}' -o rules/ examples/config/shop.yaml
+//	go run ./cmd/journeyslo backtest -config examples/config/shop.yaml -traffic examples/backtest/traffic.csv -o report.html
+//	go run ./cmd/journeyslo risk -config examples/config/shop.yaml -traffic examples/backtest/traffic.csv examples/backtest/risks.yaml
 //
 // Every verb that reads objectives takes journeyslo config files and OpenSLO
 // v1 files alike, told apart by their content (apiVersion: openslo/v1). The
@@ -29,8 +35,8 @@
 // missing argument).
 //
 // The command is a thin shell over the packages slo, slo/slorules,
-// slo/sloconfig and slo/openslo: whatever it does, a program can do with
-// them.
+// slo/sloconfig, slo/openslo, backtest and risk: whatever it does, a
+// program can do with them.
 package main
 
 import (
@@ -82,6 +88,8 @@ func init() {
 		"help":     helpVerb,
 		"version":  versionVerb,
 		"snapshot": snapshotVerb,
+		"backtest": backtestVerb,
+		"risk":     riskVerb,
 	}
 }
 
@@ -108,8 +116,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // verbOrder is the order verbs are listed in, that of the work: check,
-// generate, convert, inspect.
-var verbOrder = []string{"validate", "rules", "openslo", "snapshot", "help", "version"}
+// generate, convert, inspect, try.
+var verbOrder = []string{"validate", "rules", "openslo", "snapshot", "backtest", "risk", "help", "version"}
 
 // verbNames returns the verbs' names in the order of verbOrder.
 func verbNames() []string {
@@ -125,7 +133,8 @@ func verbNames() []string {
 // usage writes the command's help: its verbs and its exit statuses.
 func usage(w io.Writer) {
 	fmt.Fprint(w, "journeyslo checks objective files, writes the fleet's Prometheus rules from them,\n"+
-		"converts them to and from OpenSLO v1, and shows what a snapshot file holds.\n\nUsage:\n\n")
+		"converts them to and from OpenSLO v1, shows what a snapshot file holds, backtests\n"+
+		"alert policies on traffic, and weighs risks against the yearly error budget.\n\nUsage:\n\n")
 	for _, n := range verbNames() {
 		fmt.Fprintf(w, "  journeyslo %s\n", verbs[n].synopsis)
 	}
