@@ -1,7 +1,6 @@
 package risk
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -36,25 +35,17 @@ func Load(path string) (*Catalog, error) {
 func Parse(name string, data []byte) (*Catalog, error) {
 	p := &parser{c: &Catalog{file: name, pos: map[string]position{}}}
 	p.w = &yamlpos.Walker{Bad: p.badErr, At: p.at}
-	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
+	root, second, err := yamlpos.One(data)
+	switch {
+	case errors.Is(err, io.EOF):
 		return nil, &Error{File: name, Line: 1, Column: 1, Err: errors.New("the file is empty; a risk catalog has a target (or an objective) and its risks")}
-	} else if err != nil {
+	case err != nil:
 		return nil, p.yamlError(err)
-	}
-	var second yaml.Node
-	if err := dec.Decode(&second); err == nil {
-		n := &second
-		if len(n.Content) > 0 {
-			n = n.Content[0]
-		}
-		p.bad(n, "", "a risk catalog holds one YAML document; this is a second one")
+	case second != nil:
+		p.bad(second, "", "a risk catalog holds one YAML document; this is a second one")
 		return nil, errors.Join(p.errs...)
-	} else if !errors.Is(err, io.EOF) {
-		return nil, p.yamlError(err)
 	}
-	p.file(root.Content[0])
+	p.file(root)
 	if len(p.errs) > 0 {
 		slices.SortStableFunc(p.errs, func(a, b error) int {
 			ea, eb := a.(*Error), b.(*Error)

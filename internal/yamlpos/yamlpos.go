@@ -8,8 +8,10 @@
 package yamlpos
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -218,4 +220,27 @@ func (w *Walker) List(n *yaml.Node, path, what string, null bool, read func(i in
 		read(i, v, Index(path, i))
 	}
 	return true
+}
+
+// One decodes data, which must hold one YAML document, and returns the
+// node its document holds. It returns io.EOF when data holds no document,
+// the YAML library's error when data is not YAML, and, when data holds a
+// second document, second: where that document starts, for a message
+// that the file holds one.
+func One(data []byte) (root, second *yaml.Node, err error) {
+	var first, next yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&first); err != nil {
+		return nil, nil, err
+	}
+	if err := dec.Decode(&next); err == nil {
+		second = &next
+		if len(second.Content) > 0 {
+			second = second.Content[0]
+		}
+		return first.Content[0], second, nil
+	} else if !errors.Is(err, io.EOF) {
+		return nil, nil, err
+	}
+	return first.Content[0], nil, nil
 }

@@ -3,6 +3,7 @@ package yamlpos
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -151,5 +152,22 @@ func TestScalarAndList(t *testing.T) {
 	}
 	if got := strings.Join(places, ","); got != "a@1:4,b@2:4,b[0]@2:5,b[1]@2:8,a@1:4" {
 		t.Errorf("places %s", got)
+	}
+}
+
+func TestOne(t *testing.T) {
+	root, second, err := One([]byte("service: shop\n"))
+	if err != nil || second != nil || root.Kind != yaml.MappingNode || root.Content[1].Value != "shop" {
+		t.Errorf("One(one document) = %v, %v, %v; want the mapping alone", root, second, err)
+	}
+	root, second, err = One([]byte("a: 1\n---\nb: 2\n"))
+	if err != nil || root == nil || second == nil || second.Line != 3 || second.Column != 1 || second.Kind != yaml.MappingNode {
+		t.Errorf("One(two documents) = %v, %v, %v; want the second's mapping at 3:1", root, second, err)
+	}
+	if _, _, err := One(nil); !errors.Is(err, io.EOF) {
+		t.Errorf("One(nothing) error = %v; want io.EOF", err)
+	}
+	if _, _, err := One([]byte("a: 1\n---\nb: [\n")); err == nil || errors.Is(err, io.EOF) {
+		t.Errorf("One(a broken second document) error = %v; want the YAML library's", err)
 	}
 }

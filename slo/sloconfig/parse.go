@@ -1,7 +1,6 @@
 package sloconfig
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -35,25 +34,17 @@ func Load(path string) (*Config, error) {
 func Parse(name string, data []byte) (*Config, error) {
 	p := &parser{c: &Config{file: name, pos: map[string]position{}}, broken: map[string]bool{}}
 	p.w = p.walker()
-	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
+	root, second, err := yamlpos.One(data)
+	switch {
+	case errors.Is(err, io.EOF):
 		return nil, &Error{File: name, Line: 1, Column: 1, Err: errors.New("the file is empty; a journeyslo file has a service and its journeys")}
-	} else if err != nil {
+	case err != nil:
 		return nil, p.yamlError(err)
-	}
-	var second yaml.Node
-	if err := dec.Decode(&second); err == nil {
-		n := &second
-		if len(n.Content) > 0 {
-			n = n.Content[0]
-		}
-		p.bad(n, "", "a journeyslo file holds one YAML document; this is a second one (an OpenSLO file holds several, but this is not one)")
+	case second != nil:
+		p.bad(second, "", "a journeyslo file holds one YAML document; this is a second one (an OpenSLO file holds several, but this is not one)")
 		return nil, errors.Join(p.errs...)
-	} else if !errors.Is(err, io.EOF) {
-		return nil, p.yamlError(err)
 	}
-	p.file(root.Content[0])
+	p.file(root)
 	if p.broken[""] {
 		return nil, joinSorted(p.errs) // not a mapping: nothing to judge
 	}
