@@ -1,7 +1,6 @@
 package risk
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/yamlpos"
 )
 
 // Load reads and parses the catalog file at path (see [Parse]).
@@ -34,25 +34,18 @@ func Load(path string) (*Catalog, error) {
 // [Catalog.Validate].
 func Parse(name string, data []byte) (*Catalog, error) {
 	p := &parser{c: &Catalog{file: name, pos: map[string]position{}}}
-	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
+	p.w = &yamlpos.Walker{Bad: p.badErr, At: p.at}
+	root, second, err := yamlpos.One(data)
+	switch {
+	case errors.Is(err, io.EOF):
 		return nil, &Error{File: name, Line: 1, Column: 1, Err: errors.New("the file is empty; a risk catalog has a target (or an objective) and its risks")}
-	} else if err != nil {
+	case err != nil:
 		return nil, p.yamlError(err)
-	}
-	var second yaml.Node
-	if err := dec.Decode(&second); err == nil {
-		n := &second
-		if len(n.Content) > 0 {
-			n = n.Content[0]
-		}
-		p.bad(n, "", "a risk catalog holds one YAML document; this is a second one")
+	case second != nil:
+		p.bad(second, "", "a risk catalog holds one YAML document; this is a second one")
 		return nil, errors.Join(p.errs...)
-	} else if !errors.Is(err, io.EOF) {
-		return nil, p.yamlError(err)
 	}
-	p.file(root.Content[0])
+	p.file(root)
 	if len(p.errs) > 0 {
 		slices.SortStableFunc(p.errs, func(a, b error) int {
 			ea, eb := a.(*Error), b.(*Error)
@@ -65,23 +58,17 @@ func Parse(name string, data []byte) (*Catalog, error) {
 
 // parser walks a file's nodes into a Catalog.
 type parser struct {
-	c    *Catalog
+	c *Catalog
+	// w walks the nodes, refusing aliases (a walk by hand could multiply
+	// a small file into a huge one).
+	w    *yamlpos.Walker
 	errs []error
 }
 
 // yamlError turns an error of the YAML library, which gives a line but no
 // column, into an Error at that line.
 func (p *parser) yamlError(err error) error {
-	msg := err.Error()
-	line := 1
-	if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
-		if n, after, ok := strings.Cut(rest, ": "); ok {
-			if l, err := strconv.Atoi(n); err == nil {
-				line, msg = l, after
-			}
-		}
-	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
+	line, msg := yamlpos.SyntaxLine(err)
 	return &Error{File: p.c.file, Line: line, Column: 1, Err: errors.New("not valid YAML: " + msg)}
 }
 
@@ -96,125 +83,31 @@ func (p *parser) badErr(n *yaml.Node, path string, err error) {
 	p.errs = append(p.errs, &Error{File: p.c.file, Line: n.Line, Column: n.Column, Path: path, Err: err})
 }
 
-// kind names a node's kind in messages.
-func kind(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "empty"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	return "a document"
-}
-
-func label(path string) string {
-	if path == "" {
-		return "the file"
-	}
-	return path
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-// usable reports whether n can be read: aliases are refused, since a walk
-// by hand could multiply a small file into a huge one.
-func (p *parser) usable(n *yaml.Node, path string) bool {
-	if n.Kind == yaml.AliasNode || n.Anchor != "" {
-		p.bad(n, path, "%s: YAML anchors and aliases are not supported; write the value out", label(path))
-		return false
-	}
-	return true
-}
+// at records where path is written.
+func (p *parser) at(n *yaml.Node, path string) { p.c.pos[path] = position{n.Line, n.Column} }
 
 // fields reads a mapping with the given keys, calling read for each key
-// present, in file order. It refuses unknown and repeated keys and
-// reports missing required ones (those ending in '!'). It returns the keys
-// present.
+// present, in file order (see [yamlpos.Walker.Fields]), and records where
+// each is written. It returns the keys present.
 func (p *parser) fields(n *yaml.Node, path, what string, keys []string, read func(key string, v *yaml.Node, path string)) map[string]*yaml.Node {
-	if !p.usable(n, path) {
-		return nil
-	}
-	if n.Kind != yaml.MappingNode {
-		p.bad(n, path, "%s is %s; %s is a mapping with the fields %s", label(path), kind(n), what, names(keys))
-		return nil
-	}
-	p.c.pos[path] = position{n.Line, n.Column}
-	seen := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if !p.usable(k, path) || !p.usable(v, path) {
-			continue
-		}
-		key := k.Value
-		known := slices.Contains(keys, key) || slices.Contains(keys, key+"!")
-		switch {
-		case k.Kind != yaml.ScalarNode || !known:
-			p.bad(k, join(path, key), "%s: unknown field %s; %s has the fields %s", label(path), kind(k), what, names(keys))
-			continue
-		case seen[key] != nil:
-			p.bad(k, join(path, key), "%s: field %q is given twice; give it once", label(path), key)
-			continue
-		}
-		seen[key] = v
-		p.c.pos[join(path, key)] = position{v.Line, v.Column}
-		read(key, v, join(path, key))
-	}
-	for _, key := range keys {
-		if k, required := strings.CutSuffix(key, "!"); required && seen[k] == nil {
-			p.bad(n, join(path, k), "%s: field %q is missing; %s needs it", label(path), k, what)
-		}
-	}
+	seen, _ := p.w.Fields(n, path, what, keys, func(key string, v *yaml.Node, path string) {
+		p.at(v, path)
+		read(key, v, path)
+	})
 	return seen
-}
-
-// names lists a mapping's field names for messages.
-func names(keys []string) string {
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = strings.TrimSuffix(k, "!")
-	}
-	return strings.Join(out, ", ")
 }
 
 // scalar returns a scalar's text, or false (having said why) for anything
 // else, an empty value included.
 func (p *parser) scalar(n *yaml.Node, path, what string) (string, bool) {
-	if !p.usable(n, path) {
-		return "", false
-	}
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		p.bad(n, path, "%s is %s; write %s", path, kind(n), what)
-		return "", false
-	}
-	return n.Value, true
+	return p.w.Scalar(n, path, what, false)
 }
 
-// list reads a sequence, calling read for each item.
+// list reads a sequence, calling read for each item; an empty one is a
+// problem, since a catalog lists what it has.
 func (p *parser) list(n *yaml.Node, path, what string, read func(i int, v *yaml.Node, path string)) {
-	if !p.usable(n, path) {
-		return
-	}
-	if n.Kind != yaml.SequenceNode {
-		p.bad(n, path, "%s is %s; write a list of %s", path, kind(n), what)
-		return
-	}
-	if len(n.Content) == 0 {
+	if p.w.List(n, path, what, false, read) && len(n.Content) == 0 {
 		p.bad(n, path, "%s is empty; write a list of %s", path, what)
-	}
-	for i, v := range n.Content {
-		read(i, v, fmt.Sprintf("%s[%d]", path, i))
 	}
 }
 
@@ -303,8 +196,8 @@ func (p *parser) risk(n *yaml.Node, path string, names map[string]bool) (Risk, b
 		if r.ETTD > 0 {
 			what = "ettd + ettr"
 		}
-		p.bad(seen["ettf"], join(path, "ettf"), "%s: %s is shorter than %s (%s): the failure would recur before it ends; write a longer ettf, or shorter times",
-			join(path, "ettf"), burnrate.FormatWindow(r.ETTF), what, lasts(r.ETTD, r.ETTR))
+		p.bad(seen["ettf"], yamlpos.Join(path, "ettf"), "%s: %s is shorter than %s (%s): the failure would recur before it ends; write a longer ettf, or shorter times",
+			yamlpos.Join(path, "ettf"), burnrate.FormatWindow(r.ETTF), what, lasts(r.ETTD, r.ETTR))
 		return r, false
 	}
 	return r, true

@@ -164,7 +164,7 @@ func (o *objective) track(prev, now time.Time, from burnrate.Severity, dg, db ui
 		}
 	}
 	ep.BudgetSpent = 0
-	if allowed := (o.good + o.bad) * burnrate.ErrorBudget(o.Target); allowed > 0 {
+	if allowed := (o.good + o.bad) * o.budget; allowed > 0 {
 		ep.BudgetSpent = ep.Bad / allowed
 	}
 	if e.State == burnrate.SeverityOK {

@@ -170,7 +170,7 @@ func (r *Registry) outlook(o *objective, q float64) Outlook {
 	out.Rate = perTick / (float64(tick) / float64(time.Second))
 	sim.good, sim.bad = perTick*(1-q), perTick*q
 
-	budget := burnrate.ErrorBudget(o.Target)
+	budget := o.budget
 	j := newJudge(o.Policy, &sim)
 	state := j.judge(&sim, budget)                // at k = 0: as the last evaluation saw it
 	firing := make([]int, 0, len(o.Policy.Rules)) // policy indices of the rules firing now

@@ -122,6 +122,10 @@ type objective struct {
 	// exhaust is the window whose burn rate estimates time to exhaustion:
 	// the shortest long window of the policy.
 	exhaust time.Duration
+	// budget is burnrate.ErrorBudget(Target), worked out once at New:
+	// ErrorBudget formats the target to find its decimal, too slow for
+	// every evaluation.
+	budget float64
 
 	// Guarded by Registry.mu.
 	eval       burnrate.Evaluation
@@ -199,7 +203,7 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		if err != nil {
 			return nil, err // unreachable: the windows were validated
 		}
-		obj := &objective{Objective: o, series: s, exhaust: o.Period, since: now}
+		obj := &objective{Objective: o, series: s, exhaust: o.Period, budget: burnrate.ErrorBudget(o.Target), since: now}
 		obj.log = episodeLog{max: cfg.episodeLog, rule: -1, peak: make([]float64, len(o.Policy.Windows()))}
 		for _, rule := range o.Policy.Rules {
 			obj.exhaust = min(obj.exhaust, rule.Long)

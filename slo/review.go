@@ -166,7 +166,7 @@ func (o *objective) review(at time.Time, opts ReviewOptions) ObjectiveReview {
 	// One denominator for both shares: the budget the period allows now,
 	// as BudgetRemaining has it.
 	spent := 1 - or.BudgetRemaining
-	if allowed := (o.good + o.bad) * burnrate.ErrorBudget(o.Target); allowed > 0 && spent > 0 {
+	if allowed := (o.good + o.bad) * o.budget; allowed > 0 && spent > 0 {
 		or.EpisodeBudget = min(bad/allowed, spent)
 		or.BackgroundBudget = spent - or.EpisodeBudget
 	}

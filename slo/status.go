@@ -315,7 +315,7 @@ func (r *Registry) burnDown(o *objective, at time.Time, pending window.Counts) [
 	for i, c := range counts {
 		total += (float64(c.Good) + float64(c.Bad)) * weight(i)
 	}
-	allowed := total * burnrate.ErrorBudget(o.Target)
+	allowed := total * o.budget
 	points := make([]BudgetPoint, len(counts))
 	var bad float64
 	for i, c := range counts {

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/journeyslo/journeyslo/internal/yamlpos"
 )
 
 // The OpenSLO v1 kinds.
@@ -250,7 +253,7 @@ func (ds *documents) readObject(r *reader, n *yaml.Node, named map[string]place)
 	if !ok {
 		return
 	}
-	if !contains(kinds, kind) {
+	if !slices.Contains(kinds, kind) {
 		r.errorf(kindNode, "kind", "%q is not an OpenSLO v1 kind; want one of %s", kind, strings.Join(kinds, ", "))
 		return
 	}
@@ -341,26 +344,26 @@ func (r *reader) metadata(n *yaml.Node, path, kind string) (metadata, bool) {
 	}
 	nn, ok := fs["name"]
 	if !ok {
-		r.errorf(n, join(path, "name"), "is missing; name the %s", kind)
+		r.errorf(n, yamlpos.Join(path, "name"), "is missing; name the %s", kind)
 		return m, false
 	}
-	name, ok := r.str(nn, join(path, "name"))
+	name, ok := r.str(nn, yamlpos.Join(path, "name"))
 	if !ok {
 		return m, false
 	}
 	m.name, m.nameNode = name, deref(nn)
 	r.doc = kind + " " + name
 	if !rfc1123.MatchString(name) {
-		r.errorf(nn, join(path, "name"), "%q is not an RFC 1123 name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit", name)
+		r.errorf(nn, yamlpos.Join(path, "name"), "%q is not an RFC 1123 name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit", name)
 	}
 	if d, ok := fs["displayName"]; ok {
-		r.str(d, join(path, "displayName"))
+		r.str(d, yamlpos.Join(path, "displayName"))
 	}
 	if l, ok := fs["labels"]; ok {
-		m.labels, m.labelNodes = r.labels(l, join(path, "labels"))
+		m.labels, m.labelNodes = r.labels(l, yamlpos.Join(path, "labels"))
 	}
 	if a, ok := fs["annotations"]; ok {
-		m.annotations = r.stringMap(a, join(path, "annotations"))
+		m.annotations = r.stringMap(a, yamlpos.Join(path, "annotations"))
 		m.annNodes = map[string]*yaml.Node{}
 		if a := deref(a); a.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(a.Content); i += 2 {
@@ -386,14 +389,14 @@ func (r *reader) labels(n *yaml.Node, path string) (map[string][]string, map[str
 		if v.Kind == yaml.SequenceNode {
 			vals := []string{}
 			for i, e := range v.Content {
-				if s, ok := r.scalarString(e, index(join(path, k), i)); ok {
+				if s, ok := r.scalarString(e, yamlpos.Index(yamlpos.Join(path, k), i)); ok {
 					vals = append(vals, s)
 				}
 			}
 			out[k] = vals
 			continue
 		}
-		if s, ok := r.scalarString(v, join(path, k)); ok {
+		if s, ok := r.scalarString(v, yamlpos.Join(path, k)); ok {
 			out[k] = []string{s}
 		}
 	}
@@ -467,7 +470,7 @@ func (r *reader) slo(p place, meta metadata, n *yaml.Node) *sloDoc {
 		d.policiesNode = deref(ap)
 		items, _ := r.list(ap, "spec.alertPolicies")
 		for i, it := range items {
-			path := index("spec.alertPolicies", i)
+			path := yamlpos.Index("spec.alertPolicies", i)
 			ifs := r.fields(it, path, "alertPolicyRef", "kind", "metadata", "spec")
 			if ifs == nil {
 				continue
@@ -477,7 +480,7 @@ func (r *reader) slo(p place, meta metadata, n *yaml.Node) *sloDoc {
 					r.errorf(it, path, "holds alertPolicyRef and an inline policy; keep one of them")
 					continue
 				}
-				if s, ok := r.str(ref, join(path, "alertPolicyRef")); ok {
+				if s, ok := r.str(ref, yamlpos.Join(path, "alertPolicyRef")); ok {
 					d.policies = append(d.policies, policyUse{ref: s, node: deref(ref)})
 				}
 				continue
@@ -497,42 +500,42 @@ func (r *reader) inline(p place, n *yaml.Node, fs map[string]*yaml.Node, path, k
 	defer func() { r.doc = doc }()
 	k, ok := fs["kind"]
 	if !ok {
-		r.errorf(n, join(path, "kind"), "is missing; an inline object needs kind: %s, metadata and spec, or use a reference", kind)
+		r.errorf(n, yamlpos.Join(path, "kind"), "is missing; an inline object needs kind: %s, metadata and spec, or use a reference", kind)
 		return nil
 	}
-	if s, ok := r.str(k, join(path, "kind")); !ok {
+	if s, ok := r.str(k, yamlpos.Join(path, "kind")); !ok {
 		return nil
 	} else if s != kind {
-		r.errorf(k, join(path, "kind"), "%q is not allowed here; want %s", s, kind)
+		r.errorf(k, yamlpos.Join(path, "kind"), "%q is not allowed here; want %s", s, kind)
 		return nil
 	}
 	mn, ok := fs["metadata"]
 	if !ok {
-		r.errorf(n, join(path, "metadata"), "is missing; name the inline %s", kind)
+		r.errorf(n, yamlpos.Join(path, "metadata"), "is missing; name the inline %s", kind)
 		return nil
 	}
-	meta, ok := r.metadata(mn, join(path, "metadata"), kind)
+	meta, ok := r.metadata(mn, yamlpos.Join(path, "metadata"), kind)
 	r.doc = doc
 	if !ok {
 		return nil
 	}
 	spec, ok := fs["spec"]
 	if !ok {
-		r.errorf(n, join(path, "spec"), "is missing")
+		r.errorf(n, yamlpos.Join(path, "spec"), "is missing")
 		return nil
 	}
 	ip := place{file: p.file, doc: p.doc, node: deref(n)}
 	switch kind {
 	case kindAlertPolicy:
-		if d := r.policySpec(ip, meta, spec, join(path, "spec")); d != nil {
+		if d := r.policySpec(ip, meta, spec, yamlpos.Join(path, "spec")); d != nil {
 			return d
 		}
 	case kindAlertCondition:
-		if d := r.conditionSpec(ip, meta, spec, join(path, "spec")); d != nil {
+		if d := r.conditionSpec(ip, meta, spec, yamlpos.Join(path, "spec")); d != nil {
 			return d
 		}
 	case kindAlertNotificationTarget:
-		r.targetSpec(spec, join(path, "spec"))
+		r.targetSpec(spec, yamlpos.Join(path, "spec"))
 	}
 	return nil
 }
@@ -554,27 +557,27 @@ func (r *reader) timeWindow(n *yaml.Node) time.Duration {
 	}
 	rolling := false
 	if ir, ok := fs["isRolling"]; ok {
-		rolling, _ = r.boolean(ir, join(path, "isRolling"))
+		rolling, _ = r.boolean(ir, yamlpos.Join(path, "isRolling"))
 	}
 	if c, ok := fs["calendar"]; ok {
-		r.errorf(c, join(path, "calendar"), "calendar windows cannot be honoured: journeyslo's periods roll (the last 30 days, at every instant) and never reset on a date; remove calendar and write isRolling: true")
+		r.errorf(c, yamlpos.Join(path, "calendar"), "calendar windows cannot be honoured: journeyslo's periods roll (the last 30 days, at every instant) and never reset on a date; remove calendar and write isRolling: true")
 		return 0
 	}
 	if !rolling {
-		r.errorf(items[0], join(path, "isRolling"), "is not true, and journeyslo's periods roll; write isRolling: true")
+		r.errorf(items[0], yamlpos.Join(path, "isRolling"), "is not true, and journeyslo's periods roll; write isRolling: true")
 	}
 	dn, ok := fs["duration"]
 	if !ok {
-		r.errorf(items[0], join(path, "duration"), "is missing; write the period, such as 30d or 4w")
+		r.errorf(items[0], yamlpos.Join(path, "duration"), "is missing; write the period, such as 30d or 4w")
 		return 0
 	}
-	s, ok := r.str(dn, join(path, "duration"))
+	s, ok := r.str(dn, yamlpos.Join(path, "duration"))
 	if !ok {
 		return 0
 	}
 	d, err := parseShorthand(s)
 	if err != nil {
-		r.errorf(dn, join(path, "duration"), "%v", err)
+		r.errorf(dn, yamlpos.Join(path, "duration"), "%v", err)
 		return 0
 	}
 	return d
@@ -601,50 +604,50 @@ func (r *reader) objectives(n *yaml.Node) float64 {
 	}
 	for _, f := range []string{"indicator", "indicatorRef", "compositeWeight"} {
 		if v, ok := fs[f]; ok {
-			r.errorf(v, join(path, f), "composite objectives cannot be honoured: journeyslo keeps one budget per objective and weighs none into another; write one SLO per objective, each with its own indicator")
+			r.errorf(v, yamlpos.Join(path, f), "composite objectives cannot be honoured: journeyslo keeps one budget per objective and weighs none into another; write one SLO per objective, each with its own indicator")
 		}
 	}
 	for _, f := range []string{"op", "value"} {
 		if v, ok := fs[f]; ok {
-			r.errorf(v, join(path, f), "compares a thresholdMetric, which journeyslo does not read; remove it and use a ratioMetric")
+			r.errorf(v, yamlpos.Join(path, f), "compares a thresholdMetric, which journeyslo does not read; remove it and use a ratioMetric")
 		}
 	}
 	for _, f := range []string{"timeSliceTarget", "timeSliceWindow"} {
 		if v, ok := fs[f]; ok {
-			r.errorf(v, join(path, f), "belongs to time-slice budgeting, which journeyslo does not do; remove it")
+			r.errorf(v, yamlpos.Join(path, f), "belongs to time-slice budgeting, which journeyslo does not do; remove it")
 		}
 	}
 	if d, ok := fs["displayName"]; ok {
-		r.str(d, join(path, "displayName"))
+		r.str(d, yamlpos.Join(path, "displayName"))
 	}
 	t, hasT := fs["target"]
 	tp, hasTP := fs["targetPercent"]
 	switch {
 	case hasT && hasTP:
-		r.errorf(tp, join(path, "targetPercent"), "is given with target; keep one of them")
+		r.errorf(tp, yamlpos.Join(path, "targetPercent"), "is given with target; keep one of them")
 	case hasT:
-		f, _, ok := r.number(t, join(path, "target"))
+		f, _, ok := r.number(t, yamlpos.Join(path, "target"))
 		if ok && !(f > 0 && f < 1) {
 			hint := "a fraction such as 0.999"
 			if f > 1 && f < 100 {
 				hint = "target: " + strconv.FormatFloat(f/100, 'g', 12, 64) + ", or targetPercent: " + strconv.FormatFloat(f, 'g', -1, 64)
 			}
-			r.errorf(t, join(path, "target"), "%v is not strictly between 0 and 1; write %s", f, hint)
+			r.errorf(t, yamlpos.Join(path, "target"), "%v is not strictly between 0 and 1; write %s", f, hint)
 			return 0
 		}
 		return f
 	case hasTP:
-		f, text, ok := r.number(tp, join(path, "targetPercent"))
+		f, text, ok := r.number(tp, yamlpos.Join(path, "targetPercent"))
 		if !ok {
 			return 0
 		}
 		if !(f > 0 && f < 100) {
-			r.errorf(tp, join(path, "targetPercent"), "%v is not strictly between 0 and 100; write a percentage such as 99.9", f)
+			r.errorf(tp, yamlpos.Join(path, "targetPercent"), "%v is not strictly between 0 and 100; write a percentage such as 99.9", f)
 			return 0
 		}
 		return percent(text)
 	default:
-		r.errorf(items[0], join(path, "target"), "is missing, and so is targetPercent; write target: 0.999 or targetPercent: 99.9")
+		r.errorf(items[0], yamlpos.Join(path, "target"), "is missing, and so is targetPercent; write target: 0.999 or targetPercent: 99.9")
 	}
 	return 0
 }
@@ -677,15 +680,15 @@ func (r *reader) sliSpec(p place, meta metadata, n *yaml.Node, path string) *sli
 		d.place.doc = kindSLI + " " + meta.name
 	}
 	if t, ok := fs["thresholdMetric"]; ok {
-		r.errorf(t, join(path, "thresholdMetric"), "cannot be honoured: journeyslo judges each event good or bad and counts them, and compares no metric's value with a threshold; use a ratioMetric of bad (or good) and total events")
+		r.errorf(t, yamlpos.Join(path, "thresholdMetric"), "cannot be honoured: journeyslo judges each event good or bad and counts them, and compares no metric's value with a threshold; use a ratioMetric of bad (or good) and total events")
 		return d
 	}
 	rm, ok := fs["ratioMetric"]
 	if !ok {
-		r.errorf(n, join(path, "ratioMetric"), "is missing; journeyslo reads a ratioMetric of bad (or good) and total events")
+		r.errorf(n, yamlpos.Join(path, "ratioMetric"), "is missing; journeyslo reads a ratioMetric of bad (or good) and total events")
 		return d
 	}
-	path = join(path, "ratioMetric")
+	path = yamlpos.Join(path, "ratioMetric")
 	rfs := r.fields(rm, path, "counter", "good", "bad", "total", "rawType", "raw")
 	if rfs == nil {
 		return d
@@ -694,38 +697,38 @@ func (r *reader) sliSpec(p place, meta metadata, n *yaml.Node, path string) *sli
 	ok = true
 	if v, has := rfs["raw"]; has {
 		// The rest of a raw ratio's fields would only add noise.
-		r.errorf(v, join(path, "raw"), "precomputed ratios cannot be honoured: journeyslo counts good and bad events, and an average of ratios is not a ratio of events; use bad (or good) with total")
+		r.errorf(v, yamlpos.Join(path, "raw"), "precomputed ratios cannot be honoured: journeyslo counts good and bad events, and an average of ratios is not a ratio of events; use bad (or good) with total")
 		return d
 	}
 	if v, has := rfs["rawType"]; has {
-		r.errorf(v, join(path, "rawType"), "belongs to a raw ratio, which journeyslo does not read; remove it")
+		r.errorf(v, yamlpos.Join(path, "rawType"), "belongs to a raw ratio, which journeyslo does not read; remove it")
 		ok = false
 	}
 	if c, has := rfs["counter"]; !has {
-		r.errorf(rm, join(path, "counter"), "is missing; write counter: true for counters of events")
+		r.errorf(rm, yamlpos.Join(path, "counter"), "is missing; write counter: true for counters of events")
 		ok = false
-	} else if b, valid := r.boolean(c, join(path, "counter")); valid && !b {
-		r.errorf(c, join(path, "counter"), "is false, and journeyslo's rules take the increase of counters of events; write counter: true over counters")
+	} else if b, valid := r.boolean(c, yamlpos.Join(path, "counter")); valid && !b {
+		r.errorf(c, yamlpos.Join(path, "counter"), "is false, and journeyslo's rules take the increase of counters of events; write counter: true over counters")
 		ok = false
 	}
 	good, hasGood := rfs["good"]
 	bad, hasBad := rfs["bad"]
 	switch {
 	case hasGood && hasBad:
-		r.errorf(bad, join(path, "bad"), "is given with good; keep one of them, with total")
+		r.errorf(bad, yamlpos.Join(path, "bad"), "is given with good; keep one of them, with total")
 		ok = false
 	case hasGood:
-		ratio.good = r.metricSource(good, join(path, "good"))
+		ratio.good = r.metricSource(good, yamlpos.Join(path, "good"))
 	case hasBad:
-		ratio.bad = r.metricSource(bad, join(path, "bad"))
+		ratio.bad = r.metricSource(bad, yamlpos.Join(path, "bad"))
 	default:
-		r.errorf(rm, join(path, "bad"), "is missing, and so is good; give the bad (or good) events with the total")
+		r.errorf(rm, yamlpos.Join(path, "bad"), "is missing, and so is good; give the bad (or good) events with the total")
 		ok = false
 	}
 	if t, has := rfs["total"]; has {
-		ratio.total = r.metricSource(t, join(path, "total"))
+		ratio.total = r.metricSource(t, yamlpos.Join(path, "total"))
 	} else {
-		r.errorf(rm, join(path, "total"), "is missing; give the total events with bad (or good)")
+		r.errorf(rm, yamlpos.Join(path, "total"), "is missing; give the total events with bad (or good)")
 		ok = false
 	}
 	if ok && ratio.total != nil && (ratio.good != nil || ratio.bad != nil) {
@@ -742,37 +745,37 @@ func (r *reader) metricSource(n *yaml.Node, path string) *metricSource {
 	}
 	ms, ok := fs["metricSource"]
 	if !ok {
-		r.errorf(n, join(path, "metricSource"), "is missing")
+		r.errorf(n, yamlpos.Join(path, "metricSource"), "is missing")
 		return nil
 	}
-	path = join(path, "metricSource")
+	path = yamlpos.Join(path, "metricSource")
 	mfs := r.fields(ms, path, "metricSourceRef", "type", "spec")
 	if mfs == nil {
 		return nil
 	}
 	out := &metricSource{node: deref(ms), path: path}
 	if v, ok := mfs["metricSourceRef"]; ok {
-		out.ref, _ = r.str(v, join(path, "metricSourceRef"))
+		out.ref, _ = r.str(v, yamlpos.Join(path, "metricSourceRef"))
 	}
 	if v, ok := mfs["type"]; ok {
-		out.typ, _ = r.str(v, join(path, "type"))
+		out.typ, _ = r.str(v, yamlpos.Join(path, "type"))
 	}
 	spec, ok := mfs["spec"]
 	if !ok {
-		r.errorf(ms, join(path, "spec"), "is missing; give the query, as spec.query for Prometheus")
+		r.errorf(ms, yamlpos.Join(path, "spec"), "is missing; give the query, as spec.query for Prometheus")
 		return nil
 	}
-	sfs := r.fields(spec, join(path, "spec"))
+	sfs := r.fields(spec, yamlpos.Join(path, "spec"))
 	if sfs == nil {
 		return nil
 	}
 	if len(sfs) == 0 {
-		r.errorf(spec, join(path, "spec"), "is empty; give the query, as spec.query for Prometheus")
+		r.errorf(spec, yamlpos.Join(path, "spec"), "is empty; give the query, as spec.query for Prometheus")
 		return nil
 	}
 	out.spec = map[string]string{}
 	for k, v := range sfs {
-		if s, ok := r.scalarString(v, join(join(path, "spec"), k)); ok {
+		if s, ok := r.scalarString(v, yamlpos.Join(yamlpos.Join(path, "spec"), k)); ok {
 			out.spec[k] = s
 		}
 	}
@@ -791,22 +794,22 @@ func (r *reader) policySpec(p place, meta metadata, n *yaml.Node, path string) *
 		d.place.doc = kindAlertPolicy + " " + meta.name
 	}
 	if v, ok := fs["alertWhenBreaching"]; ok {
-		if b, ok := r.boolean(v, join(path, "alertWhenBreaching")); ok && !b {
-			r.errorf(v, join(path, "alertWhenBreaching"), "is false, and journeyslo raises a policy's state when its condition breaches; write true, or leave the policy out of the SLO")
+		if b, ok := r.boolean(v, yamlpos.Join(path, "alertWhenBreaching")); ok && !b {
+			r.errorf(v, yamlpos.Join(path, "alertWhenBreaching"), "is false, and journeyslo raises a policy's state when its condition breaches; write true, or leave the policy out of the SLO")
 		}
 	}
 	if v, ok := fs["alertWhenNoData"]; ok {
-		if b, ok := r.boolean(v, join(path, "alertWhenNoData")); ok && b {
-			r.errorf(v, join(path, "alertWhenNoData"), "is true, which cannot be honoured: a window without events burns nothing in journeyslo and never alerts; write false")
+		if b, ok := r.boolean(v, yamlpos.Join(path, "alertWhenNoData")); ok && b {
+			r.errorf(v, yamlpos.Join(path, "alertWhenNoData"), "is true, which cannot be honoured: a window without events burns nothing in journeyslo and never alerts; write false")
 		}
 	}
 	if v, ok := fs["alertWhenResolved"]; ok {
-		r.boolean(v, join(path, "alertWhenResolved"))
+		r.boolean(v, yamlpos.Join(path, "alertWhenResolved"))
 	}
 	if v, ok := fs["notificationTargets"]; ok {
-		items, _ := r.list(v, join(path, "notificationTargets"))
+		items, _ := r.list(v, yamlpos.Join(path, "notificationTargets"))
 		for i, it := range items {
-			ipath := index(join(path, "notificationTargets"), i)
+			ipath := yamlpos.Index(yamlpos.Join(path, "notificationTargets"), i)
 			ifs := r.fields(it, ipath, "targetRef", "kind", "metadata", "spec")
 			if ifs == nil {
 				continue
@@ -815,7 +818,7 @@ func (r *reader) policySpec(p place, meta metadata, n *yaml.Node, path string) *
 				if len(ifs) > 1 {
 					r.errorf(it, ipath, "holds targetRef and an inline target; keep one of them")
 				}
-				r.str(ref, join(ipath, "targetRef"))
+				r.str(ref, yamlpos.Join(ipath, "targetRef"))
 				continue
 			}
 			r.inline(p, it, ifs, ipath, kindAlertNotificationTarget)
@@ -823,18 +826,18 @@ func (r *reader) policySpec(p place, meta metadata, n *yaml.Node, path string) *
 	}
 	cn, ok := fs["conditions"]
 	if !ok {
-		r.errorf(n, join(path, "conditions"), "is missing; give the policy its one burnrate condition")
+		r.errorf(n, yamlpos.Join(path, "conditions"), "is missing; give the policy its one burnrate condition")
 		return d
 	}
-	items, ok := r.list(cn, join(path, "conditions"))
+	items, ok := r.list(cn, yamlpos.Join(path, "conditions"))
 	if !ok {
 		return d
 	}
 	if len(items) != 1 {
-		r.errorf(cn, join(path, "conditions"), "holds %d conditions; OpenSLO v1 takes exactly one per policy: write one AlertPolicy per condition", len(items))
+		r.errorf(cn, yamlpos.Join(path, "conditions"), "holds %d conditions; OpenSLO v1 takes exactly one per policy: write one AlertPolicy per condition", len(items))
 		return d
 	}
-	ipath := index(join(path, "conditions"), 0)
+	ipath := yamlpos.Index(yamlpos.Join(path, "conditions"), 0)
 	ifs := r.fields(items[0], ipath, "conditionRef", "kind", "metadata", "spec")
 	if ifs == nil {
 		return d
@@ -844,7 +847,7 @@ func (r *reader) policySpec(p place, meta metadata, n *yaml.Node, path string) *
 			r.errorf(items[0], ipath, "holds conditionRef and an inline condition; keep one of them")
 			return d
 		}
-		if s, ok := r.str(ref, join(ipath, "conditionRef")); ok {
+		if s, ok := r.str(ref, yamlpos.Join(ipath, "conditionRef")); ok {
 			d.conditions = append(d.conditions, conditionUse{ref: s, node: deref(ref)})
 		}
 		return d
@@ -867,11 +870,11 @@ func (r *reader) conditionSpec(p place, meta metadata, n *yaml.Node, path string
 	}
 	ok := true
 	if v, has := fs["severity"]; !has {
-		r.errorf(n, join(path, "severity"), "is missing; write page or ticket")
+		r.errorf(n, yamlpos.Join(path, "severity"), "is missing; write page or ticket")
 		ok = false
-	} else if d.severity, has = r.str(v, join(path, "severity")); has {
+	} else if d.severity, has = r.str(v, yamlpos.Join(path, "severity")); has {
 		if d.severity != "page" && d.severity != "ticket" {
-			r.errorf(v, join(path, "severity"), "%q is not a severity journeyslo raises; write page or ticket", d.severity)
+			r.errorf(v, yamlpos.Join(path, "severity"), "%q is not a severity journeyslo raises; write page or ticket", d.severity)
 			ok = false
 		}
 	} else {
@@ -879,47 +882,47 @@ func (r *reader) conditionSpec(p place, meta metadata, n *yaml.Node, path string
 	}
 	cn, has := fs["condition"]
 	if !has {
-		r.errorf(n, join(path, "condition"), "is missing; give a burnrate condition")
+		r.errorf(n, yamlpos.Join(path, "condition"), "is missing; give a burnrate condition")
 		return nil
 	}
-	path = join(path, "condition")
+	path = yamlpos.Join(path, "condition")
 	cfs := r.fields(cn, path, "kind", "op", "threshold", "lookbackWindow", "alertAfter")
 	if cfs == nil {
 		return nil
 	}
 	if v, has := cfs["kind"]; has {
-		if s, valid := r.str(v, join(path, "kind")); valid && s != "burnrate" {
-			r.errorf(v, join(path, "kind"), "%q is not a condition kind of OpenSLO v1; write burnrate", s)
+		if s, valid := r.str(v, yamlpos.Join(path, "kind")); valid && s != "burnrate" {
+			r.errorf(v, yamlpos.Join(path, "kind"), "%q is not a condition kind of OpenSLO v1; write burnrate", s)
 			ok = false
 		}
 	}
 	if v, has := cfs["op"]; !has {
-		r.errorf(cn, join(path, "op"), "is missing; write gte: journeyslo fires when the burn rate is at or above the threshold")
+		r.errorf(cn, yamlpos.Join(path, "op"), "is missing; write gte: journeyslo fires when the burn rate is at or above the threshold")
 		ok = false
-	} else if s, valid := r.str(v, join(path, "op")); valid && s != "gte" {
+	} else if s, valid := r.str(v, yamlpos.Join(path, "op")); valid && s != "gte" {
 		switch s {
 		case "gt", "lt", "lte":
-			r.errorf(v, join(path, "op"), "%q cannot be honoured: journeyslo fires when the burn rate is at or above the threshold; write gte", s)
+			r.errorf(v, yamlpos.Join(path, "op"), "%q cannot be honoured: journeyslo fires when the burn rate is at or above the threshold; write gte", s)
 		default:
-			r.errorf(v, join(path, "op"), "%q is not an operator; write gte", s)
+			r.errorf(v, yamlpos.Join(path, "op"), "%q is not an operator; write gte", s)
 		}
 		ok = false
 	}
 	if v, has := cfs["threshold"]; !has {
-		r.errorf(cn, join(path, "threshold"), "is missing; write the burn rate to fire at, such as 14.4")
+		r.errorf(cn, yamlpos.Join(path, "threshold"), "is missing; write the burn rate to fire at, such as 14.4")
 		ok = false
-	} else if f, _, valid := r.number(v, join(path, "threshold")); valid {
+	} else if f, _, valid := r.number(v, yamlpos.Join(path, "threshold")); valid {
 		d.threshold = f
 	} else {
 		ok = false
 	}
 	if v, has := cfs["lookbackWindow"]; !has {
-		r.errorf(cn, join(path, "lookbackWindow"), "is missing; write the long window, such as 1h")
+		r.errorf(cn, yamlpos.Join(path, "lookbackWindow"), "is missing; write the long window, such as 1h")
 		ok = false
-	} else if s, valid := r.str(v, join(path, "lookbackWindow")); valid {
+	} else if s, valid := r.str(v, yamlpos.Join(path, "lookbackWindow")); valid {
 		dur, err := parseShorthand(s)
 		if err != nil {
-			r.errorf(v, join(path, "lookbackWindow"), "%v", err)
+			r.errorf(v, yamlpos.Join(path, "lookbackWindow"), "%v", err)
 			ok = false
 		}
 		d.lookback = dur
@@ -927,11 +930,11 @@ func (r *reader) conditionSpec(p place, meta metadata, n *yaml.Node, path string
 		ok = false
 	}
 	if v, has := cfs["alertAfter"]; has {
-		if s, valid := r.str(v, join(path, "alertAfter")); valid {
+		if s, valid := r.str(v, yamlpos.Join(path, "alertAfter")); valid {
 			if s == "0m" || s == "0h" || s == "0d" || s == "0w" {
 				// OpenSLO's default, spelled out: no short window given.
 			} else if dur, err := parseShorthand(s); err != nil {
-				r.errorf(v, join(path, "alertAfter"), "%v", err)
+				r.errorf(v, yamlpos.Join(path, "alertAfter"), "%v", err)
 				ok = false
 			} else {
 				d.alertAfter, d.afterNode = dur, deref(v)
@@ -955,8 +958,8 @@ func (r *reader) targetSpec(n *yaml.Node, path string) {
 		return
 	}
 	if t, ok := fs["target"]; !ok {
-		r.errorf(n, join(path, "target"), "is missing; name where notifications go, such as email")
+		r.errorf(n, yamlpos.Join(path, "target"), "is missing; name where notifications go, such as email")
 	} else {
-		r.str(t, join(path, "target"))
+		r.str(t, yamlpos.Join(path, "target"))
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/yamlpos"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/sloconfig"
 )
@@ -207,12 +208,12 @@ var annotationsOf = map[string][]string{
 // checkAnnotations refuses journeyslo/ annotations that kind does not take.
 func checkAnnotations(s *sink, m metadata, kind, path string) {
 	for k := range m.annotations {
-		if strings.HasPrefix(k, annPrefix) && !contains(annotationsOf[kind], k) {
+		if strings.HasPrefix(k, annPrefix) && !slices.Contains(annotationsOf[kind], k) {
 			want := "none"
 			if len(annotationsOf[kind]) > 0 {
 				want = strings.Join(annotationsOf[kind], ", ")
 			}
-			s.errorf(m.annNodes[k], join(path, "annotations."+k), "is not an annotation journeyslo reads on kind %s; it reads %s", kind, want)
+			s.errorf(m.annNodes[k], yamlpos.Join(path, "annotations."+k), "is not an annotation journeyslo reads on kind %s; it reads %s", kind, want)
 		}
 	}
 }
@@ -341,15 +342,15 @@ func (ds *documents) resolve(files string, readFailed bool) (*Imported, []error)
 		// The alert policies.
 		var uses []ruleUse
 		for i, pu := range d.policies {
-			path := index("spec.alertPolicies", i)
+			path := yamlpos.Index("spec.alertPolicies", i)
 			pol := pu.inline
 			if pol == nil {
 				if pol = ds.policies[pu.ref]; pol == nil {
-					s.errorf(pu.node, join(path, "alertPolicyRef"), "%q names no AlertPolicy; define one (kind: AlertPolicy, metadata.name: %s) or inline it", pu.ref, pu.ref)
+					s.errorf(pu.node, yamlpos.Join(path, "alertPolicyRef"), "%q names no AlertPolicy; define one (kind: AlertPolicy, metadata.name: %s) or inline it", pu.ref, pu.ref)
 					continue
 				}
 			} else if _, ok := pol.meta.annotations[annPolicy]; ok {
-				s.errorf(pol.meta.annNodes[annPolicy], join(path, "metadata.annotations."+annPolicy), "is on an inline AlertPolicy; a named policy's rules are top-level AlertPolicy documents that SLOs refer to")
+				s.errorf(pol.meta.annNodes[annPolicy], yamlpos.Join(path, "metadata.annotations."+annPolicy), "is on an inline AlertPolicy; a named policy's rules are top-level AlertPolicy documents that SLOs refer to")
 				continue
 			}
 			if u, ok := ds.rule(pol, &errs); ok {
@@ -447,7 +448,7 @@ func (ds *documents) readIndicator(sli *sliDoc, errs *[]error) (Indicator, bool)
 			src, found := ds.dataSources[ms.ref]
 			switch {
 			case !found && typ == "":
-				s.errorf(ms.node, join(ms.path, "metricSourceRef"), "%q names no DataSource, and the source has no type; define the DataSource or write type: Prometheus", ms.ref)
+				s.errorf(ms.node, yamlpos.Join(ms.path, "metricSourceRef"), "%q names no DataSource, and the source has no type; define the DataSource or write type: Prometheus", ms.ref)
 				ok = false
 				return
 			case found && typ == "":
@@ -455,18 +456,18 @@ func (ds *documents) readIndicator(sli *sliDoc, errs *[]error) (Indicator, bool)
 			}
 		}
 		if typ == "" {
-			s.errorf(ms.node, join(ms.path, "type"), "is missing; write type: Prometheus, or name a DataSource in metricSourceRef")
+			s.errorf(ms.node, yamlpos.Join(ms.path, "type"), "is missing; write type: Prometheus, or name a DataSource in metricSourceRef")
 			ok = false
 			return
 		}
 		for k := range ms.spec {
 			if k != "query" {
-				s.errorf(ms.node, join(ms.path, "spec."+k), "is not kept: journeyslo keeps a source's query alone, for the rules it generates; remove it")
+				s.errorf(ms.node, yamlpos.Join(ms.path, "spec."+k), "is not kept: journeyslo keeps a source's query alone, for the rules it generates; remove it")
 				ok = false
 			}
 		}
 		if ms.query == "" {
-			s.errorf(ms.node, join(ms.path, "spec.query"), "is missing; give the counter's query")
+			s.errorf(ms.node, yamlpos.Join(ms.path, "spec.query"), "is missing; give the counter's query")
 			ok = false
 			return
 		}
@@ -474,7 +475,7 @@ func (ds *documents) readIndicator(sli *sliDoc, errs *[]error) (Indicator, bool)
 		case ind.Source == "":
 			ind.Source = typ
 		case ind.Source != typ:
-			s.errorf(ms.node, join(ms.path, "type"), "%q differs from the other query's %q; journeyslo keeps one source per SLI", typ, ind.Source)
+			s.errorf(ms.node, yamlpos.Join(ms.path, "type"), "%q differs from the other query's %q; journeyslo keeps one source per SLI", typ, ind.Source)
 			ok = false
 		}
 		*into = ms.query
@@ -552,7 +553,7 @@ func (ds *documents) readRule(pol *policyDoc, errs *[]error) (ruleUse, bool) {
 		// The Workbook's short window, when the condition gives none.
 		short = c.lookback / 12
 	} else if short >= c.lookback {
-		cs.errorf(c.afterNode, join(c.path, "condition.alertAfter"), "%s is not shorter than lookbackWindow %s; journeyslo reads alertAfter as the rule's short window, which must be shorter than the long one (the Workbook uses a twelfth, %s)", burnrate.FormatWindow(short), burnrate.FormatWindow(c.lookback), burnrate.FormatWindow(c.lookback/12))
+		cs.errorf(c.afterNode, yamlpos.Join(c.path, "condition.alertAfter"), "%s is not shorter than lookbackWindow %s; journeyslo reads alertAfter as the rule's short window, which must be shorter than the long one (the Workbook uses a twelfth, %s)", burnrate.FormatWindow(short), burnrate.FormatWindow(c.lookback), burnrate.FormatWindow(c.lookback/12))
 		return u, false
 	}
 	sev := burnrate.SeverityPage

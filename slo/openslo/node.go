@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/journeyslo/journeyslo/internal/yamlpos"
 	"github.com/journeyslo/journeyslo/slo"
 )
 
@@ -122,38 +124,17 @@ func (r *reader) fields(n *yaml.Node, path string, known ...string) map[string]*
 			continue
 		}
 		if _, dup := out[key]; dup {
-			r.errorf(k, join(path, key), "appears twice; keep one")
+			r.errorf(k, yamlpos.Join(path, key), "appears twice; keep one")
 			continue
 		}
-		if known != nil && !contains(known, key) {
-			r.errorf(k, join(path, key), "is not a field of OpenSLO v1 here; use one of %s", strings.Join(known, ", "))
+		if known != nil && !slices.Contains(known, key) {
+			r.errorf(k, yamlpos.Join(path, key), "is not a field of OpenSLO v1 here; use one of %s", strings.Join(known, ", "))
 			continue
 		}
 		out[key] = v
 	}
 	return out
 }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// join appends a field to a path: join("spec", "service") is
-// "spec.service".
-func join(path, field string) string {
-	if path == "" {
-		return field
-	}
-	return path + "." + field
-}
-
-// index appends a list index to a path: "spec.objectives[0]".
-func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
 // str reads a scalar string. ok is false (and the problem recorded) when n
 // is not a non-empty scalar.
@@ -232,7 +213,7 @@ func (r *reader) stringMap(n *yaml.Node, path string) map[string]string {
 		if !ok {
 			continue
 		}
-		if s, ok := r.scalarString(v, join(path, k)); ok {
+		if s, ok := r.scalarString(v, yamlpos.Join(path, k)); ok {
 			out[k] = s
 		}
 	}

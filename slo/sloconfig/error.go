@@ -1,8 +1,7 @@
 package sloconfig
 
 import (
-	"fmt"
-
+	"github.com/journeyslo/journeyslo/internal/yamlpos"
 	"github.com/journeyslo/journeyslo/slo"
 )
 
@@ -26,12 +25,7 @@ type Error struct {
 
 // Error writes "FILE:LINE:COLUMN: message", or the message alone for a
 // Config built in Go (which names the journey and objective, or the path).
-func (e *Error) Error() string {
-	if e.File != "" || e.Line != 0 {
-		return fmt.Sprintf("%s:%d:%d: %v", e.File, e.Line, e.Column, e.Err)
-	}
-	return e.Err.Error()
-}
+func (e *Error) Error() string { return yamlpos.Message(e.File, e.Line, e.Column, e.Err) }
 
 // Unwrap returns the error that says what is wrong.
 func (e *Error) Unwrap() error { return e.Err }

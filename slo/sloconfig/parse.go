@@ -1,7 +1,6 @@
 package sloconfig
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/yamlpos"
 )
 
 // Load reads and parses the journeyslo file at path (see [Parse]).
@@ -33,25 +33,18 @@ func Load(path string) (*Config, error) {
 // ([Config.Validate]) and its Objectives make a registry.
 func Parse(name string, data []byte) (*Config, error) {
 	p := &parser{c: &Config{file: name, pos: map[string]position{}}, broken: map[string]bool{}}
-	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
+	p.w = p.walker()
+	root, second, err := yamlpos.One(data)
+	switch {
+	case errors.Is(err, io.EOF):
 		return nil, &Error{File: name, Line: 1, Column: 1, Err: errors.New("the file is empty; a journeyslo file has a service and its journeys")}
-	} else if err != nil {
+	case err != nil:
 		return nil, p.yamlError(err)
-	}
-	var second yaml.Node
-	if err := dec.Decode(&second); err == nil {
-		n := &second
-		if len(n.Content) > 0 {
-			n = n.Content[0]
-		}
-		p.bad(n, "", "a journeyslo file holds one YAML document; this is a second one (an OpenSLO file holds several, but this is not one)")
+	case second != nil:
+		p.bad(second, "", "a journeyslo file holds one YAML document; this is a second one (an OpenSLO file holds several, but this is not one)")
 		return nil, errors.Join(p.errs...)
-	} else if !errors.Is(err, io.EOF) {
-		return nil, p.yamlError(err)
 	}
-	p.file(root.Content[0])
+	p.file(root)
 	if p.broken[""] {
 		return nil, joinSorted(p.errs) // not a mapping: nothing to judge
 	}
@@ -82,6 +75,7 @@ func joinSorted(errs []error) error {
 // parser walks a file's nodes into a Config, keeping every node's place.
 type parser struct {
 	c    *Config
+	w    *yamlpos.Walker
 	errs []error
 	// broken holds the paths of the nodes that did not parse, whose
 	// validation would only repeat the problem.
@@ -91,17 +85,14 @@ type parser struct {
 // yamlError turns an error of the YAML library, which gives a line but no
 // column, into an Error at that line.
 func (p *parser) yamlError(err error) error {
-	msg := err.Error()
-	line := 1
-	if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
-		if n, after, ok := strings.Cut(rest, ": "); ok {
-			if l, err := strconv.Atoi(n); err == nil {
-				line, msg = l, after
-			}
-		}
-	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
+	line, msg := yamlpos.SyntaxLine(err)
 	return &Error{File: p.c.file, Line: line, Column: 1, Err: errors.New("not valid YAML: " + msg)}
+}
+
+// walker reads the file's nodes, recording each place and each problem in
+// p. Aliases are refused (a named policy shares rules instead).
+func (p *parser) walker() *yamlpos.Walker {
+	return &yamlpos.Walker{Bad: p.badErr, At: p.at, AliasHint: ", or share rules through a named policy"}
 }
 
 // bad records a problem at node n, which is at path. The problem spoils
@@ -120,139 +111,25 @@ func (p *parser) badErr(n *yaml.Node, path string, err error) {
 // at records where path is written.
 func (p *parser) at(n *yaml.Node, path string) { p.c.pos[path] = position{n.Line, n.Column} }
 
-// kind names a node's kind in messages.
-func kind(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "empty"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	return "a document"
-}
-
-// usable reports whether n can be read, recording why not: aliases are
-// refused (a named policy shares rules, and an alias walked by hand could
-// multiply a small file into a huge one).
-func (p *parser) usable(n *yaml.Node, path string) bool {
-	if n.Kind == yaml.AliasNode || n.Anchor != "" {
-		p.bad(n, path, "%s: YAML anchors and aliases are not supported; write the value out, or share rules through a named policy", label(path))
-		return false
-	}
-	return true
-}
-
-// label names a path in messages: the field, or "the file" for the root.
-func label(path string) string {
-	if path == "" {
-		return "the file"
-	}
-	return path
-}
+// usable reports whether n can be read, recording why not.
+func (p *parser) usable(n *yaml.Node, path string) bool { return p.w.Usable(n, path) }
 
 // fields reads a mapping with the given keys, calling read for each key
-// present, in file order. It refuses unknown and repeated keys and
-// reports missing required ones (those ending in '!').
+// present, in file order (see [yamlpos.Walker.Fields]).
 func (p *parser) fields(n *yaml.Node, path, what string, keys []string, read func(key string, v *yaml.Node, path string)) bool {
-	if !p.usable(n, path) {
-		return false
-	}
-	if n.Kind != yaml.MappingNode {
-		p.bad(n, path, "%s is %s; %s is a mapping with the fields %s", label(path), kind(n), what, names(keys))
-		return false
-	}
-	p.at(n, path)
-	seen := map[string]bool{}
-	ok := true
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if !p.usable(k, path) || !p.usable(v, path) {
-			ok = false
-			continue
-		}
-		key := k.Value
-		known := slices.Contains(keys, key) || slices.Contains(keys, key+"!")
-		switch {
-		case k.Kind != yaml.ScalarNode || !known:
-			p.bad(k, join(path, key), "%s: unknown field %s; %s has the fields %s", label(path), kind(k), what, names(keys))
-			ok = false
-			continue
-		case seen[key]:
-			p.bad(k, join(path, key), "%s: field %q is given twice; give it once", label(path), key)
-			ok = false
-			continue
-		}
-		seen[key] = true
-		read(key, v, join(path, key))
-	}
-	for _, key := range keys {
-		if k, required := strings.CutSuffix(key, "!"); required && !seen[k] {
-			p.bad(n, join(path, k), "%s: field %q is missing; %s needs it", label(path), k, what)
-			ok = false
-		}
-	}
+	_, ok := p.w.Fields(n, path, what, keys, read)
 	return ok
 }
 
-// names lists a mapping's field names for messages.
-func names(keys []string) string {
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = strings.TrimSuffix(k, "!")
-	}
-	return strings.Join(out, ", ")
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-func index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
-
 // scalar returns a scalar's text; an empty value (null) is "".
 func (p *parser) scalar(n *yaml.Node, path, what string) (string, bool) {
-	if !p.usable(n, path) {
-		return "", false
-	}
-	if n.Kind != yaml.ScalarNode {
-		p.bad(n, path, "%s is %s; write %s", path, kind(n), what)
-		return "", false
-	}
-	p.at(n, path)
-	if n.Tag == "!!null" {
-		return "", true
-	}
-	return n.Value, true
+	return p.w.Scalar(n, path, what, true)
 }
 
-// list reads a sequence, calling read for each item.
+// list reads a sequence, calling read for each item; null is an empty
+// list.
 func (p *parser) list(n *yaml.Node, path, what string, read func(i int, v *yaml.Node, path string)) bool {
-	if !p.usable(n, path) {
-		return false
-	}
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-		p.at(n, path)
-		return true
-	}
-	if n.Kind != yaml.SequenceNode {
-		p.bad(n, path, "%s is %s; write a list of %s", path, kind(n), what)
-		return false
-	}
-	p.at(n, path)
-	for i, v := range n.Content {
-		read(i, v, index(path, i))
-	}
-	return true
+	return p.w.List(n, path, what, true, read)
 }
 
 // stringList reads a list of strings.
@@ -287,7 +164,7 @@ func (p *parser) policies(n *yaml.Node, path string) {
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		p.bad(n, path, "policies is %s; write a mapping from a policy's name to its rules and minEvents", kind(n))
+		p.bad(n, path, "policies is %s; write a mapping from a policy's name to its rules and minEvents", yamlpos.Kind(n))
 		return
 	}
 	p.at(n, path)
@@ -298,7 +175,7 @@ func (p *parser) policies(n *yaml.Node, path string) {
 		if !ok {
 			continue
 		}
-		ppath := join(path, name)
+		ppath := yamlpos.Join(path, name)
 		if _, dup := p.c.Policies[name]; dup {
 			p.bad(k, ppath, "policy %q is given twice; give each policy its own name", name)
 			continue
@@ -469,7 +346,7 @@ func (p *parser) labels(n *yaml.Node, path string) map[string]string {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		p.bad(n, path, "%s is %s; write a mapping from label name to value, such as {team: payments}", path, kind(n))
+		p.bad(n, path, "%s is %s; write a mapping from label name to value, such as {team: payments}", path, yamlpos.Kind(n))
 		return nil
 	}
 	p.at(n, path)
@@ -477,7 +354,7 @@ func (p *parser) labels(n *yaml.Node, path string) map[string]string {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		name, ok1 := p.scalar(k, path, "a label name")
-		value, ok2 := p.scalar(v, join(path, name), "a label value")
+		value, ok2 := p.scalar(v, yamlpos.Join(path, name), "a label value")
 		if !ok1 || !ok2 {
 			continue
 		}
@@ -485,7 +362,7 @@ func (p *parser) labels(n *yaml.Node, path string) map[string]string {
 			p.bad(k, path, "%s: label %q is given twice; give it once", path, name)
 			continue
 		}
-		p.at(k, join(path, name))
+		p.at(k, yamlpos.Join(path, name))
 		out[name] = value
 	}
 	return out

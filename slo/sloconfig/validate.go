@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/journeyslo/journeyslo/internal/yamlpos"
 	"github.com/journeyslo/journeyslo/slo"
 )
 
@@ -48,7 +49,7 @@ func (c *Config) validate(broken map[string]bool) []error {
 	objectives := map[[2]string]string{}
 	routes := map[string]string{} // pattern or method -> the path that claims it
 	for i, j := range c.Journeys {
-		jpath := index("journeys", i)
+		jpath := yamlpos.Index("journeys", i)
 		if j.Name == "" {
 			v.bad(jpath+".name", "%s: name is empty; name the journey, such as checkout", jpath)
 		} else if k, dup := journeys[j.Name]; dup {
@@ -60,7 +61,7 @@ func (c *Config) validate(broken map[string]bool) []error {
 			v.bad(jpath+".objectives", "journey %q has no objectives; give it at least one, such as {target: 99.9%%}", j.Name)
 		}
 		for k, p := range j.Patterns {
-			path := index(jpath+".patterns", k)
+			path := yamlpos.Index(jpath+".patterns", k)
 			if err := checkPattern(p); err != nil {
 				v.bad(path, "%s: %v; write a pattern as registered with the mux, such as \"POST /cart/checkout\"", path, err)
 			} else if other, dup := routes["p"+p]; dup {
@@ -70,7 +71,7 @@ func (c *Config) validate(broken map[string]bool) []error {
 			}
 		}
 		for k, m := range j.Methods {
-			path := index(jpath+".methods", k)
+			path := yamlpos.Index(jpath+".methods", k)
 			if svc, method, ok := strings.Cut(strings.TrimPrefix(m, "/"), "/"); !strings.HasPrefix(m, "/") || !ok || svc == "" || method == "" || strings.Contains(method, "/") {
 				v.bad(path, "%s: %q is not a full method name; write \"/package.Service/Method\"", path, m)
 			} else if other, dup := routes["m"+m]; dup {
@@ -80,7 +81,7 @@ func (c *Config) validate(broken map[string]bool) []error {
 			}
 		}
 		for k, o := range j.Objectives {
-			opath := index(jpath+".objectives", k)
+			opath := yamlpos.Index(jpath+".objectives", k)
 			v.objective(j.Name, o, opath)
 			name := o.Name
 			if name == "" {
@@ -201,10 +202,10 @@ func (v *validator) field(err error, o Objective, opath string) string {
 	if m := ruleIndex.FindStringSubmatch(msg); m != nil {
 		i, _ := strconv.Atoi(m[1])
 		if o.Policy != "" {
-			return index("policies."+o.Policy+".rules", i)
+			return yamlpos.Index("policies."+o.Policy+".rules", i)
 		}
 		if len(o.Rules) > 0 {
-			return index(opath+".rules", i)
+			return yamlpos.Index(opath+".rules", i)
 		}
 		return opath
 	}

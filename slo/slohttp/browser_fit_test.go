@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/journeyslo/journeyslo/internal/testenv"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
@@ -110,7 +111,7 @@ func framed(t *testing.T, sc screen, path string, page http.Handler) string {
 // and every objective's state badge, budget figure, "runs out in" figure,
 // chart and row of the review lie inside the window, with a size.
 func TestStatusPageFitsScreens(t *testing.T) {
-	chromium := findChromium(t)
+	chromium := testenv.Chromium(t)
 	f := replayMonth(t)
 	page := probed(slohttp.StatusPage(f.reg, slohttp.PageTitle("Shop error budgets")))
 	objectives, claims := len(f.reg.Status()), 0
@@ -121,7 +122,7 @@ func TestStatusPageFitsScreens(t *testing.T) {
 	}
 	for _, sc := range screens {
 		url := framed(t, sc, "/slo", page)
-		dom := runChromium(t, chromium, fmt.Sprintf("--window-size=%d,%d", sc.width, sc.height), "--dump-dom", url)
+		dom := testenv.RunChromium(t, chromium, fmt.Sprintf("--window-size=%d,%d", sc.width, sc.height), "--dump-dom", url)
 		_, rest, ok := strings.Cut(dom, `<pre id="probe">`)
 		raw, _, ok2 := strings.Cut(rest, "</pre>")
 		if !ok || !ok2 {

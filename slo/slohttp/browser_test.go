@@ -4,18 +4,15 @@ package slohttp_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"image"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/journeyslo/journeyslo/internal/testenv"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
@@ -27,7 +24,6 @@ import (
 // screenshots go to a temporary directory, so that normal runs leave the
 // tree clean.
 const (
-	browserEnv    = "JOURNEYSLO_BROWSER"
 	screenshotEnv = "JOURNEYSLO_UPDATE_SCREENSHOT"
 	screenshotDir = "../../docs"
 )
@@ -49,55 +45,12 @@ var screens = []screen{
 	{"wall", 1600, 1100, 2000, 500, 2000},
 }
 
-func findChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	if os.Getenv(browserEnv) == "required" {
-		t.Fatalf("%s=required, but no chromium on PATH; install it (apt-get install -y chromium)", browserEnv)
-	}
-	t.Skipf("no chromium on PATH; set %s=required to make this a failure", browserEnv)
-	return ""
-}
-
-// runChromium runs a headless Chromium with a fresh profile and the given
-// arguments, and returns what it wrote to stdout. Chromium starts helper
-// processes; they run in its own process group, which is ended when it
-// returns.
-func runChromium(t *testing.T, path string, args ...string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	args = append([]string{
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--disable-crash-reporter", "--hide-scrollbars", "--force-device-scale-factor=1",
-		"--user-data-dir=" + t.TempDir(),
-	}, args...)
-	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if cmd.Process != nil {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // helpers left behind, if any
-	}
-	if err != nil {
-		t.Fatalf("chromium %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
-	}
-	return stdout.String()
-}
-
 func TestStatusPageInBrowser(t *testing.T) {
-	chromium := findChromium(t)
+	chromium := testenv.Chromium(t)
 	f := replayMonth(t)
 	srv := serve(t, slohttp.StatusPage(f.reg, slohttp.PageTitle("Shop error budgets")))
 
-	dom := runChromium(t, chromium, "--dump-dom", srv.URL+"/slo")
+	dom := testenv.RunChromium(t, chromium, "--dump-dom", srv.URL+"/slo")
 	// What the browser built from the page: the title, every objective
 	// with its numbers, as the registry has them, and the charts.
 	want := []string{
@@ -178,7 +131,7 @@ func TestStatusPageInBrowser(t *testing.T) {
 			shot = filepath.Join(screenshotDir, filepath.Base(shot))
 		}
 		url := framed(t, sc, "/slo", slohttp.StatusPage(f.reg, slohttp.PageTitle("Shop error budgets")))
-		runChromium(t, chromium, "--screenshot="+shot, fmt.Sprintf("--window-size=%d,%d", sc.width, sc.height), url)
+		testenv.RunChromium(t, chromium, "--screenshot="+shot, fmt.Sprintf("--window-size=%d,%d", sc.width, sc.height), url)
 		checkScreenshot(t, shot, sc)
 	}
 }

@@ -540,8 +540,12 @@ func (r *objectiveRules) recordPeriod() {
 func (r *objectiveRules) recordRules() {
 	for _, rule := range r.o.Policy.Rules {
 		long, short, t := window(rule.Long), window(rule.Short), threshold(rule.Factor, burnrate.ErrorBudget(r.o.Target))
-		expr := "(" + ErrorRatioPrefix + long + r.own + " >= " + t + ") / " + r.budget +
-			"\nand on (journey, objective)\n" + ErrorRatioPrefix + short + r.own + " >= " + t
+		expr := "(" + ErrorRatioPrefix + long + r.own + " >= " + t + ") / " + r.budget
+		if rule.Short != rule.Long {
+			// A single-window rule's short window is its long one, which
+			// the first clause already holds to the threshold.
+			expr += "\nand on (journey, objective)\n" + ErrorRatioPrefix + short + r.own + " >= " + t
+		}
 		if r.o.Policy.MinEvents > 0 {
 			expr += "\nand on (journey, objective)\nsum without (outcome) (" + EventsPrefix + long + r.own + ") >= " + strconv.FormatUint(r.o.Policy.MinEvents, 10)
 		}
@@ -581,6 +585,35 @@ func (r *objectiveRules) alerts() {
 	}
 }
 
+// over says over which windows the rules of severity sev fire, in the
+// words of an alert's description: "over both 1h and 5m" for two windows,
+// "over 10m" for a single-window rule (Short == Long). An alert names the
+// rule that fired in its labels, so when the severity has rules of both
+// kinds the template picks the words from them.
+func (r *objectiveRules) over(sev burnrate.Severity) string {
+	const (
+		both   = "over both {{ $labels.long_window }} and {{ $labels.short_window }}"
+		single = "over {{ $labels.long_window }}"
+	)
+	var singles, pairs int
+	for _, rule := range r.o.Policy.Rules {
+		switch {
+		case rule.Severity != sev:
+		case rule.Short == rule.Long:
+			singles++
+		default:
+			pairs++
+		}
+	}
+	switch {
+	case singles == 0:
+		return both
+	case pairs == 0:
+		return single
+	}
+	return "{{ if eq $labels.long_window $labels.short_window }}" + single + "{{ else }}" + both + "{{ end }}"
+}
+
 // ownWith returns the objective's own matchers with one more.
 func (r *objectiveRules) ownWith(name, value string) string {
 	return r.own[:len(r.own)-1] + "," + matcher{name, "=", value}.String() + "}"
@@ -610,7 +643,7 @@ func (r *objectiveRules) annotations(sev burnrate.Severity) map[string]string {
 	a := map[string]string{
 		"summary": slo.ObjectiveKey(o.Journey, o.Name) + ` burns its error budget at {{ $value | printf "%.1f" }}x over {{ $labels.long_window }}`,
 		"description": decimal(target) + "% of " + o.Journey + " events must be " + good + " over " + r.period +
-			`. Rule {{ $labels.rule }} fires at a burn rate of {{ $labels.factor }} or more over both {{ $labels.long_window }} and {{ $labels.short_window }}; ` + urgency + ".",
+			`. Rule {{ $labels.rule }} fires at a burn rate of {{ $labels.factor }} or more ` + r.over(sev) + "; " + urgency + ".",
 		"budget_remaining": "{{ with query " + lit + " }}{{ . | first | value | humanizePercentage }}{{ else }}unknown: no events over " + r.period + "{{ end }}",
 	}
 	if o.Runbook != "" {
