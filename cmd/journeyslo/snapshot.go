@@ -28,7 +28,9 @@ and shows what it holds: the format version, when it was written, its rotation
 tick, and for every objective its latency threshold, the events the writer
 recorded since its start, and each ring's buckets, the time they span and the
 good and bad events in them (up to the end of the step the snapshot was taken
-in). Each ring holds every event of the time its buckets cover, so the rings
+in), then its episodes: when each started, its severity and the rule that set
+it, when it ended (or "open"), the share of the budget it spent and its peak
+burn rate. Each ring holds every event of the time its buckets cover, so the rings
 read as the events of about the last 5 minutes, hour, 6 hours... up to the
 period: what a restored registry evaluates its budgets and burn rates over,
 counting the oldest bucket of a window in part.
@@ -37,7 +39,9 @@ With -config, the objectives of a journeyslo config file (or of OpenSLO v1
 files, -config given once for each) are restored from the snapshot as a
 registry's New restores them, evaluated at the time the snapshot was written,
 and shown: which were restored and why the others were not, and each one's
-state, SLI and budget left. The snapshot file is only read.
+state, SLI and budget left, or, while the period holds fewer events than the
+objective's minimum for a budget, how many it holds ("not enough events: 12 of
+1000"). The snapshot file is only read.
 `,
 	flags: func(stderr io.Writer) *flag.FlagSet {
 		var configs stringsFlag
@@ -138,8 +142,13 @@ func writeRestore(w io.Writer, src *source, data []byte, at time.Time) error {
 		if !st.NoData {
 			sli = strconv.FormatFloat(st.SLI, 'g', 6, 64)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%s\t%s%%\t%s\n", key, yes, state, st.Good, st.Bad, sli,
-			strconv.FormatFloat(st.BudgetRemaining*100, 'g', 4, 64), burnrate.FormatWindow(st.Period))
+		// Too few events make no budget: say so, not a figure like -8233%.
+		budget := st.Evidence()
+		if budget == "" {
+			budget = strconv.FormatFloat(st.BudgetRemaining*100, 'g', 4, 64) + "%"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", key, yes, state, st.Good, st.Bad, sli,
+			budget, burnrate.FormatWindow(st.Period))
 	}
 	return tw.Flush()
 }
@@ -214,12 +223,35 @@ func writeSnapshot(w io.Writer, path string, version uint64, snap slo.Snapshot) 
 				instant(from), instant(to), sum.Good, sum.Bad, badShare(sum))
 		}
 		tw.Flush()
+		writeEpisodes(w, s.Episodes)
 	}
 	fmt.Fprint(w, "\nA window of length d at time T counts the buckets after T-d whole, and the share of\n"+
 		"the bucket T-d falls in that lies after T-d, as if its events were spread evenly.\n"+
 		"A registry restores the rings of each objective it declares with the same journey,\n"+
 		"name and latency threshold, unless the counts are more than an hour ahead of its\n"+
 		"clock at New; Registry.Restored says what it restored, and why not.\n")
+}
+
+// writeEpisodes writes an objective's episode log, as the snapshot holds
+// it and a restored registry's Episodes returns it: oldest first, an open
+// one last.
+func writeEpisodes(w io.Writer, episodes []slo.Episode) {
+	if len(episodes) == 0 {
+		fmt.Fprintln(w, "  episodes: none")
+		return
+	}
+	fmt.Fprintf(w, "  episodes: %d, oldest first\n", len(episodes))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  start\tseverity\trule\tend\tbudget spent\tpeak burn")
+	for _, e := range episodes {
+		end := "open"
+		if !e.Open() {
+			end = instant(e.End)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s%%\t%sx\n", instant(e.Start), e.Severity, e.Rule, end,
+			strconv.FormatFloat(e.BudgetSpent*100, 'g', 4, 64), strconv.FormatFloat(e.PeakBurn, 'g', 4, 64))
+	}
+	tw.Flush()
 }
 
 // ringSum returns the events in a ring's buckets, saturating like

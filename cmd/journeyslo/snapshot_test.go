@@ -74,6 +74,7 @@ checkout:availability: availability
   4     289 x 5m   2026-01-30T01:00:00Z  2026-01-31T01:00:03Z  11    1    8.333%
   5     289 x 15m  2026-01-28T01:00:00Z  2026-01-31T01:00:03Z  11    1    8.333%
   6     121 x 6h   2026-01-01T00:00:00Z  2026-01-31T01:00:03Z  11    1    8.333%
+  episodes: none
 
 checkout:latency: latency, good when not bad and within 300ms
   recorded by the writer since its start: 10 good, 2 bad (a restore starts these totals from zero)
@@ -84,6 +85,7 @@ checkout:latency: latency, good when not bad and within 300ms
   4     289 x 5m   2026-01-30T01:00:00Z  2026-01-31T01:00:03Z  10    2    16.67%
   5     289 x 15m  2026-01-28T01:00:00Z  2026-01-31T01:00:03Z  10    2    16.67%
   6     121 x 6h   2026-01-01T00:00:00Z  2026-01-31T01:00:03Z  10    2    16.67%
+  episodes: none
 
 unmatched: events of journeys no objective declares
   recorded by the writer since its start: 1 good, 0 bad (a restore starts these totals from zero)
@@ -171,10 +173,10 @@ journeys:
 Restored into the objectives of ` + config + `, evaluated at 2026-01-31T01:00:00Z:
   not restored: checkout:latency: its latency threshold changed from 300ms to 500ms, so its counts meant something else; starts empty
   not restored: search:availability: not in the snapshot; starts empty
-  objective              restored  state  good  bad  SLI       budget left  period
-  checkout:availability  yes       ok     11    1    0.916667  -8233%       30d
-  checkout:latency       no        ok     0     0    -         100%         30d
-  search:availability    no        ok     0     0    -         100%         30d
+  objective              restored  state  good  bad  SLI       budget left                    period
+  checkout:availability  yes       ok     11    1    0.916667  not enough events: 12 of 1000  30d
+  checkout:latency       no        ok     0     0    -         not enough events: 0 of 100    30d
+  search:availability    no        ok     0     0    -         not enough events: 0 of 200    30d
 `
 	if diff := cmp.Diff(want, res.stdout); diff != "" {
 		t.Errorf("journeyslo snapshot -config: output differs (-want +got):\n%s", diff)
@@ -200,5 +202,91 @@ Restored into the objectives of ` + config + `, evaluated at 2026-01-31T01:00:00
 	}
 	if !bytes.Equal(before, after) {
 		t.Errorf("journeyslo snapshot -config changed the snapshot file")
+	}
+}
+
+// writeIncidentSnapshot writes the snapshot of a 99% checkout objective
+// (a budget needs 100 events) through one incident and into a second:
+// 1000 good events at t0, a burst of 500 good and 500 bad at t0+1m (a
+// burn of 25 over 5m and 1h: page-1h-5m pages), quiet until t0+7h, when
+// every window that could keep a rule firing has forgotten the burst,
+// then 100 good and 100 bad (a burn of 50 over 5m, 600/2200 over 1h).
+func writeIncidentSnapshot(t *testing.T, dir string) string {
+	t.Helper()
+	mock := clock.NewMock()
+	mock.Set(t0)
+	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.99}},
+		slo.WithClock(mock), slo.WithManualAdvance())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	checkout := reg.Journey("checkout")
+	step := func(good, bad uint64, at time.Duration) {
+		checkout.Add(good, bad)
+		mock.Set(t0.Add(at))
+		if err := reg.Advance(mock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step(1000, 0, time.Minute)
+	step(500, 500, time.Minute+3*time.Second)
+	step(0, 0, 7*time.Hour)
+	step(100, 100, 7*time.Hour+3*time.Second)
+	var buf bytes.Buffer
+	if _, err := reg.Snapshot().WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "incident.snap")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// The episodes come from the snapshot, oldest first, the open one last.
+// The first spent 500 bad events of the 20 its period (2000 events)
+// allowed, 2500%, at a peak burn of 25 over 1h; it ended at the evaluation
+// of 07:00, when no window held the burst. The open one has spent 100 of
+// 22, 454.5%, burning 50 over 1h. Restored, a period of 2200 events holds
+// a budget to show: 600 bad where 22 were allowed, 1 - 600/22 = -2627%.
+func TestSnapshotVerbEpisodes(t *testing.T) {
+	dir := t.TempDir()
+	path := writeIncidentSnapshot(t, dir)
+	res := runCmd(t, "snapshot", path)
+	res.wantStatus(t, exitOK)
+	i := strings.Index(res.stdout, "  episodes:")
+	j := strings.Index(res.stdout, "\nunmatched:")
+	if i < 0 || j < i {
+		t.Fatalf("journeyslo snapshot: no episodes in\n%s", res.stdout)
+	}
+	want := `  episodes: 2, oldest first
+  start                 severity  rule        end                   budget spent  peak burn
+  2026-01-31T00:01:03Z  page      page-1h-5m  2026-01-31T07:00:00Z  2500%         25x
+  2026-01-31T07:00:03Z  page      page-1h-5m  open                  454.5%        50x
+`
+	if diff := cmp.Diff(want, res.stdout[i:j]); diff != "" {
+		t.Errorf("journeyslo snapshot: episodes differ (-want +got):\n%s", diff)
+	}
+
+	config := writeFile(t, dir, "shop.yaml", `service: shop
+journeys:
+  - name: checkout
+    objectives:
+      - target: 0.99
+`)
+	res = runCmd(t, "snapshot", "-config", config, path)
+	res.wantStatus(t, exitOK)
+	i = strings.Index(res.stdout, "\nRestored into")
+	if i < 0 {
+		t.Fatalf("journeyslo snapshot -config: no restore in\n%s", res.stdout)
+	}
+	want = `
+Restored into the objectives of ` + config + `, evaluated at 2026-01-31T07:00:03Z:
+  objective              restored  state              good  bad  SLI       budget left  period
+  checkout:availability  yes       page (page-1h-5m)  1600  600  0.727273  -2627%       30d
+`
+	if diff := cmp.Diff(want, res.stdout[i:]); diff != "" {
+		t.Errorf("journeyslo snapshot -config: restore differs (-want +got):\n%s", diff)
 	}
 }

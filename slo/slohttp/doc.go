@@ -55,9 +55,17 @@
 //	  // What the presentation adds:
 //	  "runbook": "https://runbooks.example.com/checkout",  // slo.Objective.Runbook; left out when empty
 //	  "dashboard": "https://grafana.example.com/d/checkout", // slo.Objective.Dashboard; left out when empty
+//
+//	  // The history, on the status page only:
 //	  "burnDown": [{"end": "2026-03-01T18:00:00Z", "remaining": 1}, ...],
 //	  "episodes": [...]  // the objective's, as slo.Episode.MarshalJSON writes them; [] when none
 //	}
+//
+// The health check and the gate write the same object; the page adds its
+// history. Monitors poll a health check every few seconds, and a month's
+// burn-down (121 points for 30 days) and the episode log would make each
+// answer several times larger for figures no check judges: a reader that
+// wants them reads the page's ?format=json.
 //
 // The members in the middle are exactly the Status's JSON, so a reader
 // that decodes one [slo.Status] from any of them gets the same value

@@ -467,15 +467,9 @@ type fleetCheck struct {
 	Time          string `json:"time"`
 }
 
-// objectiveJSON joins st to its objective's links and, for a replica's
-// gate, its burn-down (a fleet's Status has none).
-func (g *Gate) objectiveJSON(st slo.Status) objectiveJSON {
-	if g.reg != nil {
-		return newObjectiveJSON(g.reg, g.defs, st)
-	}
-	def := g.defs[[2]string{st.Journey, st.Objective}]
-	return objectiveJSON{Status: st, Runbook: def.Runbook, Dashboard: def.Dashboard}
-}
+// objectiveJSON joins st to its objective's links: the object the health
+// check writes, for a replica's gate and a fleet's alike.
+func (g *Gate) objectiveJSON(st slo.Status) objectiveJSON { return newObjectiveJSON(g.defs, st) }
 
 // judgeGate fails while the objective pages or has spent its budget (with
 // enough events for the claim), and warns while it has a ticket or too

@@ -47,7 +47,9 @@ const healthContentType = "application/health+json"
 // observedUnit "ratio": 1 untouched, 0 spent, negative overspent) and,
 // unless it passes, an output that says why; then the objective's Status
 // as [slo.Status.MarshalJSON] writes it, whose "time", the evaluation's
-// (RFC 3339, UTC), is the draft's time; then its links and burn-down.
+// (RFC 3339, UTC), is the draft's time; then its links. It is the same
+// object as the status page's, without the page's history (burnDown and
+// episodes), so that a response polled every few seconds stays small.
 //
 // The "lag" entry reports how long ago, in seconds, the registry last
 // advanced; its status is "fail" when that is over [slo.StallTicks] ticks.
@@ -134,7 +136,7 @@ func (h *healthHandler) report() healthBody {
 		if output != "" && status != healthPass {
 			why = append(why, key+": "+output)
 		}
-		c := newObjectiveJSON(h.reg, h.defs, st)
+		c := newObjectiveJSON(h.defs, st)
 		c.Check = &check{
 			ComponentID:   st.Journey,
 			ComponentType: "component",

@@ -1,9 +1,11 @@
 package slohttp_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -220,4 +222,101 @@ func TestHealthMethods(t *testing.T) {
 				tc.method, resp.StatusCode, resp.Header.Get("Allow"), len(body), tc.code, tc.allow, tc.empty)
 		}
 	}
+}
+
+// A health entry is the page's objective object without its history: every
+// member the page writes but burnDown and episodes, with the same value,
+// and the draft's check fields besides. The paging objective has an open
+// episode and a 121-point burn-down on the page, neither in the check.
+func TestHealthIsThePageObjectWithoutHistory(t *testing.T) {
+	f := reach(t, "page")
+	_, hb := fetch(t, serve(t, slohttp.Health(f.reg)), http.MethodGet, "/")
+	_, pb := fetch(t, serve(t, slohttp.StatusPage(f.reg)), http.MethodGet, "/?format=json")
+	var hdoc struct {
+		Checks map[string][]map[string]json.RawMessage
+	}
+	var pdoc struct {
+		Objectives []map[string]json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(hb), &hdoc); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(pb), &pdoc); err != nil {
+		t.Fatal(err)
+	}
+	if len(pdoc.Objectives) != 2 {
+		t.Fatalf("%d objectives on the page, want 2", len(pdoc.Objectives))
+	}
+	checkFields := []string{"componentId", "componentType", "observedUnit", "observedValue", "output", "status"}
+	for _, po := range pdoc.Objectives {
+		var journey, objective string
+		json.Unmarshal(po["journey"], &journey)
+		json.Unmarshal(po["objective"], &objective)
+		key := slo.ObjectiveKey(journey, objective)
+		hc := hdoc.Checks[key]
+		if len(hc) != 1 {
+			t.Fatalf("%s: %d health entries, want 1", key, len(hc))
+		}
+		var history struct {
+			BurnDown []json.RawMessage `json:"burnDown"`
+			Episodes []json.RawMessage `json:"episodes"`
+		}
+		history.BurnDown = decodeList(t, po["burnDown"])
+		history.Episodes = decodeList(t, po["episodes"])
+		wantEpisodes := 0
+		if key == "checkout:availability" {
+			wantEpisodes = 1
+		}
+		if len(history.BurnDown) != 121 || len(history.Episodes) != wantEpisodes {
+			t.Errorf("%s: the page's history holds %d points and %d episodes, want 121 and %d",
+				key, len(history.BurnDown), len(history.Episodes), wantEpisodes)
+		}
+		for _, k := range []string{"burnDown", "episodes"} {
+			if v, ok := hc[0][k]; ok {
+				t.Errorf("%s: the health check writes the page's %s: %.60s", key, k, v)
+			}
+		}
+		var extra []string
+		for k, v := range hc[0] {
+			pv, ok := po[k]
+			switch {
+			case !ok:
+				extra = append(extra, k)
+			case compact(t, pv) != compact(t, v):
+				t.Errorf("%s: %s is %s in the health check, %s on the page", key, k, compact(t, v), compact(t, pv))
+			}
+		}
+		for k := range po {
+			if _, ok := hc[0][k]; !ok && k != "burnDown" && k != "episodes" {
+				t.Errorf("%s: the health check leaves out %s", key, k)
+			}
+		}
+		if _, ok := hc[0]["output"]; !ok {
+			extra = append(extra, "output") // left out while it passes
+		}
+		slices.Sort(extra)
+		if diff := cmp.Diff(checkFields, extra); diff != "" {
+			t.Errorf("%s: members only the health check has (-want +got):\n%s", key, diff)
+		}
+	}
+}
+
+// compact drops the indentation, which differs with the depth at which
+// each response nests its objects.
+func compact(t *testing.T, raw json.RawMessage) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func decodeList(t *testing.T, raw json.RawMessage) []json.RawMessage {
+	t.Helper()
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err != nil || list == nil {
+		t.Fatalf("%s is not a list: %v", raw, err)
+	}
+	return list
 }

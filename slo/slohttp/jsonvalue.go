@@ -70,8 +70,8 @@ func (o object) MarshalJSON() ([]byte, error) {
 // writes, in the health check, the release gate and the status page's
 // ?format=json alike (see the package doc, "The objective object"): the
 // draft's check fields when it is a check, then the objective's
-// [slo.Status] as [slo.Status.MarshalJSON] writes it, then what the
-// presentation adds from the objective's definition and its burn-down.
+// [slo.Status] as [slo.Status.MarshalJSON] writes it, then the links from
+// the objective's definition and, on the page only, its history.
 type objectiveJSON struct {
 	// Check holds the draft's fields; nil outside a health response.
 	Check *check
@@ -81,6 +81,12 @@ type objectiveJSON struct {
 	// Runbook and Dashboard are the objective's links; empty ones are
 	// left out.
 	Runbook, Dashboard string
+	// History says whether the object carries the page's history
+	// members, burnDown and episodes (see withHistory). The health check
+	// and the gate leave them out: monitors poll them every few seconds,
+	// and 121 points of burn-down and the episode log would make each
+	// answer about ten times larger, for figures no check judges.
+	History bool
 	// BurnDown is the budget remaining at the end of each bucket of the
 	// period, its last point the Status's BudgetRemaining.
 	BurnDown []slo.BudgetPoint
@@ -118,30 +124,36 @@ type links struct {
 }
 
 // MarshalJSON writes one object whose members are the check's, the
-// Status's and the additions', in that order. Each part is encoded by its
+// Status's, the links and the history (when History is set), in that order. Each part is encoded by its
 // own encoder and spliced, so that the Status's members are exactly slo's.
 func (o objectiveJSON) MarshalJSON() ([]byte, error) {
 	st, err := json.Marshal(o.Status)
 	if err != nil {
 		return nil, err
 	}
-	points := make([]pointJSON, len(o.BurnDown))
-	for i, p := range o.BurnDown {
-		points[i] = pointJSON{instant(p.End), number(p.Remaining)}
-	}
-	episodes := o.Episodes
-	if episodes == nil {
-		episodes = []slo.Episode{} // [], not null: a list, empty
-	}
-	add, err := json.Marshal(struct {
-		links
-		BurnDown []pointJSON   `json:"burnDown"`
-		Episodes []slo.Episode `json:"episodes"`
-	}{links{o.Runbook, o.Dashboard}, points, episodes})
+	add, err := json.Marshal(links{o.Runbook, o.Dashboard})
 	if err != nil {
 		return nil, err
 	}
 	parts := [][]byte{st, add}
+	if o.History {
+		points := make([]pointJSON, len(o.BurnDown))
+		for i, p := range o.BurnDown {
+			points[i] = pointJSON{instant(p.End), number(p.Remaining)}
+		}
+		episodes := o.Episodes
+		if episodes == nil {
+			episodes = []slo.Episode{} // [], not null: a list, empty
+		}
+		hist, err := json.Marshal(struct {
+			BurnDown []pointJSON   `json:"burnDown"`
+			Episodes []slo.Episode `json:"episodes"`
+		}{points, episodes})
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, hist)
+	}
 	if o.Check != nil {
 		c, err := json.Marshal(o.Check)
 		if err != nil {
@@ -183,17 +195,26 @@ func definitions(reg *slo.Registry) map[[2]string]slo.Objective {
 	return defs
 }
 
-// newObjectiveJSON reads st's burn-down and episodes and joins them to st
-// and the objective's links. The burn-down's last point is set to st's budget:
-// BurnDown also counts the events recorded since the evaluation, and one
-// figure, the Status's, is the budget every part of a response shows.
-func newObjectiveJSON(reg *slo.Registry, defs map[[2]string]slo.Objective, st slo.Status) objectiveJSON {
+// newObjectiveJSON joins st to its objective's links: the object of the
+// health check and the gate, without the page's history (see withHistory).
+func newObjectiveJSON(defs map[[2]string]slo.Objective, st slo.Status) objectiveJSON {
 	def := defs[[2]string{st.Journey, st.Objective}]
-	points, _ := reg.BurnDown(st.Journey, st.Objective)
-	if n := len(points); n > 0 {
-		points[n-1].Remaining = st.BudgetRemaining
+	return objectiveJSON{Status: st, Runbook: def.Runbook, Dashboard: def.Dashboard}
+}
+
+// withHistory returns o with the page's history: the objective's
+// burn-down and its episodes, read from reg. The burn-down's last point is
+// set to o's budget: BurnDown also counts the events recorded since the
+// evaluation, and one figure, the Status's, is the budget every part of a
+// response shows.
+func (o objectiveJSON) withHistory(reg *slo.Registry) objectiveJSON {
+	st := o.Status
+	o.History = true
+	o.BurnDown, _ = reg.BurnDown(st.Journey, st.Objective)
+	if n := len(o.BurnDown); n > 0 {
+		o.BurnDown[n-1].Remaining = st.BudgetRemaining
 	}
-	o := objectiveJSON{Status: st, Runbook: def.Runbook, Dashboard: def.Dashboard, BurnDown: points}
+	o.Episodes = nil
 	if j, ok := reg.Lookup(st.Journey); ok {
 		for _, e := range j.Episodes() {
 			if e.Objective == st.Objective {

@@ -50,7 +50,7 @@ func TestJSONGuards(t *testing.T) {
 }
 
 // An objective's JSON is one object: the check's members, the Status's
-// exactly as slo writes them, then the links and the burn-down.
+// exactly as slo writes them, then the links and, on the page, the history.
 func TestObjectiveJSON(t *testing.T) {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	st := slo.Status{Journey: "checkout", Objective: "availability", Target: 0.999, Period: 30 * 24 * time.Hour,
@@ -67,14 +67,22 @@ func TestObjectiveJSON(t *testing.T) {
 		o    objectiveJSON
 		want string
 	}{
-		{"a page's", objectiveJSON{Status: st, BurnDown: points},
+		{"a page's", objectiveJSON{Status: st, History: true, BurnDown: points},
 			`{` + inner + `,"burnDown":[{"end":"2026-03-02T09:00:00Z","remaining":0.46}],"episodes":[]}`},
-		{"with links", objectiveJSON{Status: st, Runbook: "https://r.example.com/c", Dashboard: "https://d.example.com/c"},
+		{"a page's, with links and no history yet", objectiveJSON{Status: st, History: true,
+			Runbook: "https://r.example.com/c", Dashboard: "https://d.example.com/c"},
 			`{` + inner + `,"runbook":"https://r.example.com/c","dashboard":"https://d.example.com/c","burnDown":[],"episodes":[]}`},
+		// A check is the same object without the page's history, even
+		// when one is at hand.
 		{"a check's", objectiveJSON{Check: &check{ComponentID: "checkout", ComponentType: "component",
 			ObservedValue: number(st.BudgetRemaining), ObservedUnit: "ratio", Status: "pass"}, Status: st, BurnDown: points},
 			`{"componentId":"checkout","componentType":"component","observedValue":0.46,"observedUnit":"ratio","status":"pass",` +
-				inner + `,"burnDown":[{"end":"2026-03-02T09:00:00Z","remaining":0.46}],"episodes":[]}`},
+				inner + `}`},
+		{"a check's, with links", objectiveJSON{Check: &check{ComponentID: "checkout", ComponentType: "component",
+			ObservedValue: number(st.BudgetRemaining), ObservedUnit: "ratio", Status: "pass"}, Status: st,
+			Runbook: "https://r.example.com/c"},
+			`{"componentId":"checkout","componentType":"component","observedValue":0.46,"observedUnit":"ratio","status":"pass",` +
+				inner + `,"runbook":"https://r.example.com/c"}`},
 	} {
 		b, err := json.Marshal(tc.o)
 		if err != nil || string(b) != tc.want {

@@ -189,7 +189,7 @@ func (h *pageHandler) read() reading {
 	s := reading{now: h.reg.Clock().Now()}
 	s.lag, s.stalled = h.reg.Staleness()
 	for _, st := range h.reg.Status() {
-		o := newObjectiveJSON(h.reg, h.defs, st)
+		o := newObjectiveJSON(h.defs, st).withHistory(h.reg)
 		o.recent, _ = h.reg.Recent(st.Journey, st.Objective)
 		s.objectives = append(s.objectives, o)
 	}

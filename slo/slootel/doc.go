@@ -17,7 +17,8 @@
 // attributes are journey and objective (as declared), outcome ("good",
 // "bad"), window ("5m", "1h", "3d", as in rule names) and state ("ok",
 // "ticket", "page"). Every attribute set is observed at every collection,
-// from the first.
+// from the first, but for the budget of an objective with too few events
+// (see "A budget needs evidence").
 //
 //	journeyslo.sli.events              Int64ObservableCounter {event}  journey, objective, outcome
 //	journeyslo.unmatched.events        Int64ObservableCounter {event}  outcome
@@ -46,4 +47,17 @@
 // that sloprom exposes is left out here: "not burning" is infinite, which
 // OTLP backends treat inconsistently; it is budget remaining x period /
 // burn rate of the policy's shortest long window.
+//
+// # A budget needs evidence
+//
+// A period of a few events supports no claim about its budget: a process
+// a minute old that served 9 good requests and 1 bad one at 99.9% would
+// report -9900%. So while an objective's period holds fewer than its
+// minimum number of events (slo.Status.Budget is slo.BudgetTooFewEvents;
+// slo.Status.MinEvents, 1000 at 99.9% by default), a collection observes no
+// journeyslo.instance.budget.remaining for that objective, and observes it
+// again from the collection at which the period holds enough events. Its
+// other instruments are observed as always. Exported to Prometheus, an
+// absent point reads as "no data" in PromQL: a query or an alert on the
+// budget returns nothing for that replica rather than a figure.
 package slootel

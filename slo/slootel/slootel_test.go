@@ -369,3 +369,48 @@ func TestCountersStartAtZeroAfterARestore(t *testing.T) {
 	second.Advance(start.Add(83 * time.Second))
 	check("after traffic", 197, 3, 0, 1)
 }
+
+// A budget needs the period to hold the objective's minimum number of
+// events (1000 at 99.9%): after 9 good events and 1 bad one a collection
+// holds no budget point, while the state's three are there; at 1000
+// events (999 good, 1 bad) the one bad event is exactly the period's
+// budget, and the budget is observed: 0 left.
+func TestBudgetNeedsEvidence(t *testing.T) {
+	mock := clock.NewMock()
+	mock.Set(start)
+	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}},
+		slo.WithClock(mock), slo.WithManualAdvance())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { reg.Close() })
+	mp, reader := provider(t)
+	r, err := slootel.Register(reg, mp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Unregister() })
+	const budget = "journeyslo.instance.budget.remaining"
+
+	reg.Journey("checkout").Add(9, 1)
+	mock.Add(time.Second)
+	reg.Advance(mock.Now())
+	got := collect(t, reader)
+	if m, ok := got[budget]; ok && points(m) != 0 {
+		t.Errorf("10 events of 1000: %d budget points (%v), want none", points(m), find(m, "journey", "checkout", "objective", "availability"))
+	}
+	if n := points(got["journeyslo.instance.state"]); n != 3 {
+		t.Errorf("10 events of 1000: %d state points, want 3", n)
+	}
+
+	reg.Journey("checkout").Add(990, 0)
+	mock.Add(time.Second)
+	reg.Advance(mock.Now())
+	got = collect(t, reader)
+	if n := points(got[budget]); n != 1 {
+		t.Fatalf("1000 events: %d budget points, want 1", n)
+	}
+	if v := find(got[budget], "journey", "checkout", "objective", "availability"); v != 0 {
+		t.Errorf("1000 events with 1 bad at 99.9%%: budget remaining %v, want 0", v)
+	}
+}

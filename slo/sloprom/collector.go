@@ -92,8 +92,10 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	}
 }
 
-// Collect sends every series: all of them at every scrape, from the
-// registry's first evaluation on.
+// Collect sends every series at every scrape, from the registry's first
+// evaluation on, but for the budget and time to exhaustion of an
+// objective whose period holds too few events for a budget
+// (slo.BudgetTooFewEvents): those it leaves out of that scrape.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	send := func(d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
 		m, err := prometheus.NewConstMetric(d, t, v, labels...)
@@ -109,7 +111,13 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		send(c.events, prometheus.CounterValue, float64(st.TotalBad), j, o, "bad")
 		send(c.target, prometheus.GaugeValue, st.Target, j, o)
 		send(c.period, prometheus.GaugeValue, st.Period.Seconds(), j, o)
-		send(c.budget, prometheus.GaugeValue, st.BudgetRemaining, j, o)
+		// A budget over too few events claims nothing (a minute-old
+		// process with 1 bad event in 10 at 99.9% would show -9900%): no
+		// sample, which PromQL reads as no data, rather than a figure.
+		claims := st.Budget != slo.BudgetTooFewEvents
+		if claims {
+			send(c.budget, prometheus.GaugeValue, st.BudgetRemaining, j, o)
+		}
 		for _, b := range st.Windows {
 			send(c.burn, prometheus.GaugeValue, b.Rate, j, o, burnrate.FormatWindow(b.Window))
 		}
@@ -120,11 +128,13 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			}
 			send(c.state, prometheus.GaugeValue, v, j, o, s.String())
 		}
-		exhaust := math.Inf(1)
-		if st.TimeToExhaustion != burnrate.Never {
-			exhaust = st.TimeToExhaustion.Seconds()
+		if claims {
+			exhaust := math.Inf(1)
+			if st.TimeToExhaustion != burnrate.Never {
+				exhaust = st.TimeToExhaustion.Seconds()
+			}
+			send(c.exhaust, prometheus.GaugeValue, exhaust, j, o)
 		}
-		send(c.exhaust, prometheus.GaugeValue, exhaust, j, o)
 		last = max(last, float64(st.Time.UnixNano())/1e9)
 	}
 	good, bad := c.reg.Unmatched()

@@ -3,6 +3,7 @@ package sloprom_test
 import (
 	"flag"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -101,8 +102,9 @@ func TestCollectorGolden(t *testing.T) {
 	golden(t, sloprom.NewCollector(shop(t)), "shop.prom")
 }
 
-// Every series exists before the first event: all zero, budgets whole,
-// states ok, nothing burning (+Inf to exhaustion).
+// Every series exists before the first event, all zero, states ok, but
+// the budget's: a period without events claims no budget, so neither its
+// remaining share nor its time to exhaustion has a sample.
 func TestCollectorBeforeAnyEvent(t *testing.T) {
 	reg, _ := registry(t, slo.Objective{Journey: "checkout", Target: 0.999})
 	golden(t, sloprom.NewCollector(reg), "fresh.prom")
@@ -162,7 +164,8 @@ func TestCollectorFollowsTheRegistry(t *testing.T) {
 		// spends the whole budget.
 		{990, 10, time.Second, "990 10", 0, "ticket", 1, "0"},
 		// A month on, the windows have forgotten; the counters have not.
-		{0, 0, 31 * 24 * time.Hour, "990 10", 1, "ok", 0, "+Inf"},
+		// The period holds no event: no budget sample, none to exhaustion.
+		{0, 0, 31 * 24 * time.Hour, "990 10", absent, "ok", 0, ""},
 		// 2% errors: a burn of 2, the budget overspent by as much again.
 		{98, 2, time.Second, "1088 12", -1, "ticket", 2, "0"},
 	} {
@@ -178,7 +181,9 @@ journeyslo_sli_events_total{journey="checkout",objective="availability",outcome=
 		if err := testutil.CollectAndCompare(c, want, "journeyslo_sli_events_total"); err != nil {
 			t.Errorf("step %d: %v", i, err)
 		}
-		if got := gauge(t, c, "journeyslo_instance_budget_remaining_ratio", ""); got != step.budget {
+		if got, ok := sample(t, c, "journeyslo_instance_budget_remaining_ratio", ""); !ok && !math.IsNaN(step.budget) {
+			t.Errorf("step %d: no budget remaining, want %v", i, step.budget)
+		} else if ok && got != step.budget {
 			t.Errorf("step %d: budget remaining %v, want %v", i, got, step.budget)
 		}
 		if got := gauge(t, c, "journeyslo_instance_state", `state="`+step.state+`"`); got != 1 {
@@ -187,15 +192,34 @@ journeyslo_sli_events_total{journey="checkout",objective="availability",outcome=
 		if got := gauge(t, c, "journeyslo_instance_burn_rate", `window="5m"`); got != step.burn5m {
 			t.Errorf("step %d: 5m burn rate %v, want %v", i, got, step.burn5m)
 		}
-		if got := scrape(t, c); !strings.Contains(got, `journeyslo_instance_time_to_exhaustion_seconds{journey="checkout",objective="availability"} `+step.exhaustion+"\n") {
+		got := scrape(t, c)
+		if step.exhaustion == "" {
+			if strings.Contains(got, "journeyslo_instance_time_to_exhaustion_seconds{") {
+				t.Errorf("step %d: a time to exhaustion without a budget:\n%s", i, got)
+			}
+		} else if !strings.Contains(got, `journeyslo_instance_time_to_exhaustion_seconds{journey="checkout",objective="availability"} `+step.exhaustion+"\n") {
 			t.Errorf("step %d: time to exhaustion is not %s:\n%s", i, step.exhaustion, got)
 		}
 	}
 }
 
+// absent stands for a gauge without a sample in a test's table.
+var absent = math.NaN()
+
 // gauge returns the value of the one series of name whose labels contain
 // match.
 func gauge(t *testing.T, c prometheus.Collector, name, match string) float64 {
+	t.Helper()
+	v, ok := sample(t, c, name, match)
+	if !ok {
+		t.Fatalf("no series %s{%s}", name, match)
+	}
+	return v
+}
+
+// sample returns the value of the one series of name whose labels contain
+// match, gathered from a real registry, and whether there is one.
+func sample(t *testing.T, c prometheus.Collector, name, match string) (float64, bool) {
 	t.Helper()
 	r := prometheus.NewPedanticRegistry()
 	r.MustRegister(c)
@@ -213,12 +237,11 @@ func gauge(t *testing.T, c prometheus.Collector, name, match string) float64 {
 				labels = append(labels, l.GetName()+`="`+l.GetValue()+`"`)
 			}
 			if strings.Contains(strings.Join(labels, ","), match) {
-				return m.GetGauge().GetValue()
+				return m.GetGauge().GetValue(), true
 			}
 		}
 	}
-	t.Fatalf("no series %s{%s}", name, match)
-	return 0
+	return 0, false
 }
 
 // scrape registers c on a new registry, serves it with promhttp from a
@@ -368,5 +391,47 @@ func TestCollectorAfterClose(t *testing.T) {
 	reg.Advance(start.Add(8 * time.Hour))
 	if u, b := read(); u != 2 || b != 101 {
 		t.Errorf("after Close: unmatched bad %v, checkout bad %v; want 2, 101 as at Close", u, b)
+	}
+}
+
+// A budget needs the period to hold the objective's minimum number of
+// events (1000 at 99.9%): 9 good events and 1 bad one claim no budget, so
+// a gather holds no budget sample and no time to exhaustion, while the
+// states are there; at 1000 events (999 good, 1 bad) the
+// one bad event is exactly the period's budget: 0 left, 0 to exhaustion.
+func TestCollectorBudgetNeedsEvidence(t *testing.T) {
+	reg, mock := registry(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	c := sloprom.NewCollector(reg)
+	checkout := reg.Journey("checkout")
+	for i, step := range []struct {
+		good, bad uint64
+		budget    float64 // absent for no sample
+		exhaust   float64 // absent for no sample
+	}{
+		{9, 1, absent, absent},
+		{990, 0, 0, 0},
+	} {
+		checkout.Add(step.good, step.bad)
+		mock.Add(time.Second)
+		reg.Advance(mock.Now())
+		for _, m := range []struct {
+			name string
+			want float64
+		}{
+			{"journeyslo_instance_budget_remaining_ratio", step.budget},
+			{"journeyslo_instance_time_to_exhaustion_seconds", step.exhaust},
+		} {
+			got, ok := sample(t, c, m.name, `journey="checkout"`)
+			switch {
+			case math.IsNaN(m.want) && ok:
+				t.Errorf("step %d: %s = %v, want no sample", i, m.name, got)
+			case !math.IsNaN(m.want) && (!ok || got != m.want):
+				t.Errorf("step %d: %s = %v (present %v), want %v", i, m.name, got, ok, m.want)
+			}
+		}
+		// The state keeps its series: the alert rules have their own guard.
+		if got := testutil.CollectAndCount(c, "journeyslo_instance_state"); got != 3 {
+			t.Errorf("step %d: %d state series, want 3", i, got)
+		}
 	}
 }

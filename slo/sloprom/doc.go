@@ -9,7 +9,8 @@
 //
 // # Metrics
 //
-// Every series exists from the first scrape: each objective with both
+// Every series exists from the first scrape (but the budget's two, below):
+// each objective with both
 // outcomes, every window and every state, and the unmatched counts. The
 // labels are journey and objective (as declared), outcome ("good", "bad"),
 // window ("5m", "1h", "3d": the policy's windows, named as in rule names)
@@ -31,6 +32,24 @@
 //	journeyslo_instance_state{journey,objective,state}                 1 for the current state, 0 for the other two
 //	journeyslo_instance_time_to_exhaustion_seconds{journey,objective}  0 when spent, +Inf when not burning
 //	journeyslo_last_evaluation_timestamp_seconds                       advances every few seconds unless stalled
+//
+// # A budget needs evidence
+//
+// The budget and the time to exhaustion are claims about the period, and
+// a period of a few events supports none: a process a minute old that
+// served 9 good requests and 1 bad one at 99.9% has spent "-9900%" of a
+// budget it has barely begun to measure. So while an objective's period
+// holds fewer than its minimum number of events (slo.Status.Budget is
+// slo.BudgetTooFewEvents; slo.Status.MinEvents is the policy's guard, 1000
+// at 99.9% by default), a scrape leaves out that objective's
+// journeyslo_instance_budget_remaining_ratio and
+// journeyslo_instance_time_to_exhaustion_seconds samples, and sends them
+// again from the scrape at which the period holds enough events. An
+// absent series reads as "no data" in PromQL: a query or an alert on the
+// budget returns nothing for that replica rather than a figure, and
+// absent(journeyslo_instance_budget_remaining_ratio{journey="checkout"})
+// is 1 while it makes no claim. Its target, period, counters, burn rates
+// and state are sent as always: the alert rules have their own guard.
 //
 // # Per instance, by name
 //
