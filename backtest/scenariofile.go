@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/yamlpos"
 )
 
 // ParseScenario reads a [Scenario] from YAML, such as
@@ -117,16 +118,16 @@ func (p *scenarioParser) mapping(n *yaml.Node, path, what string, keys []string,
 		names[i] = strings.TrimSuffix(k, "!")
 	}
 	if n.Kind != yaml.MappingNode {
-		p.bad(n, path, "is %s; %s is a mapping with the fields %s", kindOf(n), what, strings.Join(names, ", "))
+		p.bad(n, path, "is %s; %s is a mapping with the fields %s", yamlpos.Kind(n), what, strings.Join(names, ", "))
 		return
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		field := join(path, k.Value)
+		field := yamlpos.Join(path, k.Value)
 		switch {
 		case k.Kind != yaml.ScalarNode || !slices.Contains(names, k.Value):
-			p.bad(k, "", "unknown field %s; %s has the fields %s", kindOf(k), what, strings.Join(names, ", "))
+			p.bad(k, "", "unknown field %s; %s has the fields %s", yamlpos.Kind(k), what, strings.Join(names, ", "))
 		case seen[k.Value]:
 			p.bad(k, field, "given twice; give it once")
 		case v.Kind == yaml.AliasNode || v.Anchor != "":
@@ -140,41 +141,16 @@ func (p *scenarioParser) mapping(n *yaml.Node, path, what string, keys []string,
 	}
 	for _, k := range keys {
 		if name, required := strings.CutSuffix(k, "!"); required && !seen[name] {
-			p.bad(n, join(path, name), "missing; %s needs it", what)
+			p.bad(n, yamlpos.Join(path, name), "missing; %s needs it", what)
 		}
 	}
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-// kindOf names a node's kind in messages.
-func kindOf(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "empty"
-		}
-		return strconv.Quote(n.Value)
-	}
-	return "a document"
 }
 
 // scalar returns a scalar's text, or false after reporting that n is not
 // one.
 func (p *scenarioParser) scalar(n *yaml.Node, field, want string) (string, bool) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		p.bad(n, field, "is %s; write %s", kindOf(n), want)
+		p.bad(n, field, "is %s; write %s", yamlpos.Kind(n), want)
 		return "", false
 	}
 	return n.Value, true
@@ -200,7 +176,7 @@ func (p *scenarioParser) scenario(n *yaml.Node) Scenario {
 			s.ErrorRatio = p.share(v, field, "the share of events that fail outside incidents, such as 0.0005 or 0.05%")
 		case "incidents":
 			if v.Kind != yaml.SequenceNode {
-				p.bad(v, field, "is %s; write a list of incidents, each with a start, duration and errorRatio", kindOf(v))
+				p.bad(v, field, "is %s; write a list of incidents, each with a start, duration and errorRatio", yamlpos.Kind(v))
 				return
 			}
 			for i, item := range v.Content {
