@@ -80,6 +80,27 @@ type RuleOutlook struct {
 	TooFewEvents bool
 }
 
+// Holding returns the rule that holds the state at or above severity
+// longest: among the firing rules of that severity or more, the one that
+// clears last (one that does not clear within the period, first), the
+// first in policy order among those that clear together. With
+// SeverityPage it is the rule that PageReset waits for; with
+// SeverityTicket, the one Reset waits for. It returns false when no such
+// rule fires.
+func (o Outlook) Holding(severity burnrate.Severity) (RuleOutlook, bool) {
+	var hold RuleOutlook
+	found := false
+	later := func(a, b time.Time) bool { // a after b, zero meaning never
+		return !b.IsZero() && (a.IsZero() || a.After(b))
+	}
+	for _, r := range o.Rules {
+		if r.Severity >= severity && (!found || later(r.Clears, hold.Clears)) {
+			hold, found = r, true
+		}
+	}
+	return hold, found
+}
+
 // tolerance is burnrate's, for the comparisons it makes: within one part
 // in a billion, so that float rounding neither loses an event nor makes a
 // burn of exactly the factor miss it.

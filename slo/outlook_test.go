@@ -103,6 +103,17 @@ func TestOutlookAfterAnOutage(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("outlook (-want +got):\n%s", diff)
 	}
+	// What each reset waits for: page-6h-30m's 30m window for the page,
+	// ticket-3d-6h's 6h window for ok.
+	for _, c := range []struct {
+		severity burnrate.Severity
+		rule     string
+		at       time.Time
+	}{{burnrate.SeverityPage, "page-6h-30m", want.PageReset}, {burnrate.SeverityTicket, "ticket-3d-6h", want.Reset}} {
+		if r, ok := got.Holding(c.severity); !ok || r.Name != c.rule || !r.Clears.Equal(c.at) {
+			t.Errorf("Holding(%v) = %s clearing at %v, %v; want %s at %v", c.severity, r.Name, r.Clears, ok, c.rule, c.at)
+		}
+	}
 
 	// The registry under the traffic the outlook assumes, tick by tick
 	// until the reset: every rule fires before its instant and not from
@@ -220,6 +231,9 @@ func TestOutlookEdges(t *testing.T) {
 	f.run(start.Add(time.Hour), fx.reg.Tick(), 50, 0)
 
 	calm, _ := fx.reg.Outlook("checkout", "availability", 0)
+	if r, ok := calm.Holding(burnrate.SeverityTicket); ok {
+		t.Errorf("a calm objective: Holding(ticket) = %s, want none", r.Name)
+	}
 	want := slo.Outlook{Journey: "checkout", Objective: "availability", Time: f.now, Rate: 50.0 / 3,
 		PageReset: f.now, Reset: f.now, BudgetBack: f.now}
 	if diff := cmp.Diff(want, calm); diff != "" {
@@ -238,6 +252,9 @@ func TestOutlookEdges(t *testing.T) {
 		got, _ := fx.reg.Outlook("checkout", "availability", q)
 		if got.ErrorRatio != 1 || !got.PageReset.IsZero() || !got.Reset.IsZero() || !got.BudgetBack.IsZero() || len(got.Rules) != 4 {
 			t.Fatalf("error ratio %v: %+v; want ratio 1, four firing rules and no instants", q, got)
+		}
+		if r, ok := got.Holding(burnrate.SeverityPage); !ok || r.Name != "page-1h-5m" || !r.Clears.IsZero() {
+			t.Errorf("error ratio %v: Holding(page) = %s clearing at %v, %v; want page-1h-5m, the first of those never clearing", q, r.Name, r.Clears, ok)
 		}
 		for _, r := range got.Rules {
 			if !r.Clears.IsZero() || r.Window != 0 {

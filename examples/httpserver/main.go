@@ -296,15 +296,11 @@ func pageReset(reg *slo.Registry, journey, objective string) string {
 	}
 	say := fmt.Sprintf("the page resets at %s (in %s)", o.PageReset.Format("15:04:05"),
 		burnrate.FormatWindow(o.PageReset.Sub(o.Time).Round(time.Second)))
-	for _, r := range o.Rules {
-		if r.Severity == burnrate.SeverityPage && r.Clears.Equal(o.PageReset) {
-			if r.TooFewEvents {
-				return fmt.Sprintf("%s, when %s's %s window holds too few events", say, r.Name, burnrate.FormatWindow(r.Window))
-			}
-			return fmt.Sprintf("%s, when %s's %s window no longer holds the outage", say, r.Name, burnrate.FormatWindow(r.Window))
-		}
+	r, _ := o.Holding(burnrate.SeverityPage) // it fires: the page resets later than now
+	if r.TooFewEvents {
+		return fmt.Sprintf("%s, when %s's %s window holds too few events", say, r.Name, burnrate.FormatWindow(r.Window))
 	}
-	return say
+	return fmt.Sprintf("%s, when %s's %s window no longer holds the outage", say, r.Name, burnrate.FormatWindow(r.Window))
 }
 
 // drive sends the shop requests of random journeys from `clients`

@@ -243,23 +243,19 @@ func outlook(reg *slo.Registry, in incident, journeys []traffic) []string {
 		if out.Reset.Equal(out.Time) {
 			continue // ok already
 		}
-		// when says when, and by which rule's window.
-		when := func(what string, at time.Time) string {
+		// when says when the state falls below severity, and by which
+		// rule's window.
+		when := func(what string, severity burnrate.Severity, at time.Time) string {
 			if at.IsZero() {
 				return what + " not within the period at this traffic"
 			}
-			say := fmt.Sprintf("%s at %s (in %v", what, at.Format("15:04:05"), at.Sub(out.Time))
-			for _, r := range out.Rules {
-				if r.Clears.Equal(at) {
-					say += fmt.Sprintf(", when %s's %s window no longer holds it", r.Name, burnrate.FormatWindow(r.Window))
-					break
-				}
-			}
-			return say + ")"
+			r, _ := out.Holding(severity)
+			return fmt.Sprintf("%s at %s (in %v, when %s's %s window no longer holds it)",
+				what, at.Format("15:04:05"), at.Sub(out.Time), r.Name, burnrate.FormatWindow(r.Window))
 		}
-		say := when("expect ok", out.Reset)
+		say := when("expect ok", burnrate.SeverityTicket, out.Reset)
 		if out.PageReset.After(out.Time) && !out.PageReset.Equal(out.Reset) {
-			say = when("expect the page to end", out.PageReset) + "; " + say
+			say = when("expect the page to end", burnrate.SeverityPage, out.PageReset) + "; " + say
 		}
 		lines = append(lines, fmt.Sprintf("  %s\t%s\tincident over\t%s", out.Time.Format("Jan 02 15:04:05"), slo.ObjectiveKey(o.Journey, o.Name), say))
 	}

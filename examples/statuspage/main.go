@@ -230,12 +230,8 @@ func pageReset(reg *slo.Registry, journey, objective string, errorRatio float64)
 	}
 	say := fmt.Sprintf("its page resets at %s (in %s)", o.PageReset.Format("15:04:05"),
 		burnrate.FormatWindow(o.PageReset.Sub(o.Time).Round(time.Second)))
-	for _, r := range o.Rules {
-		if r.Severity == burnrate.SeverityPage && r.Clears.Equal(o.PageReset) {
-			return fmt.Sprintf("%s, when %s's %s window no longer holds the errors", say, r.Name, burnrate.FormatWindow(r.Window))
-		}
-	}
-	return say
+	r, _ := o.Holding(burnrate.SeverityPage) // it fires: the page resets later than now
+	return fmt.Sprintf("%s, when %s's %s window no longer holds the errors", say, r.Name, burnrate.FormatWindow(r.Window))
 }
 
 // record adds step of traffic at t to every flow: busiest at 16:00,

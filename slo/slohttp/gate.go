@@ -527,16 +527,15 @@ func (g *Gate) reopening(now time.Time, closers []slo.Status) (time.Time, string
 		var why string
 		if st.State == burnrate.SeverityPage {
 			at, why = out.PageReset, key+"'s page clears"
-			for _, r := range out.Rules {
-				if r.Severity == burnrate.SeverityPage && (r.Clears.IsZero() || !r.Clears.Before(out.PageReset)) {
+			if r, ok := out.Holding(burnrate.SeverityPage); ok {
+				switch {
+				case r.Clears.IsZero():
+					return time.Time{}, fmt.Sprintf("would not reopen within %s's period (%s) %s: its %s would not clear; %s",
+						key, burnrate.FormatWindow(st.Period), traffic, r.Name, askAgain)
+				case r.TooFewEvents:
+					why = fmt.Sprintf("%s's %s clears, its %s window holding too few events", key, r.Name, burnrate.FormatWindow(r.Window))
+				default:
 					why = fmt.Sprintf("%s's %s clears, its %s window no longer holding the burn", key, r.Name, burnrate.FormatWindow(r.Window))
-					if r.TooFewEvents {
-						why = fmt.Sprintf("%s's %s clears, its %s window holding too few events", key, r.Name, burnrate.FormatWindow(r.Window))
-					}
-					if r.Clears.IsZero() {
-						return time.Time{}, fmt.Sprintf("would not reopen within %s's period (%s) %s: its %s would not clear; %s",
-							key, burnrate.FormatWindow(st.Period), traffic, r.Name, askAgain)
-					}
 				}
 			}
 		}
