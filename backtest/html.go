@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/figure"
 	"github.com/journeyslo/journeyslo/slo"
 )
 
@@ -301,7 +302,7 @@ func (r Result) htmlObjective(i int, o ObjectiveResult) htmlObjective {
 // percentSig writes a share as a percent with three significant digits,
 // such as "0.1%" or "27.8%".
 func percentSig(f float64) string {
-	return strconv.FormatFloat(tidy(f*100), 'g', 3, 64) + "%"
+	return strconv.FormatFloat(figure.Tidy(f*100), 'g', 3, 64) + "%"
 }
 
 // axisSteps are the spacings the timeline's axis may take: the narrowest

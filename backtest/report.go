@@ -11,24 +11,9 @@ import (
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/figure"
 	"github.com/journeyslo/journeyslo/slo"
 )
-
-// tidy rounds x to 12 significant digits for writing: float arithmetic
-// leaves noise in the last digits of a figure (1.0/55 is
-// 0.018181818181818181, 0.02 * 720 can be 14.399999999999999) that a
-// reader would take for a measurement, and no figure of a replay is known
-// to more than 12 digits. Whole numbers, infinities and NaN are kept.
-func tidy(x float64) float64 {
-	if x == math.Trunc(x) || math.IsNaN(x) {
-		return x
-	}
-	y, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
-	if err != nil {
-		return x // unreachable: FormatFloat writes what ParseFloat reads
-	}
-	return y
-}
 
 // plural writes n things, "1 incident" or "2 incidents".
 func plural(n int, thing string) string {
@@ -40,10 +25,12 @@ func plural(n int, thing string) string {
 
 // targetPercent writes a target as a percent with all its digits, such as
 // "99.95%": one decimal would round it to another target.
-func targetPercent(f float64) string { return strconv.FormatFloat(tidy(f*100), 'f', -1, 64) + "%" }
+func targetPercent(f float64) string {
+	return strconv.FormatFloat(figure.Tidy(f*100), 'f', -1, 64) + "%"
+}
 
 // percent writes a share as a percent with one decimal, such as "1.8%".
-func percent(f float64) string { return strconv.FormatFloat(tidy(f*100), 'f', 1, 64) + "%" }
+func percent(f float64) string { return strconv.FormatFloat(figure.Tidy(f*100), 'f', 1, 64) + "%" }
 
 // seconds writes d rounded to the second, as burnrate.FormatWindow does:
 // "12m39s", "3h36m".
@@ -200,7 +187,7 @@ func finite(x float64) float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return 0
 	}
-	return tidy(x)
+	return figure.Tidy(x)
 }
 
 // MarshalJSON encodes the result. Its fields:
@@ -269,7 +256,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 func tidyPolicy(p burnrate.Policy) burnrate.Policy {
 	rules := make([]burnrate.Rule, len(p.Rules))
 	for i, r := range p.Rules {
-		r.Factor = tidy(r.Factor)
+		r.Factor = figure.Tidy(r.Factor)
 		rules[i] = r
 	}
 	p.Rules = rules

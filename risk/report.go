@@ -5,28 +5,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/figure"
 )
-
-// round12 rounds x to 12 significant digits, so that JSON carries the
-// figure and not the float's noise (525.96, not 525.9600000000005).
-func round12(x float64) float64 {
-	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
-		return x
-	}
-	f, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
-	return f
-}
 
 // percent writes a share as a percent, such as "20%" or "99.9%".
 func percent(f float64) string {
-	return strconv.FormatFloat(round12(f*100), 'f', -1, 64) + "%"
+	return strconv.FormatFloat(figure.Tidy(f*100), 'f', -1, 64) + "%"
 }
 
 // WriteText writes the analysis as a table for people: one row per risk
@@ -158,14 +148,14 @@ type (
 // figures are rounded to 12 significant digits.
 func (a *Analysis) MarshalJSON() ([]byte, error) {
 	out := analysisJSON{
-		Objective: a.Objective, Target: round12(a.Target), Budget: round12(a.Budget), Risks: []assessmentJSON{},
-		BadMinutes: round12(a.BadMinutes), Share: round12(a.Share), Exceeds: a.Exceeds, Undetected: a.Undetected,
+		Objective: a.Objective, Target: figure.Tidy(a.Target), Budget: figure.Tidy(a.Budget), Risks: []assessmentJSON{},
+		BadMinutes: figure.Tidy(a.BadMinutes), Share: figure.Tidy(a.Share), Exceeds: a.Exceeds, Undetected: a.Undetected,
 	}
 	for _, r := range a.Risks {
 		ettd, from := burnrate.FormatWindow(r.Detection), "file"
 		j := assessmentJSON{
-			Name: r.Name, ETTD: &ettd, ETTR: burnrate.FormatWindow(r.ETTR), Impact: round12(r.Impact), ETTF: burnrate.FormatWindow(r.ETTF),
-			BadMinutes: round12(r.BadMinutes), Share: round12(r.Share), Exceeds: r.Exceeds, Ceiling: round12(r.Ceiling),
+			Name: r.Name, ETTD: &ettd, ETTR: burnrate.FormatWindow(r.ETTR), Impact: figure.Tidy(r.Impact), ETTF: burnrate.FormatWindow(r.ETTF),
+			BadMinutes: figure.Tidy(r.BadMinutes), Share: figure.Tidy(r.Share), Exceeds: r.Exceeds, Ceiling: figure.Tidy(r.Ceiling),
 		}
 		switch {
 		case r.Undetected:
@@ -179,8 +169,8 @@ func (a *Analysis) MarshalJSON() ([]byte, error) {
 	for _, s := range a.Premortems {
 		out.Premortems = append(out.Premortems, spendJSON{
 			Name: s.Name, Journey: s.Journey, Start: s.Start.UTC().Format(time.RFC3339Nano), End: s.End.UTC().Format(time.RFC3339Nano),
-			Duration: burnrate.FormatWindow(s.Duration), Impact: round12(s.Impact), Events: round12(s.Events), Bad: round12(s.Bad),
-			Budget: round12(s.Budget), Share: round12(s.Share), Exceeds: s.Exceeds,
+			Duration: burnrate.FormatWindow(s.Duration), Impact: figure.Tidy(s.Impact), Events: figure.Tidy(s.Events), Bad: figure.Tidy(s.Bad),
+			Budget: figure.Tidy(s.Budget), Share: figure.Tidy(s.Share), Exceeds: s.Exceeds,
 		})
 	}
 	return json.Marshal(out)
@@ -189,4 +179,4 @@ func (a *Analysis) MarshalJSON() ([]byte, error) {
 // exceeds reports whether spent is more than budget, to 12 significant
 // digits: a spend that equals the budget in decimal (10 events of a budget
 // of 100 x (1 - 0.9), which floats make 9.999999999999998) fits it.
-func exceeds(spent, budget float64) bool { return round12(spent) > round12(budget) }
+func exceeds(spent, budget float64) bool { return figure.Tidy(spent) > figure.Tidy(budget) }

@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strconv"
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/figure"
 )
 
 // The JSON and YAML shapes of Objective, Status and RuleStatus: one shape
@@ -92,27 +92,6 @@ func finiteOrNull(x float64) *float64 {
 	return &x
 }
 
-// tidy returns x rounded to 12 significant digits, for writing: float
-// arithmetic leaves noise in the last digits of a figure (1 - 0.54 is
-// 0.45999999999999996, 0.0144 / 0.001 is 14.399999999999999), which a reader
-// takes for a measurement. No figure the package reports is known to more
-// than 12 digits, so the rounding only removes the noise. An integer is
-// kept as it is, however large, since a count that is whole is exact; NaN
-// and the infinities are kept too, for finiteOrNull to write as null.
-// Decoding reads what tidy wrote as written.
-func tidy(x float64) float64 {
-	if x == math.Trunc(x) || math.IsNaN(x) {
-		return x // whole, an infinity, or NaN
-	}
-	// 'g' with 12 digits rounds half to even in decimal, once; parsing the
-	// text back gives the float nearest that decimal.
-	y, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
-	if err != nil {
-		return x // unreachable: FormatFloat writes a number ParseFloat reads
-	}
-	return y
-}
-
 // tidyBurns returns a copy of bs with every figure tidied, for
 // burnrate.Burn's own encoding to write. Nil stays nil, so that a status
 // without windows writes null as before.
@@ -122,7 +101,7 @@ func tidyBurns(bs []burnrate.Burn) []burnrate.Burn {
 	}
 	out := make([]burnrate.Burn, len(bs))
 	for i, b := range bs {
-		b.Good, b.Bad, b.Rate = tidy(b.Good), tidy(b.Bad), tidy(b.Rate)
+		b.Good, b.Bad, b.Rate = figure.Tidy(b.Good), figure.Tidy(b.Bad), figure.Tidy(b.Rate)
 		out[i] = b
 	}
 	return out
@@ -243,17 +222,17 @@ func (o *Objective) UnmarshalYAML(unmarshal func(any) error) error {
 
 func (s Status) shape() statusShape {
 	out := statusShape{
-		Journey: s.Journey, Objective: s.Objective, Target: finiteOrNull(tidy(s.Target)),
+		Journey: s.Journey, Objective: s.Objective, Target: finiteOrNull(figure.Tidy(s.Target)),
 		Period: duration(s.Period), Latency: duration(s.Latency), Time: instant(s.Time),
 		Good: s.Good, Bad: s.Bad, TotalGood: s.TotalGood, TotalBad: s.TotalBad,
 		NoData: s.NoData, MinEvents: s.MinEvents, Budget: &s.Budget,
-		BudgetRemaining:  finiteOrNull(tidy(s.BudgetRemaining)),
+		BudgetRemaining:  finiteOrNull(figure.Tidy(s.BudgetRemaining)),
 		ExhaustionWindow: duration(s.ExhaustionWindow),
 		State:            s.State, Rule: s.Rule, Since: instant(s.Since),
 		Windows: tidyBurns(s.Windows), Rules: s.Rules, // each RuleStatus tidies its own
 	}
 	if !s.NoData {
-		out.SLI = finiteOrNull(tidy(s.SLI))
+		out.SLI = finiteOrNull(figure.Tidy(s.SLI))
 	}
 	if s.TimeToExhaustion != burnrate.Never {
 		t := burnrate.FormatWindow(s.TimeToExhaustion)
@@ -360,7 +339,7 @@ func (s *Status) UnmarshalYAML(unmarshal func(any) error) error {
 func (r RuleStatus) shape() ruleStatusShape {
 	return ruleStatusShape{
 		Name: r.Name, Severity: r.Severity, Long: duration(r.Long), Short: duration(r.Short),
-		Factor: finiteOrNull(tidy(r.Factor)), LongBurnRate: finiteOrNull(tidy(r.LongRate)), ShortBurnRate: finiteOrNull(tidy(r.ShortRate)),
+		Factor: finiteOrNull(figure.Tidy(r.Factor)), LongBurnRate: finiteOrNull(figure.Tidy(r.LongRate)), ShortBurnRate: finiteOrNull(figure.Tidy(r.ShortRate)),
 		Burning: r.Burning, Firing: r.Firing,
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/figure"
 )
 
 // DefaultEpisodeLog is how many episodes the registry keeps per objective
@@ -276,9 +277,9 @@ func parseInstantOrNull(field string, s *string) (time.Time, error) {
 func (e Episode) shape() episodeShape {
 	return episodeShape{
 		Journey: e.Journey, Objective: e.Objective, Start: instant(e.Start), Rule: e.Rule, Severity: e.Severity,
-		Paged: instantOrNull(e.Paged), Paging: burnrate.FormatWindow(e.Paging), PeakBurn: finiteOrNull(tidy(e.PeakBurn)),
+		Paged: instantOrNull(e.Paged), Paging: burnrate.FormatWindow(e.Paging), PeakBurn: finiteOrNull(figure.Tidy(e.PeakBurn)),
 		Mitigated: instantOrNull(e.Mitigated), End: instantOrNull(e.End), Open: e.Open(),
-		Good: finiteOrNull(tidy(e.Good)), Bad: finiteOrNull(tidy(e.Bad)), BudgetSpent: finiteOrNull(tidy(e.BudgetSpent)),
+		Good: finiteOrNull(figure.Tidy(e.Good)), Bad: finiteOrNull(figure.Tidy(e.Bad)), BudgetSpent: finiteOrNull(figure.Tidy(e.BudgetSpent)),
 	}
 }
 

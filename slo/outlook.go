@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/figure"
 	"github.com/journeyslo/journeyslo/window"
 )
 
@@ -513,7 +514,7 @@ type (
 func (o Outlook) shape() outlookShape {
 	out := outlookShape{
 		Journey: o.Journey, Objective: o.Objective, Time: instant(o.Time),
-		Rate: finiteOrNull(tidy(o.Rate)), ErrorRatio: finiteOrNull(tidy(o.ErrorRatio)),
+		Rate: finiteOrNull(figure.Tidy(o.Rate)), ErrorRatio: finiteOrNull(figure.Tidy(o.ErrorRatio)),
 		Rules:     make([]ruleOutlookShape, len(o.Rules)),
 		PageReset: instantOrNull(o.PageReset), Reset: instantOrNull(o.Reset), BudgetBack: instantOrNull(o.BudgetBack),
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/figure"
 )
 
 // Defaults of [ReviewOptions].
@@ -202,7 +203,7 @@ type (
 
 func (rv Review) shape() reviewShape {
 	s := reviewShape{Time: instant(rv.Time), Flaky: burnrate.FormatWindow(rv.Options.Flaky),
-		FlakyBudget: finiteOrNull(tidy(rv.Options.FlakyBudget)), Objectives: rv.Objectives}
+		FlakyBudget: finiteOrNull(figure.Tidy(rv.Options.FlakyBudget)), Objectives: rv.Objectives}
 	if s.Objectives == nil {
 		s.Objectives = []ObjectiveReview{}
 	}
@@ -262,8 +263,8 @@ func (or ObjectiveReview) shape() objectiveReviewShape {
 	s := objectiveReviewShape{
 		Journey: or.Journey, Objective: or.Objective, From: instant(or.From), To: instant(or.To),
 		Pages: or.Pages, Tickets: or.Tickets, FlakyPages: or.FlakyPages, Paging: burnrate.FormatWindow(or.Paging),
-		EpisodeBudget: finiteOrNull(tidy(or.EpisodeBudget)), BackgroundBudget: finiteOrNull(tidy(or.BackgroundBudget)),
-		BudgetRemaining: finiteOrNull(tidy(or.BudgetRemaining)), Budget: &or.Budget, Episodes: or.Episodes,
+		EpisodeBudget: finiteOrNull(figure.Tidy(or.EpisodeBudget)), BackgroundBudget: finiteOrNull(figure.Tidy(or.BackgroundBudget)),
+		BudgetRemaining: finiteOrNull(figure.Tidy(or.BudgetRemaining)), Budget: &or.Budget, Episodes: or.Episodes,
 	}
 	if s.Episodes == nil {
 		s.Episodes = []Episode{}

@@ -5,19 +5,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strconv"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/figure"
 	"github.com/journeyslo/journeyslo/slo"
 )
 
 // number is a float64 that encodes as JSON null when it is NaN or
-// infinite, and otherwise to 12 significant digits unless it is whole. encoding/json refuses
-// NaN and infinities, and one bad value must not cost a health check or a
-// status page its whole response; Status never holds one, and this is the
-// guard that keeps it so on the wire. The rounding drops the noise of
-// binary fractions (0.45999999999999996 is written 0.46) while keeping
-// every digit a measurement of events can carry.
+// infinite, and otherwise as figure.Tidy writes it: to 12 significant
+// digits unless it is whole, as slo writes a Status's figures.
+// encoding/json refuses NaN and infinities, and one bad value must not cost
+// a health check or a status page its whole response; Status never holds
+// one, and this is the guard that keeps it so on the wire.
 type number float64
 
 // MarshalJSON encodes n to 12 significant digits, or null.
@@ -26,15 +25,7 @@ func (n number) MarshalJSON() ([]byte, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return []byte("null"), nil
 	}
-	if f == math.Trunc(f) {
-		// A whole number is exact, however large (a count of events): as
-		// slo writes a Status's figures.
-		return json.Marshal(f + 0) // + 0: no "-0"
-	}
-	// Through 'g' to round, then back to a float64 so that json writes it
-	// in its usual form (no exponent for ordinary magnitudes).
-	r, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
-	return json.Marshal(r)
+	return json.Marshal(figure.Tidy(f) + 0) // + 0: no "-0"
 }
 
 // object is a JSON object that keeps its members in order: declaration
