@@ -3,13 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -523,32 +520,7 @@ func TestBacktestExampleFigures(t *testing.T) {
 // on the committed examples: the exit statuses reach the shell, and the
 // reports are what the in-process runs give.
 func TestBacktestBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the command; skipped with -short")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "journeyslo")
-	if out, err := exec.Command(goTool, "build", "-buildvcs=false", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	exe := func(args ...string) result {
-		t.Helper()
-		var stdout, stderr bytes.Buffer
-		cmd := exec.Command(bin, args...)
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		status := 0
-		if err := cmd.Run(); err != nil {
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) {
-				t.Fatalf("journeyslo %s: %v", strings.Join(args, " "), err)
-			}
-			status = ee.ExitCode()
-		}
-		return result{args: args, status: status, stdout: stdout.String(), stderr: stderr.String()}
-	}
+	exe := builtCommand(t)
 	// The examples' table, with the figures the in-process test checks.
 	text := exe("backtest", "-config", shopConfig, "-traffic", exampleTrafficCSV, "-policy", examplePolicy)
 	text.wantStatus(t, exitOK)

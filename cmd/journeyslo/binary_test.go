@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/journeyslo/journeyslo/slo/slorules"
@@ -22,35 +24,7 @@ var regenerateLine = regexp.MustCompile(`(?m)^# The objectives of shop.yaml as O
 // committed example files: the exit statuses reach the shell, and the
 // output is what the in-process runs give.
 func TestBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the command; skipped with -short")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "journeyslo")
-	// Without version control stamping, the build reports "(devel)",
-	// whatever the checkout's state.
-	build := exec.Command(goTool, "build", "-buildvcs=false", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	exe := func(args ...string) result {
-		t.Helper()
-		var stdout, stderr bytes.Buffer
-		cmd := exec.Command(bin, args...)
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		status := 0
-		if err := cmd.Run(); err != nil {
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) {
-				t.Fatalf("journeyslo %s: %v", strings.Join(args, " "), err)
-			}
-			status = ee.ExitCode()
-		}
-		return result{args: args, status: status, stdout: stdout.String(), stderr: stderr.String()}
-	}
+	exe := builtCommand(t)
 
 	v := exe("version")
 	v.wantStatus(t, exitOK)
@@ -127,4 +101,65 @@ func TestBinary(t *testing.T) {
 				strings.Join(args, " "), got.stdout, got.stderr, want.stdout, want.stderr)
 		}
 	}
+}
+
+// builtCommand builds the command once for every test of the package that
+// runs it as a user would, and returns a function that runs the binary
+// with args, as the shell would. Without version control stamping, the
+// build reports "(devel)", whatever the checkout's state. It skips with
+// -short.
+func builtCommand(t *testing.T) func(args ...string) result {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the command; skipped with -short")
+	}
+	buildOnce.Do(func() {
+		goTool, err := exec.LookPath("go")
+		if err != nil {
+			goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		}
+		dir, err := os.MkdirTemp("", "journeyslo-test-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		built = filepath.Join(dir, "journeyslo")
+		if out, err := exec.Command(goTool, "build", "-buildvcs=false", "-o", built, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return func(args ...string) result {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		cmd := exec.Command(built, args...)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		status := 0
+		if err := cmd.Run(); err != nil {
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) {
+				t.Fatalf("journeyslo %s: %v", strings.Join(args, " "), err)
+			}
+			status = ee.ExitCode()
+		}
+		return result{args: args, status: status, stdout: stdout.String(), stderr: stderr.String()}
+	}
+}
+
+// The binary builtCommand built, shared by the package's tests, in a
+// directory TestMain removes.
+var (
+	buildOnce sync.Once
+	built     string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built != "" {
+		os.RemoveAll(filepath.Dir(built))
+	}
+	os.Exit(code)
 }

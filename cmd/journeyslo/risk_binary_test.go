@@ -1,11 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -22,34 +17,8 @@ var riskExampleArgs = []string{"risk", "-config", shopConfig, "-traffic", "../..
 // would: the exit statuses reach the shell, and the output is what the
 // in-process runs give.
 func TestRiskBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the command; skipped with -short")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "journeyslo")
-	if out, err := exec.Command(goTool, "build", "-buildvcs=false", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	broken := writeFile(t, dir, "broken.yaml", "target: 99.9%\nrisks: []\n")
-	exe := func(args ...string) result {
-		t.Helper()
-		var stdout, stderr bytes.Buffer
-		cmd := exec.Command(bin, args...)
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		status := 0
-		if err := cmd.Run(); err != nil {
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) {
-				t.Fatalf("journeyslo %s: %v", strings.Join(args, " "), err)
-			}
-			status = ee.ExitCode()
-		}
-		return result{args: args, status: status, stdout: stdout.String(), stderr: stderr.String()}
-	}
+	exe := builtCommand(t)
+	broken := writeFile(t, t.TempDir(), "broken.yaml", "target: 99.9%\nrisks: []\n")
 	// The committed example, against the figures TestRiskExample derives
 	// (in-process, its replays would take long under the race detector).
 	ex := exe(riskExampleArgs...)
