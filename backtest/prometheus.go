@@ -157,7 +157,7 @@ func (q PrometheusQuery) values(ctx context.Context, api v1.API, name, expr stri
 	for from := 0; from < n; from += maxPoints {
 		to := min(from+maxPoints, n) // instants from+1 to to, counted from Start
 		r := v1.Range{Start: q.Start.Add(time.Duration(from+1) * q.Step), End: q.Start.Add(time.Duration(to) * q.Step), Step: q.Step}
-		v, _, err := api.QueryRange(ctx, expr, r)
+		v, _, _, err := api.QueryRange(ctx, expr, r)
 		if err != nil {
 			return s, fmt.Errorf("PrometheusQuery: %s (%s) from %s to %s: %w", name, expr, stamp(r.Start), stamp(r.End), err)
 		}

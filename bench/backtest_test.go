@@ -300,7 +300,7 @@ func evalAlert(ctx context.Context, api v1.API, a promAlert, first, last time.Ti
 		if to.After(last) {
 			to = last
 		}
-		v, _, err := api.QueryRange(ctx, a.expr, v1.Range{Start: from, End: to, Step: step})
+		v, _, _, err := api.QueryRange(ctx, a.expr, v1.Range{Start: from, End: to, Step: step})
 		if err != nil {
 			return nil, fmt.Errorf("%s from %v to %v: %w", a.name, from.Format(time.RFC3339), to.Format(time.RFC3339), err)
 		}

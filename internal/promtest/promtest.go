@@ -229,7 +229,7 @@ func (s *Server) Query(t testing.TB, expr string, at time.Time) model.Vector {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	v, warns, err := s.API.Query(ctx, expr, at)
+	v, warns, _, err := s.API.Query(ctx, expr, at)
 	if err != nil {
 		t.Fatalf("query %q at %v: %v", expr, at.UTC().Format(time.RFC3339), err)
 	}
@@ -249,7 +249,7 @@ func (s *Server) QueryRange(t testing.TB, expr string, start, end time.Time, ste
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	v, warns, err := s.API.QueryRange(ctx, expr, v1.Range{Start: start, End: end, Step: step})
+	v, warns, _, err := s.API.QueryRange(ctx, expr, v1.Range{Start: start, End: end, Step: step})
 	if err != nil {
 		t.Fatalf("query_range %q: %v", expr, err)
 	}

@@ -225,7 +225,7 @@ func (c *Client) Status(ctx context.Context) ([]slo.Status, error) {
 func (c *Client) StatusAt(ctx context.Context, at time.Time) ([]slo.Status, error) {
 	qctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	v, warnings, err := c.api.Query(qctx, c.query, at, v1.WithTimeout(c.timeout))
+	v, warnings, _, err := c.api.Query(qctx, c.query, at, v1.WithTimeout(c.timeout))
 	if err != nil {
 		return nil, c.unavailable(ctx, qctx, err)
 	}
