@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeyslo/journeyslo/backtest"
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/internal/promtest"
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slobacktest"
 	"github.com/journeyslo/journeyslo/slo/slorules"
 )
 
@@ -111,7 +111,7 @@ func TestBacktestTraffic(t *testing.T) {
 		slo.Objective{Journey: "j1", Target: 0.99}.WithDefaults(),
 	}
 	start := backtestStart
-	incidents := []backtest.Incident{{Journey: "j1", Start: start.Add(90 * time.Minute), Duration: 10 * time.Minute, ErrorRatio: 1}}
+	incidents := []slobacktest.Incident{{Journey: "j1", Start: start.Add(90 * time.Minute), Duration: 10 * time.Minute, ErrorRatio: 1}}
 	tr := newBacktestTraffic(objs, start, 3*60, incidents)
 	// Objective 0 gets 30 events a minute times its load, 1 + 0.8 sin of
 	// the minute's share of the day: 1 + 0.8 sin(0) = 1 at midnight, so 30
@@ -152,7 +152,7 @@ func TestBacktestTraffic(t *testing.T) {
 	}
 	for k, s := range samples {
 		m, i := k/2, k%2
-		want := backtest.Sample{Time: start.Add(time.Duration(m+1) * time.Minute), Journey: objs[i].Journey, Good: uint64(tr.good[i][m]), Bad: uint64(tr.bad[i][m])}
+		want := slobacktest.Sample{Time: start.Add(time.Duration(m+1) * time.Minute), Journey: objs[i].Journey, Good: uint64(tr.good[i][m]), Bad: uint64(tr.bad[i][m])}
 		if s != want {
 			t.Fatalf("sample %d: %+v, want %+v", k, s, want)
 		}
@@ -191,7 +191,7 @@ func TestBacktestTraffic(t *testing.T) {
 	if len(month) != 80 {
 		t.Fatalf("%d incidents in the month, want 80 (four of every five objectives)", len(month))
 	}
-	for k, want := range []backtest.Incident{
+	for k, want := range []slobacktest.Incident{
 		{Journey: "j00", Start: backtestStart.Add(4 * 24 * time.Hour), Duration: 30 * time.Minute, ErrorRatio: 1},
 		{Journey: "j01", Start: backtestStart.Add(11*24*time.Hour + 5*time.Hour), Duration: 6 * time.Hour, ErrorRatio: 20 * burnrate.ErrorBudget(0.995)},
 		{Journey: "j02", Start: backtestStart.Add(18*24*time.Hour + 10*time.Hour), Duration: 24 * time.Hour, ErrorRatio: 4 * burnrate.ErrorBudget(0.99)},
@@ -224,7 +224,7 @@ func TestInlinedAlertsMatchRecordedRules(t *testing.T) {
 		slo.Objective{Journey: "j3", Target: 0.999}.WithDefaults(),
 	}
 	start, day := backtestStart, 24*time.Hour
-	incidents := []backtest.Incident{
+	incidents := []slobacktest.Incident{
 		{Journey: "j0", Start: start.Add(day + 3*time.Hour), Duration: 30 * time.Minute, ErrorRatio: 1},
 		{Journey: "j1", Start: start.Add(2*day + time.Hour), Duration: 6 * time.Hour, ErrorRatio: 20 * 0.005},
 		{Journey: "j2", Start: start.Add(day + 12*time.Hour), Duration: day, ErrorRatio: 4 * 0.01},

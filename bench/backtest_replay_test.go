@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeyslo/journeyslo/backtest"
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/internal/promtest"
+	"github.com/journeyslo/journeyslo/slo/slobacktest"
 )
 
 // The journeyslo side of the backtest benchmark, and how it is compared
@@ -38,18 +38,18 @@ func shortX2Policy(p burnrate.Policy) burnrate.Policy {
 // background's noisy minutes are not taken for incidents). The replay
 // evaluates at the traffic's one-minute step, the instants Prometheus
 // evaluates the alerts at: the same work per objective on both sides.
-func backtestConfigs(tr *backtestTraffic) []backtest.Config {
-	cfgs := make([]backtest.Config, len(tr.objs))
+func backtestConfigs(tr *backtestTraffic) []slobacktest.Config {
+	cfgs := make([]slobacktest.Config, len(tr.objs))
 	for i, o := range tr.objs {
-		incidents := []backtest.Incident{}
+		incidents := []slobacktest.Incident{}
 		for _, in := range tr.incidents {
 			if in.Journey == o.Journey {
 				incidents = append(incidents, in)
 			}
 		}
-		cfgs[i] = backtest.Config{
+		cfgs[i] = slobacktest.Config{
 			Objective:  o,
-			Candidates: []backtest.Candidate{{Name: shortX2, Policy: shortX2Policy(o.Policy)}},
+			Candidates: []slobacktest.Candidate{{Name: shortX2, Policy: shortX2Policy(o.Policy)}},
 			Incidents:  incidents,
 			Every:      backtestStep,
 		}
@@ -58,17 +58,17 @@ func backtestConfigs(tr *backtestTraffic) []backtest.Config {
 }
 
 // policyResult returns the result of the named candidate.
-func policyResult(or backtest.ObjectiveResult, name string) (backtest.PolicyResult, error) {
+func policyResult(or slobacktest.ObjectiveResult, name string) (slobacktest.PolicyResult, error) {
 	for _, p := range or.Policies {
 		if p.Name == name {
 			return p, nil
 		}
 	}
-	return backtest.PolicyResult{}, fmt.Errorf("%s:%s has no result for policy %q", or.Objective.Journey, or.Objective.Name, name)
+	return slobacktest.PolicyResult{}, fmt.Errorf("%s:%s has no result for policy %q", or.Objective.Journey, or.Objective.Name, name)
 }
 
 // stateTime returns how long the spans are in state sev.
-func stateTime(spans []backtest.Span, sev burnrate.Severity) time.Duration {
+func stateTime(spans []slobacktest.Span, sev burnrate.Severity) time.Duration {
 	var d time.Duration
 	for _, s := range spans {
 		if s.State == sev {
@@ -105,7 +105,7 @@ type agreement struct {
 // gridStates returns each side's state at every step from first: the most
 // severe alert firing at the step on Prometheus's side (firing per alert,
 // in steps), the span holding the step's instant on the replay's.
-func gridStates(steps int, first time.Time, page, ticket []int32, spans []backtest.Span) (prom, jslo []burnrate.Severity) {
+func gridStates(steps int, first time.Time, page, ticket []int32, spans []slobacktest.Span) (prom, jslo []burnrate.Severity) {
 	prom = make([]burnrate.Severity, steps)
 	for _, s := range ticket {
 		prom[s] = burnrate.SeverityTicket
@@ -154,7 +154,7 @@ func gridDetect(states []burnrate.Severity, first, start, until time.Time) time.
 // queries of the generated alerts found (firing, per alert of alerts, in
 // steps from first) with the replay's result for the objective's own
 // policy.
-func agreements(tr *backtestTraffic, alerts []promAlert, firing [][]int32, first time.Time, res *backtest.Result) ([]agreement, error) {
+func agreements(tr *backtestTraffic, alerts []promAlert, firing [][]int32, first time.Time, res *slobacktest.Result) ([]agreement, error) {
 	out := make([]agreement, len(tr.objs))
 	for i, o := range tr.objs {
 		a := &out[i]
@@ -175,7 +175,7 @@ func agreements(tr *backtestTraffic, alerts []promAlert, firing [][]int32, first
 		if or.Objective.Journey != o.Journey {
 			return nil, fmt.Errorf("result %d is of journey %s, want %s", i, or.Objective.Journey, o.Journey)
 		}
-		pr, err := policyResult(or, backtest.ObjectivePolicy)
+		pr, err := policyResult(or, slobacktest.ObjectivePolicy)
 		if err != nil {
 			return nil, err
 		}
@@ -255,7 +255,7 @@ func TestBacktestAgreesWithPrometheus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := backtest.Run(tr.samples(), backtestConfigs(tr)...)
+	res, err := slobacktest.Run(tr.samples(), backtestConfigs(tr)...)
 	if err != nil {
 		t.Fatal(err)
 	}

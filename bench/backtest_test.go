@@ -21,10 +21,10 @@ import (
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/model"
 
-	"github.com/journeyslo/journeyslo/backtest"
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/internal/promtest"
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slobacktest"
 	"github.com/journeyslo/journeyslo/slo/slorules"
 )
 
@@ -33,9 +33,9 @@ import (
 // generates over the month as range queries at a 1-minute step, the way
 // cloudflare/pint backtests an alert (alerts/count), with the recording
 // rules they read inlined (inline_test.go says why that is exact).
-// impl=journeyslo replays the same events through backtest.Run. Both see
+// impl=journeyslo replays the same events through slobacktest.Run. Both see
 // the events of one generator: Prometheus as counters scraped every
-// minute, the replay as one backtest.Sample per journey per minute.
+// minute, the replay as one slobacktest.Sample per journey per minute.
 //
 // The month's counters take a gigabyte of OpenMetrics text and half a
 // minute to backfill, and each side takes minutes (a quarter of an hour in
@@ -60,7 +60,7 @@ type backtestTraffic struct {
 	objs      []slo.Objective
 	start     time.Time
 	minutes   int
-	incidents []backtest.Incident
+	incidents []slobacktest.Incident
 	// good[i][m] and bad[i][m] are objective i's events in minute m.
 	good, bad [][]uint32
 }
@@ -72,7 +72,7 @@ type backtestTraffic struct {
 // worst when load is low; during an incident of its journey the error
 // ratio is the incident's. Fractions of events carry over to the next
 // minute, so that no event is lost to rounding.
-func newBacktestTraffic(objs []slo.Objective, start time.Time, minutes int, incidents []backtest.Incident) *backtestTraffic {
+func newBacktestTraffic(objs []slo.Objective, start time.Time, minutes int, incidents []slobacktest.Incident) *backtestTraffic {
 	tr := &backtestTraffic{objs: objs, start: start, minutes: minutes, incidents: incidents,
 		good: make([][]uint32, len(objs)), bad: make([][]uint32, len(objs))}
 	for i, o := range objs {
@@ -123,12 +123,12 @@ func newBacktestTraffic(objs []slo.Objective, start time.Time, minutes int, inci
 // at 99%) or none, starting on a day from the fifth to the last but
 // three, when every window of the policy holds days of traffic before it,
 // at an hour of its own; every incident ends a day before the traffic.
-func monthIncidents(objs []slo.Objective, start time.Time, days int) []backtest.Incident {
-	var out []backtest.Incident
+func monthIncidents(objs []slo.Objective, start time.Time, days int) []slobacktest.Incident {
+	var out []slobacktest.Incident
 	for i, o := range objs {
 		budget := burnrate.ErrorBudget(o.Target)
 		at := start.Add(time.Duration(4+(i*7)%(days-7))*24*time.Hour + time.Duration((i*5)%24)*time.Hour)
-		in := backtest.Incident{Journey: o.Journey, Start: at}
+		in := slobacktest.Incident{Journey: o.Journey, Start: at}
 		switch i % 5 {
 		case 0:
 			in.Duration, in.ErrorRatio = 30*time.Minute, 1
@@ -185,12 +185,12 @@ func (tr *backtestTraffic) writeOpenMetrics(w io.Writer) error {
 // samples returns the traffic as the replay reads it: one sample per
 // journey per minute, at the minute's end, in time order and, within a
 // minute, in the objectives' order.
-func (tr *backtestTraffic) samples() []backtest.Sample {
-	out := make([]backtest.Sample, 0, tr.minutes*len(tr.objs))
+func (tr *backtestTraffic) samples() []slobacktest.Sample {
+	out := make([]slobacktest.Sample, 0, tr.minutes*len(tr.objs))
 	for m := range tr.minutes {
 		at := tr.start.Add(time.Duration(m+1) * time.Minute)
 		for i, o := range tr.objs {
-			out = append(out, backtest.Sample{Time: at, Journey: o.Journey, Good: uint64(tr.good[i][m]), Bad: uint64(tr.bad[i][m])})
+			out = append(out, slobacktest.Sample{Time: at, Journey: o.Journey, Good: uint64(tr.good[i][m]), Bad: uint64(tr.bad[i][m])})
 		}
 	}
 	return out
@@ -397,17 +397,17 @@ func BenchmarkBacktest30d(b *testing.B) {
 	tr := newBacktestTraffic(objs, backtestStart, backtestDays*24*60, monthIncidents(objs, backtestStart, backtestDays))
 	first, last := tr.evaluationSpan()
 	// What the replay found, for the comparison once Prometheus has run.
-	var replayed *backtest.Result
+	var replayed *slobacktest.Result
 
 	b.Run("impl=journeyslo", func(b *testing.B) {
 		samples := tr.samples()
 		cfgs := backtestConfigs(tr)
-		var res *backtest.Result
+		var res *slobacktest.Result
 		cpu0 := processCPU(b)
 		b.ResetTimer()
 		for range b.N {
 			var err error
-			if res, err = backtest.Run(samples, cfgs...); err != nil {
+			if res, err = slobacktest.Run(samples, cfgs...); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -416,7 +416,7 @@ func BenchmarkBacktest30d(b *testing.B) {
 		replayed = res
 		// Every policy's pages over the month, summed over the objectives.
 		const policies = 4
-		var sum [policies]backtest.PolicyResult
+		var sum [policies]slobacktest.PolicyResult
 		for _, or := range res.Objectives {
 			if len(or.Policies) != policies {
 				b.Fatalf("%s:%s has %d policies, want %d", or.Objective.Journey, or.Objective.Name, len(or.Policies), policies)
@@ -522,7 +522,7 @@ func BenchmarkBacktest30d(b *testing.B) {
 // compareSides logs how far apart the two sides of the month are, by
 // agreement.check's tolerance (TestBacktestAgreesWithPrometheus holds a
 // shorter span to it).
-func compareSides(b *testing.B, tr *backtestTraffic, alerts []promAlert, firing [][]int32, first time.Time, res *backtest.Result) {
+func compareSides(b *testing.B, tr *backtestTraffic, alerts []promAlert, firing [][]int32, first time.Time, res *slobacktest.Result) {
 	ags, err := agreements(tr, alerts, firing, first, res)
 	if err != nil {
 		b.Fatal(err)

@@ -23,9 +23,9 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/stats"
 
-	"github.com/journeyslo/journeyslo/middleware"
-	"github.com/journeyslo/journeyslo/middleware/grpcslo"
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slogrpc"
+	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
 
 // realClockRegistry is newRegistry on the real clock: the latency
@@ -81,9 +81,9 @@ func benchMux() *http.ServeMux {
 	return mux
 }
 
-func journeyslo(b *testing.B, latency bool, opts ...middleware.Option) http.Handler {
+func journeyslo(b *testing.B, latency bool, opts ...slohttp.Option) http.Handler {
 	b.Helper()
-	mw, err := middleware.New(realClockRegistry(b, latency), append(opts, middleware.WithPatterns(routes))...)
+	mw, err := slohttp.New(realClockRegistry(b, latency), append(opts, slohttp.WithPatterns(routes))...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func BenchmarkMiddleware(b *testing.B) {
 		{"journeyslo", func(b *testing.B) http.Handler { return journeyslo(b, false) }},
 		{"journeyslo-latency", func(b *testing.B) http.Handler { return journeyslo(b, true) }},
 		{"journeyslo-context", func(b *testing.B) http.Handler {
-			return journeyslo(b, false, middleware.WithContextHolder())
+			return journeyslo(b, false, slohttp.WithContextHolder())
 		}},
 		{"promhttp", func(b *testing.B) http.Handler {
 			return promhttp.InstrumentHandlerCounter(promCounterVec(), benchMux())
@@ -164,8 +164,8 @@ func BenchmarkGRPCUnary(b *testing.B) {
 	reply := &struct{ ok bool }{true}
 	handler := func(ctx context.Context, req any) (any, error) { return reply, nil }
 	ctx := metadata.NewIncomingContext(context.Background(), metadata.MD{})
-	newInterceptor := func(b *testing.B, latency bool) *grpcslo.Interceptor {
-		ic, err := grpcslo.New(realClockRegistry(b, latency), grpcslo.WithMethods(map[string]string{method: "checkout"}))
+	newInterceptor := func(b *testing.B, latency bool) *slogrpc.Interceptor {
+		ic, err := slogrpc.New(realClockRegistry(b, latency), slogrpc.WithMethods(map[string]string{method: "checkout"}))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -9,7 +9,7 @@ import (
 
 // The model knows nothing of HTTP: a program that records events and reads
 // budgets, but serves no page, links neither net/http nor html/template
-// (package slo/slohttp holds those handlers).
+// (package slo/slostatus holds those handlers).
 func TestNoHTTPInTheModel(t *testing.T) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {

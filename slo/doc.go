@@ -116,7 +116,7 @@
 //
 // # Health, status page and release gate
 //
-// Package slo/slohttp serves the registry over HTTP, as promhttp stands
+// Package slo/slostatus serves the registry over HTTP, as promhttp stands
 // beside prometheus: a health check (application/health+json), an opt-in
 // release gate for deploy pipelines, and a status page for people. This
 // package holds the model alone, so that a program that never serves HTTP

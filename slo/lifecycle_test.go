@@ -43,7 +43,7 @@ func TestCountsAtTheEdgeOfUint64(t *testing.T) {
 	if last := points[len(points)-1]; last.Remaining != -499 {
 		t.Errorf("BurnDown's last point: %v remaining, want -499", last.Remaining)
 	}
-	// The status page's figures of the same counts: see slohttp's
+	// The status page's figures of the same counts: see slostatus's
 	// TestPageCountsAtTheEdgeOfUint64.
 }
 
@@ -345,7 +345,7 @@ func TestObjectiveKeyEverywhere(t *testing.T) {
 	if got := reg.Restored().Objectives; !cmp.Equal(got, []string{"checkout:latency"}) {
 		t.Errorf("Restored().Objectives = %v", got)
 	}
-	// The health check's keys and the release gate's names: see slohttp's
+	// The health check's keys and the release gate's names: see slostatus's
 	// TestObjectiveKeyInHandlers.
 }
 

@@ -18,9 +18,9 @@ import (
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/journeyslo/journeyslo/backtest"
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slobacktest"
 )
 
 var backtestVerb = &verb{
@@ -107,7 +107,7 @@ func (o *backtestOptions) flagSet(stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&o.step, "step", time.Minute, "with -prometheus, the interval each sample covers")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "with -prometheus, how long the queries may take in all")
 	fs.Var(&o.policies, "policy", "a candidate policy: a YAML `file` of a burnrate.Policy, or the name of a policy of -config;\nrepeat it for more")
-	fs.DurationVar(&o.flaky, "flaky", backtest.DefaultFlaky, "how soon a page must end to count as flaky")
+	fs.DurationVar(&o.flaky, "flaky", slobacktest.DefaultFlaky, "how soon a page must end to count as flaky")
 	fs.DurationVar(&o.every, "every", 0, "how often the replay evaluates, a multiple of the registry's tick (default every tick)")
 	fs.StringVar(&o.format, "format", "", "the report's `format`: text, json or html (default text, or the -o file's extension)")
 	fs.StringVar(&o.out, "o", "", "the `file` to write the report to (default standard output)")
@@ -135,9 +135,9 @@ func runBacktest(args []string, stdout, stderr io.Writer) int {
 		printErr(stderr, err)
 		return exitInvalid
 	}
-	res, err := backtest.Run(p.traffic, p.configs...)
+	res, err := slobacktest.Run(p.traffic, p.configs...)
 	if err != nil {
-		fmt.Fprintf(stderr, "journeyslo backtest: %v\n", strings.ReplaceAll(err.Error(), backtest.ErrInvalid.Error()+": ", ""))
+		fmt.Fprintf(stderr, "journeyslo backtest: %v\n", strings.ReplaceAll(err.Error(), slobacktest.ErrInvalid.Error()+": ", ""))
 		return exitInvalid
 	}
 	var buf bytes.Buffer
@@ -209,8 +209,8 @@ func (o *backtestOptions) checkUsage() error {
 
 // A backtestPlan is what the flags ask to replay.
 type backtestPlan struct {
-	traffic []backtest.Sample
-	configs []backtest.Config
+	traffic []slobacktest.Sample
+	configs []slobacktest.Config
 	// title names the replay in the HTML report: the service and where
 	// its traffic came from.
 	title string
@@ -225,13 +225,13 @@ func (o *backtestOptions) plan() (*backtestPlan, error) {
 	}
 	src := srcs[0]
 	var (
-		traffic   []backtest.Sample
-		incidents []backtest.Incident // known ones, of a scenario
+		traffic   []slobacktest.Sample
+		incidents []slobacktest.Incident // known ones, of a scenario
 		err       error
 	)
 	switch {
 	case o.traffic != "":
-		traffic, err = backtest.ReadFile(o.traffic)
+		traffic, err = slobacktest.ReadFile(o.traffic)
 		if err != nil {
 			return nil, trafficErr(o.traffic, err)
 		}
@@ -240,7 +240,7 @@ func (o *backtestOptions) plan() (*backtestPlan, error) {
 		if err != nil {
 			return nil, readErr(o.synthetic, err)
 		}
-		s, err := backtest.ParseScenario(o.synthetic, data)
+		s, err := slobacktest.ParseScenario(o.synthetic, data)
 		if err != nil {
 			return nil, err
 		}
@@ -269,9 +269,9 @@ func (o *backtestOptions) plan() (*backtestPlan, error) {
 		if err != nil {
 			return nil, err
 		}
-		c := backtest.Config{Objective: obj, Candidates: cands, Flaky: o.flaky, Every: o.every}
+		c := slobacktest.Config{Objective: obj, Candidates: cands, Flaky: o.flaky, Every: o.every}
 		if incidents != nil {
-			c.Incidents = []backtest.Incident{} // known: none unless the scenario's journey's
+			c.Incidents = []slobacktest.Incident{} // known: none unless the scenario's journey's
 			for _, in := range incidents {
 				if in.Journey == obj.Journey {
 					c.Incidents = append(c.Incidents, in)
@@ -327,8 +327,8 @@ func (o *backtestOptions) promJourney(src *source) (string, error) {
 
 // queryPrometheus reads the traffic of the journey of promJourney from
 // -prometheus.
-func (o *backtestOptions) queryPrometheus(src *source) ([]backtest.Sample, error) {
-	q := backtest.PrometheusQuery{Good: o.good, All: o.all, Step: o.step}
+func (o *backtestOptions) queryPrometheus(src *source) ([]slobacktest.Sample, error) {
+	q := slobacktest.PrometheusQuery{Good: o.good, All: o.all, Step: o.step}
 	var errs []error
 	for _, f := range []struct {
 		name, value string
@@ -349,7 +349,7 @@ func (o *backtestOptions) queryPrometheus(src *source) ([]backtest.Sample, error
 	}
 	q.Journey = journey
 	if err := q.Validate(); err != nil {
-		return nil, errors.New(strings.ReplaceAll(err.Error(), backtest.ErrInvalid.Error()+": ", ""))
+		return nil, errors.New(strings.ReplaceAll(err.Error(), slobacktest.ErrInvalid.Error()+": ", ""))
 	}
 	client, err := api.NewClient(api.Config{Address: o.prometheus})
 	if err != nil {
@@ -359,7 +359,7 @@ func (o *backtestOptions) queryPrometheus(src *source) ([]backtest.Sample, error
 	defer cancel()
 	samples, err := q.Samples(ctx, v1.NewAPI(client))
 	if err != nil {
-		return nil, fmt.Errorf("-prometheus %s: %s", o.prometheus, strings.ReplaceAll(err.Error(), backtest.ErrInvalid.Error()+": ", ""))
+		return nil, fmt.Errorf("-prometheus %s: %s", o.prometheus, strings.ReplaceAll(err.Error(), slobacktest.ErrInvalid.Error()+": ", ""))
 	}
 	return samples, nil
 }
@@ -367,7 +367,7 @@ func (o *backtestOptions) queryPrometheus(src *source) ([]backtest.Sample, error
 // chooseObjectives returns the objectives to replay: those of keys
 // (journey:objective), or for each journey of the traffic, in the order of
 // its first sample, its only objective or its availability objective.
-func chooseObjectives(src *source, keys []string, traffic []backtest.Sample) ([]slo.Objective, error) {
+func chooseObjectives(src *source, keys []string, traffic []slobacktest.Sample) ([]slo.Objective, error) {
 	byKey := map[string]slo.Objective{}
 	byJourney := map[string][]string{}
 	for _, obj := range src.objectives {
@@ -425,7 +425,7 @@ func chooseObjectives(src *source, keys []string, traffic []backtest.Sample) ([]
 
 // haveTraffic refuses objectives whose journey the traffic has no samples
 // of: there is nothing to replay for them.
-func haveTraffic(objectives []slo.Objective, traffic []backtest.Sample) error {
+func haveTraffic(objectives []slo.Objective, traffic []slobacktest.Sample) error {
 	journeys := map[string]bool{}
 	for _, s := range traffic {
 		journeys[s.Journey] = true
@@ -442,8 +442,8 @@ func haveTraffic(objectives []slo.Objective, traffic []backtest.Sample) error {
 
 // candidates returns the -policy candidates for objective obj: files of a
 // burnrate.Policy, or policies of the config by name.
-func (o *backtestOptions) candidates(src *source, obj slo.Objective) ([]backtest.Candidate, error) {
-	var out []backtest.Candidate
+func (o *backtestOptions) candidates(src *source, obj slo.Objective) ([]slobacktest.Candidate, error) {
+	var out []slobacktest.Candidate
 	for _, arg := range o.policies {
 		switch strings.ToLower(filepath.Ext(arg)) {
 		case ".yaml", ".yml":
@@ -463,7 +463,7 @@ func (o *backtestOptions) candidates(src *source, obj slo.Objective) ([]backtest
 				}
 				return nil, fileErr(errors.Join(errs...), arg)
 			}
-			out = append(out, backtest.Candidate{Name: strings.TrimSuffix(filepath.Base(arg), filepath.Ext(arg)), Policy: p})
+			out = append(out, slobacktest.Candidate{Name: strings.TrimSuffix(filepath.Base(arg), filepath.Ext(arg)), Policy: p})
 			continue
 		}
 		named, ok := src.config.Policies[arg]
@@ -482,7 +482,7 @@ func (o *backtestOptions) candidates(src *source, obj slo.Objective) ([]backtest
 		if named.MinEvents != nil {
 			p.MinEvents = *named.MinEvents
 		}
-		out = append(out, backtest.Candidate{Name: arg, Policy: p})
+		out = append(out, slobacktest.Candidate{Name: arg, Policy: p})
 	}
 	return out, nil
 }
@@ -535,12 +535,12 @@ func unknownField(msg string) string {
 	return fmt.Sprintf("unknown field %q; a policy has the fields rules and minEvents", field)
 }
 
-// trafficErr is the error of reading a traffic file with backtest.ReadFile,
+// trafficErr is the error of reading a traffic file with slobacktest.ReadFile,
 // named by its path once: the package names the file in its own errors
 // (a line's problem, an unknown extension), not in the file system's.
 func trafficErr(path string, err error) error {
-	var pe *backtest.ParseError
-	if errors.As(err, &pe) || errors.Is(err, backtest.ErrInvalid) {
+	var pe *slobacktest.ParseError
+	if errors.As(err, &pe) || errors.Is(err, slobacktest.ErrInvalid) {
 		return err
 	}
 	return readErr(path, err) // reading it failed

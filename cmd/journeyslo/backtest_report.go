@@ -3,12 +3,12 @@ package main
 import (
 	"io"
 
-	"github.com/journeyslo/journeyslo/backtest"
+	"github.com/journeyslo/journeyslo/slo/slobacktest"
 )
 
 // writeBacktest writes the replay's report in format, as package backtest
 // writes it: text (a table), json, or html (a page titled title).
-func writeBacktest(w io.Writer, format, title string, res *backtest.Result) error {
+func writeBacktest(w io.Writer, format, title string, res *slobacktest.Result) error {
 	switch format {
 	case "json":
 		return res.WriteJSON(w)

@@ -7,8 +7,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/journeyslo/journeyslo/backtest"
-	"github.com/journeyslo/journeyslo/risk"
+	"github.com/journeyslo/journeyslo/slo/slobacktest"
+	"github.com/journeyslo/journeyslo/slo/slorisk"
 )
 
 var riskVerb = &verb{
@@ -73,7 +73,7 @@ func runRisk(args []string, stdout, stderr io.Writer) int {
 		return usageErr(stderr, "risk", "-format %q is not one; write text or json", f.format)
 	}
 	path := fs.Arg(0)
-	c, err := risk.Load(path)
+	c, err := slorisk.Load(path)
 	if err != nil {
 		printErr(stderr, riskFileErr(path, err))
 		return exitInvalid
@@ -88,7 +88,7 @@ func runRisk(args []string, stdout, stderr io.Writer) int {
 	case len(c.Premortems) == 0 && f.traffic != "":
 		return usageErr(stderr, "risk", "%s has no premortems to judge on the traffic of -traffic", path)
 	}
-	var opts []risk.Option
+	var opts []slorisk.Option
 	o, err := c.Resolve(nil)
 	if len(f.configs) > 0 {
 		srcs, errs := loadSources(f.configs)
@@ -108,14 +108,14 @@ func runRisk(args []string, stdout, stderr io.Writer) int {
 		return exitInvalid
 	}
 	if f.traffic != "" {
-		samples, err := backtest.ReadFile(f.traffic)
+		samples, err := slobacktest.ReadFile(f.traffic)
 		if err != nil {
 			printErr(stderr, trafficErr(f.traffic, err))
 			return exitInvalid
 		}
-		opts = append(opts, risk.WithTraffic(samples))
+		opts = append(opts, slorisk.WithTraffic(samples))
 	}
-	a, err := risk.Analyze(c, o, opts...)
+	a, err := slorisk.Analyze(c, o, opts...)
 	if err != nil {
 		printErr(stderr, riskFileErr(path, err))
 		return exitInvalid
@@ -145,8 +145,8 @@ func runRisk(args []string, stdout, stderr io.Writer) int {
 func riskFileErr(path string, err error) error {
 	lines := strings.Split(err.Error(), "\n")
 	for i, l := range lines {
-		lines[i] = strings.Replace(l, risk.ErrInvalid.Error()+": ", "", 1)
-		lines[i] = strings.Replace(lines[i], risk.ErrInvalid.Error()+" ", "", 1)
+		lines[i] = strings.Replace(l, slorisk.ErrInvalid.Error()+": ", "", 1)
+		lines[i] = strings.Replace(lines[i], slorisk.ErrInvalid.Error()+" ", "", 1)
 	}
 	return readErr(path, &problems{err: err, msg: strings.Join(lines, "\n")})
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/journeyslo/journeyslo/backtest"
+	"github.com/journeyslo/journeyslo/slo/slobacktest"
 )
 
 // riskCatalog is a catalog with every ettd given, at a bare target, so that
@@ -131,13 +131,13 @@ func TestRiskErrors(t *testing.T) {
 // that ends at 2026-03-31T00:00Z, as CSV in dir.
 func monthCSV(t *testing.T, dir string) string {
 	t.Helper()
-	samples, err := backtest.Scenario{Journey: "checkout", Start: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
+	samples, err := slobacktest.Scenario{Journey: "checkout", Start: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
 		Length: 30 * 24 * time.Hour, Rate: 1000.0 / 60}.Samples()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	if err := backtest.WriteCSV(&b, samples); err != nil {
+	if err := slobacktest.WriteCSV(&b, samples); err != nil {
 		t.Fatal(err)
 	}
 	return writeFile(t, dir, "month.csv", b.String())

@@ -4,7 +4,7 @@
 // TrackOrder counted once per stream, from its final status. The standard
 // health service runs beside it, unmapped, and counts as unmatched, and so
 // do calls to methods the server does not have: the calls are counted by
-// grpcslo's stats handler, which sees every call the server answers
+// slogrpc's stats handler, which sees every call the server answers
 // (-interceptors counts them with the interceptors instead, which miss
 // those). Run it with
 //
@@ -54,10 +54,10 @@ import (
 	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
 
-	"github.com/journeyslo/journeyslo/middleware/grpcslo"
 	"github.com/journeyslo/journeyslo/slo"
-	"github.com/journeyslo/journeyslo/slo/slohttp"
+	"github.com/journeyslo/journeyslo/slo/slogrpc"
 	"github.com/journeyslo/journeyslo/slo/sloprom"
+	"github.com/journeyslo/journeyslo/slo/slostatus"
 )
 
 var objectives = []slo.Objective{
@@ -113,7 +113,7 @@ func run(ctx context.Context, addr, httpAddr string, m mode, out io.Writer) erro
 	if r := reg.Restored(); r.Store != nil {
 		fmt.Fprintf(out, "snapshot %s: restored %d objectives written at %v\n", m.snapshot, len(r.Objectives), r.Written.Format(time.RFC3339))
 	}
-	ic, err := grpcslo.New(reg, grpcslo.WithMethods(journeys))
+	ic, err := slogrpc.New(reg, slogrpc.WithMethods(journeys))
 	if err != nil {
 		return err
 	}
@@ -143,8 +143,8 @@ func run(ctx context.Context, addr, httpAddr string, m mode, out io.Writer) erro
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(sloprom.NewCollector(reg))
 	mux := http.NewServeMux()
-	mux.Handle("GET /slo", slohttp.StatusPage(reg, slohttp.PageTitle("Shop (gRPC)")))
-	mux.Handle("GET /healthz/slo", slohttp.Health(reg))
+	mux.Handle("GET /slo", slostatus.StatusPage(reg, slostatus.PageTitle("Shop (gRPC)")))
+	mux.Handle("GET /healthz/slo", slostatus.Health(reg))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
 	web := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	hln, err := net.Listen("tcp", httpAddr)

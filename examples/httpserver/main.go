@@ -38,10 +38,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/journeyslo/journeyslo/burnrate"
-	"github.com/journeyslo/journeyslo/middleware"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slohttp"
 	"github.com/journeyslo/journeyslo/slo/sloprom"
+	"github.com/journeyslo/journeyslo/slo/slostatus"
 )
 
 // objectives declare the shop's journeys.
@@ -103,22 +103,22 @@ func run(ctx context.Context, addr string, m mode, out io.Writer) error {
 	app.HandleFunc("POST /checkout", onRequest(s.checkout))
 	app.HandleFunc("GET /search", onRequest(s.search))
 	app.HandleFunc("POST /graphql", onRequest(s.graphql))
-	slomw, err := middleware.New(reg, middleware.WithPatterns(journeys))
+	slomw, err := slohttp.New(reg, slohttp.WithPatterns(journeys))
 	if err != nil {
 		return err
 	}
 
 	// Beside them, what people and machines read: outside the middleware,
 	// so that the page's refreshes and the scrapes are no events.
-	gate, err := slohttp.ReleaseGate(reg, "checkout")
+	gate, err := slostatus.ReleaseGate(reg, "checkout")
 	if err != nil {
 		return err
 	}
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(sloprom.NewCollector(reg))
 	mux := http.NewServeMux()
-	mux.Handle("GET /slo", slohttp.StatusPage(reg, slohttp.PageTitle("Shop")))
-	mux.Handle("GET /healthz/slo", slohttp.Health(reg))
+	mux.Handle("GET /slo", slostatus.StatusPage(reg, slostatus.PageTitle("Shop")))
+	mux.Handle("GET /healthz/slo", slostatus.Health(reg))
 	mux.Handle("GET /slo/release-gate", gate)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
 	mux.Handle("/", slomw(app))
@@ -392,7 +392,7 @@ func (s *shop) search(w http.ResponseWriter, r *http.Request) {
 func (s *shop) graphql(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	if rand.IntN(400) == 0 {
-		middleware.MarkBad(w)
+		slohttp.MarkBad(w)
 		io.WriteString(w, `{"data":null,"errors":[{"message":"account service timed out"}]}`+"\n")
 		return
 	}

@@ -36,8 +36,8 @@ import (
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
-	"github.com/journeyslo/journeyslo/slo/slohttp"
 	"github.com/journeyslo/journeyslo/slo/sloprom"
+	"github.com/journeyslo/journeyslo/slo/slostatus"
 )
 
 func main() {
@@ -165,14 +165,14 @@ func newDemo(now time.Time, snapshot string) (*demo, error) {
 		store.live.Store(true)
 	}
 
-	gate, err := slohttp.ReleaseGate(reg, "checkout", "search")
+	gate, err := slostatus.ReleaseGate(reg, "checkout", "search")
 	if err != nil {
 		return nil, err
 	}
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(sloprom.NewCollector(reg))
-	d.mux.Handle("/slo", slohttp.StatusPage(reg, slohttp.PageTitle("Shop error budgets (demo)"), slohttp.PageRefresh(10*time.Second)))
-	d.mux.Handle("/healthz/slo", slohttp.Health(reg))
+	d.mux.Handle("/slo", slostatus.StatusPage(reg, slostatus.PageTitle("Shop error budgets (demo)"), slostatus.PageRefresh(10*time.Second)))
+	d.mux.Handle("/healthz/slo", slostatus.Health(reg))
 	d.mux.Handle("/slo/release-gate", gate)
 	d.mux.Handle("/metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
 	d.mux.Handle("/{$}", http.RedirectHandler("/slo", http.StatusFound))

@@ -1,5 +1,5 @@
 // Package shopmonth replays the month of a shop that the tests of slo and
-// slo/slohttp share: slo's checks the states it ends in, slohttp's draws
+// slo/slostatus share: slo's checks the states it ends in, slostatus's draws
 // them on the status page and in its screenshots. It is deterministic: the
 // same counts, to the event, on every run.
 package shopmonth

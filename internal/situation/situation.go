@@ -1,5 +1,5 @@
 // Package situation brings a registry into the states the tests of slo
-// and slo/slohttp judge: a checkout journey that is ok, has no data, pages,
+// and slo/slostatus judge: a checkout journey that is ok, has no data, pages,
 // has a ticket or has spent its budget, beside a search journey with good
 // traffic.
 package situation

@@ -175,14 +175,14 @@ func (c *Config) objective(journey string, o Objective) slo.Objective {
 }
 
 // Patterns returns the map from ServeMux pattern to journey that the
-// config's journeys declare, for middleware.WithPatterns. It is a new map;
+// config's journeys declare, for slohttp.WithPatterns. It is a new map;
 // nil when no journey declares a pattern.
 func (c *Config) Patterns() map[string]string {
 	return c.routes(func(j Journey) []string { return j.Patterns })
 }
 
 // Methods returns the map from gRPC full method name to journey that the
-// config's journeys declare, for grpcslo.WithMethods. It is a new map; nil
+// config's journeys declare, for slogrpc.WithMethods. It is a new map; nil
 // when no journey declares a method.
 func (c *Config) Methods() map[string]string {
 	return c.routes(func(j Journey) []string { return j.Methods })

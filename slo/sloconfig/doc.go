@@ -1,8 +1,8 @@
 // Package sloconfig reads and writes journeyslo config files: one
 // service's user journeys, their objectives and alert policies, and the
 // requests that serve each journey, so that the registry (slo.New), the
-// HTTP middleware (middleware.WithPatterns) and the gRPC interceptors
-// (grpcslo.WithMethods) are configured from one reviewed file.
+// HTTP middleware (slohttp.WithPatterns) and the gRPC interceptors
+// (slogrpc.WithMethods) are configured from one reviewed file.
 //
 // # The format
 //

@@ -11,8 +11,8 @@ import (
 )
 
 // One file configures the registry and the middleware: pass Objectives to
-// slo.New, Patterns to middleware.WithPatterns and Methods to
-// grpcslo.WithMethods.
+// slo.New, Patterns to slohttp.WithPatterns and Methods to
+// slogrpc.WithMethods.
 func ExampleParse() {
 	file := []byte(`
 service: shop

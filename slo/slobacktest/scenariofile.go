@@ -1,0 +1,307 @@
+package slobacktest
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/yamlpos"
+)
+
+// ParseScenario reads a [Scenario] from YAML, such as
+//
+//	journey: checkout
+//	start: 2026-03-01T00:00:00Z
+//	length: 7d
+//	step: 1m          # optional; 1m when left out
+//	rate: 1000/m      # events a second as a number, or N/s, N/m or N/h
+//	diurnal: 0.5      # optional; 0 (steady) when left out
+//	errorRatio: 0.05% # optional; a share (0.0005) or a percent
+//	incidents:        # optional
+//	  - start: 2026-03-03T14:00:00Z
+//	    duration: 30m
+//	    errorRatio: 100%
+//
+// Durations are written as burnrate.ParseWindow reads them ("30m", "7d"),
+// instants as RFC 3339. name is the file's name, for errors: each is a
+// [*ParseError] at the place of the problem, saying what would be right;
+// several are joined, in file order.
+func ParseScenario(name string, data []byte) (Scenario, error) {
+	p := scenarioParser{file: name, pos: map[string]*yaml.Node{}}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return Scenario{}, p.yamlError(err)
+	}
+	if len(doc.Content) == 0 {
+		return Scenario{}, &ParseError{File: name, Line: 1, Err: errors.New("the file is empty; a scenario has a journey, start, length and rate")}
+	}
+	s := p.scenario(doc.Content[0])
+	if len(p.errs) == 0 {
+		// What needs several fields together: the step against the
+		// length, incidents against the traffic and one another.
+		for _, err := range errorsOf(s.Validate()) {
+			var fe *fieldError
+			if errors.As(err, &fe) {
+				n := p.pos[fe.field]
+				if n == nil {
+					n = doc.Content[0]
+				}
+				p.errs = append(p.errs, &ParseError{File: name, Line: n.Line, Column: n.Column, Field: fe.field, Err: errors.New(fe.msg)})
+			}
+		}
+	}
+	if len(p.errs) > 0 {
+		slices.SortStableFunc(p.errs, func(a, b *ParseError) int {
+			return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+		})
+		errs := make([]error, len(p.errs))
+		for i, e := range p.errs {
+			errs[i] = e
+		}
+		return Scenario{}, errors.Join(errs...)
+	}
+	return s, nil
+}
+
+// errorsOf returns the errors that err joins, or err alone.
+func errorsOf(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// scenarioParser reads a scenario's YAML nodes, gathering problems.
+type scenarioParser struct {
+	file string
+	errs []*ParseError
+	// pos holds the node of every field read, by path, to place the
+	// problems that Scenario.Validate finds.
+	pos map[string]*yaml.Node
+}
+
+func (p *scenarioParser) bad(n *yaml.Node, field, format string, args ...any) {
+	p.errs = append(p.errs, &ParseError{File: p.file, Line: n.Line, Column: n.Column, Field: field, Err: fmt.Errorf(format, args...)})
+}
+
+// yamlError turns an error of the YAML library, which gives a line but no
+// column, into a ParseError at that line.
+func (p *scenarioParser) yamlError(err error) error {
+	msg, line := err.Error(), 1
+	if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
+		if n, after, ok := strings.Cut(rest, ": "); ok {
+			if l, err := strconv.Atoi(n); err == nil {
+				line, msg = l, after
+			}
+		}
+	}
+	return &ParseError{File: p.file, Line: line, Err: errors.New("not valid YAML: " + strings.TrimPrefix(msg, "yaml: "))}
+}
+
+// mapping calls read for each field of the mapping n, refusing other
+// kinds, unknown and repeated keys, and reporting missing required ones
+// (those ending in '!').
+func (p *scenarioParser) mapping(n *yaml.Node, path, what string, keys []string, read func(key string, v *yaml.Node, path string)) {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = strings.TrimSuffix(k, "!")
+	}
+	if n.Kind != yaml.MappingNode {
+		p.bad(n, path, "is %s; %s is a mapping with the fields %s", yamlpos.Kind(n), what, strings.Join(names, ", "))
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		field := yamlpos.Join(path, k.Value)
+		switch {
+		case k.Kind != yaml.ScalarNode || !slices.Contains(names, k.Value):
+			p.bad(k, "", "unknown field %s; %s has the fields %s", yamlpos.Kind(k), what, strings.Join(names, ", "))
+		case seen[k.Value]:
+			p.bad(k, field, "given twice; give it once")
+		case v.Kind == yaml.AliasNode || v.Anchor != "":
+			seen[k.Value] = true // given, if not usable: not missing
+			p.bad(v, field, "YAML anchors and aliases are not supported; write the value out")
+		default:
+			seen[k.Value] = true
+			p.pos[field] = v
+			read(k.Value, v, field)
+		}
+	}
+	for _, k := range keys {
+		if name, required := strings.CutSuffix(k, "!"); required && !seen[name] {
+			p.bad(n, yamlpos.Join(path, name), "missing; %s needs it", what)
+		}
+	}
+}
+
+// scalar returns a scalar's text, or false after reporting that n is not
+// one.
+func (p *scenarioParser) scalar(n *yaml.Node, field, want string) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		p.bad(n, field, "is %s; write %s", yamlpos.Kind(n), want)
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (p *scenarioParser) scenario(n *yaml.Node) Scenario {
+	var s Scenario
+	p.mapping(n, "", "a scenario", []string{"journey!", "start!", "length!", "step", "rate!", "diurnal", "errorRatio", "incidents"}, func(key string, v *yaml.Node, field string) {
+		switch key {
+		case "journey":
+			s.Journey, _ = p.scalar(v, field, "the journey's name, such as checkout")
+		case "start":
+			s.Start = p.instant(v, field)
+		case "length":
+			s.Length = p.duration(v, field, "how long the traffic runs, such as 7d")
+		case "step":
+			s.Step = p.duration(v, field, "the interval each sample covers, such as 1m")
+		case "rate":
+			s.Rate = p.rate(v, field)
+		case "diurnal":
+			s.Diurnal = p.share(v, field, "the amplitude of the daily swing, from 0 (steady) to 1, such as 0.5")
+		case "errorRatio":
+			s.ErrorRatio = p.share(v, field, "the share of events that fail outside incidents, such as 0.0005 or 0.05%")
+		case "incidents":
+			if v.Kind != yaml.SequenceNode {
+				p.bad(v, field, "is %s; write a list of incidents, each with a start, duration and errorRatio", yamlpos.Kind(v))
+				return
+			}
+			for i, item := range v.Content {
+				p.pos[fmt.Sprintf("%s[%d]", field, i)] = item
+				s.Incidents = append(s.Incidents, p.incident(item, fmt.Sprintf("%s[%d]", field, i)))
+			}
+		}
+	})
+	return s
+}
+
+func (p *scenarioParser) incident(n *yaml.Node, path string) Incident {
+	var in Incident
+	p.mapping(n, path, "an incident", []string{"journey", "start!", "duration!", "errorRatio!"}, func(key string, v *yaml.Node, field string) {
+		switch key {
+		case "journey":
+			in.Journey, _ = p.scalar(v, field, "the scenario's journey, or nothing")
+		case "start":
+			in.Start = p.instant(v, field)
+		case "duration":
+			in.Duration = p.duration(v, field, "how long it lasts, such as 30m")
+		case "errorRatio":
+			in.ErrorRatio = p.share(v, field, "the share of events that fail during it, such as 1 or 100% for a full outage")
+		}
+	})
+	return in
+}
+
+func (p *scenarioParser) instant(n *yaml.Node, field string) time.Time {
+	text, ok := p.scalar(n, field, "an RFC 3339 instant, such as 2026-03-01T00:00:00Z")
+	if !ok {
+		return time.Time{}
+	}
+	t, err := parseTime(text)
+	if err != nil {
+		p.bad(n, field, "%v", err)
+	}
+	return t
+}
+
+func (p *scenarioParser) duration(n *yaml.Node, field, want string) time.Duration {
+	text, ok := p.scalar(n, field, want)
+	if !ok {
+		return 0
+	}
+	d, err := burnrate.ParseWindow(text)
+	if err != nil {
+		p.bad(n, field, "%q is not a duration; write %s", text, want)
+	}
+	return d
+}
+
+// number reads a finite number.
+func (p *scenarioParser) number(n *yaml.Node, field, text, want string) (float64, bool) {
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.ContainsAny(text, "xXnN") {
+		p.bad(n, field, "%q is not a number; write %s", text, want)
+		return 0, false
+	}
+	return f, true
+}
+
+// share reads a number from 0 to 1, or a percent from 0% to 100%.
+func (p *scenarioParser) share(n *yaml.Node, field, want string) float64 {
+	text, ok := p.scalar(n, field, want)
+	if !ok {
+		return 0
+	}
+	pct, isPct := strings.CutSuffix(strings.TrimSpace(text), "%")
+	f, ok := p.number(n, field, strings.TrimSpace(pct), want)
+	if !ok {
+		return 0
+	}
+	if isPct {
+		// Divided as the decimal the percent was written in, so that
+		// 0.05% is 0.0005 and not a hair off it.
+		f, _ = strconv.ParseFloat(shiftPercent(strings.TrimSpace(pct)), 64)
+	}
+	if f < 0 || f > 1 {
+		hint := ""
+		if !isPct && f > 1 && f <= 100 {
+			hint = fmt.Sprintf(" (for %v percent, write %v%%)", f, f)
+		}
+		p.bad(n, field, "%s is outside 0 to 1%s; write %s", text, hint, want)
+	}
+	return f
+}
+
+// shiftPercent returns the decimal text of a percent divided by 100,
+// such as 0.0005 for 0.05: the text's point moved two places left.
+func shiftPercent(s string) string {
+	mant, exp, hasExp := strings.Cut(strings.ToLower(s), "e")
+	e := 0
+	if hasExp {
+		e, _ = strconv.Atoi(exp)
+	}
+	return mant + "e" + strconv.Itoa(e-2)
+}
+
+// rate reads events a second, or N/s, N/m or N/h.
+func (p *scenarioParser) rate(n *yaml.Node, field string) float64 {
+	const want = "the mean events a second, such as 16.7, or a number an interval, such as 1000/m"
+	text, ok := p.scalar(n, field, want)
+	if !ok {
+		return 0
+	}
+	num, unit, per := strings.Cut(strings.ReplaceAll(text, " ", ""), "/")
+	f, ok := p.number(n, field, num, want)
+	if !ok {
+		return 0
+	}
+	if per {
+		switch unit {
+		case "s":
+		case "m":
+			f /= 60
+		case "h":
+			f /= 3600
+		default:
+			p.bad(n, field, "%q has the unit %q; write events a second (/s), a minute (/m) or an hour (/h), such as 1000/m", text, unit)
+			return 0
+		}
+	}
+	if f <= 0 {
+		p.bad(n, field, "%s is not more than 0; write %s", text, want)
+	}
+	return f
+}

@@ -1,0 +1,188 @@
+package slogrpc
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/stats"
+	"google.golang.org/grpc/status"
+
+	"github.com/journeyslo/journeyslo/internal/holder"
+	"github.com/journeyslo/journeyslo/slo"
+)
+
+// statsInUse is set once any Interceptor has handed out its stats handler.
+// Until then the interceptors skip looking for a stats handler's call in
+// the context, so that a server with interceptors only pays nothing for
+// the check that prevents double counting.
+var statsInUse atomic.Bool
+
+// StatsHandler returns a grpc stats.Handler, for grpc.StatsHandler, that
+// records one event for every call the server answers:
+//
+//	srv := grpc.NewServer(grpc.StatsHandler(ic.StatsHandler()))
+//
+// It sees what the interceptors cannot: a unary call whose request fails
+// to decode (grpc answers Internal before any interceptor runs) and a
+// call to a method the server does not register (grpc answers
+// Unimplemented itself). Such a call counts for the journey [WithMethods]
+// maps its full method name to, else for slo.Unmatched; Call.UnknownMethod
+// tells a classifier which calls had no method.
+//
+// The event's status is the one the server sent, taken from stats.End, and
+// its latency runs from grpc's stats.Begin to its stats.End (on a clock
+// other than the real one, from TagRPC to End): decoding, interceptors,
+// handler and the final status. The code serving a call can use
+// [SetJourney], [MarkBad] and [Exclude] without [WithContextHolder]: the
+// stats handler's per-call state is the holder. A call whose handler
+// panics reaches stats.End only through a recovery interceptor, and the
+// status that interceptor answers is the event's (Internal is bad).
+//
+// A server uses the stats handler or the interceptors. Installed together,
+// with the same registry, the interceptors find the stats handler's call
+// in the context and pass the call through uncounted, so each call is
+// still one event. The stats handler is for servers only: on a client it
+// counts nothing.
+//
+// Its cost is one allocation per call (the per-call state, which is also
+// the context the handler gets) and one map lookup of the method name, as
+// for the interceptors; grpc itself builds seven events per unary call for
+// any stats handler, which is why the interceptors remain the cheaper
+// choice for a server that can do without these calls. It is safe for
+// concurrent use.
+func (ic *Interceptor) StatsHandler() stats.Handler {
+	statsInUse.Store(true)
+	return (*statsHandler)(ic)
+}
+
+// statsHandler is an Interceptor seen as a stats.Handler.
+type statsHandler Interceptor
+
+// Stages of a call, in its stage field.
+const (
+	tagged   uint32 = iota // TagRPC ran
+	begun                  // grpc found the method and began serving it
+	recorded               // its event is in
+)
+
+// call is the stats handler's state of one RPC. It is the context grpc
+// passes on to every later event and to the handler, so that one
+// allocation carries the state, the holder and the context.
+type call struct {
+	holder.Holder
+	ic      *Interceptor
+	method  string
+	journey *slo.Journey  // from WithMethods, else slo.Unmatched
+	start   time.Duration // on a clock other than the real one
+	stage   atomic.Uint32
+	// streaming is written by Begin and read by End, on the goroutine
+	// that serves the call.
+	streaming bool
+}
+
+type callKey struct{}
+
+// Value returns c for the call's key, and otherwise what its holder
+// returns: itself for the holder's key, the parent's value for any other.
+func (c *call) Value(k any) any {
+	if k == (callKey{}) {
+		return c
+	}
+	return c.Holder.Value(k)
+}
+
+// callOf returns the stats handler's call in ctx, or nil. grpc passes the
+// context TagRPC returned to most events, so the type assertion answers
+// without walking the context; stats.End and the handler get it wrapped.
+func callOf(ctx context.Context) *call {
+	if c, ok := ctx.(*call); ok {
+		return c
+	}
+	c, _ := ctx.Value(callKey{}).(*call)
+	return c
+}
+
+// counted reports whether the call being served with ctx is counted by
+// the stats handler of a registry's Interceptor, so that the interceptors
+// must not count it again.
+func (ic *Interceptor) counted(ctx context.Context) bool {
+	if !statsInUse.Load() {
+		return false
+	}
+	c := callOf(ctx)
+	return c != nil && c.ic.reg == ic.reg
+}
+
+// errUnknownMethod stands for the status grpc sends for a method the
+// server does not have, which no stats event carries.
+var errUnknownMethod = status.Error(codes.Unimplemented, "slogrpc: the server registers no such method")
+
+// TagRPC starts the call's state and resolves its journey from the method
+// map.
+func (h *statsHandler) TagRPC(ctx context.Context, info *stats.RPCTagInfo) context.Context {
+	ic := (*Interceptor)(h)
+	j, ok := ic.methods[info.FullMethodName]
+	if !ok {
+		j = ic.unmatched
+	}
+	c := &call{ic: ic, method: info.FullMethodName, journey: j}
+	holder.Init(&c.Holder, ctx, ic.reg)
+	if ic.timed && !ic.watch.Real() {
+		c.start = ic.watch.Elapsed()
+	}
+	return c
+}
+
+// HandleRPC records the call's event at its end: at stats.End, or, for a
+// method the server does not have, at the trailer that carries grpc's
+// Unimplemented, since no stats.End follows.
+func (h *statsHandler) HandleRPC(ctx context.Context, s stats.RPCStats) {
+	switch s := s.(type) {
+	case *stats.Begin:
+		if c := callOf(ctx); c != nil && !s.Client {
+			c.streaming = s.IsClientStream || s.IsServerStream
+			c.stage.Store(begun)
+		}
+	case *stats.OutTrailer:
+		// Every call the server answers sends a trailer; one that grpc
+		// did not begin serving is a method it does not have.
+		if c := callOf(ctx); c != nil && c.stage.CompareAndSwap(tagged, recorded) {
+			c.record(ctx, Call{Err: errUnknownMethod, Code: codes.Unimplemented, UnknownMethod: true}, 0)
+		}
+	case *stats.End:
+		if s.Client {
+			return
+		}
+		c := callOf(ctx)
+		if c == nil || c.stage.Swap(recorded) == recorded {
+			return
+		}
+		var d time.Duration
+		if c.ic.timed {
+			if c.ic.watch.Real() {
+				d = s.EndTime.Sub(s.BeginTime) // grpc read the clock already
+			} else {
+				d = c.ic.watch.Elapsed() - c.start
+			}
+		}
+		c.record(ctx, Call{Err: s.Error, Code: codeOf(s.Error), Streaming: c.streaming}, d)
+	}
+}
+
+// record resolves the call's journey, classifies it and records it, as the
+// interceptors do.
+func (c *call) record(ctx context.Context, cl Call, d time.Duration) {
+	cl.FullMethod = c.method
+	j, out := c.ic.settle(ctx, cl, &c.Holder, c.journey)
+	c.ic.put(j, out, d)
+}
+
+// TagConn returns ctx: the stats handler keeps nothing per connection.
+func (h *statsHandler) TagConn(ctx context.Context, _ *stats.ConnTagInfo) context.Context {
+	return ctx
+}
+
+// HandleConn does nothing: connections are no events.
+func (h *statsHandler) HandleConn(context.Context, stats.ConnStats) {}

@@ -1,0 +1,616 @@
+package slostatus
+
+import (
+	"bytes"
+	"cmp"
+	_ "embed"
+	"encoding/json"
+	"html/template"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/slo"
+)
+
+// A PageOption configures the handler [StatusPage] returns.
+type PageOption func(*pageConfig)
+
+type pageConfig struct {
+	title   string
+	refresh time.Duration
+}
+
+// PageTitle sets the status page's title, shown in its heading and in the
+// browser's tab; the JSON form carries it too. The default is "Error
+// budgets".
+func PageTitle(title string) PageOption {
+	return func(c *pageConfig) { c.title = title }
+}
+
+// PageRefresh sets how often the status page reloads itself in the
+// browser, rounded up to whole seconds; zero or less turns reloading off.
+// The default is 30 seconds.
+func PageRefresh(every time.Duration) PageOption {
+	return func(c *pageConfig) { c.refresh = every }
+}
+
+// StatusPage returns a handler that serves the registry's error budgets as
+// an HTML page for people, such as on a wall screen at /slo: per journey
+// and objective, the target, the SLI, the budget remaining and how long it
+// lasts, a burn-down chart of the budget over the period, and every alert
+// rule's burn rates over its long and short windows against its factor,
+// with a state badge (ok, ticket, page) that says in words and shapes what
+// its colour says. The page reloads itself (see [PageRefresh]).
+//
+// The page is self-contained: inline CSS and SVG, no script, no font, no
+// request to anywhere, so it works offline inside a cluster. Its
+// Content-Security-Policy forbids anything else.
+//
+// The objectives are sorted so that what needs a person comes
+// first: by state (page, then ticket, then ok), then by budget left,
+// least first, in declaration order among equals. Each links its runbook
+// and dashboard when its definition has them ([slo.Objective.Runbook],
+// [slo.Objective.Dashboard]). The budget left is one figure per
+// objective, the Status's, shown in its figures and at the end of its
+// chart alike; when the period holds too few events for a budget
+// ([slo.Status.Budget]), the card shows that fact ([slo.Status.Evidence])
+// instead of a budget, a time to exhaustion and a burn-down line.
+//
+// Beside the period's burn-down, each card draws its rules' burn over
+// the last 6 hours ([slo.Registry.Recent]): per rule, the long and short
+// windows' burn rates against its factor, so that a reader sees an
+// incident start and stop, and a process minutes old shows minutes, not a
+// cliff. That history is on the page only; its JSON would outweigh the
+// rest of ?format=json.
+//
+// Each card lists the objective's newest episodes ([slo.Registry.Episodes])
+// and its chart shows them all as bands, so that a reader sees when the
+// budget went. Below the cards, the review of the period
+// ([slo.Registry.Review], with slo's default options) is the agenda of a
+// monthly review of alerts and objectives: pages (flaky ones among them),
+// tickets, time spent paging, and the budget spent in episodes against
+// the background burn.
+//
+// With the query ?format=json, the handler answers the same data as
+// application/json, for scripts and other dashboards, in the same order:
+//
+//	{
+//	  "title": "Error budgets",
+//	  "time": "2026-03-31T14:30:00Z",      // now, RFC 3339 in UTC
+//	  "stalled": false,                    // see slo.Registry.Stalled
+//	  "lagSeconds": 0.4,                   // see slo.Registry.Lag
+//	  "unmatched": {"good": 12, "bad": 0}, // see slo.Registry.Unmatched
+//	  "objectives": [...],                 // the objective objects of the package doc
+//	  "review": {...}                      // slo.Review.MarshalJSON's, objectives in declaration order
+//	}
+//
+// Numbers are never NaN or infinite; such a value would be null. Any other
+// format is a 400 Bad Request.
+//
+// The handler answers GET and HEAD, never caches, and is safe for
+// concurrent use. It panics if reg is nil.
+func StatusPage(reg *slo.Registry, opts ...PageOption) http.Handler {
+	if reg == nil {
+		panic("slostatus: StatusPage(nil): pass the *slo.Registry that slo.New returned")
+	}
+	cfg := pageConfig{title: "Error budgets", refresh: 30 * time.Second}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return &pageHandler{reg: reg, defs: definitions(reg), cfg: cfg, tmpl: pageTemplate()}
+}
+
+//go:embed statuspage.html
+var pageSource string
+
+var (
+	parseOnce sync.Once
+	parsed    *template.Template
+)
+
+// pageTemplate parses the page's template on first use. Being reachable
+// from StatusPage only, it lets programs that never serve the page skip
+// both the parsing at start and, through the linker, most of html/template.
+func pageTemplate() *template.Template {
+	parseOnce.Do(func() {
+		parsed = template.Must(template.New("statuspage").Parse(pageSource))
+	})
+	return parsed
+}
+
+// pageCSP allows the page nothing but its own inline styles and SVG.
+const pageCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+type pageHandler struct {
+	reg  *slo.Registry
+	defs map[[2]string]slo.Objective
+	cfg  pageConfig
+	tmpl *template.Template
+}
+
+func (h *pageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed: use GET or HEAD", http.StatusMethodNotAllowed)
+		return
+	}
+	var (
+		body  []byte
+		ctype string
+		err   error
+	)
+	switch format := r.URL.Query().Get("format"); format {
+	case "json":
+		ctype = "application/json"
+		body, err = json.MarshalIndent(h.report(), "", "  ")
+		body = append(body, '\n')
+	case "", "html":
+		ctype = "text/html; charset=utf-8"
+		var buf bytes.Buffer
+		err = h.tmpl.Execute(&buf, h.view())
+		body = buf.Bytes()
+		w.Header().Set("Content-Security-Policy", pageCSP)
+	default:
+		http.Error(w, "unknown format "+strconv.Quote(format)+": use json, or none for HTML", http.StatusBadRequest)
+		return
+	}
+	if err != nil {
+		// Unreachable: numbers are guarded and the template is tested.
+		// Say so rather than send half a page.
+		http.Error(w, "slostatus: rendering the status page: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(body)
+}
+
+// reading is what one request reads from the registry.
+type reading struct {
+	now     time.Time
+	lag     time.Duration
+	stalled bool
+	// objectives are in the page's order (see sortObjectives).
+	objectives []objectiveJSON
+	// review is the registry's review over each objective's period,
+	// with slo's default options.
+	review   slo.Review
+	unG, unB uint64
+}
+
+func (h *pageHandler) read() reading {
+	s := reading{now: h.reg.Clock().Now()}
+	s.lag, s.stalled = h.reg.Staleness()
+	for _, st := range h.reg.Status() {
+		o := newObjectiveJSON(h.defs, st).withHistory(h.reg)
+		o.recent, _ = h.reg.Recent(st.Journey, st.Objective)
+		s.objectives = append(s.objectives, o)
+	}
+	sortObjectives(s.objectives)
+	// The zero options are the defaults, which Review never refuses.
+	s.review, _ = h.reg.Review(slo.ReviewOptions{})
+	s.unG, s.unB = h.reg.Unmatched()
+	return s
+}
+
+// sortObjectives puts what needs a person first: page, then ticket, then
+// ok; within a state the least budget left first, and those with too few
+// events for a budget (see slo.Status.Budget) last, since their figure
+// claims nothing; declaration order among equals.
+func sortObjectives(objs []objectiveJSON) {
+	slices.SortStableFunc(objs, func(a, b objectiveJSON) int {
+		if c := cmp.Compare(b.Status.State, a.Status.State); c != 0 {
+			return c
+		}
+		aFew, bFew := a.Status.Budget == slo.BudgetTooFewEvents, b.Status.Budget == slo.BudgetTooFewEvents
+		switch {
+		case aFew && bFew:
+			return 0
+		case aFew:
+			return 1
+		case bFew:
+			return -1
+		}
+		return cmp.Compare(a.Status.BudgetRemaining, b.Status.BudgetRemaining)
+	})
+}
+
+// The JSON form: see StatusPage.
+type (
+	pageReport struct {
+		Title      string          `json:"title"`
+		Time       string          `json:"time"`
+		Stalled    bool            `json:"stalled"`
+		LagSeconds number          `json:"lagSeconds"`
+		Unmatched  eventCount      `json:"unmatched"`
+		Objectives []objectiveJSON `json:"objectives"`
+		Review     slo.Review      `json:"review"`
+	}
+	eventCount struct {
+		Good uint64 `json:"good"`
+		Bad  uint64 `json:"bad"`
+	}
+)
+
+func (h *pageHandler) report() pageReport {
+	s := h.read()
+	return pageReport{
+		Title:      h.cfg.title,
+		Time:       instant(s.now),
+		Stalled:    s.stalled,
+		LagSeconds: number(s.lag.Seconds()),
+		Unmatched:  eventCount{s.unG, s.unB},
+		Objectives: append([]objectiveJSON{}, s.objectives...), // [] rather than null when none
+		Review:     s.review,
+	}
+}
+
+// The HTML form's view: every value formatted, every coordinate laid out,
+// so that the template only places them.
+type (
+	pageView struct {
+		Title   string
+		Refresh int // seconds; 0 for none
+		Updated string
+		// Worst is the most severe state shown: ok, ticket or page.
+		Worst   string
+		Summary []summaryItem
+		Stale   string // why the page is stale, or empty
+		// Objectives are in the page's order (see sortObjectives).
+		Objectives []objectiveView
+		// Unmatched counts events of undeclared journeys; empty when none.
+		Unmatched string
+		// Review is the review of every objective over its period, in the
+		// page's order.
+		Review reviewView
+	}
+	// reviewView is the review as a table: one row per objective.
+	reviewView struct {
+		Flaky string // what a flaky page is: "ended within 10m, spending under 2.0% of the budget"
+		Rows  []reviewRow
+	}
+	reviewRow struct {
+		ID, Journey, Name string
+		Period            string // "30d"
+		Pages             string // "2 (1 flaky)"
+		Tickets           string
+		Paging            string // time spent paging
+		// The budget spent by episodes and by the background burn, and
+		// left: "—" when the period holds too few events for a budget.
+		Episodes, Background, Left string
+		Evidence                   string
+	}
+	// episodeView is one episode of an objective's log.
+	episodeView struct {
+		Severity string // page or ticket
+		Badge    string // PAGE or TICKET
+		Rule     string
+		Start    string // "Mar 10 02:16 UTC"
+		Lasted   string // "15m", or "3m so far" while open
+		Open     bool
+		Details  string // "mitigated after 8m · peak 40× · 12.0% of the budget"
+	}
+	summaryItem struct {
+		Class, Text string
+	}
+	objectiveView struct {
+		ID      string // unique in the page, for ARIA references
+		Journey string
+		Name    string
+		State   string // ok, ticket or page
+		Badge   string // OK, TICKET or PAGE
+		Spent   bool
+		// Evidence is why the budget makes no claim ("not enough events:
+		// 10 of 1000"), shown instead of the budget and its runs-out-in;
+		// empty when it makes one.
+		Evidence, EvidenceNote string
+		Goal                   string // "99.9% good over 30d"
+		Since                  string // when and why it left ok, or empty
+		// Runbook and Dashboard are the objective's links, or empty.
+		Runbook, Dashboard string
+		SLI                string
+		SLINote            string
+		Budget             string
+		BudgetClass        string // "", "low" or "spent"
+		BudgetNote         string
+		BudgetTitle        string // BudgetNote's counts in full
+		Exhaust            string
+		ExhaustNote        string
+		Chart              burnDownChart
+		// Recent is the rules' burn over the last hours; no panels when
+		// the registry has no recent history to show.
+		Recent recentChart
+		Rules  []ruleView
+		// Episodes are the newest of the objective's episodes, newest
+		// first; EpisodeCount says how many the log holds.
+		Episodes     []episodeView
+		EpisodeCount string
+	}
+	ruleView struct {
+		Name        string
+		Severity    string
+		Windows     string // "1h / 5m"
+		Long, Short burnBar
+		LongRate    string
+		ShortRate   string
+		Factor      string
+		Firing      bool
+		Note        string // "firing", "burning, too few events", or empty
+		// Track is the bars' length, Mid the factor's mark, CutX where the
+		// notch of a cut bar starts.
+		Track, Mid, CutX float64
+	}
+)
+
+func (h *pageHandler) view() pageView {
+	s := h.read()
+	loc := s.now.Location()
+	v := pageView{
+		Title:   h.cfg.title,
+		Updated: s.now.Format("Jan 2, 2006 15:04:05 MST"),
+		Worst:   "ok",
+	}
+	if h.cfg.refresh > 0 {
+		v.Refresh = int((h.cfg.refresh + time.Second - 1) / time.Second)
+	}
+	if s.stalled {
+		v.Stale = "Stale: the registry has not advanced for " + formatSpan(s.lag) +
+			"; the states and budgets below are from " + s.now.Add(-s.lag).Format("Jan 2 15:04:05 MST") + "."
+	}
+	if s.unG+s.unB > 0 {
+		v.Unmatched = strconv.FormatUint(s.unG, 10) + " good and " + strconv.FormatUint(s.unB, 10) + " bad"
+	}
+
+	var pages, tickets, spent, few, oks int
+	for i, e := range s.objectives {
+		st := e.Status
+		o := objectiveView{
+			ID:        "o" + strconv.Itoa(i),
+			Journey:   st.Journey,
+			Name:      st.Objective,
+			State:     st.State.String(),
+			Badge:     strings.ToUpper(st.State.String()),
+			Spent:     st.Budget == slo.BudgetSpent,
+			Evidence:  st.Evidence(),
+			Goal:      goal(st),
+			Budget:    percent(st.BudgetRemaining, 1),
+			Runbook:   e.Runbook,
+			Dashboard: e.Dashboard,
+		}
+		note := ""
+		switch {
+		case st.NoData:
+			note = "No events in the period"
+		case o.Evidence != "":
+			note = "Not enough events for a budget"
+		}
+		o.Chart = newBurnDownChart(e.BurnDown, st.Period, s.now, note, e.Episodes)
+		o.Episodes, o.EpisodeCount = episodeViews(e.Episodes, st, loc)
+		samples := make([]recentSample, len(e.recent))
+		for i, p := range e.recent {
+			samples[i] = recentSample{At: p.Time, Burns: p.Windows}
+		}
+		o.Recent = newRecentChart(samples, st.Rules, recentSpan, s.now)
+		if o.Evidence != "" {
+			few++
+			o.EvidenceNote = "a budget needs " + strconv.FormatUint(st.MinEvents, 10) + " events over " + burnrate.FormatWindow(st.Period)
+		}
+		switch st.State {
+		case burnrate.SeverityPage:
+			pages++
+			v.Worst = "page"
+		case burnrate.SeverityTicket:
+			tickets++
+			if v.Worst == "ok" {
+				v.Worst = "ticket"
+			}
+		default:
+			oks++
+		}
+		if st.State != burnrate.SeverityOK {
+			verb := map[burnrate.Severity]string{burnrate.SeverityTicket: "Ticket", burnrate.SeverityPage: "Paging"}[st.State]
+			o.Since = verb + " since " + st.Since.In(loc).Format("Jan 2 15:04 MST") + " (" + formatSpan(st.Time.Sub(st.Since)) + ") by " + st.Rule
+		}
+
+		decimals := targetDecimals(st.Target)
+		if st.NoData {
+			o.SLI, o.SLINote = "no data", "no events in "+burnrate.FormatWindow(st.Period)
+		} else {
+			o.SLI = percent(st.SLI, decimals+2)
+			o.SLINote = "target " + percent(st.Target, decimals)
+		}
+
+		allowed := (float64(st.Good) + float64(st.Bad)) * burnrate.ErrorBudget(st.Target) // in float64: the sum wraps at 2^64
+		o.BudgetNote = compact(float64(st.Bad)) + " of " + compact(allowed) + " spent"
+		o.BudgetTitle = strconv.FormatUint(st.Bad, 10) + " bad events of " + strconv.FormatFloat(allowed, 'f', 0, 64) +
+			" allowed over " + burnrate.FormatWindow(st.Period)
+		switch {
+		case o.Spent:
+			spent++
+			o.BudgetClass = "spent"
+		case st.BudgetRemaining < 0.25:
+			o.BudgetClass = "low"
+		}
+
+		switch d := st.TimeToExhaustion; {
+		case o.Spent:
+			o.Exhaust, o.ExhaustNote = "—", "already spent"
+		case d == burnrate.Never:
+			o.Exhaust, o.ExhaustNote = "never", "not burning over "+burnrate.FormatWindow(st.ExhaustionWindow)
+		default:
+			o.Exhaust, o.ExhaustNote = formatSpan(d), "at the "+burnrate.FormatWindow(st.ExhaustionWindow)+" burn rate"
+		}
+
+		for _, r := range st.Rules {
+			rv := ruleView{
+				Name:      r.Name,
+				Severity:  r.Severity.String(),
+				Windows:   burnrate.FormatWindow(r.Long) + " / " + burnrate.FormatWindow(r.Short),
+				Long:      newBurnBar(r.LongRate, r.Factor),
+				Short:     newBurnBar(r.ShortRate, r.Factor),
+				LongRate:  formatRate(r.LongRate) + "×",
+				ShortRate: formatRate(r.ShortRate) + "×",
+				Factor:    "≥ " + formatFactor(r.Factor) + "×",
+				Firing:    r.Firing,
+				Track:     barTrack,
+				Mid:       barTrack / 2,
+				CutX:      barTrack - 5,
+			}
+			switch {
+			case r.Firing:
+				rv.Note = "firing"
+			case r.Burning:
+				rv.Note = "burning, too few events to fire"
+			}
+			o.Rules = append(o.Rules, rv)
+		}
+
+		v.Objectives = append(v.Objectives, o)
+	}
+
+	add := func(n int, class, one, many string) {
+		switch {
+		case n == 1:
+			v.Summary = append(v.Summary, summaryItem{class, "1 " + one})
+		case n > 1:
+			v.Summary = append(v.Summary, summaryItem{class, strconv.Itoa(n) + " " + many})
+		}
+	}
+	v.Review = newReviewView(s.review, s.objectives)
+	add(pages, "page", "paging", "paging")
+	add(tickets, "ticket", "ticket", "tickets")
+	add(spent, "spent", "budget spent", "budgets spent")
+	add(few, "evidence", "too few events", "too few events")
+	add(oks, "ok", "ok", "ok")
+	return v
+}
+
+// compact writes a count for people in at most five characters: 950,
+// 21.0k, 51.5M.
+func compact(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "—"
+	}
+	x = math.Round(x)
+	for _, u := range []struct {
+		div  float64
+		unit string
+	}{{1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
+		if x >= u.div*0.9995 {
+			return strconv.FormatFloat(x/u.div, 'f', 1, 64) + u.unit
+		}
+	}
+	return strconv.FormatFloat(x, 'f', 0, 64)
+}
+
+// goal writes what the objective promises: "99.9% good over 30d", "95%
+// within 300ms over 30d".
+func goal(st slo.Status) string {
+	what := " good"
+	if st.Latency > 0 {
+		what = " within " + st.Latency.String()
+	}
+	return percent(st.Target, targetDecimals(st.Target)) + what + " over " + burnrate.FormatWindow(st.Period)
+}
+
+// targetDecimals returns the decimals a target has as a percentage: 1 for
+// 0.999 (99.9%), 0 for 0.95, 3 for 0.99995.
+func targetDecimals(target float64) int {
+	s := strconv.FormatFloat(target, 'f', -1, 64)
+	_, frac, _ := strings.Cut(s, ".")
+	return max(len(frac)-2, 0)
+}
+
+// shownEpisodes is how many episodes a card lists: the newest, for the
+// incident at hand and the ones before it; the chart and the JSON have
+// them all.
+const shownEpisodes = 3
+
+// episodeViews lists the newest episodes of eps (oldest first, as the log
+// keeps them), newest first, and says how many the log holds.
+func episodeViews(eps []slo.Episode, st slo.Status, loc *time.Location) ([]episodeView, string) {
+	var out []episodeView
+	for i := len(eps) - 1; i >= 0 && len(out) < shownEpisodes; i-- {
+		e := eps[i]
+		ev := episodeView{
+			Severity: e.Severity.String(),
+			Badge:    strings.ToUpper(e.Severity.String()),
+			Rule:     e.Rule,
+			Start:    e.Start.In(loc).Format("Jan 2 15:04 MST"),
+			Open:     e.Open(),
+		}
+		ev.Lasted = formatSpan(e.Duration(st.Time))
+		if ev.Open {
+			ev.Lasted += " so far"
+		}
+		var details []string
+		if !e.Mitigated.IsZero() {
+			details = append(details, "mitigated after "+formatSpan(e.Mitigated.Sub(e.Start)))
+		}
+		if e.Paging > 0 && e.Severity == burnrate.SeverityPage {
+			details = append(details, formatSpan(e.Paging)+" paging")
+		}
+		details = append(details, "peak "+formatRate(e.PeakBurn)+"×")
+		// A share of a budget the period cannot support claims nothing.
+		if st.Budget != slo.BudgetTooFewEvents {
+			details = append(details, percent(e.BudgetSpent, 1)+" of the budget")
+		}
+		ev.Details = strings.Join(details, " · ")
+		out = append(out, ev)
+	}
+	switch n := len(eps); {
+	case n == 0:
+		return nil, "none in the log"
+	case n == 1:
+		return out, "1 in the log"
+	case n > shownEpisodes:
+		return out, strconv.Itoa(n) + " in the log, the last " + strconv.Itoa(shownEpisodes) + " shown"
+	default:
+		return out, strconv.Itoa(n) + " in the log"
+	}
+}
+
+// newReviewView lays out the review in the page's order of objectives.
+func newReviewView(rv slo.Review, objs []objectiveJSON) reviewView {
+	v := reviewView{Flaky: "ended within " + formatSpan(rv.Options.Flaky) + ", spending under " +
+		percent(rv.Options.FlakyBudget, 1) + " of the budget"}
+	byKey := map[[2]string]slo.ObjectiveReview{}
+	for _, o := range rv.Objectives {
+		byKey[[2]string{o.Journey, o.Objective}] = o
+	}
+	for i, o := range objs {
+		st := o.Status
+		r, ok := byKey[[2]string{st.Journey, st.Objective}]
+		if !ok {
+			continue // declared after the review was read: none can be
+		}
+		row := reviewRow{
+			ID: "r" + strconv.Itoa(i), Journey: st.Journey, Name: st.Objective,
+			Period:   burnrate.FormatWindow(r.To.Sub(r.From)),
+			Pages:    strconv.Itoa(r.Pages),
+			Tickets:  strconv.Itoa(r.Tickets),
+			Paging:   "—",
+			Evidence: st.Evidence(),
+		}
+		if r.FlakyPages > 0 {
+			row.Pages += " (" + strconv.Itoa(r.FlakyPages) + " flaky)"
+		}
+		if r.Paging > 0 {
+			row.Paging = formatSpan(r.Paging)
+		}
+		if row.Evidence != "" {
+			row.Episodes, row.Background, row.Left = "—", "—", "—"
+		} else {
+			row.Episodes, row.Background, row.Left = percent(r.EpisodeBudget, 1), percent(r.BackgroundBudget, 1), percent(r.BudgetRemaining, 1)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
+}
