@@ -25,8 +25,8 @@ func recordEveryPattern(j *Journey) {
 	j.Observe(time.Second, false)
 	j.Observe(2*time.Second, false)
 	j.Observe(10*time.Millisecond, true) // fast but bad
-	j.RecordUntimed(false)               // availability only
-	j.RecordUntimed(true)
+	j.Put(Untimed, 0)                    // availability only
+	j.Record(true)
 	j.Add(3, 2)
 }
 

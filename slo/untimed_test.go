@@ -13,9 +13,9 @@ func TestRecordUntimed(t *testing.T) {
 		{Journey: "checkout", Target: 0.99, Latency: 300 * time.Millisecond},
 	})
 	j := reg.Journey("checkout")
-	j.RecordUntimed(false)
-	j.RecordUntimed(false)
-	j.RecordUntimed(true)
+	j.Put(Untimed, 0)
+	j.Put(Untimed, 0)
+	j.Record(true)
 	reg.Advance(t0.Add(time.Minute))
 	type counts struct{ Good, Bad uint64 }
 	var got []counts
@@ -28,7 +28,7 @@ func TestRecordUntimed(t *testing.T) {
 		t.Errorf("totals after 2 good and 1 bad untimed events (-want +got):\n%s", diff)
 	}
 
-	reg.Journey("nope").RecordUntimed(true)
+	reg.Journey("nope").Record(true)
 	if g, b := reg.Unmatched(); g != 0 || b != 1 {
 		t.Errorf("Unmatched() = %d, %d after one bad untimed event; want 0, 1", g, b)
 	}

@@ -80,3 +80,22 @@ func (h *Holder) Marked() uint32 { return h.mark.Load() }
 // parent is ctx and whose journey names resolve in reg: the larger value
 // and its holder then cost one allocation, not two.
 func Init(h *Holder, ctx context.Context, reg *slo.Registry) { h.Context, h.reg = ctx, reg }
+
+// SetJourneyOf sets the journey of the request whose context is ctx, as
+// slohttp.SetJourneyContext and slogrpc.SetJourney promise; false when ctx
+// carries no holder.
+func SetJourneyOf(ctx context.Context, journey string) bool {
+	h := From(ctx)
+	return h != nil && h.SetJourney(journey)
+}
+
+// MarkOf marks the request whose context is ctx with m (Bad or Excluded);
+// false when ctx carries no holder.
+func MarkOf(ctx context.Context, m uint32) bool {
+	h := From(ctx)
+	if h == nil {
+		return false
+	}
+	h.Mark(m)
+	return true
+}

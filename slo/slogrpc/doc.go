@@ -16,8 +16,8 @@
 //		grpc.ChainStreamInterceptor(ic.Stream),
 //	)
 //
-// It lives apart from package middleware so that net/http services do not
-// link gRPC. The two share the outcome type and the context holder: code
+// It lives apart from package slohttp so that net/http services do not
+// link gRPC. The two share slo.Outcome and the context holder: code
 // called from both transports can tag its event with either package's
 // functions.
 //

@@ -16,7 +16,6 @@ import (
 	"github.com/journeyslo/journeyslo/internal/holder"
 	"github.com/journeyslo/journeyslo/internal/stopwatch"
 	"github.com/journeyslo/journeyslo/slo"
-	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
 
 // ErrInvalid is wrapped by every error about the interceptor's
@@ -29,7 +28,7 @@ type Option func(*options)
 type options struct {
 	methods   map[string]string
 	journeyFn func(ctx context.Context, fullMethod string) string
-	classify  func(Call) slohttp.Outcome
+	classify  func(Call) slo.Outcome
 	holder    bool
 	errs      []error
 }
@@ -67,15 +66,15 @@ func WithJourneyFunc(f func(ctx context.Context, fullMethod string) string) Opti
 // WithClassify replaces [DefaultClassify]. To change one rule, call
 // DefaultClassify for the others:
 //
-//	slogrpc.WithClassify(func(c slogrpc.Call) slohttp.Outcome {
+//	slogrpc.WithClassify(func(c slogrpc.Call) slo.Outcome {
 //		if c.Code == codes.ResourceExhausted { // our own rate limiter
-//			return slohttp.Bad
+//			return slo.Bad
 //		}
 //		return slogrpc.DefaultClassify(c)
 //	})
 //
 // f must be safe for concurrent use. The default is DefaultClassify.
-func WithClassify(f func(Call) slohttp.Outcome) Option {
+func WithClassify(f func(Call) slo.Outcome) Option {
 	return func(o *options) {
 		if f == nil {
 			o.errs = append(o.errs, fmt.Errorf("%w: WithClassify(nil); pass a function or leave the option out", ErrInvalid))
@@ -120,10 +119,10 @@ type Call struct {
 	// The interceptor panics again with it after recording the event.
 	Panicked bool
 	Panic    any
-	// Mark is slohttp.Bad or slohttp.Excluded when the handler called
-	// [MarkBad] or [Exclude], the last call winning, and slohttp.Good
+	// Mark is slo.Bad or slo.Excluded when the handler called
+	// [MarkBad] or [Exclude], the last call winning, and slo.Good
 	// when it called neither.
-	Mark slohttp.Outcome
+	Mark slo.Outcome
 }
 
 // DefaultClassify is the classifier the interceptor uses unless
@@ -137,23 +136,23 @@ type Call struct {
 //   - Every other code is good, OK and the errors that are the client's
 //     (InvalidArgument, NotFound, PermissionDenied, ...). A good stream is
 //     Untimed: how long it lasted is how long the conversation was open.
-func DefaultClassify(c Call) slohttp.Outcome {
+func DefaultClassify(c Call) slo.Outcome {
 	switch {
 	case c.Panicked:
-		return slohttp.Bad
-	case c.Mark != slohttp.Good:
+		return slo.Bad
+	case c.Mark != slo.Good:
 		return c.Mark
 	}
 	switch c.Code {
 	case codes.Canceled:
-		return slohttp.Excluded
+		return slo.Excluded
 	case codes.Unknown, codes.DeadlineExceeded, codes.Unimplemented, codes.Internal, codes.Unavailable, codes.DataLoss:
-		return slohttp.Bad
+		return slo.Bad
 	}
 	if c.Streaming {
-		return slohttp.Untimed
+		return slo.Untimed
 	}
-	return slohttp.Good
+	return slo.Good
 }
 
 // An Interceptor turns every RPC a gRPC server serves into one event of a
@@ -183,7 +182,7 @@ type Interceptor struct {
 	methods   map[string]*slo.Journey
 	unmatched *slo.Journey
 	journeyFn func(context.Context, string) string
-	classify  func(Call) slohttp.Outcome
+	classify  func(Call) slo.Outcome
 	holder    bool
 }
 
@@ -319,7 +318,7 @@ func (ic *Interceptor) record(ctx context.Context, c Call, start time.Duration, 
 	}
 	j, out := ic.settle(ctx, c, hold, nil)
 	var latency time.Duration
-	if out == slohttp.Good && ic.timed && j.NeedsLatency() {
+	if out == slo.Good && ic.timed && j.NeedsLatency() {
 		latency = ic.watch.Elapsed() - start // read only when a latency objective judges it
 	}
 	ic.put(j, out, latency)
@@ -330,15 +329,15 @@ func (ic *Interceptor) record(ctx context.Context, c Call, start time.Duration, 
 // (hold may be nil), else the WithJourneyFunc function's, else fallback, or
 // when fallback is nil the WithMethods journey of the call's method, else
 // unmatched.
-func (ic *Interceptor) settle(ctx context.Context, c Call, hold *holder.Holder, fallback *slo.Journey) (*slo.Journey, slohttp.Outcome) {
+func (ic *Interceptor) settle(ctx context.Context, c Call, hold *holder.Holder, fallback *slo.Journey) (*slo.Journey, slo.Outcome) {
 	var j *slo.Journey
 	if hold != nil {
 		j = hold.Journey()
 		switch hold.Marked() {
 		case holder.Bad:
-			c.Mark = slohttp.Bad
+			c.Mark = slo.Bad
 		case holder.Excluded:
-			c.Mark = slohttp.Excluded
+			c.Mark = slo.Excluded
 		}
 	}
 	if j == nil && ic.journeyFn != nil {
@@ -364,19 +363,11 @@ func (ic *Interceptor) settle(ctx context.Context, c Call, hold *holder.Holder, 
 
 // put records one event of outcome out on j; latency counts only for a
 // good event on a journey that judges it.
-func (ic *Interceptor) put(j *slo.Journey, out slohttp.Outcome, latency time.Duration) {
-	switch out {
-	case slohttp.Good:
-		if ic.timed && j.NeedsLatency() {
-			j.Observe(latency, false)
-		} else {
-			j.Record(false)
-		}
-	case slohttp.Bad:
-		j.Record(true)
-	case slohttp.Untimed:
-		j.RecordUntimed(false)
+func (ic *Interceptor) put(j *slo.Journey, out slo.Outcome, latency time.Duration) {
+	if !ic.timed || !j.NeedsLatency() {
+		latency = 0
 	}
+	j.Put(out, latency)
 }
 
 // codeOf returns the code the server sends for a handler's error, derived
@@ -398,13 +389,13 @@ func codeOf(err error) codes.Code {
 // ctx holds no holder, and false when no objective declares the name, the
 // call then counting for slo.Unmatched. It is safe for concurrent use.
 func SetJourney(ctx context.Context, journey string) bool {
-	return slohttp.SetJourneyContext(ctx, journey)
+	return holder.SetJourneyOf(ctx, journey)
 }
 
 // MarkBad makes the call being served with ctx count as bad whatever its
 // status. See [SetJourney].
-func MarkBad(ctx context.Context) bool { return slohttp.MarkBadContext(ctx) }
+func MarkBad(ctx context.Context) bool { return holder.MarkOf(ctx, holder.Bad) }
 
 // Exclude makes the call being served with ctx count for nothing: a
 // synthetic probe. See [SetJourney].
-func Exclude(ctx context.Context) bool { return slohttp.ExcludeContext(ctx) }
+func Exclude(ctx context.Context) bool { return holder.MarkOf(ctx, holder.Excluded) }

@@ -28,7 +28,6 @@ import (
 	"github.com/journeyslo/journeyslo/internal/testenv"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slogrpc"
-	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -352,24 +351,24 @@ func diff(got, want map[string]counts) string {
 }
 
 // outcomes of the 17 codes by default.
-var outcomes = map[codes.Code]slohttp.Outcome{
-	codes.OK:                 slohttp.Good,
-	codes.Canceled:           slohttp.Excluded,
-	codes.Unknown:            slohttp.Bad,
-	codes.InvalidArgument:    slohttp.Good,
-	codes.DeadlineExceeded:   slohttp.Bad,
-	codes.NotFound:           slohttp.Good,
-	codes.AlreadyExists:      slohttp.Good,
-	codes.PermissionDenied:   slohttp.Good,
-	codes.ResourceExhausted:  slohttp.Good,
-	codes.FailedPrecondition: slohttp.Good,
-	codes.Aborted:            slohttp.Good,
-	codes.OutOfRange:         slohttp.Good,
-	codes.Unimplemented:      slohttp.Bad,
-	codes.Internal:           slohttp.Bad,
-	codes.Unavailable:        slohttp.Bad,
-	codes.DataLoss:           slohttp.Bad,
-	codes.Unauthenticated:    slohttp.Good,
+var outcomes = map[codes.Code]slo.Outcome{
+	codes.OK:                 slo.Good,
+	codes.Canceled:           slo.Excluded,
+	codes.Unknown:            slo.Bad,
+	codes.InvalidArgument:    slo.Good,
+	codes.DeadlineExceeded:   slo.Bad,
+	codes.NotFound:           slo.Good,
+	codes.AlreadyExists:      slo.Good,
+	codes.PermissionDenied:   slo.Good,
+	codes.ResourceExhausted:  slo.Good,
+	codes.FailedPrecondition: slo.Good,
+	codes.Aborted:            slo.Good,
+	codes.OutOfRange:         slo.Good,
+	codes.Unimplemented:      slo.Bad,
+	codes.Internal:           slo.Bad,
+	codes.Unavailable:        slo.Bad,
+	codes.DataLoss:           slo.Bad,
+	codes.Unauthenticated:    slo.Good,
 }
 
 func TestUnaryCodes(t *testing.T) { forModes(t, testUnaryCodes) }
@@ -391,9 +390,9 @@ func testUnaryCodes(t *testing.T, m mode) {
 		}
 		for _, k := range []string{"health/availability", "health/latency"} {
 			switch outcomes[c] {
-			case slohttp.Good:
+			case slo.Good:
 				want[k] = counts{want[k].Good + 1, want[k].Bad}
-			case slohttp.Bad:
+			case slo.Bad:
 				want[k] = counts{want[k].Good, want[k].Bad + 1}
 			}
 		}
@@ -418,9 +417,9 @@ func testStreamCodes(t *testing.T, m mode) {
 			want[k] = v
 		}
 		switch outcomes[c] {
-		case slohttp.Good: // untimed: the latency objective does not count it
+		case slo.Good: // untimed: the latency objective does not count it
 			want["watch/availability"] = counts{want["watch/availability"].Good + 1, want["watch/availability"].Bad}
-		case slohttp.Bad:
+		case slo.Bad:
 			for _, k := range []string{"watch/availability", "watch/latency"} {
 				want[k] = counts{want[k].Good, want[k].Bad + 1}
 			}
@@ -463,9 +462,9 @@ func TestCalls(t *testing.T) {
 		{"holder: bad", []slogrpc.Option{slogrpc.WithContextHolder()}, "bad", false, codes.OK,
 			map[string]counts{"health/availability": {0, 1}, "health/latency": {0, 1}}, nil},
 		{"holder: exclude", []slogrpc.Option{slogrpc.WithContextHolder()}, "exclude,code=14", true, codes.Unavailable, map[string]counts{}, nil},
-		{"classifier", []slogrpc.Option{slogrpc.WithClassify(func(c slogrpc.Call) slohttp.Outcome {
+		{"classifier", []slogrpc.Option{slogrpc.WithClassify(func(c slogrpc.Call) slo.Outcome {
 			if c.Code == codes.ResourceExhausted && c.Journey == "health" && c.FullMethod == check && !c.Streaming {
-				return slohttp.Bad
+				return slo.Bad
 			}
 			return slogrpc.DefaultClassify(c)
 		})}, "code=8", false, codes.ResourceExhausted, map[string]counts{"health/availability": {0, 1}, "health/latency": {0, 1}}, nil},
@@ -714,14 +713,14 @@ func TestNewErrors(t *testing.T) {
 func TestDefaultClassify(t *testing.T) {
 	for _, tc := range []struct {
 		c    slogrpc.Call
-		want slohttp.Outcome
+		want slo.Outcome
 	}{
-		{slogrpc.Call{Code: codes.OK, Streaming: true}, slohttp.Untimed},
-		{slogrpc.Call{Code: codes.Internal, Streaming: true}, slohttp.Bad},
-		{slogrpc.Call{Code: codes.Canceled, Streaming: true}, slohttp.Excluded},
-		{slogrpc.Call{Code: codes.OK, Mark: slohttp.Bad}, slohttp.Bad},
-		{slogrpc.Call{Code: codes.Internal, Mark: slohttp.Excluded}, slohttp.Excluded},
-		{slogrpc.Call{Code: codes.Unknown, Panicked: true, Mark: slohttp.Excluded}, slohttp.Bad},
+		{slogrpc.Call{Code: codes.OK, Streaming: true}, slo.Untimed},
+		{slogrpc.Call{Code: codes.Internal, Streaming: true}, slo.Bad},
+		{slogrpc.Call{Code: codes.Canceled, Streaming: true}, slo.Excluded},
+		{slogrpc.Call{Code: codes.OK, Mark: slo.Bad}, slo.Bad},
+		{slogrpc.Call{Code: codes.Internal, Mark: slo.Excluded}, slo.Excluded},
+		{slogrpc.Call{Code: codes.Unknown, Panicked: true, Mark: slo.Excluded}, slo.Bad},
 	} {
 		if got := slogrpc.DefaultClassify(tc.c); got != tc.want {
 			t.Errorf("DefaultClassify(%+v) = %v, want %v", tc.c, got, tc.want)

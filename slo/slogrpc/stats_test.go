@@ -20,7 +20,6 @@ import (
 	"github.com/journeyslo/journeyslo/internal/testenv"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slogrpc"
-	"github.com/journeyslo/journeyslo/slo/slohttp"
 )
 
 // rawCodec sends the bytes it is given as a request, under the name of the
@@ -158,12 +157,12 @@ func TestStatsClassify(t *testing.T) {
 	var seen []slogrpc.Call
 	var mu sync.Mutex
 	e := newEnvMode(t, viaStats, objectives, nil, slogrpc.WithMethods(methods),
-		slogrpc.WithClassify(func(c slogrpc.Call) slohttp.Outcome {
+		slogrpc.WithClassify(func(c slogrpc.Call) slo.Outcome {
 			mu.Lock()
 			seen = append(seen, c)
 			mu.Unlock()
 			if c.UnknownMethod {
-				return slohttp.Excluded
+				return slo.Excluded
 			}
 			return slogrpc.DefaultClassify(c)
 		}))
@@ -354,9 +353,9 @@ func TestStatsDirect(t *testing.T) {
 		sh.HandleRPC(context.WithValue(ctx, struct{}{}, 1), &stats.End{Error: err})
 		sh.HandleRPC(ctx, &stats.End{Error: err}) // a second End counts nothing
 		switch outcomes[c] {
-		case slohttp.Good:
+		case slo.Good:
 			want = add(want, map[string]counts{"health/availability": {1, 0}, "health/latency": {1, 0}})
-		case slohttp.Bad:
+		case slo.Bad:
 			want = add(want, map[string]counts{"health/availability": {0, 1}, "health/latency": {0, 1}})
 		}
 	}

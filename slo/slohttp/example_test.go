@@ -131,9 +131,9 @@ func ExampleWithClassify() {
 	defer reg.Close()
 	slomw, _ := slohttp.New(reg,
 		slohttp.WithJourneyFunc(func(*http.Request) string { return "search" }),
-		slohttp.WithClassify(func(r slohttp.Response) slohttp.Outcome {
+		slohttp.WithClassify(func(r slohttp.Response) slo.Outcome {
 			if r.Status == http.StatusTooManyRequests {
-				return slohttp.Bad
+				return slo.Bad
 			}
 			return slohttp.DefaultClassify(r)
 		}))

@@ -173,35 +173,35 @@ func TestAllocs(t *testing.T) {
 func TestDefaultClassify(t *testing.T) {
 	for _, tc := range []struct {
 		r    slohttp.Response
-		want slohttp.Outcome
+		want slo.Outcome
 	}{
-		{slohttp.Response{Status: 200}, slohttp.Good},
-		{slohttp.Response{Status: 200, Written: true}, slohttp.Good},
-		{slohttp.Response{Status: 101, Written: true}, slohttp.Good},
-		{slohttp.Response{Status: 404, Written: true}, slohttp.Good},
-		{slohttp.Response{Status: 499, Written: true}, slohttp.Good},
-		{slohttp.Response{Status: 500, Written: true}, slohttp.Bad},
-		{slohttp.Response{Status: 599, Written: true}, slohttp.Bad},
-		{slohttp.Response{Status: 600, Written: true}, slohttp.Bad},
-		{slohttp.Response{Status: 0, Written: true}, slohttp.Bad},
-		{slohttp.Response{Status: 99, Written: true}, slohttp.Bad},
-		{slohttp.Response{Status: 200, Mark: slohttp.Bad}, slohttp.Bad},
-		{slohttp.Response{Status: 500, Written: true, Mark: slohttp.Excluded}, slohttp.Excluded},
-		{slohttp.Response{Status: 200, ContextErr: context.Canceled}, slohttp.Excluded},
-		{slohttp.Response{Status: 200, ContextErr: fmt.Errorf("wrapped: %w", context.Canceled)}, slohttp.Excluded},
-		{slohttp.Response{Status: 500, Written: true, ContextErr: context.Canceled}, slohttp.Excluded},
-		{slohttp.Response{Status: 200, ContextErr: context.DeadlineExceeded}, slohttp.Bad},
-		{slohttp.Response{Status: 200, Written: true, ContextErr: context.DeadlineExceeded}, slohttp.Good},
-		{slohttp.Response{Status: 503, Written: true, ContextErr: context.DeadlineExceeded}, slohttp.Bad},
-		{slohttp.Response{Panicked: true, Panic: "boom"}, slohttp.Bad},
-		{slohttp.Response{Panicked: true, Panic: "boom", ContextErr: context.Canceled}, slohttp.Bad},
-		{slohttp.Response{Panicked: true, Panic: http.ErrAbortHandler}, slohttp.Bad},
-		{slohttp.Response{Panicked: true, Panic: http.ErrAbortHandler, ContextErr: context.Canceled}, slohttp.Excluded},
-		{slohttp.Response{Panicked: true, Panic: errors.New("x"), Mark: slohttp.Excluded}, slohttp.Bad},
-		{slohttp.Response{Status: 200, Written: true, Streamed: true}, slohttp.Untimed},
-		{slohttp.Response{Status: 500, Written: true, Streamed: true}, slohttp.Bad},
-		{slohttp.Response{Hijacked: true}, slohttp.Untimed},
-		{slohttp.Response{Hijacked: true, Mark: slohttp.Bad}, slohttp.Bad},
+		{slohttp.Response{Status: 200}, slo.Good},
+		{slohttp.Response{Status: 200, Written: true}, slo.Good},
+		{slohttp.Response{Status: 101, Written: true}, slo.Good},
+		{slohttp.Response{Status: 404, Written: true}, slo.Good},
+		{slohttp.Response{Status: 499, Written: true}, slo.Good},
+		{slohttp.Response{Status: 500, Written: true}, slo.Bad},
+		{slohttp.Response{Status: 599, Written: true}, slo.Bad},
+		{slohttp.Response{Status: 600, Written: true}, slo.Bad},
+		{slohttp.Response{Status: 0, Written: true}, slo.Bad},
+		{slohttp.Response{Status: 99, Written: true}, slo.Bad},
+		{slohttp.Response{Status: 200, Mark: slo.Bad}, slo.Bad},
+		{slohttp.Response{Status: 500, Written: true, Mark: slo.Excluded}, slo.Excluded},
+		{slohttp.Response{Status: 200, ContextErr: context.Canceled}, slo.Excluded},
+		{slohttp.Response{Status: 200, ContextErr: fmt.Errorf("wrapped: %w", context.Canceled)}, slo.Excluded},
+		{slohttp.Response{Status: 500, Written: true, ContextErr: context.Canceled}, slo.Excluded},
+		{slohttp.Response{Status: 200, ContextErr: context.DeadlineExceeded}, slo.Bad},
+		{slohttp.Response{Status: 200, Written: true, ContextErr: context.DeadlineExceeded}, slo.Good},
+		{slohttp.Response{Status: 503, Written: true, ContextErr: context.DeadlineExceeded}, slo.Bad},
+		{slohttp.Response{Panicked: true, Panic: "boom"}, slo.Bad},
+		{slohttp.Response{Panicked: true, Panic: "boom", ContextErr: context.Canceled}, slo.Bad},
+		{slohttp.Response{Panicked: true, Panic: http.ErrAbortHandler}, slo.Bad},
+		{slohttp.Response{Panicked: true, Panic: http.ErrAbortHandler, ContextErr: context.Canceled}, slo.Excluded},
+		{slohttp.Response{Panicked: true, Panic: errors.New("x"), Mark: slo.Excluded}, slo.Bad},
+		{slohttp.Response{Status: 200, Written: true, Streamed: true}, slo.Untimed},
+		{slohttp.Response{Status: 500, Written: true, Streamed: true}, slo.Bad},
+		{slohttp.Response{Hijacked: true}, slo.Untimed},
+		{slohttp.Response{Hijacked: true, Mark: slo.Bad}, slo.Bad},
 	} {
 		if got := slohttp.DefaultClassify(tc.r); got != tc.want {
 			t.Errorf("DefaultClassify(%+v) = %v, want %v", tc.r, got, tc.want)
@@ -210,8 +210,8 @@ func TestDefaultClassify(t *testing.T) {
 }
 
 func TestOutcomeString(t *testing.T) {
-	for o, want := range map[slohttp.Outcome]string{
-		slohttp.Good: "good", slohttp.Bad: "bad", slohttp.Excluded: "excluded", slohttp.Untimed: "untimed", 9: "Outcome(9)",
+	for o, want := range map[slo.Outcome]string{
+		slo.Good: "good", slo.Bad: "bad", slo.Excluded: "excluded", slo.Untimed: "untimed", 9: "Outcome(9)",
 	} {
 		if got := o.String(); got != want {
 			t.Errorf("Outcome(%d).String() = %q, want %q", o, got, want)

@@ -20,7 +20,7 @@ type config struct {
 	patterns  *resolver
 	names     *resolver
 	journeyFn func(*http.Request) string
-	classify  func(Response) Outcome
+	classify  func(Response) slo.Outcome
 	holder    bool
 	caps      capsCache
 }
@@ -179,7 +179,7 @@ func (c *config) record(p *writer, r *http.Request, start time.Duration, hold *h
 		if j == nil {
 			j = hold.Journey()
 		}
-		if resp.Mark == Good {
+		if resp.Mark == slo.Good {
 			resp.Mark = markOutcome(hold.Marked())
 		}
 	}
@@ -195,36 +195,29 @@ func (c *config) record(p *writer, r *http.Request, start time.Duration, hold *h
 		}
 		j = c.patterns.get(pattern)
 	}
-	var out Outcome
+	var out slo.Outcome
 	switch {
 	case c.classify != nil:
 		resp.Request, resp.Journey = r, j.Name()
 		out = c.classify(*resp)
 	case resp.plain():
-		out = Good // what classify answers, without the call
+		out = slo.Good // what classify answers, without the call
 	default:
 		out = classify(resp)
 	}
-	switch out {
-	case Good:
-		if c.timed && j.NeedsLatency() {
-			j.Observe(c.watch.Elapsed()-start, false)
-		} else {
-			j.Record(false)
-		}
-	case Bad:
-		j.Record(true)
-	case Untimed:
-		j.RecordUntimed(false)
+	var latency time.Duration // read only when an objective judges it
+	if out == slo.Good && c.timed && j.NeedsLatency() {
+		latency = c.watch.Elapsed() - start
 	}
+	j.Put(out, latency)
 }
 
-func markOutcome(m uint32) Outcome {
+func markOutcome(m uint32) slo.Outcome {
 	switch m {
 	case holder.Bad:
-		return Bad
+		return slo.Bad
 	case holder.Excluded:
-		return Excluded
+		return slo.Excluded
 	}
-	return Good
+	return slo.Good
 }

@@ -494,10 +494,10 @@ func TestContextHolder(t *testing.T) {
 func TestWithClassify(t *testing.T) {
 	reg, mock := newRegistry(t, objectives)
 	var seen slohttp.Response
-	classify := slohttp.WithClassify(func(r slohttp.Response) slohttp.Outcome {
+	classify := slohttp.WithClassify(func(r slohttp.Response) slo.Outcome {
 		seen = r
 		if r.Status == http.StatusTooManyRequests {
-			return slohttp.Bad
+			return slo.Bad
 		}
 		return slohttp.DefaultClassify(r)
 	})

@@ -1,6 +1,8 @@
 package slohttp
 
 import (
+	"github.com/journeyslo/journeyslo/slo"
+
 	"errors"
 	"fmt"
 	"maps"
@@ -18,7 +20,7 @@ type Option func(*options)
 type options struct {
 	patterns  map[string]string
 	journeyFn func(*http.Request) string
-	classify  func(Response) Outcome
+	classify  func(Response) slo.Outcome
 	holder    bool
 	errs      []error
 }
@@ -74,7 +76,7 @@ func WithJourneyFunc(f func(*http.Request) string) Option {
 //
 // f must be safe for concurrent use and must not keep the Response's
 // Request. The default is DefaultClassify.
-func WithClassify(f func(Response) Outcome) Option {
+func WithClassify(f func(Response) slo.Outcome) Option {
 	return func(o *options) {
 		if f == nil {
 			o.errs = append(o.errs, fmt.Errorf("%w: WithClassify(nil); pass a function or leave the option out", ErrInvalid))

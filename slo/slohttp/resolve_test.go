@@ -61,12 +61,12 @@ func TestPlainIsGood(t *testing.T) {
 		for bits := 0; bits < 1<<6; bits++ {
 			r := Response{Status: status, Written: bits&1 != 0, Streamed: bits&2 != 0, Hijacked: bits&4 != 0, Panicked: bits&8 != 0}
 			if bits&16 != 0 {
-				r.Mark = Bad
+				r.Mark = slo.Bad
 			}
 			if bits&32 != 0 {
 				r.ContextErr = context.Canceled
 			}
-			if r.plain() && classify(&r) != Good {
+			if r.plain() && classify(&r) != slo.Good {
 				t.Errorf("%+v: plain, but classify says %v", r, classify(&r))
 			}
 		}

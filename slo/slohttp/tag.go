@@ -1,6 +1,8 @@
 package slohttp
 
 import (
+	"github.com/journeyslo/journeyslo/slo"
+
 	"context"
 	"net/http"
 
@@ -36,7 +38,7 @@ func MarkBad(w http.ResponseWriter) bool {
 	if s == nil {
 		return false
 	}
-	s.resp.Mark = Bad
+	s.resp.Mark = slo.Bad
 	return true
 }
 
@@ -49,7 +51,7 @@ func Exclude(w http.ResponseWriter) bool {
 	if s == nil {
 		return false
 	}
-	s.resp.Mark = Excluded
+	s.resp.Mark = slo.Excluded
 	return true
 }
 
@@ -60,33 +62,19 @@ func Exclude(w http.ResponseWriter) bool {
 // ctx holds no holder, and false when the name is undeclared, the request
 // then counting for slo.Unmatched. It is safe for concurrent use.
 func SetJourneyContext(ctx context.Context, journey string) bool {
-	h := holder.From(ctx)
-	if h == nil {
-		return false
-	}
-	return h.SetJourney(journey)
+	return holder.SetJourneyOf(ctx, journey)
 }
 
 // MarkBadContext is [MarkBad] through the request's context; see
 // [SetJourneyContext].
 func MarkBadContext(ctx context.Context) bool {
-	h := holder.From(ctx)
-	if h == nil {
-		return false
-	}
-	h.Mark(holder.Bad)
-	return true
+	return holder.MarkOf(ctx, holder.Bad)
 }
 
 // ExcludeContext is [Exclude] through the request's context; see
 // [SetJourneyContext].
 func ExcludeContext(ctx context.Context) bool {
-	h := holder.From(ctx)
-	if h == nil {
-		return false
-	}
-	h.Mark(holder.Excluded)
-	return true
+	return holder.MarkOf(ctx, holder.Excluded)
 }
 
 // CapturePattern wraps a ServeMux (or any handler that sets
