@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/otel/attribute"
@@ -67,8 +69,8 @@ func recorders(b *testing.B) []struct {
 	record func()
 } {
 	ctx := context.Background()
-	j := newRegistry(b, false).Journey("checkout")
-	j2 := newRegistry(b, true).Journey("checkout")
+	j := fixture.Journey(newRegistry(b, false), "checkout")
+	j2 := fixture.Journey(newRegistry(b, true), "checkout")
 	counter := newPromCounter(b)
 	otelCounter := newOtelCounter(b)
 	set := metric.WithAttributeSet(attribute.NewSet(
@@ -128,7 +130,7 @@ func byName(b *testing.B) []struct {
 		name   string
 		record func(journey string)
 	}{
-		{"journeyslo", func(journey string) { reg.Journey(journey).Record(false) }},
+		{"journeyslo", func(journey string) { fixture.Journey(reg, journey).Record(false) }},
 		{"prom-vec", func(journey string) { vec.WithLabelValues(journey, "availability", "good").Inc() }},
 		{"otel", func(journey string) {
 			otelCounter.Add(ctx, 1, metric.WithAttributes(
@@ -189,7 +191,7 @@ func BenchmarkEvaluate(b *testing.B) {
 			defer func() { b.StopTimer(); reg.Close() }()
 			handles := make([]*slo.Journey, n)
 			for i, o := range objs {
-				handles[i] = reg.Journey(o.Journey)
+				handles[i] = fixture.Journey(reg, o.Journey)
 			}
 			// A day of traffic so that every window holds events.
 			now := start

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
 )
@@ -34,10 +36,10 @@ func TestBudgetNeedsEvents(t *testing.T) {
 		// hour, so it lasts 0.5 x 30 days / 0.5 = 30 days.
 		{"9995 good, 5 bad", 9995, 5, slo.BudgetLeft, "", 0.5, month},
 	} {
-		f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-		f.add("checkout", tc.good, tc.bad)
-		f.advance(time.Second)
-		st := f.reg.Status()[0]
+		f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+		f.Add("checkout", tc.good, tc.bad)
+		f.Advance(time.Second)
+		st := f.Reg.Status()[0]
 		if st.MinEvents != 1000 || st.Budget != tc.budget || st.Evidence() != tc.evidence ||
 			st.BudgetRemaining != tc.remaining || st.TimeToExhaustion != tc.exhaust {
 			t.Errorf("%s: minEvents %d, budget %v, evidence %q, remaining %v, exhaustion %v\nwant 1000, %v, %q, %v, %v",
@@ -62,10 +64,10 @@ func TestBudgetCountsThePeriodExactly(t *testing.T) {
 		{"999.5", 1999, slo.BudgetTooFewEvents, "not enough events: 999 of 1000"},
 		{"1000", 2000, slo.BudgetLeft, ""},
 	} {
-		f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-		f.add("checkout", tc.good, 0)
-		f.advance(30*24*time.Hour + 3*time.Hour)
-		st := f.reg.Status()[0]
+		f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+		f.Add("checkout", tc.good, 0)
+		f.Advance(30*24*time.Hour + 3*time.Hour)
+		st := f.Reg.Status()[0]
 		if st.Good != 1000 || st.Budget != tc.budget || st.Evidence() != tc.evidence {
 			t.Errorf("%s: good %d, budget %v, evidence %q; want 1000, %v, %q", tc.name, st.Good, st.Budget, st.Evidence(), tc.budget, tc.evidence)
 		}
@@ -88,10 +90,10 @@ func TestBudgetMinEvents(t *testing.T) {
 		{"rules, guard off", slo.Objective{Journey: "checkout", Target: 0.999, Policy: burnrate.Policy{Rules: rules}}, 1000},
 		{"rules, a guard of 20", slo.Objective{Journey: "checkout", Target: 0.999, Policy: burnrate.Policy{Rules: rules, MinEvents: 20}}, 20},
 	} {
-		f := newFixture(t, tc.o)
-		f.add("checkout", 19, 1)
-		f.advance(time.Second)
-		st := f.reg.Status()[0]
+		f := fixture.New(t, tc.o)
+		f.Add("checkout", 19, 1)
+		f.Advance(time.Second)
+		st := f.Reg.Status()[0]
 		wantBudget := slo.BudgetTooFewEvents
 		if tc.want <= 20 {
 			wantBudget = slo.BudgetSpent // 1 bad in 20 at 99.9%

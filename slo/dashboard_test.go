@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/journeyslo/journeyslo/slo"
 )
 
@@ -49,8 +51,8 @@ func TestDashboardCarried(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil || back.Dashboard != o.Dashboard {
 		t.Errorf("read back: %q, %v; want %q", back.Dashboard, err, o.Dashboard)
 	}
-	f := newFixture(t, o)
-	if got := f.reg.Objectives()[0].Dashboard; got != o.Dashboard {
+	f := fixture.New(t, o)
+	if got := f.Reg.Objectives()[0].Dashboard; got != o.Dashboard {
 		t.Errorf("Objectives()[0].Dashboard = %q, want %q", got, o.Dashboard)
 	}
 }

@@ -37,7 +37,12 @@
 // counters shows at a scrape, and a budget recovers tick by tick as an
 // incident leaves the period.
 // [Registry.Status] and [Journey.Status] return the latest evaluation;
-// [OnTransition] calls back when a state changes. [Registry.Recent] keeps
+// [OnTransition] calls back when a state changes. A [Tracker], from
+// [Registry.Tracker] or [Registry.Trackers], is the handle on one
+// objective: its Status, the burn-down of its budget, its recent burn, its
+// episodes and its outlook, each read at one evaluation; [Registry.Generation]
+// tells a reader combining several answers whether an advance came between
+// them. [Tracker.Recent] keeps
 // each window's burn at every minute of the last six hours, so that a
 // reader sees an incident start and stop.
 //
@@ -49,7 +54,7 @@
 // [Status.Evidence] says why ("not enough events: 10 of 1000"). What
 // gates, warns or shows a budget checks Budget first.
 //
-// [Registry.Outlook] says when, at the current traffic and a given error
+// [Tracker.Outlook] says when, at the current traffic and a given error
 // ratio, each firing rule clears, the page ends, the state is ok and a
 // spent budget is back above zero: the objective's own windows stepped
 // forward tick by tick, so that a registry that sees that traffic makes
@@ -135,5 +140,5 @@
 //
 // A clock that goes back holds the windows until it catches up; one that
 // jumps forward clears them in time proportional to the rings. A registry
-// that stops advancing reports [Registry.Stalled].
+// that stops advancing reports as stalled ([Registry.Staleness]).
 package slo

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"go.yaml.in/yaml/v3"
@@ -104,19 +106,19 @@ func TestObjectiveEncoding(t *testing.T) {
 func TestRegistryValuesRoundTrip(t *testing.T) {
 	for _, situation := range []string{"ok", "page", "ticket", "spent", "no data"} {
 		f := reach(t, situation)
-		for _, o := range f.reg.Objectives() {
+		for _, o := range f.Reg.Objectives() {
 			roundTrip(t, situation+": objective", o)
 		}
-		for _, st := range f.reg.Status() {
+		for _, st := range f.Reg.Status() {
 			roundTripTidy(t, situation+": status", st)
 		}
 	}
 	// A latency objective, and a status with events and a time to
 	// exhaustion that is not whole seconds.
-	f := newFixture(t, slo.Objective{Journey: "search", Target: 0.95, Latency: 300 * time.Millisecond})
-	f.reg.Journey("search").Add(9993, 7)
-	f.advance(1234567 * time.Microsecond)
-	st := f.reg.Status()[0]
+	f := fixture.New(t, slo.Objective{Journey: "search", Target: 0.95, Latency: 300 * time.Millisecond})
+	fixture.Journey(f.Reg, "search").Add(9993, 7)
+	f.Advance(1234567 * time.Microsecond)
+	st := f.Reg.Status()[0]
 	if st.TimeToExhaustion%time.Second == 0 || st.Time.Nanosecond() == 0 {
 		t.Fatalf("status %v at %v: want a time to exhaustion and an instant off whole seconds", st.TimeToExhaustion, st.Time)
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 	"github.com/google/go-cmp/cmp"
 
@@ -162,8 +164,8 @@ func TestEpisodesOfSeveralObjectives(t *testing.T) {
 	defer reg.Close()
 	now := start
 	minute := func(checkoutBad, loginBad uint64) {
-		reg.Journey("checkout").Add(1000-checkoutBad, checkoutBad)
-		reg.Journey("login").Add(1000-loginBad, loginBad)
+		fixture.Journey(reg, "checkout").Add(1000-checkoutBad, checkoutBad)
+		fixture.Journey(reg, "login").Add(1000-loginBad, loginBad)
 		now = now.Add(time.Minute)
 		reg.Advance(now)
 	}
@@ -188,7 +190,7 @@ func TestEpisodesOfSeveralObjectives(t *testing.T) {
 	if !cmp.Equal(got, want) {
 		t.Errorf("episodes %v, want %v", got, want)
 	}
-	if eps := reg.Journey("login").Episodes(); len(eps) != 2 || eps[0].Journey != "login" || eps[1].Journey != "login" {
+	if eps := fixture.Journey(reg, "login").Episodes(); len(eps) != 2 || eps[0].Journey != "login" || eps[1].Journey != "login" {
 		t.Errorf("login's episodes %+v", eps)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 	"github.com/google/go-cmp/cmp"
 
@@ -43,7 +45,7 @@ func newMinutely(t testing.TB, at time.Time, opts ...slo.Option) *minutely {
 // start of each.
 func (m *minutely) run(n int, good, bad uint64) {
 	m.t.Helper()
-	j := m.reg.Journey("checkout")
+	j := fixture.Journey(m.reg, "checkout")
 	for range n {
 		j.Add(good, bad)
 		m.now = m.now.Add(time.Minute)
@@ -129,8 +131,8 @@ func TestEpisodeOfAnOutage(t *testing.T) {
 		t.Errorf("Duration = %v, want 6h11m", d)
 	}
 	// The journey's lookup gives the same.
-	compareEpisode(t, "Journey.Episodes", m.reg.Journey("checkout").Episodes()[0], want)
-	if got := m.reg.Journey("nobody").Episodes(); got != nil {
+	compareEpisode(t, "Journey.Episodes", fixture.Journey(m.reg, "checkout").Episodes()[0], want)
+	if got := fixture.Journey(m.reg, "nobody").Episodes(); got != nil {
 		t.Errorf("Unmatched's episodes: %+v, want none", got)
 	}
 }
@@ -222,7 +224,7 @@ func TestEpisodeAtClose(t *testing.T) {
 	// 500 more bad events recorded after the last evaluation: Close counts
 	// them at the instant of that evaluation, and the episode stays open,
 	// with 3500 bad over a budget of (1443000+500)*0.001.
-	m.reg.Journey("checkout").Add(0, 500)
+	fixture.Journey(m.reg, "checkout").Add(0, 500)
 	if err := m.reg.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func ExampleStatus_Evidence() {
 		panic(err)
 	}
 	defer reg.Close()
-	checkout := reg.Journey("checkout")
+	checkout, _ := reg.Journey("checkout") // declared above
 
 	report := func() {
 		st := checkout.Status()[0]

@@ -21,7 +21,8 @@ func ExampleStatus_MarshalJSON() {
 		panic(err)
 	}
 	defer reg.Close()
-	reg.Journey("checkout").Add(9990, 10)
+	checkout, _ := reg.Journey("checkout") // declared above
+	checkout.Add(9990, 10)
 	mock.Add(time.Second)
 	reg.Advance(mock.Now())
 

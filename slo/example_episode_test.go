@@ -25,7 +25,7 @@ func ExampleRegistry_Episodes() {
 		panic(err)
 	}
 	defer reg.Close()
-	checkout, _ := reg.Lookup("checkout")
+	checkout, _ := reg.Journey("checkout")
 	now := start
 	// minutes records n minutes of traffic, evaluating after each.
 	minutes := func(n int, good, bad uint64) {
@@ -64,7 +64,7 @@ func ExampleRegistry_Review() {
 		panic(err)
 	}
 	defer reg.Close()
-	checkout, _ := reg.Lookup("checkout")
+	checkout, _ := reg.Journey("checkout")
 	now := start
 	// minutes records n minutes of 1000 requests, bad of them failing,
 	// evaluating after each.

@@ -15,7 +15,7 @@ import (
 // each rule will have cleared if every request succeeds from now on: the
 // page holds until the 30m window of page-6h-30m no longer holds the
 // outage, not five minutes after it.
-func ExampleRegistry_Outlook() {
+func ExampleTracker_Outlook() {
 	mock := clock.NewMock()
 	start := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 	mock.Set(start)
@@ -25,7 +25,7 @@ func ExampleRegistry_Outlook() {
 		panic(err)
 	}
 	defer reg.Close()
-	checkout := reg.Journey("checkout")
+	checkout, _ := reg.Journey("checkout") // declared above
 
 	now := start
 	traffic := func(d time.Duration, good, bad uint64) { // 50 events a 3 s tick
@@ -38,7 +38,8 @@ func ExampleRegistry_Outlook() {
 	traffic(7*time.Hour, 50, 0)
 	traffic(12*time.Minute, 0, 50)
 
-	o, _ := reg.Outlook("checkout", "availability", 0)
+	availability, _ := reg.Tracker("checkout", "availability") // declared above
+	o := availability.Outlook(0)
 	fmt.Printf("%s, %.0f requests a minute\n", o.Time.Format("15:04:05"), 60*o.Rate)
 	for _, r := range o.Rules {
 		fmt.Printf("%s clears at %s (in %v), when its %s window no longer holds the outage\n",

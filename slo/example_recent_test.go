@@ -12,7 +12,7 @@ import (
 // The recent history shows an incident start and stop: a minute of 10%
 // errors, which is 2% of the 5m window, burns at 20 (above page-1h-5m's
 // 14.4) for the five minutes it stays in that window.
-func ExampleRegistry_Recent() {
+func ExampleTracker_Recent() {
 	mock := clock.NewMock()
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	mock.Set(start)
@@ -22,7 +22,7 @@ func ExampleRegistry_Recent() {
 		panic(err)
 	}
 	defer reg.Close()
-	checkout := reg.Journey("checkout")
+	checkout, _ := reg.Journey("checkout") // declared above
 	for now := start; now.Before(start.Add(15 * time.Minute)); {
 		bad := uint64(0)
 		if now.Sub(start) >= 5*time.Minute && now.Sub(start) < 6*time.Minute {
@@ -32,7 +32,8 @@ func ExampleRegistry_Recent() {
 		now = now.Add(3 * time.Second)
 		reg.Advance(now)
 	}
-	points, _ := reg.Recent("checkout", "availability")
+	availability, _ := reg.Tracker("checkout", "availability") // declared above
+	points := availability.Recent()
 	for _, p := range points[4:12] {
 		w := p.Windows[0] // the shortest, 5m
 		fmt.Printf("%s %v burn %4.1f\n", p.Time.Format("15:04"), w.Window, w.Rate)

@@ -61,7 +61,8 @@ func ExampleWithStore() {
 		}
 		r := reg.Restored()
 		fmt.Printf("restored %v from %v\n", r.Objectives, r.Store)
-		reg.Journey("checkout").Add(good, bad)
+		checkout, _ := reg.Journey("checkout") // declared above
+		checkout.Add(good, bad)
 		if err := reg.Close(); err != nil { // saves a last time
 			panic(err)
 		}
@@ -87,8 +88,10 @@ func ExampleReadSnapshot() {
 		panic(err)
 	}
 	defer reg.Close()
-	reg.Journey("checkout").Add(990, 10)
-	reg.Journey("chekout").Record(true) // a typo: counted as unmatched
+	checkout, _ := reg.Journey("checkout") // declared above
+	checkout.Add(990, 10)
+	typo, _ := reg.Journey("chekout") // a typo: counted as unmatched
+	typo.Record(true)
 
 	var buf bytes.Buffer
 	if _, err := reg.Snapshot().WriteTo(&buf); err != nil {
@@ -110,14 +113,14 @@ func ExampleReadSnapshot() {
 
 // Names written in code are looked up, so that a typo fails at setup
 // rather than counting as unmatched.
-func ExampleRegistry_Lookup() {
+func ExampleRegistry_Journey() {
 	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}}, slo.WithManualAdvance())
 	if err != nil {
 		panic(err)
 	}
 	defer reg.Close()
 	for _, name := range []string{"checkout", "chekout"} {
-		if _, ok := reg.Lookup(name); !ok {
+		if _, ok := reg.Journey(name); !ok {
 			fmt.Printf("%s: not declared; declared: %v\n", name, reg.Journeys())
 			continue
 		}

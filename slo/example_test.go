@@ -31,7 +31,7 @@ func Example() {
 	}
 	defer reg.Close()
 
-	checkout := reg.Journey("checkout")
+	checkout, _ := reg.Journey("checkout") // declared above
 	now := start
 	// traffic replays d of requests, 50 a second, a given share failing.
 	traffic := func(d, step time.Duration, failing float64) {
@@ -68,7 +68,7 @@ func ExampleJourney_Status() {
 	}
 	defer reg.Close()
 
-	search := reg.Journey("search")
+	search, _ := reg.Journey("search") // declared above
 	for i := 0; i < 1000; i++ {
 		latency := 100 * time.Millisecond
 		if i%25 == 0 {

@@ -47,7 +47,7 @@ func FuzzObjective(f *testing.F) {
 			return
 		}
 		defer reg.Close()
-		j := reg.Journey(journey)
+		j := journeyOf(reg, journey)
 		j.Observe(time.Duration(latency)+1, false)
 		j.Record(true)
 		j.Add(1000, 1)

@@ -3,15 +3,17 @@ package slo_test
 import (
 	"testing"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/journeyslo/journeyslo/internal/shopmonth"
 )
 
 // replayMonth returns a registry that has lived through the shop's month
 // (package internal/shopmonth), on a fixture whose clock ends at its end.
-func replayMonth(t testing.TB) *fixture {
+func replayMonth(t testing.TB) *fixture.Manual {
 	t.Helper()
-	f := newFixtureAt(t, shopmonth.From, shopmonth.Objectives()...)
-	shopmonth.Replay(f.reg, f.mock)
+	f := fixture.NewAt(t, shopmonth.From, shopmonth.Objectives()...)
+	shopmonth.Replay(f.Reg, f.Mock)
 	return f
 }
 
@@ -25,7 +27,7 @@ func TestReplayMonth(t *testing.T) {
 		"search/latency":        "ok",
 		"refund/availability":   "ok",
 	}
-	for _, st := range f.reg.Status() {
+	for _, st := range f.Reg.Status() {
 		t.Logf("%s/%s: %v by %s, budget %.4f, SLI %.5f, events %d, TTE %v", st.Journey, st.Objective, st.State, st.Rule, st.BudgetRemaining, st.SLI, st.Good+st.Bad, st.TimeToExhaustion)
 		if got := st.State.String(); got != want[st.Journey+"/"+st.Objective] {
 			t.Errorf("%s/%s: state %s, want %s", st.Journey, st.Objective, got, want[st.Journey+"/"+st.Objective])

@@ -30,16 +30,16 @@ func TestCountsAtTheEdgeOfUint64(t *testing.T) {
 	reg := manual(t, []Objective{{Journey: "checkout", Target: 0.999}})
 	// In two of the burn-down's 6-hour buckets, whose totals then sum past
 	// 2^64 too.
-	reg.Journey("checkout").Add(1<<63, 0)
+	journeyOf(reg, "checkout").Add(1<<63, 0)
 	reg.Advance(t0.Add(6 * time.Hour))
-	reg.Journey("checkout").Add(0, 1<<63)
+	journeyOf(reg, "checkout").Add(0, 1<<63)
 	reg.Advance(t0.Add(6*time.Hour + 3*time.Second))
 	st := reg.Status()[0]
 	if st.NoData || st.SLI != 0.5 || st.BudgetRemaining != -499 || st.State != burnrate.SeverityPage || st.Good != 1<<63 || st.Bad != 1<<63 {
 		t.Errorf("status: NoData %v, SLI %v, budget %v, state %v, %d good, %d bad; want false, 0.5, -499, page, 2^63, 2^63",
 			st.NoData, st.SLI, st.BudgetRemaining, st.State, st.Good, st.Bad)
 	}
-	points, _ := reg.BurnDown("checkout", "availability")
+	points := trackerOf(reg, "checkout", "availability").BurnDown()
 	if last := points[len(points)-1]; last.Remaining != -499 {
 		t.Errorf("BurnDown's last point: %v remaining, want -499", last.Remaining)
 	}
@@ -52,9 +52,9 @@ func TestCountsAtTheEdgeOfUint64(t *testing.T) {
 func TestCloseFreezesTheRegistry(t *testing.T) {
 	var trans []Transition
 	reg := manual(t, []Objective{{Journey: "checkout", Target: 0.999}}, OnTransition(func(tr Transition) { trans = append(trans, tr) }))
-	checkout := reg.Journey("checkout")
+	checkout := journeyOf(reg, "checkout")
 	checkout.Add(100, 0)
-	reg.Journey("typo").Record(true)
+	journeyOf(reg, "typo").Record(true)
 	reg.Advance(t0.Add(3 * time.Second))
 	// Recorded after the last advance, before Close: Close's last
 	// evaluation counts them, and pages.
@@ -66,7 +66,7 @@ func TestCloseFreezesTheRegistry(t *testing.T) {
 		t.Fatalf("transitions at Close: %+v, want ok -> page at t0+3s", trans)
 	}
 	atClose := reg.Status()
-	burnDown, _ := reg.BurnDown("checkout", "availability")
+	burnDown := trackerOf(reg, "checkout", "availability").BurnDown()
 	snap := reg.Snapshot()
 	if st := atClose[0]; st.Good != 100 || st.Bad != 2000 || st.TotalBad != 2000 {
 		t.Fatalf("status at Close: %d good, %d bad, %d total bad; want 100, 2000, 2000", st.Good, st.Bad, st.TotalBad)
@@ -76,21 +76,21 @@ func TestCloseFreezesTheRegistry(t *testing.T) {
 	}
 
 	checkout.Add(5, 5)
-	reg.Journey("typo").Add(7, 7)
+	journeyOf(reg, "typo").Add(7, 7)
 	err := reg.Advance(t0.Add(time.Hour))
-	if !errors.Is(err, ErrClosed) || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "after Close") {
-		t.Errorf("Advance after Close = %v, want ErrClosed", err)
+	if !errors.Is(err, ErrClosed) || errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "after Close") {
+		t.Errorf("Advance after Close = %v, want ErrClosed, not ErrInvalid: a closed registry is not misconfigured", err)
 	}
 	if diff := cmp.Diff(atClose, reg.Status()); diff != "" {
 		t.Errorf("Status moved after Close (-at Close +now):\n%s", diff)
 	}
-	if diff := cmp.Diff(atClose, reg.Journey("checkout").Status()); diff != "" {
+	if diff := cmp.Diff(atClose, journeyOf(reg, "checkout").Status()); diff != "" {
 		t.Errorf("Journey.Status moved after Close (-at Close +now):\n%s", diff)
 	}
 	if g, b := reg.Unmatched(); g != 0 || b != 1 {
 		t.Errorf("Unmatched() after Close = (%d, %d), want (0, 1) as at Close", g, b)
 	}
-	if got, _ := reg.BurnDown("checkout", "availability"); !cmp.Equal(got, burnDown) || math.Abs(got[len(got)-1].Remaining-(1-2000/2.1)) > 1e-9 {
+	if got := trackerOf(reg, "checkout", "availability").BurnDown(); !cmp.Equal(got, burnDown) || math.Abs(got[len(got)-1].Remaining-(1-2000/2.1)) > 1e-9 {
 		t.Errorf("BurnDown after Close ends at %v, want %v as at Close", got[len(got)-1], burnDown[len(burnDown)-1])
 	}
 	snap.Series[0].Rings[0].Buckets[0].Bad = 12345 // the caller's copy
@@ -115,7 +115,7 @@ func TestAdvanceRefusedWithARotator(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	reg.Journey("checkout").Add(10, 1)
+	journeyOf(reg, "checkout").Add(10, 1)
 	err = reg.Advance(t0.Add(60 * 24 * time.Hour))
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "WithManualAdvance") {
 		t.Fatalf("Advance on a rotator's registry = %v, want an ErrInvalid naming WithManualAdvance", err)
@@ -128,8 +128,9 @@ func TestAdvanceRefusedWithARotator(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	if st := reg.Status()[0]; st.Good != 10 || st.Bad != 1 || reg.Lag() != 0 || reg.Stalled() {
-		t.Errorf("after the refused jump: %d good, %d bad, lag %v, stalled %v; want 10, 1, 0, false", st.Good, st.Bad, reg.Lag(), reg.Stalled())
+	lag, stalled := reg.Staleness()
+	if st := reg.Status()[0]; st.Good != 10 || st.Bad != 1 || lag != 0 || stalled {
+		t.Errorf("after the refused jump: %d good, %d bad, lag %v, stalled %v; want 10, 1, 0, false", st.Good, st.Bad, lag, stalled)
 	}
 }
 
@@ -145,8 +146,8 @@ func TestPanickingCallbackCostsNothingElse(t *testing.T) {
 		OnTransition(func(tr Transition) { seen = append(seen, ObjectiveKey(tr.Status.Journey, tr.Status.Objective)) }),
 		WithStore(store, time.Minute),
 		OnError(func(err error) { errs = append(errs, err) }))
-	reg.Journey("checkout").Add(0, 2000)
-	reg.Journey("search").Add(0, 2000)
+	journeyOf(reg, "checkout").Add(0, 2000)
+	journeyOf(reg, "search").Add(0, 2000)
 	if err := reg.Advance(t0.Add(time.Minute)); err != nil { // both page; a snapshot is due
 		t.Fatal(err)
 	}
@@ -320,14 +321,14 @@ func TestStoreOptionErrors(t *testing.T) {
 	}
 }
 
-func TestLookup(t *testing.T) {
+func TestJourneyLookup(t *testing.T) {
 	reg := manual(t, []Objective{{Journey: "checkout", Target: 0.999}})
-	if j, ok := reg.Lookup("checkout"); !ok || j != reg.Journey("checkout") || j.Name() != "checkout" {
-		t.Errorf("Lookup(checkout) = %v, %v; want the checkout handle", j, ok)
+	if j, ok := reg.Journey("checkout"); !ok || j.Name() != "checkout" {
+		t.Errorf("Journey(checkout) = %v, %v; want the checkout handle, true", j.Name(), ok)
 	}
 	for _, name := range []string{"chekout", Unmatched, ""} {
-		if j, ok := reg.Lookup(name); ok || j != nil {
-			t.Errorf("Lookup(%q) = %v, %v; want nil, false", name, j, ok)
+		if j, ok := reg.Journey(name); ok || j != reg.unmatched {
+			t.Errorf("Journey(%q) = %v, %v; want the unmatched handle, false", name, j.Name(), ok)
 		}
 	}
 }
@@ -430,8 +431,8 @@ func TestCloseWhileInUse(t *testing.T) {
 				case <-stop:
 					return
 				default:
-					reg.Journey("checkout").Record(false)
-					reg.Journey("typo").Record(true)
+					journeyOf(reg, "checkout").Record(false)
+					journeyOf(reg, "typo").Record(true)
 				}
 			}
 		}()
@@ -444,7 +445,7 @@ func TestCloseWhileInUse(t *testing.T) {
 				default:
 					reg.Status()
 					reg.Unmatched()
-					reg.BurnDown("checkout", "availability")
+					trackerOf(reg, "checkout", "availability").BurnDown()
 					reg.Snapshot()
 				}
 			}
@@ -481,8 +482,8 @@ func TestRotatorPanickingCallbackCostsNothingElse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	reg.Journey("checkout").Add(0, 2000)
-	reg.Journey("search").Add(0, 2000)
+	journeyOf(reg, "checkout").Add(0, 2000)
+	journeyOf(reg, "search").Add(0, 2000)
 	mock.Add(3 * time.Second)
 	for _, want := range []string{"checkout:availability", "search:availability"} {
 		select {

@@ -20,7 +20,7 @@ import (
 const (
 	// patBad is an event bad for every objective.
 	patBad = iota
-	// patUntimed is a good event of unknown latency (RecordUntimed): good
+	// patUntimed is a good event of unknown latency (Put(Untimed, ...)): good
 	// for availability objectives, not counted by latency objectives.
 	patUntimed
 	// patFast is a good event within every latency threshold. patFast+i

@@ -71,9 +71,9 @@ func TestEveryPatternReachesEveryObjective(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			reg := manual(t, tc.objs)
-			j := reg.Journey("checkout")
+			j := journeyOf(reg, "checkout")
 			recordEveryPattern(j)
-			recordEveryPattern(reg.Journey("undeclared"))
+			recordEveryPattern(journeyOf(reg, "undeclared"))
 			// Status counts the events at the next advance, not before.
 			for name, got := range totals(j.Status()) {
 				if got != [2]uint64{} {
@@ -114,7 +114,7 @@ func TestBurnDownCountsEventsSinceTheAdvance(t *testing.T) {
 		objs = append(objs, Objective{Journey: "checkout", Name: fmt.Sprintf("t%dms", d), Target: 0.5, Latency: d * time.Millisecond, Policy: p})
 	}
 	reg := manual(t, objs)
-	j := reg.Journey("checkout")
+	j := journeyOf(reg, "checkout")
 	j.Add(3, 0)
 	reg.Advance(t0.Add(3 * time.Second))
 	j.Observe(250*time.Millisecond, false) // not yet advanced
@@ -123,10 +123,7 @@ func TestBurnDownCountsEventsSinceTheAdvance(t *testing.T) {
 		"t300ms": 1, "t1000ms": 1, "t5000ms": 1}
 	got := map[string]float64{}
 	for name := range want {
-		points, ok := reg.BurnDown("checkout", name)
-		if !ok {
-			t.Fatalf("BurnDown(checkout, %s) not found", name)
-		}
+		points := trackerOf(reg, "checkout", name).BurnDown()
 		got[name] = points[len(points)-1].Remaining
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -155,7 +152,7 @@ func TestRecordingWhileAdvancingIsExact(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			j := reg.Journey("checkout")
+			j := journeyOf(reg, "checkout")
 			for range cycles {
 				j.Record(false)
 				j.Observe(100*time.Millisecond, false)
@@ -169,7 +166,7 @@ func TestRecordingWhileAdvancingIsExact(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		nope := reg.Journey("nope")
+		nope := journeyOf(reg, "nope")
 		for i := range writers * cycles {
 			nope.Record(i%4 == 0)
 		}
@@ -190,7 +187,7 @@ func TestRecordingWhileAdvancingIsExact(t *testing.T) {
 		}
 		now = now.Add(3 * time.Second)
 		reg.Advance(now)
-		sts := reg.Journey("checkout").Status()
+		sts := journeyOf(reg, "checkout").Status()
 		total := sts[0].TotalGood + sts[0].TotalBad
 		for _, st := range sts[1:] {
 			if n := st.TotalGood + st.TotalBad; n != total {
@@ -205,15 +202,15 @@ func TestRecordingWhileAdvancingIsExact(t *testing.T) {
 			t.Fatalf("advance %d: Unmatched went back from %d to %d", steps, lastUnmatched, g+b)
 		}
 		lastTotal, lastUnmatched = total, g+b
-		if _, ok := reg.BurnDown("checkout", "latency"); !ok {
-			t.Fatal("BurnDown(checkout, latency) not found")
+		if points := trackerOf(reg, "checkout", "latency").BurnDown(); len(points) == 0 {
+			t.Fatal("BurnDown(checkout, latency) is empty")
 		}
 	}
 	reg.Advance(now.Add(3 * time.Second))
 	// Per cycle: availability 6 good, 2 bad; 300 ms 4 and 4; 1 s 5 and 3.
 	want := map[string][2]uint64{"availability": {24000, 8000}, "latency": {16000, 16000},
 		"latency-again": {16000, 16000}, "latency-1s": {20000, 12000}}
-	if diff := cmp.Diff(want, totals(reg.Journey("checkout").Status())); diff != "" {
+	if diff := cmp.Diff(want, totals(journeyOf(reg, "checkout").Status())); diff != "" {
 		t.Errorf("totals after %d advances (-want +got):\n%s", steps, diff)
 	}
 	if g, b := reg.Unmatched(); g != 3000 || b != 1000 {
@@ -226,10 +223,10 @@ func TestCloseSnapshotsEventsSinceTheAdvance(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "slo.snapshot")
 	first, _ := snapRegistry(t, snapObjectives, t0, path)
 	first.Advance(t0.Add(3 * time.Second))
-	first.Journey("checkout").Add(5, 2)
-	first.Journey("search").Observe(time.Second, false) // slow: bad
-	first.Journey("search").Observe(time.Millisecond, false)
-	first.Journey("nope").Record(true)
+	journeyOf(first, "checkout").Add(5, 2)
+	journeyOf(first, "search").Observe(time.Second, false) // slow: bad
+	journeyOf(first, "search").Observe(time.Millisecond, false)
+	journeyOf(first, "nope").Record(true)
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +264,7 @@ func TestEveryRecordAndTheDrainDoNotAllocate(t *testing.T) {
 		{Journey: "checkout", Name: "latency-3s", Target: 0.9, Latency: 3 * time.Second, Policy: burnrate.Policy{Rules: []burnrate.Rule{
 			{Long: time.Hour, Short: 5 * time.Minute, Factor: 10, Severity: burnrate.SeverityPage}}}},
 	})
-	j, nope := reg.Journey("checkout"), reg.Journey("nope")
+	j, nope := journeyOf(reg, "checkout"), journeyOf(reg, "nope")
 	if n := testing.AllocsPerRun(1000, func() {
 		recordEveryPattern(j)
 		recordEveryPattern(nope)

@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/journeyslo/journeyslo/internal/reserved"
+
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/window"
 )
@@ -75,21 +77,10 @@ type Objective struct {
 	// objective, such as {"team": "payments"}, for routing. Names follow
 	// Prometheus's rules (letters, digits and '_', not starting with a
 	// digit or "__") and may not be one the generated rules set themselves
-	// (journey, objective, window, severity, rule...; see
-	// [ReservedLabels]); values are not empty. Nil means none. The
+	// (journey, objective, window, severity, rule, outcome, target...);
+	// values are not empty. Nil means none. The
 	// registry keeps its own copy.
 	Labels map[string]string
-}
-
-// ReservedLabels returns the label names an [Objective]'s Labels may not
-// use, because the generated rules and alerts set them themselves, in
-// ascending order. It returns a new slice at every call.
-func ReservedLabels() []string { return slices.Clone(reservedLabels[:]) }
-
-// reservedLabels is an array so that no caller can reach it.
-var reservedLabels = [...]string{
-	"alertname", "error_budget", "factor", "journey", "latency", "long_window", "min_events", "objective",
-	"outcome", "period", "rule", "severity", "short_window", "target", "window",
 }
 
 // labelNamePattern is Prometheus's label name syntax.
@@ -180,7 +171,7 @@ func (o Objective) Validate() error {
 		switch {
 		case !labelNamePattern.MatchString(name) || strings.HasPrefix(name, "__"):
 			bad("Labels: %q is not a label name; use letters, digits and '_', not starting with a digit or \"__\"", name)
-		case slices.Contains(reservedLabels[:], name):
+		case reserved.Label(name):
 			bad("Labels: %q is a label the generated rules set themselves; choose another name, such as team", name)
 		case o.Labels[name] == "":
 			bad("Labels: label %q has an empty value, which Prometheus would drop; give it a value or leave it out", name)

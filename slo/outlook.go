@@ -107,15 +107,15 @@ func (o Outlook) Holding(severity burnrate.Severity) (RuleOutlook, bool) {
 // burn of exactly the factor miss it.
 const tolerance = 1e-9
 
-// Outlook returns the outlook of the journey's named objective from its
-// last evaluation, assuming the rate of events over its ExhaustionWindow
-// goes on and that a share errorRatio of them is bad: 0 asks when things
-// settle if every request succeeds from now on, the current 5m error ratio
-// asks when they settle as things are. An errorRatio below 0, or NaN, is 0;
-// one above 1 is 1. It returns false for an unknown journey or objective.
+// Outlook returns the objective's outlook from its last evaluation,
+// assuming the rate of events over its ExhaustionWindow goes on and that a
+// share errorRatio of them is bad: 0 asks when things settle if every
+// request succeeds from now on, the current 5m error ratio asks when they
+// settle as things are. An errorRatio below 0, or NaN, is 0; one above 1
+// is 1.
 //
-// It reads the windows as they are when it is called and holds no lock
-// while it computes. Its work is a step per tick until what it looks for
+// It reads the windows at the step of the last evaluation and holds no
+// lock while it computes. Its work is a step per tick until what it looks for
 // is found: at most the period's ticks for the budget and the longest
 // window's for the rules. For the default 30-day policy at 3 s ticks that
 // is about 12 ms of one core when nothing ever clears, and 3 ms when an
@@ -123,18 +123,7 @@ const tolerance = 1e-9
 // days (BenchmarkOutlook); a caller that asks at every request, such as a
 // release gate's Retry-After, can keep the answer until the next tick. It
 // allocates for the call only.
-func (r *Registry) Outlook(journey, objective string, errorRatio float64) (Outlook, bool) {
-	j, ok := r.journeys[journey]
-	if !ok {
-		return Outlook{}, false
-	}
-	for _, o := range j.objs {
-		if o.Name == objective {
-			return r.outlook(o, errorRatio), true
-		}
-	}
-	return Outlook{}, false
-}
+func (t *Tracker) Outlook(errorRatio float64) Outlook { return t.reg.outlook(t.o, errorRatio) }
 
 func (r *Registry) outlook(o *objective, q float64) Outlook {
 	switch {
@@ -149,27 +138,15 @@ func (r *Registry) outlook(o *objective, q float64) Outlook {
 		sim outlookSource
 		at  time.Time
 	)
-	// Every window must be read at the same step: an advance between two
-	// reads would mix two instants. Advances come once a tick; reading
-	// takes microseconds, so a second try succeeds.
-	advanced := func() time.Time {
-		r.mu.RLock()
-		defer r.mu.RUnlock()
-		return r.advanced
+	// Every window is read at the step of the last evaluation: an advance
+	// holds mu from the rotation of the windows to their evaluation.
+	r.mu.RLock()
+	at = r.advanced
+	sim = outlookSource{t0: r.group.Time().UnixNano(), tick: tick, wins: make([]outlookWindow, len(windows))}
+	for i, d := range windows {
+		sim.wins[i] = readWindow(o.series, d)
 	}
-	for {
-		at = advanced()
-		before := r.group.Time()
-		sim = outlookSource{t0: before.UnixNano(), tick: tick, wins: make([]outlookWindow, len(windows))}
-		for i, d := range windows {
-			sim.wins[i] = readWindow(o.series, d)
-		}
-		// The group moves before the evaluation does: both unchanged
-		// means the windows and the instant are one evaluation's.
-		if r.group.Time().Equal(before) && advanced().Equal(at) {
-			break
-		}
-	}
+	r.mu.RUnlock()
 
 	out := Outlook{Journey: o.Journey, Objective: o.Name, Time: at, ErrorRatio: q}
 	// The rate over the exhaustion window, per tick: its events over the

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -68,11 +70,11 @@ func (f *feeder) run(to time.Time, step time.Duration, good, bad uint64) {
 // Then the registry is driven with that traffic, and each rule, the state
 // and the budget change at the outlook's instants exactly.
 func TestOutlookAfterAnOutage(t *testing.T) {
-	fx := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-	f := &feeder{t: t, reg: fx.reg, j: fx.reg.Journey("checkout"), now: start}
+	fx := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f := &feeder{t: t, reg: fx.Reg, j: fixture.Journey(fx.Reg, "checkout"), now: start}
 	outage := start.Add(72 * time.Hour)
 	t0 := outage.Add(12 * time.Minute)
-	tick := fx.reg.Tick()
+	tick := fx.Reg.Tick()
 	if tick != 3*time.Second {
 		t.Fatalf("tick %v, want 3s", tick)
 	}
@@ -83,10 +85,7 @@ func TestOutlookAfterAnOutage(t *testing.T) {
 	f.run(outage, tick, 50, 0)
 	f.run(t0, tick, 0, 50)
 
-	got, ok := fx.reg.Outlook("checkout", "availability", 0)
-	if !ok {
-		t.Fatal("no outlook")
-	}
+	got := fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(0)
 	at := func(d time.Duration) time.Time { return t0.Add(d) }
 	want := slo.Outlook{
 		Journey: "checkout", Objective: "availability", Time: t0, Rate: 60000.0 / 3600, ErrorRatio: 0,
@@ -120,7 +119,7 @@ func TestOutlookAfterAnOutage(t *testing.T) {
 	// it on, and the state is page, then ticket, then ok.
 	for f.now.Before(want.Reset) {
 		f.run(f.now.Add(tick), tick, 50, 0)
-		st := fx.reg.Status()[0]
+		st := fx.Reg.Status()[0]
 		wantState := burnrate.SeverityOK
 		switch {
 		case f.now.Before(want.PageReset):
@@ -144,17 +143,17 @@ func TestOutlookAfterAnOutage(t *testing.T) {
 	f.run(start.Add(72*time.Hour+6*time.Hour+15*time.Minute), tick, 50, 0)
 	for end := want.BudgetBack.Truncate(15 * time.Minute); f.now.Before(end); {
 		f.run(f.now.Add(15*time.Minute), 15*time.Minute, 15000, 0)
-		if st := fx.reg.Status()[0]; st.BudgetRemaining > 0 {
+		if st := fx.Reg.Status()[0]; st.BudgetRemaining > 0 {
 			t.Fatalf("%v after the outage: budget %v, want it spent until %v", f.now.Sub(t0), st.BudgetRemaining, want.BudgetBack.Sub(t0))
 		}
 	}
 	for f.now.Before(want.BudgetBack) {
-		if st := fx.reg.Status()[0]; st.BudgetRemaining > 0 {
+		if st := fx.Reg.Status()[0]; st.BudgetRemaining > 0 {
 			t.Fatalf("%v after the outage: budget %v, want it spent until %v", f.now.Sub(t0), st.BudgetRemaining, want.BudgetBack.Sub(t0))
 		}
 		f.run(f.now.Add(tick), tick, 50, 0)
 	}
-	if st := fx.reg.Status()[0]; !(st.BudgetRemaining > 0) || st.Good+st.Bad != 12000050 {
+	if st := fx.Reg.Status()[0]; !(st.BudgetRemaining > 0) || st.Good+st.Bad != 12000050 {
 		t.Errorf("at the budget's return: remaining %v of %d events, want above 0 of 12000050", st.BudgetRemaining, st.Good+st.Bad)
 	}
 }
@@ -174,9 +173,9 @@ func TestOutlookAfterAnOutage(t *testing.T) {
 // so at T0 + 30d - 11m.
 func TestOutlookGuard(t *testing.T) {
 	rule := burnrate.Rule{Name: "ticket-1d-2h", Long: 24 * time.Hour, Short: 2 * time.Hour, Factor: 3, Severity: burnrate.SeverityTicket}
-	fx := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999, Policy: burnrate.Policy{Rules: []burnrate.Rule{rule}, MinEvents: 1400}})
-	f := &feeder{t: t, reg: fx.reg, j: fx.reg.Journey("checkout"), now: start}
-	tick := fx.reg.Tick()
+	fx := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999, Policy: burnrate.Policy{Rules: []burnrate.Rule{rule}, MinEvents: 1400}})
+	f := &feeder{t: t, reg: fx.Reg, j: fixture.Journey(fx.Reg, "checkout"), now: start}
+	tick := fx.Reg.Tick()
 	t0 := start.Add(24 * time.Hour)
 	if tick != time.Minute {
 		t.Fatalf("tick %v, want 1m", tick)
@@ -184,11 +183,11 @@ func TestOutlookGuard(t *testing.T) {
 	f.run(start.Add(time.Minute), tick, 100, 0)
 	f.run(t0.Add(-10*time.Minute), tick, 0, 0)
 	f.run(t0, tick, 0, 134)
-	if st := fx.reg.Status()[0]; st.State != burnrate.SeverityTicket || st.Good+st.Bad != 1440 {
+	if st := fx.Reg.Status()[0]; st.State != burnrate.SeverityTicket || st.Good+st.Bad != 1440 {
 		t.Fatalf("at T0: %v with %d events, want ticket with 1440", st.State, st.Good+st.Bad)
 	}
 
-	got, _ := fx.reg.Outlook("checkout", "availability", 0)
+	got := fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(0)
 	want := slo.Outlook{
 		Journey: "checkout", Objective: "availability", Time: t0, Rate: 1440.0 / 86400,
 		Rules:      []slo.RuleOutlook{{Name: "ticket-1d-2h", Severity: burnrate.SeverityTicket, Clears: t0.Add(3 * time.Minute), Window: 24 * time.Hour, TooFewEvents: true}},
@@ -201,7 +200,7 @@ func TestOutlookGuard(t *testing.T) {
 	}
 	for f.now.Before(want.Reset.Add(tick)) {
 		f.run(f.now.Add(tick), tick, 1, 0)
-		st := fx.reg.Status()[0]
+		st := fx.Reg.Status()[0]
 		if firing := f.now.Before(want.Reset); st.Rules[0].Firing != firing || st.Rules[0].Burning != true {
 			t.Fatalf("%v after T0: firing %v, burning %v; want %v, true", f.now.Sub(t0), st.Rules[0].Firing, st.Rules[0].Burning, firing)
 		}
@@ -212,12 +211,12 @@ func TestOutlookGuard(t *testing.T) {
 	f.run(t0.Add(time.Hour), tick, 1, 0)
 	f.run(t0.Add(30*24*time.Hour-6*time.Hour), time.Hour, 60, 0)
 	for f.now.Before(want.BudgetBack) {
-		if st := fx.reg.Status()[0]; st.BudgetRemaining > 0 {
+		if st := fx.Reg.Status()[0]; st.BudgetRemaining > 0 {
 			t.Fatalf("%v after T0: budget %v, want it spent until %v", f.now.Sub(t0), st.BudgetRemaining, want.BudgetBack.Sub(t0))
 		}
 		f.run(f.now.Add(tick), tick, 1, 0)
 	}
-	if st := fx.reg.Status()[0]; !(st.BudgetRemaining > 0) {
+	if st := fx.Reg.Status()[0]; !(st.BudgetRemaining > 0) {
 		t.Errorf("at the budget's return: remaining %v, want above 0", st.BudgetRemaining)
 	}
 }
@@ -226,11 +225,11 @@ func TestOutlookGuard(t *testing.T) {
 // outlook's Time; unknown names have no outlook; an error ratio outside
 // [0, 1] is brought into it.
 func TestOutlookEdges(t *testing.T) {
-	fx := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-	f := &feeder{t: t, reg: fx.reg, j: fx.reg.Journey("checkout"), now: start}
-	f.run(start.Add(time.Hour), fx.reg.Tick(), 50, 0)
+	fx := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f := &feeder{t: t, reg: fx.Reg, j: fixture.Journey(fx.Reg, "checkout"), now: start}
+	f.run(start.Add(time.Hour), fx.Reg.Tick(), 50, 0)
 
-	calm, _ := fx.reg.Outlook("checkout", "availability", 0)
+	calm := fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(0)
 	if r, ok := calm.Holding(burnrate.SeverityTicket); ok {
 		t.Errorf("a calm objective: Holding(ticket) = %s, want none", r.Name)
 	}
@@ -240,16 +239,16 @@ func TestOutlookEdges(t *testing.T) {
 		t.Errorf("a calm objective (-want +got):\n%s", diff)
 	}
 	for _, q := range []float64{-1, math.NaN()} {
-		if got, _ := fx.reg.Outlook("checkout", "availability", q); got.ErrorRatio != 0 || !cmp.Equal(got, calm) {
+		if got := fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(q); got.ErrorRatio != 0 || !cmp.Equal(got, calm) {
 			t.Errorf("error ratio %v: %+v, want the outlook at 0", q, got)
 		}
 	}
 
 	// Everything failing from now on: the page comes and never goes, the
 	// budget is never back within the period.
-	f.run(f.now.Add(15*time.Minute), fx.reg.Tick(), 0, 50)
+	f.run(f.now.Add(15*time.Minute), fx.Reg.Tick(), 0, 50)
 	for _, q := range []float64{1, 2} {
-		got, _ := fx.reg.Outlook("checkout", "availability", q)
+		got := fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(q)
 		if got.ErrorRatio != 1 || !got.PageReset.IsZero() || !got.Reset.IsZero() || !got.BudgetBack.IsZero() || len(got.Rules) != 4 {
 			t.Fatalf("error ratio %v: %+v; want ratio 1, four firing rules and no instants", q, got)
 		}
@@ -265,17 +264,17 @@ func TestOutlookEdges(t *testing.T) {
 
 	// A process ten minutes old: the rate is over its ten minutes, not
 	// the hour.
-	young := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-	yf := &feeder{t: t, reg: young.reg, j: young.reg.Journey("checkout"), now: start}
-	yf.run(start.Add(10*time.Minute), young.reg.Tick(), 50, 0)
-	if got, _ := young.reg.Outlook("checkout", "availability", 0); got.Rate != 50.0/3 {
+	young := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	yf := &feeder{t: t, reg: young.Reg, j: fixture.Journey(young.Reg, "checkout"), now: start}
+	yf.run(start.Add(10*time.Minute), young.Reg.Tick(), 50, 0)
+	if got := fixture.Tracker(young.Reg, "checkout", "availability").Outlook(0); got.Rate != 50.0/3 {
 		t.Errorf("ten minutes of 50 events a 3 s tick: rate %v, want %v", got.Rate, 50.0/3)
 	}
 
-	if _, ok := fx.reg.Outlook("checkout", "latency", 0); ok {
+	if tr, ok := fx.Reg.Tracker("checkout", "latency"); ok || tr != nil {
 		t.Error("an outlook for an objective checkout does not have")
 	}
-	if _, ok := fx.reg.Outlook("search", "availability", 0); ok {
+	if tr, ok := fx.Reg.Tracker("search", "availability"); ok || tr != nil {
 		t.Error("an outlook for an undeclared journey")
 	}
 }
@@ -287,28 +286,28 @@ func TestOutlookEdges(t *testing.T) {
 // days.
 func BenchmarkOutlook(b *testing.B) {
 	b.Run("nothing clears", func(b *testing.B) {
-		fx := newFixture(b, slo.Objective{Journey: "checkout", Target: 0.999})
-		fx.reg.Journey("checkout").Add(0, 1000)
-		fx.reg.Advance(start.Add(3 * time.Second))
+		fx := fixture.New(b, slo.Objective{Journey: "checkout", Target: 0.999})
+		fixture.Journey(fx.Reg, "checkout").Add(0, 1000)
+		fx.Reg.Advance(start.Add(3 * time.Second))
 		b.ReportAllocs()
 		for range b.N {
-			fx.reg.Outlook("checkout", "availability", 1)
+			fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(1)
 		}
 	})
 	b.Run("an outage ended", func(b *testing.B) {
-		fx := newFixture(b, slo.Objective{Journey: "checkout", Target: 0.999})
-		j, now := fx.reg.Journey("checkout"), start
+		fx := fixture.New(b, slo.Objective{Journey: "checkout", Target: 0.999})
+		j, now := fixture.Journey(fx.Reg, "checkout"), start
 		for ; now.Before(start.Add(7*time.Hour + 12*time.Minute)); now = now.Add(3 * time.Second) {
 			if now.Before(start.Add(7 * time.Hour)) {
 				j.Add(50, 0)
 			} else {
 				j.Add(0, 50)
 			}
-			fx.reg.Advance(now.Add(3 * time.Second))
+			fx.Reg.Advance(now.Add(3 * time.Second))
 		}
 		b.ReportAllocs()
 		for range b.N {
-			fx.reg.Outlook("checkout", "availability", 0)
+			fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(0)
 		}
 	})
 }
@@ -318,8 +317,8 @@ func BenchmarkOutlook(b *testing.B) {
 // starts from an evaluation the registry made, at a tick. After Close
 // both report the state at Close.
 func TestOutlookAndRecentConcurrently(t *testing.T) {
-	fx := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-	checkout := fx.reg.Journey("checkout")
+	fx := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	checkout := fixture.Journey(fx.Reg, "checkout")
 	done := make(chan struct{})
 	errs := make(chan string, 4) // room for an error and the final "" of each reader
 	for range 2 {
@@ -331,12 +330,12 @@ func TestOutlookAndRecentConcurrently(t *testing.T) {
 					return
 				default:
 				}
-				o, _ := fx.reg.Outlook("checkout", "availability", 0)
+				o := fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(0)
 				if o.Time.Sub(start)%(3*time.Second) != 0 || o.Time.Before(start) {
 					errs <- "outlook at " + o.Time.String()
 					return
 				}
-				if p, _ := fx.reg.Recent("checkout", "availability"); len(p) == 0 {
+				if p := fixture.Tracker(fx.Reg, "checkout", "availability").Recent(); len(p) == 0 {
 					errs <- "an empty history"
 					return
 				}
@@ -347,7 +346,7 @@ func TestOutlookAndRecentConcurrently(t *testing.T) {
 	for i := 0; i < 600; i++ {
 		checkout.Add(45, 5)
 		now = now.Add(3 * time.Second)
-		fx.reg.Advance(now)
+		fx.Reg.Advance(now)
 	}
 	close(done)
 	for range 2 {
@@ -355,14 +354,14 @@ func TestOutlookAndRecentConcurrently(t *testing.T) {
 			t.Error(e)
 		}
 	}
-	before, _ := fx.reg.Outlook("checkout", "availability", 0)
-	recent, _ := fx.reg.Recent("checkout", "availability")
-	fx.reg.Close()
-	after, _ := fx.reg.Outlook("checkout", "availability", 0)
+	before := fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(0)
+	recent := fixture.Tracker(fx.Reg, "checkout", "availability").Recent()
+	fx.Reg.Close()
+	after := fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(0)
 	if diff := cmp.Diff(before, after); diff != "" {
 		t.Errorf("outlook after Close (-before +after):\n%s", diff)
 	}
-	if again, _ := fx.reg.Recent("checkout", "availability"); !cmp.Equal(recent, again) {
+	if again := fixture.Tracker(fx.Reg, "checkout", "availability").Recent(); !cmp.Equal(recent, again) {
 		t.Errorf("history after Close: %d points, before %d", len(again), len(recent))
 	}
 }
@@ -412,21 +411,21 @@ func TestOutlookEncoding(t *testing.T) {
 // are those the status reports, and each clears when its window has let
 // the burst go.
 func TestOutlookOfOneTick(t *testing.T) {
-	fx := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-	f := &feeder{t: t, reg: fx.reg, j: fx.reg.Journey("checkout"), now: start}
-	tick := fx.reg.Tick()
+	fx := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f := &feeder{t: t, reg: fx.Reg, j: fixture.Journey(fx.Reg, "checkout"), now: start}
+	tick := fx.Reg.Tick()
 	f.run(start.Add(99*time.Minute), time.Minute, 1000, 0)
 	f.run(f.now.Add(7*time.Hour), time.Hour, 0, 0)
 	f.j.Add(900, 100)
 	f.now = f.now.Add(time.Second) // within the tick
-	if err := fx.reg.Advance(f.now); err != nil {
+	if err := fx.Reg.Advance(f.now); err != nil {
 		t.Fatal(err)
 	}
-	st := fx.reg.Status()[0]
+	st := fx.Reg.Status()[0]
 	if st.State != burnrate.SeverityPage {
 		t.Fatalf("after the burst: %v, want page", st.State)
 	}
-	got, _ := fx.reg.Outlook("checkout", "availability", 0)
+	got := fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(0)
 	if want := 1000.0 / tick.Seconds(); got.Rate != want {
 		t.Errorf("rate %v, want %v: the burst's 1000 events over its one tick", got.Rate, want)
 	}

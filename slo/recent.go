@@ -18,7 +18,7 @@ const (
 
 // A RecentPoint is the burn of every window of an objective's policy at
 // one evaluation: a sample of its recent burn history (see
-// [Registry.Recent]).
+// [Tracker.Recent]).
 type RecentPoint struct {
 	// Time is the instant of the evaluation.
 	Time time.Time
@@ -64,50 +64,40 @@ func (r *Registry) sampleRecent(now time.Time) {
 	}
 }
 
-// Recent returns the journey's named objective's recent burn history,
-// oldest first: the burn of every window of its policy at the first
-// evaluation of each minute (each tick, when the registry's tick is
-// coarser) over the 6 hours up to the newest sample, so that a
-// reader sees an incident start and stop against each rule's factor. It
-// returns false for an unknown journey or objective.
+// Recent returns the objective's recent burn history, oldest first: the
+// burn of every window of its policy at the first evaluation of each minute
+// (each tick, when the registry's tick is coarser) over the 6 hours up to
+// the newest sample, so that a reader sees an incident start and stop
+// against each rule's factor.
 //
 // The history is this process's: it starts at [New] (a snapshot restores
-// the windows, not their past burn), holds one sample per minute in
-// which the registry advanced, and after Close ends at Close. Each
-// objective keeps 360 samples at most, allocated at New: 24 bytes a
-// sample and 40 a window in it, 107 KiB for the default policy's seven
-// windows. Recording it allocates nothing; Recent allocates its answer.
-func (r *Registry) Recent(journey, objective string) ([]RecentPoint, bool) {
-	j, ok := r.journeys[journey]
-	if !ok {
-		return nil, false
+// the windows, not their past burn), holds one sample per minute in which
+// the registry advanced, and after Close ends at Close. Each objective
+// keeps 360 samples at most, allocated at New: 24 bytes a sample and 40 a
+// window in it, 107 KiB for the default policy's seven windows. Recording
+// it allocates nothing; Recent allocates its answer.
+func (t *Tracker) Recent() []RecentPoint {
+	r, o := t.reg, t.o
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	h := &o.recent
+	if h.n == 0 {
+		return []RecentPoint{} // unreachable: New evaluates once
 	}
-	for _, o := range j.objs {
-		if o.Name != objective {
-			continue
+	// From the newest sample rather than the last evaluation, which an
+	// instant back in time may have moved back.
+	from := h.times[(h.next-1+len(h.times))%len(h.times)].Add(-recentSpan)
+	out := make([]RecentPoint, 0, h.n)
+	burns := make([]burnrate.Burn, 0, h.n*h.w)
+	for i := range h.n {
+		slot := (h.next - h.n + i + len(h.times)) % len(h.times)
+		if !h.times[slot].After(from) {
+			continue // a sample from before a gap in the advances
 		}
-		r.mu.RLock()
-		defer r.mu.RUnlock()
-		h := &o.recent
-		if h.n == 0 {
-			return []RecentPoint{}, true // unreachable: New evaluates once
-		}
-		// From the newest sample rather than the last evaluation, which an
-		// instant back in time may have moved back.
-		from := h.times[(h.next-1+len(h.times))%len(h.times)].Add(-recentSpan)
-		out := make([]RecentPoint, 0, h.n)
-		burns := make([]burnrate.Burn, 0, h.n*h.w)
-		for i := range h.n {
-			slot := (h.next - h.n + i + len(h.times)) % len(h.times)
-			if !h.times[slot].After(from) {
-				continue // a sample from before a gap in the advances
-			}
-			burns = append(burns, h.burns[slot*h.w:(slot+1)*h.w]...)
-			out = append(out, RecentPoint{Time: h.times[slot], Windows: burns[len(burns)-h.w : len(burns) : len(burns)]})
-		}
-		return out, true
+		burns = append(burns, h.burns[slot*h.w:(slot+1)*h.w]...)
+		out = append(out, RecentPoint{Time: h.times[slot], Windows: burns[len(burns)-h.w : len(burns) : len(burns)]})
 	}
-	return nil, false
+	return out
 }
 
 type recentPointShape struct {

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -14,10 +16,10 @@ import (
 // The recent history holds, for each minute, the windows of the first
 // evaluation in it, as Status reported them then, over the last 6 hours.
 func TestRecent(t *testing.T) {
-	fx := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-	checkout := fx.reg.Journey("checkout")
+	fx := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	checkout := fixture.Journey(fx.Reg, "checkout")
 	// New's own evaluation is the first sample, at start.
-	want := []slo.RecentPoint{{Time: start, Windows: fx.reg.Status()[0].Windows}}
+	want := []slo.RecentPoint{{Time: start, Windows: fx.Reg.Status()[0].Windows}}
 	// Advances every 20 s for 7 hours, 330 events each, failing 30
 	// minutes in the fifth hour: the samples are the evaluations on the
 	// minute, each minute's first.
@@ -29,17 +31,14 @@ func TestRecent(t *testing.T) {
 		}
 		checkout.Add(330-bad, bad)
 		now = now.Add(20 * time.Second)
-		if err := fx.reg.Advance(now); err != nil {
+		if err := fx.Reg.Advance(now); err != nil {
 			t.Fatal(err)
 		}
 		if now.Second() == 0 {
-			want = append(want, slo.RecentPoint{Time: now, Windows: fx.reg.Status()[0].Windows})
+			want = append(want, slo.RecentPoint{Time: now, Windows: fx.Reg.Status()[0].Windows})
 		}
 	}
-	got, ok := fx.reg.Recent("checkout", "availability")
-	if !ok {
-		t.Fatal("no recent history")
-	}
+	got := fixture.Tracker(fx.Reg, "checkout", "availability").Recent()
 	// 360 samples: the minutes (1h, 7h], the oldest at 1h01m.
 	want = want[len(want)-360:]
 	if want[0].Time != start.Add(time.Hour+time.Minute) {
@@ -61,22 +60,22 @@ func TestRecent(t *testing.T) {
 	// A gap of two hours without an advance: the samples older than 6
 	// hours before the last evaluation are left out, the others kept.
 	now = now.Add(2 * time.Hour)
-	fx.reg.Advance(now)
-	got, _ = fx.reg.Recent("checkout", "availability")
+	fx.Reg.Advance(now)
+	got = fixture.Tracker(fx.Reg, "checkout", "availability").Recent()
 	if n := len(got); n != 241 || got[0].Time != start.Add(3*time.Hour+time.Minute) || got[n-1].Time != now {
 		t.Errorf("after a gap: %d samples from %v to %v; want 241 from %v to %v", n, got[0].Time, got[n-1].Time, start.Add(3*time.Hour+time.Minute), now)
 	}
 	// A second evaluation in the same minute, and one back in time, add
 	// nothing.
-	fx.reg.Advance(now.Add(30 * time.Second))
-	fx.reg.Advance(now.Add(-time.Hour))
-	if again, _ := fx.reg.Recent("checkout", "availability"); len(again) != len(got) {
+	fx.Reg.Advance(now.Add(30 * time.Second))
+	fx.Reg.Advance(now.Add(-time.Hour))
+	if again := fixture.Tracker(fx.Reg, "checkout", "availability").Recent(); len(again) != len(got) {
 		t.Errorf("after advances within the minute: %d samples, want %d", len(again), len(got))
 	}
-	if _, ok := fx.reg.Recent("checkout", "latency"); ok {
+	if tr, ok := fx.Reg.Tracker("checkout", "latency"); ok || tr != nil {
 		t.Error("a history for an objective checkout does not have")
 	}
-	if _, ok := fx.reg.Recent("search", "availability"); ok {
+	if tr, ok := fx.Reg.Tracker("search", "availability"); ok || tr != nil {
 		t.Error("a history for an undeclared journey")
 	}
 }
@@ -85,14 +84,14 @@ func TestRecent(t *testing.T) {
 func TestRecentAtACoarseTick(t *testing.T) {
 	// A 90-day period of ticket rules on days: the finest bucket is 15 m.
 	rules := []burnrate.Rule{{Long: 10 * 24 * time.Hour, Short: 25 * time.Hour, Factor: 1, Severity: burnrate.SeverityTicket}}
-	fx := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.99, Period: 90 * 24 * time.Hour, Policy: burnrate.Policy{Rules: rules}})
-	if tick := fx.reg.Tick(); tick != 15*time.Minute {
+	fx := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.99, Period: 90 * 24 * time.Hour, Policy: burnrate.Policy{Rules: rules}})
+	if tick := fx.Reg.Tick(); tick != 15*time.Minute {
 		t.Fatalf("tick %v, want 15m", tick)
 	}
 	for i := 1; i <= 30; i++ {
-		fx.reg.Advance(start.Add(time.Duration(i) * 15 * time.Minute))
+		fx.Reg.Advance(start.Add(time.Duration(i) * 15 * time.Minute))
 	}
-	got, _ := fx.reg.Recent("checkout", "availability")
+	got := fixture.Tracker(fx.Reg, "checkout", "availability").Recent()
 	// Every 15 minutes over (1h30m, 7h30m]: 24 samples.
 	if n := len(got); n != 24 || got[0].Time != start.Add(time.Hour+45*time.Minute) || len(got[0].Windows) != 2 {
 		t.Errorf("%d samples from %v with %d windows; want 24 from %v with 2", n, got[0].Time, len(got[0].Windows), start.Add(time.Hour+45*time.Minute))

@@ -102,8 +102,14 @@ type Registry struct {
 	// (Unmatched, BurnDown). Taken under advMu, never the other way.
 	drainMu sync.Mutex
 
-	mu       sync.RWMutex // guards the evaluated state of every objective, and:
-	advanced time.Time    // the instant of the last evaluation
+	// mu guards the evaluated state of every objective, and the windows'
+	// step: an advance holds it for writing from the rotation of the
+	// windows to the end of their evaluation, so that a reader holding it
+	// sees windows and states of one instant, never the windows of a new
+	// step beside the states of the last.
+	mu       sync.RWMutex
+	advanced time.Time // the instant of the last evaluation
+	gen      uint64    // advances so far; see Generation
 
 	// frozen is the state at Close, which every reader reports after it;
 	// nil until then. Stored with advMu held.
@@ -135,6 +141,8 @@ type objective struct {
 	since      time.Time
 	state      burnrate.Severity
 	log        episodeLog
+
+	tracker *Tracker // the handle users hold; fixed at New
 }
 
 // New returns a registry of the given objectives, with defaults filled in
@@ -214,6 +222,7 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 			r.journeys[o.Journey] = j
 		}
 		j.targets = append(j.targets, target{series: s, latency: o.Latency})
+		obj.tracker = &Tracker{reg: r, o: obj, j: j}
 		j.timed = j.timed || o.Latency > 0
 		j.objs = append(j.objs, obj)
 		if len(j.objs) == 1 {
@@ -225,6 +234,9 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 	r.unmatched = &Journey{name: Unmatched, reg: r, targets: []target{{series: r.overflow}}}
 	r.all = append(r.all, r.unmatched)
 	for _, j := range r.all {
+		for i, o := range j.objs {
+			o.tracker.target = &j.targets[i] // now that targets moves no more
+		}
 		j.thresholds = thresholds(j.targets)
 		for i := range j.targets {
 			j.targets[i].rank = slices.Index(j.thresholds, j.targets[i].latency)
@@ -242,7 +254,9 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		}
 		r.nextSnapshot = now.Add(r.snapshotEvery)
 	}
+	r.mu.Lock()
 	r.evaluate(now)
+	r.mu.Unlock()
 
 	if !cfg.manual {
 		r.stop, r.done = make(chan struct{}), make(chan struct{})
@@ -284,8 +298,9 @@ func (r *Registry) advanceSafely(now time.Time) {
 }
 
 var (
-	// ErrClosed is returned by [Registry.Advance] after [Registry.Close].
-	ErrClosed = fmt.Errorf("%w: registry closed", ErrInvalid)
+	// ErrClosed is returned by [Registry.Advance] after [Registry.Close]:
+	// the registry is frozen, not misconfigured.
+	ErrClosed = errors.New("slo: registry closed")
 	// ErrPanic is wrapped by the errors that report a recovered panic (see
 	// [OnError]).
 	ErrPanic = errors.New("slo: recovered panic")
@@ -300,9 +315,9 @@ var (
 // returns that save's error. From then on the registry is frozen: events
 // recorded through its journeys are counted nowhere, Advance returns
 // [ErrClosed], and every reader (Status, Journey.Status, Unmatched,
-// BurnDown, Snapshot, the handlers and exporters built on them) reports
+// Tracker, Snapshot, the handlers and exporters built on them) reports
 // the state at Close, so that a scrape during shutdown shows no counter
-// move after it. Lag and Stalled keep measuring from the last advance: a
+// move after it. Staleness keeps measuring from the last advance: a
 // closed registry ends up stalled, which is what it is. Events recorded
 // while Close runs may be counted or not.
 //
@@ -318,10 +333,10 @@ func (r *Registry) Close() error {
 		r.advMu.Lock()
 		defer r.advMu.Unlock()
 		r.drain() // the events recorded since the last advance
-		r.mu.RLock()
+		r.mu.Lock()
 		at := r.advanced
-		r.mu.RUnlock()
 		r.pending = r.evaluate(at)
+		r.mu.Unlock()
 		r.deliver(r.pending)
 		f := &frozen{snapshot: r.takeSnapshot(r.latest()), burnDown: make(map[*objective][]BudgetPoint, len(r.objs))}
 		// The unmatched counts come from the snapshot itself, so that the
@@ -346,36 +361,40 @@ type frozen struct {
 	snapshot  Snapshot
 }
 
+// Generation returns the number of evaluations the registry has made: it
+// moves at every advance (and at Close), and only then. A reader that
+// combines several answers (a Status, then a Tracker's BurnDown) reads it
+// before and after to know they are of one evaluation, and a cache of
+// anything derived from the registry keys on it.
+func (r *Registry) Generation() uint64 {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.gen
+}
+
 // Tick returns the registry's rotation step: the finest bucket width its
 // objectives' windows need (3 s for the default 30-day policy).
 func (r *Registry) Tick() time.Duration { return r.group.Tick() }
 
-// Journey returns the handle that records events of the named journey. A
-// name no objective declares returns the [Unmatched] journey's handle, whose
-// events are counted by [Registry.Unmatched] and create nothing new. It is
-// for names derived from requests (a route, a header, an RPC method), where
-// an unknown name must count somewhere and never create a series. For names
-// written in code or configuration, use [Registry.Lookup], which reports a
-// typo instead of counting it as unmatched. Resolve names once, at setup,
-// and keep the handle: recording through it does no lookup.
-func (r *Registry) Journey(name string) *Journey {
-	if j, ok := r.journeys[name]; ok {
-		return j
-	}
-	return r.unmatched
-}
-
-// Lookup returns the handle of a journey that an objective declares, and
-// true; for any other name, [Unmatched] included, it returns nil and false.
-// It is for names known at setup, so that a typo fails there:
+// Journey returns the handle that records events of the named journey,
+// and true. A name no objective declares returns the [Unmatched] journey's
+// handle and false: a name derived from a request (a route, a header, an
+// RPC method) then counts once, in [Registry.Unmatched], and creates
+// nothing new, while a name written in code or configuration is checked at
+// setup:
 //
-//	checkout, ok := reg.Lookup("checkout")
+//	checkout, ok := reg.Journey("checkout")
 //	if !ok {
 //		log.Fatalf("journey checkout is not declared; declared: %v", reg.Journeys())
 //	}
-func (r *Registry) Lookup(name string) (*Journey, bool) {
-	j, ok := r.journeys[name]
-	return j, ok
+//
+// Resolve names once, at setup, and keep the handle: recording through it
+// does no lookup.
+func (r *Registry) Journey(name string) (*Journey, bool) {
+	if j, ok := r.journeys[name]; ok {
+		return j, true
+	}
+	return r.unmatched, false
 }
 
 // Journeys returns the names of the declared journeys, in the order their
@@ -404,17 +423,6 @@ func (r *Registry) Objectives() []Objective {
 // latency with it, so that tests on a mock clock control latency too.
 func (r *Registry) Clock() clock.Clock { return r.clock }
 
-// NeedsLatency reports whether any objective of the registry judges
-// latency. When none does, recording code need not read the clock.
-func (r *Registry) NeedsLatency() bool {
-	for _, o := range r.objs {
-		if o.Latency > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // latest returns the later of the clock's time and the last advance: with
 // manual advance the caller's instants run ahead of the clock.
 func (r *Registry) latest() time.Time {
@@ -426,32 +434,21 @@ func (r *Registry) latest() time.Time {
 	return r.advanced
 }
 
-// StallTicks is how many ticks without an advance make a registry stalled.
-const StallTicks = 10
+// stallTicks is how many ticks without an advance make a registry stalled.
+const stallTicks = 10
 
-// Lag returns how long ago, by the registry's clock, the registry last
-// advanced. It is negative when the clock has gone back since.
-func (r *Registry) Lag() time.Duration {
-	lag, _ := r.Staleness()
-	return lag
-}
-
-// Stalled reports whether the registry has not advanced for [StallTicks]
-// ticks: its rotator is stuck, or with [WithManualAdvance] nobody advances
-// it. Its states and budgets are then stale. This is the library's own
-// malfunction, the one thing a health check should fail for.
-func (r *Registry) Stalled() bool {
-	_, stalled := r.Staleness()
-	return stalled
-}
-
-// Staleness returns Lag and Stalled from one reading of the clock, so that
+// Staleness returns how long ago, by the registry's clock, the registry
+// last advanced (negative when the clock has gone back since), and whether
+// it has stalled: not advanced for ten ticks, its rotator stuck or, with
+// [WithManualAdvance], nobody advancing it. Its states and budgets are then
+// stale. A stall is the library's own malfunction, the one thing a health
+// check should fail for. Both come from one reading of the clock, so that
 // a report of both never contradicts itself.
 func (r *Registry) Staleness() (lag time.Duration, stalled bool) {
 	r.mu.RLock()
 	lag = r.clock.Since(r.advanced)
 	r.mu.RUnlock()
-	return lag, lag > StallTicks*r.Tick()
+	return lag, lag > stallTicks*r.Tick()
 }
 
 // Unmatched returns the good and bad events recorded on undeclared
@@ -496,8 +493,10 @@ func (r *Registry) Advance(now time.Time) error {
 // requires advMu held.
 func (r *Registry) advance(now time.Time) {
 	r.drain()
+	r.mu.Lock()
 	r.group.Advance(now)
 	r.pending = r.evaluate(now)
+	r.mu.Unlock()
 	r.deliver(r.pending)
 	if r.snapshotDue(now) {
 		r.nextSnapshot = now.Add(r.snapshotEvery)
@@ -530,13 +529,13 @@ func (r *Registry) call(i int, f func(Transition), t Transition) {
 }
 
 // evaluate evaluates every objective at now and returns the transitions,
-// appended to r.pending[:0]. It requires advMu held, or no other goroutine.
+// appended to r.pending[:0]. It requires advMu held, or no other goroutine,
+// and mu held for writing.
 func (r *Registry) evaluate(now time.Time) []Transition {
 	out := r.pending[:0]
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	prev := r.advanced
 	r.advanced = now
+	r.gen++
 	for _, o := range r.objs {
 		from := o.state
 		g0, b0 := o.totG, o.totB
@@ -571,8 +570,8 @@ func (r *Registry) Status() []Status {
 }
 
 // A Journey records the events of one user journey for each of its
-// objectives. Get one from [Registry.Lookup] (names known at setup) or
-// [Registry.Journey] (names from requests); its zero value is not usable.
+// objectives. Get one from [Registry.Journey], once, at setup; its zero
+// value is not usable.
 // Recording is safe for concurrent use and costs one atomic add whatever
 // the number of objectives: no lock, no clock read, no lookup, no
 // allocation. The registry moves the events into every objective's windows

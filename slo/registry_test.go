@@ -141,12 +141,12 @@ func TestDefaults(t *testing.T) {
 func TestJourneyResolution(t *testing.T) {
 	reg := manual(t, []Objective{{Journey: "checkout", Target: 0.999}, {Journey: "login", Target: 0.99}})
 	series := reg.group.Len()
-	checkout := reg.Journey("checkout")
-	if checkout.Name() != "checkout" || reg.Journey("checkout") != checkout {
+	checkout := journeyOf(reg, "checkout")
+	if checkout.Name() != "checkout" || journeyOf(reg, "checkout") != checkout {
 		t.Fatalf("Journey(checkout) = %q, not the same handle each time", checkout.Name())
 	}
 	for _, name := range []string{"", "Checkout", "checkout ", "/api/v1/users/42", strings.Repeat("x", 10000)} {
-		j := reg.Journey(name)
+		j := journeyOf(reg, name)
 		if j.Name() != Unmatched {
 			t.Errorf("Journey(%.20q) = %q, want %q", name, j.Name(), Unmatched)
 		}
@@ -178,7 +178,7 @@ func TestObserveJudgesLatency(t *testing.T) {
 		{Journey: "search", Target: 0.99, Latency: 300 * time.Millisecond},
 		{Journey: "search", Name: "latency-1s", Target: 0.95, Latency: time.Second},
 	})
-	j := reg.Journey("search")
+	j := journeyOf(reg, "search")
 	j.Observe(100*time.Millisecond, false) // good everywhere
 	j.Observe(300*time.Millisecond, false) // at the threshold: good
 	j.Observe(301*time.Millisecond, false) // slow for 300ms only
@@ -210,7 +210,7 @@ func TestStatus(t *testing.T) {
 		}
 	}
 	// 0.5% errors for an hour: burn 5 everywhere in the hour.
-	j := reg.Journey("checkout")
+	j := journeyOf(reg, "checkout")
 	for i := 0; i < 1200; i++ {
 		now := t0.Add(time.Duration(i) * 3 * time.Second)
 		reg.Advance(now)
@@ -246,7 +246,7 @@ func TestStatus(t *testing.T) {
 
 func TestTimeToExhaustionUsesShortestLongWindow(t *testing.T) {
 	reg := manual(t, []Objective{{Journey: "checkout", Target: 0.999}})
-	j := reg.Journey("checkout")
+	j := journeyOf(reg, "checkout")
 	// A day of clean traffic, then 10 minutes at burn 10.
 	now := t0
 	for ; now.Before(t0.Add(24 * time.Hour)); now = now.Add(time.Minute) {
@@ -294,7 +294,7 @@ func TestRotatorFollowsTheClock(t *testing.T) {
 			return Transition{}
 		}
 	}
-	reg.Journey("checkout").Add(0, 1000)
+	journeyOf(reg, "checkout").Add(0, 1000)
 	mock.Add(3 * time.Second) // one tick: the rotator advances and pages
 	tr := next()
 	if tr.From != burnrate.SeverityOK || tr.To != burnrate.SeverityPage || tr.Status.Rule != "page-1h-5m" || !tr.Status.Time.Equal(t0.Add(3*time.Second)) {
@@ -350,13 +350,13 @@ func TestRecordDoesNotAllocate(t *testing.T) {
 		{Journey: "checkout", Target: 0.999},
 		{Journey: "checkout", Target: 0.99, Latency: time.Second},
 	})
-	j := reg.Journey("checkout")
+	j := journeyOf(reg, "checkout")
 	if n := testing.AllocsPerRun(1000, func() {
 		j.Record(false)
 		j.Observe(time.Millisecond, true)
 		j.Add(1, 1)
-		reg.Journey("checkout").Record(true)
-		reg.Journey("nope").Record(true)
+		journeyOf(reg, "checkout").Record(true)
+		journeyOf(reg, "nope").Record(true)
 	}); n != 0 {
 		t.Fatalf("recording allocates %v times per run, want 0", n)
 	}
@@ -379,7 +379,7 @@ func TestConcurrentUse(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			j := reg.Journey([]string{"checkout", "login"}[w%2])
+			j := journeyOf(reg, []string{"checkout", "login"}[w%2])
 			for i := range per {
 				j.Record(i%10 == 0)
 			}
@@ -395,7 +395,7 @@ func TestConcurrentUse(t *testing.T) {
 				return
 			default:
 				_ = reg.Status()
-				_ = reg.Journey("login").Status()
+				_ = journeyOf(reg, "login").Status()
 			}
 		}
 	}()
@@ -417,7 +417,7 @@ func TestConcurrentUse(t *testing.T) {
 
 func TestTotalsOutliveThePeriod(t *testing.T) {
 	reg := manual(t, []Objective{{Journey: "checkout", Target: 0.999}})
-	reg.Journey("checkout").Add(70, 3)
+	journeyOf(reg, "checkout").Add(70, 3)
 	reg.Advance(t0.Add(time.Minute))
 	if st := reg.Status()[0]; st.Good != 70 || st.Bad != 3 || st.TotalGood != 70 || st.TotalBad != 3 {
 		t.Fatalf("after a minute: period (%d, %d), total (%d, %d); want (70, 3) twice", st.Good, st.Bad, st.TotalGood, st.TotalBad)
@@ -441,13 +441,9 @@ func TestClockAndNeedsLatency(t *testing.T) {
 	if reg.Clock() != clock.Clock(mock) {
 		t.Error("Clock() is not the clock given")
 	}
-	if !reg.NeedsLatency() || reg.Journey("checkout").NeedsLatency() || !reg.Journey("search").NeedsLatency() || reg.Journey("x").NeedsLatency() {
-		t.Errorf("NeedsLatency: registry %v, checkout %v, search %v, unmatched %v; want true, false, true, false",
-			reg.NeedsLatency(), reg.Journey("checkout").NeedsLatency(), reg.Journey("search").NeedsLatency(), reg.Journey("x").NeedsLatency())
-	}
-	avail := manual(t, []Objective{{Journey: "checkout", Target: 0.999}})
-	if avail.NeedsLatency() {
-		t.Error("NeedsLatency() of an availability-only registry is true")
+	if journeyOf(reg, "checkout").NeedsLatency() || !journeyOf(reg, "search").NeedsLatency() || journeyOf(reg, "x").NeedsLatency() {
+		t.Errorf("NeedsLatency: checkout %v, search %v, unmatched %v; want false, true, false",
+			journeyOf(reg, "checkout").NeedsLatency(), journeyOf(reg, "search").NeedsLatency(), journeyOf(reg, "x").NeedsLatency())
 	}
 }
 
@@ -475,7 +471,7 @@ func TestStalled(t *testing.T) {
 		if step.advance {
 			reg.Advance(mock.Now())
 		}
-		if lag, stalled := reg.Lag(), reg.Stalled(); lag != step.lag || stalled != step.stalled {
+		if lag, stalled := reg.Staleness(); lag != step.lag || stalled != step.stalled {
 			t.Errorf("at t0+%v: Lag() = %v, Stalled() = %v; want %v, %v", mock.Now().Sub(t0), lag, stalled, step.lag, step.stalled)
 		}
 	}
@@ -483,15 +479,15 @@ func TestStalled(t *testing.T) {
 
 func TestBurnDown(t *testing.T) {
 	reg := manual(t, []Objective{{Journey: "checkout", Target: 0.999}})
-	if _, ok := reg.BurnDown("checkout", "latency"); ok {
-		t.Error("BurnDown of an unknown objective succeeded")
+	if tr, ok := reg.Tracker("checkout", "latency"); ok || tr != nil {
+		t.Error("Tracker of an unknown objective succeeded")
 	}
-	if _, ok := reg.BurnDown("nope", "availability"); ok {
-		t.Error("BurnDown of an unknown journey succeeded")
+	if tr, ok := reg.Tracker("nope", "availability"); ok || tr != nil {
+		t.Error("Tracker of an unknown journey succeeded")
 	}
 	// A million events: a budget of 1000 bad ones, spent half in the second
 	// 6-hour bucket and half in the third.
-	j := reg.Journey("checkout")
+	j := journeyOf(reg, "checkout")
 	j.Add(999000, 0)
 	reg.Advance(t0.Add(6 * time.Hour))
 	j.Add(0, 500)
@@ -500,9 +496,9 @@ func TestBurnDown(t *testing.T) {
 	reg.Advance(t0.Add(18 * time.Hour))
 	// The period [t0+18h-30d, t0+18h) holds 120 six-hour buckets whole;
 	// the current one, empty, is the 121st.
-	points, ok := reg.BurnDown("checkout", "availability")
-	if !ok || len(points) != 121 {
-		t.Fatalf("BurnDown: %d points, %v; want 121 six-hour buckets", len(points), ok)
+	points := trackerOf(reg, "checkout", "availability").BurnDown()
+	if len(points) != 121 {
+		t.Fatalf("BurnDown: %d points; want 121 six-hour buckets", len(points))
 	}
 	want := map[int]BudgetPoint{
 		0:   {t0.Add(-116 * 6 * time.Hour), 1},
@@ -524,7 +520,7 @@ func TestBurnDown(t *testing.T) {
 	// bucket: it counts half of its 999000 good events, so the 1000 bad
 	// ones are spent against an allowance of (499500 + 1000) x 0.1%.
 	reg.Advance(t0.Add(30*24*time.Hour + 3*time.Hour))
-	points, _ = reg.BurnDown("checkout", "availability")
+	points = trackerOf(reg, "checkout", "availability").BurnDown()
 	allowed := 500500 * 0.001
 	want = map[int]BudgetPoint{
 		0:   {t0.Add(6 * time.Hour), 1},
@@ -565,7 +561,7 @@ func TestRotatorSurvivesAPanickingCallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	reg.Journey("checkout").Add(0, 5000)
+	journeyOf(reg, "checkout").Add(0, 5000)
 	mock.Add(3 * time.Second) // pages: the callback panics on the rotator
 	select {
 	case err := <-errs:
@@ -584,7 +580,24 @@ func TestRotatorSurvivesAPanickingCallback(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	if reg.Stalled() {
+	if _, stalled := reg.Staleness(); stalled {
 		t.Error("Stalled() after a recovered panic")
 	}
+}
+
+// journeyOf returns reg's handle of the named journey, the Unmatched
+// journey's for a name reg does not declare.
+func journeyOf(reg *Registry, name string) *Journey {
+	j, _ := reg.Journey(name)
+	return j
+}
+
+// trackerOf returns reg's handle of the journey's named objective, and
+// panics when reg declares none: a broken test.
+func trackerOf(reg *Registry, journey, objective string) *Tracker {
+	t, ok := reg.Tracker(journey, objective)
+	if !ok {
+		panic("no objective " + ObjectiveKey(journey, objective))
+	}
+	return t
 }

@@ -1,6 +1,9 @@
 package slo_test
 
 import (
+	"github.com/journeyslo/journeyslo/internal/fixture"
+	"github.com/journeyslo/journeyslo/internal/reserved"
+
 	"errors"
 	"testing"
 
@@ -54,7 +57,7 @@ func TestRunbookAndLabels(t *testing.T) {
 			t.Errorf("%s: reasons (-want +got):\n%s", tc.name, diff)
 		}
 	}
-	for _, name := range slo.ReservedLabels() {
+	for _, name := range reserved.Labels() {
 		if err := o("", map[string]string{name: "x"}).Validate(); err == nil {
 			t.Errorf("label %q is reserved, but Validate accepts it", name)
 		}
@@ -66,15 +69,15 @@ func TestRunbookAndLabels(t *testing.T) {
 // nothing in the registry.
 func TestRegistryCarriesRunbookAndLabels(t *testing.T) {
 	labels := map[string]string{"team": "payments"}
-	f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999, Runbook: "https://runbooks.example.com/checkout", Labels: labels})
+	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999, Runbook: "https://runbooks.example.com/checkout", Labels: labels})
 	labels["team"] = "changed by the caller"
-	got := f.reg.Objectives()[0]
+	got := f.Reg.Objectives()[0]
 	if got.Runbook != "https://runbooks.example.com/checkout" || got.Labels["team"] != "payments" {
 		t.Fatalf("Objectives()[0]: runbook %q, labels %v; want the runbook and team=payments", got.Runbook, got.Labels)
 	}
 	got.Labels["team"] = "changed by a reader"
 	got.Policy.Rules[0].Factor = 1
-	again := f.reg.Objectives()[0]
+	again := f.Reg.Objectives()[0]
 	if again.Labels["team"] != "payments" || again.Policy.Rules[0].Factor != 14.4 {
 		t.Errorf("after a reader changed its copy: labels %v, first factor %v; want team=payments, 14.4", again.Labels, again.Policy.Rules[0].Factor)
 	}

@@ -50,7 +50,7 @@ func newHarness(t *testing.T, o Objective) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { reg.Close() })
-	h.reg, h.obj, h.j = reg, reg.Objectives()[0], reg.Journey(o.Journey)
+	h.reg, h.obj, h.j = reg, reg.Objectives()[0], journeyOf(reg, o.Journey)
 	return h
 }
 
@@ -397,7 +397,7 @@ func TestScenarioLowTrafficGuard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	j := reg.Journey("admin")
+	j := journeyOf(reg, "admin")
 	now := t0
 	for i := 0; i < 10; i++ {
 		now = now.Add(6 * time.Minute)

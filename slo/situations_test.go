@@ -3,6 +3,8 @@ package slo_test
 import (
 	"testing"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/journeyslo/journeyslo/internal/situation"
 )
 
@@ -13,9 +15,9 @@ var twoJourneys = situation.TwoJourneys()
 // reach brings a new two-journey fixture into a situation (package
 // internal/situation), then advances a second so that the last events
 // are evaluated.
-func reach(t *testing.T, name string) *fixture {
+func reach(t *testing.T, name string) *fixture.Manual {
 	t.Helper()
-	f := newFixture(t, twoJourneys...)
-	situation.Reach(f.reg, f.mock, name)
+	f := fixture.New(t, twoJourneys...)
+	situation.Reach(f.Reg, f.Mock, name)
 	return f
 }

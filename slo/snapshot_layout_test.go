@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 
 	"github.com/journeyslo/journeyslo/slo"
@@ -65,7 +67,7 @@ func TestRestoreSnapshotOfTheShorterLayout(t *testing.T) {
 	// have left both windows: 5m holds its 20 new steps, 1h 240 steps.
 	// The 2h window, [00:05, 02:05), has traded the 20 steps of 00:00 for
 	// the 20 new ones.
-	j := reg.Journey("checkout")
+	j := fixture.Journey(reg, "checkout")
 	now := at
 	for i := 0; i < 20; i++ {
 		reg.Advance(now)

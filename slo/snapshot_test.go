@@ -45,9 +45,9 @@ func replay(reg *Registry, from time.Time) time.Time {
 		if i >= 1000 && i < 1100 {
 			bad = 40
 		}
-		reg.Journey("checkout").Add(400-bad, bad)
-		reg.Journey("search").Observe(time.Duration(i%500)*time.Millisecond, false)
-		reg.Journey("nope").Record(i%7 == 0)
+		journeyOf(reg, "checkout").Add(400-bad, bad)
+		journeyOf(reg, "search").Observe(time.Duration(i%500)*time.Millisecond, false)
+		journeyOf(reg, "nope").Record(i%7 == 0)
 		now = now.Add(3 * time.Second)
 	}
 	reg.Advance(now)
@@ -122,7 +122,7 @@ func TestSnapshotRestoresAcrossARestart(t *testing.T) {
 func TestSnapshotWrittenPeriodically(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "slo.snapshot")
 	reg, _ := snapRegistry(t, snapObjectives, t0, path)
-	reg.Journey("checkout").Add(10, 1)
+	journeyOf(reg, "checkout").Add(10, 1)
 	reg.Advance(t0.Add(59 * time.Second))
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("snapshot before the first minute: %v, want none", err)
@@ -139,7 +139,7 @@ func TestSnapshotWrittenPeriodically(t *testing.T) {
 	if !snap.Written.Equal(t0.Add(time.Minute)) || snap.Series[0].Total.Good != 10 || snap.Series[0].Total.Bad != 1 {
 		t.Fatalf("snapshot written %v with checkout totals %+v; want t0+1m, {10 1}", snap.Written, snap.Series[0].Total)
 	}
-	reg.Journey("checkout").Add(5, 0)
+	journeyOf(reg, "checkout").Add(5, 0)
 	reg.Advance(t0.Add(119 * time.Second)) // not due yet: the file keeps 10
 	if snap, _ := decodeSnapshot(mustRead(t, path)); snap.Series[0].Total.Good != 10 {
 		t.Fatalf("snapshot rewritten before its period: %d good", snap.Series[0].Total.Good)
@@ -202,7 +202,7 @@ func TestSnapshotBadFiles(t *testing.T) {
 				t.Errorf("OnError got %v, want the restore error once", *errs)
 			}
 			// The registry starts anyway, empty, and works.
-			reg.Journey("checkout").Add(3, 0)
+			journeyOf(reg, "checkout").Add(3, 0)
 			reg.Advance(t0.Add(3*time.Hour + time.Second))
 			if st := reg.Status()[0]; st.Good != 3 || st.TotalGood != 3 {
 				t.Errorf("after a bad snapshot: (%d good, %d total), want 3, 3", st.Good, st.TotalGood)
@@ -328,7 +328,7 @@ func TestSnapshotChildProcess(t *testing.T) {
 	in := bufio.NewScanner(os.Stdin)
 	total := 0
 	for step := 1; step <= 1000 && in.Scan(); step++ {
-		reg.Journey("checkout").Add(1000, 1)
+		journeyOf(reg, "checkout").Add(1000, 1)
 		total += 1001
 		reg.Advance(t0.Add(time.Duration(step) * time.Second))
 		fmt.Printf("step %d total %d\n", step, total)
@@ -397,10 +397,10 @@ func TestKilledProcessLosesAtMostOnePeriod(t *testing.T) {
 func TestTotalsCountSinceNewAfterARestore(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "slo.snapshot")
 	first, _ := snapRegistry(t, snapObjectives, t0, path)
-	first.Journey("checkout").Add(5000, 50)
-	first.Journey("nope").Add(7, 3)
+	journeyOf(first, "checkout").Add(5000, 50)
+	journeyOf(first, "nope").Add(7, 3)
 	first.Advance(t0.Add(time.Minute)) // the periodic snapshot: 5050 events
-	first.Journey("checkout").Add(900, 100)
+	journeyOf(first, "checkout").Add(900, 100)
 	first.Advance(t0.Add(90 * time.Second))
 	if st := first.Status()[0]; st.TotalGood != 5900 || st.TotalBad != 150 {
 		t.Fatalf("first process: totals (%d, %d), want (5900, 150)", st.TotalGood, st.TotalBad)
@@ -425,9 +425,9 @@ func TestTotalsCountSinceNewAfterARestore(t *testing.T) {
 		}
 	}
 	check("at New", 5000, 50, 0, 0, 0, 0)
-	second.Journey("checkout").Add(300, 2)
-	second.Journey("checkout").Record(true)
-	second.Journey("nope").Record(false)
+	journeyOf(second, "checkout").Add(300, 2)
+	journeyOf(second, "checkout").Record(true)
+	journeyOf(second, "nope").Record(false)
 	second.Advance(restart.Add(3 * time.Second))
 	check("after traffic", 5300, 53, 300, 3, 1, 0)
 

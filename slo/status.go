@@ -264,38 +264,29 @@ type BudgetPoint struct {
 	Remaining float64
 }
 
-// BurnDown returns how the error budget of the journey's named objective
-// was spent over its period, bucket by bucket (6 hours for 30 days): the
-// budget allowed by all the period's events, less the bad events up to the
-// end of each bucket. The oldest bucket counts by the share of it that lies
-// inside the period, as the period's sums do. The last point, at the last
-// evaluation, is the budget remaining then, counting events recorded since
-// (Status counts them at the next evaluation); after Close, the points at
-// Close. It returns false for an unknown journey or objective.
-func (r *Registry) BurnDown(journey, objective string) ([]BudgetPoint, bool) {
-	j, ok := r.journeys[journey]
-	if !ok {
-		return nil, false
+// BurnDown returns how the objective's error budget was spent over its
+// period, bucket by bucket (6 hours for 30 days): the budget allowed by all
+// the period's events, less the bad events up to the end of each bucket.
+// The oldest bucket counts by the share of it that lies inside the period,
+// as the period's sums do. The last point, at the last evaluation, is the
+// budget remaining then, counting events recorded since (Status counts
+// them at the next evaluation); after Close, the points at Close. Every
+// point is of one instant: no advance moves the windows while it reads.
+func (t *Tracker) BurnDown() []BudgetPoint {
+	r, o := t.reg, t.o
+	if f := r.frozen.Load(); f != nil {
+		return append([]BudgetPoint(nil), f.burnDown[o]...)
 	}
-	for i, o := range j.objs {
-		if o.Name != objective {
-			continue
-		}
-		if f := r.frozen.Load(); f != nil {
-			return append([]BudgetPoint(nil), f.burnDown[o]...), true
-		}
-		r.mu.RLock()
-		at := r.advanced
-		r.mu.RUnlock()
-		// The events recorded since the last advance are in the journey's
-		// pattern counters yet; they belong to the current bucket. drainMu
-		// keeps a drain from moving them into the series in between.
-		r.drainMu.Lock()
-		defer r.drainMu.Unlock()
-		g, b := j.pending(&j.targets[i])
-		return r.burnDown(o, at, window.Counts{Good: g, Bad: b}), true
-	}
-	return nil, false
+	// The events recorded since the last advance are in the journey's
+	// pattern counters yet; they belong to the current bucket. drainMu
+	// keeps a drain from moving them into the series in between, and mu
+	// an advance from moving the windows.
+	r.drainMu.Lock()
+	defer r.drainMu.Unlock()
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	g, b := t.j.pending(t.target)
+	return r.burnDown(o, r.advanced, window.Counts{Good: g, Bad: b})
 }
 
 // burnDown computes o's burn-down, with the current bucket ending at at

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 	"github.com/google/go-cmp/cmp"
 
@@ -48,7 +50,7 @@ func newTargetRun(t *testing.T, o slo.Objective) *targetRun {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { reg.Close() })
-	r.reg, r.j = reg, reg.Journey(o.Journey)
+	r.reg, r.j = reg, fixture.Journey(reg, o.Journey)
 	r.run(15*time.Minute, 72*time.Hour, 0)
 	r.run(time.Minute, 5*time.Hour, 0)
 	r.run(3*time.Second, 2*time.Hour, 0)

@@ -32,7 +32,7 @@ func finite(t *testing.T, where string, st Status) {
 
 func TestClockJumps(t *testing.T) {
 	reg := manual(t, []Objective{{Journey: "checkout", Target: 0.999}, {Journey: "search", Target: 0.99, Latency: time.Second}})
-	checkout, search := reg.Journey("checkout"), reg.Journey("search")
+	checkout, search := journeyOf(reg, "checkout"), journeyOf(reg, "search")
 	var good, bad uint64
 	now := t0
 	steps := []struct {
@@ -76,7 +76,7 @@ func TestSnapshotsContinueAfterTheClockGoesBack(t *testing.T) {
 	reg, _ := snapRegistry(t, snapObjectives, t0, path)
 	reg.Advance(t0.Add(time.Minute)) // written at t0+1m; next due at t0+2m
 	back := t0.Add(-24 * time.Hour)
-	reg.Journey("checkout").Add(7, 0)
+	journeyOf(reg, "checkout").Add(7, 0)
 	reg.Advance(back)
 	snap, err := decodeSnapshot(mustRead(t, path))
 	if err != nil {
@@ -101,7 +101,7 @@ func TestUndeclaredJourneyFlood(t *testing.T) {
 	}
 	flood := func(n int) {
 		for i := 0; i < n; i++ {
-			reg.Journey(names[i%len(names)] + strings.Repeat("/", i%3)).Record(i%2 == 0)
+			journeyOf(reg, names[i%len(names)]+strings.Repeat("/", i%3)).Record(i%2 == 0)
 		}
 	}
 	flood(1000) // warm up
@@ -129,7 +129,7 @@ func TestSnapshotHugeCounts(t *testing.T) {
 	// saturates, and 2^53 + 1 to 2^53). The totals count since New.
 	path := filepath.Join(t.TempDir(), "slo.snapshot")
 	first, _ := snapRegistry(t, snapObjectives, t0, path)
-	first.Journey("checkout").Add(math.MaxUint64-10, 1<<53+1)
+	journeyOf(first, "checkout").Add(math.MaxUint64-10, 1<<53+1)
 	first.Advance(t0.Add(time.Second))
 	first.Close()
 	reg, _ := snapRegistry(t, snapObjectives, t0.Add(time.Second), path)

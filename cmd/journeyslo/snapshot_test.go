@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/journeyslo/journeyslo/slo"
 )
 
@@ -30,7 +33,7 @@ func writeSnapshotFile(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	checkout := reg.Journey("checkout")
+	checkout := fixture.Journey(reg, "checkout")
 	// 10 good events in the first minute, then at 00:59:58 one slow good
 	// and one failed, and one event of a journey nobody declared.
 	for i := 0; i < 10; i++ {
@@ -41,7 +44,7 @@ func writeSnapshotFile(t *testing.T, dir string) string {
 	}
 	checkout.Observe(400*time.Millisecond, false)
 	checkout.Observe(100*time.Millisecond, true)
-	reg.Journey("refund").Observe(time.Millisecond, false)
+	fixture.Journey(reg, "refund").Observe(time.Millisecond, false)
 	if err := reg.Advance(t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +224,7 @@ func writeIncidentSnapshot(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	checkout := reg.Journey("checkout")
+	checkout := fixture.Journey(reg, "checkout")
 	step := func(good, bad uint64, at time.Duration) {
 		checkout.Add(good, bad)
 		mock.Set(t0.Add(at))

@@ -285,10 +285,12 @@ func incident(ctx context.Context, reg *slo.Registry, s *shop, out io.Writer, af
 // a page that page-6h-30m holds lasts until the outage has left its 30m
 // window, half an hour after the errors stopped.
 func pageReset(reg *slo.Registry, journey, objective string) string {
-	o, ok := reg.Outlook(journey, objective, 0)
-	switch {
-	case !ok:
+	t, ok := reg.Tracker(journey, objective)
+	if !ok {
 		return "no objective " + slo.ObjectiveKey(journey, objective)
+	}
+	o := t.Outlook(0)
+	switch {
 	case o.PageReset.Equal(o.Time):
 		return journey + " is not paging"
 	case o.PageReset.IsZero():

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 	"go.uber.org/goleak"
 
@@ -277,7 +279,7 @@ func TestPageReset(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	checkout := reg.Journey("checkout")
+	checkout := fixture.Journey(reg, "checkout")
 	now := start
 	for i := 0; i < 40; i++ { // 3 s ticks, the last 27 failing one in five
 		bad := uint64(0)

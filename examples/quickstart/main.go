@@ -86,7 +86,11 @@ func main() {
 
 	handles := make([]*slo.Journey, len(journeys))
 	for i, j := range journeys {
-		handles[i] = reg.Journey(j.journey) // resolve once; record with no lookup
+		var ok bool
+		if handles[i], ok = reg.Journey(j.journey); !ok { // resolve once; record with no lookup
+			fmt.Fprintf(os.Stderr, "journey %s is not declared; declared: %v\n", j.journey, reg.Journeys())
+			os.Exit(1)
+		}
 	}
 
 	fmt.Println("journeyslo quickstart: a month of traffic, replayed on a mock clock")
@@ -239,7 +243,8 @@ func outlook(reg *slo.Registry, in incident, journeys []traffic) []string {
 		if o.Latency > 0 {
 			ratio += (1 - normal.failing) * normal.slow // and slow for latency
 		}
-		out, _ := reg.Outlook(o.Journey, o.Name, ratio)
+		t, _ := reg.Tracker(o.Journey, o.Name) // o is one of reg.Objectives()
+		out := t.Outlook(ratio)
 		if out.Reset.Equal(out.Time) {
 			continue // ok already
 		}

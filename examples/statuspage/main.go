@@ -136,7 +136,7 @@ func newDemo(now time.Time, snapshot string) (*demo, error) {
 		{journey: "search", perSecond: 50, failing: 0.0005, slow: 0.02},
 	}
 	for _, f := range d.flows {
-		f.handle = reg.Journey(f.journey)
+		f.handle, _ = reg.Journey(f.journey) // declared above
 	}
 	d.outages = []outage{
 		{"checkout", now.Add(-20 * 24 * time.Hour), now.Add(-20*24*time.Hour + 15*time.Minute), 0.8},
@@ -219,10 +219,12 @@ func (d *demo) step(every time.Duration) {
 // pageReset says when the objective's page resets at errorRatio, and why
 // then.
 func pageReset(reg *slo.Registry, journey, objective string, errorRatio float64) string {
-	o, ok := reg.Outlook(journey, objective, errorRatio)
-	switch {
-	case !ok:
+	t, ok := reg.Tracker(journey, objective)
+	if !ok {
 		return "no objective " + slo.ObjectiveKey(journey, objective)
+	}
+	o := t.Outlook(errorRatio)
+	switch {
 	case o.PageReset.Equal(o.Time):
 		return journey + " is not paging"
 	case o.PageReset.IsZero():

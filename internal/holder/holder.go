@@ -59,10 +59,7 @@ func From(ctx context.Context) *Holder {
 // whether the registry declares it; a name it does not declare counts for
 // slo.Unmatched.
 func (h *Holder) SetJourney(name string) bool {
-	j, ok := h.reg.Lookup(name)
-	if !ok {
-		j = h.reg.Journey(name)
-	}
+	j, ok := h.reg.Journey(name)
 	h.journey.Store(j)
 	return ok
 }

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"go.uber.org/goleak"
 
 	"github.com/journeyslo/journeyslo/slo"
@@ -49,7 +51,7 @@ func TestHolder(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if outer.Journey() != reg.Journey("checkout") || outer.Marked() != Bad {
+	if outer.Journey() != fixture.Journey(reg, "checkout") || outer.Marked() != Bad {
 		t.Errorf("journey %v, mark %d; want checkout, Bad", outer.Journey().Name(), outer.Marked())
 	}
 	if outer.SetJourney("nope") || outer.Journey().Name() != slo.Unmatched {

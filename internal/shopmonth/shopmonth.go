@@ -8,6 +8,8 @@ import (
 	"math"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 
 	"github.com/journeyslo/journeyslo/slo"
@@ -80,7 +82,7 @@ func Replay(reg *slo.Registry, mock *clock.Mock) {
 		}
 		reg.Advance(now)
 		for _, fl := range flows {
-			fl.record(reg.Journey(fl.journey), now, step)
+			fl.record(fixture.Journey(reg, fl.journey), now, step)
 		}
 	}
 	reg.Advance(End)

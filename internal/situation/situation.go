@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 
 	"github.com/journeyslo/journeyslo/slo"
@@ -29,7 +31,7 @@ type moves struct {
 	mock *clock.Mock
 }
 
-func (f *moves) add(journey string, good, bad uint64) { f.reg.Journey(journey).Add(good, bad) }
+func (f *moves) add(journey string, good, bad uint64) { fixture.Journey(f.reg, journey).Add(good, bad) }
 
 func (f *moves) advance(d time.Duration) {
 	f.mock.Add(d)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/benbjohnson/clock"
+
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 var realClock = reflect.TypeOf(clock.New())
@@ -41,3 +43,14 @@ func (s *Stopwatch) Elapsed() time.Duration {
 // stats events carry them) is as good as two readings of the Stopwatch,
 // and costs none.
 func (s *Stopwatch) Real() bool { return s.real }
+
+// Needed reports whether any objective of reg judges latency: only then
+// does instrumentation read the clock at the end of a request.
+func Needed(reg *slo.Registry) bool {
+	for _, name := range reg.Journeys() {
+		if j, _ := reg.Journey(name); j.NeedsLatency() {
+			return true
+		}
+	}
+	return false
+}

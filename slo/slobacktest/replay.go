@@ -434,7 +434,7 @@ func run(traffic []Sample, cfgs []Config) (*Result, *slo.Registry, error) {
 	for _, c := range cfgs {
 		jt := rp.journeys[c.Objective.Journey]
 		if jt.handle == nil {
-			jt.handle, _ = reg.Lookup(jt.name)
+			jt.handle, _ = reg.Journey(jt.name)
 			jt.rate = jt.meanRate()
 			// The first sample's events count at the tick its time falls
 			// on; at the mean rate they took the time before it.

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -156,7 +158,7 @@ func checkRegistry(t *testing.T, name string, c *sloconfig.Config) {
 	}
 	defer reg.Close()
 	for p, j := range c.Patterns() {
-		if reg.Journey(j).Name() != j {
+		if fixture.Journey(reg, j).Name() != j {
 			t.Fatalf("%s: pattern %q maps to %q, which the registry does not declare", name, p, j)
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -83,7 +85,7 @@ func TestLiveScrape(t *testing.T) {
 	started.Store(true)
 	// A full outage: 5000 bad events, then more every 200 ms, drained into
 	// the exported counters by each advance.
-	j := reg.Journey("checkout")
+	j := fixture.Journey(reg, "checkout")
 	deadline := time.Now().Add(30 * time.Second)
 	var last error
 	for time.Now().Before(deadline) {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/reserved"
+
 	"github.com/benbjohnson/clock"
 	"github.com/prometheus/client_golang/api"
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
@@ -126,12 +128,11 @@ func New(objectives []slo.Objective, cfg Config) (*Client, error) {
 	if cfg.Timeout < 0 {
 		bad("Config.Timeout %v is negative; use a positive duration, such as 5*time.Second, or 0 for %v", cfg.Timeout, DefaultTimeout)
 	}
-	reserved := slo.ReservedLabels()
 	for _, name := range slices.Sorted(maps.Keys(cfg.Labels)) {
 		switch {
 		case !labelName.MatchString(name) || strings.HasPrefix(name, "__"):
 			bad("Config.Labels: %q is not a label name; use letters, digits and '_', not starting with a digit or \"__\"", name)
-		case slices.Contains(reserved, name):
+		case reserved.Label(name):
 			bad("Config.Labels: %q is a label the rules set themselves; give only the labels of slorules.WithLabels, such as team", name)
 		case cfg.Labels[name] == "":
 			bad("Config.Labels: label %q has an empty value, which no series carries; give its value or leave it out", name)

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -129,7 +131,7 @@ func runFleet(t *testing.T) *fleet {
 		t.Fatalf("tick %v does not divide the scrape interval %v", tick, scrape)
 	}
 	f := &fleet{objs: reg.Objectives()}
-	journeys := []*slo.Journey{reg.Journey("checkout"), reg.Journey("admin"), reg.Journey("login")}
+	journeys := []*slo.Journey{fixture.Journey(reg, "checkout"), fixture.Journey(reg, "admin"), fixture.Journey(reg, "login")}
 	var samples promtest.Samples
 	// Fractions of an event carry over, so that counts are whole and
 	// their sums follow the rates.

@@ -41,7 +41,8 @@ func Example() {
 		})
 	}
 	reg.Advance(reg.Clock().Now())
-	st := reg.Journey("checkout").Status()[0]
+	j, _ := reg.Journey("checkout")
+	st := j.Status()[0]
 	fmt.Printf("checkout: %d good, %d bad\n", st.TotalGood, st.TotalBad)
 	// Output:
 	// checkout: 2 good, 1 bad
@@ -77,7 +78,8 @@ func ExampleInterceptor_StatsHandler() {
 	srv.GracefulStop() // waits for the call to end, so its event is in
 
 	reg.Advance(reg.Clock().Now())
-	st := reg.Journey("checkout").Status()[0]
+	j, _ := reg.Journey("checkout")
+	st := j.Status()[0]
 	fmt.Printf("checkout: %d good, %d bad\n", st.TotalGood, st.TotalBad)
 	// Output:
 	// Unimplemented

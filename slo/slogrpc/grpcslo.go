@@ -211,8 +211,8 @@ func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
 			o.errs = append(o.errs, fmt.Errorf("%w: WithMethods: %q is not a full method name; write \"/package.Service/Method\"", ErrInvalid, m))
 			continue
 		}
-		j := reg.Journey(name)
-		if j.Name() == slo.Unmatched {
+		j, ok := reg.Journey(name)
+		if !ok {
 			o.errs = append(o.errs, fmt.Errorf("%w: WithMethods: %q maps to journey %q, which no objective declares; declare it, or use one of %q",
 				ErrInvalid, m, name, reg.Journeys()))
 			continue
@@ -225,9 +225,9 @@ func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
 	return &Interceptor{
 		reg:       reg,
 		watch:     stopwatch.New(reg.Clock()),
-		timed:     reg.NeedsLatency(),
+		timed:     stopwatch.Needed(reg),
 		methods:   methods,
-		unmatched: reg.Journey(slo.Unmatched),
+		unmatched: fallback(reg),
 		journeyFn: o.journeyFn,
 		classify:  o.classify,
 		holder:    o.holder,
@@ -342,7 +342,7 @@ func (ic *Interceptor) settle(ctx context.Context, c Call, hold *holder.Holder, 
 	}
 	if j == nil && ic.journeyFn != nil {
 		if name := ic.journeyFn(ctx, c.FullMethod); name != "" {
-			j = ic.reg.Journey(name)
+			j, _ = ic.reg.Journey(name)
 		}
 	}
 	if j == nil {
@@ -399,3 +399,10 @@ func MarkBad(ctx context.Context) bool { return holder.MarkOf(ctx, holder.Bad) }
 // Exclude makes the call being served with ctx count for nothing: a
 // synthetic probe. See [SetJourney].
 func Exclude(ctx context.Context) bool { return holder.MarkOf(ctx, holder.Excluded) }
+
+// fallback returns the handle of the Unmatched journey, which calls no
+// journey claims count for.
+func fallback(reg *slo.Registry) *slo.Journey {
+	j, _ := reg.Journey(slo.Unmatched)
+	return j
+}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -227,7 +229,7 @@ func TestStatsRealClock(t *testing.T) {
 	stop() // waits for the server's calls to end, so their events are in
 	reg.Advance(reg.Clock().Now())
 	var got []counts
-	for _, st := range reg.Journey("health").Status() {
+	for _, st := range fixture.Journey(reg, "health").Status() {
 		got = append(got, counts{st.TotalGood, st.TotalBad})
 	}
 	if want := []counts{{2, 0}, {1, 1}}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {

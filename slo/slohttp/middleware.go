@@ -64,13 +64,13 @@ func New(reg *slo.Registry, opts ...Option) (func(http.Handler) http.Handler, er
 	}
 	names := map[string]*slo.Journey{}
 	for _, name := range reg.Journeys() {
-		names[name] = reg.Journey(name)
+		names[name], _ = reg.Journey(name)
 	}
-	unmatched := reg.Journey(slo.Unmatched)
+	unmatched, _ := reg.Journey(slo.Unmatched)
 	c := &config{
 		reg:       reg,
 		watch:     stopwatch.New(reg.Clock()),
-		timed:     reg.NeedsLatency(),
+		timed:     stopwatch.Needed(reg),
 		patterns:  newResolver(patterns, unmatched),
 		names:     newResolver(names, unmatched),
 		journeyFn: o.journeyFn,
@@ -93,8 +93,8 @@ func journeyMap(reg *slo.Registry, m map[string]string, option string, check fun
 			errs = append(errs, fmt.Errorf("%w: %s: %v", ErrInvalid, option, err))
 			continue
 		}
-		j := reg.Journey(name)
-		if j.Name() == slo.Unmatched {
+		j, ok := reg.Journey(name)
+		if !ok {
 			errs = append(errs, fmt.Errorf("%w: %s: %q maps to journey %q, which no objective declares; declare it, or use one of %q",
 				ErrInvalid, option, k, name, reg.Journeys()))
 			continue

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 
 	"github.com/journeyslo/journeyslo/internal/testenv"
@@ -17,7 +19,7 @@ func TestResolverCachesDeclaredKeysOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	checkout, unmatched := reg.Journey("checkout"), reg.Journey(slo.Unmatched)
+	checkout, unmatched := fixture.Journey(reg, "checkout"), fixture.Journey(reg, slo.Unmatched)
 	r := newResolver(map[string]*slo.Journey{"checkout": checkout}, unmatched)
 	// Keys from request data: each resolves to unmatched, none is kept.
 	for i := 0; i < 1000; i++ {

@@ -38,7 +38,8 @@ func ExampleRegister() {
 	}
 	defer registration.Unregister()
 
-	reg.Journey("checkout").Add(9900, 100)
+	checkout, _ := reg.Journey("checkout") // declared above
+	checkout.Add(9900, 100)
 	mock.Add(time.Second)
 	reg.Advance(mock.Now())
 

@@ -174,7 +174,8 @@ func (o *observer) observe(_ context.Context, obs metric.Observer) error {
 	good, bad := o.reg.Unmatched()
 	obs.ObserveInt64(o.unmatched, clamp(good), o.unmatchedGood)
 	obs.ObserveInt64(o.unmatched, clamp(bad), o.unmatchedBad)
-	obs.ObserveFloat64(o.lag, o.reg.Lag().Seconds())
+	lag, _ := o.reg.Staleness()
+	obs.ObserveFloat64(o.lag, lag.Seconds())
 	return nil
 }
 

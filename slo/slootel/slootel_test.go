@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -40,12 +42,12 @@ func shop(t *testing.T) (*slo.Registry, *clock.Mock) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { reg.Close() })
-	reg.Journey("checkout").Add(99000, 0)
-	reg.Journey("search").Add(1000, 0)
+	fixture.Journey(reg, "checkout").Add(99000, 0)
+	fixture.Journey(reg, "search").Add(1000, 0)
 	mock.Add(7 * time.Hour)
 	reg.Advance(mock.Now())
-	reg.Journey("checkout").Add(900, 100)
-	reg.Journey("admin").Add(5, 2)
+	fixture.Journey(reg, "checkout").Add(900, 100)
+	fixture.Journey(reg, "admin").Add(5, 2)
 	mock.Add(time.Second)
 	reg.Advance(mock.Now())
 	return reg, mock
@@ -180,7 +182,7 @@ func TestRegister(t *testing.T) {
 	// After an advance: a second of total failure on checkout. The 5m
 	// window holds 900 good and 1100 bad events (a burn of 55); the
 	// counters add the 1000 bad; the registry is 3 s behind the clock.
-	reg.Journey("checkout").Add(0, 1000)
+	fixture.Journey(reg, "checkout").Add(0, 1000)
 	mock.Add(time.Second)
 	reg.Advance(mock.Now())
 	mock.Add(3 * time.Second)
@@ -226,7 +228,7 @@ func TestRegisterDeltaTemporality(t *testing.T) {
 	}
 	defer r.Unregister()
 	collect(t, reader) // the first collection reports the totals
-	reg.Journey("checkout").Add(40, 2)
+	fixture.Journey(reg, "checkout").Add(40, 2)
 	mock.Add(time.Second)
 	reg.Advance(mock.Now())
 	got := collect(t, reader)["journeyslo.sli.events"]
@@ -324,10 +326,10 @@ func TestCountersStartAtZeroAfterARestore(t *testing.T) {
 		return reg
 	}
 	first := open(start)
-	first.Journey("checkout").Add(980, 20)
-	first.Journey("admin").Add(4, 1)
+	fixture.Journey(first, "checkout").Add(980, 20)
+	fixture.Journey(first, "admin").Add(4, 1)
 	first.Advance(start.Add(time.Minute)) // writes the snapshot
-	first.Journey("checkout").Add(500, 0)
+	fixture.Journey(first, "checkout").Add(500, 0)
 	first.Advance(start.Add(70 * time.Second))
 	// Killed here, without Close.
 
@@ -364,8 +366,8 @@ func TestCountersStartAtZeroAfterARestore(t *testing.T) {
 		}
 	}
 	check("at New", 0, 0, 0, 0)
-	second.Journey("checkout").Add(197, 3)
-	second.Journey("admin").Record(true)
+	fixture.Journey(second, "checkout").Add(197, 3)
+	fixture.Journey(second, "admin").Record(true)
 	second.Advance(start.Add(83 * time.Second))
 	check("after traffic", 197, 3, 0, 1)
 }
@@ -392,7 +394,7 @@ func TestBudgetNeedsEvidence(t *testing.T) {
 	t.Cleanup(func() { r.Unregister() })
 	const budget = "journeyslo.instance.budget.remaining"
 
-	reg.Journey("checkout").Add(9, 1)
+	fixture.Journey(reg, "checkout").Add(9, 1)
 	mock.Add(time.Second)
 	reg.Advance(mock.Now())
 	got := collect(t, reader)
@@ -403,7 +405,7 @@ func TestBudgetNeedsEvidence(t *testing.T) {
 		t.Errorf("10 events of 1000: %d state points, want 3", n)
 	}
 
-	reg.Journey("checkout").Add(990, 0)
+	fixture.Journey(reg, "checkout").Add(990, 0)
 	mock.Add(time.Second)
 	reg.Advance(mock.Now())
 	got = collect(t, reader)

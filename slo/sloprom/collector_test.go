@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -54,12 +56,12 @@ func shop(t *testing.T) *slo.Registry {
 		slo.Objective{Journey: "checkout", Target: 0.95, Latency: 300 * time.Millisecond},
 		slo.Objective{Journey: "search", Target: 0.99},
 	)
-	reg.Journey("checkout").Add(99000, 0)
-	reg.Journey("search").Add(1000, 0)
+	fixture.Journey(reg, "checkout").Add(99000, 0)
+	fixture.Journey(reg, "search").Add(1000, 0)
 	mock.Add(7 * time.Hour)
 	reg.Advance(mock.Now())
-	reg.Journey("checkout").Add(900, 100)
-	reg.Journey("admin").Add(5, 2)
+	fixture.Journey(reg, "checkout").Add(900, 100)
+	fixture.Journey(reg, "admin").Add(5, 2)
 	mock.Add(time.Second)
 	reg.Advance(mock.Now())
 	return reg
@@ -150,7 +152,7 @@ func TestCollectorSeriesCount(t *testing.T) {
 func TestCollectorFollowsTheRegistry(t *testing.T) {
 	reg, mock := registry(t, slo.Objective{Journey: "checkout", Target: 0.99})
 	c := sloprom.NewCollector(reg)
-	checkout := reg.Journey("checkout")
+	checkout := fixture.Journey(reg, "checkout")
 	for i, step := range []struct {
 		good, bad  uint64
 		advance    time.Duration
@@ -312,10 +314,10 @@ func TestCollectorCountersStartAtZeroAfterARestore(t *testing.T) {
 		return reg
 	}
 	first := open(start)
-	first.Journey("checkout").Add(980, 20)
-	first.Journey("admin").Add(4, 1)
+	fixture.Journey(first, "checkout").Add(980, 20)
+	fixture.Journey(first, "admin").Add(4, 1)
 	first.Advance(start.Add(time.Minute)) // writes the snapshot
-	first.Journey("checkout").Add(500, 0)
+	fixture.Journey(first, "checkout").Add(500, 0)
 	first.Advance(start.Add(70 * time.Second))
 	// Killed here, without Close.
 
@@ -341,8 +343,8 @@ journeyslo_unmatched_events_total{outcome="good"} ` + unGood + `
 	if got := gauge(t, c, "journeyslo_instance_budget_remaining_ratio", ""); got != -1 {
 		t.Errorf("restored budget remaining %v, want -1", got)
 	}
-	second.Journey("checkout").Add(197, 3)
-	second.Journey("admin").Record(true)
+	fixture.Journey(second, "checkout").Add(197, 3)
+	fixture.Journey(second, "admin").Record(true)
 	second.Advance(start.Add(83 * time.Second))
 	if err := testutil.CollectAndCompare(c, strings.NewReader(counters("197", "3", "0", "1")),
 		"journeyslo_sli_events_total", "journeyslo_unmatched_events_total"); err != nil {
@@ -355,7 +357,7 @@ journeyslo_unmatched_events_total{outcome="good"} ` + unGood + `
 func TestCollectorAfterClose(t *testing.T) {
 	reg := shop(t)
 	c := sloprom.NewCollector(reg)
-	reg.Journey("checkout").Add(1, 1) // before Close: counted by Close's last evaluation
+	fixture.Journey(reg, "checkout").Add(1, 1) // before Close: counted by Close's last evaluation
 	if err := reg.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -386,8 +388,8 @@ func TestCollectorAfterClose(t *testing.T) {
 	if u, b := read(); u != 2 || b != 101 {
 		t.Fatalf("at Close: unmatched bad %v, checkout bad %v; want 2, 101", u, b)
 	}
-	reg.Journey("admin").Add(0, 50)
-	reg.Journey("checkout").Add(0, 50)
+	fixture.Journey(reg, "admin").Add(0, 50)
+	fixture.Journey(reg, "checkout").Add(0, 50)
 	reg.Advance(start.Add(8 * time.Hour))
 	if u, b := read(); u != 2 || b != 101 {
 		t.Errorf("after Close: unmatched bad %v, checkout bad %v; want 2, 101 as at Close", u, b)
@@ -402,7 +404,7 @@ func TestCollectorAfterClose(t *testing.T) {
 func TestCollectorBudgetNeedsEvidence(t *testing.T) {
 	reg, mock := registry(t, slo.Objective{Journey: "checkout", Target: 0.999})
 	c := sloprom.NewCollector(reg)
-	checkout := reg.Journey("checkout")
+	checkout := fixture.Journey(reg, "checkout")
 	for i, step := range []struct {
 		good, bad uint64
 		budget    float64 // absent for no sample

@@ -32,7 +32,8 @@ func ExampleNewCollector() {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
 
-	reg.Journey("checkout").Add(9900, 100)
+	checkout, _ := reg.Journey("checkout") // declared above
+	checkout.Add(9900, 100)
 	reg.Advance(mock.Now().Add(time.Second))
 
 	rec := httptest.NewRecorder()

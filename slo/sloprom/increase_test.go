@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -90,7 +92,7 @@ func TestWindowsAgreeWithPrometheusIncrease(t *testing.T) {
 	}
 	defer reg.Close()
 	scrape := eventsOnly(t, sloprom.NewCollector(reg))
-	checkout := reg.Journey("checkout")
+	checkout := fixture.Journey(reg, "checkout")
 
 	type reading struct {
 		burn   map[time.Duration]float64

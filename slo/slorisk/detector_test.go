@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -51,7 +53,7 @@ func registryDetector(t testing.TB, o slo.Objective) slorisk.Detector {
 			t.Fatal(err)
 		}
 		defer reg.Close()
-		j := reg.Journey(o.Journey)
+		j := fixture.Journey(reg, o.Journey)
 		run := func(step, d time.Duration, bad uint64) {
 			seconds := uint64(step / time.Second)
 			for end := now.Add(d); now.Before(end) && first.IsZero(); now = now.Add(step) {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -146,7 +148,7 @@ func runRegistry(t *testing.T, traffics []equivTraffic) *equivRun {
 	run.rule = make([][]string, len(objs))
 	journeys := make([]*slo.Journey, len(traffics))
 	for i, tr := range traffics {
-		journeys[i] = reg.Journey(tr.objective.Journey)
+		journeys[i] = fixture.Journey(reg, tr.objective.Journey)
 	}
 	tick := reg.Tick()
 	if equivScrape%tick != 0 || equivEval%equivScrape != 0 {
@@ -423,7 +425,7 @@ func TestEnginePeriodAgreesWithRegistry(t *testing.T) {
 			owed[i][0] -= good
 			owed[i][1] -= bad
 			counts[i] = append(counts[i], [2]uint64{uint64(good), uint64(bad)})
-			reg.Journey(tr.objective.Journey).Add(uint64(good), uint64(bad))
+			fixture.Journey(reg, tr.objective.Journey).Add(uint64(good), uint64(bad))
 		}
 		reg.Advance(now)
 		if err := samples.Gather(eventsOnly{preg}, now); err != nil {

@@ -1,6 +1,8 @@
 package slorules
 
 import (
+	"github.com/journeyslo/journeyslo/internal/reserved"
+
 	"bytes"
 	"fmt"
 	"maps"
@@ -156,7 +158,7 @@ func (f RuleFile) InhibitRules() ([]byte, error) {
 	for _, g := range f.Groups {
 		for _, r := range g.Rules {
 			for name := range r.Labels {
-				if r.Alert != "" && !slices.Contains(reserved, name) {
+				if r.Alert != "" && !reserved.Label(name) {
 					extra[name] = true
 				}
 			}

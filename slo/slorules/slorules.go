@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/reserved"
+
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
 )
@@ -76,13 +78,6 @@ const (
 	labelShortWindow = "short_window"
 	labelFactor      = "factor"
 )
-
-// reserved are the labels the generated rules set themselves (journey,
-// objective, window, rule, severity, target...), which neither WithLabels
-// nor an objective's Labels may give: slo's list, so that an objective
-// that slo accepts never fails here because of a label. A test checks
-// that it holds every label the rules write.
-var reserved = slo.ReservedLabels()
 
 // A RuleFile is a set of Prometheus rule groups, two per objective: one
 // with the windows of its policy, recording rules first and alerts after
@@ -166,7 +161,7 @@ func (c *config) bad(format string, args ...any) {
 // rules of several files in one engine (the rules match on them when they
 // read what they recorded). Label names follow Prometheus's rules, and may
 // not be one the rules set themselves (journey, objective, window, rule,
-// severity...; [slo.ReservedLabels]). Several calls add up. By default no
+// severity...; the labels the rules set themselves). Several calls add up. By default no
 // label is added.
 //
 // Each objective's own [slo.Objective.Labels] are added to its rules
@@ -180,7 +175,7 @@ func WithLabels(labels map[string]string) Option {
 			switch {
 			case !labelNamePattern.MatchString(name) || strings.HasPrefix(name, "__"):
 				c.bad("WithLabels: %q is not a label name; use letters, digits and '_', not starting with a digit or \"__\"", name)
-			case slices.Contains(reserved, name):
+			case reserved.Label(name):
 				c.bad("WithLabels: %q is a label the rules set themselves; choose another name, such as team or cluster", name)
 			case labels[name] == "":
 				c.bad("WithLabels: label %q has an empty value, which Prometheus would drop; give it a value or leave it out", name)

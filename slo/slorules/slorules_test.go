@@ -1,6 +1,8 @@
 package slorules_test
 
 import (
+	"github.com/journeyslo/journeyslo/internal/reserved"
+
 	"bytes"
 	"errors"
 	"flag"
@@ -467,7 +469,7 @@ func TestObjectiveLabels(t *testing.T) {
 		for i, r := range g.Rules {
 			got := map[string]string{}
 			for k, v := range r.Labels {
-				if !slices.Contains(slo.ReservedLabels(), k) {
+				if !slices.Contains(reserved.Labels(), k) {
 					got[k] = v
 				}
 			}
@@ -498,7 +500,7 @@ func TestReservedLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reserved := slo.ReservedLabels()
+	reserved := reserved.Labels()
 	written := map[string]bool{"alertname": true} // Prometheus's, on every alert
 	for _, g := range f.Groups {
 		for _, r := range g.Rules {
@@ -509,7 +511,7 @@ func TestReservedLabels(t *testing.T) {
 	}
 	for _, k := range slices.Sorted(maps.Keys(written)) {
 		if !slices.Contains(reserved, k) {
-			t.Errorf("the rules write label %q, which slo.ReservedLabels does not hold: an objective could set it", k)
+			t.Errorf("the rules write label %q, which the reserved labels do not hold: an objective could set it", k)
 		}
 	}
 	ok := []slo.Objective{{Journey: "checkout", Target: 0.999}}

@@ -113,9 +113,9 @@ func framed(t *testing.T, sc screen, path string, page http.Handler) string {
 func TestStatusPageFitsScreens(t *testing.T) {
 	chromium := testenv.Chromium(t)
 	f := replayMonth(t)
-	page := probed(slostatus.StatusPage(f.reg, slostatus.PageTitle("Shop error budgets")))
-	objectives, claims := len(f.reg.Status()), 0
-	for _, st := range f.reg.Status() {
+	page := probed(slostatus.StatusPage(f.Reg, slostatus.PageTitle("Shop error budgets")))
+	objectives, claims := len(f.Reg.Status()), 0
+	for _, st := range f.Reg.Status() {
 		if st.Budget != slo.BudgetTooFewEvents {
 			claims++ // and a runs-out-in figure
 		}

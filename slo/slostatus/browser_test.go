@@ -48,7 +48,7 @@ var screens = []screen{
 func TestStatusPageInBrowser(t *testing.T) {
 	chromium := testenv.Chromium(t)
 	f := replayMonth(t)
-	srv := serve(t, slostatus.StatusPage(f.reg, slostatus.PageTitle("Shop error budgets")))
+	srv := serve(t, slostatus.StatusPage(f.Reg, slostatus.PageTitle("Shop error budgets")))
 
 	dom := testenv.RunChromium(t, chromium, "--dump-dom", srv.URL+"/slo")
 	// What the browser built from the page: the title, every objective
@@ -84,7 +84,7 @@ func TestStatusPageInBrowser(t *testing.T) {
 	want = append(want,
 		`<span class="badge page">`, "Paging since Mar 31 14:27 UTC (3m) by page-1h-5m",
 		`<span class="badge ticket">`, "Ticket since Mar 30 20:12 UTC (18h 18m) by ticket-1d-2h")
-	statuses := f.reg.Status()
+	statuses := f.Reg.Status()
 	for _, w := range want {
 		if !strings.Contains(dom, w) {
 			t.Errorf("the rendered page lacks %q", w)
@@ -130,7 +130,7 @@ func TestStatusPageInBrowser(t *testing.T) {
 		if os.Getenv(screenshotEnv) == "1" {
 			shot = filepath.Join(screenshotDir, filepath.Base(shot))
 		}
-		url := framed(t, sc, "/slo", slostatus.StatusPage(f.reg, slostatus.PageTitle("Shop error budgets")))
+		url := framed(t, sc, "/slo", slostatus.StatusPage(f.Reg, slostatus.PageTitle("Shop error budgets")))
 		testenv.RunChromium(t, chromium, "--screenshot="+shot, fmt.Sprintf("--window-size=%d,%d", sc.width, sc.height), url)
 		checkScreenshot(t, shot, sc)
 	}

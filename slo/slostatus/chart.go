@@ -70,7 +70,7 @@ type chartTick struct {
 }
 
 // newBurnDownChart lays out the burn-down of an objective over period,
-// ending now. points come from [slo.Registry.BurnDown]: the remaining budget at
+// ending now. points come from [slo.Tracker.BurnDown]: the remaining budget at
 // the end of each bucket, the last bucket possibly ending after now. A
 // note, when not empty, says why the chart makes no claim about the budget
 // (too few events): only the axes and the note are drawn then, so that a

@@ -69,7 +69,7 @@
 //
 // The members in the middle are exactly the Status's JSON, so a reader
 // that decodes one [slo.Status] from any of them gets the same value
-// (unknown fields are ignored). burnDown is [slo.Registry.BurnDown]: the
+// (unknown fields are ignored). burnDown is [slo.Tracker.BurnDown]: the
 // budget remaining at the end of each bucket of the period, oldest first;
 // its last point is the Status's budgetRemaining, so that every figure of
 // a response agrees. episodes are the objective's episodes in the

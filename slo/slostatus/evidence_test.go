@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slostatus"
 )
@@ -18,14 +20,14 @@ import (
 // check raises no "spent" warning. No percentage below -100% appears
 // anywhere on the page.
 func TestTooFewEventsShowTheFact(t *testing.T) {
-	f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-	f.add("checkout", 9, 1)
-	f.advance(time.Minute)
-	if st := f.reg.Status()[0]; st.Budget != slo.BudgetTooFewEvents || st.BudgetRemaining != -99 {
+	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f.Add("checkout", 9, 1)
+	f.Advance(time.Minute)
+	if st := f.Reg.Status()[0]; st.Budget != slo.BudgetTooFewEvents || st.BudgetRemaining != -99 {
 		t.Fatalf("status: budget %v, %v remaining; want too few events, -99", st.Budget, st.BudgetRemaining)
 	}
 
-	_, page := fetch(t, serve(t, slostatus.StatusPage(f.reg)), http.MethodGet, "/")
+	_, page := fetch(t, serve(t, slostatus.StatusPage(f.Reg)), http.MethodGet, "/")
 	for _, want := range []string{
 		`<span class="badge evidence" title="not enough events: 10 of 1000">TOO FEW EVENTS</span>`,
 		`<div class="budget evidence"><dt>Budget</dt><dd><span class="value">not enough events: 10 of 1000</span>` +
@@ -46,7 +48,7 @@ func TestTooFewEventsShowTheFact(t *testing.T) {
 		t.Errorf("the page shows %s", m)
 	}
 
-	_, body := fetch(t, serve(t, slostatus.Health(f.reg)), http.MethodGet, "/")
+	_, body := fetch(t, serve(t, slostatus.Health(f.Reg)), http.MethodGet, "/")
 	h := decodeHealth(t, body)
 	if h.Status != "pass" || h.Checks["checkout:availability"][0].Status != "pass" || h.Output != "" {
 		t.Errorf("health: %s, checkout %s, output %q; want pass, pass, none", h.Status, h.Checks["checkout:availability"][0].Status, h.Output)
@@ -54,15 +56,15 @@ func TestTooFewEventsShowTheFact(t *testing.T) {
 
 	// With enough events the same share of bad ones is a claim: 1000
 	// events, 100 bad, overspend a budget of 1 event 99 times.
-	f.add("checkout", 891, 99)
-	f.advance(time.Minute)
-	_, page = fetch(t, serve(t, slostatus.StatusPage(f.reg)), http.MethodGet, "/")
+	f.Add("checkout", 891, 99)
+	f.Advance(time.Minute)
+	_, page = fetch(t, serve(t, slostatus.StatusPage(f.Reg)), http.MethodGet, "/")
 	for _, want := range []string{`<span class="badge spent">BUDGET SPENT</span>`, `<span class="value">-9900.0%</span>`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("with 1000 events the page lacks %s", want)
 		}
 	}
-	_, body = fetch(t, serve(t, slostatus.Health(f.reg)), http.MethodGet, "/")
+	_, body = fetch(t, serve(t, slostatus.Health(f.Reg)), http.MethodGet, "/")
 	if h := decodeHealth(t, body); !strings.Contains(h.Output, "error budget overspent by 9900.0%") {
 		t.Errorf("with 1000 events health's output is %q, want the overspent budget", h.Output)
 	}
@@ -71,13 +73,13 @@ func TestTooFewEventsShowTheFact(t *testing.T) {
 // Objectives with too few events for a budget come after those that have
 // one, in their state: their figure claims nothing to act on.
 func TestTooFewEventsSortLast(t *testing.T) {
-	f := newFixture(t,
+	f := fixture.New(t,
 		slo.Objective{Journey: "fresh", Target: 0.999},
 		slo.Objective{Journey: "busy", Target: 0.999})
-	f.add("fresh", 9, 1)      // -9900%, but no claim
-	f.add("busy", 100000, 50) // 50% left
-	f.advance(7 * time.Hour)  // the busy errors are old: ok
-	_, page := fetch(t, serve(t, slostatus.StatusPage(f.reg)), http.MethodGet, "/")
+	f.Add("fresh", 9, 1)      // -9900%, but no claim
+	f.Add("busy", 100000, 50) // 50% left
+	f.Advance(7 * time.Hour)  // the busy errors are old: ok
+	_, page := fetch(t, serve(t, slostatus.StatusPage(f.Reg)), http.MethodGet, "/")
 	fresh, busy := strings.Index(page, `<h3 id="o1-h">fresh`), strings.Index(page, `<h3 id="o0-h">busy`)
 	if fresh < 0 || busy < 0 {
 		t.Errorf("want busy first (o0) and fresh second (o1):\n%s", page)

@@ -26,7 +26,7 @@ func paymentOutage() (*slo.Registry, *clock.Mock) {
 	if err != nil {
 		panic(err)
 	}
-	checkout := reg.Journey("checkout")
+	checkout, _ := reg.Journey("checkout") // declared above
 	checkout.Add(50_000_000, 0)
 	mock.Add(12 * time.Hour)
 	reg.Advance(mock.Now())

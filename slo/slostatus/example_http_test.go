@@ -27,7 +27,8 @@ func checkoutFailing() *slo.Registry {
 	if err != nil {
 		panic(err)
 	}
-	reg.Journey("checkout").Add(9900, 100)
+	checkout, _ := reg.Journey("checkout") // declared above
+	checkout.Add(9900, 100)
 	mock.Add(time.Second)
 	reg.Advance(mock.Now())
 	return reg

@@ -288,7 +288,7 @@ type judgement struct {
 //     at 09:34:51Z (in 24m51s), when checkout:availability's page-6h-30m
 //     clears, its 30m window no longer holding the burn, if its traffic
 //     goes on at 16.7 req/s with 0% errors") and the reopensAt member:
-//     from [slo.Registry.Outlook] at the error ratio over the policy's
+//     from [slo.Tracker.Outlook] at the error ratio over the policy's
 //     shortest window, the instant the registry will reopen it at that
 //     traffic. When it would not reopen within the period at that
 //     traffic, or cannot say (a fleet gate, whose Status holds no
@@ -380,8 +380,8 @@ func (g *Gate) judge(ctx context.Context) judgement {
 		}
 		if stalled {
 			lc.Status = healthFail
-			lc.Output = fmt.Sprintf("the registry has not advanced for %v, more than %d ticks of %v: its states and budgets are stale, so the gate cannot judge them",
-				lag, slo.StallTicks, g.reg.Tick())
+			lc.Output = fmt.Sprintf("the registry has not advanced for %v, more than ten ticks of %v: its states and budgets are stale, so the gate cannot judge them",
+				lag, g.reg.Tick())
 			cannot = "lag: " + lc.Output
 		}
 		j.body.Checks = append(j.body.Checks, member{"lag", []lagCheck{lc}})
@@ -517,10 +517,11 @@ func (g *Gate) reopening(now time.Time, closers []slo.Status) (time.Time, string
 			w := st.Windows[0]
 			ratio = w.Bad / (w.Good + w.Bad)
 		}
-		out, ok := g.reg.Outlook(st.Journey, st.Objective, ratio)
+		t, ok := g.reg.Tracker(st.Journey, st.Objective)
 		if !ok {
 			return time.Time{}, askAgain // unreachable: the gate's objectives are the registry's
 		}
+		out := t.Outlook(ratio)
 		key := slo.ObjectiveKey(st.Journey, st.Objective)
 		traffic := fmt.Sprintf("if its traffic goes on at %s req/s with %s%% errors", formatRate(out.Rate), formatRate(out.ErrorRatio*100))
 		var at time.Time

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/benbjohnson/clock"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -127,10 +129,10 @@ func TestFleetGate(t *testing.T) {
 	started.Store(true)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		replicas[0].Journey("checkout").Add(2000, 0)
-		replicas[1].Journey("checkout").Add(0, 2000)
+		fixture.Journey(replicas[0], "checkout").Add(2000, 0)
+		fixture.Journey(replicas[1], "checkout").Add(0, 2000)
 		for _, reg := range replicas {
-			reg.Journey("search").Add(2000, 0)
+			fixture.Journey(reg, "search").Add(2000, 0)
 			if err := reg.Advance(time.Now()); err != nil {
 				t.Fatal(err)
 			}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -46,7 +48,7 @@ func ask(t *testing.T, gate http.Handler) (*http.Response, gateBody) {
 }
 
 func TestReleaseGateRefusesUndeclaredNames(t *testing.T) {
-	reg := newFixture(t, twoJourneys...).reg
+	reg := fixture.New(t, twoJourneys...).Reg
 	for _, tc := range []struct {
 		names []string
 		want  string
@@ -64,7 +66,7 @@ func TestReleaseGateRefusesUndeclaredNames(t *testing.T) {
 }
 
 func TestReleaseGate(t *testing.T) {
-	const stale = "lag: the registry has not advanced for 31s, more than 10 ticks of 3s: its states and budgets are stale, so the gate cannot judge them; a gate that cannot judge stays shut"
+	const stale = "lag: the registry has not advanced for 31s, more than ten ticks of 3s: its states and budgets are stale, so the gate cannot judge them; a gate that cannot judge stays shut"
 	const poll = "; ask again in 5m (Retry-After)"
 	for _, tc := range []struct {
 		situation string
@@ -101,10 +103,10 @@ func TestReleaseGate(t *testing.T) {
 		name := tc.situation + " gated on " + strings.Join(tc.names, ",")
 		f := reach(t, tc.situation)
 		if tc.stall {
-			f.mock.Add(31 * time.Second)
+			f.Mock.Add(31 * time.Second)
 			name += ", stalled"
 		}
-		gate, err := slostatus.ReleaseGate(f.reg, tc.names...)
+		gate, err := slostatus.ReleaseGate(f.Reg, tc.names...)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -134,10 +136,10 @@ func TestReleaseGate(t *testing.T) {
 // errors, it closes.
 func TestReleaseGateNeedsEvidence(t *testing.T) {
 	obj := slo.Objective{Journey: "checkout", Target: 0.999}
-	f := newFixture(t, obj)
-	f.add("checkout", 9, 1)
-	f.advance(time.Second)
-	gate, err := slostatus.ReleaseGate(f.reg)
+	f := fixture.New(t, obj)
+	f.Add("checkout", 9, 1)
+	f.Advance(time.Second)
+	gate, err := slostatus.ReleaseGate(f.Reg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,10 +154,10 @@ func TestReleaseGateNeedsEvidence(t *testing.T) {
 
 	// 900 good and 100 bad, 10% errors over 1000 events: the budget is
 	// overspent 99 times, and every page rule fires.
-	f = newFixture(t, obj)
-	f.add("checkout", 900, 100)
-	f.advance(time.Second)
-	if gate, err = slostatus.ReleaseGate(f.reg); err != nil {
+	f = fixture.New(t, obj)
+	f.Add("checkout", 900, 100)
+	f.Advance(time.Second)
+	if gate, err = slostatus.ReleaseGate(f.Reg); err != nil {
 		t.Fatal(err)
 	}
 	resp, b = ask(t, gate)
@@ -169,11 +171,11 @@ func TestReleaseGateNeedsEvidence(t *testing.T) {
 // by the registry's clock.
 func TestReleaseGateOverride(t *testing.T) {
 	f := reach(t, "page")
-	gate, err := slostatus.ReleaseGate(f.reg, "checkout")
+	gate, err := slostatus.ReleaseGate(f.Reg, "checkout")
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := f.mock.Now() // 07:00:01
+	now := f.Mock.Now() // 07:00:01
 	for _, tc := range []struct {
 		until  time.Time
 		reason string
@@ -233,15 +235,15 @@ func TestReleaseGateOverride(t *testing.T) {
 
 	// A second before the end it holds; at the end, by the registry's
 	// clock, it is gone.
-	f.advance(30*time.Minute - time.Second)
+	f.Advance(30*time.Minute - time.Second)
 	if resp, _ := ask(t, gate); resp.StatusCode != 200 {
 		t.Errorf("a second before the override ends: %d, want 200", resp.StatusCode)
 	}
-	f.advance(time.Second)
+	f.Advance(time.Second)
 	closed("at the override's end")
 
 	// EndOverride ends one early.
-	if err := gate.Override(f.mock.Now().Add(time.Hour), "hotfix INC-43"); err != nil {
+	if err := gate.Override(f.Mock.Now().Add(time.Hour), "hotfix INC-43"); err != nil {
 		t.Fatal(err)
 	}
 	if resp, _ := ask(t, gate); resp.StatusCode != 200 {
@@ -268,7 +270,7 @@ func mustRequest(t *testing.T, method, url, body string, header ...string) *http
 // detector watches.
 func TestReleaseGateOverrideWhileServing(t *testing.T) {
 	f := reach(t, "page")
-	gate, err := slostatus.ReleaseGate(f.reg, "checkout")
+	gate, err := slostatus.ReleaseGate(f.Reg, "checkout")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +279,7 @@ func TestReleaseGateOverrideWhileServing(t *testing.T) {
 	go func() {
 		defer close(done)
 		for i := range 200 {
-			if err := gate.Override(f.mock.Now().Add(time.Duration(i+1)*time.Minute), "hotfix"); err != nil {
+			if err := gate.Override(f.Mock.Now().Add(time.Duration(i+1)*time.Minute), "hotfix"); err != nil {
 				t.Error(err)
 				return
 			}
@@ -302,33 +304,33 @@ func TestReleaseGateOverrideWhileServing(t *testing.T) {
 // page-6h-30m holds until the outage leaves its 30m window. The budget,
 // over 50 million earlier events, is far from spent.
 func TestReleaseGateRetryAfter(t *testing.T) {
-	f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-	f.add("checkout", 50_000_000, 0)
-	f.advance(12 * time.Hour)
-	tick := f.reg.Tick()
+	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f.Add("checkout", 50_000_000, 0)
+	f.Advance(12 * time.Hour)
+	tick := f.Reg.Tick()
 	perTick := uint64(1000 * tick / time.Minute) // 1000 events a minute
 	run := func(d time.Duration, good, bad uint64) {
 		for range int(d / tick) {
-			f.add("checkout", good, bad)
-			f.advance(tick)
+			f.Add("checkout", good, bad)
+			f.Advance(tick)
 		}
 	}
 	run(time.Hour, perTick, 0)
 	run(5*time.Minute, 0, perTick)
 	run(5*time.Minute, perTick, 0)
 
-	gate, err := slostatus.ReleaseGate(f.reg)
+	gate, err := slostatus.ReleaseGate(f.Reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := f.reg.Status()[0]
+	st := f.Reg.Status()[0]
 	if st.State != burnrate.SeverityPage || st.Rule != "page-6h-30m" || st.Budget != slo.BudgetLeft {
 		t.Fatalf("the scenario is %v by %s with its budget %v, want a page by page-6h-30m with budget left", st.State, st.Rule, st.Budget)
 	}
 	// The oracle: the registry's own outlook at the 5m window's error
 	// ratio (0: the last five minutes were good).
-	out, _ := f.reg.Outlook("checkout", "availability", 0)
-	now := f.mock.Now()
+	out := fixture.Tracker(f.Reg, "checkout", "availability").Outlook(0)
+	now := f.Mock.Now()
 	wait := out.PageReset.Sub(now)
 	if wait < 20*time.Minute || wait > 30*time.Minute {
 		t.Fatalf("the outlook's page reset is %v from now, want within the 30m window's reach", wait)
@@ -353,25 +355,25 @@ func TestReleaseGateRetryAfter(t *testing.T) {
 	}
 	run(tick, perTick, 0)
 	if resp, b := ask(t, gate); resp.StatusCode != 200 || resp.Header.Get("Retry-After") != "" {
-		t.Errorf("at the reopening given (%v): %d %q %q, want 200 and no Retry-After", f.mock.Now(), resp.StatusCode, b.Status, b.Output)
+		t.Errorf("at the reopening given (%v): %d %q %q, want 200 and no Retry-After", f.Mock.Now(), resp.StatusCode, b.Status, b.Output)
 	}
 }
 
 // While the outage goes on, the gate does not promise to reopen: at 100%
 // errors no page clears within the period.
 func TestReleaseGateWillNotReopen(t *testing.T) {
-	f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-	tick := f.reg.Tick()
+	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	tick := f.Reg.Tick()
 	perTick := uint64(1000 * tick / time.Minute)
 	for range int(time.Hour / tick) {
-		f.add("checkout", perTick, 0)
-		f.advance(tick)
+		f.Add("checkout", perTick, 0)
+		f.Advance(tick)
 	}
 	for range int(5 * time.Minute / tick) {
-		f.add("checkout", 0, perTick)
-		f.advance(tick)
+		f.Add("checkout", 0, perTick)
+		f.Advance(tick)
 	}
-	gate, err := slostatus.ReleaseGate(f.reg)
+	gate, err := slostatus.ReleaseGate(f.Reg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slostatus"
 )
@@ -14,12 +16,12 @@ import (
 // burn-down's 6-hour buckets) are counted in float64 on the page too, not
 // wrapped to a few events.
 func TestPageCountsAtTheEdgeOfUint64(t *testing.T) {
-	f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-	f.add("checkout", 1<<63, 0)
-	f.advance(6 * time.Hour)
-	f.add("checkout", 0, 1<<63)
-	f.advance(3 * time.Second)
-	srv := serve(t, slostatus.StatusPage(f.reg))
+	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f.Add("checkout", 1<<63, 0)
+	f.Advance(6 * time.Hour)
+	f.Add("checkout", 0, 1<<63)
+	f.Advance(3 * time.Second)
+	srv := serve(t, slostatus.StatusPage(f.Reg))
 	_, body := fetch(t, srv, http.MethodGet, "/")
 	for _, want := range []string{
 		"9223372036854775808 bad events of 18446744073709552 allowed",
@@ -34,11 +36,11 @@ func TestPageCountsAtTheEdgeOfUint64(t *testing.T) {
 // The health check keys its checks by slo.ObjectiveKey, and the release
 // gate takes the same keys.
 func TestObjectiveKeyInHandlers(t *testing.T) {
-	f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.99, Latency: time.Second})
-	if _, err := slostatus.ReleaseGate(f.reg, slo.ObjectiveKey("checkout", "latency")); err != nil {
+	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.99, Latency: time.Second})
+	if _, err := slostatus.ReleaseGate(f.Reg, slo.ObjectiveKey("checkout", "latency")); err != nil {
 		t.Errorf("ReleaseGate(ObjectiveKey(...)) = %v", err)
 	}
-	_, body := fetch(t, serve(t, slostatus.Health(f.reg)), http.MethodGet, "/")
+	_, body := fetch(t, serve(t, slostatus.Health(f.Reg)), http.MethodGet, "/")
 	if !strings.Contains(body, `"checkout:latency": [`) {
 		t.Errorf("health checks are not keyed checkout:latency:\n%s", body)
 	}

@@ -37,7 +37,7 @@ const healthContentType = "application/health+json"
 //     same burn, so failing would take them all out together, and removing
 //     replicas restores no budget;
 //   - "fail" (503 Service Unavailable) only when the registry is stalled
-//     ([slo.Registry.Stalled]): the library's own malfunction, after which
+//     ([slo.Registry.Staleness]): the library's own malfunction, after which
 //     its states and budgets are stale.
 //
 // Its checks hold one entry per objective, keyed by [slo.ObjectiveKey]
@@ -52,7 +52,7 @@ const healthContentType = "application/health+json"
 // episodes), so that a response polled every few seconds stays small.
 //
 // The "lag" entry reports how long ago, in seconds, the registry last
-// advanced; its status is "fail" when that is over [slo.StallTicks] ticks.
+// advanced; its status is "fail" when that is over ten ticks.
 // No number is ever NaN or infinite: those would be encoded as null.
 //
 // The handler answers GET and HEAD, never caches, and is safe for
@@ -161,8 +161,8 @@ func (h *healthHandler) report() healthBody {
 	}
 	if stalled {
 		lc.Status = healthFail
-		lc.Output = fmt.Sprintf("the registry has not advanced for %v, more than %d ticks of %v: its states and budgets are stale",
-			lag, slo.StallTicks, h.reg.Tick())
+		lc.Output = fmt.Sprintf("the registry has not advanced for %v, more than ten ticks of %v: its states and budgets are stale",
+			lag, h.reg.Tick())
 		if h.gate {
 			lc.Output += ", so the gate cannot judge them"
 		}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeyslo/journeyslo/internal/situation"
@@ -23,10 +25,10 @@ var twoJourneys = situation.TwoJourneys()
 // reach brings a new two-journey fixture into a situation (package
 // internal/situation), then advances a second so that the last events
 // are evaluated.
-func reach(t *testing.T, name string) *fixture {
+func reach(t *testing.T, name string) *fixture.Manual {
 	t.Helper()
-	f := newFixture(t, twoJourneys...)
-	situation.Reach(f.reg, f.mock, name)
+	f := fixture.New(t, twoJourneys...)
+	situation.Reach(f.Reg, f.Mock, name)
 	return f
 }
 
@@ -78,18 +80,18 @@ func TestHealth(t *testing.T) {
 		// A stalled registry fails whatever the budgets; the objectives'
 		// own checks still say what they last saw.
 		{"ok", true, 503, "fail", "pass",
-			"lag: the registry has not advanced for 31s, more than 10 ticks of 3s: its states and budgets are stale"},
+			"lag: the registry has not advanced for 31s, more than ten ticks of 3s: its states and budgets are stale"},
 		{"page", true, 503, "fail", "warn",
-			"lag: the registry has not advanced for 31s, more than 10 ticks of 3s: its states and budgets are stale; " +
+			"lag: the registry has not advanced for 31s, more than ten ticks of 3s: its states and budgets are stale; " +
 				"checkout:availability: page: page-6h-30m fires, burning 10x over 6h and 10x over 30m, at or above 6x"},
 	} {
 		f := reach(t, tc.situation)
 		lag := "pass"
 		if tc.stall {
-			f.mock.Add(31 * time.Second)
+			f.Mock.Add(31 * time.Second)
 			lag = "fail"
 		}
-		srv := serve(t, slostatus.Health(f.reg))
+		srv := serve(t, slostatus.Health(f.Reg))
 		resp, body := fetch(t, srv, http.MethodGet, "/")
 		name := tc.situation
 		if tc.stall {
@@ -122,7 +124,7 @@ func TestHealth(t *testing.T) {
 // days / 10 = 2.7 days, 2d16h48m, to exhaustion.
 func TestHealthBody(t *testing.T) {
 	f := reach(t, "page")
-	srv := serve(t, slostatus.Health(f.reg))
+	srv := serve(t, slostatus.Health(f.Reg))
 	_, body := fetch(t, srv, http.MethodGet, "/")
 	wantBytes, err := os.ReadFile("testdata/health_body.json")
 	if err != nil {
@@ -149,7 +151,7 @@ func TestHealthNullsAndZeros(t *testing.T) {
 		{"ticket", "0.9996", `"7d4h48m"`},
 	} {
 		f := reach(t, tc.situation)
-		srv := serve(t, slostatus.Health(f.reg))
+		srv := serve(t, slostatus.Health(f.Reg))
 		_, body := fetch(t, srv, http.MethodGet, "/")
 		var doc struct {
 			Checks map[string][]map[string]json.RawMessage
@@ -169,7 +171,7 @@ func TestHealthNullsAndZeros(t *testing.T) {
 
 func TestHealthMethods(t *testing.T) {
 	f := reach(t, "ok")
-	srv := serve(t, slostatus.Health(f.reg))
+	srv := serve(t, slostatus.Health(f.Reg))
 	for _, tc := range []struct {
 		method string
 		code   int
@@ -195,8 +197,8 @@ func TestHealthMethods(t *testing.T) {
 // episode and a 121-point burn-down on the page, neither in the check.
 func TestHealthIsThePageObjectWithoutHistory(t *testing.T) {
 	f := reach(t, "page")
-	_, hb := fetch(t, serve(t, slostatus.Health(f.reg)), http.MethodGet, "/")
-	_, pb := fetch(t, serve(t, slostatus.StatusPage(f.reg)), http.MethodGet, "/?format=json")
+	_, hb := fetch(t, serve(t, slostatus.Health(f.Reg)), http.MethodGet, "/")
+	_, pb := fetch(t, serve(t, slostatus.StatusPage(f.Reg)), http.MethodGet, "/?format=json")
 	var hdoc struct {
 		Checks map[string][]map[string]json.RawMessage
 	}

@@ -87,7 +87,7 @@ type objectiveJSON struct {
 
 	// recent is the objective's recent burn history, for the page's
 	// chart; not in the JSON, where 360 samples of every window would
-	// outweigh the rest (Registry.Recent has it in Go).
+	// outweigh the rest (Tracker.Recent has it in Go).
 	recent []slo.RecentPoint
 }
 
@@ -201,17 +201,13 @@ func newObjectiveJSON(defs map[[2]string]slo.Objective, st slo.Status) objective
 func (o objectiveJSON) withHistory(reg *slo.Registry) objectiveJSON {
 	st := o.Status
 	o.History = true
-	o.BurnDown, _ = reg.BurnDown(st.Journey, st.Objective)
+	o.Episodes = nil
+	if t, ok := reg.Tracker(st.Journey, st.Objective); ok {
+		o.BurnDown = t.BurnDown()
+		o.Episodes = t.Episodes()
+	}
 	if n := len(o.BurnDown); n > 0 {
 		o.BurnDown[n-1].Remaining = st.BudgetRemaining
-	}
-	o.Episodes = nil
-	if j, ok := reg.Lookup(st.Journey); ok {
-		for _, e := range j.Episodes() {
-			if e.Objective == st.Objective {
-				o.Episodes = append(o.Episodes, e)
-			}
-		}
 	}
 	return o
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slostatus"
 )
@@ -20,7 +22,7 @@ import (
 // order.
 func TestStatusPageOrder(t *testing.T) {
 	f := replayMonth(t)
-	srv := serve(t, slostatus.StatusPage(f.reg))
+	srv := serve(t, slostatus.StatusPage(f.Reg))
 	want := []string{"checkout:availability", "login:availability", "search:availability",
 		"search:latency", "checkout:latency", "refund:availability"}
 
@@ -52,12 +54,12 @@ func TestStatusPageOrder(t *testing.T) {
 // Among equals the order is the declaration's: three untouched objectives
 // stay as declared.
 func TestStatusPageOrderIsStable(t *testing.T) {
-	f := newFixture(t,
+	f := fixture.New(t,
 		slo.Objective{Journey: "search", Target: 0.99},
 		slo.Objective{Journey: "checkout", Target: 0.99},
 		slo.Objective{Journey: "admin", Target: 0.99})
-	f.advance(time.Second)
-	_, body := fetch(t, serve(t, slostatus.StatusPage(f.reg)), http.MethodGet, "/?format=json")
+	f.Advance(time.Second)
+	_, body := fetch(t, serve(t, slostatus.StatusPage(f.Reg)), http.MethodGet, "/?format=json")
 	var doc struct{ Objectives []struct{ Journey string } }
 	if err := json.Unmarshal([]byte(body), &doc); err != nil {
 		t.Fatal(err)
@@ -74,13 +76,13 @@ func TestStatusPageOrderIsStable(t *testing.T) {
 // Each objective links its runbook and dashboard from its definition, on
 // the page and in the JSON; an objective without them shows no link.
 func TestStatusPageLinks(t *testing.T) {
-	f := newFixture(t,
+	f := fixture.New(t,
 		slo.Objective{Journey: "checkout", Target: 0.99, Runbook: "https://runbooks.example.com/checkout?a=1&b=2",
 			Dashboard: "https://grafana.example.com/d/checkout"},
 		slo.Objective{Journey: "search", Target: 0.99, Dashboard: "https://grafana.example.com/d/search"},
 		slo.Objective{Journey: "admin", Target: 0.99})
-	f.advance(time.Second)
-	srv := serve(t, slostatus.StatusPage(f.reg))
+	f.Advance(time.Second)
+	srv := serve(t, slostatus.StatusPage(f.Reg))
 	_, page := fetch(t, srv, http.MethodGet, "/")
 	want := []string{
 		`<a href="https://runbooks.example.com/checkout?a=1&amp;b=2">Runbook</a><a href="https://grafana.example.com/d/checkout">Dashboard</a>`,
@@ -121,11 +123,11 @@ func TestStatusPageLinks(t *testing.T) {
 // -400.0% in both places (the burn-down alone, with the 5 bad events
 // since, would end at -648.1%).
 func TestStatusPageOneBudgetFigure(t *testing.T) {
-	f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.999})
-	f.add("checkout", 1990, 10)
-	f.advance(time.Second)
-	f.add("checkout", 0, 5) // after the evaluation
-	srv := serve(t, slostatus.StatusPage(f.reg))
+	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f.Add("checkout", 1990, 10)
+	f.Advance(time.Second)
+	f.Add("checkout", 0, 5) // after the evaluation
+	srv := serve(t, slostatus.StatusPage(f.Reg))
 	_, page := fetch(t, srv, http.MethodGet, "/")
 	header := regexp.MustCompile(`<dt>Budget left</dt><dd><span class="value">([^<]+)</span>`).FindStringSubmatch(page)
 	chart := regexp.MustCompile(`<text class="endlabel"[^>]*>([^<]+)</text>`).FindStringSubmatch(page)
@@ -157,16 +159,16 @@ func TestStatusPageOneBudgetFigure(t *testing.T) {
 // is at x = 70 + 360 x (350 / 360), 420, and an outage in its last five
 // minutes lifts the short window's line over the factor.
 func TestStatusPageRecentOfAYoungProcess(t *testing.T) {
-	f := newFixture(t, slo.Objective{Journey: "checkout", Target: 0.99})
+	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.99})
 	for i := range 10 {
 		bad := uint64(0)
 		if i >= 5 {
 			bad = 50
 		}
-		f.add("checkout", 100, bad)
-		f.advance(time.Minute)
+		f.Add("checkout", 100, bad)
+		f.Advance(time.Minute)
 	}
-	_, page := fetch(t, serve(t, slostatus.StatusPage(f.reg)), http.MethodGet, "/")
+	_, page := fetch(t, serve(t, slostatus.StatusPage(f.Reg)), http.MethodGet, "/")
 	m := regexp.MustCompile(`<g class="panel page over"><title>page-1h-5m: [^<]*</title>(?s:.*?)<polyline class="short" points="([^"]+)"/>`).FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("no burning page-1h-5m panel with a short window's line:\n%s", page)

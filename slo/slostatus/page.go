@@ -63,7 +63,7 @@ func PageRefresh(every time.Duration) PageOption {
 // instead of a budget, a time to exhaustion and a burn-down line.
 //
 // Beside the period's burn-down, each card draws its rules' burn over
-// the last 6 hours ([slo.Registry.Recent]): per rule, the long and short
+// the last 6 hours ([slo.Tracker.Recent]): per rule, the long and short
 // windows' burn rates against its factor, so that a reader sees an
 // incident start and stop, and a process minutes old shows minutes, not a
 // cliff. That history is on the page only; its JSON would outweigh the
@@ -83,8 +83,8 @@ func PageRefresh(every time.Duration) PageOption {
 //	{
 //	  "title": "Error budgets",
 //	  "time": "2026-03-31T14:30:00Z",      // now, RFC 3339 in UTC
-//	  "stalled": false,                    // see slo.Registry.Stalled
-//	  "lagSeconds": 0.4,                   // see slo.Registry.Lag
+//	  "stalled": false,                    // see slo.Registry.Staleness
+//	  "lagSeconds": 0.4,                   // see slo.Registry.Staleness
 //	  "unmatched": {"good": 12, "bad": 0}, // see slo.Registry.Unmatched
 //	  "objectives": [...],                 // the objective objects of the package doc
 //	  "review": {...}                      // slo.Review.MarshalJSON's, objectives in declaration order
@@ -190,7 +190,9 @@ func (h *pageHandler) read() reading {
 	s.lag, s.stalled = h.reg.Staleness()
 	for _, st := range h.reg.Status() {
 		o := newObjectiveJSON(h.defs, st).withHistory(h.reg)
-		o.recent, _ = h.reg.Recent(st.Journey, st.Objective)
+		if t, ok := h.reg.Tracker(st.Journey, st.Objective); ok {
+			o.recent = t.Recent()
+		}
 		s.objectives = append(s.objectives, o)
 	}
 	sortObjectives(s.objectives)

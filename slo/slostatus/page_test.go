@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -20,7 +22,7 @@ import (
 // with 90% of its budget left; search is untouched.
 func TestStatusPageHTML(t *testing.T) {
 	f := reach(t, "page")
-	srv := serve(t, slostatus.StatusPage(f.reg))
+	srv := serve(t, slostatus.StatusPage(f.Reg))
 	resp, body := fetch(t, srv, http.MethodGet, "/slo")
 	for header, want := range map[string]string{
 		"Content-Type":            "text/html; charset=utf-8",
@@ -98,7 +100,7 @@ func TestStatusPageOptions(t *testing.T) {
 		{"the last option wins", []slostatus.PageOption{slostatus.PageRefresh(0), slostatus.PageRefresh(time.Minute)},
 			[]string{`<meta http-equiv="refresh" content="60">`}, nil},
 	} {
-		srv := serve(t, slostatus.StatusPage(f.reg, tc.opts...))
+		srv := serve(t, slostatus.StatusPage(f.Reg, tc.opts...))
 		_, body := fetch(t, srv, http.MethodGet, "/")
 		for _, w := range tc.want {
 			if !strings.Contains(body, w) {
@@ -195,9 +197,9 @@ func ptr[T any](v T) *T { return &v }
 
 func TestStatusPageJSON(t *testing.T) {
 	f := reach(t, "page")
-	f.add("admin", 3, 1) // an undeclared journey
-	f.advance(time.Second)
-	srv := serve(t, slostatus.StatusPage(f.reg, slostatus.PageTitle("Shop")))
+	f.Add("admin", 3, 1) // an undeclared journey
+	f.Advance(time.Second)
+	srv := serve(t, slostatus.StatusPage(f.Reg, slostatus.PageTitle("Shop")))
 	resp, body := fetch(t, srv, http.MethodGet, "/slo?format=json")
 	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != 200 || ct != "application/json" {
 		t.Fatalf("%d %s, want 200 application/json", resp.StatusCode, ct)
@@ -310,9 +312,9 @@ func TestStatusPageJSON(t *testing.T) {
 // Latency objectives name their threshold; an objective with no events has
 // no SLI and nothing burning: null for both, never NaN.
 func TestStatusPageJSONNoData(t *testing.T) {
-	f := newFixture(t, slo.Objective{Journey: "search", Target: 0.95, Latency: 300 * time.Millisecond})
-	f.advance(time.Second)
-	srv := serve(t, slostatus.StatusPage(f.reg))
+	f := fixture.New(t, slo.Objective{Journey: "search", Target: 0.95, Latency: 300 * time.Millisecond})
+	f.Advance(time.Second)
+	srv := serve(t, slostatus.StatusPage(f.Reg))
 	_, body := fetch(t, srv, http.MethodGet, "/?format=json")
 	o := decodePage(t, body).Objectives[0]
 	if o.Latency != "300ms" || o.Objective != "latency" || o.SLI != nil || !o.NoData || o.TimeToExhaustion != nil || o.BudgetRemaining != 1 {
@@ -339,8 +341,8 @@ func TestStatusPageJSONNoData(t *testing.T) {
 
 func TestStatusPageStale(t *testing.T) {
 	f := reach(t, "ok")
-	f.mock.Add(31 * time.Second)
-	srv := serve(t, slostatus.StatusPage(f.reg))
+	f.Mock.Add(31 * time.Second)
+	srv := serve(t, slostatus.StatusPage(f.Reg))
 	_, html := fetch(t, srv, http.MethodGet, "/")
 	const banner = `<p class="stale" role="alert">Stale: the registry has not advanced for 31s; the states and budgets below are from Mar 2 00:00:01 UTC.</p>`
 	if !strings.Contains(html, banner) {
@@ -354,7 +356,7 @@ func TestStatusPageStale(t *testing.T) {
 
 func TestStatusPageRequests(t *testing.T) {
 	f := reach(t, "ok")
-	srv := serve(t, slostatus.StatusPage(f.reg))
+	srv := serve(t, slostatus.StatusPage(f.Reg))
 	for _, tc := range []struct {
 		method, path string
 		code         int
@@ -382,10 +384,10 @@ func TestStatusPageRequests(t *testing.T) {
 // The handlers read the registry while it advances and records: the race
 // detector watches.
 func TestHandlersWhileAdvancing(t *testing.T) {
-	f := newFixture(t, twoJourneys...)
-	page := slostatus.StatusPage(f.reg)
-	health := slostatus.Health(f.reg)
-	gate, err := slostatus.ReleaseGate(f.reg, "checkout")
+	f := fixture.New(t, twoJourneys...)
+	page := slostatus.StatusPage(f.Reg)
+	health := slostatus.Health(f.Reg)
+	gate, err := slostatus.ReleaseGate(f.Reg, "checkout")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,8 +414,8 @@ func TestHandlersWhileAdvancing(t *testing.T) {
 			default:
 			}
 			now = now.Add(3 * time.Second)
-			f.reg.Journey("checkout").Add(99, 1)
-			f.reg.Advance(now)
+			fixture.Journey(f.Reg, "checkout").Add(99, 1)
+			f.Reg.Advance(now)
 		}
 	}()
 	for i := 0; i < 20; i++ {
@@ -431,10 +433,10 @@ func TestHandlersWhileAdvancing(t *testing.T) {
 // At low traffic a rule can burn without firing (the policy's MinEvents
 // guard): its row says so in words, and its label is outlined, not filled.
 func TestStatusPageBurningRule(t *testing.T) {
-	f := newFixture(t, slo.Objective{Journey: "admin", Target: 0.99}) // fires from 100 events
-	f.add("admin", 10, 10)
-	f.advance(time.Second)
-	srv := serve(t, slostatus.StatusPage(f.reg))
+	f := fixture.New(t, slo.Objective{Journey: "admin", Target: 0.99}) // fires from 100 events
+	f.Add("admin", 10, 10)
+	f.Advance(time.Second)
+	srv := serve(t, slostatus.StatusPage(f.Reg))
 	_, html := fetch(t, srv, http.MethodGet, "/")
 	for _, w := range []string{
 		`<tr title="page-1h-5m: burning, too few events to fire">`,

@@ -14,7 +14,7 @@ import (
 // its factor, which sits at the panel's middle as it does on the rules'
 // bars.
 const (
-	// recentSpan is the span of slo.Registry.Recent's history.
+	// recentSpan is the span of slo.Tracker.Recent's history.
 	recentSpan   = 6 * time.Hour
 	recentLeft   = 70 // room for "6h / 30m"
 	recentRight  = 430

@@ -19,7 +19,7 @@ import (
 // and left.
 func TestStatusPageReview(t *testing.T) {
 	f := replayMonth(t)
-	_, page := fetch(t, serve(t, slostatus.StatusPage(f.reg)), http.MethodGet, "/")
+	_, page := fetch(t, serve(t, slostatus.StatusPage(f.Reg)), http.MethodGet, "/")
 	_, section, ok := strings.Cut(page, `<section class="review" aria-labelledby="review-h">`)
 	if !ok {
 		t.Fatalf("the page has no review:\n%s", page)
@@ -61,7 +61,7 @@ func TestStatusPageReview(t *testing.T) {
 // the chart draws them all as bands.
 func TestStatusPageEpisodes(t *testing.T) {
 	f := replayMonth(t)
-	_, page := fetch(t, serve(t, slostatus.StatusPage(f.reg)), http.MethodGet, "/")
+	_, page := fetch(t, serve(t, slostatus.StatusPage(f.Reg)), http.MethodGet, "/")
 	for _, want := range []string{
 		`<p class="episodes-h">Episodes <span>· 2 in the log</span></p>`,
 		`<li class="open"><span class="sev page firing">PAGE</span> <b>Mar 31 14:27 UTC</b> · 3m so far · page-1h-5m` +
@@ -77,7 +77,7 @@ func TestStatusPageEpisodes(t *testing.T) {
 			t.Errorf("the page lacks %s", want)
 		}
 	}
-	episodes := len(f.reg.Episodes())
+	episodes := len(f.Reg.Episodes())
 	if got := strings.Count(page, `<rect class="episode `); got != episodes {
 		t.Errorf("%d episode bands, want %d", got, episodes)
 	}

@@ -16,8 +16,7 @@ import (
 // declares no such objective, naming those it does.
 func Status(tb testing.TB, reg *slo.Registry, journey, objective string) slo.Status {
 	tb.Helper()
-	index := objectiveIndex(tb, reg, journey, objective)
-	return reg.Journey(journey).Status()[index]
+	return tracker(tb, reg, journey, objective).Status()
 }
 
 // AssertState reports whether the journey's named objective was in state
@@ -55,21 +54,19 @@ func AssertBudget(tb testing.TB, reg *slo.Registry, journey, objective string, w
 	return false
 }
 
-// objectiveIndex returns the position of the journey's named objective in
-// its Journey.Status, or fails tb.
-func objectiveIndex(tb testing.TB, reg *slo.Registry, journey, objective string) int {
+// tracker returns the registry's handle of the journey's named objective,
+// or fails tb naming those it declares.
+func tracker(tb testing.TB, reg *slo.Registry, journey, objective string) *slo.Tracker {
 	tb.Helper()
+	if t, ok := reg.Tracker(journey, objective); ok {
+		return t
+	}
 	var declared []string
 	for _, o := range reg.Objectives() {
 		declared = append(declared, slo.ObjectiveKey(o.Journey, o.Name))
 	}
-	for i, st := range reg.Journey(journey).Status() {
-		if st.Journey == journey && st.Objective == objective {
-			return i
-		}
-	}
 	tb.Fatalf("slotest: the registry declares no objective %s; it declares %s", slo.ObjectiveKey(journey, objective), strings.Join(declared, ", "))
-	return -1
+	return nil
 }
 
 // describe tells what an objective's status rests on, for failure messages.

@@ -39,7 +39,7 @@ type Traffic struct {
 // by nothing else.
 //
 // When the registry's clock is a *clock.Mock, the Driver sets it to its
-// own instant at the end of every run, so that [slo.Registry.Lag] and the
+// own instant at the end of every run, so that [slo.Registry.Staleness] and the
 // health handler read the time the windows are at.
 //
 // A Driver belongs to one test goroutine; it is not safe for concurrent
@@ -137,21 +137,20 @@ func (d *Driver) Run(span time.Duration, traffic ...Traffic) time.Time {
 // objective, or the state is not reached within.
 func (d *Driver) RunUntil(within time.Duration, journey, objective string, want burnrate.Severity, traffic ...Traffic) time.Duration {
 	d.tb.Helper()
-	index := objectiveIndex(d.tb, d.reg, journey, objective)
-	j := d.reg.Journey(journey)
+	t := tracker(d.tb, d.reg, journey, objective)
 	from := d.now
 	defer d.syncMock()
-	if j.Status()[index].State == want {
+	if t.Status().State == want {
 		return 0
 	}
 	r := d.start(within, traffic)
 	defer r.finish()
 	for r.next() {
-		if j.Status()[index].State == want {
+		if t.Status().State == want {
 			return d.now.Sub(from)
 		}
 	}
-	st := j.Status()[index]
+	st := t.Status()
 	d.tb.Fatalf("slotest: %s not %v within %v of %v: %s", slo.ObjectiveKey(journey, objective), want, within,
 		from.UTC().Format(time.RFC3339), describe(st))
 	return within
@@ -194,7 +193,8 @@ func (d *Driver) start(span time.Duration, traffic []Traffic) *run {
 		case t.Rate*span.Seconds() >= 1<<62:
 			d.tb.Fatalf("slotest: traffic %d (%s): %v events a second for %v is more events than a counter holds", i, t.Journey, t.Rate, span)
 		}
-		r.targets = append(r.targets, d.reg.Journey(t.Journey))
+		j, _ := d.reg.Journey(t.Journey) // validated above
+		r.targets = append(r.targets, j)
 		key := carryKey{journey: t.Journey, latency: t.Latency}
 		key.rank = ranks[key]
 		ranks[key]++

@@ -7,6 +7,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slotest"
@@ -30,7 +32,7 @@ func TestSynctestDrivesTheRealRotator(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer reg.Close()
-		checkout := reg.Journey("checkout")
+		checkout := fixture.Journey(reg, "checkout")
 
 		// Events land half-way between ticks, so which of a tick and a
 		// request comes first at an instant never matters.
@@ -68,7 +70,7 @@ func TestSynctestDrivesTheRealRotator(t *testing.T) {
 			t.Errorf("transitions %q, want one: page after 52s by page-1h-5m", got)
 		}
 		slotest.AssertState(t, reg, "checkout", "availability", burnrate.SeverityPage)
-		if lag := reg.Lag(); lag != 2500*time.Millisecond {
+		if lag, _ := reg.Staleness(); lag != 2500*time.Millisecond {
 			// The last tick was at the outage's 58th second.
 			t.Errorf("lag %v, want 2.5s since the last tick", lag)
 		}

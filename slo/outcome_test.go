@@ -7,12 +7,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestRecordUntimed(t *testing.T) {
+func TestPutUntimed(t *testing.T) {
 	reg := manual(t, []Objective{
 		{Journey: "checkout", Target: 0.999},
 		{Journey: "checkout", Target: 0.99, Latency: 300 * time.Millisecond},
 	})
-	j := reg.Journey("checkout")
+	j := journeyOf(reg, "checkout")
 	j.Put(Untimed, 0)
 	j.Put(Untimed, 0)
 	j.Record(true)
@@ -28,7 +28,7 @@ func TestRecordUntimed(t *testing.T) {
 		t.Errorf("totals after 2 good and 1 bad untimed events (-want +got):\n%s", diff)
 	}
 
-	reg.Journey("nope").Record(true)
+	journeyOf(reg, "nope").Record(true)
 	if g, b := reg.Unmatched(); g != 0 || b != 1 {
 		t.Errorf("Unmatched() = %d, %d after one bad untimed event; want 0, 1", g, b)
 	}
