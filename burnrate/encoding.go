@@ -16,9 +16,11 @@ import (
 // configuration: reading one refuses unknown fields, so that a misspelt
 // field is an error rather than a default.
 //
-// YAML goes through the methods of the YAML libraries' interfaces that
-// need no import (MarshalYAML returning a value, and UnmarshalYAML taking
-// an unmarshal function), so this package stays on the standard library.
+// Rules and policies, which users write in files, also read and write as
+// YAML, through the methods of the YAML libraries' interfaces that need no
+// import (MarshalYAML returning a value, and UnmarshalYAML taking an
+// unmarshal function), so this package stays on the standard library. A
+// Burn is a report: JSON only.
 type (
 	ruleShape struct {
 		Name     string   `json:"name,omitempty" yaml:"name,omitempty"`
@@ -192,18 +194,3 @@ func (b *Burn) UnmarshalJSON(data []byte) error {
 	return err
 }
 
-// MarshalYAML encodes the burn with the fields of MarshalJSON.
-func (b Burn) MarshalYAML() (any, error) { return b.shape(), nil }
-
-// UnmarshalYAML decodes what MarshalYAML encodes.
-func (b *Burn) UnmarshalYAML(unmarshal func(any) error) error {
-	var s burnShape
-	if err := unmarshal(&s); err != nil {
-		return err
-	}
-	v, err := s.burn()
-	if err == nil {
-		*b = v
-	}
-	return err
-}

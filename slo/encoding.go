@@ -31,9 +31,11 @@ import (
 //     Status is a report: reading one ignores fields it does not know, so
 //     that a newer writer's report still reads.
 //
-// YAML goes through the methods of the YAML libraries' interfaces that
-// need no import (MarshalYAML returning a value, UnmarshalYAML taking an
-// unmarshal function), so the package depends on no YAML library.
+// An Objective, the one definition users write in files, also reads and
+// writes as YAML, through the methods of the YAML libraries' interfaces
+// that need no import (MarshalYAML returning a value, UnmarshalYAML taking
+// an unmarshal function), so the package depends on no YAML library.
+// Reports (Status, Episode, Review, Outlook) are JSON: one shape to read.
 type (
 	objectiveShape struct {
 		Journey string            `json:"journey" yaml:"journey"`
@@ -320,22 +322,6 @@ func (s *Status) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// MarshalYAML encodes the status with the fields of MarshalJSON.
-func (s Status) MarshalYAML() (any, error) { return s.shape(), nil }
-
-// UnmarshalYAML decodes what MarshalYAML encodes.
-func (s *Status) UnmarshalYAML(unmarshal func(any) error) error {
-	var in statusShape
-	if err := unmarshal(&in); err != nil {
-		return err
-	}
-	v, err := in.status()
-	if err == nil {
-		*s = v
-	}
-	return err
-}
-
 func (r RuleStatus) shape() ruleStatusShape {
 	return ruleStatusShape{
 		Name: r.Name, Severity: r.Severity, Long: duration(r.Long), Short: duration(r.Short),
@@ -379,18 +365,3 @@ func (r *RuleStatus) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// MarshalYAML encodes the rule's status with the fields of MarshalJSON.
-func (r RuleStatus) MarshalYAML() (any, error) { return r.shape(), nil }
-
-// UnmarshalYAML decodes what MarshalYAML encodes.
-func (r *RuleStatus) UnmarshalYAML(unmarshal func(any) error) error {
-	var in ruleStatusShape
-	if err := unmarshal(&in); err != nil {
-		return err
-	}
-	v, err := in.ruleStatus()
-	if err == nil {
-		*r = v
-	}
-	return err
-}

@@ -18,8 +18,10 @@ import (
 	"github.com/journeyslo/journeyslo/slo"
 )
 
-// roundTrip encodes v to JSON and to YAML and decodes both back into new
-// values of v's type, which must equal v.
+// roundTrip encodes v to JSON, and to YAML when v is a definition users
+// write in files (an Objective), and decodes both back into new values of
+// v's type, which must equal v. Reports (Status, Episode, Review) are JSON
+// only.
 func roundTrip[T any](t *testing.T, name string, v T) (jsonText, yamlText string) {
 	t.Helper()
 	j, err := json.Marshal(v)
@@ -32,6 +34,9 @@ func roundTrip[T any](t *testing.T, name string, v T) (jsonText, yamlText string
 	}
 	if diff := cmp.Diff(v, fromJSON); diff != "" {
 		t.Errorf("%s: JSON round trip (-want +got):\n%s\n%s", name, diff, j)
+	}
+	if _, ok := any(v).(yaml.Marshaler); !ok {
+		return string(j), ""
 	}
 	y, err := yaml.Marshal(v)
 	if err != nil {
@@ -138,7 +143,7 @@ func TestStatusEncoding(t *testing.T) {
 			LongRate: 0, ShortRate: 10, Burning: false,
 		}},
 	}
-	j, y := roundTrip(t, "status", st)
+	j, _ := roundTrip(t, "status", st)
 	want := `{"journey":"checkout","objective":"availability","target":0.999,"period":"30d",` +
 		`"time":"2026-03-02T08:00:01.0000005Z","good":9900,"bad":100,"totalGood":9000,"totalBad":90,` +
 		`"sli":0.99,"noData":false,"minEvents":1000,"budget":"spent","budgetRemaining":-9,"timeToExhaustion":"0s","exhaustionWindow":"1h",` +
@@ -148,11 +153,6 @@ func TestStatusEncoding(t *testing.T) {
 		`"longBurnRate":0,"shortBurnRate":10,"burning":false,"firing":false}]}`
 	if j != want {
 		t.Errorf("JSON\n%s\nwant\n%s", j, want)
-	}
-	for _, w := range []string{"period: 30d\n", "timeToExhaustion: 0s\n", "time: \"2026-03-02T08:00:01.0000005Z\"\n", "  - window: 5m\n"} {
-		if !strings.Contains(y, w) {
-			t.Errorf("YAML lacks %q:\n%s", w, y)
-		}
 	}
 
 	// Never burning: null. No data: sli null, read back as the 1 Status
@@ -200,15 +200,6 @@ func TestStatusEncodingWithoutNoise(t *testing.T) {
 	if string(j) != want {
 		t.Errorf("JSON\n%s\nwant\n%s", j, want)
 	}
-	y, err := yaml.Marshal(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, w := range []string{"budgetRemaining: 0.46\n", "factor: 14.4\n", "burnRate: 14.4\n"} {
-		if !strings.Contains(string(y), w) {
-			t.Errorf("YAML lacks %q:\n%s", w, y)
-		}
-	}
 	roundTripTidy(t, "noisy status", st)
 }
 
@@ -228,11 +219,15 @@ func TestEncodingNeverWritesNaN(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: json.Marshal: %v", name, err)
 		}
-		y, err := yaml.Marshal(v)
-		if err != nil {
-			t.Fatalf("%s: yaml.Marshal: %v", name, err)
+		texts := []string{string(j)}
+		if _, ok := v.(yaml.Marshaler); ok {
+			y, err := yaml.Marshal(v)
+			if err != nil {
+				t.Fatalf("%s: yaml.Marshal: %v", name, err)
+			}
+			texts = append(texts, string(y))
 		}
-		for _, text := range []string{string(j), string(y)} {
+		for _, text := range texts {
 			low := strings.ToLower(text)
 			if strings.Contains(low, "nan") || strings.Contains(low, "inf") || !strings.Contains(text, "null") {
 				t.Errorf("%s: a non-finite number was written, or no null:\n%s", name, text)

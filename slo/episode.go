@@ -336,18 +336,3 @@ func (e *Episode) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// MarshalYAML encodes the episode with the fields of MarshalJSON.
-func (e Episode) MarshalYAML() (any, error) { return e.shape(), nil }
-
-// UnmarshalYAML decodes what MarshalYAML encodes.
-func (e *Episode) UnmarshalYAML(unmarshal func(any) error) error {
-	var in episodeShape
-	if err := unmarshal(&in); err != nil {
-		return err
-	}
-	v, err := in.episode()
-	if err == nil {
-		*e = v
-	}
-	return err
-}

@@ -243,22 +243,6 @@ func (rv *Review) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// MarshalYAML encodes the review with the fields of MarshalJSON.
-func (rv Review) MarshalYAML() (any, error) { return rv.shape(), nil }
-
-// UnmarshalYAML decodes what MarshalYAML encodes.
-func (rv *Review) UnmarshalYAML(unmarshal func(any) error) error {
-	var in reviewShape
-	if err := unmarshal(&in); err != nil {
-		return err
-	}
-	v, err := in.review()
-	if err == nil {
-		*rv = v
-	}
-	return err
-}
-
 func (or ObjectiveReview) shape() objectiveReviewShape {
 	s := objectiveReviewShape{
 		Journey: or.Journey, Objective: or.Objective, From: instant(or.From), To: instant(or.To),
@@ -321,19 +305,3 @@ func (or *ObjectiveReview) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// MarshalYAML encodes the objective's review with the fields of
-// MarshalJSON.
-func (or ObjectiveReview) MarshalYAML() (any, error) { return or.shape(), nil }
-
-// UnmarshalYAML decodes what MarshalYAML encodes.
-func (or *ObjectiveReview) UnmarshalYAML(unmarshal func(any) error) error {
-	var in objectiveReviewShape
-	if err := unmarshal(&in); err != nil {
-		return err
-	}
-	v, err := in.objectiveReview()
-	if err == nil {
-		*or = v
-	}
-	return err
-}
