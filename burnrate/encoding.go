@@ -193,4 +193,3 @@ func (b *Burn) UnmarshalJSON(data []byte) error {
 	}
 	return err
 }
-

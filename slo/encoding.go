@@ -364,4 +364,3 @@ func (r *RuleStatus) UnmarshalJSON(b []byte) error {
 	}
 	return err
 }
-

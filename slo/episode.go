@@ -335,4 +335,3 @@ func (e *Episode) UnmarshalJSON(b []byte) error {
 	}
 	return err
 }
-

@@ -304,4 +304,3 @@ func (or *ObjectiveReview) UnmarshalJSON(b []byte) error {
 	}
 	return err
 }
-
