@@ -36,7 +36,7 @@ type config struct {
 // to; else slo.Unmatched, which counts the request once and creates no
 // series, whatever the request's path, method or headers.
 //
-// New reports every misconfiguration, wrapping [ErrInvalid]: a nil
+// New reports every misconfiguration, wrapping slo.ErrInvalid: a nil
 // registry, a pattern map naming a journey no objective declares or a key
 // that is not a pattern, a nil function. The middleware never fails at
 // request time.
@@ -53,7 +53,7 @@ func New(reg *slo.Registry, opts ...Option) (func(http.Handler) http.Handler, er
 		opt(&o)
 	}
 	if reg == nil {
-		o.errs = append(o.errs, fmt.Errorf("%w: nil registry; pass the *slo.Registry from slo.New", ErrInvalid))
+		o.errs = append(o.errs, fmt.Errorf("%w: slohttp.New: nil registry; pass the *slo.Registry from slo.New", slo.ErrInvalid))
 	}
 	if len(o.errs) > 0 {
 		return nil, errors.Join(o.errs...)
@@ -90,13 +90,13 @@ func journeyMap(reg *slo.Registry, m map[string]string, option string, check fun
 	for _, k := range sortedKeys(m) {
 		name := m[k]
 		if err := check(k); err != nil {
-			errs = append(errs, fmt.Errorf("%w: %s: %v", ErrInvalid, option, err))
+			errs = append(errs, fmt.Errorf("%w: slohttp.%s: %v", slo.ErrInvalid, option, err))
 			continue
 		}
 		j, ok := reg.Journey(name)
 		if !ok {
-			errs = append(errs, fmt.Errorf("%w: %s: %q maps to journey %q, which no objective declares; declare it, or use one of %q",
-				ErrInvalid, option, k, name, reg.Journeys()))
+			errs = append(errs, fmt.Errorf("%w: slohttp.%s: %q maps to journey %q, which no objective declares; declare it, or use one of %q",
+				slo.ErrInvalid, option, k, name, reg.Journeys()))
 			continue
 		}
 		out[k] = j

@@ -521,7 +521,7 @@ func TestNewErrors(t *testing.T) {
 		opts []slohttp.Option
 		want []string
 	}{
-		{"nil registry", nil, nil, []string{"middleware: invalid configuration: nil registry"}},
+		{"nil registry", nil, nil, []string{"slo: invalid: slohttp.New: nil registry"}},
 		{"undeclared journey", reg, []slohttp.Option{slohttp.WithPatterns(map[string]string{"GET /cart": "cart"})},
 			[]string{`WithPatterns: "GET /cart" maps to journey "cart", which no objective declares; declare it, or use one of ["checkout" "login" "search"]`}},
 		{"bad patterns", reg, []slohttp.Option{slohttp.WithPatterns(map[string]string{"POST /a/{x}/{x}": "checkout", "GET /a/{x": "login"})},
@@ -534,7 +534,7 @@ func TestNewErrors(t *testing.T) {
 			t.Errorf("%s: New() = %v, %v; want an error", tc.name, mw != nil, err)
 			continue
 		}
-		if !errors.Is(err, slohttp.ErrInvalid) {
+		if !errors.Is(err, slo.ErrInvalid) {
 			t.Errorf("%s: New() = %v; does not wrap ErrInvalid", tc.name, err)
 		}
 		for _, w := range tc.want {

@@ -3,16 +3,11 @@ package slohttp
 import (
 	"github.com/journeyslo/journeyslo/slo"
 
-	"errors"
 	"fmt"
 	"maps"
 	"net/http"
 	"sort"
 )
-
-// ErrInvalid is wrapped by every error about the middleware's
-// configuration, which [New] reports before serving anything.
-var ErrInvalid = errors.New("middleware: invalid configuration")
 
 // An Option configures the middleware built by [New].
 type Option func(*options)
@@ -57,7 +52,7 @@ func WithPatterns(patterns map[string]string) Option {
 func WithJourneyFunc(f func(*http.Request) string) Option {
 	return func(o *options) {
 		if f == nil {
-			o.errs = append(o.errs, fmt.Errorf("%w: WithJourneyFunc(nil); pass a function or leave the option out", ErrInvalid))
+			o.errs = append(o.errs, fmt.Errorf("%w: slohttp.WithJourneyFunc(nil); pass a function or leave the option out", slo.ErrInvalid))
 		}
 		o.journeyFn = f
 	}
@@ -79,7 +74,7 @@ func WithJourneyFunc(f func(*http.Request) string) Option {
 func WithClassify(f func(Response) slo.Outcome) Option {
 	return func(o *options) {
 		if f == nil {
-			o.errs = append(o.errs, fmt.Errorf("%w: WithClassify(nil); pass a function or leave the option out", ErrInvalid))
+			o.errs = append(o.errs, fmt.Errorf("%w: slohttp.WithClassify(nil); pass a function or leave the option out", slo.ErrInvalid))
 		}
 		o.classify = f
 	}

@@ -14,10 +14,6 @@ import (
 	"github.com/journeyslo/journeyslo/slo"
 )
 
-// ErrInvalid is wrapped by the error Register returns for a nil registry
-// or meter provider.
-var ErrInvalid = errors.New("slootel: invalid")
-
 // ScopeName is the instrumentation scope of the instruments: the name of
 // the meter Register asks the provider for.
 const ScopeName = "github.com/journeyslo/journeyslo/slo/slootel"
@@ -46,14 +42,14 @@ var states = []burnrate.Severity{burnrate.SeverityOK, burnrate.SeverityTicket, b
 // the meter, as OpenTelemetry instruments do. Register once per registry
 // and provider: twice would observe every value twice.
 //
-// It returns an error wrapping [ErrInvalid] when reg or mp is nil, and the
+// It returns an error wrapping slo.ErrInvalid when reg or mp is nil, and the
 // meter's errors if it refuses an instrument or the callback.
 func Register(reg *slo.Registry, mp metric.MeterProvider) (metric.Registration, error) {
 	switch {
 	case reg == nil:
-		return nil, fmt.Errorf("%w: Register(nil, ...): pass the *slo.Registry that slo.New returned", ErrInvalid)
+		return nil, fmt.Errorf("%w: slootel.Register(nil, ...): pass the *slo.Registry that slo.New returned", slo.ErrInvalid)
 	case mp == nil:
-		return nil, fmt.Errorf("%w: Register(..., nil): pass your SDK's MeterProvider, or otel.GetMeterProvider()", ErrInvalid)
+		return nil, fmt.Errorf("%w: slootel.Register(..., nil): pass your SDK's MeterProvider, or otel.GetMeterProvider()", slo.ErrInvalid)
 	}
 	meter := mp.Meter(ScopeName)
 	o := &observer{reg: reg}

@@ -260,8 +260,8 @@ func TestRegisterErrors(t *testing.T) {
 		mp   *sdkmetric.MeterProvider
 		want string
 	}{
-		{"nil registry", nil, mp, "slootel: invalid: Register(nil, ...): pass the *slo.Registry that slo.New returned"},
-		{"nil provider", reg, nil, "slootel: invalid: Register(..., nil): pass your SDK's MeterProvider, or otel.GetMeterProvider()"},
+		{"nil registry", nil, mp, "slo: invalid: slootel.Register(nil, ...): pass the *slo.Registry that slo.New returned"},
+		{"nil provider", reg, nil, "slo: invalid: slootel.Register(..., nil): pass your SDK's MeterProvider, or otel.GetMeterProvider()"},
 	} {
 		var err error
 		if tc.mp == nil {
@@ -269,7 +269,7 @@ func TestRegisterErrors(t *testing.T) {
 		} else {
 			_, err = slootel.Register(tc.reg, tc.mp)
 		}
-		if !errors.Is(err, slootel.ErrInvalid) || err.Error() != tc.want {
+		if !errors.Is(err, slo.ErrInvalid) || err.Error() != tc.want {
 			t.Errorf("%s: %v, want %s", tc.name, err, tc.want)
 		}
 	}
