@@ -18,10 +18,6 @@ import (
 	"github.com/journeyslo/journeyslo/slo"
 )
 
-// ErrInvalid is wrapped by every error about the interceptor's
-// configuration, which [New] reports before serving anything.
-var ErrInvalid = errors.New("slogrpc: invalid configuration")
-
 // An Option configures the [Interceptor] built by [New].
 type Option func(*options)
 
@@ -57,7 +53,7 @@ func WithMethods(methods map[string]string) Option {
 func WithJourneyFunc(f func(ctx context.Context, fullMethod string) string) Option {
 	return func(o *options) {
 		if f == nil {
-			o.errs = append(o.errs, fmt.Errorf("%w: WithJourneyFunc(nil); pass a function or leave the option out", ErrInvalid))
+			o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: WithJourneyFunc(nil); pass a function or leave the option out", slo.ErrInvalid))
 		}
 		o.journeyFn = f
 	}
@@ -77,7 +73,7 @@ func WithJourneyFunc(f func(ctx context.Context, fullMethod string) string) Opti
 func WithClassify(f func(Call) slo.Outcome) Option {
 	return func(o *options) {
 		if f == nil {
-			o.errs = append(o.errs, fmt.Errorf("%w: WithClassify(nil); pass a function or leave the option out", ErrInvalid))
+			o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: WithClassify(nil); pass a function or leave the option out", slo.ErrInvalid))
 		}
 		o.classify = f
 	}
@@ -187,7 +183,7 @@ type Interceptor struct {
 }
 
 // New returns an Interceptor that records into reg. It reports every
-// misconfiguration, wrapping [ErrInvalid]: a nil registry, a method map
+// misconfiguration, wrapping slo.ErrInvalid: a nil registry, a method map
 // naming a journey no objective declares or a key that is not a full
 // method name, a nil function. The interceptor never fails a call.
 func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
@@ -196,7 +192,7 @@ func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
 		opt(&o)
 	}
 	if reg == nil {
-		o.errs = append(o.errs, fmt.Errorf("%w: nil registry; pass the *slo.Registry from slo.New", ErrInvalid))
+		o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: nil registry; pass the *slo.Registry from slo.New", slo.ErrInvalid))
 		return nil, errors.Join(o.errs...)
 	}
 	methods := map[string]*slo.Journey{}
@@ -208,13 +204,13 @@ func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
 	for _, m := range keys {
 		name := o.methods[m]
 		if svc, method, ok := strings.Cut(strings.TrimPrefix(m, "/"), "/"); !strings.HasPrefix(m, "/") || !ok || svc == "" || method == "" || strings.Contains(method, "/") {
-			o.errs = append(o.errs, fmt.Errorf("%w: WithMethods: %q is not a full method name; write \"/package.Service/Method\"", ErrInvalid, m))
+			o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: WithMethods: %q is not a full method name; write \"/package.Service/Method\"", slo.ErrInvalid, m))
 			continue
 		}
 		j := reg.Journey(name)
 		if j.Name() == slo.Unmatched {
-			o.errs = append(o.errs, fmt.Errorf("%w: WithMethods: %q maps to journey %q, which no objective declares; declare it, or use one of %q",
-				ErrInvalid, m, name, reg.Journeys()))
+			o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: WithMethods: %q maps to journey %q, which no objective declares; declare it, or use one of %q",
+				slo.ErrInvalid, m, name, reg.Journeys()))
 			continue
 		}
 		methods[m] = j

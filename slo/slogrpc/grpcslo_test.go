@@ -685,7 +685,7 @@ func TestNewErrors(t *testing.T) {
 		opts []slogrpc.Option
 		want []string
 	}{
-		{"nil registry", nil, nil, []string{"slogrpc: invalid configuration: nil registry"}},
+		{"nil registry", nil, nil, []string{"slo: invalid: slogrpc: nil registry"}},
 		{"bad method names", reg, []slogrpc.Option{slogrpc.WithMethods(map[string]string{
 			"grpc.health.v1.Health/Check": "health", "/grpc.health.v1.Health": "health", "/a/b/c": "health"})},
 			[]string{`"grpc.health.v1.Health/Check" is not a full method name`, `"/grpc.health.v1.Health" is not a full method name`, `"/a/b/c" is not`}},
@@ -699,8 +699,8 @@ func TestNewErrors(t *testing.T) {
 			t.Errorf("%s: New() = %v, %v; want an error", tc.name, got, err)
 			continue
 		}
-		if !errors.Is(err, slogrpc.ErrInvalid) {
-			t.Errorf("%s: New() = %v; does not wrap ErrInvalid", tc.name, err)
+		if !errors.Is(err, slo.ErrInvalid) {
+			t.Errorf("%s: New() = %v; does not wrap slo.ErrInvalid", tc.name, err)
 		}
 		for _, w := range tc.want {
 			if !strings.Contains(err.Error(), w) {
