@@ -335,7 +335,7 @@ func (ic *Interceptor) Unary(ctx context.Context, req any, info *grpc.UnaryServe
 func (ic *Interceptor) Stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
 	ctx := ss.Context()
 	if c := ic.counted(ctx); c != nil {
-		return handler(srv, c.watch(ss, info.IsClientStream))
+		return handler(srv, c.watch(ss))
 	}
 	var start time.Duration
 	if ic.timed {
@@ -374,23 +374,19 @@ func (ic *Interceptor) shortDeadline(ctx context.Context) bool {
 	return ok && time.Until(dl) < ic.minDeadline
 }
 
-// watchedStream passes a stream on to the handler and notes whether
-// receiving the client's messages failed, which grpc answers itself.
+// watchedStream gives the stream's handler the context with the holder,
+// and notes whether receiving the client's messages failed, which grpc
+// answers itself. (Beside the stats handler, the call's callStream does
+// this at no cost.)
 type watchedStream struct {
 	grpc.ServerStream
-	// ctx is the context the handler gets, nil for the stream's own.
 	ctx context.Context
 	// clientStream is set for a method that takes a stream of messages.
 	clientStream bool
 	failed       atomic.Bool
 }
 
-func (s *watchedStream) Context() context.Context {
-	if s.ctx != nil {
-		return s.ctx
-	}
-	return s.ServerStream.Context()
-}
+func (s *watchedStream) Context() context.Context { return s.ctx }
 
 // RecvMsg receives a message and notes a failure that is the client's.
 // grpc has then already sent the client its status, whatever the handler

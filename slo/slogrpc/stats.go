@@ -2,11 +2,13 @@ package slogrpc
 
 import (
 	"context"
+	"io"
 	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/status"
 
@@ -89,24 +91,26 @@ const (
 // allocation carries the state, the holder and the context.
 type call struct {
 	holder.Holder
-	ic      *Interceptor
 	h       *statsHandler
 	method  string
 	journey *slo.Journey  // from WithMethods, else slo.Unmatched
 	start   time.Duration // on a clock other than the real one
 	stage   atomic.Uint32
-	// decoded is set once grpc has decoded a request message (stats.InPayload).
-	decoded atomic.Bool
-	// served is set when interceptors of the registry passed the call on.
-	served atomic.Bool
-	// stream is the stream the stream interceptors hand on, which notes
-	// whether receiving the client's messages failed; part of the call so
-	// that it costs no allocation of its own.
-	stream watchedStream
-	// streaming is written by Begin and read by End, on the goroutine
-	// that serves the call.
-	streaming bool
+	flags   atomic.Uint32 // what grpc and the interceptors saw of the call
+	// stream is the stream the stream interceptors were handed, which
+	// they pass on as a callStream.
+	stream grpc.ServerStream
+	// streaming and clientStream are written by Begin and read later on
+	// the goroutine that serves the call or ones it starts.
+	streaming, clientStream bool
 }
+
+// Flags of a call.
+const (
+	decoded    uint32 = 1 << iota // grpc decoded a request message (stats.InPayload)
+	served                        // interceptors of the registry passed the call on
+	recvFailed                    // a RecvMsg of the stream failed on what the client sent
+)
 
 type callKey struct{}
 
@@ -137,7 +141,7 @@ func (ic *Interceptor) counted(ctx context.Context) *call {
 	if !statsInUse.Load() {
 		return nil
 	}
-	if c := callOf(ctx); c != nil && c.ic.reg == ic.reg {
+	if c := callOf(ctx); c != nil && c.h.ic.reg == ic.reg {
 		return c
 	}
 	return nil
@@ -147,7 +151,7 @@ func (ic *Interceptor) counted(ctx context.Context) *call {
 // request, and the stats handler has interceptors of the call's kind
 // beside it.
 func (c *call) pass() {
-	c.served.Store(true)
+	c.flags.Or(served)
 	if p := c.paired(); !p.Load() { // read first: one write per server, not per call
 		p.Store(true)
 	}
@@ -162,17 +166,37 @@ func (c *call) paired() *atomic.Bool {
 	return &c.h.unaryPaired
 }
 
-// watch notes that the interceptors saw the stream and returns ss wrapped
-// in the call's watchedStream, which notes whether receiving the client's
-// messages fails. A second interceptor of the registry in the same chain
-// gets ss as it is.
-func (c *call) watch(ss grpc.ServerStream, clientStream bool) grpc.ServerStream {
-	if c.served.Load() {
+// watch notes that the interceptors saw the stream and returns ss as the
+// call's callStream, which notes whether receiving the client's messages
+// fails. A second interceptor of the registry in the same chain gets ss
+// as it is.
+func (c *call) watch(ss grpc.ServerStream) grpc.ServerStream {
+	if c.flags.Load()&served != 0 {
 		return ss
 	}
 	c.pass()
-	c.stream.ServerStream, c.stream.clientStream = ss, clientStream
-	return &c.stream
+	c.stream = ss
+	return (*callStream)(c)
+}
+
+// callStream is a call seen as the stream the stream interceptors pass on:
+// the stream they were handed, with its failed receives noted in the
+// call's flags. Being the call, it costs no allocation.
+type callStream call
+
+func (s *callStream) Context() context.Context        { return s.stream.Context() }
+func (s *callStream) SetHeader(md metadata.MD) error  { return s.stream.SetHeader(md) }
+func (s *callStream) SendHeader(md metadata.MD) error { return s.stream.SendHeader(md) }
+func (s *callStream) SetTrailer(md metadata.MD)       { s.stream.SetTrailer(md) }
+func (s *callStream) SendMsg(m any) error             { return s.stream.SendMsg(m) }
+
+// RecvMsg receives a message and notes a failure that is the client's.
+func (s *callStream) RecvMsg(m any) error {
+	err := s.stream.RecvMsg(m)
+	if err != nil && err != io.EOF && recvFailure(err, s.clientStream) {
+		s.flags.Or(recvFailed)
+	}
+	return err
 }
 
 // errUnknownMethod stands for the status grpc sends for a method the
@@ -187,7 +211,7 @@ func (h *statsHandler) TagRPC(ctx context.Context, info *stats.RPCTagInfo) conte
 	if !ok {
 		j = ic.unmatched
 	}
-	c := &call{ic: ic, h: h, method: info.FullMethodName, journey: j}
+	c := &call{h: h, method: info.FullMethodName, journey: j}
 	holder.Init(&c.Holder, ctx, ic.reg)
 	if ic.timed && !ic.watch.Real() {
 		c.start = ic.watch.Elapsed()
@@ -202,12 +226,12 @@ func (h *statsHandler) HandleRPC(ctx context.Context, s stats.RPCStats) {
 	switch s := s.(type) {
 	case *stats.Begin:
 		if c := callOf(ctx); c != nil && !s.Client {
-			c.streaming = s.IsClientStream || s.IsServerStream
+			c.streaming, c.clientStream = s.IsClientStream || s.IsServerStream, s.IsClientStream
 			c.stage.Store(begun)
 		}
 	case *stats.InPayload:
-		if c := callOf(ctx); c != nil && !s.Client && !c.decoded.Load() {
-			c.decoded.Store(true)
+		if c := callOf(ctx); c != nil && !s.Client && c.flags.Load()&decoded == 0 {
+			c.flags.Or(decoded)
 		}
 	case *stats.OutTrailer:
 		// Every call the server answers sends a trailer; one that grpc
@@ -224,15 +248,15 @@ func (h *statsHandler) HandleRPC(ctx context.Context, s stats.RPCStats) {
 			return
 		}
 		var d time.Duration
-		if c.ic.timed {
-			if c.ic.watch.Real() {
+		if c.h.ic.timed {
+			if c.h.ic.watch.Real() {
 				d = s.EndTime.Sub(s.BeginTime) // grpc read the clock already
 			} else {
-				d = c.ic.watch.Elapsed() - c.start
+				d = c.h.ic.watch.Elapsed() - c.start
 			}
 		}
 		cl := Call{Err: s.Error, Code: codeOf(s.Error), Streaming: c.streaming, RecvFailed: c.recvFailed(s.Error)}
-		if least := c.ic.minDeadline; least > 0 {
+		if least := c.h.ic.minDeadline; least > 0 {
 			if dl, ok := ctx.Deadline(); ok {
 				cl.ShortDeadline = dl.Sub(s.BeginTime) < least // grpc read the clock at Begin
 			}
@@ -250,24 +274,24 @@ func (h *statsHandler) HandleRPC(ctx context.Context, s stats.RPCStats) {
 // message, which grpc refuses after decoding the first), and a stream
 // they saw tells whether receiving failed.
 func (c *call) recvFailed(err error) bool {
-	if c.stream.failed.Load() {
+	f := c.flags.Load()
+	switch {
+	case f&recvFailed != 0:
 		return true
-	}
-	if err == nil {
+	case err == nil:
 		return false
-	}
-	if c.paired().Load() && !c.served.Load() {
+	case f&served == 0 && c.paired().Load():
 		return true
 	}
-	return !c.streaming && !c.decoded.Load()
+	return !c.streaming && f&decoded == 0
 }
 
 // record resolves the call's journey, classifies it and records it, as the
 // interceptors do.
 func (c *call) record(ctx context.Context, cl Call, d time.Duration) {
 	cl.FullMethod = c.method
-	j, out := c.ic.settle(ctx, cl, &c.Holder, c.journey)
-	c.ic.put(j, out, d)
+	j, out := c.h.ic.settle(ctx, cl, &c.Holder, c.journey)
+	c.h.ic.put(j, out, d)
 }
 
 // TagConn returns ctx: the stats handler keeps nothing per connection.
