@@ -96,9 +96,9 @@
 // with its own choice. [WithMinDeadline] draws the line: a call that
 // arrives with less time left than the minimum has [Call.ShortDeadline],
 // and DefaultClassify excludes it if it ends DeadlineExceeded. Its other
-// outcomes count as usual, so a server that fails fast calls still
-// shows. The latency the journey's objective promises is a natural
-// minimum:
+// outcomes count as usual: an Internal answered within a short deadline
+// is still the server's failure. The latency the journey's objective
+// promises is a natural minimum:
 //
 //	ic, err := slogrpc.New(reg, slogrpc.WithMethods(methods),
 //		slogrpc.WithMinDeadline(100*time.Millisecond))

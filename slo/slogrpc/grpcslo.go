@@ -155,8 +155,10 @@ type Call struct {
 	// compressed without an encoding or in an encoding the server does
 	// not have, a message over the server's receive limit, a body cut
 	// short, no request message or more than one for a method that takes
-	// one; for a unary call, also a request that had not arrived when the
-	// call ended (its deadline passed, the client cancelled or went away).
+	// one; for a method that takes one request, also a request that had
+	// not arrived when the call ended (its deadline passed, the client
+	// cancelled or went away), since grpc receives it before the handler
+	// runs.
 	// grpc answers such a call itself, with the codes a failing handler
 	// returns (Internal, Unknown, Unimplemented, ResourceExhausted...);
 	// RecvFailed tells them apart. When it is known depends on what
