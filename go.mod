@@ -17,7 +17,7 @@ require (
 )
 
 require (
-	golang.org/x/net v0.63.0 // indirect
+	golang.org/x/net v0.63.0
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20261123191846-1e707ab9fbc2 // indirect

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -83,5 +84,36 @@ func ExampleInterceptor_StatsHandler() {
 	fmt.Printf("checkout: %d good, %d bad\n", st.TotalGood, st.TotalBad)
 	// Output:
 	// Unimplemented
+	// checkout: 0 good, 1 bad
+}
+
+// A minimum deadline: the call whose client gave it 10 ms and that ran out
+// of time is the client's choice and counts for nothing; the one given a
+// minute that ran out is the server's failure.
+func ExampleWithMinDeadline() {
+	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}}, slo.WithManualAdvance())
+	if err != nil {
+		panic(err)
+	}
+	defer reg.Close()
+	ic, err := slogrpc.New(reg,
+		slogrpc.WithMethods(map[string]string{"/shop.v1.Checkout/PlaceOrder": "checkout"}),
+		slogrpc.WithMinDeadline(100*time.Millisecond))
+	if err != nil {
+		panic(err)
+	}
+	info := &grpc.UnaryServerInfo{FullMethod: "/shop.v1.Checkout/PlaceOrder"}
+	for _, deadline := range []time.Duration{10 * time.Millisecond, time.Minute} {
+		ctx, cancel := context.WithTimeout(context.Background(), deadline)
+		ic.Unary(ctx, nil, info, func(context.Context, any) (any, error) {
+			return nil, status.Error(codes.DeadlineExceeded, "out of time")
+		})
+		cancel()
+	}
+	reg.Advance(reg.Clock().Now())
+	checkout, _ := reg.Journey("checkout") // declared above
+	st := checkout.Status()[0]
+	fmt.Printf("checkout: %d good, %d bad\n", st.TotalGood, st.TotalBad)
+	// Output:
 	// checkout: 0 good, 1 bad
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc"
@@ -18,19 +20,16 @@ import (
 	"github.com/journeyslo/journeyslo/slo"
 )
 
-// ErrInvalid is wrapped by every error about the interceptor's
-// configuration, which [New] reports before serving anything.
-var ErrInvalid = errors.New("slogrpc: invalid configuration")
-
 // An Option configures the [Interceptor] built by [New].
 type Option func(*options)
 
 type options struct {
-	methods   map[string]string
-	journeyFn func(ctx context.Context, fullMethod string) string
-	classify  func(Call) slo.Outcome
-	holder    bool
-	errs      []error
+	methods     map[string]string
+	journeyFn   func(ctx context.Context, fullMethod string) string
+	classify    func(Call) slo.Outcome
+	holder      bool
+	minDeadline time.Duration
+	errs        []error
 }
 
 // WithMethods maps full method names, such as
@@ -57,7 +56,7 @@ func WithMethods(methods map[string]string) Option {
 func WithJourneyFunc(f func(ctx context.Context, fullMethod string) string) Option {
 	return func(o *options) {
 		if f == nil {
-			o.errs = append(o.errs, fmt.Errorf("%w: WithJourneyFunc(nil); pass a function or leave the option out", ErrInvalid))
+			o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: WithJourneyFunc(nil); pass a function or leave the option out", slo.ErrInvalid))
 		}
 		o.journeyFn = f
 	}
@@ -77,7 +76,7 @@ func WithJourneyFunc(f func(ctx context.Context, fullMethod string) string) Opti
 func WithClassify(f func(Call) slo.Outcome) Option {
 	return func(o *options) {
 		if f == nil {
-			o.errs = append(o.errs, fmt.Errorf("%w: WithClassify(nil); pass a function or leave the option out", ErrInvalid))
+			o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: WithClassify(nil); pass a function or leave the option out", slo.ErrInvalid))
 		}
 		o.classify = f
 	}
@@ -91,6 +90,34 @@ func WithClassify(f func(Call) slo.Outcome) Option {
 // handler's per-call state is a holder already.
 func WithContextHolder() Option {
 	return func(o *options) { o.holder = true }
+}
+
+// WithMinDeadline sets the shortest deadline a client may give a call for
+// the call's DeadlineExceeded to count against the server: a call that
+// arrives with less than d left before the deadline its client set (the
+// grpc-timeout it sent) has [Call.ShortDeadline] set, and
+// [DefaultClassify] excludes it when it ends DeadlineExceeded. Its other
+// outcomes count as usual: a fast answer is good, an Internal is bad.
+//
+// The default is no minimum: every DeadlineExceeded is bad, since the
+// library cannot know which deadline is reasonable for a method, and a
+// server too slow for a reasonable deadline has failed. A deadline the
+// client set too short is the client's choice, not the server's failure;
+// d says where "too short" ends, typically the latency the journey's
+// objective promises or a little less. d must be positive, or [New] fails.
+//
+// The deadline left is read when the call arrives: under the stats
+// handler from grpc's own reading at stats.Begin, at no cost; under the
+// interceptors, one reading of the real clock per call that carries a
+// deadline (grpc's deadlines are on the real clock, whatever the
+// registry's).
+func WithMinDeadline(d time.Duration) Option {
+	return func(o *options) {
+		if d <= 0 {
+			o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: WithMinDeadline(%v); pass a positive duration, such as 50*time.Millisecond, or leave the option out", slo.ErrInvalid, d))
+		}
+		o.minDeadline = d
+	}
 }
 
 // A Call is what the interceptor saw of one RPC, for a classifier (see
@@ -123,13 +150,43 @@ type Call struct {
 	// [MarkBad] or [Exclude], the last call winning, and slo.Good
 	// when it called neither.
 	Mark slo.Outcome
+	// RecvFailed reports that grpc could not receive the call's request
+	// from the client: bytes that do not decode, a message flagged
+	// compressed without an encoding or in an encoding the server does
+	// not have, a message over the server's receive limit, a body cut
+	// short, no request message or more than one for a method that takes
+	// one; for a method that takes one request, also a request that had
+	// not arrived when the call ended (its deadline passed, the client
+	// cancelled or went away), since grpc receives it before the handler
+	// runs.
+	// grpc answers such a call itself, with the codes a failing handler
+	// returns (Internal, Unknown, Unimplemented, ResourceExhausted...);
+	// RecvFailed tells them apart. When it is known depends on what
+	// counts the call: see "Requests grpc cannot read" in the package
+	// documentation.
+	RecvFailed bool
+	// ShortDeadline reports that the call arrived with less time left
+	// before its client's deadline than [WithMinDeadline] asks; always
+	// false without that option.
+	ShortDeadline bool
 }
 
 // DefaultClassify is the classifier the interceptor uses unless
-// [WithClassify] replaces it. It follows OpenTelemetry's server-error set:
+// [WithClassify] replaces it. It follows OpenTelemetry's server-error set,
+// after setting aside the calls that measure the client rather than the
+// server:
 //
 //   - A panic is Bad.
 //   - The handler's mark, Bad or Excluded, comes next.
+//   - A request grpc could not receive ([Call.RecvFailed]) is Excluded,
+//     whatever code grpc answered: the client's bytes failed before the
+//     service saw them, so the call says nothing of the service. Counting
+//     it good, as a 4xx is over HTTP, would let a flood of garbage dilute
+//     the server's real failures; counting it bad would let anyone burn
+//     the budget without credentials.
+//   - DeadlineExceeded of a call that arrived with less than
+//     [WithMinDeadline] left is Excluded: the client chose a deadline the
+//     server was never asked to meet.
 //   - Canceled is Excluded: the client gave up.
 //   - Unknown, DeadlineExceeded, Unimplemented, Internal, Unavailable and
 //     DataLoss are Bad: the server failed.
@@ -142,6 +199,10 @@ func DefaultClassify(c Call) slo.Outcome {
 		return slo.Bad
 	case c.Mark != slo.Good:
 		return c.Mark
+	case c.RecvFailed:
+		return slo.Excluded
+	case c.ShortDeadline && c.Code == codes.DeadlineExceeded:
+		return slo.Excluded
 	}
 	switch c.Code {
 	case codes.Canceled:
@@ -170,24 +231,29 @@ func DefaultClassify(c Call) slo.Outcome {
 // counts the call once and creates no series. Calls to methods the server
 // does not register, and unary calls whose request fails to decode, never
 // reach interceptors and are not counted by them; [Interceptor.StatsHandler]
-// counts them.
+// counts the former and sets the latter aside (see "Requests grpc cannot
+// read" in the package documentation).
 //
 // Place it after any interceptor that recovers panics, so that it sees
-// them and counts them bad. An Interceptor is safe for concurrent use.
+// them and counts them bad, and before any that refuses calls (an
+// authenticator, a load shedder), so that it counts their refusals; beside
+// the stats handler this matters more (see "Requests grpc cannot read" in
+// the package documentation). An Interceptor is safe for concurrent use.
 // The zero value is not usable; create one with [New].
 type Interceptor struct {
-	reg       *slo.Registry
-	watch     stopwatch.Stopwatch
-	timed     bool
-	methods   map[string]*slo.Journey
-	unmatched *slo.Journey
-	journeyFn func(context.Context, string) string
-	classify  func(Call) slo.Outcome
-	holder    bool
+	reg         *slo.Registry
+	watch       stopwatch.Stopwatch
+	timed       bool
+	methods     map[string]*slo.Journey
+	unmatched   *slo.Journey
+	journeyFn   func(context.Context, string) string
+	classify    func(Call) slo.Outcome
+	holder      bool
+	minDeadline time.Duration
 }
 
 // New returns an Interceptor that records into reg. It reports every
-// misconfiguration, wrapping [ErrInvalid]: a nil registry, a method map
+// misconfiguration, wrapping slo.ErrInvalid: a nil registry, a method map
 // naming a journey no objective declares or a key that is not a full
 // method name, a nil function. The interceptor never fails a call.
 func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
@@ -196,7 +262,7 @@ func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
 		opt(&o)
 	}
 	if reg == nil {
-		o.errs = append(o.errs, fmt.Errorf("%w: nil registry; pass the *slo.Registry from slo.New", ErrInvalid))
+		o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: nil registry; pass the *slo.Registry from slo.New", slo.ErrInvalid))
 		return nil, errors.Join(o.errs...)
 	}
 	methods := map[string]*slo.Journey{}
@@ -208,13 +274,13 @@ func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
 	for _, m := range keys {
 		name := o.methods[m]
 		if svc, method, ok := strings.Cut(strings.TrimPrefix(m, "/"), "/"); !strings.HasPrefix(m, "/") || !ok || svc == "" || method == "" || strings.Contains(method, "/") {
-			o.errs = append(o.errs, fmt.Errorf("%w: WithMethods: %q is not a full method name; write \"/package.Service/Method\"", ErrInvalid, m))
+			o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: WithMethods: %q is not a full method name; write \"/package.Service/Method\"", slo.ErrInvalid, m))
 			continue
 		}
 		j, ok := reg.Journey(name)
 		if !ok {
-			o.errs = append(o.errs, fmt.Errorf("%w: WithMethods: %q maps to journey %q, which no objective declares; declare it, or use one of %q",
-				ErrInvalid, m, name, reg.Journeys()))
+			o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: WithMethods: %q maps to journey %q, which no objective declares; declare it, or use one of %q",
+				slo.ErrInvalid, m, name, reg.Journeys()))
 			continue
 		}
 		methods[m] = j
@@ -223,14 +289,15 @@ func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
 		return nil, errors.Join(o.errs...)
 	}
 	return &Interceptor{
-		reg:       reg,
-		watch:     stopwatch.New(reg.Clock()),
-		timed:     stopwatch.Needed(reg),
-		methods:   methods,
-		unmatched: fallback(reg),
-		journeyFn: o.journeyFn,
-		classify:  o.classify,
-		holder:    o.holder,
+		reg:         reg,
+		watch:       stopwatch.New(reg.Clock()),
+		timed:       stopwatch.Needed(reg),
+		methods:     methods,
+		unmatched:   fallback(reg),
+		journeyFn:   o.journeyFn,
+		classify:    o.classify,
+		holder:      o.holder,
+		minDeadline: o.minDeadline,
 	}, nil
 }
 
@@ -238,13 +305,15 @@ func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
 // and records its event, unless the stats handler of an Interceptor on the
 // same registry counts the call (see [Interceptor.StatsHandler]).
 func (ic *Interceptor) Unary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {
-	if ic.counted(ctx) {
+	if c := ic.counted(ctx); c != nil {
+		c.pass()
 		return handler(ctx, req)
 	}
 	var start time.Duration
 	if ic.timed {
 		start = ic.watch.Elapsed()
 	}
+	short := ic.shortDeadline(ctx)
 	var hold *holder.Holder
 	if ic.holder {
 		hold = holder.New(ctx, ic.reg)
@@ -258,7 +327,7 @@ func (ic *Interceptor) Unary(ctx context.Context, req any, info *grpc.UnaryServe
 	}()
 	resp, err = handler(ctx, req)
 	done = true
-	ic.record(ctx, Call{FullMethod: info.FullMethod, Err: err}, start, hold)
+	ic.record(ctx, Call{FullMethod: info.FullMethod, Err: err, ShortDeadline: short}, start, hold)
 	return resp, err
 }
 
@@ -267,18 +336,21 @@ func (ic *Interceptor) Unary(ctx context.Context, req any, info *grpc.UnaryServe
 // handler of an Interceptor on the same registry counts the stream.
 func (ic *Interceptor) Stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
 	ctx := ss.Context()
-	if ic.counted(ctx) {
-		return handler(srv, ss)
+	if c := ic.counted(ctx); c != nil {
+		return handler(srv, c.watch(ss))
 	}
 	var start time.Duration
 	if ic.timed {
 		start = ic.watch.Elapsed()
 	}
+	short := ic.shortDeadline(ctx)
 	var hold *holder.Holder
+	var ws *watchedStream
 	if ic.holder {
 		hold = holder.New(ctx, ic.reg)
 		ctx = hold
-		ss = &holderStream{ServerStream: ss, ctx: hold}
+		ws = &watchedStream{ServerStream: ss, ctx: hold, clientStream: info.IsClientStream}
+		ss = ws
 	}
 	done := false
 	defer func() {
@@ -288,17 +360,64 @@ func (ic *Interceptor) Stream(srv any, ss grpc.ServerStream, info *grpc.StreamSe
 	}()
 	err := handler(srv, ss)
 	done = true
-	ic.record(ctx, Call{FullMethod: info.FullMethod, Streaming: true, Err: err}, start, hold)
+	ic.record(ctx, Call{FullMethod: info.FullMethod, Streaming: true, Err: err, ShortDeadline: short, RecvFailed: ws != nil && ws.failed.Load()}, start, hold)
 	return err
 }
 
-// holderStream gives the stream's handler the context with the holder.
-type holderStream struct {
-	grpc.ServerStream
-	ctx context.Context
+// shortDeadline reports whether ctx, a call's context as it arrives, has
+// less time left before its deadline than WithMinDeadline asks: one
+// reading of the real clock, on which grpc sets deadlines, and only with
+// the option.
+func (ic *Interceptor) shortDeadline(ctx context.Context) bool {
+	if ic.minDeadline <= 0 {
+		return false
+	}
+	dl, ok := ctx.Deadline()
+	return ok && time.Until(dl) < ic.minDeadline
 }
 
-func (s *holderStream) Context() context.Context { return s.ctx }
+// watchedStream gives the stream's handler the context with the holder,
+// and notes whether receiving the client's messages failed, which grpc
+// answers itself. (Beside the stats handler, the call's callStream does
+// this at no cost.)
+type watchedStream struct {
+	grpc.ServerStream
+	ctx context.Context
+	// clientStream is set for a method that takes a stream of messages.
+	clientStream bool
+	failed       atomic.Bool
+}
+
+func (s *watchedStream) Context() context.Context { return s.ctx }
+
+// RecvMsg receives a message and notes a failure that is the client's.
+// grpc has then already sent the client its status, whatever the handler
+// returns next.
+func (s *watchedStream) RecvMsg(m any) error {
+	err := s.ServerStream.RecvMsg(m)
+	if err != nil && err != io.EOF && recvFailure(err, s.clientStream) {
+		s.failed.Store(true)
+	}
+	return err
+}
+
+// recvFailure reports whether err, from a stream's RecvMsg, is grpc
+// failing to receive what the client sent. For a method that takes one
+// request, which grpc's generated code receives before the handler runs,
+// every failure is: the request was unreadable or never came. For a
+// client stream, the call's context ending (Canceled, DeadlineExceeded)
+// is not, since the handler may have called RecvMsg late; those codes
+// are judged as they are.
+func recvFailure(err error, clientStream bool) bool {
+	if !clientStream {
+		return true
+	}
+	switch status.Code(err) {
+	case codes.Canceled, codes.DeadlineExceeded:
+		return false
+	}
+	return true
+}
 
 // abort records the event of a handler that panicked with v, then panics
 // again with v from inside the deferred call, so that the stack trace still

@@ -52,7 +52,8 @@ var methods = map[string]string{check: "health", watch: "watch"}
 
 // health is a Health service driven by the requested service name, of the
 // form "code=N", "sleep=D" (on the mock), "realsleep=D", "panic", "journey=J", "bad", "exclude",
-// "wait" (until the client cancels), joined by ','.
+// "wait" (until the client cancels), "deadline" (until the call's deadline,
+// then DeadlineExceeded), joined by ','.
 type health struct {
 	healthpb.UnimplementedHealthServer
 	mock *clock.Mock
@@ -89,6 +90,9 @@ func (h *health) serve(ctx context.Context, spec string) error {
 			slogrpc.MarkBad(ctx)
 		case "exclude":
 			slogrpc.Exclude(ctx)
+		case "deadline": // a handler whose own work ran out of the call's time
+			<-ctx.Done()
+			err = status.Error(codes.DeadlineExceeded, "out of time")
 		case "wait":
 			if h.waiting != nil {
 				h.waiting <- struct{}{}
@@ -123,12 +127,13 @@ const (
 	viaInterceptors mode = iota // ic.Unary and ic.Stream
 	viaStats                    // ic.StatsHandler()
 	viaBoth                     // all three: each call must still count once
+	viaStatsUnary               // the stats handler and ic.Unary, not ic.Stream
 )
 
 var modes = []mode{viaInterceptors, viaStats, viaBoth}
 
 func (m mode) String() string {
-	return [...]string{"interceptors", "stats", "both"}[m]
+	return [...]string{"interceptors", "stats", "both", "stats+unary"}[m]
 }
 
 // env is a real gRPC server on an in-memory listener, counting its calls
@@ -143,6 +148,8 @@ type env struct {
 	panics chan any
 	// waiting receives when a "wait" call starts waiting.
 	waiting chan struct{}
+	// addr is the listener's address: host:port on loopback.
+	addr string
 	// done receives once grpc is through with a call (its stats.End, or
 	// the trailer of a method the server does not have), so that the
 	// event, which both the interceptors and the stats handler record
@@ -157,6 +164,13 @@ func newEnv(t *testing.T, objs []slo.Objective, opts ...slogrpc.Option) *env {
 
 // newEnvMode is newEnv counting in mode m, with more server options.
 func newEnvMode(t *testing.T, m mode, objs []slo.Objective, srvOpts []grpc.ServerOption, opts ...slogrpc.Option) *env {
+	t.Helper()
+	return newEnvOn(t, bufconn.Listen(1<<20), m, objs, srvOpts, opts...)
+}
+
+// newEnvOn is newEnvMode serving on lis: an in-memory listener, or a
+// loopback one for clients that speak HTTP/2 themselves.
+func newEnvOn(t *testing.T, lis net.Listener, m mode, objs []slo.Objective, srvOpts []grpc.ServerOption, opts ...slogrpc.Option) *env {
 	t.Helper()
 	e := &env{mock: clock.NewMock(), panics: make(chan any, 1), waiting: make(chan struct{}, 1), done: make(chan struct{}, 64)}
 	e.mock.Set(t0)
@@ -191,8 +205,11 @@ func newEnvMode(t *testing.T, m mode, objs []slo.Objective, srvOpts []grpc.Serve
 	unary := []grpc.UnaryServerInterceptor{recoverUnary}
 	stream := []grpc.StreamServerInterceptor{recoverStream}
 	sig := &signal{done: e.done}
-	if m != viaStats {
+	switch m {
+	case viaInterceptors, viaBoth:
 		unary, stream = append(unary, ic.Unary), append(stream, ic.Stream)
+	case viaStatsUnary:
+		unary = append(unary, ic.Unary)
 	}
 	if m != viaInterceptors {
 		sig.inner = ic.StatsHandler()
@@ -203,15 +220,21 @@ func newEnvMode(t *testing.T, m mode, objs []slo.Objective, srvOpts []grpc.Serve
 		grpc.StatsHandler(sig),
 	}, srvOpts...)...)
 	healthpb.RegisterHealthServer(srv, &health{mock: e.mock, t: t, waiting: e.waiting})
-	lis := bufconn.Listen(1 << 20)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		srv.Serve(lis)
 	}()
+	e.addr = lis.Addr().String()
+	dial := func(ctx context.Context) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "tcp", e.addr)
+	}
+	if bl, ok := lis.(*bufconn.Listener); ok {
+		dial = bl.DialContext
+	}
 	e.conn, err = grpc.NewClient("passthrough:///bufconn",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return dial(ctx) }),
 		grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
@@ -674,7 +697,29 @@ func TestAllocs(t *testing.T) {
 	if got := testing.AllocsPerRun(100, func() { ic.Stream(nil, fakeStream{}, sinfo, shandler) }); got != 0 {
 		t.Errorf("Stream allocates %v times a call, want 0", got)
 	}
+
+	// WithMinDeadline reads the deadline and the clock, and allocates
+	// nothing more.
+	ic, _, _ = newInterceptor(t, slogrpc.WithMethods(methods), slogrpc.WithMinDeadline(time.Second))
+	dctx, cancel := context.WithTimeout(ctx, time.Hour)
+	defer cancel()
+	failing := func(context.Context, any) (any, error) { return nil, errDeadline }
+	if got := testing.AllocsPerRun(100, func() { ic.Unary(dctx, nil, info, failing) }); got != 0 {
+		t.Errorf("Unary with WithMinDeadline allocates %v times a call, want 0", got)
+	}
+
+	// The holder costs one allocation a unary call, and a stream one more
+	// for the stream that carries it, which also notes failed receives.
+	ic, _, _ = newInterceptor(t, slogrpc.WithMethods(methods), slogrpc.WithContextHolder())
+	if got := testing.AllocsPerRun(100, func() { ic.Unary(ctx, nil, info, handler) }); got != 1 {
+		t.Errorf("Unary with the holder allocates %v times a call, want 1", got)
+	}
+	if got := testing.AllocsPerRun(100, func() { ic.Stream(nil, fakeStream{}, sinfo, shandler) }); got != 2 {
+		t.Errorf("Stream with the holder allocates %v times a call, want 2", got)
+	}
 }
+
+var errDeadline = status.Error(codes.DeadlineExceeded, "x")
 
 func TestNewErrors(t *testing.T) {
 	ic, reg, _ := newInterceptor(t)
@@ -685,7 +730,7 @@ func TestNewErrors(t *testing.T) {
 		opts []slogrpc.Option
 		want []string
 	}{
-		{"nil registry", nil, nil, []string{"slogrpc: invalid configuration: nil registry"}},
+		{"nil registry", nil, nil, []string{"slo: invalid: slogrpc: nil registry"}},
 		{"bad method names", reg, []slogrpc.Option{slogrpc.WithMethods(map[string]string{
 			"grpc.health.v1.Health/Check": "health", "/grpc.health.v1.Health": "health", "/a/b/c": "health"})},
 			[]string{`"grpc.health.v1.Health/Check" is not a full method name`, `"/grpc.health.v1.Health" is not a full method name`, `"/a/b/c" is not`}},
@@ -693,14 +738,17 @@ func TestNewErrors(t *testing.T) {
 			[]string{`WithMethods: "/grpc.health.v1.Health/Check" maps to journey "cart", which no objective declares; declare it, or use one of ["health" "watch" "login"]`}},
 		{"nil functions", reg, []slogrpc.Option{slogrpc.WithJourneyFunc(nil), slogrpc.WithClassify(nil)},
 			[]string{"WithJourneyFunc(nil)", "WithClassify(nil)"}},
+		{"minimum deadlines", reg, []slogrpc.Option{slogrpc.WithMinDeadline(0), slogrpc.WithMinDeadline(-time.Second)},
+			[]string{"slo: invalid: slogrpc: WithMinDeadline(0s); pass a positive duration, such as 50*time.Millisecond, or leave the option out",
+				"WithMinDeadline(-1s)"}},
 	} {
 		got, err := slogrpc.New(tc.reg, tc.opts...)
 		if err == nil || got != nil {
 			t.Errorf("%s: New() = %v, %v; want an error", tc.name, got, err)
 			continue
 		}
-		if !errors.Is(err, slogrpc.ErrInvalid) {
-			t.Errorf("%s: New() = %v; does not wrap ErrInvalid", tc.name, err)
+		if !errors.Is(err, slo.ErrInvalid) {
+			t.Errorf("%s: New() = %v; does not wrap slo.ErrInvalid", tc.name, err)
 		}
 		for _, w := range tc.want {
 			if !strings.Contains(err.Error(), w) {
@@ -721,6 +769,20 @@ func TestDefaultClassify(t *testing.T) {
 		{slogrpc.Call{Code: codes.OK, Mark: slo.Bad}, slo.Bad},
 		{slogrpc.Call{Code: codes.Internal, Mark: slo.Excluded}, slo.Excluded},
 		{slogrpc.Call{Code: codes.Unknown, Panicked: true, Mark: slo.Excluded}, slo.Bad},
+		// A request grpc could not receive is the client's, whatever code
+		// grpc answered, unless the handler marked the call.
+		{slogrpc.Call{Code: codes.Internal, RecvFailed: true}, slo.Excluded},
+		{slogrpc.Call{Code: codes.Unknown, RecvFailed: true}, slo.Excluded},
+		{slogrpc.Call{Code: codes.Unimplemented, RecvFailed: true, Streaming: true}, slo.Excluded},
+		{slogrpc.Call{Code: codes.DeadlineExceeded, RecvFailed: true}, slo.Excluded},
+		{slogrpc.Call{Code: codes.Internal, RecvFailed: true, Mark: slo.Bad}, slo.Bad},
+		// A deadline shorter than the minimum excuses DeadlineExceeded
+		// only.
+		{slogrpc.Call{Code: codes.DeadlineExceeded, ShortDeadline: true}, slo.Excluded},
+		{slogrpc.Call{Code: codes.DeadlineExceeded, ShortDeadline: true, Streaming: true}, slo.Excluded},
+		{slogrpc.Call{Code: codes.Internal, ShortDeadline: true}, slo.Bad},
+		{slogrpc.Call{Code: codes.OK, ShortDeadline: true}, slo.Good},
+		{slogrpc.Call{Code: codes.DeadlineExceeded, ShortDeadline: true, Mark: slo.Bad}, slo.Bad},
 	} {
 		if got := slogrpc.DefaultClassify(tc.c); got != tc.want {
 			t.Errorf("DefaultClassify(%+v) = %v, want %v", tc.c, got, tc.want)

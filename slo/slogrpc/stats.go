@@ -2,10 +2,13 @@ package slogrpc
 
 import (
 	"context"
+	"io"
 	"sync/atomic"
 	"time"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/status"
 
@@ -25,11 +28,12 @@ var statsInUse atomic.Bool
 //	srv := grpc.NewServer(grpc.StatsHandler(ic.StatsHandler()))
 //
 // It sees what the interceptors cannot: a unary call whose request fails
-// to decode (grpc answers Internal before any interceptor runs) and a
-// call to a method the server does not register (grpc answers
-// Unimplemented itself). Such a call counts for the journey [WithMethods]
-// maps its full method name to, else for slo.Unmatched; Call.UnknownMethod
-// tells a classifier which calls had no method.
+// to decode (grpc answers Internal before any interceptor runs), which it
+// marks [Call.RecvFailed] and [DefaultClassify] excludes, and a call to a
+// method the server does not register (grpc answers Unimplemented
+// itself). Such a call counts for the journey [WithMethods] maps its full
+// method name to, else for slo.Unmatched; Call.UnknownMethod tells a
+// classifier which calls had no method.
 //
 // The event's status is the one the server sent, taken from stats.End, and
 // its latency runs from grpc's stats.Begin to its stats.End (on a clock
@@ -40,11 +44,15 @@ var statsInUse atomic.Bool
 // panics reaches stats.End only through a recovery interceptor, and the
 // status that interceptor answers is the event's (Internal is bad).
 //
-// A server uses the stats handler or the interceptors. Installed together,
-// with the same registry, the interceptors find the stats handler's call
-// in the context and pass the call through uncounted, so each call is
-// still one event. The stats handler is for servers only: on a client it
-// counts nothing.
+// A server uses the stats handler, the interceptors or both. Installed
+// together, with the same registry, the interceptors find the stats
+// handler's call in the context and pass the call through uncounted, so
+// each call is still one event, and they tell the stats handler what it
+// cannot see alone: which calls reached them, and whether a stream's
+// receives failed. Put them first in their chains then (see "Requests grpc
+// cannot read" in the package documentation), and call StatsHandler once
+// per server: the handler learns whether its server has the interceptors.
+// The stats handler is for servers only: on a client it counts nothing.
 //
 // Its cost is one allocation per call (the per-call state, which is also
 // the context the handler gets) and one map lookup of the method name, as
@@ -54,11 +62,22 @@ var statsInUse atomic.Bool
 // concurrent use.
 func (ic *Interceptor) StatsHandler() stats.Handler {
 	statsInUse.Store(true)
-	return (*statsHandler)(ic)
+	return &statsHandler{ic: ic}
 }
 
-// statsHandler is an Interceptor seen as a stats.Handler.
-type statsHandler Interceptor
+// statsHandler is the stats.Handler of one server.
+type statsHandler struct {
+	ic *Interceptor
+	// unaryPaired and streamPaired are set once a unary or stream
+	// interceptor of the registry has passed on a call this handler
+	// counts: from then on, a call of that kind that they never saw is one
+	// grpc refused before them. They are the handler's, not the
+	// Interceptor's, so that a server with the stats handler alone judges
+	// its calls alone, whatever another server of the program installs,
+	// and one per kind, so that a server with the unary interceptor alone
+	// judges its streams as the stats handler does alone.
+	unaryPaired, streamPaired atomic.Bool
+}
 
 // Stages of a call, in its stage field.
 const (
@@ -72,15 +91,26 @@ const (
 // allocation carries the state, the holder and the context.
 type call struct {
 	holder.Holder
-	ic      *Interceptor
+	h       *statsHandler
 	method  string
 	journey *slo.Journey  // from WithMethods, else slo.Unmatched
 	start   time.Duration // on a clock other than the real one
 	stage   atomic.Uint32
-	// streaming is written by Begin and read by End, on the goroutine
-	// that serves the call.
-	streaming bool
+	flags   atomic.Uint32 // what grpc and the interceptors saw of the call
+	// stream is the stream the stream interceptors were handed, which
+	// they pass on as a callStream.
+	stream grpc.ServerStream
+	// streaming and clientStream are written by Begin and read later on
+	// the goroutine that serves the call or ones it starts.
+	streaming, clientStream bool
 }
+
+// Flags of a call.
+const (
+	decoded    uint32 = 1 << iota // grpc decoded a request message (stats.InPayload)
+	served                        // interceptors of the registry passed the call on
+	recvFailed                    // a RecvMsg of the stream failed on what the client sent
+)
 
 type callKey struct{}
 
@@ -104,15 +134,69 @@ func callOf(ctx context.Context) *call {
 	return c
 }
 
-// counted reports whether the call being served with ctx is counted by
-// the stats handler of a registry's Interceptor, so that the interceptors
-// must not count it again.
-func (ic *Interceptor) counted(ctx context.Context) bool {
+// counted returns the stats handler's call of the call being served with
+// ctx when the stats handler of a registry's Interceptor counts it, so
+// that the interceptors must not count it again; nil otherwise.
+func (ic *Interceptor) counted(ctx context.Context) *call {
 	if !statsInUse.Load() {
-		return false
+		return nil
 	}
-	c := callOf(ctx)
-	return c != nil && c.ic.reg == ic.reg
+	if c := callOf(ctx); c != nil && c.h.ic.reg == ic.reg {
+		return c
+	}
+	return nil
+}
+
+// pass notes that the interceptors saw the call: grpc did receive its
+// request, and the stats handler has interceptors of the call's kind
+// beside it.
+func (c *call) pass() {
+	c.flags.Or(served)
+	if p := c.paired(); !p.Load() { // read first: one write per server, not per call
+		p.Store(true)
+	}
+}
+
+// paired returns the flag that says whether interceptors of the call's
+// kind run beside the stats handler.
+func (c *call) paired() *atomic.Bool {
+	if c.streaming {
+		return &c.h.streamPaired
+	}
+	return &c.h.unaryPaired
+}
+
+// watch notes that the interceptors saw the stream and returns ss as the
+// call's callStream, which notes whether receiving the client's messages
+// fails. A second interceptor of the registry in the same chain gets ss
+// as it is.
+func (c *call) watch(ss grpc.ServerStream) grpc.ServerStream {
+	if c.flags.Load()&served != 0 {
+		return ss
+	}
+	c.pass()
+	c.stream = ss
+	return (*callStream)(c)
+}
+
+// callStream is a call seen as the stream the stream interceptors pass on:
+// the stream they were handed, with its failed receives noted in the
+// call's flags. Being the call, it costs no allocation.
+type callStream call
+
+func (s *callStream) Context() context.Context        { return s.stream.Context() }
+func (s *callStream) SetHeader(md metadata.MD) error  { return s.stream.SetHeader(md) }
+func (s *callStream) SendHeader(md metadata.MD) error { return s.stream.SendHeader(md) }
+func (s *callStream) SetTrailer(md metadata.MD)       { s.stream.SetTrailer(md) }
+func (s *callStream) SendMsg(m any) error             { return s.stream.SendMsg(m) }
+
+// RecvMsg receives a message and notes a failure that is the client's.
+func (s *callStream) RecvMsg(m any) error {
+	err := s.stream.RecvMsg(m)
+	if err != nil && err != io.EOF && recvFailure(err, s.clientStream) {
+		s.flags.Or(recvFailed)
+	}
+	return err
 }
 
 // errUnknownMethod stands for the status grpc sends for a method the
@@ -122,12 +206,12 @@ var errUnknownMethod = status.Error(codes.Unimplemented, "slogrpc: the server re
 // TagRPC starts the call's state and resolves its journey from the method
 // map.
 func (h *statsHandler) TagRPC(ctx context.Context, info *stats.RPCTagInfo) context.Context {
-	ic := (*Interceptor)(h)
+	ic := h.ic
 	j, ok := ic.methods[info.FullMethodName]
 	if !ok {
 		j = ic.unmatched
 	}
-	c := &call{ic: ic, method: info.FullMethodName, journey: j}
+	c := &call{h: h, method: info.FullMethodName, journey: j}
 	holder.Init(&c.Holder, ctx, ic.reg)
 	if ic.timed && !ic.watch.Real() {
 		c.start = ic.watch.Elapsed()
@@ -142,8 +226,12 @@ func (h *statsHandler) HandleRPC(ctx context.Context, s stats.RPCStats) {
 	switch s := s.(type) {
 	case *stats.Begin:
 		if c := callOf(ctx); c != nil && !s.Client {
-			c.streaming = s.IsClientStream || s.IsServerStream
+			c.streaming, c.clientStream = s.IsClientStream || s.IsServerStream, s.IsClientStream
 			c.stage.Store(begun)
+		}
+	case *stats.InPayload:
+		if c := callOf(ctx); c != nil && !s.Client && c.flags.Load()&decoded == 0 {
+			c.flags.Or(decoded)
 		}
 	case *stats.OutTrailer:
 		// Every call the server answers sends a trailer; one that grpc
@@ -160,23 +248,50 @@ func (h *statsHandler) HandleRPC(ctx context.Context, s stats.RPCStats) {
 			return
 		}
 		var d time.Duration
-		if c.ic.timed {
-			if c.ic.watch.Real() {
+		if c.h.ic.timed {
+			if c.h.ic.watch.Real() {
 				d = s.EndTime.Sub(s.BeginTime) // grpc read the clock already
 			} else {
-				d = c.ic.watch.Elapsed() - c.start
+				d = c.h.ic.watch.Elapsed() - c.start
 			}
 		}
-		c.record(ctx, Call{Err: s.Error, Code: codeOf(s.Error), Streaming: c.streaming}, d)
+		cl := Call{Err: s.Error, Code: codeOf(s.Error), Streaming: c.streaming, RecvFailed: c.recvFailed(s.Error)}
+		if least := c.h.ic.minDeadline; least > 0 {
+			if dl, ok := ctx.Deadline(); ok {
+				cl.ShortDeadline = dl.Sub(s.BeginTime) < least // grpc read the clock at Begin
+			}
+		}
+		c.record(ctx, cl, d)
 	}
+}
+
+// recvFailed reports whether grpc could not receive the call's request,
+// the call ending with err. A unary call's request is decoded before any
+// interceptor or handler runs: one that ends in an error with no request
+// decoded ended on what the client sent. With the registry's interceptors
+// beside the stats handler, a call they never saw was refused by grpc
+// before them (this also catches a unary request followed by a second
+// message, which grpc refuses after decoding the first), and a stream
+// they saw tells whether receiving failed.
+func (c *call) recvFailed(err error) bool {
+	f := c.flags.Load()
+	switch {
+	case f&recvFailed != 0:
+		return true
+	case err == nil:
+		return false
+	case f&served == 0 && c.paired().Load():
+		return true
+	}
+	return !c.streaming && f&decoded == 0
 }
 
 // record resolves the call's journey, classifies it and records it, as the
 // interceptors do.
 func (c *call) record(ctx context.Context, cl Call, d time.Duration) {
 	cl.FullMethod = c.method
-	j, out := c.ic.settle(ctx, cl, &c.Holder, c.journey)
-	c.ic.put(j, out, d)
+	j, out := c.h.ic.settle(ctx, cl, &c.Holder, c.journey)
+	c.h.ic.put(j, out, d)
 }
 
 // TagConn returns ctx: the stats handler keeps nothing per connection.

@@ -52,22 +52,27 @@ func TestWhatEachCounts(t *testing.T) {
 		do   func(*env) error
 		code codes.Code
 		// want is what the stats handler counts; missed reports whether
-		// the interceptors count nothing of it.
+		// the interceptors count nothing of it; both, when not nil, is
+		// what the stats handler counts beside the interceptors.
 		want   map[string]counts
 		missed bool
+		both   map[string]counts
 	}
 	calls := []call{
 		{"unary", func(e *env) error {
 			_, err := e.client.Check(context.Background(), &healthpb.HealthCheckRequest{})
 			return err
-		}, codes.OK, map[string]counts{"health/availability": {1, 0}, "health/latency": {1, 0}}, false},
+		}, codes.OK, map[string]counts{"health/availability": {1, 0}, "health/latency": {1, 0}}, false, nil},
 		// grpc decodes a unary request before it calls the interceptors,
-		// and answers Internal when it cannot.
+		// and answers Internal when it cannot: the client's bytes, which
+		// the stats handler sees and excludes.
 		{"unary, malformed request", func(e *env) error {
 			var out []byte
 			return e.conn.Invoke(context.Background(), check, malformed, &out, grpc.ForceCodec(rawCodec{}))
-		}, codes.Internal, map[string]counts{"health/availability": {0, 1}, "health/latency": {0, 1}}, true},
-		// A stream's handler decodes its messages, inside the interceptor.
+		}, codes.Internal, map[string]counts{}, true, nil},
+		// A stream's handler decodes its messages, inside the interceptor,
+		// and returns grpc's Internal as its own: only interceptors that
+		// wrap the stream, as they do beside the stats handler, tell.
 		{"stream, malformed request", func(e *env) error {
 			st, err := e.conn.NewStream(context.Background(), &healthpb.Health_ServiceDesc.Streams[0], watch, grpc.ForceCodec(rawCodec{}))
 			if err != nil {
@@ -82,15 +87,15 @@ func TestWhatEachCounts(t *testing.T) {
 				err = st.RecvMsg(&out)
 			}
 			return err
-		}, codes.Internal, map[string]counts{"watch/availability": {0, 1}, "watch/latency": {0, 1}}, false},
+		}, codes.Internal, map[string]counts{"watch/availability": {0, 1}, "watch/latency": {0, 1}}, false, map[string]counts{}},
 		// grpc answers a method it does not have without an interceptor;
 		// the method map still names the journey.
 		{"unregistered method, mapped", func(e *env) error {
 			return e.conn.Invoke(context.Background(), gone, &healthpb.HealthCheckRequest{}, &healthpb.HealthCheckResponse{})
-		}, codes.Unimplemented, map[string]counts{"login/availability": {0, 1}}, true},
+		}, codes.Unimplemented, map[string]counts{"login/availability": {0, 1}}, true, nil},
 		{"unregistered method of a registered service", func(e *env) error {
 			return e.conn.Invoke(context.Background(), "/grpc.health.v1.Health/Nope", &healthpb.HealthCheckRequest{}, &healthpb.HealthCheckResponse{})
-		}, codes.Unimplemented, map[string]counts{slo.Unmatched: {0, 1}}, true},
+		}, codes.Unimplemented, map[string]counts{slo.Unmatched: {0, 1}}, true, nil},
 	}
 	for _, m := range modes {
 		t.Run("mode="+m.String(), func(t *testing.T) {
@@ -102,8 +107,11 @@ func TestWhatEachCounts(t *testing.T) {
 				}
 				e.wait(t)
 				want := add(before, c.want)
-				if m == viaInterceptors && c.missed {
+				switch {
+				case m == viaInterceptors && c.missed:
 					want = before
+				case m == viaBoth && c.both != nil:
+					want = add(before, c.both)
 				}
 				if d := diff(e.totals(), want); d != "" {
 					t.Errorf("%s: events:%s", c.name, d)
@@ -334,12 +342,52 @@ func TestStatsAllocs(t *testing.T) {
 	if got := testing.AllocsPerRun(100, func() { sh.HandleRPC(sh.TagRPC(ctx, unknown), trailer) }); got != 1 {
 		t.Errorf("a call to an unknown method allocates %v times, want 1", got)
 	}
+
+	// Beside the interceptors, which pass the call on, and wrap a stream
+	// in the call's own state to note failed receives: still one.
+	info := &grpc.UnaryServerInfo{FullMethod: check}
+	handler := func(context.Context, any) (any, error) { return nil, nil }
+	if got := testing.AllocsPerRun(100, func() {
+		c := sh.TagRPC(ctx, tag)
+		sh.HandleRPC(c, begin)
+		sh.HandleRPC(c, in)
+		ic.Unary(c, nil, info, handler)
+		sh.HandleRPC(c, end)
+	}); got != 1 {
+		t.Errorf("a unary call through the stats handler and the interceptors allocates %v times, want 1", got)
+	}
+	sinfo := &grpc.StreamServerInfo{FullMethod: watch, IsServerStream: true}
+	sbegin := &stats.Begin{IsServerStream: true}
+	ss := &ctxStream{}
+	shandler := func(_ any, s grpc.ServerStream) error { return s.RecvMsg(nil) }
+	if got := testing.AllocsPerRun(100, func() {
+		c := sh.TagRPC(ctx, &stats.RPCTagInfo{FullMethodName: watch})
+		sh.HandleRPC(c, sbegin)
+		ss.ctx = c
+		ic.Stream(nil, ss, sinfo, shandler)
+		sh.HandleRPC(c, end)
+	}); got != 1 {
+		t.Errorf("a stream through the stats handler and the interceptors allocates %v times, want 1", got)
+	}
 }
 
+// ctxStream is a stream whose context is ctx and whose RecvMsg fails as
+// grpc's does on a message it cannot decode.
+type ctxStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (s *ctxStream) Context() context.Context { return s.ctx }
+func (s *ctxStream) RecvMsg(any) error        { return errUndecodable }
+
+var errUndecodable = status.Error(codes.Internal, "grpc: failed to unmarshal the received message")
+
 // TestStatsDirect drives the stats handler with the events grpc sends,
-// as the benchmark does: exact counts for every code of a unary call, and
-// a unary call and a stream whose End carries a context wrapping the
-// handler's.
+// as the benchmark does: exact counts for every code of a unary call whose
+// request decoded, and a unary call and a stream whose End carries a
+// context wrapping the handler's; then, for every code, a unary call that
+// ended before its request decoded, which counts for nothing.
 func TestStatsDirect(t *testing.T) {
 	ic, reg, mock := newInterceptor(t, slogrpc.WithMethods(methods))
 	sh := ic.StatsHandler()
@@ -347,6 +395,7 @@ func TestStatsDirect(t *testing.T) {
 	for c := codes.Code(0); c < 17; c++ {
 		ctx := sh.TagRPC(context.Background(), &stats.RPCTagInfo{FullMethodName: check})
 		sh.HandleRPC(ctx, &stats.Begin{})
+		sh.HandleRPC(ctx, &stats.InPayload{})
 		sh.HandleRPC(ctx, &stats.OutTrailer{})
 		var err error
 		if c != codes.OK {
@@ -363,6 +412,15 @@ func TestStatsDirect(t *testing.T) {
 	}
 	if d := diff((&env{reg: reg, mock: mock}).totals(), want); d != "" {
 		t.Errorf("events:%s", d)
+	}
+	for c := codes.Code(1); c < 17; c++ {
+		ctx := sh.TagRPC(context.Background(), &stats.RPCTagInfo{FullMethodName: check})
+		sh.HandleRPC(ctx, &stats.Begin{})
+		sh.HandleRPC(ctx, &stats.OutTrailer{})
+		sh.HandleRPC(ctx, &stats.End{Error: status.Error(c, "x")})
+	}
+	if d := diff((&env{reg: reg, mock: mock}).totals(), want); d != "" {
+		t.Errorf("after calls that ended before their request decoded: events:%s", d)
 	}
 }
 
