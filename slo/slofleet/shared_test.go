@@ -344,3 +344,22 @@ func TestWarnings(t *testing.T) {
 		t.Errorf("with infos: %v, %v; want the Status", sts, err)
 	}
 }
+
+// panicking is a RoundTripper with a bug.
+type panicking struct{}
+
+func (panicking) RoundTrip(*http.Request) (*http.Response, error) { panic("no TLS config") }
+
+// A panic on the shared query's goroutine is the callers' error, not the
+// end of the process.
+func TestStatusPanic(t *testing.T) {
+	client, err := slofleet.New(fleetObjectivesOf("checkout"), "http://127.0.0.1:1", slofleet.WithRoundTripper(panicking{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sts, err := client.Status(context.Background())
+	want := "slo: recovered panic: slofleet: the query to Prometheus at http://127.0.0.1:1 panicked: no TLS config"
+	if sts != nil || err == nil || err.Error() != want || !errors.Is(err, slo.ErrPanic) || errors.Is(err, slofleet.ErrUnavailable) {
+		t.Errorf("Status = %v, %v; want no Status and %s", sts, err, want)
+	}
+}

@@ -197,7 +197,8 @@ func (c *Client) Clock() clock.Clock { return c.clock }
 // The query is bounded by the client's timeout and by no caller's
 // context: a caller whose ctx ends stops waiting, with an error wrapping
 // [ErrUnavailable] and ctx's error, while the query goes on for the
-// others. The errors are those of [Client.StatusAt].
+// others. The errors are those of [Client.StatusAt], and one wrapping
+// [slo.ErrPanic] if the query panicked.
 func (c *Client) Status(ctx context.Context) ([]slo.Status, error) {
 	c.mu.Lock()
 	f := c.last
@@ -232,13 +233,20 @@ func answered(f *flight) bool {
 }
 
 // fly makes f's query at instant at, bounded by the client's timeout
-// alone, and keeps its answer until the poll interval has passed.
+// alone, and keeps its answer until the poll interval has passed. A panic
+// (of a RoundTripper given to WithRoundTripper, say) is every waiting
+// caller's error: on a goroutine of its own it would end the process.
 func (c *Client) fly(f *flight, at time.Time) {
+	defer func() {
+		if p := recover(); p != nil {
+			f.sts, f.err = nil, fmt.Errorf("%w: slofleet: the query to Prometheus at %s panicked: %v", slo.ErrPanic, c.address, p)
+		}
+		f.expires = c.clock.Now().Add(c.poll)
+		close(f.done)
+	}()
 	qctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
 	f.sts, f.err = c.read(context.Background(), qctx, at)
-	f.expires = c.clock.Now().Add(c.poll)
-	close(f.done)
 }
 
 // abandoned is the error of a caller of Status who stopped waiting.
