@@ -10,7 +10,6 @@ import (
 
 	"github.com/benbjohnson/clock"
 
-	"github.com/journeyslo/journeyslo/internal/promapi"
 	"github.com/journeyslo/journeyslo/slo"
 )
 
@@ -25,7 +24,7 @@ const DefaultPollInterval = 15 * time.Second
 // DefaultMaxAnswer is the most bytes of an answer the client reads unless
 // [WithMaxAnswer] says otherwise: 16 MiB, the series of some thousands of
 // objectives (each has about a dozen, of some 300 bytes).
-const DefaultMaxAnswer = promapi.DefaultMaxAnswer
+const DefaultMaxAnswer = 16 << 20
 
 // An Option changes how a [Client] reads the fleet. An invalid option is
 // reported by [New], with every other problem, in an error wrapping
