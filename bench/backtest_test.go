@@ -18,10 +18,8 @@ import (
 	"testing"
 	"time"
 
-	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	"github.com/prometheus/common/model"
-
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/promapi"
 	"github.com/journeyslo/journeyslo/internal/promtest"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slobacktest"
@@ -259,7 +257,7 @@ const maxRangeSteps = 11000
 // least the alert's for duration. Samples of all the series of one alert
 // are one alert's, as the registry reports one state per objective and
 // severity.
-func evalAlerts(ctx context.Context, api v1.API, alerts []promAlert, first, last time.Time, step time.Duration, workers int) ([][]int32, error) {
+func evalAlerts(ctx context.Context, api *promapi.Client, alerts []promAlert, first, last time.Time, step time.Duration, workers int) ([][]int32, error) {
 	out := make([][]int32, len(alerts))
 	jobs := make(chan int)
 	errs := make(chan error, workers)
@@ -293,24 +291,23 @@ func evalAlerts(ctx context.Context, api v1.API, alerts []promAlert, first, last
 	return out, nil
 }
 
-func evalAlert(ctx context.Context, api v1.API, a promAlert, first, last time.Time, step time.Duration) ([]int32, error) {
+func evalAlert(ctx context.Context, api *promapi.Client, a promAlert, first, last time.Time, step time.Duration) ([]int32, error) {
 	var present []int32
 	for from := first; !from.After(last); from = from.Add(maxRangeSteps * step) {
 		to := from.Add((maxRangeSteps - 1) * step)
 		if to.After(last) {
 			to = last
 		}
-		v, _, _, err := api.QueryRange(ctx, a.expr, v1.Range{Start: from, End: to, Step: step})
+		v, err := api.QueryRange(ctx, a.expr, from, to, step)
 		if err != nil {
 			return nil, fmt.Errorf("%s from %v to %v: %w", a.name, from.Format(time.RFC3339), to.Format(time.RFC3339), err)
 		}
-		m, ok := v.(model.Matrix)
-		if !ok {
-			return nil, fmt.Errorf("%s: got a %s, want a matrix", a.name, v.Type())
+		if v.Type != "matrix" {
+			return nil, fmt.Errorf("%s: got a %s, want a matrix", a.name, v.Type)
 		}
-		for _, ss := range m {
-			for _, p := range ss.Values {
-				present = append(present, int32(p.Timestamp.Time().Sub(first)/step))
+		for _, ss := range v.Matrix {
+			for _, p := range ss.Points {
+				present = append(present, int32(p.Time.Sub(first)/step))
 			}
 		}
 	}

@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/api"
-	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -351,13 +349,9 @@ func (o *backtestOptions) queryPrometheus(src *source) ([]slobacktest.Sample, er
 	if err := q.Validate(); err != nil {
 		return nil, errors.New(strings.ReplaceAll(err.Error(), slobacktest.ErrInvalid.Error()+": ", ""))
 	}
-	client, err := api.NewClient(api.Config{Address: o.prometheus})
-	if err != nil {
-		return nil, fmt.Errorf("-prometheus %s: %w", o.prometheus, err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
-	samples, err := q.Samples(ctx, v1.NewAPI(client))
+	samples, err := q.Samples(ctx, o.prometheus, nil)
 	if err != nil {
 		return nil, fmt.Errorf("-prometheus %s: %s", o.prometheus, strings.ReplaceAll(err.Error(), slobacktest.ErrInvalid.Error()+": ", ""))
 	}

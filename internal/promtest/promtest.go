@@ -26,9 +26,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/api"
-	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/model"
+
+	"github.com/journeyslo/journeyslo/internal/promapi"
 )
 
 // Env is the environment variable that, set to "required", turns a missing
@@ -113,13 +113,19 @@ type Config struct {
 	Flags []string
 }
 
+// MaxAnswer is the most bytes of one answer [Server.API] reads: far more
+// than the library's readers take from a server they do not run, since a
+// test's own server may answer a month of many series in one range query.
+const MaxAnswer = 1 << 30
+
 // A Server is a prometheus server run by a test. Its methods fail the test
 // on error.
 type Server struct {
 	// URL is the server's base URL, such as http://127.0.0.1:41234.
 	URL string
-	// API is a client of the server's HTTP API.
-	API v1.API
+	// API is a client of the server's HTTP API, reading answers of up to
+	// [MaxAnswer] bytes.
+	API *promapi.Client
 
 	cmd  *exec.Cmd
 	logs *bytes.Buffer
@@ -201,11 +207,11 @@ func Start(t testing.TB, dir string, cfg Config) *Server {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	client, err := api.NewClient(api.Config{Address: s.URL})
+	client, err := promapi.New(s.URL, promapi.WithMaxAnswer(MaxAnswer))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.API = v1.NewAPI(client)
+	s.API = client
 	return s
 }
 
@@ -229,16 +235,22 @@ func (s *Server) Query(t testing.TB, expr string, at time.Time) model.Vector {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	v, warns, _, err := s.API.Query(ctx, expr, at)
+	r, err := s.API.Query(ctx, expr, at)
 	if err != nil {
 		t.Fatalf("query %q at %v: %v", expr, at.UTC().Format(time.RFC3339), err)
 	}
-	if len(warns) > 0 {
-		t.Logf("query %q: warnings %v", expr, warns)
+	if len(r.Warnings) > 0 {
+		t.Logf("query %q: warnings %v", expr, r.Warnings)
 	}
-	vec, ok := v.(model.Vector)
-	if !ok {
-		t.Fatalf("query %q: got a %s, want a vector", expr, v.Type())
+	if r.Type != "vector" {
+		t.Fatalf("query %q: got a %s, want a vector", expr, r.Type)
+	}
+	vec := make(model.Vector, len(r.Vector))
+	for i, smp := range r.Vector {
+		if smp.Histogram {
+			t.Fatalf("query %q: got a native histogram in %s, want floats", expr, smp.Metric)
+		}
+		vec[i] = &model.Sample{Metric: metric(smp.Metric), Value: model.SampleValue(smp.Value), Timestamp: model.TimeFromUnixNano(smp.Time.UnixNano())}
 	}
 	return vec
 }
@@ -249,16 +261,35 @@ func (s *Server) QueryRange(t testing.TB, expr string, start, end time.Time, ste
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	v, warns, _, err := s.API.QueryRange(ctx, expr, v1.Range{Start: start, End: end, Step: step})
+	r, err := s.API.QueryRange(ctx, expr, start, end, step)
 	if err != nil {
 		t.Fatalf("query_range %q: %v", expr, err)
 	}
-	if len(warns) > 0 {
-		t.Logf("query_range %q: warnings %v", expr, warns)
+	if len(r.Warnings) > 0 {
+		t.Logf("query_range %q: warnings %v", expr, r.Warnings)
 	}
-	m, ok := v.(model.Matrix)
-	if !ok {
-		t.Fatalf("query_range %q: got a %s, want a matrix", expr, v.Type())
+	if r.Type != "matrix" {
+		t.Fatalf("query_range %q: got a %s, want a matrix", expr, r.Type)
+	}
+	m := make(model.Matrix, len(r.Matrix))
+	for i, ss := range r.Matrix {
+		if ss.Histograms > 0 {
+			t.Fatalf("query_range %q: got native histograms in %s, want floats", expr, ss.Metric)
+		}
+		values := make([]model.SamplePair, len(ss.Points))
+		for j, p := range ss.Points {
+			values[j] = model.SamplePair{Timestamp: model.TimeFromUnixNano(p.Time.UnixNano()), Value: model.SampleValue(p.Value)}
+		}
+		m[i] = &model.SampleStream{Metric: metric(ss.Metric), Values: values}
+	}
+	return m
+}
+
+// metric converts labels to the type the tests compare.
+func metric(l promapi.Labels) model.Metric {
+	m := make(model.Metric, len(l))
+	for k, v := range l {
+		m[model.LabelName(k)] = model.LabelValue(v)
 	}
 	return m
 }

@@ -8,9 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/api"
-	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-
 	"github.com/journeyslo/journeyslo/slo/slobacktest"
 )
 
@@ -97,10 +94,6 @@ func ExampleScenario_Samples() {
 // A month of checkout's traffic from the counters Prometheus already has.
 // (The example needs a server, so it is compiled but not run.)
 func ExamplePrometheusQuery() {
-	client, err := api.NewClient(api.Config{Address: "http://127.0.0.1:9090"})
-	if err != nil {
-		log.Fatal(err)
-	}
 	q := slobacktest.PrometheusQuery{
 		Journey: "checkout",
 		Good:    `sum(increase(http_requests_total{job="shop",handler="/checkout",code!~"5.."}[1m]))`,
@@ -111,7 +104,7 @@ func ExamplePrometheusQuery() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	samples, err := q.Samples(ctx, v1.NewAPI(client))
+	samples, err := q.Samples(ctx, "http://127.0.0.1:9090", nil)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -8,3 +8,12 @@ func SetMaxPoints(n int) (restore func()) {
 	maxPoints = n
 	return func() { maxPoints = old }
 }
+
+// SetMaxAnswer makes Samples read at most n bytes of an answer, so that a
+// test can pass the cap with a small answer, and returns the function that
+// restores the cap.
+func SetMaxAnswer(n int64) (restore func()) {
+	old := maxAnswer
+	maxAnswer = n
+	return func() { maxAnswer = old }
+}

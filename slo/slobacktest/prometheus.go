@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/http"
 	"strings"
 	"time"
 
-	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	"github.com/prometheus/common/model"
+	"github.com/journeyslo/journeyslo/internal/promapi"
 )
 
 // maxPoints is the most instants one range query asks for. Prometheus
@@ -17,12 +17,17 @@ import (
 // is read in parts of this many.
 var maxPoints = 10000
 
+// maxAnswer is the most bytes of one answer [PrometheusQuery.Samples]
+// reads: one series of maxPoints values takes some 300 KB, so the cap
+// only stops an expression that returns thousands of series.
+var maxAnswer int64 = promapi.DefaultMaxAnswer
+
 // A PrometheusQuery reads the traffic of one journey from counters that
 // Prometheus (or anything that serves its HTTP API, such as Thanos or
 // Mimir) already has, so that a team can backtest a policy on its own
 // history before it adopts the library. It is a plain value: its methods
-// change nothing and may be called from several goroutines at once (as
-// client_golang's API client may be). The zero value is not a valid query.
+// change nothing and may be called from several goroutines at once. The
+// zero value is not a valid query.
 //
 // Good and All are PromQL expressions that return, at each instant, the
 // number of events (good ones, and all of them) in the Step that ends
@@ -94,20 +99,34 @@ func (q PrometheusQuery) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Samples runs the query through api (see [v1.NewAPI]) and returns one
-// sample every Step from Start+Step to End, in UTC: Good's value as the good
-// events, All's less Good's as the bad. Neither expression may return more
-// than one series (aggregate with sum); a step where one has no value
-// counts no events of its kind, a negative value counts none, and a step
-// whose All is below its Good counts no bad events. Values may be
-// fractional (increase extrapolates): the counts are the rounded
-// cumulative values less those of the step before, so that fractions
-// carry and the good (bad) events of any run of samples are within one of
-// the sum of the values. A range of more than 10,000 steps is read in
-// parts of that many. An error says which expression failed and why.
-func (q PrometheusQuery) Samples(ctx context.Context, api v1.API) ([]Sample, error) {
-	if err := q.Validate(); err != nil {
+// Samples runs the query against the Prometheus HTTP API at address, its
+// base URL (such as http://prometheus:9090, or that of anything that
+// serves the API: Thanos Querier, Mimir's Prometheus path), through client
+// (for TLS, authentication or a proxy; nil means http.DefaultClient). It
+// returns one sample every Step from Start+Step to End, in UTC: Good's
+// value as the good events, All's less Good's as the bad. Neither
+// expression may return more than one series (aggregate with sum); a step
+// where one has no value counts no events of its kind, a negative value
+// counts none, and a step whose All is below its Good counts no bad
+// events. Values may be fractional (increase extrapolates): the counts are
+// the rounded cumulative values less those of the step before, so that
+// fractions carry and the good (bad) events of any run of samples are
+// within one of the sum of the values. A range of more than 10,000 steps
+// is read in parts of that many. Each query is bounded by ctx, whose
+// deadline is also sent to the server, and its answer is read to 16 MiB: a
+// larger one is refused as soon as it passes that. An error says which
+// expression failed and why.
+func (q PrometheusQuery) Samples(ctx context.Context, address string, client *http.Client) ([]Sample, error) {
+	errs := []error{q.Validate()}
+	if err := promapi.CheckAddress(address); err != nil {
+		errs = append(errs, fmt.Errorf("%w: PrometheusQuery.Samples: %w", ErrInvalid, err))
+	}
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	api, err := promapi.New(address, promapi.WithHTTPClient(client), promapi.WithMaxAnswer(maxAnswer))
+	if err != nil {
+		return nil, fmt.Errorf("%w: PrometheusQuery.Samples: %w", ErrInvalid, err)
 	}
 	n := int(q.End.Sub(q.Start) / q.Step)
 	good, err := q.values(ctx, api, "Good", q.Good, n)
@@ -152,20 +171,24 @@ type promSeries struct {
 
 // values evaluates expr (the query's field name) at the n instants
 // Start+Step to Start+n*Step, in parts of at most maxPoints.
-func (q PrometheusQuery) values(ctx context.Context, api v1.API, name, expr string, n int) (promSeries, error) {
+func (q PrometheusQuery) values(ctx context.Context, api *promapi.Client, name, expr string, n int) (promSeries, error) {
 	s := promSeries{v: make([]float64, n)}
 	for from := 0; from < n; from += maxPoints {
 		to := min(from+maxPoints, n) // instants from+1 to to, counted from Start
-		r := v1.Range{Start: q.Start.Add(time.Duration(from+1) * q.Step), End: q.Start.Add(time.Duration(to) * q.Step), Step: q.Step}
-		v, _, _, err := api.QueryRange(ctx, expr, r)
+		start, end := q.Start.Add(time.Duration(from+1)*q.Step), q.Start.Add(time.Duration(to)*q.Step)
+		v, err := api.QueryRange(ctx, expr, start, end, q.Step)
+		if errors.Is(err, promapi.ErrTooLarge) {
+			return s, fmt.Errorf("PrometheusQuery: %s (%s) from %s to %s: %w; it should return one series: aggregate it with sum(), such as sum(%s)",
+				name, expr, stamp(start), stamp(end), err, expr)
+		}
 		if err != nil {
-			return s, fmt.Errorf("PrometheusQuery: %s (%s) from %s to %s: %w", name, expr, stamp(r.Start), stamp(r.End), err)
+			return s, fmt.Errorf("PrometheusQuery: %s (%s) from %s to %s: %w", name, expr, stamp(start), stamp(end), err)
 		}
-		m, ok := v.(model.Matrix)
-		if !ok {
+		if v.Type != "matrix" {
 			return s, fmt.Errorf("%w: PrometheusQuery: %s (%s) returned a %s, want one series of numbers of events, such as sum(increase(http_requests_total[1m]))",
-				ErrInvalid, name, expr, v.Type())
+				ErrInvalid, name, expr, v.Type)
 		}
+		m := v.Matrix
 		if len(m) > 1 {
 			labels := make([]string, 0, 3)
 			for _, ss := range m[:min(3, len(m))] {
@@ -179,20 +202,20 @@ func (q PrometheusQuery) values(ctx context.Context, api v1.API, name, expr stri
 				ErrInvalid, name, expr, len(m), strings.Join(labels, ", "), more, expr)
 		}
 		for _, ss := range m {
-			if len(ss.Histograms) > 0 {
+			if ss.Histograms > 0 {
 				return s, fmt.Errorf("%w: PrometheusQuery: %s (%s) returned histograms, want numbers of events; count them with histogram_count(), or use the histogram's _count counter",
 					ErrInvalid, name, expr)
 			}
-			for _, p := range ss.Values {
-				k := (p.Timestamp.Time().Sub(q.Start)) / q.Step
-				if !q.Start.Add(k*q.Step).Equal(p.Timestamp.Time()) || k < 1 || int(k) > n {
+			for _, p := range ss.Points {
+				k := (p.Time.Sub(q.Start)) / q.Step
+				if !q.Start.Add(k*q.Step).Equal(p.Time) || k < 1 || int(k) > n {
 					return s, fmt.Errorf("PrometheusQuery: %s (%s): the server answered for %s, which is not one of the instants asked for (%s plus a whole number of %v)",
-						name, expr, stamp(p.Timestamp.Time()), stamp(q.Start), q.Step)
+						name, expr, stamp(p.Time), stamp(q.Start), q.Step)
 				}
-				v := float64(p.Value)
+				v := p.Value
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					return s, fmt.Errorf("%w: PrometheusQuery: %s (%s) is %v at %s, want a number of events; a division by a count of 0 gives NaN, increase() never does",
-						ErrInvalid, name, expr, v, stamp(p.Timestamp.Time()))
+						ErrInvalid, name, expr, v, stamp(p.Time))
 				}
 				s.v[k-1] = v
 				s.seen++

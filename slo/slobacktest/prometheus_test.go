@@ -3,6 +3,10 @@ package slobacktest_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -78,7 +82,7 @@ func TestPrometheusQuery(t *testing.T) {
 	q := slobacktest.PrometheusQuery{Journey: "checkout", Good: goodExpr, All: allExpr, Start: mar1, End: mar1.Add(time.Hour), Step: time.Minute}
 
 	t.Run("exact", func(t *testing.T) {
-		got, err := q.Samples(ctx, srv.API)
+		got, err := q.Samples(ctx, srv.URL, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +94,7 @@ func TestPrometheusQuery(t *testing.T) {
 	t.Run("in parts", func(t *testing.T) {
 		// 60 steps in parts of 7: 8 of 7 and one of 4.
 		defer slobacktest.SetMaxPoints(7)()
-		got, err := q.Samples(ctx, srv.API)
+		got, err := q.Samples(ctx, srv.URL, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +106,7 @@ func TestPrometheusQuery(t *testing.T) {
 	t.Run("an End between steps", func(t *testing.T) {
 		q := q
 		q.End = mar1.Add(3*time.Minute + 59*time.Second)
-		got, err := q.Samples(ctx, srv.API)
+		got, err := q.Samples(ctx, srv.URL, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +120,7 @@ func TestPrometheusQuery(t *testing.T) {
 		// ... round to 333, 667, 1000, 1333, 1667, 2000.
 		q := q
 		q.Good, q.All, q.End = goodExpr+" / 3", allExpr+" / 3", mar1.Add(6*time.Minute)
-		got, err := q.Samples(ctx, srv.API)
+		got, err := q.Samples(ctx, srv.URL, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +136,7 @@ func TestPrometheusQuery(t *testing.T) {
 		q := q
 		q.Good, q.All = allExpr, goodExpr
 		q.Start, q.End = mar1.Add(19*time.Minute), mar1.Add(22*time.Minute)
-		got, err := q.Samples(ctx, srv.API)
+		got, err := q.Samples(ctx, srv.URL, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +172,7 @@ func TestPrometheusQuery(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			q := q
 			q.Good, q.All = tc.good, tc.all
-			samples, err := q.Samples(ctx, srv.API)
+			samples, err := q.Samples(ctx, srv.URL, nil)
 			matches := func(msg string) bool {
 				if strings.HasSuffix(tc.want, ": ") {
 					return strings.HasPrefix(msg, tc.want) && strings.HasSuffix(msg, "parse error: unclosed left parenthesis")
@@ -184,7 +188,7 @@ func TestPrometheusQuery(t *testing.T) {
 	t.Run("cancelled", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(ctx)
 		cancel()
-		if _, err := q.Samples(ctx, srv.API); !errors.Is(err, context.Canceled) {
+		if _, err := q.Samples(ctx, srv.URL, nil); !errors.Is(err, context.Canceled) {
 			t.Fatalf("Samples() with a cancelled context = %v, want context.Canceled", err)
 		}
 	})
@@ -220,9 +224,9 @@ func TestPrometheusQueryValidate(t *testing.T) {
 			if want := "backtest: invalid: PrometheusQuery: " + tc.want; err == nil || err.Error() != want || !errors.Is(err, slobacktest.ErrInvalid) {
 				t.Fatalf("Validate() = %v, want %s", err, want)
 			}
-			// Samples refuses it before it asks anyone: a nil API would
-			// panic.
-			if samples, serr := q.Samples(context.Background(), nil); serr == nil || serr.Error() != err.Error() || samples != nil {
+			// Samples refuses it before it asks anyone: nothing listens on
+			// port 1.
+			if samples, serr := q.Samples(context.Background(), "http://127.0.0.1:1", nil); serr == nil || serr.Error() != err.Error() || samples != nil {
 				t.Fatalf("Samples() = %v, %v; want the error of Validate", samples, serr)
 			}
 		})
@@ -232,5 +236,65 @@ func TestPrometheusQueryValidate(t *testing.T) {
 	}
 	if err := (slobacktest.PrometheusQuery{}).Validate(); err == nil || strings.Count(err.Error(), "backtest: invalid") != 5 {
 		t.Fatalf("Validate() of the zero query = %v, want five problems (journey, good, all, start, step)", err)
+	}
+	// An address that is not one is refused with the query's problems.
+	_, err := (slobacktest.PrometheusQuery{Journey: "checkout", Good: goodExpr, Start: mar1, End: mar1.Add(time.Hour), Step: time.Minute}).Samples(context.Background(), "prometheus:9090", nil)
+	want := "backtest: invalid: PrometheusQuery: All is empty; write the PromQL expression of each step's events, good and bad, such as sum(increase(http_requests_total[1m]))\n" +
+		`backtest: invalid: PrometheusQuery.Samples: address "prometheus:9090" is not an absolute http or https URL; give the base URL of the Prometheus API, such as http://prometheus:9090`
+	if err == nil || err.Error() != want || !errors.Is(err, slobacktest.ErrInvalid) {
+		t.Errorf("Samples with a bad query and address = %v, want:\n%s", err, want)
+	}
+}
+
+// An answer over the cap is refused as soon as it passes it, with what to
+// do; the queries are bounded by the context's deadline.
+func TestPrometheusQueryBounded(t *testing.T) {
+	q := slobacktest.PrometheusQuery{Journey: "checkout", Good: goodExpr, All: allExpr, Start: mar1, End: mar1.Add(10 * time.Minute), Step: time.Minute}
+	// A matrix of a thousand series, of 10 points each.
+	var series []string
+	for i := range 1000 {
+		var points []string
+		for k := 1; k <= 10; k++ {
+			points = append(points, fmt.Sprintf(`[%d,"1"]`, mar1.Add(time.Duration(k)*time.Minute).Unix()))
+		}
+		series = append(series, fmt.Sprintf(`{"metric":{"instance":"10.0.%d.%d:8080"},"values":[%s]}`, i/256, i%256, strings.Join(points, ",")))
+	}
+	body := `{"status":"success","data":{"resultType":"matrix","result":[` + strings.Join(series, ",") + `]}}`
+	hang := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		if r.FormValue("query") == "hang" {
+			select {
+			case <-r.Context().Done():
+			case <-hang:
+			}
+			return
+		}
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	defer close(hang)
+
+	defer slobacktest.SetMaxAnswer(int64(len(body)) - 1)()
+	_, err := q.Samples(context.Background(), srv.URL, srv.Client())
+	want := "PrometheusQuery: Good (" + goodExpr + ") from 2026-03-01T00:01:00Z to 2026-03-01T00:10:00Z: promapi: answer too large: the answer of " + srv.URL +
+		"/api/v1/query_range is longer than the " + fmt.Sprint(len(body)-1) + " bytes this client reads; it should return one series: aggregate it with sum(), such as sum(" + goodExpr + ")"
+	if err == nil || err.Error() != want {
+		t.Errorf("an answer over the cap: %v, want %s", err, want)
+	}
+	// At the cap, the answer is read, and refused for its many series.
+	slobacktest.SetMaxAnswer(int64(len(body)))
+	_, err = q.Samples(context.Background(), srv.URL, srv.Client())
+	if err == nil || !strings.Contains(err.Error(), "returned 1000 series ({instance=\"10.0.0.0:8080\"}, {instance=\"10.0.0.1:8080\"}, {instance=\"10.0.0.2:8080\"}, ...), want one") {
+		t.Errorf("an answer at the cap: %v, want it read and refused for its many series", err)
+	}
+
+	q.Good = "hang"
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	began := time.Now()
+	_, err = q.Samples(ctx, srv.URL, srv.Client())
+	if took := time.Since(began); !errors.Is(err, context.DeadlineExceeded) || took > 200*time.Millisecond+time.Second {
+		t.Errorf("a server that does not answer: %v after %v, want the context's deadline of 200ms", err, took)
 	}
 }

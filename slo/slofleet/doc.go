@@ -6,14 +6,12 @@
 // fleet the same way.
 //
 //	objectives := cfg.Objectives() // the objectives the rules were generated from
-//	fleet, err := slofleet.New(objectives, slofleet.Config{
-//		Address: "http://prometheus.monitoring:9090",
-//		Labels:  map[string]string{"team": "shop"}, // as given to slorules.WithLabels
-//	})
+//	fleet, err := slofleet.New(objectives, "http://prometheus.monitoring:9090",
+//		slofleet.WithLabels(map[string]string{"team": "shop"})) // as given to slorules.WithLabels
 //	if err != nil {
-//		log.Fatal(err) // an invalid objective, address or label
+//		log.Fatal(err) // an invalid objective, address or option: errors.Is(err, slo.ErrInvalid)
 //	}
-//	statuses, err := fleet.Status(ctx) // one instant query
+//	statuses, err := fleet.Status(ctx) // one instant query, shared by concurrent callers
 //	if err != nil {
 //		// Prometheus did not answer (errors.Is(err, slofleet.ErrUnavailable)),
 //		// or lacks or contradicts the rules' series (ErrMissing, ErrMismatch)
@@ -44,10 +42,10 @@
 // gate judging the fleet makes the same claims as one judging a replica.
 //
 // The series of an objective carry its journey and name, the labels of
-// [Config.Labels] and the objective's own [slo.Objective.Labels]: the
+// [WithLabels] and the objective's own [slo.Objective.Labels]: the
 // query matches the first two, and the objective's labels are checked on
 // the answer. Two sets of series for one objective (two rule files that
-// differ in a label [Config.Labels] does not give) are an [ErrMismatch]
+// differ in a label [WithLabels] does not give) are an [ErrMismatch]
 // that names the label, never a sum.
 //
 // # What a fleet's Status cannot say
@@ -61,13 +59,25 @@
 // to check: no Status is made up for it, while the other objectives' are
 // returned beside the error.
 //
-// # Time and failures
+// # Time, sharing and failures
 //
-// Status queries at the instant of [Config.Clock] (the real clock unless
-// set); [Client.StatusAt] at any instant. Each query is bounded by
-// [Config.Timeout] (10 s unless set), which is also passed to Prometheus
-// so that it stops evaluating when the client stops waiting. An
-// unreachable server, a timeout or an error answer is an [ErrUnavailable]
-// naming the address; the timeout's also matches
+// [Client.Status] queries at the instant of the client's clock
+// ([WithClock]; the real clock unless set), and shares its query: while
+// one is in flight, every other caller waits for its answer, and that
+// answer (or its error) is returned to every caller for the poll interval
+// ([WithPollInterval], 15 s unless set), so that a release gate polled by
+// fifty pipelines at once costs Prometheus one query per poll interval,
+// and when Prometheus hangs every caller has the error of that one query
+// at its timeout. A caller that stops waiting (its context ends) does not
+// end the query for the others. [Client.StatusAt] queries any instant and
+// shares nothing.
+//
+// Each query is bounded by the client's timeout ([WithTimeout], 10 s
+// unless set), which is also passed to Prometheus so that it stops
+// evaluating when the client stops waiting, and its answer is read to a
+// size cap ([WithMaxAnswer], 16 MiB unless set) and refused as soon as it
+// passes it. An unreachable server, a timeout, an error answer, an answer
+// with warnings (perhaps partial) or one over the cap is an
+// [ErrUnavailable] naming the address; the timeout's also matches
 // [context.DeadlineExceeded].
 package slofleet

@@ -72,7 +72,8 @@ func TestLiveScrape(t *testing.T) {
 		RuleFiles: []string{rules}, EvaluationInterval: time.Second,
 		Scrape: []string{strings.TrimPrefix(exporter.URL, "http://")}, ScrapeInterval: time.Second,
 	})
-	client, err := slofleet.New(objs, slofleet.Config{Address: srv.URL, Labels: map[string]string{"team": "shop"}, Timeout: 5 * time.Second})
+	client, err := slofleet.New(objs, srv.URL, slofleet.WithLabels(map[string]string{"team": "shop"}), slofleet.WithTimeout(5*time.Second),
+		slofleet.WithPollInterval(0)) // every Status asks: the test polls faster than any answer may be reused
 	if err != nil {
 		t.Fatal(err)
 	}

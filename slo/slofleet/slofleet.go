@@ -7,32 +7,24 @@ import (
 	"maps"
 	"math"
 	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/journeyslo/journeyslo/internal/reserved"
-
 	"github.com/benbjohnson/clock"
-	"github.com/prometheus/client_golang/api"
-	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	"github.com/prometheus/common/model"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/promapi"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slorules"
 )
 
-// ErrInvalid is wrapped by every error about the objectives or the Config
-// given to [New].
-var ErrInvalid = errors.New("slofleet: invalid")
-
 // ErrUnavailable is wrapped by the errors of a query that Prometheus did
-// not answer with data: unreachable, too slow, or answering with an error
-// or warnings.
+// not answer with data: unreachable, too slow, answering with an error or
+// warnings, or with more than [WithMaxAnswer] bytes.
 var ErrUnavailable = errors.New("slofleet: Prometheus did not answer")
 
 // ErrMissing is wrapped by the error of a query whose answer lacks the
@@ -45,55 +37,60 @@ var ErrMissing = errors.New("slofleet: series missing")
 // or two sets of rules for one objective.
 var ErrMismatch = errors.New("slofleet: series do not match the objectives")
 
-// DefaultTimeout bounds a query when [Config.Timeout] is zero.
-const DefaultTimeout = 10 * time.Second
-
-// Config says where the fleet's series are and how to read them. The zero
-// value has no Address, which [New] refuses.
-type Config struct {
-	// Address is the base URL of the Prometheus HTTP API (or of anything
-	// that serves it: Thanos Querier, Mimir's Prometheus path), such as
-	// http://prometheus:9090. Required.
-	Address string
-	// Timeout bounds each query, from the request to the decoded answer;
-	// zero means [DefaultTimeout].
-	Timeout time.Duration
-	// Labels are the labels the rules were generated with
-	// ([slorules.WithLabels]), such as {"team": "shop"}: the query matches
-	// them, so that the series of other rule files with the same
-	// objectives are left out. Nil matches any.
-	Labels map[string]string
-	// RoundTripper carries the requests (for TLS, authentication or a
-	// proxy); nil means client_golang's api.DefaultRoundTripper.
-	RoundTripper http.RoundTripper
-	// Clock gives the instant [Client.Status] queries at; nil means the
-	// real clock. Tests pass the mock their registry uses.
-	Clock clock.Clock
-}
-
 // A Client reads the fleet's Status of a fixed set of objectives from one
-// Prometheus API. It holds no state between queries and is safe for
-// concurrent use. The zero value is not usable; make one with [New].
+// Prometheus API. It is safe for concurrent use: concurrent callers of
+// [Client.Status] share one query, whose answer is reused for the poll
+// interval ([WithPollInterval]). The zero value is not usable; make one
+// with [New].
 type Client struct {
 	objs    []slo.Objective // with defaults, in the order given
-	address string
+	address string          // for messages, without a password
 	timeout time.Duration
+	poll    time.Duration
 	clock   clock.Clock
 	labels  map[string]string
-	api     v1.API
+	api     *promapi.Client
 	query   string
+
+	// mu guards last.
+	mu sync.Mutex
+	// last is the query of Status in flight, or the last one answered.
+	last *flight
+}
+
+// A flight is one query of [Client.Status], shared by every caller that
+// asks while it is in flight or while its answer is fresh.
+type flight struct {
+	done chan struct{} // closed once sts, err and expires are set
+	sts  []slo.Status
+	err  error
+	// expires is when the answer is no longer reused, by the client's
+	// clock.
+	expires time.Time
 }
 
 // New returns a client that reads the Status of objectives (the
 // objectives the rules were generated from, as given to slorules.Generate
-// or slo.New) as cfg says. It reports every invalid objective, every
-// objective given twice and every invalid field of cfg in one error
-// wrapping [ErrInvalid]. It sends nothing: an unreachable server is
-// reported by [Client.Status].
-func New(objectives []slo.Objective, cfg Config) (*Client, error) {
+// or slo.New) from the Prometheus HTTP API at address, its base URL (or
+// that of anything that serves the API: Thanos Querier, Mimir's
+// Prometheus path), such as http://prometheus:9090. It reports every
+// invalid objective, every objective given twice, an invalid address and
+// every invalid option in one error wrapping [slo.ErrInvalid]. It sends
+// nothing: an unreachable server is reported by [Client.Status].
+func New(objectives []slo.Objective, address string, opts ...Option) (*Client, error) {
+	cfg := config{
+		timeout: DefaultTimeout,
+		poll:    DefaultPollInterval,
+		max:     DefaultMaxAnswer,
+		rt:      http.DefaultTransport,
+		clock:   clock.New(),
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	var errs []error
 	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...)))
+		errs = append(errs, fmt.Errorf("%w: slofleet.New: %s", slo.ErrInvalid, fmt.Sprintf(format, args...)))
 	}
 	if len(objectives) == 0 {
 		bad("no objectives; pass the objectives the fleet's rules were generated from")
@@ -103,7 +100,7 @@ func New(objectives []slo.Objective, cfg Config) (*Client, error) {
 	for i, o := range objectives {
 		o = o.WithDefaults()
 		if err := o.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s): %w", ErrInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), err))
+			errs = append(errs, fmt.Errorf("%w: slofleet.New: objective %d (%s): %w", slo.ErrInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), err))
 			continue
 		}
 		key := [2]string{o.Journey, o.Name}
@@ -113,54 +110,34 @@ func New(objectives []slo.Objective, cfg Config) (*Client, error) {
 		}
 		seen[key] = i
 		for _, name := range slices.Sorted(maps.Keys(o.Labels)) {
-			if v, ok := cfg.Labels[name]; ok && v != o.Labels[name] {
-				bad("objective %d (%s): its label %s=%q and Config.Labels' %s=%q differ, so no series can carry both; give the value the rules were generated with",
+			if v, ok := cfg.labels[name]; ok && v != o.Labels[name] {
+				bad("objective %d (%s): its label %s=%q and WithLabels' %s=%q differ, so no series can carry both; give the value the rules were generated with",
 					i, slo.ObjectiveKey(o.Journey, o.Name), name, o.Labels[name], name, v)
 			}
 		}
 		objs = append(objs, o)
 	}
-	if u, err := url.Parse(cfg.Address); cfg.Address == "" {
-		bad("Config.Address is empty; give the base URL of the Prometheus API, such as http://prometheus:9090")
-	} else if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		bad("Config.Address %q is not an absolute http or https URL; give the base URL of the Prometheus API, such as http://prometheus:9090", cfg.Address)
+	if err := promapi.CheckAddress(address); err != nil {
+		bad("%v", err)
 	}
-	if cfg.Timeout < 0 {
-		bad("Config.Timeout %v is negative; use a positive duration, such as 5*time.Second, or 0 for %v", cfg.Timeout, DefaultTimeout)
-	}
-	for _, name := range slices.Sorted(maps.Keys(cfg.Labels)) {
-		switch {
-		case !labelName.MatchString(name) || strings.HasPrefix(name, "__"):
-			bad("Config.Labels: %q is not a label name; use letters, digits and '_', not starting with a digit or \"__\"", name)
-		case reserved.Label(name):
-			bad("Config.Labels: %q is a label the rules set themselves; give only the labels of slorules.WithLabels, such as team", name)
-		case cfg.Labels[name] == "":
-			bad("Config.Labels: label %q has an empty value, which no series carries; give its value or leave it out", name)
-		}
-	}
+	errs = append(errs, cfg.errs...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	client, err := api.NewClient(api.Config{Address: cfg.Address, RoundTripper: cfg.RoundTripper})
+	api, err := promapi.New(address, promapi.WithHTTPClient(&http.Client{Transport: cfg.rt}), promapi.WithMaxAnswer(cfg.max))
 	if err != nil {
-		return nil, fmt.Errorf("%w: Config.Address %q: %w", ErrInvalid, cfg.Address, err)
+		return nil, fmt.Errorf("%w: slofleet.New: %w", slo.ErrInvalid, err)
 	}
-	c := &Client{
+	return &Client{
 		objs:    objs,
-		address: cfg.Address,
-		timeout: cfg.Timeout,
-		clock:   cfg.Clock,
-		labels:  maps.Clone(cfg.Labels),
-		api:     v1.NewAPI(client),
-		query:   selector(objs, cfg.Labels),
-	}
-	if c.timeout == 0 {
-		c.timeout = DefaultTimeout
-	}
-	if c.clock == nil {
-		c.clock = clock.New()
-	}
-	return c, nil
+		address: api.Address(),
+		timeout: cfg.timeout,
+		poll:    cfg.poll,
+		clock:   cfg.clock,
+		labels:  maps.Clone(cfg.labels),
+		api:     api,
+		query:   selector(objs, cfg.labels),
+	}, nil
 }
 
 var labelName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
@@ -200,20 +177,104 @@ func (c *Client) Objectives() []slo.Objective {
 	return out
 }
 
-// Clock returns the clock whose instant [Client.Status] queries at:
-// [Config.Clock], or the real clock.
+// Clock returns the clock whose instant [Client.Status] queries at, and
+// by which its answers expire: [WithClock]'s, or the real clock.
 func (c *Client) Clock() clock.Clock { return c.clock }
 
 // Status returns the fleet's Status of every objective, in the order given
-// to [New], at the instant of [Config.Clock]. See [Client.StatusAt].
+// to [New], as Prometheus's series stood at an instant at most the poll
+// interval ([WithPollInterval]) old: the Status' Time says which.
+//
+// The query is shared. While one is in flight, every caller waits for its
+// answer rather than send its own; once answered, its Status (as copies)
+// and its error are returned to every caller until the poll interval has
+// passed by the client's clock, after which the next caller starts the
+// next query at the clock's instant. However many requests a release
+// gate over the client serves at once, Prometheus sees at most one query
+// per client in flight, and when it hangs, every caller has the error of
+// that one query at its timeout ([WithTimeout]).
+//
+// The query is bounded by the client's timeout and by no caller's
+// context: a caller whose ctx ends stops waiting, with an error wrapping
+// [ErrUnavailable] and ctx's error, while the query goes on for the
+// others. The errors are those of [Client.StatusAt], and one wrapping
+// [slo.ErrPanic] if the query panicked.
 func (c *Client) Status(ctx context.Context) ([]slo.Status, error) {
-	return c.StatusAt(ctx, c.clock.Now())
+	c.mu.Lock()
+	f := c.last
+	if f == nil || (answered(f) && !c.clock.Now().Before(f.expires)) {
+		if err := ctx.Err(); err != nil {
+			c.mu.Unlock()
+			return nil, c.abandoned(err)
+		}
+		f = &flight{done: make(chan struct{})}
+		c.last = f
+		go c.fly(f, c.clock.Now())
+	}
+	c.mu.Unlock()
+	if !answered(f) {
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return nil, c.abandoned(ctx.Err())
+		}
+	}
+	return cloneStatus(f.sts), f.err
+}
+
+// answered reports whether f's answer is in.
+func answered(f *flight) bool {
+	select {
+	case <-f.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// fly makes f's query at instant at, bounded by the client's timeout
+// alone, and keeps its answer until the poll interval has passed. A panic
+// (of a RoundTripper given to WithRoundTripper, say) is every waiting
+// caller's error: on a goroutine of its own it would end the process.
+func (c *Client) fly(f *flight, at time.Time) {
+	defer func() {
+		if p := recover(); p != nil {
+			f.sts, f.err = nil, fmt.Errorf("%w: slofleet: the query to Prometheus at %s panicked: %v", slo.ErrPanic, c.address, p)
+		}
+		f.expires = c.clock.Now().Add(c.poll)
+		close(f.done)
+	}()
+	qctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	f.sts, f.err = c.read(context.Background(), qctx, at)
+}
+
+// abandoned is the error of a caller of Status who stopped waiting.
+func (c *Client) abandoned(err error) error {
+	return fmt.Errorf("%w: the wait for Prometheus at %s was abandoned: %w; the shared query goes on for the client's other callers", ErrUnavailable, c.address, err)
+}
+
+// cloneStatus copies sts, so that no caller sees another's changes.
+func cloneStatus(sts []slo.Status) []slo.Status {
+	if sts == nil {
+		return nil
+	}
+	out := slices.Clone(sts)
+	for i := range out {
+		out[i].Windows = slices.Clone(out[i].Windows)
+		out[i].Rules = slices.Clone(out[i].Rules)
+	}
+	return out
 }
 
 // StatusAt returns the fleet's Status of every objective, in the order
 // given to [New], as Prometheus's series stand at instant at (the series
 // the engine last recorded at or before it, within its lookback). It makes
-// one query, bounded by [Config.Timeout] and by ctx.
+// one query of its own, bounded by the client's timeout ([WithTimeout])
+// and by ctx: unlike [Client.Status], it shares neither queries nor
+// answers, since its callers (a script reading the fleet's past, a test)
+// ask for instants of their own. A server answering requests calls
+// Status.
 //
 // When Prometheus does not answer with data, it returns no Status and an
 // error wrapping [ErrUnavailable]. When it answers, it returns the Status
@@ -226,19 +287,29 @@ func (c *Client) Status(ctx context.Context) ([]slo.Status, error) {
 func (c *Client) StatusAt(ctx context.Context, at time.Time) ([]slo.Status, error) {
 	qctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	v, warnings, _, err := c.api.Query(qctx, c.query, at, v1.WithTimeout(c.timeout))
+	return c.read(ctx, qctx, at)
+}
+
+// read makes one query at instant at with qctx, a child of ctx bounded by
+// the timeout, and builds the Status from its answer.
+func (c *Client) read(ctx, qctx context.Context, at time.Time) ([]slo.Status, error) {
+	r, err := c.api.Query(qctx, c.query, at)
 	if err != nil {
 		return nil, c.unavailable(ctx, qctx, err)
 	}
-	if len(warnings) > 0 {
+	if len(r.Warnings) > 0 {
 		// A partial answer (a Thanos store down) would judge the fleet by
 		// some replicas: refuse it rather than judge.
+		warnings := r.Warnings
+		if len(warnings) > 5 {
+			warnings = append(warnings[:5:5], fmt.Sprintf("and %d more", len(r.Warnings)-5))
+		}
 		return nil, fmt.Errorf("%w: Prometheus at %s answered with warnings, perhaps a partial answer: %s", ErrUnavailable, c.address, strings.Join(warnings, "; "))
 	}
-	vec, ok := v.(model.Vector)
-	if !ok {
-		return nil, fmt.Errorf("%w: Prometheus at %s answered a %s to an instant query, not a vector; is Config.Address a Prometheus API?", ErrUnavailable, c.address, v.Type())
+	if r.Type != "vector" {
+		return nil, fmt.Errorf("%w: Prometheus at %s answered a %s to an instant query, not a vector; is the address a Prometheus API?", ErrUnavailable, c.address, r.Type)
 	}
+	vec := r.Vector
 	out := make([]slo.Status, 0, len(c.objs))
 	var errs []error
 	for _, o := range c.objs {
@@ -255,21 +326,24 @@ func (c *Client) StatusAt(ctx context.Context, at time.Time) ([]slo.Status, erro
 // unavailable explains err, the failure of a query made with qctx, a
 // child of ctx bounded by the timeout.
 func (c *Client) unavailable(ctx, qctx context.Context, err error) error {
-	var apiErr *v1.Error
+	var apiErr *promapi.Error
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("%w: the query to Prometheus at %s was abandoned: %w", ErrUnavailable, c.address, ctx.Err())
 	case errors.Is(qctx.Err(), context.DeadlineExceeded):
-		return fmt.Errorf("%w: Prometheus at %s did not answer within %v (Config.Timeout): %w; check that it runs and is reachable from here, or raise the timeout",
+		return fmt.Errorf("%w: Prometheus at %s did not answer within %v (WithTimeout): %w; check that it runs and is reachable from here, or raise the timeout",
 			ErrUnavailable, c.address, c.timeout, context.DeadlineExceeded)
-	case errors.As(err, &apiErr) && apiErr.Type == v1.ErrClient:
-		return fmt.Errorf("%w: Prometheus at %s refused the query (%v); is Config.Address the base URL of a Prometheus API, without /api/v1?", ErrUnavailable, c.address, err)
-	case errors.As(err, &apiErr) && apiErr.Type == v1.ErrTimeout:
-		return fmt.Errorf("%w: Prometheus at %s gave up on the query within %v (Config.Timeout): %v", ErrUnavailable, c.address, c.timeout, err)
+	case errors.Is(err, promapi.ErrTooLarge):
+		return fmt.Errorf("%w: the answer of Prometheus at %s is larger than %d bytes (WithMaxAnswer), which the client does not read; check that the objectives and WithLabels select only this fleet's series, or raise WithMaxAnswer",
+			ErrUnavailable, c.address, c.api.MaxAnswer())
+	case errors.As(err, &apiErr) && apiErr.Type == "":
+		return fmt.Errorf("%w: Prometheus at %s refused the query (%v); is the address the base URL of a Prometheus API, without /api/v1?", ErrUnavailable, c.address, err)
+	case errors.As(err, &apiErr) && apiErr.Type == "timeout":
+		return fmt.Errorf("%w: Prometheus at %s gave up on the query within %v (WithTimeout): %v", ErrUnavailable, c.address, c.timeout, err)
 	case errors.As(err, &apiErr):
 		return fmt.Errorf("%w: Prometheus at %s answered the query with an error: %v", ErrUnavailable, c.address, err)
 	}
-	return fmt.Errorf("%w: could not reach Prometheus at %s: %w; check Config.Address and that the server runs", ErrUnavailable, c.address, err)
+	return fmt.Errorf("%w: could not reach Prometheus at %s: %w; check the address and that the server runs", ErrUnavailable, c.address, err)
 }
 
 // seriesKey identifies one of an objective's series: two samples with the
@@ -288,24 +362,24 @@ func (s sums) Sum(d time.Duration) (good, bad float64) {
 }
 
 // status builds o's Status from the query's answer.
-func (c *Client) status(o slo.Objective, vec model.Vector, at time.Time) (slo.Status, error) {
+func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (slo.Status, error) {
 	name := slo.ObjectiveKey(o.Journey, o.Name)
-	seen := map[seriesKey]model.Metric{}
-	var info model.Metric
+	seen := map[seriesKey]promapi.Labels{}
+	var info promapi.Labels
 	events := sums{}
 	firing := make([]bool, len(o.Policy.Rules))
 	for _, smp := range vec {
 		m := smp.Metric
-		if string(m["journey"]) != o.Journey || string(m["objective"]) != o.Name || !hasLabels(m, o.Labels) {
+		if m["journey"] != o.Journey || m["objective"] != o.Name || !hasLabels(m, o.Labels) {
 			continue
 		}
-		k := seriesKey{string(m[model.MetricNameLabel]), string(m["window"]), string(m["outcome"]), string(m["rule"])}
+		k := seriesKey{m[promapi.MetricName], m["window"], m["outcome"], m["rule"]}
 		if other, dup := seen[k]; dup {
-			return slo.Status{}, fmt.Errorf("%w: %s: Prometheus at %s holds two sets of its series, told apart by %s (%s and %s); set Config.Labels to the labels its rules were generated with",
+			return slo.Status{}, fmt.Errorf("%w: %s: Prometheus at %s holds two sets of its series, told apart by %s (%s and %s); set WithLabels to the labels its rules were generated with",
 				ErrMismatch, name, c.address, strings.Join(differ(m, other), ", "), other, m)
 		}
 		seen[k] = m
-		v := float64(smp.Value)
+		v := smp.Value
 		if !(v > 0) { // no NaN, no negative count into the arithmetic
 			v = 0
 		}
@@ -320,11 +394,11 @@ func (c *Client) status(o slo.Objective, vec model.Vector, at time.Time) (slo.St
 			}
 			firing[i] = true
 		case strings.HasPrefix(k.name, slorules.EventsPrefix):
-			d, err := model.ParseDuration(strings.TrimPrefix(k.name, slorules.EventsPrefix))
+			d, err := promapi.ParseDuration(strings.TrimPrefix(k.name, slorules.EventsPrefix))
 			if err != nil {
 				continue // not a series of the rules
 			}
-			w := events[time.Duration(d)]
+			w := events[d]
 			switch k.outcome {
 			case "good":
 				w[0] = v
@@ -333,11 +407,11 @@ func (c *Client) status(o slo.Objective, vec model.Vector, at time.Time) (slo.St
 			default:
 				continue
 			}
-			events[time.Duration(d)] = w
+			events[d] = w
 		}
 	}
 	if info == nil {
-		return slo.Status{}, fmt.Errorf("%w: %s: Prometheus at %s has no series %s%s; check that the rule file slorules generated for it is loaded (rule_files in prometheus.yml), that its period group has been evaluated once (every 2m30s by default), and that Config.Labels are the labels it was generated with",
+		return slo.Status{}, fmt.Errorf("%w: %s: Prometheus at %s has no series %s%s; check that the rule file slorules generated for it is loaded (rule_files in prometheus.yml), that its period group has been evaluated once (every 2m30s by default), and that WithLabels are the labels it was generated with",
 			ErrMissing, name, c.address, slorules.Info, c.own(o))
 	}
 	if err := c.checkInfo(o, info); err != nil {
@@ -423,30 +497,30 @@ func build(o slo.Objective, at time.Time, events sums, firing []bool) slo.Status
 
 // checkInfo compares the settings the rules were generated with, on their
 // info series, with o's.
-func (c *Client) checkInfo(o slo.Objective, info model.Metric) error {
+func (c *Client) checkInfo(o slo.Objective, info promapi.Labels) error {
 	var diffs []string
 	differs := func(label, got, want string) {
 		diffs = append(diffs, fmt.Sprintf("%s %s where the objective has %s", label, got, want))
 	}
-	if t, err := strconv.ParseFloat(string(info["target"]), 64); err != nil || t != o.Target {
-		differs("target", strconv.Quote(string(info["target"])), strconv.FormatFloat(o.Target, 'f', -1, 64))
+	if t, err := strconv.ParseFloat(info["target"], 64); err != nil || t != o.Target {
+		differs("target", strconv.Quote(info["target"]), strconv.FormatFloat(o.Target, 'f', -1, 64))
 	}
-	if d, err := model.ParseDuration(string(info["period"])); err != nil || time.Duration(d) != o.Period {
-		differs("period", strconv.Quote(string(info["period"])), burnrate.FormatWindow(o.Period))
+	if d, err := promapi.ParseDuration(info["period"]); err != nil || d != o.Period {
+		differs("period", strconv.Quote(info["period"]), burnrate.FormatWindow(o.Period))
 	}
-	if n, err := strconv.ParseUint(string(info["min_events"]), 10, 64); err != nil || n != o.Policy.MinEvents {
-		differs("min_events", strconv.Quote(string(info["min_events"])), strconv.FormatUint(o.Policy.MinEvents, 10))
+	if n, err := strconv.ParseUint(info["min_events"], 10, 64); err != nil || n != o.Policy.MinEvents {
+		differs("min_events", strconv.Quote(info["min_events"]), strconv.FormatUint(o.Policy.MinEvents, 10))
 	}
 	latency := time.Duration(0)
 	if l, ok := info["latency"]; ok {
-		d, err := time.ParseDuration(string(l))
+		d, err := time.ParseDuration(l)
 		if err != nil {
 			d = -1
 		}
 		latency = d
 	}
 	if latency != o.Latency {
-		differs("latency", strconv.Quote(string(info["latency"])), o.Latency.String())
+		differs("latency", strconv.Quote(info["latency"]), o.Latency.String())
 	}
 	if len(diffs) == 0 {
 		return nil
@@ -470,9 +544,9 @@ func (c *Client) own(o slo.Objective) string {
 }
 
 // hasLabels reports whether m carries every label of want.
-func hasLabels(m model.Metric, want map[string]string) bool {
+func hasLabels(m promapi.Labels, want map[string]string) bool {
 	for k, v := range want {
-		if string(m[model.LabelName(k)]) != v {
+		if m[k] != v {
 			return false
 		}
 	}
@@ -480,16 +554,16 @@ func hasLabels(m model.Metric, want map[string]string) bool {
 }
 
 // differ names the labels whose values differ between a and b.
-func differ(a, b model.Metric) []string {
+func differ(a, b promapi.Labels) []string {
 	var out []string
 	for k, v := range a {
 		if b[k] != v {
-			out = append(out, string(k))
+			out = append(out, k)
 		}
 	}
 	for k := range b {
 		if _, ok := a[k]; !ok {
-			out = append(out, string(k))
+			out = append(out, k)
 		}
 	}
 	slices.Sort(out)

@@ -165,7 +165,7 @@ func runFleet(t *testing.T) *fleet {
 	}
 	// The rules of this fleet, labelled cluster=eu1, and a second set for
 	// the same objectives labelled cluster=us1, as another team's file
-	// would be: Config.Labels picks one.
+	// would be: WithLabels picks one.
 	var rules []promtest.Rule
 	for _, cluster := range []string{"eu1", "us1"} {
 		file, err := slorules.Generate(f.objs, slorules.WithLabels(map[string]string{"cluster": cluster}))
@@ -210,10 +210,7 @@ var approx = cmp.Options{
 
 func TestStatusIsTheRegistrys(t *testing.T) {
 	f := runFleet(t)
-	client, err := slofleet.New(objectives(), slofleet.Config{
-		Address: f.server.URL,
-		Labels:  map[string]string{"cluster": "eu1"},
-	})
+	client, err := slofleet.New(objectives(), f.server.URL, slofleet.WithLabels(map[string]string{"cluster": "eu1"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +263,7 @@ func TestStatusIsTheRegistrys(t *testing.T) {
 	t.Run("Status reads the clock", func(t *testing.T) {
 		mock := clock.NewMock()
 		mock.Set(start.Add(compared[2]))
-		client, err := slofleet.New(objectives(), slofleet.Config{Address: f.server.URL, Labels: map[string]string{"cluster": "eu1"}, Clock: mock})
+		client, err := slofleet.New(objectives(), f.server.URL, slofleet.WithLabels(map[string]string{"cluster": "eu1"}), slofleet.WithClock(mock))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -279,8 +276,8 @@ func TestStatusIsTheRegistrys(t *testing.T) {
 		}
 	})
 
-	t.Run("two rule files without Config.Labels", func(t *testing.T) {
-		client, err := slofleet.New(objectives(), slofleet.Config{Address: f.server.URL})
+	t.Run("two rule files without WithLabels", func(t *testing.T) {
+		client, err := slofleet.New(objectives(), f.server.URL)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -288,7 +285,7 @@ func TestStatusIsTheRegistrys(t *testing.T) {
 		if !errors.Is(err, slofleet.ErrMismatch) {
 			t.Fatalf("error %v, want one wrapping ErrMismatch", err)
 		}
-		for _, want := range []string{"checkout:availability", "admin:availability", "login:availability", "told apart by cluster", "set Config.Labels"} {
+		for _, want := range []string{"checkout:availability", "admin:availability", "login:availability", "told apart by cluster", "set WithLabels"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("error %q does not say %q", err, want)
 			}
@@ -297,7 +294,7 @@ func TestStatusIsTheRegistrys(t *testing.T) {
 
 	t.Run("an objective without rules", func(t *testing.T) {
 		objs := append(objectives(), slo.Objective{Journey: "search", Target: 0.995, Period: 24 * hour})
-		client, err := slofleet.New(objs, slofleet.Config{Address: f.server.URL, Labels: map[string]string{"cluster": "eu1"}})
+		client, err := slofleet.New(objs, f.server.URL, slofleet.WithLabels(map[string]string{"cluster": "eu1"}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -311,7 +308,7 @@ func TestStatusIsTheRegistrys(t *testing.T) {
 		}
 		want := `slofleet: series missing: search:availability: Prometheus at ` + f.server.URL +
 			` has no series journey_objective:journeyslo_objective:info{journey="search",objective="availability",cluster="eu1"}; ` +
-			`check that the rule file slorules generated for it is loaded (rule_files in prometheus.yml), that its period group has been evaluated once (every 2m30s by default), and that Config.Labels are the labels it was generated with`
+			`check that the rule file slorules generated for it is loaded (rule_files in prometheus.yml), that its period group has been evaluated once (every 2m30s by default), and that WithLabels are the labels it was generated with`
 		if err.Error() != want {
 			t.Errorf("error:\n%s\nwant:\n%s", err, want)
 		}
@@ -320,7 +317,7 @@ func TestStatusIsTheRegistrys(t *testing.T) {
 	t.Run("rules of another objective", func(t *testing.T) {
 		objs := objectives()
 		objs[0].Target = 0.99
-		client, err := slofleet.New(objs, slofleet.Config{Address: f.server.URL, Labels: map[string]string{"cluster": "eu1"}})
+		client, err := slofleet.New(objs, f.server.URL, slofleet.WithLabels(map[string]string{"cluster": "eu1"}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -345,7 +342,7 @@ func TestUnreachable(t *testing.T) {
 	}
 	addr := "http://" + l.Addr().String()
 	l.Close()
-	client, err := slofleet.New(objectives(), slofleet.Config{Address: addr, Timeout: 2 * time.Second})
+	client, err := slofleet.New(objectives(), addr, slofleet.WithTimeout(2*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +354,7 @@ func TestUnreachable(t *testing.T) {
 	if took := time.Since(began); took > 2*time.Second {
 		t.Errorf("a refused connection took %v to report, more than the timeout", took)
 	}
-	for _, want := range []string{"could not reach Prometheus at " + addr, "connection refused", "check Config.Address"} {
+	for _, want := range []string{"could not reach Prometheus at " + addr, "connection refused", "check the address"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
@@ -378,7 +375,7 @@ func TestTimeout(t *testing.T) {
 	defer srv.Close()
 	defer close(done)
 	const timeout = 300 * time.Millisecond
-	client, err := slofleet.New(objectives(), slofleet.Config{Address: srv.URL, Timeout: timeout, RoundTripper: srv.Client().Transport})
+	client, err := slofleet.New(objectives(), srv.URL, slofleet.WithTimeout(timeout), slofleet.WithRoundTripper(srv.Client().Transport))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,17 +388,19 @@ func TestTimeout(t *testing.T) {
 	if took < timeout || took > timeout+time.Second {
 		t.Errorf("the query gave up after %v, want the timeout of %v (within a second)", took, timeout)
 	}
-	want := "slofleet: Prometheus did not answer: Prometheus at " + srv.URL + " did not answer within 300ms (Config.Timeout): context deadline exceeded; check that it runs and is reachable from here, or raise the timeout"
+	want := "slofleet: Prometheus did not answer: Prometheus at " + srv.URL + " did not answer within 300ms (WithTimeout): context deadline exceeded; check that it runs and is reachable from here, or raise the timeout"
 	if err.Error() != want {
 		t.Errorf("error:\n%s\nwant:\n%s", err, want)
 	}
 
-	// The caller's own deadline, shorter than the timeout, is the caller's.
+	// The caller's own deadline, shorter than the timeout, is the
+	// caller's: StatusAt's query is its own, and ends with it.
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err = client.Status(ctx)
-	if !errors.Is(err, slofleet.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "abandoned") {
-		t.Errorf("error %v, want the query abandoned at the caller's deadline", err)
+	_, err = client.StatusAt(ctx, time.Now())
+	want = "slofleet: Prometheus did not answer: the query to Prometheus at " + srv.URL + " was abandoned: context deadline exceeded"
+	if !errors.Is(err, slofleet.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
 	}
 }
 
@@ -409,53 +408,74 @@ func TestNotPrometheus(t *testing.T) {
 	// A web server that is not a Prometheus API answers 404.
 	srv := httptest.NewServer(http.NotFoundHandler())
 	defer srv.Close()
-	client, err := slofleet.New(objectives(), slofleet.Config{Address: srv.URL, RoundTripper: srv.Client().Transport})
+	client, err := slofleet.New(objectives(), srv.URL, slofleet.WithRoundTripper(srv.Client().Transport))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = client.Status(context.Background())
-	if !errors.Is(err, slofleet.ErrUnavailable) || !strings.Contains(err.Error(), "refused the query (client_error: client error: 404); is Config.Address the base URL of a Prometheus API") {
-		t.Errorf("error %v, want a refusal that asks whether the address is a Prometheus API", err)
+	want := `slofleet: Prometheus did not answer: Prometheus at ` + srv.URL + ` refused the query (` + srv.URL + `/api/v1/query answered 404 Not Found, not an answer of the Prometheus API: "404 page not found\n"); is the address the base URL of a Prometheus API, without /api/v1?`
+	if !errors.Is(err, slofleet.ErrUnavailable) || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
 	}
 }
 
 func TestNewRefuses(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		objs []slo.Objective
-		cfg  slofleet.Config
-		want []string
+		name    string
+		objs    []slo.Objective
+		address string
+		opts    []slofleet.Option
+		want    []string
 	}{
-		{"no objectives", nil, slofleet.Config{Address: "http://p:9090"},
-			[]string{"slofleet: invalid: no objectives; pass the objectives the fleet's rules were generated from"}},
-		{"no address", objectives(), slofleet.Config{},
-			[]string{"slofleet: invalid: Config.Address is empty; give the base URL of the Prometheus API, such as http://prometheus:9090"}},
-		{"not a URL", objectives(), slofleet.Config{Address: "prometheus:9090"},
-			[]string{`slofleet: invalid: Config.Address "prometheus:9090" is not an absolute http or https URL; give the base URL of the Prometheus API, such as http://prometheus:9090`}},
-		{"negative timeout", objectives(), slofleet.Config{Address: "http://p:9090", Timeout: -time.Second},
-			[]string{"slofleet: invalid: Config.Timeout -1s is negative; use a positive duration, such as 5*time.Second, or 0 for 10s"}},
-		{"labels", objectives(), slofleet.Config{Address: "http://p:9090", Labels: map[string]string{"window": "5m", "9x": "a", "team": "shop", "zone": ""}},
+		{"no objectives", nil, "http://p:9090", nil,
+			[]string{"slo: invalid: slofleet.New: no objectives; pass the objectives the fleet's rules were generated from"}},
+		{"no address", objectives(), "", nil,
+			[]string{"slo: invalid: slofleet.New: address is empty; give the base URL of the Prometheus API, such as http://prometheus:9090"}},
+		{"not a URL", objectives(), "prometheus:9090", nil,
+			[]string{`slo: invalid: slofleet.New: address "prometheus:9090" is not an absolute http or https URL; give the base URL of the Prometheus API, such as http://prometheus:9090`}},
+		{"options", objectives(), "http://p:9090",
+			[]slofleet.Option{slofleet.WithTimeout(0), slofleet.WithTimeout(-time.Second), slofleet.WithPollInterval(-time.Second), slofleet.WithMaxAnswer(0), slofleet.WithClock(nil), slofleet.WithRoundTripper(nil)},
 			[]string{
-				`slofleet: invalid: objective 0 (checkout:availability): its label team="payments" and Config.Labels' team="shop" differ, so no series can carry both; give the value the rules were generated with`,
-				`slofleet: invalid: Config.Labels: "9x" is not a label name; use letters, digits and '_', not starting with a digit or "__"`,
-				`slofleet: invalid: Config.Labels: "window" is a label the rules set themselves; give only the labels of slorules.WithLabels, such as team`,
-				`slofleet: invalid: Config.Labels: label "zone" has an empty value, which no series carries; give its value or leave it out`,
+				"slo: invalid: slofleet.WithTimeout(0s): use a positive duration, such as 5*time.Second; without the option it is 10s",
+				"slo: invalid: slofleet.WithTimeout(-1s): use a positive duration, such as 5*time.Second; without the option it is 10s",
+				"slo: invalid: slofleet.WithPollInterval(-1s): use a duration of zero or more, such as 30*time.Second; without the option it is 15s",
+				"slo: invalid: slofleet.WithMaxAnswer(0): use a positive number of bytes, such as 64<<20; without the option it is 16777216",
+				"slo: invalid: slofleet.WithClock(nil): pass clock.New() or a clock.NewMock(), or leave the option out for the real clock",
+				"slo: invalid: slofleet.WithRoundTripper(nil): pass an http.RoundTripper, such as an *http.Transport with your TLS settings, or leave the option out for http.DefaultTransport",
+			}},
+		{"labels", objectives(), "http://p:9090", []slofleet.Option{slofleet.WithLabels(map[string]string{"window": "5m", "9x": "a", "team": "shop", "zone": ""})},
+			[]string{
+				`slo: invalid: slofleet.New: objective 0 (checkout:availability): its label team="payments" and WithLabels' team="shop" differ, so no series can carry both; give the value the rules were generated with`,
+				`slo: invalid: slofleet.WithLabels: "9x" is not a label name; use letters, digits and '_', not starting with a digit or "__"`,
+				`slo: invalid: slofleet.WithLabels: "window" is a label the rules set themselves; give only the labels of slorules.WithLabels, such as team`,
+				`slo: invalid: slofleet.WithLabels: label "zone" has an empty value, which no series carries; give its value or leave it out`,
 			}},
 		{"objectives", []slo.Objective{{Journey: "checkout", Target: 99.9}, {Journey: "search", Target: 0.99}, {Journey: "search", Target: 0.999}},
-			slofleet.Config{Address: "http://p:9090"},
+			"http://p:9090", nil,
 			[]string{
-				"slofleet: invalid: objective 0 (checkout:availability): burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%",
-				"slofleet: invalid: objective 2 (search:availability): objective 1 has the same journey and name; give each objective of a journey its own Name",
+				"slo: invalid: slofleet.New: objective 0 (checkout:availability): burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%",
+				"slo: invalid: slofleet.New: objective 2 (search:availability): objective 1 has the same journey and name; give each objective of a journey its own Name",
 			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := slofleet.New(tc.objs, tc.cfg)
-			if c != nil || !errors.Is(err, slofleet.ErrInvalid) {
-				t.Fatalf("New = %v, %v; want no client and an error wrapping ErrInvalid", c, err)
+			c, err := slofleet.New(tc.objs, tc.address, tc.opts...)
+			if c != nil || !errors.Is(err, slo.ErrInvalid) {
+				t.Fatalf("New = %v, %v; want no client and an error wrapping slo.ErrInvalid", c, err)
 			}
 			if got, want := err.Error(), strings.Join(tc.want, "\n"); got != want {
 				t.Errorf("error:\n%s\nwant:\n%s", got, want)
 			}
 		})
+	}
+	// The objectives' own mistakes keep their cause.
+	_, err := slofleet.New([]slo.Objective{{Journey: "checkout", Target: 99.9}}, "http://p:9090")
+	if !errors.Is(err, burnrate.ErrInvalid) {
+		t.Errorf("an objective's bad target: %v, want an error wrapping burnrate.ErrInvalid too", err)
+	}
+	// The run-time conditions are not misconfigurations.
+	for _, sentinel := range []error{slofleet.ErrUnavailable, slofleet.ErrMissing, slofleet.ErrMismatch} {
+		if errors.Is(sentinel, slo.ErrInvalid) {
+			t.Errorf("%v wraps slo.ErrInvalid", sentinel)
+		}
 	}
 }

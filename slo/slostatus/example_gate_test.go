@@ -111,10 +111,8 @@ func ExampleGate_Override() {
 // Prometheus is down, and the gate fails closed, saying so.
 func ExampleFleetGate() {
 	objectives := []slo.Objective{{Journey: "checkout", Target: 0.999}}
-	fleet, err := slofleet.New(objectives, slofleet.Config{
-		Address: "http://127.0.0.1:1", // nothing listens on port 1
-		Timeout: 2 * time.Second,
-	})
+	fleet, err := slofleet.New(objectives, "http://127.0.0.1:1", // nothing listens on port 1
+		slofleet.WithTimeout(2*time.Second))
 	if err != nil {
 		panic(err)
 	}

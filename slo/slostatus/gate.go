@@ -124,11 +124,14 @@ func ReleaseGate(reg *slo.Registry, names ...string) (*Gate, error) {
 // that names choose (as for [ReleaseGate]), judged from fleet's Status at
 // each request rather than from one replica's registry: the whole service's
 // budget, as Prometheus sums every replica's counters
-// (slo/slofleet.Client). Each request asks the fleet once, bounded by the
-// fleet's own timeout (slofleet.Config.Timeout) and by the request's
-// context. When the fleet cannot answer, the gate answers as on says,
-// and its body says which and why. Overrides expire by the fleet's clock.
-// It panics if fleet is nil.
+// (slo/slofleet.Client). Each request asks the fleet for its Status,
+// bounded by the fleet's own timeout (slofleet.WithTimeout) and by the
+// request's context; *slofleet.Client shares one query among the requests
+// that ask at once and reuses its answer for its poll interval
+// (slofleet.WithPollInterval), so that many pipelines polling the gate
+// cost Prometheus one query. When the fleet cannot answer, the gate
+// answers as on says, and its body says which and why. Overrides expire by
+// the fleet's clock. It panics if fleet is nil.
 func FleetGate(fleet Fleet, on OnUnavailable, names ...string) (*Gate, error) {
 	if fleet == nil {
 		panic("slostatus: FleetGate(nil, ...): pass the fleet's client, such as the *slofleet.Client that slofleet.New returned")

@@ -2,12 +2,15 @@ package slostatus_test
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -78,7 +81,9 @@ func TestFleetGate(t *testing.T) {
 		RuleFiles: []string{rules}, EvaluationInterval: time.Second,
 		Scrape: targets, ScrapeInterval: time.Second,
 	})
-	client, err := slofleet.New(fleetObjectives, slofleet.Config{Address: srv.URL, Timeout: 5 * time.Second})
+	// Every Status asks: the test polls the fleet as it changes, faster
+	// than an answer may be reused.
+	client, err := slofleet.New(fleetObjectives, srv.URL, slofleet.WithTimeout(5*time.Second), slofleet.WithPollInterval(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +101,7 @@ func TestFleetGate(t *testing.T) {
 	noInfo := func(journey string) string {
 		return "slofleet: series missing: " + journey + ":availability: Prometheus at " + srv.URL +
 			" has no series journey_objective:journeyslo_objective:info{journey=\"" + journey + "\",objective=\"availability\"}; " +
-			"check that the rule file slorules generated for it is loaded (rule_files in prometheus.yml), that its period group has been evaluated once (every 2m30s by default), and that Config.Labels are the labels it was generated with"
+			"check that the rule file slorules generated for it is loaded (rule_files in prometheus.yml), that its period group has been evaluated once (every 2m30s by default), and that WithLabels are the labels it was generated with"
 	}
 	noEvents := "slofleet: series missing: checkout:availability: Prometheus at " + srv.URL +
 		" has no series journey_objective_outcome:journeyslo_sli_events:increase30d{journey=\"checkout\",objective=\"availability\"}; " +
@@ -179,7 +184,7 @@ func TestFleetGateUnreachable(t *testing.T) {
 	}
 	addr := "http://" + l.Addr().String()
 	l.Close()
-	client, err := slofleet.New(fleetObjectives, slofleet.Config{Address: addr, Timeout: time.Second})
+	client, err := slofleet.New(fleetObjectives, addr, slofleet.WithTimeout(time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +222,7 @@ func TestFleetGateUnreachable(t *testing.T) {
 func TestFleetGateOverride(t *testing.T) {
 	mock := clock.NewMock()
 	mock.Set(start)
-	client, err := slofleet.New(fleetObjectives, slofleet.Config{Address: "http://127.0.0.1:1", Timeout: time.Second, Clock: mock})
+	client, err := slofleet.New(fleetObjectives, "http://127.0.0.1:1", slofleet.WithTimeout(time.Second), slofleet.WithClock(mock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,4 +253,115 @@ func notYet(started *atomic.Bool, h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// fleetAnswer is Prometheus's answer to the fleet client's query when the
+// rules of fleetObjectives are loaded and each objective's 30 days held
+// 100,000 good events and 10 bad ones: their info series and period
+// events, no window of the policy and no firing rule.
+func fleetAnswer() string {
+	var series []string
+	for _, journey := range []string{"checkout", "search"} {
+		own := `"journey":"` + journey + `","objective":"availability"`
+		series = append(series,
+			`{"metric":{"__name__":"`+slorules.Info+`",`+own+`,"target":"0.999","period":"30d","min_events":"1000"},"value":[1772409600,"1"]}`,
+			`{"metric":{"__name__":"`+slorules.EventsPrefix+`30d",`+own+`,"outcome":"good"},"value":[1772409600,"100000"]}`,
+			`{"metric":{"__name__":"`+slorules.EventsPrefix+`30d",`+own+`,"outcome":"bad"},"value":[1772409600,"10"]}`)
+	}
+	return `{"status":"success","data":{"resultType":"vector","result":[` + strings.Join(series, ",") + `]}}`
+}
+
+// Fifty pipelines polling a fleet gate at once cost Prometheus one query
+// on one connection, whether it answers or hangs; when it hangs, every
+// request has the gate's answer at the client's timeout.
+func TestFleetGateShared(t *testing.T) {
+	for _, hang := range []bool{false, true} {
+		t.Run(map[bool]string{false: "answering", true: "hanging"}[hang], func(t *testing.T) {
+			var queries, conns atomic.Int32
+			release, done := make(chan struct{}), make(chan struct{})
+			prom := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				queries.Add(1)
+				r.ParseForm() // read the body, so that the server sees the client leave
+				select {
+				case <-release:
+				case <-r.Context().Done(): // the client gave up
+					return
+				case <-done:
+					return
+				}
+				io.WriteString(w, fleetAnswer())
+			}))
+			prom.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+				if state == http.StateNew {
+					conns.Add(1)
+				}
+			}
+			prom.Start()
+			defer prom.Close()
+			defer close(done)
+			tr := &http.Transport{}
+			defer tr.CloseIdleConnections()
+			mock := clock.NewMock()
+			mock.Set(start)
+			const timeout = 500 * time.Millisecond
+			client, err := slofleet.New(fleetObjectives, prom.URL, slofleet.WithTimeout(timeout), slofleet.WithClock(mock), slofleet.WithRoundTripper(tr))
+			if err != nil {
+				t.Fatal(err)
+			}
+			gate, err := slostatus.FleetGate(client, slostatus.FailClosed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := serve(t, gate)
+			pipelines := &http.Transport{MaxIdleConnsPerHost: 50}
+			defer pipelines.CloseIdleConnections()
+			const requests = 50
+			codes := make([]int, requests)
+			bodies := make([]string, requests)
+			took := make([]time.Duration, requests)
+			var wg sync.WaitGroup
+			began := time.Now()
+			for i := range requests {
+				wg.Go(func() {
+					resp, err := (&http.Client{Transport: pipelines}).Get(srv.URL)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					defer resp.Body.Close()
+					b, _ := io.ReadAll(resp.Body)
+					codes[i], bodies[i], took[i] = resp.StatusCode, string(b), time.Since(began)
+				})
+			}
+			if !hang {
+				for queries.Load() == 0 {
+					time.Sleep(time.Millisecond)
+				}
+				close(release)
+			}
+			wg.Wait()
+			// Open: both objectives hold 90% of their budgets.
+			wantCode, wantStatus, wantOutput := 200, "pass", ""
+			if hang {
+				wantCode, wantStatus = 503, "fail"
+				wantOutput = "release freeze: the fleet cannot be judged: slofleet: Prometheus did not answer: Prometheus at " + prom.URL +
+					" did not answer within 500ms (WithTimeout): context deadline exceeded; check that it runs and is reachable from here, or raise the timeout; a gate that cannot judge stays shut; ask again in 5m (Retry-After)"
+			}
+			for i := range requests {
+				var b gateBody
+				if err := json.Unmarshal([]byte(bodies[i]), &b); err != nil || codes[i] != wantCode || b.Status != wantStatus || b.Output != wantOutput || bodies[i] != bodies[0] {
+					t.Fatalf("request %d: %d %s (%v)\nwant %d, %s and the output %q, as every other request", i, codes[i], bodies[i], err, wantCode, wantStatus, wantOutput)
+				}
+				if !hang && (len(b.Checks["checkout:availability"]) != 1 || b.Checks["checkout:availability"][0].Status != "pass" || len(b.Checks["search:availability"]) != 1) {
+					t.Fatalf("request %d: checks %+v, want checkout's and search's, passing", i, b.Checks)
+				}
+				if hang && (took[i] < timeout || took[i] > timeout+time.Second) {
+					t.Errorf("request %d answered after %v, want the client's timeout of %v (within a second)", i, took[i], timeout)
+				}
+			}
+			if q, c := queries.Load(), conns.Load(); q != 1 || c != 1 {
+				t.Errorf("Prometheus had %d queries on %d connections for %d requests to the gate, want 1 on 1", q, c, requests)
+			}
+		})
+	}
 }

@@ -1,0 +1,139 @@
+package slofleet
+
+import (
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/journeyslo/journeyslo/internal/reserved"
+
+	"github.com/benbjohnson/clock"
+
+	"github.com/journeyslo/journeyslo/slo"
+)
+
+// DefaultTimeout bounds a query unless [WithTimeout] says otherwise.
+const DefaultTimeout = 10 * time.Second
+
+// DefaultPollInterval is how long an answer of [Client.Status] is reused
+// unless [WithPollInterval] says otherwise: the scrape interval Prometheus
+// is most often run with, so that a fresher answer would seldom say more.
+const DefaultPollInterval = 15 * time.Second
+
+// DefaultMaxAnswer is the most bytes of an answer the client reads unless
+// [WithMaxAnswer] says otherwise: 16 MiB, the series of some thousands of
+// objectives (each has about a dozen, of some 300 bytes).
+const DefaultMaxAnswer = 16 << 20
+
+// An Option changes how a [Client] reads the fleet. An invalid option is
+// reported by [New], with every other problem, in an error wrapping
+// [slo.ErrInvalid]. An Option holds only its arguments and may be given
+// to several calls of New.
+type Option func(*config)
+
+type config struct {
+	timeout time.Duration
+	poll    time.Duration
+	max     int64
+	labels  map[string]string
+	rt      http.RoundTripper
+	clock   clock.Clock
+	errs    []error
+}
+
+func (c *config) bad(format string, args ...any) {
+	c.errs = append(c.errs, fmt.Errorf("%w: slofleet.%s", slo.ErrInvalid, fmt.Sprintf(format, args...)))
+}
+
+// WithTimeout bounds each query, from the request to the decoded answer,
+// to d; the bound is also sent to Prometheus, so that it stops evaluating
+// when the client stops waiting. The default is [DefaultTimeout], 10 s.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d <= 0 {
+			c.bad("WithTimeout(%v): use a positive duration, such as 5*time.Second; without the option it is %v", d, DefaultTimeout)
+			return
+		}
+		c.timeout = d
+	}
+}
+
+// WithLabels gives the labels the rules were generated with
+// (slorules.WithLabels), such as {"team": "shop"}: the query matches them,
+// so that the series of other rule files with the same objectives are
+// left out. Several calls add up. By default the query matches any.
+func WithLabels(labels map[string]string) Option {
+	return func(c *config) {
+		for _, name := range slices.Sorted(maps.Keys(labels)) {
+			switch {
+			case !labelName.MatchString(name) || strings.HasPrefix(name, "__"):
+				c.bad("WithLabels: %q is not a label name; use letters, digits and '_', not starting with a digit or \"__\"", name)
+			case reserved.Label(name):
+				c.bad("WithLabels: %q is a label the rules set themselves; give only the labels of slorules.WithLabels, such as team", name)
+			case labels[name] == "":
+				c.bad("WithLabels: label %q has an empty value, which no series carries; give its value or leave it out", name)
+			default:
+				if c.labels == nil {
+					c.labels = map[string]string{}
+				}
+				c.labels[name] = labels[name]
+			}
+		}
+	}
+}
+
+// WithRoundTripper carries the queries through rt (for TLS,
+// authentication or a proxy). The default is http.DefaultTransport.
+func WithRoundTripper(rt http.RoundTripper) Option {
+	return func(c *config) {
+		if rt == nil {
+			c.bad("WithRoundTripper(nil): pass an http.RoundTripper, such as an *http.Transport with your TLS settings, or leave the option out for http.DefaultTransport")
+			return
+		}
+		c.rt = rt
+	}
+}
+
+// WithClock gives the clock whose instant [Client.Status] queries at and
+// by which its answers expire. The default is the real clock, clock.New();
+// tests pass the mock their registry uses.
+func WithClock(clk clock.Clock) Option {
+	return func(c *config) {
+		if clk == nil {
+			c.bad("WithClock(nil): pass clock.New() or a clock.NewMock(), or leave the option out for the real clock")
+			return
+		}
+		c.clock = clk
+	}
+}
+
+// WithPollInterval sets how long an answer of [Client.Status] (or its
+// error) is reused by every caller before the next caller queries again,
+// by the client's clock. Zero reuses no answer: callers share only the
+// query in flight. The default is [DefaultPollInterval], 15 s.
+func WithPollInterval(d time.Duration) Option {
+	return func(c *config) {
+		if d < 0 {
+			c.bad("WithPollInterval(%v): use a duration of zero or more, such as 30*time.Second; without the option it is %v", d, DefaultPollInterval)
+			return
+		}
+		c.poll = d
+	}
+}
+
+// WithMaxAnswer sets the most bytes of an answer the client reads (after
+// any compression is undone): a larger answer is refused, with an error
+// wrapping [ErrUnavailable], as soon as it passes the cap. The default is
+// [DefaultMaxAnswer], 16 MiB.
+func WithMaxAnswer(n int64) Option {
+	return func(c *config) {
+		if n <= 0 {
+			c.bad("WithMaxAnswer(%d): use a positive number of bytes, such as 64<<20; without the option it is %d", n, DefaultMaxAnswer)
+			return
+		}
+		c.max = n
+	}
+}
