@@ -10,9 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/journeyslo/journeyslo/internal/reserved"
+	"github.com/journeyslo/journeyslo/internal/promlabel"
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/window"
@@ -82,9 +81,6 @@ type Objective struct {
 	// registry keeps its own copy.
 	Labels map[string]string
 }
-
-// labelNamePattern is Prometheus's label name syntax.
-var labelNamePattern = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 
 // clone returns o with its own copies of its rules and labels, so that a
 // reader may change what it is given.
@@ -167,17 +163,9 @@ func (o Objective) Validate() error {
 	if o.Dashboard != "" && !absoluteHTTP(o.Dashboard) {
 		bad("Dashboard %q is not an absolute http or https URL; write it in full, such as https://grafana.example.com/d/%s", o.Dashboard, o.Journey)
 	}
-	for _, name := range slices.Sorted(maps.Keys(o.Labels)) {
-		switch {
-		case !labelNamePattern.MatchString(name) || strings.HasPrefix(name, "__"):
-			bad("Labels: %q is not a label name; use letters, digits and '_', not starting with a digit or \"__\"", name)
-		case reserved.Label(name):
-			bad("Labels: %q is a label the generated rules set themselves; choose another name, such as team", name)
-		case o.Labels[name] == "":
-			bad("Labels: label %q has an empty value, which Prometheus would drop; give it a value or leave it out", name)
-		case !utf8.ValidString(o.Labels[name]):
-			bad("Labels: label %q has a value %q that is not UTF-8; Prometheus label values are UTF-8 text", name, o.Labels[name])
-		}
+	_, problems := promlabel.Check(o.Labels)
+	for _, problem := range problems {
+		bad("Labels: %s", problem)
 	}
 	if err := window.CheckWindow(o.Period); err != nil {
 		bad("Period: %v", unwrapped(err, window.ErrInvalid))

@@ -2,7 +2,7 @@ package slo_test
 
 import (
 	"github.com/journeyslo/journeyslo/internal/fixture"
-	"github.com/journeyslo/journeyslo/internal/reserved"
+	"github.com/journeyslo/journeyslo/internal/promlabel"
 
 	"errors"
 	"testing"
@@ -37,10 +37,10 @@ func TestRunbookAndLabels(t *testing.T) {
 			`slo: invalid: Labels: "2fa" is not a label name; use letters, digits and '_', not starting with a digit or "__"`,
 			`slo: invalid: Labels: "__name__" is not a label name; use letters, digits and '_', not starting with a digit or "__"`,
 			`slo: invalid: Labels: label "ok" has a value "\xff" that is not UTF-8; Prometheus label values are UTF-8 text`,
-			`slo: invalid: Labels: "severity" is a label the generated rules set themselves; choose another name, such as team`,
+			`slo: invalid: Labels: "severity" is a label the generated rules set themselves; choose another name, such as team or cluster`,
 			`slo: invalid: Labels: label "team" has an empty value, which Prometheus would drop; give it a value or leave it out`,
 			`slo: invalid: Labels: "team-name" is not a label name; use letters, digits and '_', not starting with a digit or "__"`,
-			`slo: invalid: Labels: "window" is a label the generated rules set themselves; choose another name, such as team`,
+			`slo: invalid: Labels: "window" is a label the generated rules set themselves; choose another name, such as team or cluster`,
 		}},
 	} {
 		var got []string
@@ -57,7 +57,7 @@ func TestRunbookAndLabels(t *testing.T) {
 			t.Errorf("%s: reasons (-want +got):\n%s", tc.name, diff)
 		}
 	}
-	for _, name := range reserved.Labels() {
+	for _, name := range promlabel.Reserved() {
 		if err := o("", map[string]string{name: "x"}).Validate(); err == nil {
 			t.Errorf("label %q is reserved, but Validate accepts it", name)
 		}

@@ -231,7 +231,7 @@ func TestRulesUsage(t *testing.T) {
 		{[]string{"rules", "-flavor", "cortex", shop}, `invalid value "cortex" for flag -flavor: flavour "cortex"; use prometheus, thanos or mimir` + "\n"},
 		{[]string{"rules", "-label", "team", shop}, `invalid value "team" for flag -label: "team" is not name=value; write a label such as team=shop` + "\n"},
 		{[]string{"rules", "-label", "team=a", "-label", "team=b", shop}, `invalid value "team=b" for flag -label: label "team" given twice ("a" and "b"); give each label once` + "\n"},
-		{[]string{"rules", "-label", "journey=x", shop}, `journeyslo rules: WithLabels: "journey" is a label the rules set themselves; choose another name, such as team or cluster` + "\n"},
+		{[]string{"rules", "-label", "journey=x", shop}, `journeyslo rules: WithLabels: "journey" is a label the generated rules set themselves; choose another name, such as team or cluster` + "\n"},
 		{[]string{"rules", "-selector", "{job=", shop}, "journeyslo rules: WithSelector: "},
 	} {
 		res := runCmd(t, tc.args...)

@@ -160,7 +160,7 @@ journeys:
 			`f.yaml:7:11: check out:a b: slo: invalid: Journey "check out" is not a name: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
 			`f.yaml:10:18: check out:availability: slo: invalid: Runbook "runbooks/checkout" is not an absolute http or https URL; write it in full, such as https://runbooks.example.com/check out`,
 			`f.yaml:11:18: check out:availability: slo: invalid: Labels: label "team" has an empty value, which Prometheus would drop; give it a value or leave it out`,
-			`f.yaml:11:28: check out:availability: slo: invalid: Labels: "severity" is a label the generated rules set themselves; choose another name, such as team`,
+			`f.yaml:11:28: check out:availability: slo: invalid: Labels: "severity" is a label the generated rules set themselves; choose another name, such as team or cluster`,
 			`f.yaml:11:44: check out:availability: slo: invalid: Labels: "2fa" is not a label name; use letters, digits and '_', not starting with a digit or "__"`,
 			`f.yaml:12:16: check out:a b: slo: invalid: Name "a b" is not a name: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
 		}},

@@ -2,13 +2,10 @@ package slofleet
 
 import (
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 
-	"github.com/journeyslo/journeyslo/internal/reserved"
+	"github.com/journeyslo/journeyslo/internal/promlabel"
 
 	"github.com/benbjohnson/clock"
 
@@ -67,21 +64,17 @@ func WithTimeout(d time.Duration) Option {
 // left out. Several calls add up. By default the query matches any.
 func WithLabels(labels map[string]string) Option {
 	return func(c *config) {
-		for _, name := range slices.Sorted(maps.Keys(labels)) {
-			switch {
-			case !labelName.MatchString(name) || strings.HasPrefix(name, "__"):
-				c.bad("WithLabels: %q is not a label name; use letters, digits and '_', not starting with a digit or \"__\"", name)
-			case reserved.Label(name):
-				c.bad("WithLabels: %q is a label the rules set themselves; give only the labels of slorules.WithLabels, such as team", name)
-			case labels[name] == "":
-				c.bad("WithLabels: label %q has an empty value, which no series carries; give its value or leave it out", name)
-			default:
-				if c.labels == nil {
-					c.labels = map[string]string{}
-				}
-				c.labels[name] = labels[name]
-			}
+		valid, problems := promlabel.Check(labels)
+		for _, problem := range problems {
+			c.bad("WithLabels: %s", problem)
 		}
+		for name, value := range valid {
+			if c.labels == nil {
+				c.labels = map[string]string{}
+			}
+			c.labels[name] = value
+		}
+
 	}
 }
 

@@ -140,8 +140,6 @@ func New(objectives []slo.Objective, address string, opts ...Option) (*Client, e
 	}, nil
 }
 
-var labelName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
-
 // selector returns the query: every series the client reads, of every
 // objective's journey, with the rules' extra labels. One selector is one
 // instant of the engine's data for all objectives, so that no two are read

@@ -447,8 +447,8 @@ func TestNewRefuses(t *testing.T) {
 			[]string{
 				`slo: invalid: slofleet.New: objective 0 (checkout:availability): its label team="payments" and WithLabels' team="shop" differ, so no series can carry both; give the value the rules were generated with`,
 				`slo: invalid: slofleet.WithLabels: "9x" is not a label name; use letters, digits and '_', not starting with a digit or "__"`,
-				`slo: invalid: slofleet.WithLabels: "window" is a label the rules set themselves; give only the labels of slorules.WithLabels, such as team`,
-				`slo: invalid: slofleet.WithLabels: label "zone" has an empty value, which no series carries; give its value or leave it out`,
+				`slo: invalid: slofleet.WithLabels: "window" is a label the generated rules set themselves; choose another name, such as team or cluster`,
+				`slo: invalid: slofleet.WithLabels: label "zone" has an empty value, which Prometheus would drop; give it a value or leave it out`,
 			}},
 		{"objectives", []slo.Objective{{Journey: "checkout", Target: 99.9}, {Journey: "search", Target: 0.99}, {Journey: "search", Target: 0.999}},
 			"http://p:9090", nil,

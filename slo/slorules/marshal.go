@@ -1,7 +1,7 @@
 package slorules
 
 import (
-	"github.com/journeyslo/journeyslo/internal/reserved"
+	"github.com/journeyslo/journeyslo/internal/promlabel"
 
 	"bytes"
 	"fmt"
@@ -158,7 +158,7 @@ func (f RuleFile) InhibitRules() ([]byte, error) {
 	for _, g := range f.Groups {
 		for _, r := range g.Rules {
 			for name := range r.Labels {
-				if r.Alert != "" && !reserved.Label(name) {
+				if r.Alert != "" && !promlabel.IsReserved(name) {
 					extra[name] = true
 				}
 			}

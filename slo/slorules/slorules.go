@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/journeyslo/journeyslo/internal/reserved"
+	"github.com/journeyslo/journeyslo/internal/promlabel"
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
@@ -161,8 +161,7 @@ func (c *config) bad(format string, args ...any) {
 // rules of several files in one engine (the rules match on them when they
 // read what they recorded). Label names follow Prometheus's rules, and may
 // not be one the rules set themselves (journey, objective, window, rule,
-// severity...; the labels the rules set themselves). Several calls add up. By default no
-// label is added.
+// severity...). Several calls add up. By default no label is added.
 //
 // Each objective's own [slo.Objective.Labels] are added to its rules
 // beside these. An objective label with the name of one of these and
@@ -171,20 +170,15 @@ func (c *config) bad(format string, args ...any) {
 // once.
 func WithLabels(labels map[string]string) Option {
 	return func(c *config) {
-		for _, name := range slices.Sorted(maps.Keys(labels)) {
-			switch {
-			case !labelNamePattern.MatchString(name) || strings.HasPrefix(name, "__"):
-				c.bad("WithLabels: %q is not a label name; use letters, digits and '_', not starting with a digit or \"__\"", name)
-			case reserved.Label(name):
-				c.bad("WithLabels: %q is a label the rules set themselves; choose another name, such as team or cluster", name)
-			case labels[name] == "":
-				c.bad("WithLabels: label %q has an empty value, which Prometheus would drop; give it a value or leave it out", name)
-			default:
-				if c.labels == nil {
-					c.labels = map[string]string{}
-				}
-				c.labels[name] = labels[name]
+		valid, problems := promlabel.Check(labels)
+		for _, problem := range problems {
+			c.bad("WithLabels: %s", problem)
+		}
+		for name, value := range valid {
+			if c.labels == nil {
+				c.labels = map[string]string{}
 			}
+			c.labels[name] = value
 		}
 	}
 }

@@ -1,7 +1,7 @@
 package slorules_test
 
 import (
-	"github.com/journeyslo/journeyslo/internal/reserved"
+	"github.com/journeyslo/journeyslo/internal/promlabel"
 
 	"bytes"
 	"errors"
@@ -469,7 +469,7 @@ func TestObjectiveLabels(t *testing.T) {
 		for i, r := range g.Rules {
 			got := map[string]string{}
 			for k, v := range r.Labels {
-				if !slices.Contains(reserved.Labels(), k) {
+				if !slices.Contains(promlabel.Reserved(), k) {
 					got[k] = v
 				}
 			}
@@ -500,7 +500,7 @@ func TestReservedLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reserved := reserved.Labels()
+	reserved := promlabel.Reserved()
 	written := map[string]bool{"alertname": true} // Prometheus's, on every alert
 	for _, g := range f.Groups {
 		for _, r := range g.Rules {
