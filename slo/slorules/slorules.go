@@ -3,6 +3,7 @@ package slorules
 import (
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"math/big"
@@ -293,15 +294,53 @@ func WithNamespace(namespace string) Option {
 // (and [slo.ErrInvalid] or [burnrate.ErrInvalid] for an objective's own
 // mistakes).
 func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
-	cfg := config{namespace: "journeyslo"}
+	cfg, err := prepare(objectives, opts)
+	if err != nil {
+		return RuleFile{}, err
+	}
+	f := cfg.file()
+	for _, o := range objectives {
+		f.Groups = append(f.Groups, cfg.groups(o.WithDefaults())...)
+	}
+	return f, nil
+}
+
+// Write writes to w the rule file that Generate and then [RuleFile.Marshal]
+// would give, byte for byte, but generates and encodes the groups of one
+// objective at a time: what it holds is one objective's rules, however
+// many objectives there are, where a RuleFile holds them all. It refuses
+// what Generate refuses, with the same errors, before it writes anything;
+// an error of w stops it.
+func Write(w io.Writer, flavor Flavor, objectives []slo.Objective, opts ...Option) error {
+	cfg, err := prepare(objectives, opts)
+	if err != nil {
+		return err
+	}
+	enc, err := newFileEncoder(w, flavor, cfg.namespace)
+	if err != nil {
+		return err
+	}
+	for _, o := range objectives {
+		for _, g := range cfg.groups(o.WithDefaults()) {
+			if err := enc.group(g); err != nil {
+				return err
+			}
+		}
+	}
+	return enc.close()
+}
+
+// prepare applies the options and checks them and the objectives, as
+// Generate documents; it returns the config the groups are written with.
+func prepare(objectives []slo.Objective, opts []Option) (*config, error) {
+	cfg := &config{namespace: "journeyslo"}
 	for _, o := range opts {
-		o(&cfg)
+		o(cfg)
 	}
 	errs := cfg.errs
 	if len(objectives) == 0 {
 		errs = append(errs, fmt.Errorf("%w: no objectives; pass the objectives the services' registries declare", ErrInvalid))
 	}
-	objs := make([]slo.Objective, 0, len(objectives))
 	seen := map[[2]string]int{}
 	for i, o := range objectives {
 		o = o.WithDefaults()
@@ -323,19 +362,19 @@ func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
 			continue
 		}
 		seen[key] = i
-		objs = append(objs, o)
 	}
 	if len(errs) > 0 {
-		return RuleFile{}, errors.Join(errs...)
+		return nil, errors.Join(errs...)
 	}
-	f := RuleFile{Namespace: cfg.namespace, Labels: maps.Clone(cfg.labels)}
 	if cfg.periodInt == 0 {
 		cfg.periodInt = max(DefaultPeriodInterval, cfg.interval)
 	}
-	for _, o := range objs {
-		f.Groups = append(f.Groups, cfg.groups(o)...)
-	}
-	return f, nil
+	return cfg, nil
+}
+
+// file returns the rule file of the config, without its groups.
+func (c *config) file() RuleFile {
+	return RuleFile{Namespace: c.namespace, Labels: maps.Clone(c.labels)}
 }
 
 // checkLabels reports the labels of o that WithLabels gives another value:

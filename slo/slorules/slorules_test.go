@@ -32,7 +32,15 @@ var update = flag.Bool("update", false, "rewrite testdata/*.yml from the generat
 // a WithLabels label with its value) and a namespace.
 func shop(t *testing.T) slorules.RuleFile {
 	t.Helper()
-	f, err := slorules.Generate([]slo.Objective{
+	f, err := slorules.Generate(shopObjectives(), shopOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func shopObjectives() []slo.Objective {
+	return []slo.Objective{
 		{Journey: "checkout", Target: 0.999, Runbook: "https://runbooks.example.com/checkout",
 			Labels: map[string]string{"team": "shop", "tier": "1"}},
 		{Journey: "checkout", Target: 0.99, Latency: 300 * time.Millisecond, Runbook: "https://runbooks.example.com/checkout-latency",
@@ -44,17 +52,17 @@ func shop(t *testing.T) slorules.RuleFile {
 		{Journey: "login", Name: "guarded", Target: 0.98, Period: 7 * 24 * time.Hour, Policy: burnrate.Policy{MinEvents: 20, Rules: []burnrate.Rule{
 			{Name: "slow", Long: 90 * time.Minute, Short: 7*time.Minute + 30*time.Second, Factor: 1.5, Severity: burnrate.SeverityTicket},
 		}}},
-	},
+	}
+}
+
+func shopOptions() []slorules.Option {
+	return []slorules.Option{
 		slorules.WithLabels(map[string]string{"team": "shop", "cluster": "eu-1"}),
 		slorules.WithSelector(`{job="shop", namespace=~"prod|canary"}`),
-		slorules.WithInterval(30*time.Second),
+		slorules.WithInterval(30 * time.Second),
 		slorules.WithFor(burnrate.SeverityTicket, 15*time.Minute),
 		slorules.WithNamespace("shop"),
-	)
-	if err != nil {
-		t.Fatal(err)
 	}
-	return f
 }
 
 // golden compares got with testdata/name, or rewrites it under -update.
@@ -91,6 +99,34 @@ func TestGolden(t *testing.T) {
 	}
 	golden(t, "inhibit.yml", b)
 }
+
+// TestWrite checks that Write writes the golden files as Marshal does, and
+// that it refuses what Generate refuses, with the same error, before
+// writing anything; an error of the writer stops it.
+func TestWrite(t *testing.T) {
+	for _, flavor := range slorules.Flavors {
+		var b bytes.Buffer
+		if err := slorules.Write(&b, flavor, shopObjectives(), shopOptions()...); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, flavor.String()+".yml", b.Bytes())
+	}
+	bad := append(shopObjectives(), slo.Objective{Journey: "checkout", Target: 1.5})
+	_, want := slorules.Generate(bad, shopOptions()...)
+	var b bytes.Buffer
+	err := slorules.Write(&b, slorules.Prometheus, bad, shopOptions()...)
+	if err == nil || want == nil || err.Error() != want.Error() || b.Len() != 0 {
+		t.Errorf("Write(an invalid objective) = %v and %d bytes written; want Generate's error %v and nothing written", err, b.Len(), want)
+	}
+	failing := errors.New("disk full")
+	if err := slorules.Write(failWriter{failing}, slorules.Prometheus, shopObjectives(), shopOptions()...); !errors.Is(err, failing) {
+		t.Errorf("Write to a failing writer = %v, want its error %v", err, failing)
+	}
+}
+
+type failWriter struct{ err error }
+
+func (w failWriter) Write([]byte) (int, error) { return 0, w.err }
 
 // The output depends on nothing but the input: Go randomises map order,
 // so many runs would catch a map written in iteration order.
