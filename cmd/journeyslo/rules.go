@@ -59,7 +59,7 @@ func (o *rulesOptions) flagSet(stderr io.Writer) *flag.FlagSet {
 	fs.Func("flavor", "the `engine` the rules are for: prometheus, thanos (adds partial_response_strategy: abort)\nor mimir (adds a namespace) (default prometheus)", func(s string) error {
 		f, err := slorules.ParseFlavor(s)
 		if err != nil {
-			return errors.New(strings.TrimPrefix(err.Error(), slorules.ErrInvalid.Error()+": "))
+			return errors.New(strings.TrimPrefix(err.Error(), "slorules: "))
 		}
 		o.flavor = f
 		return nil
@@ -104,7 +104,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	// a usage error, not a problem of every file in turn.
 	probe := []slo.Objective{{Journey: "probe", Target: 0.999}} // valid, so every error is an option's
 	if _, err := slorules.Generate(probe, o.options()...); err != nil {
-		msg := strings.ReplaceAll(err.Error(), slorules.ErrInvalid.Error()+": ", "")
+		msg := strings.ReplaceAll(err.Error(), "slorules: ", "")
 		return usageErr(stderr, "rules", "%s", msg)
 	}
 	srcs, errs := loadSources(files)

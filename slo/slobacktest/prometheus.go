@@ -57,12 +57,12 @@ type PrometheusQuery struct {
 	Step time.Duration
 }
 
-// Validate reports every problem of the query, each wrapping [ErrInvalid]
+// Validate reports every problem of the query, each matching slo.ErrInvalid
 // and saying what would be right; nil when it has none.
 func (q PrometheusQuery) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%w: PrometheusQuery: %s", ErrInvalid, fmt.Sprintf(format, args...)))
+		errs = append(errs, fmt.Errorf("%w: PrometheusQuery: %s", errInvalid, fmt.Sprintf(format, args...)))
 	}
 	if q.Journey == "" {
 		bad("Journey is empty; name the journey whose traffic it is, such as checkout")
@@ -121,13 +121,13 @@ func (q PrometheusQuery) Samples(ctx context.Context, api v1.API) ([]Sample, err
 	switch {
 	case good.seen == 0 && all.seen == 0:
 		return nil, fmt.Errorf("%w: PrometheusQuery: neither Good (%s) nor All (%s) returned a value from %s to %s; check that they select your counters, and that Prometheus keeps data that old",
-			ErrInvalid, q.Good, q.All, stamp(q.Start), stamp(q.End))
+			errInvalid, q.Good, q.All, stamp(q.Start), stamp(q.End))
 	case good.seen == 0:
 		return nil, fmt.Errorf("%w: PrometheusQuery: Good (%s) returned no value from %s to %s while All did; check that it selects your counters (where no event was good at all, make it return 0, such as with \"or vector(0)\")",
-			ErrInvalid, q.Good, stamp(q.Start), stamp(q.End))
+			errInvalid, q.Good, stamp(q.Start), stamp(q.End))
 	case all.seen == 0:
 		return nil, fmt.Errorf("%w: PrometheusQuery: All (%s) returned no value from %s to %s while Good did; check that it selects your counters",
-			ErrInvalid, q.All, stamp(q.Start), stamp(q.End))
+			errInvalid, q.All, stamp(q.Start), stamp(q.End))
 	}
 
 	samples := make([]Sample, n)
@@ -164,7 +164,7 @@ func (q PrometheusQuery) values(ctx context.Context, api v1.API, name, expr stri
 		m, ok := v.(model.Matrix)
 		if !ok {
 			return s, fmt.Errorf("%w: PrometheusQuery: %s (%s) returned a %s, want one series of numbers of events, such as sum(increase(http_requests_total[1m]))",
-				ErrInvalid, name, expr, v.Type())
+				errInvalid, name, expr, v.Type())
 		}
 		if len(m) > 1 {
 			labels := make([]string, 0, 3)
@@ -176,12 +176,12 @@ func (q PrometheusQuery) values(ctx context.Context, api v1.API, name, expr stri
 				more = ", ..."
 			}
 			return s, fmt.Errorf("%w: PrometheusQuery: %s (%s) returned %d series (%s%s), want one; aggregate them with sum(), such as sum(%s)",
-				ErrInvalid, name, expr, len(m), strings.Join(labels, ", "), more, expr)
+				errInvalid, name, expr, len(m), strings.Join(labels, ", "), more, expr)
 		}
 		for _, ss := range m {
 			if len(ss.Histograms) > 0 {
 				return s, fmt.Errorf("%w: PrometheusQuery: %s (%s) returned histograms, want numbers of events; count them with histogram_count(), or use the histogram's _count counter",
-					ErrInvalid, name, expr)
+					errInvalid, name, expr)
 			}
 			for _, p := range ss.Values {
 				k := (p.Timestamp.Time().Sub(q.Start)) / q.Step
@@ -192,7 +192,7 @@ func (q PrometheusQuery) values(ctx context.Context, api v1.API, name, expr stri
 				v := float64(p.Value)
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					return s, fmt.Errorf("%w: PrometheusQuery: %s (%s) is %v at %s, want a number of events; a division by a count of 0 gives NaN, increase() never does",
-						ErrInvalid, name, expr, v, stamp(p.Timestamp.Time()))
+						errInvalid, name, expr, v, stamp(p.Timestamp.Time()))
 				}
 				s.v[k-1] = v
 				s.seen++

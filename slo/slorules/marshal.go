@@ -2,7 +2,6 @@ package slorules
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"maps"
 	"slices"
@@ -10,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/journeyslo/journeyslo/internal/invalid"
 )
 
 // Header is the first line of every file Marshal writes, in the form that
@@ -54,7 +55,7 @@ func ParseFlavor(name string) (Flavor, error) {
 			return Flavor(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%w: flavour %q; use prometheus, thanos or mimir", ErrInvalid, name)
+	return 0, invalid.Errorf("slorules: flavour %q; use prometheus, thanos or mimir", name)
 }
 
 // Marshal encodes the file as YAML for the flavour's engine, starting with
@@ -106,13 +107,13 @@ const maxKnown = 1024
 // and, for Mimir, the namespace.
 func newFileEncoder(w io.Writer, flavor Flavor, namespace string) (*fileEncoder, error) {
 	if int(flavor) >= len(flavorNames) {
-		return nil, fmt.Errorf("%w: %v; use Prometheus, Thanos or Mimir", ErrInvalid, flavor)
+		return nil, invalid.Errorf("slorules: %v; use Prometheus, Thanos or Mimir", flavor)
 	}
 	e := &fileEncoder{w: w, flavor: flavor, known: map[string]string{}}
 	e.buf = append(e.buf, Header...)
 	if flavor == Mimir {
 		if namespace == "" {
-			return nil, fmt.Errorf("%w: the Mimir flavour needs a Namespace; Generate sets one (WithNamespace)", ErrInvalid)
+			return nil, invalid.Errorf("slorules: the Mimir flavour needs a Namespace; Generate sets one (WithNamespace)")
 		}
 		if err := e.pair(0, "namespace", namespace); err != nil {
 			return nil, err
@@ -134,7 +135,7 @@ func (e *fileEncoder) group(g Group) error {
 	if g.Interval != 0 {
 		s, err := promDuration(g.Interval)
 		if err != nil {
-			return fmt.Errorf("%w: group %s: interval: %v", ErrInvalid, g.Name, err)
+			return invalid.Errorf("slorules: group %s: interval: %v", g.Name, err)
 		}
 		if err := e.pair(4, "interval", s); err != nil {
 			return err
@@ -165,7 +166,7 @@ func (e *fileEncoder) group(g Group) error {
 		if r.For != 0 {
 			s, err := promDuration(r.For)
 			if err != nil {
-				return fmt.Errorf("%w: group %s, alert %s: for: %v", ErrInvalid, g.Name, r.Alert, err)
+				return invalid.Errorf("slorules: group %s, alert %s: for: %v", g.Name, r.Alert, err)
 			}
 			if err := e.pair(8, "for", s); err != nil {
 				return err

@@ -14,12 +14,9 @@ import (
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/invalid"
 	"github.com/journeyslo/journeyslo/slo"
 )
-
-// ErrInvalid is wrapped by every error about the objectives or the options
-// given to [Generate].
-var ErrInvalid = errors.New("slorules: invalid")
 
 // Counter is the metric the rules read: the event counters that
 // slo/sloprom's Collector exports, labelled journey, objective and outcome
@@ -143,7 +140,7 @@ type Rule struct {
 }
 
 // An Option changes what [Generate] writes. Options that are given wrong
-// values make Generate return an error wrapping [ErrInvalid]. An Option
+// values make Generate return an error matching slo.ErrInvalid. An Option
 // holds only its arguments and may be used by several calls to Generate,
 // concurrently too.
 type Option func(*config)
@@ -159,7 +156,7 @@ type config struct {
 }
 
 func (c *config) bad(format string, args ...any) {
-	c.errs = append(c.errs, fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...)))
+	c.errs = append(c.errs, invalid.Errorf("slorules: %s", fmt.Sprintf(format, args...)))
 }
 
 // WithLabels adds labels to every recorded series and every alert, such as
@@ -290,9 +287,9 @@ func WithNamespace(namespace string) Option {
 // so the policies and low-traffic guards are the registry's.
 //
 // It reports every invalid objective, objectives that share a journey and
-// a name, and every invalid option, in one error wrapping [ErrInvalid]
-// (and [slo.ErrInvalid] or [burnrate.ErrInvalid] for an objective's own
-// mistakes).
+// a name, and every invalid option, in one error matching [slo.ErrInvalid]
+// (and [burnrate.ErrInvalid] too for a mistake of an objective's target or
+// rules).
 func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
 	cfg, err := prepare(objectives, opts)
 	if err != nil {
@@ -339,26 +336,26 @@ func prepare(objectives []slo.Objective, opts []Option) (*config, error) {
 	}
 	errs := cfg.errs
 	if len(objectives) == 0 {
-		errs = append(errs, fmt.Errorf("%w: no objectives; pass the objectives the services' registries declare", ErrInvalid))
+		errs = append(errs, invalid.Errorf("slorules: no objectives; pass the objectives the services' registries declare"))
 	}
 	seen := map[[2]string]int{}
 	for i, o := range objectives {
 		o = o.WithDefaults()
 		if err := o.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s): %w", ErrInvalid, i, slo.ObjectiveKey(quoted(o.Journey), quoted(o.Name)), err))
+			errs = append(errs, invalid.Errorf("slorules: objective %d (%s): %w", i, slo.ObjectiveKey(quoted(o.Journey), quoted(o.Name)), err))
 			continue
 		}
 		if err := checkWindows(o); err != nil {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s): %v", ErrInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), err))
+			errs = append(errs, invalid.Errorf("slorules: objective %d (%s): %v", i, slo.ObjectiveKey(o.Journey, o.Name), err))
 			continue
 		}
 		key := [2]string{o.Journey, o.Name}
 		if j, ok := seen[key]; ok {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s): objective %d has the same journey and name; give each objective of a journey its own Name", ErrInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), j))
+			errs = append(errs, invalid.Errorf("slorules: objective %d (%s): objective %d has the same journey and name; give each objective of a journey its own Name", i, slo.ObjectiveKey(o.Journey, o.Name), j))
 			continue
 		}
 		if err := cfg.checkLabels(o); err != nil {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s): %v", ErrInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), err))
+			errs = append(errs, invalid.Errorf("slorules: objective %d (%s): %v", i, slo.ObjectiveKey(o.Journey, o.Name), err))
 			continue
 		}
 		seen[key] = i
