@@ -112,15 +112,13 @@ type problem struct {
 func (p *problem) Error() string        { return p.msg }
 func (p *problem) Is(target error) bool { return target == p.sentinel }
 
-// Bytes writes a size for messages: "16 MiB", "512 KiB", "300 bytes".
+// Bytes writes a size for messages: "16 MiB", "512 KiB", "16777217 bytes".
 func Bytes(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MiB", n>>20)
 	case n >= 1<<10 && n%(1<<10) == 0:
 		return fmt.Sprintf("%d KiB", n>>10)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	}
 	return fmt.Sprintf("%d bytes", n)
 }

@@ -82,7 +82,7 @@ func TestGrows(t *testing.T) {
 }
 
 func TestBytes(t *testing.T) {
-	for n, want := range map[int64]string{300: "300 bytes", 16 << 20: "16 MiB", 512 << 10: "512 KiB", 3<<20 + 1: "3.0 MiB", 1500: "1500 bytes"} {
+	for n, want := range map[int64]string{300: "300 bytes", 16 << 20: "16 MiB", 512 << 10: "512 KiB", 3<<20 + 1: "3145729 bytes", 1500: "1500 bytes"} {
 		if got := boundedfile.Bytes(n); got != want {
 			t.Errorf("Bytes(%d) = %q, want %q", n, got, want)
 		}
