@@ -120,7 +120,7 @@ func TestParseScenarioErrors(t *testing.T) {
 			if !errors.As(err, &pe) || pe.File != "s.yaml" {
 				t.Fatalf("ParseScenario error %v holds no sloconfig.Error of s.yaml", err)
 			}
-			if strings.Contains(err.Error(), "backtest: invalid") {
+			if strings.Contains(err.Error(), "slobacktest:") {
 				t.Fatalf("ParseScenario error %q repeats the package's sentinel", err)
 			}
 		})
