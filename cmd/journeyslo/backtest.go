@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,8 +16,10 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/yamlpos"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slobacktest"
+	"github.com/journeyslo/journeyslo/slo/sloconfig"
 )
 
 var backtestVerb = &verb{
@@ -135,7 +136,7 @@ func runBacktest(args []string, stdout, stderr io.Writer) int {
 	}
 	res, err := slobacktest.Run(p.traffic, p.configs...)
 	if err != nil {
-		fmt.Fprintf(stderr, "journeyslo backtest: %v\n", strings.ReplaceAll(err.Error(), slobacktest.ErrInvalid.Error()+": ", ""))
+		fmt.Fprintf(stderr, "journeyslo backtest: %v\n", strings.ReplaceAll(err.Error(), "slobacktest: ", ""))
 		return exitInvalid
 	}
 	var buf bytes.Buffer
@@ -234,7 +235,7 @@ func (o *backtestOptions) plan() (*backtestPlan, error) {
 			return nil, trafficErr(o.traffic, err)
 		}
 	case o.synthetic != "":
-		data, err := os.ReadFile(o.synthetic)
+		data, err := yamlpos.ReadFile(o.synthetic)
 		if err != nil {
 			return nil, readErr(o.synthetic, err)
 		}
@@ -347,13 +348,13 @@ func (o *backtestOptions) queryPrometheus(src *source) ([]slobacktest.Sample, er
 	}
 	q.Journey = journey
 	if err := q.Validate(); err != nil {
-		return nil, errors.New(strings.ReplaceAll(err.Error(), slobacktest.ErrInvalid.Error()+": ", ""))
+		return nil, errors.New(strings.ReplaceAll(err.Error(), "slobacktest: ", ""))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	samples, err := q.Samples(ctx, o.prometheus, nil)
 	if err != nil {
-		return nil, fmt.Errorf("-prometheus %s: %s", o.prometheus, strings.ReplaceAll(err.Error(), slobacktest.ErrInvalid.Error()+": ", ""))
+		return nil, fmt.Errorf("-prometheus %s: %s", o.prometheus, strings.ReplaceAll(err.Error(), "slobacktest: ", ""))
 	}
 	return samples, nil
 }
@@ -483,9 +484,14 @@ func (o *backtestOptions) candidates(src *source, obj slo.Objective) ([]slobackt
 
 // readPolicy reads a YAML file of a burnrate.Policy.
 func readPolicy(path string) (burnrate.Policy, error) {
-	data, err := os.ReadFile(path)
+	data, err := yamlpos.ReadFile(path)
 	if err != nil {
 		return burnrate.Policy{}, readErr(path, err)
+	}
+	// yamlpos refuses what no policy file holds (anchors and aliases, a
+	// second document) before the policy is decoded.
+	if _, err := yamlpos.Document(path, data, policyFormat); err != nil {
+		return burnrate.Policy{}, err
 	}
 	var p burnrate.Policy
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -516,6 +522,12 @@ func readPolicy(path string) (burnrate.Policy, error) {
 	return p, nil
 }
 
+// policyFormat is what a policy file holds, for yamlpos's messages.
+var policyFormat = yamlpos.Format{
+	Empty: "a policy has rules, such as rules: [{severity: page, long: 1h, short: 5m, factor: 14.4}]",
+	One:   "a policy file holds one YAML document; this is a second one",
+}
+
 // unknownField rewords the YAML library's "field X not found in type T" of
 // a policy or rule as what is wrong and what the fields are.
 func unknownField(msg string) string {
@@ -533,8 +545,8 @@ func unknownField(msg string) string {
 // named by its path once: the package names the file in its own errors
 // (a line's problem, an unknown extension), not in the file system's.
 func trafficErr(path string, err error) error {
-	var pe *slobacktest.ParseError
-	if errors.As(err, &pe) || errors.Is(err, slobacktest.ErrInvalid) {
+	var pe *sloconfig.Error
+	if errors.As(err, &pe) || errors.Is(err, slo.ErrInvalid) {
 		return err
 	}
 	return readErr(path, err) // reading it failed

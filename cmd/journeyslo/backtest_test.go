@@ -212,7 +212,7 @@ func TestBacktestProblems(t *testing.T) {
 	}{
 		{[]string{c, "-traffic=" + f["bad.csv"]}, f["bad.csv"] + `:2:31: good: "1.5" is fractional; counts are whole numbers of events, such as 2`},
 		{[]string{c, "-traffic=missing.csv"}, "missing.csv: open: no such file or directory"},
-		{[]string{c, "-traffic=traffic.txt"}, `backtest: invalid: traffic file traffic.txt: unknown extension ".txt"; name it .csv (time,journey,good,bad) or .jsonl or .ndjson (JSON lines with the same fields)`},
+		{[]string{c, "-traffic=traffic.txt"}, `slobacktest: traffic file traffic.txt: unknown extension ".txt"; name it .csv (time,journey,good,bad) or .jsonl or .ndjson (JSON lines with the same fields)`},
 		{[]string{c, "-synthetic=" + f["badscene.yaml"]}, f["badscene.yaml"] + ":4:7: rate: -1 is not more than 0; write the mean events a second, such as 16.7, or a number an interval, such as 1000/m"},
 		{[]string{c, "-traffic=" + f["refund.csv"]}, shopConfig + `: the traffic's journey "refund" has no objective here; the journeys are checkout, login, search (name the objectives to replay with -objective to leave it out)`},
 		{[]string{"-config=" + f["two.yaml"], tr}, f["two.yaml"] + `: journey "search" has 2 objectives (search:quick, search:thorough) and none named availability; choose with -objective`},
@@ -223,7 +223,7 @@ func TestBacktestProblems(t *testing.T) {
 		{[]string{c, tr, "-policy=fast"}, "-policy fast: neither a .yaml file nor a policy of " + shopConfig + " (it names none)"},
 		{[]string{"-config=" + f["two.yaml"], tr, "-objective=search:quick", "-policy=slow"}, "-policy slow: neither a .yaml file nor a policy of " + f["two.yaml"] + " (its policies are fast, workbook)"},
 		{[]string{c, tr, "-policy=missing.yaml"}, "missing.yaml: open: no such file or directory"},
-		{[]string{c, tr, "-policy=" + f["empty.yaml"]}, f["empty.yaml"] + ": the file is empty; a policy has rules, such as rules: [{severity: page, long: 1h, short: 5m, factor: 14.4}]"},
+		{[]string{c, tr, "-policy=" + f["empty.yaml"]}, f["empty.yaml"] + ":1:1: the file is empty; a policy has rules, such as rules: [{severity: page, long: 1h, short: 5m, factor: 14.4}]"},
 		{[]string{c, tr, "-policy=" + f["norules.yaml"]}, f["norules.yaml"] + ": the policy has no rules; give them, such as rules: [{severity: page, long: 1h, short: 5m, factor: 14.4}]"},
 		{[]string{c, tr, "-policy=" + f["unknown.yaml"]}, f["unknown.yaml"] + `:2: unknown field "for"; a rule has the fields name, severity, long, short and factor`},
 		{[]string{c, tr, "-policy=" + f["badfactor.yaml"]}, f["badfactor.yaml"] + ":2: cannot unmarshal !!str `many` into float64"},

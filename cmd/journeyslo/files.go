@@ -7,13 +7,13 @@ import (
 	"io"
 	"io/fs"
 	"maps"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/journeyslo/journeyslo/internal/yamlpos"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/openslo"
 	"github.com/journeyslo/journeyslo/slo/sloconfig"
@@ -122,7 +122,7 @@ func loadSources(paths []string) ([]*source, []error) {
 		at    = -1 // where set goes among srcs
 	)
 	for _, path := range paths {
-		data, err := os.ReadFile(path)
+		data, err := yamlpos.ReadFile(path)
 		if err != nil {
 			errs = append(errs, readErr(path, err))
 			continue

@@ -140,13 +140,12 @@ func runRisk(args []string, stdout, stderr io.Writer) int {
 }
 
 // riskFileErr returns a problem of the file at path, each line as
-// FILE:LINE:COLUMN: message or FILE: message, without package risk's
-// "risk: invalid" in front of what it says.
+// FILE:LINE:COLUMN: message or FILE: message, without package slorisk's
+// name in front of what it says.
 func riskFileErr(path string, err error) error {
 	lines := strings.Split(err.Error(), "\n")
 	for i, l := range lines {
-		lines[i] = strings.Replace(l, slorisk.ErrInvalid.Error()+": ", "", 1)
-		lines[i] = strings.Replace(lines[i], slorisk.ErrInvalid.Error()+" ", "", 1)
+		lines[i] = strings.TrimPrefix(l, "slorisk: ")
 	}
 	return readErr(path, &problems{err: err, msg: strings.Join(lines, "\n")})
 }

@@ -184,7 +184,7 @@ a tenth fail for a day    (all)     2026-03-02T00:00:00Z  1d        10%     1440
 		{[]string{"risk", "-traffic", badCSV, path}, badCSV + `:2:31: good: "-1" is negative; counts are whole numbers of events, 0 or more` + "\n"},
 		{[]string{"risk", "-traffic", dir + "/none.csv", path}, dir + "/none.csv: open: no such file or directory\n"},
 		// The file is named once, by the package that tells its extension.
-		{[]string{"risk", "-traffic", dir + "/month.txt", path}, "backtest: invalid: traffic file " + dir + `/month.txt: unknown extension ".txt"; name it .csv (time,journey,good,bad) or .jsonl or .ndjson (JSON lines with the same fields)` + "\n"},
+		{[]string{"risk", "-traffic", dir + "/month.txt", path}, "slobacktest: traffic file " + dir + `/month.txt: unknown extension ".txt"; name it .csv (time,journey,good,bad) or .jsonl or .ndjson (JSON lines with the same fields)` + "\n"},
 		{[]string{"risk", "-traffic", month, noJourney}, noJourney + `: premortem "p": journey "login" is not in the recorded traffic, which has checkout` + "\n"},
 	} {
 		res := runCmd(t, tc.args...)

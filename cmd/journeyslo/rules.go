@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -58,7 +59,7 @@ func (o *rulesOptions) flagSet(stderr io.Writer) *flag.FlagSet {
 	fs.Func("flavor", "the `engine` the rules are for: prometheus, thanos (adds partial_response_strategy: abort)\nor mimir (adds a namespace) (default prometheus)", func(s string) error {
 		f, err := slorules.ParseFlavor(s)
 		if err != nil {
-			return errors.New(strings.TrimPrefix(err.Error(), slorules.ErrInvalid.Error()+": "))
+			return errors.New(strings.TrimPrefix(err.Error(), "slorules: "))
 		}
 		o.flavor = f
 		return nil
@@ -103,7 +104,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	// a usage error, not a problem of every file in turn.
 	probe := []slo.Objective{{Journey: "probe", Target: 0.999}} // valid, so every error is an option's
 	if _, err := slorules.Generate(probe, o.options()...); err != nil {
-		msg := strings.ReplaceAll(err.Error(), slorules.ErrInvalid.Error()+": ", "")
+		msg := strings.ReplaceAll(err.Error(), "slorules: ", "")
 		return usageErr(stderr, "rules", "%s", msg)
 	}
 	srcs, errs := loadSources(files)
@@ -111,12 +112,15 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		return usageErr(stderr, "rules", "%d services given without -o: each gives its own rule file; write them into a directory with -o DIR", len(srcs))
 	}
 	// Nothing is written unless every file is valid, so that a directory of
-	// rules is never half updated.
-	type output struct {
-		path string
-		yaml []byte
+	// rules is never half updated: every check comes first, and the rules
+	// are then generated and written one objective at a time, each
+	// service's into a temporary file renamed into place once all are
+	// written.
+	type service struct {
+		src  *source
+		opts []slorules.Option
 	}
-	var outs []output
+	var todo []service
 	byService := map[string]*source{}
 	for _, src := range srcs {
 		if prev, ok := byService[src.config.Service]; ok {
@@ -137,20 +141,11 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		if o.namespace == "" {
 			opts = append(opts, slorules.WithNamespace(src.config.Service))
 		}
-		rules, err := slorules.Generate(src.objectives, opts...)
-		var yml, am []byte
-		if err == nil {
-			yml, err = rules.Marshal(o.flavor)
-		}
-		if err == nil {
-			am, err = alertmanagerConfig(src.config.Service, rules)
-		}
-		if err != nil {
+		if err := checkGenerate(src.objectives, o.flavor, opts); err != nil {
 			errs = append(errs, fileErr(err, src.paths...))
 			continue
 		}
-		outs = append(outs, output{filepath.Join(o.out, src.config.Service+".rules.yml"), yml},
-			output{filepath.Join(o.out, src.config.Service+".alertmanager.yml"), am})
+		todo = append(todo, service{src, opts})
 	}
 	if len(errs) > 0 {
 		for _, err := range errs {
@@ -159,7 +154,12 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		return exitInvalid
 	}
 	if o.out == "" {
-		if _, err := stdout.Write(outs[0].yaml); err != nil {
+		w := bufio.NewWriter(stdout)
+		err := slorules.Write(w, o.flavor, todo[0].src.objectives, todo[0].opts...)
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "journeyslo rules: writing the rules: %v\n", err)
 			return exitInvalid
 		}
@@ -169,13 +169,77 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "journeyslo rules: %v\n", err)
 		return exitInvalid
 	}
-	for _, out := range outs {
-		if err := writeFileAtomic(out.path, out.yaml); err != nil {
+	var outs []*pendingFile
+	defer func() {
+		for _, f := range outs {
+			f.discard()
+		}
+	}()
+	for _, s := range todo {
+		svc := s.src.config.Service
+		rules, err := newPendingFile(filepath.Join(o.out, svc+".rules.yml"))
+		if err == nil {
+			outs = append(outs, rules)
+			err = slorules.Write(rules, o.flavor, s.src.objectives, s.opts...)
+		}
+		var am *pendingFile
+		if err == nil {
+			am, err = newPendingFile(filepath.Join(o.out, svc+".alertmanager.yml"))
+		}
+		if err == nil {
+			outs = append(outs, am)
+			var yml []byte
+			if yml, err = alertmanagerConfig(svc, inhibitLabels(s.src.objectives, o.labels)); err == nil {
+				_, err = am.Write(yml)
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "journeyslo rules: %v\n", err)
+			return exitInvalid
+		}
+	}
+	for _, f := range outs {
+		if err := f.commit(); err != nil {
 			fmt.Fprintf(stderr, "journeyslo rules: %v\n", err)
 			return exitInvalid
 		}
 	}
 	return exitOK
+}
+
+// errChecked stops slorules.Write at its first write, which it makes only
+// once it has checked the objectives and the options.
+var errChecked = errors.New("checked")
+
+type stopWriter struct{}
+
+func (stopWriter) Write([]byte) (int, error) { return 0, errChecked }
+
+// checkGenerate reports what slorules would refuse in objs and opts, without
+// generating their rules: slorules.Write checks everything before it
+// writes a byte, and the writer stops it there.
+func checkGenerate(objs []slo.Objective, flavor slorules.Flavor, opts []slorules.Option) error {
+	if err := slorules.Write(stopWriter{}, flavor, objs, opts...); !errors.Is(err, errChecked) {
+		return err
+	}
+	return nil
+}
+
+// inhibitLabels returns the labels the alerts of objectives carry besides
+// the rules' own: the -label labels and each objective's, which the
+// Alertmanager inhibit rule matches on as slorules.RuleFile.InhibitRules
+// does.
+func inhibitLabels(objs []slo.Objective, labels labelsFlag) slorules.RuleFile {
+	f := slorules.RuleFile{Labels: maps.Clone(labels)}
+	for _, o := range objs {
+		for name, value := range o.Labels {
+			if f.Labels == nil {
+				f.Labels = map[string]string{}
+			}
+			f.Labels[name] = value
+		}
+	}
+	return f
 }
 
 // alertmanagerConfig returns a whole Alertmanager configuration for a
@@ -252,25 +316,63 @@ func (l *labelsFlag) Set(s string) error {
 	return nil
 }
 
-// writeFileAtomic writes data to path through a temporary file in the same
-// directory, renamed over it, so that an engine reloading its rules never
-// reads a half-written file.
-func writeFileAtomic(path string, data []byte) error {
+// A pendingFile is an output file written through a temporary file in
+// the same directory, renamed over it by commit, so that an engine
+// reloading its rules never reads a half-written file, and a run that
+// fails midway leaves the old files as they were.
+type pendingFile struct {
+	path string
+	tmp  *os.File
+}
+
+func newPendingFile(path string) (*pendingFile, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return nil, err
+	}
+	return &pendingFile{path: path, tmp: tmp}, nil
+}
+
+func (f *pendingFile) Write(p []byte) (int, error) {
+	n, err := f.tmp.Write(p)
+	if err != nil {
+		err = fmt.Errorf("writing %s: %w", f.path, err)
+	}
+	return n, err
+}
+
+// commit renames the temporary file over the file.
+func (f *pendingFile) commit() error {
+	if err := f.tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := f.tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", f.path, err)
+	}
+	if err := os.Rename(f.tmp.Name(), f.path); err != nil {
+		return err
+	}
+	f.tmp = nil
+	return nil
+}
+
+// discard removes the temporary file unless it was committed.
+func (f *pendingFile) discard() {
+	if f.tmp != nil {
+		f.tmp.Close()
+		os.Remove(f.tmp.Name())
+	}
+}
+
+// writeFileAtomic writes data to path through a pendingFile.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := newPendingFile(path)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // after the rename, there is nothing left to remove
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
+	defer f.discard()
+	if _, err := f.Write(data); err != nil {
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
+	return f.commit()
 }

@@ -1,9 +1,6 @@
 package openslo
 
 import (
-	"bytes"
-	"errors"
-	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -167,30 +164,9 @@ func newDocuments() *documents {
 
 // read adds the documents of one file, recording its problems in r.
 func (ds *documents) read(r *reader, data []byte, named map[string]place) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			return
-		}
-		if err != nil {
-			r.doc = ""
-			r.errs = append(r.errs, syntaxError(r.file, err))
-			return // the parser cannot go on past a syntax error
-		}
-		if len(doc.Content) == 0 {
-			continue // an empty document, as after a trailing "---"
-		}
-		if a := findAlias(&doc); a != nil {
-			// An alias can name a node holding aliases, and so on, so
-			// that following them costs exponential time; sharing is what
-			// references are for.
-			r.doc = ""
-			r.errorf(a, "", "the alias *%s is refused, as are all anchors and aliases: write the value out, or refer to another document by name", a.Value)
-			continue
-		}
-		root := doc.Content[0]
+	roots, errs := yamlpos.Documents(r.file, data, format)
+	r.errs = append(r.errs, errs...)
+	for _, root := range roots {
 		if root.Kind == yaml.SequenceNode {
 			// A list of objects, as OpenSLO's own SDK reads and writes.
 			for _, n := range root.Content {
@@ -202,35 +178,8 @@ func (ds *documents) read(r *reader, data []byte, named map[string]place) {
 	}
 }
 
-// findAlias returns the first alias in the tree under n, without
-// following any, or nil.
-func findAlias(n *yaml.Node) *yaml.Node {
-	stack := []*yaml.Node{n}
-	for len(stack) > 0 {
-		n, stack = stack[len(stack)-1], stack[:len(stack)-1]
-		if n.Kind == yaml.AliasNode {
-			return n
-		}
-		for i := len(n.Content) - 1; i >= 0; i-- {
-			stack = append(stack, n.Content[i])
-		}
-	}
-	return nil
-}
-
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// syntaxError writes a YAML parse error as FILE:LINE: message (the parser
-// gives no column).
-func syntaxError(file string, err error) error {
-	e := &posError{file: file, msg: strings.TrimPrefix(err.Error(), "yaml: ")}
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		e.line, _ = strconv.Atoi(m[1])
-		e.msg = m[2]
-	}
-	e.msg = "not YAML: " + e.msg
-	return e
-}
+// format is what OpenSLO files hold, for yamlpos's messages.
+var format = yamlpos.Format{AliasHint: ", or refer to another document by name"}
 
 // readObject reads one top-level document.
 func (ds *documents) readObject(r *reader, n *yaml.Node, named map[string]place) {
@@ -351,7 +300,7 @@ func (r *reader) metadata(n *yaml.Node, path, kind string) (metadata, bool) {
 	if !ok {
 		return m, false
 	}
-	m.name, m.nameNode = name, deref(nn)
+	m.name, m.nameNode = name, nn
 	r.doc = kind + " " + name
 	if !rfc1123.MatchString(name) {
 		r.errorf(nn, yamlpos.Join(path, "name"), "%q is not an RFC 1123 name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit", name)
@@ -365,9 +314,9 @@ func (r *reader) metadata(n *yaml.Node, path, kind string) (metadata, bool) {
 	if a, ok := fs["annotations"]; ok {
 		m.annotations = r.stringMap(a, yamlpos.Join(path, "annotations"))
 		m.annNodes = map[string]*yaml.Node{}
-		if a := deref(a); a.Kind == yaml.MappingNode {
+		if a := a; a.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(a.Content); i += 2 {
-				m.annNodes[deref(a.Content[i]).Value] = deref(a.Content[i+1])
+				m.annNodes[a.Content[i].Value] = a.Content[i+1]
 			}
 		}
 	}
@@ -377,14 +326,12 @@ func (r *reader) metadata(n *yaml.Node, path, kind string) (metadata, bool) {
 // labels reads metadata.labels, whose values are a string or a list of
 // strings.
 func (r *reader) labels(n *yaml.Node, path string) (map[string][]string, map[string]*yaml.Node) {
-	n = deref(n)
 	fs := r.fields(n, path)
 	if fs == nil {
 		return nil, nil
 	}
 	out, nodes := map[string][]string{}, map[string]*yaml.Node{}
 	for k, v := range fs {
-		v = deref(v)
 		nodes[k] = v
 		if v.Kind == yaml.SequenceNode {
 			vals := []string{}
@@ -413,7 +360,7 @@ func (r *reader) slo(p place, meta metadata, n *yaml.Node) *sloDoc {
 	if s, ok := fs["service"]; !ok {
 		r.errorf(n, "spec.service", "is missing; name the service the SLO is about")
 	} else if d.service, ok = r.str(s, "spec.service"); ok {
-		d.serviceNode = deref(s)
+		d.serviceNode = s
 		if !rfc1123.MatchString(d.service) {
 			r.errorf(s, "spec.service", "%q is not an RFC 1123 name: use at most 63 lowercase letters, digits and '-'", d.service)
 		}
@@ -442,7 +389,7 @@ func (r *reader) slo(p place, meta metadata, n *yaml.Node) *sloDoc {
 		}
 	case hasRef:
 		if d.indicatorRef, hasRef = r.str(ref, "spec.indicatorRef"); hasRef {
-			d.refNode = deref(ref)
+			d.refNode = ref
 		}
 	default:
 		r.errorf(n, "spec.indicatorRef", "is missing, and so is spec.indicator; name the SLI or inline it")
@@ -467,7 +414,7 @@ func (r *reader) slo(p place, meta metadata, n *yaml.Node) *sloDoc {
 		d.target = r.objectives(ob)
 	}
 	if ap, ok := fs["alertPolicies"]; ok {
-		d.policiesNode = deref(ap)
+		d.policiesNode = ap
 		items, _ := r.list(ap, "spec.alertPolicies")
 		for i, it := range items {
 			path := yamlpos.Index("spec.alertPolicies", i)
@@ -481,12 +428,12 @@ func (r *reader) slo(p place, meta metadata, n *yaml.Node) *sloDoc {
 					continue
 				}
 				if s, ok := r.str(ref, yamlpos.Join(path, "alertPolicyRef")); ok {
-					d.policies = append(d.policies, policyUse{ref: s, node: deref(ref)})
+					d.policies = append(d.policies, policyUse{ref: s, node: ref})
 				}
 				continue
 			}
 			if pol := r.inline(p, it, ifs, path, kindAlertPolicy); pol != nil {
-				d.policies = append(d.policies, policyUse{inline: pol.(*policyDoc), node: deref(it)})
+				d.policies = append(d.policies, policyUse{inline: pol.(*policyDoc), node: it})
 			}
 		}
 	}
@@ -524,7 +471,7 @@ func (r *reader) inline(p place, n *yaml.Node, fs map[string]*yaml.Node, path, k
 		r.errorf(n, yamlpos.Join(path, "spec"), "is missing")
 		return nil
 	}
-	ip := place{file: p.file, doc: p.doc, node: deref(n)}
+	ip := place{file: p.file, doc: p.doc, node: n}
 	switch kind {
 	case kindAlertPolicy:
 		if d := r.policySpec(ip, meta, spec, yamlpos.Join(path, "spec")); d != nil {
@@ -753,7 +700,7 @@ func (r *reader) metricSource(n *yaml.Node, path string) *metricSource {
 	if mfs == nil {
 		return nil
 	}
-	out := &metricSource{node: deref(ms), path: path}
+	out := &metricSource{node: ms, path: path}
 	if v, ok := mfs["metricSourceRef"]; ok {
 		out.ref, _ = r.str(v, yamlpos.Join(path, "metricSourceRef"))
 	}
@@ -848,12 +795,12 @@ func (r *reader) policySpec(p place, meta metadata, n *yaml.Node, path string) *
 			return d
 		}
 		if s, ok := r.str(ref, yamlpos.Join(ipath, "conditionRef")); ok {
-			d.conditions = append(d.conditions, conditionUse{ref: s, node: deref(ref)})
+			d.conditions = append(d.conditions, conditionUse{ref: s, node: ref})
 		}
 		return d
 	}
 	if c := r.inline(d.place, items[0], ifs, ipath, kindAlertCondition); c != nil {
-		d.conditions = append(d.conditions, conditionUse{inline: c.(*conditionDoc), node: deref(items[0])})
+		d.conditions = append(d.conditions, conditionUse{inline: c.(*conditionDoc), node: items[0]})
 	}
 	return d
 }
@@ -937,7 +884,7 @@ func (r *reader) conditionSpec(p place, meta metadata, n *yaml.Node, path string
 				r.errorf(v, yamlpos.Join(path, "alertAfter"), "%v", err)
 				ok = false
 			} else {
-				d.alertAfter, d.afterNode = dur, deref(v)
+				d.alertAfter, d.afterNode = dur, v
 			}
 		} else {
 			ok = false

@@ -105,9 +105,3 @@
 // and annotation keys, exactly one condition per alert policy, and
 // references that resolve.
 package openslo
-
-import "errors"
-
-// ErrInvalid is wrapped by every error about a document this package reads
-// or a config it cannot write.
-var ErrInvalid = errors.New("openslo: invalid")

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/invalid"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/sloconfig"
 )
@@ -36,7 +37,7 @@ import (
 // cannot write: a period or window that is not a whole number of
 // minutes, a label whose name is not an OpenSLO label key, and a named
 // policy with the default rules that no objective uses (OpenSLO has no
-// place for it). Errors wrap [ErrInvalid].
+// place for it). Errors match slo.ErrInvalid.
 func Export(cfg *sloconfig.Config, indicators map[string]Indicator) ([]byte, error) {
 	if err := checkConfig(cfg); err != nil {
 		return nil, err
@@ -60,15 +61,19 @@ func Export(cfg *sloconfig.Config, indicators map[string]Indicator) ([]byte, err
 	return buf.Bytes(), nil
 }
 
+// errInvalid is wrapped by every error about a config Export cannot
+// write: it reads "openslo" and matches slo.ErrInvalid.
+var errInvalid = invalid.Prefix("openslo")
+
 // checkConfig refuses a config that would not make a registry.
 func checkConfig(cfg *sloconfig.Config) error {
 	if cfg == nil {
-		return fmt.Errorf("%w: no config to export", ErrInvalid)
+		return fmt.Errorf("%w: no config to export", errInvalid)
 	}
 	if err := cfg.Validate(); err != nil {
 		errs := split(err)
 		for i, e := range errs {
-			errs[i] = fmt.Errorf("%w: %w", ErrInvalid, e)
+			errs[i] = fmt.Errorf("%w: %w", errInvalid, e)
 		}
 		return errors.Join(errs...)
 	}
@@ -91,7 +96,7 @@ type writer struct {
 }
 
 func (w *writer) errorf(format string, args ...any) {
-	w.errs = append(w.errs, fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...)))
+	w.errs = append(w.errs, fmt.Errorf("%w: %s", errInvalid, fmt.Sprintf(format, args...)))
 }
 
 func (w *writer) write(indicators map[string]Indicator) {

@@ -27,26 +27,26 @@ func TestExportRefuses(t *testing.T) {
 		sloErr     bool
 	}{
 		{"seconds in the period", one(sloconfig.Objective{Target: 0.999, Period: 30*day + 30*time.Second}), nil, []string{
-			"openslo: invalid: journeys[0].objectives[0].period: 30d30s is not a whole number of minutes, which OpenSLO v1 cannot write; use minutes, hours, days or weeks",
+			"openslo: journeys[0].objectives[0].period: 30d30s is not a whole number of minutes, which OpenSLO v1 cannot write; use minutes, hours, days or weeks",
 		}, false},
 		{"seconds in a rule", one(sloconfig.Objective{Target: 0.999, Rules: []burnrate.Rule{{Long: time.Hour, Short: 150 * time.Second, Factor: 10, Severity: burnrate.SeverityPage}}}), nil, []string{
-			"openslo: invalid: journeys[0].objectives[0]: rule page-1h-2m30s: windows 1h and 2m30s must be whole numbers of minutes, which OpenSLO v1 writes; round them to minutes",
+			"openslo: journeys[0].objectives[0]: rule page-1h-2m30s: windows 1h and 2m30s must be whole numbers of minutes, which OpenSLO v1 writes; round them to minutes",
 		}, false},
 		{"label keys", one(sloconfig.Objective{Target: 0.999, Labels: map[string]string{"_team": "a", "tier_": "b", "ok": "c"}}), nil, []string{
-			"openslo: invalid: journeys[0].objectives[0].labels._team: is not an OpenSLO label key (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit); rename the label",
-			"openslo: invalid: journeys[0].objectives[0].labels.tier_: is not an OpenSLO label key (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit); rename the label",
+			"openslo: journeys[0].objectives[0].labels._team: is not an OpenSLO label key (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit); rename the label",
+			"openslo: journeys[0].objectives[0].labels.tier_: is not an OpenSLO label key (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit); rename the label",
 		}, false},
 		{"unused default policy", unused, nil, []string{
-			"openslo: invalid: policies.workbook: has the default rules and no objective uses it, and OpenSLO v1 has no place for it: the default rules are written out per SLO, from its target and period; remove the policy or use it",
+			"openslo: policies.workbook: has the default rules and no objective uses it, and OpenSLO v1 has no place for it: the default rules are written out per SLO, from its target and period; remove the policy or use it",
 		}, false},
 		{"good and bad", one(sloconfig.Objective{Target: 0.999}), map[string]Indicator{"checkout:availability": {Source: "Prometheus", Good: "g", Bad: "b", Total: "t"}}, []string{
-			"openslo: invalid: journeys[0].objectives[0]: the indicator gives both Good and Bad; give exactly one of Good and Bad",
+			"openslo: journeys[0].objectives[0]: the indicator gives both Good and Bad; give exactly one of Good and Bad",
 		}, false},
 		{"an indicator of no objective", one(sloconfig.Objective{Target: 0.999}), map[string]Indicator{"checkout:latency": {Source: "Prometheus", Bad: "b", Total: "t"}}, []string{
-			`openslo: invalid: indicators["checkout:latency"]: the config has no objective checkout:latency; key indicators by slo.ObjectiveKey(journey, objective name)`,
+			`openslo: indicators["checkout:latency"]: the config has no objective checkout:latency; key indicators by slo.ObjectiveKey(journey, objective name)`,
 		}, false},
 		{"invalid objective", one(sloconfig.Objective{Target: 99.9}), nil, []string{
-			"openslo: invalid: checkout:availability: burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%",
+			"openslo: checkout:availability: burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%",
 		}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -58,8 +58,8 @@ func TestExportRefuses(t *testing.T) {
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Errorf("errors (-want +got):\n%s", d)
 			}
-			if !errors.Is(err, ErrInvalid) {
-				t.Errorf("the error does not match ErrInvalid")
+			if !errors.Is(err, slo.ErrInvalid) {
+				t.Errorf("the error does not match slo.ErrInvalid")
 			}
 			if tc.sloErr && !errors.Is(err, slo.ErrInvalid) {
 				t.Errorf("the error does not match slo.ErrInvalid")

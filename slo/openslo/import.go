@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,11 +75,12 @@ func Detect(data []byte) bool {
 }
 
 // ImportFiles reads the files at paths and imports their documents
-// together (see [Import]).
+// together (see [Import]). Each must be a regular file (a named pipe or a
+// device is refused at once) of at most 16 MiB.
 func ImportFiles(paths ...string) (*Imported, error) {
 	files := make([]File, 0, len(paths))
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		data, err := yamlpos.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +95,7 @@ func ImportFiles(paths ...string) (*Imported, error) {
 // metricSourceRef) may point into any of the files. It returns every
 // problem of every file at once, joined with errors.Join, each a
 // [*sloconfig.Error] reading "FILE:LINE:COLUMN: KIND NAME: FIELD: message"
-// that matches [ErrInvalid] and slo.ErrInvalid; what journeyslo cannot
+// that matches slo.ErrInvalid; what journeyslo cannot
 // honour is among them, never dropped. A config it returns makes a
 // registry (slo.New accepts its Objectives).
 func Import(files ...File) (*Imported, error) {
@@ -121,7 +121,7 @@ func Import(files ...File) (*Imported, error) {
 	}
 	sortErrors(errs, order)
 	if len(errs) > 0 {
-		return nil, errors.Join(asConfigErrors(errs)...)
+		return nil, errors.Join(errs...)
 	}
 	return imp, nil
 }
@@ -130,11 +130,11 @@ func Import(files ...File) (*Imported, error) {
 // place last, so that a file's problems read top to bottom.
 func sortErrors(errs []error, order map[string]int) {
 	key := func(err error) (int, int, int) {
-		var pe *posError
-		if !errors.As(err, &pe) || pe.file == "" {
+		var pe *yamlpos.Error
+		if !errors.As(err, &pe) || pe.File == "" {
 			return len(order), 0, 0
 		}
-		return order[pe.file], pe.line, pe.col
+		return order[pe.File], pe.Line, pe.Column
 	}
 	slices.SortStableFunc(errs, func(a, b error) int {
 		af, al, ac := key(a)
@@ -148,37 +148,6 @@ func sortErrors(errs []error, order map[string]int) {
 		return ac - bc
 	})
 }
-
-// asConfigErrors turns the package's errors into sloconfig's, so that a
-// command reports both formats' problems alike.
-func asConfigErrors(errs []error) []error {
-	out := make([]error, len(errs))
-	for i, err := range errs {
-		var pe *posError
-		if errors.As(err, &pe) && pe.col > 0 {
-			out[i] = &sloconfig.Error{File: pe.file, Line: pe.line, Column: pe.col, Path: pe.field, Err: message{pe}}
-			continue
-		}
-		out[i] = err
-	}
-	return out
-}
-
-// message is the text of a posError after its place, matching ErrInvalid.
-type message struct{ e *posError }
-
-func (m message) Error() string {
-	s := m.e.msg
-	if m.e.field != "" {
-		s = m.e.field + ": " + s
-	}
-	if m.e.doc != "" {
-		s = m.e.doc + ": " + s
-	}
-	return s
-}
-
-func (m message) Unwrap() error { return ErrInvalid }
 
 // Annotations that carry what OpenSLO v1 has no field for. Export writes
 // them and Import reads them; any other annotation under the journeyslo/
@@ -237,9 +206,9 @@ func (ds *documents) resolve(files string, readFailed bool) (*Imported, []error)
 			return nil, nil
 		}
 		if len(ds.slis)+len(ds.policies)+len(ds.conditions)+len(ds.services)+len(ds.dataSources) == 0 {
-			return nil, []error{&posError{msg: "no OpenSLO documents in " + files + "; want at least one SLO"}}
+			return nil, []error{&yamlpos.Error{Err: errors.New("no OpenSLO documents in " + files + "; want at least one SLO")}}
 		}
-		return nil, []error{&posError{msg: "no SLO among the documents of " + files + "; journeyslo imports objectives, one per SLO"}}
+		return nil, []error{&yamlpos.Error{Err: errors.New("no SLO among the documents of " + files + "; journeyslo imports objectives, one per SLO")}}
 	}
 	cfg := &sloconfig.Config{}
 	imp := &Imported{Config: cfg}

@@ -42,13 +42,16 @@
 package slobacktest
 
 import (
-	"errors"
 	"time"
+
+	"github.com/journeyslo/journeyslo/internal/invalid"
 )
 
-// ErrInvalid is wrapped by every error that reports invalid traffic, an
-// invalid scenario or query, or an invalid replay setting.
-var ErrInvalid = errors.New("backtest: invalid")
+// errInvalid is wrapped by every error that reports invalid traffic, an
+// invalid scenario or query, or an invalid replay setting: it reads
+// "slobacktest" and matches slo.ErrInvalid, the one sentinel of a
+// misconfiguration.
+var errInvalid = invalid.Prefix("slobacktest")
 
 // A Sample is the events of one journey in the interval that ends at Time,
 // since that journey's previous sample (or since the traffic's start, for

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/journeyslo/journeyslo/internal/yamlpos"
 )
 
 // ReadCSV reads recorded traffic as CSV: a header that names the columns
@@ -30,7 +32,7 @@ import (
 // allows, and spaces before a field are ignored.
 //
 // The samples come back sorted by time, rows of the same time in the order
-// they were written, all times in UTC. An error is a [*ParseError] that
+// they were written, all times in UTC. An error is a [sloconfig.Error] that
 // names the line, the column and the field and says what would be right:
 // a bad header, a row of the wrong length, an unparsable time, a negative,
 // fractional or unparsable count, an empty journey, a row that goes back in
@@ -45,7 +47,7 @@ func ReadCSV(r io.Reader) ([]Sample, error) {
 
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, &ParseError{Line: 1, Err: errors.New("the input is empty; want the header time,journey,good,bad and then one row per journey and interval")}
+		return nil, rowError(1, 0, "", errors.New("the input is empty; want the header time,journey,good,bad and then one row per journey and interval"))
 	}
 	if err != nil {
 		return nil, csvError(err)
@@ -71,7 +73,7 @@ func ReadCSV(r io.Reader) ([]Sample, error) {
 		}
 		line, _ = cr.FieldPos(0)
 		if len(record) != len(fields) {
-			return nil, &ParseError{Line: line, Err: fmt.Errorf("%d fields, want 4 as the header names them (%s)", len(record), strings.Join(header, ","))}
+			return nil, rowError(line, 0, "", fmt.Errorf("%d fields, want 4 as the header names them (%s)", len(record), strings.Join(header, ",")))
 		}
 		var s Sample
 		for i, name := range fields {
@@ -82,9 +84,7 @@ func ReadCSV(r io.Reader) ([]Sample, error) {
 			case "time":
 				s.Time, err = parseTime(v)
 			case "journey":
-				if v == "" {
-					err = errors.New("is empty; name the journey whose events the row counts, such as checkout")
-				}
+				err = checkJourney(v, "row", "checkout")
 				name, ok := names[v]
 				if !ok {
 					name = strings.Clone(v)
@@ -97,7 +97,7 @@ func ReadCSV(r io.Reader) ([]Sample, error) {
 				s.Bad, err = parseCount(v)
 			}
 			if err != nil {
-				return nil, &ParseError{Line: line, Column: col, Field: name, Err: err}
+				return nil, rowError(line, col, name, err)
 			}
 		}
 		_, col := cr.FieldPos(index[0])
@@ -114,8 +114,8 @@ func csvHeader(header []string) ([len(fields)]int, error) {
 	var index [len(fields)]int
 	seen := [len(fields)]bool{}
 	wrong := func(why string) ([len(fields)]int, error) {
-		return index, &ParseError{Line: 1, Err: fmt.Errorf("header %q %s; the first line names the columns time, journey, good and bad (in any order), such as time,journey,good,bad",
-			strings.Join(header, ","), why)}
+		return index, rowError(1, 0, "", fmt.Errorf("header %s %s; the first line names the columns time, journey, good and bad (in any order), such as time,journey,good,bad",
+			yamlpos.Quote(strings.Join(header, ",")), why))
 	}
 	if len(header) != len(fields) {
 		return wrong(fmt.Sprintf("has %d columns, want 4", len(header)))
@@ -125,7 +125,7 @@ func csvHeader(header []string) ([len(fields)]int, error) {
 		i := fieldIndex(name)
 		switch {
 		case i < 0:
-			return wrong(fmt.Sprintf("names an unknown column %q", h))
+			return wrong("names an unknown column " + yamlpos.Quote(h))
 		case seen[i]:
 			return wrong(fmt.Sprintf("names the column %s twice", name))
 		}
@@ -145,11 +145,11 @@ func fieldIndex(name string) int {
 	return -1
 }
 
-// csvError turns an error of encoding/csv into a ParseError.
+// csvError turns an error of encoding/csv into a sloconfig.Error.
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &ParseError{Line: pe.Line, Column: pe.Column, Err: fmt.Errorf("not valid CSV: %w; quote a field that holds a quote, a comma or a line break, doubling its quotes", pe.Err)}
+		return rowError(pe.Line, pe.Column, "", fmt.Errorf("not valid CSV: %w; quote a field that holds a quote, a comma or a line break, doubling its quotes", pe.Err))
 	}
 	return err
 }

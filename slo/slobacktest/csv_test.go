@@ -11,7 +11,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slobacktest"
+	"github.com/journeyslo/journeyslo/slo/sloconfig"
 )
 
 // at returns mar1 plus the minutes and seconds given.
@@ -80,7 +82,7 @@ func TestWriteCSV(t *testing.T) {
 	}
 }
 
-// parseErr is the parts of a ParseError a test expects.
+// parseErr is the parts of a sloconfig.Error a test expects.
 type parseErr struct {
 	Line, Column int
 	Field        string
@@ -91,14 +93,14 @@ type parseErr struct {
 // matches ErrInvalid.
 func checkParseError(t *testing.T, err error, want parseErr) {
 	t.Helper()
-	var pe *slobacktest.ParseError
+	var pe *sloconfig.Error
 	if !errors.As(err, &pe) {
 		t.Fatalf("error %v (%T), want a *ParseError", err, err)
 	}
-	if !errors.Is(err, slobacktest.ErrInvalid) {
-		t.Fatalf("error %v does not match ErrInvalid", err)
+	if !errors.Is(err, slo.ErrInvalid) {
+		t.Fatalf("error %v does not match slo.ErrInvalid", err)
 	}
-	got := parseErr{pe.Line, pe.Column, pe.Field, pe.Err.Error()}
+	got := parseErr{pe.Line, pe.Column, pe.Path, strings.TrimPrefix(pe.Err.Error(), pe.Path+": ")}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("error %q (-want +got):\n%s", err, diff)
 	}
@@ -145,23 +147,6 @@ func TestReadCSVErrors(t *testing.T) {
 	}
 }
 
-func TestParseErrorText(t *testing.T) {
-	for _, tc := range []struct {
-		err  slobacktest.ParseError
-		want string
-	}{
-		{slobacktest.ParseError{File: "t.csv", Line: 3, Column: 31, Field: "good", Err: errors.New("x")}, "t.csv:3:31: good: x"},
-		{slobacktest.ParseError{File: "t.csv", Line: 1, Err: errors.New("x")}, "t.csv:1: x"},
-		{slobacktest.ParseError{Line: 3, Column: 31, Field: "good", Err: errors.New("x")}, "line 3, column 31: good: x"},
-		{slobacktest.ParseError{Line: 2, Err: errors.New("x")}, "line 2: x"},
-		{slobacktest.ParseError{}, "line 0: invalid traffic"},
-	} {
-		if got := tc.err.Error(); got != tc.want {
-			t.Errorf("Error() = %q, want %q", got, tc.want)
-		}
-	}
-}
-
 func TestReadFile(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) string {
@@ -193,7 +178,7 @@ func TestReadFile(t *testing.T) {
 
 	txt := write("traffic.txt", csv)
 	_, err = slobacktest.ReadFile(txt)
-	if want := "backtest: invalid: traffic file " + txt + `: unknown extension ".txt"; name it .csv (time,journey,good,bad) or .jsonl or .ndjson (JSON lines with the same fields)`; err == nil || err.Error() != want || !errors.Is(err, slobacktest.ErrInvalid) {
+	if want := "slobacktest: traffic file " + txt + `: unknown extension ".txt"; name it .csv (time,journey,good,bad) or .jsonl or .ndjson (JSON lines with the same fields)`; err == nil || err.Error() != want || !errors.Is(err, slo.ErrInvalid) {
 		t.Fatalf("ReadFile(traffic.txt) = %v, want %s", err, want)
 	}
 

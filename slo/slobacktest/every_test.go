@@ -73,12 +73,12 @@ func TestEveryMinute(t *testing.T) {
 
 	// A step that is not whole ticks, and two configs that disagree.
 	cfg.Every = 7 * time.Second
-	if _, err := slobacktest.Run(traffic, cfg); !errors.Is(err, slobacktest.ErrInvalid) || !strings.Contains(err.Error(), "Every 7s is not a positive multiple of the registry's tick 3s") {
+	if _, err := slobacktest.Run(traffic, cfg); !errors.Is(err, slo.ErrInvalid) || !strings.Contains(err.Error(), "Every 7s is not a positive multiple of the registry's tick 3s") {
 		t.Errorf("Every 7s: %v", err)
 	}
 	cfg.Every = time.Minute
 	other := slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Name: "strict", Target: 0.9995}, Every: 2 * time.Minute}
-	if _, err := slobacktest.Run(traffic, cfg, other); !errors.Is(err, slobacktest.ErrInvalid) || !strings.Contains(err.Error(), "Every 2m0s differs from config 0's 1m0s") {
+	if _, err := slobacktest.Run(traffic, cfg, other); !errors.Is(err, slo.ErrInvalid) || !strings.Contains(err.Error(), "Every 2m0s differs from config 0's 1m0s") {
 		t.Errorf("Every 1m and 2m: %v", err)
 	}
 }

@@ -8,18 +8,20 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slobacktest"
+	"github.com/journeyslo/journeyslo/slo/sloconfig"
 )
 
-// checkTraffic checks what a reader returned for in: a *ParseError that
+// checkTraffic checks what a reader returned for in: a *sloconfig.Error that
 // matches ErrInvalid, or samples sorted by time, each journey's going
 // forward, that WriteCSV writes and ReadCSV reads back unchanged.
 func checkTraffic(t *testing.T, in string, samples []slobacktest.Sample, err error) {
 	t.Helper()
 	if err != nil {
-		var pe *slobacktest.ParseError
-		if !errors.As(err, &pe) || !errors.Is(err, slobacktest.ErrInvalid) || pe.Line < 1 || pe.Column < 0 {
-			t.Fatalf("error %v (%T) is not a ParseError at a line", err, err)
+		var pe *sloconfig.Error
+		if !errors.As(err, &pe) || !errors.Is(err, slo.ErrInvalid) || pe.Line < 1 || pe.Column < 0 {
+			t.Fatalf("error %v (%T) is not a sloconfig.Error at a line", err, err)
 		}
 		if samples != nil {
 			t.Fatalf("samples %v returned with error %v", samples, err)
@@ -56,7 +58,7 @@ func checkTraffic(t *testing.T, in string, samples []slobacktest.Sample, err err
 }
 
 // FuzzReadCSV checks that ReadCSV never panics, that its errors are
-// ParseErrors, and that what it accepts is well ordered and survives
+// sloconfig.Errors, and that what it accepts is well ordered and survives
 // WriteCSV and ReadCSV.
 func FuzzReadCSV(f *testing.F) {
 	f.Add("time,journey,good,bad\n2026-03-01T00:01:00Z,checkout,998,2\n2026-03-01T00:00:30Z,search,5,0\n")
@@ -86,7 +88,7 @@ func FuzzReadJSONL(f *testing.F) {
 }
 
 // FuzzParseScenario checks that ParseScenario never panics, that its
-// errors are ParseErrors of the file, and that a scenario it accepts is
+// errors are sloconfig.Errors of the file, and that a scenario it accepts is
 // valid.
 func FuzzParseScenario(f *testing.F) {
 	f.Add("journey: checkout\nstart: 2026-03-01T00:00:00Z\nlength: 1h\nrate: 1000/m\n")
@@ -98,9 +100,9 @@ func FuzzParseScenario(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		s, err := slobacktest.ParseScenario("f.yaml", []byte(in))
 		if err != nil {
-			var pe *slobacktest.ParseError
-			if !errors.As(err, &pe) || pe.File != "f.yaml" || pe.Line < 1 || !errors.Is(err, slobacktest.ErrInvalid) {
-				t.Fatalf("error %v (%T) is not a ParseError of f.yaml", err, err)
+			var pe *sloconfig.Error
+			if !errors.As(err, &pe) || pe.File != "f.yaml" || pe.Line < 1 || !errors.Is(err, slo.ErrInvalid) {
+				t.Fatalf("error %v (%T) is not a sloconfig.Error of f.yaml", err, err)
 			}
 			return
 		}

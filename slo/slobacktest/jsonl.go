@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/journeyslo/journeyslo/internal/yamlpos"
 )
 
 // ReadJSONL reads recorded traffic as JSON lines: one JSON object a line
@@ -20,7 +22,7 @@ import (
 // and bad JSON numbers that are whole, 0 or more. Every line has the four
 // fields and no others; blank lines are skipped. The rows mean what
 // [ReadCSV]'s mean, are checked alike and come back sorted alike. An error
-// is a [*ParseError] that names the line, the column and the field.
+// is a [sloconfig.Error] that names the line, the column and the field.
 func ReadJSONL(r io.Reader) ([]Sample, error) {
 	br := bufio.NewReader(r)
 	var c collector
@@ -76,7 +78,7 @@ func jsonRow(text []byte, line int) (Sample, int, error) {
 		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
 			err = errors.New("unexpected end of line")
 		}
-		return &ParseError{Line: line, Column: c, Err: fmt.Errorf("not a JSON object: %v; write one object a line, such as %s", err, jsonExample)}
+		return rowError(line, c, "", fmt.Errorf("not a JSON object: %v; write one object a line, such as %s", err, jsonExample))
 	}
 
 	tok, err := dec.Token()
@@ -84,7 +86,7 @@ func jsonRow(text []byte, line int) (Sample, int, error) {
 		return Sample{}, 0, syntax(err)
 	}
 	if tok != json.Delim('{') {
-		return Sample{}, 0, &ParseError{Line: line, Column: col(0), Err: fmt.Errorf("want a JSON object, such as %s", jsonExample)}
+		return Sample{}, 0, rowError(line, col(0), "", fmt.Errorf("want a JSON object, such as %s", jsonExample))
 	}
 	var (
 		s    Sample
@@ -100,10 +102,10 @@ func jsonRow(text []byte, line int) (Sample, int, error) {
 		keyEnd := dec.InputOffset()
 		i := fieldIndex(key)
 		if i < 0 {
-			return Sample{}, 0, &ParseError{Line: line, Column: max(1, int(keyEnd)-len(key)-1), Err: fmt.Errorf("unknown field %q; each line has the fields time, journey, good and bad, such as %s", key, jsonExample)}
+			return Sample{}, 0, rowError(line, max(1, int(keyEnd)-len(key)-1), "", fmt.Errorf("unknown field %s; each line has the fields time, journey, good and bad, such as %s", yamlpos.Quote(key), jsonExample))
 		}
 		if seen[i] {
-			return Sample{}, 0, &ParseError{Line: line, Column: max(1, int(keyEnd)-len(key)-1), Field: key, Err: errors.New("given twice; give each field once")}
+			return Sample{}, 0, rowError(line, max(1, int(keyEnd)-len(key)-1), key, errors.New("given twice; give each field once"))
 		}
 		seen[i] = true
 		tok, err = dec.Token()
@@ -112,7 +114,7 @@ func jsonRow(text []byte, line int) (Sample, int, error) {
 		}
 		at[i] = col(keyEnd)
 		bad := func(e error) (Sample, int, error) {
-			return Sample{}, 0, &ParseError{Line: line, Column: at[i], Field: key, Err: e}
+			return Sample{}, 0, rowError(line, at[i], key, e)
 		}
 		switch key {
 		case "time", "journey":
@@ -124,9 +126,7 @@ func jsonRow(text []byte, line int) (Sample, int, error) {
 				s.Time, err = parseTime(v)
 			} else {
 				s.Journey = v
-				if v == "" {
-					err = errors.New("is empty; name the journey whose events the line counts, such as \"checkout\"")
-				}
+				err = checkJourney(v, "line", `"checkout"`)
 			}
 		default: // good, bad
 			n, ok := tok.(json.Number)
@@ -147,11 +147,11 @@ func jsonRow(text []byte, line int) (Sample, int, error) {
 		return Sample{}, 0, syntax(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return Sample{}, 0, &ParseError{Line: line, Column: int(dec.InputOffset()) + 1, Err: fmt.Errorf("more after the object; write one object a line, such as %s", jsonExample)}
+		return Sample{}, 0, rowError(line, int(dec.InputOffset())+1, "", fmt.Errorf("more after the object; write one object a line, such as %s", jsonExample))
 	}
 	for i, ok := range seen {
 		if !ok {
-			return Sample{}, 0, &ParseError{Line: line, Field: fields[i], Err: fmt.Errorf("missing; each line has the fields time, journey, good and bad, such as %s", jsonExample)}
+			return Sample{}, 0, rowError(line, 0, fields[i], fmt.Errorf("missing; each line has the fields time, journey, good and bad, such as %s", jsonExample))
 		}
 	}
 	return s, at[0], nil

@@ -62,12 +62,12 @@ type PrometheusQuery struct {
 	Step time.Duration
 }
 
-// Validate reports every problem of the query, each wrapping [ErrInvalid]
+// Validate reports every problem of the query, each matching slo.ErrInvalid
 // and saying what would be right; nil when it has none.
 func (q PrometheusQuery) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%w: PrometheusQuery: %s", ErrInvalid, fmt.Sprintf(format, args...)))
+		errs = append(errs, fmt.Errorf("%w: PrometheusQuery: %s", errInvalid, fmt.Sprintf(format, args...)))
 	}
 	if q.Journey == "" {
 		bad("Journey is empty; name the journey whose traffic it is, such as checkout")
@@ -119,14 +119,14 @@ func (q PrometheusQuery) Validate() error {
 func (q PrometheusQuery) Samples(ctx context.Context, address string, client *http.Client) ([]Sample, error) {
 	errs := []error{q.Validate()}
 	if err := promapi.CheckAddress(address); err != nil {
-		errs = append(errs, fmt.Errorf("%w: PrometheusQuery.Samples: %w", ErrInvalid, err))
+		errs = append(errs, fmt.Errorf("%w: PrometheusQuery.Samples: %w", errInvalid, err))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	api, err := promapi.New(address, promapi.WithHTTPClient(client), promapi.WithMaxAnswer(maxAnswer))
 	if err != nil {
-		return nil, fmt.Errorf("%w: PrometheusQuery.Samples: %w", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: PrometheusQuery.Samples: %w", errInvalid, err)
 	}
 	n := int(q.End.Sub(q.Start) / q.Step)
 	good, err := q.values(ctx, api, "Good", q.Good, n)
@@ -140,13 +140,13 @@ func (q PrometheusQuery) Samples(ctx context.Context, address string, client *ht
 	switch {
 	case good.seen == 0 && all.seen == 0:
 		return nil, fmt.Errorf("%w: PrometheusQuery: neither Good (%s) nor All (%s) returned a value from %s to %s; check that they select your counters, and that Prometheus keeps data that old",
-			ErrInvalid, q.Good, q.All, stamp(q.Start), stamp(q.End))
+			errInvalid, q.Good, q.All, stamp(q.Start), stamp(q.End))
 	case good.seen == 0:
 		return nil, fmt.Errorf("%w: PrometheusQuery: Good (%s) returned no value from %s to %s while All did; check that it selects your counters (where no event was good at all, make it return 0, such as with \"or vector(0)\")",
-			ErrInvalid, q.Good, stamp(q.Start), stamp(q.End))
+			errInvalid, q.Good, stamp(q.Start), stamp(q.End))
 	case all.seen == 0:
 		return nil, fmt.Errorf("%w: PrometheusQuery: All (%s) returned no value from %s to %s while Good did; check that it selects your counters",
-			ErrInvalid, q.All, stamp(q.Start), stamp(q.End))
+			errInvalid, q.All, stamp(q.Start), stamp(q.End))
 	}
 
 	samples := make([]Sample, n)
@@ -186,7 +186,7 @@ func (q PrometheusQuery) values(ctx context.Context, api *promapi.Client, name, 
 		}
 		if v.Type != "matrix" {
 			return s, fmt.Errorf("%w: PrometheusQuery: %s (%s) returned a %s, want one series of numbers of events, such as sum(increase(http_requests_total[1m]))",
-				ErrInvalid, name, expr, v.Type)
+				errInvalid, name, expr, v.Type)
 		}
 		m := v.Matrix
 		if len(m) > 1 {
@@ -199,12 +199,12 @@ func (q PrometheusQuery) values(ctx context.Context, api *promapi.Client, name, 
 				more = ", ..."
 			}
 			return s, fmt.Errorf("%w: PrometheusQuery: %s (%s) returned %d series (%s%s), want one; aggregate them with sum(), such as sum(%s)",
-				ErrInvalid, name, expr, len(m), strings.Join(labels, ", "), more, expr)
+				errInvalid, name, expr, len(m), strings.Join(labels, ", "), more, expr)
 		}
 		for _, ss := range m {
 			if ss.Histograms > 0 {
 				return s, fmt.Errorf("%w: PrometheusQuery: %s (%s) returned histograms, want numbers of events; count them with histogram_count(), or use the histogram's _count counter",
-					ErrInvalid, name, expr)
+					errInvalid, name, expr)
 			}
 			for _, p := range ss.Points {
 				k := (p.Time.Sub(q.Start)) / q.Step
@@ -215,7 +215,7 @@ func (q PrometheusQuery) values(ctx context.Context, api *promapi.Client, name, 
 				v := p.Value
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					return s, fmt.Errorf("%w: PrometheusQuery: %s (%s) is %v at %s, want a number of events; a division by a count of 0 gives NaN, increase() never does",
-						ErrInvalid, name, expr, v, stamp(p.Time))
+						errInvalid, name, expr, v, stamp(p.Time))
 				}
 				s.v[k-1] = v
 				s.seen++

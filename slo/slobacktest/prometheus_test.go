@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeyslo/journeyslo/internal/promtest"
+	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slobacktest"
 )
 
@@ -156,15 +157,15 @@ func TestPrometheusQuery(t *testing.T) {
 		invalid   bool
 	}{
 		{"many series", `increase(http_requests_total{job="shop"}[1m])`, allExpr,
-			`backtest: invalid: PrometheusQuery: Good (increase(http_requests_total{job="shop"}[1m])) returned 2 series ({code="200", job="shop"}, {code="500", job="shop"}), want one; aggregate them with sum(), such as sum(increase(http_requests_total{job="shop"}[1m]))`, true},
+			`slobacktest: PrometheusQuery: Good (increase(http_requests_total{job="shop"}[1m])) returned 2 series ({code="200", job="shop"}, {code="500", job="shop"}), want one; aggregate them with sum(), such as sum(increase(http_requests_total{job="shop"}[1m]))`, true},
 		{"no good", `sum(increase(http_requests_total{job="shop",code="201"}[1m]))`, allExpr,
-			`backtest: invalid: PrometheusQuery: Good (sum(increase(http_requests_total{job="shop",code="201"}[1m]))) returned no value from 2026-03-01T00:00:00Z to 2026-03-01T01:00:00Z while All did; check that it selects your counters (where no event was good at all, make it return 0, such as with "or vector(0)")`, true},
+			`slobacktest: PrometheusQuery: Good (sum(increase(http_requests_total{job="shop",code="201"}[1m]))) returned no value from 2026-03-01T00:00:00Z to 2026-03-01T01:00:00Z while All did; check that it selects your counters (where no event was good at all, make it return 0, such as with "or vector(0)")`, true},
 		{"no all", goodExpr, `sum(increase(http_request_total[1m]))`,
-			`backtest: invalid: PrometheusQuery: All (sum(increase(http_request_total[1m]))) returned no value from 2026-03-01T00:00:00Z to 2026-03-01T01:00:00Z while Good did; check that it selects your counters`, true},
+			`slobacktest: PrometheusQuery: All (sum(increase(http_request_total[1m]))) returned no value from 2026-03-01T00:00:00Z to 2026-03-01T01:00:00Z while Good did; check that it selects your counters`, true},
 		{"nothing", `sum(increase(http_request_total[1m]))`, `sum(increase(http_request_total[1m]))`,
-			`backtest: invalid: PrometheusQuery: neither Good (sum(increase(http_request_total[1m]))) nor All (sum(increase(http_request_total[1m]))) returned a value from 2026-03-01T00:00:00Z to 2026-03-01T01:00:00Z; check that they select your counters, and that Prometheus keeps data that old`, true},
+			`slobacktest: PrometheusQuery: neither Good (sum(increase(http_request_total[1m]))) nor All (sum(increase(http_request_total[1m]))) returned a value from 2026-03-01T00:00:00Z to 2026-03-01T01:00:00Z; check that they select your counters, and that Prometheus keeps data that old`, true},
 		{"NaN", goodExpr, `sum(increase(http_requests_total{code="500"}[1m])) / sum(increase(http_requests_total{code="500"}[1m]))`,
-			`backtest: invalid: PrometheusQuery: All (sum(increase(http_requests_total{code="500"}[1m])) / sum(increase(http_requests_total{code="500"}[1m]))) is NaN at 2026-03-01T00:01:00Z, want a number of events; a division by a count of 0 gives NaN, increase() never does`, true},
+			`slobacktest: PrometheusQuery: All (sum(increase(http_requests_total{code="500"}[1m])) / sum(increase(http_requests_total{code="500"}[1m]))) is NaN at 2026-03-01T00:01:00Z, want a number of events; a division by a count of 0 gives NaN, increase() never does`, true},
 		// The server's own words follow, which differ between its versions.
 		{"not PromQL", `sum(increase(http_requests_total[1m])`, allExpr,
 			`PrometheusQuery: Good (sum(increase(http_requests_total[1m])) from 2026-03-01T00:01:00Z to 2026-03-01T01:00:00Z: bad_data: `, false},
@@ -179,7 +180,7 @@ func TestPrometheusQuery(t *testing.T) {
 				}
 				return msg == tc.want
 			}
-			if err == nil || !matches(err.Error()) || errors.Is(err, slobacktest.ErrInvalid) != tc.invalid || samples != nil {
+			if err == nil || !matches(err.Error()) || errors.Is(err, slo.ErrInvalid) != tc.invalid || samples != nil {
 				t.Fatalf("Samples() = %v, %v;\nwant the error %s (matching ErrInvalid: %v)", samples, err, tc.want, tc.invalid)
 			}
 		})
@@ -221,7 +222,7 @@ func TestPrometheusQueryValidate(t *testing.T) {
 			q := good
 			tc.edit(&q)
 			err := q.Validate()
-			if want := "backtest: invalid: PrometheusQuery: " + tc.want; err == nil || err.Error() != want || !errors.Is(err, slobacktest.ErrInvalid) {
+			if want := "slobacktest: PrometheusQuery: " + tc.want; err == nil || err.Error() != want || !errors.Is(err, slo.ErrInvalid) {
 				t.Fatalf("Validate() = %v, want %s", err, want)
 			}
 			// Samples refuses it before it asks anyone: nothing listens on
@@ -234,14 +235,14 @@ func TestPrometheusQueryValidate(t *testing.T) {
 	if err := good.Validate(); err != nil {
 		t.Fatalf("Validate() of a good query = %v", err)
 	}
-	if err := (slobacktest.PrometheusQuery{}).Validate(); err == nil || strings.Count(err.Error(), "backtest: invalid") != 5 {
+	if err := (slobacktest.PrometheusQuery{}).Validate(); err == nil || strings.Count(err.Error(), "slobacktest: ") != 5 {
 		t.Fatalf("Validate() of the zero query = %v, want five problems (journey, good, all, start, step)", err)
 	}
 	// An address that is not one is refused with the query's problems.
 	_, err := (slobacktest.PrometheusQuery{Journey: "checkout", Good: goodExpr, Start: mar1, End: mar1.Add(time.Hour), Step: time.Minute}).Samples(context.Background(), "prometheus:9090", nil)
-	want := "backtest: invalid: PrometheusQuery: All is empty; write the PromQL expression of each step's events, good and bad, such as sum(increase(http_requests_total[1m]))\n" +
-		`backtest: invalid: PrometheusQuery.Samples: address "prometheus:9090" is not an absolute http or https URL; give the base URL of the Prometheus API, such as http://prometheus:9090`
-	if err == nil || err.Error() != want || !errors.Is(err, slobacktest.ErrInvalid) {
+	want := "slobacktest: PrometheusQuery: All is empty; write the PromQL expression of each step's events, good and bad, such as sum(increase(http_requests_total[1m]))\n" +
+		`slobacktest: PrometheusQuery.Samples: address "prometheus:9090" is not an absolute http or https URL; give the base URL of the Prometheus API, such as http://prometheus:9090`
+	if err == nil || err.Error() != want || !errors.Is(err, slo.ErrInvalid) {
 		t.Errorf("Samples with a bad query and address = %v, want:\n%s", err, want)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/benbjohnson/clock"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/invalid"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/window"
 )
@@ -343,7 +344,7 @@ func (jt *journeyTraffic) add(k int64) {
 // replay in which a policy has more is refused rather than miscounted.
 //
 // Run changes neither traffic nor cfgs, and replays run from several
-// goroutines at once do not share anything. The errors wrap [ErrInvalid]
+// goroutines at once do not share anything. The errors match slo.ErrInvalid
 // and say which config, candidate, incident or sample is wrong.
 func Run(traffic []Sample, cfgs ...Config) (*Result, error) {
 	res, _, err := run(traffic, cfgs)
@@ -358,7 +359,7 @@ func run(traffic []Sample, cfgs []Config) (*Result, *slo.Registry, error) {
 		return nil, nil, err
 	}
 	if len(traffic) == 0 {
-		return nil, nil, fmt.Errorf("%w: no traffic; give at least one sample per config's journey", ErrInvalid)
+		return nil, nil, invalid.Errorf("slobacktest: no traffic; give at least one sample per config's journey")
 	}
 	rp := &replay{journeys: map[string]*journeyTraffic{}, index: map[string]int{}}
 	for i, c := range cfgs {
@@ -375,17 +376,30 @@ func run(traffic []Sample, cfgs []Config) (*Result, *slo.Registry, error) {
 		jt := rp.journeys[s.Journey]
 		switch {
 		case jt == nil:
-			return nil, nil, fmt.Errorf("%w: sample %d: journey %q has no config; replay it with a Config whose Objective.Journey is %q, or leave its samples out", ErrInvalid, i, s.Journey, s.Journey)
+			return nil, nil, invalid.Errorf("slobacktest: sample %d: journey %q has no config; replay it with a Config whose Objective.Journey is %q, or leave its samples out", i, s.Journey, s.Journey)
 		case s.Time.IsZero():
-			return nil, nil, fmt.Errorf("%w: sample %d (%s): no time; give the end of the interval its events fell in", ErrInvalid, i, s.Journey)
-		case s.Time.Year() < 1700 || s.Time.Year() > 2200:
-			return nil, nil, fmt.Errorf("%w: sample %d (%s): time %v is out of the years 1700 to 2200 that a replay's clock covers", ErrInvalid, i, s.Journey, s.Time.UTC().Format(time.RFC3339))
+			return nil, nil, invalid.Errorf("slobacktest: sample %d (%s): no time; give the end of the interval its events fell in", i, s.Journey)
+		case s.Time.Year() < firstYear || s.Time.Year() > lastYear:
+			return nil, nil, invalid.Errorf("slobacktest: sample %d (%s): time %v is outside the years %d to %d that recorded traffic may fall in", i, s.Journey, s.Time.UTC().Format(time.RFC3339), firstYear, lastYear)
 		}
 		jt.samples = append(jt.samples, s)
 	}
+	first, last := 0, 0
+	for i, s := range traffic {
+		if s.Time.Before(traffic[first].Time) {
+			first = i
+		}
+		if s.Time.After(traffic[last].Time) {
+			last = i
+		}
+	}
+	if span := traffic[last].Time.Sub(traffic[first].Time); span > MaxSpan {
+		return nil, nil, invalid.Errorf("slobacktest: samples %d (%s) and %d (%s) are %s apart, longer than the %s a replay steps through; replay at most %s of traffic at once",
+			first, stamp(traffic[first].Time), last, stamp(traffic[last].Time), burnrate.FormatWindow(span.Truncate(time.Hour)), burnrate.FormatWindow(MaxSpan), burnrate.FormatWindow(MaxSpan))
+	}
 	for _, c := range cfgs {
 		if len(rp.journeys[c.Objective.Journey].samples) == 0 {
-			return nil, nil, fmt.Errorf("%w: config %s: journey %q has no samples; give its traffic or leave the config out", ErrInvalid, c.Objective.Journey+":"+c.Objective.Name, c.Objective.Journey)
+			return nil, nil, invalid.Errorf("slobacktest: config %s: journey %q has no samples; give its traffic or leave the config out", c.Objective.Journey+":"+c.Objective.Name, c.Objective.Journey)
 		}
 	}
 
@@ -420,7 +434,7 @@ func run(traffic []Sample, cfgs []Config) (*Result, *slo.Registry, error) {
 	mock.Set(primed)
 	reg, err := slo.New(objectives, slo.WithClock(mock), slo.WithManualAdvance(), slo.OnTransition(rp.transition), slo.WithEpisodeLog(episodeLog))
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return nil, nil, invalid.Errorf("slobacktest: %w", err)
 	}
 	defer reg.Close()
 	if reg.Tick() != rp.tick {
@@ -475,8 +489,8 @@ func run(traffic []Sample, cfgs []Config) (*Result, *slo.Registry, error) {
 			// The registry would have dropped the oldest: the counts would
 			// be short.
 			c := cfgs[o.config]
-			return nil, nil, fmt.Errorf("%w: config %d (%s), candidate %s: %d episodes, more than the %d a registry logs per objective; replay a shorter stretch of traffic",
-				ErrInvalid, o.config, slo.ObjectiveKey(c.Objective.Journey, c.Objective.Name), candidateName(c, o.candidate), started, episodeLog)
+			return nil, nil, invalid.Errorf("slobacktest: config %d (%s), candidate %s: %d episodes, more than the %d a registry logs per objective; replay a shorter stretch of traffic",
+				o.config, slo.ObjectiveKey(c.Objective.Journey, c.Objective.Name), candidateName(c, o.candidate), started, episodeLog)
 		}
 	}
 	res.Objectives = rp.measure(cfgs, objectives, reg, res)
@@ -493,11 +507,11 @@ func evaluationStep(cfgs []Config, tick time.Duration) (time.Duration, error) {
 		case c.Every == 0:
 			continue
 		case c.Every < 0 || c.Every%tick != 0:
-			return 0, fmt.Errorf("%w: config %d (%s): Every %v is not a positive multiple of the registry's tick %v; use 0 for every tick, or a multiple such as %v",
-				ErrInvalid, i, slo.ObjectiveKey(c.Objective.Journey, c.Objective.Name), c.Every, tick, max(tick, time.Minute/tick*tick))
+			return 0, invalid.Errorf("slobacktest: config %d (%s): Every %v is not a positive multiple of the registry's tick %v; use 0 for every tick, or a multiple such as %v",
+				i, slo.ObjectiveKey(c.Objective.Journey, c.Objective.Name), c.Every, tick, max(tick, time.Minute/tick*tick))
 		case every != 0 && c.Every != every:
-			return 0, fmt.Errorf("%w: config %d (%s): Every %v differs from config %d's %v; one replay evaluates its one registry at one step",
-				ErrInvalid, i, slo.ObjectiveKey(c.Objective.Journey, c.Objective.Name), c.Every, from, every)
+			return 0, invalid.Errorf("slobacktest: config %d (%s): Every %v differs from config %d's %v; one replay evaluates its one registry at one step",
+				i, slo.ObjectiveKey(c.Objective.Journey, c.Objective.Name), c.Every, from, every)
 		}
 		every, from = c.Every, i
 	}
@@ -626,7 +640,7 @@ func regName(objective, candidate string) string { return objective + "." + cand
 // reason the configs cannot be replayed.
 func prepare(cfgs []Config) ([]Config, []slo.Objective, error) {
 	if len(cfgs) == 0 {
-		return nil, nil, fmt.Errorf("%w: no config; give at least one, such as {Objective: slo.Objective{Journey: \"checkout\", Target: 0.999}}", ErrInvalid)
+		return nil, nil, invalid.Errorf("slobacktest: no config; give at least one, such as {Objective: slo.Objective{Journey: \"checkout\", Target: 0.999}}")
 	}
 	var errs []error
 	out := make([]Config, len(cfgs))
@@ -636,10 +650,10 @@ func prepare(cfgs []Config) ([]Config, []slo.Objective, error) {
 		o := c.Objective.WithDefaults()
 		label := fmt.Sprintf("config %d (%s)", i, slo.ObjectiveKey(o.Journey, o.Name))
 		bad := func(format string, args ...any) {
-			errs = append(errs, fmt.Errorf("%w: %s: %s", ErrInvalid, label, fmt.Sprintf(format, args...)))
+			errs = append(errs, invalid.Errorf("slobacktest: %s: %s", label, fmt.Sprintf(format, args...)))
 		}
 		if err := o.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("%w: %s: %w", ErrInvalid, label, err))
+			errs = append(errs, invalid.Errorf("slobacktest: %s: %w", label, err))
 			continue
 		}
 		if j, ok := seen[slo.ObjectiveKey(o.Journey, o.Name)]; ok {

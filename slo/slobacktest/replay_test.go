@@ -106,18 +106,18 @@ func TestRunErrors(t *testing.T) {
 		cfgs    []slobacktest.Config
 		want    []string
 	}{
-		{"no config", traffic, nil, []string{"backtest: invalid: no config"}},
-		{"no traffic", nil, []slobacktest.Config{{Objective: ok}}, []string{"backtest: invalid: no traffic"}},
+		{"no config", traffic, nil, []string{"slobacktest: no config"}},
+		{"no traffic", nil, []slobacktest.Config{{Objective: ok}}, []string{"slobacktest: no traffic"}},
 		{"a journey without config", append([]slobacktest.Sample{{Time: t0, Journey: "search", Good: 1}}, traffic...), []slobacktest.Config{{Objective: ok}},
-			[]string{`backtest: invalid: sample 0: journey "search" has no config; replay it with a Config whose Objective.Journey is "search", or leave its samples out`}},
+			[]string{`slobacktest: sample 0: journey "search" has no config; replay it with a Config whose Objective.Journey is "search", or leave its samples out`}},
 		{"a config without traffic", traffic, []slobacktest.Config{{Objective: ok}, {Objective: slo.Objective{Journey: "search", Target: 0.99}}},
-			[]string{`backtest: invalid: config search:availability: journey "search" has no samples`}},
+			[]string{`slobacktest: config search:availability: journey "search" has no samples`}},
 		{"a sample without time", []slobacktest.Sample{{Journey: "checkout", Good: 1}}, []slobacktest.Config{{Objective: ok}},
-			[]string{"backtest: invalid: sample 0 (checkout): no time"}},
+			[]string{"slobacktest: sample 0 (checkout): no time"}},
 		{"a bad objective", traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 99.9}}},
-			[]string{"backtest: invalid: config 0 (checkout:availability): burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%"}},
+			[]string{"slobacktest: config 0 (checkout:availability): burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%"}},
 		{"a negative latency", traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999, Latency: -time.Second}}},
-			[]string{"backtest: invalid: config 0 (checkout:availability): slo: invalid: Latency -1s is negative"}},
+			[]string{"slobacktest: config 0 (checkout:availability): slo: invalid: Latency -1s is negative"}},
 		{"the same objective twice", traffic, []slobacktest.Config{{Objective: ok}, {Objective: ok}},
 			[]string{"config 1 (checkout:availability): config 0 replays the same objective"}},
 		{"a candidate named as a baseline", traffic, []slobacktest.Config{{Objective: ok, Candidates: []slobacktest.Candidate{{Name: "threshold", Policy: fast}}}},
@@ -147,8 +147,8 @@ func TestRunErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := slobacktest.Run(tc.traffic, tc.cfgs...)
-			if err == nil || !errors.Is(err, slobacktest.ErrInvalid) {
-				t.Fatalf("Run = %v, %v; want an error wrapping slobacktest.ErrInvalid", res, err)
+			if err == nil || !errors.Is(err, slo.ErrInvalid) {
+				t.Fatalf("Run = %v, %v; want an error wrapping slo.ErrInvalid", res, err)
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {
@@ -278,23 +278,28 @@ func TestRunSampleLayout(t *testing.T) {
 	}
 }
 
-// Traffic before 1970 replays as any other: ticks and bins count down
-// from the epoch. The outage is the example's (see ExampleRun), an hour and
-// a half into the traffic: the same detection and reset.
-func TestRunBefore1970(t *testing.T) {
-	start := time.Date(1969, 12, 31, 22, 0, 0, 0, time.UTC)
-	traffic := minutely("checkout", start, start.Add(210*time.Minute), 1000, during(start.Add(90*time.Minute), 12*time.Minute, 1))
-	res, err := slobacktest.Run(traffic, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := res.Objectives[0]
-	epoch := time.Unix(0, 0).UTC()
-	if o.Good != 198000 || o.Bad != 12000 || len(o.Traffic) != 210 || !o.Traffic[119].End.Equal(epoch) || o.Traffic[119].Good != 1000 {
-		t.Errorf("good %d, bad %d, %d bins, bin 119 %+v; want 198000, 12000, 210, 1000 good up to the epoch", o.Good, o.Bad, len(o.Traffic), o.Traffic[119])
-	}
-	if d := policy(t, o, "objective").Detections[0]; !d.Detected || d.Detection != 54*time.Second || d.Reset != 29*time.Minute+51*time.Second {
-		t.Errorf("objective: %+v, want detected after 54s, reset 29m51s after the end", d)
+// Traffic outside the years 2000 to 2200, or spanning more than 400
+// days, is refused: a replay steps through every tick from the first
+// sample to the last, so one sample dated 1700 would take it half an hour.
+func TestRunRefusesTimes(t *testing.T) {
+	cfg := slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}}
+	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		traffic []slobacktest.Sample
+		want    string
+	}{
+		{"1969", []slobacktest.Sample{{Time: time.Date(1969, 12, 31, 22, 0, 0, 0, time.UTC), Journey: "checkout", Good: 1}},
+			"slobacktest: sample 0 (checkout): time 1969-12-31T22:00:00Z is outside the years 2000 to 2200 that recorded traffic may fall in"},
+		{"2201", []slobacktest.Sample{{Time: start, Journey: "checkout", Good: 1}, {Time: time.Date(2201, 1, 1, 0, 0, 0, 0, time.UTC), Journey: "checkout", Good: 1}},
+			"slobacktest: sample 1 (checkout): time 2201-01-01T00:00:00Z is outside the years 2000 to 2200 that recorded traffic may fall in"},
+		{"401 days", []slobacktest.Sample{{Time: start.Add(401 * 24 * time.Hour), Journey: "checkout", Good: 1}, {Time: start, Journey: "checkout", Good: 1}},
+			"slobacktest: samples 1 (2026-03-01T00:00:00Z) and 0 (2027-04-06T00:00:00Z) are 401d apart, longer than the 400d a replay steps through; replay at most 400d of traffic at once"},
+	} {
+		_, err := slobacktest.Run(tc.traffic, cfg)
+		if err == nil || err.Error() != tc.want || !errors.Is(err, slo.ErrInvalid) {
+			t.Errorf("%s: Run = %v; want %q, matching slo.ErrInvalid", tc.name, err, tc.want)
+		}
 	}
 }
 

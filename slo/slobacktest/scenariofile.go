@@ -1,11 +1,9 @@
 package slobacktest
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,18 +30,16 @@ import (
 //
 // Durations are written as burnrate.ParseWindow reads them ("30m", "7d"),
 // instants as RFC 3339. name is the file's name, for errors: each is a
-// [*ParseError] at the place of the problem, saying what would be right;
-// several are joined, in file order.
+// [sloconfig.Error] at the place of the problem, saying what would be
+// right; several are joined, in file order.
 func ParseScenario(name string, data []byte) (Scenario, error) {
 	p := scenarioParser{file: name, pos: map[string]*yaml.Node{}}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return Scenario{}, p.yamlError(err)
+	p.w = &yamlpos.Walker{Bad: p.badErr, At: func(n *yaml.Node, path string) { p.pos[path] = n }}
+	root, err := yamlpos.Document(name, data, scenarioFormat)
+	if err != nil {
+		return Scenario{}, err
 	}
-	if len(doc.Content) == 0 {
-		return Scenario{}, &ParseError{File: name, Line: 1, Err: errors.New("the file is empty; a scenario has a journey, start, length and rate")}
-	}
-	s := p.scenario(doc.Content[0])
+	s := p.scenario(root)
 	if len(p.errs) == 0 {
 		// What needs several fields together: the step against the
 		// length, incidents against the traffic and one another.
@@ -52,23 +48,22 @@ func ParseScenario(name string, data []byte) (Scenario, error) {
 			if errors.As(err, &fe) {
 				n := p.pos[fe.field]
 				if n == nil {
-					n = doc.Content[0]
+					n = root
 				}
-				p.errs = append(p.errs, &ParseError{File: name, Line: n.Line, Column: n.Column, Field: fe.field, Err: errors.New(fe.msg)})
+				p.bad(n, fe.field, "%s", fe.msg)
 			}
 		}
 	}
 	if len(p.errs) > 0 {
-		slices.SortStableFunc(p.errs, func(a, b *ParseError) int {
-			return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
-		})
-		errs := make([]error, len(p.errs))
-		for i, e := range p.errs {
-			errs[i] = e
-		}
-		return Scenario{}, errors.Join(errs...)
+		return Scenario{}, yamlpos.Sort(p.errs)
 	}
 	return s, nil
+}
+
+// scenarioFormat is what a scenario file holds, for yamlpos's messages.
+var scenarioFormat = yamlpos.Format{
+	Empty: "a scenario has a journey, start, length and rate",
+	One:   "a scenario file holds one YAML document; this is a second one",
 }
 
 // errorsOf returns the errors that err joins, or err alone.
@@ -85,75 +80,34 @@ func errorsOf(err error) []error {
 // scenarioParser reads a scenario's YAML nodes, gathering problems.
 type scenarioParser struct {
 	file string
-	errs []*ParseError
+	w    *yamlpos.Walker
+	errs []error
 	// pos holds the node of every field read, by path, to place the
 	// problems that Scenario.Validate finds.
 	pos map[string]*yaml.Node
 }
 
-func (p *scenarioParser) bad(n *yaml.Node, field, format string, args ...any) {
-	p.errs = append(p.errs, &ParseError{File: p.file, Line: n.Line, Column: n.Column, Field: field, Err: fmt.Errorf(format, args...)})
+// badErr records a problem at node n, which is at path, in the words of
+// err; the message starts with the path, as yamlpos's do.
+func (p *scenarioParser) badErr(n *yaml.Node, path string, err error) {
+	p.errs = append(p.errs, yamlpos.At(p.file, n, path, err))
 }
 
-// yamlError turns an error of the YAML library, which gives a line but no
-// column, into a ParseError at that line.
-func (p *scenarioParser) yamlError(err error) error {
-	msg, line := err.Error(), 1
-	if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
-		if n, after, ok := strings.Cut(rest, ": "); ok {
-			if l, err := strconv.Atoi(n); err == nil {
-				line, msg = l, after
-			}
-		}
-	}
-	return &ParseError{File: p.file, Line: line, Err: errors.New("not valid YAML: " + strings.TrimPrefix(msg, "yaml: "))}
+// bad records a problem at the field at path, whose node is n.
+func (p *scenarioParser) bad(n *yaml.Node, path, format string, args ...any) {
+	p.badErr(n, path, fmt.Errorf("%s: %s", yamlpos.Label(path), fmt.Sprintf(format, args...)))
 }
 
-// mapping calls read for each field of the mapping n, refusing other
-// kinds, unknown and repeated keys, and reporting missing required ones
-// (those ending in '!').
+// mapping calls read for each field of the mapping n (see
+// yamlpos.Walker.Fields).
 func (p *scenarioParser) mapping(n *yaml.Node, path, what string, keys []string, read func(key string, v *yaml.Node, path string)) {
-	names := make([]string, len(keys))
-	for i, k := range keys {
-		names[i] = strings.TrimSuffix(k, "!")
-	}
-	if n.Kind != yaml.MappingNode {
-		p.bad(n, path, "is %s; %s is a mapping with the fields %s", yamlpos.Kind(n), what, strings.Join(names, ", "))
-		return
-	}
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		field := yamlpos.Join(path, k.Value)
-		switch {
-		case k.Kind != yaml.ScalarNode || !slices.Contains(names, k.Value):
-			p.bad(k, "", "unknown field %s; %s has the fields %s", yamlpos.Kind(k), what, strings.Join(names, ", "))
-		case seen[k.Value]:
-			p.bad(k, field, "given twice; give it once")
-		case v.Kind == yaml.AliasNode || v.Anchor != "":
-			seen[k.Value] = true // given, if not usable: not missing
-			p.bad(v, field, "YAML anchors and aliases are not supported; write the value out")
-		default:
-			seen[k.Value] = true
-			p.pos[field] = v
-			read(k.Value, v, field)
-		}
-	}
-	for _, k := range keys {
-		if name, required := strings.CutSuffix(k, "!"); required && !seen[name] {
-			p.bad(n, yamlpos.Join(path, name), "missing; %s needs it", what)
-		}
-	}
+	p.w.Fields(n, path, what, keys, read)
 }
 
 // scalar returns a scalar's text, or false after reporting that n is not
 // one.
 func (p *scenarioParser) scalar(n *yaml.Node, field, want string) (string, bool) {
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		p.bad(n, field, "is %s; write %s", yamlpos.Kind(n), want)
-		return "", false
-	}
-	return n.Value, true
+	return p.w.Scalar(n, field, want, false)
 }
 
 func (p *scenarioParser) scenario(n *yaml.Node) Scenario {
@@ -175,14 +129,10 @@ func (p *scenarioParser) scenario(n *yaml.Node) Scenario {
 		case "errorRatio":
 			s.ErrorRatio = p.share(v, field, "the share of events that fail outside incidents, such as 0.0005 or 0.05%")
 		case "incidents":
-			if v.Kind != yaml.SequenceNode {
-				p.bad(v, field, "is %s; write a list of incidents, each with a start, duration and errorRatio", yamlpos.Kind(v))
-				return
-			}
-			for i, item := range v.Content {
-				p.pos[fmt.Sprintf("%s[%d]", field, i)] = item
-				s.Incidents = append(s.Incidents, p.incident(item, fmt.Sprintf("%s[%d]", field, i)))
-			}
+			p.w.List(v, field, "incidents, each with a start, duration and errorRatio", false, func(i int, item *yaml.Node, path string) {
+				p.pos[path] = item
+				s.Incidents = append(s.Incidents, p.incident(item, path))
+			})
 		}
 	})
 	return s
@@ -224,7 +174,7 @@ func (p *scenarioParser) duration(n *yaml.Node, field, want string) time.Duratio
 	}
 	d, err := burnrate.ParseWindow(text)
 	if err != nil {
-		p.bad(n, field, "%q is not a duration; write %s", text, want)
+		p.bad(n, field, "%s is not a duration; write %s", yamlpos.Quote(text), want)
 	}
 	return d
 }
@@ -233,7 +183,7 @@ func (p *scenarioParser) duration(n *yaml.Node, field, want string) time.Duratio
 func (p *scenarioParser) number(n *yaml.Node, field, text, want string) (float64, bool) {
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.ContainsAny(text, "xXnN") {
-		p.bad(n, field, "%q is not a number; write %s", text, want)
+		p.bad(n, field, "%s is not a number; write %s", yamlpos.Quote(text), want)
 		return 0, false
 	}
 	return f, true
@@ -296,7 +246,7 @@ func (p *scenarioParser) rate(n *yaml.Node, field string) float64 {
 		case "h":
 			f /= 3600
 		default:
-			p.bad(n, field, "%q has the unit %q; write events a second (/s), a minute (/m) or an hour (/h), such as 1000/m", text, unit)
+			p.bad(n, field, "%s has the unit %s; write events a second (/s), a minute (/m) or an hour (/h), such as 1000/m", yamlpos.Quote(text), yamlpos.Quote(unit))
 			return 0
 		}
 	}

@@ -8,7 +8,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slobacktest"
+	"github.com/journeyslo/journeyslo/slo/sloconfig"
 )
 
 func TestParseScenario(t *testing.T) {
@@ -67,16 +69,16 @@ func TestParseScenarioErrors(t *testing.T) {
 		name, file string
 		want       string // every problem, one a line
 	}{
-		{"empty", "", "s.yaml:1: the file is empty; a scenario has a journey, start, length and rate"},
-		{"not YAML", "journey: [a\n", "s.yaml:1: not valid YAML: did not find expected ',' or ']'"},
-		{"not a mapping", "- a\n", "s.yaml:1:1: is a list; a scenario is a mapping with the fields journey, start, length, step, rate, diurnal, errorRatio, incidents"},
-		{"missing", "journey: checkout\n", "s.yaml:1:1: start: missing; a scenario needs it\n" +
-			"s.yaml:1:1: length: missing; a scenario needs it\n" +
-			"s.yaml:1:1: rate: missing; a scenario needs it"},
-		{"unknown and twice", head + "rate: 1\nrates: 2\nrate: 3\n", "s.yaml:5:1: unknown field \"rates\"; a scenario has the fields journey, start, length, step, rate, diurnal, errorRatio, incidents\n" +
-			"s.yaml:6:1: rate: given twice; give it once"},
+		{"empty", "", "s.yaml:1:1: the file is empty; a scenario has a journey, start, length and rate"},
+		{"not YAML", "journey: [a\n", "s.yaml:1:1: not valid YAML: did not find expected ',' or ']'"},
+		{"not a mapping", "- a\n", "s.yaml:1:1: the file is a list; a scenario is a mapping with the fields journey, start, length, step, rate, diurnal, errorRatio, incidents"},
+		{"missing", "journey: checkout\n", "s.yaml:1:1: the file: field \"start\" is missing; a scenario needs it\n" +
+			"s.yaml:1:1: the file: field \"length\" is missing; a scenario needs it\n" +
+			"s.yaml:1:1: the file: field \"rate\" is missing; a scenario needs it"},
+		{"unknown and twice", head + "rate: 1\nrates: 2\nrate: 3\n", "s.yaml:5:1: the file: unknown field \"rates\"; a scenario has the fields journey, start, length, step, rate, diurnal, errorRatio, incidents\n" +
+			"s.yaml:6:1: the file: field \"rate\" is given twice; give it once"},
 		{"values", "journey: [checkout]\nstart: yesterday\nlength: a week\nrate: many\ndiurnal: 2\nerrorRatio: 5\n",
-			"s.yaml:1:10: journey: is a list; write the journey's name, such as checkout\n" +
+			"s.yaml:1:10: journey is a list; write the journey's name, such as checkout\n" +
 				`s.yaml:2:8: start: "yesterday" is not an RFC 3339 instant; write one such as 2026-03-01T00:05:00Z` + "\n" +
 				`s.yaml:3:9: length: "a week" is not a duration; write how long the traffic runs, such as 7d` + "\n" +
 				`s.yaml:4:7: rate: "many" is not a number; write the mean events a second, such as 16.7, or a number an interval, such as 1000/m` + "\n" +
@@ -85,13 +87,13 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"rate", head + "rate: 10/d\n", `s.yaml:4:7: rate: "10/d" has the unit "d"; write events a second (/s), a minute (/m) or an hour (/h), such as 1000/m`},
 		{"zero rate", head + "rate: 0/m\n", "s.yaml:4:7: rate: 0/m is not more than 0; write the mean events a second, such as 16.7, or a number an interval, such as 1000/m"},
 		{"NaN", head + "rate: .nan\n", `s.yaml:4:7: rate: ".nan" is not a number; write the mean events a second, such as 16.7, or a number an interval, such as 1000/m`},
-		{"incidents", head + "rate: 1\nincidents: {start: 2026-03-01T00:10:00Z}\n", "s.yaml:5:12: incidents: is a mapping; write a list of incidents, each with a start, duration and errorRatio"},
+		{"incidents", head + "rate: 1\nincidents: {start: 2026-03-01T00:10:00Z}\n", "s.yaml:5:12: incidents is a mapping; write a list of incidents, each with a start, duration and errorRatio"},
 		{"incident", head + "rate: 1\nincidents:\n  - start: 2026-03-01T00:10:00Z\n    duration: -5m\n    errorRatio: 101%\n    cause: deploy\n",
 			`s.yaml:7:15: incidents[0].duration: "-5m" is not a duration; write how long it lasts, such as 30m` + "\n" +
 				"s.yaml:8:17: incidents[0].errorRatio: 101% is outside 0 to 1; write the share of events that fail during it, such as 1 or 100% for a full outage\n" +
-				`s.yaml:9:5: unknown field "cause"; an incident has the fields journey, start, duration, errorRatio`},
-		{"incident missing", head + "rate: 1\nincidents:\n  - duration: 5m\n", "s.yaml:6:5: incidents[0].start: missing; an incident needs it\n" +
-			"s.yaml:6:5: incidents[0].errorRatio: missing; an incident needs it"},
+				`s.yaml:9:5: incidents[0]: unknown field "cause"; an incident has the fields journey, start, duration, errorRatio`},
+		{"incident missing", head + "rate: 1\nincidents:\n  - duration: 5m\n", "s.yaml:6:5: incidents[0]: field \"start\" is missing; an incident needs it\n" +
+			"s.yaml:6:5: incidents[0]: field \"errorRatio\" is missing; an incident needs it"},
 		// What Validate finds, at the field it is about.
 		{"step", head + "rate: 1\nstep: 7m\n", "s.yaml:3:9: length: Length 1h0m0s is not a whole number of Steps of 7m0s; use 56m0s or 1h3m0s"},
 		{"outside and overlapping", head + "rate: 1\nincidents:\n" +
@@ -111,14 +113,14 @@ func TestParseScenarioErrors(t *testing.T) {
 			if err.Error() != tc.want {
 				t.Fatalf("ParseScenario errors:\n%s\nwant:\n%s", err, tc.want)
 			}
-			if !errors.Is(err, slobacktest.ErrInvalid) {
-				t.Fatalf("ParseScenario error %v does not match ErrInvalid", err)
+			if !errors.Is(err, slo.ErrInvalid) {
+				t.Fatalf("ParseScenario error %v does not match slo.ErrInvalid", err)
 			}
-			var pe *slobacktest.ParseError
+			var pe *sloconfig.Error
 			if !errors.As(err, &pe) || pe.File != "s.yaml" {
-				t.Fatalf("ParseScenario error %v holds no ParseError of s.yaml", err)
+				t.Fatalf("ParseScenario error %v holds no sloconfig.Error of s.yaml", err)
 			}
-			if strings.Contains(err.Error(), "backtest: invalid") {
+			if strings.Contains(err.Error(), "slobacktest:") {
 				t.Fatalf("ParseScenario error %q repeats the package's sentinel", err)
 			}
 		})

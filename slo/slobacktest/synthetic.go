@@ -66,7 +66,7 @@ func (s Scenario) step() time.Duration {
 func (s Scenario) End() time.Time { return s.Start.Add(s.Length) }
 
 // Validate reports every problem of the scenario, each wrapping
-// [ErrInvalid] and saying what would be right; nil when it has none.
+// slo.ErrInvalid and saying what would be right; nil when it has none.
 func (s Scenario) Validate() error {
 	var errs []error
 	// field names the problem's field as a scenario file writes it, for
@@ -132,7 +132,7 @@ func (s Scenario) Validate() error {
 	return errors.Join(errs...)
 }
 
-// A fieldError is one problem of a value's field, which wraps [ErrInvalid]
+// A fieldError is one problem of a value's field, which matches slo.ErrInvalid
 // and which file readers place at the field.
 type fieldError struct {
 	what  string // the value's type, such as Scenario
@@ -140,8 +140,8 @@ type fieldError struct {
 	msg   string
 }
 
-func (e *fieldError) Error() string { return ErrInvalid.Error() + ": " + e.what + ": " + e.msg }
-func (e *fieldError) Unwrap() error { return ErrInvalid }
+func (e *fieldError) Error() string { return errInvalid.Error() + ": " + e.what + ": " + e.msg }
+func (e *fieldError) Unwrap() error { return errInvalid }
 
 // stamp formats an instant for errors.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slobacktest"
 )
 
@@ -320,13 +321,13 @@ func TestScenarioValidate(t *testing.T) {
 			s := good
 			tc.edit(&s)
 			err := s.Validate()
-			if !errors.Is(err, slobacktest.ErrInvalid) {
+			if !errors.Is(err, slo.ErrInvalid) {
 				t.Fatalf("Validate() = %v, want an error wrapping ErrInvalid", err)
 			}
-			if want := "backtest: invalid: " + tc.want; !strings.HasPrefix(err.Error(), want) && !strings.Contains(err.Error(), tc.want) {
+			if want := "slobacktest: " + tc.want; !strings.HasPrefix(err.Error(), want) && !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Validate() = %q, want it to say %q", err, want)
 			}
-			if strings.Count(err.Error(), "backtest: invalid") != 1 {
+			if strings.Count(err.Error(), "slobacktest: ") != 1 {
 				t.Fatalf("Validate() = %q, want one problem", err)
 			}
 			if samples, serr := s.Samples(); serr == nil || serr.Error() != err.Error() || samples != nil {

@@ -1,13 +1,9 @@
 package sloconfig
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,13 +14,22 @@ import (
 	"github.com/journeyslo/journeyslo/internal/yamlpos"
 )
 
-// Load reads and parses the journeyslo file at path (see [Parse]).
+// Load reads and parses the journeyslo file at path (see [Parse]). The
+// file must be a regular file (a named pipe or a device is refused at
+// once) of at most 16 MiB.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := yamlpos.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(path, data)
+}
+
+// format is what a journeyslo file holds, for yamlpos's messages.
+var format = yamlpos.Format{
+	Empty:     "a journeyslo file has a service and its journeys",
+	One:       "a journeyslo file holds one YAML document; this is a second one (an OpenSLO file holds several, but this is not one)",
+	AliasHint: ", or share rules through a named policy",
 }
 
 // Parse reads a journeyslo file's contents; name is the file's name for
@@ -33,43 +38,24 @@ func Load(path string) (*Config, error) {
 // ([Config.Validate]) and its Objectives make a registry.
 func Parse(name string, data []byte) (*Config, error) {
 	p := &parser{c: &Config{file: name, pos: map[string]position{}}, broken: map[string]bool{}}
-	p.w = p.walker()
-	root, second, err := yamlpos.One(data)
-	switch {
-	case errors.Is(err, io.EOF):
-		return nil, &Error{File: name, Line: 1, Column: 1, Err: errors.New("the file is empty; a journeyslo file has a service and its journeys")}
-	case err != nil:
-		return nil, p.yamlError(err)
-	case second != nil:
-		p.bad(second, "", "a journeyslo file holds one YAML document; this is a second one (an OpenSLO file holds several, but this is not one)")
-		return nil, errors.Join(p.errs...)
+	p.w = &yamlpos.Walker{Bad: p.badErr, At: p.at}
+	root, err := yamlpos.Document(name, data, format)
+	if err != nil {
+		return nil, err
 	}
 	p.file(root)
 	if p.broken[""] {
-		return nil, joinSorted(p.errs) // not a mapping: nothing to judge
+		return nil, yamlpos.Sort(p.errs) // not a mapping: nothing to judge
 	}
 	if len(p.errs) > 0 {
 		// Judge what did parse, except what a problem already spoiled.
 		p.errs = append(p.errs, p.c.validate(p.broken)...)
-		return nil, joinSorted(p.errs)
+		return nil, yamlpos.Sort(p.errs)
 	}
 	if errs := p.c.validate(nil); len(errs) > 0 {
-		return nil, joinSorted(errs)
+		return nil, yamlpos.Sort(errs)
 	}
 	return p.c, nil
-}
-
-// joinSorted joins errors in the order of their places in the file.
-func joinSorted(errs []error) error {
-	slices.SortStableFunc(errs, func(a, b error) int {
-		ea, _ := a.(*Error)
-		eb, _ := b.(*Error)
-		if ea == nil || eb == nil {
-			return 0
-		}
-		return cmp.Or(cmp.Compare(ea.Line, eb.Line), cmp.Compare(ea.Column, eb.Column))
-	})
-	return errors.Join(errs...)
 }
 
 // parser walks a file's nodes into a Config, keeping every node's place.
@@ -82,19 +68,6 @@ type parser struct {
 	broken map[string]bool
 }
 
-// yamlError turns an error of the YAML library, which gives a line but no
-// column, into an Error at that line.
-func (p *parser) yamlError(err error) error {
-	line, msg := yamlpos.SyntaxLine(err)
-	return &Error{File: p.c.file, Line: line, Column: 1, Err: errors.New("not valid YAML: " + msg)}
-}
-
-// walker reads the file's nodes, recording each place and each problem in
-// p. Aliases are refused (a named policy shares rules instead).
-func (p *parser) walker() *yamlpos.Walker {
-	return &yamlpos.Walker{Bad: p.badErr, At: p.at, AliasHint: ", or share rules through a named policy"}
-}
-
 // bad records a problem at node n, which is at path. The problem spoils
 // path: validation says nothing more about it.
 func (p *parser) bad(n *yaml.Node, path, format string, args ...any) {
@@ -104,15 +77,12 @@ func (p *parser) bad(n *yaml.Node, path, format string, args ...any) {
 // badErr records a problem at node n, which is at path, in the words of
 // err (package burnrate's, when it found the problem), spoiling path.
 func (p *parser) badErr(n *yaml.Node, path string, err error) {
-	p.errs = append(p.errs, &Error{File: p.c.file, Line: n.Line, Column: n.Column, Path: path, Err: err})
+	p.errs = append(p.errs, yamlpos.At(p.c.file, n, path, err))
 	p.broken[path] = true
 }
 
 // at records where path is written.
 func (p *parser) at(n *yaml.Node, path string) { p.c.pos[path] = position{n.Line, n.Column} }
-
-// usable reports whether n can be read, recording why not.
-func (p *parser) usable(n *yaml.Node, path string) bool { return p.w.Usable(n, path) }
 
 // fields reads a mapping with the given keys, calling read for each key
 // present, in file order (see [yamlpos.Walker.Fields]).
@@ -160,26 +130,8 @@ func (p *parser) file(n *yaml.Node) {
 }
 
 func (p *parser) policies(n *yaml.Node, path string) {
-	if !p.usable(n, path) {
-		return
-	}
-	if n.Kind != yaml.MappingNode {
-		p.bad(n, path, "policies is %s; write a mapping from a policy's name to its rules and minEvents", yamlpos.Kind(n))
-		return
-	}
-	p.at(n, path)
 	p.c.Policies = map[string]Policy{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		name, ok := p.scalar(k, path, "a policy's name")
-		if !ok {
-			continue
-		}
-		ppath := yamlpos.Join(path, name)
-		if _, dup := p.c.Policies[name]; dup {
-			p.bad(k, ppath, "policy %q is given twice; give each policy its own name", name)
-			continue
-		}
+	p.w.Map(n, path, "a mapping from a policy's name to its rules and minEvents", func(name string, k, v *yaml.Node, ppath string) {
 		p.at(k, ppath+"#name")
 		var pol Policy
 		p.fields(v, ppath, "a policy", []string{"rules", "minEvents"}, func(key string, v *yaml.Node, path string) {
@@ -191,7 +143,7 @@ func (p *parser) policies(n *yaml.Node, path string) {
 			}
 		})
 		p.c.Policies[name] = pol
-	}
+	})
 }
 
 func (p *parser) rules(n *yaml.Node, path string) []burnrate.Rule {
@@ -205,7 +157,7 @@ func (p *parser) rules(n *yaml.Node, path string) []burnrate.Rule {
 			case "severity":
 				if s, ok := p.scalar(v, path, "page or ticket"); ok {
 					if err := r.Severity.UnmarshalText([]byte(s)); err != nil || r.Severity == burnrate.SeverityOK {
-						p.bad(v, path, "%s: severity %q is not one a rule raises; write page or ticket", path, s)
+						p.bad(v, path, "%s: severity %s is not one a rule raises; write page or ticket", path, yamlpos.Quote(s))
 					}
 				}
 			case "long":
@@ -245,7 +197,7 @@ func (p *parser) number(n *yaml.Node, path, what string) float64 {
 		f, err = math.NaN(), nil
 	}
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.HasPrefix(strings.TrimLeft(s, "+-"), "0x") {
-		p.bad(n, path, "%s: %q is not a number; write %s", path, s, what)
+		p.bad(n, path, "%s: %s is not a number; write %s", path, yamlpos.Quote(s), what)
 		return 0
 	}
 	return f
@@ -259,7 +211,7 @@ func (p *parser) events(n *yaml.Node, path string) *uint64 {
 	}
 	v, err := strconv.ParseUint(s, 10, 64)
 	if err != nil {
-		p.bad(n, path, "%s: %q is not a whole number of events; write one such as 1000, or 0 to turn the low-traffic guard off", path, s)
+		p.bad(n, path, "%s: %s is not a whole number of events; write one such as 1000, or 0 to turn the low-traffic guard off", path, yamlpos.Quote(s))
 		return nil
 	}
 	return &v
@@ -281,11 +233,11 @@ func (p *parser) target(n *yaml.Node, path string) float64 {
 	f, err := strconv.ParseFloat(pct+"e-2", 64)
 	switch {
 	case err != nil || strings.ContainsAny(pct, "eExXpPnNiI_") || math.IsNaN(f):
-		p.bad(n, path, "%s: %q is not a percent; write one such as 99.9%%, or a ratio such as 0.999", path, s)
+		p.bad(n, path, "%s: %s is not a percent; write one such as 99.9%%, or a ratio such as 0.999", path, yamlpos.Quote(s))
 	case f >= 1:
-		p.bad(n, path, "%s: %q leaves no error budget; use a percent below 100%%, such as 99.9%%", path, s)
+		p.bad(n, path, "%s: %s leaves no error budget; use a percent below 100%%, such as 99.9%%", path, yamlpos.Quote(s))
 	case f <= 0:
-		p.bad(n, path, "%s: %q is not above 0%%; use a percent such as 99.9%%", path, s)
+		p.bad(n, path, "%s: %s is not above 0%%; use a percent such as 99.9%%", path, yamlpos.Quote(s))
 	default:
 		return f
 	}
@@ -342,28 +294,15 @@ func (p *parser) objective(n *yaml.Node, path string) Objective {
 }
 
 func (p *parser) labels(n *yaml.Node, path string) map[string]string {
-	if !p.usable(n, path) {
-		return nil
-	}
-	if n.Kind != yaml.MappingNode {
-		p.bad(n, path, "%s is %s; write a mapping from label name to value, such as {team: payments}", path, yamlpos.Kind(n))
-		return nil
-	}
-	p.at(n, path)
 	out := map[string]string{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		name, ok1 := p.scalar(k, path, "a label name")
-		value, ok2 := p.scalar(v, yamlpos.Join(path, name), "a label value")
-		if !ok1 || !ok2 {
-			continue
+	ok := p.w.Map(n, path, "a mapping from label name to value, such as {team: payments}", func(name string, k, v *yaml.Node, lpath string) {
+		if value, ok := p.scalar(v, lpath, "a label value"); ok {
+			p.at(k, lpath)
+			out[name] = value
 		}
-		if _, dup := out[name]; dup {
-			p.bad(k, path, "%s: label %q is given twice; give it once", path, name)
-			continue
-		}
-		p.at(k, yamlpos.Join(path, name))
-		out[name] = value
+	})
+	if !ok {
+		return nil
 	}
 	return out
 }

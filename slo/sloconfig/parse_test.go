@@ -56,7 +56,7 @@ func TestParseProblems(t *testing.T) {
 			`f.yaml:2:1: the file: field "service" is given twice; give it once`}},
 		{"aliases", "service: shop\npolicies:\n  p: &p {rules: [{severity: page, long: 1h, short: 5m, factor: 14.4}]}\njourneys:\n  - name: checkout\n    objectives: [{target: 99.9%, rules: *p}]\n", []string{
 			"f.yaml:3:6: policies.p: YAML anchors and aliases are not supported; write the value out, or share rules through a named policy",
-			"f.yaml:6:41: journeys[0].objectives[0]: YAML anchors and aliases are not supported; write the value out, or share rules through a named policy"}},
+			"f.yaml:6:41: journeys[0].objectives[0].rules: YAML anchors and aliases are not supported; write the value out, or share rules through a named policy"}},
 		{"targets", `service: shop
 journeys:
   - name: checkout

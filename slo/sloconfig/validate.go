@@ -35,11 +35,11 @@ func (c *Config) validate(broken map[string]bool) []error {
 	case c.Service == "":
 		v.bad("service", "service is empty; name the service, such as shop")
 	case !namePattern.MatchString(c.Service):
-		v.bad("service", "service %q is not a name: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", c.Service)
+		v.bad("service", "service %s is not a name: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", yamlpos.Quote(c.Service))
 	}
 	for _, name := range sortedKeys(c.Policies) {
 		if !namePattern.MatchString(name) {
-			v.bad("policies."+name+"#name", "policy %q is not a name: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", name)
+			v.bad("policies."+name+"#name", "policy %s is not a name: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", yamlpos.Quote(name))
 		}
 	}
 	if len(c.Journeys) == 0 {
@@ -53,19 +53,19 @@ func (c *Config) validate(broken map[string]bool) []error {
 		if j.Name == "" {
 			v.bad(jpath+".name", "%s: name is empty; name the journey, such as checkout", jpath)
 		} else if k, dup := journeys[j.Name]; dup {
-			v.bad(jpath+".name", "journey %q is also journeys[%d]; write all its objectives, patterns and methods under one entry", j.Name, k)
+			v.bad(jpath+".name", "journey %s is also journeys[%d]; write all its objectives, patterns and methods under one entry", yamlpos.Quote(j.Name), k)
 		} else {
 			journeys[j.Name] = i
 		}
 		if len(j.Objectives) == 0 {
-			v.bad(jpath+".objectives", "journey %q has no objectives; give it at least one, such as {target: 99.9%%}", j.Name)
+			v.bad(jpath+".objectives", "journey %s has no objectives; give it at least one, such as {target: 99.9%%}", yamlpos.Quote(j.Name))
 		}
 		for k, p := range j.Patterns {
 			path := yamlpos.Index(jpath+".patterns", k)
 			if err := checkPattern(p); err != nil {
 				v.bad(path, "%s: %v; write a pattern as registered with the mux, such as \"POST /cart/checkout\"", path, err)
 			} else if other, dup := routes["p"+p]; dup {
-				v.bad(path, "pattern %q is also %s's; a request serves one journey, so give each pattern once", p, other)
+				v.bad(path, "pattern %s is also %s's; a request serves one journey, so give each pattern once", yamlpos.Quote(p), other)
 			} else {
 				routes["p"+p] = jpath + " (" + j.Name + ")"
 			}
@@ -73,9 +73,9 @@ func (c *Config) validate(broken map[string]bool) []error {
 		for k, m := range j.Methods {
 			path := yamlpos.Index(jpath+".methods", k)
 			if svc, method, ok := strings.Cut(strings.TrimPrefix(m, "/"), "/"); !strings.HasPrefix(m, "/") || !ok || svc == "" || method == "" || strings.Contains(method, "/") {
-				v.bad(path, "%s: %q is not a full method name; write \"/package.Service/Method\"", path, m)
+				v.bad(path, "%s: %s is not a full method name; write \"/package.Service/Method\"", path, yamlpos.Quote(m))
 			} else if other, dup := routes["m"+m]; dup {
-				v.bad(path, "method %q is also %s's; a call serves one journey, so give each method once", m, other)
+				v.bad(path, "method %s is also %s's; a call serves one journey, so give each method once", yamlpos.Quote(m), other)
 			} else {
 				routes["m"+m] = jpath + " (" + j.Name + ")"
 			}
@@ -164,11 +164,11 @@ func (v *validator) objective(journey string, o Objective, opath string) {
 			if len(v.c.Policies) > 0 {
 				declared = strings.Join(sortedKeys(v.c.Policies), ", ")
 			}
-			v.bad(opath+".policy", "%s: policy %q is not declared under policies (declared: %s)", opath, o.Policy, declared)
+			v.bad(opath+".policy", "%s: policy %s is not declared under policies (declared: %s)", opath, yamlpos.Quote(o.Policy), declared)
 			return
 		}
 		if len(o.Rules) > 0 {
-			v.bad(opath+".rules", "%s: both policy %q and rules are given; give one, or neither for the default policy", opath, o.Policy)
+			v.bad(opath+".rules", "%s: both policy %s and rules are given; give one, or neither for the default policy", opath, yamlpos.Quote(o.Policy))
 			return
 		}
 	}
@@ -256,7 +256,7 @@ func split(err error) []error {
 func checkPattern(p string) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%q is not a ServeMux pattern: %v", p, r)
+			err = fmt.Errorf("%s is not a ServeMux pattern: %v", yamlpos.Quote(p), r)
 		}
 	}()
 	http.NewServeMux().Handle(p, http.NotFoundHandler())

@@ -54,6 +54,7 @@
 //
 // Durations are written as burnrate.ParseWindow reads them ("30m", "2h",
 // "120d", "1h30m"). [Parse] and [Load] report every problem of a file at
-// once, each an [*Error] that reads "FILE:LINE:COLUMN: message" and matches
-// [ErrInvalid].
+// once, each a [sloconfig.Error] that reads "FILE:LINE:COLUMN: message"
+// and matches slo.ErrInvalid, as every other misconfiguration the package
+// reports does.
 package slorisk

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/sloconfig"
 	"github.com/journeyslo/journeyslo/slo/slorisk"
 )
 
@@ -26,8 +28,8 @@ func FuzzParse(f *testing.F) {
 				problems = j.Unwrap()
 			}
 			for _, p := range problems {
-				var e *slorisk.Error
-				if !errors.As(p, &e) || !errors.Is(p, slorisk.ErrInvalid) || e.Line < 1 || e.Column < 1 {
+				var e *sloconfig.Error
+				if !errors.As(p, &e) || !errors.Is(p, slo.ErrInvalid) || e.Line < 1 || e.Column < 1 {
 					t.Fatalf("problem %v is not a *slorisk.Error at a place, matching ErrInvalid", p)
 				}
 			}

@@ -1,13 +1,8 @@
 package slorisk
 
 import (
-	"cmp"
-	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,58 +13,47 @@ import (
 	"github.com/journeyslo/journeyslo/internal/yamlpos"
 )
 
-// Load reads and parses the catalog file at path (see [Parse]).
+// Load reads and parses the catalog file at path (see [Parse]). The file
+// must be a regular file (a named pipe or a device is refused at once) of
+// at most 16 MiB.
 func Load(path string) (*Catalog, error) {
-	data, err := os.ReadFile(path)
+	data, err := yamlpos.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(path, data)
 }
 
+// format is what a catalog holds, for yamlpos's messages.
+var format = yamlpos.Format{
+	Empty: "a risk catalog has a target (or an objective) and its risks",
+	One:   "a risk catalog holds one YAML document; this is a second one",
+}
+
 // Parse reads a catalog file's contents (see the package's doc for the
 // format); name is the file's name for messages. It returns every problem
-// of the file, each an [*Error] at its line and column, joined with
-// errors.Join in the order they are written; a catalog it returns passes
-// [Catalog.Validate].
+// of the file, each a [sloconfig.Error] at its line and column, joined
+// with errors.Join in the order they are written; a catalog it returns
+// passes [Catalog.Validate].
 func Parse(name string, data []byte) (*Catalog, error) {
 	p := &parser{c: &Catalog{file: name, pos: map[string]position{}}}
 	p.w = &yamlpos.Walker{Bad: p.badErr, At: p.at}
-	root, second, err := yamlpos.One(data)
-	switch {
-	case errors.Is(err, io.EOF):
-		return nil, &Error{File: name, Line: 1, Column: 1, Err: errors.New("the file is empty; a risk catalog has a target (or an objective) and its risks")}
-	case err != nil:
-		return nil, p.yamlError(err)
-	case second != nil:
-		p.bad(second, "", "a risk catalog holds one YAML document; this is a second one")
-		return nil, errors.Join(p.errs...)
+	root, err := yamlpos.Document(name, data, format)
+	if err != nil {
+		return nil, err
 	}
 	p.file(root)
 	if len(p.errs) > 0 {
-		slices.SortStableFunc(p.errs, func(a, b error) int {
-			ea, eb := a.(*Error), b.(*Error)
-			return cmp.Or(cmp.Compare(ea.Line, eb.Line), cmp.Compare(ea.Column, eb.Column))
-		})
-		return nil, errors.Join(p.errs...)
+		return nil, yamlpos.Sort(p.errs)
 	}
 	return p.c, nil
 }
 
 // parser walks a file's nodes into a Catalog.
 type parser struct {
-	c *Catalog
-	// w walks the nodes, refusing aliases (a walk by hand could multiply
-	// a small file into a huge one).
+	c    *Catalog
 	w    *yamlpos.Walker
 	errs []error
-}
-
-// yamlError turns an error of the YAML library, which gives a line but no
-// column, into an Error at that line.
-func (p *parser) yamlError(err error) error {
-	line, msg := yamlpos.SyntaxLine(err)
-	return &Error{File: p.c.file, Line: line, Column: 1, Err: errors.New("not valid YAML: " + msg)}
 }
 
 // bad records a problem at node n, which is at path.
@@ -80,7 +64,7 @@ func (p *parser) bad(n *yaml.Node, path, format string, args ...any) {
 // badErr records a problem at node n, which is at path, in the words of
 // err.
 func (p *parser) badErr(n *yaml.Node, path string, err error) {
-	p.errs = append(p.errs, &Error{File: p.c.file, Line: n.Line, Column: n.Column, Path: path, Err: err})
+	p.errs = append(p.errs, yamlpos.At(p.c.file, n, path, err))
 }
 
 // at records where path is written.
@@ -120,7 +104,7 @@ func (p *parser) file(n *yaml.Node) {
 		case "objective":
 			if s, ok := p.scalar(v, path, "an objective of the config, as journey:objective, such as checkout:availability"); ok {
 				if why := keyProblem(s); why != "" {
-					p.bad(v, path, "%s: %q: %s", path, s, why)
+					p.bad(v, path, "%s: %s: %s", path, yamlpos.Quote(s), why)
 				}
 				p.c.Objective = s
 			}
@@ -164,7 +148,7 @@ func (p *parser) named(v *yaml.Node, path, what string, names map[string]bool) (
 		return "", false
 	}
 	if names[s] {
-		p.bad(v, path, "%s: %s %q is given twice; give each %s its own name", path, what, s, what)
+		p.bad(v, path, "%s: %s %s is given twice; give each %s its own name", path, what, yamlpos.Quote(s), what)
 		return "", false
 	}
 	names[s] = true
@@ -235,11 +219,11 @@ func (p *parser) duration(n *yaml.Node, path, what, example string, zero bool) (
 		return 0, true
 	}
 	if strings.HasPrefix(t, "-") {
-		p.bad(n, path, "%s: %q is negative; write %s as a positive duration, such as %s", path, s, what, example)
+		p.bad(n, path, "%s: %s is negative; write %s as a positive duration, such as %s", path, yamlpos.Quote(s), what, example)
 		return 0, false
 	}
 	if _, err := strconv.ParseFloat(t, 64); err == nil {
-		p.bad(n, path, "%s: %q has no unit; write %s with one, such as %s (m minutes, h hours, d days)", path, s, what, example)
+		p.bad(n, path, "%s: %s has no unit; write %s with one, such as %s (m minutes, h hours, d days)", path, yamlpos.Quote(s), what, example)
 		return 0, false
 	}
 	d, err := burnrate.ParseWindow(t)
@@ -267,7 +251,7 @@ func (p *parser) share(n *yaml.Node, path, example, examplePct string) (f float6
 	}
 	f, err := strconv.ParseFloat(num, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.ContainsAny(strings.TrimSpace(pct), "xXpPnNiI_") {
-		p.bad(n, path, "%s: %q is not a number; write a share such as %s, or a percent such as %s", path, s, example, examplePct)
+		p.bad(n, path, "%s: %s is not a number; write a share such as %s, or a percent such as %s", path, yamlpos.Quote(s), example, examplePct)
 		return 0, false, false
 	}
 	return f, percent, true
@@ -281,9 +265,9 @@ func (p *parser) impact(n *yaml.Node, path string) (float64, bool) {
 	}
 	switch {
 	case percent && f > 1:
-		p.bad(n, path, "%s: %q is above 100%%; at most every request fails: write 100%% or less", path, n.Value)
+		p.bad(n, path, "%s: %s is above 100%%; at most every request fails: write 100%% or less", path, yamlpos.Quote(n.Value))
 	case percent && f <= 0:
-		p.bad(n, path, "%s: %q affects no request; write a percent above 0%%, such as 20%%", path, n.Value)
+		p.bad(n, path, "%s: %s affects no request; write a percent above 0%%, such as 20%%", path, yamlpos.Quote(n.Value))
 	case !percent && impactProblem(f) != "":
 		p.bad(n, path, "%s: %s", path, impactProblem(f))
 	default:
@@ -300,9 +284,9 @@ func (p *parser) target(n *yaml.Node, path string) (float64, bool) {
 	}
 	switch {
 	case percent && f >= 1:
-		p.bad(n, path, "%s: %q leaves no error budget; use a percent below 100%%, such as 99.9%%", path, n.Value)
+		p.bad(n, path, "%s: %s leaves no error budget; use a percent below 100%%, such as 99.9%%", path, yamlpos.Quote(n.Value))
 	case percent && f <= 0:
-		p.bad(n, path, "%s: %q is not above 0%%; use a percent such as 99.9%%", path, n.Value)
+		p.bad(n, path, "%s: %s is not above 0%%; use a percent such as 99.9%%", path, yamlpos.Quote(n.Value))
 	case !percent:
 		if err := burnrate.ValidateTarget(f); err != nil {
 			p.badErr(n, path, fmt.Errorf("%s: %w", path, err))

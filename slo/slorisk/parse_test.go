@@ -11,6 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/sloconfig"
 	"github.com/journeyslo/journeyslo/slo/slorisk"
 )
 
@@ -153,7 +155,7 @@ func TestParseErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("parsed %+v, want an error", c)
 			}
-			if !errors.Is(err, slorisk.ErrInvalid) {
+			if !errors.Is(err, slo.ErrInvalid) {
 				t.Errorf("%v does not match ErrInvalid", err)
 			}
 			if diff := cmp.Diff(tc.want, err.Error()); diff != "" {
@@ -163,7 +165,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	// What package burnrate found stays reachable.
 	_, err := slorisk.Parse("r.yaml", []byte("target: 0.999\nrisks:\n  - {name: a, ettd: 1m, ettr: 1h, impact: 1, ettf: 1M}\n"))
-	var e *slorisk.Error
+	var e *sloconfig.Error
 	if !errors.As(err, &e) || !errors.Is(err, burnrate.ErrInvalid) || e.Path != "risks[0].ettf" || e.Line != 3 || e.Column != 52 {
 		t.Errorf("error %#v: want a *slorisk.Error at risks[0].ettf, 3:52, matching burnrate.ErrInvalid", e)
 	}

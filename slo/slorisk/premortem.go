@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/invalid"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slobacktest"
 )
@@ -36,11 +37,11 @@ type Premortem struct {
 }
 
 // Validate reports every reason p cannot be judged, each naming the field
-// and what would be right. The errors wrap [ErrInvalid].
+// and what would be right. The errors match slo.ErrInvalid.
 func (p Premortem) Validate() error {
 	var errs []error
 	bad := func(field, why string) {
-		errs = append(errs, fmt.Errorf("%w premortem %q: %s: %s", ErrInvalid, p.Name, field, why))
+		errs = append(errs, invalid.Errorf("slorisk: premortem %q: %s: %s", p.Name, field, why))
 	}
 	if strings.TrimSpace(p.Name) == "" {
 		bad("name", "empty; name what fails, such as \"invoices fail mid-month\"")
@@ -99,17 +100,17 @@ type Spend struct {
 // last sample. The span holds the instants after Start up to End, as an
 // interval holds those after its start up to its end.
 //
-// The error, wrapping [ErrInvalid], says when the traffic is empty or too
+// The error, matching slo.ErrInvalid, says when the traffic is empty or too
 // short, lacks the journey, or ends before the failure does.
 func (p Premortem) Spend(traffic []slobacktest.Sample, o slo.Objective) (Spend, error) {
 	fail := func(format string, args ...any) (Spend, error) {
-		return Spend{}, fmt.Errorf("%w premortem %q: %s", ErrInvalid, p.Name, fmt.Sprintf(format, args...))
+		return Spend{}, invalid.Errorf("slorisk: premortem %q: %s", p.Name, fmt.Sprintf(format, args...))
 	}
 	if err := p.Validate(); err != nil {
 		return Spend{}, err
 	}
 	if err := burnrate.ValidateTarget(o.Target); err != nil {
-		return Spend{}, fmt.Errorf("%w premortem %q: %w", ErrInvalid, p.Name, err)
+		return Spend{}, invalid.Errorf("slorisk: premortem %q: %w", p.Name, err)
 	}
 	period := o.Period
 	if period == 0 {

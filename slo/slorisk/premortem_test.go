@@ -153,26 +153,26 @@ func TestPremortemSpendEdges(t *testing.T) {
 		want    string
 	}{
 		{"no traffic", slorisk.Premortem{Name: "p", Duration: time.Minute, Impact: 1}, nil,
-			`risk: invalid premortem "p": the recorded traffic is empty; give a month of samples`},
+			`slorisk: premortem "p": the recorded traffic is empty; give a month of samples`},
 		{"missing journey", slorisk.Premortem{Name: "p", Journey: "billing", Duration: time.Minute, Impact: 1}, month(),
-			`risk: invalid premortem "p": journey "billing" is not in the recorded traffic, which has invoices, search`},
+			`slorisk: premortem "p": journey "billing" is not in the recorded traffic, which has invoices, search`},
 		{"after the traffic", slorisk.Premortem{Name: "p", At: 30 * 24 * time.Hour, Duration: time.Minute, Impact: 1}, month(),
-			`risk: invalid premortem "p": the failure ends at 2026-03-31T00:01:00Z, after the recorded traffic, which runs from 2026-03-01T00:00:00Z to 2026-03-31T00:00:00Z (30d); start it earlier, or record longer`},
+			`slorisk: premortem "p": the failure ends at 2026-03-31T00:01:00Z, after the recorded traffic, which runs from 2026-03-01T00:00:00Z to 2026-03-31T00:00:00Z (30d); start it earlier, or record longer`},
 		{"no events", slorisk.Premortem{Name: "p", Duration: time.Minute, Impact: 1},
 			[]slobacktest.Sample{{Time: t0, Journey: "a"}, {Time: t0.Add(time.Hour), Journey: "a"}},
-			`risk: invalid premortem "p": the recorded traffic has no events for it, so no budget to spend`},
+			`slorisk: premortem "p": the recorded traffic has no events for it, so no budget to spend`},
 		{"one instant", slorisk.Premortem{Name: "p", Duration: time.Minute, Impact: 1},
 			[]slobacktest.Sample{{Time: t0, Journey: "a", Good: 1}, {Time: t0, Journey: "b", Good: 1}},
-			`risk: invalid premortem "p": the recorded traffic is one instant, 2026-03-01T00:00:00Z, with no length to judge a budget over; give a month of samples`},
+			`slorisk: premortem "p": the recorded traffic is one instant, 2026-03-01T00:00:00Z, with no length to judge a budget over; give a month of samples`},
 		{"invalid", slorisk.Premortem{At: -time.Hour, Impact: 2}, month(),
-			"risk: invalid premortem \"\": name: empty; name what fails, such as \"invoices fail mid-month\"\n" +
-				"risk: invalid premortem \"\": at: -1h0m0s is negative; write the time after the traffic's start, such as 15d, or 0\n" +
-				"risk: invalid premortem \"\": duration: 0s is not positive; write how long the failure lasts, such as 30m\n" +
-				"risk: invalid premortem \"\": impact: 2 is above 1; write 0.02 or 2% for 2% of requests"},
+			"slorisk: premortem \"\": name: empty; name what fails, such as \"invoices fail mid-month\"\n" +
+				"slorisk: premortem \"\": at: -1h0m0s is negative; write the time after the traffic's start, such as 15d, or 0\n" +
+				"slorisk: premortem \"\": duration: 0s is not positive; write how long the failure lasts, such as 30m\n" +
+				"slorisk: premortem \"\": impact: 2 is above 1; write 0.02 or 2% for 2% of requests"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := tc.p.Spend(tc.traffic, at999)
-			if err == nil || !errors.Is(err, slorisk.ErrInvalid) {
+			if err == nil || !errors.Is(err, slo.ErrInvalid) {
 				t.Fatalf("Spend = %v, want an error matching ErrInvalid", err)
 			}
 			if diff := cmp.Diff(tc.want, err.Error()); diff != "" {

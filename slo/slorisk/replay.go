@@ -37,7 +37,7 @@ type replayDetector struct {
 
 // newReplayDetector returns the replay detector of o, or why o cannot be
 // replayed. Its errors, and detect's, say what is wrong without wrapping
-// ErrInvalid, which Analyze adds with the risk's name.
+// slo.ErrInvalid, which Analyze adds with the risk's name.
 func newReplayDetector(o slo.Objective) (*replayDetector, error) {
 	o.Latency = 0 // the replay's events are judged already
 	o = o.WithDefaults()

@@ -8,13 +8,11 @@ import (
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/invalid"
+	"github.com/journeyslo/journeyslo/internal/yamlpos"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slobacktest"
 )
-
-// ErrInvalid is wrapped by every error about a catalog, a risk, a premortem
-// or what they are judged against.
-var ErrInvalid = errors.New("risk: invalid")
 
 // MinutesPerYear is the minutes of an average year, 365.25 days: the
 // yearly error budget of a target t is (1 - t) x MinutesPerYear minutes.
@@ -45,11 +43,11 @@ type Risk struct {
 }
 
 // Validate reports every reason r cannot be weighed, each naming the field
-// and what would be right. The errors wrap [ErrInvalid].
+// and what would be right. The errors match slo.ErrInvalid.
 func (r Risk) Validate() error {
 	var errs []error
 	bad := func(field, why string) {
-		errs = append(errs, fmt.Errorf("%w risk %q: %s: %s", ErrInvalid, r.Name, field, why))
+		errs = append(errs, invalid.Errorf("slorisk: risk %q: %s: %s", r.Name, field, why))
 	}
 	if strings.TrimSpace(r.Name) == "" {
 		bad("name", "empty; name what fails, such as \"bad release, slow rollback\"")
@@ -136,25 +134,25 @@ type Catalog struct {
 }
 
 // Validate reports every reason the catalog cannot be weighed, each naming
-// the risk or premortem and the field. The errors wrap [ErrInvalid].
+// the risk or premortem and the field. The errors match slo.ErrInvalid.
 func (c *Catalog) Validate() error {
 	var errs []error
 	switch {
 	case c.Objective == "" && c.Target == 0:
-		errs = append(errs, fmt.Errorf("%w: the catalog has no target; give a target such as 0.999, or an objective such as checkout:availability", ErrInvalid))
+		errs = append(errs, invalid.Errorf("slorisk: the catalog has no target; give a target such as 0.999, or an objective such as checkout:availability"))
 	case c.Objective != "" && c.Target != 0:
-		errs = append(errs, fmt.Errorf("%w: the catalog gives a target (%v) and an objective (%s); give one: the objective carries its target", ErrInvalid, c.Target, c.Objective))
+		errs = append(errs, invalid.Errorf("slorisk: the catalog gives a target (%v) and an objective (%s); give one: the objective carries its target", c.Target, c.Objective))
 	case c.Objective != "":
 		if why := keyProblem(c.Objective); why != "" {
-			errs = append(errs, fmt.Errorf("%w: objective %q: %s", ErrInvalid, c.Objective, why))
+			errs = append(errs, invalid.Errorf("slorisk: objective %q: %s", c.Objective, why))
 		}
 	default:
 		if err := burnrate.ValidateTarget(c.Target); err != nil {
-			errs = append(errs, fmt.Errorf("%w: %w", ErrInvalid, err))
+			errs = append(errs, invalid.Errorf("slorisk: %w", err))
 		}
 	}
 	if len(c.Risks) == 0 {
-		errs = append(errs, fmt.Errorf("%w: the catalog has no risks; list at least one, with name, ettr, impact and ettf", ErrInvalid))
+		errs = append(errs, invalid.Errorf("slorisk: the catalog has no risks; list at least one, with name, ettr, impact and ettf"))
 	}
 	seen := map[string]bool{}
 	for _, r := range c.Risks {
@@ -162,7 +160,7 @@ func (c *Catalog) Validate() error {
 			errs = append(errs, err)
 		}
 		if seen[r.Name] {
-			errs = append(errs, fmt.Errorf("%w risk %q: the name is given twice; give each risk its own", ErrInvalid, r.Name))
+			errs = append(errs, invalid.Errorf("slorisk: risk %q: the name is given twice; give each risk its own", r.Name))
 		}
 		seen[r.Name] = true
 	}
@@ -172,7 +170,7 @@ func (c *Catalog) Validate() error {
 			errs = append(errs, err)
 		}
 		if seen[p.Name] {
-			errs = append(errs, fmt.Errorf("%w premortem %q: the name is given twice; give each premortem its own", ErrInvalid, p.Name))
+			errs = append(errs, invalid.Errorf("slorisk: premortem %q: the name is given twice; give each premortem its own", p.Name))
 		}
 		seen[p.Name] = true
 	}
@@ -193,12 +191,12 @@ func keyProblem(key string) string {
 // and name, as the registry fills in its defaults); for one giving a
 // Target, an objective of that target over slo.DefaultPeriod with the
 // default policy (burnrate.DefaultPolicy), on a journey named "risk". The
-// error, wrapping [ErrInvalid], lists the objectives there are when the one
+// error, matching slo.ErrInvalid, lists the objectives there are when the one
 // named is missing.
 func (c *Catalog) Resolve(objs []slo.Objective) (slo.Objective, error) {
 	if c.Objective == "" {
 		if err := burnrate.ValidateTarget(c.Target); err != nil {
-			return slo.Objective{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+			return slo.Objective{}, invalid.Errorf("slorisk: %w", err)
 		}
 		return slo.Objective{Journey: "risk", Target: c.Target}.WithDefaults(), nil
 	}
@@ -217,9 +215,9 @@ func (c *Catalog) Resolve(objs []slo.Objective) (slo.Objective, error) {
 	}
 	msg := fmt.Sprintf("objective %s is not among the config's objectives; %s", c.Objective, there)
 	if p, ok := c.pos["objective"]; ok {
-		return slo.Objective{}, &Error{File: c.file, Line: p.line, Column: p.column, Path: "objective", Err: errors.New(msg)}
+		return slo.Objective{}, &yamlpos.Error{File: c.file, Line: p.line, Column: p.column, Path: "objective", Err: errors.New(msg)}
 	}
-	return slo.Objective{}, fmt.Errorf("%w: %s", ErrInvalid, msg)
+	return slo.Objective{}, invalid.Errorf("slorisk: %s", msg)
 }
 
 // An Option changes how [Analyze] weighs a catalog.
@@ -320,7 +318,7 @@ type Assessment struct {
 // replay takes about twice the policy's longest window of simulated time
 // (6 days for the default policy).
 //
-// The error, wrapping [ErrInvalid], says what is missing or invalid.
+// The error, matching slo.ErrInvalid, says what is missing or invalid.
 func Analyze(c *Catalog, o slo.Objective, opts ...Option) (*Analysis, error) {
 	var cfg options
 	for _, opt := range opts {
@@ -330,7 +328,7 @@ func Analyze(c *Catalog, o slo.Objective, opts ...Option) (*Analysis, error) {
 		return nil, err
 	}
 	if err := burnrate.ValidateTarget(o.Target); err != nil {
-		return nil, fmt.Errorf("%w: the objective: %w", ErrInvalid, err)
+		return nil, invalid.Errorf("slorisk: the objective: %w", err)
 	}
 	a := &Analysis{Target: o.Target, Budget: (1 - o.Target) * MinutesPerYear}
 	if c.Objective != "" {
@@ -371,18 +369,18 @@ func Analyze(c *Catalog, o slo.Objective, opts ...Option) (*Analysis, error) {
 			}
 			switch {
 			case det.err != nil:
-				errs = append(errs, fmt.Errorf("%w risk %q: %w", ErrInvalid, r.Name, det.err))
+				errs = append(errs, invalid.Errorf("slorisk: risk %q: %w", r.Name, det.err))
 				continue
 			case !det.ok:
 				as.Detection, as.Undetected = 0, true
 				as.Ceiling = r.Impact * MinutesPerYear
 				a.Undetected++
 			case det.d < 0:
-				errs = append(errs, fmt.Errorf("%w risk %q: the detector gave a negative time to detect, %v", ErrInvalid, r.Name, det.d))
+				errs = append(errs, invalid.Errorf("slorisk: risk %q: the detector gave a negative time to detect, %v", r.Name, det.d))
 				continue
 			case det.d > r.ETTF-r.ETTR:
-				errs = append(errs, fmt.Errorf("%w risk %q: the policy detects it after %s, and with ettr %s it lasts longer than the %s between occurrences; write a longer ettf, or an ettd",
-					ErrInvalid, r.Name, burnrate.FormatWindow(det.d), burnrate.FormatWindow(r.ETTR), burnrate.FormatWindow(r.ETTF)))
+				errs = append(errs, invalid.Errorf("slorisk: risk %q: the policy detects it after %s, and with ettr %s it lasts longer than the %s between occurrences; write a longer ettf, or an ettd",
+					r.Name, burnrate.FormatWindow(det.d), burnrate.FormatWindow(r.ETTR), burnrate.FormatWindow(r.ETTF)))
 				continue
 			default:
 				as.Detection, as.FromPolicy = det.d, true
@@ -398,7 +396,7 @@ func Analyze(c *Catalog, o slo.Objective, opts ...Option) (*Analysis, error) {
 	a.Exceeds = exceeds(a.BadMinutes, a.Budget)
 	switch {
 	case len(c.Premortems) > 0 && !cfg.hasTraf:
-		errs = append(errs, fmt.Errorf("%w: the catalog has %d premortems and no recorded traffic to judge them on; give the traffic of a month", ErrInvalid, len(c.Premortems)))
+		errs = append(errs, invalid.Errorf("slorisk: the catalog has %d premortems and no recorded traffic to judge them on; give the traffic of a month", len(c.Premortems)))
 	case len(c.Premortems) > 0:
 		for _, p := range c.Premortems {
 			s, err := p.Spend(cfg.traffic, o)

@@ -306,31 +306,31 @@ func TestAnalyzeErrors(t *testing.T) {
 		want string
 	}{
 		{"an objective the replay refuses", slorisk.Catalog{Target: 0.999, Risks: []slorisk.Risk{{Name: "a", ETTR: time.Hour, Impact: 1, ETTF: 24 * time.Hour}}}, nil,
-			`risk: invalid risk "a": the objective: slo: invalid: Journey "no journey" is not a name: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit`},
+			`slorisk: risk "a": the objective: slo: invalid: Journey "no journey" is not a name: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit`},
 		{"detected too late", slorisk.Catalog{Target: 0.999, Risks: []slorisk.Risk{{Name: "a", ETTR: time.Hour, Impact: 1, ETTF: 2 * time.Hour}}},
 			[]slorisk.Option{slorisk.WithDetector(func(float64) (time.Duration, bool) { return 90 * time.Minute, true })},
-			`risk: invalid risk "a": the policy detects it after 1h30m, and with ettr 1h it lasts longer than the 2h between occurrences; write a longer ettf, or an ettd`},
+			`slorisk: risk "a": the policy detects it after 1h30m, and with ettr 1h it lasts longer than the 2h between occurrences; write a longer ettf, or an ettd`},
 		{"premortem without traffic", slorisk.Catalog{Target: 0.999,
 			Risks:      []slorisk.Risk{{Name: "a", ETTD: time.Minute, ETTR: time.Hour, Impact: 1, ETTF: 24 * time.Hour}},
 			Premortems: []slorisk.Premortem{{Name: "p", Duration: time.Hour, Impact: 1}}}, nil,
-			`risk: invalid: the catalog has 1 premortems and no recorded traffic to judge them on; give the traffic of a month`},
+			`slorisk: the catalog has 1 premortems and no recorded traffic to judge them on; give the traffic of a month`},
 		{"invalid catalog", slorisk.Catalog{Target: 99.9, Risks: []slorisk.Risk{{Name: "a", ETTR: -time.Hour, Impact: 20, ETTF: 24 * time.Hour}, {Name: "a", ETTD: time.Minute, ETTR: time.Hour, Impact: 1, ETTF: 24 * time.Hour}}}, nil,
-			"risk: invalid: burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%\n" +
-				"risk: invalid risk \"a\": ettr: -1h0m0s is not positive; write a time to recover such as 2h\n" +
-				"risk: invalid risk \"a\": impact: 20 is above 1; write 0.2 or 20% for 20% of requests\n" +
-				"risk: invalid risk \"a\": the name is given twice; give each risk its own"},
+			"slorisk: burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%\n" +
+				"slorisk: risk \"a\": ettr: -1h0m0s is not positive; write a time to recover such as 2h\n" +
+				"slorisk: risk \"a\": impact: 20 is above 1; write 0.2 or 20% for 20% of requests\n" +
+				"slorisk: risk \"a\": the name is given twice; give each risk its own"},
 		{"target and objective", slorisk.Catalog{Target: 0.999, Objective: "checkout:availability", Risks: []slorisk.Risk{{Name: "a", ETTD: time.Minute, ETTR: time.Hour, Impact: 1, ETTF: 24 * time.Hour}}}, nil,
-			"risk: invalid: the catalog gives a target (0.999) and an objective (checkout:availability); give one: the objective carries its target"},
+			"slorisk: the catalog gives a target (0.999) and an objective (checkout:availability); give one: the objective carries its target"},
 		{"nothing", slorisk.Catalog{}, nil,
-			"risk: invalid: the catalog has no target; give a target such as 0.999, or an objective such as checkout:availability\n" +
-				"risk: invalid: the catalog has no risks; list at least one, with name, ettr, impact and ettf"},
+			"slorisk: the catalog has no target; give a target such as 0.999, or an objective such as checkout:availability\n" +
+				"slorisk: the catalog has no risks; list at least one, with name, ettr, impact and ettf"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := slorisk.Analyze(&tc.c, o, tc.opts...)
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if !errors.Is(err, slorisk.ErrInvalid) {
+			if !errors.Is(err, slo.ErrInvalid) {
 				t.Errorf("%v does not match ErrInvalid", err)
 			}
 			if diff := cmp.Diff(tc.want, err.Error()); diff != "" {
@@ -370,7 +370,7 @@ func TestResolve(t *testing.T) {
 	}
 	_, err = c.Resolve(objs)
 	want := "risks.yaml:1:12: objective search:availability is not among the config's objectives; there are checkout:availability, checkout:latency"
-	if err == nil || err.Error() != want || !errors.Is(err, slorisk.ErrInvalid) {
+	if err == nil || err.Error() != want || !errors.Is(err, slo.ErrInvalid) {
 		t.Errorf("Resolve = %v, want %s", err, want)
 	}
 	// A bare target is the default policy over 30 days.

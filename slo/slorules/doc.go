@@ -18,6 +18,11 @@
 //	}
 //	yml, err := f.Marshal(slorules.Prometheus) // or slorules.Thanos, slorules.Mimir
 //
+// A RuleFile holds every objective's rules, some 30 KB each. [Write] writes
+// the same file to an io.Writer one objective at a time, in memory that
+// does not grow with the objectives, for configs of thousands of them (it
+// is what the journeyslo command does).
+//
 // It is not part of slo/sloprom because the two do different jobs in
 // different places: sloprom runs in every process and exports its counters;
 // slorules runs once, in a build or a command, and writes what the fleet's

@@ -4,12 +4,15 @@ import (
 	"github.com/journeyslo/journeyslo/internal/promlabel"
 
 	"bytes"
-	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/journeyslo/journeyslo/internal/invalid"
 )
 
 // Header is the first line of every file Marshal writes, in the form that
@@ -54,76 +57,332 @@ func ParseFlavor(name string) (Flavor, error) {
 			return Flavor(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%w: flavour %q; use prometheus, thanos or mimir", ErrInvalid, name)
+	return 0, invalid.Errorf("slorules: flavour %q; use prometheus, thanos or mimir", name)
 }
-
-// The YAML shapes, with the fields in the order Prometheus documents them.
-type (
-	fileYAML struct {
-		Namespace string      `yaml:"namespace,omitempty"`
-		Groups    []groupYAML `yaml:"groups"`
-	}
-	groupYAML struct {
-		Name                    string     `yaml:"name"`
-		Interval                string     `yaml:"interval,omitempty"`
-		PartialResponseStrategy string     `yaml:"partial_response_strategy,omitempty"`
-		Rules                   []ruleYAML `yaml:"rules"`
-	}
-	ruleYAML struct {
-		Record      string            `yaml:"record,omitempty"`
-		Alert       string            `yaml:"alert,omitempty"`
-		Expr        string            `yaml:"expr"`
-		For         string            `yaml:"for,omitempty"`
-		Labels      map[string]string `yaml:"labels,omitempty"`
-		Annotations map[string]string `yaml:"annotations,omitempty"`
-	}
-)
 
 // Marshal encodes the file as YAML for the flavour's engine, starting with
 // [Header]. The output depends only on the file: maps are written in key
 // order, so that generated files can be committed and compared.
 func (f RuleFile) Marshal(flavor Flavor) ([]byte, error) {
-	if int(flavor) >= len(flavorNames) {
-		return nil, fmt.Errorf("%w: %v; use Prometheus, Thanos or Mimir", ErrInvalid, flavor)
-	}
-	out := fileYAML{Groups: []groupYAML{}}
-	if flavor == Mimir {
-		out.Namespace = f.Namespace
-		if out.Namespace == "" {
-			return nil, fmt.Errorf("%w: the Mimir flavour needs a Namespace; Generate sets one (WithNamespace)", ErrInvalid)
-		}
+	var buf bytes.Buffer
+	enc, err := newFileEncoder(&buf, flavor, f.Namespace)
+	if err != nil {
+		return nil, err
 	}
 	for _, g := range f.Groups {
-		gy := groupYAML{Name: g.Name, Rules: []ruleYAML{}}
-		if g.Interval != 0 {
-			s, err := promDuration(g.Interval)
-			if err != nil {
-				return nil, fmt.Errorf("%w: group %s: interval: %v", ErrInvalid, g.Name, err)
-			}
-			gy.Interval = s
+		if err := enc.group(g); err != nil {
+			return nil, err
 		}
-		if flavor == Thanos {
-			gy.PartialResponseStrategy = "abort"
-		}
-		for _, r := range g.Rules {
-			ry := ruleYAML{Record: r.Record, Alert: r.Alert, Expr: r.Expr, Labels: r.Labels, Annotations: r.Annotations}
-			if r.For != 0 {
-				s, err := promDuration(r.For)
-				if err != nil {
-					return nil, fmt.Errorf("%w: group %s, alert %s: for: %v", ErrInvalid, g.Name, r.Alert, err)
-				}
-				ry.For = s
-			}
-			gy.Rules = append(gy.Rules, ry)
-		}
-		out.Groups = append(out.Groups, gy)
 	}
-	return encode(out)
+	if err := enc.close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
-func encode(v any) ([]byte, error) {
+// A fileEncoder writes a rule file group by group, as the YAML library
+// would encode the whole file with an indent of 2 (the fields in the order
+// Prometheus documents them, maps in the library's key order), byte for
+// byte, but without holding the file: the library keeps every event of a
+// document until the document ends, hundreds of bytes each, which for a
+// thousand objectives' groups is hundreds of megabytes, and it spends most
+// of its time on that queue. The encoder writes the keys and the scalars
+// whose YAML is certain itself (names, PromQL on one or several lines,
+// templates), and asks the library for any other.
+type fileEncoder struct {
+	w      io.Writer
+	flavor Flavor
+	groups int
+	buf    []byte
+	// item is set when the next line starts an item of a list: its
+	// indentation ends with "- ".
+	item bool
+	// known holds the library's YAML of short values it was asked for
+	// ("14.4" is quoted, "1h" is not), which recur in every objective.
+	known map[string]string
+}
+
+// maxKnown bounds the values fileEncoder.known holds, and so its memory.
+const maxKnown = 1024
+
+// newFileEncoder writes the header of a file of the flavour to w: Header
+// and, for Mimir, the namespace.
+func newFileEncoder(w io.Writer, flavor Flavor, namespace string) (*fileEncoder, error) {
+	if int(flavor) >= len(flavorNames) {
+		return nil, invalid.Errorf("slorules: %v; use Prometheus, Thanos or Mimir", flavor)
+	}
+	e := &fileEncoder{w: w, flavor: flavor, known: map[string]string{}}
+	e.buf = append(e.buf, Header...)
+	if flavor == Mimir {
+		if namespace == "" {
+			return nil, invalid.Errorf("slorules: the Mimir flavour needs a Namespace; Generate sets one (WithNamespace)")
+		}
+		if err := e.pair(0, "namespace", namespace); err != nil {
+			return nil, err
+		}
+	}
+	return e, e.flush()
+}
+
+// group writes one group.
+func (e *fileEncoder) group(g Group) error {
+	if e.groups == 0 {
+		e.buf = append(e.buf, "groups:\n"...)
+	}
+	e.groups++
+	e.item = true
+	if err := e.pair(4, "name", g.Name); err != nil {
+		return err
+	}
+	if g.Interval != 0 {
+		s, err := promDuration(g.Interval)
+		if err != nil {
+			return invalid.Errorf("slorules: group %s: interval: %v", g.Name, err)
+		}
+		if err := e.pair(4, "interval", s); err != nil {
+			return err
+		}
+	}
+	if e.flavor == Thanos {
+		if err := e.pair(4, "partial_response_strategy", "abort"); err != nil {
+			return err
+		}
+	}
+	if len(g.Rules) == 0 {
+		e.buf = append(e.buf, "    rules: []\n"...)
+	} else {
+		e.buf = append(e.buf, "    rules:\n"...)
+	}
+	for _, r := range g.Rules {
+		e.item = true
+		for _, f := range [...]struct{ key, value string }{{"record", r.Record}, {"alert", r.Alert}} {
+			if f.value != "" {
+				if err := e.pair(8, f.key, f.value); err != nil {
+					return err
+				}
+			}
+		}
+		if err := e.pair(8, "expr", r.Expr); err != nil {
+			return err
+		}
+		if r.For != 0 {
+			s, err := promDuration(r.For)
+			if err != nil {
+				return invalid.Errorf("slorules: group %s, alert %s: for: %v", g.Name, r.Alert, err)
+			}
+			if err := e.pair(8, "for", s); err != nil {
+				return err
+			}
+		}
+		for _, m := range [...]struct {
+			key string
+			m   map[string]string
+		}{{"labels", r.Labels}, {"annotations", r.Annotations}} {
+			if len(m.m) == 0 {
+				continue
+			}
+			e.lead(8)
+			e.buf = append(e.buf, m.key+":\n"...)
+			if err := e.mapping(10, m.m); err != nil {
+				return err
+			}
+		}
+	}
+	return e.flush()
+}
+
+// close ends the file: a file without groups says so.
+func (e *fileEncoder) close() error {
+	if e.groups == 0 {
+		e.buf = append(e.buf, "groups: []\n"...)
+	}
+	return e.flush()
+}
+
+func (e *fileEncoder) flush() error {
+	_, err := e.w.Write(e.buf)
+	e.buf = e.buf[:0]
+	return err
+}
+
+// lead writes the indentation of a line at indent, ending with "- " when
+// the line starts an item of a list.
+func (e *fileEncoder) lead(indent int) {
+	if e.item {
+		e.buf = append(e.buf, spaces[:indent-2]...)
+		e.buf = append(e.buf, "- "...)
+		e.item = false
+		return
+	}
+	e.buf = append(e.buf, spaces[:indent]...)
+}
+
+// spaces holds the indentation of the deepest line.
+const spaces = "            "
+
+// pair writes "key: value" in a mapping at indent.
+func (e *fileEncoder) pair(indent int, key, value string) error {
+	if !plainKey(key) {
+		return e.library(indent, map[string]string{key: value})
+	}
+	switch {
+	case plain(value):
+		e.lead(indent)
+		e.buf = append(append(append(append(e.buf, key...), ": "...), value...), '\n')
+	case singleQuoted(value):
+		e.lead(indent)
+		e.buf = append(append(e.buf, key...), ": '"...)
+		e.buf = append(e.buf, strings.ReplaceAll(value, "'", "''")...)
+		e.buf = append(e.buf, "'\n"...)
+	case literal(value):
+		e.lead(indent)
+		e.buf = append(append(e.buf, key...), ": |-\n"...)
+		for line := range strings.Lines(value) {
+			e.buf = append(e.buf, spaces[:indent+2]...)
+			e.buf = append(e.buf, line...)
+		}
+		e.buf = append(e.buf, '\n')
+	default:
+		yml, ok := e.known[value]
+		if !ok {
+			if len(value) > 64 || !ascii(value) || len(e.known) >= maxKnown {
+				return e.library(indent, map[string]string{key: value})
+			}
+			out, err := encode(map[string]string{"k": value}, false)
+			if err != nil {
+				return err
+			}
+			yml = strings.TrimPrefix(string(out), "k: ")
+			if strings.Count(yml, "\n") != 1 {
+				return e.library(indent, map[string]string{key: value})
+			}
+			e.known[value] = yml
+		}
+		e.lead(indent)
+		e.buf = append(append(append(e.buf, key...), ": "...), yml...)
+	}
+	return nil
+}
+
+// mapping writes the pairs of m at indent, in the library's order of keys,
+// which is the order of their bytes when the first byte that tells two
+// neighbours apart is a letter in both (digits it compares as numbers).
+func (e *fileEncoder) mapping(indent int, m map[string]string) error {
+	keys := slices.Sorted(maps.Keys(m))
+	for i := 1; i < len(keys); i++ {
+		a, b := keys[i-1], keys[i]
+		n := 0
+		for n < len(a) && n < len(b) && a[n] == b[n] {
+			n++
+		}
+		if n < len(a) && n < len(b) && !(isLetter(a[n]) && isLetter(b[n])) {
+			return e.library(indent, m)
+		}
+	}
+	for _, k := range keys {
+		if err := e.pair(indent, k, m[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// library writes the library's YAML of the mapping m at indent. It has the
+// library encode m nested as deep as it is in the file, so that the lines
+// of a scalar that holds line breaks are indented as they are there, and
+// cuts the nesting off.
+func (e *fileEncoder) library(indent int, m map[string]string) error {
+	var v any = m
+	for range indent / 2 {
+		v = map[string]any{"k": v}
+	}
+	out, err := encode(v, false)
+	if err != nil {
+		return err
+	}
+	for range indent / 2 {
+		_, out, _ = bytes.Cut(out, []byte("\n"))
+	}
+	e.lead(indent)
+	e.buf = append(e.buf, out[indent:]...)
+	return nil
+}
+
+// ascii reports whether s is printable ASCII, spaces included.
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// printable reports whether s is printable ASCII, spaces included, without
+// a space at either end.
+func printable(s string) bool {
+	return s != "" && s[0] != ' ' && s[len(s)-1] != ' ' && ascii(s)
+}
+
+// boolean reports whether s, unquoted, would read as a boolean or null:
+// the library quotes those, in double quotes.
+func boolean(s string) bool {
+	switch strings.ToLower(s) {
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
+		return true
+	}
+	return false
+}
+
+// marked reports whether s holds a mark YAML gives a meaning to in plain
+// text: ": ", " #" or a final ':'.
+func marked(s string) bool {
+	return strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":")
+}
+
+// named reports whether s starts as a name does, with a letter or '_',
+// which YAML reads as nothing but a string unless it is a boolean.
+func named(s string) bool { return isLetter(s[0]) || s[0] == '_' }
+
+// plain reports whether the library writes s as it is: printable text that
+// starts as a name, is no boolean and has no mark.
+func plain(s string) bool { return printable(s) && named(s) && !boolean(s) && !marked(s) }
+
+// plainKey reports whether the library writes s as a key as it is: plain,
+// and short enough to be a simple key.
+func plainKey(s string) bool { return len(s) <= 128 && plain(s) }
+
+// singleQuoted reports whether the library writes s in single quotes:
+// printable text that starts as a name and has a mark, or starts with '{'
+// (a flow mapping's mark).
+func singleQuoted(s string) bool {
+	return printable(s) && !boolean(s) && (named(s) && marked(s) || s[0] == '{')
+}
+
+// literal reports whether the library writes s as a literal block ("|-"):
+// printable lines, none empty, none starting or ending with a space, and
+// no line break at the end.
+func literal(s string) bool {
+	if !strings.Contains(s, "\n") {
+		return false
+	}
+	for line := range strings.SplitSeq(s, "\n") {
+		if !printable(line) {
+			return false
+		}
+	}
+	return true
+}
+
+// encode encodes v as YAML with an indent of 2, after Header when header
+// is true.
+func encode(v any, header bool) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.WriteString(Header)
+	if header {
+		buf.WriteString(Header)
+	}
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(v); err != nil {
@@ -172,5 +431,5 @@ func (f RuleFile) InhibitRules() ([]byte, error) {
 	}
 	return encode(struct {
 		InhibitRules []inhibit `yaml:"inhibit_rules"`
-	}{[]inhibit{rule}})
+	}{[]inhibit{rule}}, true)
 }

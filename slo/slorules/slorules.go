@@ -3,6 +3,7 @@ package slorules
 import (
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"math/big"
@@ -15,12 +16,9 @@ import (
 	"github.com/journeyslo/journeyslo/internal/promlabel"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/invalid"
 	"github.com/journeyslo/journeyslo/slo"
 )
-
-// ErrInvalid is wrapped by every error about the objectives or the options
-// given to [Generate].
-var ErrInvalid = errors.New("slorules: invalid")
 
 // Counter is the metric the rules read: the event counters that
 // slo/sloprom's Collector exports, labelled journey, objective and outcome
@@ -137,7 +135,7 @@ type Rule struct {
 }
 
 // An Option changes what [Generate] writes. Options that are given wrong
-// values make Generate return an error wrapping [ErrInvalid]. An Option
+// values make Generate return an error matching slo.ErrInvalid. An Option
 // holds only its arguments and may be used by several calls to Generate,
 // concurrently too.
 type Option func(*config)
@@ -153,7 +151,7 @@ type config struct {
 }
 
 func (c *config) bad(format string, args ...any) {
-	c.errs = append(c.errs, fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...)))
+	c.errs = append(c.errs, invalid.Errorf("slorules: %s", fmt.Sprintf(format, args...)))
 }
 
 // WithLabels adds labels to every recorded series and every alert, such as
@@ -278,53 +276,91 @@ func WithNamespace(namespace string) Option {
 // so the policies and low-traffic guards are the registry's.
 //
 // It reports every invalid objective, objectives that share a journey and
-// a name, and every invalid option, in one error wrapping [ErrInvalid]
-// (and [slo.ErrInvalid] or [burnrate.ErrInvalid] for an objective's own
-// mistakes).
+// a name, and every invalid option, in one error matching [slo.ErrInvalid]
+// (and [burnrate.ErrInvalid] too for a mistake of an objective's target or
+// rules).
 func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
-	cfg := config{namespace: "journeyslo"}
+	cfg, err := prepare(objectives, opts)
+	if err != nil {
+		return RuleFile{}, err
+	}
+	f := cfg.file()
+	for _, o := range objectives {
+		f.Groups = append(f.Groups, cfg.groups(o.WithDefaults())...)
+	}
+	return f, nil
+}
+
+// Write writes to w the rule file that Generate and then [RuleFile.Marshal]
+// would give, byte for byte, but generates and encodes the groups of one
+// objective at a time: what it holds is one objective's rules, however
+// many objectives there are, where a RuleFile holds them all. It refuses
+// what Generate refuses, with the same errors, before it writes anything;
+// an error of w stops it.
+func Write(w io.Writer, flavor Flavor, objectives []slo.Objective, opts ...Option) error {
+	cfg, err := prepare(objectives, opts)
+	if err != nil {
+		return err
+	}
+	enc, err := newFileEncoder(w, flavor, cfg.namespace)
+	if err != nil {
+		return err
+	}
+	for _, o := range objectives {
+		for _, g := range cfg.groups(o.WithDefaults()) {
+			if err := enc.group(g); err != nil {
+				return err
+			}
+		}
+	}
+	return enc.close()
+}
+
+// prepare applies the options and checks them and the objectives, as
+// Generate documents; it returns the config the groups are written with.
+func prepare(objectives []slo.Objective, opts []Option) (*config, error) {
+	cfg := &config{namespace: "journeyslo"}
 	for _, o := range opts {
-		o(&cfg)
+		o(cfg)
 	}
 	errs := cfg.errs
 	if len(objectives) == 0 {
-		errs = append(errs, fmt.Errorf("%w: no objectives; pass the objectives the services' registries declare", ErrInvalid))
+		errs = append(errs, invalid.Errorf("slorules: no objectives; pass the objectives the services' registries declare"))
 	}
-	objs := make([]slo.Objective, 0, len(objectives))
 	seen := map[[2]string]int{}
 	for i, o := range objectives {
 		o = o.WithDefaults()
 		if err := o.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s): %w", ErrInvalid, i, slo.ObjectiveKey(quoted(o.Journey), quoted(o.Name)), err))
+			errs = append(errs, invalid.Errorf("slorules: objective %d (%s): %w", i, slo.ObjectiveKey(quoted(o.Journey), quoted(o.Name)), err))
 			continue
 		}
 		if err := checkWindows(o); err != nil {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s): %v", ErrInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), err))
+			errs = append(errs, invalid.Errorf("slorules: objective %d (%s): %v", i, slo.ObjectiveKey(o.Journey, o.Name), err))
 			continue
 		}
 		key := [2]string{o.Journey, o.Name}
 		if j, ok := seen[key]; ok {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s): objective %d has the same journey and name; give each objective of a journey its own Name", ErrInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), j))
+			errs = append(errs, invalid.Errorf("slorules: objective %d (%s): objective %d has the same journey and name; give each objective of a journey its own Name", i, slo.ObjectiveKey(o.Journey, o.Name), j))
 			continue
 		}
 		if err := cfg.checkLabels(o); err != nil {
-			errs = append(errs, fmt.Errorf("%w: objective %d (%s): %v", ErrInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), err))
+			errs = append(errs, invalid.Errorf("slorules: objective %d (%s): %v", i, slo.ObjectiveKey(o.Journey, o.Name), err))
 			continue
 		}
 		seen[key] = i
-		objs = append(objs, o)
 	}
 	if len(errs) > 0 {
-		return RuleFile{}, errors.Join(errs...)
+		return nil, errors.Join(errs...)
 	}
-	f := RuleFile{Namespace: cfg.namespace, Labels: maps.Clone(cfg.labels)}
 	if cfg.periodInt == 0 {
 		cfg.periodInt = max(DefaultPeriodInterval, cfg.interval)
 	}
-	for _, o := range objs {
-		f.Groups = append(f.Groups, cfg.groups(o)...)
-	}
-	return f, nil
+	return cfg, nil
+}
+
+// file returns the rule file of the config, without its groups.
+func (c *config) file() RuleFile {
+	return RuleFile{Namespace: c.namespace, Labels: maps.Clone(c.labels)}
 }
 
 // checkLabels reports the labels of o that WithLabels gives another value:
