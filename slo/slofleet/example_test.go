@@ -50,9 +50,9 @@ func ExampleNew() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// slo: invalid: slofleet.New: address "prometheus:9090" is not an absolute http or https URL; give the base URL of the Prometheus API, such as http://prometheus:9090
-	// slo: invalid: slofleet.WithLabels: "journey" is a label the generated rules set themselves; choose another name, such as team or cluster
-	// slo: invalid: slofleet.WithTimeout(-1s): use a positive duration, such as 5*time.Second; without the option it is 10s
+	// slofleet: New: address "prometheus:9090" is not an absolute http or https URL; give the base URL of the Prometheus API, such as http://prometheus:9090
+	// slofleet: WithLabels: "journey" is a label the generated rules set themselves; choose another name, such as team or cluster
+	// slofleet: WithTimeout(-1s): use a positive duration, such as 5*time.Second; without the option it is 10s
 }
 
 // Fifty callers at once, as fifty pipelines polling a release gate: one

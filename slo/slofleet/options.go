@@ -5,11 +5,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/invalid"
 	"github.com/journeyslo/journeyslo/internal/promlabel"
 
 	"github.com/benbjohnson/clock"
-
-	"github.com/journeyslo/journeyslo/slo"
 )
 
 // DefaultTimeout bounds a query unless [WithTimeout] says otherwise.
@@ -42,7 +41,7 @@ type config struct {
 }
 
 func (c *config) bad(format string, args ...any) {
-	c.errs = append(c.errs, fmt.Errorf("%w: slofleet.%s", slo.ErrInvalid, fmt.Sprintf(format, args...)))
+	c.errs = append(c.errs, fmt.Errorf("%w: %s", errInvalid, fmt.Sprintf(format, args...)))
 }
 
 // WithTimeout bounds each query, from the request to the decoded answer,
@@ -130,3 +129,7 @@ func WithMaxAnswer(n int64) Option {
 		c.max = n
 	}
 }
+
+// errInvalid begins every misconfiguration error of the package: it reads
+// "slofleet" and matches slo.ErrInvalid.
+var errInvalid = invalid.Prefix("slofleet")

@@ -90,7 +90,7 @@ func New(objectives []slo.Objective, address string, opts ...Option) (*Client, e
 	}
 	var errs []error
 	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%w: slofleet.New: %s", slo.ErrInvalid, fmt.Sprintf(format, args...)))
+		errs = append(errs, fmt.Errorf("%w: New: %s", errInvalid, fmt.Sprintf(format, args...)))
 	}
 	if len(objectives) == 0 {
 		bad("no objectives; pass the objectives the fleet's rules were generated from")
@@ -100,7 +100,7 @@ func New(objectives []slo.Objective, address string, opts ...Option) (*Client, e
 	for i, o := range objectives {
 		o = o.WithDefaults()
 		if err := o.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("%w: slofleet.New: objective %d (%s): %w", slo.ErrInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), err))
+			errs = append(errs, fmt.Errorf("%w: New: objective %d (%s): %w", errInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), err))
 			continue
 		}
 		key := [2]string{o.Journey, o.Name}
@@ -126,7 +126,7 @@ func New(objectives []slo.Objective, address string, opts ...Option) (*Client, e
 	}
 	api, err := promapi.New(address, promapi.WithHTTPClient(&http.Client{Transport: cfg.rt}), promapi.WithMaxAnswer(cfg.max))
 	if err != nil {
-		return nil, fmt.Errorf("%w: slofleet.New: %w", slo.ErrInvalid, err)
+		return nil, fmt.Errorf("%w: New: %w", errInvalid, err)
 	}
 	return &Client{
 		objs:    objs,

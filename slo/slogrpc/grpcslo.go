@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/journeyslo/journeyslo/internal/holder"
+	"github.com/journeyslo/journeyslo/internal/invalid"
 	"github.com/journeyslo/journeyslo/internal/stopwatch"
 	"github.com/journeyslo/journeyslo/slo"
 )
@@ -56,7 +57,7 @@ func WithMethods(methods map[string]string) Option {
 func WithJourneyFunc(f func(ctx context.Context, fullMethod string) string) Option {
 	return func(o *options) {
 		if f == nil {
-			o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: WithJourneyFunc(nil); pass a function or leave the option out", slo.ErrInvalid))
+			o.errs = append(o.errs, fmt.Errorf("%w: WithJourneyFunc(nil); pass a function or leave the option out", errInvalid))
 		}
 		o.journeyFn = f
 	}
@@ -76,7 +77,7 @@ func WithJourneyFunc(f func(ctx context.Context, fullMethod string) string) Opti
 func WithClassify(f func(Call) slo.Outcome) Option {
 	return func(o *options) {
 		if f == nil {
-			o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: WithClassify(nil); pass a function or leave the option out", slo.ErrInvalid))
+			o.errs = append(o.errs, fmt.Errorf("%w: WithClassify(nil); pass a function or leave the option out", errInvalid))
 		}
 		o.classify = f
 	}
@@ -114,7 +115,7 @@ func WithContextHolder() Option {
 func WithMinDeadline(d time.Duration) Option {
 	return func(o *options) {
 		if d <= 0 {
-			o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: WithMinDeadline(%v); pass a positive duration, such as 50*time.Millisecond, or leave the option out", slo.ErrInvalid, d))
+			o.errs = append(o.errs, fmt.Errorf("%w: WithMinDeadline(%v); pass a positive duration, such as 50*time.Millisecond, or leave the option out", errInvalid, d))
 		}
 		o.minDeadline = d
 	}
@@ -262,7 +263,7 @@ func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
 		opt(&o)
 	}
 	if reg == nil {
-		o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: nil registry; pass the *slo.Registry from slo.New", slo.ErrInvalid))
+		o.errs = append(o.errs, fmt.Errorf("%w: nil registry; pass the *slo.Registry from slo.New", errInvalid))
 		return nil, errors.Join(o.errs...)
 	}
 	methods := map[string]*slo.Journey{}
@@ -274,13 +275,13 @@ func New(reg *slo.Registry, opts ...Option) (*Interceptor, error) {
 	for _, m := range keys {
 		name := o.methods[m]
 		if svc, method, ok := strings.Cut(strings.TrimPrefix(m, "/"), "/"); !strings.HasPrefix(m, "/") || !ok || svc == "" || method == "" || strings.Contains(method, "/") {
-			o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: WithMethods: %q is not a full method name; write \"/package.Service/Method\"", slo.ErrInvalid, m))
+			o.errs = append(o.errs, fmt.Errorf("%w: WithMethods: %q is not a full method name; write \"/package.Service/Method\"", errInvalid, m))
 			continue
 		}
 		j, ok := reg.Journey(name)
 		if !ok {
-			o.errs = append(o.errs, fmt.Errorf("%w: slogrpc: WithMethods: %q maps to journey %q, which no objective declares; declare it, or use one of %q",
-				slo.ErrInvalid, m, name, reg.Journeys()))
+			o.errs = append(o.errs, fmt.Errorf("%w: WithMethods: %q maps to journey %q, which no objective declares; declare it, or use one of %q",
+				errInvalid, m, name, reg.Journeys()))
 			continue
 		}
 		methods[m] = j
@@ -525,3 +526,7 @@ func fallback(reg *slo.Registry) *slo.Journey {
 	j, _ := reg.Journey(slo.Unmatched)
 	return j
 }
+
+// errInvalid begins every misconfiguration error of the package: it reads
+// "slogrpc" and matches slo.ErrInvalid.
+var errInvalid = invalid.Prefix("slogrpc")

@@ -730,7 +730,7 @@ func TestNewErrors(t *testing.T) {
 		opts []slogrpc.Option
 		want []string
 	}{
-		{"nil registry", nil, nil, []string{"slo: invalid: slogrpc: nil registry"}},
+		{"nil registry", nil, nil, []string{"slogrpc: nil registry"}},
 		{"bad method names", reg, []slogrpc.Option{slogrpc.WithMethods(map[string]string{
 			"grpc.health.v1.Health/Check": "health", "/grpc.health.v1.Health": "health", "/a/b/c": "health"})},
 			[]string{`"grpc.health.v1.Health/Check" is not a full method name`, `"/grpc.health.v1.Health" is not a full method name`, `"/a/b/c" is not`}},
@@ -739,7 +739,7 @@ func TestNewErrors(t *testing.T) {
 		{"nil functions", reg, []slogrpc.Option{slogrpc.WithJourneyFunc(nil), slogrpc.WithClassify(nil)},
 			[]string{"WithJourneyFunc(nil)", "WithClassify(nil)"}},
 		{"minimum deadlines", reg, []slogrpc.Option{slogrpc.WithMinDeadline(0), slogrpc.WithMinDeadline(-time.Second)},
-			[]string{"slo: invalid: slogrpc: WithMinDeadline(0s); pass a positive duration, such as 50*time.Millisecond, or leave the option out",
+			[]string{"slogrpc: WithMinDeadline(0s); pass a positive duration, such as 50*time.Millisecond, or leave the option out",
 				"WithMinDeadline(-1s)"}},
 	} {
 		got, err := slogrpc.New(tc.reg, tc.opts...)

@@ -53,7 +53,7 @@ func New(reg *slo.Registry, opts ...Option) (func(http.Handler) http.Handler, er
 		opt(&o)
 	}
 	if reg == nil {
-		o.errs = append(o.errs, fmt.Errorf("%w: slohttp.New: nil registry; pass the *slo.Registry from slo.New", slo.ErrInvalid))
+		o.errs = append(o.errs, fmt.Errorf("%w: New: nil registry; pass the *slo.Registry from slo.New", errInvalid))
 	}
 	if len(o.errs) > 0 {
 		return nil, errors.Join(o.errs...)
@@ -90,13 +90,13 @@ func journeyMap(reg *slo.Registry, m map[string]string, option string, check fun
 	for _, k := range sortedKeys(m) {
 		name := m[k]
 		if err := check(k); err != nil {
-			errs = append(errs, fmt.Errorf("%w: slohttp.%s: %v", slo.ErrInvalid, option, err))
+			errs = append(errs, fmt.Errorf("%w: %s: %v", errInvalid, option, err))
 			continue
 		}
 		j, ok := reg.Journey(name)
 		if !ok {
-			errs = append(errs, fmt.Errorf("%w: slohttp.%s: %q maps to journey %q, which no objective declares; declare it, or use one of %q",
-				slo.ErrInvalid, option, k, name, reg.Journeys()))
+			errs = append(errs, fmt.Errorf("%w: %s: %q maps to journey %q, which no objective declares; declare it, or use one of %q",
+				errInvalid, option, k, name, reg.Journeys()))
 			continue
 		}
 		out[k] = j

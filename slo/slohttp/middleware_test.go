@@ -521,7 +521,7 @@ func TestNewErrors(t *testing.T) {
 		opts []slohttp.Option
 		want []string
 	}{
-		{"nil registry", nil, nil, []string{"slo: invalid: slohttp.New: nil registry"}},
+		{"nil registry", nil, nil, []string{"slohttp: New: nil registry"}},
 		{"undeclared journey", reg, []slohttp.Option{slohttp.WithPatterns(map[string]string{"GET /cart": "cart"})},
 			[]string{`WithPatterns: "GET /cart" maps to journey "cart", which no objective declares; declare it, or use one of ["checkout" "login" "search"]`}},
 		{"bad patterns", reg, []slohttp.Option{slohttp.WithPatterns(map[string]string{"POST /a/{x}/{x}": "checkout", "GET /a/{x": "login"})},

@@ -1,6 +1,7 @@
 package slohttp
 
 import (
+	"github.com/journeyslo/journeyslo/internal/invalid"
 	"github.com/journeyslo/journeyslo/slo"
 
 	"fmt"
@@ -52,7 +53,7 @@ func WithPatterns(patterns map[string]string) Option {
 func WithJourneyFunc(f func(*http.Request) string) Option {
 	return func(o *options) {
 		if f == nil {
-			o.errs = append(o.errs, fmt.Errorf("%w: slohttp.WithJourneyFunc(nil); pass a function or leave the option out", slo.ErrInvalid))
+			o.errs = append(o.errs, fmt.Errorf("%w: WithJourneyFunc(nil); pass a function or leave the option out", errInvalid))
 		}
 		o.journeyFn = f
 	}
@@ -74,7 +75,7 @@ func WithJourneyFunc(f func(*http.Request) string) Option {
 func WithClassify(f func(Response) slo.Outcome) Option {
 	return func(o *options) {
 		if f == nil {
-			o.errs = append(o.errs, fmt.Errorf("%w: slohttp.WithClassify(nil); pass a function or leave the option out", slo.ErrInvalid))
+			o.errs = append(o.errs, fmt.Errorf("%w: WithClassify(nil); pass a function or leave the option out", errInvalid))
 		}
 		o.classify = f
 	}
@@ -102,3 +103,7 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// errInvalid begins every misconfiguration error of the package: it reads
+// "slohttp" and matches slo.ErrInvalid.
+var errInvalid = invalid.Prefix("slohttp")

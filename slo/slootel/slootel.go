@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/invalid"
 	"github.com/journeyslo/journeyslo/slo"
 )
 
@@ -47,9 +48,9 @@ var states = []burnrate.Severity{burnrate.SeverityOK, burnrate.SeverityTicket, b
 func Register(reg *slo.Registry, mp metric.MeterProvider) (metric.Registration, error) {
 	switch {
 	case reg == nil:
-		return nil, fmt.Errorf("%w: slootel.Register(nil, ...): pass the *slo.Registry that slo.New returned", slo.ErrInvalid)
+		return nil, fmt.Errorf("%w: Register(nil, ...): pass the *slo.Registry that slo.New returned", errInvalid)
 	case mp == nil:
-		return nil, fmt.Errorf("%w: slootel.Register(..., nil): pass your SDK's MeterProvider, or otel.GetMeterProvider()", slo.ErrInvalid)
+		return nil, fmt.Errorf("%w: Register(..., nil): pass your SDK's MeterProvider, or otel.GetMeterProvider()", errInvalid)
 	}
 	meter := mp.Meter(ScopeName)
 	o := &observer{reg: reg}
@@ -184,3 +185,7 @@ func clamp(n uint64) int64 {
 	}
 	return int64(n)
 }
+
+// errInvalid begins every misconfiguration error of the package: it reads
+// "slootel" and matches slo.ErrInvalid.
+var errInvalid = invalid.Prefix("slootel")

@@ -260,8 +260,8 @@ func TestRegisterErrors(t *testing.T) {
 		mp   *sdkmetric.MeterProvider
 		want string
 	}{
-		{"nil registry", nil, mp, "slo: invalid: slootel.Register(nil, ...): pass the *slo.Registry that slo.New returned"},
-		{"nil provider", reg, nil, "slo: invalid: slootel.Register(..., nil): pass your SDK's MeterProvider, or otel.GetMeterProvider()"},
+		{"nil registry", nil, mp, "slootel: Register(nil, ...): pass the *slo.Registry that slo.New returned"},
+		{"nil provider", reg, nil, "slootel: Register(..., nil): pass your SDK's MeterProvider, or otel.GetMeterProvider()"},
 	} {
 		var err error
 		if tc.mp == nil {
