@@ -2,7 +2,9 @@ package slostatus
 
 import (
 	"hash/crc32"
+	"math"
 	"math/rand/v2"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -120,5 +122,22 @@ func TestNewAnswerCutsAtMarkers(t *testing.T) {
 	}
 	if got, want := string(out), `{"lag": 1.5, "why": "for 1.5s now", "t": "2026-03-02T00:00:02.5Z"}`; got != want {
 		t.Errorf("filled: %s\nwant    %s", got, want)
+	}
+}
+
+// appendCoord writes what strconv's shortest form of the rounded value
+// is, for every tenth the charts draw and the edges.
+func TestAppendCoord(t *testing.T) {
+	want := func(v float64) string { return strconv.FormatFloat(round1(v), 'f', -1, 64) }
+	for _, v := range []float64{0, -0.04, 0.04, 0.05, -0.05, 0.15, 1, 9.95, 70, 123.45, 429.96, 440, -12.34, 1e14 + 0.3, 2e15, math.Inf(1), math.NaN()} {
+		if got := coord(v); got != want(v) {
+			t.Errorf("coord(%v) = %q, want %q", v, got, want(v))
+		}
+	}
+	for i := range 100_000 {
+		v := float64(i)/997 - 20
+		if got := coord(v); got != want(v) {
+			t.Fatalf("coord(%v) = %q, want %q", v, got, want(v))
+		}
 	}
 }
