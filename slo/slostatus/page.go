@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -137,6 +138,9 @@ type pageHandler struct {
 	tmpl *template.Template
 	// The last answer of each format.
 	html, json answers[stateKey]
+	// The size of the last HTML body, to render the next into a buffer of
+	// its size at once rather than by doubling.
+	htmlSize atomic.Int64
 }
 
 func (h *pageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -168,14 +172,16 @@ func (h *pageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *pageHandler) computeJSON(stalled bool) *answer {
 	s := h.read(false)
 	body, err := json.MarshalIndent(h.report(s, stalled), "", "  ")
-	return h.answer(s, body, err, "application/json")
+	return h.answer(s, append(body, '\n'), err, "application/json")
 }
 
 // computeHTML renders the HTML form of the registry's last evaluation.
 func (h *pageHandler) computeHTML(stalled bool) *answer {
 	s := h.read(true)
 	var buf bytes.Buffer
+	buf.Grow(int(h.htmlSize.Load()))
 	err := h.tmpl.Execute(&buf, h.view(s, stalled))
+	h.htmlSize.Store(int64(buf.Len()))
 	return h.answer(s, buf.Bytes(), err, "text/html; charset=utf-8", [2]string{"Content-Security-Policy", pageCSP})
 }
 
@@ -187,9 +193,6 @@ func (h *pageHandler) answer(s reading, body []byte, err error, ctype string, he
 		body = []byte("slostatus: rendering the status page: " + err.Error() + "\n")
 		return newAnswer(s.gen, s.at, http.StatusInternalServerError, body,
 			[2]string{"Content-Type", "text/plain; charset=utf-8"}, [2]string{"X-Content-Type-Options", "nosniff"})
-	}
-	if ctype == "application/json" {
-		body = append(body, '\n')
 	}
 	header = append([][2]string{{"Content-Type", ctype}, {"X-Content-Type-Options", "nosniff"}}, header...)
 	a := newAnswer(s.gen, s.at, http.StatusOK, body, header...)
