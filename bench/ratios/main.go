@@ -7,6 +7,9 @@
 //
 //	go test -run '^$' -bench . -benchmem | go run ./ratios
 //
+// Rows named Benchmark<Thing>/<case>/impl=<name> are compared within
+// Benchmark<Thing>/<case>.
+//
 // The reference of a benchmark is given by -ref Benchmark=impl (repeatable),
 // else the first of prom-counter, prom-vec, promhttp, grpcprom, prometheus
 // present (prometheus: the engine itself, in BenchmarkBacktest30d).
@@ -80,6 +83,11 @@ func run(in io.Reader, out io.Writer, ref refs, budgetSpec string) error {
 			continue
 		}
 		bench, sub := m[1], m[2]
+		// BenchmarkPage/objectives=100/impl=x compares the impls of
+		// BenchmarkPage/objectives=100.
+		if i := strings.LastIndex(sub, "/impl="); i > 0 {
+			bench, sub = bench+"/"+sub[:i], sub[i+1:]
+		}
 		r := row{impl: strings.TrimPrefix(sub, "impl="), metrics: map[string]float64{}}
 		if !strings.HasPrefix(sub, "impl=") {
 			r.impl = sub

@@ -12,6 +12,8 @@ BenchmarkRecord/impl=prom-counter-2       	408105238	         4.0 ns/op	       0
 BenchmarkMiddleware/impl=bare-2   	 1000	  1000 ns/op	  900 B/op	  9 allocs/op
 BenchmarkMiddleware/impl=journeyslo-2   	 1000	  1020 ns/op	  900 B/op	  9 allocs/op
 BenchmarkMiddleware/impl=promhttp-2   	 1000	  1400 ns/op	  999 B/op	  12 allocs/op
+BenchmarkPage/objectives=10/impl=journeyslo-2   	 1000	  500 ns/op	  100 B/op	  2 allocs/op
+BenchmarkPage/objectives=10/impl=promhttp-2   	 1000	  2000 ns/op	  900 B/op	  30 allocs/op
 BenchmarkEvaluate/objectives=100-2   	   21786	     50000 ns/op	       500.0 ns/objective	       0 B/op	       0 allocs/op
 BenchmarkBacktest30d/impl=journeyslo-2         	       1	 30000000000 ns/op	         4.000 policies
 BenchmarkBacktest30d/impl=prometheus-2         	       1	400000000000 ns/op	       200.0 alerts
@@ -37,6 +39,13 @@ PASS
 | bare | 0.714x | - | 9 |
 | journeyslo | 0.729x | 0.050x | 9 |
 | promhttp | 1.000x | 1.000x | 12 |
+
+### BenchmarkPage/objectives=10
+
+| impl | time vs promhttp | allocs/op |
+| --- | --- | --- |
+| journeyslo | 0.250x | 2 |
+| promhttp | 1.000x | 30 |
 
 ### BenchmarkEvaluate
 

@@ -152,7 +152,10 @@ func run(ctx context.Context, addr, httpAddr string, m mode, out io.Writer) erro
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	// Beside the gRPC port, what people and machines read.
+	// Beside the gRPC port, what people and machines read, on a listener
+	// of its own: no interceptor sees these requests, so they are no
+	// events of the shop, and each handler answers an evaluation of the
+	// registry once however often it is asked.
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(sloprom.NewCollector(reg))
 	mux := http.NewServeMux()

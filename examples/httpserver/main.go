@@ -108,8 +108,12 @@ func run(ctx context.Context, addr string, m mode, out io.Writer) error {
 		return err
 	}
 
-	// Beside them, what people and machines read: outside the middleware,
-	// so that the page's refreshes and the scrapes are no events.
+	// Beside them, what people and machines read, on a mux of its own in
+	// front of the instrumented one: outside the middleware, so that the
+	// page's refreshes, a pipeline polling the gate and the scrapes are no
+	// events of the shop. (A listener of its own, an admin port, does as
+	// well.) The handlers answer each evaluation of the registry once,
+	// however often they are asked.
 	gate, err := slostatus.ReleaseGate(reg, "checkout")
 	if err != nil {
 		return err
@@ -220,37 +224,57 @@ func onRequest(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// checkEndpoints fetches every endpoint beside the shop and fails on an
-// unexpected status or content type.
+// checkEndpoints fetches every endpoint beside the shop, a few times
+// at once as monitors and pipelines do, and fails on an unexpected status,
+// content type or, for journeyslo's, an answer not in gzip (which Go's
+// client asks for).
 func checkEndpoints(ctx context.Context, base string) error {
 	client := &http.Client{Timeout: 10 * time.Second}
 	defer client.CloseIdleConnections()
 	for _, e := range []struct {
 		path, contentType string
 		status            int
+		gzip              bool
 	}{
-		{"/slo", "text/html; charset=utf-8", http.StatusOK},
-		{"/slo?format=json", "application/json", http.StatusOK},
-		{"/healthz/slo", "application/health+json", http.StatusOK},
-		{"/slo/release-gate", "application/health+json", 0}, // 200 or 503: checkout may have failed too often
-		{"/metrics", "text/plain; version=0.0.4; charset=utf-8; escaping=underscores", http.StatusOK},
+		{"/slo", "text/html; charset=utf-8", http.StatusOK, true},
+		{"/slo?format=json", "application/json", http.StatusOK, true},
+		{"/healthz/slo", "application/health+json", http.StatusOK, true},
+		{"/slo/release-gate", "application/health+json", 0, true}, // 200 or 503: checkout may have failed too often
+		{"/metrics", "text/plain; version=0.0.4; charset=utf-8; escaping=underscores", http.StatusOK, false},
 	} {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+e.path, nil)
-		if err != nil {
-			return err
+		const together = 4
+		errs := make(chan error, together)
+		for range together {
+			go func() { errs <- checkEndpoint(ctx, client, base+e.path, e.contentType, e.status, e.gzip) }()
 		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
+		for range together {
+			if err := <-errs; err != nil {
+				return err
+			}
 		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if e.status != 0 && resp.StatusCode != e.status {
-			return fmt.Errorf("GET %s: status %d, want %d", e.path, resp.StatusCode, e.status)
-		}
-		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, e.contentType) {
-			return fmt.Errorf("GET %s: Content-Type %q, want %q", e.path, ct, e.contentType)
-		}
+	}
+	return nil
+}
+
+func checkEndpoint(ctx context.Context, client *http.Client, url, contentType string, status int, gzip bool) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if status != 0 && resp.StatusCode != status {
+		return fmt.Errorf("GET %s: status %d, want %d", url, resp.StatusCode, status)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, contentType) {
+		return fmt.Errorf("GET %s: Content-Type %q, want %q", url, ct, contentType)
+	}
+	if gzip && !resp.Uncompressed {
+		return fmt.Errorf("GET %s: not in gzip, which the client accepts", url)
 	}
 	return nil
 }

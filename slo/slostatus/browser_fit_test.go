@@ -76,10 +76,13 @@ type probe struct {
 }
 
 // probed serves h's HTML with probeScript before </body>, and without the
-// page's Content-Security-Policy, which would refuse it.
+// page's Content-Security-Policy, which would refuse it. It asks h for the
+// page uncompressed, to edit it.
 func probed(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := httptest.NewRecorder()
+		r = r.Clone(r.Context())
+		r.Header.Del("Accept-Encoding")
 		h.ServeHTTP(rec, r)
 		body := bytes.Replace(rec.Body.Bytes(), []byte("</body>"), []byte(probeScript+"\n</body>"), 1)
 		w.Header().Set("Content-Type", rec.Header().Get("Content-Type"))

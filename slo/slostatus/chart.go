@@ -317,4 +317,24 @@ func formatSpan(d time.Duration) string {
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
 
 // coord writes an SVG coordinate to a tenth of a unit.
-func coord(v float64) string { return strconv.FormatFloat(round1(v), 'f', -1, 64) }
+func coord(v float64) string { return string(appendCoord(nil, v)) }
+
+// appendCoord appends coord(v) to b. A chart has thousands of them: it
+// writes the tenths as an integer, which is what strconv's shortest
+// form of round1(v) reads, without its search for that form.
+func appendCoord(b []byte, v float64) []byte {
+	r := round1(v)
+	if math.IsNaN(r) || math.IsInf(r, 0) || math.Abs(r) >= 1e15 || r == 0 {
+		return strconv.AppendFloat(b, r, 'f', -1, 64) // and "-0" for a negative zero, as strconv has it
+	}
+	tenths := int64(math.Round(r * 10))
+	if tenths < 0 {
+		b = append(b, '-')
+		tenths = -tenths
+	}
+	b = strconv.AppendInt(b, tenths/10, 10)
+	if d := tenths % 10; d != 0 {
+		b = append(b, '.', byte('0'+d))
+	}
+	return b
+}

@@ -4,14 +4,21 @@
 // and knows nothing of HTTP; a program links net/http and html/template
 // for these handlers only when it imports this package.
 //
-//	mux.Handle("/slo", slostatus.StatusPage(reg))     // HTML for people; ?format=json for scripts
-//	mux.Handle("/healthz/slo", slostatus.Health(reg)) // application/health+json
+// Mount them beside the service's routes, not behind its instrumentation
+// middleware: a mux of their own that routes everything else to the
+// instrumented application, or a listener of their own.
+//
+//	status := http.NewServeMux()
+//	status.Handle("GET /slo", slostatus.StatusPage(reg))     // HTML for people; ?format=json for scripts
+//	status.Handle("GET /healthz/slo", slostatus.Health(reg)) // application/health+json
 //
 //	gate, err := slostatus.ReleaseGate(reg, "checkout") // opt-in, for deploy pipelines
 //	if err != nil {
 //		log.Fatal(err) // a journey the registry does not declare
 //	}
-//	mux.Handle("/slo/release-gate", gate)
+//	status.Handle("GET /slo/release-gate", gate)
+//	status.Handle("/", slomw(app)) // the service's own routes, each request an event
+//	log.Fatal(http.ListenAndServe(addr, status))
 //
 // [Health] warns while an objective alerts or has spent its budget and
 // fails (503) only when the library itself is stalled: a spent budget is
@@ -21,8 +28,32 @@
 // burn rates, for a phone as for a wall screen, with no script and
 // nothing fetched from elsewhere.
 //
-// Every handler is safe for concurrent use, answers GET and HEAD, and
-// never caches.
+// Every handler is safe for concurrent use and answers GET and HEAD.
+//
+// # Serving inside a host
+//
+// A handler computes each answer at most once per evaluation of the
+// registry ([slo.Registry.Generation], which moves at every advance, every
+// few seconds) and serves every request until the next from it, so that
+// a client polling it costs the host the same whatever its budgets say:
+// a closed gate's outlook, the page's charts and every JSON document are
+// computed by the first request after an evaluation, while the others
+// asking at the same time wait for that one. What depends on the instant
+// of a request (the registry's lag and the time it is measured at, how
+// long until a closed gate reopens, its Retry-After) is written into the
+// answer per request. The page shows the evaluation it reads, whose
+// figures all come from that one evaluation, "as of" its instant.
+//
+// Every successful answer carries a strong ETag, and a request whose
+// If-None-Match holds it is answered 304 with no body; a 503 always comes
+// whole. Answers are sent in gzip to clients that accept it (Vary:
+// Accept-Encoding), compressed once per answer, not per request; their
+// Cache-Control is no-cache, so that a browser revalidates at every load.
+//
+// Serve the handlers outside the instrumentation middleware, as above:
+// their requests are not the service's. A handler mounted inside
+// slohttp's middleware by mistake, with slohttp.WithContextHolder, marks
+// its request excluded, so that it counts for no objective.
 //
 // # The objective object
 //

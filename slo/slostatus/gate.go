@@ -2,13 +2,10 @@ package slostatus
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -99,6 +96,17 @@ type Gate struct {
 	mu     sync.Mutex
 	until  time.Time // zero: no override
 	reason string
+	// version moves whenever the override is set, ended or expires: the
+	// answers of one generation differ by it.
+	version uint64
+
+	answers answers[gateKey]
+}
+
+// gateKey is what a replica's gate's answer depends on.
+type gateKey struct {
+	stateKey
+	override uint64 // the override's version
 }
 
 // ReleaseGate returns a gate over the registry's objectives: every one, or
@@ -223,6 +231,7 @@ func (g *Gate) Override(until time.Time, reason string) error {
 	}
 	g.mu.Lock()
 	g.until, g.reason = until, reason
+	g.version++
 	g.mu.Unlock()
 	return nil
 }
@@ -231,21 +240,27 @@ func (g *Gate) Override(until time.Time, reason string) error {
 func (g *Gate) EndOverride() {
 	g.mu.Lock()
 	g.until, g.reason = time.Time{}, ""
+	g.version++
 	g.mu.Unlock()
 }
 
-// override returns the active override at now, clearing an expired one.
-func (g *Gate) override(now time.Time) (until time.Time, reason string, ok bool) {
+// overrideState is the override at an instant.
+type overrideState struct {
+	until   time.Time
+	reason  string
+	active  bool
+	version uint64
+}
+
+// override returns the override at now, clearing an expired one.
+func (g *Gate) override(now time.Time) overrideState {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.until.IsZero() {
-		return time.Time{}, "", false
-	}
-	if !now.Before(g.until) {
+	if !g.until.IsZero() && !now.Before(g.until) {
 		g.until, g.reason = time.Time{}, ""
-		return time.Time{}, "", false
+		g.version++
 	}
-	return g.until, g.reason, true
+	return overrideState{until: g.until, reason: g.reason, active: !g.until.IsZero(), version: g.version}
 }
 
 // gateBody is a gate's response: a health check response of
@@ -267,14 +282,16 @@ type overrideJSON struct {
 	Reason string `json:"reason"`
 }
 
-// judgement is what one request's judging found.
+// judgement is what judging found.
 type judgement struct {
-	body       gateBody
-	retryAfter time.Duration // for a closed gate
+	body gateBody
+	// reopen is when a closed gate expects to reopen; zero when it cannot
+	// say, or when it is open.
+	reopen time.Time
 }
 
 // ServeHTTP answers GET and HEAD with the gate's judgement, as
-// application/health+json, never cached:
+// application/health+json:
 //
 //   - 200 OK, status "pass", when every chosen objective is ok with a
 //     budget left;
@@ -300,54 +317,104 @@ type judgement struct {
 // The checks are the chosen objectives' objects (see the package doc),
 // then for a replica's gate the registry's "lag" (as in [Health]), for a
 // fleet gate a "fleet" check that fails when the fleet cannot be judged.
-// Nothing of the request but its method and context is read.
+// Nothing of the request but its method, its context and its conditional
+// and encoding headers is read.
+//
+// A replica's gate judges once per evaluation of the registry (and once
+// more when its override changes) and serves every request from that,
+// a closed gate as cheaply as an open one: the outlook behind Retry-After
+// is computed once, and each request only measures the wait from its own
+// instant. A fleet gate judges at each request, from the fleet's Status.
+// A successful answer carries an ETag; a 503 always comes whole.
 func (g *Gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed: use GET or HEAD", http.StatusMethodNotAllowed)
+	if !allowed(w, r) {
 		return
 	}
-	j := g.judge(r.Context())
-	b, err := json.MarshalIndent(j.body, "", "  ")
-	if err != nil {
-		// Unreachable: every number is guarded. Say so rather than send half
-		// a document.
-		http.Error(w, "slostatus: encoding the release gate's response: "+err.Error(), http.StatusInternalServerError)
+	if g.reg == nil {
+		g.serveFleet(w, r)
 		return
 	}
+	gen, lag, stalled := generation(g.reg)
+	ov := g.override(g.clock.Now())
+	a := g.answers.get(gateKey{stateKey{gen, stalled}, ov.version}, func() (gateKey, *answer) {
+		gen, a := g.compute(stalled, ov)
+		return gateKey{stateKey{gen, stalled}, ov.version}, a
+	})
+	respond(w, r, g.reg, a, gen, lag)
+}
+
+// compute judges the registry's last evaluation, with the override ov.
+func (g *Gate) compute(stalled bool, ov overrideState) (uint64, *answer) {
+	var (
+		gen  uint64
+		sts  []slo.Status
+		j    judgement
+		read bool
+	)
+	// The outlooks behind a closed gate's reopening must be of the
+	// evaluation its Status is.
+	for range 4 {
+		gen, sts, read = statuses(g.reg)
+		cannot := ""
+		lc := newLagCheck(stalled, g.reg.Tick(), true)
+		if stalled {
+			cannot = "lag: " + lc.Output
+		}
+		j = g.judge(sts, sts[0].Time, cannot, member{"lag", []lagCheck{lc}}, ov)
+		if read = read && g.reg.Generation() == gen; read {
+			break
+		}
+	}
+	a := g.encode(gen, sts[0].Time, j)
+	a.cacheable = a.cacheable && read
+	return gen, a
+}
+
+// encode makes the answer of a judgement made at now.
+func (g *Gate) encode(gen uint64, now time.Time, j judgement) *answer {
 	code := http.StatusOK
 	if j.body.Status == healthFail {
 		code = http.StatusServiceUnavailable
-		w.Header().Set("Retry-After", strconv.FormatInt(int64(math.Ceil(j.retryAfter.Seconds())), 10))
 	}
-	w.Header().Set("Content-Type", healthContentType)
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(code)
-	w.Write(append(b, '\n'))
+	a := encodeAnswer(gen, now, code, j.body, "encoding the release gate's response", healthContentType)
+	a.reopen, a.retry = j.reopen, code == http.StatusServiceUnavailable
+	return a
 }
 
-// judge judges the chosen objectives now.
-func (g *Gate) judge(ctx context.Context) judgement {
-	j := judgement{body: gateBody{Status: healthPass}}
-	var sts []slo.Status
-	var why, closing []string
-	var closers []slo.Status
-	// cannot holds why the gate cannot judge, if it cannot.
-	var cannot string
-	if g.reg != nil {
-		j.body.Description = "journeyslo release gate: fails while a chosen objective pages or has spent its error budget"
-		sts = g.reg.Status()
-	} else {
-		j.body.Description = "journeyslo release gate of the fleet: fails while a chosen objective pages or has spent its error budget, over every replica (" + g.on.String() + " when the fleet cannot be judged)"
-		var err error
-		sts, err = g.fleet.Status(ctx)
-		if err != nil && !g.judged(sts) {
-			// One line: a joined error holds one per objective.
-			cannot = "the fleet cannot be judged: " + strings.ReplaceAll(err.Error(), "\n", "; ")
-			sts = nil
-		}
+// serveFleet judges the fleet now and answers.
+func (g *Gate) serveFleet(w http.ResponseWriter, r *http.Request) {
+	sts, err := g.fleet.Status(r.Context())
+	cannot := ""
+	if err != nil && !g.judged(sts) {
+		// One line: a joined error holds one per objective.
+		cannot = "the fleet cannot be judged: " + strings.ReplaceAll(err.Error(), "\n", "; ")
+		sts = nil
 	}
 	now := g.clock.Now()
+	fc := fleetCheck{ComponentID: "fleet", ComponentType: "datastore", Status: healthPass, Time: instant(now)}
+	if cannot != "" {
+		fc.Status, fc.Output = healthFail, cannot
+		if g.on == FailOpen {
+			fc.Status = healthWarn
+		}
+	}
+	j := g.judge(sts, now, cannot, member{"fleet", []fleetCheck{fc}}, g.override(now))
+	g.encode(0, now, j).serve(w, r, moment{now: now})
+}
+
+// judge judges the chosen objectives of sts at now, the instant of their
+// evaluation for a replica's gate; cannot says why the gate cannot judge
+// them, if it cannot, and own is the gate's own check (the registry's
+// lag, the fleet's), last of the checks.
+func (g *Gate) judge(sts []slo.Status, now time.Time, cannot string, own member, ov overrideState) judgement {
+	j := judgement{body: gateBody{Status: healthPass}}
+	var why, closing []string
+	var closers []slo.Status
+	if g.reg != nil {
+		j.body.Description = "journeyslo release gate: fails while a chosen objective pages or has spent its error budget"
+	} else {
+		j.body.Description = "journeyslo release gate of the fleet: fails while a chosen objective pages or has spent its error budget, over every replica (" + g.on.String() + " when the fleet cannot be judged)"
+	}
 	for _, st := range sts {
 		if g.only != nil && !g.only[[2]string{st.Journey, st.Objective}] {
 			continue
@@ -374,37 +441,14 @@ func (g *Gate) judge(ctx context.Context) judgement {
 		}
 		j.body.Checks = append(j.body.Checks, member{key, []objectiveJSON{c}})
 	}
-
-	if g.reg != nil {
-		lag, stalled := g.reg.Staleness()
-		lc := lagCheck{
-			check: check{ComponentID: "journeyslo", ComponentType: "system", ObservedValue: number(lag.Seconds()), ObservedUnit: "s", Status: healthPass},
-			Time:  instant(now),
-		}
-		if stalled {
-			lc.Status = healthFail
-			lc.Output = fmt.Sprintf("the registry has not advanced for %v, more than ten ticks of %v: its states and budgets are stale, so the gate cannot judge them",
-				lag, g.reg.Tick())
-			cannot = "lag: " + lc.Output
-		}
-		j.body.Checks = append(j.body.Checks, member{"lag", []lagCheck{lc}})
-	} else {
-		fc := fleetCheck{ComponentID: "fleet", ComponentType: "datastore", Status: healthPass, Time: instant(now)}
-		if cannot != "" {
-			fc.Status, fc.Output = healthFail, cannot
-			if g.on == FailOpen {
-				fc.Status = healthWarn
-			}
-		}
-		j.body.Checks = append(j.body.Checks, member{"fleet", []fleetCheck{fc}})
-	}
+	j.body.Checks = append(j.body.Checks, own)
 
 	var reopen string
 	switch {
 	case cannot != "" && (g.reg != nil || g.on == FailClosed):
 		j.body.Status = healthFail
 		closing = append([]string{cannot + "; a gate that cannot judge stays shut"}, closing...)
-		j.retryAfter, reopen = PollInterval, askAgain
+		reopen = askAgain
 	case cannot != "":
 		j.body.Status = worse(j.body.Status, healthWarn)
 		why = append([]string{cannot + "; this gate fails open, so the release goes ahead unjudged"}, why...)
@@ -412,15 +456,12 @@ func (g *Gate) judge(ctx context.Context) judgement {
 	if j.body.Status == healthFail && reopen == "" && g.reg == nil {
 		// A fleet's Status holds each window's sums, not its buckets: what
 		// leaves the windows next is unknown.
-		j.retryAfter, reopen = PollInterval, "when it reopens is not known from the fleet's series; "+askAgain
+		reopen = "when it reopens is not known from the fleet's series; " + askAgain
 	}
 	if j.body.Status == healthFail && reopen == "" {
-		var at time.Time
-		at, reopen = g.reopening(now, closers)
-		j.retryAfter = PollInterval
-		if !at.IsZero() {
-			j.retryAfter = max(time.Second, at.Sub(now))
-			j.body.ReopensAt = instant(at)
+		j.reopen, reopen = g.reopening(now, closers)
+		if !j.reopen.IsZero() {
+			j.body.ReopensAt = instant(j.reopen)
 		}
 	}
 
@@ -429,8 +470,8 @@ func (g *Gate) judge(ctx context.Context) judgement {
 		out = append(out, "release freeze: "+strings.Join(closing, "; ")+"; "+reopen)
 	}
 	out = append(out, why...)
-	if until, reason, ok := g.override(now); ok {
-		head := "override until " + stamp(until) + ": " + reason
+	if ov.active {
+		head := "override until " + stamp(ov.until) + ": " + ov.reason
 		if j.body.Status == healthFail {
 			head += "; without it: "
 		} else if len(out) > 0 {
@@ -439,7 +480,7 @@ func (g *Gate) judge(ctx context.Context) judgement {
 		j.body.Output = head + strings.Join(out, "; ")
 		j.body.Status = healthWarn
 		j.body.ReopensAt = ""
-		j.body.Override = &overrideJSON{Until: instant(until), Reason: reason}
+		j.body.Override = &overrideJSON{Until: instant(ov.until), Reason: ov.reason}
 		return j
 	}
 	j.body.Output = strings.Join(out, "; ")
@@ -562,8 +603,8 @@ func (g *Gate) reopening(now time.Time, closers []slo.Status) (time.Time, string
 	if last.IsZero() {
 		return time.Time{}, askAgain
 	}
-	in := max(time.Second, last.Sub(now)).Round(time.Second)
-	return last, fmt.Sprintf("reopens at %s (in %s), when %s", clockTime(now, last), burnrate.FormatWindow(in), lastWhy)
+	// How long from now is the request's to say: a hole of the answer.
+	return last, fmt.Sprintf("reopens at %s (in %s), when %s", clockTime(now, last), marker(holeReopensIn), lastWhy)
 }
 
 // clockTime writes an instant for people: the time of day in UTC when it

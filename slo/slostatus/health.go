@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/holder"
 	"github.com/journeyslo/journeyslo/slo"
 )
 
@@ -24,7 +26,8 @@ const healthContentType = "application/health+json"
 // Health returns a handler that reports the registry's error budgets in the
 // health check response format of the IETF draft draft-inadarei-api-health-check,
 // as application/health+json. Mount it where monitors, scripts and people
-// look, such as /healthz/slo. It is no liveness or readiness probe: a spent
+// look, such as /healthz/slo, outside the instrumentation middleware (see
+// the package doc). It is no liveness or readiness probe: a spent
 // budget is no reason to restart or unroute a replica (see [ReleaseGate] for
 // the opt-in gate).
 //
@@ -52,33 +55,33 @@ const healthContentType = "application/health+json"
 // episodes), so that a response polled every few seconds stays small.
 //
 // The "lag" entry reports how long ago, in seconds, the registry last
-// advanced; its status is "fail" when that is over ten ticks.
+// advanced, at the request's instant (its time); its status is "fail" when
+// that is over ten ticks.
 // No number is ever NaN or infinite: those would be encoded as null.
 //
-// The handler answers GET and HEAD, never caches, and is safe for
-// concurrent use. It panics if reg is nil.
+// The handler answers GET and HEAD, and is safe for concurrent use. It
+// computes its answer once per evaluation of the registry and serves every
+// request from it (see the package doc), with an ETag and in gzip to
+// clients that accept it. It panics if reg is nil.
 func Health(reg *slo.Registry) http.Handler {
 	if reg == nil {
 		panic("slostatus: Health(nil): pass the *slo.Registry that slo.New returned")
 	}
-	return &healthHandler{
-		reg:   reg,
-		defs:  definitions(reg),
-		judge: judgeHealth,
-		desc:  "error budgets of the service's user journeys (journeyslo)",
-	}
+	return &healthHandler{reg: reg, defs: definitions(reg)}
 }
 
-// healthHandler serves Health and ReleaseGate; it holds no mutable state.
+// healthHandler serves Health.
 type healthHandler struct {
-	reg  *slo.Registry
-	defs map[[2]string]slo.Objective
-	// only holds the objectives reported, by journey and name; nil for all.
-	only map[[2]string]bool
-	// judge returns an objective's check status and, unless it passes, why.
-	judge func(slo.Status) (status, output string)
-	desc  string
-	gate  bool
+	reg     *slo.Registry
+	defs    map[[2]string]slo.Objective
+	answers answers[stateKey]
+}
+
+// stateKey is what an answer of the registry depends on: its evaluation,
+// and whether it is stalled.
+type stateKey struct {
+	gen     uint64
+	stalled bool
 }
 
 // healthBody is a response of draft-inadarei-api-health-check.
@@ -89,49 +92,72 @@ type healthBody struct {
 	Checks      object `json:"checks"` // of []objectiveJSON, then the lag's []lagCheck
 }
 
-// lagCheck is the registry's own check.
+// lagCheck is the registry's own check. Its figures are those of the
+// request's instant: holes in the answer.
 type lagCheck struct {
-	check
-	Time string `json:"time"`
+	ComponentID   string          `json:"componentId"`
+	ComponentType string          `json:"componentType"`
+	ObservedValue json.RawMessage `json:"observedValue"`
+	ObservedUnit  string          `json:"observedUnit"`
+	Status        string          `json:"status"`
+	Output        string          `json:"output,omitempty"`
+	Time          string          `json:"time"`
+}
+
+// newLagCheck is the lag check of a registry of tick, stalled or not;
+// gate says that the gate cannot judge a stalled registry.
+func newLagCheck(stalled bool, tick time.Duration, gate bool) lagCheck {
+	c := lagCheck{
+		ComponentID: "journeyslo", ComponentType: "system",
+		ObservedValue: markerJSON(holeLagSeconds), ObservedUnit: "s",
+		Status: healthPass, Time: marker(holeNow),
+	}
+	if stalled {
+		c.Status = healthFail
+		c.Output = "the registry has not advanced for " + marker(holeLag) + ", more than ten ticks of " + tick.String() +
+			": its states and budgets are stale"
+		if gate {
+			c.Output += ", so the gate cannot judge them"
+		}
+	}
+	return c
 }
 
 func (h *healthHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed: use GET or HEAD", http.StatusMethodNotAllowed)
+	if !allowed(w, r) {
 		return
 	}
-	body := h.report()
-	b, err := json.MarshalIndent(body, "", "  ")
-	if err != nil {
-		// Unreachable: every number is guarded. Say so rather than send half
-		// a document.
-		http.Error(w, "slostatus: encoding the health response: "+err.Error(), http.StatusInternalServerError)
-		return
-	}
-	code := http.StatusOK
-	if body.Status == healthFail {
-		code = http.StatusServiceUnavailable
-	}
-	w.Header().Set("Content-Type", healthContentType)
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(code)
-	w.Write(append(b, '\n'))
+	gen, lag, stalled := generation(h.reg)
+	a := h.answers.get(stateKey{gen, stalled}, func() (stateKey, *answer) { return h.compute(stalled) })
+	respond(w, r, h.reg, a, gen, lag)
 }
 
-// report judges the registry now.
-func (h *healthHandler) report() healthBody {
-	now := h.reg.Clock().Now()
-	lag, stalled := h.reg.Staleness()
+// allowed marks the request excluded from the service's objectives, then
+// answers a request of another method than GET and HEAD, and reports
+// whether r is one of those.
+//
+// These endpoints belong outside the instrumentation middleware; mounted
+// inside it by mistake, behind slohttp.WithContextHolder, their requests
+// count for nothing rather than as the service's own, so that a wall
+// screen or a pipeline polling them cannot move the figures they report.
+func allowed(w http.ResponseWriter, r *http.Request) bool {
+	holder.MarkOf(r.Context(), holder.Excluded)
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return true
+	}
+	w.Header().Set("Allow", "GET, HEAD")
+	http.Error(w, "method not allowed: use GET or HEAD", http.StatusMethodNotAllowed)
+	return false
+}
 
-	body := healthBody{Status: healthPass, Description: h.desc}
+// compute judges the registry's last evaluation.
+func (h *healthHandler) compute(stalled bool) (stateKey, *answer) {
+	gen, sts, read := statuses(h.reg)
+	body := healthBody{Status: healthPass, Description: "error budgets of the service's user journeys (journeyslo)"}
 	var why []string
-	for _, st := range h.reg.Status() {
-		if h.only != nil && !h.only[[2]string{st.Journey, st.Objective}] {
-			continue
-		}
+	for _, st := range sts {
 		key := slo.ObjectiveKey(st.Journey, st.Objective)
-		status, output := h.judge(st)
+		status, output := judgeHealth(st)
 		body.Status = worse(body.Status, status)
 		if output != "" && status != healthPass {
 			why = append(why, key+": "+output)
@@ -149,35 +175,48 @@ func (h *healthHandler) report() healthBody {
 	}
 
 	// The registry's own advance.
-	lc := lagCheck{
-		check: check{
-			ComponentID:   "journeyslo",
-			ComponentType: "system",
-			ObservedValue: number(lag.Seconds()),
-			ObservedUnit:  "s",
-			Status:        healthPass,
-		},
-		Time: instant(now),
-	}
+	lc := newLagCheck(stalled, h.reg.Tick(), false)
 	if stalled {
-		lc.Status = healthFail
-		lc.Output = fmt.Sprintf("the registry has not advanced for %v, more than ten ticks of %v: its states and budgets are stale",
-			lag, h.reg.Tick())
-		if h.gate {
-			lc.Output += ", so the gate cannot judge them"
-		}
 		body.Status = healthFail
 		why = append([]string{"lag: " + lc.Output}, why...)
 	}
 	body.Checks = append(body.Checks, member{"lag", []lagCheck{lc}})
+	body.Output = strings.Join(why, "; ")
 
-	if len(why) > 0 {
-		body.Output = strings.Join(why, "; ")
-		if h.gate && body.Status == healthFail {
-			body.Output = "release freeze: " + body.Output
+	code := http.StatusOK
+	if body.Status == healthFail {
+		code = http.StatusServiceUnavailable
+	}
+	a := encodeAnswer(gen, sts[0].Time, code, body, "encoding the health response", healthContentType)
+	a.cacheable = a.cacheable && read
+	return stateKey{gen, stalled}, a
+}
+
+// statuses reads the registry's Status and the generation it is of; ok is
+// false when the registry advanced through every attempt, and the Status
+// is then of one of the generations it went through.
+func statuses(reg *slo.Registry) (gen uint64, sts []slo.Status, ok bool) {
+	for range 4 {
+		gen = reg.Generation()
+		sts = reg.Status()
+		if reg.Generation() == gen {
+			return gen, sts, true
 		}
 	}
-	return body
+	return gen, sts, false
+}
+
+// encodeAnswer encodes body as indented JSON into an answer of the
+// evaluation at at, with content type ctype.
+func encodeAnswer(gen uint64, at time.Time, code int, body any, what, ctype string) *answer {
+	b, err := json.MarshalIndent(body, "", "  ")
+	if err != nil {
+		// Unreachable: every number is guarded. Say so rather than send
+		// half a document.
+		return newAnswer(gen, at, http.StatusInternalServerError, []byte("slostatus: "+what+": "+err.Error()+"\n"),
+			[2]string{"Content-Type", "text/plain; charset=utf-8"}, [2]string{"X-Content-Type-Options", "nosniff"})
+	}
+	return newAnswer(gen, at, code, append(b, '\n'), [2]string{"Content-Type", ctype})
 }
 
 // worse returns the worse of two check statuses.

@@ -103,8 +103,8 @@ func TestHealth(t *testing.T) {
 		if ct := resp.Header.Get("Content-Type"); ct != "application/health+json" {
 			t.Errorf("%s: Content-Type %q, want application/health+json", name, ct)
 		}
-		if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
-			t.Errorf("%s: Cache-Control %q, want no-store", name, cc)
+		if cc := resp.Header.Get("Cache-Control"); cc != "no-cache" {
+			t.Errorf("%s: Cache-Control %q, want no-cache", name, cc)
 		}
 		h := decodeHealth(t, body)
 		if h.Status != tc.status || h.Output != tc.output {

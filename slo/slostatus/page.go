@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -82,10 +83,10 @@ func PageRefresh(every time.Duration) PageOption {
 //
 //	{
 //	  "title": "Error budgets",
-//	  "time": "2026-03-31T14:30:00Z",      // now, RFC 3339 in UTC
+//	  "time": "2026-03-31T14:30:00Z",      // the request's instant, RFC 3339 in UTC
 //	  "stalled": false,                    // see slo.Registry.Staleness
 //	  "lagSeconds": 0.4,                   // see slo.Registry.Staleness
-//	  "unmatched": {"good": 12, "bad": 0}, // see slo.Registry.Unmatched
+//	  "unmatched": {"good": 12, "bad": 0}, // see slo.Registry.Unmatched; read with the evaluation's figures
 //	  "objectives": [...],                 // the objective objects of the package doc
 //	  "review": {...}                      // slo.Review.MarshalJSON's, objectives in declaration order
 //	}
@@ -93,8 +94,11 @@ func PageRefresh(every time.Duration) PageOption {
 // Numbers are never NaN or infinite; such a value would be null. Any other
 // format is a 400 Bad Request.
 //
-// The handler answers GET and HEAD, never caches, and is safe for
-// concurrent use. It panics if reg is nil.
+// Every figure of the page and of its JSON is of one evaluation of the
+// registry, read once per evaluation and format (see the package doc),
+// and the HTML says "as of" that evaluation's instant; the JSON's time
+// and lagSeconds are the request's. The handler answers GET and HEAD, and
+// is safe for concurrent use. It panics if reg is nil.
 func StatusPage(reg *slo.Registry, opts ...PageOption) http.Handler {
 	if reg == nil {
 		panic("slostatus: StatusPage(nil): pass the *slo.Registry that slo.New returned")
@@ -132,51 +136,79 @@ type pageHandler struct {
 	defs map[[2]string]slo.Objective
 	cfg  pageConfig
 	tmpl *template.Template
+	// The last answer of each format.
+	html, json answers[stateKey]
+	// The size of the last HTML body, to render the next into a buffer of
+	// its size at once rather than by doubling.
+	htmlSize atomic.Int64
 }
 
 func (h *pageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed: use GET or HEAD", http.StatusMethodNotAllowed)
+	if !allowed(w, r) {
 		return
 	}
 	var (
-		body  []byte
-		ctype string
-		err   error
+		cache   *answers[stateKey]
+		compute func(stalled bool) *answer
 	)
 	switch format := r.URL.Query().Get("format"); format {
 	case "json":
-		ctype = "application/json"
-		body, err = json.MarshalIndent(h.report(), "", "  ")
-		body = append(body, '\n')
+		cache, compute = &h.json, h.computeJSON
 	case "", "html":
-		ctype = "text/html; charset=utf-8"
-		var buf bytes.Buffer
-		err = h.tmpl.Execute(&buf, h.view())
-		body = buf.Bytes()
-		w.Header().Set("Content-Security-Policy", pageCSP)
+		cache, compute = &h.html, h.computeHTML
 	default:
 		http.Error(w, "unknown format "+strconv.Quote(format)+": use json, or none for HTML", http.StatusBadRequest)
 		return
 	}
+	gen, lag, stalled := generation(h.reg)
+	a := cache.get(stateKey{gen, stalled}, func() (stateKey, *answer) {
+		a := compute(stalled)
+		return stateKey{a.gen, stalled}, a
+	})
+	respond(w, r, h.reg, a, gen, lag)
+}
+
+// computeJSON renders the JSON form of the registry's last evaluation.
+func (h *pageHandler) computeJSON(stalled bool) *answer {
+	s := h.read(false)
+	body, err := json.MarshalIndent(h.report(s, stalled), "", "  ")
+	return h.answer(s, append(body, '\n'), err, "application/json")
+}
+
+// computeHTML renders the HTML form of the registry's last evaluation.
+func (h *pageHandler) computeHTML(stalled bool) *answer {
+	s := h.read(true)
+	var buf bytes.Buffer
+	buf.Grow(int(h.htmlSize.Load()))
+	err := h.tmpl.Execute(&buf, h.view(s, stalled))
+	h.htmlSize.Store(int64(buf.Len()))
+	return h.answer(s, buf.Bytes(), err, "text/html; charset=utf-8", [2]string{"Content-Security-Policy", pageCSP})
+}
+
+// answer makes the answer of a rendering of s.
+func (h *pageHandler) answer(s reading, body []byte, err error, ctype string, header ...[2]string) *answer {
 	if err != nil {
 		// Unreachable: numbers are guarded and the template is tested.
 		// Say so rather than send half a page.
-		http.Error(w, "slostatus: rendering the status page: "+err.Error(), http.StatusInternalServerError)
-		return
+		body = []byte("slostatus: rendering the status page: " + err.Error() + "\n")
+		return newAnswer(s.gen, s.at, http.StatusInternalServerError, body,
+			[2]string{"Content-Type", "text/plain; charset=utf-8"}, [2]string{"X-Content-Type-Options", "nosniff"})
 	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Write(body)
+	header = append([][2]string{{"Content-Type", ctype}, {"X-Content-Type-Options", "nosniff"}}, header...)
+	a := newAnswer(s.gen, s.at, http.StatusOK, body, header...)
+	a.cacheable = s.whole
+	return a
 }
 
-// reading is what one request reads from the registry.
+// reading is what the page reads from the registry: figures of one
+// evaluation.
 type reading struct {
-	now     time.Time
-	lag     time.Duration
-	stalled bool
+	gen uint64
+	// at is the instant of the evaluation.
+	at time.Time
+	// whole is false when the registry advanced through every attempt to
+	// read it at one evaluation: the figures may then be of two.
+	whole bool
 	// objectives are in the page's order (see sortObjectives).
 	objectives []objectiveJSON
 	// review is the registry's review over each objective's period,
@@ -185,20 +217,31 @@ type reading struct {
 	unG, unB uint64
 }
 
-func (h *pageHandler) read() reading {
-	s := reading{now: h.reg.Clock().Now()}
-	s.lag, s.stalled = h.reg.Staleness()
-	for _, st := range h.reg.Status() {
-		o := newObjectiveJSON(h.defs, st).withHistory(h.reg)
-		if t, ok := h.reg.Tracker(st.Journey, st.Objective); ok {
-			o.recent = t.Recent()
+// read reads the registry's last evaluation: its generation before and
+// after, again when it moved. recent says whether to read the objectives'
+// recent burn, which only the HTML draws.
+func (h *pageHandler) read(recent bool) reading {
+	var s reading
+	for range 4 {
+		s = reading{gen: h.reg.Generation()}
+		for _, st := range h.reg.Status() {
+			o := newObjectiveJSON(h.defs, st).withHistory(h.reg)
+			if t, ok := h.reg.Tracker(st.Journey, st.Objective); ok && recent {
+				o.recent = t.Recent()
+			}
+			s.objectives = append(s.objectives, o)
+			s.at = st.Time
 		}
-		s.objectives = append(s.objectives, o)
+		// The zero options are the defaults, which Review never refuses.
+		s.review, _ = h.reg.Review(slo.ReviewOptions{})
+		// The events of undeclared journeys are counted as they come, not
+		// at evaluations: these are those up to the reading.
+		s.unG, s.unB = h.reg.Unmatched()
+		if s.whole = h.reg.Generation() == s.gen; s.whole {
+			break
+		}
 	}
 	sortObjectives(s.objectives)
-	// The zero options are the defaults, which Review never refuses.
-	s.review, _ = h.reg.Review(slo.ReviewOptions{})
-	s.unG, s.unB = h.reg.Unmatched()
 	return s
 }
 
@@ -230,7 +273,7 @@ type (
 		Title      string          `json:"title"`
 		Time       string          `json:"time"`
 		Stalled    bool            `json:"stalled"`
-		LagSeconds number          `json:"lagSeconds"`
+		LagSeconds json.RawMessage `json:"lagSeconds"`
 		Unmatched  eventCount      `json:"unmatched"`
 		Objectives []objectiveJSON `json:"objectives"`
 		Review     slo.Review      `json:"review"`
@@ -241,13 +284,12 @@ type (
 	}
 )
 
-func (h *pageHandler) report() pageReport {
-	s := h.read()
+func (h *pageHandler) report(s reading, stalled bool) pageReport {
 	return pageReport{
 		Title:      h.cfg.title,
-		Time:       instant(s.now),
-		Stalled:    s.stalled,
-		LagSeconds: number(s.lag.Seconds()),
+		Time:       marker(holeNow),
+		Stalled:    stalled,
+		LagSeconds: markerJSON(holeLagSeconds),
 		Unmatched:  eventCount{s.unG, s.unB},
 		Objectives: append([]objectiveJSON{}, s.objectives...), // [] rather than null when none
 		Review:     s.review,
@@ -351,20 +393,22 @@ type (
 	}
 )
 
-func (h *pageHandler) view() pageView {
-	s := h.read()
-	loc := s.now.Location()
+// view lays out s. Everything on the page is of the evaluation at s.at,
+// "as of" which it says it is; only a stale page's banner says how long
+// ago that is, at the request's instant.
+func (h *pageHandler) view(s reading, stalled bool) pageView {
+	loc := s.at.Location()
 	v := pageView{
 		Title:   h.cfg.title,
-		Updated: s.now.Format("Jan 2, 2006 15:04:05 MST"),
+		Updated: s.at.Format("Jan 2, 2006 15:04:05 MST"),
 		Worst:   "ok",
 	}
 	if h.cfg.refresh > 0 {
 		v.Refresh = int((h.cfg.refresh + time.Second - 1) / time.Second)
 	}
-	if s.stalled {
-		v.Stale = "Stale: the registry has not advanced for " + formatSpan(s.lag) +
-			"; the states and budgets below are from " + s.now.Add(-s.lag).Format("Jan 2 15:04:05 MST") + "."
+	if stalled {
+		v.Stale = "Stale: the registry has not advanced for " + marker(holeSpan) +
+			"; the states and budgets below are from " + s.at.Format("Jan 2 15:04:05 MST") + "."
 	}
 	if s.unG+s.unB > 0 {
 		v.Unmatched = strconv.FormatUint(s.unG, 10) + " good and " + strconv.FormatUint(s.unB, 10) + " bad"
@@ -393,13 +437,13 @@ func (h *pageHandler) view() pageView {
 		case o.Evidence != "":
 			note = "Not enough events for a budget"
 		}
-		o.Chart = newBurnDownChart(e.BurnDown, st.Period, s.now, note, e.Episodes)
+		o.Chart = newBurnDownChart(e.BurnDown, st.Period, s.at, note, e.Episodes)
 		o.Episodes, o.EpisodeCount = episodeViews(e.Episodes, st, loc)
 		samples := make([]recentSample, len(e.recent))
 		for i, p := range e.recent {
 			samples[i] = recentSample{At: p.Time, Burns: p.Windows}
 		}
-		o.Recent = newRecentChart(samples, st.Rules, recentSpan, s.now)
+		o.Recent = newRecentChart(samples, st.Rules, recentSpan, s.at)
 		if o.Evidence != "" {
 			few++
 			o.EvidenceNote = "a budget needs " + strconv.FormatUint(st.MinEvents, 10) + " events over " + burnrate.FormatWindow(st.Period)

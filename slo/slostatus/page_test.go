@@ -26,7 +26,7 @@ func TestStatusPageHTML(t *testing.T) {
 	resp, body := fetch(t, srv, http.MethodGet, "/slo")
 	for header, want := range map[string]string{
 		"Content-Type":            "text/html; charset=utf-8",
-		"Cache-Control":           "no-store",
+		"Cache-Control":           "no-cache",
 		"X-Content-Type-Options":  "nosniff",
 		"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'",
 	} {

@@ -2,7 +2,7 @@ package slostatus
 
 import (
 	"math"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -131,17 +131,20 @@ func newRecentChart(samples []recentSample, rules []slo.RuleStatus, span time.Du
 
 // burnLine writes the polyline points of window's burn rate in samples.
 func burnLine(samples []recentSample, window time.Duration, x func(time.Time) float64, y func(float64) float64) string {
-	var b strings.Builder
+	var b []byte
+	at := -1 // the window's place in a sample: the policy's, the same in every sample
 	for _, s := range samples {
-		for _, w := range s.Burns {
-			if w.Window != window {
+		if at < 0 || at >= len(s.Burns) || s.Burns[at].Window != window {
+			if at = slices.IndexFunc(s.Burns, func(w burnrate.Burn) bool { return w.Window == window }); at < 0 {
 				continue
 			}
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(coord(x(s.At)) + "," + coord(y(w.Rate)))
 		}
+		if len(b) > 0 {
+			b = append(b, ' ')
+		}
+		b = appendCoord(b, x(s.At))
+		b = append(b, ',')
+		b = appendCoord(b, y(s.Burns[at].Rate))
 	}
-	return b.String()
+	return string(b)
 }
