@@ -238,7 +238,7 @@ func BenchmarkGate(b *testing.B) {
 		{"open", "journey-0001", 200},
 		{"closed", "journey-0000", 503},
 	} {
-		gate, err := slostatus.ReleaseGate(reg, tc.journey)
+		gate, err := slostatus.ReleaseGate(reg, slostatus.WithObjectives(tc.journey))
 		if err != nil {
 			b.Fatal(err)
 		}

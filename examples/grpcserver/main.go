@@ -159,7 +159,7 @@ func run(ctx context.Context, addr, httpAddr string, m mode, out io.Writer) erro
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(sloprom.NewCollector(reg))
 	mux := http.NewServeMux()
-	mux.Handle("GET /slo", slostatus.StatusPage(reg, slostatus.PageTitle("Shop (gRPC)")))
+	mux.Handle("GET /slo", slostatus.StatusPage(reg, slostatus.WithTitle("Shop (gRPC)")))
 	mux.Handle("GET /healthz/slo", slostatus.Health(reg))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
 	web := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}

@@ -114,14 +114,14 @@ func run(ctx context.Context, addr string, m mode, out io.Writer) error {
 	// events of the shop. (A listener of its own, an admin port, does as
 	// well.) The handlers answer each evaluation of the registry once,
 	// however often they are asked.
-	gate, err := slostatus.ReleaseGate(reg, "checkout")
+	gate, err := slostatus.ReleaseGate(reg, slostatus.WithObjectives("checkout"))
 	if err != nil {
 		return err
 	}
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(sloprom.NewCollector(reg))
 	mux := http.NewServeMux()
-	mux.Handle("GET /slo", slostatus.StatusPage(reg, slostatus.PageTitle("Shop")))
+	mux.Handle("GET /slo", slostatus.StatusPage(reg, slostatus.WithTitle("Shop")))
 	mux.Handle("GET /healthz/slo", slostatus.Health(reg))
 	mux.Handle("GET /slo/release-gate", gate)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))

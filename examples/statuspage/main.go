@@ -165,13 +165,13 @@ func newDemo(now time.Time, snapshot string) (*demo, error) {
 		store.live.Store(true)
 	}
 
-	gate, err := slostatus.ReleaseGate(reg, "checkout", "search")
+	gate, err := slostatus.ReleaseGate(reg, slostatus.WithObjectives("checkout", "search"))
 	if err != nil {
 		return nil, err
 	}
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(sloprom.NewCollector(reg))
-	d.mux.Handle("/slo", slostatus.StatusPage(reg, slostatus.PageTitle("Shop error budgets (demo)"), slostatus.PageRefresh(10*time.Second)))
+	d.mux.Handle("/slo", slostatus.StatusPage(reg, slostatus.WithTitle("Shop error budgets (demo)"), slostatus.WithRefresh(10*time.Second)))
 	d.mux.Handle("/healthz/slo", slostatus.Health(reg))
 	d.mux.Handle("/slo/release-gate", gate)
 	d.mux.Handle("/metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))

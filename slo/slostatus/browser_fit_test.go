@@ -116,7 +116,7 @@ func framed(t *testing.T, sc screen, path string, page http.Handler) string {
 func TestStatusPageFitsScreens(t *testing.T) {
 	chromium := testenv.Chromium(t)
 	f := replayMonth(t)
-	page := probed(slostatus.StatusPage(f.Reg, slostatus.PageTitle("Shop error budgets")))
+	page := probed(slostatus.StatusPage(f.Reg, slostatus.WithTitle("Shop error budgets")))
 	objectives, claims := len(f.Reg.Status()), 0
 	for _, st := range f.Reg.Status() {
 		if st.Budget != slo.BudgetTooFewEvents {

@@ -48,7 +48,7 @@ var screens = []screen{
 func TestStatusPageInBrowser(t *testing.T) {
 	chromium := testenv.Chromium(t)
 	f := replayMonth(t)
-	srv := serve(t, slostatus.StatusPage(f.Reg, slostatus.PageTitle("Shop error budgets")))
+	srv := serve(t, slostatus.StatusPage(f.Reg, slostatus.WithTitle("Shop error budgets")))
 
 	dom := testenv.RunChromium(t, chromium, "--dump-dom", srv.URL+"/slo")
 	// What the browser built from the page: the title, every objective
@@ -130,7 +130,7 @@ func TestStatusPageInBrowser(t *testing.T) {
 		if os.Getenv(screenshotEnv) == "1" {
 			shot = filepath.Join(screenshotDir, filepath.Base(shot))
 		}
-		url := framed(t, sc, "/slo", slostatus.StatusPage(f.Reg, slostatus.PageTitle("Shop error budgets")))
+		url := framed(t, sc, "/slo", slostatus.StatusPage(f.Reg, slostatus.WithTitle("Shop error budgets")))
 		testenv.RunChromium(t, chromium, "--screenshot="+shot, fmt.Sprintf("--window-size=%d,%d", sc.width, sc.height), url)
 		checkScreenshot(t, shot, sc)
 	}

@@ -12,7 +12,7 @@
 //	status.Handle("GET /slo", slostatus.StatusPage(reg))     // HTML for people; ?format=json for scripts
 //	status.Handle("GET /healthz/slo", slostatus.Health(reg)) // application/health+json
 //
-//	gate, err := slostatus.ReleaseGate(reg, "checkout") // opt-in, for deploy pipelines
+//	gate, err := slostatus.ReleaseGate(reg, slostatus.WithObjectives("checkout")) // opt-in, for deploy pipelines
 //	if err != nil {
 //		log.Fatal(err) // a journey the registry does not declare
 //	}

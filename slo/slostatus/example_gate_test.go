@@ -51,10 +51,10 @@ func ExampleReleaseGate() {
 	reg, _ := paymentOutage()
 	defer reg.Close()
 
-	if _, err := slostatus.ReleaseGate(reg, "chekout"); err != nil {
+	if _, err := slostatus.ReleaseGate(reg, slostatus.WithObjectives("chekout")); err != nil {
 		fmt.Println(err)
 	}
-	gate, err := slostatus.ReleaseGate(reg, "checkout")
+	gate, err := slostatus.ReleaseGate(reg, slostatus.WithObjectives("checkout"))
 	if err != nil {
 		panic(err)
 	}
@@ -71,7 +71,7 @@ func ExampleReleaseGate() {
 	fmt.Printf("%s, %s, Retry-After: %s, reopensAt: %q\n", resp.Status, doc.Status, resp.Header.Get("Retry-After"), doc.ReopensAt)
 	fmt.Println(doc.Output)
 	// Output:
-	// slo: invalid: slostatus.ReleaseGate: journey "chekout" is not declared; declared journeys: checkout
+	// slostatus: ReleaseGate: journey "chekout" is not declared; declared journeys: checkout
 	// 503 Service Unavailable, fail, Retry-After: 1491, reopensAt: "2026-03-02T09:34:51Z"
 	// release freeze: checkout:availability: page: page-6h-30m fires, burning 71.4x over 6h and 167x over 30m, at or above 6x; reopens at 09:34:51Z (in 24m51s), when checkout:availability's page-6h-30m clears, its 30m window no longer holding the burn, if its traffic goes on at 16.7 req/s with 0% errors
 }
@@ -82,7 +82,7 @@ func ExampleReleaseGate() {
 func ExampleGate_Override() {
 	reg, mock := paymentOutage()
 	defer reg.Close()
-	gate, err := slostatus.ReleaseGate(reg, "checkout")
+	gate, err := slostatus.ReleaseGate(reg, slostatus.WithObjectives("checkout"))
 	if err != nil {
 		panic(err)
 	}
@@ -102,7 +102,7 @@ func ExampleGate_Override() {
 	fmt.Println(resp.Status, doc.Status)
 	fmt.Println(doc.Output)
 	// Output:
-	// slo: invalid: Override: until 2026-03-04T09:10:00Z is 48h0m0s from now, more than MaxOverride (24h0m0s); an override lets a fix through, it does not end a freeze
+	// slostatus: Override: until 2026-03-04T09:10:00Z is 48h0m0s from now, more than MaxOverride (24h0m0s); an override lets a fix through, it does not end a freeze
 	// 200 OK warn
 	// override until 2026-03-02T09:25:00Z: hotfix INC-42 for the payment outage, approved by Ana; without it: release freeze: checkout:availability: page: page-6h-30m fires, burning 71.4x over 6h and 167x over 30m, at or above 6x; reopens at 09:34:51Z (in 24m51s), when checkout:availability's page-6h-30m clears, its 30m window no longer holding the burn, if its traffic goes on at 16.7 req/s with 0% errors
 }
@@ -116,7 +116,7 @@ func ExampleFleetGate() {
 	if err != nil {
 		panic(err)
 	}
-	gate, err := slostatus.FleetGate(fleet, slostatus.FailClosed, "checkout")
+	gate, err := slostatus.FleetGate(fleet, slostatus.WithObjectives("checkout"))
 	if err != nil {
 		panic(err)
 	}

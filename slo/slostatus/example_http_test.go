@@ -119,7 +119,7 @@ func ExampleStatusPage() {
 	defer reg.Close()
 
 	mux := http.NewServeMux()
-	mux.Handle("/slo", slostatus.StatusPage(reg, slostatus.PageTitle("Shop"), slostatus.PageRefresh(time.Minute)))
+	mux.Handle("/slo", slostatus.StatusPage(reg, slostatus.WithTitle("Shop"), slostatus.WithRefresh(time.Minute)))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 

@@ -13,6 +13,7 @@ import (
 	"github.com/benbjohnson/clock"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/invalid"
 	"github.com/journeyslo/journeyslo/slo"
 )
 
@@ -27,28 +28,34 @@ const PollInterval = 5 * time.Minute
 // the freeze off.
 const MaxOverride = 24 * time.Hour
 
-// OnUnavailable says what a fleet gate answers when it cannot judge: when
-// its [Fleet] returns an error (Prometheus unreachable, too slow, or
-// missing the objectives' series).
-type OnUnavailable uint8
+// A GateOption configures a gate: [ReleaseGate] or [FleetGate].
+type GateOption func(*gateConfig)
 
-const (
-	// FailClosed answers 503, as a gate that cannot judge stays shut: a
-	// release during an outage that also took out the monitoring is the
-	// release a freeze is for. The default.
-	FailClosed OnUnavailable = iota
-	// FailOpen answers 200 with status "warn": for teams whose releases
-	// must not wait on their monitoring. The body says that the release
-	// goes ahead unjudged, and why.
-	FailOpen
-)
+type gateConfig struct {
+	names    []string
+	failOpen bool
+}
 
-// String returns "fail closed" or "fail open".
-func (o OnUnavailable) String() string {
-	if o == FailOpen {
-		return "fail open"
-	}
-	return "fail closed"
+// WithObjectives makes the gate judge only the objectives that names
+// choose. Each name chooses a journey ("checkout": all its objectives) or
+// one objective by its [slo.ObjectiveKey] ("checkout:latency"); several
+// calls add up. A name that chooses no objective is an error of the
+// gate's constructor, so that a typo cannot leave the gate open forever.
+// By default the gate judges every objective.
+func WithObjectives(names ...string) GateOption {
+	return func(c *gateConfig) { c.names = append(c.names, names...) }
+}
+
+// WithFailOpen makes a fleet gate that cannot judge (its [Fleet] returns
+// an error: Prometheus unreachable, too slow, or missing the objectives'
+// series) answer 200 with status "warn", its body saying that the release
+// goes ahead unjudged and why: for teams whose releases must not wait on
+// their monitoring. By default it fails closed, answering 503, as a gate
+// that cannot judge stays shut: a release during an outage that also took
+// out the monitoring is the release a freeze is for. [ReleaseGate]
+// refuses it: a replica's registry always answers.
+func WithFailOpen() GateOption {
+	return func(c *gateConfig) { c.failOpen = true }
 }
 
 // A Fleet reads the Status of a fleet's objectives, as one registry's
@@ -84,11 +91,11 @@ type Fleet interface {
 // A Gate is safe for concurrent use. The zero value is not usable; make
 // one with ReleaseGate or FleetGate.
 type Gate struct {
-	reg   *slo.Registry // nil for a fleet gate
-	fleet Fleet         // nil for a replica's gate
-	on    OnUnavailable
-	clock clock.Clock
-	defs  map[[2]string]slo.Objective
+	reg      *slo.Registry // nil for a fleet gate
+	fleet    Fleet         // nil for a replica's gate
+	failOpen bool          // a fleet gate that cannot judge opens
+	clock    clock.Clock
+	defs     map[[2]string]slo.Objective
 	// only holds the objectives judged, by journey and name; nil for all.
 	only map[[2]string]bool
 
@@ -110,26 +117,33 @@ type gateKey struct {
 }
 
 // ReleaseGate returns a gate over the registry's objectives: every one, or
-// those that names choose. Each name chooses a journey ("checkout": all its
-// objectives) or one objective by its [slo.ObjectiveKey]
-// ("checkout:latency"). A name the registry does not declare is an error
-// wrapping [slo.ErrInvalid], so that a typo cannot leave the gate open
-// forever. It is opt-in: unlike [Health], it fails on the budget, by
+// those [WithObjectives] chooses. A name the registry does not declare is
+// an error matching [slo.ErrInvalid], so that a typo cannot leave the gate
+// open forever. It is opt-in: unlike [Health], it fails on the budget, by
 // design. A stalled registry closes it (a gate that cannot judge stays
 // shut). It panics if reg is nil.
-func ReleaseGate(reg *slo.Registry, names ...string) (*Gate, error) {
+func ReleaseGate(reg *slo.Registry, opts ...GateOption) (*Gate, error) {
 	if reg == nil {
 		panic("slostatus: ReleaseGate(nil): pass the *slo.Registry that slo.New returned")
 	}
+	var c gateConfig
+	for _, o := range opts {
+		o(&c)
+	}
 	g := &Gate{reg: reg, clock: reg.Clock()}
-	if err := g.choose("slostatus.ReleaseGate", reg.Objectives(), names); err != nil {
+	var errs []error
+	if c.failOpen {
+		errs = append(errs, fmt.Errorf("%w: ReleaseGate: WithFailOpen is for a FleetGate; a replica's gate reads its own registry, which always answers", errInvalid))
+	}
+	errs = append(errs, g.choose("ReleaseGate", reg.Objectives(), c.names))
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return g, nil
 }
 
 // FleetGate returns a gate over the fleet's objectives, every one or those
-// that names choose (as for [ReleaseGate]), judged from fleet's Status at
+// [WithObjectives] chooses, judged from fleet's Status at
 // each request rather than from one replica's registry: the whole service's
 // budget, as Prometheus sums every replica's counters
 // (slo/slofleet.Client). Each request asks the fleet for its Status,
@@ -138,20 +152,22 @@ func ReleaseGate(reg *slo.Registry, names ...string) (*Gate, error) {
 // that ask at once and reuses its answer for its poll interval
 // (slofleet.WithPollInterval), so that many pipelines polling the gate
 // cost Prometheus one query. When the fleet cannot answer, the gate
-// answers as on says, and its body says which and why. Overrides expire by
+// fails closed, or open [WithFailOpen], and its body says which and why.
+// Overrides expire by
 // the fleet's clock. It panics if fleet is nil.
-func FleetGate(fleet Fleet, on OnUnavailable, names ...string) (*Gate, error) {
+func FleetGate(fleet Fleet, opts ...GateOption) (*Gate, error) {
 	if fleet == nil {
 		panic("slostatus: FleetGate(nil, ...): pass the fleet's client, such as the *slofleet.Client that slofleet.New returned")
 	}
-	if on != FailClosed && on != FailOpen {
-		return nil, fmt.Errorf("%w: slostatus.FleetGate: OnUnavailable(%d) is not a choice; use slostatus.FailClosed or slostatus.FailOpen", slo.ErrInvalid, on)
+	var c gateConfig
+	for _, o := range opts {
+		o(&c)
 	}
-	g := &Gate{fleet: fleet, on: on, clock: fleet.Clock()}
+	g := &Gate{fleet: fleet, failOpen: c.failOpen, clock: fleet.Clock()}
 	if g.clock == nil {
 		g.clock = clock.New()
 	}
-	if err := g.choose("slostatus.FleetGate", fleet.Objectives(), names); err != nil {
+	if err := g.choose("FleetGate", fleet.Objectives(), c.names); err != nil {
 		return nil, err
 	}
 	return g, nil
@@ -189,10 +205,10 @@ func (g *Gate) choose(who string, objs []slo.Objective, names []string) error {
 		switch {
 		case len(theirs) == 0:
 			errs = append(errs, fmt.Errorf("%w: %s: journey %q is not declared; declared journeys: %s",
-				slo.ErrInvalid, who, journey, strings.Join(journeys, ", ")))
+				errInvalid, who, journey, strings.Join(journeys, ", ")))
 		case one && !slices.Contains(theirs, objective):
 			errs = append(errs, fmt.Errorf("%w: %s: journey %q has no objective %q; its objectives: %s",
-				slo.ErrInvalid, who, journey, objective, strings.Join(theirs, ", ")))
+				errInvalid, who, journey, objective, strings.Join(theirs, ", ")))
 		}
 	}
 	return errors.Join(errs...)
@@ -207,7 +223,7 @@ func (g *Gate) choose(who string, objs []slo.Objective, names []string) error {
 // the last.
 //
 // It is set from code only: no header, query or body of a request can set
-// or extend it. It refuses, with an error wrapping [slo.ErrInvalid], a
+// or extend it. It refuses, with an error matching [slo.ErrInvalid], a
 // zero or past until, one more than [MaxOverride] away, and an empty
 // reason.
 func (g *Gate) Override(until time.Time, reason string) error {
@@ -216,15 +232,15 @@ func (g *Gate) Override(until time.Time, reason string) error {
 	var errs []error
 	switch {
 	case until.IsZero():
-		errs = append(errs, fmt.Errorf("%w: Override: until is the zero time; give the instant the override ends, at most %v from now", slo.ErrInvalid, MaxOverride))
+		errs = append(errs, fmt.Errorf("%w: Override: until is the zero time; give the instant the override ends, at most %v from now", errInvalid, MaxOverride))
 	case !until.After(now):
-		errs = append(errs, fmt.Errorf("%w: Override: until %s is not after now (%s); give an instant in the next %v", slo.ErrInvalid, stamp(until), stamp(now), MaxOverride))
+		errs = append(errs, fmt.Errorf("%w: Override: until %s is not after now (%s); give an instant in the next %v", errInvalid, stamp(until), stamp(now), MaxOverride))
 	case until.Sub(now) > MaxOverride:
 		errs = append(errs, fmt.Errorf("%w: Override: until %s is %v from now, more than MaxOverride (%v); an override lets a fix through, it does not end a freeze",
-			slo.ErrInvalid, stamp(until), until.Sub(now).Round(time.Second), MaxOverride))
+			errInvalid, stamp(until), until.Sub(now).Round(time.Second), MaxOverride))
 	}
 	if reason == "" {
-		errs = append(errs, fmt.Errorf("%w: Override: the reason is empty; say what goes through and who decided, such as \"hotfix INC-42 for the payment outage, approved by the on-call lead\"", slo.ErrInvalid))
+		errs = append(errs, fmt.Errorf("%w: Override: the reason is empty; say what goes through and who decided, such as \"hotfix INC-42 for the payment outage, approved by the on-call lead\"", errInvalid))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err
@@ -394,7 +410,7 @@ func (g *Gate) serveFleet(w http.ResponseWriter, r *http.Request) {
 	fc := fleetCheck{ComponentID: "fleet", ComponentType: "datastore", Status: healthPass, Time: instant(now)}
 	if cannot != "" {
 		fc.Status, fc.Output = healthFail, cannot
-		if g.on == FailOpen {
+		if g.failOpen {
 			fc.Status = healthWarn
 		}
 	}
@@ -410,10 +426,13 @@ func (g *Gate) judge(sts []slo.Status, now time.Time, cannot string, own member,
 	j := judgement{body: gateBody{Status: healthPass}}
 	var why, closing []string
 	var closers []slo.Status
-	if g.reg != nil {
+	switch {
+	case g.reg != nil:
 		j.body.Description = "journeyslo release gate: fails while a chosen objective pages or has spent its error budget"
-	} else {
-		j.body.Description = "journeyslo release gate of the fleet: fails while a chosen objective pages or has spent its error budget, over every replica (" + g.on.String() + " when the fleet cannot be judged)"
+	case g.failOpen:
+		j.body.Description = "journeyslo release gate of the fleet: fails while a chosen objective pages or has spent its error budget, over every replica (fail open when the fleet cannot be judged)"
+	default:
+		j.body.Description = "journeyslo release gate of the fleet: fails while a chosen objective pages or has spent its error budget, over every replica (fail closed when the fleet cannot be judged)"
 	}
 	for _, st := range sts {
 		if g.only != nil && !g.only[[2]string{st.Journey, st.Objective}] {
@@ -445,7 +464,7 @@ func (g *Gate) judge(sts []slo.Status, now time.Time, cannot string, own member,
 
 	var reopen string
 	switch {
-	case cannot != "" && (g.reg != nil || g.on == FailClosed):
+	case cannot != "" && (g.reg != nil || !g.failOpen):
 		j.body.Status = healthFail
 		closing = append([]string{cannot + "; a gate that cannot judge stays shut"}, closing...)
 		reopen = askAgain
@@ -622,3 +641,7 @@ var askAgain = "ask again in " + burnrate.FormatWindow(PollInterval) + " (Retry-
 
 // stamp writes an instant for people: to the second, in UTC.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// errInvalid begins every misconfiguration error of the package: it reads
+// "slostatus" and matches slo.ErrInvalid.
+var errInvalid = invalid.Prefix("slostatus")

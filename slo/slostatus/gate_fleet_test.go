@@ -87,11 +87,11 @@ func TestFleetGate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	closed, err := slostatus.FleetGate(client, slostatus.FailClosed, "checkout")
+	closed, err := slostatus.FleetGate(client, slostatus.WithObjectives("checkout"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	open, err := slostatus.FleetGate(client, slostatus.FailOpen, "checkout")
+	open, err := slostatus.FleetGate(client, slostatus.WithObjectives("checkout"), slostatus.WithFailOpen())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestFleetGate(t *testing.T) {
 		t.Errorf("the fleet gate's Retry-After %q and output %q", ra, b.Output)
 	}
 	// A gate on search cannot judge it, and says only why.
-	searchGate, err := slostatus.FleetGate(client, slostatus.FailClosed, "search")
+	searchGate, err := slostatus.FleetGate(client, slostatus.WithObjectives("search"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestFleetGate(t *testing.T) {
 		t.Errorf("a fleet gate on search, whose rules are not loaded: %d %q", resp.StatusCode, b.Output)
 	}
 	// The healthy replica's own gate judges only its own requests.
-	own, err := slostatus.ReleaseGate(replicas[0], "checkout")
+	own, err := slostatus.ReleaseGate(replicas[0], slostatus.WithObjectives("checkout"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,31 +188,30 @@ func TestFleetGateUnreachable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, on := range []slostatus.OnUnavailable{slostatus.FailClosed, slostatus.FailOpen} {
-		gate, err := slostatus.FleetGate(client, on)
+	for _, failOpen := range []bool{false, true} {
+		name, wantCode, wantStatus := "fail closed", 503, "fail"
+		var opts []slostatus.GateOption
+		if failOpen {
+			name, wantCode, wantStatus = "fail open", 200, "warn"
+			opts = append(opts, slostatus.WithFailOpen())
+		}
+		gate, err := slostatus.FleetGate(client, opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		began := time.Now()
 		resp, b := ask(t, gate)
 		if took := time.Since(began); took > 2*time.Second {
-			t.Errorf("%v: the gate answered after %v, more than the client's timeout", on, took)
-		}
-		wantCode, wantStatus := 503, "fail"
-		if on == slostatus.FailOpen {
-			wantCode, wantStatus = 200, "warn"
+			t.Errorf("%s: the gate answered after %v, more than the client's timeout", name, took)
 		}
 		if resp.StatusCode != wantCode || b.Status != wantStatus || !strings.Contains(b.Output, "the fleet cannot be judged: slofleet: Prometheus did not answer: could not reach Prometheus at "+addr) {
-			t.Errorf("%v: %d %q %q; want %d %q and the reason", on, resp.StatusCode, b.Status, b.Output, wantCode, wantStatus)
+			t.Errorf("%s: %d %q %q; want %d %q and the reason", name, resp.StatusCode, b.Status, b.Output, wantCode, wantStatus)
 		}
-		if len(b.Checks) != 1 || b.Checks["fleet"][0].Status != map[slostatus.OnUnavailable]string{slostatus.FailClosed: "fail", slostatus.FailOpen: "warn"}[on] {
-			t.Errorf("%v: checks %+v; want only the fleet's", on, b.Checks)
+		if len(b.Checks) != 1 || b.Checks["fleet"][0].Status != wantStatus {
+			t.Errorf("%s: checks %+v; want only the fleet's, %q", name, b.Checks, wantStatus)
 		}
 	}
-	if _, err := slostatus.FleetGate(client, slostatus.OnUnavailable(7)); err == nil || err.Error() != "slo: invalid: slostatus.FleetGate: OnUnavailable(7) is not a choice; use slostatus.FailClosed or slostatus.FailOpen" {
-		t.Errorf("FleetGate(OnUnavailable(7)) = %v", err)
-	}
-	if _, err := slostatus.FleetGate(client, slostatus.FailClosed, "chekout"); err == nil || err.Error() != `slo: invalid: slostatus.FleetGate: journey "chekout" is not declared; declared journeys: checkout, search` {
+	if _, err := slostatus.FleetGate(client, slostatus.WithObjectives("chekout")); err == nil || err.Error() != `slostatus: FleetGate: journey "chekout" is not declared; declared journeys: checkout, search` {
 		t.Errorf("FleetGate(chekout) = %v", err)
 	}
 }
@@ -226,7 +225,7 @@ func TestFleetGateOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gate, err := slostatus.FleetGate(client, slostatus.FailClosed)
+	gate, err := slostatus.FleetGate(client)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +307,7 @@ func TestFleetGateShared(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			gate, err := slostatus.FleetGate(client, slostatus.FailClosed)
+			gate, err := slostatus.FleetGate(client)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -53,12 +53,12 @@ func TestReleaseGateRefusesUndeclaredNames(t *testing.T) {
 		names []string
 		want  string
 	}{
-		{[]string{"chekout"}, `slo: invalid: slostatus.ReleaseGate: journey "chekout" is not declared; declared journeys: checkout, search`},
-		{[]string{"checkout:latency"}, `slo: invalid: slostatus.ReleaseGate: journey "checkout" has no objective "latency"; its objectives: availability`},
-		{[]string{"search", "login", "checkout:"}, `slo: invalid: slostatus.ReleaseGate: journey "login" is not declared; declared journeys: checkout, search` + "\n" +
-			`slo: invalid: slostatus.ReleaseGate: journey "checkout" has no objective ""; its objectives: availability`},
+		{[]string{"chekout"}, `slostatus: ReleaseGate: journey "chekout" is not declared; declared journeys: checkout, search`},
+		{[]string{"checkout:latency"}, `slostatus: ReleaseGate: journey "checkout" has no objective "latency"; its objectives: availability`},
+		{[]string{"search", "login", "checkout:"}, `slostatus: ReleaseGate: journey "login" is not declared; declared journeys: checkout, search` + "\n" +
+			`slostatus: ReleaseGate: journey "checkout" has no objective ""; its objectives: availability`},
 	} {
-		g, err := slostatus.ReleaseGate(reg, tc.names...)
+		g, err := slostatus.ReleaseGate(reg, slostatus.WithObjectives(tc.names...))
 		if g != nil || !errors.Is(err, slo.ErrInvalid) || err.Error() != tc.want {
 			t.Errorf("ReleaseGate(%q) = %v, %v\nwant nil and %s", tc.names, g, err, tc.want)
 		}
@@ -106,7 +106,7 @@ func TestReleaseGate(t *testing.T) {
 			f.Mock.Add(31 * time.Second)
 			name += ", stalled"
 		}
-		gate, err := slostatus.ReleaseGate(f.Reg, tc.names...)
+		gate, err := slostatus.ReleaseGate(f.Reg, slostatus.WithObjectives(tc.names...))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -171,7 +171,7 @@ func TestReleaseGateNeedsEvidence(t *testing.T) {
 // by the registry's clock.
 func TestReleaseGateOverride(t *testing.T) {
 	f := reach(t, "page")
-	gate, err := slostatus.ReleaseGate(f.Reg, "checkout")
+	gate, err := slostatus.ReleaseGate(f.Reg, slostatus.WithObjectives("checkout"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,10 +181,10 @@ func TestReleaseGateOverride(t *testing.T) {
 		reason string
 		want   string
 	}{
-		{time.Time{}, "hotfix", "slo: invalid: Override: until is the zero time; give the instant the override ends, at most 24h0m0s from now"},
-		{now, "hotfix", "slo: invalid: Override: until 2026-03-02T07:00:01Z is not after now (2026-03-02T07:00:01Z); give an instant in the next 24h0m0s"},
-		{now.Add(25 * time.Hour), "hotfix", "slo: invalid: Override: until 2026-03-03T08:00:01Z is 25h0m0s from now, more than MaxOverride (24h0m0s); an override lets a fix through, it does not end a freeze"},
-		{now.Add(time.Hour), " \n", `slo: invalid: Override: the reason is empty; say what goes through and who decided, such as "hotfix INC-42 for the payment outage, approved by the on-call lead"`},
+		{time.Time{}, "hotfix", "slostatus: Override: until is the zero time; give the instant the override ends, at most 24h0m0s from now"},
+		{now, "hotfix", "slostatus: Override: until 2026-03-02T07:00:01Z is not after now (2026-03-02T07:00:01Z); give an instant in the next 24h0m0s"},
+		{now.Add(25 * time.Hour), "hotfix", "slostatus: Override: until 2026-03-03T08:00:01Z is 25h0m0s from now, more than MaxOverride (24h0m0s); an override lets a fix through, it does not end a freeze"},
+		{now.Add(time.Hour), " \n", `slostatus: Override: the reason is empty; say what goes through and who decided, such as "hotfix INC-42 for the payment outage, approved by the on-call lead"`},
 	} {
 		if err := gate.Override(tc.until, tc.reason); !errors.Is(err, slo.ErrInvalid) || err.Error() != tc.want {
 			t.Errorf("Override(%v, %q) = %v\nwant %s", tc.until, tc.reason, err, tc.want)
@@ -270,7 +270,7 @@ func mustRequest(t *testing.T, method, url, body string, header ...string) *http
 // detector watches.
 func TestReleaseGateOverrideWhileServing(t *testing.T) {
 	f := reach(t, "page")
-	gate, err := slostatus.ReleaseGate(f.Reg, "checkout")
+	gate, err := slostatus.ReleaseGate(f.Reg, slostatus.WithObjectives("checkout"))
 	if err != nil {
 		t.Fatal(err)
 	}

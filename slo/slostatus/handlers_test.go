@@ -37,7 +37,7 @@ func TestPageCountsAtTheEdgeOfUint64(t *testing.T) {
 // gate takes the same keys.
 func TestObjectiveKeyInHandlers(t *testing.T) {
 	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.99, Latency: time.Second})
-	if _, err := slostatus.ReleaseGate(f.Reg, slo.ObjectiveKey("checkout", "latency")); err != nil {
+	if _, err := slostatus.ReleaseGate(f.Reg, slostatus.WithObjectives(slo.ObjectiveKey("checkout", "latency"))); err != nil {
 		t.Errorf("ReleaseGate(ObjectiveKey(...)) = %v", err)
 	}
 	_, body := fetch(t, serve(t, slostatus.Health(f.Reg)), http.MethodGet, "/")

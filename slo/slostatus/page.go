@@ -27,17 +27,17 @@ type pageConfig struct {
 	refresh time.Duration
 }
 
-// PageTitle sets the status page's title, shown in its heading and in the
+// WithTitle sets the status page's title, shown in its heading and in the
 // browser's tab; the JSON form carries it too. The default is "Error
 // budgets".
-func PageTitle(title string) PageOption {
+func WithTitle(title string) PageOption {
 	return func(c *pageConfig) { c.title = title }
 }
 
-// PageRefresh sets how often the status page reloads itself in the
+// WithRefresh sets how often the status page reloads itself in the
 // browser, rounded up to whole seconds; zero or less turns reloading off.
 // The default is 30 seconds.
-func PageRefresh(every time.Duration) PageOption {
+func WithRefresh(every time.Duration) PageOption {
 	return func(c *pageConfig) { c.refresh = every }
 }
 
@@ -47,7 +47,7 @@ func PageRefresh(every time.Duration) PageOption {
 // lasts, a burn-down chart of the budget over the period, and every alert
 // rule's burn rates over its long and short windows against its factor,
 // with a state badge (ok, ticket, page) that says in words and shapes what
-// its colour says. The page reloads itself (see [PageRefresh]).
+// its colour says. The page reloads itself (see [WithRefresh]).
 //
 // The page is self-contained: inline CSS and SVG, no script, no font, no
 // request to anywhere, so it works offline inside a cluster. Its

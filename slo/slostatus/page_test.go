@@ -90,14 +90,14 @@ func TestStatusPageOptions(t *testing.T) {
 	}{
 		{"defaults", nil,
 			[]string{"<title>Error budgets</title>", `<meta http-equiv="refresh" content="30">`, "refreshes every 30s"}, nil},
-		{"a title is escaped", []slostatus.PageOption{slostatus.PageTitle(`<b>Shop</b> & "co"`)},
+		{"a title is escaped", []slostatus.PageOption{slostatus.WithTitle(`<b>Shop</b> & "co"`)},
 			[]string{"<title>&lt;b&gt;Shop&lt;/b&gt; &amp; &#34;co&#34;</title>", "<h1>&lt;b&gt;Shop&lt;/b&gt; &amp; &#34;co&#34;</h1>"},
 			[]string{"<b>Shop"}},
-		{"refresh rounds up to whole seconds", []slostatus.PageOption{slostatus.PageRefresh(1500 * time.Millisecond)},
+		{"refresh rounds up to whole seconds", []slostatus.PageOption{slostatus.WithRefresh(1500 * time.Millisecond)},
 			[]string{`<meta http-equiv="refresh" content="2">`, "refreshes every 2s"}, nil},
-		{"no refresh", []slostatus.PageOption{slostatus.PageRefresh(0)}, nil,
+		{"no refresh", []slostatus.PageOption{slostatus.WithRefresh(0)}, nil,
 			[]string{`http-equiv="refresh"`, "refreshes every"}},
-		{"the last option wins", []slostatus.PageOption{slostatus.PageRefresh(0), slostatus.PageRefresh(time.Minute)},
+		{"the last option wins", []slostatus.PageOption{slostatus.WithRefresh(0), slostatus.WithRefresh(time.Minute)},
 			[]string{`<meta http-equiv="refresh" content="60">`}, nil},
 	} {
 		srv := serve(t, slostatus.StatusPage(f.Reg, tc.opts...))
@@ -199,7 +199,7 @@ func TestStatusPageJSON(t *testing.T) {
 	f := reach(t, "page")
 	f.Add("admin", 3, 1) // an undeclared journey
 	f.Advance(time.Second)
-	srv := serve(t, slostatus.StatusPage(f.Reg, slostatus.PageTitle("Shop")))
+	srv := serve(t, slostatus.StatusPage(f.Reg, slostatus.WithTitle("Shop")))
 	resp, body := fetch(t, srv, http.MethodGet, "/slo?format=json")
 	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != 200 || ct != "application/json" {
 		t.Fatalf("%d %s, want 200 application/json", resp.StatusCode, ct)
@@ -387,7 +387,7 @@ func TestHandlersWhileAdvancing(t *testing.T) {
 	f := fixture.New(t, twoJourneys...)
 	page := slostatus.StatusPage(f.Reg)
 	health := slostatus.Health(f.Reg)
-	gate, err := slostatus.ReleaseGate(f.Reg, "checkout")
+	gate, err := slostatus.ReleaseGate(f.Reg, slostatus.WithObjectives("checkout"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ type endpoint struct {
 // endpoints serves the page (HTML and JSON), health and a gate of f.
 func endpoints(t *testing.T, f *fixture.Manual, gated ...string) (*httptest.Server, []endpoint) {
 	t.Helper()
-	gate, err := slostatus.ReleaseGate(f.Reg, gated...)
+	gate, err := slostatus.ReleaseGate(f.Reg, slostatus.WithObjectives(gated...))
 	if err != nil {
 		t.Fatal(err)
 	}
