@@ -6,6 +6,7 @@ package holder
 
 import (
 	"context"
+	"net/http"
 	"sync/atomic"
 
 	"github.com/journeyslo/journeyslo/slo"
@@ -95,4 +96,40 @@ func MarkOf(ctx context.Context, m uint32) bool {
 	}
 	h.Mark(m)
 	return true
+}
+
+// A Writer is a ResponseWriter of the instrumentation (slohttp's), which
+// keeps the mark of the request it serves. Code that cannot import the
+// instrumentation (slostatus) marks a request through it.
+type Writer interface{ MarkSLO(m uint32) }
+
+// Find returns the ResponseWriter of type T that w is or wraps, following
+// Unwrap as http.ResponseController does, and whether there is one.
+func Find[T any](w http.ResponseWriter) (T, bool) {
+	for range 64 { // a bound, in case a writer unwraps to itself
+		if v, ok := w.(T); ok {
+			return v, true
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			break
+		}
+		w = u.Unwrap()
+	}
+	var zero T
+	return zero, false
+}
+
+// Exclude makes the request that w and r serve count for nothing, however
+// the instrumentation keeps its mark: in the context's holder
+// (slohttp.WithContextHolder, slogrpc), or in the instrumentation's
+// ResponseWriter that w is or wraps. Outside the instrumentation it does
+// nothing.
+func Exclude(w http.ResponseWriter, r *http.Request) {
+	if MarkOf(r.Context(), Excluded) {
+		return
+	}
+	if m, ok := Find[Writer](w); ok {
+		m.MarkSLO(Excluded)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/journeyslo/journeyslo/internal/holder"
 	"github.com/journeyslo/journeyslo/slo"
 )
 
@@ -47,18 +48,16 @@ func (s *state) slostate() *state { return s }
 // stateOf returns the state of the middleware's writer that w is or wraps,
 // following Unwrap as http.ResponseController does, or nil.
 func stateOf(w http.ResponseWriter) *state {
-	for range 64 { // a bound, in case a writer unwraps to itself
-		switch v := w.(type) {
-		case interface{ slostate() *state }:
-			return v.slostate()
-		case interface{ Unwrap() http.ResponseWriter }:
-			w = v.Unwrap()
-		default:
-			return nil
-		}
+	if v, ok := holder.Find[interface{ slostate() *state }](w); ok {
+		return v.slostate()
 	}
 	return nil
 }
+
+// MarkSLO marks the request Bad or Excluded (a holder mark), for code that
+// cannot import this package (internal/holder.Exclude, which slostatus's
+// handlers call); MarkBad and Exclude are the public forms.
+func (s *state) MarkSLO(m uint32) { s.resp.Mark = markOutcome(m) }
 
 // Header returns the header map of the wrapped writer.
 func (s *state) Header() http.Header { return s.w.Header() }

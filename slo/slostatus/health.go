@@ -137,11 +137,11 @@ func (h *healthHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // whether r is one of those.
 //
 // These endpoints belong outside the instrumentation middleware; mounted
-// inside it by mistake, behind slohttp.WithContextHolder, their requests
-// count for nothing rather than as the service's own, so that a wall
-// screen or a pipeline polling them cannot move the figures they report.
+// inside it by mistake, their requests count for nothing rather than as
+// the service's own, so that a wall screen or a pipeline polling them
+// cannot move the figures they report.
 func allowed(w http.ResponseWriter, r *http.Request) bool {
-	holder.MarkOf(r.Context(), holder.Excluded)
+	holder.Exclude(w, r)
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return true
 	}

@@ -338,10 +338,18 @@ func TestOneAnswerPerEvaluation(t *testing.T) {
 	}
 }
 
-// Mounted inside slohttp's middleware by mistake, behind
+// Mounted inside slohttp's middleware by mistake, with or without
 // WithContextHolder, the handlers count for no objective, however hard
 // they are polled; the service's own requests still count.
 func TestInsideTheMiddlewareCountsNothing(t *testing.T) {
+	for _, holder := range []bool{false, true} {
+		t.Run(map[bool]string{false: "plain", true: "context holder"}[holder], func(t *testing.T) {
+			insideTheMiddleware(t, holder)
+		})
+	}
+}
+
+func insideTheMiddleware(t *testing.T, withHolder bool) {
 	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
 	gate, err := slostatus.ReleaseGate(f.Reg)
 	if err != nil {
@@ -354,12 +362,16 @@ func TestInsideTheMiddlewareCountsNothing(t *testing.T) {
 	mux.Handle("/slo", slostatus.StatusPage(f.Reg))
 	mux.Handle("/healthz/slo", slostatus.Health(f.Reg))
 	mux.Handle("/slo/release-gate", gate)
-	mw, err := slohttp.New(f.Reg, slohttp.WithContextHolder(), slohttp.WithPatterns(map[string]string{
+	opts := []slohttp.Option{slohttp.WithPatterns(map[string]string{
 		"POST /checkout": "checkout",
 		// Even routed to the journey, the status endpoints are no events.
 		"/slo":              "checkout",
 		"/slo/release-gate": "checkout",
-	}))
+	})}
+	if withHolder {
+		opts = append(opts, slohttp.WithContextHolder())
+	}
+	mw, err := slohttp.New(f.Reg, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
