@@ -37,6 +37,7 @@ type Projection struct {
 // projection's step, what Sum needs of it.
 type projected struct {
 	d, width int64 // nanoseconds
+	steps    int64 // steps a bucket spans: width / tick
 	first    int64 // index of counts[0], in widths since the Unix epoch
 	counts   []Counts
 	suffix   []Counts // suffix[i] sums counts[i:]; one longer, ending in zero
@@ -64,7 +65,7 @@ func (s *Series) Project(good, bad float64) *Projection {
 	for i := range s.wins {
 		w := &s.wins[i]
 		width, first, _, counts := s.read(w)
-		pw := projected{d: int64(w.d), width: int64(width), first: first, counts: counts, suffix: make([]Counts, len(counts)+1)}
+		pw := projected{d: int64(w.d), width: int64(width), steps: int64(width) / s.g.tick, first: first, counts: counts, suffix: make([]Counts, len(counts)+1)}
 		for j := len(counts) - 1; j >= 0; j-- {
 			pw.suffix[j] = pw.suffix[j+1].plus(counts[j])
 		}
@@ -110,7 +111,11 @@ func (p *Projection) Sum(d time.Duration) (good, bad float64) {
 	}
 	start := p.t0 + p.k*p.tick - w.d
 	if !w.valid || start < w.lo || start-w.lo >= w.width {
-		p.enter(w, floorDiv(start, w.width))
+		if w.valid && start-w.lo >= w.width && start-w.lo < 2*w.width {
+			p.enter(w, w.o+1) // the next bucket, as a step ahead makes it
+		} else {
+			p.enter(w, floorDiv(start, w.width))
+		}
 	}
 	share := shareFrom(w.o, start, w.width)
 	// The steps since the read that start inside bucket o, and after it.
@@ -176,10 +181,22 @@ func (p *Projection) enter(w *projected, o int64) {
 	if i := max(o+1-w.first, 0); i < int64(len(w.suffix)) {
 		whole = w.suffix[i]
 	}
+	next := w.valid && o == w.o+1
 	w.o, w.lo, w.valid = o, o*w.width, true
 	w.part = [2]float64{float64(part.Good), float64(part.Bad)}
 	w.whole = [2]float64{float64(whole.Good), float64(whole.Bad)}
-	w.cEnd, w.cLo = p.stepsBefore(w.lo+w.width), p.stepsBefore(w.lo)
+	if next {
+		w.cLo = w.cEnd // the bucket starts where the last one ended
+	} else {
+		w.cLo = p.stepsBefore(w.lo)
+	}
+	if w.lo >= p.t0 {
+		// Buckets and t0 are whole steps apart: a bucket after t0 has
+		// all its steps.
+		w.cEnd = w.cLo + w.steps
+	} else {
+		w.cEnd = p.stepsBefore(w.lo + w.width)
+	}
 }
 
 // stepsBefore returns how many steps since the read start before instant t
