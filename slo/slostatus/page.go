@@ -197,7 +197,7 @@ func (h *pageHandler) read() reading {
 	}
 	sortObjectives(s.objectives)
 	// The zero options are the defaults, which Review never refuses.
-	s.review, _ = h.reg.Review(slo.ReviewOptions{})
+	s.review, _ = h.reg.Review()
 	s.unG, s.unB = h.reg.Unmatched()
 	return s
 }
