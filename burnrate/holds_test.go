@@ -178,3 +178,51 @@ func TestHoldsBetween(t *testing.T) {
 		t.Fatalf("Holds in %d of 20000 draws: too few to show anything", held)
 	}
 }
+
+// FuzzHolds checks that when Holds says a policy's verdicts hold between
+// two evaluations, an evaluation of sums on the straight line between them
+// has those verdicts, whatever the counts: near a factor, at the guard,
+// with no events at either end.
+func FuzzHolds(f *testing.F) {
+	f.Add(99000.0, 1000.0, 98560.0, 1440.0, 0.999, 0.5, uint64(1000))
+	f.Add(100000-599.9999994, 599.9999994, 99400.0, 600.0, 0.999, 0.25, uint64(0))
+	f.Add(0.0, 0.0, 1.0, 0.0, 0.99, 0.75, uint64(1))
+	f.Fuzz(func(t *testing.T, g1, b1, g2, b2, target, f float64, minEvents uint64) {
+		if ValidateTarget(target) != nil || !(f >= 0 && f <= 1) {
+			return
+		}
+		for _, c := range []float64{g1, b1, g2, b2} {
+			if !(c >= 0 && c <= 1e15) { // counts, as windows sum them
+				return
+			}
+		}
+		p := DefaultPolicy(target, 30*24*time.Hour)
+		p.MinEvents = minEvents
+		ws := p.Windows()
+		// Every window holds the same counts, scaled by its length, so
+		// that the rules' two windows burn alike and cross together.
+		at := func(g, b float64) sumsOf {
+			s := sumsOf{windows: ws, counts: make([][2]float64, len(ws))}
+			for i, d := range ws {
+				scale := float64(d) / float64(time.Hour)
+				s.counts[i] = [2]float64{g * scale, b * scale}
+			}
+			return s
+		}
+		var a, b, m Evaluation
+		p.Evaluate(at(g1, b1), target, &a)
+		p.Evaluate(at(g2, b2), target, &b)
+		if !p.Holds(&a, &b) {
+			return
+		}
+		p.Evaluate(at(g1+(g2-g1)*f, b1+(b2-b1)*f), target, &m)
+		if m.State != a.State || m.Rule != a.Rule {
+			t.Fatalf("at %v of the way: state %v by %d, the ends' %v by %d", f, m.State, m.Rule, a.State, a.Rule)
+		}
+		for i := range m.Rules {
+			if m.Rules[i] != a.Rules[i] {
+				t.Fatalf("at %v of the way: rule %d %+v, the ends' %+v", f, i, m.Rules[i], a.Rules[i])
+			}
+		}
+	})
+}

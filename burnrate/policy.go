@@ -379,7 +379,7 @@ func (p *Policy) Evaluate(src Source, target float64, e *Evaluation) {
 // far beyond float64 rounding, and each window held events in both or in
 // neither. It is false when either was not evaluated with p.
 //
-// Sums that are affine functions of time, as a steady flow of events
+// Counts that are affine functions of time, as a steady flow of events
 // makes them between two instants (see package window's Projection), burn
 // at rates between their rates at the two instants: a search for the
 // first instant at which a verdict changes need not evaluate between two

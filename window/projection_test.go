@@ -196,3 +196,51 @@ func BenchmarkProjectionSum(b *testing.B) {
 		}
 	}
 }
+
+// FuzzProjection checks, for fuzzed windows, history, flow and steps, that
+// a projection sums what its series sums after recording the flow at each
+// step, to the bit, and that Steady never claims a stretch before the step.
+func FuzzProjection(f *testing.F) {
+	f.Add(uint64(1), uint8(0), uint16(50), uint16(0), uint16(400), uint16(7200))
+	f.Add(uint64(2), uint8(3), uint16(0), uint16(9), uint16(2000), uint16(60))
+	f.Add(uint64(3), uint8(5), uint16(65535), uint16(65535), uint16(3000), uint16(1))
+	f.Fuzz(func(t *testing.T, seed uint64, pick uint8, good, bad, steps, history uint16) {
+		all := []time.Duration{MinWindow, 5 * time.Minute, 301500 * time.Millisecond, 30 * time.Minute, time.Hour + 7*time.Second, 2 * time.Hour, 24 * time.Hour}
+		var windows []time.Duration
+		for i, d := range all {
+			if pick&(1<<i) != 0 || (pick == 0 && i < 2) {
+				windows = append(windows, d)
+			}
+		}
+		if len(windows) == 0 {
+			windows = all[:1]
+		}
+		tick := Tick(windows...)
+		g, err := NewGroup(tick, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := g.NewSeries(windows...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(seed, 1))
+		traffic(g, s, rng, t0, time.Duration(history)*time.Second)
+		s.Add(uint64(rng.IntN(50)), uint64(rng.IntN(5)))
+		p := s.Project(float64(good), float64(bad))
+		for k := int64(0); k <= int64(steps%3000); k++ {
+			p.SetStep(k)
+			for _, d := range windows {
+				pg, pb := p.Sum(d)
+				if sg, sb := s.Sum(d); pg != sg || pb != sb {
+					t.Fatalf("step %d: Sum(%v) projected (%v, %v), the series (%v, %v)", k, d, pg, pb, sg, sb)
+				}
+				if e := p.Steady(d); e < k {
+					t.Fatalf("step %d: Steady(%v) = %d", k, d, e)
+				}
+			}
+			s.Add(uint64(good), uint64(bad))
+			g.Advance(g.Time().Add(tick))
+		}
+	})
+}
