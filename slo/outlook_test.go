@@ -40,6 +40,19 @@ func (f *feeder) run(to time.Time, step time.Duration, good, bad uint64) {
 	}
 }
 
+// spells records traffic until end in spells of the lengths next returns,
+// each with total events a step, bad of them bad.
+func (f *feeder) spells(end time.Time, step time.Duration, total uint64, next func() (length time.Duration, bad uint64)) {
+	for f.now.Before(end) {
+		length, bad := next()
+		until := f.now.Add(length)
+		if until.After(end) {
+			until = end
+		}
+		f.run(until, step, total-bad, bad)
+	}
+}
+
 // A 99.9% objective at 1000 events a minute for three days, then a full
 // outage of 12 minutes that has just ended: every rule of the default
 // policy fires. Asked when things settle if every event succeeds from now
@@ -254,25 +267,16 @@ func TestOutlookIsTheRegistrys(t *testing.T) {
 		// Four days by the minute, with incidents of 10 minutes to 2
 		// hours; then two hours by the tick, with incidents too.
 		perMinute := uint64(sc.perTick) * 20
-		for end := start.Add(4 * 24 * time.Hour); f.now.Before(end); {
-			until := f.now.Add(time.Duration(10+rng.IntN(110)) * time.Minute)
-			if until.After(end) {
-				until = end
-			}
+		f.spells(start.Add(4*24*time.Hour), time.Minute, perMinute, func() (time.Duration, uint64) {
 			b := uint64(0)
 			if rng.IntN(4) == 0 {
 				b = uint64(rng.IntN(int(perMinute)/10 + 1))
 			}
-			f.run(until, time.Minute, perMinute-b, b)
-		}
-		for end := f.now.Add(2 * time.Hour); f.now.Before(end); {
-			until := f.now.Add(time.Duration(1+rng.IntN(40)) * time.Minute)
-			if until.After(end) {
-				until = end
-			}
-			b := []uint64{0, 0, 1, 5, 16, 100, uint64(sc.perTick)}[rng.IntN(7)]
-			f.run(until, tick, uint64(sc.perTick)-b, b)
-		}
+			return time.Duration(10+rng.IntN(110)) * time.Minute, b
+		})
+		f.spells(f.now.Add(2*time.Hour), tick, uint64(sc.perTick), func() (time.Duration, uint64) {
+			return time.Duration(1+rng.IntN(40)) * time.Minute, []uint64{0, 0, 1, 5, 16, 100, uint64(sc.perTick)}[rng.IntN(7)]
+		})
 		t0 := f.now
 		tr := fixture.Tracker(fx.Reg, "checkout", "availability")
 		o := tr.Outlook(q)
@@ -384,43 +388,34 @@ func TestOutlookEdges(t *testing.T) {
 // is the 3d ticket's threshold to float rounding (its factor, 1, less one
 // part in a billion), so that no stretch of ticks is clearly on one side.
 func BenchmarkOutlook(b *testing.B) {
-	b.Run("nothing clears", func(b *testing.B) {
-		fx := fixture.New(b, slo.Objective{Journey: "checkout", Target: 0.999})
-		fixture.Journey(fx.Reg, "checkout").Add(0, 1000)
-		fx.Reg.Advance(start.Add(3 * time.Second))
-		b.ReportAllocs()
-		for range b.N {
-			fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(1)
-		}
-	})
-	b.Run("an outage ended", func(b *testing.B) {
-		fx := fixture.New(b, slo.Objective{Journey: "checkout", Target: 0.999})
-		j, now := fixture.Journey(fx.Reg, "checkout"), start
-		for ; now.Before(start.Add(7*time.Hour + 12*time.Minute)); now = now.Add(3 * time.Second) {
-			if now.Before(start.Add(7 * time.Hour)) {
-				j.Add(50, 0)
-			} else {
-				j.Add(0, 50)
+	for _, bc := range []struct {
+		name    string
+		ticks   int // of 3 s, fed before the outlook
+		traffic func(tick int) (good, bad uint64)
+		q       float64
+	}{
+		{"nothing clears", 1, func(int) (uint64, uint64) { return 0, 1000 }, 1},
+		{"an outage ended", 8640, func(i int) (uint64, uint64) { // 7h good, then 12m bad
+			if i < 8400 {
+				return 50, 0
 			}
-			fx.Reg.Advance(now.Add(3 * time.Second))
-		}
-		b.ReportAllocs()
-		for range b.N {
-			fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(0)
-		}
-	})
-	b.Run("at a threshold", func(b *testing.B) {
-		fx := fixture.New(b, slo.Objective{Journey: "checkout", Target: 0.999})
-		j, now := fixture.Journey(fx.Reg, "checkout"), start
-		for ; now.Before(start.Add(time.Hour)); now = now.Add(3 * time.Second) {
-			j.Add(999, 1)
-			fx.Reg.Advance(now.Add(3 * time.Second))
-		}
-		b.ReportAllocs()
-		for range b.N {
-			fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(0.001 * (1 - 1e-9))
-		}
-	})
+			return 0, 50
+		}, 0},
+		{"at a threshold", 1200, func(int) (uint64, uint64) { return 999, 1 }, 0.001 * (1 - 1e-9)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			fx := fixture.New(b, slo.Objective{Journey: "checkout", Target: 0.999})
+			j := fixture.Journey(fx.Reg, "checkout")
+			for i := range bc.ticks {
+				j.Add(bc.traffic(i))
+				fx.Reg.Advance(start.Add(time.Duration(i+1) * 3 * time.Second))
+			}
+			b.ReportAllocs()
+			for range b.N {
+				fixture.Tracker(fx.Reg, "checkout", "availability").Outlook(bc.q)
+			}
+		})
+	}
 }
 
 // Outlook and Recent are safe beside advances: under -race, readers on

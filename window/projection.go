@@ -78,13 +78,10 @@ func (s *Series) Project(good, bad float64) *Projection {
 // largest float64 when infinite (an infinite flow times no step would be
 // NaN).
 func flow(n float64) float64 {
-	switch {
-	case !(n > 0):
+	if !(n > 0) {
 		return 0
-	case n > math.MaxFloat64:
-		return math.MaxFloat64
 	}
-	return n
+	return min(n, math.MaxFloat64)
 }
 
 // SetStep moves the projection to k steps after the read; a negative k is the
