@@ -65,8 +65,25 @@ func ErrorBudget(target float64) float64 {
 // counts part of a bucket (see package window); a count that is negative
 // or not a number counts as none, an infinite one as the largest float64.
 func Rate(good, bad, target float64) float64 {
-	return rate(good, bad, ErrorBudget(target))
+	return Budget(ErrorBudget(target)).Rate(good, bad)
 }
+
+// A Budget is a target's error budget, [ErrorBudget](target), kept as a
+// value by code that computes many rates at one target: an evaluation at
+// every tick, a projection at every step ahead. ErrorBudget formats the
+// target to find its decimal, which costs more than the rate itself;
+// Budget(ErrorBudget(target)).Rate(good, bad) is Rate(good, bad, target),
+// to the bit.
+type Budget float64
+
+// Rate returns the burn rate of good and bad events against the budget, as
+// [Rate] does against the target: the error ratio divided by the budget, 0
+// when there are no events.
+func (b Budget) Rate(good, bad float64) float64 { return rate(good, bad, float64(b)) }
+
+// Remaining returns the share of the budget that good and bad events over
+// a period leave, as [BudgetRemaining] does: 1 - b.Rate(good, bad).
+func (b Budget) Remaining(good, bad float64) float64 { return 1 - b.Rate(good, bad) }
 
 func rate(good, bad, budget float64) float64 {
 	good, bad = events(good), events(bad)
@@ -98,7 +115,7 @@ func events(n float64) float64 {
 // there are no events, 0 when the budget is exactly spent and negative when
 // it is overspent (-0.5: half a budget too much).
 func BudgetRemaining(good, bad, target float64) float64 {
-	return 1 - Rate(good, bad, target)
+	return Budget(ErrorBudget(target)).Remaining(good, bad)
 }
 
 // TimeToExhaustion returns how long the remaining share of a period's budget

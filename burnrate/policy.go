@@ -76,6 +76,14 @@ type Rule struct {
 	Severity Severity
 }
 
+// Burns reports whether the burn over one of the rule's windows is at or
+// above its factor, within one part in a billion (see Factor): the test
+// each of the rule's two windows must pass for it to burn. A window with
+// no events has no data and does not burn.
+func (r Rule) Burns(b Burn) bool {
+	return !b.NoData && b.Rate >= r.Factor*(1-tolerance)
+}
+
 // String returns the rule's name, or "<severity>-<long>-<short>" when Name
 // is empty.
 func (r Rule) String() string {
@@ -326,7 +334,7 @@ type Evaluation struct {
 	index     []int
 	laid      []time.Duration
 	target    float64
-	budget    float64
+	budget    Budget
 	budgetSet bool // budget is ErrorBudget(target)
 }
 
@@ -339,27 +347,73 @@ func (p *Policy) Evaluate(src Source, target float64, e *Evaluation) {
 		e.layout(p)
 	}
 	if !e.budgetSet || e.target != target {
-		e.target, e.budget, e.budgetSet = target, ErrorBudget(target), true
+		e.target, e.budget, e.budgetSet = target, Budget(ErrorBudget(target)), true
 	}
 	budget := e.budget
 	for i := range e.Windows {
 		b := &e.Windows[i]
 		b.Good, b.Bad = src.Sum(b.Window)
-		b.Rate = rate(b.Good, b.Bad, budget)
+		b.Rate = budget.Rate(b.Good, b.Bad)
 		b.NoData = !(events(b.Good)+events(b.Bad) > 0)
 	}
 	e.Rules = e.Rules[:0]
 	for i, r := range p.Rules {
 		rs := RuleState{Long: e.index[2*i], Short: e.index[2*i+1]}
-		long, short := e.Windows[rs.Long], e.Windows[rs.Short]
-		threshold := r.Factor * (1 - tolerance)
-		rs.Burning = !long.NoData && !short.NoData && long.Rate >= threshold && short.Rate >= threshold
+		long := &e.Windows[rs.Long]
+		rs.Burning = r.Burns(*long) && r.Burns(e.Windows[rs.Short])
 		rs.Firing = rs.Burning && events(long.Good)+events(long.Bad) >= float64(p.MinEvents)*(1-tolerance)
 		if rs.Firing && r.Severity > e.State {
 			e.State, e.Rule = r.Severity, i
 		}
 		e.Rules = append(e.Rules, rs)
 	}
+}
+
+// Holds reports whether the verdicts of evaluation a hold all the way to
+// evaluation b: whether every evaluation whose windows each burn at a rate
+// between a's and b's, over a number of events between a's and b's, makes
+// a's verdicts (its rules' Burning and Firing, its State and Rule). It
+// does when each comparison the policy makes (a window's burn rate against
+// a rule's factor, a long window's events against MinEvents) came out the
+// same in a and b, clear of its threshold by more than one part in 10^12,
+// far beyond float64 rounding, and each window held events in both or in
+// neither. It is false when either was not evaluated with p.
+//
+// Counts that are affine functions of time, as a steady flow of events
+// makes them between two instants (see package window's Projection), burn
+// at rates between their rates at the two instants: a search for the
+// first instant at which a verdict changes need not evaluate between two
+// instants over which they hold.
+func (p *Policy) Holds(a, b *Evaluation) bool {
+	if !a.laidFor(p) || !b.laidFor(p) || len(a.Rules) != len(p.Rules) || len(b.Rules) != len(p.Rules) {
+		return false
+	}
+	guard := float64(p.MinEvents) * (1 - tolerance)
+	for i, r := range p.Rules {
+		threshold := r.Factor * (1 - tolerance)
+		for _, w := range [2]int{a.index[2*i], a.index[2*i+1]} {
+			x, y := a.Windows[w], b.Windows[w]
+			if x.NoData != y.NoData || !x.NoData && (r.Burns(x) != r.Burns(y) || !apart(x.Rate, threshold) || !apart(y.Rate, threshold)) {
+				return false
+			}
+		}
+		if p.MinEvents == 0 {
+			continue
+		}
+		x, y := a.Windows[a.index[2*i]], b.Windows[a.index[2*i]]
+		nx, ny := events(x.Good)+events(x.Bad), events(y.Good)+events(y.Bad)
+		if (nx >= guard) != (ny >= guard) || !apart(nx, guard) || !apart(ny, guard) {
+			return false
+		}
+	}
+	return true
+}
+
+// apart reports whether x is clear of threshold by more than one part in
+// 10^12 of the larger, and both are far from the float64 limit, where
+// counts are halved to stay finite.
+func apart(x, threshold float64) bool {
+	return math.Abs(x-threshold) > 1e-12*max(x, threshold) && x < 1e300 && threshold < 1e300
 }
 
 // laidFor reports whether e's windows are laid out for p's rules: the same

@@ -96,6 +96,17 @@ type Episode struct {
 // Open reports whether the episode has not ended.
 func (e Episode) Open() bool { return e.End.IsZero() }
 
+// Flaky reports whether the episode is a flaky page: a page that ended
+// within `within` of its start having spent less than `budget` of the
+// error budget (BudgetSpent, a share such as 0.02 for 2%), one that
+// resolved itself before anyone could act and cost little. An episode that
+// is open, or never paged, is not flaky. [Registry.Review] counts flaky
+// pages by it (see [WithFlaky]), and so does a backtest, so that both
+// call the same pages flaky.
+func (e Episode) Flaky(within time.Duration, budget float64) bool {
+	return e.Severity == burnrate.SeverityPage && !e.Open() && e.End.Sub(e.Start) <= within && e.BudgetSpent < budget
+}
+
 // Duration returns how long the episode lasted: from Start to End, or to
 // at while it is open.
 func (e Episode) Duration(at time.Time) time.Duration {

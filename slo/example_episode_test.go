@@ -95,7 +95,7 @@ func ExampleRegistry_Review() {
 	minutes(1, 0)
 	quiet(30 * day)
 
-	rv, err := reg.Review(slo.ReviewOptions{})
+	rv, err := reg.Review()
 	if err != nil {
 		panic(err)
 	}

@@ -55,6 +55,19 @@ func FuzzObjective(f *testing.F) {
 		for _, st := range reg.Status() {
 			finite(t, "fuzzed objective", st)
 		}
+		// The outlook, at every error ratio, from a state that may fire:
+		// its instants come at or after its Time, or not at all.
+		for _, q := range []float64{0, 0.5, 1} {
+			out := reg.objs[0].tracker.Outlook(q)
+			for _, at := range []time.Time{out.PageReset, out.Reset, out.BudgetBack} {
+				if !at.IsZero() && at.Before(out.Time) {
+					t.Fatalf("outlook at %v: an instant %v before it", out.Time, at)
+				}
+			}
+			if math.IsNaN(out.Rate) || math.IsInf(out.Rate, 0) || out.Rate < 0 {
+				t.Fatalf("outlook rate %v", out.Rate)
+			}
+		}
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/window"
 )
 
 // The recent burn history's reach and step: a status page shows an
@@ -48,7 +49,7 @@ func (r *Registry) recentStep() time.Duration { return max(recentEvery, r.Tick()
 // for writing.
 func (r *Registry) sampleRecent(now time.Time) {
 	every := r.recentStep()
-	step := floorDiv(now.UnixNano(), int64(every))
+	step := window.Bucket(now, every)
 	for _, o := range r.objs {
 		h := &o.recent
 		if h.times == nil {

@@ -211,11 +211,8 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		if err != nil {
 			return nil, err // unreachable: the windows were validated
 		}
-		obj := &objective{Objective: o, series: s, exhaust: o.Period, budget: burnrate.ErrorBudget(o.Target), since: now}
+		obj := &objective{Objective: o, series: s, exhaust: o.exhaustionWindow(), budget: burnrate.ErrorBudget(o.Target), since: now}
 		obj.log = episodeLog{max: cfg.episodeLog, rule: -1, peak: make([]float64, len(o.Policy.Windows()))}
-		for _, rule := range o.Policy.Rules {
-			obj.exhaust = min(obj.exhaust, rule.Long)
-		}
 		j := r.journeys[o.Journey]
 		if j == nil {
 			j = &Journey{name: o.Journey, reg: r}

@@ -2,6 +2,7 @@ package slo
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -10,7 +11,7 @@ import (
 	"github.com/journeyslo/journeyslo/internal/figure"
 )
 
-// Defaults of [ReviewOptions].
+// Defaults of what a [Review] calls a flaky page (see [WithFlaky]).
 const (
 	// DefaultFlaky is how soon after its start a page must end to be
 	// flaky.
@@ -20,34 +21,61 @@ const (
 	DefaultFlakyBudget = 0.02
 )
 
-// ReviewOptions say what a [Review] calls a flaky page: one that ended
-// within Flaky of its start having spent less than FlakyBudget of the
-// error budget, a page that resolved itself before anyone could act and
-// cost little. The zero value takes both defaults.
-type ReviewOptions struct {
-	// Flaky is the longest a flaky page lasts, from Start to End; 0 means
-	// [DefaultFlaky], 10 minutes.
+// A ReviewOption configures [Registry.Review].
+type ReviewOption func(*reviewConfig)
+
+type reviewConfig struct {
+	flaky       time.Duration
+	flakyBudget float64
+}
+
+// WithFlaky sets what the review calls a flaky page: one that ended within
+// `within` of its start having spent less than `budget` of the error
+// budget, a share such as 0.02 for 2% (see [Episode.Flaky]): a page that
+// resolved itself before anyone could act, and cost little. Zero for
+// either takes its default: [DefaultFlaky], 10 minutes, and
+// [DefaultFlakyBudget], 2%, which are also what a review without this
+// option uses. A negative duration, or a budget that is negative or not a
+// finite number, makes Review fail.
+func WithFlaky(within time.Duration, budget float64) ReviewOption {
+	return func(c *reviewConfig) { c.flaky, c.flakyBudget = within, budget }
+}
+
+// ReviewSettings are what a [Review] was made with, defaults filled in:
+// what it calls a flaky page, one that ended within Flaky of its start
+// having spent less than FlakyBudget of the error budget (see
+// [Episode.Flaky] and [WithFlaky]).
+type ReviewSettings struct {
+	// Flaky is the longest a flaky page lasts, from Start to End.
 	Flaky time.Duration
-	// FlakyBudget is the share of the error budget (Episode.BudgetSpent) a
-	// flaky page spends less of; 0 means [DefaultFlakyBudget], 0.02 (2%).
+	// FlakyBudget is the share of the error budget (Episode.BudgetSpent)
+	// a flaky page spends less of.
 	FlakyBudget float64
 }
 
-// withDefaults fills in the zero options, and reports the invalid ones.
-func (o ReviewOptions) withDefaults() (ReviewOptions, error) {
-	if o.Flaky < 0 {
-		return o, fmt.Errorf("%w: ReviewOptions.Flaky %v is negative; use a duration such as 10m, or 0 for the default", ErrInvalid, o.Flaky)
+// settings returns the configuration with its defaults, or every reason
+// it is invalid.
+func (c reviewConfig) settings() (ReviewSettings, error) {
+	var errs []error
+	if c.flaky < 0 {
+		errs = append(errs, fmt.Errorf("%w: WithFlaky: duration %v is negative; use how soon a flaky page ends, such as 10m, or 0 for the default %v",
+			ErrInvalid, c.flaky, burnrate.FormatWindow(DefaultFlaky)))
 	}
-	if !(o.FlakyBudget >= 0) || math.IsInf(o.FlakyBudget, 0) {
-		return o, fmt.Errorf("%w: ReviewOptions.FlakyBudget %v is not a share; use one such as 0.02 for 2%%, or 0 for the default", ErrInvalid, o.FlakyBudget)
+	if !(c.flakyBudget >= 0) || math.IsInf(c.flakyBudget, 0) {
+		errs = append(errs, fmt.Errorf("%w: WithFlaky: budget %v is not a share; use one such as 0.02 for 2%%, or 0 for the default %v",
+			ErrInvalid, c.flakyBudget, DefaultFlakyBudget))
 	}
-	if o.Flaky == 0 {
-		o.Flaky = DefaultFlaky
+	if len(errs) > 0 {
+		return ReviewSettings{}, errors.Join(errs...)
 	}
-	if o.FlakyBudget == 0 {
-		o.FlakyBudget = DefaultFlakyBudget
+	s := ReviewSettings{Flaky: c.flaky, FlakyBudget: c.flakyBudget}
+	if s.Flaky == 0 {
+		s.Flaky = DefaultFlaky
 	}
-	return o, nil
+	if s.FlakyBudget == 0 {
+		s.FlakyBudget = DefaultFlakyBudget
+	}
+	return s, nil
 }
 
 // A Review is the agenda of a periodic review of alerts and objectives:
@@ -59,9 +87,9 @@ func (o ReviewOptions) withDefaults() (ReviewOptions, error) {
 type Review struct {
 	// Time is the last evaluation, where every period reviewed ends.
 	Time time.Time
-	// Options are the options the review was made with, defaults filled
-	// in.
-	Options ReviewOptions
+	// Options are what the review was made with, defaults filled in: what
+	// it calls a flaky page.
+	Options ReviewSettings
 	// Objectives holds one review per objective, in declaration order.
 	Objectives []ObjectiveReview
 }
@@ -81,8 +109,8 @@ type ObjectiveReview struct {
 	// the review's Time.
 	From, To time.Time
 	// Pages and Tickets count the episodes by Severity; FlakyPages the
-	// pages among them that ended within ReviewOptions.Flaky of their
-	// Start having spent less than ReviewOptions.FlakyBudget.
+	// pages among them that were flaky by the review's Options (see
+	// [Episode.Flaky]).
 	Pages, Tickets, FlakyPages int
 	// Paging is the time the episodes spent at page within the period.
 	Paging time.Duration
@@ -111,28 +139,36 @@ type ObjectiveReview struct {
 }
 
 // Review returns the review of every objective over its period, up to the
-// last evaluation; after Close, up to the evaluation at Close. It returns
-// an error wrapping [ErrInvalid], and no review, when the options are
-// invalid (a negative duration, a share that is negative or not finite).
-// The log keeps the last episodes only (see [WithEpisodeLog]): a period
-// with more episodes than the log holds is reviewed from the oldest it
-// kept.
-func (r *Registry) Review(opts ReviewOptions) (Review, error) {
-	opts, err := opts.withDefaults()
+// last evaluation; after Close, up to the evaluation at Close. With no
+// option it calls flaky the pages that ended within 10 minutes having
+// spent under 2% of the budget (see [WithFlaky]). It returns an error
+// wrapping [ErrInvalid], and no review, when an option is invalid (a
+// negative duration, a share that is negative or not finite), naming
+// every problem. The log keeps the last episodes only (see
+// [WithEpisodeLog]): a period with more episodes than the log holds is
+// reviewed from the oldest it kept.
+func (r *Registry) Review(opts ...ReviewOption) (Review, error) {
+	var cfg reviewConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	settings, err := cfg.settings()
 	if err != nil {
 		return Review{}, err
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	rv := Review{Time: r.advanced, Options: opts, Objectives: make([]ObjectiveReview, len(r.objs))}
+	rv := Review{Time: r.advanced, Options: settings, Objectives: make([]ObjectiveReview, len(r.objs))}
 	for i, o := range r.objs {
-		rv.Objectives[i] = o.review(r.advanced, opts)
+		rv.Objectives[i] = o.review(r.advanced, settings)
 	}
 	return rv, nil
 }
 
 // review reviews o's period ending at at. It requires Registry.mu held.
-func (o *objective) review(at time.Time, opts ReviewOptions) ObjectiveReview {
+func (o *objective) review(at time.Time, opts ReviewSettings) ObjectiveReview {
 	or := ObjectiveReview{
 		Journey: o.Journey, Objective: o.Name, From: at.Add(-o.Period), To: at,
 		BudgetRemaining: burnrate.BudgetRemaining(o.good, o.bad, o.Target),
@@ -157,7 +193,7 @@ func (o *objective) review(at time.Time, opts ReviewOptions) ObjectiveReview {
 		switch ep.Severity {
 		case burnrate.SeverityPage:
 			or.Pages++
-			if !ep.Open() && ep.End.Sub(ep.Start) <= opts.Flaky && ep.BudgetSpent < opts.FlakyBudget {
+			if ep.Flaky(opts.Flaky, opts.FlakyBudget) {
 				or.FlakyPages++
 			}
 		case burnrate.SeverityTicket:
@@ -211,7 +247,7 @@ func (rv Review) shape() reviewShape {
 }
 
 func (in reviewShape) review() (Review, error) {
-	rv := Review{Options: ReviewOptions{FlakyBudget: deref(in.FlakyBudget, 0)}, Objectives: in.Objectives}
+	rv := Review{Options: ReviewSettings{FlakyBudget: deref(in.FlakyBudget, 0)}, Objectives: in.Objectives}
 	var err error
 	if rv.Time, err = parseInstant("time", in.Time); err != nil {
 		return Review{}, err

@@ -16,7 +16,7 @@ func TestEpisodeShapesHoldEveryField(t *testing.T) {
 	}{
 		{"Episode", Episode{}, episodeShape{}, 1},
 		{"Review", Review{}, reviewShape{}, 1},
-		{"ReviewOptions", ReviewOptions{}, struct{ Flaky, FlakyBudget int }{}, 0},
+		{"ReviewSettings", ReviewSettings{}, struct{ Flaky, FlakyBudget int }{}, 0},
 		{"ObjectiveReview", ObjectiveReview{}, objectiveReviewShape{}, 0},
 	} {
 		if v, s := reflect.TypeOf(tc.value).NumField(), reflect.TypeOf(tc.shape).NumField(); v+tc.extra != s {

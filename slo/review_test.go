@@ -103,11 +103,11 @@ func TestReviewOfAMonth(t *testing.T) {
 	compareEpisode(t, "incident", eps[0], real)
 	compareEpisode(t, "flaky page", eps[1], flaky)
 
-	rv, err := m.reg.Review(slo.ReviewOptions{})
+	rv, err := m.reg.Review()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rv.Objectives) != 1 || !rv.Time.Equal(m.now) || rv.Options != (slo.ReviewOptions{Flaky: 10 * time.Minute, FlakyBudget: 0.02}) {
+	if len(rv.Objectives) != 1 || !rv.Time.Equal(m.now) || rv.Options != (slo.ReviewSettings{Flaky: 10 * time.Minute, FlakyBudget: 0.02}) {
 		t.Fatalf("review %+v", rv)
 	}
 	or := rv.Objectives[0]
@@ -136,11 +136,11 @@ func TestReviewOfAMonth(t *testing.T) {
 	}
 
 	// A stricter review: 1% of the budget is too much for a flaky page.
-	rv, _ = m.reg.Review(slo.ReviewOptions{FlakyBudget: 0.01})
+	rv, _ = m.reg.Review(slo.WithFlaky(0, 0.01))
 	if n := rv.Objectives[0].FlakyPages; n != 0 {
 		t.Errorf("FlakyBudget 0.01: %d flaky pages, want 0", n)
 	}
-	rv, _ = m.reg.Review(slo.ReviewOptions{Flaky: 4 * time.Minute})
+	rv, _ = m.reg.Review(slo.WithFlaky(4*time.Minute, 0))
 	if n := rv.Objectives[0].FlakyPages; n != 0 {
 		t.Errorf("Flaky 4m: %d flaky pages, want 0", n)
 	}
@@ -154,7 +154,7 @@ func TestReviewOfAPeriodStartingInAnEpisode(t *testing.T) {
 	m := &reviewMonth{minutely: newMinutely(t, start)}
 	end := minuteT + 30*24*60 + 3*60 // From = T+3h
 	m.runTo(end)
-	rv, err := m.reg.Review(slo.ReviewOptions{})
+	rv, err := m.reg.Review()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,16 +181,53 @@ func TestReviewOfAPeriodStartingInAnEpisode(t *testing.T) {
 func TestReviewRefusesBadOptions(t *testing.T) {
 	m := newMinutely(t, start)
 	for _, tc := range []struct {
-		opts slo.ReviewOptions
-		want string
+		opt  slo.ReviewOption
+		want []string
 	}{
-		{slo.ReviewOptions{Flaky: -time.Minute}, "Flaky -1m0s is negative"},
-		{slo.ReviewOptions{FlakyBudget: -0.1}, "FlakyBudget -0.1 is not a share"},
-		{slo.ReviewOptions{FlakyBudget: math.NaN()}, "FlakyBudget NaN is not a share"},
-		{slo.ReviewOptions{FlakyBudget: math.Inf(1)}, "FlakyBudget +Inf is not a share"},
+		{slo.WithFlaky(-time.Minute, 0), []string{"WithFlaky: duration -1m0s is negative; use how soon a flaky page ends, such as 10m, or 0 for the default 10m"}},
+		{slo.WithFlaky(0, -0.1), []string{"WithFlaky: budget -0.1 is not a share; use one such as 0.02 for 2%, or 0 for the default 0.02"}},
+		{slo.WithFlaky(0, math.NaN()), []string{"budget NaN is not a share"}},
+		{slo.WithFlaky(0, math.Inf(1)), []string{"budget +Inf is not a share"}},
+		// Every problem at once.
+		{slo.WithFlaky(-time.Second, math.Inf(-1)), []string{"duration -1s is negative", "budget -Inf is not a share"}},
 	} {
-		if _, err := m.reg.Review(tc.opts); !errors.Is(err, slo.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("Review(%+v) = %v, want an ErrInvalid containing %q", tc.opts, err, tc.want)
+		rv, err := m.reg.Review(tc.opt)
+		if !errors.Is(err, slo.ErrInvalid) || len(rv.Objectives) != 0 {
+			t.Errorf("Review: %v and %d objectives, want an ErrInvalid and no review", err, len(rv.Objectives))
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("Review error %q does not say %q", err, w)
+			}
+		}
+	}
+	// The last option wins; a nil one is none.
+	rv, err := m.reg.Review(slo.WithFlaky(-time.Minute, 0), nil, slo.WithFlaky(time.Minute, 0.5))
+	if err != nil || rv.Options != (slo.ReviewSettings{Flaky: time.Minute, FlakyBudget: 0.5}) {
+		t.Errorf("Review with a bad option overridden: %+v, %v; want 1m and 0.5", rv.Options, err)
+	}
+}
+
+// Flaky is a page over within the duration having spent less than the
+// budget: an open episode, or one that never paged, is not.
+func TestEpisodeFlaky(t *testing.T) {
+	page := slo.Episode{Severity: burnrate.SeverityPage, Start: start, End: start.Add(10 * time.Minute), BudgetSpent: 0.019}
+	for _, tc := range []struct {
+		name   string
+		change func(*slo.Episode)
+		want   bool
+	}{
+		{"a page over in 10m spending 1.9%", func(*slo.Episode) {}, true},
+		{"over in 10m and a nanosecond", func(e *slo.Episode) { e.End = e.End.Add(1) }, false},
+		{"spending 2%", func(e *slo.Episode) { e.BudgetSpent = 0.02 }, false},
+		{"still open", func(e *slo.Episode) { e.End = time.Time{} }, false},
+		{"a ticket", func(e *slo.Episode) { e.Severity = burnrate.SeverityTicket }, false},
+	} {
+		e := page
+		tc.change(&e)
+		if got := e.Flaky(10*time.Minute, 0.02); got != tc.want {
+			t.Errorf("%s: Flaky = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }
@@ -198,7 +235,7 @@ func TestReviewRefusesBadOptions(t *testing.T) {
 func TestReviewWithoutEvents(t *testing.T) {
 	m := newMinutely(t, start)
 	m.run(10, 0, 0)
-	rv, err := m.reg.Review(slo.ReviewOptions{})
+	rv, err := m.reg.Review()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +257,7 @@ func TestReviewWithoutEvents(t *testing.T) {
 }
 
 func TestReviewJSONRoundTrip(t *testing.T) {
-	rv := slo.Review{Time: start.Add(30 * 24 * time.Hour), Options: slo.ReviewOptions{Flaky: 10 * time.Minute, FlakyBudget: 0.02},
+	rv := slo.Review{Time: start.Add(30 * 24 * time.Hour), Options: slo.ReviewSettings{Flaky: 10 * time.Minute, FlakyBudget: 0.02},
 		Objectives: []slo.ObjectiveReview{{Journey: "checkout", Objective: "availability", From: start, To: start.Add(30 * 24 * time.Hour),
 			Pages: 2, FlakyPages: 1, Paging: 46 * time.Minute, EpisodeBudget: 0.1 + 0.2, BackgroundBudget: 1 - 0.54, BudgetRemaining: 0.24,
 			Episodes: []slo.Episode{realEpisode()}}}}
@@ -254,7 +291,7 @@ func TestReviewJSONRoundTrip(t *testing.T) {
 func TestReviewOfTooFewEvents(t *testing.T) {
 	m := newMinutely(t, start)
 	m.run(1, 9, 1)
-	rv, err := m.reg.Review(slo.ReviewOptions{})
+	rv, err := m.reg.Review()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -154,11 +154,22 @@ func enough(events float64, min uint64) bool {
 }
 
 // minEvents returns how many events o's period must hold for budget claims.
-func (o *objective) minEvents() uint64 {
+func (o Objective) minEvents() uint64 {
 	if o.Policy.MinEvents != 0 {
 		return o.Policy.MinEvents
 	}
 	return burnrate.MinEvents(o.Target)
+}
+
+// exhaustionWindow returns the window whose burn rate estimates time to
+// exhaustion: the shortest long window of o's policy, or its period when
+// the policy has no rules.
+func (o Objective) exhaustionWindow() time.Duration {
+	d := o.Period
+	for _, r := range o.Policy.Rules {
+		d = min(d, r.Long)
+	}
+	return d
 }
 
 // RuleStatus is how one alert rule stands.
@@ -180,9 +191,26 @@ type Transition struct {
 	Status Status
 }
 
-// status builds the objective's Status as evaluated at at. It requires
-// Registry.mu held.
-func (o *objective) status(at time.Time) Status {
+// Status returns the objective's Status at instant at, computed from its
+// counts: good and bad, the events over its Period (fractional where its
+// oldest bucket counts pro rata, see package window), and e, the
+// evaluation of its Policy at its Target over its windows
+// ([burnrate.Policy.Evaluate]). The budget, the SLI, the budget's state
+// and its time to exhaustion come from the counts; the state, the rule
+// that set it and every rule's standing come from e.
+//
+// The registry builds every Status with it from its own windows; package
+// slofleet builds the fleet's from the series an alerting engine recorded
+// over every replica, with the engine's verdict of which rules fire. It is
+// public so that a second source of the same counts makes the same
+// figures, by the same arithmetic, to the bit.
+//
+// o is the objective with its defaults ([Objective.WithDefaults]), and e
+// an evaluation of its policy: a rule of the policy that e does not hold
+// is reported neither burning nor firing, at rate 0. TotalGood, TotalBad
+// and Since are the registry's to know (this process's counters, and when
+// it entered State) and are left zero.
+func (o Objective) Status(at time.Time, good, bad float64, e burnrate.Evaluation) Status {
 	s := Status{
 		Journey:   o.Journey,
 		Objective: o.Name,
@@ -190,26 +218,24 @@ func (o *objective) status(at time.Time) Status {
 		Period:    o.Period,
 		Latency:   o.Latency,
 		Time:      at,
-		Good:      roundCount(o.good),
-		Bad:       roundCount(o.bad),
-		TotalGood: o.totG,
-		TotalBad:  o.totB,
+		Good:      roundCount(good),
+		Bad:       roundCount(bad),
 		SLI:       1,
-		NoData:    o.good == 0 && o.bad == 0, // not even part of an event
-		State:     o.state,
-		Since:     o.since,
-		Windows:   append([]burnrate.Burn(nil), o.eval.Windows...),
+		NoData:    good == 0 && bad == 0, // not even part of an event
+		State:     e.State,
+		Windows:   append([]burnrate.Burn(nil), e.Windows...),
 		Rules:     make([]RuleStatus, len(o.Policy.Rules)),
 	}
 	if !s.NoData {
-		s.SLI = o.good / (o.good + o.bad)
+		s.SLI = good / (good + bad)
 	}
-	s.BudgetRemaining = burnrate.BudgetRemaining(o.good, o.bad, o.Target)
+	s.BudgetRemaining = burnrate.BudgetRemaining(good, bad, o.Target)
 	s.MinEvents = o.minEvents()
-	s.Budget = budgetState(o.good+o.bad, s.MinEvents, s.BudgetRemaining)
+	s.Budget = budgetState(good+bad, s.MinEvents, s.BudgetRemaining)
+	s.ExhaustionWindow = o.exhaustionWindow()
 	rate := 0.0
-	for _, b := range o.eval.Windows {
-		if b.Window == o.exhaust {
+	for _, b := range e.Windows {
+		if b.Window == s.ExhaustionWindow {
 			rate = b.Rate
 		}
 	}
@@ -217,19 +243,31 @@ func (o *objective) status(at time.Time) Status {
 	if s.Budget != BudgetTooFewEvents {
 		s.TimeToExhaustion = burnrate.TimeToExhaustion(s.BudgetRemaining, rate, o.Period)
 	}
-	s.ExhaustionWindow = o.exhaust
-	if o.eval.Rule >= 0 {
-		s.Rule = o.Policy.Rules[o.eval.Rule].Name
+	if e.State != burnrate.SeverityOK && e.Rule >= 0 && e.Rule < len(o.Policy.Rules) {
+		s.Rule = o.Policy.Rules[e.Rule].String()
 	}
-	for i, rs := range o.eval.Rules {
-		s.Rules[i] = RuleStatus{
-			Rule:      o.Policy.Rules[i],
-			LongRate:  o.eval.Windows[rs.Long].Rate,
-			ShortRate: o.eval.Windows[rs.Short].Rate,
-			Burning:   rs.Burning,
-			Firing:    rs.Firing,
+	burn := func(i int) float64 {
+		if i >= 0 && i < len(e.Windows) {
+			return e.Windows[i].Rate
+		}
+		return 0
+	}
+	for i, r := range o.Policy.Rules {
+		s.Rules[i] = RuleStatus{Rule: r}
+		if i < len(e.Rules) {
+			rs := e.Rules[i]
+			s.Rules[i].LongRate, s.Rules[i].ShortRate = burn(rs.Long), burn(rs.Short)
+			s.Rules[i].Burning, s.Rules[i].Firing = rs.Burning, rs.Firing
 		}
 	}
+	return s
+}
+
+// status builds the objective's Status as evaluated at at. It requires
+// Registry.mu held.
+func (o *objective) status(at time.Time) Status {
+	s := o.Objective.Status(at, o.good, o.bad, o.eval)
+	s.TotalGood, s.TotalBad, s.Since = o.totG, o.totB, o.since
 	return s
 }
 

@@ -220,7 +220,20 @@ func (w *win) setFirst(first, width, tick int64) {
 func startBucket(epoch, tick int64, d time.Duration, w int64) (idx int64, share float64) {
 	start := epoch*tick - int64(d)
 	idx = floorDiv(start, w)
-	return idx, float64((idx+1)*w-start) / float64(w)
+	return idx, shareFrom(idx, start, w)
+}
+
+// shareFrom returns the share of bucket idx of width w that lies at or after
+// instant start (nanoseconds), for a start inside it: in (0, 1].
+func shareFrom(idx, start, w int64) float64 {
+	return float64((idx+1)*w-start) / float64(w)
+}
+
+// proRata returns the events of a window whose whole buckets hold whole
+// events and whose oldest bucket, part, lies inside it by share: what
+// Series.Sum and Projection.Sum count, in one float64 arithmetic.
+func proRata(whole, part, share float64) float64 {
+	return whole + part*share
 }
 
 // plan chooses the rings for a set of windows: one per distinct resolution,
@@ -357,7 +370,7 @@ func (s *Series) Sum(d time.Duration) (good, bad float64) {
 			_, share := startBucket(s.g.epoch, s.g.tick, d, r.per*s.g.tick)
 			part := r.slots[mod(w.first-1, len(r.slots))]
 			whole := Counts{saturate(w.sum.Good, s.live.good.Load()), saturate(w.sum.Bad, s.live.bad.Load())}
-			return float64(whole.Good) + float64(part.Good)*share, float64(whole.Bad) + float64(part.Bad)*share
+			return proRata(float64(whole.Good), float64(part.Good), share), proRata(float64(whole.Bad), float64(part.Bad), share)
 		}
 	}
 	return 0, 0
@@ -382,22 +395,27 @@ func (s *Series) Buckets(d time.Duration) (width time.Duration, first time.Time,
 	s.g.mu.RLock()
 	defer s.g.mu.RUnlock()
 	for i := range s.wins {
-		w := &s.wins[i]
-		if w.d != d {
-			continue
+		if w := &s.wins[i]; w.d == d {
+			width, o, share, counts := s.read(w)
+			return width, time.Unix(0, o*int64(width)), share, counts
 		}
-		r := &s.rings[w.ring]
-		width = time.Duration(r.per * s.g.tick)
-		o, share := startBucket(s.g.epoch, s.g.tick, d, int64(width))
-		counts = make([]Counts, r.cur-o+1)
-		for j := range counts {
-			counts[j] = r.slots[mod(o+int64(j), len(r.slots))]
-		}
-		last := &counts[len(counts)-1]
-		*last = Counts{saturate(last.Good, s.live.good.Load()), saturate(last.Bad, s.live.bad.Load())}
-		return width, time.Unix(0, o*int64(width)), share, counts
 	}
 	return 0, time.Time{}, 0, nil
+}
+
+// read returns window w's buckets as Buckets does, with the index of the
+// oldest in widths since the Unix epoch. It requires s.g.mu held.
+func (s *Series) read(w *win) (width time.Duration, first int64, share float64, counts []Counts) {
+	r := &s.rings[w.ring]
+	width = time.Duration(r.per * s.g.tick)
+	first, share = startBucket(s.g.epoch, s.g.tick, w.d, int64(width))
+	counts = make([]Counts, r.cur-first+1)
+	for j := range counts {
+		counts[j] = r.slots[mod(first+int64(j), len(r.slots))]
+	}
+	last := &counts[len(counts)-1]
+	*last = Counts{saturate(last.Good, s.live.good.Load()), saturate(last.Bad, s.live.bad.Load())}
+	return width, first, share, counts
 }
 
 // Total returns every event the series has recorded.
@@ -474,6 +492,23 @@ func (s *Series) advanceRing(i int, c int64) {
 	}
 }
 
+// Bucket returns the index of the bucket of the given width that holds
+// instant t: how many widths since the Unix epoch its start is, the index
+// [RingState] counts buckets by. It rounds down, so that an instant before
+// 1970 is in a bucket of negative index and every bucket is width long:
+// with 1h buckets, 00:59:59 UTC is in bucket 0 and 23:00 UTC the day
+// before in bucket -1. Buckets of any width are aligned to the epoch
+// alike, so a width's bucket boundaries are also those of every width it
+// divides. It returns 0 for a width that is not positive.
+func Bucket(t time.Time, width time.Duration) int64 {
+	if width <= 0 {
+		return 0
+	}
+	return floorDiv(t.UnixNano(), int64(width))
+}
+
+// floorDiv returns a / b rounded down, so that the instants before the
+// epoch count down as those after it count up.
 func floorDiv(a, b int64) int64 {
 	q := a / b
 	if a%b != 0 && (a < 0) != (b < 0) {

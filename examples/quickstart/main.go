@@ -160,9 +160,9 @@ func main() {
 	// paged for nothing, and what the budget went on while an alert was
 	// open, against outside one: before an alert fired (search's slow
 	// searches ran 53 minutes before the page) or below every threshold.
-	review, err := reg.Review(slo.ReviewOptions{})
+	review, err := reg.Review()
 	if err != nil {
-		panic(err) // unreachable: the zero options are the defaults
+		panic(err) // unreachable: the defaults are valid
 	}
 	fmt.Printf("Monthly review (%v, flaky: a page over within %v having spent under %.0f%% of the budget):\n",
 		burnrate.FormatWindow(review.Objectives[0].To.Sub(review.Objectives[0].From)),

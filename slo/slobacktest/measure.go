@@ -6,6 +6,7 @@ import (
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/window"
 )
 
 // A PolicyResult is what one candidate policy did to one objective over the
@@ -24,7 +25,7 @@ type PolicyResult struct {
 	Episodes []slo.Episode
 	// Pages and Tickets count the episodes by the most severe state they
 	// reached; FlakyPages counts the pages that were flaky by the config's
-	// Flaky and FlakyBudget, as slo.ReviewOptions judges them: they ended
+	// Flaky and FlakyBudget, as slo.Episode.Flaky judges them: they ended
 	// within Flaky of their start, having spent less than FlakyBudget of
 	// the budget.
 	Pages, Tickets, FlakyPages int
@@ -311,7 +312,7 @@ func (pr *PolicyResult) count(c Config, episodes []slo.Episode, incidents []Inci
 			continue
 		}
 		pr.Pages++
-		if flaky(e, c.Flaky, c.FlakyBudget) {
+		if e.Flaky(c.Flaky, c.FlakyBudget) {
 			pr.FlakyPages++
 		}
 		until := e.End
@@ -356,12 +357,6 @@ func (pr *PolicyResult) count(c Config, episodes []slo.Episode, incidents []Inci
 	}
 }
 
-// flaky reports whether the page e was flaky: it ended within d of its
-// start, having spent less than budget, as slo.ReviewOptions has it.
-func flaky(e slo.Episode, d time.Duration, budget float64) bool {
-	return e.Severity == burnrate.SeverityPage && !e.Open() && e.End.Sub(e.Start) <= d && e.BudgetSpent < budget
-}
-
 // binWidths are the widths a timeline's bins may take, the narrowest that
 // keeps a replay within maxBins chosen.
 var binWidths = [...]time.Duration{
@@ -390,20 +385,12 @@ func (rp *replay) bins(jt *journeyTraffic, res *Result) []Bin {
 	k0, k1 := tickOf(res.Start, rp.tick), tickOf(res.End, rp.tick)
 	var out []Bin
 	for k := k0; k < k1; {
-		e := min(floorDiv(k, n)*n+n, k1)
+		// The bin holding tick k, aligned to the epoch as the windows'
+		// buckets are.
+		e := min((window.Bucket(time.Unix(0, k*int64(rp.tick)), time.Duration(n)*rp.tick)+1)*n, k1)
 		g, b := jt.between(k, e)
 		out = append(out, Bin{End: time.Unix(0, e*int64(rp.tick)).UTC(), Good: g, Bad: b})
 		k = e
 	}
 	return out
-}
-
-// floorDiv returns a/b rounded down, for b > 0, as the window package's
-// epochs have it: instants before 1970 count down.
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b < 0 {
-		q--
-	}
-	return q
 }

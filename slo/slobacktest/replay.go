@@ -109,11 +109,11 @@ type Config struct {
 	// [BurnRate1h], [ObjectivePolicy]).
 	Candidates []Candidate
 	// Flaky is how soon after it starts a page's episode must end for the
-	// page to be flaky; 0 means [DefaultFlaky]. See slo.ReviewOptions.
+	// page to be flaky; 0 means [DefaultFlaky]. See slo.Episode.Flaky.
 	Flaky time.Duration
 	// FlakyBudget is the share of the budget a flaky page's episode spends
 	// less than (its slo.Episode.BudgetSpent); 0 means
-	// [DefaultFlakyBudget]. See slo.ReviewOptions.
+	// [DefaultFlakyBudget]. See slo.Episode.Flaky.
 	FlakyBudget float64
 	// Significance holds the tests an incident must pass one of to be
 	// significant (see [Significance]); nil means [DefaultSignificance].

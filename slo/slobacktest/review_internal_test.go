@@ -41,7 +41,7 @@ func TestCountsAsReview(t *testing.T) {
 	}
 	n := 0 // the registry's objectives: every config's candidates in order
 	for k, cfg := range cfgs {
-		rv, err := reg.Review(slo.ReviewOptions{Flaky: cfg.Flaky, FlakyBudget: cfg.FlakyBudget})
+		rv, err := reg.Review(slo.WithFlaky(cfg.Flaky, cfg.FlakyBudget))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"net/http"
 	"regexp"
 	"slices"
@@ -423,74 +422,23 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 }
 
 // build computes o's Status at at from its windows' events and its rules'
-// firing flags, as the registry's Status is computed from its own windows.
+// firing flags, with the function the registry computes its own with.
 func build(o slo.Objective, at time.Time, events sums, firing []bool) slo.Status {
 	var ev burnrate.Evaluation
 	o.Policy.Evaluate(events, o.Target, &ev)
+	// The engine's verdict: a rule it records firing fires, and burns
+	// whatever the last digit of the rates computed here; one it does not
+	// record does not fire.
+	ev.State, ev.Rule = burnrate.SeverityOK, -1
+	for i, r := range o.Policy.Rules {
+		ev.Rules[i].Burning = ev.Rules[i].Burning || firing[i]
+		ev.Rules[i].Firing = firing[i]
+		if firing[i] && r.Severity > ev.State {
+			ev.State, ev.Rule = r.Severity, i
+		}
+	}
 	good, bad := events.Sum(o.Period)
-	s := slo.Status{
-		Journey:   o.Journey,
-		Objective: o.Name,
-		Target:    o.Target,
-		Period:    o.Period,
-		Latency:   o.Latency,
-		Time:      at,
-		Good:      roundCount(good),
-		Bad:       roundCount(bad),
-		SLI:       1,
-		NoData:    good == 0 && bad == 0,
-		Windows:   ev.Windows,
-		Rules:     make([]slo.RuleStatus, len(o.Policy.Rules)),
-	}
-	if !s.NoData {
-		s.SLI = good / (good + bad)
-	}
-	s.BudgetRemaining = burnrate.BudgetRemaining(good, bad, o.Target)
-	s.ExhaustionWindow = o.Period
-	for _, r := range o.Policy.Rules {
-		s.ExhaustionWindow = min(s.ExhaustionWindow, r.Long)
-	}
-	rate := 0.0
-	for _, b := range ev.Windows {
-		if b.Window == s.ExhaustionWindow {
-			rate = b.Rate
-		}
-	}
-	// The evidence the registry asks of a budget claim: the policy's guard
-	// (or the target's when the guard is off), within the guard's one part
-	// in a billion, so that float rounding cannot lose an event.
-	s.MinEvents = o.Policy.MinEvents
-	if s.MinEvents == 0 {
-		s.MinEvents = burnrate.MinEvents(o.Target)
-	}
-	switch {
-	case good+bad < float64(s.MinEvents)*(1-1e-9):
-		s.Budget = slo.BudgetTooFewEvents
-	case s.BudgetRemaining > 0:
-		s.Budget = slo.BudgetLeft
-	default:
-		s.Budget = slo.BudgetSpent
-	}
-	s.TimeToExhaustion = burnrate.Never // no claim on too few events
-	if s.Budget != slo.BudgetTooFewEvents {
-		s.TimeToExhaustion = burnrate.TimeToExhaustion(s.BudgetRemaining, rate, o.Period)
-	}
-	for i, rs := range ev.Rules {
-		r := o.Policy.Rules[i]
-		s.Rules[i] = slo.RuleStatus{
-			Rule:      r,
-			LongRate:  ev.Windows[rs.Long].Rate,
-			ShortRate: ev.Windows[rs.Short].Rate,
-			// The engine's verdict: a rule it records firing burns, whatever
-			// the last digit of the rates computed here.
-			Burning: rs.Burning || firing[i],
-			Firing:  firing[i],
-		}
-		if firing[i] && r.Severity > s.State {
-			s.State, s.Rule = r.Severity, r.String()
-		}
-	}
-	return s
+	return o.Status(at, good, bad, ev)
 }
 
 // checkInfo compares the settings the rules were generated with, on their
@@ -575,16 +523,4 @@ func ruleNames(p burnrate.Policy) string {
 		names[i] = r.String()
 	}
 	return strings.Join(names, ", ")
-}
-
-// roundCount rounds a fractional event count to the nearest event,
-// saturating at the largest uint64, as the registry's Status does.
-func roundCount(n float64) uint64 {
-	switch {
-	case !(n > 0):
-		return 0
-	case n >= math.MaxUint64:
-		return math.MaxUint64
-	}
-	return uint64(math.Round(n))
 }

@@ -232,8 +232,8 @@ func (h *pageHandler) read(recent bool) reading {
 			s.objectives = append(s.objectives, o)
 			s.at = st.Time
 		}
-		// The zero options are the defaults, which Review never refuses.
-		s.review, _ = h.reg.Review(slo.ReviewOptions{})
+		// Without options, the defaults, Review never refuses.
+		s.review, _ = h.reg.Review()
 		// The events of undeclared journeys are counted as they come, not
 		// at evaluations: these are those up to the reading.
 		s.unG, s.unB = h.reg.Unmatched()
