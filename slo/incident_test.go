@@ -3,22 +3,11 @@ package slo_test
 import (
 	"testing"
 
-	"github.com/journeyslo/journeyslo/internal/fixture"
-
 	"github.com/journeyslo/journeyslo/internal/shopmonth"
 )
 
-// replayMonth returns a registry that has lived through the shop's month
-// (package internal/shopmonth), on a fixture whose clock ends at its end.
-func replayMonth(t testing.TB) *fixture.Manual {
-	t.Helper()
-	f := fixture.NewAt(t, shopmonth.From, shopmonth.Objectives()...)
-	shopmonth.Replay(f.Reg, f.Mock)
-	return f
-}
-
 func TestReplayMonth(t *testing.T) {
-	f := replayMonth(t)
+	f := shopmonth.New(t)
 	want := map[string]string{
 		"checkout/availability": "page",
 		"checkout/latency":      "ok",

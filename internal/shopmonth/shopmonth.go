@@ -1,18 +1,17 @@
 // Package shopmonth replays the month of a shop that the tests of slo and
 // slo/slostatus share: slo's checks the states it ends in, slostatus's draws
-// them on the status page and in its screenshots. It is deterministic: the
-// same counts, to the event, on every run.
+// them on the status page and in its screenshots. Its traffic is the
+// library's one generator, slobacktest's scenarios: the same counts, to the
+// event, on every run.
 package shopmonth
 
 import (
-	"math"
+	"testing"
 	"time"
 
 	"github.com/journeyslo/journeyslo/internal/fixture"
-
-	"github.com/benbjohnson/clock"
-
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slobacktest"
 )
 
 // End is the end of the replayed month: the status page's "now".
@@ -34,84 +33,63 @@ func Objectives() []slo.Objective {
 	}
 }
 
-// A flow is a journey's traffic: requests a second at the daily mean, and
-// the shares that fail and that are slow on a normal day.
-type flow struct {
-	journey       string
-	perSecond     float64
-	failing, slow float64
-	// carries hold the fractions of events not yet recorded, so that
-	// small shares add up exactly without randomness.
-	badCarry, slowCarry, allCarry float64
-}
-
-// An outage raises a journey's failing share over [from, to).
-type outage struct {
-	journey  string
-	from, to time.Time
-	failing  float64
-}
-
-// outages end in the state the page shows at End:
+// Scenarios returns the month's traffic, one scenario a journey: requests a
+// second at the daily mean, busiest at noon, and the shares that fail and
+// that are slow (800 ms) on a normal day. Its incidents end in the state
+// the page shows at End:
 //   - checkout: its payment provider fails 80% of checkouts for 15 minutes
 //     on March 10, and 20% of them in the last 8 minutes: paging;
 //   - login: a release fails 2% of logins for the last 30 hours: a ticket;
 //   - search: a bad index fails 45% of searches for 6 hours on March 23,
 //     which spends its whole budget; ok since.
-var outages = []outage{
-	{"checkout", time.Date(2026, 3, 10, 2, 15, 0, 0, time.UTC), time.Date(2026, 3, 10, 2, 30, 0, 0, time.UTC), 0.8},
-	{"checkout", End.Add(-8 * time.Minute), End, 0.2},
-	{"login", End.Add(-30 * time.Hour), End, 0.02},
-	{"search", time.Date(2026, 3, 23, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 23, 15, 0, 0, 0, time.UTC), 0.45},
+func Scenarios() []slobacktest.Scenario {
+	scenario := func(journey string, rate, failing, slow float64, incidents ...slobacktest.Incident) slobacktest.Scenario {
+		for i := range incidents {
+			incidents[i].Slow = slow // an outage fails requests; it does not slow the others
+		}
+		return slobacktest.Scenario{Journey: journey, Start: From, Length: End.Sub(From), Rate: rate, Diurnal: 0.5,
+			ErrorRatio: failing, Slow: slow, SlowLatency: 800 * time.Millisecond, Incidents: incidents}
+	}
+	spell := func(from, to time.Time, failing float64) slobacktest.Incident {
+		return slobacktest.Incident{Start: from, Duration: to.Sub(from), ErrorRatio: failing}
+	}
+	return []slobacktest.Scenario{
+		scenario("checkout", 20, 0.0002, 0.004,
+			spell(time.Date(2026, 3, 10, 2, 15, 0, 0, time.UTC), time.Date(2026, 3, 10, 2, 30, 0, 0, time.UTC), 0.8),
+			spell(End.Add(-8*time.Minute), End, 0.2)),
+		scenario("login", 10, 0.001, 0,
+			spell(End.Add(-30*time.Hour), End, 0.02)),
+		scenario("search", 50, 0.0005, 0.02,
+			spell(time.Date(2026, 3, 23, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 23, 15, 0, 0, 0, time.UTC), 0.45)),
+	}
 }
 
-// Replay drives reg, built over Objectives at From with manual advance on
-// mock, through the month: in 15-minute steps and then, for the last 3
-// days (the longest alert window), in 1-minute steps, up to End, where it
-// leaves the registry and the clock.
-func Replay(reg *slo.Registry, mock *clock.Mock) {
-	flows := []*flow{
-		{journey: "checkout", perSecond: 20, failing: 0.0002, slow: 0.004},
-		{journey: "login", perSecond: 10, failing: 0.001},
-		{journey: "search", perSecond: 50, failing: 0.0005, slow: 0.02},
+// New returns a registry of Objectives, advanced by hand on a mock clock,
+// that has lived through the month: in 15-minute steps and then, for the
+// last 3 days (the longest alert window), in 1-minute steps, up to End,
+// where it leaves the registry and the clock.
+func New(tb testing.TB) *fixture.Manual {
+	tb.Helper()
+	f := fixture.NewAt(tb, From, Objectives()...)
+	var feeds []*slobacktest.Feed
+	for _, sc := range Scenarios() {
+		feed, err := sc.Feed(fixture.Journey(f.Reg, sc.Journey))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		feeds = append(feeds, feed)
 	}
 	step := 15 * time.Minute
 	for now := From; now.Before(End); now = now.Add(step) {
 		if End.Sub(now) <= 72*time.Hour {
 			step = time.Minute
 		}
-		reg.Advance(now)
-		for _, fl := range flows {
-			fl.record(fixture.Journey(reg, fl.journey), now, step)
+		f.Reg.Advance(now)
+		for _, feed := range feeds {
+			feed.To(now.Add(step))
 		}
 	}
-	reg.Advance(End)
-	mock.Set(End)
-}
-
-// record adds one step of the flow's traffic at now: busiest at 16:00,
-// quietest at 04:00.
-func (fl *flow) record(j *slo.Journey, now time.Time, step time.Duration) {
-	failing := fl.failing
-	for _, o := range outages {
-		if o.journey == fl.journey && !now.Before(o.from) && now.Before(o.to) {
-			failing = o.failing
-		}
-	}
-	h := float64(now.Hour()) + float64(now.Minute())/60
-	n := take(&fl.allCarry, fl.perSecond*step.Seconds()*(1+0.5*math.Sin(2*math.Pi*(h-10)/24)))
-	bad := take(&fl.badCarry, float64(n)*failing)
-	slow := take(&fl.slowCarry, float64(n-bad)*fl.slow)
-	for range slow {
-		j.Observe(800*time.Millisecond, false)
-	}
-	j.Add(n-bad-slow, bad)
-}
-
-// take returns the whole part of x plus what carry held, keeping the rest.
-func take(carry *float64, x float64) uint64 {
-	*carry += x
-	n := math.Floor(*carry)
-	*carry -= n
-	return uint64(n)
+	f.Reg.Advance(End)
+	f.Mock.Set(End)
+	return f
 }

@@ -64,12 +64,16 @@ type Sample struct {
 
 // An Incident is a spell of errors known to have happened, such as one a
 // synthetic scenario injects: from Start, for Duration, a share ErrorRatio
-// of the journey's events fail. It is a plain value.
+// of the journey's events fail (and, in a scenario, a share Slow of the
+// others are slow). It is a plain value.
 type Incident struct {
 	Journey    string
 	Start      time.Time
 	Duration   time.Duration
 	ErrorRatio float64
+	// Slow is the share of the events that succeed which are slow during
+	// the incident, in a [Scenario]; a backtest's measures ignore it.
+	Slow float64
 }
 
 // End returns when the incident stops.

@@ -23,10 +23,13 @@ import (
 //	rate: 1000/m      # events a second as a number, or N/s, N/m or N/h
 //	diurnal: 0.5      # optional; 0 (steady) when left out
 //	errorRatio: 0.05% # optional; a share (0.0005) or a percent
+//	slow: 1%          # optional; the share of the events that succeed which are slow
+//	slowLatency: 800ms # how long a slow event takes; needed with slow events
 //	incidents:        # optional
 //	  - start: 2026-03-03T14:00:00Z
 //	    duration: 30m
 //	    errorRatio: 100%
+//	    slow: 0         # optional; the share slow during it
 //
 // Durations are written as burnrate.ParseWindow reads them ("30m", "7d"),
 // instants as RFC 3339. name is the file's name, for errors: each is a
@@ -112,7 +115,7 @@ func (p *scenarioParser) scalar(n *yaml.Node, field, want string) (string, bool)
 
 func (p *scenarioParser) scenario(n *yaml.Node) Scenario {
 	var s Scenario
-	p.mapping(n, "", "a scenario", []string{"journey!", "start!", "length!", "step", "rate!", "diurnal", "errorRatio", "incidents"}, func(key string, v *yaml.Node, field string) {
+	p.mapping(n, "", "a scenario", []string{"journey!", "start!", "length!", "step", "rate!", "diurnal", "errorRatio", "slow", "slowLatency", "incidents"}, func(key string, v *yaml.Node, field string) {
 		switch key {
 		case "journey":
 			s.Journey, _ = p.scalar(v, field, "the journey's name, such as checkout")
@@ -128,6 +131,10 @@ func (p *scenarioParser) scenario(n *yaml.Node) Scenario {
 			s.Diurnal = p.share(v, field, "the amplitude of the daily swing, from 0 (steady) to 1, such as 0.5")
 		case "errorRatio":
 			s.ErrorRatio = p.share(v, field, "the share of events that fail outside incidents, such as 0.0005 or 0.05%")
+		case "slow":
+			s.Slow = p.share(v, field, "the share of the events that succeed which are slow, such as 0.01 or 1%")
+		case "slowLatency":
+			s.SlowLatency = p.latency(v, field)
 		case "incidents":
 			p.w.List(v, field, "incidents, each with a start, duration and errorRatio", false, func(i int, item *yaml.Node, path string) {
 				p.pos[path] = item
@@ -140,7 +147,7 @@ func (p *scenarioParser) scenario(n *yaml.Node) Scenario {
 
 func (p *scenarioParser) incident(n *yaml.Node, path string) Incident {
 	var in Incident
-	p.mapping(n, path, "an incident", []string{"journey", "start!", "duration!", "errorRatio!"}, func(key string, v *yaml.Node, field string) {
+	p.mapping(n, path, "an incident", []string{"journey", "start!", "duration!", "errorRatio!", "slow"}, func(key string, v *yaml.Node, field string) {
 		switch key {
 		case "journey":
 			in.Journey, _ = p.scalar(v, field, "the scenario's journey, or nothing")
@@ -150,6 +157,8 @@ func (p *scenarioParser) incident(n *yaml.Node, path string) Incident {
 			in.Duration = p.duration(v, field, "how long it lasts, such as 30m")
 		case "errorRatio":
 			in.ErrorRatio = p.share(v, field, "the share of events that fail during it, such as 1 or 100% for a full outage")
+		case "slow":
+			in.Slow = p.share(v, field, "the share of the events that succeed which are slow during it, such as 0.8 or 80%")
 		}
 	})
 	return in
@@ -173,6 +182,20 @@ func (p *scenarioParser) duration(n *yaml.Node, field, want string) time.Duratio
 		return 0
 	}
 	d, err := burnrate.ParseWindow(text)
+	if err != nil {
+		p.bad(n, field, "%s is not a duration; write %s", yamlpos.Quote(text), want)
+	}
+	return d
+}
+
+// latency reads how long an event takes, as time.ParseDuration reads it.
+func (p *scenarioParser) latency(n *yaml.Node, field string) time.Duration {
+	const want = "how long a slow event takes, such as 800ms"
+	text, ok := p.scalar(n, field, want)
+	if !ok {
+		return 0
+	}
+	d, err := time.ParseDuration(text)
 	if err != nil {
 		p.bad(n, field, "%s is not a duration; write %s", yamlpos.Quote(text), want)
 	}

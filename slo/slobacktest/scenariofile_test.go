@@ -71,11 +71,11 @@ func TestParseScenarioErrors(t *testing.T) {
 	}{
 		{"empty", "", "s.yaml:1:1: the file is empty; a scenario has a journey, start, length and rate"},
 		{"not YAML", "journey: [a\n", "s.yaml:1:1: not valid YAML: did not find expected ',' or ']'"},
-		{"not a mapping", "- a\n", "s.yaml:1:1: the file is a list; a scenario is a mapping with the fields journey, start, length, step, rate, diurnal, errorRatio, incidents"},
+		{"not a mapping", "- a\n", "s.yaml:1:1: the file is a list; a scenario is a mapping with the fields journey, start, length, step, rate, diurnal, errorRatio, slow, slowLatency, incidents"},
 		{"missing", "journey: checkout\n", "s.yaml:1:1: the file: field \"start\" is missing; a scenario needs it\n" +
 			"s.yaml:1:1: the file: field \"length\" is missing; a scenario needs it\n" +
 			"s.yaml:1:1: the file: field \"rate\" is missing; a scenario needs it"},
-		{"unknown and twice", head + "rate: 1\nrates: 2\nrate: 3\n", "s.yaml:5:1: the file: unknown field \"rates\"; a scenario has the fields journey, start, length, step, rate, diurnal, errorRatio, incidents\n" +
+		{"unknown and twice", head + "rate: 1\nrates: 2\nrate: 3\n", "s.yaml:5:1: the file: unknown field \"rates\"; a scenario has the fields journey, start, length, step, rate, diurnal, errorRatio, slow, slowLatency, incidents\n" +
 			"s.yaml:6:1: the file: field \"rate\" is given twice; give it once"},
 		{"values", "journey: [checkout]\nstart: yesterday\nlength: a week\nrate: many\ndiurnal: 2\nerrorRatio: 5\n",
 			"s.yaml:1:10: journey is a list; write the journey's name, such as checkout\n" +
@@ -91,7 +91,7 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"incident", head + "rate: 1\nincidents:\n  - start: 2026-03-01T00:10:00Z\n    duration: -5m\n    errorRatio: 101%\n    cause: deploy\n",
 			`s.yaml:7:15: incidents[0].duration: "-5m" is not a duration; write how long it lasts, such as 30m` + "\n" +
 				"s.yaml:8:17: incidents[0].errorRatio: 101% is outside 0 to 1; write the share of events that fail during it, such as 1 or 100% for a full outage\n" +
-				`s.yaml:9:5: incidents[0]: unknown field "cause"; an incident has the fields journey, start, duration, errorRatio`},
+				`s.yaml:9:5: incidents[0]: unknown field "cause"; an incident has the fields journey, start, duration, errorRatio, slow`},
 		{"incident missing", head + "rate: 1\nincidents:\n  - duration: 5m\n", "s.yaml:6:5: incidents[0]: field \"start\" is missing; an incident needs it\n" +
 			"s.yaml:6:5: incidents[0]: field \"errorRatio\" is missing; an incident needs it"},
 		// What Validate finds, at the field it is about.

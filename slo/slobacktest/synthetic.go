@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 // DefaultStep is the step of a [Scenario] that sets none.
@@ -20,9 +22,11 @@ const MaxSteps = 1 << 22
 const diurnalPeak = 12 * time.Hour
 
 // A Scenario describes synthetic traffic of one journey: steady or diurnal,
-// with a background error ratio, and with incidents that raise (or lower)
-// the error ratio for a while. [Scenario.Samples] turns it into samples, the
-// same every time. It is a plain value: its methods change nothing and
+// with a background error ratio and share of slow events, and with
+// incidents that raise (or lower) them for a while. [Scenario.Samples]
+// turns it into samples and [Scenario.Feed] records it into a registry's
+// journey, the same every time: it is the one traffic generator of the
+// library's backtests, tests and examples. It is a plain value: its methods change nothing and
 // may be called from several goroutines at once. The zero value is not a
 // valid scenario (it has no journey, start, length or rate).
 type Scenario struct {
@@ -47,8 +51,16 @@ type Scenario struct {
 	// ErrorRatio is the share of events that fail outside incidents, from
 	// 0 to 1.
 	ErrorRatio float64
-	// Incidents are spells whose ErrorRatio replaces the background's
-	// from their Start for their Duration. Each lies within the traffic
+	// Slow is the share of the events that succeed which are slow outside
+	// incidents, from 0 to 1: a [Feed] records each of them as taking
+	// SlowLatency, for latency objectives to judge. Samples count them
+	// good, as a backtest's events are judged already.
+	Slow float64
+	// SlowLatency is how long a slow event takes, such as 800ms; positive
+	// when Slow, or an incident's Slow, is.
+	SlowLatency time.Duration
+	// Incidents are spells whose ErrorRatio and Slow replace the
+	// background's from their Start for their Duration. Each lies within the traffic
 	// (from Start to Start+Length), overlaps no other, and has the
 	// scenario's Journey or none.
 	Incidents []Incident
@@ -103,6 +115,19 @@ func (s Scenario) Validate() error {
 	if !(s.ErrorRatio >= 0 && s.ErrorRatio <= 1) {
 		bad("errorRatio", "ErrorRatio %v is outside 0 to 1; use the share of events that fail outside incidents, such as 0.0005", s.ErrorRatio)
 	}
+	if !(s.Slow >= 0 && s.Slow <= 1) {
+		bad("slow", "Slow %v is outside 0 to 1; use the share of the events that succeed which are slow, such as 0.01", s.Slow)
+	}
+	slow := s.Slow > 0
+	for _, in := range s.Incidents {
+		slow = slow || in.Slow > 0
+	}
+	switch {
+	case s.SlowLatency < 0:
+		bad("slowLatency", "SlowLatency %v is negative; use how long a slow event takes, such as 800ms", s.SlowLatency)
+	case slow && s.SlowLatency == 0:
+		bad("slowLatency", "SlowLatency is missing; the scenario has slow events, so say how long one takes, such as 800ms")
+	}
 	for i, in := range s.Incidents {
 		field := fmt.Sprintf("incidents[%d]", i)
 		if in.Journey != "" && in.Journey != s.Journey {
@@ -110,6 +135,9 @@ func (s Scenario) Validate() error {
 		}
 		if !(in.ErrorRatio >= 0 && in.ErrorRatio <= 1) {
 			bad(field+".errorRatio", "Incidents[%d]: ErrorRatio %v is outside 0 to 1; use the share of events that fail during it, such as 1 for a full outage", i, in.ErrorRatio)
+		}
+		if !(in.Slow >= 0 && in.Slow <= 1) {
+			bad(field+".slow", "Incidents[%d]: Slow %v is outside 0 to 1; use the share of the events that succeed which are slow during it, such as 0.8", i, in.Slow)
 		}
 		if in.Duration <= 0 {
 			bad(field+".duration", "Incidents[%d]: Duration %v is not positive; use how long it lasts, such as 12m", i, in.Duration)
@@ -180,34 +208,84 @@ func (s Scenario) Samples() ([]Sample, error) {
 	n := int(s.Length / step)
 	incidents := s.Injected()
 	samples := make([]Sample, n)
-	var good, bad uint64 // cumulative whole counts at the previous sample's end
+	var last counts // cumulative whole counts at the previous sample's end
 	for i := range samples {
 		at := s.Start.UTC().Add(time.Duration(i+1) * step) // in UTC, as the readers' samples are
-		g, b := s.cumulative(at, incidents)
-		// A count never falls, even when float rounding makes the
-		// integral dip by a hair where the rate is all bad or all good.
-		g, b = max(g, good), max(b, bad)
-		samples[i] = Sample{Time: at, Journey: s.Journey, Good: g - good, Bad: b - bad}
-		good, bad = g, b
+		c := s.cumulative(at, incidents).atLeast(last)
+		samples[i] = Sample{Time: at, Journey: s.Journey, Good: c.fast + c.slow - last.fast - last.slow, Bad: c.bad - last.bad}
+		last = c
 	}
 	return samples, nil
 }
 
-// cumulative returns the good and bad events from Start to t, rounded to
-// whole numbers.
-func (s Scenario) cumulative(t time.Time, incidents []Incident) (good, bad uint64) {
+// counts are a scenario's whole events from its Start to an instant.
+type counts struct{ fast, slow, bad uint64 }
+
+// atLeast returns c with no count below last's: a count never falls, even
+// when float rounding makes an integral dip by a hair where the rate is
+// all bad or all good.
+func (c counts) atLeast(last counts) counts {
+	return counts{max(c.fast, last.fast), max(c.slow, last.slow), max(c.bad, last.bad)}
+}
+
+// cumulative returns the fast good, slow good and bad events from Start to
+// t, each rounded to a whole number.
+func (s Scenario) cumulative(t time.Time, incidents []Incident) counts {
 	events := s.events(t)
-	g, b := (1-s.ErrorRatio)*events, s.ErrorRatio*events
+	b, slow := s.ErrorRatio*events, s.Slow*(1-s.ErrorRatio)*events
 	for _, in := range incidents {
 		if !t.After(in.Start) {
 			break // sorted by start
 		}
-		// During the incident its ratio replaces the background's.
+		// During the incident its ratios replace the background's.
 		during := s.events(minTime(t, in.End())) - s.events(in.Start)
-		g += (s.ErrorRatio - in.ErrorRatio) * during
 		b += (in.ErrorRatio - s.ErrorRatio) * during
+		slow += (in.Slow*(1-in.ErrorRatio) - s.Slow*(1-s.ErrorRatio)) * during
 	}
-	return whole(g), whole(b)
+	return counts{fast: whole(events - b - slow), slow: whole(slow), bad: whole(b)}
+}
+
+// A Feed records a [Scenario]'s events into a journey of a registry, as the
+// service would have recorded the requests it served: bad ones with
+// [slo.Journey.Record], slow ones with [slo.Journey.Observe] at the
+// scenario's SlowLatency, one call each, the others good and fast with
+// [slo.Journey.Add]. Make one with [Scenario.Feed] and move it with
+// [Feed.To] as the registry advances. A Feed belongs to one goroutine.
+type Feed struct {
+	s         Scenario
+	incidents []Incident
+	j         *slo.Journey
+	done      counts // recorded so far, from Start
+}
+
+// Feed returns a Feed of the scenario into j, or the error of
+// [Scenario.Validate]. j should be the handle of the scenario's journey.
+func (s Scenario) Feed(j *slo.Journey) (*Feed, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return &Feed{s: s, incidents: s.Injected(), j: j}, nil
+}
+
+// To records the scenario's events from the instant the Feed was last
+// moved to (its Start, at first) up to t, or up to the scenario's end if
+// t is after it: the whole events by t, as [Scenario.Samples] counts them,
+// less those recorded already, so that no step's rounding drifts the
+// totals. An instant before the last one records nothing.
+func (f *Feed) To(t time.Time) {
+	if t.After(f.s.End()) {
+		t = f.s.End()
+	}
+	if !t.After(f.s.Start) {
+		return
+	}
+	c := f.s.cumulative(t, f.incidents).atLeast(f.done)
+	fast, slow, bad := c.fast-f.done.fast, c.slow-f.done.slow, c.bad-f.done.bad
+	f.done = c
+	for range slow {
+		f.j.Observe(f.s.SlowLatency, false)
+	}
+	f.j.Add(fast, bad)
 }
 
 // events returns the integral of the rate from Start to t.

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/journeyslo/journeyslo/internal/shopmonth"
+
 	"github.com/journeyslo/journeyslo/internal/testenv"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slostatus"
@@ -115,7 +117,7 @@ func framed(t *testing.T, sc screen, path string, page http.Handler) string {
 // chart and row of the review lie inside the window, with a size.
 func TestStatusPageFitsScreens(t *testing.T) {
 	chromium := testenv.Chromium(t)
-	f := replayMonth(t)
+	f := shopmonth.New(t)
 	page := probed(slostatus.StatusPage(f.Reg, slostatus.WithTitle("Shop error budgets")))
 	objectives, claims := len(f.Reg.Status()), 0
 	for _, st := range f.Reg.Status() {

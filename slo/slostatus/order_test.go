@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/shopmonth"
+
 	"github.com/journeyslo/journeyslo/internal/fixture"
 
 	"github.com/journeyslo/journeyslo/slo"
@@ -21,7 +23,7 @@ import (
 // checkout latency 55.9%, refund untouched), whatever their declaration
 // order.
 func TestStatusPageOrder(t *testing.T) {
-	f := replayMonth(t)
+	f := shopmonth.New(t)
 	srv := serve(t, slostatus.StatusPage(f.Reg))
 	want := []string{"checkout:availability", "login:availability", "search:availability",
 		"search:latency", "checkout:latency", "refund:availability"}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/journeyslo/journeyslo/internal/shopmonth"
+
 	"github.com/journeyslo/journeyslo/slo/slostatus"
 )
 
@@ -14,11 +16,11 @@ import (
 // March 10 (80% of checkouts failing for 15 minutes: 30 minutes paging,
 // at the 15-minute steps of the replay) and pages now (3 minutes);
 // login's release raised one ticket; search's bad index paged for its 6
-// hours, and its latency for 3; refund, without events, claims no budget.
+// hours, and its latency for 2h30m; refund, without events, claims no budget.
 // Each row's budget adds up to 100%: spent in episodes, in the background,
 // and left.
 func TestStatusPageReview(t *testing.T) {
-	f := replayMonth(t)
+	f := shopmonth.New(t)
 	_, page := fetch(t, serve(t, slostatus.StatusPage(f.Reg)), http.MethodGet, "/")
 	_, section, ok := strings.Cut(page, `<section class="review" aria-labelledby="review-h">`)
 	if !ok {
@@ -42,10 +44,10 @@ func TestStatusPageReview(t *testing.T) {
 		rows = append(rows, strings.Join(cells, " | "))
 	}
 	want := []string{
-		"checkout:availability 30d | 2 | 0 | 33m | 18.1% | 22.6% | 59.3%",
-		"login:availability 30d | 0 | 1 | — | 8.8% | 27.6% | 63.6%",
-		"search:availability 30d | 1 | 0 | 6h | 88.3% | 12.5% | -0.8%",
-		"search:latency 30d | 1 | 0 | 3h | 5.8% | 44.1% | 50.1%",
+		"checkout:availability 30d | 2 | 0 | 33m | 19.2% | 22.4% | 58.3%",
+		"login:availability 30d | 0 | 1 | — | 9.7% | 27.5% | 62.8%",
+		"search:availability 30d | 1 | 0 | 6h | 104.5% | 14.1% | -18.6%",
+		"search:latency 30d | 1 | 0 | 2h 30m | 5.4% | 46.2% | 48.4%",
 		"checkout:latency 30d | 0 | 0 | — | 0.0% | 44.1% | 55.9%",
 		"refund:availability 30d | 0 | 0 | — | — | — | —",
 	}
@@ -60,16 +62,16 @@ func TestStatusPageReview(t *testing.T) {
 // Each card lists its newest episodes, newest first, the open one marked;
 // the chart draws them all as bands.
 func TestStatusPageEpisodes(t *testing.T) {
-	f := replayMonth(t)
+	f := shopmonth.New(t)
 	_, page := fetch(t, serve(t, slostatus.StatusPage(f.Reg)), http.MethodGet, "/")
 	for _, want := range []string{
 		`<p class="episodes-h">Episodes <span>· 2 in the log</span></p>`,
 		`<li class="open"><span class="sev page firing">PAGE</span> <b>Mar 31 14:27 UTC</b> · 3m so far · page-1h-5m` +
-			`<span class="details"> · 3m paging · peak 27.3× · 2.7% of the budget</span></li>`,
+			`<span class="details"> · 3m paging · peak 26.3× · 2.6% of the budget</span></li>`,
 		`<li><span class="sev page">PAGE</span> <b>Mar 10 02:30 UTC</b> · 6h · page-6h-30m` +
-			`<span class="details"> · mitigated after 30m · 30m paging · peak 33.6× · 47.6% of the budget</span></li>`,
-		`<li class="open"><span class="sev ticket firing">TICKET</span> <b>Mar 30 20:12 UTC</b> · 18h 18m so far · ticket-3d-6h` +
-			`<span class="details"> · peak 1.84× · 8.8% of the budget</span></li>`,
+			`<span class="details"> · mitigated after 30m · 30m paging · peak 36.2× · 51.8% of the budget</span></li>`,
+		`<li class="open"><span class="sev ticket firing">TICKET</span> <b>Mar 30 20:42 UTC</b> · 17h 48m so far · ticket-3d-6h` +
+			`<span class="details"> · peak 1.92× · 9.7% of the budget</span></li>`,
 		`<p class="episodes-h">Episodes <span>· none in the log</span></p>`,
 		`<title>page by page-6h-30m from Mar 10 02:30 for 6h</title>`,
 	} {
