@@ -11,7 +11,6 @@ package main
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -21,24 +20,13 @@ import (
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slobacktest"
 )
 
-// A journey's traffic: requests a second at the daily mean, and the share
-// of them that fail or are slower than 300 ms on a normal day.
-type traffic struct {
-	journey   string
-	perSecond float64
-	failing   float64
-	slow      float64
-}
-
-// An incident changes one journey's failing or slow share for a while.
+// An incident changes one journey's failing and slow shares for a while.
 type incident struct {
 	journey    string
-	start      time.Time
-	length     time.Duration
-	failing    float64
-	slow       float64
+	spell      slobacktest.Incident
 	annotation string
 }
 
@@ -55,24 +43,40 @@ func main() {
 		{Journey: "search", Target: 0.995},
 		{Journey: "search", Target: 0.95, Latency: 300 * time.Millisecond},
 	}
-	journeys := []traffic{
-		{journey: "checkout", perSecond: 20, failing: 0.0002, slow: 0.01},
-		{journey: "login", perSecond: 10, failing: 0.001, slow: 0.01},
-		{journey: "search", perSecond: 50, failing: 0.0005, slow: 0.02},
+	// Each journey's traffic is a synthetic scenario, the generator of
+	// journeyslo's backtests: requests a second at the daily mean, busiest
+	// at noon, and the shares that fail and that are slow (800 ms) on a
+	// normal day. A quiet February fills the 30-day windows first, as a
+	// service that has been running would have them.
+	warmUp := start.AddDate(0, -1, 0)
+	end := start.AddDate(0, 1, 0)
+	normal := func(journey string, perSecond, failing, slow float64) slobacktest.Scenario {
+		return slobacktest.Scenario{Journey: journey, Start: warmUp, Length: end.Sub(warmUp), Rate: perSecond, Diurnal: 0.6,
+			ErrorRatio: failing, Slow: slow, SlowLatency: 800 * time.Millisecond}
+	}
+	scenarios := []slobacktest.Scenario{
+		normal("checkout", 20, 0.0002, 0.01),
+		normal("login", 10, 0.001, 0.01),
+		normal("search", 50, 0.0005, 0.02),
 	}
 	incidents := []incident{
-		{journey: "checkout", start: day(6, 14, 0), length: 12 * time.Minute, failing: 1,
-			annotation: "checkout: the payment provider is down for 12 minutes"},
-		{journey: "login", start: day(12, 8, 0), length: 40 * time.Hour, failing: 0.015,
-			annotation: "login: a bad release fails 1.5% of logins for 40 hours"},
-		{journey: "search", start: day(20, 9, 0), length: 90 * time.Minute, slow: 0.8,
-			annotation: "search: an index rebuild makes 80% of searches slow for 90 minutes"},
+		{"checkout", slobacktest.Incident{Start: day(6, 14, 0), Duration: 12 * time.Minute, ErrorRatio: 1},
+			"checkout: the payment provider is down for 12 minutes"},
+		{"login", slobacktest.Incident{Start: day(12, 8, 0), Duration: 40 * time.Hour, ErrorRatio: 0.016, Slow: 0.01},
+			"login: a bad release fails 1.6% of logins for 40 hours"},
+		{"search", slobacktest.Incident{Start: day(20, 9, 0), Duration: 90 * time.Minute, ErrorRatio: 0.0005, Slow: 0.8},
+			"search: an index rebuild makes 80% of searches slow for 90 minutes"},
+	}
+	for _, in := range incidents {
+		for i := range scenarios {
+			if scenarios[i].Journey == in.journey {
+				scenarios[i].Incidents = append(scenarios[i].Incidents, in.spell)
+			}
+		}
 	}
 
 	// The mock clock gives the registry its start; with manual advance the
-	// replay moves it through time. A quiet February fills the 30-day
-	// windows first, as a service that has been running would have them.
-	warmUp := start.AddDate(0, -1, 0)
+	// replay moves it through time.
 	mock := clock.NewMock()
 	mock.Set(warmUp)
 	var timeline []string
@@ -84,11 +88,15 @@ func main() {
 	}
 	defer reg.Close()
 
-	handles := make([]*slo.Journey, len(journeys))
-	for i, j := range journeys {
-		var ok bool
-		if handles[i], ok = reg.Journey(j.journey); !ok { // resolve once; record with no lookup
-			fmt.Fprintf(os.Stderr, "journey %s is not declared; declared: %v\n", j.journey, reg.Journeys())
+	feeds := make([]*slobacktest.Feed, len(scenarios))
+	for i, sc := range scenarios {
+		j, ok := reg.Journey(sc.Journey) // resolve once; record with no lookup
+		if !ok {
+			fmt.Fprintf(os.Stderr, "journey %s is not declared; declared: %v\n", sc.Journey, reg.Journeys())
+			os.Exit(1)
+		}
+		if feeds[i], err = sc.Feed(j); err != nil {
+			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
 	}
@@ -106,34 +114,26 @@ func main() {
 	fmt.Println()
 	fmt.Println("Incidents:")
 	for _, in := range incidents {
-		fmt.Printf("  %s  %s\n", in.start.Format("Jan 02 15:04"), in.annotation)
+		fmt.Printf("  %s  %s\n", in.spell.Start.Format("Jan 02 15:04"), in.annotation)
 	}
 	fmt.Println()
 
-	rng := rand.New(rand.NewPCG(2026, 3))
 	began := time.Now()
 	replay := func(from, to time.Time, step time.Duration) {
 		for now := from; now.Before(to); now = now.Add(step) {
 			reg.Advance(now)
 			for _, in := range incidents {
-				if in.start.Add(in.length).Equal(now) {
-					timeline = append(timeline, outlook(reg, in, journeys)...)
+				if in.spell.End().Equal(now) {
+					timeline = append(timeline, outlook(reg, in, scenarios)...)
 				}
 			}
-			for i, j := range journeys {
-				failing, slow := j.failing, j.slow
-				for _, in := range incidents {
-					if in.journey == j.journey && !now.Before(in.start) && now.Before(in.start.Add(in.length)) {
-						failing, slow = max(failing, in.failing), max(slow, in.slow)
-					}
-				}
-				record(handles[i], rng, j.perSecond*diurnal(now)*step.Seconds(), failing, slow)
+			for _, f := range feeds {
+				f.To(now.Add(step)) // the step's requests, counted at the next advance
 			}
 		}
 	}
 	replay(warmUp, start, time.Minute)
-	timeline = timeline[:0] // the timeline of March only
-	end := start.AddDate(0, 1, 0)
+	timeline = timeline[:0]        // the timeline of March only
 	replay(start, end, reg.Tick()) // March, one tick at a time
 	reg.Advance(end)
 	took := time.Since(began)
@@ -177,33 +177,6 @@ func main() {
 	fmt.Printf("\nReplayed February at 1-minute steps and March at %v steps in %v.\n", reg.Tick(), took.Round(time.Millisecond))
 }
 
-// diurnal scales traffic over the day: quietest at 04:00, busiest at 16:00.
-func diurnal(t time.Time) float64 {
-	h := float64(t.Hour()) + float64(t.Minute())/60
-	return 1 + 0.6*math.Sin(2*math.Pi*(h-10)/24)
-}
-
-// record adds one step of traffic to a journey: about n requests, of which
-// a share fail and a share of the rest are slow. Shares are rounded at
-// random so that small rates still add up right.
-func record(j *slo.Journey, rng *rand.Rand, n, failing, slow float64) {
-	total := roundRandom(rng, n)
-	bad := min(total, roundRandom(rng, float64(total)*failing))
-	slowCount := min(total-bad, roundRandom(rng, float64(total-bad)*slow))
-	for range slowCount {
-		j.Observe(800*time.Millisecond, false)
-	}
-	j.Add(total-bad-slowCount, bad)
-}
-
-func roundRandom(rng *rand.Rand, x float64) uint64 {
-	f := math.Floor(x)
-	if rng.Float64() < x-f {
-		f++
-	}
-	return uint64(f)
-}
-
 func describe(t slo.Transition) string {
 	st := t.Status
 	arrow := fmt.Sprintf("%v -> %v", t.From, t.To)
@@ -224,14 +197,15 @@ func describe(t slo.Transition) string {
 // journey fails no more than on a normal day: the registry's outlook, from
 // the rules that fire and the windows that hold the incident. It assumes
 // the last hour's rate of requests: login's incident ends at midnight,
-// and as its traffic falls toward 04:00, fewer good requests dilute the
-// incident more slowly than that rate assumes, so its ticket ends later
-// than expected. Checkout's and search's end at the instants expected.
-func outlook(reg *slo.Registry, in incident, journeys []traffic) []string {
-	var normal traffic
-	for _, j := range journeys {
-		if j.journey == in.journey {
-			normal = j
+// its quietest hour, and as its traffic grows after it, more good requests
+// dilute the incident faster than that rate assumes, so its ticket ends
+// sooner than expected; checkout's traffic falls from its noon peak, so
+// its ticket ends a tick later. Search's page ends at the instant expected.
+func outlook(reg *slo.Registry, in incident, scenarios []slobacktest.Scenario) []string {
+	var normal slobacktest.Scenario
+	for _, sc := range scenarios {
+		if sc.Journey == in.journey {
+			normal = sc
 		}
 	}
 	var lines []string
@@ -239,9 +213,9 @@ func outlook(reg *slo.Registry, in incident, journeys []traffic) []string {
 		if o.Journey != in.journey {
 			continue
 		}
-		ratio := normal.failing // bad for availability
+		ratio := normal.ErrorRatio // bad for availability
 		if o.Latency > 0 {
-			ratio += (1 - normal.failing) * normal.slow // and slow for latency
+			ratio += (1 - normal.ErrorRatio) * normal.Slow // and slow for latency
 		}
 		t, _ := reg.Tracker(o.Journey, o.Name) // o is one of reg.Objectives()
 		out := t.Outlook(ratio)

@@ -23,7 +23,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"math"
 	"net/http"
 	"os"
 	"os/signal"
@@ -36,6 +35,7 @@ import (
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slobacktest"
 	"github.com/journeyslo/journeyslo/slo/sloprom"
 	"github.com/journeyslo/journeyslo/slo/slostatus"
 )
@@ -68,33 +68,16 @@ func main() {
 	}
 }
 
-// A flow is a journey's traffic: requests a second at the daily mean and
-// the shares that fail and that are slow (over 300 ms) on a normal day.
-type flow struct {
-	journey       string
-	perSecond     float64
-	failing, slow float64
-	handle        *slo.Journey
-	// carries keep the fractions of events not yet recorded, so that small
-	// shares add up without randomness.
-	all, bad, slowCarry float64
-}
-
-// An outage raises a journey's failing share over [from, to).
-type outage struct {
-	journey  string
-	from, to time.Time
-	failing  float64
-}
-
 type demo struct {
-	out     io.Writer  // where step tells of an outage's end; nil for nowhere
-	store   *liveStore // nil without a snapshot file
-	reg     *slo.Registry
-	mock    *clock.Mock
-	mux     *http.ServeMux
-	flows   []*flow
-	outages []outage
+	out   io.Writer  // where step tells of an outage's end; nil for nowhere
+	store *liveStore // nil without a snapshot file
+	reg   *slo.Registry
+	mock  *clock.Mock
+	mux   *http.ServeMux
+	// scenarios are the journeys' traffic, the generator of journeyslo's
+	// backtests, and feeds record it into the registry.
+	scenarios []slobacktest.Scenario
+	feeds     []*slobacktest.Feed
 }
 
 // newDemo builds the registry, replays the 30 days before now into it and
@@ -130,23 +113,55 @@ func newDemo(now time.Time, snapshot string) (*demo, error) {
 		return nil, r.Err
 	}
 	d := &demo{store: store, reg: reg, mock: mock, mux: http.NewServeMux()}
-	d.flows = []*flow{
-		{journey: "checkout", perSecond: 20, failing: 0.0002, slow: 0.004},
-		{journey: "login", perSecond: 10, failing: 0.001},
-		{journey: "search", perSecond: 50, failing: 0.0005, slow: 0.02},
+	// Each journey's traffic: requests a second at the daily mean, busiest
+	// at noon, and the shares that fail and that are slow (800 ms) on a
+	// normal day, for a year from the replay's start, with its outages.
+	journey := func(name string, perSecond, failing, slow float64, outages ...slobacktest.Incident) slobacktest.Scenario {
+		for i := range outages {
+			outages[i].Slow = slow // an outage fails requests; it does not slow the others
+		}
+		return slobacktest.Scenario{Journey: name, Start: from, Length: 365 * 24 * time.Hour, Rate: perSecond, Diurnal: 0.5,
+			ErrorRatio: failing, Slow: slow, SlowLatency: 800 * time.Millisecond, Incidents: outages}
 	}
-	for _, f := range d.flows {
-		f.handle, _ = reg.Journey(f.journey) // declared above
+	outage := func(from, to time.Time, failing float64) slobacktest.Incident {
+		return slobacktest.Incident{Start: from, Duration: to.Sub(from), ErrorRatio: failing}
 	}
-	d.outages = []outage{
-		{"checkout", now.Add(-20 * 24 * time.Hour), now.Add(-20*24*time.Hour + 15*time.Minute), 0.8},
-		// A quarter of checkouts fail for 5 minutes, 4 of them before
-		// start: the 1h/5m rule pages (a burn of about 17 over the hour),
-		// the 6h/30m one stays under its 6, and the page clears once the
-		// 5m window no longer holds the errors (step says when).
-		{"checkout", now.Add(-4 * time.Minute), now.Add(time.Minute), 0.25},
-		{"login", now.Add(-30 * time.Hour), now.Add(24 * time.Hour), 0.02}, // a slow burn: a ticket
-		{"search", now.Add(-8 * 24 * time.Hour), now.Add(-8*24*time.Hour + 6*time.Hour), 0.45},
+	d.scenarios = []slobacktest.Scenario{
+		journey("checkout", 20, 0.0002, 0.004,
+			outage(now.Add(-20*24*time.Hour), now.Add(-20*24*time.Hour+15*time.Minute), 0.8),
+			// A quarter of checkouts fail for 5 minutes, 4 of them before
+			// start: the 1h/5m rule pages (a burn of about 17 over the
+			// hour), the 6h/30m one stays under its 6, and the page clears
+			// once the 5m window no longer holds the errors (step says
+			// when).
+			outage(now.Add(-4*time.Minute), now.Add(time.Minute), 0.25)),
+		journey("login", 10, 0.001, 0,
+			outage(now.Add(-30*time.Hour), now.Add(24*time.Hour), 0.02)), // a slow burn: a ticket
+		journey("search", 50, 0.0005, 0.02,
+			outage(now.Add(-8*24*time.Hour), now.Add(-8*24*time.Hour+6*time.Hour), 0.45)),
+	}
+	// Restored from a snapshot, the traffic starts now: the month's past
+	// outages are in the snapshot, and those going on go on from now.
+	for i := range d.scenarios {
+		var kept []slobacktest.Incident
+		for _, o := range d.scenarios[i].Incidents {
+			if o.End().After(from) {
+				if o.Start.Before(from) {
+					o.Duration, o.Start = o.End().Sub(from), from
+				}
+				kept = append(kept, o)
+			}
+		}
+		d.scenarios[i].Incidents = kept
+	}
+	for _, sc := range d.scenarios {
+		j, _ := reg.Journey(sc.Journey) // declared above
+		feed, err := sc.Feed(j)
+		if err != nil {
+			reg.Close()
+			return nil, err
+		}
+		d.feeds = append(d.feeds, feed)
 	}
 
 	// Coarse steps for most of the month, then 1-minute steps for the last
@@ -204,14 +219,12 @@ func (d *demo) step(every time.Duration) {
 	d.mock.Add(every)
 	now := d.mock.Now()
 	d.reg.Advance(now)
-	for _, o := range d.outages {
-		if d.out == nil || !o.to.After(from) || o.to.After(now) { // not in (from, now]
-			continue
-		}
-		for _, f := range d.flows {
-			if f.journey == o.journey {
-				fmt.Fprintf(d.out, "%s  %s's outage is over; %s\n", now.Format("15:04:05"), o.journey, pageReset(d.reg, o.journey, "availability", f.failing))
+	for _, sc := range d.scenarios {
+		for _, o := range sc.Incidents {
+			if d.out == nil || !o.End().After(from) || o.End().After(now) { // not in (from, now]
+				continue
 			}
+			fmt.Fprintf(d.out, "%s  %s's outage is over; %s\n", now.Format("15:04:05"), sc.Journey, pageReset(d.reg, sc.Journey, "availability", sc.ErrorRatio))
 		}
 	}
 }
@@ -236,34 +249,12 @@ func pageReset(reg *slo.Registry, journey, objective string, errorRatio float64)
 	return fmt.Sprintf("%s, when %s's %s window no longer holds the errors", say, r.Name, burnrate.FormatWindow(r.Window))
 }
 
-// record adds step of traffic at t to every flow: busiest at 16:00,
-// quietest at 04:00.
+// record records the traffic of [t, t+step) into the registry, which
+// counts it at its next advance.
 func (d *demo) record(t time.Time, step time.Duration) {
-	h := float64(t.Hour()) + float64(t.Minute())/60
-	diurnal := 1 + 0.5*math.Sin(2*math.Pi*(h-10)/24)
-	for _, f := range d.flows {
-		failing := f.failing
-		for _, o := range d.outages {
-			if o.journey == f.journey && !t.Before(o.from) && t.Before(o.to) {
-				failing = o.failing
-			}
-		}
-		n := take(&f.all, f.perSecond*step.Seconds()*diurnal)
-		bad := take(&f.bad, float64(n)*failing)
-		slow := take(&f.slowCarry, float64(n-bad)*f.slow)
-		for range slow {
-			f.handle.Observe(800*time.Millisecond, false)
-		}
-		f.handle.Add(n-bad-slow, bad)
+	for _, f := range d.feeds {
+		f.To(t.Add(step))
 	}
-}
-
-// take returns the whole part of x plus what carry held, keeping the rest.
-func take(carry *float64, x float64) uint64 {
-	*carry += x
-	n := math.Floor(*carry)
-	*carry -= n
-	return uint64(n)
 }
 
 // liveStore is a FileStore that saves nothing until the replay is over:

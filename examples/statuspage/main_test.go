@@ -63,7 +63,7 @@ func TestDemo(t *testing.T) {
 	for i := 0; i < 60; i++ {
 		d.step(time.Second)
 	}
-	o := fixture.Tracker(d.reg, "checkout", "availability").Outlook(d.flows[0].failing)
+	o := fixture.Tracker(d.reg, "checkout", "availability").Outlook(d.scenarios[0].ErrorRatio)
 	if want := "14:31:00  checkout's outage is over; its page resets at 14:35:45 (in 4m45s), when page-1h-5m's 5m window no longer holds the errors\n"; said.String() != want {
 		t.Errorf("at the outage's end the demo said\n%s\nwant\n%s", said.String(), want)
 	}

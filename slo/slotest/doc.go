@@ -23,10 +23,12 @@
 // A [Driver] moves a registry built with [slo.WithManualAdvance] through
 // time with [slo.Registry.Advance], one step at a time (a second by
 // default), recording before each step the events of steady [Traffic]: a
-// rate per second and a share of bad events, apportioned so that a run
-// records exactly floor(rate x span) events of which exactly
-// floor(ratio x events) are bad, the fractions left over carried to the
-// next run. Nothing runs in the background and nothing
+// rate per second and a share of bad events. The traffic is a steady
+// slobacktest.Scenario, the library's one traffic generator, recorded
+// through its Feed: by any instant, the integral of the rate good and bad,
+// each rounded to its nearest whole event, so that no step's rounding
+// drifts the totals, and the next run of the same traffic goes on from
+// where the last stopped. Nothing runs in the background and nothing
 // depends on the machine's speed, so the same test gives the same instants
 // every time. [Status], [AssertState] and [AssertBudget] read the registry's
 // last evaluation.

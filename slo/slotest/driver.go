@@ -11,6 +11,7 @@ import (
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/slo/slobacktest"
 )
 
 // Traffic is steady fake traffic on one journey, recorded by a [Driver].
@@ -26,10 +27,10 @@ type Traffic struct {
 	Rate float64
 	// ErrorRatio is the share of the events recorded bad, from 0 to 1.
 	ErrorRatio float64
-	// Latency, when positive, is how long every event took: the journey's
-	// latency objectives judge it ([slo.Journey.Observe], one call per
-	// event). Zero records with [slo.Journey.Add], which every objective
-	// takes as fast enough.
+	// Latency, when positive, is how long every good event took: the
+	// journey's latency objectives judge it ([slo.Journey.Observe], one
+	// call per event). Zero records with [slo.Journey.Add], which every
+	// objective takes as fast enough.
 	Latency time.Duration
 }
 
@@ -49,21 +50,27 @@ type Driver struct {
 	reg  *slo.Registry
 	now  time.Time
 	step time.Duration
-	// carry holds the fractions of an event that runs left over, so that
-	// the next run on the same traffic records them.
-	carry map[carryKey]fraction
+	// flows are the traffic of the last runs, each fed from a scenario of
+	// slobacktest, the library's one traffic generator, so that the next
+	// run of the same traffic goes on from where the last one stopped.
+	flows map[flowKey]*flow
 }
 
-// carryKey tells traffic apart across runs: its journey and latency, and
+// flowKey tells traffic apart across runs: its journey and latency, and
 // its rank among the run's traffic of the same journey and latency.
-type carryKey struct {
+type flowKey struct {
 	journey string
 	latency time.Duration
 	rank    int
 }
 
-// fraction is what is owed, less than one event and one bad event.
-type fraction struct{ events, bad float64 }
+// A flow is traffic being recorded: the Traffic, and the feed of the
+// scenario it is, from the start of its first run.
+type flow struct {
+	traffic Traffic
+	feed    *slobacktest.Feed
+	end     time.Time // the scenario's end
+}
 
 // NewDriver returns a Driver that starts at start, advancing reg there, with
 // a step of one second (or reg's tick, when finer). It fails tb when reg is
@@ -82,7 +89,7 @@ func NewDriver(tb testing.TB, reg *slo.Registry, start time.Time) *Driver {
 			start.UTC().Format(time.RFC3339), st[0].Time.UTC().Format(time.RFC3339))
 		return nil
 	}
-	d := &Driver{tb: tb, reg: reg, now: start, step: min(time.Second, reg.Tick()), carry: map[carryKey]fraction{}}
+	d := &Driver{tb: tb, reg: reg, now: start, step: min(time.Second, reg.Tick()), flows: map[flowKey]*flow{}}
 	if err := reg.Advance(start); err != nil {
 		tb.Fatalf("slotest: NewDriver: %v; a Driver moves a registry built with slo.WithManualAdvance(), and only while it is open", err)
 		return nil
@@ -114,18 +121,18 @@ func (d *Driver) Now() time.Time { return d.now }
 // the registry at every step and to the end of the span. It returns the
 // instant it ends at. Invalid traffic or a negative span fail the test.
 //
-// The events recorded by any instant are the floor of rate x time, and
-// the bad ones the floor of ratio x events, so that no step's rounding
-// drifts the totals. What a run leaves over, less than one event, carries
-// to the next run of traffic on the same journey and latency: ten runs of
-// a second at 0.5 events a second record five events, as one run of ten
-// seconds does.
+// The traffic is a steady slobacktest.Scenario, recorded through its
+// Feed: the events recorded by any instant are the rounded integral of the
+// rate, and the bad ones of the rate times the error ratio, so that no
+// step's rounding drifts the totals. The next run of the same traffic (the
+// same journey, rate, error ratio and latency) goes on from where the last
+// one stopped, what it left over included: ten runs of a second at 0.5
+// events a second record five events, as one run of ten seconds does.
 func (d *Driver) Run(span time.Duration, traffic ...Traffic) time.Time {
 	d.tb.Helper()
 	r := d.start(span, traffic)
 	for r.next() {
 	}
-	r.finish()
 	d.syncMock()
 	return d.now
 }
@@ -144,7 +151,6 @@ func (d *Driver) RunUntil(within time.Duration, journey, objective string, want 
 		return 0
 	}
 	r := d.start(within, traffic)
-	defer r.finish()
 	for r.next() {
 		if t.Status().State == want {
 			return d.now.Sub(from)
@@ -158,17 +164,10 @@ func (d *Driver) RunUntil(within time.Duration, journey, objective string, want 
 
 // run is one Run or RunUntil in progress.
 type run struct {
-	d       *Driver
-	from    time.Time
-	end     time.Time
-	traffic []Traffic
-	targets []*slo.Journey
-	keys    []carryKey
-	owed    []fraction // carried in from earlier runs, per traffic
-	done    []counts   // recorded so far, per traffic
+	d     *Driver
+	end   time.Time
+	feeds []*slobacktest.Feed
 }
-
-type counts struct{ events, bad uint64 }
 
 // start checks span and traffic and returns a run over them.
 func (d *Driver) start(span time.Duration, traffic []Traffic) *run {
@@ -177,8 +176,8 @@ func (d *Driver) start(span time.Duration, traffic []Traffic) *run {
 		d.tb.Fatalf("slotest: a span of %v is negative; give how long the traffic lasts", span)
 	}
 	declared := d.reg.Journeys()
-	r := &run{d: d, from: d.now, end: d.now.Add(span), traffic: traffic, done: make([]counts, len(traffic))}
-	ranks := map[carryKey]int{}
+	r := &run{d: d, end: d.now.Add(span)}
+	ranks := map[flowKey]int{}
 	for i, t := range traffic {
 		switch {
 		case t.Journey != slo.Unmatched && !slices.Contains(declared, t.Journey):
@@ -190,30 +189,45 @@ func (d *Driver) start(span time.Duration, traffic []Traffic) *run {
 			d.tb.Fatalf("slotest: traffic %d (%s): error ratio %v; give the share of bad events, from 0 to 1 (0.01 for 1%%)", i, t.Journey, t.ErrorRatio)
 		case t.Latency < 0:
 			d.tb.Fatalf("slotest: traffic %d (%s): latency %v is negative; give how long each event took, or 0", i, t.Journey, t.Latency)
-		case t.Rate*span.Seconds() >= 1<<62:
-			d.tb.Fatalf("slotest: traffic %d (%s): %v events a second for %v is more events than a counter holds", i, t.Journey, t.Rate, span)
+		case t.Rate*span.Seconds() >= 1<<52:
+			d.tb.Fatalf("slotest: traffic %d (%s): %v events a second for %v is more events than can be counted exactly", i, t.Journey, t.Rate, span)
 		}
-		j, _ := d.reg.Journey(t.Journey) // validated above
-		r.targets = append(r.targets, j)
-		key := carryKey{journey: t.Journey, latency: t.Latency}
+		key := flowKey{journey: t.Journey, latency: t.Latency}
 		key.rank = ranks[key]
 		ranks[key]++
-		r.keys = append(r.keys, key)
-		r.owed = append(r.owed, d.carry[key])
+		if t.Rate == 0 {
+			delete(d.flows, key) // nothing to record, nothing left over
+			continue
+		}
+		f := d.flows[key]
+		if f == nil || f.traffic != t || !r.end.Before(f.end) {
+			f = d.flow(i, t, span)
+			d.flows[key] = f
+		}
+		r.feeds = append(r.feeds, f.feed)
 	}
 	return r
 }
 
-// finish keeps what the run owes, less than one event, for the next run.
-func (r *run) finish() {
-	elapsed := r.d.now.Sub(r.from).Seconds()
-	for i, t := range r.traffic {
-		events := r.owed[i].events + t.Rate*elapsed
-		r.d.carry[r.keys[i]] = fraction{
-			events: max(0, events-float64(r.done[i].events)),
-			bad:    max(0, r.owed[i].bad+t.ErrorRatio*float64(r.done[i].events)-float64(r.done[i].bad)),
-		}
+// flow returns a flow of traffic t from the Driver's instant, for as long
+// as its events can be counted exactly, and at least span.
+func (d *Driver) flow(i int, t Traffic, span time.Duration) *flow {
+	d.tb.Helper()
+	length := slobacktest.MaxSpan
+	if exact := float64(1<<52) / t.Rate; exact < length.Seconds() { // in seconds, not to overflow a Duration
+		length = time.Duration(exact * float64(time.Second))
 	}
+	length = max(length, span+time.Minute).Truncate(time.Minute)
+	sc := slobacktest.Scenario{Journey: t.Journey, Start: d.now, Length: length, Rate: t.Rate, ErrorRatio: t.ErrorRatio}
+	if t.Latency > 0 { // every event took it: the latency objectives judge each
+		sc.Slow, sc.SlowLatency = 1, t.Latency
+	}
+	j, _ := d.reg.Journey(t.Journey) // checked by start
+	feed, err := sc.Feed(j)
+	if err != nil {
+		d.tb.Fatalf("slotest: traffic %d (%s): %v", i, t.Journey, err)
+	}
+	return &flow{traffic: t, feed: feed, end: sc.End()}
 }
 
 // next records the events of the next step and advances the registry to
@@ -228,37 +242,14 @@ func (r *run) next() bool {
 	if to.After(r.end) {
 		to = r.end
 	}
-	elapsed := to.Sub(r.from).Seconds()
-	for i, t := range r.traffic {
-		// Cumulative counts, so that rounding never drifts.
-		events := floor(r.owed[i].events + t.Rate*elapsed)
-		bad := floor(r.owed[i].bad + t.ErrorRatio*float64(events))
-		n, b := events-r.done[i].events, bad-r.done[i].bad
-		r.done[i] = counts{events, bad}
-		j := r.targets[i]
-		if t.Latency == 0 {
-			j.Add(n-b, b)
-			continue
-		}
-		for k := uint64(0); k < n; k++ {
-			j.Observe(t.Latency, k < b)
-		}
+	for _, f := range r.feeds {
+		f.To(to)
 	}
 	d.now = to
 	if err := d.reg.Advance(to); err != nil {
 		d.tb.Fatalf("slotest: %v; a Driver moves a registry built with slo.WithManualAdvance(), and only while it is open", err)
 	}
 	return true
-}
-
-// floor rounds x down, except that a value within float rounding of a
-// whole number is that number: 0.001 x 1000 events is one bad event, not
-// none.
-func floor(x float64) uint64 {
-	if r := math.Round(x); math.Abs(x-r) <= 1e-9*math.Max(1, r) {
-		return uint64(r)
-	}
-	return uint64(math.Floor(x))
 }
 
 // syncMock sets the registry's mock clock, if it has one, to the Driver's

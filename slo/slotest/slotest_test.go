@@ -69,9 +69,9 @@ func TestRunRecordsExactCounts(t *testing.T) {
 	d := slotest.NewDriver(t, reg, t0)
 	end := d.Run(100*time.Second,
 		slotest.Traffic{Journey: "checkout", Rate: 10, ErrorRatio: 0.001},    // 1000 events: 0.001 x 1000 is one bad, not none
-		slotest.Traffic{Journey: "search", Rate: 0.7, ErrorRatio: 1.0 / 3},   // floor(70) = 70 events, floor(23.33) = 23 bad
+		slotest.Traffic{Journey: "search", Rate: 0.7, ErrorRatio: 1.0 / 3},   // 70 events: 23.33 bad, 46.67 good, each to its nearest whole
 		slotest.Traffic{Journey: "search", Rate: 0.5, Latency: time.Second},  // 50 slow events, good for availability
-		slotest.Traffic{Journey: slo.Unmatched, Rate: 0.25, ErrorRatio: 0.5}, // 25 events, 12 bad
+		slotest.Traffic{Journey: slo.Unmatched, Rate: 0.25, ErrorRatio: 0.5}, // 25 events: 12.5 bad and 12.5 good, each rounded up
 	)
 	if want := t0.Add(100 * time.Second); !end.Equal(want) || !d.Now().Equal(want) {
 		t.Fatalf("Run ended at %v (Now %v), want %v", end, d.Now(), want)
@@ -90,8 +90,8 @@ func TestRunRecordsExactCounts(t *testing.T) {
 				st.TotalGood, st.TotalBad, st.Time, c.good, c.bad, end)
 		}
 	}
-	if g, b := reg.Unmatched(); g != 13 || b != 12 {
-		t.Errorf("Unmatched() = (%d, %d), want (13, 12)", g, b)
+	if g, b := reg.Unmatched(); g != 13 || b != 13 {
+		t.Errorf("Unmatched() = (%d, %d), want (13, 13)", g, b)
 	}
 }
 
@@ -105,9 +105,10 @@ func TestRunStepsDoNotDrift(t *testing.T) {
 		// 2.5 minutes and a half second, so that the last step is partial.
 		d.Run(150*time.Second+500*time.Millisecond, slotest.Traffic{Journey: "checkout", Rate: 1.3, ErrorRatio: 0.1})
 		st := slotest.Status(t, reg, "checkout", "availability")
-		// floor(1.3 x 150.5) = 195 events, floor(19.5) = 19 bad.
-		if st.TotalGood != 176 || st.TotalBad != 19 || !st.Time.Equal(t0.Add(150500*time.Millisecond)) {
-			t.Errorf("step %v: (%d good, %d bad) at %v, want (176, 19) at %v", step, st.TotalGood, st.TotalBad,
+		// 1.3 x 150.5 = 195.65 events: 19.565 bad, to the nearest 20,
+		// and 176.085 good, to 176.
+		if st.TotalGood != 176 || st.TotalBad != 20 || !st.Time.Equal(t0.Add(150500*time.Millisecond)) {
+			t.Errorf("step %v: (%d good, %d bad) at %v, want (176, 20) at %v", step, st.TotalGood, st.TotalBad,
 				st.Time, t0.Add(150500*time.Millisecond))
 		}
 	}
@@ -283,7 +284,7 @@ func TestMisuse(t *testing.T) {
 		}, "slotest: traffic 0 (search): rate -1; give events per second, zero or more"},
 		{"too many", func(tb testing.TB) {
 			slotest.NewDriver(tb, reg, t0).Run(time.Hour, slotest.Traffic{Journey: "search", Rate: 1e20})
-		}, "slotest: traffic 0 (search): 1e+20 events a second for 1h0m0s is more events than a counter holds"},
+		}, "slotest: traffic 0 (search): 1e+20 events a second for 1h0m0s is more events than can be counted exactly"},
 		{"latency", func(tb testing.TB) {
 			slotest.NewDriver(tb, reg, t0).Run(time.Minute, slotest.Traffic{Journey: "search", Rate: 1, Latency: -time.Second})
 		}, "slotest: traffic 0 (search): latency -1s is negative; give how long each event took, or 0"},
