@@ -55,3 +55,15 @@ func Check(labels map[string]string) (valid map[string]string, problems []string
 	}
 	return valid, problems
 }
+
+// Add adds the usable labels of labels to into (a new map when into is
+// nil) and returns it, with a message for each of the others as Check
+// gives them.
+func Add(into map[string]string, labels map[string]string) (map[string]string, []string) {
+	valid, problems := Check(labels)
+	if len(valid) > 0 && into == nil {
+		into = make(map[string]string, len(valid))
+	}
+	maps.Copy(into, valid)
+	return into, problems
+}

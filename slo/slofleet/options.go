@@ -63,15 +63,10 @@ func WithTimeout(d time.Duration) Option {
 // left out. Several calls add up. By default the query matches any.
 func WithLabels(labels map[string]string) Option {
 	return func(c *config) {
-		valid, problems := promlabel.Check(labels)
+		var problems []string
+		c.labels, problems = promlabel.Add(c.labels, labels)
 		for _, problem := range problems {
 			c.bad("WithLabels: %s", problem)
-		}
-		for name, value := range valid {
-			if c.labels == nil {
-				c.labels = map[string]string{}
-			}
-			c.labels[name] = value
 		}
 
 	}

@@ -33,26 +33,22 @@ func SetJourney(w http.ResponseWriter, journey string) bool {
 // its status: a 200 whose body reports an error (GraphQL does), a fallback
 // answer. It overrides an earlier [Exclude]. It reports whether w is, or
 // wraps, a ResponseWriter of the middleware.
-func MarkBad(w http.ResponseWriter) bool {
-	s := stateOf(w)
-	if s == nil {
-		return false
-	}
-	s.resp.Mark = slo.Bad
-	return true
-}
+func MarkBad(w http.ResponseWriter) bool { return mark(w, slo.Bad) }
 
 // Exclude makes the request being served through w count for nothing: a
 // health probe, a synthetic check. It overrides an earlier [MarkBad]; a
 // panic still counts as bad. It reports whether w is, or wraps, a
 // ResponseWriter of the middleware.
-func Exclude(w http.ResponseWriter) bool {
+func Exclude(w http.ResponseWriter) bool { return mark(w, slo.Excluded) }
+
+// mark marks the request that w serves with out, if w is, or wraps, a
+// ResponseWriter of the middleware, and reports whether it is.
+func mark(w http.ResponseWriter, out slo.Outcome) bool {
 	s := stateOf(w)
-	if s == nil {
-		return false
+	if s != nil {
+		s.resp.Mark = out
 	}
-	s.resp.Mark = slo.Excluded
-	return true
+	return s != nil
 }
 
 // SetJourneyContext is [SetJourney] for code that has the request's context

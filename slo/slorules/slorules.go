@@ -168,15 +168,10 @@ func (c *config) bad(format string, args ...any) {
 // once.
 func WithLabels(labels map[string]string) Option {
 	return func(c *config) {
-		valid, problems := promlabel.Check(labels)
+		var problems []string
+		c.labels, problems = promlabel.Add(c.labels, labels)
 		for _, problem := range problems {
 			c.bad("WithLabels: %s", problem)
-		}
-		for name, value := range valid {
-			if c.labels == nil {
-				c.labels = map[string]string{}
-			}
-			c.labels[name] = value
 		}
 	}
 }

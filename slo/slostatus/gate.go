@@ -449,16 +449,7 @@ func (g *Gate) judge(sts []slo.Status, now time.Time, cannot string, own member,
 		case healthWarn:
 			why = append(why, key+": "+output)
 		}
-		c := g.objectiveJSON(st)
-		c.Check = &check{
-			ComponentID:   st.Journey,
-			ComponentType: "component",
-			ObservedValue: number(st.BudgetRemaining),
-			ObservedUnit:  "ratio",
-			Status:        status,
-			Output:        output,
-		}
-		j.body.Checks = append(j.body.Checks, member{key, []objectiveJSON{c}})
+		j.body.Checks = append(j.body.Checks, member{key, []objectiveJSON{g.objectiveJSON(st).checked(status, output)}})
 	}
 	j.body.Checks = append(j.body.Checks, own)
 

@@ -162,16 +162,7 @@ func (h *healthHandler) compute(stalled bool) (stateKey, *answer) {
 		if output != "" && status != healthPass {
 			why = append(why, key+": "+output)
 		}
-		c := newObjectiveJSON(h.defs, st)
-		c.Check = &check{
-			ComponentID:   st.Journey,
-			ComponentType: "component",
-			ObservedValue: number(st.BudgetRemaining),
-			ObservedUnit:  "ratio",
-			Status:        status,
-			Output:        output,
-		}
-		body.Checks = append(body.Checks, member{key, []objectiveJSON{c}})
+		body.Checks = append(body.Checks, member{key, []objectiveJSON{newObjectiveJSON(h.defs, st).checked(status, output)}})
 	}
 
 	// The registry's own advance.

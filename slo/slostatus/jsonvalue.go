@@ -211,3 +211,17 @@ func (o objectiveJSON) withHistory(reg *slo.Registry) objectiveJSON {
 	}
 	return o
 }
+
+// checked returns o as a check of the health-check draft: its budget
+// remaining observed, with the status and output given.
+func (o objectiveJSON) checked(status, output string) objectiveJSON {
+	o.Check = &check{
+		ComponentID:   o.Status.Journey,
+		ComponentType: "component",
+		ObservedValue: number(o.Status.BudgetRemaining),
+		ObservedUnit:  "ratio",
+		Status:        status,
+		Output:        output,
+	}
+	return o
+}
