@@ -206,13 +206,19 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		store:         cfg.store,
 		snapshotEvery: cfg.snapshotEvery,
 	}
-	for _, o := range objs {
+	// What every objective keeps is allocated in a few blocks rather than
+	// as many small allocations per objective, each rounded up to its
+	// allocator size class: a fleet's registry holds thousands.
+	block := newObjectiveBlock(objs)
+	for i, o := range objs {
 		s, err := group.NewSeries(o.windows()...)
 		if err != nil {
 			return nil, err // unreachable: the windows were validated
 		}
-		obj := &objective{Objective: o, series: s, exhaust: o.Period, budget: burnrate.ErrorBudget(o.Target), since: now}
-		obj.log = episodeLog{max: cfg.episodeLog, rule: -1, peak: make([]float64, len(o.Policy.Windows()))}
+		obj := block.objective(i)
+		*obj = objective{Objective: o, series: s, exhaust: o.Period, budget: burnrate.ErrorBudget(o.Target), since: now,
+			eval: block.evaluation(o), tracker: obj.tracker}
+		obj.log = episodeLog{max: cfg.episodeLog, rule: -1, peak: block.peak(len(o.Policy.Windows()))}
 		for _, rule := range o.Policy.Rules {
 			obj.exhaust = min(obj.exhaust, rule.Long)
 		}
@@ -222,7 +228,7 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 			r.journeys[o.Journey] = j
 		}
 		j.targets = append(j.targets, target{series: s, latency: o.Latency})
-		obj.tracker = &Tracker{reg: r, o: obj, j: j}
+		*obj.tracker = Tracker{reg: r, o: obj, j: j}
 		j.timed = j.timed || o.Latency > 0
 		j.objs = append(j.objs, obj)
 		if len(j.objs) == 1 {
@@ -230,6 +236,7 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		}
 		r.objs = append(r.objs, obj)
 	}
+	r.newRecent()
 	r.overflow, _ = group.NewSeries()
 	r.unmatched = &Journey{name: Unmatched, reg: r, targets: []target{{series: r.overflow}}}
 	r.all = append(r.all, r.unmatched)
@@ -652,4 +659,48 @@ func (j *Journey) Status() []Status {
 		out[i] = o.status(j.reg.advanced)
 	}
 	return out
+}
+
+// objectiveBlock holds the memory of a registry's objectives, allocated at
+// once: their structs, their handles, and the scratch of their
+// evaluations and episode logs, each objective's a part of a block.
+type objectiveBlock struct {
+	objs     []objective
+	trackers []Tracker
+	burns    []burnrate.Burn
+	rules    []burnrate.RuleState
+	peaks    []float64
+}
+
+func newObjectiveBlock(objs []Objective) *objectiveBlock {
+	windows, rules := 0, 0
+	for _, o := range objs {
+		windows += len(o.Policy.Windows())
+		rules += len(o.Policy.Rules)
+	}
+	return &objectiveBlock{objs: make([]objective, len(objs)), trackers: make([]Tracker, len(objs)),
+		burns: make([]burnrate.Burn, windows), rules: make([]burnrate.RuleState, rules), peaks: make([]float64, windows)}
+}
+
+// objective returns the struct of objective i, its tracker pointed to.
+func (b *objectiveBlock) objective(i int) *objective {
+	o := &b.objs[i]
+	o.tracker = &b.trackers[i]
+	return o
+}
+
+// evaluation returns an Evaluation whose Windows and Rules have room for
+// o's policy, so that Evaluate lays them out in place.
+func (b *objectiveBlock) evaluation(o Objective) burnrate.Evaluation {
+	w, n := len(o.Policy.Windows()), len(o.Policy.Rules)
+	e := burnrate.Evaluation{Windows: b.burns[:0:w], Rules: b.rules[:0:n]}
+	b.burns, b.rules = b.burns[w:], b.rules[n:]
+	return e
+}
+
+// peak returns the scratch of an episode log's peaks over n windows.
+func (b *objectiveBlock) peak(n int) []float64 {
+	f := b.peaks[:n:n]
+	b.peaks = b.peaks[n:]
+	return f
 }
