@@ -29,7 +29,8 @@ type config struct {
 	store         Store
 	storeErr      error // from WithStore or WithSnapshot, reported by New
 	snapshotEvery time.Duration
-	episodeLog    int // WithEpisodeLog's n, checked by New
+	storeTimeout  time.Duration // 0 for storeTimeout(snapshotEvery); tests set it shorter
+	episodeLog    int           // WithEpisodeLog's n, checked by New
 	episodeLogSet bool
 }
 
@@ -89,6 +90,8 @@ type Registry struct {
 
 	store         Store // nil without snapshots
 	snapshotEvery time.Duration
+	storeTimeout  time.Duration // bounds each Load and Save
+	saver         *saver        // runs the saves; nil without a store
 	restore       RestoreReport // what New restored; read-only after New
 
 	// advMu serializes Advance, so that transitions are computed and
@@ -205,6 +208,10 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		manual:        cfg.manual,
 		store:         cfg.store,
 		snapshotEvery: cfg.snapshotEvery,
+		storeTimeout:  cfg.storeTimeout,
+	}
+	if r.storeTimeout <= 0 {
+		r.storeTimeout = storeTimeout(cfg.snapshotEvery)
 	}
 	// What every objective keeps is allocated in a few blocks rather than
 	// as many small allocations per objective, each rounded up to its
@@ -265,6 +272,9 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 	r.evaluate(now)
 	r.mu.Unlock()
 
+	if r.store != nil {
+		r.saver = &saver{store: r.store, timeout: r.storeTimeout, report: r.report}
+	}
 	if !cfg.manual {
 		r.stop, r.done = make(chan struct{}), make(chan struct{})
 		ticker := r.clock.Ticker(group.Tick())
@@ -317,16 +327,22 @@ var (
 //
 // It waits for the rotator to return, then evaluates every objective a
 // last time at the instant of the last advance, counting every event
-// recorded before Close, and delivers that evaluation's transitions; with a
-// store ([WithStore], [WithSnapshot]) it saves the snapshot a last time and
-// returns that save's error. From then on the registry is frozen: events
-// recorded through its journeys are counted nowhere, Advance returns
-// [ErrClosed], and every reader (Status, Journey.Status, Unmatched,
-// Tracker, Snapshot, the handlers and exporters built on them) reports
-// the state at Close, so that a scrape during shutdown shows no counter
-// move after it. Staleness keeps measuring from the last advance: a
-// closed registry ends up stalled, which is what it is. Events recorded
-// while Close runs may be counted or not.
+// recorded before Close, and delivers that evaluation's transitions. With
+// a store ([WithStore], [WithSnapshot]) it then waits for the save in
+// flight, if any, saves the snapshot at Close and returns that save's
+// error; each wait lasts at most the store's timeout (the snapshot period,
+// at least 10 seconds), and a save still running after it makes Close
+// return an error saying so, the snapshot at Close unsaved: a hung store
+// delays Close by about twice the timeout at most.
+//
+// From then on the registry is frozen: events recorded through its
+// journeys are counted nowhere, Advance returns [ErrClosed], and every
+// reader (Status, Journey.Status, Unmatched, Tracker, Snapshot, the
+// handlers and exporters built on them) reports the state at Close, so
+// that a scrape during shutdown shows no counter move after it.
+// Staleness keeps measuring from the last advance: a closed registry ends
+// up stalled, which is what it is. Events recorded while Close runs may be
+// counted or not.
 //
 // Close is safe to call more than once, from any goroutine but an
 // OnTransition callback's (Close waits for the advance that runs it);
@@ -337,28 +353,37 @@ func (r *Registry) Close() error {
 			close(r.stop)
 			<-r.done
 		}
-		r.advMu.Lock()
-		defer r.advMu.Unlock()
-		r.drain() // the events recorded since the last advance
-		r.mu.Lock()
-		at := r.advanced
-		r.pending = r.evaluate(at)
-		r.mu.Unlock()
-		r.deliver(r.pending)
-		f := &frozen{snapshot: r.takeSnapshot(r.latest()), burnDown: make(map[*objective][]BudgetPoint, len(r.objs))}
-		// The unmatched counts come from the snapshot itself, so that the
-		// two agree although writers may still be recording during Close.
-		u := f.snapshot.Series[len(f.snapshot.Series)-1].Total
-		f.unmatched[0], f.unmatched[1] = u.Good, u.Bad
-		for _, o := range r.objs {
-			f.burnDown[o] = r.burnDown(o, at, window.Counts{})
-		}
-		r.frozen.Store(f)
-		if r.store != nil {
-			r.closeErr = r.saveSnapshot(f.snapshot)
+		f := r.freeze()
+		// Readers and Snapshot, which report f now, need not wait for the
+		// store.
+		if r.saver != nil {
+			r.closeErr = r.saver.finish(f.snapshot)
 		}
 	})
 	return r.closeErr
+}
+
+// freeze evaluates a last time and stores the state every reader reports
+// from then on, and returns it.
+func (r *Registry) freeze() *frozen {
+	r.advMu.Lock()
+	defer r.advMu.Unlock()
+	r.drain() // the events recorded since the last advance
+	r.mu.Lock()
+	at := r.advanced
+	r.pending = r.evaluate(at)
+	r.mu.Unlock()
+	r.deliver(r.pending)
+	f := &frozen{snapshot: r.takeSnapshot(r.latest()), burnDown: make(map[*objective][]BudgetPoint, len(r.objs))}
+	// The unmatched counts come from the snapshot itself, so that the
+	// two agree although writers may still be recording during Close.
+	u := f.snapshot.Series[len(f.snapshot.Series)-1].Total
+	f.unmatched[0], f.unmatched[1] = u.Good, u.Bad
+	for _, o := range r.objs {
+		f.burnDown[o] = r.burnDown(o, at, window.Counts{})
+	}
+	r.frozen.Store(f)
+	return f
 }
 
 // frozen is what readers report after Close.
@@ -474,9 +499,11 @@ func (r *Registry) Unmatched() (good, bad uint64) {
 
 // Advance moves a registry built [WithManualAdvance] to now: it rotates the
 // windows, evaluates every objective, delivers the transitions to the
-// OnTransition callbacks and, when one is due, saves a snapshot. Call it at
-// least once per [Registry.Tick] of simulated time for transitions to be
-// seen at bucket granularity.
+// OnTransition callbacks and, when a snapshot is due, copies the counts
+// for a save, which runs on a goroutine of its own (see [WithStore]):
+// Advance does not wait for the store. Call it at least once per
+// [Registry.Tick] of simulated time for transitions to be seen at bucket
+// granularity.
 //
 // A registry that runs its own rotator refuses Advance with an error
 // wrapping [ErrInvalid] and does nothing: instants from the caller would
@@ -505,11 +532,8 @@ func (r *Registry) advance(now time.Time) {
 	r.pending = r.evaluate(now)
 	r.mu.Unlock()
 	r.deliver(r.pending)
-	if r.snapshotDue(now) {
-		r.nextSnapshot = now.Add(r.snapshotEvery)
-		if err := r.saveSnapshot(r.takeSnapshot(now)); err != nil {
-			r.report(err)
-		}
+	if r.saver != nil {
+		r.handOver(now)
 	}
 }
 
