@@ -80,16 +80,27 @@
 //
 // [WithSnapshot] keeps the counts in a file: New restores it, the registry
 // writes it every period and on Close, atomically. An unusable snapshot is
-// reported ([Registry.Restored], [OnError]) and never stops New. A process
-// killed without Close loses at most one period of events. A snapshot
-// restores the windows (budgets, burn rates, states), not the totals:
-// [Status.TotalGood] and [Registry.Unmatched] count this process's events
-// since New, so that the counters exported from them never go down.
+// reported ([Registry.Restored], [OnError]) and never stops New: a corrupt
+// or foreign file, one whose checksum matches but whose content no
+// registry writes (a negative ring width, say), a named pipe or a device
+// at the path (refused at once, never waited on). A process killed without
+// Close loses the events since the last save, about one period; the
+// temporary file of a save it interrupted is removed by the next. A
+// snapshot restores the windows (budgets, burn rates, states), not the
+// totals: [Status.TotalGood] and [Registry.Unmatched] count this process's
+// events since New, so that the counters exported from them never go down.
 //
 // The file is one [Store]; [WithStore] takes any other. A Store loads and
 // saves bytes with a context, and the bytes are the format of
 // [Snapshot.WriteTo] and [ReadSnapshot], which carries its own version and
 // checksum, so a Store is a few lines over whatever holds them.
+//
+// A store never stalls the registry: saves run on a goroutine of the
+// registry's, one at a time, each bounded by a timeout, and the advance
+// that finds one due only copies the counts for it. A volume that hangs
+// costs the saves, reported through [OnError], not the evaluations, the
+// burn rates or the health check, which keeps passing. Close waits for the
+// save in flight and the last one for at most that timeout each.
 //
 // In a Kubernetes Deployment each rollout starts pods on empty file
 // systems, so a snapshot on the container's own disk resets the budget at

@@ -204,6 +204,11 @@ func (l *episodeLog) restore(o *objective, eps []Episode) {
 	l.episodes = make([]Episode, len(eps), max(len(eps), min(l.max, 4)))
 	for i, ep := range eps {
 		ep.Journey, ep.Objective = o.Journey, o.Name
+		// The policy's own name, rather than the decoder's copy of it for
+		// every episode.
+		if k := slices.IndexFunc(o.Policy.Rules, func(r burnrate.Rule) bool { return r.Name == ep.Rule }); k >= 0 {
+			ep.Rule = o.Policy.Rules[k].Name
+		}
 		l.episodes[i] = ep
 	}
 	l.open, l.rule = false, -1

@@ -131,8 +131,10 @@ func ExampleRegistry_Journey() {
 	// chekout: not declared; declared: [checkout]
 }
 
-// Background problems, here a snapshot that cannot be written, go to the
-// logger given; without WithLogger or OnError, to slog.Default().
+// Background problems, here a snapshot that cannot be read, go to the
+// logger given; without WithLogger or OnError, to slog.Default(). A save
+// that fails is logged the same way, from the goroutine that saves; the
+// one at Close is Close's error.
 func ExampleWithLogger() {
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
 		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
@@ -149,11 +151,9 @@ func ExampleWithLogger() {
 	if err != nil {
 		panic(err)
 	}
-	reg.Advance(mock.Now().Add(time.Minute)) // a snapshot is due
-	fmt.Println("Close:", reg.Close())       // Close returns its own error
+	fmt.Println("Close:", reg.Close()) // Close returns its own error
 	// Output:
 	// level=ERROR msg="journeyslo: background problem" err="slo: snapshot: reading slo.FileStore: slo: invalid: FileStore has no Path; set it to the snapshot file, such as FileStore{Path: \"/var/lib/app/slo.snapshot\"}"
-	// level=ERROR msg="journeyslo: background problem" err="slo: snapshot: writing slo.FileStore: slo: invalid: FileStore has no Path; set it to the snapshot file, such as FileStore{Path: \"/var/lib/app/slo.snapshot\"}"
 	// Close: slo: snapshot: writing slo.FileStore: slo: invalid: FileStore has no Path; set it to the snapshot file, such as FileStore{Path: "/var/lib/app/slo.snapshot"}
 }
 

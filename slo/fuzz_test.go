@@ -113,6 +113,12 @@ func FuzzSnapshot(f *testing.F) {
 	f.Add(withLog[:len(withLog)-4], true)
 	f.Add([]byte(snapshotMagic+"\x01"), true)
 	f.Add([]byte("not a snapshot"), false)
+	// Snapshots no registry writes, each a step from a valid one: negative
+	// and zero ring widths, rings out of place, steps and names out of
+	// range (see TestImpossibleSnapshotsRefused).
+	for _, tc := range impossibleSnapshots() {
+		f.Add(appendSnapshot(nil, tc.snap), true)
+	}
 	f.Fuzz(func(t *testing.T, data []byte, checksum bool) {
 		if checksum {
 			data = withChecksum(data)

@@ -151,6 +151,7 @@ func TestPanickingCallbackCostsNothingElse(t *testing.T) {
 	if err := reg.Advance(t0.Add(time.Minute)); err != nil { // both page; a snapshot is due
 		t.Fatal(err)
 	}
+	reg.settleSaves()
 	if want := []string{"checkout:availability", "search:availability"}; !cmp.Equal(seen, want) {
 		t.Errorf("the second callback saw %v, want %v", seen, want)
 	}
@@ -252,6 +253,7 @@ func TestCustomStoreAcrossARestart(t *testing.T) {
 	var errs []error
 	third := manualAt(t, end, snapObjectives, WithStore(store, time.Minute), OnError(func(err error) { errs = append(errs, err) }))
 	third.Advance(end.Add(time.Minute))
+	third.settleSaves()
 	want := "slo: snapshot: writing *slo.bufferStore: configmap update refused: 409 conflict"
 	if len(errs) != 1 || !errors.Is(errs[0], ErrSnapshot) || errs[0].Error() != want {
 		t.Errorf("OnError got %v, want [%s]", errs, want)
@@ -361,6 +363,7 @@ func TestBackgroundProblemsAreLogged(t *testing.T) {
 
 	reg := manual(t, []Objective{{Journey: "checkout", Target: 0.999}}, WithSnapshot(missing, time.Minute))
 	reg.Advance(t0.Add(time.Minute))
+	reg.settleSaves()
 	want := `level=ERROR msg="journeyslo: background problem" err="slo: snapshot: writing ` + missing + `: open ` + filepath.Dir(missing)
 	if !strings.HasPrefix(def.String(), want) || strings.Count(def.String(), "\n") != 1 {
 		t.Errorf("slog.Default() got %q, want one line starting %q", def.String(), want)
@@ -371,17 +374,20 @@ func TestBackgroundProblemsAreLogged(t *testing.T) {
 	var mine bytes.Buffer
 	reg = manual(t, []Objective{{Journey: "checkout", Target: 0.999}}, WithSnapshot(missing, time.Minute), OnError(func(error) { calls++ }))
 	reg.Advance(t0.Add(time.Minute))
+	reg.settleSaves()
 	if calls != 1 || def.Len() != 0 {
 		t.Errorf("with OnError: %d calls, default log %q; want 1 call and no log", calls, def.String())
 	}
 	reg = manual(t, []Objective{{Journey: "checkout", Target: 0.999}}, WithSnapshot(missing, time.Minute), OnError(func(error) { calls++ }),
 		WithLogger(slog.New(slog.NewTextHandler(&mine, &slog.HandlerOptions{ReplaceAttr: noTime}))))
 	reg.Advance(t0.Add(time.Minute))
+	reg.settleSaves()
 	if calls != 2 || !strings.HasPrefix(mine.String(), want) || def.Len() != 0 {
 		t.Errorf("with OnError and WithLogger: %d calls, logged %q, default log %q", calls, mine.String(), def.String())
 	}
 	reg = manual(t, []Objective{{Journey: "checkout", Target: 0.999}}, WithSnapshot(missing, time.Minute), WithLogger(nil))
 	reg.Advance(t0.Add(time.Minute))
+	reg.settleSaves()
 	if def.Len() != 0 {
 		t.Errorf("WithLogger(nil) logged %q to the default", def.String())
 	}

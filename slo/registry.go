@@ -29,7 +29,8 @@ type config struct {
 	store         Store
 	storeErr      error // from WithStore or WithSnapshot, reported by New
 	snapshotEvery time.Duration
-	episodeLog    int // WithEpisodeLog's n, checked by New
+	storeTimeout  time.Duration // 0 for storeTimeout(snapshotEvery); tests set it shorter
+	episodeLog    int           // WithEpisodeLog's n, checked by New
 	episodeLogSet bool
 }
 
@@ -89,6 +90,8 @@ type Registry struct {
 
 	store         Store // nil without snapshots
 	snapshotEvery time.Duration
+	storeTimeout  time.Duration // bounds each Load and Save
+	saver         *saver        // runs the saves; nil without a store
 	restore       RestoreReport // what New restored; read-only after New
 
 	// advMu serializes Advance, so that transitions are computed and
@@ -205,21 +208,31 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		manual:        cfg.manual,
 		store:         cfg.store,
 		snapshotEvery: cfg.snapshotEvery,
+		storeTimeout:  cfg.storeTimeout,
 	}
-	for _, o := range objs {
+	if r.storeTimeout <= 0 {
+		r.storeTimeout = storeTimeout(cfg.snapshotEvery)
+	}
+	// What every objective keeps is allocated in a few blocks rather than
+	// as many small allocations per objective, each rounded up to its
+	// allocator size class: a fleet's registry holds thousands.
+	block := newObjectiveBlock(objs)
+	for i, o := range objs {
 		s, err := group.NewSeries(o.windows()...)
 		if err != nil {
 			return nil, err // unreachable: the windows were validated
 		}
-		obj := &objective{Objective: o, series: s, exhaust: o.exhaustionWindow(), budget: burnrate.ErrorBudget(o.Target), since: now}
-		obj.log = episodeLog{max: cfg.episodeLog, rule: -1, peak: make([]float64, len(o.Policy.Windows()))}
+		obj := block.objective(i)
+		*obj = objective{Objective: o, series: s, exhaust: o.exhaustionWindow(), budget: burnrate.ErrorBudget(o.Target), since: now,
+			eval: block.evaluation(o), tracker: obj.tracker}
+		obj.log = episodeLog{max: cfg.episodeLog, rule: -1, peak: block.peak(len(o.Policy.Windows()))}
 		j := r.journeys[o.Journey]
 		if j == nil {
 			j = &Journey{name: o.Journey, reg: r}
 			r.journeys[o.Journey] = j
 		}
 		j.targets = append(j.targets, target{series: s, latency: o.Latency})
-		obj.tracker = &Tracker{reg: r, o: obj, j: j}
+		*obj.tracker = Tracker{reg: r, o: obj, j: j}
 		j.timed = j.timed || o.Latency > 0
 		j.objs = append(j.objs, obj)
 		if len(j.objs) == 1 {
@@ -227,6 +240,7 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		}
 		r.objs = append(r.objs, obj)
 	}
+	r.newRecent()
 	r.overflow, _ = group.NewSeries()
 	r.unmatched = &Journey{name: Unmatched, reg: r, targets: []target{{series: r.overflow}}}
 	r.all = append(r.all, r.unmatched)
@@ -255,6 +269,9 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 	r.evaluate(now)
 	r.mu.Unlock()
 
+	if r.store != nil {
+		r.saver = &saver{store: r.store, timeout: r.storeTimeout, report: r.report}
+	}
 	if !cfg.manual {
 		r.stop, r.done = make(chan struct{}), make(chan struct{})
 		ticker := r.clock.Ticker(group.Tick())
@@ -307,16 +324,22 @@ var (
 //
 // It waits for the rotator to return, then evaluates every objective a
 // last time at the instant of the last advance, counting every event
-// recorded before Close, and delivers that evaluation's transitions; with a
-// store ([WithStore], [WithSnapshot]) it saves the snapshot a last time and
-// returns that save's error. From then on the registry is frozen: events
-// recorded through its journeys are counted nowhere, Advance returns
-// [ErrClosed], and every reader (Status, Journey.Status, Unmatched,
-// Tracker, Snapshot, the handlers and exporters built on them) reports
-// the state at Close, so that a scrape during shutdown shows no counter
-// move after it. Staleness keeps measuring from the last advance: a
-// closed registry ends up stalled, which is what it is. Events recorded
-// while Close runs may be counted or not.
+// recorded before Close, and delivers that evaluation's transitions. With
+// a store ([WithStore], [WithSnapshot]) it then waits for the save in
+// flight, if any, saves the snapshot at Close and returns that save's
+// error; each wait lasts at most the store's timeout (the snapshot period,
+// at least 10 seconds), and a save still running after it makes Close
+// return an error saying so, the snapshot at Close unsaved: a hung store
+// delays Close by about twice the timeout at most.
+//
+// From then on the registry is frozen: events recorded through its
+// journeys are counted nowhere, Advance returns [ErrClosed], and every
+// reader (Status, Journey.Status, Unmatched, Tracker, Snapshot, the
+// handlers and exporters built on them) reports the state at Close, so
+// that a scrape during shutdown shows no counter move after it.
+// Staleness keeps measuring from the last advance: a closed registry ends
+// up stalled, which is what it is. Events recorded while Close runs may be
+// counted or not.
 //
 // Close is safe to call more than once, from any goroutine but an
 // OnTransition callback's (Close waits for the advance that runs it);
@@ -327,28 +350,37 @@ func (r *Registry) Close() error {
 			close(r.stop)
 			<-r.done
 		}
-		r.advMu.Lock()
-		defer r.advMu.Unlock()
-		r.drain() // the events recorded since the last advance
-		r.mu.Lock()
-		at := r.advanced
-		r.pending = r.evaluate(at)
-		r.mu.Unlock()
-		r.deliver(r.pending)
-		f := &frozen{snapshot: r.takeSnapshot(r.latest()), burnDown: make(map[*objective][]BudgetPoint, len(r.objs))}
-		// The unmatched counts come from the snapshot itself, so that the
-		// two agree although writers may still be recording during Close.
-		u := f.snapshot.Series[len(f.snapshot.Series)-1].Total
-		f.unmatched[0], f.unmatched[1] = u.Good, u.Bad
-		for _, o := range r.objs {
-			f.burnDown[o] = r.burnDown(o, at, window.Counts{})
-		}
-		r.frozen.Store(f)
-		if r.store != nil {
-			r.closeErr = r.saveSnapshot(f.snapshot)
+		f := r.freeze()
+		// Readers and Snapshot, which report f now, need not wait for the
+		// store.
+		if r.saver != nil {
+			r.closeErr = r.saver.finish(f.snapshot)
 		}
 	})
 	return r.closeErr
+}
+
+// freeze evaluates a last time and stores the state every reader reports
+// from then on, and returns it.
+func (r *Registry) freeze() *frozen {
+	r.advMu.Lock()
+	defer r.advMu.Unlock()
+	r.drain() // the events recorded since the last advance
+	r.mu.Lock()
+	at := r.advanced
+	r.pending = r.evaluate(at)
+	r.mu.Unlock()
+	r.deliver(r.pending)
+	f := &frozen{snapshot: r.takeSnapshot(r.latest()), burnDown: make(map[*objective][]BudgetPoint, len(r.objs))}
+	// The unmatched counts come from the snapshot itself, so that the
+	// two agree although writers may still be recording during Close.
+	u := f.snapshot.Series[len(f.snapshot.Series)-1].Total
+	f.unmatched[0], f.unmatched[1] = u.Good, u.Bad
+	for _, o := range r.objs {
+		f.burnDown[o] = r.burnDown(o, at, window.Counts{})
+	}
+	r.frozen.Store(f)
+	return f
 }
 
 // frozen is what readers report after Close.
@@ -464,9 +496,11 @@ func (r *Registry) Unmatched() (good, bad uint64) {
 
 // Advance moves a registry built [WithManualAdvance] to now: it rotates the
 // windows, evaluates every objective, delivers the transitions to the
-// OnTransition callbacks and, when one is due, saves a snapshot. Call it at
-// least once per [Registry.Tick] of simulated time for transitions to be
-// seen at bucket granularity.
+// OnTransition callbacks and, when a snapshot is due, copies the counts
+// for a save, which runs on a goroutine of its own (see [WithStore]):
+// Advance does not wait for the store. Call it at least once per
+// [Registry.Tick] of simulated time for transitions to be seen at bucket
+// granularity.
 //
 // A registry that runs its own rotator refuses Advance with an error
 // wrapping [ErrInvalid] and does nothing: instants from the caller would
@@ -495,11 +529,8 @@ func (r *Registry) advance(now time.Time) {
 	r.pending = r.evaluate(now)
 	r.mu.Unlock()
 	r.deliver(r.pending)
-	if r.snapshotDue(now) {
-		r.nextSnapshot = now.Add(r.snapshotEvery)
-		if err := r.saveSnapshot(r.takeSnapshot(now)); err != nil {
-			r.report(err)
-		}
+	if r.saver != nil {
+		r.handOver(now)
 	}
 }
 
@@ -649,4 +680,48 @@ func (j *Journey) Status() []Status {
 		out[i] = o.status(j.reg.advanced)
 	}
 	return out
+}
+
+// objectiveBlock holds the memory of a registry's objectives, allocated at
+// once: their structs, their handles, and the scratch of their
+// evaluations and episode logs, each objective's a part of a block.
+type objectiveBlock struct {
+	objs     []objective
+	trackers []Tracker
+	burns    []burnrate.Burn
+	rules    []burnrate.RuleState
+	peaks    []float64
+}
+
+func newObjectiveBlock(objs []Objective) *objectiveBlock {
+	windows, rules := 0, 0
+	for _, o := range objs {
+		windows += len(o.Policy.Windows())
+		rules += len(o.Policy.Rules)
+	}
+	return &objectiveBlock{objs: make([]objective, len(objs)), trackers: make([]Tracker, len(objs)),
+		burns: make([]burnrate.Burn, windows), rules: make([]burnrate.RuleState, rules), peaks: make([]float64, windows)}
+}
+
+// objective returns the struct of objective i, its tracker pointed to.
+func (b *objectiveBlock) objective(i int) *objective {
+	o := &b.objs[i]
+	o.tracker = &b.trackers[i]
+	return o
+}
+
+// evaluation returns an Evaluation whose Windows and Rules have room for
+// o's policy, so that Evaluate lays them out in place.
+func (b *objectiveBlock) evaluation(o Objective) burnrate.Evaluation {
+	w, n := len(o.Policy.Windows()), len(o.Policy.Rules)
+	e := burnrate.Evaluation{Windows: b.burns[:0:w], Rules: b.rules[:0:n]}
+	b.burns, b.rules = b.burns[w:], b.rules[n:]
+	return e
+}
+
+// peak returns the scratch of an episode log's peaks over n windows.
+func (b *objectiveBlock) peak(n int) []float64 {
+	f := b.peaks[:n:n]
+	b.peaks = b.peaks[n:]
+	return f
 }

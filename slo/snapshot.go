@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -49,11 +50,12 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // OnError calls f with the problems the registry meets where no caller can
 // be told: a snapshot that could not be restored at New or saved later
 // (errors wrapping [ErrSnapshot]), and panics recovered from an
-// OnTransition callback or on the rotator (wrapping [ErrPanic]). It runs
-// on the goroutine that met the problem. Without OnError the problems are
-// logged to slog.Default() at level Error, or to the logger of
-// [WithLogger]; with OnError they are logged only when WithLogger is also
-// given.
+// OnTransition callback, on the rotator or in a Store (wrapping
+// [ErrPanic]). It runs on the goroutine that met the problem: the one
+// that saves, for a failed save, which reports it before the next save
+// starts. Without OnError the problems are logged to slog.Default() at
+// level Error, or to the logger of [WithLogger]; with OnError they are
+// logged only when WithLogger is also given.
 func OnError(f func(error)) Option {
 	return func(cfg *config) { cfg.onError = append(cfg.onError, f) }
 }
@@ -157,11 +159,16 @@ func (s Snapshot) clone() Snapshot {
 // WriteTo writes the snapshot in journeyslo's binary format (versioned,
 // with a CRC-32C of the whole), which [ReadSnapshot] reads. It refuses,
 // with an error wrapping [ErrInvalid] and writing nothing, a snapshot
-// ReadSnapshot would refuse: a non-positive Tick, a name longer than 256
-// bytes, more series, rings, buckets or episodes than the decoder accepts,
-// or an episode no registry keeps (one without a start, a figure that is
-// negative or not finite, a severity other than ticket or page, an open
-// episode before the last).
+// ReadSnapshot would refuse: a Tick or a ring width that is not one of the
+// window package's bucket widths, a ring whose Last is not the bucket of
+// Step or that holds more buckets than 400 days need, a step beyond the
+// years 1678 to 2262, a journey or objective that is not a name an
+// objective can have (the Unmatched journey's series has no objective, no
+// rings and no episodes), a negative latency threshold, two series of one
+// objective, more series, rings, buckets or episodes than the decoder
+// accepts, or an episode no registry keeps (one without a start, a figure
+// that is negative or not finite, a severity other than ticket or page,
+// an open episode before the last).
 func (s Snapshot) WriteTo(w io.Writer) (int64, error) {
 	data, err := encodeSnapshot(s)
 	if err != nil {
@@ -173,8 +180,11 @@ func (s Snapshot) WriteTo(w io.Writer) (int64, error) {
 
 // ReadSnapshot reads a snapshot written by [Snapshot.WriteTo], to the end
 // of r. It checks the format's magic, version and checksum, bounds what it
-// allocates (64 MiB at most), and never panics; its errors wrap
-// [ErrSnapshot] and say what is wrong with the bytes.
+// allocates (64 MiB at most), refuses what no registry writes although its
+// checksum matches (a ring width that is not a bucket width, a ring that
+// does not end at the snapshot's step, a name no objective can have, an
+// impossible episode...), and never panics; its errors wrap [ErrSnapshot]
+// and say what is wrong with the bytes.
 func ReadSnapshot(r io.Reader) (Snapshot, error) {
 	data, err := readLimited(r, maxSnapshotBytes)
 	if err != nil {
@@ -206,28 +216,150 @@ func (r *Registry) takeSnapshot(now time.Time) Snapshot {
 	return snap
 }
 
-// saveSnapshot saves snap to the registry's store. It requires advMu
-// held.
-func (r *Registry) saveSnapshot(snap Snapshot) error {
+// saver runs a registry's saves on a goroutine of their own, one at a
+// time, so that a slow or hung Store delays neither the advances nor the
+// health they report. An advance with a snapshot due copies the counts and
+// offers the copy; a copy offered while a save runs waits for it, and a
+// newer one replaces it, so that at most one waits and the one saved next
+// is the newest. The goroutine runs while there is something to save and
+// returns when there is not: a registry at rest, or abandoned without
+// Close, holds none.
+type saver struct {
+	store   Store
+	timeout time.Duration
+	report  func(error)
+
+	mu      sync.Mutex
+	next    *saveJob      // the copy waiting; nil when none
+	current *saveJob      // the save in flight; nil when none
+	running chan struct{} // closed when the goroutine returns; nil when none runs
+	closed  bool          // Close took over: nothing more is offered
+}
+
+type saveJob struct {
+	snap Snapshot
+	done chan error // capacity 1: receives the save's error, nil when it worked
+	// final is Close's save, whose error Close returns rather than the
+	// saver reporting it.
+	final bool
+}
+
+// offer hands snap over to be saved, replacing a copy that still waits.
+func (s *saver) offer(snap Snapshot) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		s.put(&saveJob{snap: snap, done: make(chan error, 1)})
+	}
+}
+
+// put makes job the one waiting and starts the goroutine when none runs.
+// It requires s.mu held.
+func (s *saver) put(job *saveJob) {
+	s.next = job
+	if s.running == nil {
+		s.running = make(chan struct{})
+		go s.run(s.running)
+	}
+}
+
+// run saves what waits until nothing does. A save's error is reported
+// before the next save starts, and before done says it returned.
+func (s *saver) run(running chan struct{}) {
+	defer close(running)
+	for {
+		s.mu.Lock()
+		job := s.next
+		s.next, s.current = nil, job
+		if job == nil {
+			s.running = nil
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+		err := s.save(job.snap)
+		if err != nil && !job.final {
+			s.report(err)
+		}
+		s.mu.Lock()
+		s.current = nil
+		s.mu.Unlock()
+		job.done <- err
+	}
+}
+
+// save encodes snap and saves it, within the store's timeout. A panic in
+// the Store is an error: it must not take the service down.
+func (s *saver) save(snap Snapshot) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: writing %s: %w: Save panicked: %v", ErrSnapshot, storeName(s.store), ErrPanic, p)
+		}
+	}()
 	data, err := encodeSnapshot(snap)
 	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), r.storeTimeout())
+		ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 		defer cancel()
-		err = r.store.Save(ctx, data)
+		err = s.store.Save(ctx, data)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: writing %s: %w", ErrSnapshot, storeName(r.store), err)
+		return fmt.Errorf("%w: writing %s: %w", ErrSnapshot, storeName(s.store), err)
 	}
 	return nil
+}
+
+// finish drops the copy waiting, which final supersedes, waits for the
+// save in flight, then saves final, each wait bounded by the store's
+// timeout: a Store that ignores its context is left to return on the
+// saver's goroutine, which then returns too. It returns final's error, or
+// why final was not saved.
+func (s *saver) finish(final Snapshot) error {
+	name := storeName(s.store)
+	s.mu.Lock()
+	s.closed, s.next = true, nil
+	current := s.current
+	s.mu.Unlock()
+	timer := time.NewTimer(s.timeout)
+	defer timer.Stop()
+	if current != nil {
+		select {
+		case <-current.done: // reported by the saver when it failed
+		case <-timer.C:
+			return fmt.Errorf("%w: writing %s: a save still had not returned after %v, the store's timeout: the snapshot at Close was not saved",
+				ErrSnapshot, name, s.timeout)
+		}
+	}
+	job := &saveJob{snap: final, done: make(chan error, 1), final: true}
+	s.mu.Lock()
+	s.put(job)
+	running := s.running
+	s.mu.Unlock()
+	// A little longer than the save's own context, so that a Store that
+	// honours it returns its own error.
+	timer.Reset(s.timeout + s.timeout/10)
+	select {
+	case err := <-job.done:
+		<-running // it returns at once: nothing more waits
+		return err
+	case <-timer.C:
+		return fmt.Errorf("%w: writing %s: the save at Close had not returned after %v, the store's timeout", ErrSnapshot, name, s.timeout)
+	}
+}
+
+// handOver copies the counts and offers them to the saver when a snapshot
+// is due. It requires advMu held.
+func (r *Registry) handOver(now time.Time) {
+	if r.snapshotDue(now) {
+		r.nextSnapshot = now.Add(r.snapshotEvery)
+		r.saver.offer(r.takeSnapshot(now))
+	}
 }
 
 // restoreSnapshot loads the snapshot into the registry's series. It runs
 // in New, before any event is recorded.
 func (r *Registry) restoreSnapshot(now time.Time) RestoreReport {
 	res := RestoreReport{Store: r.store}
-	ctx, cancel := context.WithTimeout(context.Background(), r.storeTimeout())
-	defer cancel()
-	data, err := r.store.Load(ctx)
+	data, err := r.load()
 	if isNotExist(err) {
 		return res
 	}
@@ -239,6 +371,35 @@ func (r *Registry) restoreSnapshot(now time.Time) RestoreReport {
 		return res
 	}
 	return r.restoreBytes(data, now, res)
+}
+
+// load loads the store's bytes on a goroutine of its own, waiting at most
+// the store's timeout: a Store that ignores its context is left to return
+// on that goroutine, and New goes on without its bytes.
+func (r *Registry) load() ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), r.storeTimeout)
+	defer cancel()
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1) // the loader never waits for an abandoned call
+	go func() {
+		var res result
+		defer func() {
+			if p := recover(); p != nil {
+				res = result{err: fmt.Errorf("%w: Load panicked: %v", ErrPanic, p)}
+			}
+			done <- res
+		}()
+		res.data, res.err = r.store.Load(ctx)
+	}()
+	select {
+	case res := <-done:
+		return res.data, res.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("the store's Load had not returned after %v, its timeout; starting empty", r.storeTimeout)
+	}
 }
 
 // restoreBytes decodes a snapshot and restores the series it matches,
@@ -322,7 +483,18 @@ func encodeSnapshot(s Snapshot) ([]byte, error) {
 	if err := checkSnapshot(s); err != nil {
 		return nil, err
 	}
-	b := []byte(snapshotMagic)
+	b := appendSnapshot(nil, s)
+	if len(b)+4 > maxSnapshotBytes {
+		return nil, fmt.Errorf("%w: snapshot of %d bytes is above the limit of %d", ErrInvalid, len(b)+4, maxSnapshotBytes)
+	}
+	return binary.BigEndian.AppendUint32(b, crc32.Checksum(b, castagnoli)), nil
+}
+
+// appendSnapshot appends the body of s's encoding to b, without the
+// checksum and without checking s: tests craft what no registry writes
+// with it.
+func appendSnapshot(b []byte, s Snapshot) []byte {
+	b = append(b, snapshotMagic...)
 	b = binary.AppendUvarint(b, snapshotVersion)
 	b = binary.AppendVarint(b, s.Written.UnixNano())
 	b = binary.AppendVarint(b, int64(s.Tick))
@@ -353,13 +525,11 @@ func encodeSnapshot(s Snapshot) ([]byte, error) {
 			b = appendEpisode(b, e)
 		}
 	}
-	if len(b)+4 > maxSnapshotBytes {
-		return nil, fmt.Errorf("%w: snapshot of %d bytes is above the limit of %d", ErrInvalid, len(b)+4, maxSnapshotBytes)
-	}
-	return binary.BigEndian.AppendUint32(b, crc32.Checksum(b, castagnoli)), nil
+	return b
 }
 
-// checkSnapshot reports what in s the decoder's limits would refuse.
+// checkSnapshot reports what in s the decoder would refuse: what its
+// limits refuse, and what no registry writes (see impossible).
 func checkSnapshot(s Snapshot) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: snapshot: %s", ErrInvalid, fmt.Sprintf(format, args...))
@@ -387,13 +557,75 @@ func checkSnapshot(s Snapshot) error {
 		if len(ss.Episodes) > maxSnapshotEpisodes {
 			return bad("series %d (%s): %d episodes, above the limit of %d", i, ss.key(), len(ss.Episodes), maxSnapshotEpisodes)
 		}
+	}
+	if why := impossible(s); why != "" {
+		return bad("%s; take snapshots with Registry.Snapshot", why)
+	}
+	return nil
+}
+
+// impossible returns what makes s a snapshot that no registry writes, or
+// "": a restore must never take a crafted or corrupt file (whose checksum
+// was made to match) for counts. A tick and ring widths off the window
+// package's ladder of bucket widths, a ring that does not end at the
+// snapshot's step or holds more buckets than the longest window needs, a
+// step beyond the years the format holds, a name no objective can have, a
+// negative latency threshold, two series of one objective, an episode
+// that no registry keeps: each is a reason to refuse it all.
+func impossible(s Snapshot) string {
+	if !onLadder(s.Tick) {
+		return fmt.Sprintf("tick %v is not a bucket width of the window package (1s, 3s, 15s, 1m... 1d)", s.Tick)
+	}
+	if s.Step > math.MaxInt64/int64(s.Tick) || s.Step < math.MinInt64/int64(s.Tick) {
+		return fmt.Sprintf("step %d of %v is outside the years 1678 to 2262 that the format holds", s.Step, s.Tick)
+	}
+	at := time.Unix(0, s.Step*int64(s.Tick)) // the step's instant, in range as checked
+	seen := make(map[string]bool, len(s.Series))
+	for i, ss := range s.Series {
+		key := ss.key()
+		where := func(format string, args ...any) string {
+			return fmt.Sprintf("series %d (%q): ", i, key) + fmt.Sprintf(format, args...)
+		}
+		switch unmatched := ss.Journey == Unmatched && ss.Objective == ""; {
+		case unmatched && (len(ss.Rings) > 0 || len(ss.Episodes) > 0 || ss.Latency != 0):
+			return where("the events of undeclared journeys have no windows, episodes or latency threshold")
+		case !unmatched && (ss.Journey == Unmatched || !namePattern.MatchString(ss.Journey) || !namePattern.MatchString(ss.Objective)):
+			return where("journey and objective are not names an objective can have")
+		case ss.Latency < 0:
+			return where("latency threshold %v is negative", ss.Latency)
+		case seen[key]:
+			return where("a second series of the same objective")
+		}
+		seen[key] = true
+		prev := time.Duration(0)
+		for j, r := range ss.Rings {
+			switch {
+			case !onLadder(r.Width) || r.Width < s.Tick:
+				return where("ring %d: width %v is not a bucket width of the window package at or above the tick, %v", j, r.Width, s.Tick)
+			case r.Width <= prev:
+				return where("ring %d: width %v after %v; rings go finest first, one per width", j, r.Width, prev)
+			case r.Last != window.Bucket(at, r.Width):
+				return where("ring %d: its newest bucket is %d of %v, but the step %d of %v falls in bucket %d", j, r.Last, r.Width,
+					s.Step, s.Tick, window.Bucket(at, r.Width))
+			case len(r.Buckets) == 0 || int64(len(r.Buckets)) > int64(window.MaxWindow/r.Width)+2:
+				return where("ring %d: %d buckets of %v; a ring holds from 1 to %d, what the longest window needs", j, len(r.Buckets), r.Width,
+					int64(window.MaxWindow/r.Width)+2)
+			}
+			prev = r.Width
+		}
 		for k, e := range ss.Episodes {
 			if why := checkEpisode(e, k == len(ss.Episodes)-1); why != "" {
-				return bad("series %d (%s): episode %d: %s", i, ss.key(), k, why)
+				return where("episode %d: %s", k, why)
 			}
 		}
 	}
-	return nil
+	return ""
+}
+
+// onLadder reports whether d is one of the window package's bucket widths,
+// which are each the resolution of a window 100 times as long.
+func onLadder(d time.Duration) bool {
+	return d > 0 && d <= 24*time.Hour && window.Resolution(100*d) == d
 }
 
 // Episode flags in the format: which of the instants that may be zero are
@@ -628,6 +860,9 @@ func decodeSnapshot(data []byte) (Snapshot, error) {
 	}
 	if d.err != nil {
 		return Snapshot{}, d.err
+	}
+	if why := impossible(s); why != "" {
+		return Snapshot{}, fmt.Errorf("not a snapshot a registry writes: %s", why)
 	}
 	return s, nil
 }

@@ -36,11 +36,14 @@ var snapObjectives = []Objective{
 }
 
 // replay records two hours of traffic with an outage in the middle, and
-// some unmatched events; it returns the instant it last advanced to.
+// some unmatched events; it returns the instant it last advanced to. It
+// waits for each save to return, as a registry advanced every 3 seconds
+// does, so that every snapshot due is saved.
 func replay(reg *Registry, from time.Time) time.Time {
 	now := from
 	for i := 0; i < 2400; i++ {
 		reg.Advance(now)
+		reg.settleSaves()
 		bad := uint64(0)
 		if i >= 1000 && i < 1100 {
 			bad = 40
@@ -51,6 +54,7 @@ func replay(reg *Registry, from time.Time) time.Time {
 		now = now.Add(3 * time.Second)
 	}
 	reg.Advance(now)
+	reg.settleSaves()
 	return now
 }
 
@@ -110,6 +114,7 @@ func TestSnapshotRestoresAcrossARestart(t *testing.T) {
 		t.Errorf("OnError called: %v %v", *errs, *errs2)
 	}
 	// Atomic writes leave no temporary file, and the file is private.
+	never.settleSaves() // the save due at its last advance
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 2 {
 		t.Errorf("files in the snapshot directory: %v, want slo.snapshot and other", entries)
@@ -124,10 +129,12 @@ func TestSnapshotWrittenPeriodically(t *testing.T) {
 	reg, _ := snapRegistry(t, snapObjectives, t0, path)
 	journeyOf(reg, "checkout").Add(10, 1)
 	reg.Advance(t0.Add(59 * time.Second))
+	reg.settleSaves()
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("snapshot before the first minute: %v, want none", err)
 	}
 	reg.Advance(t0.Add(time.Minute))
+	reg.settleSaves()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -141,10 +148,12 @@ func TestSnapshotWrittenPeriodically(t *testing.T) {
 	}
 	journeyOf(reg, "checkout").Add(5, 0)
 	reg.Advance(t0.Add(119 * time.Second)) // not due yet: the file keeps 10
+	reg.settleSaves()
 	if snap, _ := decodeSnapshot(mustRead(t, path)); snap.Series[0].Total.Good != 10 {
 		t.Fatalf("snapshot rewritten before its period: %d good", snap.Series[0].Total.Good)
 	}
 	reg.Advance(t0.Add(2 * time.Minute))
+	reg.settleSaves()
 	if snap, _ := decodeSnapshot(mustRead(t, path)); snap.Series[0].Total.Good != 15 {
 		t.Fatalf("snapshot after two minutes has %d good, want 15", snap.Series[0].Total.Good)
 	}
@@ -283,6 +292,7 @@ func TestSnapshotErrors(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "missing", "slo.snapshot")
 	reg, errs := snapRegistry(t, snapObjectives, t0, path)
 	reg.Advance(t0.Add(time.Minute))
+	reg.settleSaves()
 	if len(*errs) != 1 || !errors.Is((*errs)[0], ErrSnapshot) || !errors.Is((*errs)[0], os.ErrNotExist) {
 		t.Errorf("OnError got %v, want one ErrSnapshot wrapping ErrNotExist", *errs)
 	}
@@ -331,6 +341,7 @@ func TestSnapshotChildProcess(t *testing.T) {
 		journeyOf(reg, "checkout").Add(1000, 1)
 		total += 1001
 		reg.Advance(t0.Add(time.Duration(step) * time.Second))
+		reg.settleSaves() // the parent kills it after the save of step 40 returned
 		fmt.Printf("step %d total %d\n", step, total)
 	}
 }
@@ -400,6 +411,7 @@ func TestTotalsCountSinceNewAfterARestore(t *testing.T) {
 	journeyOf(first, "checkout").Add(5000, 50)
 	journeyOf(first, "nope").Add(7, 3)
 	first.Advance(t0.Add(time.Minute)) // the periodic snapshot: 5050 events
+	first.settleSaves()
 	journeyOf(first, "checkout").Add(900, 100)
 	first.Advance(t0.Add(90 * time.Second))
 	if st := first.Status()[0]; st.TotalGood != 5900 || st.TotalBad != 150 {

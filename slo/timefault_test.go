@@ -75,9 +75,11 @@ func TestSnapshotsContinueAfterTheClockGoesBack(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "slo.snapshot")
 	reg, _ := snapRegistry(t, snapObjectives, t0, path)
 	reg.Advance(t0.Add(time.Minute)) // written at t0+1m; next due at t0+2m
+	reg.settleSaves()
 	back := t0.Add(-24 * time.Hour)
 	journeyOf(reg, "checkout").Add(7, 0)
 	reg.Advance(back)
+	reg.settleSaves()
 	snap, err := decodeSnapshot(mustRead(t, path))
 	if err != nil {
 		t.Fatal(err)

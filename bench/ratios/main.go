@@ -13,8 +13,11 @@
 // The reference of a benchmark is given by -ref Benchmark=impl (repeatable),
 // else the first of prom-counter, prom-vec, promhttp, grpcprom, prometheus
 // present (prometheus: the engine itself, in BenchmarkBacktest30d).
-// Benchmarks with no impl= rows (BenchmarkEvaluate/objectives=N) are listed
-// with their custom per-unit metrics, as ratios to -budget-<unit> values.
+// Benchmarks with no reference row (BenchmarkEvaluate/objectives=N,
+// BenchmarkAdvance, BenchmarkObjectiveHeap) are listed with their custom
+// per-unit metrics, in the order of their units, as ratios to the -budget
+// values: 5 µs an objective for an evaluation, 300 ms for a tick (a tenth
+// of the default 3 s), 32 KiB of heap an objective.
 package main
 
 import (
@@ -22,8 +25,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -55,7 +60,8 @@ var line = regexp.MustCompile(`^(Benchmark[^/\s]+)/(\S+?)(-\d+)?\s+\d+\s+(.*)$`)
 func main() {
 	ref := refs{}
 	flag.Var(ref, "ref", "reference implementation of a benchmark, as Benchmark=impl (repeatable)")
-	budget := flag.String("budget", "ns/objective=5000", "per-unit budgets for benchmarks without impl rows, as unit=value,...")
+	budget := flag.String("budget", "ns/objective=5000,ms/advance=300,B/objective=32768",
+		"per-unit budgets for benchmarks without a reference row, as unit=value,...")
 	flag.Parse()
 	if err := run(os.Stdin, os.Stdout, ref, *budget); err != nil {
 		fmt.Fprintln(os.Stderr, "ratios:", err)
@@ -149,9 +155,9 @@ func printTable(out io.Writer, bench string, rs []row, refImpl string, budgets m
 		fmt.Fprintln(out, "| case | metric | ratio to budget | allocs/op |")
 		fmt.Fprintln(out, "| --- | --- | --- | --- |")
 		for _, r := range rs {
-			for unit, v := range r.metrics {
+			for _, unit := range slices.Sorted(maps.Keys(r.metrics)) {
 				if b, ok := budgets[unit]; ok {
-					fmt.Fprintf(out, "| %s | %s (budget %g) | %.3fx | %g |\n", r.impl, unit, b, v/b, r.allocs)
+					fmt.Fprintf(out, "| %s | %s (budget %g) | %.3fx | %g |\n", r.impl, unit, b, r.metrics[unit]/b, r.allocs)
 				}
 			}
 		}

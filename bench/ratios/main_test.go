@@ -68,3 +68,31 @@ PASS
 		t.Error("run with no benchmark lines succeeded")
 	}
 }
+
+// A benchmark with several budgeted metrics lists them in the order of
+// their units, whatever order the line gives them in.
+func TestRunBudgetsInUnitOrder(t *testing.T) {
+	in := "BenchmarkAdvance/impl=journeyslo/objectives=5000-2   	 50	 30000000 ns/op	 30.00 ms/advance	 6000 ns/objective	 0 B/op	 0 allocs/op\n" +
+		"BenchmarkObjectiveHeap/impl=journeyslo/objectives=5000-2   	 1	 9000000000 ns/op	 32000 B/objective\n"
+	var out strings.Builder
+	if err := run(strings.NewReader(in), &out, refs{}, "ns/objective=5000,ms/advance=300,B/objective=32768"); err != nil {
+		t.Fatal(err)
+	}
+	want := `
+### BenchmarkAdvance
+
+| case | metric | ratio to budget | allocs/op |
+| --- | --- | --- | --- |
+| journeyslo/objectives=5000 | ms/advance (budget 300) | 0.100x | 0 |
+| journeyslo/objectives=5000 | ns/objective (budget 5000) | 1.200x | 0 |
+
+### BenchmarkObjectiveHeap
+
+| case | metric | ratio to budget | allocs/op |
+| --- | --- | --- | --- |
+| journeyslo/objectives=5000 | B/objective (budget 32768) | 0.977x | 0 |
+`
+	if out.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
+	}
+}

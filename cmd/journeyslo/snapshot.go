@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -41,7 +40,8 @@ registry's New restores them, evaluated at the time the snapshot was written,
 and shown: which were restored and why the others were not, and each one's
 state, SLI and budget left, or, while the period holds fewer events than the
 objective's minimum for a budget, how many it holds ("not enough events: 12 of
-1000"). The snapshot file is only read.
+1000"). The snapshot file is only read: a named pipe, a device or a directory is
+refused, and so is a file larger than 64 MiB, more than any registry writes.
 `,
 	flags: func(stderr io.Writer) *flag.FlagSet {
 		var configs stringsFlag
@@ -80,7 +80,7 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 		src = srcs[0]
 	}
 	path := fs.Arg(0)
-	data, err := os.ReadFile(path)
+	data, err := readSnapshotFile(path)
 	if err != nil {
 		printErr(stderr, readErr(path, err))
 		return exitInvalid
@@ -151,6 +151,21 @@ func writeRestore(w io.Writer, src *source, data []byte, at time.Time) error {
 			budget, burnrate.FormatWindow(st.Period))
 	}
 	return tw.Flush()
+}
+
+// snapshotReadTimeout bounds the read of a snapshot file, on a volume that
+// may hang.
+const snapshotReadTimeout = 30 * time.Second
+
+// readSnapshotFile reads the snapshot file at path as a registry's New
+// does (slo.FileStore's Load): a named pipe, a device or a directory is
+// refused at once rather than waited on or read without end, and a file is
+// read to the size limit of the format, 64 MiB, within
+// snapshotReadTimeout.
+func readSnapshotFile(path string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), snapshotReadTimeout)
+	defer cancel()
+	return slo.FileStore{Path: path}.Load(ctx)
 }
 
 // readOnlyStore is a snapshot's bytes as a Store that never writes: the

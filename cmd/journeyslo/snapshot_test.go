@@ -293,3 +293,34 @@ Restored into the objectives of ` + config + `, evaluated at 2026-01-31T07:00:03
 		t.Errorf("journeyslo snapshot -config: restore differs (-want +got):\n%s", diff)
 	}
 }
+
+// What is not a snapshot file is refused at once, as a registry's New
+// refuses it: a named pipe (which a plain read would wait on for a
+// writer), a device such as /dev/zero (which never ends), a directory,
+// and a file larger than any registry writes. Run with a timeout (go test
+// -timeout 10s) so that a hang fails.
+func TestSnapshotVerbRefusesWhatIsNotAFile(t *testing.T) {
+	dir := t.TempDir()
+	fifo := mkfifo(t, filepath.Join(dir, "pipe.snap"))
+	huge := filepath.Join(dir, "huge.snap")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(64<<20 + 1); err != nil { // sparse: no disk
+		t.Fatal(err)
+	}
+	f.Close()
+	for _, tc := range []struct{ path, want string }{
+		{fifo, fifo + ": open: a named pipe, not a regular file; a snapshot is a regular file\n"},
+		{"/dev/zero", "/dev/zero: open: a character device, not a regular file; a snapshot is a regular file\n"},
+		{dir, dir + ": open: a directory, not a regular file; a snapshot is a regular file\n"},
+		{huge, huge + ": 67108865 bytes, more than the 67108864 any registry writes\n"},
+	} {
+		res := runCmd(t, "snapshot", tc.path)
+		res.wantStatus(t, exitInvalid)
+		if res.stderr != tc.want || res.stdout != "" {
+			t.Errorf("journeyslo snapshot %s: stderr %q, stdout %q; want stderr %q", tc.path, res.stderr, res.stdout, tc.want)
+		}
+	}
+}

@@ -314,11 +314,12 @@ func points(m metricdata.Metrics) int {
 // process last reported, would read as a reset and count them again.
 func TestCountersStartAtZeroAfterARestore(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "slo.snapshot")
+	store := fixture.NewSavedStore(path)
 	open := func(at time.Time) *slo.Registry {
 		mock := clock.NewMock()
 		mock.Set(at)
 		reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.99}},
-			slo.WithClock(mock), slo.WithManualAdvance(), slo.WithSnapshot(path, time.Minute))
+			slo.WithClock(mock), slo.WithManualAdvance(), slo.WithStore(store, time.Minute))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -329,6 +330,7 @@ func TestCountersStartAtZeroAfterARestore(t *testing.T) {
 	fixture.Journey(first, "checkout").Add(980, 20)
 	fixture.Journey(first, "admin").Add(4, 1)
 	first.Advance(start.Add(time.Minute)) // writes the snapshot
+	store.WaitSaved(t, start.Add(time.Minute))
 	fixture.Journey(first, "checkout").Add(500, 0)
 	first.Advance(start.Add(70 * time.Second))
 	// Killed here, without Close.

@@ -302,11 +302,12 @@ func TestCollectorRegistersOnce(t *testing.T) {
 // the events after its last write), which it would add again in full.
 func TestCollectorCountersStartAtZeroAfterARestore(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "slo.snapshot")
+	store := fixture.NewSavedStore(path)
 	open := func(at time.Time) *slo.Registry {
 		mock := clock.NewMock()
 		mock.Set(at)
 		reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.99}},
-			slo.WithClock(mock), slo.WithManualAdvance(), slo.WithSnapshot(path, time.Minute))
+			slo.WithClock(mock), slo.WithManualAdvance(), slo.WithStore(store, time.Minute))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -317,6 +318,7 @@ func TestCollectorCountersStartAtZeroAfterARestore(t *testing.T) {
 	fixture.Journey(first, "checkout").Add(980, 20)
 	fixture.Journey(first, "admin").Add(4, 1)
 	first.Advance(start.Add(time.Minute)) // writes the snapshot
+	store.WaitSaved(t, start.Add(time.Minute))
 	fixture.Journey(first, "checkout").Add(500, 0)
 	first.Advance(start.Add(70 * time.Second))
 	// Killed here, without Close.

@@ -10,6 +10,7 @@ import (
 	"github.com/benbjohnson/clock"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
 	"github.com/journeyslo/journeyslo/internal/promtest"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/sloprom"
@@ -28,6 +29,7 @@ func TestRestartFromASnapshotCountsEveryEventOnce(t *testing.T) {
 	promtest.Promtool(t) // skip early, before the replay, when not installed
 	const scrape = 15 * time.Second
 	path := filepath.Join(t.TempDir(), "slo.snapshot")
+	store := fixture.NewSavedStore(path)
 	objectives := []slo.Objective{
 		{Journey: "checkout", Target: 0.999},
 		{Journey: "search", Target: 0.99, Latency: 300 * time.Millisecond},
@@ -42,7 +44,7 @@ func TestRestartFromASnapshotCountsEveryEventOnce(t *testing.T) {
 	process := func(start time.Time, span time.Duration, traffic func(i int) []slotest.Traffic) *slo.Registry {
 		mock := clock.NewMock()
 		mock.Set(start)
-		reg, err := slo.New(objectives, slo.WithClock(mock), slo.WithManualAdvance(), slo.WithSnapshot(path, time.Minute))
+		reg, err := slo.New(objectives, slo.WithClock(mock), slo.WithManualAdvance(), slo.WithStore(store, time.Minute))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,6 +111,9 @@ func TestRestartFromASnapshotCountsEveryEventOnce(t *testing.T) {
 		return tr
 	})
 	lost := first.Status()[0].TotalGood + first.Status()[0].TotalBad
+	// The registry saves on a goroutine of its own: the crash comes after
+	// the save of 2h returned.
+	store.WaitSaved(t, t0.Add(2*time.Hour))
 
 	// Thirty seconds later, the second one restores the snapshot and serves
 	// an hour.
