@@ -310,17 +310,7 @@ func (in statusShape) status() (Status, error) {
 func (s Status) MarshalJSON() ([]byte, error) { return json.Marshal(s.shape()) }
 
 // UnmarshalJSON decodes what MarshalJSON encodes, ignoring unknown fields.
-func (s *Status) UnmarshalJSON(b []byte) error {
-	var in statusShape
-	if err := json.Unmarshal(b, &in); err != nil {
-		return err
-	}
-	v, err := in.status()
-	if err == nil {
-		*s = v
-	}
-	return err
-}
+func (s *Status) UnmarshalJSON(b []byte) error { return decode(b, "status", statusShape.status, s) }
 
 func (r RuleStatus) shape() ruleStatusShape {
 	return ruleStatusShape{
@@ -354,13 +344,21 @@ func (r RuleStatus) MarshalJSON() ([]byte, error) { return json.Marshal(r.shape(
 
 // UnmarshalJSON decodes what MarshalJSON encodes, ignoring unknown fields.
 func (r *RuleStatus) UnmarshalJSON(b []byte) error {
-	var in ruleStatusShape
+	return decode(b, "rule status", ruleStatusShape.ruleStatus, r)
+}
+
+// decode reads b as the JSON of shape S, ignoring unknown fields (a report
+// from a newer writer still reads), and converts it with read into *dst,
+// which an error leaves as it was. An error names what was read and
+// matches ErrInvalid.
+func decode[S, T any](b []byte, what string, read func(S) (T, error), dst *T) error {
+	var in S
 	if err := json.Unmarshal(b, &in); err != nil {
-		return err
+		return fmt.Errorf("%w: %s: %v", ErrInvalid, what, err)
 	}
-	v, err := in.ruleStatus()
+	v, err := read(in)
 	if err == nil {
-		*r = v
+		*dst = v
 	}
 	return err
 }

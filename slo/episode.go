@@ -340,14 +340,4 @@ func (e Episode) MarshalJSON() ([]byte, error) { return json.Marshal(e.shape()) 
 
 // UnmarshalJSON decodes what MarshalJSON encodes, ignoring unknown fields
 // and "open", which follows from "end".
-func (e *Episode) UnmarshalJSON(b []byte) error {
-	var in episodeShape
-	if err := json.Unmarshal(b, &in); err != nil {
-		return err
-	}
-	v, err := in.episode()
-	if err == nil {
-		*e = v
-	}
-	return err
-}
+func (e *Episode) UnmarshalJSON(b []byte) error { return decode(b, "episode", episodeShape.episode, e) }

@@ -2,7 +2,6 @@ package slo
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
 
@@ -359,14 +358,4 @@ func (in outlookShape) outlook() (Outlook, error) {
 func (o Outlook) MarshalJSON() ([]byte, error) { return json.Marshal(o.shape()) }
 
 // UnmarshalJSON decodes what MarshalJSON encodes, ignoring unknown fields.
-func (o *Outlook) UnmarshalJSON(b []byte) error {
-	var in outlookShape
-	if err := json.Unmarshal(b, &in); err != nil {
-		return fmt.Errorf("%w: outlook: %v", ErrInvalid, err)
-	}
-	v, err := in.outlook()
-	if err == nil {
-		*o = v
-	}
-	return err
-}
+func (o *Outlook) UnmarshalJSON(b []byte) error { return decode(b, "outlook", outlookShape.outlook, o) }

@@ -283,13 +283,5 @@ func (p RecentPoint) MarshalJSON() ([]byte, error) { return json.Marshal(p.shape
 // UnmarshalJSON decodes what MarshalJSON encodes, ignoring unknown fields
 // (a Status window's good and bad among them).
 func (p *RecentPoint) UnmarshalJSON(b []byte) error {
-	var s recentPointShape
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("%w: recent point: %v", ErrInvalid, err)
-	}
-	v, err := s.point()
-	if err == nil {
-		*p = v
-	}
-	return err
+	return decode(b, "recent point", recentPointShape.point, p)
 }

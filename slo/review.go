@@ -267,17 +267,7 @@ func (in reviewShape) review() (Review, error) {
 func (rv Review) MarshalJSON() ([]byte, error) { return json.Marshal(rv.shape()) }
 
 // UnmarshalJSON decodes what MarshalJSON encodes, ignoring unknown fields.
-func (rv *Review) UnmarshalJSON(b []byte) error {
-	var in reviewShape
-	if err := json.Unmarshal(b, &in); err != nil {
-		return err
-	}
-	v, err := in.review()
-	if err == nil {
-		*rv = v
-	}
-	return err
-}
+func (rv *Review) UnmarshalJSON(b []byte) error { return decode(b, "review", reviewShape.review, rv) }
 
 func (or ObjectiveReview) shape() objectiveReviewShape {
 	s := objectiveReviewShape{
@@ -330,13 +320,5 @@ func (or ObjectiveReview) MarshalJSON() ([]byte, error) { return json.Marshal(or
 
 // UnmarshalJSON decodes what MarshalJSON encodes, ignoring unknown fields.
 func (or *ObjectiveReview) UnmarshalJSON(b []byte) error {
-	var in objectiveReviewShape
-	if err := json.Unmarshal(b, &in); err != nil {
-		return err
-	}
-	v, err := in.objectiveReview()
-	if err == nil {
-		*or = v
-	}
-	return err
+	return decode(b, "objective review", objectiveReviewShape.objectiveReview, or)
 }
