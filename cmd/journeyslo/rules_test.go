@@ -204,7 +204,7 @@ func TestRulesInvalid(t *testing.T) {
 		args   []string
 		stderr string
 	}{
-		{[]string{"rules", "-o", out, shop, broken}, broken + ":19:17: search:availability: burnrate: invalid target: 1.5 is not below 1; write 0.015 for 1.5%\n"},
+		{[]string{"rules", "-o", out, shop, broken}, broken + ":19:17: journeys[1].objectives[0].target: burnrate: invalid target: 1.5 is not below 1; write 0.015 for 1.5%\n"},
 		{[]string{"rules", "-o", out, shop, again}, again + ": service shop is also described by " + shop + ", and one rule file holds one service's rules; give each service once\n"},
 	} {
 		res := runCmd(t, tc.args...)

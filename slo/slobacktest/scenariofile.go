@@ -3,14 +3,11 @@ package slobacktest
 import (
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/internal/yamlpos"
 )
 
@@ -122,17 +119,17 @@ func (p *scenarioParser) scenario(n *yaml.Node) Scenario {
 		case "start":
 			s.Start = p.instant(v, field)
 		case "length":
-			s.Length = p.duration(v, field, "how long the traffic runs, such as 7d")
+			s.Length = p.duration(v, field, "how long the traffic runs", "7d")
 		case "step":
-			s.Step = p.duration(v, field, "the interval each sample covers, such as 1m")
+			s.Step = p.duration(v, field, "the interval each sample covers", "1m")
 		case "rate":
 			s.Rate = p.rate(v, field)
 		case "diurnal":
-			s.Diurnal = p.share(v, field, "the amplitude of the daily swing, from 0 (steady) to 1, such as 0.5")
+			s.Diurnal = p.share(v, field, "0.5", "50%")
 		case "errorRatio":
-			s.ErrorRatio = p.share(v, field, "the share of events that fail outside incidents, such as 0.0005 or 0.05%")
+			s.ErrorRatio = p.share(v, field, "0.0005", "0.05%")
 		case "slow":
-			s.Slow = p.share(v, field, "the share of the events that succeed which are slow, such as 0.01 or 1%")
+			s.Slow = p.share(v, field, "0.01", "1%")
 		case "slowLatency":
 			s.SlowLatency = p.latency(v, field)
 		case "incidents":
@@ -154,11 +151,11 @@ func (p *scenarioParser) incident(n *yaml.Node, path string) Incident {
 		case "start":
 			in.Start = p.instant(v, field)
 		case "duration":
-			in.Duration = p.duration(v, field, "how long it lasts, such as 30m")
+			in.Duration = p.duration(v, field, "how long it lasts", "30m")
 		case "errorRatio":
-			in.ErrorRatio = p.share(v, field, "the share of events that fail during it, such as 1 or 100% for a full outage")
+			in.ErrorRatio = p.share(v, field, "1", "100%")
 		case "slow":
-			in.Slow = p.share(v, field, "the share of the events that succeed which are slow during it, such as 0.8 or 80%")
+			in.Slow = p.share(v, field, "0.8", "80%")
 		}
 	})
 	return in
@@ -176,15 +173,9 @@ func (p *scenarioParser) instant(n *yaml.Node, field string) time.Time {
 	return t
 }
 
-func (p *scenarioParser) duration(n *yaml.Node, field, want string) time.Duration {
-	text, ok := p.scalar(n, field, want)
-	if !ok {
-		return 0
-	}
-	d, err := burnrate.ParseWindow(text)
-	if err != nil {
-		p.bad(n, field, "%s is not a duration; write %s", yamlpos.Quote(text), want)
-	}
+// duration reads a duration such as 30m (see [yamlpos.Walker.Window]).
+func (p *scenarioParser) duration(n *yaml.Node, field, what, example string) time.Duration {
+	d, _ := p.w.Window(n, field, what, example, false)
 	return d
 }
 
@@ -202,51 +193,11 @@ func (p *scenarioParser) latency(n *yaml.Node, field string) time.Duration {
 	return d
 }
 
-// number reads a finite number.
-func (p *scenarioParser) number(n *yaml.Node, field, text, want string) (float64, bool) {
-	f, err := strconv.ParseFloat(text, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.ContainsAny(text, "xXnN") {
-		p.bad(n, field, "%s is not a number; write %s", yamlpos.Quote(text), want)
-		return 0, false
-	}
-	return f, true
-}
-
-// share reads a number from 0 to 1, or a percent from 0% to 100%.
-func (p *scenarioParser) share(n *yaml.Node, field, want string) float64 {
-	text, ok := p.scalar(n, field, want)
-	if !ok {
-		return 0
-	}
-	pct, isPct := strings.CutSuffix(strings.TrimSpace(text), "%")
-	f, ok := p.number(n, field, strings.TrimSpace(pct), want)
-	if !ok {
-		return 0
-	}
-	if isPct {
-		// Divided as the decimal the percent was written in, so that
-		// 0.05% is 0.0005 and not a hair off it.
-		f, _ = strconv.ParseFloat(shiftPercent(strings.TrimSpace(pct)), 64)
-	}
-	if f < 0 || f > 1 {
-		hint := ""
-		if !isPct && f > 1 && f <= 100 {
-			hint = fmt.Sprintf(" (for %v percent, write %v%%)", f, f)
-		}
-		p.bad(n, field, "%s is outside 0 to 1%s; write %s", text, hint, want)
-	}
+// share reads a share from 0 to 1, or a percent from 0% to 100% (see
+// [yamlpos.Walker.Fraction]).
+func (p *scenarioParser) share(n *yaml.Node, field, example, examplePct string) float64 {
+	f, _ := p.w.Fraction(n, field, example, examplePct)
 	return f
-}
-
-// shiftPercent returns the decimal text of a percent divided by 100,
-// such as 0.0005 for 0.05: the text's point moved two places left.
-func shiftPercent(s string) string {
-	mant, exp, hasExp := strings.Cut(strings.ToLower(s), "e")
-	e := 0
-	if hasExp {
-		e, _ = strconv.Atoi(exp)
-	}
-	return mant + "e" + strconv.Itoa(e-2)
 }
 
 // rate reads events a second, or N/s, N/m or N/h.
@@ -257,7 +208,7 @@ func (p *scenarioParser) rate(n *yaml.Node, field string) float64 {
 		return 0
 	}
 	num, unit, per := strings.Cut(strings.ReplaceAll(text, " ", ""), "/")
-	f, ok := p.number(n, field, num, want)
+	f, ok := p.w.NumberText(n, field, num, want)
 	if !ok {
 		return 0
 	}

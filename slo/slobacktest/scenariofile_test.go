@@ -80,17 +80,17 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"values", "journey: [checkout]\nstart: yesterday\nlength: a week\nrate: many\ndiurnal: 2\nerrorRatio: 5\n",
 			"s.yaml:1:10: journey is a list; write the journey's name, such as checkout\n" +
 				`s.yaml:2:8: start: "yesterday" is not an RFC 3339 instant; write one such as 2026-03-01T00:05:00Z` + "\n" +
-				`s.yaml:3:9: length: "a week" is not a duration; write how long the traffic runs, such as 7d` + "\n" +
+				`s.yaml:3:9: length: burnrate: invalid window "a week": "a week" does not start with a number; write a number and a unit, such as 30d, 1h or 5m` + "\n" +
 				`s.yaml:4:7: rate: "many" is not a number; write the mean events a second, such as 16.7, or a number an interval, such as 1000/m` + "\n" +
-				"s.yaml:5:10: diurnal: 2 is outside 0 to 1 (for 2 percent, write 2%); write the amplitude of the daily swing, from 0 (steady) to 1, such as 0.5\n" +
-				"s.yaml:6:13: errorRatio: 5 is outside 0 to 1 (for 5 percent, write 5%); write the share of events that fail outside incidents, such as 0.0005 or 0.05%"},
+				`s.yaml:5:10: diurnal: "2" is outside 0 to 1 (for 2 percent, write 2%); write a share such as 0.5, or a percent such as 50%` + "\n" +
+				`s.yaml:6:13: errorRatio: "5" is outside 0 to 1 (for 5 percent, write 5%); write a share such as 0.0005, or a percent such as 0.05%`},
 		{"rate", head + "rate: 10/d\n", `s.yaml:4:7: rate: "10/d" has the unit "d"; write events a second (/s), a minute (/m) or an hour (/h), such as 1000/m`},
 		{"zero rate", head + "rate: 0/m\n", "s.yaml:4:7: rate: 0/m is not more than 0; write the mean events a second, such as 16.7, or a number an interval, such as 1000/m"},
 		{"NaN", head + "rate: .nan\n", `s.yaml:4:7: rate: ".nan" is not a number; write the mean events a second, such as 16.7, or a number an interval, such as 1000/m`},
 		{"incidents", head + "rate: 1\nincidents: {start: 2026-03-01T00:10:00Z}\n", "s.yaml:5:12: incidents is a mapping; write a list of incidents, each with a start, duration and errorRatio"},
 		{"incident", head + "rate: 1\nincidents:\n  - start: 2026-03-01T00:10:00Z\n    duration: -5m\n    errorRatio: 101%\n    cause: deploy\n",
-			`s.yaml:7:15: incidents[0].duration: "-5m" is not a duration; write how long it lasts, such as 30m` + "\n" +
-				"s.yaml:8:17: incidents[0].errorRatio: 101% is outside 0 to 1; write the share of events that fail during it, such as 1 or 100% for a full outage\n" +
+			`s.yaml:7:15: incidents[0].duration: "-5m" is negative; write how long it lasts as a positive duration, such as 30m` + "\n" +
+				`s.yaml:8:17: incidents[0].errorRatio: "101%" is outside 0 to 1; write a share such as 1, or a percent such as 100%` + "\n" +
 				`s.yaml:9:5: incidents[0]: unknown field "cause"; an incident has the fields journey, start, duration, errorRatio, slow`},
 		{"incident missing", head + "rate: 1\nincidents:\n  - duration: 5m\n", "s.yaml:6:5: incidents[0]: field \"start\" is missing; an incident needs it\n" +
 			"s.yaml:6:5: incidents[0]: field \"errorRatio\" is missing; an incident needs it"},

@@ -3,9 +3,7 @@ package sloconfig
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -173,33 +171,16 @@ func (p *parser) rules(n *yaml.Node, path string) []burnrate.Rule {
 	return out
 }
 
-// window reads a duration such as 30d or 5m.
+// window reads a duration such as 30d or 5m (see
+// [yamlpos.Walker.Window]).
 func (p *parser) window(n *yaml.Node, path string) time.Duration {
-	s, ok := p.scalar(n, path, "a duration such as 30d, 1h or 5m")
-	if !ok {
-		return 0
-	}
-	d, err := burnrate.ParseWindow(s)
-	if err != nil {
-		p.badErr(n, path, fmt.Errorf("%s: %w", path, err))
-	}
+	d, _ := p.w.Window(n, path, "a duration", "30d, 1h or 5m", false)
 	return d
 }
 
 // number reads a finite number.
 func (p *parser) number(n *yaml.Node, path, what string) float64 {
-	s, ok := p.scalar(n, path, what)
-	if !ok {
-		return 0
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if n.Tag == "!!float" && (s == ".nan" || s == ".NaN" || s == ".NAN") {
-		f, err = math.NaN(), nil
-	}
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.HasPrefix(strings.TrimLeft(s, "+-"), "0x") {
-		p.bad(n, path, "%s: %s is not a number; write %s", path, yamlpos.Quote(s), what)
-		return 0
-	}
+	f, _ := p.w.Number(n, path, what)
 	return f
 }
 
@@ -219,29 +200,8 @@ func (p *parser) events(n *yaml.Node, path string) *uint64 {
 
 // target reads a ratio (0.999) or a percent string ("99.9%").
 func (p *parser) target(n *yaml.Node, path string) float64 {
-	s, ok := p.scalar(n, path, "a ratio such as 0.999 or a percent such as 99.9%")
-	if !ok {
-		return 0
-	}
-	pct, isPercent := strings.CutSuffix(strings.TrimSpace(s), "%")
-	if !isPercent {
-		return p.number(n, path, "a ratio such as 0.999 or a percent such as 99.9%")
-	}
-	pct = strings.TrimSpace(pct)
-	// ParseFloat rounds the decimal once: "99.9e-2" is exactly the float
-	// of 0.999, where 99.9/100 is not.
-	f, err := strconv.ParseFloat(pct+"e-2", 64)
-	switch {
-	case err != nil || strings.ContainsAny(pct, "eExXpPnNiI_") || math.IsNaN(f):
-		p.bad(n, path, "%s: %s is not a percent; write one such as 99.9%%, or a ratio such as 0.999", path, yamlpos.Quote(s))
-	case f >= 1:
-		p.bad(n, path, "%s: %s leaves no error budget; use a percent below 100%%, such as 99.9%%", path, yamlpos.Quote(s))
-	case f <= 0:
-		p.bad(n, path, "%s: %s is not above 0%%; use a percent such as 99.9%%", path, yamlpos.Quote(s))
-	default:
-		return f
-	}
-	return 0
+	f, _ := p.w.Target(n, path)
+	return f
 }
 
 func (p *parser) journey(n *yaml.Node, path string) Journey {

@@ -70,14 +70,14 @@ journeys:
       - {name: f}
       - {name: g, target: 0x1p-1}
 `, []string{
-			`f.yaml:5:17: journeys[0].objectives[0].target: "abc%" is not a percent; write one such as 99.9%, or a ratio such as 0.999`,
+			`f.yaml:5:17: journeys[0].objectives[0].target: "abc%" is not a number; write a ratio such as 0.999, or a percent such as 99.9%`,
 			`f.yaml:6:27: journeys[0].objectives[1].target: "100%" leaves no error budget; use a percent below 100%, such as 99.9%`,
 			`f.yaml:7:27: journeys[0].objectives[2].target: "0%" is not above 0%; use a percent such as 99.9%`,
-			`f.yaml:8:27: checkout:c: burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%`,
-			`f.yaml:9:27: journeys[0].objectives[4].target: ".inf" is not a number; write a ratio such as 0.999 or a percent such as 99.9%`,
-			`f.yaml:10:27: journeys[0].objectives[5].target is a list; write a ratio such as 0.999 or a percent such as 99.9%`,
+			`f.yaml:8:27: journeys[0].objectives[3].target: burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%`,
+			`f.yaml:9:27: journeys[0].objectives[4].target: ".inf" is not a number; write a ratio such as 0.999, or a percent such as 99.9%`,
+			`f.yaml:10:27: journeys[0].objectives[5].target is a list; write a ratio such as 0.999, or a percent such as 99.9%`,
 			`f.yaml:11:9: journeys[0].objectives[6]: field "target" is missing; an objective needs it`,
-			`f.yaml:12:27: journeys[0].objectives[7].target: "0x1p-1" is not a number; write a ratio such as 0.999 or a percent such as 99.9%`}},
+			`f.yaml:12:27: journeys[0].objectives[7].target: "0x1p-1" is not a number; write a ratio such as 0.999, or a percent such as 99.9%`}},
 		{"windows", `service: shop
 journeys:
   - name: checkout
@@ -89,7 +89,7 @@ journeys:
       - {name: e, target: 99.9%, period: 1m}
 `, []string{
 			`f.yaml:5:33: journeys[0].objectives[0].period: burnrate: invalid window "1M": M is a calendar month, which has no fixed length; journeyslo windows are rolling: write 30d or 4w`,
-			`f.yaml:6:42: journeys[0].objectives[1].period: burnrate: invalid window "30": 30 has no unit; write it with one of w, d, h, m, s, ms, us, ns, such as 30m`,
+			`f.yaml:6:42: journeys[0].objectives[1].period: "30" has no unit; write a duration with one, such as 30d, 1h or 5m (m minutes, h hours, d days)`,
 			// The window package's words, as slo.New says them.
 			`f.yaml:7:42: checkout:c: slo: invalid: Period: window 12000h0m0s is longer than 9600h0m0s, the longest a series keeps`,
 			`f.yaml:8:43: journeys[0].objectives[3].latency: burnrate: invalid window "0s": a window is positive; leave the field out instead of writing zero`,
@@ -271,7 +271,7 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := sloconfig.Load(path)
-	if want := path + ":4:27: checkout:availability: burnrate: invalid target: 1.5 is not below 1; write 0.015 for 1.5%"; err == nil || err.Error() != want {
+	if want := path + ":4:27: journeys[0].objectives[0].target: burnrate: invalid target: 1.5 is not below 1; write 0.015 for 1.5%"; err == nil || err.Error() != want {
 		t.Errorf("Load: %v\nwant %s", err, want)
 	}
 	if _, err := sloconfig.Load(filepath.Join(t.TempDir(), "missing.yaml")); !errors.Is(err, os.ErrNotExist) {

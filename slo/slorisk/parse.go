@@ -2,8 +2,6 @@ package slorisk
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -207,59 +205,15 @@ func (p *parser) premortem(n *yaml.Node, path string, names map[string]bool) (Pr
 	return pm, seen != nil && len(p.errs) == before
 }
 
-// duration reads a duration such as 30m, 2h or 120d: positive, or zero
-// too when zero is allowed.
+// duration reads a duration such as 30m, 2h or 120d (see
+// [yamlpos.Walker.Window]).
 func (p *parser) duration(n *yaml.Node, path, what, example string, zero bool) (time.Duration, bool) {
-	s, ok := p.scalar(n, path, what+", such as "+example)
-	if !ok {
-		return 0, false
-	}
-	t := strings.TrimSpace(s)
-	if zero && t != "" && (strings.Trim(t, "0") == "" || t == "0s") {
-		return 0, true
-	}
-	if strings.HasPrefix(t, "-") {
-		p.bad(n, path, "%s: %s is negative; write %s as a positive duration, such as %s", path, yamlpos.Quote(s), what, example)
-		return 0, false
-	}
-	if _, err := strconv.ParseFloat(t, 64); err == nil {
-		p.bad(n, path, "%s: %s has no unit; write %s with one, such as %s (m minutes, h hours, d days)", path, yamlpos.Quote(s), what, example)
-		return 0, false
-	}
-	d, err := burnrate.ParseWindow(t)
-	if err != nil {
-		p.badErr(n, path, fmt.Errorf("%s: %w", path, err))
-		return 0, false
-	}
-	return d, true
-}
-
-// share reads a fraction (0.2) or a percent string ("20%"), as a number
-// and whether it was a percent; it says why when neither.
-func (p *parser) share(n *yaml.Node, path, example, examplePct string) (f float64, percent, ok bool) {
-	s, ok := p.scalar(n, path, fmt.Sprintf("a share such as %s, or a percent such as %s", example, examplePct))
-	if !ok {
-		return 0, false, false
-	}
-	t := strings.TrimSpace(s)
-	pct, percent := strings.CutSuffix(t, "%")
-	num := strings.TrimSpace(pct)
-	if percent {
-		// ParseFloat rounds the decimal once: "99.9e-2" is exactly the
-		// float of 0.999, where 99.9/100 is not.
-		num += "e-2"
-	}
-	f, err := strconv.ParseFloat(num, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.ContainsAny(strings.TrimSpace(pct), "xXpPnNiI_") {
-		p.bad(n, path, "%s: %s is not a number; write a share such as %s, or a percent such as %s", path, yamlpos.Quote(s), example, examplePct)
-		return 0, false, false
-	}
-	return f, percent, true
+	return p.w.Window(n, path, what, example, zero)
 }
 
 // impact reads the share of requests a failure affects.
 func (p *parser) impact(n *yaml.Node, path string) (float64, bool) {
-	f, percent, ok := p.share(n, path, "0.2", "20%")
+	f, percent, ok := p.w.Share(n, path, "0.2", "20%")
 	if !ok {
 		return 0, false
 	}
@@ -277,24 +231,4 @@ func (p *parser) impact(n *yaml.Node, path string) (float64, bool) {
 }
 
 // target reads the objective's target.
-func (p *parser) target(n *yaml.Node, path string) (float64, bool) {
-	f, percent, ok := p.share(n, path, "0.999", "99.9%")
-	if !ok {
-		return 0, false
-	}
-	switch {
-	case percent && f >= 1:
-		p.bad(n, path, "%s: %s leaves no error budget; use a percent below 100%%, such as 99.9%%", path, yamlpos.Quote(n.Value))
-	case percent && f <= 0:
-		p.bad(n, path, "%s: %s is not above 0%%; use a percent such as 99.9%%", path, yamlpos.Quote(n.Value))
-	case !percent:
-		if err := burnrate.ValidateTarget(f); err != nil {
-			p.badErr(n, path, fmt.Errorf("%s: %w", path, err))
-			return 0, false
-		}
-		return f, true
-	default:
-		return f, true
-	}
-	return 0, false
-}
+func (p *parser) target(n *yaml.Node, path string) (float64, bool) { return p.w.Target(n, path) }
