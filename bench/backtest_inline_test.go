@@ -254,7 +254,7 @@ func TestInlinedAlertsMatchRecordedRules(t *testing.T) {
 			continue // the period's group, which no alert reads
 		}
 		for _, r := range g.Rules {
-			rules = append(rules, promtest.Rule{Record: r.Record, Alert: r.Alert, Expr: r.Expr, For: r.For, Labels: r.Labels})
+			rules = append(rules, r)
 		}
 	}
 	first, last := tr.evaluationSpan()

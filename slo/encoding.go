@@ -139,14 +139,23 @@ func parseDuration(field, s string) (time.Duration, error) {
 // instant writes t in RFC 3339, in UTC, to the nanosecond.
 func instant(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
+// instantOrNull writes t as instant does, and the zero instant as null.
+func instantOrNull(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := instant(t)
+	return &s
+}
+
 func parseInstant(field, s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: %s %q is not an RFC 3339 instant, such as 2026-03-01T00:00:00Z", ErrInvalid, field, s)
+		return time.Time{}, fmt.Errorf("%s %q is not an RFC 3339 instant, such as 2026-03-01T00:00:00Z", field, s)
 	}
 	if y := t.UTC().Year(); y < 0 || y > 9999 {
 		// Written in UTC it would need a year RFC 3339 cannot hold.
-		return time.Time{}, fmt.Errorf("%w: %s %q is outside the years 0 to 9999 in UTC", ErrInvalid, field, s)
+		return time.Time{}, fmt.Errorf("%s %q is outside the years 0 to 9999 in UTC", field, s)
 	}
 	return t, nil
 }
@@ -169,14 +178,9 @@ func (s objectiveShape) objective() (Objective, error) {
 	if s.Policy != nil {
 		o.Policy = *s.Policy
 	}
-	var err error
-	if o.Period, err = parseDuration("period", s.Period); err != nil {
-		return Objective{}, err
-	}
-	if o.Latency, err = parseDuration("latency", s.Latency); err != nil {
-		return Objective{}, err
-	}
-	return o, nil
+	var f fields
+	o.Period, o.Latency = f.duration("period", s.Period), f.duration("latency", s.Latency)
+	return o, f.err
 }
 
 // MarshalJSON encodes the objective as
@@ -262,28 +266,14 @@ func (in statusShape) status() (Status, error) {
 		n := float64(in.Good) + float64(in.Bad)
 		s.Budget = budgetState(n, in.MinEvents, s.BudgetRemaining)
 	}
-	var err error
-	for _, f := range []struct {
-		name string
-		text string
-		to   *time.Duration
-	}{{"period", in.Period, &s.Period}, {"latency", in.Latency, &s.Latency}, {"exhaustionWindow", in.ExhaustionWindow, &s.ExhaustionWindow}} {
-		if *f.to, err = parseDuration(f.name, f.text); err != nil {
-			return Status{}, err
-		}
-	}
+	var f fields
+	s.Period, s.Latency = f.duration("period", in.Period), f.duration("latency", in.Latency)
+	s.ExhaustionWindow = f.duration("exhaustionWindow", in.ExhaustionWindow)
 	if in.TimeToExhaustion != nil {
-		if s.TimeToExhaustion, err = parseDuration("timeToExhaustion", *in.TimeToExhaustion); err != nil {
-			return Status{}, err
-		}
+		s.TimeToExhaustion = f.duration("timeToExhaustion", *in.TimeToExhaustion)
 	}
-	if s.Time, err = parseInstant("time", in.Time); err != nil {
-		return Status{}, err
-	}
-	if s.Since, err = parseInstant("since", in.Since); err != nil {
-		return Status{}, err
-	}
-	return s, nil
+	s.Time, s.Since = f.instant("time", in.Time), f.instant("since", in.Since)
+	return s, f.err
 }
 
 // MarshalJSON encodes the status in the shape the status page's JSON and
@@ -326,14 +316,9 @@ func (in ruleStatusShape) ruleStatus() (RuleStatus, error) {
 		LongRate: deref(in.LongBurnRate, 0), ShortRate: deref(in.ShortBurnRate, 0),
 		Burning: in.Burning, Firing: in.Firing,
 	}
-	var err error
-	if r.Long, err = parseDuration("long", in.Long); err != nil {
-		return RuleStatus{}, err
-	}
-	if r.Short, err = parseDuration("short", in.Short); err != nil {
-		return RuleStatus{}, err
-	}
-	return r, nil
+	var f fields
+	r.Long, r.Short = f.duration("long", in.Long), f.duration("short", in.Short)
+	return r, f.err
 }
 
 // MarshalJSON encodes the rule's status as its rule's fields (see
@@ -350,15 +335,52 @@ func (r *RuleStatus) UnmarshalJSON(b []byte) error {
 // decode reads b as the JSON of shape S, ignoring unknown fields (a report
 // from a newer writer still reads), and converts it with read into *dst,
 // which an error leaves as it was. An error names what was read and
-// matches ErrInvalid.
+// matches ErrInvalid (and what read's error wraps).
 func decode[S, T any](b []byte, what string, read func(S) (T, error), dst *T) error {
 	var in S
 	if err := json.Unmarshal(b, &in); err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrInvalid, what, err)
 	}
 	v, err := read(in)
-	if err == nil {
-		*dst = v
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrInvalid, what, err)
 	}
-	return err
+	*dst = v
+	return nil
+}
+
+// fields reads the text fields of a shape, durations and instants, keeping
+// the first error, so that a shape's conversion reads each field in a line
+// and checks once; the values after an error are zero.
+type fields struct{ err error }
+
+func (f *fields) keep(err error) bool {
+	if f.err == nil {
+		f.err = err
+	}
+	return f.err == nil
+}
+
+func (f *fields) duration(field, s string) time.Duration {
+	d, err := parseDuration(field, s)
+	if !f.keep(err) {
+		return 0
+	}
+	return d
+}
+
+func (f *fields) instant(field, s string) time.Time {
+	t, err := parseInstant(field, s)
+	if !f.keep(err) {
+		return time.Time{}
+	}
+	return t
+}
+
+// instantOrNull reads what instantOrNull writes: null is the zero time.
+func (f *fields) instantOrNull(field string, s *string) time.Time {
+	if s == nil {
+		return time.Time{}
+	}
+	return f.instant(field, *s)
 }

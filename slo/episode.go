@@ -274,22 +274,6 @@ type episodeShape struct {
 	BudgetSpent *float64          `json:"budgetSpent" yaml:"budgetSpent"`
 }
 
-// instantOrNull writes t as instant does, and the zero instant as null.
-func instantOrNull(t time.Time) *string {
-	if t.IsZero() {
-		return nil
-	}
-	s := instant(t)
-	return &s
-}
-
-func parseInstantOrNull(field string, s *string) (time.Time, error) {
-	if s == nil {
-		return time.Time{}, nil
-	}
-	return parseInstant(field, *s)
-}
-
 func (e Episode) shape() episodeShape {
 	return episodeShape{
 		Journey: e.Journey, Objective: e.Objective, Start: instant(e.Start), Rule: e.Rule, Severity: e.Severity,
@@ -304,23 +288,10 @@ func (in episodeShape) episode() (Episode, error) {
 		Journey: in.Journey, Objective: in.Objective, Rule: in.Rule, Severity: in.Severity,
 		PeakBurn: deref(in.PeakBurn, 0), Good: deref(in.Good, 0), Bad: deref(in.Bad, 0), BudgetSpent: deref(in.BudgetSpent, 0),
 	}
-	var err error
-	if e.Start, err = parseInstant("start", in.Start); err != nil {
-		return Episode{}, err
-	}
-	for _, f := range []struct {
-		name string
-		text *string
-		to   *time.Time
-	}{{"paged", in.Paged, &e.Paged}, {"mitigated", in.Mitigated, &e.Mitigated}, {"end", in.End, &e.End}} {
-		if *f.to, err = parseInstantOrNull(f.name, f.text); err != nil {
-			return Episode{}, err
-		}
-	}
-	if e.Paging, err = parseDuration("paging", in.Paging); err != nil {
-		return Episode{}, fmt.Errorf("%w: episode: %w", ErrInvalid, err)
-	}
-	return e, nil
+	var f fields
+	e.Start, e.Paging = f.instant("start", in.Start), f.duration("paging", in.Paging)
+	e.Paged, e.Mitigated, e.End = f.instantOrNull("paged", in.Paged), f.instantOrNull("mitigated", in.Mitigated), f.instantOrNull("end", in.End)
+	return e, f.err
 }
 
 // MarshalJSON encodes the episode as

@@ -316,31 +316,18 @@ func (o Outlook) shape() outlookShape {
 
 func (in outlookShape) outlook() (Outlook, error) {
 	o := Outlook{Journey: in.Journey, Objective: in.Objective, Rate: deref(in.Rate, 0), ErrorRatio: deref(in.ErrorRatio, 0)}
-	var err error
-	if o.Time, err = parseInstant("time", in.Time); err != nil {
-		return Outlook{}, err
-	}
-	for _, f := range []struct {
-		name string
-		text *string
-		to   *time.Time
-	}{{"pageReset", in.PageReset, &o.PageReset}, {"reset", in.Reset, &o.Reset}, {"budgetBack", in.BudgetBack, &o.BudgetBack}} {
-		if *f.to, err = parseInstantOrNull(f.name, f.text); err != nil {
-			return Outlook{}, err
-		}
-	}
+	var f fields
+	o.Time = f.instant("time", in.Time)
+	o.PageReset, o.Reset, o.BudgetBack = f.instantOrNull("pageReset", in.PageReset), f.instantOrNull("reset", in.Reset), f.instantOrNull("budgetBack", in.BudgetBack)
 	if len(in.Rules) > 0 {
 		o.Rules = make([]RuleOutlook, len(in.Rules))
 	}
 	for i, r := range in.Rules {
-		ro := RuleOutlook{Name: r.Name, Severity: r.Severity, TooFewEvents: r.TooFewEvents}
-		if ro.Clears, err = parseInstantOrNull("clears", r.Clears); err != nil {
-			return Outlook{}, err
-		}
-		if ro.Window, err = parseDuration("window", r.Window); err != nil {
-			return Outlook{}, err
-		}
-		o.Rules[i] = ro
+		o.Rules[i] = RuleOutlook{Name: r.Name, Severity: r.Severity, TooFewEvents: r.TooFewEvents,
+			Clears: f.instantOrNull("clears", r.Clears), Window: f.duration("window", r.Window)}
+	}
+	if f.err != nil {
+		return Outlook{}, f.err
 	}
 	return o, nil
 }

@@ -2,7 +2,6 @@ package slo
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"time"
 
@@ -256,17 +255,13 @@ func (p RecentPoint) shape() recentPointShape {
 }
 
 func (s recentPointShape) point() (RecentPoint, error) {
-	t, err := parseInstant("time", s.Time)
-	if err != nil {
-		return RecentPoint{}, err
-	}
-	p := RecentPoint{Time: t, Windows: make([]burnrate.Burn, len(s.Windows))}
+	var f fields
+	p := RecentPoint{Time: f.instant("time", s.Time), Windows: make([]burnrate.Burn, len(s.Windows))}
 	for i, b := range s.Windows {
-		d, err := parseDuration("window", b.Window)
-		if err != nil {
-			return RecentPoint{}, fmt.Errorf("%w: recent point: %w", ErrInvalid, err)
-		}
-		p.Windows[i] = burnrate.Burn{Window: d, Rate: deref(b.Rate, 0), NoData: b.NoData}
+		p.Windows[i] = burnrate.Burn{Window: f.duration("window", b.Window), Rate: deref(b.Rate, 0), NoData: b.NoData}
+	}
+	if f.err != nil {
+		return RecentPoint{}, f.err
 	}
 	return p, nil
 }

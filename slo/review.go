@@ -248,14 +248,9 @@ func (rv Review) shape() reviewShape {
 
 func (in reviewShape) review() (Review, error) {
 	rv := Review{Options: ReviewSettings{FlakyBudget: deref(in.FlakyBudget, 0)}, Objectives: in.Objectives}
-	var err error
-	if rv.Time, err = parseInstant("time", in.Time); err != nil {
-		return Review{}, err
-	}
-	if rv.Options.Flaky, err = parseDuration("flaky", in.Flaky); err != nil {
-		return Review{}, fmt.Errorf("%w: review: %w", ErrInvalid, err)
-	}
-	return rv, nil
+	var f fields
+	rv.Time, rv.Options.Flaky = f.instant("time", in.Time), f.duration("flaky", in.Flaky)
+	return rv, f.err
 }
 
 // MarshalJSON encodes the review as
@@ -291,17 +286,9 @@ func (in objectiveReviewShape) objectiveReview() (ObjectiveReview, error) {
 	if in.Budget != nil {
 		or.Budget = *in.Budget
 	}
-	var err error
-	if or.From, err = parseInstant("from", in.From); err != nil {
-		return ObjectiveReview{}, err
-	}
-	if or.To, err = parseInstant("to", in.To); err != nil {
-		return ObjectiveReview{}, err
-	}
-	if or.Paging, err = parseDuration("paging", in.Paging); err != nil {
-		return ObjectiveReview{}, fmt.Errorf("%w: objective review: %w", ErrInvalid, err)
-	}
-	return or, nil
+	var f fields
+	or.From, or.To, or.Paging = f.instant("from", in.From), f.instant("to", in.To), f.duration("paging", in.Paging)
+	return or, f.err
 }
 
 // MarshalJSON encodes the objective's review as

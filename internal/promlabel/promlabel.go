@@ -57,13 +57,16 @@ func Check(labels map[string]string) (valid map[string]string, problems []string
 }
 
 // Add adds the usable labels of labels to into (a new map when into is
-// nil) and returns it, with a message for each of the others as Check
-// gives them.
-func Add(into map[string]string, labels map[string]string) (map[string]string, []string) {
+// nil) and returns it, calling bad with a message for each of the others,
+// as Check gives them.
+func Add(into map[string]string, labels map[string]string, bad func(problem string)) map[string]string {
 	valid, problems := Check(labels)
+	for _, p := range problems {
+		bad(p)
+	}
 	if len(valid) > 0 && into == nil {
 		into = make(map[string]string, len(valid))
 	}
 	maps.Copy(into, valid)
-	return into, problems
+	return into
 }

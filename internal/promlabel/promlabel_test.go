@@ -30,12 +30,15 @@ func TestCheck(t *testing.T) {
 }
 
 func TestAdd(t *testing.T) {
-	got, problems := Add(nil, map[string]string{"team": "shop"})
-	got, more := Add(got, map[string]string{"cluster": "eu1", "team": "payments", "rule": "x"})
-	if diff := cmp.Diff(map[string]string{"team": "payments", "cluster": "eu1"}, got); diff != "" || len(problems) != 0 || len(more) != 1 {
-		t.Errorf("Add twice = %v, %q, %q; want team=payments and cluster=eu1, one problem (rule)", got, problems, more)
+	var problems []string
+	bad := func(p string) { problems = append(problems, p) }
+	got := Add(nil, map[string]string{"team": "shop"}, bad)
+	got = Add(got, map[string]string{"cluster": "eu1", "team": "payments", "rule": "x"}, bad)
+	want := []string{`"rule" is a label the generated rules set themselves; choose another name, such as team or cluster`}
+	if diff := cmp.Diff(map[string]string{"team": "payments", "cluster": "eu1"}, got); diff != "" || !slices.Equal(problems, want) {
+		t.Errorf("Add twice = %v, %q; want team=payments and cluster=eu1, and %q", got, problems, want)
 	}
-	if m, _ := Add(nil, map[string]string{"rule": "x"}); m != nil {
+	if m := Add(nil, map[string]string{"rule": "x"}, bad); m != nil {
 		t.Errorf("Add of reserved labels alone = %v, want nil", m)
 	}
 }

@@ -10,20 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/slo/slorules"
+
 	"github.com/prometheus/common/model"
 )
 
-// A Rule is one recording or alerting rule, as in a rule file: Record or
-// Alert is set.
-type Rule struct {
-	Record string
-	Alert  string
-	Expr   string
-	// For is how long an alert's expression must hold before it fires.
-	For time.Duration
-	// Labels are added to (or replace) the expression's labels.
-	Labels map[string]string
-}
+// A Rule is one recording or alerting rule, as slorules generates it;
+// the harness reads its Record or Alert, Expr, For and Labels.
+type Rule = slorules.Rule
 
 // maxSteps is the most points the HTTP API returns per series of one
 // range query; longer spans are asked for in chunks.

@@ -63,11 +63,7 @@ func WithTimeout(d time.Duration) Option {
 // left out. Several calls add up. By default the query matches any.
 func WithLabels(labels map[string]string) Option {
 	return func(c *config) {
-		var problems []string
-		c.labels, problems = promlabel.Add(c.labels, labels)
-		for _, problem := range problems {
-			c.bad("WithLabels: %s", problem)
-		}
+		c.labels = promlabel.Add(c.labels, labels, func(problem string) { c.bad("WithLabels: %s", problem) })
 
 	}
 }

@@ -175,7 +175,7 @@ func runFleet(t *testing.T) *fleet {
 		for _, g := range file.Groups {
 			for _, r := range g.Rules {
 				if r.Record != "" {
-					rules = append(rules, promtest.Rule{Record: r.Record, Expr: r.Expr, Labels: r.Labels})
+					rules = append(rules, r)
 				}
 			}
 		}

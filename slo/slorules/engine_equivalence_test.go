@@ -202,7 +202,7 @@ func engineStates(t *testing.T, run *equivRun, file slorules.RuleFile) (state []
 			continue
 		}
 		for _, r := range g.Rules {
-			rules = append(rules, promtest.Rule{Record: r.Record, Alert: r.Alert, Expr: r.Expr, For: r.For, Labels: r.Labels})
+			rules = append(rules, r)
 			if r.Alert != "" {
 				alerts++
 			}
@@ -447,7 +447,7 @@ func TestEnginePeriodAgreesWithRegistry(t *testing.T) {
 	for _, g := range file.Groups {
 		for _, r := range g.Rules {
 			if r.Record != "" {
-				rules = append(rules, promtest.Rule{Record: r.Record, Expr: r.Expr, Labels: r.Labels})
+				rules = append(rules, r)
 			}
 		}
 	}

@@ -168,11 +168,7 @@ func (c *config) bad(format string, args ...any) {
 // once.
 func WithLabels(labels map[string]string) Option {
 	return func(c *config) {
-		var problems []string
-		c.labels, problems = promlabel.Add(c.labels, labels)
-		for _, problem := range problems {
-			c.bad("WithLabels: %s", problem)
-		}
+		c.labels = promlabel.Add(c.labels, labels, func(problem string) { c.bad("WithLabels: %s", problem) })
 	}
 }
 
