@@ -1,8 +1,9 @@
 package slo
 
 import (
-	"strconv"
 	"time"
+
+	"github.com/journeyslo/journeyslo/internal/names"
 )
 
 // An Outcome is how one event counts toward its journey's objectives, as
@@ -25,15 +26,10 @@ const (
 	Untimed
 )
 
-var outcomeNames = [...]string{"good", "bad", "excluded", "untimed"}
+var outcomeNames = []string{Good: "good", Bad: "bad", Excluded: "excluded", Untimed: "untimed"}
 
 // String returns "good", "bad", "excluded" or "untimed".
-func (o Outcome) String() string {
-	if int(o) < len(outcomeNames) {
-		return outcomeNames[o]
-	}
-	return "Outcome(" + strconv.Itoa(int(o)) + ")"
-}
+func (o Outcome) String() string { return names.Of(outcomeNames, "Outcome", o) }
 
 // Put records one event of outcome o that took latency: [Journey.Observe]
 // for Good and Bad, nothing for Excluded, and for Untimed an event whose

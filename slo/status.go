@@ -5,6 +5,8 @@ import (
 	"math"
 	"time"
 
+	"github.com/journeyslo/journeyslo/internal/names"
+
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/window"
 )
@@ -98,19 +100,14 @@ const (
 	BudgetSpent
 )
 
-var budgetNames = [...]string{BudgetTooFewEvents: "too few events", BudgetLeft: "left", BudgetSpent: "spent"}
+var budgetNames = []string{BudgetTooFewEvents: "too few events", BudgetLeft: "left", BudgetSpent: "spent"}
 
 // String returns "too few events", "left" or "spent".
-func (b BudgetState) String() string {
-	if int(b) < len(budgetNames) {
-		return budgetNames[b]
-	}
-	return fmt.Sprintf("BudgetState(%d)", uint8(b))
-}
+func (b BudgetState) String() string { return names.Of(budgetNames, "BudgetState", b) }
 
 // MarshalText encodes the state as its String.
 func (b BudgetState) MarshalText() ([]byte, error) {
-	if int(b) >= len(budgetNames) {
+	if !names.Known(budgetNames, b) {
 		return nil, fmt.Errorf("%w budget state: %d; use BudgetTooFewEvents, BudgetLeft or BudgetSpent", ErrInvalid, uint8(b))
 	}
 	return []byte(b.String()), nil
@@ -118,13 +115,12 @@ func (b BudgetState) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes "too few events", "left" or "spent".
 func (b *BudgetState) UnmarshalText(text []byte) error {
-	for i, n := range budgetNames {
-		if string(text) == n {
-			*b = BudgetState(i)
-			return nil
-		}
+	v, ok := names.Value[BudgetState](budgetNames, string(text))
+	if !ok {
+		return fmt.Errorf("%w budget state: %q; use \"too few events\", \"left\" or \"spent\"", ErrInvalid, text)
 	}
-	return fmt.Errorf("%w budget state: %q; use \"too few events\", \"left\" or \"spent\"", ErrInvalid, text)
+	*b = v
+	return nil
 }
 
 // Evidence returns why the status makes no claim about the budget, such as

@@ -1,13 +1,13 @@
 package slorules
 
 import (
+	"github.com/journeyslo/journeyslo/internal/names"
 	"github.com/journeyslo/journeyslo/internal/promlabel"
 
 	"bytes"
 	"io"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -37,25 +37,18 @@ const (
 	Mimir
 )
 
-var flavorNames = [...]string{Prometheus: "prometheus", Thanos: "thanos", Mimir: "mimir"}
+var flavorNames = []string{Prometheus: "prometheus", Thanos: "thanos", Mimir: "mimir"}
 
 // Flavors are every flavour, in the order of their values.
 var Flavors = []Flavor{Prometheus, Thanos, Mimir}
 
 // String returns "prometheus", "thanos" or "mimir".
-func (f Flavor) String() string {
-	if int(f) < len(flavorNames) {
-		return flavorNames[f]
-	}
-	return "Flavor(" + strconv.Itoa(int(f)) + ")"
-}
+func (f Flavor) String() string { return names.Of(flavorNames, "Flavor", f) }
 
 // ParseFlavor returns the flavour named "prometheus", "thanos" or "mimir".
 func ParseFlavor(name string) (Flavor, error) {
-	for i, n := range flavorNames {
-		if name == n {
-			return Flavor(i), nil
-		}
+	if f, ok := names.Value[Flavor](flavorNames, name); ok {
+		return f, nil
 	}
 	return 0, invalid.Errorf("slorules: flavour %q; use prometheus, thanos or mimir", name)
 }
