@@ -233,18 +233,9 @@ func (s *Server) stop(t testing.TB, exited chan error) {
 // Query evaluates expr at instant at and returns the result as a vector.
 func (s *Server) Query(t testing.TB, expr string, at time.Time) model.Vector {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	r, err := s.API.Query(ctx, expr, at)
-	if err != nil {
-		t.Fatalf("query %q at %v: %v", expr, at.UTC().Format(time.RFC3339), err)
-	}
-	if len(r.Warnings) > 0 {
-		t.Logf("query %q: warnings %v", expr, r.Warnings)
-	}
-	if r.Type != "vector" {
-		t.Fatalf("query %q: got a %s, want a vector", expr, r.Type)
-	}
+	r := s.ask(t, "query", expr, "vector", time.Minute, func(ctx context.Context) (*promapi.Result, error) {
+		return s.API.Query(ctx, expr, at)
+	})
 	vec := make(model.Vector, len(r.Vector))
 	for i, smp := range r.Vector {
 		if smp.Histogram {
@@ -259,18 +250,9 @@ func (s *Server) Query(t testing.TB, expr string, at time.Time) model.Vector {
 // result as a matrix.
 func (s *Server) QueryRange(t testing.TB, expr string, start, end time.Time, step time.Duration) model.Matrix {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	r, err := s.API.QueryRange(ctx, expr, start, end, step)
-	if err != nil {
-		t.Fatalf("query_range %q: %v", expr, err)
-	}
-	if len(r.Warnings) > 0 {
-		t.Logf("query_range %q: warnings %v", expr, r.Warnings)
-	}
-	if r.Type != "matrix" {
-		t.Fatalf("query_range %q: got a %s, want a matrix", expr, r.Type)
-	}
+	r := s.ask(t, "query_range", expr, "matrix", 2*time.Minute, func(ctx context.Context) (*promapi.Result, error) {
+		return s.API.QueryRange(ctx, expr, start, end, step)
+	})
 	m := make(model.Matrix, len(r.Matrix))
 	for i, ss := range r.Matrix {
 		if ss.Histograms > 0 {
@@ -283,6 +265,26 @@ func (s *Server) QueryRange(t testing.TB, expr string, start, end time.Time, ste
 		m[i] = &model.SampleStream{Metric: metric(ss.Metric), Values: values}
 	}
 	return m
+}
+
+// ask sends a query of the given kind within timeout and returns its
+// answer, failing t when it has none or one of another type than want;
+// warnings are logged.
+func (s *Server) ask(t testing.TB, kind, expr, want string, timeout time.Duration, query func(context.Context) (*promapi.Result, error)) *promapi.Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	r, err := query(ctx)
+	if err != nil {
+		t.Fatalf("%s %q: %v", kind, expr, err)
+	}
+	if len(r.Warnings) > 0 {
+		t.Logf("%s %q: warnings %v", kind, expr, r.Warnings)
+	}
+	if r.Type != want {
+		t.Fatalf("%s %q: got a %s, want a %s", kind, expr, r.Type, want)
+	}
+	return r
 }
 
 // metric converts labels to the type the tests compare.
