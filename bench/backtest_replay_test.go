@@ -51,7 +51,6 @@ func backtestConfigs(tr *backtestTraffic) []slobacktest.Config {
 			Objective:  o,
 			Candidates: []slobacktest.Candidate{{Name: shortX2, Policy: shortX2Policy(o.Policy)}},
 			Incidents:  incidents,
-			Every:      backtestStep,
 		}
 	}
 	return cfgs
@@ -255,7 +254,7 @@ func TestBacktestAgreesWithPrometheus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := slobacktest.Run(tr.samples(), backtestConfigs(tr)...)
+	res, err := slobacktest.Run(tr.samples(), backtestConfigs(tr), slobacktest.WithEvery(backtestStep))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -404,7 +404,7 @@ func BenchmarkBacktest30d(b *testing.B) {
 		b.ResetTimer()
 		for range b.N {
 			var err error
-			if res, err = slobacktest.Run(samples, cfgs...); err != nil {
+			if res, err = slobacktest.Run(samples, cfgs, slobacktest.WithEvery(backtestStep)); err != nil {
 				b.Fatal(err)
 			}
 		}

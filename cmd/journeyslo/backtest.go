@@ -134,7 +134,7 @@ func runBacktest(args []string, stdout, stderr io.Writer) int {
 		printErr(stderr, err)
 		return exitInvalid
 	}
-	res, err := slobacktest.Run(p.traffic, p.configs...)
+	res, err := slobacktest.Run(p.traffic, p.configs, slobacktest.WithEvery(p.every))
 	if err != nil {
 		fmt.Fprintf(stderr, "journeyslo backtest: %v\n", strings.ReplaceAll(err.Error(), "slobacktest: ", ""))
 		return exitInvalid
@@ -210,6 +210,7 @@ func (o *backtestOptions) checkUsage() error {
 type backtestPlan struct {
 	traffic []slobacktest.Sample
 	configs []slobacktest.Config
+	every   time.Duration // how often the replay evaluates; 0 for every tick
 	// title names the replay in the HTML report: the service and where
 	// its traffic came from.
 	title string
@@ -260,7 +261,7 @@ func (o *backtestOptions) plan() (*backtestPlan, error) {
 	if err := haveTraffic(objectives, traffic); err != nil {
 		return nil, err
 	}
-	p := &backtestPlan{title: "Backtest of " + src.config.Service + ": " + o.trafficName()}
+	p := &backtestPlan{title: "Backtest of " + src.config.Service + ": " + o.trafficName(), every: o.every}
 	replayed := map[string]bool{}
 	for _, obj := range objectives {
 		replayed[obj.Journey] = true
@@ -268,7 +269,7 @@ func (o *backtestOptions) plan() (*backtestPlan, error) {
 		if err != nil {
 			return nil, err
 		}
-		c := slobacktest.Config{Objective: obj, Candidates: cands, Flaky: o.flaky, Every: o.every}
+		c := slobacktest.Config{Objective: obj, Candidates: cands, Flaky: o.flaky}
 		if incidents != nil {
 			c.Incidents = []slobacktest.Incident{} // known: none unless the scenario's journey's
 			for _, in := range incidents {

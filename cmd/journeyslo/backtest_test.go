@@ -434,7 +434,7 @@ func TestBacktestExampleFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := slobacktest.Run(p.traffic, p.configs...)
+	res, err := slobacktest.Run(p.traffic, p.configs, slobacktest.WithEvery(p.every))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -675,7 +675,7 @@ func TestBacktestEvery(t *testing.T) {
 	}
 	bad := runCmd(t, "backtest", "-config", shopConfig, "-traffic", exampleTrafficCSV, "-every", "7s")
 	bad.wantStatus(t, exitInvalid)
-	if !strings.Contains(bad.stderr, "Every 7s is not a positive multiple of the registry's tick 3s") {
+	if !strings.Contains(bad.stderr, "evaluating every 7s: not a positive multiple of the registry's tick 3s") {
 		t.Errorf("-every 7s: stderr %q", bad.stderr)
 	}
 }

@@ -17,10 +17,10 @@
 //
 //	traffic, err := slobacktest.ReadFile("checkout.csv")
 //	...
-//	res, err := slobacktest.Run(traffic, slobacktest.Config{
+//	res, err := slobacktest.Run(traffic, []slobacktest.Config{{
 //		Objective:  slo.Objective{Journey: "checkout", Target: 0.999},
 //		Candidates: []slobacktest.Candidate{{Name: "fast-only", Policy: fast}},
-//	})
+//	}})
 //	...
 //	res.WriteText(os.Stdout)
 //

@@ -90,9 +90,7 @@ type probe struct {
 func TestReportInBrowser(t *testing.T) {
 	chromium := testenv.Chromium(t)
 	traffic, _ := bursty()
-	res, err := slobacktest.Run(traffic,
-		slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}, Flaky: 15 * time.Minute},
-		slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Name: "strict", Target: 0.9995}})
+	res, err := slobacktest.Run(traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999}, Flaky: 15 * time.Minute}, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Name: "strict", Target: 0.9995}}})
 	if err != nil {
 		t.Fatal(err)
 	}

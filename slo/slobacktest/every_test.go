@@ -2,7 +2,7 @@ package slobacktest_test
 
 import (
 	"errors"
-	"strings"
+	"fmt"
 	"testing"
 	"time"
 
@@ -37,12 +37,11 @@ func TestEveryMinute(t *testing.T) {
 	}
 	inc := slobacktest.Incident{Journey: "checkout", Start: w, Duration: 36 * time.Minute, ErrorRatio: 1}
 	cfg := slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}, Incidents: []slobacktest.Incident{inc}}
-	fine, err := slobacktest.Run(traffic, cfg)
+	fine, err := slobacktest.Run(traffic, []slobacktest.Config{cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Every = time.Minute
-	coarse, err := slobacktest.Run(traffic, cfg)
+	coarse, err := slobacktest.Run(traffic, []slobacktest.Config{cfg}, slobacktest.WithEvery(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,14 +70,12 @@ func TestEveryMinute(t *testing.T) {
 		}
 	}
 
-	// A step that is not whole ticks, and two configs that disagree.
-	cfg.Every = 7 * time.Second
-	if _, err := slobacktest.Run(traffic, cfg); !errors.Is(err, slo.ErrInvalid) || !strings.Contains(err.Error(), "Every 7s is not a positive multiple of the registry's tick 3s") {
-		t.Errorf("Every 7s: %v", err)
-	}
-	cfg.Every = time.Minute
-	other := slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Name: "strict", Target: 0.9995}, Every: 2 * time.Minute}
-	if _, err := slobacktest.Run(traffic, cfg, other); !errors.Is(err, slo.ErrInvalid) || !strings.Contains(err.Error(), "Every 2m0s differs from config 0's 1m0s") {
-		t.Errorf("Every 1m and 2m: %v", err)
+	// A step that is not whole ticks.
+	for _, every := range []time.Duration{7 * time.Second, -time.Minute} {
+		_, err := slobacktest.Run(traffic, []slobacktest.Config{cfg}, slobacktest.WithEvery(every))
+		want := fmt.Sprintf("slobacktest: evaluating every %v: not a positive multiple of the registry's tick 3s; use a multiple such as 1m0s, or evaluate every tick", every)
+		if !errors.Is(err, slo.ErrInvalid) || err == nil || err.Error() != want {
+			t.Errorf("WithEvery(%v): %v, want %s", every, err, want)
+		}
 	}
 }

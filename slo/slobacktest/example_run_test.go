@@ -25,7 +25,7 @@ func ExampleRun() {
 		}
 		traffic = append(traffic, s)
 	}
-	res, err := slobacktest.Run(traffic, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}})
+	res, err := slobacktest.Run(traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999}}})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -57,7 +57,7 @@ func ExampleResult_WriteText() {
 		}
 		traffic = append(traffic, s)
 	}
-	res, err := slobacktest.Run(traffic, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}})
+	res, err := slobacktest.Run(traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999}}})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -89,7 +89,7 @@ func ExampleResult_WriteJSON() {
 		}
 		traffic = append(traffic, s)
 	}
-	res, err := slobacktest.Run(traffic, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}})
+	res, err := slobacktest.Run(traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999}}})
 	if err != nil {
 		fmt.Println(err)
 		return

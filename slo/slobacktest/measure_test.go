@@ -48,9 +48,7 @@ func TestBurstyThreshold(t *testing.T) {
 	traffic, incident := bursty()
 	// One replay, two configs: pages within 15m are flaky, and the
 	// default, within 10m.
-	res, err := slobacktest.Run(traffic,
-		slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}, Flaky: 15 * time.Minute},
-		slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Name: "default-flaky", Target: 0.999}})
+	res, err := slobacktest.Run(traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999}, Flaky: 15 * time.Minute}, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Name: "default-flaky", Target: 0.999}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +167,7 @@ func TestSignificance(t *testing.T) {
 		cfgs = append(cfgs, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Name: fmt.Sprint("case", i), Target: 0.999},
 			Incidents: []slobacktest.Incident{inc}, Significance: tc.tests})
 	}
-	res, err := slobacktest.Run(traffic, cfgs...)
+	res, err := slobacktest.Run(traffic, cfgs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,8 +186,8 @@ func TestCandidates(t *testing.T) {
 	start := t0.Add(24 * time.Hour)
 	traffic := minutely("checkout", t0, start.Add(2*time.Hour), 1000, during(start, 12*time.Minute, 1))
 	fast := burnrate.Policy{Rules: []burnrate.Rule{{Name: "fast", Long: 5 * time.Minute, Short: 5 * time.Minute, Factor: 100, Severity: burnrate.SeverityPage}}}
-	res, err := slobacktest.Run(traffic, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999},
-		Candidates: []slobacktest.Candidate{{Name: "five-minutes", Policy: fast}}})
+	res, err := slobacktest.Run(traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999},
+		Candidates: []slobacktest.Candidate{{Name: "five-minutes", Policy: fast}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ type span struct {
 
 func runOracle(t *testing.T, name string, traffic []slobacktest.Sample, inc slobacktest.Incident, wantIncident slobacktest.IncidentResult, want map[string]oracle) {
 	t.Helper()
-	res, err := slobacktest.Run(traffic, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}, Incidents: []slobacktest.Incident{inc}})
+	res, err := slobacktest.Run(traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999}, Incidents: []slobacktest.Incident{inc}}})
 	if err != nil {
 		t.Fatal(err)
 	}

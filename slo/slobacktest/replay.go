@@ -126,16 +126,25 @@ type Config struct {
 	// 1 - target is one incident, from the end of the sample before the
 	// run to the end of the run's last sample, with the run's error ratio.
 	Incidents []Incident
-	// Every is how often the replay evaluates its registry, a multiple of
-	// the registry's tick (Result.Tick), on multiples of Every from the
-	// Unix epoch, and at the last sample. Zero means every tick, which
-	// times every detection and reset to the tick. A coarser step, such as
-	// 1m for samples a minute apart, evaluates as a rule engine at that
-	// evaluation interval does: as many times fewer evaluations, times to
-	// the step, and a step's events counted in the buckets where the step
-	// begins, so that a window's oldest edge is exact to one step. One
-	// replay has one registry: the configs that give Every give the same.
-	Every time.Duration
+}
+
+// An Option changes how [Run] replays.
+type Option func(*runOptions)
+
+type runOptions struct {
+	every time.Duration
+}
+
+// WithEvery makes the replay evaluate its registry every d, a multiple of
+// the registry's tick (Result.Tick), on multiples of d from the Unix
+// epoch, and at the last sample. A coarser step than the tick, such as 1m
+// for samples a minute apart, evaluates as a rule engine at that
+// evaluation interval does: as many times fewer evaluations, times to the
+// step, and a step's events counted in the buckets where the step begins,
+// so that a window's oldest edge is exact to one step. The default is
+// every tick, which times every detection and reset to the tick.
+func WithEvery(d time.Duration) Option {
+	return func(o *runOptions) { o.every = d }
 }
 
 // A Result is what a replay found: one [ObjectiveResult] per Config, in
@@ -149,7 +158,7 @@ type Result struct {
 	// Tick is the registry's rotation step, the granularity of every time
 	// the result gives (detections, resets, spans).
 	Tick time.Duration
-	// Every is how often the replay evaluated: the configs' Every, or Tick.
+	// Every is how often the replay evaluated: WithEvery's step, or Tick.
 	Every      time.Duration
 	Objectives []ObjectiveResult
 }
@@ -345,15 +354,19 @@ func (jt *journeyTraffic) add(k int64) {
 //
 // Run changes neither traffic nor cfgs, and replays run from several
 // goroutines at once do not share anything. The errors match slo.ErrInvalid
-// and say which config, candidate, incident or sample is wrong.
-func Run(traffic []Sample, cfgs ...Config) (*Result, error) {
-	res, _, err := run(traffic, cfgs)
+// and say which config, candidate, incident, option or sample is wrong.
+func Run(traffic []Sample, cfgs []Config, opts ...Option) (*Result, error) {
+	var o runOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	res, _, err := run(traffic, cfgs, o)
 	return res, err
 }
 
 // run is Run, returning the replay's registry too, closed, for tests to
 // compare the result with what the registry reports itself.
-func run(traffic []Sample, cfgs []Config) (*Result, *slo.Registry, error) {
+func run(traffic []Sample, cfgs []Config, o runOptions) (*Result, *slo.Registry, error) {
 	cfgs, objectives, err := prepare(cfgs)
 	if err != nil {
 		return nil, nil, err
@@ -459,7 +472,7 @@ func run(traffic []Sample, cfgs []Config) (*Result, *slo.Registry, error) {
 			js = append(js, jt)
 		}
 	}
-	every, err := evaluationStep(cfgs, rp.tick)
+	every, err := evaluationStep(o.every, rp.tick)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -497,26 +510,15 @@ func run(traffic []Sample, cfgs []Config) (*Result, *slo.Registry, error) {
 	return res, reg, nil
 }
 
-// evaluationStep returns how often a replay of cfgs evaluates: their
-// Every, the same in every config that gives one and a positive multiple of
-// tick, or tick.
-func evaluationStep(cfgs []Config, tick time.Duration) (time.Duration, error) {
-	every, from := time.Duration(0), 0
-	for i, c := range cfgs {
-		switch {
-		case c.Every == 0:
-			continue
-		case c.Every < 0 || c.Every%tick != 0:
-			return 0, invalid.Errorf("slobacktest: config %d (%s): Every %v is not a positive multiple of the registry's tick %v; use 0 for every tick, or a multiple such as %v",
-				i, slo.ObjectiveKey(c.Objective.Journey, c.Objective.Name), c.Every, tick, max(tick, time.Minute/tick*tick))
-		case every != 0 && c.Every != every:
-			return 0, invalid.Errorf("slobacktest: config %d (%s): Every %v differs from config %d's %v; one replay evaluates its one registry at one step",
-				i, slo.ObjectiveKey(c.Objective.Journey, c.Objective.Name), c.Every, from, every)
-		}
-		every, from = c.Every, i
-	}
-	if every == 0 {
-		every = tick
+// evaluationStep returns how often a replay evaluates: every (WithEvery's),
+// a positive multiple of tick, or tick when zero.
+func evaluationStep(every, tick time.Duration) (time.Duration, error) {
+	switch {
+	case every == 0:
+		return tick, nil
+	case every < 0 || every%tick != 0:
+		return 0, invalid.Errorf("slobacktest: evaluating every %v: not a positive multiple of the registry's tick %v; use a multiple such as %v, or evaluate every tick",
+			every, tick, max(tick, time.Minute/tick*tick))
 	}
 	return every, nil
 }

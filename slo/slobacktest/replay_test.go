@@ -53,7 +53,7 @@ func policy(t *testing.T, o slobacktest.ObjectiveResult, name string) slobacktes
 
 func TestRunBaselines(t *testing.T) {
 	traffic := minutely("checkout", t0, t0.Add(time.Hour), 1000, func(time.Time) float64 { return 0 })
-	res, err := slobacktest.Run(traffic, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}})
+	res, err := slobacktest.Run(traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestRunErrors(t *testing.T) {
 			"Incidents[3]: ErrorRatio 1.5 is not a ratio in [0, 1]"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := slobacktest.Run(tc.traffic, tc.cfgs...)
+			res, err := slobacktest.Run(tc.traffic, tc.cfgs)
 			if err == nil || !errors.Is(err, slo.ErrInvalid) {
 				t.Fatalf("Run = %v, %v; want an error wrapping slo.ErrInvalid", res, err)
 			}
@@ -173,10 +173,7 @@ func TestRunSeveralObjectives(t *testing.T) {
 		}
 		traffic = append(traffic, s)
 	}
-	res, err := slobacktest.Run(traffic,
-		slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}},
-		slobacktest.Config{Objective: slo.Objective{Journey: "search", Target: 0.99}},
-		slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Name: "strict", Target: 0.9999}})
+	res, err := slobacktest.Run(traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999}}, slobacktest.Config{Objective: slo.Objective{Journey: "search", Target: 0.99}}, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Name: "strict", Target: 0.9999}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +219,7 @@ func TestRunScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := slobacktest.Run(traffic, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}, Incidents: sc.Injected()})
+	res, err := slobacktest.Run(traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999}, Incidents: sc.Injected()}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +249,7 @@ func TestRunSampleLayout(t *testing.T) {
 	for i := 1; i <= 60; i++ {
 		traffic = append(traffic, slobacktest.Sample{Time: at(time.Minute + time.Duration(i)*time.Second), Journey: "checkout", Good: 10})
 	}
-	res, err := slobacktest.Run(traffic, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}})
+	res, err := slobacktest.Run(traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +293,7 @@ func TestRunRefusesTimes(t *testing.T) {
 		{"401 days", []slobacktest.Sample{{Time: start.Add(401 * 24 * time.Hour), Journey: "checkout", Good: 1}, {Time: start, Journey: "checkout", Good: 1}},
 			"slobacktest: samples 1 (2026-03-01T00:00:00Z) and 0 (2027-04-06T00:00:00Z) are 401d apart, longer than the 400d a replay steps through; replay at most 400d of traffic at once"},
 	} {
-		_, err := slobacktest.Run(tc.traffic, cfg)
+		_, err := slobacktest.Run(tc.traffic, []slobacktest.Config{cfg})
 		if err == nil || err.Error() != tc.want || !errors.Is(err, slo.ErrInvalid) {
 			t.Errorf("%s: Run = %v; want %q, matching slo.ErrInvalid", tc.name, err, tc.want)
 		}
@@ -307,7 +304,7 @@ func TestRunRefusesTimes(t *testing.T) {
 // samples: a sample's bad events are the slow and failed ones already.
 func TestRunLatencyObjective(t *testing.T) {
 	traffic := minutely("search", t0, t0.Add(time.Hour), 1000, during(t0.Add(30*time.Minute), 5*time.Minute, 0.5))
-	res, err := slobacktest.Run(traffic, slobacktest.Config{Objective: slo.Objective{Journey: "search", Target: 0.99, Latency: 300 * time.Millisecond}})
+	res, err := slobacktest.Run(traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "search", Target: 0.99, Latency: 300 * time.Millisecond}}})
 	if err != nil {
 		t.Fatal(err)
 	}

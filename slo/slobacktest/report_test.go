@@ -19,7 +19,7 @@ func outage(t *testing.T) *slobacktest.Result {
 	t.Helper()
 	start := t0.Add(time.Hour)
 	traffic := minutely("checkout", t0, t0.Add(2*time.Hour), 1000, during(start, 12*time.Minute, 1))
-	res, err := slobacktest.Run(traffic, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.999}})
+	res, err := slobacktest.Run(traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.999}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestWriteHTML(t *testing.T) {
 // A target is written with all its digits: 99.95%, not 100.0%.
 func TestReportTarget(t *testing.T) {
 	traffic := minutely("checkout", t0, t0.Add(time.Hour), 1000, func(time.Time) float64 { return 0 })
-	res, err := slobacktest.Run(traffic, slobacktest.Config{Objective: slo.Objective{Journey: "checkout", Target: 0.9995}})
+	res, err := slobacktest.Run(traffic, []slobacktest.Config{{Objective: slo.Objective{Journey: "checkout", Target: 0.9995}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func TestCountsAsReview(t *testing.T) {
 		{Objective: slo.Objective{Journey: "checkout", Target: 0.999}},
 		{Objective: slo.Objective{Journey: "checkout", Name: "other", Target: 0.999}, Flaky: 15 * time.Minute, FlakyBudget: 0.001},
 	}
-	res, reg, err := run(traffic, cfgs)
+	res, reg, err := run(traffic, cfgs, runOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

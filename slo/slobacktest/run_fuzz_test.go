@@ -41,7 +41,7 @@ func FuzzRun(f *testing.F) {
 				cfgs = append(cfgs, slobacktest.Config{Objective: slo.Objective{Journey: name, Target: 0.99, Period: 2 * time.Hour}})
 			}
 		}
-		res, err := slobacktest.Run(traffic, cfgs...)
+		res, err := slobacktest.Run(traffic, cfgs)
 		if err != nil {
 			t.Fatalf("Run: %v", err)
 		}

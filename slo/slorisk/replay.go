@@ -69,7 +69,7 @@ func (d *replayDetector) detect(e float64) (time.Duration, bool, error) {
 	if err != nil {
 		return 0, false, fmt.Errorf("the replay of an impact of %v: %w", e, err)
 	}
-	res, err := slobacktest.Run(samples, slobacktest.Config{Objective: d.o, Incidents: sc.Injected()})
+	res, err := slobacktest.Run(samples, []slobacktest.Config{{Objective: d.o, Incidents: sc.Injected()}})
 	if err != nil {
 		return 0, false, fmt.Errorf("the replay of an impact of %v: %w", e, err)
 	}
