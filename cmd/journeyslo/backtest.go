@@ -68,7 +68,7 @@ The report is a text table on standard output, or with -format json or html
 (or -o FILE ending in .json or .html) JSON or a self-contained HTML page with a
 timeline of every policy's states.
 `,
-	flags: func(stderr io.Writer) *flag.FlagSet { return new(backtestOptions).flagSet(stderr) },
+	flags: flagsOf[backtestOptions],
 	run:   runBacktest,
 }
 
@@ -114,9 +114,8 @@ func (o *backtestOptions) flagSet(stderr io.Writer) *flag.FlagSet {
 }
 
 func runBacktest(args []string, stdout, stderr io.Writer) int {
-	var o backtestOptions
-	fs := o.flagSet(stderr)
-	if status, ok := parseFlags(fs, "backtest", args, stdout); !ok {
+	o, fs, status, ok := parseVerb[backtestOptions]("backtest", args, stdout, stderr)
+	if !ok {
 		return status
 	}
 	if fs.NArg() > 0 {

@@ -109,6 +109,24 @@ type source struct {
 	objectives []slo.Objective
 }
 
+// loadService loads the -config files of the verb name, which reads one
+// service's objectives (why says why, for the usage error of several). It
+// returns the service, or ok false with the exit status having written
+// the files' problems or the usage error.
+func loadService(stderr io.Writer, name string, configs []string, why string) (src *source, status int, ok bool) {
+	srcs, errs := loadSources(configs)
+	if len(errs) > 0 {
+		for _, err := range errs {
+			printErr(stderr, err)
+		}
+		return nil, exitInvalid, false
+	}
+	if len(srcs) > 1 {
+		return nil, usageErr(stderr, name, "-config names %d services; %s", len(srcs), why), false
+	}
+	return srcs[0], 0, true
+}
+
 // loadSources reads the objective files at paths: each journeyslo config
 // file is a source, and the OpenSLO v1 files are one, at the place of the
 // first. It returns the sources that loaded and the problems of the others,

@@ -180,6 +180,51 @@ func parseFlags(fs *flag.FlagSet, name string, args []string, stdout io.Writer) 
 	return 0, true
 }
 
+// options is a verb's flag values: a fresh zero value declares them on
+// the verb's flag set, with their defaults.
+type options interface {
+	flagSet(stderr io.Writer) *flag.FlagSet
+}
+
+// flagsOf is the flags of a verb whose flag values are an O, for its help.
+func flagsOf[O any, P interface {
+	*O
+	options
+}](stderr io.Writer) *flag.FlagSet {
+	return P(new(O)).flagSet(stderr)
+}
+
+// parseVerb parses args into the flags of a fresh O, the options of the
+// verb name. It returns them and the flag set, whose Args are the verb's
+// operands, or ok false with the exit status when the verb should stop
+// (see parseFlags).
+func parseVerb[O any, P interface {
+	*O
+	options
+}](name string, args []string, stdout, stderr io.Writer) (o *O, fs *flag.FlagSet, status int, ok bool) {
+	o = new(O)
+	fs = P(o).flagSet(stderr)
+	status, ok = parseFlags(fs, name, args, stdout)
+	return o, fs, status, ok
+}
+
+// parseOne is parseVerb for a verb that takes one file, what (such as
+// "risk catalog"), after its flags: it returns the file's path instead of
+// the flag set, and a count of files other than one is a usage error.
+func parseOne[O any, P interface {
+	*O
+	options
+}](name, what string, args []string, stdout, stderr io.Writer) (o *O, path string, status int, ok bool) {
+	o, fs, status, ok := parseVerb[O, P](name, args, stdout, stderr)
+	if !ok {
+		return nil, "", status, false
+	}
+	if fs.NArg() != 1 {
+		return nil, "", usageErr(stderr, name, "%d files given; name one %s", fs.NArg(), what), false
+	}
+	return o, fs.Arg(0), 0, true
+}
+
 // usageErr writes a usage error for the verb and returns the usage status.
 func usageErr(stderr io.Writer, name, format string, args ...any) int {
 	fmt.Fprintf(stderr, "journeyslo %s: %s\nusage: journeyslo %s\nrun 'journeyslo help %s' for more\n",

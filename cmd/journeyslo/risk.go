@@ -38,21 +38,18 @@ Problems with the files are written to standard error as FILE:LINE:COLUMN:
 message. A budget that the risks exceed is a finding, not an error: the exit
 status is 0 whenever the analysis is written.
 `,
-	flags: func(stderr io.Writer) *flag.FlagSet {
-		var f riskFlagValues
-		return riskFlags(&f, stderr)
-	},
-	run: runRisk,
+	flags: flagsOf[riskOptions],
+	run:   runRisk,
 }
 
-// riskFlagValues are the risk verb's flags.
-type riskFlagValues struct {
+// riskOptions are the risk verb's flags.
+type riskOptions struct {
 	configs stringsFlag
 	traffic string
 	format  string
 }
 
-func riskFlags(f *riskFlagValues, stderr io.Writer) *flag.FlagSet {
+func (f *riskOptions) flagSet(stderr io.Writer) *flag.FlagSet {
 	fs := newFlags("risk", stderr)
 	fs.Var(&f.configs, "config", "the objective `file` holding the objective the catalog names; repeat it for the files of one\nservice's OpenSLO documents")
 	fs.StringVar(&f.traffic, "traffic", "", "the recorded traffic `file` (.csv or .jsonl) the catalog's premortems are judged on")
@@ -61,18 +58,13 @@ func riskFlags(f *riskFlagValues, stderr io.Writer) *flag.FlagSet {
 }
 
 func runRisk(args []string, stdout, stderr io.Writer) int {
-	var f riskFlagValues
-	fs := riskFlags(&f, stderr)
-	if status, ok := parseFlags(fs, "risk", args, stdout); !ok {
+	f, path, status, ok := parseOne[riskOptions]("risk", "risk catalog", args, stdout, stderr)
+	if !ok {
 		return status
-	}
-	if fs.NArg() != 1 {
-		return usageErr(stderr, "risk", "%d files given; name one risk catalog", fs.NArg())
 	}
 	if f.format != "text" && f.format != "json" {
 		return usageErr(stderr, "risk", "-format %q is not one; write text or json", f.format)
 	}
-	path := fs.Arg(0)
 	c, err := slorisk.Load(path)
 	if err != nil {
 		printErr(stderr, riskFileErr(path, err))
@@ -91,17 +83,11 @@ func runRisk(args []string, stdout, stderr io.Writer) int {
 	var opts []slorisk.Option
 	o, err := c.Resolve(nil)
 	if len(f.configs) > 0 {
-		srcs, errs := loadSources(f.configs)
-		if len(errs) > 0 {
-			for _, err := range errs {
-				printErr(stderr, err)
-			}
-			return exitInvalid
+		src, status, ok := loadService(stderr, "risk", f.configs, "a catalog judges one objective, of one service")
+		if !ok {
+			return status
 		}
-		if len(srcs) > 1 {
-			return usageErr(stderr, "risk", "-config names %d services; a catalog judges one objective, of one service", len(srcs))
-		}
-		o, err = c.Resolve(srcs[0].objectives)
+		o, err = c.Resolve(src.objectives)
 	}
 	if err != nil {
 		printErr(stderr, riskFileErr(path, err))

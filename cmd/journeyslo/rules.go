@@ -40,7 +40,7 @@ Each objective's runbook becomes its alerts' runbook_url, and its labels are
 on every series and alert of its rules, beside the -label labels; a -label
 that gives one of an objective's labels another value is refused.
 `,
-	flags: func(stderr io.Writer) *flag.FlagSet { return new(rulesOptions).flagSet(stderr) },
+	flags: flagsOf[rulesOptions],
 	run:   runRules,
 }
 
@@ -91,9 +91,8 @@ func (o *rulesOptions) options() []slorules.Option {
 }
 
 func runRules(args []string, stdout, stderr io.Writer) int {
-	var o rulesOptions
-	fs := o.flagSet(stderr)
-	if status, ok := parseFlags(fs, "rules", args, stdout); !ok {
+	o, fs, status, ok := parseVerb[rulesOptions]("rules", args, stdout, stderr)
+	if !ok {
 		return status
 	}
 	files := fs.Args()

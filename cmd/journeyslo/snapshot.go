@@ -43,43 +43,32 @@ objective's minimum for a budget, how many it holds ("not enough events: 12 of
 1000"). The snapshot file is only read: a named pipe, a device or a directory is
 refused, and so is a file larger than 64 MiB, more than any registry writes.
 `,
-	flags: func(stderr io.Writer) *flag.FlagSet {
-		var configs stringsFlag
-		return snapshotFlags(&configs, stderr)
-	},
-	run: runSnapshot,
+	flags: flagsOf[snapshotOptions],
+	run:   runSnapshot,
 }
 
-func snapshotFlags(configs *stringsFlag, stderr io.Writer) *flag.FlagSet {
+// snapshotOptions are the snapshot verb's flags.
+type snapshotOptions struct {
+	configs stringsFlag
+}
+
+func (o *snapshotOptions) flagSet(stderr io.Writer) *flag.FlagSet {
 	fs := newFlags("snapshot", stderr)
-	fs.Var(configs, "config", "an objective `file` to restore the snapshot into and evaluate; repeat it for the files of one\nservice's OpenSLO documents")
+	fs.Var(&o.configs, "config", "an objective `file` to restore the snapshot into and evaluate; repeat it for the files of one\nservice's OpenSLO documents")
 	return fs
 }
 
 func runSnapshot(args []string, stdout, stderr io.Writer) int {
-	var configs stringsFlag
-	fs := snapshotFlags(&configs, stderr)
-	if status, ok := parseFlags(fs, "snapshot", args, stdout); !ok {
+	o, path, status, ok := parseOne[snapshotOptions]("snapshot", "snapshot file", args, stdout, stderr)
+	if !ok {
 		return status
 	}
-	if fs.NArg() != 1 {
-		return usageErr(stderr, "snapshot", "%d files given; name one snapshot file", fs.NArg())
-	}
-	var src *source
-	if len(configs) > 0 {
-		srcs, errs := loadSources(configs)
-		if len(errs) > 0 {
-			for _, err := range errs {
-				printErr(stderr, err)
-			}
-			return exitInvalid
+	var src *source // nil without -config: the snapshot is shown alone
+	if len(o.configs) > 0 {
+		if src, status, ok = loadService(stderr, "snapshot", o.configs, "a snapshot is one registry's, of one service"); !ok {
+			return status
 		}
-		if len(srcs) > 1 {
-			return usageErr(stderr, "snapshot", "-config names %d services; a snapshot is one registry's, of one service", len(srcs))
-		}
-		src = srcs[0]
 	}
-	path := fs.Arg(0)
 	data, err := readSnapshotFile(path)
 	if err != nil {
 		printErr(stderr, readErr(path, err))

@@ -143,8 +143,8 @@ type documents struct {
 	policyOrder []*policyDoc
 	// rules and indicators hold each AlertPolicy's rule and each SLI's
 	// queries once read, so that each problem is reported once.
-	rules      map[*policyDoc]ruleResult
-	indicators map[*sliDoc]indicatorResult
+	rules      map[*policyDoc]result[ruleUse]
+	indicators map[*sliDoc]result[Indicator]
 }
 
 type serviceDoc struct {
@@ -417,27 +417,40 @@ func (r *reader) slo(p place, meta metadata, n *yaml.Node) *sloDoc {
 		d.policiesNode = ap
 		items, _ := r.list(ap, "spec.alertPolicies")
 		for i, it := range items {
-			path := yamlpos.Index("spec.alertPolicies", i)
-			ifs := r.fields(it, path, "alertPolicyRef", "kind", "metadata", "spec")
-			if ifs == nil {
-				continue
-			}
-			if ref, ok := ifs["alertPolicyRef"]; ok {
-				if len(ifs) > 1 {
-					r.errorf(it, path, "holds alertPolicyRef and an inline policy; keep one of them")
-					continue
-				}
-				if s, ok := r.str(ref, yamlpos.Join(path, "alertPolicyRef")); ok {
-					d.policies = append(d.policies, policyUse{ref: s, node: ref})
-				}
-				continue
-			}
-			if pol := r.inline(p, it, ifs, path, kindAlertPolicy); pol != nil {
+			switch name, ref, pol := r.refOrInline(p, it, yamlpos.Index("spec.alertPolicies", i), "alertPolicyRef", kindAlertPolicy, "policy"); {
+			case ref != nil:
+				d.policies = append(d.policies, policyUse{ref: name, node: ref})
+			case pol != nil:
 				d.policies = append(d.policies, policyUse{inline: pol.(*policyDoc), node: it})
 			}
 		}
 	}
 	return d
+}
+
+// refOrInline reads it, an item of a list of references or inline objects
+// (an SLO's alertPolicies, a policy's conditions and notificationTargets):
+// either the reference field ref alone, whose name it returns with the
+// field's node, or an inline object of kind (see [reader.inline]), which
+// it returns read; what names the object in messages. It returns neither
+// having said what is wrong.
+func (r *reader) refOrInline(p place, it *yaml.Node, path, ref, kind, what string) (name string, refNode *yaml.Node, inline any) {
+	fs := r.fields(it, path, ref, "kind", "metadata", "spec")
+	if fs == nil {
+		return "", nil, nil
+	}
+	rn, ok := fs[ref]
+	if !ok {
+		return "", nil, r.inline(p, it, fs, path, kind)
+	}
+	if len(fs) > 1 {
+		r.errorf(it, path, "holds %s and an inline %s; keep one of them", ref, what)
+		return "", nil, nil
+	}
+	if name, ok = r.str(rn, yamlpos.Join(path, ref)); !ok {
+		return "", nil, nil
+	}
+	return name, rn, nil
 }
 
 // inline reads an inline AlertPolicy or AlertCondition: kind, metadata and
@@ -630,18 +643,13 @@ func (r *reader) sliSpec(p place, meta metadata, n *yaml.Node, path string) *sli
 		r.errorf(t, yamlpos.Join(path, "thresholdMetric"), "cannot be honoured: journeyslo judges each event good or bad and counts them, and compares no metric's value with a threshold; use a ratioMetric of bad (or good) and total events")
 		return d
 	}
-	rm, ok := fs["ratioMetric"]
-	if !ok {
-		r.errorf(n, yamlpos.Join(path, "ratioMetric"), "is missing; journeyslo reads a ratioMetric of bad (or good) and total events")
-		return d
-	}
-	path = yamlpos.Join(path, "ratioMetric")
-	rfs := r.fields(rm, path, "counter", "good", "bad", "total", "rawType", "raw")
+	rm, path, rfs := r.nested(n, fs, path, "ratioMetric", "is missing; journeyslo reads a ratioMetric of bad (or good) and total events",
+		"counter", "good", "bad", "total", "rawType", "raw")
 	if rfs == nil {
 		return d
 	}
 	ratio := &ratioMetric{}
-	ok = true
+	ok := true
 	if v, has := rfs["raw"]; has {
 		// The rest of a raw ratio's fields would only add noise.
 		r.errorf(v, yamlpos.Join(path, "raw"), "precomputed ratios cannot be honoured: journeyslo counts good and bad events, and an average of ratios is not a ratio of events; use bad (or good) with total")
@@ -690,13 +698,7 @@ func (r *reader) metricSource(n *yaml.Node, path string) *metricSource {
 	if fs == nil {
 		return nil
 	}
-	ms, ok := fs["metricSource"]
-	if !ok {
-		r.errorf(n, yamlpos.Join(path, "metricSource"), "is missing")
-		return nil
-	}
-	path = yamlpos.Join(path, "metricSource")
-	mfs := r.fields(ms, path, "metricSourceRef", "type", "spec")
+	ms, path, mfs := r.nested(n, fs, path, "metricSource", "is missing", "metricSourceRef", "type", "spec")
 	if mfs == nil {
 		return nil
 	}
@@ -707,22 +709,17 @@ func (r *reader) metricSource(n *yaml.Node, path string) *metricSource {
 	if v, ok := mfs["type"]; ok {
 		out.typ, _ = r.str(v, yamlpos.Join(path, "type"))
 	}
-	spec, ok := mfs["spec"]
-	if !ok {
-		r.errorf(ms, yamlpos.Join(path, "spec"), "is missing; give the query, as spec.query for Prometheus")
-		return nil
-	}
-	sfs := r.fields(spec, yamlpos.Join(path, "spec"))
+	spec, spath, sfs := r.nested(ms, mfs, path, "spec", "is missing; give the query, as spec.query for Prometheus") // any keys: a source's spec is its own
 	if sfs == nil {
 		return nil
 	}
 	if len(sfs) == 0 {
-		r.errorf(spec, yamlpos.Join(path, "spec"), "is empty; give the query, as spec.query for Prometheus")
+		r.errorf(spec, spath, "is empty; give the query, as spec.query for Prometheus")
 		return nil
 	}
 	out.spec = map[string]string{}
 	for k, v := range sfs {
-		if s, ok := r.scalarString(v, yamlpos.Join(yamlpos.Join(path, "spec"), k)); ok {
+		if s, ok := r.scalarString(v, yamlpos.Join(spath, k)); ok {
 			out.spec[k] = s
 		}
 	}
@@ -756,19 +753,8 @@ func (r *reader) policySpec(p place, meta metadata, n *yaml.Node, path string) *
 	if v, ok := fs["notificationTargets"]; ok {
 		items, _ := r.list(v, yamlpos.Join(path, "notificationTargets"))
 		for i, it := range items {
-			ipath := yamlpos.Index(yamlpos.Join(path, "notificationTargets"), i)
-			ifs := r.fields(it, ipath, "targetRef", "kind", "metadata", "spec")
-			if ifs == nil {
-				continue
-			}
-			if ref, ok := ifs["targetRef"]; ok {
-				if len(ifs) > 1 {
-					r.errorf(it, ipath, "holds targetRef and an inline target; keep one of them")
-				}
-				r.str(ref, yamlpos.Join(ipath, "targetRef"))
-				continue
-			}
-			r.inline(p, it, ifs, ipath, kindAlertNotificationTarget)
+			// Targets are checked and not kept (see targetSpec).
+			r.refOrInline(p, it, yamlpos.Index(yamlpos.Join(path, "notificationTargets"), i), "targetRef", kindAlertNotificationTarget, "target")
 		}
 	}
 	cn, ok := fs["conditions"]
@@ -784,22 +770,10 @@ func (r *reader) policySpec(p place, meta metadata, n *yaml.Node, path string) *
 		r.errorf(cn, yamlpos.Join(path, "conditions"), "holds %d conditions; OpenSLO v1 takes exactly one per policy: write one AlertPolicy per condition", len(items))
 		return d
 	}
-	ipath := yamlpos.Index(yamlpos.Join(path, "conditions"), 0)
-	ifs := r.fields(items[0], ipath, "conditionRef", "kind", "metadata", "spec")
-	if ifs == nil {
-		return d
-	}
-	if ref, ok := ifs["conditionRef"]; ok {
-		if len(ifs) > 1 {
-			r.errorf(items[0], ipath, "holds conditionRef and an inline condition; keep one of them")
-			return d
-		}
-		if s, ok := r.str(ref, yamlpos.Join(ipath, "conditionRef")); ok {
-			d.conditions = append(d.conditions, conditionUse{ref: s, node: ref})
-		}
-		return d
-	}
-	if c := r.inline(d.place, items[0], ifs, ipath, kindAlertCondition); c != nil {
+	switch name, ref, c := r.refOrInline(d.place, items[0], yamlpos.Index(yamlpos.Join(path, "conditions"), 0), "conditionRef", kindAlertCondition, "condition"); {
+	case ref != nil:
+		d.conditions = append(d.conditions, conditionUse{ref: name, node: ref})
+	case c != nil:
 		d.conditions = append(d.conditions, conditionUse{inline: c.(*conditionDoc), node: items[0]})
 	}
 	return d
@@ -827,13 +801,7 @@ func (r *reader) conditionSpec(p place, meta metadata, n *yaml.Node, path string
 	} else {
 		ok = false
 	}
-	cn, has := fs["condition"]
-	if !has {
-		r.errorf(n, yamlpos.Join(path, "condition"), "is missing; give a burnrate condition")
-		return nil
-	}
-	path = yamlpos.Join(path, "condition")
-	cfs := r.fields(cn, path, "kind", "op", "threshold", "lookbackWindow", "alertAfter")
+	cn, path, cfs := r.nested(n, fs, path, "condition", "is missing; give a burnrate condition", "kind", "op", "threshold", "lookbackWindow", "alertAfter")
 	if cfs == nil {
 		return nil
 	}

@@ -388,20 +388,28 @@ func union(list, add []string) []string {
 
 // indicator reads an SLI's queries, once however many SLOs refer to it.
 func (ds *documents) indicator(sli *sliDoc, errs *[]error) (Indicator, bool) {
-	if r, ok := ds.indicators[sli]; ok {
-		return r.ind, r.ok
-	}
-	ind, ok := ds.readIndicator(sli, errs)
-	if ds.indicators == nil {
-		ds.indicators = map[*sliDoc]indicatorResult{}
-	}
-	ds.indicators[sli] = indicatorResult{ind, ok}
-	return ind, ok
+	return once(&ds.indicators, sli, func() (Indicator, bool) { return ds.readIndicator(sli, errs) })
 }
 
-type indicatorResult struct {
-	ind Indicator
-	ok  bool
+// once returns what read gives for the document doc, kept in *cache, so
+// that a document several SLOs refer to is read, and its problems
+// reported, once.
+func once[D comparable, V any](cache *map[D]result[V], doc D, read func() (V, bool)) (V, bool) {
+	if r, ok := (*cache)[doc]; ok {
+		return r.v, r.ok
+	}
+	v, ok := read()
+	if *cache == nil {
+		*cache = map[D]result[V]{}
+	}
+	(*cache)[doc] = result[V]{v, ok}
+	return v, ok
+}
+
+// A result is what was read of a document, and whether it was valid.
+type result[V any] struct {
+	v  V
+	ok bool
 }
 
 func (ds *documents) readIndicator(sli *sliDoc, errs *[]error) (Indicator, bool) {
@@ -469,20 +477,7 @@ func defaultIndicator(journey, objective string) Indicator {
 // rule reads the one burnrate condition of an AlertPolicy as a rule, once
 // however many SLOs refer to it.
 func (ds *documents) rule(pol *policyDoc, errs *[]error) (ruleUse, bool) {
-	if r, ok := ds.rules[pol]; ok {
-		return r.use, r.ok
-	}
-	u, ok := ds.readRule(pol, errs)
-	if ds.rules == nil {
-		ds.rules = map[*policyDoc]ruleResult{}
-	}
-	ds.rules[pol] = ruleResult{u, ok}
-	return u, ok
-}
-
-type ruleResult struct {
-	use ruleUse
-	ok  bool
+	return once(&ds.rules, pol, func() (ruleUse, bool) { return ds.readRule(pol, errs) })
 }
 
 func (ds *documents) readRule(pol *policyDoc, errs *[]error) (ruleUse, bool) {

@@ -410,6 +410,12 @@ func TestImportProblems(t *testing.T) {
 		{"edited default", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "  alertPolicies: [{alertPolicyRef: p}]\n") + "---\n" + policyYAML("p", "journeyslo/rules: default", "threshold: 10, lookbackWindow: 1h, alertAfter: 5m"))}}, []string{
 			`a.yaml:21:18: SLO a: spec.alertPolicies: are marked journeyslo/rules: default, but are not the default policy for target 0.999 over 30d (page 1h/5m at 14.4, page 6h/30m at 6, ticket 1d/2h at 3, ticket 3d/6h at 1); remove the annotation to use them as written`,
 		}},
+		{"a reference beside an inline object", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "  alertPolicies: [{alertPolicyRef: p, kind: AlertPolicy}]\n") + "---\n" +
+			strings.Replace(strings.Replace(policyYAML("p", "", "threshold: 2, lookbackWindow: 1h"), "- kind: AlertCondition", "- conditionRef: c\n      kind: AlertCondition", 1), "{targetRef: oncall}", "{targetRef: [oncall], kind: AlertNotificationTarget}", 1))}}, []string{
+			`a.yaml:21:19: SLO a: spec.alertPolicies[0]: holds alertPolicyRef and an inline policy; keep one of them`,
+			`a.yaml:31:7: AlertPolicy p: spec.conditions[0]: holds conditionRef and an inline condition; keep one of them`,
+			`a.yaml:37:25: AlertPolicy p: spec.notificationTargets[0]: holds targetRef and an inline target; keep one of them`,
+		}},
 		{"guard on an unnamed policy", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "  alertPolicies: [{alertPolicyRef: p}]\n") + "---\n" + policyYAML("p", `journeyslo/min-events: "10"`, "threshold: 10, lookbackWindow: 1h"))}}, []string{
 			`a.yaml:27:40: AlertPolicy p: metadata.annotations.journeyslo/min-events: is the guard of a named policy, and this AlertPolicy has no journeyslo/policy annotation; put the guard on the SLO`,
 		}},

@@ -75,6 +75,20 @@ func (r *reader) fields(n *yaml.Node, path string, known ...string) map[string]*
 	return out
 }
 
+// nested reads the mapping under key in fs, the fields of mapping n at
+// path, which must be there: it returns the mapping's node, its path and
+// its fields (see [reader.fields]), or nil fields having said what is
+// wrong: the key missing, in the words of missing, or not a mapping.
+func (r *reader) nested(n *yaml.Node, fs map[string]*yaml.Node, path, key, missing string, known ...string) (*yaml.Node, string, map[string]*yaml.Node) {
+	path = yamlpos.Join(path, key)
+	v, ok := fs[key]
+	if !ok {
+		r.errorf(n, path, "%s", missing)
+		return nil, path, nil
+	}
+	return v, path, r.fields(v, path, known...)
+}
+
 // str reads a scalar string. ok is false (and the problem recorded) when n
 // is not a non-empty scalar.
 func (r *reader) str(n *yaml.Node, path string) (string, bool) {

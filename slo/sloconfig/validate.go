@@ -47,7 +47,7 @@ func (c *Config) validate(broken map[string]bool) []error {
 	}
 	journeys := map[string]int{}
 	objectives := map[[2]string]string{}
-	routes := map[string]string{} // pattern or method -> the path that claims it
+	routes := map[string]string{} // "pattern P" or "method M" -> the path that claims it
 	for i, j := range c.Journeys {
 		jpath := yamlpos.Index("journeys", i)
 		if j.Name == "" {
@@ -60,24 +60,16 @@ func (c *Config) validate(broken map[string]bool) []error {
 		if len(j.Objectives) == 0 {
 			v.bad(jpath+".objectives", "journey %s has no objectives; give it at least one, such as {target: 99.9%%}", yamlpos.Quote(j.Name))
 		}
-		for k, p := range j.Patterns {
-			path := yamlpos.Index(jpath+".patterns", k)
-			if err := checkPattern(p); err != nil {
-				v.bad(path, "%s: %v; write a pattern as registered with the mux, such as \"POST /cart/checkout\"", path, err)
-			} else if other, dup := routes["p"+p]; dup {
-				v.bad(path, "pattern %s is also %s's; a request serves one journey, so give each pattern once", yamlpos.Quote(p), other)
-			} else {
-				routes["p"+p] = jpath + " (" + j.Name + ")"
-			}
-		}
-		for k, m := range j.Methods {
-			path := yamlpos.Index(jpath+".methods", k)
-			if svc, method, ok := strings.Cut(strings.TrimPrefix(m, "/"), "/"); !strings.HasPrefix(m, "/") || !ok || svc == "" || method == "" || strings.Contains(method, "/") {
-				v.bad(path, "%s: %s is not a full method name; write \"/package.Service/Method\"", path, yamlpos.Quote(m))
-			} else if other, dup := routes["m"+m]; dup {
-				v.bad(path, "method %s is also %s's; a call serves one journey, so give each method once", yamlpos.Quote(m), other)
-			} else {
-				routes["m"+m] = jpath + " (" + j.Name + ")"
+		for _, r := range routeKinds {
+			for k, route := range r.list(j) {
+				path := yamlpos.Index(jpath+"."+r.field, k)
+				if err := r.check(route); err != nil {
+					v.bad(path, "%s: %v; %s", path, err, r.want)
+				} else if other, dup := routes[r.kind+" "+route]; dup {
+					v.bad(path, "%s %s is also %s's; a %s serves one journey, so give each %s once", r.kind, yamlpos.Quote(route), other, r.event, r.kind)
+				} else {
+					routes[r.kind+" "+route] = jpath + " (" + j.Name + ")"
+				}
 			}
 		}
 		for k, o := range j.Objectives {
@@ -253,6 +245,28 @@ func split(err error) []error {
 
 // checkPattern reports whether p is a pattern ServeMux accepts, by
 // registering it on a mux of its own, as the middleware checks it.
+// routeKinds are the routes a journey claims: its HTTP patterns and its
+// gRPC methods, each checked alike, valid and claimed by one journey.
+var routeKinds = []struct {
+	field, kind string // the journey's field, and what one is called
+	event       string // what the route serves
+	list        func(Journey) []string
+	check       func(string) error
+	want        string // what would be right
+}{
+	{"patterns", "pattern", "request", func(j Journey) []string { return j.Patterns }, checkPattern, `write a pattern as registered with the mux, such as "POST /cart/checkout"`},
+	{"methods", "method", "call", func(j Journey) []string { return j.Methods }, checkMethod, `write "/package.Service/Method"`},
+}
+
+// checkMethod says why m is not a gRPC full method name, "/package.Service/Method".
+func checkMethod(m string) error {
+	if svc, method, ok := strings.Cut(strings.TrimPrefix(m, "/"), "/"); !strings.HasPrefix(m, "/") || !ok || svc == "" || method == "" || strings.Contains(method, "/") {
+		return fmt.Errorf("%s is not a full method name", yamlpos.Quote(m))
+	}
+	return nil
+}
+
+// checkPattern says why p is not a pattern http.ServeMux accepts.
 func checkPattern(p string) (err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -107,21 +107,9 @@ func (p *parser) file(n *yaml.Node) {
 				p.c.Objective = s
 			}
 		case "risks":
-			names := map[string]bool{}
-			p.list(v, path, "risks, each with name, ettr, impact and ettf (and ettd)", func(i int, v *yaml.Node, path string) {
-				r, ok := p.risk(v, path, names)
-				if ok {
-					p.c.Risks = append(p.c.Risks, r)
-				}
-			})
+			p.c.Risks = entries(p, v, path, "risks, each with name, ettr, impact and ettf (and ettd)", p.risk)
 		case "premortems":
-			names := map[string]bool{}
-			p.list(v, path, "premortems, each with name, at, duration and impact (and journey)", func(i int, v *yaml.Node, path string) {
-				pm, ok := p.premortem(v, path, names)
-				if ok {
-					p.c.Premortems = append(p.c.Premortems, pm)
-				}
-			})
+			p.c.Premortems = entries(p, v, path, "premortems, each with name, at, duration and impact (and journey)", p.premortem)
 		}
 	})
 	if seen == nil {
@@ -133,6 +121,20 @@ func (p *parser) file(n *yaml.Node) {
 	case t != nil && o != nil:
 		p.bad(o, "objective", "the file gives a target (line %d) and an objective; give one: the objective carries its target", t.Line)
 	}
+}
+
+// entries reads a list of risks or premortems (what), each item by read,
+// which reads its name unique among the list's and says whether the item
+// is free of problems; it keeps those that are.
+func entries[E any](p *parser, n *yaml.Node, path, what string, read func(n *yaml.Node, path string, names map[string]bool) (E, bool)) []E {
+	var out []E
+	names := map[string]bool{}
+	p.list(n, path, what, func(_ int, v *yaml.Node, path string) {
+		if e, ok := read(v, path, names); ok {
+			out = append(out, e)
+		}
+	})
+	return out
 }
 
 // named reads a name unique among names.

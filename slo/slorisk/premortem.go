@@ -2,7 +2,6 @@ package slorisk
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -39,23 +38,11 @@ type Premortem struct {
 // Validate reports every reason p cannot be judged, each naming the field
 // and what would be right. The errors match slo.ErrInvalid.
 func (p Premortem) Validate() error {
-	var errs []error
-	bad := func(field, why string) {
-		errs = append(errs, invalid.Errorf("slorisk: premortem %q: %s: %s", p.Name, field, why))
-	}
-	if strings.TrimSpace(p.Name) == "" {
-		bad("name", "empty; name what fails, such as \"invoices fail mid-month\"")
-	}
-	if p.At < 0 {
-		bad("at", fmt.Sprintf("%v is negative; write the time after the traffic's start, such as 15d, or 0", p.At))
-	}
-	if p.Duration <= 0 {
-		bad("duration", fmt.Sprintf("%v is not positive; write how long the failure lasts, such as 30m", p.Duration))
-	}
-	if why := impactProblem(p.Impact); why != "" {
-		bad("impact", why)
-	}
-	return errors.Join(errs...)
+	ps := entry("premortem", p.Name, `"invoices fail mid-month"`)
+	ps.span("at", p.At, true, "write the time after the traffic's start, such as 15d, or 0")
+	ps.span("duration", p.Duration, false, "write how long the failure lasts, such as 30m")
+	ps.impact(p.Impact)
+	return ps.err()
 }
 
 // A Spend is what a premortem's failure would cost at the profile of a

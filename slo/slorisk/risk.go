@@ -45,30 +45,60 @@ type Risk struct {
 // Validate reports every reason r cannot be weighed, each naming the field
 // and what would be right. The errors match slo.ErrInvalid.
 func (r Risk) Validate() error {
-	var errs []error
-	bad := func(field, why string) {
-		errs = append(errs, invalid.Errorf("slorisk: risk %q: %s: %s", r.Name, field, why))
-	}
-	if strings.TrimSpace(r.Name) == "" {
-		bad("name", "empty; name what fails, such as \"bad release, slow rollback\"")
-	}
-	if r.ETTD < 0 {
-		bad("ettd", fmt.Sprintf("%v is negative; write a time to detect such as 5m, or leave it out for the policy's", r.ETTD))
-	}
-	if r.ETTR <= 0 {
-		bad("ettr", fmt.Sprintf("%v is not positive; write a time to recover such as 2h", r.ETTR))
-	}
-	if why := impactProblem(r.Impact); why != "" {
-		bad("impact", why)
-	}
-	if r.ETTF <= 0 {
-		bad("ettf", fmt.Sprintf("%v is not positive; write the time between occurrences such as 120d", r.ETTF))
-	} else if r.ETTD >= 0 && r.ETTR > 0 && r.ETTD > r.ETTF-r.ETTR { // ettd + ettr > ettf, which could overflow
-		bad("ettf", fmt.Sprintf("%s is shorter than ettd + ettr (%s): the failure would recur before it ends; write a longer ettf, or shorter times",
+	ps := entry("risk", r.Name, `"bad release, slow rollback"`)
+	ps.span("ettd", r.ETTD, true, "write a time to detect such as 5m, or leave it out for the policy's")
+	ps.span("ettr", r.ETTR, false, "write a time to recover such as 2h")
+	ps.impact(r.Impact)
+	ps.span("ettf", r.ETTF, false, "write the time between occurrences such as 120d")
+	if r.ETTF > 0 && r.ETTD >= 0 && r.ETTR > 0 && r.ETTD > r.ETTF-r.ETTR { // ettd + ettr > ettf, which could overflow
+		ps.bad("ettf", fmt.Sprintf("%s is shorter than ettd + ettr (%s): the failure would recur before it ends; write a longer ettf, or shorter times",
 			burnrate.FormatWindow(r.ETTF), lasts(r.ETTD, r.ETTR)))
 	}
-	return errors.Join(errs...)
+	return ps.err()
 }
+
+// problems gathers the reasons a risk or a premortem cannot be judged,
+// each naming it and the field; the two are checked in the same words.
+type problems struct {
+	kind, name string // "risk" or "premortem", and its name
+	errs       []error
+}
+
+// entry starts the problems of the risk or premortem (kind) named name
+// with the check they share: a name that says what fails, such as example.
+func entry(kind, name, example string) *problems {
+	ps := &problems{kind: kind, name: name}
+	if strings.TrimSpace(name) == "" {
+		ps.bad("name", "empty; name what fails, such as "+example)
+	}
+	return ps
+}
+
+// bad records that field is wrong, and why.
+func (ps *problems) bad(field, why string) {
+	ps.errs = append(ps.errs, invalid.Errorf("slorisk: %s %q: %s: %s", ps.kind, ps.name, field, why))
+}
+
+// span checks a duration field: positive, or when zero does, not negative;
+// want says what to write instead.
+func (ps *problems) span(field string, d time.Duration, zero bool, want string) {
+	switch {
+	case zero && d < 0:
+		ps.bad(field, fmt.Sprintf("%v is negative; %s", d, want))
+	case !zero && d <= 0:
+		ps.bad(field, fmt.Sprintf("%v is not positive; %s", d, want))
+	}
+}
+
+// impact checks the share of requests that fail.
+func (ps *problems) impact(f float64) {
+	if why := impactProblem(f); why != "" {
+		ps.bad("impact", why)
+	}
+}
+
+// err returns the problems joined, or nil.
+func (ps *problems) err() error { return errors.Join(ps.errs...) }
 
 // lasts writes how long a failure lasts, ettd + ettr, for messages, where
 // the sum may be too long for a time.Duration.
@@ -154,27 +184,27 @@ func (c *Catalog) Validate() error {
 	if len(c.Risks) == 0 {
 		errs = append(errs, invalid.Errorf("slorisk: the catalog has no risks; list at least one, with name, ettr, impact and ettf"))
 	}
-	seen := map[string]bool{}
-	for _, r := range c.Risks {
-		if err := r.Validate(); err != nil {
-			errs = append(errs, err)
-		}
-		if seen[r.Name] {
-			errs = append(errs, invalid.Errorf("slorisk: risk %q: the name is given twice; give each risk its own", r.Name))
-		}
-		seen[r.Name] = true
-	}
-	clear(seen)
-	for _, p := range c.Premortems {
-		if err := p.Validate(); err != nil {
-			errs = append(errs, err)
-		}
-		if seen[p.Name] {
-			errs = append(errs, invalid.Errorf("slorisk: premortem %q: the name is given twice; give each premortem its own", p.Name))
-		}
-		seen[p.Name] = true
-	}
+	errs = append(errs, validateEach("risk", c.Risks, func(r Risk) string { return r.Name })...)
+	errs = append(errs, validateEach("premortem", c.Premortems, func(p Premortem) string { return p.Name })...)
 	return errors.Join(errs...)
+}
+
+// validateEach validates a catalog's risks or premortems (kind), each of
+// which must also have a name of its own, for the reports name them.
+func validateEach[E interface{ Validate() error }](kind string, entries []E, name func(E) string) []error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, e := range entries {
+		if err := e.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+		if n := name(e); seen[n] {
+			errs = append(errs, invalid.Errorf("slorisk: %s %q: the name is given twice; give each %s its own", kind, n, kind))
+		} else {
+			seen[n] = true
+		}
+	}
+	return errs
 }
 
 // keyProblem says what is wrong with an objective's key, or "".
