@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/journeyslo/journeyslo/internal/fixture"
-
 	"github.com/journeyslo/journeyslo/slo"
 )
 

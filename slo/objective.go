@@ -11,9 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/journeyslo/journeyslo/internal/promlabel"
-
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/promlabel"
 	"github.com/journeyslo/journeyslo/window"
 )
 

@@ -1,14 +1,13 @@
 package slo_test
 
 import (
-	"github.com/journeyslo/journeyslo/internal/fixture"
-	"github.com/journeyslo/journeyslo/internal/promlabel"
-
 	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
+	"github.com/journeyslo/journeyslo/internal/promlabel"
 	"github.com/journeyslo/journeyslo/slo"
 )
 

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/journeyslo/journeyslo/internal/fixture"
-
 	"github.com/journeyslo/journeyslo/internal/situation"
 )
 

@@ -6,10 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeyslo/journeyslo/internal/fixture"
-
 	"github.com/benbjohnson/clock"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
 	"github.com/journeyslo/journeyslo/slo"
 )
 

@@ -5,9 +5,8 @@ import (
 	"math"
 	"time"
 
-	"github.com/journeyslo/journeyslo/internal/names"
-
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/names"
 	"github.com/journeyslo/journeyslo/window"
 )
 

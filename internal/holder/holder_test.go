@@ -5,10 +5,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/journeyslo/journeyslo/internal/fixture"
-
 	"go.uber.org/goleak"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
 	"github.com/journeyslo/journeyslo/slo"
 )
 

@@ -8,10 +8,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/journeyslo/journeyslo/internal/fixture"
-
 	"github.com/benbjohnson/clock"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
 	"github.com/journeyslo/journeyslo/slo"
 )
 

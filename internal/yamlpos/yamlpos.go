@@ -111,6 +111,18 @@ const MaxFile = 16 << 20
 // device is refused at once) of at most MaxFile bytes.
 func ReadFile(path string) ([]byte, error) { return boundedfile.ReadFile(path, MaxFile) }
 
+// Load reads the file at path as ReadFile does and parses it with parse,
+// which takes the file's name for its errors: the Load of each kind of
+// file.
+func Load[T any](path string, parse func(name string, data []byte) (T, error)) (T, error) {
+	data, err := ReadFile(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return parse(path, data)
+}
+
 // MaxValue is the longest scalar a Walker reads, in bytes: a name, a URL,
 // a query or a duration is far shorter, and a longer value is refused
 // before any message could repeat it.

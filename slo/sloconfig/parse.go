@@ -15,13 +15,7 @@ import (
 // Load reads and parses the journeyslo file at path (see [Parse]). The
 // file must be a regular file (a named pipe or a device is refused at
 // once) of at most 16 MiB.
-func Load(path string) (*Config, error) {
-	data, err := yamlpos.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(path, data)
-}
+func Load(path string) (*Config, error) { return yamlpos.Load(path, Parse) }
 
 // format is what a journeyslo file holds, for yamlpos's messages.
 var format = yamlpos.Format{

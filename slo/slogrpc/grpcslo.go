@@ -55,12 +55,7 @@ func WithMethods(methods map[string]string) Option {
 // slo.Unmatched. f must be safe for concurrent use. The default is no
 // function.
 func WithJourneyFunc(f func(ctx context.Context, fullMethod string) string) Option {
-	return func(o *options) {
-		if f == nil {
-			o.errs = append(o.errs, fmt.Errorf("%w: WithJourneyFunc(nil); pass a function or leave the option out", errInvalid))
-		}
-		o.journeyFn = f
-	}
+	return func(o *options) { o.journeyFn = f; o.refuse(f == nil, "WithJourneyFunc(nil)") }
 }
 
 // WithClassify replaces [DefaultClassify]. To change one rule, call
@@ -75,12 +70,7 @@ func WithJourneyFunc(f func(ctx context.Context, fullMethod string) string) Opti
 //
 // f must be safe for concurrent use. The default is DefaultClassify.
 func WithClassify(f func(Call) slo.Outcome) Option {
-	return func(o *options) {
-		if f == nil {
-			o.errs = append(o.errs, fmt.Errorf("%w: WithClassify(nil); pass a function or leave the option out", errInvalid))
-		}
-		o.classify = f
-	}
+	return func(o *options) { o.classify = f; o.refuse(f == nil, "WithClassify(nil)") }
 }
 
 // WithContextHolder puts a holder in each call's context, so that the
@@ -530,3 +520,11 @@ func fallback(reg *slo.Registry) *slo.Journey {
 // errInvalid begins every misconfiguration error of the package: it reads
 // "slogrpc" and matches slo.ErrInvalid.
 var errInvalid = invalid.Prefix("slogrpc")
+
+// refuse records, when bad, that the option named by what was given
+// nothing to use, for New to report with every other problem.
+func (o *options) refuse(bad bool, what string) {
+	if bad {
+		o.errs = append(o.errs, fmt.Errorf("%w: %s; pass a function or leave the option out", errInvalid, what))
+	}
+}

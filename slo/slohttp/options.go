@@ -51,12 +51,7 @@ func WithPatterns(patterns map[string]string) Option {
 // counts for slo.Unmatched. f must be safe for concurrent use. The default
 // is no function.
 func WithJourneyFunc(f func(*http.Request) string) Option {
-	return func(o *options) {
-		if f == nil {
-			o.errs = append(o.errs, fmt.Errorf("%w: WithJourneyFunc(nil); pass a function or leave the option out", errInvalid))
-		}
-		o.journeyFn = f
-	}
+	return func(o *options) { o.journeyFn = f; o.refuse(f == nil, "WithJourneyFunc(nil)") }
 }
 
 // WithClassify replaces [DefaultClassify], which judges every request as
@@ -73,12 +68,7 @@ func WithJourneyFunc(f func(*http.Request) string) Option {
 // f must be safe for concurrent use and must not keep the Response's
 // Request. The default is DefaultClassify.
 func WithClassify(f func(Response) slo.Outcome) Option {
-	return func(o *options) {
-		if f == nil {
-			o.errs = append(o.errs, fmt.Errorf("%w: WithClassify(nil); pass a function or leave the option out", errInvalid))
-		}
-		o.classify = f
-	}
+	return func(o *options) { o.classify = f; o.refuse(f == nil, "WithClassify(nil)") }
 }
 
 // WithContextHolder puts a holder in each request's context, so that code
@@ -107,3 +97,11 @@ func sortedKeys(m map[string]string) []string {
 // errInvalid begins every misconfiguration error of the package: it reads
 // "slohttp" and matches slo.ErrInvalid.
 var errInvalid = invalid.Prefix("slohttp")
+
+// refuse records, when bad, that the option named by what was given
+// nothing to use, for New to report with every other problem.
+func (o *options) refuse(bad bool, what string) {
+	if bad {
+		o.errs = append(o.errs, fmt.Errorf("%w: %s; pass a function or leave the option out", errInvalid, what))
+	}
+}

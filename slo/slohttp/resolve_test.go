@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/journeyslo/journeyslo/internal/fixture"
-
 	"github.com/benbjohnson/clock"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
 	"github.com/journeyslo/journeyslo/internal/testenv"
 	"github.com/journeyslo/journeyslo/slo"
 )

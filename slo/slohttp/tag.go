@@ -1,12 +1,11 @@
 package slohttp
 
 import (
-	"github.com/journeyslo/journeyslo/slo"
-
 	"context"
 	"net/http"
 
 	"github.com/journeyslo/journeyslo/internal/holder"
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 // SetJourney makes the request being served through w count for the named

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeyslo/journeyslo/internal/fixture"
-
 	"github.com/benbjohnson/clock"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -17,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 	"go.uber.org/goleak"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slootel"
 )

@@ -5,11 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeyslo/journeyslo/internal/fixture"
-
 	"github.com/benbjohnson/clock"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/fixture"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slorisk"
 )

@@ -1,9 +1,6 @@
 package slorules
 
 import (
-	"github.com/journeyslo/journeyslo/internal/names"
-	"github.com/journeyslo/journeyslo/internal/promlabel"
-
 	"bytes"
 	"io"
 	"maps"
@@ -13,6 +10,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/journeyslo/journeyslo/internal/invalid"
+	"github.com/journeyslo/journeyslo/internal/names"
+	"github.com/journeyslo/journeyslo/internal/promlabel"
 )
 
 // Header is the first line of every file Marshal writes, in the form that

@@ -13,10 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/journeyslo/journeyslo/internal/promlabel"
-
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/internal/invalid"
+	"github.com/journeyslo/journeyslo/internal/promlabel"
 	"github.com/journeyslo/journeyslo/slo"
 )
 

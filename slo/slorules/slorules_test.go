@@ -1,8 +1,6 @@
 package slorules_test
 
 import (
-	"github.com/journeyslo/journeyslo/internal/promlabel"
-
 	"bytes"
 	"errors"
 	"flag"
@@ -20,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/promlabel"
 	"github.com/journeyslo/journeyslo/internal/promtest"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slorules"

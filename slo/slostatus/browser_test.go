@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/journeyslo/journeyslo/internal/shopmonth"
-
 	"github.com/journeyslo/journeyslo/internal/testenv"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slostatus"

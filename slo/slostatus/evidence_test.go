@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/journeyslo/journeyslo/internal/fixture"
-
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slostatus"
 )

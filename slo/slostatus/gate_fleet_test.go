@@ -15,12 +15,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeyslo/journeyslo/internal/fixture"
-
 	"github.com/benbjohnson/clock"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/journeyslo/journeyslo/internal/fixture"
 	"github.com/journeyslo/journeyslo/internal/promtest"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slofleet"

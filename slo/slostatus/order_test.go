@@ -9,10 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeyslo/journeyslo/internal/shopmonth"
-
 	"github.com/journeyslo/journeyslo/internal/fixture"
-
+	"github.com/journeyslo/journeyslo/internal/shopmonth"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slostatus"
 )

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/journeyslo/journeyslo/internal/shopmonth"
-
 	"github.com/journeyslo/journeyslo/slo/slostatus"
 )
 
