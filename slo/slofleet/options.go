@@ -44,16 +44,22 @@ func (c *config) bad(format string, args ...any) {
 	c.errs = append(c.errs, fmt.Errorf("%w: %s", errInvalid, fmt.Sprintf(format, args...)))
 }
 
+// set sets *field to v when ok is true, and records the problem of
+// format and args otherwise, for New to report with every other.
+func set[T any](c *config, field *T, v T, ok bool, format string, args ...any) {
+	if !ok {
+		c.bad(format, args...)
+		return
+	}
+	*field = v
+}
+
 // WithTimeout bounds each query, from the request to the decoded answer,
 // to d; the bound is also sent to Prometheus, so that it stops evaluating
 // when the client stops waiting. The default is [DefaultTimeout], 10 s.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) {
-		if d <= 0 {
-			c.bad("WithTimeout(%v): use a positive duration, such as 5*time.Second; without the option it is %v", d, DefaultTimeout)
-			return
-		}
-		c.timeout = d
+		set(c, &c.timeout, d, d > 0, "WithTimeout(%v): use a positive duration, such as 5*time.Second; without the option it is %v", d, DefaultTimeout)
 	}
 }
 
@@ -64,7 +70,6 @@ func WithTimeout(d time.Duration) Option {
 func WithLabels(labels map[string]string) Option {
 	return func(c *config) {
 		c.labels = promlabel.Add(c.labels, labels, func(problem string) { c.bad("WithLabels: %s", problem) })
-
 	}
 }
 
@@ -72,11 +77,7 @@ func WithLabels(labels map[string]string) Option {
 // authentication or a proxy). The default is http.DefaultTransport.
 func WithRoundTripper(rt http.RoundTripper) Option {
 	return func(c *config) {
-		if rt == nil {
-			c.bad("WithRoundTripper(nil): pass an http.RoundTripper, such as an *http.Transport with your TLS settings, or leave the option out for http.DefaultTransport")
-			return
-		}
-		c.rt = rt
+		set(c, &c.rt, rt, rt != nil, "WithRoundTripper(nil): pass an http.RoundTripper, such as an *http.Transport with your TLS settings, or leave the option out for http.DefaultTransport")
 	}
 }
 
@@ -85,11 +86,7 @@ func WithRoundTripper(rt http.RoundTripper) Option {
 // tests pass the mock their registry uses.
 func WithClock(clk clock.Clock) Option {
 	return func(c *config) {
-		if clk == nil {
-			c.bad("WithClock(nil): pass clock.New() or a clock.NewMock(), or leave the option out for the real clock")
-			return
-		}
-		c.clock = clk
+		set(c, &c.clock, clk, clk != nil, "WithClock(nil): pass clock.New() or a clock.NewMock(), or leave the option out for the real clock")
 	}
 }
 
@@ -99,11 +96,7 @@ func WithClock(clk clock.Clock) Option {
 // query in flight. The default is [DefaultPollInterval], 15 s.
 func WithPollInterval(d time.Duration) Option {
 	return func(c *config) {
-		if d < 0 {
-			c.bad("WithPollInterval(%v): use a duration of zero or more, such as 30*time.Second; without the option it is %v", d, DefaultPollInterval)
-			return
-		}
-		c.poll = d
+		set(c, &c.poll, d, d >= 0, "WithPollInterval(%v): use a duration of zero or more, such as 30*time.Second; without the option it is %v", d, DefaultPollInterval)
 	}
 }
 
@@ -113,11 +106,7 @@ func WithPollInterval(d time.Duration) Option {
 // [DefaultMaxAnswer], 16 MiB.
 func WithMaxAnswer(n int64) Option {
 	return func(c *config) {
-		if n <= 0 {
-			c.bad("WithMaxAnswer(%d): use a positive number of bytes, such as 64<<20; without the option it is %d", n, DefaultMaxAnswer)
-			return
-		}
-		c.max = n
+		set(c, &c.max, n, n > 0, "WithMaxAnswer(%d): use a positive number of bytes, such as 64<<20; without the option it is %d", n, DefaultMaxAnswer)
 	}
 }
 
