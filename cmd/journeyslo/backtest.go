@@ -106,7 +106,7 @@ func (o *backtestOptions) flagSet(stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&o.step, "step", time.Minute, "with -prometheus, the interval each sample covers")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "with -prometheus, how long the queries may take in all")
 	fs.Var(&o.policies, "policy", "a candidate policy: a YAML `file` of a burnrate.Policy, or the name of a policy of -config;\nrepeat it for more")
-	fs.DurationVar(&o.flaky, "flaky", slobacktest.DefaultFlaky, "how soon a page must end to count as flaky")
+	fs.DurationVar(&o.flaky, "flaky", slo.DefaultFlaky, "how soon a page must end to count as flaky")
 	fs.DurationVar(&o.every, "every", 0, "how often the replay evaluates, a multiple of the registry's tick (default every tick)")
 	fs.StringVar(&o.format, "format", "", "the report's `format`: text, json or html (default text, or the -o file's extension)")
 	fs.StringVar(&o.out, "o", "", "the `file` to write the report to (default standard output)")

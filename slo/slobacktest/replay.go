@@ -88,15 +88,6 @@ func DefaultSignificance() []Significance {
 	return []Significance{{0.02, time.Hour}, {0.05, 6 * time.Hour}}
 }
 
-// DefaultFlaky is how soon a page must end to be flaky when
-// [Config].Flaky is zero: slo.DefaultFlaky, 10 minutes, as a monthly
-// review of production's pages has it.
-const DefaultFlaky = slo.DefaultFlaky
-
-// DefaultFlakyBudget is the share of the budget a flaky page spends less
-// than when [Config].FlakyBudget is zero: slo.DefaultFlakyBudget, 2%.
-const DefaultFlakyBudget = slo.DefaultFlakyBudget
-
 // A Config is one objective to replay and the policies to try on it. It is a
 // plain value; its zero fields take the defaults their docs give.
 type Config struct {
@@ -109,11 +100,12 @@ type Config struct {
 	// [BurnRate1h], [ObjectivePolicy]).
 	Candidates []Candidate
 	// Flaky is how soon after it starts a page's episode must end for the
-	// page to be flaky; 0 means [DefaultFlaky]. See slo.Episode.Flaky.
+	// page to be flaky; 0 means slo.DefaultFlaky, 10 minutes, as a monthly
+	// review of production's pages has it. See slo.Episode.Flaky.
 	Flaky time.Duration
 	// FlakyBudget is the share of the budget a flaky page's episode spends
 	// less than (its slo.Episode.BudgetSpent); 0 means
-	// [DefaultFlakyBudget]. See slo.Episode.Flaky.
+	// slo.DefaultFlakyBudget, 2%. See slo.Episode.Flaky.
 	FlakyBudget float64
 	// Significance holds the tests an incident must pass one of to be
 	// significant (see [Significance]); nil means [DefaultSignificance].
@@ -664,13 +656,13 @@ func prepare(cfgs []Config) ([]Config, []slo.Objective, error) {
 		seen[slo.ObjectiveKey(o.Journey, o.Name)] = i
 		c.Objective = o
 		if c.Flaky == 0 {
-			c.Flaky = DefaultFlaky
+			c.Flaky = slo.DefaultFlaky
 		}
 		if c.FlakyBudget == 0 {
-			c.FlakyBudget = DefaultFlakyBudget
+			c.FlakyBudget = slo.DefaultFlakyBudget
 		}
 		if c.Flaky < 0 {
-			bad("Flaky %v is negative; use how soon a flaky page ends, such as 10m, or 0 for %v", c.Flaky, DefaultFlaky)
+			bad("Flaky %v is negative; use how soon a flaky page ends, such as 10m, or 0 for %v", c.Flaky, slo.DefaultFlaky)
 		}
 		if !(c.FlakyBudget >= 0) || math.IsInf(c.FlakyBudget, 0) {
 			bad("FlakyBudget %v is not a share of the budget; use one such as 0.02 for 2%%, or 0 for the default", c.FlakyBudget)
