@@ -14,7 +14,7 @@ import (
 var riskVerb = &verb{
 	synopsis: "risk [-config FILE]... [-traffic FILE] [-format text|json] FILE",
 	summary:  "weigh a catalog of risks against an objective's yearly error budget",
-	help: `Risk reads a catalog of the failures a service can expect (see package risk for
+	help: `Risk reads a catalog of the failures a service can expect (see package slorisk for
 the format) and weighs each the way Google's CRE team does: (ettd + ettr) x impact
 x 365.25 / ettf bad minutes a year, beside the yearly budget of the target,
 (1 - target) x 525,960 minutes. It writes each risk's bad minutes and share of

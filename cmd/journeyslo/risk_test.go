@@ -198,7 +198,7 @@ a tenth fail for a day    (all)     2026-03-02T00:00:00Z  1d        10%     1440
 // riskExampleText is what journeyslo risk writes for the committed
 // catalog, examples/backtest/risks.yaml, against checkout:availability of
 // examples/config/shop.yaml (99.9% over 30 days, the default policy):
-// the talk's four risks as package risk's tests derive them; the payment
+// the talk's four risks as package slorisk's tests derive them; the payment
 // provider, a full outage, paged after 54 s (the replay's 3 s tick after
 // the Workbook's 51.84 s), (0.9 + 60) x 365.25 / 90 = 247.1525; a card
 // network, 2% failing, a burn of 20 paged by the 1h window at 14.4 after
