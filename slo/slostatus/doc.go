@@ -52,8 +52,8 @@
 //
 // Serve the handlers outside the instrumentation middleware, as above:
 // their requests are not the service's. A handler mounted inside
-// slohttp's middleware by mistake, with slohttp.WithContextHolder, marks
-// its request excluded, so that it counts for no objective.
+// slohttp's middleware by mistake (or behind slogrpc's context holder)
+// marks its request excluded, so that it counts for no objective.
 //
 // # The objective object
 //
