@@ -290,3 +290,18 @@ func (s *Samples) merge(o *Samples) {
 		}
 	}
 }
+
+// WriteRules writes f as a Prometheus rule file in a directory of the
+// test's and returns its path, for Config.RuleFiles.
+func WriteRules(t testing.TB, f slorules.RuleFile) string {
+	t.Helper()
+	yml, err := f.Marshal(slorules.Prometheus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "rules.yml")
+	if err := os.WriteFile(path, yml, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

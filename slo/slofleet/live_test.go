@@ -5,8 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -59,14 +57,7 @@ func TestLiveScrape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	yml, err := file.Marshal(slorules.Prometheus)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rules := filepath.Join(t.TempDir(), "shop.rules.yml")
-	if err := os.WriteFile(rules, yml, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	rules := promtest.WriteRules(t, file)
 	srv := promtest.Start(t, t.TempDir(), promtest.Config{
 		RuleFiles: []string{rules}, EvaluationInterval: time.Second,
 		Scrape: []string{strings.TrimPrefix(exporter.URL, "http://")}, ScrapeInterval: time.Second,

@@ -431,7 +431,7 @@ func (ic *Interceptor) record(ctx context.Context, c Call, start time.Duration, 
 	if out == slo.Good && ic.timed && j.NeedsLatency() {
 		latency = ic.watch.Elapsed() - start // read only when a latency objective judges it
 	}
-	ic.put(j, out, latency)
+	j.Put(out, latency)
 }
 
 // settle resolves a call's journey and classifies the call, for the
@@ -469,15 +469,6 @@ func (ic *Interceptor) settle(ctx context.Context, c Call, hold *holder.Holder, 
 		return j, ic.classify(c)
 	}
 	return j, DefaultClassify(c)
-}
-
-// put records one event of outcome out on j; latency counts only for a
-// good event on a journey that judges it.
-func (ic *Interceptor) put(j *slo.Journey, out slo.Outcome, latency time.Duration) {
-	if !ic.timed || !j.NeedsLatency() {
-		latency = 0
-	}
-	j.Put(out, latency)
 }
 
 // codeOf returns the code the server sends for a handler's error, derived

@@ -291,7 +291,7 @@ func (c *call) recvFailed(err error) bool {
 func (c *call) record(ctx context.Context, cl Call, d time.Duration) {
 	cl.FullMethod = c.method
 	j, out := c.h.ic.settle(ctx, cl, &c.Holder, c.journey)
-	c.h.ic.put(j, out, d)
+	j.Put(out, d) // grpc measured d; a journey without latency objectives ignores it
 }
 
 // TagConn returns ctx: the stats handler keeps nothing per connection.

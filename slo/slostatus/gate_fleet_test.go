@@ -7,8 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -68,14 +66,7 @@ func TestFleetGate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	yml, err := file.Marshal(slorules.Prometheus)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rules := filepath.Join(t.TempDir(), "shop.rules.yml")
-	if err := os.WriteFile(rules, yml, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	rules := promtest.WriteRules(t, file)
 	srv := promtest.Start(t, t.TempDir(), promtest.Config{
 		RuleFiles: []string{rules}, EvaluationInterval: time.Second,
 		Scrape: targets, ScrapeInterval: time.Second,
