@@ -48,6 +48,33 @@ type (
 		Labels  map[string]string `json:"labels,omitempty" yaml:"labels,omitempty"`
 
 		Dashboard string `json:"dashboard,omitempty" yaml:"dashboard,omitempty"`
+
+		Source   *sourceShape   `json:"source,omitempty" yaml:"source,omitempty"`
+		GroupBy  []string       `json:"groupBy,omitempty" yaml:"groupBy,omitempty"`
+		NoData   *noDataShape   `json:"noData,omitempty" yaml:"noData,omitempty"`
+		Alerting *alertingShape `json:"alerting,omitempty" yaml:"alerting,omitempty"`
+	}
+	sourceShape struct {
+		Good       string `json:"good,omitempty" yaml:"good,omitempty"`
+		Bad        string `json:"bad,omitempty" yaml:"bad,omitempty"`
+		Total      string `json:"total,omitempty" yaml:"total,omitempty"`
+		ErrorRatio string `json:"errorRatio,omitempty" yaml:"errorRatio,omitempty"`
+	}
+	noDataShape struct {
+		After    string            `json:"after" yaml:"after"`
+		Severity burnrate.Severity `json:"severity,omitempty" yaml:"severity,omitempty"`
+	}
+	alertingShape struct {
+		Name        string            `json:"name,omitempty" yaml:"name,omitempty"`
+		Labels      map[string]string `json:"labels,omitempty" yaml:"labels,omitempty"`
+		Annotations map[string]string `json:"annotations,omitempty" yaml:"annotations,omitempty"`
+		Page        *severityShape    `json:"page,omitempty" yaml:"page,omitempty"`
+		Ticket      *severityShape    `json:"ticket,omitempty" yaml:"ticket,omitempty"`
+	}
+	severityShape struct {
+		Labels      map[string]string `json:"labels,omitempty" yaml:"labels,omitempty"`
+		Annotations map[string]string `json:"annotations,omitempty" yaml:"annotations,omitempty"`
+		Disable     bool              `json:"disable,omitempty" yaml:"disable,omitempty"`
 	}
 	statusShape struct {
 		Journey          string            `json:"journey" yaml:"journey"`
@@ -170,6 +197,22 @@ func (o Objective) shape() objectiveShape {
 		p := o.Policy
 		s.Policy = &p
 	}
+	if o.Source != nil && !o.Source.IsZero() {
+		s.Source = &sourceShape{Good: o.Source.Good, Bad: o.Source.Bad, Total: o.Source.Total, ErrorRatio: o.Source.ErrorRatio}
+	}
+	s.GroupBy = o.GroupBy
+	if o.NoData != (NoData{}) {
+		s.NoData = &noDataShape{After: duration(o.NoData.After), Severity: o.NoData.Severity}
+	}
+	if a := o.Alerting; a != nil {
+		sev := func(v AlertSeverity) *severityShape {
+			if len(v.Labels) == 0 && len(v.Annotations) == 0 && !v.Disable {
+				return nil
+			}
+			return &severityShape{Labels: v.Labels, Annotations: v.Annotations, Disable: v.Disable}
+		}
+		s.Alerting = &alertingShape{Name: a.Name, Labels: a.Labels, Annotations: a.Annotations, Page: sev(a.Page), Ticket: sev(a.Ticket)}
+	}
 	return s
 }
 
@@ -180,6 +223,22 @@ func (s objectiveShape) objective() (Objective, error) {
 	}
 	var f fields
 	o.Period, o.Latency = f.duration("period", s.Period), f.duration("latency", s.Latency)
+	if s.Source != nil {
+		o.Source = &Source{Good: s.Source.Good, Bad: s.Source.Bad, Total: s.Source.Total, ErrorRatio: s.Source.ErrorRatio}
+	}
+	o.GroupBy = s.GroupBy
+	if s.NoData != nil {
+		o.NoData = NoData{After: f.duration("noData.after", s.NoData.After), Severity: s.NoData.Severity}
+	}
+	if a := s.Alerting; a != nil {
+		sev := func(v *severityShape) AlertSeverity {
+			if v == nil {
+				return AlertSeverity{}
+			}
+			return AlertSeverity{Labels: v.Labels, Annotations: v.Annotations, Disable: v.Disable}
+		}
+		o.Alerting = &Alerting{Name: a.Name, Labels: a.Labels, Annotations: a.Annotations, Page: sev(a.Page), Ticket: sev(a.Ticket)}
+	}
 	return o, f.err
 }
 

@@ -79,6 +79,25 @@ type Objective struct {
 	// values are not empty. Nil means none. The
 	// registry keeps its own copy.
 	Labels map[string]string
+
+	// The fields below are read only by the fleet's rules (slo/slorules) and
+	// their readers; the registry carries them.
+
+	// Source, when set, is where the fleet's rules read the objective's
+	// events: counters the services already export, instead of
+	// journeyslo's own. Nil means journeyslo's counters. See [Source].
+	Source *Source
+	// GroupBy judges the objective once per value of these labels of its
+	// counters across the fleet, such as ["cluster"]: every recorded ratio
+	// and alert keeps them, so one definition pages once per cluster. Nil
+	// means one judgement for the whole fleet.
+	GroupBy []string
+	// NoData raises an alert when the objective's counters go missing. The
+	// zero value raises none.
+	NoData NoData
+	// Alerting names and labels the objective's alerts. Nil keeps the
+	// rules' own.
+	Alerting *Alerting
 }
 
 // clone returns o with its own copies of its rules and labels, so that a
@@ -86,7 +105,7 @@ type Objective struct {
 func (o Objective) clone() Objective {
 	o.Policy.Rules = slices.Clone(o.Policy.Rules)
 	o.Labels = maps.Clone(o.Labels)
-	return o
+	return o.cloneFleet()
 }
 
 // WithDefaults returns o with its zero fields filled in, as [New] and
@@ -123,9 +142,9 @@ func (o Objective) withDefaults() Objective {
 		}
 		o.Policy.Rules = rules
 	}
-	// The caller's map is theirs too.
+	// The caller's maps are theirs too.
 	o.Labels = maps.Clone(o.Labels)
-	return o
+	return o.cloneFleet()
 }
 
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
@@ -166,6 +185,7 @@ func (o Objective) Validate() error {
 	for _, problem := range problems {
 		bad("Labels: %s", problem)
 	}
+	o.validateFleet(bad)
 	if err := window.CheckWindow(o.Period); err != nil {
 		bad("Period: %v", unwrapped(err, window.ErrInvalid))
 	}

@@ -31,6 +31,10 @@ func IsReserved(name string) bool {
 // namePattern is Prometheus's label name syntax.
 var namePattern = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 
+// Valid reports whether name is a label name a user may write: Prometheus's
+// syntax, without the "__" that Prometheus keeps for itself.
+func Valid(name string) bool { return namePattern.MatchString(name) && !strings.HasPrefix(name, "__") }
+
 // Check splits labels into those usable as extra labels and a message for
 // each of the others, in the order of their names, saying what is wrong
 // and what would be right. valid is nil when none is.
@@ -38,7 +42,7 @@ func Check(labels map[string]string) (valid map[string]string, problems []string
 	for _, name := range slices.Sorted(maps.Keys(labels)) {
 		value := labels[name]
 		switch {
-		case !namePattern.MatchString(name) || strings.HasPrefix(name, "__"):
+		case !Valid(name):
 			problems = append(problems, fmt.Sprintf("%.40q is not a label name; use letters, digits and '_', not starting with a digit or \"__\"", name))
 		case IsReserved(name):
 			problems = append(problems, fmt.Sprintf("%q is a label the generated rules set themselves; choose another name, such as team or cluster", name))

@@ -1,0 +1,173 @@
+package slo
+
+import (
+	"maps"
+	"regexp"
+	"slices"
+	"time"
+
+	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/internal/promlabel"
+)
+
+// A Source is where the fleet's rules read an objective's events when the
+// services already count them in metrics of their own, such as
+// http_requests_total, instead of journeyslo's counters. The registry
+// counts its own events and only carries a Source, for the readers that
+// write rules (slo/slorules) and read them back (slo/slofleet).
+//
+// Write two of Good, Bad and Total, or ErrorRatio alone:
+//   - a selector of counters, such as
+//     `http_requests_total{handler="/checkout",code=~"5.."}`: the rules take
+//     its increase over every window, summed across series;
+//   - or an expression over a window, with the placeholder {{.window}} in
+//     every range, as Sloth writes its queries:
+//     `sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))`.
+//
+// ErrorRatio is Sloth's raw SLI: an expression of the error ratio itself
+// over {{.window}}. It carries no event counts, so the low-traffic guard
+// cannot be applied to it.
+//
+// A Source is a plain value; the zero value is no source, and means
+// journeyslo's own counters.
+type Source struct {
+	// Good selects the good events, or counts them over {{.window}}.
+	Good string
+	// Bad selects the bad events, or counts them over {{.window}}.
+	Bad string
+	// Total selects every event, or counts them over {{.window}}.
+	Total string
+	// ErrorRatio is the share of bad events over {{.window}}; used alone.
+	ErrorRatio string
+}
+
+// IsZero reports whether s is no source: journeyslo's own counters.
+func (s Source) IsZero() bool { return s == Source{} }
+
+// An Alerting says how the fleet's rules name and label an objective's
+// alerts, for teams whose Alertmanager routes already match the names and
+// labels of another tool's alerts. The registry only carries it.
+//
+// It is a plain value; the zero value keeps the rules' own alert name and
+// adds nothing.
+type Alerting struct {
+	// Name is the alerts' name; empty means slorules.AlertName. Letters,
+	// digits and '_', not starting with a digit.
+	Name string
+	// Labels are added to every alert of the objective (not to the
+	// recorded series); Annotations to every alert's annotations.
+	Labels, Annotations map[string]string
+	// Page and Ticket add to, or turn off, the alert of one severity.
+	Page, Ticket AlertSeverity
+}
+
+// An AlertSeverity adds labels and annotations to the alert of one
+// severity, or turns it off. Its zero value adds nothing.
+type AlertSeverity struct {
+	// Labels and Annotations are added to the alert of this severity; they
+	// win over Alerting's.
+	Labels, Annotations map[string]string
+	// Disable writes no alert of this severity. The registry still
+	// evaluates the severity's rules in process.
+	Disable bool
+}
+
+// NoData raises an alert when an objective's counters have had no sample
+// for After: the service stopped exporting them (a broken scrape, a renamed
+// metric), told apart from no traffic, where the counters are there and do
+// not increase. The registry only carries it.
+//
+// It is a plain value; the zero value raises no such alert.
+type NoData struct {
+	// After is how long the counters must be missing before the alert
+	// fires, such as 10 * time.Minute; zero means no alert.
+	After time.Duration
+	// Severity is what the alert raises: burnrate.SeverityTicket (the
+	// default, when zero) or burnrate.SeverityPage.
+	Severity burnrate.Severity
+}
+
+var alertNamePattern = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+
+// maxQuery bounds a query's length: far above any query a person writes,
+// low enough that a file cannot make the rules huge.
+const maxQuery = 4096
+
+// validateFleet reports what is wrong with the fields only the fleet's
+// rules read.
+func (o Objective) validateFleet(bad func(format string, args ...any)) {
+	s := o.Source
+	if s != nil && !s.IsZero() {
+		n := 0
+		for _, q := range []string{s.Good, s.Bad, s.Total} {
+			if q != "" {
+				n++
+			}
+		}
+		switch {
+		case s.ErrorRatio != "" && n > 0:
+			bad("Source: ErrorRatio is used alone; remove Good, Bad and Total, or remove ErrorRatio")
+		case s.ErrorRatio == "" && n != 2:
+			bad("Source: give two of Good, Bad and Total (such as Bad and Total), or ErrorRatio alone")
+		}
+		for _, f := range []struct{ name, q string }{{"Good", s.Good}, {"Bad", s.Bad}, {"Total", s.Total}, {"ErrorRatio", s.ErrorRatio}} {
+			if len(f.q) > maxQuery {
+				bad("Source: %s is %d bytes long; write a query under %d bytes", f.name, len(f.q), maxQuery)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, l := range o.GroupBy {
+		switch {
+		case !promlabel.Valid(l):
+			bad("GroupBy: %q is not a label name: use letters, digits and '_', not starting with a digit or \"__\"", l)
+		case promlabel.IsReserved(l):
+			bad("GroupBy: %q is a label the rules set themselves; group by a label of the counters, such as cluster", l)
+		case o.Labels[l] != "":
+			bad("GroupBy: %q is also one of Labels, which gives it one value; group by it or label it, not both", l)
+		case seen[l]:
+			bad("GroupBy: %q is listed twice", l)
+		}
+		seen[l] = true
+	}
+	if o.NoData.After < 0 || o.NoData.After%time.Second != 0 {
+		bad("NoData.After %v: use a positive whole number of seconds, such as 10m, or 0 for no alert", o.NoData.After)
+	}
+	if sev := o.NoData.Severity; sev != burnrate.SeverityOK && sev != burnrate.SeverityTicket && sev != burnrate.SeverityPage {
+		bad("NoData.Severity %v: use ticket or page", sev)
+	}
+	if a := o.Alerting; a != nil {
+		if a.Name != "" && !alertNamePattern.MatchString(a.Name) {
+			bad("Alerting.Name %q is not an alert name: use letters, digits and '_', not starting with a digit", a.Name)
+		}
+		for _, m := range []struct {
+			field  string
+			labels map[string]string
+		}{{"Alerting.Labels", a.Labels}, {"Alerting.Page.Labels", a.Page.Labels}, {"Alerting.Ticket.Labels", a.Ticket.Labels}} {
+			for _, name := range slices.Sorted(maps.Keys(m.labels)) {
+				if !promlabel.Valid(name) {
+					bad("%s: %q is not a label name: use letters, digits and '_', not starting with a digit or \"__\"", m.field, name)
+				} else if promlabel.IsReserved(name) && name != "severity" {
+					bad("%s: %q is a label the rules set themselves; choose another name", m.field, name)
+				}
+			}
+		}
+	}
+}
+
+// cloneFleet gives o its own copies of the fleet's fields.
+func (o Objective) cloneFleet() Objective {
+	if o.Source != nil {
+		s := *o.Source
+		o.Source = &s
+	}
+	o.GroupBy = slices.Clone(o.GroupBy)
+	if o.Alerting != nil {
+		a := *o.Alerting
+		a.Labels, a.Annotations = maps.Clone(a.Labels), maps.Clone(a.Annotations)
+		a.Page.Labels, a.Page.Annotations = maps.Clone(a.Page.Labels), maps.Clone(a.Page.Annotations)
+		a.Ticket.Labels, a.Ticket.Annotations = maps.Clone(a.Ticket.Labels), maps.Clone(a.Ticket.Annotations)
+		o.Alerting = &a
+	}
+	return o
+}
