@@ -447,17 +447,17 @@ func threshold(factor, budget float64) string {
 
 // objectiveRules holds what the rules of one objective share.
 type objectiveRules struct {
-	cfg      *config
-	o        slo.Objective
-	counter  string // the counter's matchers, in braces
-	own      string // the matchers of what the objective's rules record: journey, objective, extra
-	budget   string // 1 - target, as a decimal
-	period   string
-	extra    map[string]string // WithLabels' labels and the objective's
-	rules    []Rule
-	on       string // "on (journey, objective, <groups>)": what matches one judgement's series
-	by       string // "sum by (<groups>) ", or "sum " without groups
-	source   sourceQueries
+	cfg     *config
+	o       slo.Objective
+	counter string // the counter's matchers, in braces
+	own     string // the matchers of what the objective's rules record: journey, objective, extra
+	budget  string // 1 - target, as a decimal
+	period  string
+	extra   map[string]string // WithLabels' labels and the objective's
+	rules   []Rule
+	on      string // "on (journey, objective, <groups>)": what matches one judgement's series
+	by      string // "sum by (<groups>) ", or "sum " without groups
+	source  sourceQueries
 }
 
 // sourceQueries are an objective's Source queries with their shapes.
