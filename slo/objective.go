@@ -154,7 +154,6 @@ var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 // errors wrap [ErrInvalid], and [burnrate.ErrInvalid] for the target and
 // policy.
 func (o Objective) Validate() error {
-	explicitMin := o.Policy.MinEvents
 	o = o.withDefaults()
 	var errs []error
 	bad := func(format string, args ...any) {
@@ -186,7 +185,7 @@ func (o Objective) Validate() error {
 	for _, problem := range problems {
 		bad("Labels: %s", problem)
 	}
-	o.validateFleet(bad, &errs, explicitMin)
+	o.validateFleet(bad, &errs)
 	if err := window.CheckWindow(o.Period); err != nil {
 		bad("Period: %v", unwrapped(err, window.ErrInvalid))
 	}

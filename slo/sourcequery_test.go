@@ -75,9 +75,6 @@ func TestValidateSource(t *testing.T) {
 	}{
 		{"ratio as a selector", slo.Objective{Journey: "a", Target: 0.99, Source: &slo.Source{ErrorRatio: `errors_total`}},
 			"slo: invalid: Source.ErrorRatio: column 1: a selector is not a ratio"},
-		{"ratio with a guard", slo.Objective{Journey: "a", Target: 0.99, Policy: burnrate.Policy{MinEvents: 500},
-			Source: &slo.Source{ErrorRatio: `sum(rate(e_total[{{.window}}])) / sum(rate(r_total[{{.window}}]))`}},
-			"slo: invalid: Policy.MinEvents 500: an ErrorRatio source carries no event counts, so the fleet's rules cannot hold a low-traffic guard"},
 		{"severity for both", slo.Objective{Journey: "a", Target: 0.99, Alerting: &slo.Alerting{Labels: map[string]string{"severity": "critical"}}},
 			"slo: invalid: Alerting.Labels: severity tells the page from the ticket"},
 		{"same severity", slo.Objective{Journey: "a", Target: 0.99, Alerting: &slo.Alerting{
@@ -89,10 +86,12 @@ func TestValidateSource(t *testing.T) {
 		}
 	}
 
-	// What is valid: a ratio without an explicit guard, a disabled ticket
+	// What is valid: a ratio (with a guard the registry holds, the fleet's
+	// rules cannot), a disabled ticket
 	// sharing the page's severity, a grouped selector pair.
 	for _, o := range []slo.Objective{
-		{Journey: "a", Target: 0.99, Source: &slo.Source{ErrorRatio: `sum(rate(e_total[{{.window}}])) / sum(rate(r_total[{{.window}}]))`}},
+		{Journey: "a", Target: 0.99, Policy: burnrate.Policy{MinEvents: 500},
+			Source: &slo.Source{ErrorRatio: `sum(rate(e_total[{{.window}}])) / sum(rate(r_total[{{.window}}]))`}},
 		{Journey: "a", Target: 0.99, Alerting: &slo.Alerting{Name: "SLOBurn",
 			Page: slo.AlertSeverity{Labels: map[string]string{"severity": "critical"}}, Ticket: slo.AlertSeverity{Labels: map[string]string{"severity": "critical"}, Disable: true}}},
 		{Journey: "a", Target: 0.99, GroupBy: []string{"cluster"}, NoData: slo.NoData{After: 10 * time.Minute},

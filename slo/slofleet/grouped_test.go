@@ -2,6 +2,7 @@ package slofleet_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -86,5 +87,17 @@ func TestGroupedIsItsWorstGroup(t *testing.T) {
 	want.Objective = "availability"
 	if diff := cmp.Diff(want, grouped); diff != "" {
 		t.Errorf("the grouped objective differs from its worst cluster's (-eu +grouped):\n%s", diff)
+	}
+}
+
+// TestNewRefusesErrorRatio: an ErrorRatio source has no counts to build a
+// Status from; New says so and what to give instead.
+func TestNewRefusesErrorRatio(t *testing.T) {
+	_, err := slofleet.New([]slo.Objective{{Journey: "search", Target: 0.99, Source: &slo.Source{
+		ErrorRatio: `sum(rate(e_total[{{.window}}])) / sum(rate(r_total[{{.window}}]))`,
+	}}}, "http://localhost:9090")
+	const want = "slofleet: New: objective 0 (search:availability): its Source is an ErrorRatio, whose rules record no event counts, which the fleet's Status is made of; give the Source's Bad and Total instead, or leave the objective out"
+	if !errors.Is(err, slo.ErrInvalid) || err.Error() != want {
+		t.Errorf("New() = %v;\nwant %s", err, want)
 	}
 }

@@ -172,9 +172,7 @@ func selector(objs []slo.Objective, labels map[string]string) string {
 func (c *Client) Objectives() []slo.Objective {
 	out := make([]slo.Objective, len(c.objs))
 	for i, o := range c.objs {
-		o.Policy.Rules = slices.Clone(o.Policy.Rules)
-		o.Labels = maps.Clone(o.Labels)
-		out[i] = o
+		out[i] = o.WithDefaults() // its own copies of every slice and map
 	}
 	return out
 }

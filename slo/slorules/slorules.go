@@ -326,11 +326,9 @@ func prepare(objectives []slo.Objective, opts []Option) (*config, error) {
 		errs = append(errs, invalid.Errorf("slorules: no objectives; pass the objectives the services' registries declare"))
 	}
 	seen := map[[2]string]int{}
-	for i, raw := range objectives {
-		o := raw.WithDefaults()
-		// The objective as written: Validate tells an explicit guard from
-		// the default one.
-		if err := raw.Validate(); err != nil {
+	for i, o := range objectives {
+		o = o.WithDefaults()
+		if err := o.Validate(); err != nil {
 			errs = append(errs, invalid.Errorf("slorules: objective %d (%s): %w", i, slo.ObjectiveKey(quoted(o.Journey), quoted(o.Name)), err))
 			continue
 		}
