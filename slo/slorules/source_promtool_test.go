@@ -296,3 +296,43 @@ func TestPromtoolNoData(t *testing.T) {
 			map[time.Duration][]map[string]any{time.Minute: tests})
 	})
 }
+
+// TestPromtoolErrorRatio: Sloth's raw SLI, the error ratio itself over
+// {{.window}}, through promtool. Its ratios are those of the counters to
+// 1e-12; a full outage pages; it has no counts, so no guard holds: the
+// hour of 960 events that journeyslo's counters keep quiet pages here; no
+// traffic is no sample (0/0 is dropped, never NaN) and no alert.
+func TestPromtoolErrorRatio(t *testing.T) {
+	f, err := slorules.Generate([]slo.Objective{{Journey: checkout, Target: 0.999, Source: &slo.Source{
+		ErrorRatio: `sum(rate(http_requests_total{handler="/checkout",code=~"5.."}[{{.window}}]))
+/
+sum(rate(http_requests_total{handler="/checkout"}[{{.window}}]))`,
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	low := scenario{steps: hour, dense: denseFrom(0), in: func(k int) (float64, float64) {
+		if k > hour-12 {
+			return 0, 4
+		}
+		return 4, 0
+	}}
+	none := scenario{steps: hour, dense: denseFrom(0), in: func(int) (float64, float64) { return 0, 0 }}
+	var noSample []map[string]any
+	for _, name := range []string{slorules.ErrorRatioPrefix + "5m", slorules.ErrorRatioPrefix + "30d", slorules.SLI, slorules.BudgetRemaining, slorules.Firing} {
+		noSample = append(noSample, exprAt(time.Hour, name))
+	}
+	tests := []map[string]any{
+		low.testIn(httpRequests, "no guard: 960 events page", []map[string]any{
+			alertsAt(time.Hour, low.page1h(time.Hour), low.ticket1d(time.Hour)),
+		}, []map[string]any{
+			withinOf(time.Hour, slorules.ErrorRatioPrefix+"1h", `,window="1h"`, low.ratio(time.Hour, time.Hour)),
+			withinOf(time.Hour, slorules.SLI, `,window="30d"`, 1-low.ratio(time.Hour, 30*24*time.Hour)),
+			exprAt(time.Hour, slorules.EventsPrefix+"1h"),
+			exprAt(time.Hour, `count(`+slorules.Info+`{min_events="0"})`, map[string]any{"labels": `{}`, "value": 1}),
+		}),
+		none.testIn(httpRequests, "no traffic: no sample, no alert", []map[string]any{alertsAt(time.Hour)}, noSample),
+	}
+	runUnits(t, f, []string{"journeyslo:checkout:availability:period", "journeyslo:checkout:availability"},
+		map[time.Duration][]map[string]any{time.Minute: tests})
+}
