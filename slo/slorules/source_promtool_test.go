@@ -1,6 +1,7 @@
 package slorules_test
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -335,4 +336,51 @@ sum(rate(http_requests_total{handler="/checkout"}[{{.window}}]))`,
 	}
 	runUnits(t, f, []string{"journeyslo:checkout:availability:period", "journeyslo:checkout:availability"},
 		map[time.Duration][]map[string]any{time.Minute: tests})
+}
+
+// TestPromtoolLintsEveryKind: the rules of every kind of objective (a
+// grouped pair of selectors, rate expressions, an ErrorRatio, journeyslo's
+// counters grouped, each with a no-data alert) pass promtool's strictest
+// check.
+func TestPromtoolLintsEveryKind(t *testing.T) {
+	promtest.Promtool(t)
+	nd := slo.NoData{After: 10 * time.Minute}
+	f, err := slorules.Generate([]slo.Objective{
+		{Journey: "a", Target: 0.999, GroupBy: []string{"cluster"}, NoData: nd, Source: &slo.Source{Bad: `x_total{code="5"}`, Total: `x_total`}},
+		{Journey: "b", Target: 0.999, NoData: nd, Source: &slo.Source{Good: `sum(rate(x_total[{{.window}}]))`, Total: `sum(rate(y_total[{{.window}}]))`}},
+		{Journey: "c", Target: 0.999, NoData: nd, Source: &slo.Source{ErrorRatio: `sum(rate(x_total[{{.window}}]))/sum(rate(y_total[{{.window}}]))`}},
+		{Journey: "d", Target: 0.999, GroupBy: []string{"cluster"}, NoData: nd},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.Marshal(slorules.Prometheus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "rules.yml")
+	write(t, path, b)
+	// Per objective: 8 windows (the policy's 7 and the period) of 3 rules
+	// (events by outcome, ratio) over a Source, 1 (the ratio) over an
+	// ErrorRatio, 2 over journeyslo's counters (events, ratio); then 4
+	// firing series, 2 alerts, the no-data alert, SLI, budget and info:
+	// 34 + 34 + 18 + 26.
+	out, err := promtest.RunPromtool(t, "check", "rules", "--lint=all", "--lint-fatal", path)
+	if err != nil || !strings.Contains(out, "SUCCESS: 112 rules found") {
+		t.Fatalf("promtool check rules: %v\n%s", err, out)
+	}
+}
+
+// TestGenerateSourceError: a query Generate cannot count events with is
+// reported with the objective, the field and the column.
+func TestGenerateSourceError(t *testing.T) {
+	_, err := slorules.Generate([]slo.Objective{{Journey: checkout, Target: 0.999, Source: &slo.Source{
+		Bad:   `http_requests_total{code=~"5.."}`,
+		Total: `sum(rate(http_requests_total[5m]))`,
+	}}})
+	var se *slo.SourceError
+	const want = "slorules: objective 0 (checkout:availability): slo: invalid: Source.Total: column 29: the fixed range [5m] cannot be made event-weighted"
+	if !errors.Is(err, slo.ErrInvalid) || !errors.As(err, &se) || se.Offset != 28 || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("Generate() = %v; want a SourceError at offset 28 starting %q", err, want)
+	}
 }
