@@ -183,7 +183,9 @@ func WithLabels(labels map[string]string) Option {
 // matchers, with or without braces: `{job="checkout"}` or
 // `namespace="shop", cluster=~"eu-.*"`. It may not match the metric name,
 // journey, objective or outcome, which the rules set. By default the rules
-// read every journeyslo_sli_events_total series of each objective.
+// read every journeyslo_sli_events_total series of each objective. It
+// scopes journeyslo's counters only: the queries of an objective's
+// [slo.Source] are used as written.
 func WithSelector(selector string) Option {
 	return func(c *config) {
 		ms, err := parseSelector(selector)
