@@ -265,7 +265,10 @@ func WithNamespace(namespace string) Option {
 }
 
 // Generate writes the rules that evaluate objectives over the fleet's
-// counters, as the registry evaluates them in one process: per objective,
+// counters (journeyslo's, or those an objective's [slo.Source] names,
+// judged per [slo.Objective.GroupBy] group, with its [slo.NoData] alert
+// and its [slo.Alerting] names and labels: see the package doc), as the
+// registry evaluates them in one process: per objective,
 // the events by outcome and the error ratio over every window of its
 // policy and over its period, one series per rule while it fires and one
 // alert per severity; then, in the period's group, the SLI, the budget
