@@ -7,21 +7,36 @@ import (
 
 // A SourceError is a problem at a place in one of a [Source]'s queries: a
 // query the fleet's rules could not turn into event counts. Its text is
-// "Source.<Field>: column <Offset+1>: <Reason>"; a reader of a file that
-// knows where the query starts adds that column to its own position.
-// [Objective.Validate] returns it wrapped with [ErrInvalid], so
-// errors.As finds it.
+// "Source.<Field>: column <Column>: <Reason>", or "line <Line>, column
+// <Column>" in a query of several lines; a reader of a file that knows
+// where the query starts adds these to its own position (a query on one
+// line: the column of its first byte, plus Column - 1). [Objective.Validate]
+// returns it wrapped with [ErrInvalid], so errors.As finds it.
 type SourceError struct {
 	// Field is the query's field: "Good", "Bad", "Total" or "ErrorRatio".
 	Field string
 	// Offset is the byte offset in the query where the problem is.
 	Offset int
+	// Line and Column are where Offset falls in the query, from 1: the
+	// line (after as many newlines) and the byte in that line.
+	Line, Column int
 	// Reason says what is wrong and what would be right.
 	Reason string
 }
 
 func (e *SourceError) Error() string {
-	return fmt.Sprintf("Source.%s: column %d: %s", e.Field, e.Offset+1, e.Reason)
+	if e.Line > 1 {
+		return fmt.Sprintf("Source.%s: line %d, column %d: %s", e.Field, e.Line, e.Column, e.Reason)
+	}
+	return fmt.Sprintf("Source.%s: column %d: %s", e.Field, e.Column, e.Reason)
+}
+
+// placed sets e's Line and Column in q from its Offset.
+func (e *SourceError) placed(q string) *SourceError {
+	before := q[:min(max(e.Offset, 0), len(q))]
+	e.Line = 1 + strings.Count(before, "\n")
+	e.Column = 1 + len(before) - (strings.LastIndexByte(before, '\n') + 1)
+	return e
 }
 
 // A QueryShape is what [ShapeOf] found in one of a Source's queries.
@@ -56,12 +71,23 @@ type QueryShape struct {
 //
 // The error is a [*SourceError] without its Field, which Validate sets.
 func ShapeOf(q string) (QueryShape, error) {
+	shape, err := shapeOf(q)
+	if se, ok := err.(*SourceError); ok {
+		return shape, se.placed(q)
+	}
+	return shape, err
+}
+
+func shapeOf(q string) (QueryShape, error) {
 	toks, err := lexQuery(q)
 	if err != nil {
 		return QueryShape{}, err
 	}
 	if name, ok := selectorName(toks); ok {
-		return QueryShape{Metric: name}, checkCounterName(q, toks, name)
+		if err := checkCounterName(q, toks, name); err != nil {
+			return QueryShape{}, err
+		}
+		return QueryShape{Metric: name}, nil
 	}
 	return checkExpression(q, toks)
 }
@@ -306,7 +332,7 @@ func checkSource(s Source, errs *[]error) {
 			continue
 		}
 		if f.name == "ErrorRatio" && !shape.Window {
-			*errs = append(*errs, fmt.Errorf("%w: %w", ErrInvalid, &SourceError{Field: f.name, Reason: "a selector is not a ratio; write the error ratio over [{{.window}}], such as sum(rate(errors_total[{{.window}}])) / sum(rate(requests_total[{{.window}}]))"}))
+			*errs = append(*errs, fmt.Errorf("%w: %w", ErrInvalid, &SourceError{Field: f.name, Line: 1, Column: 1, Reason: "a selector is not a ratio; write the error ratio over [{{.window}}], such as sum(rate(errors_total[{{.window}}])) / sum(rate(requests_total[{{.window}}]))"}))
 			continue
 		}
 	}

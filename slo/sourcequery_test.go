@@ -43,6 +43,7 @@ func TestShapeOf(t *testing.T) {
 		{`sum(rate(x_total[{{.range}}]))`, `column 18: a template action other than {{.window}}`},
 		{`sum(x_total{code="5`, `column 18: a string that is not closed`},
 		{`sum(x_total) > {{.window}}`, `column 16: {{.window}} outside a range`},
+		{"sum(rate(a_total[{{.window}}]))\n/\n  sum(irate(b_total[{{.window}}]))", `line 3, column 20: irate over [{{.window}}]`},
 	} {
 		_, err := slo.ShapeOf(tc.q)
 		var se *slo.SourceError
