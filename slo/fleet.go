@@ -47,8 +47,11 @@ import (
 // counts), and slo/slofleet, which builds a Status from counts, refuses
 // it. It must give one series per group.
 //
-// The expressions are used as written: with GroupBy, each must keep the
-// grouping labels (sum by (cluster) (...), not sum(...)). The fleet's
+// The expressions are used as written, and their value taken as the
+// events over the window (increase) or per second (rate), which the rules
+// multiply by the window's seconds: a rate scaled to a minute would count
+// sixty times the events. With GroupBy, each must keep the grouping
+// labels (sum by (cluster) (...), not sum(...)). The fleet's
 // rules do not add slorules.WithSelector's matchers to them.
 //
 // A Source is a plain value; the zero value is no source, and means
