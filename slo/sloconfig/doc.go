@@ -29,6 +29,26 @@
 //	        latency: 300ms                       # good when faster than this
 //	        target: 0.95
 //	        policy: fast-only                    # or inline rules:, or neither
+//	  - name: search                             # events counted by the service's own metrics
+//	    objectives:
+//	      - target: 99.5%
+//	        source:                              # two of good, bad, total; or errorRatio alone
+//	          bad: http_requests_total{handler="/search",code=~"5.."}
+//	          total: http_requests_total{handler="/search"}
+//	        groupBy: [cluster]                   # judged, and paged, per cluster
+//	        noData: {after: 10m, severity: ticket}
+//	        alerting:                            # the alerts' name and labels, for existing routes
+//	          name: SearchHighErrorRate
+//	          labels: {category: availability}
+//	          annotations: {summary: Search fails}
+//	          page: {labels: {severity: critical}}
+//	          ticket: {disable: true}
+//
+// The fields source, groupBy, noData and alerting are read by the fleet's
+// rules (slo/slorules) and carried by the registry; see slo.Source,
+// slo.Objective.GroupBy, slo.NoData and slo.Alerting. A source's queries
+// are counter selectors, whose increase the rules take over every window,
+// or expressions with {{.window}} in every range, as Sloth writes them.
 //
 // An objective with neither policy nor rules uses the SRE Workbook's
 // default policy for its target and period (burnrate.DefaultPolicy).

@@ -10,6 +10,7 @@ import (
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/internal/yamlpos"
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 // Load reads and parses the journeyslo file at path (see [Parse]). The
@@ -219,7 +220,7 @@ func (p *parser) journey(n *yaml.Node, path string) Journey {
 
 func (p *parser) objective(n *yaml.Node, path string) Objective {
 	var o Objective
-	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels"},
+	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels", "source", "groupBy", "noData", "alerting"},
 		func(key string, v *yaml.Node, fpath string) {
 			switch key {
 			case "name":
@@ -242,6 +243,14 @@ func (p *parser) objective(n *yaml.Node, path string) Objective {
 				o.Dashboard, _ = p.scalar(v, fpath, "the dashboard's URL, such as https://grafana.example.com/d/checkout")
 			case "labels":
 				o.Labels = p.labels(v, fpath)
+			case "source":
+				o.Source = p.source(v, fpath)
+			case "groupBy":
+				o.GroupBy, _ = p.stringList(v, fpath, "label names, such as [cluster]")
+			case "noData":
+				o.NoData = p.noData(v, fpath)
+			case "alerting":
+				o.Alerting = p.alerting(v, fpath)
 			}
 		})
 	return o
@@ -259,4 +268,118 @@ func (p *parser) labels(n *yaml.Node, path string) map[string]string {
 		return nil
 	}
 	return out
+}
+
+// source reads an objective's source: two of good, bad and total, or
+// errorRatio alone (slo.Objective.Validate says which are missing).
+func (p *parser) source(n *yaml.Node, path string) *slo.Source {
+	var s slo.Source
+	const what = "a PromQL selector of counters, or an expression over {{.window}}"
+	p.fields(n, path, "a source", []string{"good", "bad", "total", "errorRatio"}, func(key string, v *yaml.Node, path string) {
+		q, _ := p.scalar(v, path, what)
+		switch key {
+		case "good":
+			s.Good = q
+		case "bad":
+			s.Bad = q
+		case "total":
+			s.Total = q
+		case "errorRatio":
+			s.ErrorRatio = q
+		}
+	})
+	return &s
+}
+
+// noData reads an objective's noData: after and severity.
+func (p *parser) noData(n *yaml.Node, path string) slo.NoData {
+	var nd slo.NoData
+	p.fields(n, path, "a no-data alert", []string{"after!", "severity"}, func(key string, v *yaml.Node, path string) {
+		switch key {
+		case "after":
+			nd.After, _ = p.w.Window(v, path, "how long the counters may be missing", "10m", true)
+		case "severity":
+			nd.Severity = p.severity(v, path)
+		}
+	})
+	return nd
+}
+
+// severity reads page or ticket.
+func (p *parser) severity(n *yaml.Node, path string) burnrate.Severity {
+	var sev burnrate.Severity
+	if s, ok := p.scalar(n, path, "page or ticket"); ok {
+		if err := sev.UnmarshalText([]byte(s)); err != nil || sev == burnrate.SeverityOK {
+			p.bad(n, path, "%s: severity %s is not one an alert raises; write page or ticket", path, yamlpos.Quote(s))
+		}
+	}
+	return sev
+}
+
+// alerting reads an objective's alerting: the alerts' name, labels and
+// annotations, and those of each severity.
+func (p *parser) alerting(n *yaml.Node, path string) *slo.Alerting {
+	var a slo.Alerting
+	p.fields(n, path, "an alerting", []string{"name", "labels", "annotations", "page", "ticket"}, func(key string, v *yaml.Node, path string) {
+		switch key {
+		case "name":
+			a.Name, _ = p.scalar(v, path, "the alerts' name, such as CheckoutErrorBudgetBurn")
+		case "labels":
+			a.Labels = p.labels(v, path)
+		case "annotations":
+			a.Annotations = p.annotations(v, path)
+		case "page":
+			a.Page = p.alertSeverity(v, path)
+		case "ticket":
+			a.Ticket = p.alertSeverity(v, path)
+		}
+	})
+	return &a
+}
+
+// alertSeverity reads the labels, annotations and disable of the alert of
+// one severity.
+func (p *parser) alertSeverity(n *yaml.Node, path string) slo.AlertSeverity {
+	var a slo.AlertSeverity
+	p.fields(n, path, "a severity's alert", []string{"labels", "annotations", "disable"}, func(key string, v *yaml.Node, path string) {
+		switch key {
+		case "labels":
+			a.Labels = p.labels(v, path)
+		case "annotations":
+			a.Annotations = p.annotations(v, path)
+		case "disable":
+			a.Disable = p.boolean(v, path)
+		}
+	})
+	return a
+}
+
+// annotations reads a mapping of annotations, whose values may be empty.
+func (p *parser) annotations(n *yaml.Node, path string) map[string]string {
+	out := map[string]string{}
+	if !p.w.Map(n, path, "a mapping from annotation name to text, such as {summary: ...}", func(name string, k, v *yaml.Node, apath string) {
+		if value, ok := p.scalar(v, apath, "an annotation's text"); ok {
+			p.at(k, apath)
+			out[name] = value
+		}
+	}) {
+		return nil
+	}
+	return out
+}
+
+// boolean reads true or false.
+func (p *parser) boolean(n *yaml.Node, path string) bool {
+	s, ok := p.w.Scalar(n, path, "true or false", false)
+	if !ok {
+		return false
+	}
+	switch s {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	p.bad(n, path, "%s: %s is not true or false; write true or false", path, yamlpos.Quote(s))
+	return false
 }
