@@ -56,6 +56,28 @@
 // (w), days (d), hours (h), minutes (m), seconds (s) and ms, us, ns.
 // Anchors and aliases are refused: named policies share rules instead.
 //
+// # Sloth specs
+//
+// [Parse] and [Load] read a Sloth spec too, told apart by its first lines
+// ([IsSloth]): a prometheus/v1 file (version: "prometheus/v1", service,
+// labels, slos) or the Kubernetes resource Sloth's controller reads
+// (apiVersion: sloth.slok.dev/v1, kind: PrometheusServiceLevel, the same
+// spec with camelCase keys). The service becomes the service and its one
+// journey; each SLO an objective of that journey, named as the SLO, with
+// its objective in percent as the target (99.9 is exactly 0.999), Sloth's
+// default period of 30 days, the service's and the SLO's labels (the
+// SLO's win), an events SLI's error_query and total_query as the source's
+// Bad and Total, a raw SLI's error_ratio_query as its ErrorRatio, and the
+// alerting's name, labels and annotations, and those of page_alert and
+// ticket_alert (with their disable), as its Alerting: the alerts keep
+// the names and labels that existing Alertmanager routes match. A
+// description is for people and is not kept. Plugins (sli.plugin,
+// slo_plugins, an SLO's plugins) are refused: Sloth runs them as code,
+// which journeyslo cannot; write their queries as events instead. One
+// file holds one spec. Problems are placed in the spec, as
+// FILE:LINE:COLUMN, and a spec that loads writes itself as a journeyslo
+// file with [Config.Marshal].
+//
 // # Errors
 //
 // [Parse] and [Load] report every problem of a file at once, each as an

@@ -25,18 +25,28 @@ var format = yamlpos.Format{
 	AliasHint: ", or share rules through a named policy",
 }
 
-// Parse reads a journeyslo file's contents; name is the file's name for
+// Parse reads a journeyslo file's contents, or a Sloth spec's (see
+// [IsSloth] and the package's documentation); name is the file's name for
 // messages. It returns every problem of the file, each an [*Error] at its
 // line and column, joined with errors.Join; a config it returns is valid
 // ([Config.Validate]) and its Objectives make a registry.
 func Parse(name string, data []byte) (*Config, error) {
 	p := &parser{c: &Config{file: name, pos: map[string]position{}}, broken: map[string]bool{}}
 	p.w = &yamlpos.Walker{Bad: p.badErr, At: p.at}
-	root, err := yamlpos.Document(name, data, format)
+	sloth := IsSloth(data)
+	f := format
+	if sloth {
+		f = slothFormat
+	}
+	root, err := yamlpos.Document(name, data, f)
 	if err != nil {
 		return nil, err
 	}
-	p.file(root)
+	if sloth {
+		p.sloth(root)
+	} else {
+		p.file(root)
+	}
 	if p.broken[""] {
 		return nil, yamlpos.Sort(p.errs) // not a mapping: nothing to judge
 	}
