@@ -161,13 +161,19 @@ func TestImportForeign(t *testing.T) {
 				Target: 0.999, // targetPercent 99.9, exactly
 				Period: 28 * day,
 				Labels: map[string]string{"team": "payments"},
+				// The SLI's Prometheus queries, whose sum( ) the rules do
+				// themselves.
+				Source: &slo.Source{
+					Bad:   `http_requests_total{handler="/checkout",code=~"5.."}`,
+					Total: `http_requests_total{handler="/checkout"}`,
+				},
 				Rules: []burnrate.Rule{
 					{Long: time.Hour, Short: 5 * time.Minute, Factor: 13.44, Severity: burnrate.SeverityPage},
 					// No alertAfter: the Workbook's short window, a twelfth.
 					{Long: 3 * day, Short: 6 * time.Hour, Factor: 1, Severity: burnrate.SeverityTicket},
 				},
 			}}},
-			{Name: "search", Objectives: []sloconfig.Objective{{Target: 0.995}}},
+			{Name: "search", Objectives: []sloconfig.Objective{{Target: 0.995, Source: &slo.Source{Good: `search_requests_total{code!~"5.."}`, Total: "search_requests_total"}}}},
 		},
 	}
 	if d := cmp.Diff(want, imp.Config, ignoreFile); d != "" {
@@ -290,7 +296,6 @@ spec:
 		`bad.yaml:39:21: SLO composite: spec.objectives[0].indicatorRef: composite objectives cannot be honoured: journeyslo keeps one budget per objective and weighs none into another; write one SLO per objective, each with its own indicator`,
 		`bad.yaml:40:24: SLO composite: spec.objectives[0].compositeWeight: composite objectives cannot be honoured: journeyslo keeps one budget per objective and weighs none into another; write one SLO per objective, each with its own indicator`,
 		`bad.yaml:49:23: AlertPolicy noisy: metadata.annotations.journeyslo/polcy: is not an annotation journeyslo reads on kind AlertPolicy; it reads journeyslo/policy, journeyslo/rule, journeyslo/rules, journeyslo/min-events`,
-		`bad.yaml:51:20: AlertPolicy noisy: spec.alertWhenNoData: is true, which cannot be honoured: a window without events burns nothing in journeyslo and never alerts; write false`,
 		`bad.yaml:57:19: AlertPolicy noisy: spec.conditions[0].spec.severity: "critical" is not a severity journeyslo raises; write page or ticket`,
 		`bad.yaml:60:15: AlertPolicy noisy: spec.conditions[0].spec.condition.op: "lt" cannot be honoured: journeyslo fires when the burn rate is at or above the threshold; write gte`,
 		`bad.yaml:62:27: AlertPolicy noisy: spec.conditions[0].spec.condition.lookbackWindow: "1Y" counts years, which have no fixed length, and journeyslo's windows are fixed durations: write days or weeks, such as 30d, 4w, 90d or 365d`,
@@ -497,7 +502,7 @@ func TestImportList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &sloconfig.Config{Service: "shop", Journeys: []sloconfig.Journey{{Name: "search", Objectives: []sloconfig.Objective{{Target: 0.99, Period: 7 * day}}}}}
+	want := &sloconfig.Config{Service: "shop", Journeys: []sloconfig.Journey{{Name: "search", Objectives: []sloconfig.Objective{{Target: 0.99, Period: 7 * day, Source: &slo.Source{Bad: "bad", Total: "total"}}}}}}
 	if d := cmp.Diff(want, imp.Config, ignoreFile); d != "" {
 		t.Errorf("config (-want +got):\n%s", d)
 	}
