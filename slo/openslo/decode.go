@@ -93,13 +93,13 @@ type ratioMetric struct {
 }
 
 type metricSource struct {
-	node  *yaml.Node
+	node *yaml.Node
 	// queryNode is spec.query's node, where a problem of the query is.
 	queryNode *yaml.Node
-	path  string // "spec.ratioMetric.bad.metricSource"
-	ref   string
-	typ   string
-	query string
+	path      string // "spec.ratioMetric.bad.metricSource"
+	ref       string
+	typ       string
+	query     string
 	// spec holds every field of the source's spec, for the sources that
 	// carry more than a query.
 	spec map[string]string

@@ -74,8 +74,10 @@
 // and SLOs of several objectives (write one SLO per objective), durations
 // in months, quarters or years (M, Q, Y have no fixed length: write 30d,
 // 90d or 365d), op other than gte, severities other than page and ticket,
-// alertWhenNoData: true and alertWhenBreaching: false. The objectives
-// must then pass slo.New's checks, reported at their SLO.
+// and alertWhenBreaching: false. The objectives must then pass slo.New's
+// checks, reported at their SLO (or at the query they are about). Export
+// refuses a source that a ratioMetric cannot write: an error ratio
+// (Sloth's raw SLI), or good and bad without total.
 //
 // # The mapping of a rule
 //
