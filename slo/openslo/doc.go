@@ -109,6 +109,8 @@
 //	SLO          journeyslo/patterns    the journey's ServeMux patterns, one a line
 //	SLO          journeyslo/methods     the journey's gRPC methods, one a line
 //	SLO          journeyslo/no-data     the no-data alert: how long, and page when it pages ("10m page")
+//	SLO          journeyslo/group-by    the labels the objective is judged by, one a line
+//	SLO          journeyslo/alerting    the alerts' name, labels and annotations, as JSON (slo.Alerting)
 //	AlertPolicy  journeyslo/policy      the named policy the rule belongs to
 //	AlertPolicy  journeyslo/min-events  that named policy's guard
 //	AlertPolicy  journeyslo/rule        the rule's name, when it has one

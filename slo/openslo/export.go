@@ -199,6 +199,12 @@ func (w *writer) objective(j sloconfig.Journey, o sloconfig.Objective, path stri
 	default:
 		ind = defaultIndicator(j.Name, name)
 	}
+	if len(o.GroupBy) > 0 {
+		ann = append(ann, [2]string{annGroupBy, strings.Join(o.GroupBy, "\n")})
+	}
+	if o.Alerting != nil {
+		ann = append(ann, [2]string{annAlerting, formatAlerting(o.Alerting)})
+	}
 	if o.NoData.After != 0 {
 		v := burnrate.FormatWindow(o.NoData.After)
 		if o.NoData.Severity != burnrate.SeverityOK {

@@ -167,11 +167,13 @@ const (
 	annRule      = annPrefix + "rule"       // AlertPolicy: the rule's name, when it has one
 	annRules     = annPrefix + "rules"      // AlertPolicy: "default", a rule of burnrate.DefaultPolicy written out
 	annNoData    = annPrefix + "no-data"    // SLO: how long the counters may be missing, "10m", and the alert's severity: "10m page"
+	annGroupBy   = annPrefix + "group-by"   // SLO: the labels the objective is judged by, one a line
+	annAlerting  = annPrefix + "alerting"   // SLO: the alerts' name, labels and annotations, as JSON
 )
 
 var annotationsOf = map[string][]string{
 	kindService:     {annService},
-	kindSLO:         {annJourney, annObjective, annLatency, annPeriod, annRunbook, annMinEvents, annPatterns, annMethods, annNoData},
+	kindSLO:         {annJourney, annObjective, annLatency, annPeriod, annRunbook, annMinEvents, annPatterns, annMethods, annNoData, annGroupBy, annAlerting},
 	kindAlertPolicy: {annPolicy, annRule, annRules, annMinEvents},
 }
 
@@ -264,6 +266,10 @@ func (ds *documents) resolve(files string, readFailed bool) (*Imported, []error)
 			o.Latency = lat
 		}
 		o.Runbook = d.meta.annotations[annRunbook]
+		o.GroupBy = lines(d.meta.annotations[annGroupBy])
+		if v, ok := d.meta.annotations[annAlerting]; ok {
+			o.Alerting = parseAlerting(s, d.meta.annNodes[annAlerting], v)
+		}
 		if v, ok := d.meta.annotations[annMinEvents]; ok {
 			o.MinEvents = parseMin(s, d.meta.annNodes[annMinEvents], "metadata.annotations."+annMinEvents, v)
 		}

@@ -245,6 +245,9 @@ func randomConfig(rng *rand.Rand) (*sloconfig.Config, map[string]Indicator) {
 			switch rng.Intn(5) {
 			case 0:
 				o.Source = &slo.Source{Bad: `errors_total{journey="` + journey.Name + `"}`, Total: "requests_total"}
+			case 2:
+				o.GroupBy = []string{pick(rng, "cluster", "region")}
+				o.Alerting = &slo.Alerting{Name: "CheckoutBurn", Labels: map[string]string{"category": "availability"}, Page: slo.AlertSeverity{Labels: map[string]string{"severity": "critical"}}, Ticket: slo.AlertSeverity{Disable: true}}
 			case 1:
 				o.NoData = slo.NoData{After: pick(rng, 5*time.Minute, time.Hour), Severity: pick(rng, burnrate.SeverityOK, burnrate.SeverityTicket, burnrate.SeverityPage)}
 			}
