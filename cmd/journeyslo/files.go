@@ -102,8 +102,8 @@ type source struct {
 	// config file or a Sloth spec.
 	openslo bool
 	// sloth is true for a Sloth spec, which sloconfig reads as a config.
-	sloth bool
-	config  *sloconfig.Config
+	sloth  bool
+	config *sloconfig.Config
 	// indicators are the OpenSLO SLIs' own queries, by objective key (see
 	// openslo.Imported.Indicators).
 	indicators map[string]openslo.Indicator
