@@ -137,8 +137,9 @@ func verbNames() []string {
 // usage writes the command's help: its verbs and its exit statuses.
 func usage(w io.Writer) {
 	fmt.Fprint(w, "journeyslo checks objective files, writes the fleet's Prometheus rules from them,\n"+
-		"converts them to and from OpenSLO v1, shows what a snapshot file holds, backtests\n"+
-		"alert policies on traffic, and weighs risks against the yearly error budget.\n\nUsage:\n\n")
+		"converts them between formats (Sloth, OpenSLO v1), shows what a snapshot file\n"+
+		"holds, backtests alert policies on traffic, and weighs risks against the yearly\n"+
+		"error budget.\n\nUsage:\n\n")
 	for _, n := range verbNames() {
 		fmt.Fprintf(w, "  journeyslo %s\n", verbs[n].synopsis)
 	}
@@ -149,9 +150,11 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, "\n"+filesHelp+exitHelp+"\nRun 'journeyslo help VERB' for a verb's flags.\n")
 }
 
-const filesHelp = `Objective files are journeyslo config files or OpenSLO v1 documents, told apart
-by their content: a file with a document whose apiVersion is openslo/v1 is
-OpenSLO. Problems are written to standard error as FILE:LINE:COLUMN: message.
+const filesHelp = `Objective files are journeyslo config files, Sloth specs or OpenSLO v1 documents,
+told apart by their content: a file with a document whose apiVersion is
+openslo/v1 is OpenSLO; one whose version is prometheus/v1, or whose apiVersion
+is sloth.slok.dev/v1, is a Sloth spec. Problems are written to standard error
+as FILE:LINE:COLUMN: message.
 `
 
 const exitHelp = `
