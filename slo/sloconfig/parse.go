@@ -335,7 +335,7 @@ func (p *parser) alerting(n *yaml.Node, path string) *slo.Alerting {
 		case "name":
 			a.Name, _ = p.scalar(v, path, "the alerts' name, such as CheckoutErrorBudgetBurn")
 		case "labels":
-			a.Labels = p.labels(v, path)
+			a.Labels = nilIfEmpty(p.labels(v, path))
 		case "annotations":
 			a.Annotations = p.annotations(v, path)
 		case "page":
@@ -354,7 +354,7 @@ func (p *parser) alertSeverity(n *yaml.Node, path string) slo.AlertSeverity {
 	p.fields(n, path, "a severity's alert", []string{"labels", "annotations", "disable"}, func(key string, v *yaml.Node, path string) {
 		switch key {
 		case "labels":
-			a.Labels = p.labels(v, path)
+			a.Labels = nilIfEmpty(p.labels(v, path))
 		case "annotations":
 			a.Annotations = p.annotations(v, path)
 		case "disable":
@@ -375,7 +375,16 @@ func (p *parser) annotations(n *yaml.Node, path string) map[string]string {
 	}) {
 		return nil
 	}
-	return out
+	return nilIfEmpty(out)
+}
+
+// nilIfEmpty returns m, or nil when it is empty, as Marshal leaves an
+// empty mapping out and Parse reads it back.
+func nilIfEmpty(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 // boolean reads true or false.
