@@ -3,7 +3,7 @@ package sloconfig_test
 import (
 	"fmt"
 	"slices"
-		"time"
+	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/slo"
