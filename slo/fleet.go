@@ -95,7 +95,8 @@ const maxQuery = 4096
 
 // validateFleet reports what is wrong with the fields only the fleet's
 // rules read.
-func (o Objective) validateFleet(bad func(format string, args ...any)) {
+// explicitMin is the policy's MinEvents as written, before defaults.
+func (o Objective) validateFleet(bad func(format string, args ...any), errs *[]error, explicitMin uint64) {
 	s := o.Source
 	if s != nil && !s.IsZero() {
 		n := 0
@@ -114,6 +115,10 @@ func (o Objective) validateFleet(bad func(format string, args ...any)) {
 			if len(f.q) > maxQuery {
 				bad("Source: %s is %d bytes long; write a query under %d bytes", f.name, len(f.q), maxQuery)
 			}
+		}
+		checkSource(*s, errs)
+		if s.ErrorRatio != "" && explicitMin > 0 {
+			bad("Policy.MinEvents %d: an ErrorRatio source carries no event counts, so the fleet's rules cannot hold a low-traffic guard; remove MinEvents, or give the source's Bad and Total instead of ErrorRatio", explicitMin)
 		}
 	}
 	seen := map[string]bool{}
@@ -152,7 +157,22 @@ func (o Objective) validateFleet(bad func(format string, args ...any)) {
 				}
 			}
 		}
+		if _, ok := a.Labels["severity"]; ok {
+			bad("Alerting.Labels: severity tells the page from the ticket, so it differs per alert; set it in Page.Labels or Ticket.Labels")
+		}
+		if page, ticket := a.Page.severity("page"), a.Ticket.severity("ticket"); page == ticket && !a.Page.Disable && !a.Ticket.Disable {
+			bad("Alerting: the page and the ticket both have severity %q, so Alertmanager could not let the page silence the ticket; give them different severity labels, such as critical and warning", page)
+		}
 	}
+}
+
+// severity returns the severity label of an alert of this severity: its
+// Labels' severity, or def.
+func (s AlertSeverity) severity(def string) string {
+	if v, ok := s.Labels["severity"]; ok {
+		return v
+	}
+	return def
 }
 
 // cloneFleet gives o its own copies of the fleet's fields.

@@ -154,6 +154,7 @@ var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 // errors wrap [ErrInvalid], and [burnrate.ErrInvalid] for the target and
 // policy.
 func (o Objective) Validate() error {
+	explicitMin := o.Policy.MinEvents
 	o = o.withDefaults()
 	var errs []error
 	bad := func(format string, args ...any) {
@@ -185,7 +186,7 @@ func (o Objective) Validate() error {
 	for _, problem := range problems {
 		bad("Labels: %s", problem)
 	}
-	o.validateFleet(bad)
+	o.validateFleet(bad, &errs, explicitMin)
 	if err := window.CheckWindow(o.Period); err != nil {
 		bad("Period: %v", unwrapped(err, window.ErrInvalid))
 	}
