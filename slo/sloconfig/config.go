@@ -177,6 +177,8 @@ func (c *Config) objective(journey string, o Objective) slo.Objective {
 	}
 	so.Policy.Rules = slices.Clone(rules)
 	switch {
+	case min == nil && len(rules) > 0 && o.Source != nil && o.Source.ErrorRatio != "":
+		// An error ratio carries no event counts to guard.
 	case min == nil && len(rules) > 0:
 		so.Policy.MinEvents = burnrate.MinEvents(o.Target)
 	case min == nil:

@@ -33,7 +33,7 @@ journeys:
       - name: sloth-raw
         target: 95%
         source:
-          errorRatio: 1 - avg_over_time(up{job="checkout"}[{{.window}}])
+          errorRatio: sum(rate(http_requests_total{code=~"5.."}[{{.window}}])) / sum(rate(http_requests_total[{{.window}}]))
         noData: {after: 5m}
 `
 
@@ -64,7 +64,7 @@ func TestFleetFields(t *testing.T) {
 		},
 		{
 			Journey: "checkout", Name: "sloth-raw", Target: 0.95,
-			Source: &slo.Source{ErrorRatio: `1 - avg_over_time(up{job="checkout"}[{{.window}}])`},
+			Source: &slo.Source{ErrorRatio: `sum(rate(http_requests_total{code=~"5.."}[{{.window}}])) / sum(rate(http_requests_total[{{.window}}]))`},
 			NoData: slo.NoData{After: 5 * time.Minute},
 		},
 	}
@@ -91,7 +91,7 @@ func TestFleetFields(t *testing.T) {
 	wantOut := `      - name: sloth-raw
         target: 0.95
         source:
-          errorRatio: 1 - avg_over_time(up{job="checkout"}[{{.window}}])
+          errorRatio: sum(rate(http_requests_total{code=~"5.."}[{{.window}}])) / sum(rate(http_requests_total[{{.window}}]))
         noData:
           after: 5m
 `
@@ -127,8 +127,13 @@ journeys:
           ticket: {silence: true}
       - name: ratio
         target: 99%
-        source: {good: a_total, errorRatio: "x[{{.window}}]"}
+        source: {good: a_total, errorRatio: "rate(x_total[{{.window}}])"}
         noData: {}
+      - name: shapes
+        target: 99%
+        source:
+          bad: sum(rate(http_requests_total{code=~"5.."}[5m]))
+          total: queue_depth
 `
 	_, err := sloconfig.Parse("f.yaml", []byte(in))
 	want := []string{
@@ -146,6 +151,8 @@ journeys:
 		`f.yaml:14:20: journeys[0].objectives[0].alerting.ticket: unknown field "silence"; a severity's alert has the fields labels, annotations, disable`,
 		`f.yaml:17:45: checkout:ratio: slo: invalid: Source: ErrorRatio is used alone; remove Good, Bad and Total, or remove ErrorRatio`,
 		`f.yaml:18:17: journeys[0].objectives[1].noData: field "after" is missing; a no-data alert needs it`,
+		`f.yaml:22:16: checkout:shapes: slo: invalid: Source.Bad: column 42: the fixed range [5m] cannot be made event-weighted over the policy's other windows and the period (their ratio would be a mean of short ratios); write [{{.window}}], which the rules set to each window`,
+		`f.yaml:23:18: checkout:shapes: slo: invalid: Source.Total: column 1: queue_depth does not look like a counter (its name ends in neither _total, _count nor _bucket): the rules count events by a counter's increase, which means nothing for a gauge; select a counter, such as http_requests_total, or write an expression over [{{.window}}]`,
 	}
 	if diff := cmp.Diff(want, problems(t, err)); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)

@@ -120,7 +120,7 @@ slos:
       ticket_alert: {silence: true}
   - name: pay
     objective: 99.9
-    sli: {raw: {error_ratio_query: "c[{{.window}}]"}}
+    sli: {raw: {error_ratio_query: "1 - avg_over_time(payment_success_ratio[{{.window}}])"}}
 `, []string{
 			`f.yaml:3:10: shop:pay: slo: invalid: Labels: "journey" is a label the generated rules set themselves; choose another name, such as team or cluster`,
 			`f.yaml:4:14: slo_plugins: Sloth runs plugins as code, which journeyslo cannot; write the plugin's queries as events (error_query and total_query)`,
@@ -133,6 +133,7 @@ slos:
 			`f.yaml:20:14: slos[3].plugins: Sloth runs plugins as code, which journeyslo cannot; write the plugin's queries as events (error_query and total_query)`,
 			`f.yaml:25:29: slos[3].alerting.page_alert.disable: "yes" is not true or false; write true or false`,
 			`f.yaml:26:22: slos[3].alerting.ticket_alert: unknown field "silence"; an alert has the fields disable, labels, annotations`,
+			`f.yaml:29:36: shop:pay: slo: invalid: Source.ErrorRatio: column 40: avg_over_time over [{{.window}}]: it aggregates samples over time, not a counter's events; only rate and increase count events over a window, as in sum(rate(http_requests_total[{{.window}}]))`,
 		}},
 		{"kubernetes", `apiVersion: sloth.slok.dev/v1
 kind: PrometheusServiceLevel
@@ -142,7 +143,7 @@ spec:
   slos:
     - name: checkout
       objective: 99.9
-      sli: {events: {errorQuery: "a[{{.window}}]", totalQuery: "b[{{.window}}]"}}
+      sli: {events: {errorQuery: "rate(a_total[{{.window}}])", totalQuery: "rate(b_total[{{.window}}])"}}
       alerting:
         name: 9Lives
         labels: {"bad label": y}
