@@ -259,11 +259,11 @@ func randomConfig(rng *rand.Rand) (*sloconfig.Config, map[string]Indicator) {
 				if name == "" {
 					name = "availability"
 				}
-				in := Indicator{Source: pick(rng, "Prometheus", "Datadog"), Total: "sum(all)"}
+				in := Indicator{Source: pick(rng, "Prometheus", "Datadog"), Total: "sum(all_total)"}
 				if rng.Intn(2) == 0 {
-					in.Good = `sum(ok{journey="` + journey.Name + `"})`
+					in.Good = `sum(ok_total{journey="` + journey.Name + `"})`
 				} else {
-					in.Bad = "sum(failed)"
+					in.Bad = "sum(failed_total)"
 				}
 				ind[slo.ObjectiveKey(journey.Name, name)] = in
 			}

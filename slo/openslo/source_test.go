@@ -164,10 +164,27 @@ func TestExportSource(t *testing.T) {
 	}
 	roundTrip(t, cfg, nil)
 
-	cfg.Journeys[0].Objectives[0].Source = &slo.Source{ErrorRatio: "x[{{.window}}]"}
+	cfg.Journeys[0].Objectives[0].Source = &slo.Source{ErrorRatio: "sum(rate(errors_total[{{.window}}])) / sum(rate(requests_total[{{.window}}]))"}
 	_, err = Export(cfg, nil)
 	want := "openslo: journeys[0].objectives[0].source: an error ratio over {{.window}} has no place in OpenSLO v1, whose ratioMetric counts good or bad events and all events; write the source as bad and total counters"
 	if err == nil || err.Error() != want {
 		t.Errorf("Export = %v\nwant %s", err, want)
+	}
+}
+
+// A query the rules cannot count events with, a rate over a fixed range or
+// a gauge, is refused at the query, where slo finds it.
+func TestImportQueryShapes(t *testing.T) {
+	doc := sloWithSLI("checkout", "bad", `sum(rate(http_requests_total{code=~"5.."}[5m]))`, `queue_depth`, "")
+	_, err := Import(File{"slos.yaml", []byte(doc)})
+	want := []string{
+		`slos.yaml:12:57: SLO checkout: spec.indicator.spec.ratioMetric.bad.metricSource.spec.query: slo: invalid: Source.Bad: column 42: the fixed range [5m] cannot be made event-weighted over the policy's other windows and the period (their ratio would be a mean of short ratios); write [{{.window}}], which the rules set to each window`,
+		`slos.yaml:13:64: SLO checkout: spec.indicator.spec.ratioMetric.total.metricSource.spec.query: slo: invalid: Source.Total: column 1: queue_depth does not look like a counter (its name ends in neither _total, _count nor _bucket): the rules count events by a counter's increase, which means nothing for a gauge; select a counter, such as http_requests_total, or write an expression over [{{.window}}]`,
+	}
+	if err == nil {
+		t.Fatal("Import accepted a fixed range and a gauge")
+	}
+	if d := cmp.Diff(want, strings.Split(err.Error(), "\n")); d != "" {
+		t.Errorf("errors (-want +got):\n%s", d)
 	}
 }
