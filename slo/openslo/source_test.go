@@ -178,7 +178,7 @@ func TestImportQueryShapes(t *testing.T) {
 	doc := sloWithSLI("checkout", "bad", `sum(rate(http_requests_total{code=~"5.."}[5m]))`, `queue_depth`, "")
 	_, err := Import(File{"slos.yaml", []byte(doc)})
 	want := []string{
-		`slos.yaml:12:57: SLO checkout: spec.indicator.spec.ratioMetric.bad.metricSource.spec.query: slo: invalid: Source.Bad: column 42: the fixed range [5m] cannot be made event-weighted over the policy's other windows and the period (their ratio would be a mean of short ratios); write [{{.window}}], which the rules set to each window`,
+		`slos.yaml:12:62: SLO checkout: spec.indicator.spec.ratioMetric.bad.metricSource.spec.query: slo: invalid: Source.Bad: column 42: the fixed range [5m] cannot be made event-weighted over the policy's other windows and the period (their ratio would be a mean of short ratios); write [{{.window}}], which the rules set to each window`,
 		`slos.yaml:13:64: SLO checkout: spec.indicator.spec.ratioMetric.total.metricSource.spec.query: slo: invalid: Source.Total: column 1: queue_depth does not look like a counter (its name ends in neither _total, _count nor _bucket): the rules count events by a counter's increase, which means nothing for a gauge; select a counter, such as http_requests_total, or write an expression over [{{.window}}]`,
 	}
 	if err == nil {
