@@ -103,6 +103,18 @@ func TestSlothVerbs(t *testing.T) {
 	if r.stdout != rules {
 		t.Errorf("journeyslo rules %s: the rules differ from slorules' for the spec's objectives", spec)
 	}
+	// They read the spec's queries, and page under the spec's alert name
+	// with its labels, which promtool accepts.
+	for _, want := range []string{
+		"          sum (sum(rate(http_requests_total{handler=\"/checkout\",code=~\"5..\"}[5m]))) * 300\n",
+		"      - alert: CheckoutHighErrorRate\n",
+		"          category: availability\n          journey: shop\n          objective: checkout-availability\n          owner: payments\n          severity: pageteam\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("journeyslo rules %s wrote no %q", spec, want)
+		}
+	}
+	checkRules(t, writeFile(t, dir, "shop.rules.yml", r.stdout))
 
 	// To a journeyslo config: the file above, whose rules are the same.
 	c := runCmd(t, "convert", spec)
@@ -136,7 +148,7 @@ service: wifi
 slos:
   - name: satisfaction
     objective: 95
-    sli: {raw: {error_ratio_query: "1 - avg(avg_over_time(wifi_satisfaction_ratio[{{.window}}]))"}}
+    sli: {raw: {error_ratio_query: "sum(rate(wifi_failed_total[{{.window}}])) / sum(rate(wifi_connections_total[{{.window}}]))"}}
 `)
 	for _, tc := range []struct {
 		args   []string
@@ -192,6 +204,14 @@ slos:
     objective: 99.9
     sli: {plugin: {id: sloth-common/kubernetes/apiserver/availability}}
 `,
+		// A raw SLI over a gauge, which no rule can weigh by events.
+		"sloth-gauge.yaml": `version: prometheus/v1
+service: wifi
+slos:
+  - name: satisfaction
+    objective: 95
+    sli: {raw: {error_ratio_query: "1 - avg(avg_over_time(wifi_satisfaction_ratio[{{.window}}]))"}}
+`,
 		// The cases the rules refused though validate accepted them.
 		"http.openslo.yaml": slo("checkout", ratio("Prometheus", `sum(http_requests_total{handler="/checkout",code=~"5.."})`, `sum(http_requests_total{handler="/checkout"})`)),
 		"own.openslo.yaml": slo("checkout-availability", ratio("Prometheus",
@@ -210,7 +230,7 @@ journeys:
 `,
 	})
 	for name, wantOK := range map[string]bool{
-		"sloth.yaml": true, "sloth-k8s.yaml": true, "sloth-plugin.yaml": false,
+		"sloth.yaml": true, "sloth-k8s.yaml": true, "sloth-plugin.yaml": false, "sloth-gauge.yaml": false,
 		"http.openslo.yaml": true, "own.openslo.yaml": true,
 		"datadog.openslo.yaml": false, "threshold.openslo.yaml": false, "source.yaml": false,
 	} {
