@@ -155,14 +155,26 @@ func loadSources(paths []string) ([]*source, []error) {
 			files = append(files, openslo.File{Name: path, Data: data})
 			continue
 		}
+		if sloconfig.IsSloth(data) {
+			// Sloth specs, several to a file: a service each.
+			cfgs, err := sloconfig.ParseSloth(path, data)
+			if err != nil {
+				errs = append(errs, fileErr(err, path))
+				continue
+			}
+			for _, cfg := range cfgs {
+				src := newSource([]string{path}, false, cfg, nil)
+				src.sloth = true
+				srcs = append(srcs, src)
+			}
+			continue
+		}
 		cfg, err := sloconfig.Parse(path, data)
 		if err != nil {
 			errs = append(errs, fileErr(err, path))
 			continue
 		}
-		src := newSource([]string{path}, false, cfg, nil)
-		src.sloth = sloconfig.IsSloth(data)
-		srcs = append(srcs, src)
+		srcs = append(srcs, newSource([]string{path}, false, cfg, nil))
 	}
 	if set == nil {
 		return srcs, errs

@@ -271,3 +271,25 @@ func TestSlothBinary(t *testing.T) {
 		}
 	}
 }
+
+// A file of several Sloth specs is several services, as Sloth reads it:
+// each validates on its own line, and rules writes each its own file.
+func TestSlothSeveralSpecs(t *testing.T) {
+	dir := t.TempDir()
+	two := writeFile(t, dir, "services.yaml", slothSpec+"---\n"+strings.Replace(slothSpec, `service: "shop"`, `service: "search"`, 1))
+	v := runCmd(t, "validate", two)
+	v.wantStatus(t, exitOK)
+	if want := two + ": valid Sloth spec: service shop, 2 objectives in 1 journey\n" + two + ": valid Sloth spec: service search, 2 objectives in 1 journey\n"; v.stdout != want {
+		t.Errorf("journeyslo validate %s: %q, want %q", two, v.stdout, want)
+	}
+	r := runCmd(t, "rules", two)
+	r.wantStatus(t, exitUsage)
+	if want := "journeyslo rules: 2 services given without -o: each gives its own rule file; write them into a directory with -o DIR\n"; !strings.HasPrefix(r.stderr, want) {
+		t.Errorf("journeyslo rules %s: stderr %q, want %q", two, r.stderr, want)
+	}
+	out := filepath.Join(dir, "rules")
+	runCmd(t, "rules", "-o", out, two).wantStatus(t, exitOK)
+	for _, svc := range []string{"shop", "search"} {
+		checkRules(t, filepath.Join(out, svc+".rules.yml"))
+	}
+}

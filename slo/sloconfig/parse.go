@@ -31,8 +31,6 @@ var format = yamlpos.Format{
 // line and column, joined with errors.Join; a config it returns is valid
 // ([Config.Validate]) and its Objectives make a registry.
 func Parse(name string, data []byte) (*Config, error) {
-	p := &parser{c: &Config{file: name, pos: map[string]position{}}, broken: map[string]bool{}}
-	p.w = &yamlpos.Walker{Bad: p.badErr, At: p.at}
 	sloth := IsSloth(data)
 	f := format
 	if sloth {
@@ -42,6 +40,14 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseRoot(name, root, sloth)
+}
+
+// parseRoot reads a document's root node, a journeyslo file's or a Sloth
+// spec's, and validates the config it describes.
+func parseRoot(name string, root *yaml.Node, sloth bool) (*Config, error) {
+	p := &parser{c: &Config{file: name, pos: map[string]position{}}, broken: map[string]bool{}}
+	p.w = &yamlpos.Walker{Bad: p.badErr, At: p.at}
 	if sloth {
 		p.sloth(root)
 	} else {

@@ -2,6 +2,7 @@ package sloconfig
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -35,8 +36,34 @@ var (
 // slothFormat is what a Sloth spec holds, for yamlpos's messages.
 var slothFormat = yamlpos.Format{
 	Empty:     "a Sloth spec has a version, a service and its slos",
-	One:       "journeyslo reads one Sloth spec, one service, per file; this is a second one: put each service's spec in a file of its own",
+	One:       "Parse reads one Sloth spec, one service, and this is a second one: read the file with ParseSloth, which gives a config per spec, or put each spec in a file of its own",
 	AliasHint: "",
+}
+
+// ParseSloth reads a file of Sloth specs, several to a file ("---"
+// between them, as Sloth's command line reads them), and returns one
+// config per spec, in file order: each spec is one service. name is the
+// file's name for messages. It returns every problem of every spec, each
+// an [*Error] at its line and column, joined with errors.Join. A file of
+// one spec gives what [Parse] gives.
+func ParseSloth(name string, data []byte) ([]*Config, error) {
+	roots, errs := yamlpos.Documents(name, data, slothFormat)
+	if len(roots) == 0 && len(errs) == 0 {
+		return nil, &Error{File: name, Line: 1, Column: 1, Err: errors.New("the file is empty; " + slothFormat.Empty)}
+	}
+	var out []*Config
+	for _, root := range roots {
+		c, err := parseRoot(name, root, true)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, c)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
 }
 
 // pluginRefused is why a Sloth plugin cannot be read.
@@ -45,8 +72,9 @@ const pluginRefused = "Sloth runs plugins as code, which journeyslo cannot; writ
 // IsSloth reports whether data holds a Sloth spec rather than a
 // journeyslo file: a document whose version is prometheus/v1, or whose
 // apiVersion is sloth.slok.dev/v1 (the PrometheusServiceLevel resource).
-// [Parse] reads both; IsSloth lets a program say which it read. It reads
-// only the first document.
+// [Parse] reads both, one spec to a file ([ParseSloth] reads several);
+// IsSloth lets a program say which it read. It reads only the first
+// document.
 func IsSloth(data []byte) bool {
 	var head struct {
 		Version    any `yaml:"version"`

@@ -157,7 +157,7 @@ spec:
 			`f.yaml:15:19: spec.slos[1].sli.raw: unknown field "error_ratio_query"; a raw SLI has the fields errorRatioQuery`,
 		}},
 		{"second document", "version: prometheus/v1\nservice: a\nslos: [{name: x, objective: 99, sli: {raw: {error_ratio_query: q}}}]\n---\nversion: prometheus/v1\n", []string{
-			`f.yaml:5:1: journeyslo reads one Sloth spec, one service, per file; this is a second one: put each service's spec in a file of its own`,
+			`f.yaml:5:1: Parse reads one Sloth spec, one service, and this is a second one: read the file with ParseSloth, which gives a config per spec, or put each spec in a file of its own`,
 		}},
 		{"wrong kind", "apiVersion: sloth.slok.dev/v1\nkind: AlertWindows\nspec: {sloPeriod: 7d}\n", []string{
 			`f.yaml:2:7: kind: "AlertWindows" is not read here; write PrometheusServiceLevel (a Sloth SLO spec)`,
@@ -221,4 +221,42 @@ func FuzzParseSloth(f *testing.F) {
 			t.Fatalf("Parse(Marshal(c)) (-c +back):\n%s", diff)
 		}
 	})
+}
+
+// ParseSloth reads a file of several specs, one config per service, and
+// every problem of every spec.
+func TestParseSloth(t *testing.T) {
+	const two = `version: prometheus/v1
+service: shop
+slos: [{name: checkout, objective: 99.9, sli: {events: {error_query: "rate(errors_total[{{.window}}])", total_query: "rate(requests_total[{{.window}}])"}}}]
+---
+version: prometheus/v1
+service: search
+slos: [{name: query, objective: 99, sli: {events: {error_query: "rate(search_errors_total[{{.window}}])", total_query: "rate(search_total[{{.window}}])"}}}]
+`
+	cs, err := sloconfig.ParseSloth("two.yaml", []byte(two))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cs {
+		for _, o := range c.Objectives() {
+			got = append(got, c.Service+" "+slo.ObjectiveKey(o.Journey, o.Name)+" "+o.Source.Bad)
+		}
+	}
+	want := []string{"shop shop:checkout rate(errors_total[{{.window}}])", "search search:query rate(search_errors_total[{{.window}}])"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ParseSloth (-want +got):\n%s", diff)
+	}
+	_, err = sloconfig.ParseSloth("bad.yaml", []byte(strings.Replace(strings.Replace(two, "objective: 99.9", "objective: 100", 1), "service: search", "service: [search]", 1)))
+	wantErr := []string{
+		`bad.yaml:3:36: slos[0].objective: "100" leaves no error budget; write a percent below 100, such as 99.9`,
+		`bad.yaml:6:10: service is a list; write the service's name, such as myservice`,
+	}
+	if diff := cmp.Diff(wantErr, problems(t, err)); diff != "" {
+		t.Errorf("ParseSloth's problems (-want +got):\n%s", diff)
+	}
+	if _, err := sloconfig.ParseSloth("empty.yaml", nil); err == nil || err.Error() != "empty.yaml:1:1: the file is empty; a Sloth spec has a version, a service and its slos" {
+		t.Errorf("ParseSloth of an empty file: %v", err)
+	}
 }
