@@ -64,8 +64,8 @@
 // (apiVersion: sloth.slok.dev/v1, kind: PrometheusServiceLevel, the same
 // spec with camelCase keys). The service becomes the service and its one
 // journey; each SLO an objective of that journey, named as the SLO, with
-// its objective in percent as the target (99.9 is exactly 0.999), Sloth's
-// default period of 30 days, the service's and the SLO's labels (the
+// its objective in percent as the target (99.9 is exactly 0.999), the
+// service's and the SLO's labels (the
 // SLO's win), an events SLI's error_query and total_query as the source's
 // Bad and Total, a raw SLI's error_ratio_query as its ErrorRatio, and the
 // alerting's name, labels and annotations, and those of page_alert and
@@ -73,8 +73,11 @@
 // the names and labels that existing Alertmanager routes match. A
 // description is for people and is not kept. Plugins (sli.plugin,
 // slo_plugins, an SLO's plugins) are refused: Sloth runs them as code,
-// which journeyslo cannot; write their queries as events instead. One
-// file holds one spec. Problems are placed in the spec, as
+// which journeyslo cannot; write their queries as events instead. Sloth
+// has no period in its spec (its command line's default is 30 days), so
+// the objectives take journeyslo's default, also 30 days. Parse reads one
+// spec; [ParseSloth] reads a file of several, "---" between them, a
+// config per service. Problems are placed in the spec, as
 // FILE:LINE:COLUMN, and a spec that loads writes itself as a journeyslo
 // file with [Config.Marshal].
 //
