@@ -277,6 +277,9 @@ type (
 		Unmatched  eventCount      `json:"unmatched"`
 		Objectives []objectiveJSON `json:"objectives"`
 		Review     slo.Review      `json:"review"`
+		// Error says why a fleet's page shows no figures, or not all;
+		// left out when it shows them all.
+		Error string `json:"error,omitempty"`
 	}
 	eventCount struct {
 		Good uint64 `json:"good"`
@@ -603,9 +606,14 @@ func episodeViews(eps []slo.Episode, st slo.Status, loc *time.Location) ([]episo
 		if e.Paging > 0 && e.Severity == burnrate.SeverityPage {
 			details = append(details, formatSpan(e.Paging)+" paging")
 		}
-		details = append(details, "peak "+formatRate(e.PeakBurn)+"×")
+		// A fleet's episodes, read from its alerts, carry no burn and no
+		// events: they claim neither.
+		figures := e.PeakBurn > 0 || e.Good+e.Bad > 0 || e.BudgetSpent > 0
+		if figures {
+			details = append(details, "peak "+formatRate(e.PeakBurn)+"×")
+		}
 		// A share of a budget the period cannot support claims nothing.
-		if st.Budget != slo.BudgetTooFewEvents {
+		if st.Budget != slo.BudgetTooFewEvents && figures {
 			details = append(details, percent(e.BudgetSpent, 1)+" of the budget")
 		}
 		ev.Details = strings.Join(details, " · ")
