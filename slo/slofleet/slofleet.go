@@ -161,7 +161,10 @@ func matchers(objs []slo.Objective, labels map[string]string, first ...string) s
 			journeys = append(journeys, j)
 		}
 	}
-	ms := append(slices.Clone(first), "journey=~"+strconv.Quote(strings.Join(journeys, "|")))
+	ms := slices.Clone(first)
+	if len(journeys) > 0 {
+		ms = append(ms, "journey=~"+strconv.Quote(strings.Join(journeys, "|")))
+	}
 	for _, name := range slices.Sorted(maps.Keys(labels)) {
 		ms = append(ms, name+"="+strconv.Quote(labels[name]))
 	}
