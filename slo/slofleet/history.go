@@ -140,6 +140,9 @@ func episodeStep(span time.Duration) time.Duration {
 // history makes the reading at at: every query at once, each bounded by
 // qctx, a child of ctx bounded by the timeout.
 func (c *Client) history(ctx, qctx context.Context, at time.Time) ([]slo.History, error) {
+	// Prometheus answers instants to the millisecond: the range queries'
+	// points must fall on at itself for the last of them to be now.
+	at = at.Truncate(time.Millisecond)
 	groups := map[bucketing][]slo.Objective{}
 	var windows []time.Duration
 	longest := time.Duration(0)

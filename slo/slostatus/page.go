@@ -465,7 +465,12 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		}
 		if st.State != burnrate.SeverityOK {
 			verb := map[burnrate.Severity]string{burnrate.SeverityTicket: "Ticket", burnrate.SeverityPage: "Paging"}[st.State]
-			o.Since = verb + " since " + st.Since.In(loc).Format("Jan 2 15:04 MST") + " (" + formatSpan(st.Time.Sub(st.Since)) + ") by " + st.Rule
+			if st.Since.IsZero() {
+				// A fleet's Status does not know when its state began.
+				o.Since = verb + " by " + st.Rule
+			} else {
+				o.Since = verb + " since " + st.Since.In(loc).Format("Jan 2 15:04 MST") + " (" + formatSpan(st.Time.Sub(st.Since)) + ") by " + st.Rule
+			}
 		}
 
 		decimals := targetDecimals(st.Target)
