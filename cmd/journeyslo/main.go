@@ -13,7 +13,7 @@
 //	journeyslo snapshot [-config FILE]... SNAPSHOT
 //	journeyslo backtest -config FILE [-objective JOURNEY:OBJECTIVE]... TRAFFIC [-policy FILE|NAME]... [-flaky D] [-every D] [-format text|json|html] [-o FILE]
 //	journeyslo risk [-config FILE]... [-traffic FILE] [-format text|json] FILE
-//	journeyslo serve -prometheus URL [-addr ADDR] [-label k=v]... [FILE...]
+//	journeyslo serve -prometheus URL [-addr ADDR] [-label k=v]... [-from TIME] [FILE...]
 //	journeyslo help [VERB]
 //	journeyslo version
 //

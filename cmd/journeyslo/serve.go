@@ -14,13 +14,15 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/benbjohnson/clock"
+
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slofleet"
 	"github.com/journeyslo/journeyslo/slo/slostatus"
 )
 
 var serveVerb = &verb{
-	synopsis: "serve -prometheus URL [-addr ADDR] [-label k=v]... [FILE...]",
+	synopsis: "serve -prometheus URL [-addr ADDR] [-label k=v]... [-from TIME] [FILE...]",
 	summary:  "serve the fleet's status page, health and release gate from Prometheus",
 	help: `Serve serves the status page, health check and release gate of the whole fleet,
 read from the series that the rules of 'journeyslo rules' record in Prometheus
@@ -57,6 +59,7 @@ type serveOptions struct {
 	title      string
 	timeout    time.Duration
 	poll       time.Duration
+	from       time.Time
 }
 
 func (o *serveOptions) flagSet(stderr io.Writer) *flag.FlagSet {
@@ -67,6 +70,14 @@ func (o *serveOptions) flagSet(stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.title, "title", "Error budgets of the fleet", "the status page's title")
 	fs.DurationVar(&o.timeout, "timeout", slofleet.DefaultTimeout, "how long a reading of Prometheus may take")
 	fs.DurationVar(&o.poll, "poll", slofleet.DefaultPollInterval, "how long a reading is shared by every viewer before the next")
+	fs.Func("from", "an RFC 3339 `instant`, such as 2026-03-02T01:05:00Z, to read the fleet from as if the clock\nhad been set back to it, moving on from there: to go over an incident as the page showed it (default now)", func(s string) error {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return fmt.Errorf("%q is not an RFC 3339 instant, such as 2026-03-02T01:05:00Z", s)
+		}
+		o.from = t
+		return nil
+	})
 	return fs
 }
 
@@ -84,6 +95,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	opts := []slofleet.Option{
 		slofleet.WithLabels(o.labels), slofleet.WithTimeout(o.timeout), slofleet.WithPollInterval(o.poll),
+	}
+	if !o.from.IsZero() {
+		real := clock.New()
+		opts = append(opts, slofleet.WithClock(shifted{real, o.from.Sub(real.Now())}))
 	}
 	// Stop on SIGTERM from the first moment: a discovery that hangs on
 	// an unreachable Prometheus must not outlive it.
@@ -167,3 +182,15 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "journeyslo serve: stopped")
 	return exitOK
 }
+
+// shifted is a clock set back (or on) by a fixed offset, moving at the
+// real clock's pace: the fleet's reading instants and the answers'
+// expiry alike.
+type shifted struct {
+	clock.Clock
+	offset time.Duration
+}
+
+func (s shifted) Now() time.Time                  { return s.Clock.Now().Add(s.offset) }
+func (s shifted) Since(t time.Time) time.Duration { return s.Now().Sub(t) }
+func (s shifted) Until(t time.Time) time.Duration { return t.Sub(s.Now()) }
