@@ -14,6 +14,7 @@
 //	journeyslo snapshot [-config FILE]... SNAPSHOT
 //	journeyslo backtest -config FILE [-objective JOURNEY:OBJECTIVE]... TRAFFIC [-policy FILE|NAME]... [-flaky D] [-every D] [-format text|json|html] [-o FILE]
 //	journeyslo risk [-config FILE]... [-traffic FILE] [-format text|json] FILE
+//	journeyslo serve -prometheus URL [-addr ADDR] [-label k=v]... [-from TIME] [FILE...]
 //	journeyslo help [VERB]
 //	journeyslo version
 //
@@ -94,6 +95,7 @@ func init() {
 		"snapshot": snapshotVerb,
 		"backtest": backtestVerb,
 		"risk":     riskVerb,
+		"serve":    serveVerb,
 	}
 }
 
@@ -121,7 +123,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // verbOrder is the order verbs are listed in, that of the work: check,
 // generate, convert, inspect, try.
-var verbOrder = []string{"validate", "rules", "convert", "openslo", "snapshot", "backtest", "risk", "help", "version"}
+var verbOrder = []string{"validate", "rules", "convert", "openslo", "snapshot", "backtest", "risk", "serve", "help", "version"}
 
 // verbNames returns the verbs' names in the order of verbOrder.
 func verbNames() []string {
