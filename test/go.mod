@@ -3,6 +3,7 @@ module github.com/journeyslo/journeyslo/test
 go 1.26.0
 
 require (
+	github.com/grafana/grafana-foundation-sdk/go v0.0.22
 	github.com/journeyslo/journeyslo v0.0.0
 	github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring v0.95.2
 	sigs.k8s.io/yaml v1.6.0
