@@ -161,6 +161,9 @@ func TestQueriesEvaluate(t *testing.T) {
 	for i, q := range table.Targets {
 		for _, s := range srv.Query(t, expand(q.Expr), now) {
 			key := string(s.Metric["journey"]) + ":" + string(s.Metric["objective"])
+			if c := s.Metric["cluster"]; c != "" {
+				key += " " + string(c) // a row per group
+			}
 			if rows[key] == nil {
 				rows[key] = &row{exhaustion: math.NaN()}
 			}
@@ -182,13 +185,15 @@ func TestQueriesEvaluate(t *testing.T) {
 	want := map[string]row{
 		// 10% bad at 99.9%: spent a hundred times over; a page.
 		"checkout:availability": {state: 2, budget: 1 - 0.1/0.001, sli: 0.9, exhaustion: 0, rank: 2000 + 99},
-		// 0.5% bad at 99%: half the budget left, spent in 30 days at 0.5.
-		"search:latency": {state: 0, budget: 0.5, sli: 0.995, exhaustion: 0.5 * 30 * 86400 * 0.01 / 0.005, rank: -0.5},
+		// 0.5% bad at 99% in each cluster, judged apart: half the budget
+		// left, spent in 30 days at 0.5.
+		"search:latency eu-1": {state: 0, budget: 0.5, sli: 0.995, exhaustion: 0.5 * 30 * 86400 * 0.01 / 0.005, rank: -0.5},
+		"search:latency us-1": {state: 0, budget: 0.5, sli: 0.995, exhaustion: 0.5 * 30 * 86400 * 0.01 / 0.005, rank: -0.5},
 		// 4% bad at 98%: overspent, burning at 2 over 90m; a ticket.
 		"login:guarded": {state: 1, budget: -1, sli: 0.96, exhaustion: 0, rank: 1000 + 1},
 	}
 	if len(rows) != len(want) {
-		t.Errorf("the overview has rows %v, want one per objective", slices.Sorted(mapsKeys(rows)))
+		t.Errorf("the overview has rows %v, want one per objective and group", slices.Sorted(mapsKeys(rows)))
 	}
 	for key, w := range want {
 		g := rows[key]
