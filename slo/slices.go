@@ -258,8 +258,9 @@ func saturating(a, b uint64) uint64 {
 // scaled reads a RatioTimeslices slice series in slices: its sums divided
 // by ratioScale, so that a window's good is the sum of its slices' shares
 // and good + bad its number of slices.
-type scaled struct{ s *window.Series }
+type scaled struct{ s burnrate.Source }
 
+// Sum returns the window's slices: its units over ratioScale.
 func (s scaled) Sum(d time.Duration) (good, bad float64) {
 	g, b := s.s.Sum(d)
 	return g / ratioScale, b / ratioScale
@@ -345,4 +346,22 @@ func (s *slicesShape) slices(f *fields) *Slices {
 		return nil
 	}
 	return &Slices{Method: s.Method, Window: f.duration("slices.window", s.Window), Target: s.Target}
+}
+
+// sliceUnit returns how many units of the objective's budget series make
+// one of what its status counts: ratioScale for RatioTimeslices, else 1.
+func (o *objective) sliceUnit() float64 {
+	if o.slices != nil && o.slices.Method == RatioTimeslices {
+		return ratioScale
+	}
+	return 1
+}
+
+// outlookSource returns what an outlook of the objective evaluates: the
+// projection p of its budget series, in slices for RatioTimeslices.
+func (o *objective) outlookSource(p burnrate.Source) burnrate.Source {
+	if o.sliceUnit() != 1 {
+		return scaled{p}
+	}
+	return p
 }

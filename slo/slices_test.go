@@ -311,3 +311,36 @@ func (f *fast) Advance(d time.Duration) {
 		panic(err)
 	}
 }
+
+// The outlook of an objective of slices reads slices: after 20 bad
+// minutes of a 1h window, no more bad slices clear the page when the last
+// bad minute leaves the 1h window, an hour after it.
+func TestSlicesOutlook(t *testing.T) {
+	f := newFast(t, slo.Objective{Journey: "slices", Target: 0.9, Period: 7 * 24 * time.Hour,
+		Slices: &slo.Slices{Method: slo.RatioTimeslices, Window: time.Minute},
+		Policy: burnrate.Policy{MinEvents: 5, Rules: []burnrate.Rule{{Severity: burnrate.SeverityPage, Long: time.Hour, Short: 5 * time.Minute, Factor: 2}}}})
+	for i := range 60 {
+		if i < 40 {
+			f.Add("slices", 1000, 0)
+		} else {
+			f.Add("slices", 0, 1000)
+		}
+		f.Advance(time.Minute)
+	}
+	st := f.Reg.Status()[0]
+	if st.State != burnrate.SeverityPage {
+		t.Fatalf("state %v after 20 bad minutes of 60; want page", st.State)
+	}
+	tr := fixture.Tracker(f.Reg, "slices", "availability")
+	out := tr.Outlook(0)
+	// The 1h window holds 20 bad slices of 60 at the end: burn 3.33. With
+	// good slices only, it is below 2 (12 bad of 60) after 8 more minutes.
+	if want := f.now.Add(8 * time.Minute); !out.Reset.Equal(want) {
+		t.Errorf("reset at %v, want %v (rate %v slices/s)", out.Reset, want, out.Rate)
+	}
+	// 60 slices since the first, which counts from its end a minute in:
+	// 60 in 59 minutes.
+	if math.Abs(out.Rate-60.0/(59*60)) > 1e-12 {
+		t.Errorf("rate %v slices/s, want 60 in 59 minutes", out.Rate)
+	}
+}
