@@ -313,8 +313,8 @@ func (f *fast) Advance(d time.Duration) {
 }
 
 // The outlook of an objective of slices reads slices: after 20 bad
-// minutes of a 1h window, no more bad slices clear the page when the last
-// bad minute leaves the 1h window, an hour after it.
+// minutes, good slices clear the page when the 5m window holds less than
+// one bad slice in five (burn 2), the first tick after 4 minutes.
 func TestSlicesOutlook(t *testing.T) {
 	f := newFast(t, slo.Objective{Journey: "slices", Target: 0.9, Period: 7 * 24 * time.Hour,
 		Slices: &slo.Slices{Method: slo.RatioTimeslices, Window: time.Minute},
@@ -333,9 +333,9 @@ func TestSlicesOutlook(t *testing.T) {
 	}
 	tr := fixture.Tracker(f.Reg, "slices", "availability")
 	out := tr.Outlook(0)
-	// The 1h window holds 20 bad slices of 60 at the end: burn 3.33. With
-	// good slices only, it is below 2 (12 bad of 60) after 8 more minutes.
-	if want := f.now.Add(8 * time.Minute); !out.Reset.Equal(want) {
+	// At 4m the 5m window holds exactly one bad slice in five, burn 2,
+	// which still burns; 3 s later (the tick) a share of it has left.
+	if want := f.now.Add(4*time.Minute + 3*time.Second); !out.Reset.Equal(want) {
 		t.Errorf("reset at %v, want %v (rate %v slices/s)", out.Reset, want, out.Rate)
 	}
 	// 60 slices since the first, which counts from its end a minute in:
