@@ -365,3 +365,11 @@ func (o *objective) outlookSource(p burnrate.Source) burnrate.Source {
 	}
 	return p
 }
+
+// sliceSeriesSuffix names the slice series of an objective in a snapshot:
+// its objective's name and this, which no objective's name can end with
+// (a name holds no space), so the two never meet. A snapshot keeps the
+// judged slices; the events of the slice open at the save are counted in
+// the objective's event windows, not in a slice, and a restarted registry
+// judges the slice it starts in on the events it sees.
+const sliceSeriesSuffix = " slices"

@@ -344,3 +344,45 @@ func TestSlicesOutlook(t *testing.T) {
 		t.Errorf("rate %v slices/s, want 60 in 59 minutes", out.Rate)
 	}
 }
+
+// A snapshot keeps the judged slices: a registry restored from it reports
+// the slices its predecessor judged.
+func TestSlicesSnapshot(t *testing.T) {
+	o := slo.Objective{Journey: "slices", Target: 0.9, Period: 7 * 24 * time.Hour,
+		Slices: &slo.Slices{Method: slo.Timeslices, Window: time.Minute, Target: 0.9}}
+	path := t.TempDir() + "/snap"
+	mock := clock.NewMock()
+	mock.Set(fixture.Start)
+	open := func() *slo.Registry {
+		reg, err := slo.New([]slo.Objective{o}, slo.WithClock(mock), slo.WithManualAdvance(), slo.WithSnapshot(path, time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return reg
+	}
+	reg := open()
+	j := fixture.Journey(reg, "slices")
+	for i := range 30 {
+		if i%3 == 0 {
+			j.Add(1, 1)
+		} else {
+			j.Add(10, 0)
+		}
+		if err := reg.Advance(fixture.Start.Add(time.Duration(i+1) * time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := reg.Close(); err != nil {
+		t.Fatal(err)
+	}
+	mock.Set(fixture.Start.Add(31 * time.Minute))
+	reg = open()
+	defer reg.Close()
+	if got := reg.Restored(); len(got.Objectives) != 1 || len(got.Skipped) != 0 || got.Err != nil {
+		t.Fatalf("restored %+v", got)
+	}
+	st := reg.Status()[0]
+	if st.Good != 20 || st.Bad != 10 {
+		t.Errorf("after the restart: %d good and %d bad slices; want 20 and 10", st.Good, st.Bad)
+	}
+}
