@@ -95,6 +95,10 @@ type Objective struct {
 	// Labels are slo.Objective's Labels: extra labels for generated rules
 	// and alerts. Nil means none.
 	Labels map[string]string
+	// Slices is slo.Objective's Slices: the objective counts time slices
+	// (a file writes slices: {method: Timeslices, window: 1m, target:
+	// 0.95}). Nil counts events.
+	Slices *slo.Slices
 }
 
 // A Policy is a named set of alert rules that objectives share. It is a
@@ -146,6 +150,7 @@ func (c *Config) objective(journey string, o Objective) slo.Objective {
 		Runbook:   o.Runbook,
 		Dashboard: o.Dashboard,
 		Labels:    maps.Clone(o.Labels),
+		Slices:    cloneSlices(o.Slices),
 	}
 	rules, min := o.Rules, o.MinEvents
 	if o.Policy != "" {
@@ -233,6 +238,7 @@ func FromObjectives(service string, objs []slo.Objective, patterns, methods map[
 			Runbook:   o.Runbook,
 			Dashboard: o.Dashboard,
 			Labels:    maps.Clone(o.Labels),
+			Slices:    cloneSlices(o.Slices),
 		}
 		if len(co.Rules) > 0 || o.Policy.MinEvents != 0 {
 			co.MinEvents = Events(o.Policy.MinEvents)

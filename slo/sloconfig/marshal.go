@@ -47,6 +47,7 @@ type (
 		Runbook   string            `yaml:"runbook,omitempty"`
 		Dashboard string            `yaml:"dashboard,omitempty"`
 		Labels    map[string]string `yaml:"labels,omitempty"`
+		Slices    *slicesOut        `yaml:"slices,omitempty"`
 	}
 )
 
@@ -80,6 +81,7 @@ func (c *Config) Marshal() ([]byte, error) {
 				Runbook:   o.Runbook,
 				Dashboard: o.Dashboard,
 				Labels:    maps.Clone(o.Labels),
+				Slices:    slicesOf(o.Slices),
 			})
 		}
 		out.Journeys = append(out.Journeys, jo)

@@ -219,7 +219,7 @@ func (p *parser) journey(n *yaml.Node, path string) Journey {
 
 func (p *parser) objective(n *yaml.Node, path string) Objective {
 	var o Objective
-	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels"},
+	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels", "slices"},
 		func(key string, v *yaml.Node, fpath string) {
 			switch key {
 			case "name":
@@ -242,6 +242,8 @@ func (p *parser) objective(n *yaml.Node, path string) Objective {
 				o.Dashboard, _ = p.scalar(v, fpath, "the dashboard's URL, such as https://grafana.example.com/d/checkout")
 			case "labels":
 				o.Labels = p.labels(v, fpath)
+			case "slices":
+				o.Slices = p.slices(v, fpath)
 			}
 		})
 	return o
