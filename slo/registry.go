@@ -535,6 +535,7 @@ func (r *Registry) Advance(now time.Time) error {
 func (r *Registry) advance(now time.Time) {
 	r.drain()
 	r.mu.Lock()
+	r.countSlices(now)
 	r.group.Advance(now)
 	r.pending = r.evaluate(now)
 	r.mu.Unlock()
@@ -574,14 +575,10 @@ func (r *Registry) evaluate(now time.Time) []Transition {
 	prev := r.advanced
 	r.advanced = now
 	r.gen++
-	step := r.group.Time()
 	for _, o := range r.objs {
 		from := o.state
 		g0, b0 := o.totG, o.totB
 		o.totG, o.totB = o.series.Total()
-		if o.slices != nil {
-			o.slices.count(o.totG-g0, o.totB-b0, step)
-		}
 		src := o.source()
 		o.Policy.Evaluate(src, o.Target, &o.eval)
 		o.good, o.bad = src.Sum(o.Period)

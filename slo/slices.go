@@ -74,7 +74,8 @@ func (m *SliceMethod) UnmarshalText(text []byte) error {
 // The registry judges a slice at its first advance at or after the
 // slice's end, from the events its windows attributed to the slice (see
 // [window.Group.Advance]: events count at the advance that finds them),
-// and the verdict counts from that advance on. An advance that skips past
+// and counts the verdict in the slice's last step: a window of length w
+// holds the slices that ended within it, w / Window of them. An advance that skips past
 // several slices finds the events of the skipped time in the slice it
 // left, and the slices in between empty. The registry's first slice may
 // begin before [New]; it is judged on the events it holds. Recording is
@@ -182,6 +183,8 @@ type sliceState struct {
 	open int64
 	good uint64 // events of the open slice
 	bad  uint64
+	// seenG and seenB are the series' totals at the last count.
+	seenG, seenB uint64
 }
 
 // newSliceState returns the slice counting of o, whose slice series keeps
@@ -201,18 +204,34 @@ func newSliceState(o Objective, group *window.Group) (*sliceState, error) {
 	return st, nil
 }
 
-// count adds the events an evaluation counted to the open slice, and
-// judges it when the group's step, now, has left it. The events belong to
-// the step the group was in before this evaluation's rotation, which the
-// open slice holds: the group attributed them there.
+// count adds the events the objective's series counted since the last
+// count (its totals are good and bad) to the open slice, and judges the
+// slice when now, the instant the group is about to advance to, lies in a
+// later one. It runs before the group's rotation, so that the verdict is
+// rotated with the slice's last events into the step the group was in,
+// the slice's own: a window of length w then holds the slices that ended
+// in the last w, w / Window of them, as the fleet's rules count them.
 func (st *sliceState) count(good, bad uint64, now time.Time) {
-	st.good, st.bad = saturating(st.good, good), saturating(st.bad, bad)
+	st.good, st.bad = saturating(st.good, good-st.seenG), saturating(st.bad, bad-st.seenB)
+	st.seenG, st.seenB = good, bad
 	k := window.Bucket(now, time.Duration(st.width))
 	if k <= st.open {
 		return
 	}
 	st.judge()
 	st.open = k
+}
+
+// countSlices counts the slices of every objective of slices before the
+// group advances to now. It requires Registry.mu held for writing and the
+// journeys drained.
+func (r *Registry) countSlices(now time.Time) {
+	for _, o := range r.objs {
+		if o.slices != nil {
+			g, b := o.series.Total()
+			o.slices.count(g, b, now)
+		}
+	}
 }
 
 // judge moves the open slice's verdict into the slice series, and opens a

@@ -125,7 +125,7 @@ func TestSlicesOracle(t *testing.T) {
 		{0, 0},    // empty: left out
 		{0, 3},    // all bad
 		{7, 0},    // all good
-		{0, 0},    // empty
+		{0, 9},    // all bad, the last slice before the 10m window
 		{1, 2},    // a third good
 		{19, 1},   // 95%: good
 		{999, 1},  // good
@@ -175,15 +175,15 @@ func TestSlicesOracle(t *testing.T) {
 		}
 	}
 	st := f.Reg.Status()
-	if st[0].Good != uint64(good) || st[0].Bad != uint64(bad) || good != 7 || bad != 6 {
-		t.Errorf("Timeslices: %d good, %d bad slices; want %v, %v (7 and 6)", st[0].Good, st[0].Bad, good, bad)
+	if st[0].Good != uint64(good) || st[0].Bad != uint64(bad) || good != 7 || bad != 7 {
+		t.Errorf("Timeslices: %d good, %d bad slices; want %v, %v (7 and 7)", st[0].Good, st[0].Bad, good, bad)
 	}
 	if want := good / all; math.Abs(st[0].SLI-want) > 1e-15 {
 		t.Errorf("Timeslices SLI %v, want %v", st[0].SLI, want)
 	}
-	// The 10-minute window: the last ten minutes' slices, the empty one
-	// left out.
-	if b := st[0].Windows[0]; b.Window != 10*time.Minute || b.Good != last10good || b.Bad != last10bad ||
+	// The 10-minute window: the slices of the last ten minutes, the empty
+	// one left out, not the bad one that ended as the window began.
+	if b := st[0].Windows[0]; b.Window != 10*time.Minute || b.Good != last10good || b.Bad != last10bad || last10good+last10bad != 9 ||
 		math.Abs(b.Rate-last10bad/(last10good+last10bad)/0.1) > 1e-12 {
 		t.Errorf("Timeslices 10m window: %+v; want %v good, %v bad", b, last10good, last10bad)
 	}
@@ -194,7 +194,7 @@ func TestSlicesOracle(t *testing.T) {
 		t.Errorf("unit %q, min %d; want slices, 10", st[0].Unit(), st[0].MinEvents)
 	}
 	if got := st[0].Evidence(); got != "" {
-		t.Errorf("evidence %q with 13 slices of 10", got)
+		t.Errorf("evidence %q with 14 slices of 10", got)
 	}
 }
 
@@ -338,10 +338,9 @@ func TestSlicesOutlook(t *testing.T) {
 	if want := f.now.Add(4*time.Minute + 3*time.Second); !out.Reset.Equal(want) {
 		t.Errorf("reset at %v, want %v (rate %v slices/s)", out.Reset, want, out.Rate)
 	}
-	// 60 slices since the first, which counts from its end a minute in:
-	// 60 in 59 minutes.
-	if math.Abs(out.Rate-60.0/(59*60)) > 1e-12 {
-		t.Errorf("rate %v slices/s, want 60 in 59 minutes", out.Rate)
+	// 60 slices in 60 minutes, each counted in its own last step.
+	if math.Abs(out.Rate-1.0/60) > 1e-12 {
+		t.Errorf("rate %v slices/s, want 1/60", out.Rate)
 	}
 }
 
