@@ -1,6 +1,7 @@
 package slostatus
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -56,4 +57,14 @@ func thousands(n uint64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// sliceTraffic says what a gate's outlook of an objective of slices
+// assumes: the share of its slices that go on bad (or short of good, for
+// RatioTimeslices), rather than a request rate.
+func sliceTraffic(st slo.Status, out slo.Outlook) string {
+	if st.Slices.Method == slo.RatioTimeslices {
+		return fmt.Sprintf("if its %s slices go on %s%% short of good on average", burnrate.FormatWindow(st.Slices.Window), formatRate(out.ErrorRatio*100))
+	}
+	return fmt.Sprintf("if %s%% of its %s slices go on bad", formatRate(out.ErrorRatio*100), burnrate.FormatWindow(st.Slices.Window))
 }

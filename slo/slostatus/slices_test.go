@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/internal/fixture"
 	"github.com/journeyslo/journeyslo/slo"
 	"github.com/journeyslo/journeyslo/slo/slostatus"
@@ -47,5 +48,34 @@ func TestStatusPageSlices(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log(body)
+	}
+}
+
+// The release gate states its outlook of an objective of slices in
+// slices, not in requests a second.
+func TestReleaseGateSlices(t *testing.T) {
+	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.9, Period: 7 * 24 * time.Hour,
+		Slices: &slo.Slices{Method: slo.Timeslices, Window: time.Minute, Target: 0.95},
+		Policy: burnrate.Policy{MinEvents: 3, Rules: []burnrate.Rule{{Severity: burnrate.SeverityPage, Long: 10 * time.Minute, Short: 2 * time.Minute, Factor: 5}}}})
+	for i := range 36 {
+		switch {
+		case i >= 30 && i < 35:
+			f.Add("checkout", 0, 10)
+		default:
+			f.Add("checkout", 10, 0)
+		}
+		f.Advance(time.Minute)
+	}
+	if st := f.Reg.Status()[0]; st.State != burnrate.SeverityPage {
+		t.Fatalf("state %v, want page", st.State)
+	}
+	gate, err := slostatus.ReleaseGate(f.Reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := fetch(t, serve(t, gate), http.MethodGet, "/")
+	const want = "would not reopen within checkout:availability's period (7d) if 50% of its 1m slices go on bad: its budget would not be back above zero"
+	if !strings.Contains(body, want) {
+		t.Errorf("the gate says\n%s\nwant it to say %q", body, want)
 	}
 }
