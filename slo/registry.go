@@ -584,7 +584,11 @@ func (r *Registry) evaluate(now time.Time) []Transition {
 		o.good, o.bad = src.Sum(o.Period)
 		// The totals' moves are exactly the events this evaluation counts,
 		// with no double counting across rotation.
-		o.track(prev, now, from, o.totG-g0, o.totB-b0)
+		dg, db := float64(o.totG-g0), float64(o.totB-b0)
+		if o.slices != nil {
+			dg, db = o.slices.moved() // an episode of slices counts slices
+		}
+		o.track(prev, now, from, dg, db)
 		if o.eval.State == from {
 			continue
 		}

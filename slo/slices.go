@@ -185,6 +185,8 @@ type sliceState struct {
 	bad  uint64
 	// seenG and seenB are the series' totals at the last count.
 	seenG, seenB uint64
+	// movedG and movedB are the slice series' totals at the last moved.
+	movedG, movedB uint64
 }
 
 // newSliceState returns the slice counting of o, whose slice series keeps
@@ -392,3 +394,17 @@ func (o *objective) outlookSource(p burnrate.Source) burnrate.Source {
 // the objective's event windows, not in a slice, and a restarted registry
 // judges the slice it starts in on the events it sees.
 const sliceSeriesSuffix = " slices"
+
+// moved returns the slices judged since its last call, good and bad, in
+// slices (fractions of one for RatioTimeslices): what an episode of the
+// objective counts.
+func (st *sliceState) moved() (good, bad float64) {
+	g, b := st.series.Total()
+	unit := 1.0
+	if st.Method == RatioTimeslices {
+		unit = ratioScale
+	}
+	good, bad = float64(g-st.movedG)/unit, float64(b-st.movedB)/unit
+	st.movedG, st.movedB = g, b
+	return good, bad
+}

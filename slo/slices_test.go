@@ -385,3 +385,33 @@ func TestSlicesSnapshot(t *testing.T) {
 		t.Errorf("after the restart: %d good and %d bad slices; want 20 and 10", st.Good, st.Bad)
 	}
 }
+
+// An episode of an objective of slices counts slices, and its share of
+// the budget is a share of the budget in slices.
+func TestSlicesEpisode(t *testing.T) {
+	f := newFast(t, slo.Objective{Journey: "slices", Target: 0.9, Period: 7 * 24 * time.Hour,
+		Slices: &slo.Slices{Method: slo.Timeslices, Window: time.Minute, Target: 0.9},
+		Policy: burnrate.Policy{MinEvents: 3, Rules: []burnrate.Rule{{Severity: burnrate.SeverityPage, Long: 10 * time.Minute, Short: 2 * time.Minute, Factor: 5}}}})
+	for i := range 60 {
+		if i >= 40 && i < 46 {
+			f.Add("slices", 0, 1000) // six bad minutes of heavy traffic
+		} else {
+			f.Add("slices", 10, 0)
+		}
+		f.Advance(time.Minute)
+	}
+	eps := fixture.Tracker(f.Reg, "slices", "availability").Episodes()
+	st := f.Reg.Status()[0]
+	if len(eps) != 1 || st.Good != 54 || st.Bad != 6 {
+		t.Fatalf("%d episodes, %d good and %d bad slices: %+v", len(eps), st.Good, st.Bad, eps)
+	}
+	// The page fires at the 5th bad minute (5 of 10 bad, burn 5) and the
+	// 2m window clears it after the second good minute: the episode holds
+	// the 5th and 6th bad slices and two good ones, and spent 2 of the 4.8
+	// slices the period's 48 allowed when it ended.
+	ep := eps[0]
+	if ep.Bad != 2 || ep.Good != 2 || math.Abs(ep.BudgetSpent-2/4.8) > 1e-12 || ep.Start != fixture.Start.Add(45*time.Minute) ||
+		ep.End != fixture.Start.Add(48*time.Minute) {
+		t.Errorf("episode %+v; want from 45m to 48m, 2 bad and 2 good slices, 2 of a 4.8-slice budget", ep)
+	}
+}
