@@ -75,11 +75,20 @@ func (m *SliceMethod) UnmarshalText(text []byte) error {
 // slice's end, from the events its windows attributed to the slice (see
 // [window.Group.Advance]: events count at the advance that finds them),
 // and counts the verdict in the slice's last step: a window of length w
-// holds the slices that ended within it, w / Window of them. An advance that skips past
-// several slices finds the events of the skipped time in the slice it
-// left, and the slices in between empty. The registry's first slice may
-// begin before [New]; it is judged on the events it holds. Recording is
-// unchanged: no clock, no lock on the event path.
+// holds the slices that ended within it, w / Window of them. An advance
+// that skips past several slices finds the events of the skipped time in
+// the slice it left, and the slices in between empty. The registry's
+// first slice may begin before [New]; it is judged on the events it
+// holds. Recording is unchanged: no clock, no lock on the event path.
+//
+// Everything the registry says of the objective is then in slices: its
+// [Status] (Good, Bad, MinEvents, Windows; see [Status.SliceCounts]), its
+// burn-down, its episodes and review, its outlook; its TotalGood and
+// TotalBad, and the counters exported from them, stay events, from which
+// the fleet's rules (package slorules) judge slices in PromQL. A snapshot
+// keeps the judged slices; the events of the slice open at a restart are
+// in the objective's event windows, and the restarted registry judges
+// that slice on the events it sees itself.
 type Slices struct {
 	// Method is Timeslices or RatioTimeslices.
 	Method SliceMethod
