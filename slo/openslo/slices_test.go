@@ -53,12 +53,12 @@ spec:
           metricSource:
             type: Prometheus
             spec:
-              query: sum(good)
+              query: sum(http_requests_total{code!~"5.."})
         total:
           metricSource:
             type: Prometheus
             spec:
-              query: sum(all)
+              query: sum(http_requests_total)
   timeWindow:
     - duration: 28d
       isRolling: true

@@ -2,6 +2,7 @@ package slorules
 
 import (
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/journeyslo/journeyslo/burnrate"
@@ -50,25 +51,30 @@ const (
 // registry. The Timeslices comparison is a float comparison of the share
 // of bad events with 1 - target, the decimal the target is written as.
 
-// recordSlice records the slice's events and its verdict, SliceError.
+// recordSlice records the slice's events and its verdict, SliceError,
+// from the counters or the objective's source, as a window's events are.
 func (r *objectiveRules) recordSlice() {
 	s := r.o.Slices
 	w := window(s.Window)
 	events := SliceEventsPrefix + w
 	share := "sum without (outcome) (" + events + r.ownWith(labelOutcome, "bad") + ")\n/\n" +
 		"(sum without (outcome) (" + events + r.own + ") > 0)"
+	if r.source.ratio != "" {
+		// A source of ratios: the ratio over the slice is its share.
+		share = "max" + strings.TrimPrefix(r.by, "sum") + "(\n  (" + expand(r.source.ratio, w) + ") >= 0\n)"
+	} else {
+		// The slice's events by outcome: a window's, under another name.
+		for _, rule := range r.events(s.Window) {
+			rule.Record = events
+			rule.Expr = strings.ReplaceAll(rule.Expr, EventsPrefix+w+"{", events+"{")
+			r.rules = append(r.rules, rule)
+		}
+	}
 	if s.Method == slo.Timeslices {
 		// 1 for a bad slice, 0 for a good one; no sample for an empty one.
 		share = "(\n" + share + "\n) > bool " + decimal(burnrate.ErrorBudget(s.Target))
 	}
-	r.rules = append(r.rules,
-		Rule{
-			Record: events,
-			Expr:   "sum by (journey, objective, outcome) (increase(" + Counter + r.counter + "[" + w + "]))",
-			Labels: r.labels(labelWindow, w),
-		},
-		Rule{Record: SliceError, Expr: share, Labels: r.labels(labelWindow, w)},
-	)
+	r.rules = append(r.rules, Rule{Record: SliceError, Expr: share, Labels: r.labels(labelWindow, w)})
 }
 
 // recordSliceWindow records the slices of the window of length d by
