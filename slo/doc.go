@@ -76,6 +76,19 @@
 // background burn. A replay registry ([WithManualAdvance]) answers the
 // same questions of a candidate policy.
 //
+// # Time slices
+//
+// An objective with [Slices] counts minutes (or any whole number of
+// minutes) instead of events, as OpenSLO's Timeslices and RatioTimeslices
+// do: "99% of the minutes are good, a minute being good when 95% of its
+// requests are", or "the mean of the minutes' shares of good requests is
+// 99%". The registry judges each slice when the advance leaves it and
+// counts the verdicts in windows of their own; the budget, the burn rates
+// (a window's share of bad slices over the error budget), the MinEvents
+// guard and the outlook then read slices, and [Status.Slices] and
+// [Status.SliceCounts] say so ("12 of 20160 slices bad"). A slice with no
+// events is left out, neither good nor bad. Recording is unchanged.
+//
 // # Restarts
 //
 // [WithSnapshot] keeps the counts in a file: New restores it, the registry

@@ -53,6 +53,8 @@ type (
 		GroupBy  []string       `json:"groupBy,omitempty" yaml:"groupBy,omitempty"`
 		NoData   *noDataShape   `json:"noData,omitempty" yaml:"noData,omitempty"`
 		Alerting *alertingShape `json:"alerting,omitempty" yaml:"alerting,omitempty"`
+
+		Slices *slicesShape `json:"slices,omitempty" yaml:"slices,omitempty"`
 	}
 	sourceShape struct {
 		Good       string `json:"good,omitempty" yaml:"good,omitempty"`
@@ -82,6 +84,7 @@ type (
 		Target           *float64          `json:"target" yaml:"target"`
 		Period           string            `json:"period" yaml:"period"`
 		Latency          string            `json:"latency,omitempty" yaml:"latency,omitempty"`
+		Slices           *slicesShape      `json:"slices,omitempty" yaml:"slices,omitempty"`
 		Time             string            `json:"time" yaml:"time"`
 		Good             uint64            `json:"good" yaml:"good"`
 		Bad              uint64            `json:"bad" yaml:"bad"`
@@ -192,6 +195,7 @@ func (o Objective) shape() objectiveShape {
 		Journey: o.Journey, Name: o.Name, Target: finiteOrNull(o.Target),
 		Period: duration(o.Period), Latency: duration(o.Latency),
 		Runbook: o.Runbook, Dashboard: o.Dashboard, Labels: o.Labels,
+		Slices: o.Slices.shape(),
 	}
 	if len(o.Policy.Rules) > 0 || o.Policy.MinEvents != 0 {
 		p := o.Policy
@@ -223,6 +227,7 @@ func (s objectiveShape) objective() (Objective, error) {
 	}
 	var f fields
 	o.Period, o.Latency = f.duration("period", s.Period), f.duration("latency", s.Latency)
+	o.Slices = s.Slices.slices(&f)
 	if s.Source != nil {
 		o.Source = &Source{Good: s.Source.Good, Bad: s.Source.Bad, Total: s.Source.Total, ErrorRatio: s.Source.ErrorRatio}
 	}
@@ -288,7 +293,7 @@ func (o *Objective) UnmarshalYAML(unmarshal func(any) error) error {
 func (s Status) shape() statusShape {
 	out := statusShape{
 		Journey: s.Journey, Objective: s.Objective, Target: finiteOrNull(figure.Tidy(s.Target)),
-		Period: duration(s.Period), Latency: duration(s.Latency), Time: instant(s.Time),
+		Period: duration(s.Period), Latency: duration(s.Latency), Slices: s.Slices.shape(), Time: instant(s.Time),
 		Good: s.Good, Bad: s.Bad, TotalGood: s.TotalGood, TotalBad: s.TotalBad,
 		NoData: s.NoData, MinEvents: s.MinEvents, Budget: &s.Budget,
 		BudgetRemaining:  finiteOrNull(figure.Tidy(s.BudgetRemaining)),
@@ -327,6 +332,7 @@ func (in statusShape) status() (Status, error) {
 	}
 	var f fields
 	s.Period, s.Latency = f.duration("period", in.Period), f.duration("latency", in.Latency)
+	s.Slices = in.Slices.slices(&f)
 	s.ExhaustionWindow = f.duration("exhaustionWindow", in.ExhaustionWindow)
 	if in.TimeToExhaustion != nil {
 		s.TimeToExhaustion = f.duration("timeToExhaustion", *in.TimeToExhaustion)

@@ -136,10 +136,11 @@ type episodeLog struct {
 
 // track folds the evaluation at now into the objective's episode log. from
 // is the state at the previous evaluation, at prev (zero for the first),
-// and dg, db the events the objective's totals gained since. It requires
+// and dg, db the events the objective's totals gained since (its slices,
+// for an objective of slices). It requires
 // Registry.mu held for writing, and runs before o.state takes the new
 // state.
-func (o *objective) track(prev, now time.Time, from burnrate.Severity, dg, db uint64) {
+func (o *objective) track(prev, now time.Time, from burnrate.Severity, dg, db float64) {
 	l := &o.log
 	e := &o.eval
 	if e.State == burnrate.SeverityOK && !l.open {
@@ -149,8 +150,8 @@ func (o *objective) track(prev, now time.Time, from burnrate.Severity, dg, db ui
 		l.start(o, now)
 	}
 	ep := &l.episodes[len(l.episodes)-1]
-	ep.Good += float64(dg)
-	ep.Bad += float64(db)
+	ep.Good += dg
+	ep.Bad += db
 	if from == burnrate.SeverityPage && !prev.IsZero() && now.After(prev) {
 		ep.Paging += now.Sub(prev)
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -211,6 +212,9 @@ func (r *Registry) takeSnapshot(now time.Time) Snapshot {
 	defer r.mu.RUnlock()
 	for _, o := range r.objs {
 		add(o.Journey, o.Name, o.Latency, o.series, o.log.episodes)
+		if o.slices != nil {
+			add(o.Journey, o.Name+sliceSeriesSuffix, o.Latency, o.slices.series, nil)
+		}
 	}
 	add(Unmatched, "", 0, r.overflow, nil)
 	return snap
@@ -465,6 +469,9 @@ func (r *Registry) restoreBytes(data []byte, now time.Time, res RestoreReport) R
 	}
 	for _, o := range r.objs {
 		restore(ObjectiveKey(o.Journey, o.Name), o.Latency, o.series, func(eps []Episode) { o.log.restore(o, eps) })
+		if o.slices != nil {
+			restore(ObjectiveKey(o.Journey, o.Name+sliceSeriesSuffix), o.Latency, o.slices.series, nil)
+		}
 	}
 	restore(ObjectiveKey(Unmatched, ""), 0, r.overflow, nil)
 	for _, ss := range snap.Series {
@@ -589,7 +596,7 @@ func impossible(s Snapshot) string {
 		switch unmatched := ss.Journey == Unmatched && ss.Objective == ""; {
 		case unmatched && (len(ss.Rings) > 0 || len(ss.Episodes) > 0 || ss.Latency != 0):
 			return where("the events of undeclared journeys have no windows, episodes or latency threshold")
-		case !unmatched && (ss.Journey == Unmatched || !namePattern.MatchString(ss.Journey) || !namePattern.MatchString(ss.Objective)):
+		case !unmatched && (ss.Journey == Unmatched || !namePattern.MatchString(ss.Journey) || !namePattern.MatchString(strings.TrimSuffix(ss.Objective, sliceSeriesSuffix))):
 			return where("journey and objective are not names an objective can have")
 		case ss.Latency < 0:
 			return where("latency threshold %v is negative", ss.Latency)

@@ -20,6 +20,13 @@ type Status struct {
 	Period    time.Duration
 	// Latency is the objective's threshold; 0 for availability.
 	Latency time.Duration
+	// Slices, when set, says the objective counts time slices: Good and
+	// Bad, MinEvents and every window's counts are then slices, not
+	// events ("12 of 20160 slices bad"); for RatioTimeslices Good is the
+	// sum of the slices' shares of good events and Bad the rest, so that
+	// Good + Bad is the number of slices. TotalGood and TotalBad stay
+	// events. Nil for an objective of events.
+	Slices *Slices
 	// Time is the instant of the evaluation.
 	Time time.Time
 
@@ -137,7 +144,7 @@ func (s Status) Evidence() string {
 	if s.MinEvents > 0 && n >= s.MinEvents {
 		n = s.MinEvents - 1 // rounding made up the fraction missing
 	}
-	return fmt.Sprintf("not enough events: %d of %d", n, s.MinEvents)
+	return fmt.Sprintf("not enough %s: %d of %d", s.Unit(), n, s.MinEvents)
 }
 
 // enough reports whether events, a period's exact and possibly fractional
@@ -212,6 +219,7 @@ func (o Objective) Status(at time.Time, good, bad float64, e burnrate.Evaluation
 		Target:    o.Target,
 		Period:    o.Period,
 		Latency:   o.Latency,
+		Slices:    cloneSlices(o.Slices),
 		Time:      at,
 		Good:      roundCount(good),
 		Bad:       roundCount(bad),
@@ -319,13 +327,16 @@ func (t *Tracker) BurnDown() []BudgetPoint {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	g, b := t.j.pending(t.target)
+	if o.slices != nil {
+		g, b = 0, 0 // events, which make no slice until the slice ends
+	}
 	return r.burnDown(o, r.advanced, window.Counts{Good: g, Bad: b})
 }
 
 // burnDown computes o's burn-down, with the current bucket ending at at
 // and holding pending events besides its own.
 func (r *Registry) burnDown(o *objective, at time.Time, pending window.Counts) []BudgetPoint {
-	width, first, share, counts := o.series.Buckets(o.Period)
+	width, first, share, counts := o.budgetSeries().Buckets(o.Period)
 	counts[len(counts)-1].Good += pending.Good
 	counts[len(counts)-1].Bad += pending.Bad
 	weight := func(i int) float64 {

@@ -72,6 +72,7 @@ type sloDoc struct {
 	target       float64
 	policies     []policyUse
 	policiesNode *yaml.Node
+	slices       sliceFields // the budgeting method and its time slices
 }
 
 // policyUse is one item of an SLO's alertPolicies: a reference or an
@@ -406,18 +407,18 @@ func (r *reader) slo(p place, meta metadata, n *yaml.Node) *sloDoc {
 		r.errorf(n, "spec.budgetingMethod", "is missing; journeyslo budgets by Occurrences (good events over all events)")
 	} else if s, ok := r.str(bm, "spec.budgetingMethod"); ok {
 		switch s {
-		case "Occurrences":
-		case "Timeslices", "RatioTimeslices":
-			r.errorf(bm, "spec.budgetingMethod", "%s cannot be honoured: journeyslo budgets by events, good events over all events in the period, and keeps no time slices; write Occurrences", s)
+		case "Occurrences", "Timeslices", "RatioTimeslices":
+			d.slices.method, d.slices.methodNode = s, bm
 		default:
-			r.errorf(bm, "spec.budgetingMethod", "%q is not an OpenSLO budgeting method; write Occurrences", s)
+			r.errorf(bm, "spec.budgetingMethod", "%q is not an OpenSLO budgeting method; write Occurrences, Timeslices or RatioTimeslices", s)
 		}
 	}
 	if ob, ok := fs["objectives"]; !ok {
 		r.errorf(n, "spec.objectives", "is missing; give one objective with a target")
 	} else {
-		d.target = r.objectives(ob)
+		d.target = r.objectives(ob, &d.slices)
 	}
+	r.checkSlices(&d.slices)
 	if ap, ok := fs["alertPolicies"]; ok {
 		d.policiesNode = ap
 		items, _ := r.list(ap, "spec.alertPolicies")
@@ -549,7 +550,7 @@ func (r *reader) timeWindow(n *yaml.Node) time.Duration {
 }
 
 // objectives reads spec.objectives: journeyslo reads one target per SLO.
-func (r *reader) objectives(n *yaml.Node) float64 {
+func (r *reader) objectives(n *yaml.Node, sf *sliceFields) float64 {
 	items, ok := r.list(n, "spec.objectives")
 	if !ok {
 		return 0
@@ -577,11 +578,7 @@ func (r *reader) objectives(n *yaml.Node) float64 {
 			r.errorf(v, yamlpos.Join(path, f), "compares a thresholdMetric, which journeyslo does not read; remove it and use a ratioMetric")
 		}
 	}
-	for _, f := range []string{"timeSliceTarget", "timeSliceWindow"} {
-		if v, ok := fs[f]; ok {
-			r.errorf(v, yamlpos.Join(path, f), "belongs to time-slice budgeting, which journeyslo does not do; remove it")
-		}
-	}
+	r.sliceFields(fs, path, sf)
 	if d, ok := fs["displayName"]; ok {
 		r.str(d, yamlpos.Join(path, "displayName"))
 	}

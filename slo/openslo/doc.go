@@ -34,6 +34,12 @@
 // short window (see below), op gte. An SLO without alert policies uses the
 // default policy (burnrate.DefaultPolicy).
 //
+// budgetingMethod Occurrences counts events; Timeslices and
+// RatioTimeslices make an objective of time slices ([slo.Slices]), with
+// the objective's timeSliceWindow (a whole number of minutes dividing the
+// period) and, for Timeslices alone, its timeSliceTarget. Export writes
+// them back the same way.
+//
 // The SLI's ratioMetric (counter: true, good or bad with total) says
 // where the fleet's rules read the events. When its queries select
 // journeyslo's own counters of one objective,
@@ -68,8 +74,7 @@
 // What journeyslo cannot honour is an error naming the file, line and
 // column, the document (kind and name), the field, the value and what to
 // write instead; nothing is silently dropped: calendar windows (journeyslo's
-// periods roll), Timeslices and RatioTimeslices budgeting (it counts
-// events), thresholdMetric and raw ratios, counter: false, composite
+// periods roll), thresholdMetric and raw ratios, counter: false, composite
 // objectives (indicator, indicatorRef or compositeWeight in an objective)
 // and SLOs of several objectives (write one SLO per objective), durations
 // in months, quarters or years (M, Q, Y have no fixed length: write 30d,

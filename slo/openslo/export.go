@@ -247,9 +247,10 @@ func (w *writer) objective(j sloconfig.Journey, o sloconfig.Objective, path stri
 		w.errorf("%s.period: %s is not a whole number of minutes, which OpenSLO v1 cannot write; use minutes, hours, days or weeks", path, burnrate.FormatWindow(o.Period))
 	}
 	spec = append(spec, "timeWindow", sequence(mapping("duration", str(d), "isRolling", boolean(true))))
+	method, sliceFields := budgeting(o.Slices)
 	spec = append(spec,
-		"budgetingMethod", str("Occurrences"),
-		"objectives", sequence(mapping("displayName", str(name), "target", number(o.Target))),
+		"budgetingMethod", str(method),
+		"objectives", sequence(mapping(append([]any{"displayName", str(name), "target", number(o.Target)}, sliceFields...)...)),
 	)
 	// The alert policies.
 	var refs []string

@@ -252,7 +252,7 @@ func (ds *documents) resolve(files string, readFailed bool) (*Imported, []error)
 			s.errorf(d.serviceNode, "spec.service", "%q is another service than %q (SLO at %s); a journeyslo config describes one service: import each service's documents on their own", name, service, serviceAt.where())
 		}
 		// The objective.
-		o := sloconfig.Objective{Target: d.target}
+		o := sloconfig.Objective{Target: d.target, Slices: d.slices.objective()}
 		journey := d.meta.name
 		if j, ok := d.meta.annotations[annJourney]; ok {
 			journey = j

@@ -289,8 +289,7 @@ spec:
 	want := []string{
 		`bad.yaml:7:17: SLO checkout: spec.indicatorRef: "missing-sli" names no SLI; define one (kind: SLI, metadata.name: missing-sli) or inline it as spec.indicator`,
 		`bad.yaml:11:9: SLO checkout: spec.timeWindow[0].calendar: calendar windows cannot be honoured: journeyslo's periods roll (the last 30 days, at every instant) and never reset on a date; remove calendar and write isRolling: true`,
-		`bad.yaml:13:20: SLO checkout: spec.budgetingMethod: Timeslices cannot be honoured: journeyslo budgets by events, good events over all events in the period, and keeps no time slices; write Occurrences`,
-		`bad.yaml:16:24: SLO checkout: spec.objectives[0].timeSliceTarget: belongs to time-slice budgeting, which journeyslo does not do; remove it`,
+		`bad.yaml:13:20: SLO checkout: spec.objectives[0].timeSliceWindow: is missing, and Timeslices cuts the period into slices of it; write one, such as 1m`,
 		`bad.yaml:29:9: SLO composite: spec.indicator.spec.thresholdMetric: cannot be honoured: journeyslo judges each event good or bad and counts them, and compares no metric's value with a threshold; use a ratioMetric of bad (or good) and total events`,
 		`bad.yaml:34:17: SLO composite: spec.timeWindow[0].duration: "1Q" counts quarters, which have no fixed length, and journeyslo's windows are fixed durations: write days or weeks, such as 30d, 4w, 90d or 365d`,
 		`bad.yaml:39:21: SLO composite: spec.objectives[0].indicatorRef: composite objectives cannot be honoured: journeyslo keeps one budget per objective and weighs none into another; write one SLO per objective, each with its own indicator`,
@@ -394,7 +393,7 @@ func TestImportProblems(t *testing.T) {
 			`a.yaml:9:27: SLI errors: spec.ratioMetric.total.metricSource.spec.region: is not kept: journeyslo keeps a source's query alone, for the rules it generates; remove it`,
 		}},
 		{"rolling months, ratio time slices", []File{{"a.yaml", []byte(sliYAML + "---\n" + strings.Replace(sloYAML("a", "  timeWindow: [{duration: 1M, isRolling: true}]\n"), "Occurrences", "RatioTimeslices", 1))}}, []string{
-			`a.yaml:18:20: SLO a: spec.budgetingMethod: RatioTimeslices cannot be honoured: journeyslo budgets by events, good events over all events in the period, and keeps no time slices; write Occurrences`,
+			`a.yaml:18:20: SLO a: spec.objectives[0].timeSliceWindow: is missing, and RatioTimeslices cuts the period into slices of it; write one, such as 1m`,
 			`a.yaml:21:27: SLO a: spec.timeWindow[0].duration: "1M" counts months, which have no fixed length, and journeyslo's windows are fixed durations: write days or weeks, such as 30d, 4w, 90d or 365d`,
 		}},
 		{"raw ratio", []File{{"a.yaml", []byte(strings.Replace(sliYAML, "    bad: {metricSource: {type: Prometheus, spec: {query: bad_total}}}\n    total: {metricSource: {type: Prometheus, spec: {query: all_total}}}\n", "    rawType: success\n    raw: {metricSource: {type: Prometheus, spec: {query: ratio}}}\n", 1) + "---\n" + sloYAML("a", ""))}}, []string{

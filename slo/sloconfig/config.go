@@ -95,6 +95,10 @@ type Objective struct {
 	// Labels are slo.Objective's Labels: extra labels for generated rules
 	// and alerts. Nil means none.
 	Labels map[string]string
+	// Slices is slo.Objective's Slices: the objective counts time slices
+	// (a file writes slices: {method: Timeslices, window: 1m, target:
+	// 0.95}). Nil counts events.
+	Slices *slo.Slices
 
 	// The fields below are read by the fleet's rules (slo/slorules); see
 	// slo.Objective's fields of the same names.
@@ -165,6 +169,7 @@ func (c *Config) objective(journey string, o Objective) slo.Objective {
 		Runbook:   o.Runbook,
 		Dashboard: o.Dashboard,
 		Labels:    maps.Clone(o.Labels),
+		Slices:    cloneSlices(o.Slices),
 	}
 	so.Source, so.GroupBy, so.NoData, so.Alerting = cloneFleet(o.Source, o.GroupBy, o.NoData, o.Alerting)
 	rules, min := o.Rules, o.MinEvents
@@ -255,6 +260,7 @@ func FromObjectives(service string, objs []slo.Objective, patterns, methods map[
 			Runbook:   o.Runbook,
 			Dashboard: o.Dashboard,
 			Labels:    maps.Clone(o.Labels),
+			Slices:    cloneSlices(o.Slices),
 		}
 		co.Source, co.GroupBy, co.NoData, co.Alerting = cloneFleet(o.Source, o.GroupBy, o.NoData, o.Alerting)
 		if len(co.Rules) > 0 || o.Policy.MinEvents != 0 {

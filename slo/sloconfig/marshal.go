@@ -52,6 +52,7 @@ type (
 		GroupBy   []string          `yaml:"groupBy,omitempty"`
 		NoData    *noDataOut        `yaml:"noData,omitempty"`
 		Alerting  *alertingOut      `yaml:"alerting,omitempty"`
+		Slices    *slicesOut        `yaml:"slices,omitempty"`
 	}
 	sourceOut struct {
 		Good       string `yaml:"good,omitempty"`
@@ -111,6 +112,7 @@ func (c *Config) Marshal() ([]byte, error) {
 				GroupBy:   o.GroupBy,
 				NoData:    noDataOf(o.NoData),
 				Alerting:  alertingOf(o.Alerting),
+				Slices:    slicesOf(o.Slices),
 			})
 		}
 		out.Journeys = append(out.Journeys, jo)

@@ -236,7 +236,7 @@ func (p *parser) journey(n *yaml.Node, path string) Journey {
 
 func (p *parser) objective(n *yaml.Node, path string) Objective {
 	var o Objective
-	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels", "source", "groupBy", "noData", "alerting"},
+	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels", "source", "groupBy", "noData", "alerting", "slices"},
 		func(key string, v *yaml.Node, fpath string) {
 			switch key {
 			case "name":
@@ -267,6 +267,8 @@ func (p *parser) objective(n *yaml.Node, path string) Objective {
 				o.NoData = p.noData(v, fpath)
 			case "alerting":
 				o.Alerting = p.alerting(v, fpath)
+			case "slices":
+				o.Slices = p.slices(v, fpath)
 			}
 		})
 	return o

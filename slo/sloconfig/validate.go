@@ -219,6 +219,8 @@ func (v *validator) field(err error, o Objective, opath string) string {
 		return opath + ".runbook"
 	case "Dashboard":
 		return opath + ".dashboard"
+	case "Slices":
+		return opath + ".slices"
 	case "Labels":
 		if _, after, ok := strings.Cut(rest, `"`); ok {
 			if label, _, ok := strings.Cut(after, `"`); ok {

@@ -56,6 +56,21 @@
 // ratios. A denominator is kept only when positive: a window without
 // events has no sample, never NaN.
 //
+// # Objectives of time slices
+//
+// An objective with [slo.Slices] judges slices in the rules as the
+// registry does: its first group runs once per slice and records the
+// slice's events ([SliceEventsPrefix]) and its verdict ([SliceError]: 1 or
+// 0 for Timeslices, the share of bad events for RatioTimeslices, nothing
+// for a slice without events), then counts each window's slices by
+// outcome under the names of a window's events, so that the ratios, the
+// guard (in slices), the alerts, the SLI and the budget read slices with
+// the rules above. A window holds exactly its slices; a slice's events
+// are the counters' increase as Prometheus extrapolates it, over slices
+// that end at the group's evaluations rather than at the epoch's minutes,
+// so a slice within a scrape of its target may be judged otherwise than
+// in a registry (see SliceError).
+//
 // # Alerts
 //
 // A rule of the policy fires when the error ratio over both its windows is

@@ -516,6 +516,11 @@ func (c *config) groups(o slo.Objective) []Group {
 			}
 		}
 	}
+	interval := c.interval
+	if o.Slices != nil {
+		r.recordSlice()
+		interval = o.Slices.Window // one evaluation per slice
+	}
 	for _, d := range o.Policy.Windows() {
 		r.recordWindow(d)
 	}
@@ -523,7 +528,7 @@ func (c *config) groups(o slo.Objective) []Group {
 	r.alerts()
 	r.noData()
 	name := "journeyslo:" + o.Journey + ":" + o.Name
-	alerting := Group{Name: name, Interval: c.interval, Rules: r.rules, GroupBy: slices.Clone(o.GroupBy)}
+	alerting := Group{Name: name, Interval: interval, Rules: r.rules, GroupBy: slices.Clone(o.GroupBy)}
 	r.rules = nil
 	if !slices.Contains(o.Policy.Windows(), o.Period) {
 		r.recordWindow(o.Period)
@@ -551,6 +556,10 @@ func (r *objectiveRules) labels(kv ...string) map[string]string {
 // when positive, so that a window without events has no sample rather
 // than NaN, as the registry reports no data.
 func (r *objectiveRules) recordWindow(d time.Duration) {
+	if r.o.Slices != nil {
+		r.recordSliceWindow(d)
+		return
+	}
 	w := window(d)
 	events := EventsPrefix + w
 	if r.source.ratio != "" {
@@ -591,6 +600,7 @@ func (r *objectiveRules) recordPeriod() {
 	if r.o.Latency > 0 {
 		info["latency"] = r.o.Latency.String()
 	}
+	r.sliceInfo(info)
 	r.rules = append(r.rules, Rule{Record: Info, Expr: "vector(1)", Labels: info})
 }
 
@@ -723,7 +733,7 @@ func (r *objectiveRules) annotations(sev burnrate.Severity) map[string]string {
 	}
 	a := map[string]string{
 		"summary": slo.ObjectiveKey(o.Journey, o.Name) + ` burns its error budget at {{ $value | printf "%.1f" }}x over {{ $labels.long_window }}`,
-		"description": decimal(target) + "% of " + o.Journey + " events must be " + good + " over " + r.period +
+		"description": decimal(target) + "% of " + r.units(good) + " over " + r.period +
 			`. Rule {{ $labels.rule }} fires at a burn rate of {{ $labels.factor }} or more ` + r.over(sev) + "; " + urgency + ".",
 		"budget_remaining": "{{ with query " + lit + " }}{{ . | first | value | humanizePercentage }}{{ else }}unknown: no events over " + r.period + "{{ end }}",
 	}

@@ -578,6 +578,9 @@ func (g *Gate) reopening(now time.Time, closers []slo.Status) (time.Time, string
 		out := t.Outlook(ratio)
 		key := slo.ObjectiveKey(st.Journey, st.Objective)
 		traffic := fmt.Sprintf("if its traffic goes on at %s req/s with %s%% errors", formatRate(out.Rate), formatRate(out.ErrorRatio*100))
+		if st.Slices != nil {
+			traffic = sliceTraffic(st, out)
+		}
 		var at time.Time
 		var why string
 		if st.State == burnrate.SeverityPage {

@@ -485,6 +485,7 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		o.BudgetNote = compact(float64(st.Bad)) + " of " + compact(allowed) + " spent"
 		o.BudgetTitle = strconv.FormatUint(st.Bad, 10) + " bad events of " + strconv.FormatFloat(allowed, 'f', 0, 64) +
 			" allowed over " + burnrate.FormatWindow(st.Period)
+		sliceView(st, &o, allowed)
 		switch {
 		case o.Spent:
 			spent++
@@ -567,6 +568,9 @@ func compact(x float64) string {
 // goal writes what the objective promises: "99.9% good over 30d", "95%
 // within 300ms over 30d".
 func goal(st slo.Status) string {
+	if st.Slices != nil {
+		return sliceGoal(st)
+	}
 	what := " good"
 	if st.Latency > 0 {
 		what = " within " + st.Latency.String()
