@@ -254,7 +254,7 @@ func sortObjectives(objs []objectiveJSON) {
 		if c := cmp.Compare(b.Status.State, a.Status.State); c != 0 {
 			return c
 		}
-		aFew, bFew := a.Status.Budget == slo.BudgetTooFewEvents, b.Status.Budget == slo.BudgetTooFewEvents
+		aFew, bFew := !a.Status.Budget.Claims(), !b.Status.Budget.Claims()
 		switch {
 		case aFew && bFew:
 			return 0
@@ -354,9 +354,11 @@ type (
 		// Evidence is why the budget makes no claim ("not enough events:
 		// 10 of 1000"), shown instead of the budget and its runs-out-in;
 		// empty when it makes one.
-		Evidence, EvidenceNote string
-		Goal                   string // "99.9% good over 30d"
-		Since                  string // when and why it left ok, or empty
+		// EvidenceBadge names it in a badge: TOO FEW EVENTS or YOUNG
+		// DATA.
+		Evidence, EvidenceNote, EvidenceBadge string
+		Goal                                  string // "99.9% good over 30d"
+		Since                                 string // when and why it left ok, or empty
 		// Runbook and Dashboard are the objective's links, or empty.
 		Runbook, Dashboard string
 		SLI                string
@@ -414,7 +416,7 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		v.Unmatched = strconv.FormatUint(s.unG, 10) + " good and " + strconv.FormatUint(s.unB, 10) + " bad"
 	}
 
-	var pages, tickets, spent, few, oks int
+	var pages, tickets, spent, few, young, oks int
 	for i, e := range s.objectives {
 		st := e.Status
 		o := objectiveView{
@@ -434,6 +436,8 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		switch {
 		case st.NoData:
 			note = "No events in the period"
+		case st.Budget == slo.BudgetYoungData:
+			note = "Too little of the period for a budget"
 		case o.Evidence != "":
 			note = "Not enough events for a budget"
 		}
@@ -444,8 +448,15 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 			samples[i] = recentSample{At: p.Time, Burns: p.Windows}
 		}
 		o.Recent = newRecentChart(samples, st.Rules, recentSpan, s.at)
-		if o.Evidence != "" {
+		switch {
+		case st.Budget == slo.BudgetYoungData:
+			young++
+			o.EvidenceBadge = "YOUNG DATA"
+			o.EvidenceNote = strconv.FormatUint(st.Bad, 10) + " bad events so far; a budget needs data over " +
+				burnrate.FormatWindow(st.MinCovered) + " of " + burnrate.FormatWindow(st.Period)
+		case o.Evidence != "":
 			few++
+			o.EvidenceBadge = "TOO FEW EVENTS"
 			o.EvidenceNote = "a budget needs " + strconv.FormatUint(st.MinEvents, 10) + " events over " + burnrate.FormatWindow(st.Period)
 		}
 		switch st.State {
@@ -534,6 +545,7 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 	add(tickets, "ticket", "ticket", "tickets")
 	add(spent, "spent", "budget spent", "budgets spent")
 	add(few, "evidence", "too few events", "too few events")
+	add(young, "evidence", "young data", "young data")
 	add(oks, "ok", "ok", "ok")
 	return v
 }
@@ -605,7 +617,7 @@ func episodeViews(eps []slo.Episode, st slo.Status, loc *time.Location) ([]episo
 		}
 		details = append(details, "peak "+formatRate(e.PeakBurn)+"×")
 		// A share of a budget the period cannot support claims nothing.
-		if st.Budget != slo.BudgetTooFewEvents {
+		if st.Budget.Claims() {
 			details = append(details, percent(e.BudgetSpent, 1)+" of the budget")
 		}
 		ev.Details = strings.Join(details, " · ")
