@@ -59,9 +59,13 @@ func WithRefresh(every time.Duration) PageOption {
 // and dashboard when its definition has them ([slo.Objective.Runbook],
 // [slo.Objective.Dashboard]). The budget left is one figure per
 // objective, the Status's, shown in its figures and at the end of its
-// chart alike; when the period holds too few events for a budget
-// ([slo.Status.Budget]), the card shows that fact ([slo.Status.Evidence])
-// instead of a budget, a time to exhaustion and a burn-down line.
+// chart alike; when the period holds too few events for a budget, or its
+// data covers too little of the period (young data: a replica minutes
+// old), the card shows that fact ([slo.Status.Budget],
+// [slo.Status.Evidence]) with a badge, TOO FEW EVENTS or YOUNG DATA,
+// instead of a budget, a time to exhaustion and a burn-down line; for
+// young data it gives the bad events so far and the coverage a budget
+// needs.
 //
 // Beside the period's burn-down, each card draws its rules' burn over
 // the last 6 hours ([slo.Tracker.Recent]): per rule, the long and short
