@@ -90,7 +90,7 @@ func TestWriteHTML(t *testing.T) {
 		// its end, then its ticket to the replay's end.
 		`data-state="page" data-start="2026-01-05T01:00:54Z" data-end="2026-01-05T01:41:51Z" data-rule="page-1h-5m"`,
 		`data-state="ticket" data-start="2026-01-05T01:41:51Z" data-end="2026-01-05T02:00:00Z" data-rule="ticket-1d-2h"`,
-		`<tr><th scope="row">objective</th><td>1</td><td>0</td><td>0</td><td>40m57s</td><td>100.0%</td><td>100.0%</td><td>54s</td><td>29m51s</td></tr>`,
+		`<tr><th scope="row">objective</th><td>1</td><td>1</td><td>0</td><td>40m57s</td><td>100.0%</td><td>100.0%</td><td>54s</td><td>29m51s</td></tr>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the report lacks %q", want)
