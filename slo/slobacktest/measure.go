@@ -24,11 +24,14 @@ type PolicyResult struct {
 	// name as Objective. The last may be open: it had not ended when the
 	// traffic did.
 	Episodes []slo.Episode
-	// Pages and Tickets count the episodes by the most severe state they
-	// reached; FlakyPages counts the pages that were flaky by the config's
-	// Flaky and FlakyBudget, as slo.Episode.Flaky judges them: they ended
-	// within Flaky of their start, having spent less than FlakyBudget of
-	// the budget.
+	// Pages counts the episodes that paged and Tickets those that spent
+	// time at ticket (slo.Episode.Ticketed): an episode that rose from a
+	// ticket to a page, or came down from one, counts in both, as a
+	// review counts it. FlakyPages counts the pages that were flaky by
+	// the config's Flaky and FlakyBudget, as slo.Episode.Flaky judges
+	// them (they ended within Flaky of their start, having spent less
+	// than FlakyBudget of the budget), and that overlapped no significant
+	// incident: a short page about a real incident answered it.
 	Pages, Tickets, FlakyPages int
 	// Paging is the time spent at page, over every episode.
 	Paging time.Duration
