@@ -93,6 +93,8 @@ type (
 		SLI              *float64          `json:"sli" yaml:"sli"`
 		NoData           bool              `json:"noData" yaml:"noData"`
 		MinEvents        uint64            `json:"minEvents" yaml:"minEvents"`
+		Covered          string            `json:"covered,omitempty" yaml:"covered,omitempty"`
+		MinCovered       string            `json:"minCovered,omitempty" yaml:"minCovered,omitempty"`
 		Budget           *BudgetState      `json:"budget" yaml:"budget"` // nil (absent) from writers before it
 		BudgetRemaining  *float64          `json:"budgetRemaining" yaml:"budgetRemaining"`
 		TimeToExhaustion *string           `json:"timeToExhaustion" yaml:"timeToExhaustion"`
@@ -296,6 +298,7 @@ func (s Status) shape() statusShape {
 		Period: duration(s.Period), Latency: duration(s.Latency), Slices: s.Slices.shape(), Time: instant(s.Time),
 		Good: s.Good, Bad: s.Bad, TotalGood: s.TotalGood, TotalBad: s.TotalBad,
 		NoData: s.NoData, MinEvents: s.MinEvents, Budget: &s.Budget,
+		Covered: duration(s.Covered), MinCovered: duration(s.MinCovered),
 		BudgetRemaining:  finiteOrNull(figure.Tidy(s.BudgetRemaining)),
 		ExhaustionWindow: duration(s.ExhaustionWindow),
 		State:            s.State, Rule: s.Rule, Since: instant(s.Since),
@@ -334,6 +337,7 @@ func (in statusShape) status() (Status, error) {
 	s.Period, s.Latency = f.duration("period", in.Period), f.duration("latency", in.Latency)
 	s.Slices = in.Slices.slices(&f)
 	s.ExhaustionWindow = f.duration("exhaustionWindow", in.ExhaustionWindow)
+	s.Covered, s.MinCovered = f.duration("covered", in.Covered), f.duration("minCovered", in.MinCovered)
 	if in.TimeToExhaustion != nil {
 		s.TimeToExhaustion = f.duration("timeToExhaustion", *in.TimeToExhaustion)
 	}
@@ -354,10 +358,12 @@ func (in statusShape) status() (Status, error) {
 //	 "rules": [{"name": "page-1h-5m", "severity": "page", "long": "1h", "short": "5m",
 //	   "factor": 14.4, "longBurnRate": 16.7, "shortBurnRate": 52.6, "burning": true, "firing": true}, ...]}
 //
-// with "latency" for a latency objective, sli null when NoData, budget
-// "too few events", "left" or "spent" (see [BudgetState]),
-// timeToExhaustion null when the budget is not burning or budget is "too
-// few events", and rule left out
+// with "latency" for a latency objective, sli null when NoData, "covered"
+// and "minCovered" the data's coverage of the period and what a budget
+// claim needs ("5m" and "3d", left out when zero), budget "too few
+// events", "left", "spent" or "young data" (see [BudgetState]),
+// timeToExhaustion null when the budget is not burning or budget makes no
+// claim, and rule left out
 // when the state is ok. No number is ever written as NaN or an infinity: a
 // Status holds neither, and would such a value appear it is written as null
 // (read back as 0), so that one bad value never costs a reader the whole

@@ -142,8 +142,12 @@ type objective struct {
 	good, bad  float64 // over the period, its oldest bucket pro rata
 	totG, totB uint64  // since New; never restored from a snapshot
 	since      time.Time
-	state      burnrate.Severity
-	log        episodeLog
+	// from is the oldest instant the windows hold data for: when New
+	// started, or the start of the oldest restored bucket with events.
+	// Status's Covered runs from it.
+	from  time.Time
+	state burnrate.Severity
+	log   episodeLog
 
 	tracker *Tracker // the handle users hold; fixed at New
 
@@ -228,7 +232,7 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 			return nil, err // unreachable: the windows were validated
 		}
 		obj := block.objective(i)
-		*obj = objective{Objective: o, series: s, exhaust: o.exhaustionWindow(), budget: burnrate.ErrorBudget(o.Target), since: now,
+		*obj = objective{Objective: o, series: s, exhaust: o.exhaustionWindow(), budget: burnrate.ErrorBudget(o.Target), since: now, from: now,
 			eval: block.evaluation(o), tracker: obj.tracker}
 		obj.log = episodeLog{max: cfg.episodeLog, rule: -1, peak: block.peak(len(o.Policy.Windows()))}
 		if o.Slices != nil {

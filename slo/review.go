@@ -108,9 +108,12 @@ type ObjectiveReview struct {
 	// From and To bound the period reviewed: the objective's Period up to
 	// the review's Time.
 	From, To time.Time
-	// Pages and Tickets count the episodes by Severity; FlakyPages the
-	// pages among them that were flaky by the review's Options (see
-	// [Episode.Flaky]).
+	// Pages counts the episodes that paged and Tickets those that spent
+	// time at ticket ([Episode.Ticketed]): an episode that went from
+	// ticket to page, or came down from page to ticket, counts in both,
+	// as a person on call counts the page and the ticket they got.
+	// FlakyPages counts the pages that were flaky by the review's Options
+	// (see [Episode.Flaky]).
 	Pages, Tickets, FlakyPages int
 	// Paging is the time the episodes spent at page within the period.
 	Paging time.Duration
@@ -198,13 +201,13 @@ func reviewOf(o Objective, good, bad float64, eps []Episode, at time.Time, opts 
 		}
 		bad += ep.Bad * share
 		or.Paging += time.Duration(math.Round(float64(ep.Paging) * share))
-		switch ep.Severity {
-		case burnrate.SeverityPage:
+		if ep.Severity == burnrate.SeverityPage {
 			or.Pages++
 			if ep.Flaky(opts.Flaky, opts.FlakyBudget) {
 				or.FlakyPages++
 			}
-		case burnrate.SeverityTicket:
+		}
+		if ep.Ticketed(at) {
 			or.Tickets++
 		}
 	}

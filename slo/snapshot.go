@@ -468,7 +468,10 @@ func (r *Registry) restoreBytes(data []byte, now time.Time, res RestoreReport) R
 		}
 	}
 	for _, o := range r.objs {
-		restore(ObjectiveKey(o.Journey, o.Name), o.Latency, o.series, func(eps []Episode) { o.log.restore(o, eps) })
+		restore(ObjectiveKey(o.Journey, o.Name), o.Latency, o.series, func(eps []Episode) {
+			o.log.restore(o, eps)
+			o.from = oldestData(o.series, o.Period, o.from)
+		})
 		if o.slices != nil {
 			restore(ObjectiveKey(o.Journey, o.Name+sliceSeriesSuffix), o.Latency, o.slices.series, nil)
 		}
@@ -480,6 +483,24 @@ func (r *Registry) restoreBytes(data []byte, now time.Time, res RestoreReport) R
 		}
 	}
 	return res
+}
+
+// oldestData returns the start of the oldest bucket of s's period that
+// holds events, or from when none is older: what restored windows cover.
+// A period whose oldest bucket, partly before the period, holds events is
+// covered whole.
+func oldestData(s *window.Series, period time.Duration, from time.Time) time.Time {
+	width, first, _, counts := s.Buckets(period)
+	for i, c := range counts {
+		if c.Good == 0 && c.Bad == 0 {
+			continue
+		}
+		if at := first.Add(time.Duration(i) * width); at.Before(from) {
+			return at
+		}
+		return from
+	}
+	return from
 }
 
 // encodeSnapshot writes the format: magic, uvarint version, then varints

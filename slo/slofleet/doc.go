@@ -40,6 +40,9 @@
 // guard, and Budget is slo.BudgetTooFewEvents (with no time to
 // exhaustion) while the fleet's period holds fewer events, so that a
 // gate judging the fleet makes the same claims as one judging a replica.
+// The fleet's series are read as covering the whole period
+// (slo.Objective.Status): the fleet outlives its replicas, and its
+// budget is never young data.
 //
 // The series of an objective carry its journey and name, the labels of
 // [WithLabels] and the objective's own [slo.Objective.Labels]: the

@@ -59,9 +59,13 @@ func WithRefresh(every time.Duration) PageOption {
 // and dashboard when its definition has them ([slo.Objective.Runbook],
 // [slo.Objective.Dashboard]). The budget left is one figure per
 // objective, the Status's, shown in its figures and at the end of its
-// chart alike; when the period holds too few events for a budget
-// ([slo.Status.Budget]), the card shows that fact ([slo.Status.Evidence])
-// instead of a budget, a time to exhaustion and a burn-down line.
+// chart alike; when the period holds too few events for a budget, or its
+// data covers too little of the period (young data: a replica minutes
+// old), the card shows that fact ([slo.Status.Budget],
+// [slo.Status.Evidence]) with a badge, TOO FEW EVENTS or YOUNG DATA,
+// instead of a budget, a time to exhaustion and a burn-down line; for
+// young data it gives the bad events so far and the coverage a budget
+// needs.
 //
 // Beside the period's burn-down, each card draws its rules' burn over
 // the last 6 hours ([slo.Tracker.Recent]): per rule, the long and short
@@ -254,7 +258,7 @@ func sortObjectives(objs []objectiveJSON) {
 		if c := cmp.Compare(b.Status.State, a.Status.State); c != 0 {
 			return c
 		}
-		aFew, bFew := a.Status.Budget == slo.BudgetTooFewEvents, b.Status.Budget == slo.BudgetTooFewEvents
+		aFew, bFew := !a.Status.Budget.Claims(), !b.Status.Budget.Claims()
 		switch {
 		case aFew && bFew:
 			return 0
@@ -357,9 +361,11 @@ type (
 		// Evidence is why the budget makes no claim ("not enough events:
 		// 10 of 1000"), shown instead of the budget and its runs-out-in;
 		// empty when it makes one.
-		Evidence, EvidenceNote string
-		Goal                   string // "99.9% good over 30d"
-		Since                  string // when and why it left ok, or empty
+		// EvidenceBadge names it in a badge: TOO FEW EVENTS or YOUNG
+		// DATA.
+		Evidence, EvidenceNote, EvidenceBadge string
+		Goal                                  string // "99.9% good over 30d"
+		Since                                 string // when and why it left ok, or empty
 		// Runbook and Dashboard are the objective's links, or empty.
 		Runbook, Dashboard string
 		SLI                string
@@ -417,7 +423,7 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		v.Unmatched = strconv.FormatUint(s.unG, 10) + " good and " + strconv.FormatUint(s.unB, 10) + " bad"
 	}
 
-	var pages, tickets, spent, few, oks int
+	var pages, tickets, spent, few, young, oks int
 	for i, e := range s.objectives {
 		st := e.Status
 		o := objectiveView{
@@ -437,6 +443,8 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		switch {
 		case st.NoData:
 			note = "No events in the period"
+		case st.Budget == slo.BudgetYoungData:
+			note = "Too little of the period for a budget"
 		case o.Evidence != "":
 			note = "Not enough events for a budget"
 		}
@@ -447,8 +455,15 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 			samples[i] = recentSample{At: p.Time, Burns: p.Windows}
 		}
 		o.Recent = newRecentChart(samples, st.Rules, recentSpan, s.at)
-		if o.Evidence != "" {
+		switch {
+		case st.Budget == slo.BudgetYoungData:
+			young++
+			o.EvidenceBadge = "YOUNG DATA"
+			o.EvidenceNote = strconv.FormatUint(st.Bad, 10) + " bad events so far; a budget needs data over " +
+				burnrate.FormatWindow(st.MinCovered) + " of " + burnrate.FormatWindow(st.Period)
+		case o.Evidence != "":
 			few++
+			o.EvidenceBadge = "TOO FEW EVENTS"
 			o.EvidenceNote = "a budget needs " + strconv.FormatUint(st.MinEvents, 10) + " events over " + burnrate.FormatWindow(st.Period)
 		}
 		switch st.State {
@@ -543,6 +558,7 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 	add(tickets, "ticket", "ticket", "tickets")
 	add(spent, "spent", "budget spent", "budgets spent")
 	add(few, "evidence", "too few events", "too few events")
+	add(young, "evidence", "young data", "young data")
 	add(oks, "ok", "ok", "ok")
 	return v
 }
@@ -622,7 +638,7 @@ func episodeViews(eps []slo.Episode, st slo.Status, loc *time.Location) ([]episo
 			details = append(details, "peak "+formatRate(e.PeakBurn)+"×")
 		}
 		// A share of a budget the period cannot support claims nothing.
-		if st.Budget != slo.BudgetTooFewEvents && figures {
+		if st.Budget.Claims() && figures {
 			details = append(details, percent(e.BudgetSpent, 1)+" of the budget")
 		}
 		ev.Details = strings.Join(details, " · ")
