@@ -15,7 +15,7 @@ import (
 // An objective of slices says so on the page: its goal, its budget in
 // slices ("12 of 120 slices bad") and its evidence in slices.
 func TestStatusPageSlices(t *testing.T) {
-	f := fixture.New(t,
+	f := fixture.Aged(t,
 		slo.Objective{Journey: "checkout", Target: 0.9, Period: 7 * 24 * time.Hour,
 			Slices: &slo.Slices{Method: slo.Timeslices, Window: time.Minute, Target: 0.95}},
 		slo.Objective{Journey: "search", Target: 0.9, Period: 7 * 24 * time.Hour,
@@ -54,7 +54,7 @@ func TestStatusPageSlices(t *testing.T) {
 // The release gate states its outlook of an objective of slices in
 // slices, not in requests a second.
 func TestReleaseGateSlices(t *testing.T) {
-	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.9, Period: 7 * 24 * time.Hour,
+	f := fixture.Aged(t, slo.Objective{Journey: "checkout", Target: 0.9, Period: 7 * 24 * time.Hour,
 		Slices: &slo.Slices{Method: slo.Timeslices, Window: time.Minute, Target: 0.95},
 		Policy: burnrate.Policy{MinEvents: 3, Rules: []burnrate.Rule{{Severity: burnrate.SeverityPage, Long: 10 * time.Minute, Short: 2 * time.Minute, Factor: 5}}}})
 	for i := range 36 {
