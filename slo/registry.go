@@ -144,6 +144,7 @@ type objective struct {
 	since      time.Time
 	state      burnrate.Severity
 	log        episodeLog
+	cal        calendarState // with a Calendar: where its period counts from
 
 	tracker *Tracker // the handle users hold; fixed at New
 }
@@ -568,7 +569,11 @@ func (r *Registry) evaluate(now time.Time) []Transition {
 		from := o.state
 		g0, b0 := o.totG, o.totB
 		o.Policy.Evaluate(o.series, o.Target, &o.eval)
-		o.good, o.bad = o.series.Sum(o.Period)
+		if o.Calendar != nil {
+			o.good, o.bad = o.calendarSums(now)
+		} else {
+			o.good, o.bad = o.series.Sum(o.Period)
+		}
 		o.totG, o.totB = o.series.Total()
 		// The totals' moves are exactly the events this evaluation counts,
 		// with no double counting across rotation.

@@ -22,6 +22,11 @@ type Status struct {
 	Latency time.Duration
 	// Time is the instant of the evaluation.
 	Time time.Time
+	// PeriodStart and PeriodEnd bound the calendar period that holds Time,
+	// for an objective with a [Calendar]: Good, Bad, SLI and the budget
+	// count from PeriodStart, and reset at PeriodEnd. Both are zero for a
+	// rolling period, which ends at Time and started Period before it.
+	PeriodStart, PeriodEnd time.Time
 
 	// Good and Bad count the events over the period, including those
 	// restored from a snapshot ([WithSnapshot]): the replica's memory. They
@@ -235,8 +240,11 @@ func (o Objective) Status(at time.Time, good, bad float64, e burnrate.Evaluation
 		}
 	}
 	s.TimeToExhaustion = burnrate.Never // no claim on too few events
+	if o.Calendar != nil {
+		s.PeriodStart, s.PeriodEnd = o.Calendar.Bounds(at)
+	}
 	if s.Budget != BudgetTooFewEvents {
-		s.TimeToExhaustion = burnrate.TimeToExhaustion(s.BudgetRemaining, rate, o.Period)
+		s.TimeToExhaustion = o.timeToExhaustion(s.BudgetRemaining, rate, at.Sub(s.PeriodStart))
 	}
 	if e.State != burnrate.SeverityOK && e.Rule >= 0 && e.Rule < len(o.Policy.Rules) {
 		s.Rule = o.Policy.Rules[e.Rule].String()
@@ -264,6 +272,22 @@ func (o *objective) status(at time.Time) Status {
 	s := o.Objective.Status(at, o.good, o.bad, o.eval)
 	s.TotalGood, s.TotalBad, s.Since = o.totG, o.totB, o.since
 	return s
+}
+
+// timeToExhaustion returns how long the remaining share of the budget
+// lasts at a burn rate. A rolling period's budget is its Period's: the
+// events that burn it replace events that leave the period, so the
+// remaining share lasts remaining * Period / rate. A calendar period keeps
+// its events to its end, and its budget grows with every event: at the
+// traffic so far, elapsed since its start, every unit of time adds one
+// unit of budget and rate units of spending, so the remaining share lasts
+// remaining * elapsed / (rate - 1), and for ever at a rate of 1 or less.
+// Either may outlast the calendar period, which then resets first.
+func (o Objective) timeToExhaustion(remaining, rate float64, elapsed time.Duration) time.Duration {
+	if o.Calendar == nil {
+		return burnrate.TimeToExhaustion(remaining, rate, o.Period)
+	}
+	return burnrate.TimeToExhaustion(remaining, rate-1, elapsed)
 }
 
 // budgetState is the claim that a period of events (its exact count)
