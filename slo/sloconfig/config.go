@@ -95,6 +95,13 @@ type Objective struct {
 	// Labels are slo.Objective's Labels: extra labels for generated rules
 	// and alerts. Nil means none.
 	Labels map[string]string
+	// Calendar is slo.Objective's Calendar: a calendar week, month or
+	// quarter in a zone, written as
+	//
+	//	calendar: {unit: month, start: "2026-01-01 00:00:00", timeZone: Europe/Paris}
+	//
+	// Nil means a rolling Period.
+	Calendar *slo.Calendar
 }
 
 // A Policy is a named set of alert rules that objectives share. It is a
@@ -146,6 +153,7 @@ func (c *Config) objective(journey string, o Objective) slo.Objective {
 		Runbook:   o.Runbook,
 		Dashboard: o.Dashboard,
 		Labels:    maps.Clone(o.Labels),
+		Calendar:  cloneCalendar(o.Calendar),
 	}
 	rules, min := o.Rules, o.MinEvents
 	if o.Policy != "" {
@@ -162,11 +170,7 @@ func (c *Config) objective(journey string, o Objective) slo.Objective {
 	case min == nil:
 		// slo's default guard.
 	case *min == 0 && len(rules) == 0:
-		period := o.Period
-		if period == 0 {
-			period = slo.DefaultPeriod
-		}
-		so.Policy = burnrate.DefaultPolicy(o.Target, period)
+		so.Policy = burnrate.DefaultPolicy(o.Target, so.WithDefaults().Period)
 		so.Policy.MinEvents = 0
 	default:
 		so.Policy.MinEvents = *min
@@ -233,6 +237,7 @@ func FromObjectives(service string, objs []slo.Objective, patterns, methods map[
 			Runbook:   o.Runbook,
 			Dashboard: o.Dashboard,
 			Labels:    maps.Clone(o.Labels),
+			Calendar:  cloneCalendar(o.Calendar),
 		}
 		if len(co.Rules) > 0 || o.Policy.MinEvents != 0 {
 			co.MinEvents = Events(o.Policy.MinEvents)
@@ -251,4 +256,13 @@ func FromObjectives(service string, objs []slo.Objective, patterns, methods map[
 		}
 	}
 	return c
+}
+
+// cloneCalendar returns a copy of c, or nil.
+func cloneCalendar(c *slo.Calendar) *slo.Calendar {
+	if c == nil {
+		return nil
+	}
+	v := *c
+	return &v
 }

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 // The file's shapes, for writing: durations as burnrate.FormatWindow
@@ -47,6 +48,12 @@ type (
 		Runbook   string            `yaml:"runbook,omitempty"`
 		Dashboard string            `yaml:"dashboard,omitempty"`
 		Labels    map[string]string `yaml:"labels,omitempty"`
+		Calendar  *calendarOut      `yaml:"calendar,omitempty"`
+	}
+	calendarOut struct {
+		Unit     string `yaml:"unit"`
+		Start    string `yaml:"start"`
+		TimeZone string `yaml:"timeZone"`
 	}
 )
 
@@ -80,6 +87,7 @@ func (c *Config) Marshal() ([]byte, error) {
 				Runbook:   o.Runbook,
 				Dashboard: o.Dashboard,
 				Labels:    maps.Clone(o.Labels),
+				Calendar:  calendarOf(o.Calendar),
 			})
 		}
 		out.Journeys = append(out.Journeys, jo)
@@ -110,4 +118,12 @@ func window(d time.Duration) string {
 		return ""
 	}
 	return burnrate.FormatWindow(d)
+}
+
+// calendarOf writes a calendar as the parser reads it.
+func calendarOf(c *slo.Calendar) *calendarOut {
+	if c == nil {
+		return nil
+	}
+	return &calendarOut{Unit: c.Unit.String(), Start: c.Start.Format(slo.CalendarLayout), TimeZone: c.Zone()}
 }

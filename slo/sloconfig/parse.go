@@ -10,6 +10,7 @@ import (
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/internal/yamlpos"
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 // Load reads and parses the journeyslo file at path (see [Parse]). The
@@ -219,7 +220,7 @@ func (p *parser) journey(n *yaml.Node, path string) Journey {
 
 func (p *parser) objective(n *yaml.Node, path string) Objective {
 	var o Objective
-	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels"},
+	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels", "calendar"},
 		func(key string, v *yaml.Node, fpath string) {
 			switch key {
 			case "name":
@@ -242,9 +243,44 @@ func (p *parser) objective(n *yaml.Node, path string) Objective {
 				o.Dashboard, _ = p.scalar(v, fpath, "the dashboard's URL, such as https://grafana.example.com/d/checkout")
 			case "labels":
 				o.Labels = p.labels(v, fpath)
+			case "calendar":
+				o.Calendar = p.calendar(v, fpath)
 			}
 		})
 	return o
+}
+
+// calendar reads {unit: month, start: "2026-01-01 00:00:00", timeZone:
+// Europe/Paris}.
+func (p *parser) calendar(n *yaml.Node, path string) *slo.Calendar {
+	var unit, start, zone string
+	var unitNode *yaml.Node
+	ok := p.fields(n, path, "a calendar, such as {unit: month, start: \"2026-01-01 00:00:00\", timeZone: Europe/Paris}", []string{"unit!", "start!", "timeZone!"},
+		func(key string, v *yaml.Node, fpath string) {
+			switch key {
+			case "unit":
+				unit, _ = p.scalar(v, fpath, "week, month or quarter")
+				unitNode = v
+			case "start":
+				start, _ = p.scalar(v, fpath, "a wall-clock time, such as \"2026-01-01 00:00:00\"")
+			case "timeZone":
+				zone, _ = p.scalar(v, fpath, "an IANA zone, such as Europe/Paris")
+			}
+		})
+	if !ok || p.broken[path] {
+		return nil
+	}
+	var u slo.CalendarUnit
+	if err := u.UnmarshalText([]byte(unit)); err != nil {
+		p.bad(unitNode, path+".unit", "calendar unit %s is none; write week, month or quarter", yamlpos.Quote(unit))
+		return nil
+	}
+	c, err := slo.ParseCalendar(u, start, zone)
+	if err != nil {
+		p.badErr(n, path, err)
+		return nil
+	}
+	return &c
 }
 
 func (p *parser) labels(n *yaml.Node, path string) map[string]string {

@@ -215,6 +215,8 @@ func (v *validator) field(err error, o Objective, opath string) string {
 		return opath + ".latency"
 	case "Period":
 		return opath + ".period"
+	case "Calendar":
+		return opath + ".calendar"
 	case "Runbook":
 		return opath + ".runbook"
 	case "Dashboard":
