@@ -45,8 +45,8 @@
 //
 // What journeyslo cannot honour is an error naming the file, line and
 // column, the document (kind and name), the field, the value and what to
-// write instead; nothing is silently dropped: calendar windows (journeyslo's
-// periods roll), Timeslices and RatioTimeslices budgeting (it counts
+// write instead; nothing is silently dropped: calendar windows other than
+// a week, a month or a quarter (1w, 1M, 1Q), Timeslices and RatioTimeslices budgeting (it counts
 // events), thresholdMetric and raw ratios, counter: false, composite
 // objectives (indicator, indicatorRef or compositeWeight in an objective)
 // and SLOs of several objectives (write one SLO per objective), durations

@@ -282,7 +282,6 @@ spec:
 	}
 	want := []string{
 		`bad.yaml:7:17: SLO checkout: spec.indicatorRef: "missing-sli" names no SLI; define one (kind: SLI, metadata.name: missing-sli) or inline it as spec.indicator`,
-		`bad.yaml:11:9: SLO checkout: spec.timeWindow[0].calendar: calendar windows cannot be honoured: journeyslo's periods roll (the last 30 days, at every instant) and never reset on a date; remove calendar and write isRolling: true`,
 		`bad.yaml:13:20: SLO checkout: spec.budgetingMethod: Timeslices cannot be honoured: journeyslo budgets by events, good events over all events in the period, and keeps no time slices; write Occurrences`,
 		`bad.yaml:16:24: SLO checkout: spec.objectives[0].timeSliceTarget: belongs to time-slice budgeting, which journeyslo does not do; remove it`,
 		`bad.yaml:29:9: SLO composite: spec.indicator.spec.thresholdMetric: cannot be honoured: journeyslo judges each event good or bad and counts them, and compares no metric's value with a threshold; use a ratioMetric of bad (or good) and total events`,
