@@ -48,6 +48,7 @@ type Client struct {
 	poll    time.Duration
 	clock   clock.Clock
 	labels  map[string]string
+	sel     string // WithSelector's, for the calendar periods' query
 	api     *promapi.Client
 	query   string
 
@@ -108,6 +109,12 @@ func New(objectives []slo.Objective, address string, opts ...Option) (*Client, e
 			continue
 		}
 		seen[key] = i
+		if o.Calendar != nil {
+			if _, err := slorules.CalendarEvents(o, o.Calendar.Start, ""); err != nil {
+				errs = append(errs, fmt.Errorf("%w: New: objective %d (%s): %w", errInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), err))
+				continue
+			}
+		}
 		for _, name := range slices.Sorted(maps.Keys(o.Labels)) {
 			if v, ok := cfg.labels[name]; ok && v != o.Labels[name] {
 				bad("objective %d (%s): its label %s=%q and WithLabels' %s=%q differ, so no series can carry both; give the value the rules were generated with",
@@ -134,6 +141,7 @@ func New(objectives []slo.Objective, address string, opts ...Option) (*Client, e
 		poll:    cfg.poll,
 		clock:   cfg.clock,
 		labels:  maps.Clone(cfg.labels),
+		sel:     cfg.sel,
 		api:     api,
 		query:   selector(objs, cfg.labels),
 	}, nil
@@ -290,7 +298,7 @@ func (c *Client) StatusAt(ctx context.Context, at time.Time) ([]slo.Status, erro
 // read makes one query at instant at with qctx, a child of ctx bounded by
 // the timeout, and builds the Status from its answer.
 func (c *Client) read(ctx, qctx context.Context, at time.Time) ([]slo.Status, error) {
-	r, err := c.api.Query(qctx, c.query, at)
+	r, err := c.api.Query(qctx, c.queryAt(at), at)
 	if err != nil {
 		return nil, c.unavailable(ctx, qctx, err)
 	}
@@ -364,6 +372,7 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 	seen := map[seriesKey]promapi.Labels{}
 	var info promapi.Labels
 	events := sums{}
+	var cal [2]float64 // the calendar period's events, good and bad
 	firing := make([]bool, len(o.Policy.Rules))
 	for _, smp := range vec {
 		m := smp.Metric
@@ -390,6 +399,13 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 					ErrMismatch, name, k.rule, ruleNames(o.Policy))
 			}
 			firing[i] = true
+		case k.name == calendarEvents:
+			switch k.outcome {
+			case "good":
+				cal[0] = v
+			case "bad":
+				cal[1] = v
+			}
 		case strings.HasPrefix(k.name, slorules.EventsPrefix):
 			d, err := promapi.ParseDuration(strings.TrimPrefix(k.name, slorules.EventsPrefix))
 			if err != nil {
@@ -418,12 +434,22 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 		return slo.Status{}, fmt.Errorf("%w: %s: Prometheus at %s has no series %s%s%s; check that it scrapes the replicas' %s (slo/sloprom) and that the rules' selector matches them: the increase needs two scrapes",
 			ErrMissing, name, c.address, slorules.EventsPrefix, burnrate.FormatWindow(o.Period), c.own(o), slorules.Counter)
 	}
+	if o.Calendar != nil {
+		return buildCalendar(o, at, events, cal, firing), nil
+	}
 	return build(o, at, events, firing), nil
 }
 
 // build computes o's Status at at from its windows' events and its rules'
 // firing flags, with the function the registry computes its own with.
 func build(o slo.Objective, at time.Time, events sums, firing []bool) slo.Status {
+	good, bad := events.Sum(o.Period)
+	return o.Status(at, good, bad, judge(o, events, firing))
+}
+
+// judge evaluates o's policy over its windows' events, with the engine's
+// verdict of which rules fire.
+func judge(o slo.Objective, events sums, firing []bool) burnrate.Evaluation {
 	var ev burnrate.Evaluation
 	o.Policy.Evaluate(events, o.Target, &ev)
 	// The engine's verdict: a rule it records firing fires, and burns
@@ -437,8 +463,7 @@ func build(o slo.Objective, at time.Time, events sums, firing []bool) slo.Status
 			ev.State, ev.Rule = r.Severity, i
 		}
 	}
-	good, bad := events.Sum(o.Period)
-	return o.Status(at, good, bad, ev)
+	return ev
 }
 
 // checkInfo compares the settings the rules were generated with, on their

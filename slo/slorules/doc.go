@@ -56,6 +56,14 @@
 // ratios. A denominator is kept only when positive: a window without
 // events has no sample, never NaN.
 //
+// An objective with a calendar period (slo.Objective.Calendar) gets the
+// same rules: its alerts stay on their rolling windows, as Nobl9's and
+// Datadog's do, and its recorded SLI and budget are over its rolling
+// Period (the calendar unit's nominal length unless set). A rule cannot
+// record the calendar period's own figures, whose range grows at every
+// evaluation until the boundary; [CalendarEvents] writes the query that
+// counts them at a given instant, exactly, which package slofleet sends.
+//
 // # Alerts
 //
 // A rule of the policy fires when the error ratio over both its windows is
