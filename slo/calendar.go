@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/journeyslo/journeyslo/internal/names"
+	"github.com/journeyslo/journeyslo/window"
 )
 
 // A Calendar makes an objective's period a calendar one: a week, a month or
@@ -302,4 +303,25 @@ func (o Objective) calendarShape() *calendarShape {
 
 func (s calendarShape) calendar() (Calendar, error) {
 	return ParseCalendar(s.Unit, s.Start, s.TimeZone)
+}
+
+// periodBuckets returns the buckets of o's period as Series.Buckets does:
+// its rolling Period's, or, with a calendar, those of the longest window
+// from the one the current period's start falls in, that bucket counted
+// by its share after the start (as a window's oldest bucket is). The
+// period's Status counts the start exactly; its burn-down, drawn by
+// bucket, counts that first bucket pro rata.
+func (o *objective) periodBuckets() (width time.Duration, first time.Time, share float64, counts []window.Counts) {
+	if o.Calendar == nil {
+		return o.series.Buckets(o.Period)
+	}
+	width, first, share, counts = o.series.Buckets(o.Calendar.Unit.maxLength())
+	start := o.cal.start
+	if len(counts) == 0 || !start.After(first) {
+		return width, first, share, counts
+	}
+	skip := min(int(start.Sub(first)/width), len(counts)-1)
+	first = first.Add(time.Duration(skip) * width)
+	share = float64(first.Add(width).Sub(start)) / float64(width)
+	return width, first, min(max(share, 0), 1), counts[skip:]
 }

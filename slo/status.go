@@ -349,7 +349,7 @@ func (t *Tracker) BurnDown() []BudgetPoint {
 // burnDown computes o's burn-down, with the current bucket ending at at
 // and holding pending events besides its own.
 func (r *Registry) burnDown(o *objective, at time.Time, pending window.Counts) []BudgetPoint {
-	width, first, share, counts := o.series.Buckets(o.Period)
+	width, first, share, counts := o.periodBuckets()
 	counts[len(counts)-1].Good += pending.Good
 	counts[len(counts)-1].Bad += pending.Bad
 	weight := func(i int) float64 {
