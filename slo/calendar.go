@@ -258,7 +258,8 @@ type calendarState struct {
 // for writing, and the series advanced to now.
 func (o *objective) calendarSums(now time.Time) (good, bad float64) {
 	c := &o.cal
-	g, b := o.series.Total()
+	tg, tb := o.series.Total()
+	g, b := float64(tg)/o.unit, float64(tb)/o.unit
 	switch {
 	case c.end.IsZero() || now.Before(c.start):
 		// The first evaluation, or the clock went back before the period:
@@ -266,14 +267,14 @@ func (o *objective) calendarSums(now time.Time) (good, bad float64) {
 		// is the period's.
 		c.start, c.end = o.Calendar.Bounds(now)
 		sg, sb := o.series.SumSince(o.Calendar.Unit.maxLength(), c.start)
-		c.baseGood, c.baseBad = float64(g)-sg, float64(b)-sb
+		c.baseGood, c.baseBad = g-sg/o.unit, b-sb/o.unit
 	case !now.Before(c.end):
 		// A boundary passed: every event counted so far was recorded
 		// before this advance, in the period that ended.
 		c.start, c.end = o.Calendar.Bounds(now)
-		c.baseGood, c.baseBad = float64(g), float64(b)
+		c.baseGood, c.baseBad = g, b
 	}
-	return max(float64(g)-c.baseGood, 0), max(float64(b)-c.baseBad, 0)
+	return max(g-c.baseGood, 0), max(b-c.baseBad, 0)
 }
 
 // cloneCalendar gives o its own copy of its calendar.

@@ -54,7 +54,8 @@ type (
 		NoData   *noDataShape   `json:"noData,omitempty" yaml:"noData,omitempty"`
 		Alerting *alertingShape `json:"alerting,omitempty" yaml:"alerting,omitempty"`
 
-		Calendar *calendarShape `json:"calendar,omitempty" yaml:"calendar,omitempty"`
+		Calendar  *calendarShape  `json:"calendar,omitempty" yaml:"calendar,omitempty"`
+		Composite *compositeShape `json:"composite,omitempty" yaml:"composite,omitempty"`
 	}
 	sourceShape struct {
 		Good       string `json:"good,omitempty" yaml:"good,omitempty"`
@@ -218,6 +219,7 @@ func (o Objective) shape() objectiveShape {
 		s.Alerting = &alertingShape{Name: a.Name, Labels: a.Labels, Annotations: a.Annotations, Page: sev(a.Page), Ticket: sev(a.Ticket)}
 	}
 	s.Calendar = o.calendarShape()
+	s.Composite = o.compositeShape()
 	return s
 }
 
@@ -250,6 +252,9 @@ func (s objectiveShape) objective() (Objective, error) {
 			return o, err
 		}
 		o.Calendar = &c
+	}
+	if s.Composite != nil {
+		o.Composite = s.Composite.composite()
 	}
 	return o, f.err
 }

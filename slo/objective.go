@@ -53,6 +53,11 @@ type Objective struct {
 	// quarter in a time zone, whose budget resets at every boundary; see
 	// [Calendar]. Nil means a rolling Period.
 	Calendar *Calendar
+	// Composite, when set, makes this the objective of a whole (such as
+	// the service "shop", its Journey) made from the weighted events of
+	// other objectives of the registry; see [Composite]. Nil means an
+	// objective of its journey's own events.
+	Composite *Composite
 	// Latency, when positive, makes this a latency objective: an event is
 	// good when it is not bad and took no longer than Latency. Zero makes it
 	// an availability objective.
@@ -111,7 +116,7 @@ type Objective struct {
 func (o Objective) clone() Objective {
 	o.Policy.Rules = slices.Clone(o.Policy.Rules)
 	o.Labels = maps.Clone(o.Labels)
-	return o.cloneFleet().cloneCalendar()
+	return o.cloneFleet().cloneCalendar().cloneComposite()
 }
 
 // WithDefaults returns o with its zero fields filled in, as [New] and
@@ -153,7 +158,7 @@ func (o Objective) withDefaults() Objective {
 	}
 	// The caller's maps are theirs too.
 	o.Labels = maps.Clone(o.Labels)
-	return o.cloneFleet().cloneCalendar()
+	return o.cloneFleet().cloneCalendar().cloneComposite()
 }
 
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
@@ -195,6 +200,7 @@ func (o Objective) Validate() error {
 		bad("Labels: %s", problem)
 	}
 	o.validateFleet(bad)
+	o.validateComposite(bad)
 	if o.Calendar != nil {
 		if err := o.Calendar.Validate(); err != nil {
 			bad("%s", unwrapped(err, ErrInvalid))

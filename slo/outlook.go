@@ -165,7 +165,11 @@ func (r *Registry) outlook(o *objective, q float64) Outlook {
 	when := func() time.Time { return p.Time().In(at.Location()) }
 
 	var ev, ahead burnrate.Evaluation
-	o.Policy.Evaluate(p, o.Target, &ev)           // at step 0: as the last evaluation saw it
+	var src burnrate.Source = p
+	if o.unit != 1 {
+		src = scaled{p, o.unit}
+	}
+	o.Policy.Evaluate(src, o.Target, &ev)         // at step 0: as the last evaluation saw it
 	firing := make([]int, 0, len(o.Policy.Rules)) // policy indices of the rules firing now
 	for i, rule := range o.Policy.Rules {
 		if ev.Rules[i].Firing {

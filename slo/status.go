@@ -342,7 +342,10 @@ func (t *Tracker) BurnDown() []BudgetPoint {
 	defer r.drainMu.Unlock()
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	g, b := t.j.pending(t.target)
+	var g, b uint64
+	if t.j != nil { // a composite's events come at the drain
+		g, b = t.j.pending(t.target)
+	}
 	return r.burnDown(o, r.advanced, window.Counts{Good: g, Bad: b})
 }
 

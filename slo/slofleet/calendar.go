@@ -28,7 +28,12 @@ func (c *Client) queryAt(at time.Time) string {
 		if err != nil {
 			continue // unreachable: New checked the objective and the selector
 		}
-		q += " or label_replace(" + expr + ", " + strconv.Quote("__name__") + ", " + strconv.Quote(calendarEvents) + `, "", "")`
+		// Named, and labelled as the objective's series are: a
+		// composite's sum keeps only the outcome.
+		for _, l := range [][2]string{{"__name__", calendarEvents}, {"journey", o.Journey}, {"objective", o.Name}} {
+			expr = "label_replace(" + expr + ", " + strconv.Quote(l[0]) + ", " + strconv.Quote(l[1]) + `, "", "")`
+		}
+		q += " or " + expr
 	}
 	return q
 }

@@ -18,7 +18,10 @@ import (
 //
 //	sum by (journey, objective, outcome) (increase(journeyslo_sli_events_total{journey="checkout",objective="availability"}[544800000ms]))
 //
-// selector scopes the counters as [WithSelector] does ("" for none).
+// selector scopes the counters as [WithSelector] does ("" for none). A
+// composite's are the weighted sum of its components', as its rules'
+// windows are, with the composite's journey and objective left to the
+// reader (the sum keeps the outcome alone).
 //
 // The generated rules cannot record this: a rule's range is written once,
 // and a calendar period's grows with every evaluation until the boundary.
@@ -49,12 +52,15 @@ func CalendarEvents(o slo.Objective, at time.Time, selector string) (string, err
 	if d < time.Millisecond {
 		d = time.Millisecond
 	}
-	matchers := []string{matcher{labelJourney, "=", o.Journey}.String(), matcher{labelObjective, "=", o.Name}.String()}
-	for _, m := range ms {
-		matchers = append(matchers, m.String())
+	sel := make([]string, len(ms))
+	for i, m := range ms {
+		sel[i] = m.String()
 	}
-	return "sum by (journey, objective, outcome) (increase(" + Counter + "{" + strings.Join(slices.Clip(matchers), ",") + "}[" +
-		strconv.FormatInt(d.Milliseconds(), 10) + "ms]))", nil
+	r := &objectiveRules{
+		counter: "{" + strings.Join(slices.Concat([]string{matcher{labelJourney, "=", o.Journey}.String(), matcher{labelObjective, "=", o.Name}.String()}, sel), ",") + "}",
+		parts:   (&config{}).parts(o, sel),
+	}
+	return r.eventsExpr(strconv.FormatInt(d.Milliseconds(), 10) + "ms"), nil
 }
 
 // CheckSelector reports whether [WithSelector] accepts selector, in an

@@ -443,6 +443,7 @@ type objectiveRules struct {
 	own      string // the matchers of what the objective's rules record: journey, objective, extra
 	budget   string // 1 - target, as a decimal
 	period   string
+	parts    []part // a composite's components; nil for an objective of its own events
 	extra    map[string]string // WithLabels' labels and the objective's
 	rules    []Rule
 	severity []burnrate.Severity // severities the policy raises, most severe first
@@ -477,6 +478,7 @@ func (c *config) groups(o slo.Objective) []Group {
 		budget:  decimal(burnrate.ErrorBudget(o.Target)),
 		period:  window(o.Period),
 	}
+	r.parts = c.parts(o, sel)
 	for _, d := range o.Policy.Windows() {
 		r.recordWindow(d)
 	}
@@ -516,7 +518,7 @@ func (r *objectiveRules) recordWindow(d time.Duration) {
 	r.rules = append(r.rules,
 		Rule{
 			Record: events,
-			Expr:   "sum by (journey, objective, outcome) (increase(" + Counter + r.counter + "[" + w + "]))",
+			Expr:   r.eventsExpr(w),
 			Labels: r.labels(labelWindow, w),
 		},
 		Rule{
