@@ -102,6 +102,14 @@ type Objective struct {
 	//
 	// Nil means a rolling Period.
 	Calendar *slo.Calendar
+	// Composite is slo.Objective's Composite: the objective of the whole
+	// its journey names, made from other objectives of the config, each
+	// weighted, written as
+	//
+	//	composite: {components: [{journey: checkout, weight: 2}, {journey: search, objective: latency}]}
+	//
+	// Nil means an objective of the journey's own events.
+	Composite *slo.Composite
 }
 
 // A Policy is a named set of alert rules that objectives share. It is a
@@ -154,6 +162,7 @@ func (c *Config) objective(journey string, o Objective) slo.Objective {
 		Dashboard: o.Dashboard,
 		Labels:    maps.Clone(o.Labels),
 		Calendar:  cloneCalendar(o.Calendar),
+		Composite: cloneComposite(o.Composite),
 	}
 	rules, min := o.Rules, o.MinEvents
 	if o.Policy != "" {
@@ -238,6 +247,7 @@ func FromObjectives(service string, objs []slo.Objective, patterns, methods map[
 			Dashboard: o.Dashboard,
 			Labels:    maps.Clone(o.Labels),
 			Calendar:  cloneCalendar(o.Calendar),
+			Composite: cloneComposite(o.Composite),
 		}
 		if len(co.Rules) > 0 || o.Policy.MinEvents != 0 {
 			co.MinEvents = Events(o.Policy.MinEvents)
@@ -265,4 +275,12 @@ func cloneCalendar(c *slo.Calendar) *slo.Calendar {
 	}
 	v := *c
 	return &v
+}
+
+// cloneComposite returns a copy of c, or nil.
+func cloneComposite(c *slo.Composite) *slo.Composite {
+	if c == nil {
+		return nil
+	}
+	return &slo.Composite{Components: slices.Clone(c.Components)}
 }

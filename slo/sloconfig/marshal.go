@@ -49,6 +49,15 @@ type (
 		Dashboard string            `yaml:"dashboard,omitempty"`
 		Labels    map[string]string `yaml:"labels,omitempty"`
 		Calendar  *calendarOut      `yaml:"calendar,omitempty"`
+		Composite *compositeOut     `yaml:"composite,omitempty"`
+	}
+	compositeOut struct {
+		Components []componentOut `yaml:"components"`
+	}
+	componentOut struct {
+		Journey   string  `yaml:"journey"`
+		Objective string  `yaml:"objective,omitempty"`
+		Weight    float64 `yaml:"weight,omitempty"`
 	}
 	calendarOut struct {
 		Unit     string `yaml:"unit"`
@@ -88,6 +97,7 @@ func (c *Config) Marshal() ([]byte, error) {
 				Dashboard: o.Dashboard,
 				Labels:    maps.Clone(o.Labels),
 				Calendar:  calendarOf(o.Calendar),
+				Composite: compositeOf(o.Composite),
 			})
 		}
 		out.Journeys = append(out.Journeys, jo)
@@ -126,4 +136,16 @@ func calendarOf(c *slo.Calendar) *calendarOut {
 		return nil
 	}
 	return &calendarOut{Unit: c.Unit.String(), Start: c.Start.Format(slo.CalendarLayout), TimeZone: c.Zone()}
+}
+
+// compositeOf writes a composite as the parser reads it.
+func compositeOf(c *slo.Composite) *compositeOut {
+	if c == nil {
+		return nil
+	}
+	out := &compositeOut{Components: []componentOut{}}
+	for _, k := range c.Components {
+		out.Components = append(out.Components, componentOut{Journey: k.Journey, Objective: k.Objective, Weight: k.Weight})
+	}
+	return out
 }

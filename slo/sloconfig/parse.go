@@ -220,7 +220,7 @@ func (p *parser) journey(n *yaml.Node, path string) Journey {
 
 func (p *parser) objective(n *yaml.Node, path string) Objective {
 	var o Objective
-	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels", "calendar"},
+	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels", "calendar", "composite"},
 		func(key string, v *yaml.Node, fpath string) {
 			switch key {
 			case "name":
@@ -245,6 +245,8 @@ func (p *parser) objective(n *yaml.Node, path string) Objective {
 				o.Labels = p.labels(v, fpath)
 			case "calendar":
 				o.Calendar = p.calendar(v, fpath)
+			case "composite":
+				o.Composite = p.composite(v, fpath)
 			}
 		})
 	return o
@@ -295,4 +297,27 @@ func (p *parser) labels(n *yaml.Node, path string) map[string]string {
 		return nil
 	}
 	return out
+}
+
+// composite reads {components: [{journey: checkout, objective:
+// availability, weight: 2}, ...]}.
+func (p *parser) composite(n *yaml.Node, path string) *slo.Composite {
+	c := &slo.Composite{}
+	p.fields(n, path, "a composite, such as {components: [{journey: checkout, weight: 2}]}", []string{"components!"}, func(key string, v *yaml.Node, fpath string) {
+		p.list(v, fpath, "the composite's components, each {journey, objective, weight}", func(i int, v *yaml.Node, cpath string) {
+			var k slo.Component
+			p.fields(v, cpath, "a component, such as {journey: checkout, weight: 2}", []string{"journey!", "objective", "weight"}, func(key string, v *yaml.Node, kpath string) {
+				switch key {
+				case "journey":
+					k.Journey, _ = p.scalar(v, kpath, "the component's journey, such as checkout")
+				case "objective":
+					k.Objective, _ = p.scalar(v, kpath, "the component's objective name, such as availability")
+				case "weight":
+					k.Weight = p.number(v, kpath, "a positive weight, such as 2 or 0.5")
+				}
+			})
+			c.Components = append(c.Components, k)
+		})
+	})
+	return c
 }

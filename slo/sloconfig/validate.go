@@ -217,6 +217,8 @@ func (v *validator) field(err error, o Objective, opath string) string {
 		return opath + ".period"
 	case "Calendar":
 		return opath + ".calendar"
+	case "Composite":
+		return opath + ".composite"
 	case "Runbook":
 		return opath + ".runbook"
 	case "Dashboard":
