@@ -641,7 +641,7 @@ type Journey struct {
 
 type target struct {
 	series  *window.Series
-	feeds   []feed // the composites this target's objective weighs into
+	feeds   []feed        // the composites this target's objective weighs into
 	latency time.Duration // 0 for an availability objective
 	rank    int           // index of latency in Journey.thresholds; -1 for availability
 }

@@ -443,7 +443,7 @@ type objectiveRules struct {
 	own      string // the matchers of what the objective's rules record: journey, objective, extra
 	budget   string // 1 - target, as a decimal
 	period   string
-	parts    []part // a composite's components; nil for an objective of its own events
+	parts    []part            // a composite's components; nil for an objective of its own events
 	extra    map[string]string // WithLabels' labels and the objective's
 	rules    []Rule
 	severity []burnrate.Severity // severities the policy raises, most severe first
