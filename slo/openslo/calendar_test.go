@@ -78,3 +78,14 @@ spec:
 		}
 	}
 }
+
+func TestExportRefusesComposite(t *testing.T) {
+	cfg := &sloconfig.Config{Service: "shop", Journeys: []sloconfig.Journey{
+		{Name: "checkout", Objectives: []sloconfig.Objective{{Target: 0.999}}},
+		{Name: "shop", Objectives: []sloconfig.Objective{{Target: 0.99, Composite: &slo.Composite{Components: []slo.Component{{Journey: "checkout"}}}}}},
+	}}
+	_, err := Export(cfg, nil)
+	if err == nil || !strings.Contains(err.Error(), "composite: a composite objective cannot be written in OpenSLO v1") {
+		t.Errorf("Export of a composite: %v", err)
+	}
+}

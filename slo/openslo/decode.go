@@ -611,7 +611,7 @@ func (r *reader) objectives(n *yaml.Node) float64 {
 	}
 	for _, f := range []string{"indicator", "indicatorRef", "compositeWeight"} {
 		if v, ok := fs[f]; ok {
-			r.errorf(v, yamlpos.Join(path, f), "composite objectives cannot be honoured: journeyslo keeps one budget per objective and weighs none into another; write one SLO per objective, each with its own indicator")
+			r.errorf(v, yamlpos.Join(path, f), "composite SLOs are not imported: OpenSLO v1 gives each objective of a composite its own indicator and target, and the whole none; write one SLO per objective, and declare the composite in the journeyslo config (composite: {components: [{journey, weight}]})")
 		}
 	}
 	for _, f := range []string{"op", "value"} {

@@ -155,6 +155,10 @@ func (w *writer) write(indicators map[string]Indicator) {
 // objective writes one objective's SLO and the AlertPolicies of its own
 // rules.
 func (w *writer) objective(j sloconfig.Journey, o sloconfig.Objective, path string, indicators map[string]Indicator) {
+	if o.Composite != nil {
+		w.errorf("%s.composite: a composite objective cannot be written in OpenSLO v1, whose composite SLO gives each component its own target and the whole none; keep it in the journeyslo config", path)
+		return
+	}
 	name := objectiveName(o)
 	sloName := w.name(kindSLO, j.Name+"-"+name)
 	ann := [][2]string{{annJourney, j.Name}}
