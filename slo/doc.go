@@ -62,6 +62,18 @@
 // a snapshot restores the part of the period it holds. [Status.PeriodStart]
 // and [Status.PeriodEnd] say where the period lies.
 //
+// # Composite objectives
+//
+// An objective with a [Composite] judges a whole, such as the service
+// "shop", from objectives of its journeys, each weighted (OpenSLO's
+// compositeWeight): its good and bad events are the weighted sums of its
+// components' events, over every window and its period, so it has its own
+// target, budget, burn rates, alerts and episodes, and a team pages on
+// the shop as well as on checkout. The registry moves each component's
+// events into the composite's windows at every advance, with its own: no
+// more work when recording. In the fleet's rules (slo/slorules) a
+// composite's windows are the weighted sums of its components' counters.
+//
 // # Budget claims and the outlook
 //
 // A budget is a claim only when the period holds enough events to afford

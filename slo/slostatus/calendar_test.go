@@ -58,3 +58,39 @@ func TestStatusPageCalendar(t *testing.T) {
 		t.Log(body)
 	}
 }
+
+// A composite shows as an objective of its own: the shop, from checkout
+// (twice) and search (half).
+func TestStatusPageComposite(t *testing.T) {
+	mock := clock.NewMock()
+	mock.Set(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+	reg, err := slo.New([]slo.Objective{
+		{Journey: "checkout", Target: 0.999},
+		{Journey: "search", Target: 0.99},
+		{Journey: "shop", Target: 0.99, Composite: &slo.Composite{Components: []slo.Component{
+			{Journey: "checkout", Weight: 2}, {Journey: "search", Weight: 0.5}}}},
+	}, slo.WithClock(mock), slo.WithManualAdvance())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	checkout, _ := reg.Journey("checkout")
+	search, _ := reg.Journey("search")
+	checkout.Add(1000, 0)
+	search.Add(1000, 40)
+	mock.Add(time.Minute)
+	reg.Advance(mock.Now())
+	srv := serve(t, slostatus.StatusPage(reg))
+	_, body := fetch(t, srv, http.MethodGet, "/slo")
+	for _, want := range []string{
+		`<h3 id="o1-h">shop <span class="objective">availability</span></h3>`,
+		`title="20 bad events of 25 allowed over 30d">20 of 25 spent</span>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(body)
+	}
+}
