@@ -153,15 +153,6 @@ func ParseCalendar(unit CalendarUnit, start, zone string) (Calendar, error) {
 	return Calendar{Unit: unit, Start: t}, nil
 }
 
-// cut returns s, or its first 40 bytes and "...", for quoting what is
-// refused.
-func cut(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
-	}
-	return s
-}
-
 // Validate reports why the calendar cannot work: a unit that is none, or a
 // zero start.
 func (c Calendar) Validate() error {

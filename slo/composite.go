@@ -101,6 +101,9 @@ func (o Objective) validateComposite(bad func(string, ...any)) {
 	if o.Source != nil && !o.Source.IsZero() {
 		bad("Source on a composite; a composite counts its components' events, not counters of its own")
 	}
+	if len(o.GroupBy) > 0 {
+		bad("GroupBy %v on a composite; a composite judges the whole of its components' events: group the components instead", o.GroupBy)
+	}
 	seen := map[string]int{}
 	for i, k := range c.Components {
 		w := k.weight()

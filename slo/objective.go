@@ -144,8 +144,13 @@ func (o Objective) withDefaults() Objective {
 	if len(o.Policy.Rules) == 0 {
 		min := o.Policy.MinEvents
 		o.Policy = burnrate.DefaultPolicy(o.Target, o.Period)
-		if min != 0 {
+		switch {
+		case min != 0:
 			o.Policy.MinEvents = min
+		case o.Source != nil && o.Source.ErrorRatio != "":
+			// An error ratio carries no event counts: no guard by
+			// default, so that the defaulted objective validates.
+			o.Policy.MinEvents = 0
 		}
 	} else {
 		// Name every rule, on a copy: the caller's slice is theirs.
@@ -199,7 +204,7 @@ func (o Objective) Validate() error {
 	for _, problem := range problems {
 		bad("Labels: %s", problem)
 	}
-	o.validateFleet(bad)
+	o.validateFleet(bad, &errs)
 	o.validateComposite(bad)
 	if o.Calendar != nil {
 		if err := o.Calendar.Validate(); err != nil {

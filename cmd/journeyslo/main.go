@@ -8,6 +8,7 @@
 //
 //	journeyslo validate FILE...
 //	journeyslo rules [-flavor prometheus|thanos|mimir] [-selector SEL] [-label k=v]... [-namespace NS] [-interval D] [-o DIR] FILE...
+//	journeyslo convert [-to config|openslo] [-o FILE] FILE...
 //	journeyslo openslo import [-o FILE] FILE...
 //	journeyslo openslo export [-o FILE] FILE...
 //	journeyslo snapshot [-config FILE]... SNAPSHOT
@@ -20,11 +21,13 @@
 //
 //	go run ./cmd/journeyslo validate examples/config/shop.yaml
 //	go run ./cmd/journeyslo rules -selector '{job="shop"}' -o rules/ examples/config/shop.yaml
+//	go run ./cmd/journeyslo convert -o shop.yaml sloth.yaml
 //	go run ./cmd/journeyslo backtest -config examples/config/shop.yaml -traffic examples/backtest/traffic.csv -o report.html
 //	go run ./cmd/journeyslo risk -config examples/config/shop.yaml -traffic examples/backtest/traffic.csv examples/backtest/risks.yaml
 //
-// Every verb that reads objectives takes journeyslo config files and OpenSLO
-// v1 files alike, told apart by their content (apiVersion: openslo/v1). The
+// Every verb that reads objectives takes journeyslo config files, Sloth specs
+// (version: prometheus/v1, or apiVersion: sloth.slok.dev/v1) and OpenSLO v1
+// files alike, told apart by their content (apiVersion: openslo/v1). The
 // OpenSLO files of one command line are read together, as one service's
 // documents, so that their references may cross files.
 // Output goes to standard output unless -o is given; problems go to standard
@@ -85,6 +88,7 @@ func init() {
 		"validate": validateVerb,
 		"rules":    rulesVerb,
 		"openslo":  opensloVerb,
+		"convert":  convertVerb,
 		"help":     helpVerb,
 		"version":  versionVerb,
 		"snapshot": snapshotVerb,
@@ -117,7 +121,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // verbOrder is the order verbs are listed in, that of the work: check,
 // generate, convert, inspect, try.
-var verbOrder = []string{"validate", "rules", "openslo", "snapshot", "backtest", "risk", "help", "version"}
+var verbOrder = []string{"validate", "rules", "convert", "openslo", "snapshot", "backtest", "risk", "help", "version"}
 
 // verbNames returns the verbs' names in the order of verbOrder.
 func verbNames() []string {
@@ -133,8 +137,9 @@ func verbNames() []string {
 // usage writes the command's help: its verbs and its exit statuses.
 func usage(w io.Writer) {
 	fmt.Fprint(w, "journeyslo checks objective files, writes the fleet's Prometheus rules from them,\n"+
-		"converts them to and from OpenSLO v1, shows what a snapshot file holds, backtests\n"+
-		"alert policies on traffic, and weighs risks against the yearly error budget.\n\nUsage:\n\n")
+		"converts them between formats (Sloth, OpenSLO v1), shows what a snapshot file\n"+
+		"holds, backtests alert policies on traffic, and weighs risks against the yearly\n"+
+		"error budget.\n\nUsage:\n\n")
 	for _, n := range verbNames() {
 		fmt.Fprintf(w, "  journeyslo %s\n", verbs[n].synopsis)
 	}
@@ -145,9 +150,11 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, "\n"+filesHelp+exitHelp+"\nRun 'journeyslo help VERB' for a verb's flags.\n")
 }
 
-const filesHelp = `Objective files are journeyslo config files or OpenSLO v1 documents, told apart
-by their content: a file with a document whose apiVersion is openslo/v1 is
-OpenSLO. Problems are written to standard error as FILE:LINE:COLUMN: message.
+const filesHelp = `Objective files are journeyslo config files, Sloth specs or OpenSLO v1 documents,
+told apart by their content: a file with a document whose apiVersion is
+openslo/v1 is OpenSLO; one whose version is prometheus/v1, or whose apiVersion
+is sloth.slok.dev/v1, is a Sloth spec. Problems are written to standard error
+as FILE:LINE:COLUMN: message.
 `
 
 const exitHelp = `

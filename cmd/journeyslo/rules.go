@@ -27,15 +27,18 @@ over the fleet's journeyslo_sli_events_total counters, as package slo/slorules
 generates them: the error ratio of every window of each objective's policy, its
 period's SLI and budget, and one JourneyErrorBudgetBurn alert per severity.
 
-Each service gives one rule file: a journeyslo config file is one service, and
-the OpenSLO v1 files given are read together as one. With one service and no
+Each service gives one rule file: a journeyslo config file or a Sloth spec is
+one service, and the OpenSLO v1 files given are read together as one. An
+objective with a source (an OpenSLO SLI's Prometheus queries, a Sloth SLI's,
+or source: in a config) is read from those counters instead. With one service and no
 -o, its rules go to standard output; with -o DIR, each service's go to
 DIR/SERVICE.rules.yml, DIR created when missing, beside
 DIR/SERVICE.alertmanager.yml: an Alertmanager configuration that groups the
 alerts by objective, sends pages and tickets to two receivers to fill in, and
 silences an objective's ticket while its page fires (merge its route and
-inhibit_rules into yours). Nothing is written unless every FILE is valid. An OpenSLO SLI that reads other counters than
-journeyslo_sli_events_total is refused: the rules read journeyslo's counters.
+inhibit_rules into yours). Nothing is written unless every FILE is valid. An
+OpenSLO SLI whose queries are not Prometheus's is refused: the rules read
+Prometheus. journeyslo validate reports everything rules refuses without flags.
 Each objective's runbook becomes its alerts' runbook_url, and its labels are
 on every series and alert of its rules, beside the -label labels; a -label
 that gives one of an objective's labels another value is refused.
@@ -128,20 +131,12 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		byService[src.config.Service] = src
-		if err := src.ownIndicators(); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if err := labelConflicts(src.objectives, o.labels); err != nil {
-			errs = append(errs, fileErr(err, src.paths...))
-			continue
-		}
 		opts := o.options()
 		if o.namespace == "" {
 			opts = append(opts, slorules.WithNamespace(src.config.Service))
 		}
-		if err := checkGenerate(src.objectives, o.flavor, opts); err != nil {
-			errs = append(errs, fileErr(err, src.paths...))
+		if err := src.rulesProblems(o.flavor, o.labels, opts); err != nil {
+			errs = append(errs, err)
 			continue
 		}
 		todo = append(todo, service{src, opts})

@@ -95,11 +95,13 @@ type ratioMetric struct {
 }
 
 type metricSource struct {
-	node  *yaml.Node
-	path  string // "spec.ratioMetric.bad.metricSource"
-	ref   string
-	typ   string
-	query string
+	node *yaml.Node
+	// queryNode is spec.query's node, where a problem of the query is.
+	queryNode *yaml.Node
+	path      string // "spec.ratioMetric.bad.metricSource"
+	ref       string
+	typ       string
+	query     string
 	// spec holds every field of the source's spec, for the sources that
 	// carry more than a query.
 	spec map[string]string
@@ -109,6 +111,9 @@ type policyDoc struct {
 	place
 	meta       metadata
 	conditions []conditionUse
+	// noData is alertWhenNoData: true, an alert when the SLI's counters
+	// go missing.
+	noData bool
 }
 
 type conditionUse struct {
@@ -771,6 +776,11 @@ func (r *reader) metricSource(n *yaml.Node, path string) *metricSource {
 		}
 	}
 	out.query = out.spec["query"]
+	for i := 0; i+1 < len(spec.Content); i += 2 {
+		if spec.Content[i].Value == "query" {
+			out.queryNode = spec.Content[i+1]
+		}
+	}
 	return out
 }
 
@@ -791,7 +801,7 @@ func (r *reader) policySpec(p place, meta metadata, n *yaml.Node, path string) *
 	}
 	if v, ok := fs["alertWhenNoData"]; ok {
 		if b, ok := r.boolean(v, yamlpos.Join(path, "alertWhenNoData")); ok && b {
-			r.errorf(v, yamlpos.Join(path, "alertWhenNoData"), "is true, which cannot be honoured: a window without events burns nothing in journeyslo and never alerts; write false")
+			d.noData = true
 		}
 	}
 	if v, ok := fs["alertWhenResolved"]; ok {

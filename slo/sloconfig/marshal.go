@@ -48,6 +48,10 @@ type (
 		Runbook   string            `yaml:"runbook,omitempty"`
 		Dashboard string            `yaml:"dashboard,omitempty"`
 		Labels    map[string]string `yaml:"labels,omitempty"`
+		Source    *sourceOut        `yaml:"source,omitempty"`
+		GroupBy   []string          `yaml:"groupBy,omitempty"`
+		NoData    *noDataOut        `yaml:"noData,omitempty"`
+		Alerting  *alertingOut      `yaml:"alerting,omitempty"`
 		Calendar  *calendarOut      `yaml:"calendar,omitempty"`
 		Composite *compositeOut     `yaml:"composite,omitempty"`
 	}
@@ -63,6 +67,28 @@ type (
 		Unit     string `yaml:"unit"`
 		Start    string `yaml:"start"`
 		TimeZone string `yaml:"timeZone"`
+	}
+	sourceOut struct {
+		Good       string `yaml:"good,omitempty"`
+		Bad        string `yaml:"bad,omitempty"`
+		Total      string `yaml:"total,omitempty"`
+		ErrorRatio string `yaml:"errorRatio,omitempty"`
+	}
+	noDataOut struct {
+		After    string `yaml:"after"`
+		Severity string `yaml:"severity,omitempty"`
+	}
+	alertingOut struct {
+		Name        string            `yaml:"name,omitempty"`
+		Labels      map[string]string `yaml:"labels,omitempty"`
+		Annotations map[string]string `yaml:"annotations,omitempty"`
+		Page        *severityOut      `yaml:"page,omitempty"`
+		Ticket      *severityOut      `yaml:"ticket,omitempty"`
+	}
+	severityOut struct {
+		Labels      map[string]string `yaml:"labels,omitempty"`
+		Annotations map[string]string `yaml:"annotations,omitempty"`
+		Disable     bool              `yaml:"disable,omitempty"`
 	}
 )
 
@@ -98,6 +124,10 @@ func (c *Config) Marshal() ([]byte, error) {
 				Labels:    maps.Clone(o.Labels),
 				Calendar:  calendarOf(o.Calendar),
 				Composite: compositeOf(o.Composite),
+				Source:    sourceOf(o.Source),
+				GroupBy:   o.GroupBy,
+				NoData:    noDataOf(o.NoData),
+				Alerting:  alertingOf(o.Alerting),
 			})
 		}
 		out.Journeys = append(out.Journeys, jo)
@@ -148,4 +178,38 @@ func compositeOf(c *slo.Composite) *compositeOut {
 		out.Components = append(out.Components, componentOut{Journey: k.Journey, Objective: k.Objective, Weight: k.Weight})
 	}
 	return out
+}
+func sourceOf(s *slo.Source) *sourceOut {
+	if s == nil {
+		return nil
+	}
+	return &sourceOut{Good: s.Good, Bad: s.Bad, Total: s.Total, ErrorRatio: s.ErrorRatio}
+}
+
+func noDataOf(nd slo.NoData) *noDataOut {
+	if nd == (slo.NoData{}) {
+		return nil
+	}
+	out := &noDataOut{After: window(nd.After)}
+	if out.After == "" {
+		out.After = "0s"
+	}
+	if nd.Severity != burnrate.SeverityOK {
+		out.Severity = nd.Severity.String()
+	}
+	return out
+}
+
+func alertingOf(a *slo.Alerting) *alertingOut {
+	if a == nil {
+		return nil
+	}
+	return &alertingOut{Name: a.Name, Labels: a.Labels, Annotations: a.Annotations, Page: severityOf(a.Page), Ticket: severityOf(a.Ticket)}
+}
+
+func severityOf(a slo.AlertSeverity) *severityOut {
+	if len(a.Labels) == 0 && len(a.Annotations) == 0 && !a.Disable {
+		return nil
+	}
+	return &severityOut{Labels: a.Labels, Annotations: a.Annotations, Disable: a.Disable}
 }
