@@ -169,13 +169,21 @@ func (r *Registry) Review(opts ...ReviewOption) (Review, error) {
 
 // review reviews o's period ending at at. It requires Registry.mu held.
 func (o *objective) review(at time.Time, opts ReviewSettings) ObjectiveReview {
+	return reviewOf(o.Objective, o.good, o.bad, o.log.episodes, at, opts)
+}
+
+// reviewOf reviews the period of o ending at at, which held good and bad
+// events, over its episodes eps (oldest first): a registry's objective
+// and a fleet's History alike.
+func reviewOf(o Objective, good, bad float64, eps []Episode, at time.Time, opts ReviewSettings) ObjectiveReview {
 	or := ObjectiveReview{
 		Journey: o.Journey, Objective: o.Name, From: at.Add(-o.Period), To: at,
-		BudgetRemaining: burnrate.BudgetRemaining(o.good, o.bad, o.Target),
+		BudgetRemaining: burnrate.BudgetRemaining(good, bad, o.Target),
 	}
-	or.Budget = budgetState(o.good+o.bad, o.minEvents(), or.BudgetRemaining)
-	var bad float64
-	for _, ep := range o.log.episodes {
+	or.Budget = budgetState(good+bad, o.minEvents(), or.BudgetRemaining)
+	periodBad := bad
+	bad = 0
+	for _, ep := range eps {
 		if (!ep.Open() && !ep.End.After(or.From)) || ep.Start.After(at) {
 			continue
 		}
@@ -203,7 +211,7 @@ func (o *objective) review(at time.Time, opts ReviewSettings) ObjectiveReview {
 	// One denominator for both shares: the budget the period allows now,
 	// as BudgetRemaining has it.
 	spent := 1 - or.BudgetRemaining
-	if allowed := (o.good + o.bad) * o.budget; allowed > 0 && spent > 0 {
+	if allowed := (good + periodBad) * burnrate.ErrorBudget(o.Target); allowed > 0 && spent > 0 {
 		or.EpisodeBudget = min(bad/allowed, spent)
 		or.BackgroundBudget = spent - or.EpisodeBudget
 	}

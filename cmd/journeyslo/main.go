@@ -1,19 +1,22 @@
 // Command journeyslo checks objective files, turns them into the fleet's
-// Prometheus rules and between journeyslo's format and OpenSLO v1, shows
-// what a registry's snapshot file holds, backtests alert policies on
+// Prometheus rules and Grafana dashboards and between journeyslo's format
+// and OpenSLO v1, shows what a registry's snapshot file holds, backtests
+// alert policies on
 // recorded, synthetic or Prometheus traffic, and weighs risks against the
 // yearly error budget.
 //
 // Usage:
 //
 //	journeyslo validate FILE...
-//	journeyslo rules [-flavor prometheus|thanos|mimir] [-selector SEL] [-label k=v]... [-namespace NS] [-interval D] [-o DIR] FILE...
+//	journeyslo rules [-flavor prometheus|thanos|mimir|prometheus-operator] [-selector SEL] [-label k=v]... [-namespace NS] [-interval D] [-object-name NAME] [-object-namespace NS] [-object-label k=v]... [-o DIR] FILE...
+//	journeyslo dashboards [-label k=v]... [-o DIR] FILE...
 //	journeyslo convert [-to config|openslo] [-o FILE] FILE...
 //	journeyslo openslo import [-o FILE] FILE...
 //	journeyslo openslo export [-o FILE] FILE...
 //	journeyslo snapshot [-config FILE]... SNAPSHOT
 //	journeyslo backtest -config FILE [-objective JOURNEY:OBJECTIVE]... TRAFFIC [-policy FILE|NAME]... [-flaky D] [-every D] [-format text|json|html] [-o FILE]
 //	journeyslo risk [-config FILE]... [-traffic FILE] [-format text|json] FILE
+//	journeyslo serve -prometheus URL [-addr ADDR] [-label k=v]... [-from TIME] [FILE...]
 //	journeyslo help [VERB]
 //	journeyslo version
 //
@@ -37,7 +40,7 @@
 // read or written, and 2 on a usage error (an unknown verb or flag, a
 // missing argument).
 //
-// The command is a thin shell over the packages slo, slo/slorules,
+// The command is a thin shell over the packages slo, slo/slorules, slo/slodash,
 // slo/sloconfig, slo/openslo, backtest and risk: whatever it does, a
 // program can do with them.
 package main
@@ -85,15 +88,17 @@ var verbs map[string]*verb
 
 func init() {
 	verbs = map[string]*verb{
-		"validate": validateVerb,
-		"rules":    rulesVerb,
-		"openslo":  opensloVerb,
-		"convert":  convertVerb,
-		"help":     helpVerb,
-		"version":  versionVerb,
-		"snapshot": snapshotVerb,
-		"backtest": backtestVerb,
-		"risk":     riskVerb,
+		"validate":   validateVerb,
+		"rules":      rulesVerb,
+		"dashboards": dashboardsVerb,
+		"convert":    convertVerb,
+		"openslo":    opensloVerb,
+		"help":       helpVerb,
+		"version":    versionVerb,
+		"snapshot":   snapshotVerb,
+		"backtest":   backtestVerb,
+		"risk":       riskVerb,
+		"serve":      serveVerb,
 	}
 }
 
@@ -121,7 +126,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // verbOrder is the order verbs are listed in, that of the work: check,
 // generate, convert, inspect, try.
-var verbOrder = []string{"validate", "rules", "convert", "openslo", "snapshot", "backtest", "risk", "help", "version"}
+var verbOrder = []string{"validate", "rules", "dashboards", "convert", "openslo", "snapshot", "backtest", "risk", "serve", "help", "version"}
 
 // verbNames returns the verbs' names in the order of verbOrder.
 func verbNames() []string {
@@ -145,7 +150,7 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprint(w, "\nVerbs:\n\n")
 	for _, n := range verbNames() {
-		fmt.Fprintf(w, "  %-9s %s\n", n, verbs[n].summary)
+		fmt.Fprintf(w, "  %-10s %s\n", n, verbs[n].summary)
 	}
 	fmt.Fprint(w, "\n"+filesHelp+exitHelp+"\nRun 'journeyslo help VERB' for a verb's flags.\n")
 }

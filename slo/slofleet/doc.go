@@ -83,6 +83,19 @@
 // samples costs Prometheus more than reading a recorded series; the poll
 // interval shares one query among every caller.
 //
+// # The fleet's page
+//
+// [Client.History] reads, beside each Status, what a status page draws:
+// the budget's burn-down over the period, the recent burn of the
+// policy's windows and the episodes of its alerts, as [slo.History]
+// values, so that slo/slostatus.FleetStatusPage serves the fleet's page
+// as StatusPage serves a replica's. A reading is four queries whatever the
+// number of objectives (the instant query of Status, a range query of the
+// burn-down per distinct period, one of the recent burn, one of ALERTS),
+// made at once and shared as Status is. [Discover] finds the objectives
+// from the rules' info series, for a page served without the objective
+// files (journeyslo serve).
+//
 // # Time, sharing and failures
 //
 // [Client.Status] queries at the instant of the client's clock

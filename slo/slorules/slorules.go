@@ -96,6 +96,9 @@ type RuleFile struct {
 	// [slo.Objective.Labels] as well, which are not listed here. The
 	// Alertmanager inhibit rule matches on both.
 	Labels map[string]string
+	// Object is the metadata of the PrometheusRule objects of the
+	// PrometheusOperator flavour; see [WithObjectMeta].
+	Object ObjectMeta
 }
 
 // A Group is one Prometheus rule group: rules evaluated in order, every
@@ -154,6 +157,7 @@ type config struct {
 	periodInt time.Duration
 	forDur    map[burnrate.Severity]time.Duration
 	namespace string
+	object    ObjectMeta
 	errs      []error
 }
 
@@ -296,8 +300,9 @@ func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
 
 // Write writes to w the rule file that Generate and then [RuleFile.Marshal]
 // would give, byte for byte, but generates and encodes the groups of one
-// objective at a time: what it holds is one objective's rules, however
-// many objectives there are, where a RuleFile holds them all. It refuses
+// objective at a time: what it holds is one objective's rules (and, for
+// the PrometheusOperator flavour, the names of the objects written),
+// however many objectives there are, where a RuleFile holds them all. It refuses
 // what Generate refuses, with the same errors, before it writes anything;
 // an error of w stops it.
 func Write(w io.Writer, flavor Flavor, objectives []slo.Objective, opts ...Option) error {
@@ -305,7 +310,7 @@ func Write(w io.Writer, flavor Flavor, objectives []slo.Objective, opts ...Optio
 	if err != nil {
 		return err
 	}
-	enc, err := newFileEncoder(w, flavor, cfg.namespace)
+	enc, err := newFileEncoder(w, flavor, cfg.file())
 	if err != nil {
 		return err
 	}
@@ -363,7 +368,7 @@ func prepare(objectives []slo.Objective, opts []Option) (*config, error) {
 
 // file returns the rule file of the config, without its groups.
 func (c *config) file() RuleFile {
-	return RuleFile{Namespace: c.namespace, Labels: maps.Clone(c.labels)}
+	return RuleFile{Namespace: c.namespace, Labels: maps.Clone(c.labels), Object: c.object.clone()}
 }
 
 // checkLabels reports the labels of o that WithLabels gives another value:

@@ -28,6 +28,19 @@
 // burn rates, for a phone as for a wall screen, with no script and
 // nothing fetched from elsewhere.
 //
+// The fleet's, read from Prometheus through slo/slofleet rather than from
+// one replica's registry, are served the same way: [FleetStatusPage],
+// [FleetHealth] and [FleetGate] take a [Fleet] (or a [FleetHistory]),
+// an interface *slofleet.Client satisfies, so that this package imports
+// no Prometheus client:
+//
+//	fleet, err := slofleet.New(objectives, "http://prometheus:9090")
+//	...
+//	status.Handle("GET /slo", slostatus.FleetStatusPage(fleet))
+//	status.Handle("GET /healthz/slo", slostatus.FleetHealth(fleet))
+//
+// The command journeyslo serve does this for objective files.
+//
 // Every handler is safe for concurrent use and answers GET and HEAD.
 //
 // # Serving inside a host

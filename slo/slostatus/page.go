@@ -277,6 +277,9 @@ type (
 		Unmatched  eventCount      `json:"unmatched"`
 		Objectives []objectiveJSON `json:"objectives"`
 		Review     slo.Review      `json:"review"`
+		// Error says why a fleet's page shows no figures, or not all;
+		// left out when it shows them all.
+		Error string `json:"error,omitempty"`
 	}
 	eventCount struct {
 		Good uint64 `json:"good"`
@@ -466,7 +469,12 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		}
 		if st.State != burnrate.SeverityOK {
 			verb := map[burnrate.Severity]string{burnrate.SeverityTicket: "Ticket", burnrate.SeverityPage: "Paging"}[st.State]
-			o.Since = verb + " since " + st.Since.In(loc).Format("Jan 2 15:04 MST") + " (" + formatSpan(st.Time.Sub(st.Since)) + ") by " + st.Rule
+			if st.Since.IsZero() {
+				// A fleet's Status does not know when its state began.
+				o.Since = verb + " by " + st.Rule
+			} else {
+				o.Since = verb + " since " + st.Since.In(loc).Format("Jan 2 15:04 MST") + " (" + formatSpan(st.Time.Sub(st.Since)) + ") by " + st.Rule
+			}
 		}
 
 		decimals := targetDecimals(st.Target)
@@ -612,9 +620,14 @@ func episodeViews(eps []slo.Episode, st slo.Status, loc *time.Location) ([]episo
 		if e.Paging > 0 && e.Severity == burnrate.SeverityPage {
 			details = append(details, formatSpan(e.Paging)+" paging")
 		}
-		details = append(details, "peak "+formatRate(e.PeakBurn)+"×")
+		// A fleet's episodes, read from its alerts, carry no burn and no
+		// events: they claim neither.
+		figures := e.PeakBurn > 0 || e.Good+e.Bad > 0 || e.BudgetSpent > 0
+		if figures {
+			details = append(details, "peak "+formatRate(e.PeakBurn)+"×")
+		}
 		// A share of a budget the period cannot support claims nothing.
-		if st.Budget != slo.BudgetTooFewEvents {
+		if st.Budget != slo.BudgetTooFewEvents && figures {
 			details = append(details, percent(e.BudgetSpent, 1)+" of the budget")
 		}
 		ev.Details = strings.Join(details, " · ")
