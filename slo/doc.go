@@ -46,6 +46,34 @@
 // each window's burn at every minute of the last six hours, so that a
 // reader sees an incident start and stop.
 //
+// # Calendar periods
+//
+// An objective's period rolls by default (the last 30 days, at every
+// instant). With a [Calendar] it is a calendar week, month or quarter
+// starting at a wall-clock time in an IANA zone, as teams that report
+// monthly write it (OpenSLO's calendar time windows): Good, Bad, the SLI,
+// the budget and its time to exhaustion count from the current boundary
+// in that zone, and reset at the next one, daylight-saving changes and
+// month lengths included (a month from January 31 ends on the last day of
+// February). The burn-rate policy keeps its rolling windows, as Nobl9's and
+// Datadog's do, and Period is the length it is scaled to (the unit's
+// nominal 7, 30 or 90 days unless set). The event path does not change:
+// the registry notes its series' totals at the boundary, to the tick, and
+// a snapshot restores the part of the period it holds. [Status.PeriodStart]
+// and [Status.PeriodEnd] say where the period lies.
+//
+// # Composite objectives
+//
+// An objective with a [Composite] judges a whole, such as the service
+// "shop", from objectives of its journeys, each weighted (OpenSLO's
+// compositeWeight): its good and bad events are the weighted sums of its
+// components' events, over every window and its period, so it has its own
+// target, budget, burn rates, alerts and episodes, and a team pages on
+// the shop as well as on checkout. The registry moves each component's
+// events into the composite's windows at every advance, with its own: no
+// more work when recording. In the fleet's rules (slo/slorules) a
+// composite's windows are the weighted sums of its components' counters.
+//
 // # Budget claims and the outlook
 //
 // A budget is a claim only when the period holds enough events to afford

@@ -54,7 +54,9 @@ type (
 		NoData   *noDataShape   `json:"noData,omitempty" yaml:"noData,omitempty"`
 		Alerting *alertingShape `json:"alerting,omitempty" yaml:"alerting,omitempty"`
 
-		Slices *slicesShape `json:"slices,omitempty" yaml:"slices,omitempty"`
+		Slices    *slicesShape    `json:"slices,omitempty" yaml:"slices,omitempty"`
+		Calendar  *calendarShape  `json:"calendar,omitempty" yaml:"calendar,omitempty"`
+		Composite *compositeShape `json:"composite,omitempty" yaml:"composite,omitempty"`
 	}
 	sourceShape struct {
 		Good       string `json:"good,omitempty" yaml:"good,omitempty"`
@@ -86,6 +88,8 @@ type (
 		Latency          string            `json:"latency,omitempty" yaml:"latency,omitempty"`
 		Slices           *slicesShape      `json:"slices,omitempty" yaml:"slices,omitempty"`
 		Time             string            `json:"time" yaml:"time"`
+		PeriodStart      *string           `json:"periodStart,omitempty" yaml:"periodStart,omitempty"`
+		PeriodEnd        *string           `json:"periodEnd,omitempty" yaml:"periodEnd,omitempty"`
 		Good             uint64            `json:"good" yaml:"good"`
 		Bad              uint64            `json:"bad" yaml:"bad"`
 		TotalGood        uint64            `json:"totalGood" yaml:"totalGood"`
@@ -219,6 +223,8 @@ func (o Objective) shape() objectiveShape {
 		}
 		s.Alerting = &alertingShape{Name: a.Name, Labels: a.Labels, Annotations: a.Annotations, Page: sev(a.Page), Ticket: sev(a.Ticket)}
 	}
+	s.Calendar = o.calendarShape()
+	s.Composite = o.compositeShape()
 	return s
 }
 
@@ -245,6 +251,16 @@ func (s objectiveShape) objective() (Objective, error) {
 			return AlertSeverity{Labels: v.Labels, Annotations: v.Annotations, Disable: v.Disable}
 		}
 		o.Alerting = &Alerting{Name: a.Name, Labels: a.Labels, Annotations: a.Annotations, Page: sev(a.Page), Ticket: sev(a.Ticket)}
+	}
+	if s.Calendar != nil && f.err == nil {
+		c, err := s.Calendar.calendar()
+		if err != nil {
+			return o, err
+		}
+		o.Calendar = &c
+	}
+	if s.Composite != nil {
+		o.Composite = s.Composite.composite()
 	}
 	return o, f.err
 }
@@ -307,6 +323,7 @@ func (s Status) shape() statusShape {
 	if !s.NoData {
 		out.SLI = finiteOrNull(figure.Tidy(s.SLI))
 	}
+	out.PeriodStart, out.PeriodEnd = instantOrNull(s.PeriodStart), instantOrNull(s.PeriodEnd)
 	if s.TimeToExhaustion != burnrate.Never {
 		t := burnrate.FormatWindow(s.TimeToExhaustion)
 		out.TimeToExhaustion = &t
@@ -342,6 +359,7 @@ func (in statusShape) status() (Status, error) {
 		s.TimeToExhaustion = f.duration("timeToExhaustion", *in.TimeToExhaustion)
 	}
 	s.Time, s.Since = f.instant("time", in.Time), f.instant("since", in.Since)
+	s.PeriodStart, s.PeriodEnd = f.instantOrNull("periodStart", in.PeriodStart), f.instantOrNull("periodEnd", in.PeriodEnd)
 	return s, f.err
 }
 

@@ -118,7 +118,11 @@ func (r *Registry) drain() {
 		}
 		for i := range j.targets {
 			t := &j.targets[i]
-			t.series.Add(j.split(v, t))
+			g, b := j.split(v, t)
+			t.series.Add(g, b)
+			for _, f := range t.feeds {
+				f.series.Add(g*f.units, b*f.units)
+			}
 		}
 	}
 }

@@ -45,8 +45,19 @@ type Objective struct {
 	// between 0 and 1: 0.999 for 99.9%.
 	Target float64
 	// Period is the rolling window the target holds over. Zero means
-	// [DefaultPeriod], 30 days.
+	// [DefaultPeriod], 30 days. With a Calendar, Period is the length the
+	// burn-rate policy is scaled to, and zero means the calendar unit's
+	// nominal length (7, 30 or 90 days); see [Calendar].
 	Period time.Duration
+	// Calendar, when set, makes the period a calendar week, month or
+	// quarter in a time zone, whose budget resets at every boundary; see
+	// [Calendar]. Nil means a rolling Period.
+	Calendar *Calendar
+	// Composite, when set, makes this the objective of a whole (such as
+	// the service "shop", its Journey) made from the weighted events of
+	// other objectives of the registry; see [Composite]. Nil means an
+	// objective of its journey's own events.
+	Composite *Composite
 	// Latency, when positive, makes this a latency objective: an event is
 	// good when it is not bad and took no longer than Latency. Zero makes it
 	// an availability objective.
@@ -110,7 +121,7 @@ func (o Objective) clone() Objective {
 	o.Policy.Rules = slices.Clone(o.Policy.Rules)
 	o.Labels = maps.Clone(o.Labels)
 	o.Slices = cloneSlices(o.Slices)
-	return o.cloneFleet()
+	return o.cloneFleet().cloneCalendar().cloneComposite()
 }
 
 // WithDefaults returns o with its zero fields filled in, as [New] and
@@ -131,6 +142,9 @@ func (o Objective) withDefaults() Objective {
 	}
 	if o.Period == 0 {
 		o.Period = DefaultPeriod
+		if o.Calendar != nil {
+			o.Period = o.Calendar.Unit.nominal()
+		}
 	}
 	if len(o.Policy.Rules) == 0 {
 		min := o.Policy.MinEvents
@@ -155,7 +169,7 @@ func (o Objective) withDefaults() Objective {
 	// The caller's maps are theirs too.
 	o.Labels = maps.Clone(o.Labels)
 	o.Slices = cloneSlices(o.Slices)
-	return o.cloneFleet()
+	return o.cloneFleet().cloneCalendar().cloneComposite()
 }
 
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
@@ -198,6 +212,18 @@ func (o Objective) Validate() error {
 	}
 	o.validateFleet(bad, &errs)
 	o.validateSlices(bad)
+	o.validateComposite(bad)
+	if o.Calendar != nil {
+		if err := o.Calendar.Validate(); err != nil {
+			bad("%s", unwrapped(err, ErrInvalid))
+		}
+		if o.Slices != nil {
+			bad("Calendar and Slices: a calendar period counts events; judge it by events, or give the objective of slices a rolling Period")
+		}
+	}
+	if o.Composite != nil && o.Slices != nil {
+		bad("Composite and Slices: a composite weighs its components' events; remove Slices from the composite")
+	}
 	if err := window.CheckWindow(o.Period); err != nil {
 		bad("Period: %v", unwrapped(err, window.ErrInvalid))
 	}
@@ -244,7 +270,13 @@ func unwrapped(err, sentinel error) string {
 // windows returns every window the objective reads: its policy's and its
 // period.
 func (o Objective) windows() []time.Duration {
-	return append(o.Policy.Windows(), o.Period)
+	w := append(o.Policy.Windows(), o.Period)
+	if o.Calendar != nil {
+		// The longest the calendar period lasts: a snapshot restores the
+		// part of the current period that it holds.
+		w = append(w, o.Calendar.Unit.maxLength())
+	}
+	return w
 }
 
 // label names the objective in errors by its ObjectiveKey, quoting the

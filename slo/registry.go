@@ -148,6 +148,8 @@ type objective struct {
 	from  time.Time
 	state burnrate.Severity
 	log   episodeLog
+	cal   calendarState // with a Calendar: where its period counts from
+	unit  float64       // units per event of series: 1, or a composite's scale
 
 	tracker *Tracker // the handle users hold; fixed at New
 
@@ -197,6 +199,9 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		windows = append(windows, o.windows()...)
 		windows = append(windows, o.sliceTick()...)
 	}
+	if len(errs) == 0 {
+		errs = checkComposites(objs)
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -240,6 +245,15 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 				return nil, err // unreachable: the windows were validated
 			}
 		}
+		obj.unit = 1
+		if o.Composite != nil {
+			// No journey: its events come from its components' at the
+			// drain.
+			obj.unit = o.Composite.scale()
+			*obj.tracker = Tracker{reg: r, o: obj}
+			r.objs = append(r.objs, obj)
+			continue
+		}
 		j := r.journeys[o.Journey]
 		if j == nil {
 			j = &Journey{name: o.Journey, reg: r}
@@ -269,6 +283,7 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		j.live = newLive(j.thresholds)
 		j.scratch = make([]uint64, j.patterns())
 	}
+	r.feedComposites()
 	if r.store != nil {
 		r.restore = r.restoreSnapshot(now)
 		if r.restore.Err != nil {
@@ -445,7 +460,7 @@ func (r *Registry) Journey(name string) (*Journey, bool) {
 func (r *Registry) Journeys() []string {
 	var out []string
 	for _, o := range r.objs {
-		if r.journeys[o.Journey].objs[0] == o {
+		if j := r.journeys[o.Journey]; j != nil && j.objs[0] == o {
 			out = append(out, o.Journey)
 		}
 	}
@@ -582,10 +597,14 @@ func (r *Registry) evaluate(now time.Time) []Transition {
 	for _, o := range r.objs {
 		from := o.state
 		g0, b0 := o.totG, o.totB
-		o.totG, o.totB = o.series.Total()
 		src := o.source()
 		o.Policy.Evaluate(src, o.Target, &o.eval)
-		o.good, o.bad = src.Sum(o.Period)
+		if o.Calendar != nil {
+			o.good, o.bad = o.calendarSums(now)
+		} else {
+			o.good, o.bad = src.Sum(o.Period)
+		}
+		o.totG, o.totB = o.totals()
 		// The totals' moves are exactly the events this evaluation counts,
 		// with no double counting across rotation.
 		dg, db := float64(o.totG-g0), float64(o.totB-b0)
@@ -641,6 +660,7 @@ type Journey struct {
 
 type target struct {
 	series  *window.Series
+	feeds   []feed        // the composites this target's objective weighs into
 	latency time.Duration // 0 for an availability objective
 	rank    int           // index of latency in Journey.thresholds; -1 for availability
 }

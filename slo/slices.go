@@ -207,7 +207,7 @@ func newSliceState(o Objective, group *window.Group) (*sliceState, error) {
 	}
 	st := &sliceState{Slices: *o.Slices, series: s, src: s, width: int64(o.Slices.Window)}
 	if st.Method == RatioTimeslices {
-		st.src = scaled{s}
+		st.src = scaled{s, ratioScale} // a window's good is the sum of its slices' shares
 	} else {
 		st.num, st.den, _ = decimal(st.Target)
 	}
@@ -285,17 +285,6 @@ func saturating(a, b uint64) uint64 {
 	return ^uint64(0)
 }
 
-// scaled reads a RatioTimeslices slice series in slices: its sums divided
-// by ratioScale, so that a window's good is the sum of its slices' shares
-// and good + bad its number of slices.
-type scaled struct{ s burnrate.Source }
-
-// Sum returns the window's slices: its units over ratioScale.
-func (s scaled) Sum(d time.Duration) (good, bad float64) {
-	g, b := s.s.Sum(d)
-	return g / ratioScale, b / ratioScale
-}
-
 // cloneSlices returns a copy of s, so that the registry's objective does
 // not share the caller's.
 func cloneSlices(s *Slices) *Slices {
@@ -318,12 +307,6 @@ func (o Objective) sliceTick() []time.Duration {
 
 // source returns what the objective's budget and burn rates read: its
 // events, or its judged slices.
-func (o *objective) source() burnrate.Source {
-	if o.slices != nil {
-		return o.slices.src
-	}
-	return o.series
-}
 
 // budgetSeries returns the series of the objective's budget: its events,
 // or its judged slices (in millionths of a slice for RatioTimeslices,
@@ -390,8 +373,8 @@ func (o *objective) sliceUnit() float64 {
 // outlookSource returns what an outlook of the objective evaluates: the
 // projection p of its budget series, in slices for RatioTimeslices.
 func (o *objective) outlookSource(p burnrate.Source) burnrate.Source {
-	if o.sliceUnit() != 1 {
-		return scaled{p}
+	if u := o.sliceUnit() * o.unit; u != 1 {
+		return scaled{p, u}
 	}
 	return p
 }

@@ -137,7 +137,7 @@ func TestSlicesOracle(t *testing.T) {
 		{95, 6},   // just below 95%: bad
 		{190, 10}, // 95%: good
 	}
-	f := fixture.New(t,
+	f := fixture.Aged(t,
 		slo.Objective{Journey: "slices", Target: 0.9, Period: 7 * 24 * time.Hour,
 			Slices: &slo.Slices{Method: slo.Timeslices, Window: time.Minute, Target: 0.95},
 			Policy: burnrate.Policy{Rules: []burnrate.Rule{{Severity: burnrate.SeverityTicket, Long: time.Hour, Short: 10 * time.Minute, Factor: 1}}}},

@@ -29,6 +29,11 @@ type Status struct {
 	Slices *Slices
 	// Time is the instant of the evaluation.
 	Time time.Time
+	// PeriodStart and PeriodEnd bound the calendar period that holds Time,
+	// for an objective with a [Calendar]: Good, Bad, SLI and the budget
+	// count from PeriodStart, and reset at PeriodEnd. Both are zero for a
+	// rolling period, which ends at Time and started Period before it.
+	PeriodStart, PeriodEnd time.Time
 
 	// Good and Bad count the events over the period, including those
 	// restored from a snapshot ([WithSnapshot]): the replica's memory. They
@@ -309,8 +314,11 @@ func (o Objective) StatusCovering(at time.Time, covered time.Duration, good, bad
 		}
 	}
 	s.TimeToExhaustion = burnrate.Never // no claim on too few events or young data
+	if o.Calendar != nil {
+		s.PeriodStart, s.PeriodEnd = o.Calendar.Bounds(at)
+	}
 	if s.Budget.Claims() {
-		s.TimeToExhaustion = burnrate.TimeToExhaustion(s.BudgetRemaining, rate, o.Period)
+		s.TimeToExhaustion = o.timeToExhaustion(s.BudgetRemaining, rate, at.Sub(s.PeriodStart))
 	}
 	if e.State != burnrate.SeverityOK && e.Rule >= 0 && e.Rule < len(o.Policy.Rules) {
 		s.Rule = o.Policy.Rules[e.Rule].String()
@@ -335,9 +343,33 @@ func (o Objective) StatusCovering(at time.Time, covered time.Duration, good, bad
 // status builds the objective's Status as evaluated at at. It requires
 // Registry.mu held.
 func (o *objective) status(at time.Time) Status {
-	s := o.Objective.StatusCovering(at, at.Sub(o.from), o.good, o.bad, o.eval)
+	from := o.from
+	if o.Calendar != nil {
+		// A calendar period's data covers it from its boundary: a month
+		// two hours old is as young as a replica two hours old.
+		if start, _ := o.Calendar.Bounds(at); start.After(from) {
+			from = start
+		}
+	}
+	s := o.Objective.StatusCovering(at, at.Sub(from), o.good, o.bad, o.eval)
 	s.TotalGood, s.TotalBad, s.Since = o.totG, o.totB, o.since
 	return s
+}
+
+// timeToExhaustion returns how long the remaining share of the budget
+// lasts at a burn rate. A rolling period's budget is its Period's: the
+// events that burn it replace events that leave the period, so the
+// remaining share lasts remaining * Period / rate. A calendar period keeps
+// its events to its end, and its budget grows with every event: at the
+// traffic so far, elapsed since its start, every unit of time adds one
+// unit of budget and rate units of spending, so the remaining share lasts
+// remaining * elapsed / (rate - 1), and for ever at a rate of 1 or less.
+// Either may outlast the calendar period, which then resets first.
+func (o Objective) timeToExhaustion(remaining, rate float64, elapsed time.Duration) time.Duration {
+	if o.Calendar == nil {
+		return burnrate.TimeToExhaustion(remaining, rate, o.Period)
+	}
+	return burnrate.TimeToExhaustion(remaining, rate-1, elapsed)
 }
 
 // budgetState is the claim that a period of events (its exact count)
@@ -392,9 +424,12 @@ func (t *Tracker) BurnDown() []BudgetPoint {
 	defer r.drainMu.Unlock()
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	g, b := t.j.pending(t.target)
-	if o.slices != nil {
-		g, b = 0, 0 // events, which make no slice until the slice ends
+	var g, b uint64
+	if t.j != nil && o.slices == nil {
+		// Events the windows have not taken yet; a composite's come at the
+		// drain, and an objective of slices counts none until its slice
+		// ends.
+		g, b = t.j.pending(t.target)
 	}
 	return r.burnDown(o, r.advanced, window.Counts{Good: g, Bad: b})
 }
@@ -402,7 +437,7 @@ func (t *Tracker) BurnDown() []BudgetPoint {
 // burnDown computes o's burn-down, with the current bucket ending at at
 // and holding pending events besides its own.
 func (r *Registry) burnDown(o *objective, at time.Time, pending window.Counts) []BudgetPoint {
-	width, first, share, counts := o.budgetSeries().Buckets(o.Period)
+	width, first, share, counts := o.periodBuckets()
 	counts[len(counts)-1].Good += pending.Good
 	counts[len(counts)-1].Bad += pending.Bad
 	weight := func(i int) float64 {

@@ -19,6 +19,12 @@ type Tracker struct {
 func (r *Registry) Tracker(journey, objective string) (*Tracker, bool) {
 	j, ok := r.journeys[journey]
 	if !ok {
+		// A composite's journey names a whole, which records nothing.
+		for _, o := range r.objs {
+			if o.Composite != nil && o.Journey == journey && o.Name == objective {
+				return o.tracker, true
+			}
+		}
 		return nil, false
 	}
 	for _, o := range j.objs {

@@ -376,6 +376,51 @@ func (s *Series) Sum(d time.Duration) (good, bad float64) {
 	return 0, 0
 }
 
+// SumSince returns the events of the window of length d from instant
+// since to the group's time, plus those recorded since the last advance:
+// its buckets after the one since falls in whole, and that bucket by the
+// share of it at or after since, as [Series.Sum] counts the window's oldest
+// bucket. A since before the window's start sums the whole window (its
+// [Series.Sum]); a since after the group's time sums the events recorded
+// since the last advance. A window the series does not keep sums to zero.
+//
+// It reads every bucket from since on: a reader that needs the count at
+// every step keeps a running total rather than call it at every step.
+func (s *Series) SumSince(d time.Duration, since time.Time) (good, bad float64) {
+	s.g.mu.RLock()
+	defer s.g.mu.RUnlock()
+	for i := range s.wins {
+		w := &s.wins[i]
+		if w.d != d {
+			continue
+		}
+		r := &s.rings[w.ring]
+		width := r.per * s.g.tick
+		start := s.g.epoch*s.g.tick - int64(d)
+		at := max(since.UnixNano(), start)
+		idx := floorDiv(at, width)
+		share := shareFrom(idx, at, width)
+		var whole, part Counts
+		if idx <= r.cur {
+			part = r.slots[mod(idx, len(r.slots))]
+			if idx == r.cur {
+				// The current bucket is open: what it holds is spread over
+				// its time so far, not its width.
+				share = 0
+				if now := s.g.epoch * s.g.tick; now > at {
+					share = float64(now-at) / float64(now-idx*width)
+				}
+			}
+			for j := idx + 1; j <= r.cur; j++ {
+				whole = whole.plus(r.slots[mod(j, len(r.slots))])
+			}
+		}
+		whole = Counts{saturate(whole.Good, s.live.good.Load()), saturate(whole.Bad, s.live.bad.Load())}
+		return proRata(float64(whole.Good), float64(part.Good), share), proRata(float64(whole.Bad), float64(part.Bad), share)
+	}
+	return 0, 0
+}
+
 // saturate returns a + b, or the largest uint64 when that would overflow.
 func saturate(a, b uint64) uint64 {
 	if c := a + b; c >= a {

@@ -793,3 +793,46 @@ func TestAdvanceAcrossCenturies(t *testing.T) {
 		t.Errorf("Total() = (%d, %d), want (4, 2)", gg, gb)
 	}
 }
+
+// SumSince counts the buckets after since whole and since's own by the
+// share of it after since; before the window's start it is the window's
+// sum.
+func TestSumSince(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	g, err := NewGroup(time.Hour, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := g.NewSeries(200 * time.Hour) // 1h buckets
+	if err != nil {
+		t.Fatal(err)
+	}
+	for h := range 10 {
+		s.Add(100, uint64(h)) // bucket h holds 100 good and h bad
+		g.Advance(t0.Add(time.Duration(h+1) * time.Hour))
+	}
+	s.Add(7, 1) // not yet advanced: counted whatever since is
+	for _, c := range []struct {
+		since     time.Time
+		good, bad float64
+	}{
+		{t0.Add(8 * time.Hour), 207, 18},                // buckets 8 and 9 whole, and the live events
+		{t0.Add(8*time.Hour + 15*time.Minute), 182, 16}, // bucket 8 by three quarters
+		{t0.Add(10 * time.Hour), 7, 1},                  // the group's time: the live events
+		{t0.Add(11 * time.Hour), 7, 1},
+		{t0.Add(-time.Hour), 1007, 46},       // before every event
+		{t0.Add(-300 * time.Hour), 1007, 46}, // before the window: its sum
+	} {
+		good, bad := s.SumSince(200*time.Hour, c.since)
+		if good != c.good || bad != c.bad {
+			t.Errorf("SumSince(%v) = %v, %v; want %v, %v", c.since, good, bad, c.good, c.bad)
+		}
+	}
+	wg, wb := s.Sum(200 * time.Hour)
+	if g, b := s.SumSince(200*time.Hour, t0.Add(-300*time.Hour)); g != wg || b != wb {
+		t.Errorf("SumSince before the window = %v, %v; Sum = %v, %v", g, b, wg, wb)
+	}
+	if g, b := s.SumSince(time.Hour, t0); g != 0 || b != 0 {
+		t.Errorf("SumSince of a window not kept = %v, %v", g, b)
+	}
+}

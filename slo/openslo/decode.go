@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/journeyslo/journeyslo/internal/yamlpos"
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 // The OpenSLO v1 kinds.
@@ -69,6 +70,7 @@ type sloDoc struct {
 	indicatorRef string
 	refNode      *yaml.Node
 	period       time.Duration
+	calendar     *slo.Calendar // a calendar timeWindow; period is then 0
 	target       float64
 	policies     []policyUse
 	policiesNode *yaml.Node
@@ -401,7 +403,7 @@ func (r *reader) slo(p place, meta metadata, n *yaml.Node) *sloDoc {
 		r.errorf(n, "spec.indicatorRef", "is missing, and so is spec.indicator; name the SLI or inline it")
 	}
 	if tw, ok := fs["timeWindow"]; ok {
-		d.period = r.timeWindow(tw)
+		d.period, d.calendar = r.timeWindow(tw)
 	}
 	if bm, ok := fs["budgetingMethod"]; !ok {
 		r.errorf(n, "spec.budgetingMethod", "is missing; journeyslo budgets by Occurrences (good events over all events)")
@@ -506,47 +508,92 @@ func (r *reader) inline(p place, n *yaml.Node, fs map[string]*yaml.Node, path, k
 	return nil
 }
 
-// timeWindow reads spec.timeWindow: one rolling window.
-func (r *reader) timeWindow(n *yaml.Node) time.Duration {
+// timeWindow reads spec.timeWindow: one rolling window, or one calendar
+// week, month or quarter (duration 1w, 1M or 1Q, isRolling false, and a
+// calendar's startTime and timeZone).
+func (r *reader) timeWindow(n *yaml.Node) (time.Duration, *slo.Calendar) {
 	items, ok := r.list(n, "spec.timeWindow")
 	if !ok {
-		return 0
+		return 0, nil
 	}
 	if len(items) != 1 {
 		r.errorf(n, "spec.timeWindow", "holds %d windows; OpenSLO v1 takes exactly one", len(items))
-		return 0
+		return 0, nil
 	}
 	path := "spec.timeWindow[0]"
 	fs := r.fields(items[0], path, "duration", "isRolling", "calendar")
 	if fs == nil {
-		return 0
+		return 0, nil
 	}
 	rolling := false
 	if ir, ok := fs["isRolling"]; ok {
 		rolling, _ = r.boolean(ir, yamlpos.Join(path, "isRolling"))
 	}
-	if c, ok := fs["calendar"]; ok {
-		r.errorf(c, yamlpos.Join(path, "calendar"), "calendar windows cannot be honoured: journeyslo's periods roll (the last 30 days, at every instant) and never reset on a date; remove calendar and write isRolling: true")
-		return 0
-	}
-	if !rolling {
-		r.errorf(items[0], yamlpos.Join(path, "isRolling"), "is not true, and journeyslo's periods roll; write isRolling: true")
-	}
 	dn, ok := fs["duration"]
 	if !ok {
 		r.errorf(items[0], yamlpos.Join(path, "duration"), "is missing; write the period, such as 30d or 4w")
-		return 0
+		return 0, nil
 	}
 	s, ok := r.str(dn, yamlpos.Join(path, "duration"))
 	if !ok {
-		return 0
+		return 0, nil
+	}
+	if c, ok := fs["calendar"]; ok {
+		if rolling {
+			r.errorf(fs["isRolling"], yamlpos.Join(path, "isRolling"), "is true beside a calendar; a calendar period resets at its boundaries: write isRolling: false, or remove calendar for a rolling period")
+			return 0, nil
+		}
+		return 0, r.calendar(c, dn, s, yamlpos.Join(path, "calendar"))
+	}
+	if !rolling {
+		r.errorf(items[0], yamlpos.Join(path, "isRolling"), "is not true, and there is no calendar; write isRolling: true for a rolling period, or a calendar {startTime, timeZone} for a calendar one")
 	}
 	d, err := parseShorthand(s)
 	if err != nil {
 		r.errorf(dn, yamlpos.Join(path, "duration"), "%v", err)
-		return 0
+		return 0, nil
 	}
-	return d
+	return d, nil
+}
+
+// calendarUnits are the calendar periods journeyslo keeps, by their OpenSLO
+// duration.
+var calendarUnits = map[string]slo.CalendarUnit{"1w": slo.CalendarWeek, "1M": slo.CalendarMonth, "1Q": slo.CalendarQuarter}
+
+// calendar reads a timeWindow's calendar of the given duration.
+func (r *reader) calendar(n, durationNode *yaml.Node, duration, path string) *slo.Calendar {
+	unit, ok := calendarUnits[duration]
+	if !ok {
+		r.errorf(durationNode, strings.TrimSuffix(path, ".calendar")+".duration", "%q is not a calendar period journeyslo keeps; write 1w, 1M or 1Q", duration)
+	}
+	fs := r.fields(n, path, "startTime", "timeZone")
+	if fs == nil {
+		return nil
+	}
+	var start, zone string
+	for _, f := range []struct {
+		key string
+		to  *string
+	}{{"startTime", &start}, {"timeZone", &zone}} {
+		v, has := fs[f.key]
+		if !has {
+			r.errorf(n, yamlpos.Join(path, f.key), "is missing; a calendar gives startTime (\"2022-01-01 00:00:00\") and timeZone (Europe/Paris)")
+			return nil
+		}
+		if *f.to, has = r.str(v, yamlpos.Join(path, f.key)); !has {
+			return nil
+		}
+	}
+	if !ok {
+		return nil
+	}
+	c, err := slo.ParseCalendar(unit, start, zone)
+	if err != nil {
+		msg, _ := strings.CutPrefix(err.Error(), slo.ErrInvalid.Error()+": calendar: ")
+		r.errorf(n, path, "%s", msg)
+		return nil
+	}
+	return &c
 }
 
 // objectives reads spec.objectives: journeyslo reads one target per SLO.
@@ -570,7 +617,7 @@ func (r *reader) objectives(n *yaml.Node, sf *sliceFields) float64 {
 	}
 	for _, f := range []string{"indicator", "indicatorRef", "compositeWeight"} {
 		if v, ok := fs[f]; ok {
-			r.errorf(v, yamlpos.Join(path, f), "composite objectives cannot be honoured: journeyslo keeps one budget per objective and weighs none into another; write one SLO per objective, each with its own indicator")
+			r.errorf(v, yamlpos.Join(path, f), "composite SLOs are not imported: OpenSLO v1 gives each objective of a composite its own indicator and target, and the whole none; write one SLO per objective, and declare the composite in the journeyslo config (composite: {components: [{journey, weight}]})")
 		}
 	}
 	for _, f := range []string{"op", "value"} {

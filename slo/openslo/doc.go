@@ -73,9 +73,11 @@
 //
 // What journeyslo cannot honour is an error naming the file, line and
 // column, the document (kind and name), the field, the value and what to
-// write instead; nothing is silently dropped: calendar windows (journeyslo's
-// periods roll), thresholdMetric and raw ratios, counter: false, composite
-// objectives (indicator, indicatorRef or compositeWeight in an objective)
+// write instead; nothing is silently dropped: calendar windows other than
+// a week, a month or a quarter (1w, 1M, 1Q), thresholdMetric and raw
+// ratios, counter: false, composite SLOs (indicator, indicatorRef or
+// compositeWeight in an objective: OpenSLO v1 gives the whole no target;
+// declare composites in the journeyslo config, and Export refuses them)
 // and SLOs of several objectives (write one SLO per objective), durations
 // in months, quarters or years (M, Q, Y have no fixed length: write 30d,
 // 90d or 365d), op other than gte, severities other than page and ticket,

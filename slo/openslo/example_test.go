@@ -68,12 +68,12 @@ func ExampleImport() {
 }
 
 func ExampleImport_refused() {
-	calendar := strings.Replace(checkoutSLO, "{duration: 4w, isRolling: true}", "{duration: 1M, calendar: {startTime: '2026-01-01 00:00:00', timeZone: UTC}}", 1)
+	calendar := strings.Replace(checkoutSLO, "{duration: 4w, isRolling: true}", "{duration: 1Y, calendar: {startTime: '2026-01-01 00:00:00', timeZone: UTC}}", 1)
 	calendar = strings.Replace(calendar, "Occurrences", "Timeslices", 1)
 	_, err := openslo.Import(openslo.File{Name: "checkout.yaml", Data: []byte(calendar)})
 	fmt.Println(err)
 	// Output:
-	// checkout.yaml:14:41: SLO checkout: spec.timeWindow[0].calendar: calendar windows cannot be honoured: journeyslo's periods roll (the last 30 days, at every instant) and never reset on a date; remove calendar and write isRolling: true
+	// checkout.yaml:14:27: SLO checkout: spec.timeWindow[0].duration: "1Y" is not a calendar period journeyslo keeps; write 1w, 1M or 1Q
 	// checkout.yaml:15:20: SLO checkout: spec.objectives[0].timeSliceTarget: is missing, and Timeslices judges each slice by it; write the share of a slice's events that must be good, such as 0.95
 	// checkout.yaml:15:20: SLO checkout: spec.objectives[0].timeSliceWindow: is missing, and Timeslices cuts the period into slices of it; write one, such as 1m
 }

@@ -155,6 +155,10 @@ func (w *writer) write(indicators map[string]Indicator) {
 // objective writes one objective's SLO and the AlertPolicies of its own
 // rules.
 func (w *writer) objective(j sloconfig.Journey, o sloconfig.Objective, path string, indicators map[string]Indicator) {
+	if o.Composite != nil {
+		w.errorf("%s.composite: a composite objective cannot be written in OpenSLO v1, whose composite SLO gives each component its own target and the whole none; keep it in the journeyslo config", path)
+		return
+	}
 	name := objectiveName(o)
 	sloName := w.name(kindSLO, j.Name+"-"+name)
 	ann := [][2]string{{annJourney, j.Name}}
@@ -237,16 +241,27 @@ func (w *writer) objective(j sloconfig.Journey, o sloconfig.Objective, path stri
 	}
 	// OpenSLO's validator wants a timeWindow, which the README calls
 	// optional: the default period is written out, and marked.
-	period := o.Period
-	if period == 0 {
-		period = slo.DefaultPeriod
-		ann = append(ann, [2]string{annPeriod, "default"})
+	if c := o.Calendar; c != nil {
+		// A calendar's period is the unit's nominal length: OpenSLO has no
+		// place for another.
+		if o.Period != 0 && o.Period != (slo.Objective{Calendar: c}).WithDefaults().Period {
+			w.errorf("%s.period: %s beside a calendar %s cannot be written in OpenSLO v1, whose calendar window has no rolling length; leave period out", path, burnrate.FormatWindow(o.Period), c.Unit)
+		}
+		unit := map[slo.CalendarUnit]string{slo.CalendarWeek: "1w", slo.CalendarMonth: "1M", slo.CalendarQuarter: "1Q"}[c.Unit]
+		spec = append(spec, "timeWindow", sequence(mapping("duration", str(unit), "isRolling", boolean(false),
+			"calendar", mapping("startTime", str(c.Start.Format(slo.CalendarLayout)), "timeZone", str(c.Zone())))))
+	} else {
+		period := o.Period
+		if period == 0 {
+			period = slo.DefaultPeriod
+			ann = append(ann, [2]string{annPeriod, "default"})
+		}
+		d, ok := formatShorthand(period)
+		if !ok {
+			w.errorf("%s.period: %s is not a whole number of minutes, which OpenSLO v1 cannot write; use minutes, hours, days or weeks", path, burnrate.FormatWindow(o.Period))
+		}
+		spec = append(spec, "timeWindow", sequence(mapping("duration", str(d), "isRolling", boolean(true))))
 	}
-	d, ok := formatShorthand(period)
-	if !ok {
-		w.errorf("%s.period: %s is not a whole number of minutes, which OpenSLO v1 cannot write; use minutes, hours, days or weeks", path, burnrate.FormatWindow(o.Period))
-	}
-	spec = append(spec, "timeWindow", sequence(mapping("duration", str(d), "isRolling", boolean(true))))
 	method, sliceFields := budgeting(o.Slices)
 	spec = append(spec,
 		"budgetingMethod", str(method),
@@ -271,10 +286,7 @@ func (w *writer) objective(j sloconfig.Journey, o sloconfig.Objective, path stri
 		isDefault = true
 	}
 	if isDefault {
-		period := o.Period
-		if period == 0 {
-			period = slo.DefaultPeriod
-		}
+		period := slo.Objective{Period: o.Period, Calendar: o.Calendar}.WithDefaults().Period
 		rules = burnrate.DefaultPolicy(o.Target, period).Rules
 		polAnn = append(polAnn, [2]string{annRules, "default"})
 	}

@@ -274,6 +274,7 @@ func (ds *documents) resolve(files string, readFailed bool) (*Imported, []error)
 			o.MinEvents = parseMin(s, d.meta.annNodes[annMinEvents], "metadata.annotations."+annMinEvents, v)
 		}
 		o.Period = d.period
+		o.Calendar = d.calendar
 		if v, ok := d.meta.annotations[annPeriod]; ok {
 			switch {
 			case v != "default":
@@ -588,10 +589,7 @@ func (ds *documents) policyOf(s *sink, d *sloDoc, o *sloconfig.Objective, uses [
 	if first.isDefault {
 		// Written out for other tools; journeyslo derives them from the
 		// target and period, so they must be what it would derive.
-		period := d.period
-		if period == 0 {
-			period = slo.DefaultPeriod
-		}
+		period := slo.Objective{Period: d.period, Calendar: d.calendar}.WithDefaults().Period
 		want := burnrate.DefaultPolicy(d.target, period).Rules
 		var got []burnrate.Rule
 		for _, u := range uses {

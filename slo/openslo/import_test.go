@@ -288,12 +288,11 @@ spec:
 	}
 	want := []string{
 		`bad.yaml:7:17: SLO checkout: spec.indicatorRef: "missing-sli" names no SLI; define one (kind: SLI, metadata.name: missing-sli) or inline it as spec.indicator`,
-		`bad.yaml:11:9: SLO checkout: spec.timeWindow[0].calendar: calendar windows cannot be honoured: journeyslo's periods roll (the last 30 days, at every instant) and never reset on a date; remove calendar and write isRolling: true`,
 		`bad.yaml:13:20: SLO checkout: spec.objectives[0].timeSliceWindow: is missing, and Timeslices cuts the period into slices of it; write one, such as 1m`,
 		`bad.yaml:29:9: SLO composite: spec.indicator.spec.thresholdMetric: cannot be honoured: journeyslo judges each event good or bad and counts them, and compares no metric's value with a threshold; use a ratioMetric of bad (or good) and total events`,
 		`bad.yaml:34:17: SLO composite: spec.timeWindow[0].duration: "1Q" counts quarters, which have no fixed length, and journeyslo's windows are fixed durations: write days or weeks, such as 30d, 4w, 90d or 365d`,
-		`bad.yaml:39:21: SLO composite: spec.objectives[0].indicatorRef: composite objectives cannot be honoured: journeyslo keeps one budget per objective and weighs none into another; write one SLO per objective, each with its own indicator`,
-		`bad.yaml:40:24: SLO composite: spec.objectives[0].compositeWeight: composite objectives cannot be honoured: journeyslo keeps one budget per objective and weighs none into another; write one SLO per objective, each with its own indicator`,
+		`bad.yaml:39:21: SLO composite: spec.objectives[0].indicatorRef: composite SLOs are not imported: OpenSLO v1 gives each objective of a composite its own indicator and target, and the whole none; write one SLO per objective, and declare the composite in the journeyslo config (composite: {components: [{journey, weight}]})`,
+		`bad.yaml:40:24: SLO composite: spec.objectives[0].compositeWeight: composite SLOs are not imported: OpenSLO v1 gives each objective of a composite its own indicator and target, and the whole none; write one SLO per objective, and declare the composite in the journeyslo config (composite: {components: [{journey, weight}]})`,
 		`bad.yaml:49:23: AlertPolicy noisy: metadata.annotations.journeyslo/polcy: is not an annotation journeyslo reads on kind AlertPolicy; it reads journeyslo/policy, journeyslo/rule, journeyslo/rules, journeyslo/min-events`,
 		`bad.yaml:57:19: AlertPolicy noisy: spec.conditions[0].spec.severity: "critical" is not a severity journeyslo raises; write page or ticket`,
 		`bad.yaml:60:15: AlertPolicy noisy: spec.conditions[0].spec.condition.op: "lt" cannot be honoured: journeyslo fires when the burn rate is at or above the threshold; write gte`,

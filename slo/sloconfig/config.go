@@ -99,6 +99,21 @@ type Objective struct {
 	// (a file writes slices: {method: Timeslices, window: 1m, target:
 	// 0.95}). Nil counts events.
 	Slices *slo.Slices
+	// Calendar is slo.Objective's Calendar: a calendar week, month or
+	// quarter in a zone, written as
+	//
+	//	calendar: {unit: month, start: "2026-01-01 00:00:00", timeZone: Europe/Paris}
+	//
+	// Nil means a rolling Period.
+	Calendar *slo.Calendar
+	// Composite is slo.Objective's Composite: the objective of the whole
+	// its journey names, made from other objectives of the config, each
+	// weighted, written as
+	//
+	//	composite: {components: [{journey: checkout, weight: 2}, {journey: search, objective: latency}]}
+	//
+	// Nil means an objective of the journey's own events.
+	Composite *slo.Composite
 
 	// The fields below are read by the fleet's rules (slo/slorules); see
 	// slo.Objective's fields of the same names.
@@ -170,6 +185,8 @@ func (c *Config) objective(journey string, o Objective) slo.Objective {
 		Dashboard: o.Dashboard,
 		Labels:    maps.Clone(o.Labels),
 		Slices:    cloneSlices(o.Slices),
+		Calendar:  cloneCalendar(o.Calendar),
+		Composite: cloneComposite(o.Composite),
 	}
 	so.Source, so.GroupBy, so.NoData, so.Alerting = cloneFleet(o.Source, o.GroupBy, o.NoData, o.Alerting)
 	rules, min := o.Rules, o.MinEvents
@@ -189,11 +206,7 @@ func (c *Config) objective(journey string, o Objective) slo.Objective {
 	case min == nil:
 		// slo's default guard.
 	case *min == 0 && len(rules) == 0:
-		period := o.Period
-		if period == 0 {
-			period = slo.DefaultPeriod
-		}
-		so.Policy = burnrate.DefaultPolicy(o.Target, period)
+		so.Policy = burnrate.DefaultPolicy(o.Target, so.WithDefaults().Period)
 		so.Policy.MinEvents = 0
 	default:
 		so.Policy.MinEvents = *min
@@ -261,6 +274,8 @@ func FromObjectives(service string, objs []slo.Objective, patterns, methods map[
 			Dashboard: o.Dashboard,
 			Labels:    maps.Clone(o.Labels),
 			Slices:    cloneSlices(o.Slices),
+			Calendar:  cloneCalendar(o.Calendar),
+			Composite: cloneComposite(o.Composite),
 		}
 		co.Source, co.GroupBy, co.NoData, co.Alerting = cloneFleet(o.Source, o.GroupBy, o.NoData, o.Alerting)
 		if len(co.Rules) > 0 || o.Policy.MinEvents != 0 {
@@ -280,6 +295,23 @@ func FromObjectives(service string, objs []slo.Objective, patterns, methods map[
 		}
 	}
 	return c
+}
+
+// cloneCalendar returns a copy of c, or nil.
+func cloneCalendar(c *slo.Calendar) *slo.Calendar {
+	if c == nil {
+		return nil
+	}
+	v := *c
+	return &v
+}
+
+// cloneComposite returns a copy of c, or nil.
+func cloneComposite(c *slo.Composite) *slo.Composite {
+	if c == nil {
+		return nil
+	}
+	return &slo.Composite{Components: slices.Clone(c.Components)}
 }
 
 // cloneFleet returns copies of the fleet's fields of an objective, sharing

@@ -69,7 +69,7 @@ journeys:
 	// Output:
 	// shop.yaml:6:17: journeys[0].objectives[0].target: burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%
 	// shop.yaml:7:17: journeys[0].objectives[0].period: burnrate: invalid window "1M": M is a calendar month, which has no fixed length; journeyslo windows are rolling: write 30d or 4w
-	// shop.yaml:9:9: journeys[0].objectives[1]: unknown field "runbok"; an objective has the fields name, target, period, latency, policy, rules, minEvents, runbook, dashboard, labels, source, groupBy, noData, alerting, slices
+	// shop.yaml:9:9: journeys[0].objectives[1]: unknown field "runbok"; an objective has the fields name, target, period, latency, policy, rules, minEvents, runbook, dashboard, labels, source, groupBy, noData, alerting, slices, calendar, composite
 }
 
 // A registry's objectives written out as a file, for review or to start

@@ -53,6 +53,21 @@ type (
 		NoData    *noDataOut        `yaml:"noData,omitempty"`
 		Alerting  *alertingOut      `yaml:"alerting,omitempty"`
 		Slices    *slicesOut        `yaml:"slices,omitempty"`
+		Calendar  *calendarOut      `yaml:"calendar,omitempty"`
+		Composite *compositeOut     `yaml:"composite,omitempty"`
+	}
+	compositeOut struct {
+		Components []componentOut `yaml:"components"`
+	}
+	componentOut struct {
+		Journey   string  `yaml:"journey"`
+		Objective string  `yaml:"objective,omitempty"`
+		Weight    float64 `yaml:"weight,omitempty"`
+	}
+	calendarOut struct {
+		Unit     string `yaml:"unit"`
+		Start    string `yaml:"start"`
+		TimeZone string `yaml:"timeZone"`
 	}
 	sourceOut struct {
 		Good       string `yaml:"good,omitempty"`
@@ -108,6 +123,8 @@ func (c *Config) Marshal() ([]byte, error) {
 				Runbook:   o.Runbook,
 				Dashboard: o.Dashboard,
 				Labels:    maps.Clone(o.Labels),
+				Calendar:  calendarOf(o.Calendar),
+				Composite: compositeOf(o.Composite),
 				Source:    sourceOf(o.Source),
 				GroupBy:   o.GroupBy,
 				NoData:    noDataOf(o.NoData),
@@ -145,6 +162,25 @@ func window(d time.Duration) string {
 	return burnrate.FormatWindow(d)
 }
 
+// calendarOf writes a calendar as the parser reads it.
+func calendarOf(c *slo.Calendar) *calendarOut {
+	if c == nil {
+		return nil
+	}
+	return &calendarOut{Unit: c.Unit.String(), Start: c.Start.Format(slo.CalendarLayout), TimeZone: c.Zone()}
+}
+
+// compositeOf writes a composite as the parser reads it.
+func compositeOf(c *slo.Composite) *compositeOut {
+	if c == nil {
+		return nil
+	}
+	out := &compositeOut{Components: []componentOut{}}
+	for _, k := range c.Components {
+		out.Components = append(out.Components, componentOut{Journey: k.Journey, Objective: k.Objective, Weight: k.Weight})
+	}
+	return out
+}
 func sourceOf(s *slo.Source) *sourceOut {
 	if s == nil {
 		return nil

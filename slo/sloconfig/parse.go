@@ -236,7 +236,7 @@ func (p *parser) journey(n *yaml.Node, path string) Journey {
 
 func (p *parser) objective(n *yaml.Node, path string) Objective {
 	var o Objective
-	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels", "source", "groupBy", "noData", "alerting", "slices"},
+	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels", "source", "groupBy", "noData", "alerting", "slices", "calendar", "composite"},
 		func(key string, v *yaml.Node, fpath string) {
 			switch key {
 			case "name":
@@ -269,9 +269,46 @@ func (p *parser) objective(n *yaml.Node, path string) Objective {
 				o.Alerting = p.alerting(v, fpath)
 			case "slices":
 				o.Slices = p.slices(v, fpath)
+			case "calendar":
+				o.Calendar = p.calendar(v, fpath)
+			case "composite":
+				o.Composite = p.composite(v, fpath)
 			}
 		})
 	return o
+}
+
+// calendar reads {unit: month, start: "2026-01-01 00:00:00", timeZone:
+// Europe/Paris}.
+func (p *parser) calendar(n *yaml.Node, path string) *slo.Calendar {
+	var unit, start, zone string
+	var unitNode *yaml.Node
+	ok := p.fields(n, path, "a calendar, such as {unit: month, start: \"2026-01-01 00:00:00\", timeZone: Europe/Paris}", []string{"unit!", "start!", "timeZone!"},
+		func(key string, v *yaml.Node, fpath string) {
+			switch key {
+			case "unit":
+				unit, _ = p.scalar(v, fpath, "week, month or quarter")
+				unitNode = v
+			case "start":
+				start, _ = p.scalar(v, fpath, "a wall-clock time, such as \"2026-01-01 00:00:00\"")
+			case "timeZone":
+				zone, _ = p.scalar(v, fpath, "an IANA zone, such as Europe/Paris")
+			}
+		})
+	if !ok || p.broken[path] {
+		return nil
+	}
+	var u slo.CalendarUnit
+	if err := u.UnmarshalText([]byte(unit)); err != nil {
+		p.bad(unitNode, path+".unit", "calendar unit %s is none; write week, month or quarter", yamlpos.Quote(unit))
+		return nil
+	}
+	c, err := slo.ParseCalendar(u, start, zone)
+	if err != nil {
+		p.badErr(n, path, err)
+		return nil
+	}
+	return &c
 }
 
 func (p *parser) labels(n *yaml.Node, path string) map[string]string {
@@ -286,6 +323,29 @@ func (p *parser) labels(n *yaml.Node, path string) map[string]string {
 		return nil
 	}
 	return out
+}
+
+// composite reads {components: [{journey: checkout, objective:
+// availability, weight: 2}, ...]}.
+func (p *parser) composite(n *yaml.Node, path string) *slo.Composite {
+	c := &slo.Composite{}
+	p.fields(n, path, "a composite, such as {components: [{journey: checkout, weight: 2}]}", []string{"components!"}, func(key string, v *yaml.Node, fpath string) {
+		p.list(v, fpath, "the composite's components, each {journey, objective, weight}", func(i int, v *yaml.Node, cpath string) {
+			var k slo.Component
+			p.fields(v, cpath, "a component, such as {journey: checkout, weight: 2}", []string{"journey!", "objective", "weight"}, func(key string, v *yaml.Node, kpath string) {
+				switch key {
+				case "journey":
+					k.Journey, _ = p.scalar(v, kpath, "the component's journey, such as checkout")
+				case "objective":
+					k.Objective, _ = p.scalar(v, kpath, "the component's objective name, such as availability")
+				case "weight":
+					k.Weight = p.number(v, kpath, "a positive weight, such as 2 or 0.5")
+				}
+			})
+			c.Components = append(c.Components, k)
+		})
+	})
+	return c
 }
 
 // source reads an objective's source: two of good, bad and total, or

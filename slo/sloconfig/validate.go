@@ -215,6 +215,10 @@ func (v *validator) field(err error, o Objective, opath string) string {
 		return opath + ".latency"
 	case "Period":
 		return opath + ".period"
+	case "Calendar":
+		return opath + ".calendar"
+	case "Composite":
+		return opath + ".composite"
 	case "Runbook":
 		return opath + ".runbook"
 	case "Dashboard":

@@ -70,6 +70,22 @@
 // to check: no Status is made up for it, while the other objectives' are
 // returned beside the error.
 //
+// # Calendar periods
+//
+// An objective with a calendar period (slo.Objective.Calendar) counts its
+// Good, Bad, SLI and budget from the start of the current calendar
+// period, as the registry does, and reports the period's PeriodStart and
+// PeriodEnd. A rule cannot record that count: its range is written once,
+// and a calendar period's grows at every evaluation until the boundary.
+// So the query itself carries, for each such objective, the increase of
+// its counters over a range of exactly the time since the boundary
+// (slorules.CalendarEvents, scoped by [WithSelector] as the rules are),
+// computed at the query's instant: exact, to the counters' samples, on
+// both sides of a boundary. Its burn rates and alerts stay on the rules'
+// rolling windows, as Nobl9's and Datadog's do. Reading a month of raw
+// samples costs Prometheus more than reading a recorded series; the poll
+// interval shares one query among every caller.
+//
 // # The fleet's page
 //
 // [Client.History] reads, beside each Status, what a status page draws:

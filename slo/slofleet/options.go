@@ -7,6 +7,7 @@ import (
 
 	"github.com/journeyslo/journeyslo/internal/invalid"
 	"github.com/journeyslo/journeyslo/internal/promlabel"
+	"github.com/journeyslo/journeyslo/slo/slorules"
 
 	"github.com/benbjohnson/clock"
 )
@@ -35,6 +36,7 @@ type config struct {
 	poll    time.Duration
 	max     int64
 	labels  map[string]string
+	sel     string
 	rt      http.RoundTripper
 	clock   clock.Clock
 	errs    []error
@@ -70,6 +72,21 @@ func WithTimeout(d time.Duration) Option {
 func WithLabels(labels map[string]string) Option {
 	return func(c *config) {
 		c.labels = promlabel.Add(c.labels, labels, func(problem string) { c.bad("WithLabels: %s", problem) })
+	}
+}
+
+// WithSelector gives the selector the rules were generated with
+// (slorules.WithSelector), such as `job="shop"`: the query of an
+// objective's calendar period reads the counters themselves, and scopes
+// them as the rules do. By default it reads every journeyslo counter of
+// the objective.
+func WithSelector(selector string) Option {
+	return func(c *config) {
+		if err := slorules.CheckSelector(selector); err != nil {
+			c.bad("WithSelector: %v", err)
+			return
+		}
+		c.sel = selector
 	}
 }
 

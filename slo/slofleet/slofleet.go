@@ -48,6 +48,7 @@ type Client struct {
 	poll    time.Duration
 	clock   clock.Clock
 	labels  map[string]string
+	sel     string // WithSelector's, for the calendar periods' query
 	api     *promapi.Client
 	query   string
 
@@ -116,6 +117,16 @@ func New(objectives []slo.Objective, address string, opts ...Option) (*Client, e
 			continue
 		}
 		seen[key] = i
+		if o.Calendar != nil && len(o.GroupBy) > 0 {
+			bad("objective %d (%s): a calendar period judged per %v is not read: its query counts the whole fleet; leave GroupBy out, or use a rolling period", i, slo.ObjectiveKey(o.Journey, o.Name), o.GroupBy)
+			continue
+		}
+		if o.Calendar != nil {
+			if _, err := slorules.CalendarEvents(o, o.Calendar.Start, ""); err != nil {
+				errs = append(errs, fmt.Errorf("%w: New: objective %d (%s): %w", errInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), err))
+				continue
+			}
+		}
 		for _, name := range slices.Sorted(maps.Keys(o.Labels)) {
 			if v, ok := cfg.labels[name]; ok && v != o.Labels[name] {
 				bad("objective %d (%s): its label %s=%q and WithLabels' %s=%q differ, so no series can carry both; give the value the rules were generated with",
@@ -142,6 +153,7 @@ func New(objectives []slo.Objective, address string, opts ...Option) (*Client, e
 		poll:    cfg.poll,
 		clock:   cfg.clock,
 		labels:  maps.Clone(cfg.labels),
+		sel:     cfg.sel,
 		api:     api,
 		query:   selector(objs, cfg.labels),
 	}, nil
@@ -312,7 +324,7 @@ func (c *Client) StatusAt(ctx context.Context, at time.Time) ([]slo.Status, erro
 // read makes one query at instant at with qctx, a child of ctx bounded by
 // the timeout, and builds the Status from its answer.
 func (c *Client) read(ctx, qctx context.Context, at time.Time) ([]slo.Status, error) {
-	r, err := c.api.Query(qctx, c.query, at)
+	r, err := c.api.Query(qctx, c.queryAt(at), at)
 	if err := c.answered(ctx, qctx, r, err, "vector"); err != nil {
 		return nil, err
 	}
@@ -388,6 +400,7 @@ type seriesKey struct {
 type judgement struct {
 	events sums
 	firing []bool
+	cal    [2]float64 // a calendar period's events, good and bad
 }
 
 // sums holds the events of an objective's windows, by length; it is the
@@ -441,6 +454,13 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 					ErrMismatch, name, k.rule, ruleNames(o.Policy))
 			}
 			j.firing[i] = true
+		case k.name == calendarEvents:
+			switch k.outcome {
+			case "good":
+				j.cal[0] = v
+			case "bad":
+				j.cal[1] = v
+			}
 		case strings.HasPrefix(k.name, slorules.EventsPrefix):
 			d, err := promapi.ParseDuration(strings.TrimPrefix(k.name, slorules.EventsPrefix))
 			if err != nil {
@@ -476,6 +496,9 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 			continue
 		}
 		st := build(o, at, j.events, j.firing)
+		if o.Calendar != nil {
+			st = buildCalendar(o, at, j.events, j.cal, j.firing)
+		}
 		if !judged || st.State > worst.State || st.State == worst.State && st.BudgetRemaining < worst.BudgetRemaining {
 			worst, judged = st, true
 		}
@@ -490,6 +513,13 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 // build computes o's Status at at from its windows' events and its rules'
 // firing flags, with the function the registry computes its own with.
 func build(o slo.Objective, at time.Time, events sums, firing []bool) slo.Status {
+	good, bad := events.Sum(o.Period)
+	return o.Status(at, good, bad, judge(o, events, firing))
+}
+
+// judge evaluates o's policy over its windows' events, with the engine's
+// verdict of which rules fire.
+func judge(o slo.Objective, events sums, firing []bool) burnrate.Evaluation {
 	var ev burnrate.Evaluation
 	o.Policy.Evaluate(events, o.Target, &ev)
 	// The engine's verdict: a rule it records firing fires, and burns
@@ -503,8 +533,7 @@ func build(o slo.Objective, at time.Time, events sums, firing []bool) slo.Status
 			ev.State, ev.Rule = r.Severity, i
 		}
 	}
-	good, bad := events.Sum(o.Period)
-	return o.Status(at, good, bad, ev)
+	return ev
 }
 
 // checkInfo compares the settings the rules were generated with, on their

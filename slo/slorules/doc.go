@@ -71,6 +71,16 @@
 // so a slice within a scrape of its target may be judged otherwise than
 // in a registry (see SliceError).
 //
+// # Calendar periods
+//
+// An objective with a calendar period (slo.Objective.Calendar) gets the
+// same rules: its alerts stay on their rolling windows, as Nobl9's and
+// Datadog's do, and its recorded SLI and budget are over its rolling
+// Period (the calendar unit's nominal length unless set). A rule cannot
+// record the calendar period's own figures, whose range grows at every
+// evaluation until the boundary; [CalendarEvents] writes the query that
+// counts them at a given instant, exactly, which package slofleet sends.
+//
 // # Alerts
 //
 // A rule of the policy fires when the error ratio over both its windows is

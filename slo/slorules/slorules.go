@@ -462,6 +462,7 @@ type objectiveRules struct {
 	budget  string // 1 - target, as a decimal
 	period  string
 	extra   map[string]string // WithLabels' labels and the objective's
+	parts   []part            // a composite's components; nil for an objective of its own events
 	rules   []Rule
 	on      string // "on (journey, objective, <groups>)": what matches one judgement's series
 	by      string // "sum by (<groups>) ", or "sum " without groups
@@ -521,6 +522,7 @@ func (c *config) groups(o slo.Objective) []Group {
 		r.recordSlice()
 		interval = o.Slices.Window // one evaluation per slice
 	}
+	r.parts = c.parts(o, sel)
 	for _, d := range o.Policy.Windows() {
 		r.recordWindow(d)
 	}

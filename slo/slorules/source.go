@@ -53,6 +53,8 @@ func (r *objectiveRules) events(d time.Duration) []Rule {
 		return "clamp_min(\n  " + total + "\n  - " + r.onGroups() + "\n  " + name + r.ownWith(labelOutcome, part) + ",\n  0\n)"
 	}
 	switch {
+	case s.shape == nil && r.parts != nil:
+		return []Rule{{Record: name, Expr: r.eventsExpr(w), Labels: r.labels(labelWindow, w)}}
 	case s.shape == nil:
 		return []Rule{{
 			Record: name,

@@ -448,7 +448,11 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		case o.Evidence != "":
 			note = "Not enough events for a budget"
 		}
-		o.Chart = newBurnDownChart(e.BurnDown, st.Period, s.at, note, e.Episodes)
+		span := st.Period
+		if !st.PeriodStart.IsZero() {
+			span = st.Time.Sub(st.PeriodStart) // a calendar period, since its start
+		}
+		o.Chart = newBurnDownChart(e.BurnDown, span, s.at, note, e.Episodes)
 		o.Episodes, o.EpisodeCount = episodeViews(e.Episodes, st, loc)
 		samples := make([]recentSample, len(e.recent))
 		for i, p := range e.recent {
@@ -464,7 +468,7 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		case o.Evidence != "":
 			few++
 			o.EvidenceBadge = "TOO FEW EVENTS"
-			o.EvidenceNote = "a budget needs " + strconv.FormatUint(st.MinEvents, 10) + " events over " + burnrate.FormatWindow(st.Period)
+			o.EvidenceNote = "a budget needs " + strconv.FormatUint(st.MinEvents, 10) + " events over " + periodName(st)
 		}
 		switch st.State {
 		case burnrate.SeverityPage:
@@ -490,7 +494,7 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 
 		decimals := targetDecimals(st.Target)
 		if st.NoData {
-			o.SLI, o.SLINote = "no data", "no events in "+burnrate.FormatWindow(st.Period)
+			o.SLI, o.SLINote = "no data", "no events in "+periodName(st)
 		} else {
 			o.SLI = percent(st.SLI, decimals+2)
 			o.SLINote = "target " + percent(st.Target, decimals)
@@ -499,7 +503,7 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		allowed := (float64(st.Good) + float64(st.Bad)) * burnrate.ErrorBudget(st.Target) // in float64: the sum wraps at 2^64
 		o.BudgetNote = compact(float64(st.Bad)) + " of " + compact(allowed) + " spent"
 		o.BudgetTitle = strconv.FormatUint(st.Bad, 10) + " bad events of " + strconv.FormatFloat(allowed, 'f', 0, 64) +
-			" allowed over " + burnrate.FormatWindow(st.Period)
+			" allowed over " + periodName(st)
 		sliceView(st, &o, allowed)
 		switch {
 		case o.Spent:
@@ -582,7 +586,8 @@ func compact(x float64) string {
 }
 
 // goal writes what the objective promises: "99.9% good over 30d", "95%
-// within 300ms over 30d".
+// within 300ms over 30d", "99.9% good over December 2026 (Europe/Paris),
+// resets in 24d 3h".
 func goal(st slo.Status) string {
 	if st.Slices != nil {
 		return sliceGoal(st)
@@ -591,7 +596,11 @@ func goal(st slo.Status) string {
 	if st.Latency > 0 {
 		what = " within " + st.Latency.String()
 	}
-	return percent(st.Target, targetDecimals(st.Target)) + what + " over " + burnrate.FormatWindow(st.Period)
+	g := percent(st.Target, targetDecimals(st.Target)) + what + " over " + periodName(st)
+	if r := resets(st); r != "" {
+		g += ", " + r
+	}
+	return g
 }
 
 // targetDecimals returns the decimals a target has as a percentage: 1 for
