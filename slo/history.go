@@ -12,6 +12,12 @@ import "time"
 // value has no history.
 type History struct {
 	Status Status
+	// Group holds the values of the objective's GroupBy labels of the
+	// group whose figures these are, by label name: a grouped objective
+	// read from a fleet is judged once per group, and its Status, and so
+	// its History, are those of its worst group. It is nil for an
+	// objective without GroupBy and for a registry's history.
+	Group map[string]string
 	// BurnDown is the budget remaining at the end of each bucket of the
 	// period, oldest first; its last point is the Status's
 	// BudgetRemaining.

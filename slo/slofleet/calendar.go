@@ -41,6 +41,10 @@ func (c *Client) queryAt(at time.Time) string {
 // buildCalendar computes the Status of o, an objective with a calendar, at
 // at: its burn rates and state from the rules' windows, as build does,
 // and its period's figures from cal, the events since the period's start.
+// The fleet's data covers the period from its boundary (its counters
+// outlive any one replica), so a period that began hours ago is young
+// data, as it is in a registry.
 func buildCalendar(o slo.Objective, at time.Time, events sums, cal [2]float64, firing []bool) slo.Status {
-	return o.Status(at, cal[0], cal[1], judge(o, events, firing))
+	start, _ := o.Calendar.Bounds(at)
+	return o.StatusCovering(at, at.Sub(start), cal[0], cal[1], judge(o, events, firing))
 }

@@ -89,6 +89,16 @@ func TestCalendarIsTheRegistrys(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, w := sts[0], want[k]
+		if k == 0 {
+			// November is 29 days old at 22:30: the fleet's counters cover
+			// it from its boundary and claim its budget, where the
+			// registry, 90 minutes old, has young data. In December both
+			// cover the month from its boundary, and agree.
+			if got.Budget != slo.BudgetSpent || w.Budget != slo.BudgetYoungData {
+				t.Errorf("at %v: fleet %v, registry %v; want spent and young data", at, got.Budget, w.Budget)
+			}
+			w.Budget = got.Budget
+		}
 		if got.Good != w.Good || got.Bad != w.Bad || got.SLI != w.SLI || got.BudgetRemaining != w.BudgetRemaining ||
 			!got.PeriodStart.Equal(w.PeriodStart) || !got.PeriodEnd.Equal(w.PeriodEnd) || got.Budget != w.Budget {
 			t.Errorf("at %v: fleet %d good %d bad, SLI %v, budget %v %v, [%v, %v); registry %d good %d bad, SLI %v, budget %v %v, [%v, %v)",

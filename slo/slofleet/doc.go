@@ -56,7 +56,9 @@
 // series. One with a [slo.Objective.GroupBy] is judged once per group,
 // and its Status is its worst group's: the most severe state, then the
 // least budget remaining (the Status does not name the group; its alerts
-// do). An ErrorRatio source records no event counts, which a Status is
+// do, and so does its [slo.History], whose Group holds the chosen group's
+// labels and whose burn-down, recent burn and episodes are that group's
+// alone: see [Client.HistoryAt]). An ErrorRatio source records no event counts, which a Status is
 // made of, and is refused by [New].
 //
 // # What a fleet's Status cannot say

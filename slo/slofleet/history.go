@@ -77,6 +77,20 @@ func (c *Client) History(ctx context.Context) ([]slo.History, error) {
 //     an alert, so an episode's Good, Bad, BudgetSpent, PeakBurn and
 //     Mitigated are zero.
 //
+// A grouped objective (slo.Objective.GroupBy) is judged once per group,
+// and its Status is its worst group's (see [Client.StatusAt]); its
+// History is that same group's, named by the History's Group (such as
+// cluster=eu1): the burn-down, the recent burn and the episodes are read
+// from the series carrying that group's labels, chosen by the instant
+// query of the same reading, so that every figure of the History is of
+// one group and agrees with its Status. The episodes are that group's
+// alone, not every group's: an episode of another group beside this
+// group's burn-down and budget would contradict them, and the review
+// made from a History (slo.ReviewHistory) counts its episodes against its
+// Status's events. The cost is that a group that alerted earlier in the
+// period, but is not the worst now, has its episodes shown only while it
+// is the worst; its alerts are in Prometheus's ALERTS series.
+//
 // Any query that fails fails the whole reading with an error wrapping
 // [ErrUnavailable], so that no part of a page is older than the rest. The
 // Status of objectives whose series are missing or contradict them are
@@ -95,6 +109,7 @@ func cloneHistory(hs []slo.History) []slo.History {
 	out := slices.Clone(hs)
 	for i := range out {
 		out[i].Status = cloneStatus([]slo.Status{out[i].Status})[0]
+		out[i].Group = maps.Clone(out[i].Group)
 		out[i].BurnDown = slices.Clone(out[i].BurnDown)
 		out[i].Recent = slices.Clone(out[i].Recent)
 		for j := range out[i].Recent {
@@ -167,6 +182,7 @@ func (c *Client) history(ctx, qctx context.Context, at time.Time) ([]slo.History
 	var (
 		wg       sync.WaitGroup
 		sts      []slo.Status
+		chosen   []map[string]string
 		stsErr   error
 		downs    = make([]*promapi.Result, len(order))
 		downErrs = make([]error, len(order))
@@ -176,7 +192,7 @@ func (c *Client) history(ctx, qctx context.Context, at time.Time) ([]slo.History
 		aErr     error
 		epStep   = episodeStep(longest)
 	)
-	wg.Go(func() { sts, stsErr = c.read(ctx, qctx, at) })
+	wg.Go(func() { sts, chosen, stsErr = c.readGroups(ctx, qctx, at) })
 	for i, b := range order {
 		wg.Go(func() {
 			q := matchers(groups[b], c.labels, "__name__="+strconv.Quote(slorules.EventsPrefix+burnrate.FormatWindow(b.width)))
@@ -220,32 +236,38 @@ func (c *Client) history(ctx, qctx context.Context, at time.Time) ([]slo.History
 		}
 	}
 	out := make([]slo.History, 0, len(sts))
-	for _, st := range sts {
+	for k, st := range sts {
+		g := chosen[k]
 		i := slices.IndexFunc(c.objs, func(o slo.Objective) bool { return o.Journey == st.Journey && o.Name == st.Objective })
 		o := c.objs[i]
 		b := byWidth[[2]string{o.Journey, o.Name}]
 		out = append(out, slo.History{
 			Status:   st,
-			BurnDown: burnDown(o, st, downOf[b].Matrix, b, at),
-			Recent:   recentOf(o, recent.Matrix, at),
-			Episodes: episodes(o, alerts.Matrix, at, epStep),
+			Group:    g,
+			BurnDown: burnDown(o, g, st, downOf[b].Matrix, b, at),
+			Recent:   recentOf(o, g, recent.Matrix, at),
+			Episodes: episodes(o, g, alerts.Matrix, at, epStep),
 		})
 	}
 	return out, stsErr
 }
 
-// own reports whether the series m is o's.
-func own(o slo.Objective, m promapi.Labels) bool {
-	return m["journey"] == o.Journey && m["objective"] == o.Name && hasLabels(m, o.Labels)
+// own reports whether the series m is o's, and of its group g (the
+// values of its GroupBy labels that its Status chose; nil without
+// GroupBy). The range queries answer every group's series, as the instant
+// query does: which group a History draws is the Status's choice, made
+// from the same reading, so that its figures are one group's and agree.
+func own(o slo.Objective, g map[string]string, m promapi.Labels) bool {
+	return m["journey"] == o.Journey && m["objective"] == o.Name && hasLabels(m, o.Labels) && hasLabels(m, g)
 }
 
-// burnDown makes o's burn-down from the bad events of each bucket of b in
-// matrix, ending at at with the Status's budget remaining.
-func burnDown(o slo.Objective, st slo.Status, matrix []promapi.Series, b bucketing, at time.Time) []slo.BudgetPoint {
+// burnDown makes the burn-down of o's group g from the bad events of each
+// bucket of b in matrix, ending at at with the Status's budget remaining.
+func burnDown(o slo.Objective, g map[string]string, st slo.Status, matrix []promapi.Series, b bucketing, at time.Time) []slo.BudgetPoint {
 	n := int(b.period / b.width)
 	bad := make([]float64, n)
 	for _, s := range matrix {
-		if !own(o, s.Metric) || s.Metric["outcome"] != "bad" {
+		if !own(o, g, s.Metric) || s.Metric["outcome"] != "bad" {
 			continue
 		}
 		for _, p := range s.Points {
@@ -271,9 +293,9 @@ func burnDown(o slo.Objective, st slo.Status, matrix []promapi.Series, b bucketi
 	return points
 }
 
-// recentOf makes o's recent burn from the error ratios of its policy's
-// windows in matrix, at every step up to at.
-func recentOf(o slo.Objective, matrix []promapi.Series, at time.Time) []slo.RecentPoint {
+// recentOf makes the recent burn of o's group g from the error ratios of
+// its policy's windows in matrix, at every step up to at.
+func recentOf(o slo.Objective, g map[string]string, matrix []promapi.Series, at time.Time) []slo.RecentPoint {
 	ws := o.Policy.Windows()
 	budget := burnrate.Budget(burnrate.ErrorBudget(o.Target))
 	n := int(RecentSpan/RecentStep) + 1
@@ -286,7 +308,7 @@ func recentOf(o slo.Objective, matrix []promapi.Series, at time.Time) []slo.Rece
 		}
 	}
 	for _, s := range matrix {
-		if !own(o, s.Metric) {
+		if !own(o, g, s.Metric) {
 			continue
 		}
 		name := s.Metric[promapi.MetricName]
@@ -308,9 +330,9 @@ func recentOf(o slo.Objective, matrix []promapi.Series, at time.Time) []slo.Rece
 	return points
 }
 
-// episodes makes o's episodes over its period, ending at at, from its
-// alerts' firing instants in matrix, at steps of step.
-func episodes(o slo.Objective, matrix []promapi.Series, at time.Time, step time.Duration) []slo.Episode {
+// episodes makes the episodes of o's group g over its period, ending at
+// at, from its alerts' firing instants in matrix, at steps of step.
+func episodes(o slo.Objective, g map[string]string, matrix []promapi.Series, at time.Time, step time.Duration) []slo.Episode {
 	// At each instant, the most severe firing alert's rule, by its place
 	// in the policy.
 	type firing struct {
@@ -319,7 +341,7 @@ func episodes(o slo.Objective, matrix []promapi.Series, at time.Time, step time.
 	}
 	byTime := map[time.Time]firing{}
 	for _, s := range matrix {
-		if !own(o, s.Metric) {
+		if !own(o, g, s.Metric) {
 			continue
 		}
 		rule := slices.IndexFunc(o.Policy.Rules, func(r burnrate.Rule) bool { return r.String() == s.Metric["rule"] })

@@ -158,3 +158,126 @@ func TestHistoryAt(t *testing.T) {
 		t.Errorf("a reading within the poll interval: error %v, %d queries in all, want 4", err, prom.queries.Load())
 	}
 }
+
+// The history of an objective grouped by cluster, from answers written by
+// hand: eu1 pages (its 288 five-minute buckets hold a bad event each, its
+// 5m window burns at 2) while us1 is fine (twenty bad events in its last
+// ten buckets, its 5m window at 0.1, a ticket that ended). Its Status is
+// eu1's, and so is its History, named by its Group: eu1's burn-down,
+// recent burn and page, none of us1's, though every answer lists us1's
+// series after eu1's. The reading is four queries, as without groups.
+func TestHistoryAtGrouped(t *testing.T) {
+	objs := []slo.Objective{{Journey: "checkout", Target: 0.999, Period: 24 * time.Hour, GroupBy: []string{"cluster"}}}
+	at := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	o := objs[0].WithDefaults()
+	page, ticket := o.Policy.Rules[0], o.Policy.Rules[len(o.Policy.Rules)-1]
+	own := func(cluster string) string {
+		return `"journey":"checkout","objective":"availability","cluster":"` + cluster + `"`
+	}
+	ts := fmt.Sprintf("%d", at.Unix())
+	sample := func(metric, value string) string {
+		return `{"metric":` + metric + `,"value":[` + ts + `,"` + value + `"]}`
+	}
+	// us1 first: the worst group is chosen by its figures, not its place.
+	instant := `{"status":"success","data":{"resultType":"vector","result":[` + strings.Join([]string{
+		sample(fmt.Sprintf(`{"__name__":%q,"journey":"checkout","objective":"availability","target":"0.999","period":"1d","min_events":"%d"}`, slorules.Info, o.Policy.MinEvents), "1"),
+		sample(`{"__name__":"`+slorules.EventsPrefix+`1d",`+own("us1")+`,"outcome":"good"}`, "287980"),
+		sample(`{"__name__":"`+slorules.EventsPrefix+`1d",`+own("us1")+`,"outcome":"bad"}`, "20"),
+		sample(`{"__name__":"`+slorules.EventsPrefix+`1d",`+own("eu1")+`,"outcome":"good"}`, "287712"),
+		sample(`{"__name__":"`+slorules.EventsPrefix+`1d",`+own("eu1")+`,"outcome":"bad"}`, "288"),
+		sample(`{"__name__":"`+slorules.Firing+`",`+own("eu1")+`,"rule":"`+page.String()+`"}`, "1"),
+	}, ",") + `]}}`
+	euDown, usDown := map[time.Time]float64{}, map[time.Time]float64{}
+	for k := range 288 {
+		euDown[at.Add(-time.Duration(k)*5*time.Minute)] = 1
+	}
+	for k := range 10 {
+		usDown[at.Add(-time.Duration(k)*5*time.Minute)] = 2
+	}
+	euRecent := map[time.Time]float64{at: 0.002, at.Add(-5 * time.Minute): 0.0005}
+	usRecent := map[time.Time]float64{at: 0.0001, at.Add(-5 * time.Minute): 0.0001}
+	ticketAt := map[time.Time]float64{}
+	for m := range 5 { // 10:00 to 10:04
+		ticketAt[at.Add(-2*time.Hour+time.Duration(m)*time.Minute)] = 1
+	}
+	pageAt := map[time.Time]float64{}
+	for m := range 11 { // 11:50 to 12:00, open
+		pageAt[at.Add(-10*time.Minute+time.Duration(m)*time.Minute)] = 1
+	}
+	prom := newStand(t, func(w http.ResponseWriter, r *http.Request) {
+		q := r.FormValue("query")
+		switch {
+		case r.URL.Path == "/api/v1/query":
+			io.WriteString(w, instant)
+		case strings.Contains(q, "ALERTS"):
+			io.WriteString(w, matrix(
+				matrixSeries(`{"alertname":"JourneyErrorBudgetBurn",`+own("eu1")+`,"rule":"`+page.String()+`","severity":"page"}`, pageAt),
+				matrixSeries(`{"alertname":"JourneyErrorBudgetBurn",`+own("us1")+`,"rule":"`+ticket.String()+`","severity":"ticket"}`, ticketAt)))
+		case strings.Contains(q, slorules.ErrorRatioPrefix):
+			io.WriteString(w, matrix(
+				matrixSeries(`{"__name__":"`+slorules.ErrorRatioPrefix+`5m",`+own("eu1")+`,"window":"5m"}`, euRecent),
+				matrixSeries(`{"__name__":"`+slorules.ErrorRatioPrefix+`5m",`+own("us1")+`,"window":"5m"}`, usRecent)))
+		default:
+			io.WriteString(w, matrix(
+				matrixSeries(`{"__name__":"`+slorules.EventsPrefix+`5m",`+own("eu1")+`,"outcome":"bad","window":"5m"}`, euDown),
+				matrixSeries(`{"__name__":"`+slorules.EventsPrefix+`5m",`+own("us1")+`,"outcome":"bad","window":"5m"}`, usDown)))
+		}
+	})
+	client, err := slofleet.New(objs, prom.URL, slofleet.WithRoundTripper(transport(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs, err := client.HistoryAt(context.Background(), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := prom.queries.Load(); n != 4 {
+		t.Errorf("the reading made %d queries, want 4", n)
+	}
+	if len(hs) != 1 {
+		t.Fatalf("%d histories, want 1", len(hs))
+	}
+	h := hs[0]
+	sts, err := client.StatusAt(context.Background(), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sts[0], h.Status); diff != "" {
+		t.Errorf("the History's Status differs from StatusAt's (-StatusAt +History):\n%s", diff)
+	}
+	if h.Status.Good != 287712 || h.Status.Bad != 288 || h.Status.State != burnrate.SeverityPage || h.Status.Rule != page.String() {
+		t.Errorf("Status %d good, %d bad, %v on %q; want eu1's 287712 good and 288 bad, paging on %s",
+			h.Status.Good, h.Status.Bad, h.Status.State, h.Status.Rule, page)
+	}
+	if diff := cmp.Diff(map[string]string{"cluster": "eu1"}, h.Group); diff != "" {
+		t.Errorf("Group (-want +got):\n%s", diff)
+	}
+
+	allowed := 288000 * burnrate.ErrorBudget(0.999)
+	if len(h.BurnDown) != 288 {
+		t.Fatalf("a burn-down of %d points, want 288", len(h.BurnDown))
+	}
+	for k, p := range h.BurnDown {
+		want := slo.BudgetPoint{End: at.Add(-time.Duration(287-k) * 5 * time.Minute), Remaining: 1 - float64(k+1)/allowed}
+		if k == 287 {
+			want.Remaining = h.Status.BudgetRemaining
+		}
+		if p != want {
+			t.Errorf("burn-down point %d: %+v, want eu1's %+v", k, p, want)
+		}
+	}
+
+	if len(h.Recent) != 73 {
+		t.Fatalf("%d recent points, want 73", len(h.Recent))
+	}
+	last, before := h.Recent[72].Windows[0], h.Recent[71].Windows[0]
+	if last != (burnrate.Burn{Window: 5 * time.Minute, Rate: 2}) || before != (burnrate.Burn{Window: 5 * time.Minute, Rate: 0.5}) {
+		t.Errorf("recent 5m: last %+v, before %+v; want eu1's 2 then 0.5", last, before)
+	}
+
+	wantEpisodes := []slo.Episode{{Journey: "checkout", Objective: "availability", Start: at.Add(-10 * time.Minute),
+		Rule: page.String(), Severity: burnrate.SeverityPage, Paged: at.Add(-10 * time.Minute), Paging: 11 * time.Minute}}
+	if diff := cmp.Diff(wantEpisodes, h.Episodes); diff != "" {
+		t.Errorf("episodes (-want eu1's page +got):\n%s", diff)
+	}
+}

@@ -324,22 +324,32 @@ func (c *Client) StatusAt(ctx context.Context, at time.Time) ([]slo.Status, erro
 // read makes one query at instant at with qctx, a child of ctx bounded by
 // the timeout, and builds the Status from its answer.
 func (c *Client) read(ctx, qctx context.Context, at time.Time) ([]slo.Status, error) {
+	sts, _, err := c.readGroups(ctx, qctx, at)
+	return sts, err
+}
+
+// readGroups is read, with the labels of the group each Status is of
+// (nil for an objective without GroupBy), so that a History reads the
+// figures of the group its Status chose.
+func (c *Client) readGroups(ctx, qctx context.Context, at time.Time) ([]slo.Status, []map[string]string, error) {
 	r, err := c.api.Query(qctx, c.queryAt(at), at)
 	if err := c.answered(ctx, qctx, r, err, "vector"); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	vec := r.Vector
 	out := make([]slo.Status, 0, len(c.objs))
+	groups := make([]map[string]string, 0, len(c.objs))
 	var errs []error
 	for _, o := range c.objs {
-		s, err := c.status(o, vec, at)
+		s, g, err := c.status(o, vec, at)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		out = append(out, s)
+		groups = append(groups, g)
 	}
-	return out, errors.Join(errs...)
+	return out, groups, errors.Join(errs...)
 }
 
 // answered checks the answer r (or the error err) of a query made with
@@ -412,13 +422,16 @@ func (s sums) Sum(d time.Duration) (good, bad float64) {
 	return c[0], c[1]
 }
 
-// status builds o's Status from the query's answer.
-func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (slo.Status, error) {
+// status builds o's Status from the query's answer, and returns with it
+// the values of o's GroupBy labels of the group it is of: its worst
+// group's (nil without GroupBy).
+func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (slo.Status, map[string]string, error) {
 	name := slo.ObjectiveKey(o.Journey, o.Name)
 	seen := map[seriesKey]promapi.Labels{}
 	var info promapi.Labels
 	groups := map[string]*judgement{}
-	var order []string // the groups, in the order of the answer
+	labels := map[string]map[string]string{} // each group's GroupBy labels
+	var order []string                       // the groups, in the order of the answer
 	for _, smp := range vec {
 		m := smp.Metric
 		if m["journey"] != o.Journey || m["objective"] != o.Name || !hasLabels(m, o.Labels) {
@@ -434,9 +447,16 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 			j = &judgement{events: sums{}, firing: make([]bool, len(o.Policy.Rules))}
 			groups[k.group] = j
 			order = append(order, k.group)
+			if len(o.GroupBy) > 0 {
+				g := make(map[string]string, len(o.GroupBy))
+				for _, l := range o.GroupBy {
+					g[l] = m[l]
+				}
+				labels[k.group] = g
+			}
 		}
 		if other, dup := seen[k]; dup {
-			return slo.Status{}, fmt.Errorf("%w: %s: Prometheus at %s holds two sets of its series, told apart by %s (%s and %s); set WithLabels to the labels its rules were generated with",
+			return slo.Status{}, nil, fmt.Errorf("%w: %s: Prometheus at %s holds two sets of its series, told apart by %s (%s and %s); set WithLabels to the labels its rules were generated with",
 				ErrMismatch, name, c.address, strings.Join(differ(m, other), ", "), other, m)
 		}
 		seen[k] = m
@@ -450,7 +470,7 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 		case k.name == slorules.Firing:
 			i := slices.IndexFunc(o.Policy.Rules, func(r burnrate.Rule) bool { return r.String() == k.rule })
 			if i < 0 {
-				return slo.Status{}, fmt.Errorf("%w: %s: Prometheus records rule %q firing, which its policy (%s) does not have; the loaded rules were generated from another policy: regenerate them with slorules from these objectives",
+				return slo.Status{}, nil, fmt.Errorf("%w: %s: Prometheus records rule %q firing, which its policy (%s) does not have; the loaded rules were generated from another policy: regenerate them with slorules from these objectives",
 					ErrMismatch, name, k.rule, ruleNames(o.Policy))
 			}
 			j.firing[i] = true
@@ -479,16 +499,17 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 		}
 	}
 	if info == nil {
-		return slo.Status{}, fmt.Errorf("%w: %s: Prometheus at %s has no series %s%s; check that the rule file slorules generated for it is loaded (rule_files in prometheus.yml), that its period group has been evaluated once (every 2m30s by default), and that WithLabels are the labels it was generated with",
+		return slo.Status{}, nil, fmt.Errorf("%w: %s: Prometheus at %s has no series %s%s; check that the rule file slorules generated for it is loaded (rule_files in prometheus.yml), that its period group has been evaluated once (every 2m30s by default), and that WithLabels are the labels it was generated with",
 			ErrMissing, name, c.address, slorules.Info, c.own(o))
 	}
 	if err := c.checkInfo(o, info); err != nil {
-		return slo.Status{}, err
+		return slo.Status{}, nil, err
 	}
 	// A grouped objective is as well as its worst group: the most severe
 	// state, then the least budget left. A group without the period's
 	// events (no two scrapes yet) is not judged.
 	var worst slo.Status
+	var worstGroup string
 	judged := false
 	for _, g := range order {
 		j := groups[g]
@@ -500,14 +521,14 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 			st = buildCalendar(o, at, j.events, j.cal, j.firing)
 		}
 		if !judged || st.State > worst.State || st.State == worst.State && st.BudgetRemaining < worst.BudgetRemaining {
-			worst, judged = st, true
+			worst, worstGroup, judged = st, g, true
 		}
 	}
 	if !judged {
-		return slo.Status{}, fmt.Errorf("%w: %s: Prometheus at %s has no series %s%s%s; check that it scrapes the replicas' %s (slo/sloprom) and that the rules' selector matches them: the increase needs two scrapes",
+		return slo.Status{}, nil, fmt.Errorf("%w: %s: Prometheus at %s has no series %s%s%s; check that it scrapes the replicas' %s (slo/sloprom) and that the rules' selector matches them: the increase needs two scrapes",
 			ErrMissing, name, c.address, slorules.EventsPrefix, burnrate.FormatWindow(o.Period), c.own(o), slorules.Counter)
 	}
-	return worst, nil
+	return worst, labels[worstGroup], nil
 }
 
 // build computes o's Status at at from its windows' events and its rules'

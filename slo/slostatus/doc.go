@@ -104,6 +104,7 @@
 //	  "dashboard": "https://grafana.example.com/d/checkout", // slo.Objective.Dashboard; left out when empty
 //
 //	  // The history, on the status page only:
+//	  "group": {"cluster": "eu1"},  // a grouped fleet objective's group (slo.History.Group); left out otherwise
 //	  "burnDown": [{"end": "2026-03-01T18:00:00Z", "remaining": 1}, ...],
 //	  "episodes": [...]  // the objective's, as slo.Episode.MarshalJSON writes them; [] when none
 //	}
@@ -121,7 +122,10 @@
 // its last point is the Status's budgetRemaining, so that every figure of
 // a response agrees. episodes are the objective's episodes in the
 // registry's log ([slo.Registry.Episodes]), oldest first, an open one
-// last with its figures at the last evaluation. Numbers that this package writes (observedValue,
+// last with its figures at the last evaluation. A grouped objective read
+// from a fleet (FleetStatusPage) is shown as its worst group, whose
+// labels group holds and its card names ("cluster=eu1"): its Status,
+// burnDown and episodes are that group's. Numbers that this package writes (observedValue,
 // burnDown's remaining, the page's lagSeconds) are written as slo writes
 // a Status's: fractions to 12 significant digits, so that 0.46 is not
 // written 0.45999999999999996, whole numbers as they are. No number is

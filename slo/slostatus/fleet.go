@@ -143,7 +143,7 @@ func (h *fleetPage) compute(hs []slo.History, at time.Time, why string, jsonForm
 	for _, hist := range hs {
 		o := newObjectiveJSON(h.page.defs, hist.Status)
 		o.History = true
-		o.BurnDown, o.Episodes, o.recent = hist.BurnDown, hist.Episodes, hist.Recent
+		o.BurnDown, o.Episodes, o.recent, o.Group = hist.BurnDown, hist.Episodes, hist.Recent, hist.Group
 		s.objectives = append(s.objectives, o)
 	}
 	// Without options, the defaults, the review never refuses.

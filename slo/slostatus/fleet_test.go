@@ -24,9 +24,12 @@ var _ slostatus.FleetHistory = (*slofleet.Client)(nil)
 // histories is a FleetHistory that answers a registry's own histories, or
 // err: the page of a fleet whose series are a registry's.
 type histories struct {
-	reg   *slo.Registry
-	err   error
-	some  bool // answer the first history only, with err
+	reg  *slo.Registry
+	err  error
+	some bool // answer the first history only, with err
+	// group is the first history's Group: a grouped objective's worst
+	// group, as slofleet reads it.
+	group map[string]string
 	calls atomic.Int32
 }
 
@@ -50,6 +53,9 @@ func (h *histories) History(context.Context) ([]slo.History, error) {
 	var out []slo.History
 	for _, t := range h.reg.Trackers() {
 		out = append(out, slo.History{Status: t.Status(), BurnDown: t.BurnDown(), Recent: t.Recent(), Episodes: t.Episodes()})
+	}
+	if h.group != nil {
+		out[0].Group = h.group
 	}
 	if h.some {
 		out = out[:1]
@@ -138,5 +144,40 @@ func TestFleetStatusPageUnavailable(t *testing.T) {
 	if resp, body := fetch(t, health, http.MethodGet, "/"); resp.StatusCode != http.StatusOK || !strings.Contains(body, `"componentId": "fleet"`) ||
 		!strings.Contains(body, `"status": "warn"`) {
 		t.Errorf("the health check while some objectives cannot be read: %d\n%s\nwant 200 and warn", resp.StatusCode, body)
+	}
+}
+
+// A grouped objective's card names the group whose figures it shows, its
+// worst, and its JSON holds the group's labels; the other objectives'
+// have neither.
+func TestFleetStatusPageNamesTheGroup(t *testing.T) {
+	f := shopmonth.New(t)
+	fleet := &histories{reg: f.Reg, group: map[string]string{"region": "eu", "cluster": "eu1"}}
+	first := f.Reg.Trackers()[0].Status()
+	page := serve(t, slostatus.FleetStatusPage(fleet))
+	resp, html := fetch(t, page, http.MethodGet, "/")
+	want := `<span class="objective">` + first.Objective + `</span> <span class="group" title="the figures of its worst group">cluster=eu1, region=eu</span></h3>`
+	if resp.StatusCode != http.StatusOK || !strings.Contains(html, want) || strings.Count(html, `class="group"`) != 1 {
+		t.Errorf("the page: %d, %d groups named; want 200 and one card with %q", resp.StatusCode, strings.Count(html, `class="group"`), want)
+	}
+	_, body := fetch(t, page, http.MethodGet, "/?format=json")
+	objs, _, _ := pageObjectives(t, body)
+	groups := map[string]map[string]string{}
+	for _, raw := range objs {
+		var o struct {
+			Journey   string            `json:"journey"`
+			Objective string            `json:"objective"`
+			Group     map[string]string `json:"group"`
+		}
+		if err := json.Unmarshal(raw, &o); err != nil {
+			t.Fatal(err)
+		}
+		if o.Group != nil {
+			groups[slo.ObjectiveKey(o.Journey, o.Objective)] = o.Group
+		}
+	}
+	wantGroups := map[string]map[string]string{slo.ObjectiveKey(first.Journey, first.Objective): {"cluster": "eu1", "region": "eu"}}
+	if diff := cmp.Diff(wantGroups, groups); diff != "" {
+		t.Errorf("the JSON's groups (-want +got):\n%s", diff)
 	}
 }

@@ -84,6 +84,9 @@ type objectiveJSON struct {
 	// Episodes are the objective's episodes in the registry's log
 	// ([slo.Registry.Episodes]), oldest first, the open one last.
 	Episodes []slo.Episode
+	// Group is the group whose figures these are, for a grouped objective
+	// read from a fleet ([slo.History.Group]); nil otherwise.
+	Group map[string]string
 
 	// recent is the objective's recent burn history, for the page's
 	// chart; not in the JSON, where 360 samples of every window would
@@ -137,9 +140,10 @@ func (o objectiveJSON) MarshalJSON() ([]byte, error) {
 			episodes = []slo.Episode{} // [], not null: a list, empty
 		}
 		hist, err := json.Marshal(struct {
-			BurnDown []pointJSON   `json:"burnDown"`
-			Episodes []slo.Episode `json:"episodes"`
-		}{points, episodes})
+			Group    map[string]string `json:"group,omitempty"`
+			BurnDown []pointJSON       `json:"burnDown"`
+			Episodes []slo.Episode     `json:"episodes"`
+		}{o.Group, points, episodes})
 		if err != nil {
 			return nil, err
 		}

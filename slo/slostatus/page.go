@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"html/template"
+	"maps"
 	"math"
 	"net/http"
 	"slices"
@@ -355,9 +356,13 @@ type (
 		ID      string // unique in the page, for ARIA references
 		Journey string
 		Name    string
-		State   string // ok, ticket or page
-		Badge   string // OK, TICKET or PAGE
-		Spent   bool
+		// Group names the group whose figures the card shows, for a
+		// grouped objective read from a fleet: "cluster=eu1", its worst
+		// group now. Empty otherwise.
+		Group string
+		State string // ok, ticket or page
+		Badge string // OK, TICKET or PAGE
+		Spent bool
 		// Evidence is why the budget makes no claim ("not enough events:
 		// 10 of 1000"), shown instead of the budget and its runs-out-in;
 		// empty when it makes one.
@@ -430,6 +435,7 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 			ID:        "o" + strconv.Itoa(i),
 			Journey:   st.Journey,
 			Name:      st.Objective,
+			Group:     h.groupName(st, e.Group),
 			State:     st.State.String(),
 			Badge:     strings.ToUpper(st.State.String()),
 			Spent:     st.Budget == slo.BudgetSpent,
@@ -701,4 +707,22 @@ func newReviewView(rv slo.Review, objs []objectiveJSON) reviewView {
 		v.Rows = append(v.Rows, row)
 	}
 	return v
+}
+
+// groupName writes the group g of st's objective as the card names it,
+// "cluster=eu1, region=eu": its GroupBy labels in the objective's order
+// (by name when the page does not know the objective), or "" for none.
+func (h *pageHandler) groupName(st slo.Status, g map[string]string) string {
+	if len(g) == 0 {
+		return ""
+	}
+	names := h.defs[[2]string{st.Journey, st.Objective}].GroupBy
+	if len(names) != len(g) {
+		names = slices.Sorted(maps.Keys(g))
+	}
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = n + "=" + g[n]
+	}
+	return strings.Join(parts, ", ")
 }
