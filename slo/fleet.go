@@ -24,9 +24,35 @@ import (
 //     every range, as Sloth writes its queries:
 //     `sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))`.
 //
+// Validate checks each query's shape ([ShapeOf]): a selector must name a
+// counter (a name ending in _total, _count or _bucket), an expression must
+// read every range as [{{.window}}] with rate or increase. A gauge, a
+// fixed range such as [5m], irate or an *_over_time function cannot be
+// counted over the policy's windows and the period with every event
+// weighing the same, and is refused as a [*SourceError] naming the field
+// and the column.
+//
+// Where only two of the three are given, the third is computed per window:
+// good = total - bad (or bad = total - good), clamped at zero so that two
+// counters scraped apart never make it negative. A selector of errors
+// that has no series yet (no error ever) counts zero errors wherever the
+// other query has a series.
+//
 // ErrorRatio is Sloth's raw SLI: an expression of the error ratio itself
-// over {{.window}}. It carries no event counts, so the low-traffic guard
-// cannot be applied to it.
+// over {{.window}}, such as
+// `sum(rate(errors_total[{{.window}}])) / sum(rate(requests_total[{{.window}}]))`.
+// It carries no event counts, so the fleet's rules hold no low-traffic
+// guard for it, whatever Policy.MinEvents says (their info series says
+// min_events 0; the registry in process still holds its guard over its own
+// counts), and slo/slofleet, which builds a Status from counts, refuses
+// it. It must give one series per group.
+//
+// The expressions are used as written, and their value taken as the
+// events over the window (increase) or per second (rate), which the rules
+// multiply by the window's seconds: a rate scaled to a minute would count
+// sixty times the events. With GroupBy, each must keep the grouping
+// labels (sum by (cluster) (...), not sum(...)). The fleet's
+// rules do not add slorules.WithSelector's matchers to them.
 //
 // A Source is a plain value; the zero value is no source, and means
 // journeyslo's own counters.
@@ -47,6 +73,13 @@ func (s Source) IsZero() bool { return s == Source{} }
 // An Alerting says how the fleet's rules name and label an objective's
 // alerts, for teams whose Alertmanager routes already match the names and
 // labels of another tool's alerts. The registry only carries it.
+//
+// Labels win over the objective's Labels on the alerts; a severity's
+// labels win over both, and may replace the severity label itself (page
+// and ticket by default) with the values existing routes expect, such as
+// critical and warning: Validate refuses severity in Labels (shared by
+// both alerts) and one value for both, which would keep Alertmanager from
+// letting the page silence the ticket.
 //
 // It is a plain value; the zero value keeps the rules' own alert name and
 // adds nothing.
@@ -77,6 +110,14 @@ type AlertSeverity struct {
 // metric), told apart from no traffic, where the counters are there and do
 // not increase. The registry only carries it.
 //
+// The alert is named and labelled as the objective's others (see
+// [Alerting]; its severity's labels apply, Disable does not), with the
+// label rule="no-data". Without GroupBy it fires once no series of the
+// counters has had a sample for After. With GroupBy it fires for each
+// group seen over the last day (or twice After, when longer) and not over
+// After; a group gone for longer than that is forgotten, and its alert
+// resolves.
+//
 // It is a plain value; the zero value raises no such alert.
 type NoData struct {
 	// After is how long the counters must be missing before the alert
@@ -95,7 +136,7 @@ const maxQuery = 4096
 
 // validateFleet reports what is wrong with the fields only the fleet's
 // rules read.
-func (o Objective) validateFleet(bad func(format string, args ...any)) {
+func (o Objective) validateFleet(bad func(format string, args ...any), errs *[]error) {
 	s := o.Source
 	if s != nil && !s.IsZero() {
 		n := 0
@@ -115,6 +156,7 @@ func (o Objective) validateFleet(bad func(format string, args ...any)) {
 				bad("Source: %s is %d bytes long; write a query under %d bytes", f.name, len(f.q), maxQuery)
 			}
 		}
+		checkSource(*s, errs)
 	}
 	seen := map[string]bool{}
 	for _, l := range o.GroupBy {
@@ -152,7 +194,22 @@ func (o Objective) validateFleet(bad func(format string, args ...any)) {
 				}
 			}
 		}
+		if _, ok := a.Labels["severity"]; ok {
+			bad("Alerting.Labels: severity tells the page from the ticket, so it differs per alert; set it in Page.Labels or Ticket.Labels")
+		}
+		if page, ticket := a.Page.severity("page"), a.Ticket.severity("ticket"); page == ticket && !a.Page.Disable && !a.Ticket.Disable {
+			bad("Alerting: the page and the ticket both have severity %q, so Alertmanager could not let the page silence the ticket; give them different severity labels, such as critical and warning", page)
+		}
 	}
+}
+
+// severity returns the severity label of an alert of this severity: its
+// Labels' severity, or def.
+func (s AlertSeverity) severity(def string) string {
+	if v, ok := s.Labels["severity"]; ok {
+		return v
+	}
+	return def
 }
 
 // cloneFleet gives o its own copies of the fleet's fields.

@@ -185,7 +185,7 @@ func (o Objective) Validate() error {
 	for _, problem := range problems {
 		bad("Labels: %s", problem)
 	}
-	o.validateFleet(bad)
+	o.validateFleet(bad, &errs)
 	if err := window.CheckWindow(o.Period); err != nil {
 		bad("Period: %v", unwrapped(err, window.ErrInvalid))
 	}

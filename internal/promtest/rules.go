@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,6 +137,40 @@ func recordRef(name string) *regexp.Regexp {
 	return regexp.MustCompile(`(^|[^a-zA-Z0-9_:])` + regexp.QuoteMeta(name) + `($|[^a-zA-Z0-9_:])`)
 }
 
+var eqMatcher = regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"`)
+
+// reads reports whether expr, which uses the name re matches, may read
+// the output of a rule that records it with labels: whether some use's
+// equality matchers agree with every label of the rule they name. A rule
+// that records one outcome of a window from another reads that one only,
+// not the other objectives' series of the same name.
+func reads(expr string, re *regexp.Regexp, labels map[string]string) bool {
+	for _, loc := range re.FindAllStringIndex(expr, -1) {
+		rest := expr[loc[1]:]
+		if loc[1] > 0 && expr[loc[1]-1] == '{' {
+			rest = expr[loc[1]-1:]
+		}
+		if !strings.HasPrefix(rest, "{") {
+			return true // no matchers: reads every series of the name
+		}
+		end := strings.IndexByte(rest, '}')
+		if end < 0 {
+			return true
+		}
+		agree := true
+		for _, m := range eqMatcher.FindAllStringSubmatch(rest[:end], -1) {
+			v, err := strconv.Unquote(`"` + m[2] + `"`)
+			if want, ok := labels[m[1]]; ok && err == nil && want != v {
+				agree = false
+			}
+		}
+		if agree {
+			return true
+		}
+	}
+	return false
+}
+
 // Evaluation is what [EvaluateRules] leaves: a server over the samples and
 // every recording rule's output, and each alerting rule's firing instants.
 type Evaluation struct {
@@ -168,21 +203,28 @@ func EvaluateRules(t testing.TB, base *Samples, rules []Rule, start, end time.Ti
 	}
 	// level[i] is 1 + the highest level among the recorded series rule i
 	// reads (0 when it reads none); a recorded name's level is the highest
-	// of the rules recording it.
+	// of the other rules recording it: a rule may read what another rule
+	// records under its own name with other labels (one outcome of a
+	// window's events computed from the other), never its own output.
 	level := make([]int, len(rules))
+	recorders := map[string][]int{}
+	for j, r := range rules {
+		if r.Record != "" {
+			recorders[r.Record] = append(recorders[r.Record], j)
+		}
+	}
 	for changed := true; changed; {
 		changed = false
-		named := map[string]int{}
-		for i, r := range rules {
-			if r.Record != "" {
-				named[r.Record] = max(named[r.Record], level[i])
-			}
-		}
 		for i, r := range rules {
 			l := 0
 			for name, re := range refs {
-				if re.MatchString(r.Expr) {
-					l = max(l, named[name]+1)
+				if !re.MatchString(r.Expr) {
+					continue
+				}
+				for _, j := range recorders[name] {
+					if j != i && reads(r.Expr, re, rules[j].Labels) {
+						l = max(l, level[j]+1)
+					}
 				}
 			}
 			if l > len(rules) {

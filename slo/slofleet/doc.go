@@ -48,6 +48,14 @@
 // differ in a label [WithLabels] does not give) are an [ErrMismatch]
 // that names the label, never a sum.
 //
+// An objective over the services' own counters ([slo.Source] with two of
+// Good, Bad and Total) is read as any other: its rules record the same
+// series. One with a [slo.Objective.GroupBy] is judged once per group,
+// and its Status is its worst group's: the most severe state, then the
+// least budget remaining (the Status does not name the group; its alerts
+// do). An ErrorRatio source records no event counts, which a Status is
+// made of, and is refused by [New].
+//
 // # What a fleet's Status cannot say
 //
 // Since is zero: an instant query does not tell when the state began.

@@ -102,6 +102,11 @@ func New(objectives []slo.Objective, address string, opts ...Option) (*Client, e
 			errs = append(errs, fmt.Errorf("%w: New: objective %d (%s): %w", errInvalid, i, slo.ObjectiveKey(o.Journey, o.Name), err))
 			continue
 		}
+		if o.Source != nil && o.Source.ErrorRatio != "" {
+			bad("objective %d (%s): its Source is an ErrorRatio, whose rules record no event counts, which the fleet's Status is made of; give the Source's Bad and Total instead, or leave the objective out",
+				i, slo.ObjectiveKey(o.Journey, o.Name))
+			continue
+		}
 		key := [2]string{o.Journey, o.Name}
 		if j, ok := seen[key]; ok {
 			bad("objective %d (%s): objective %d has the same journey and name; give each objective of a journey its own Name", i, slo.ObjectiveKey(o.Journey, o.Name), j)
@@ -167,9 +172,7 @@ func selector(objs []slo.Objective, labels map[string]string) string {
 func (c *Client) Objectives() []slo.Objective {
 	out := make([]slo.Objective, len(c.objs))
 	for i, o := range c.objs {
-		o.Policy.Rules = slices.Clone(o.Policy.Rules)
-		o.Labels = maps.Clone(o.Labels)
-		out[i] = o
+		out[i] = o.WithDefaults() // its own copies of every slice and map
 	}
 	return out
 }
@@ -347,6 +350,14 @@ func (c *Client) unavailable(ctx, qctx context.Context, err error) error {
 // same key belong to two sets of rules.
 type seriesKey struct {
 	name, window, outcome, rule string
+	group                       string // the values of the objective's GroupBy labels
+}
+
+// judgement is what the series of one group of an objective say (the
+// whole objective's when it has no GroupBy).
+type judgement struct {
+	events sums
+	firing []bool
 }
 
 // sums holds the events of an objective's windows, by length; it is the
@@ -363,14 +374,24 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 	name := slo.ObjectiveKey(o.Journey, o.Name)
 	seen := map[seriesKey]promapi.Labels{}
 	var info promapi.Labels
-	events := sums{}
-	firing := make([]bool, len(o.Policy.Rules))
+	groups := map[string]*judgement{}
+	var order []string // the groups, in the order of the answer
 	for _, smp := range vec {
 		m := smp.Metric
 		if m["journey"] != o.Journey || m["objective"] != o.Name || !hasLabels(m, o.Labels) {
 			continue
 		}
-		k := seriesKey{m[promapi.MetricName], m["window"], m["outcome"], m["rule"]}
+		var group strings.Builder
+		for _, l := range o.GroupBy {
+			group.WriteString(strconv.Quote(m[l]))
+		}
+		k := seriesKey{m[promapi.MetricName], m["window"], m["outcome"], m["rule"], group.String()}
+		j := groups[k.group]
+		if j == nil && k.name != slorules.Info {
+			j = &judgement{events: sums{}, firing: make([]bool, len(o.Policy.Rules))}
+			groups[k.group] = j
+			order = append(order, k.group)
+		}
 		if other, dup := seen[k]; dup {
 			return slo.Status{}, fmt.Errorf("%w: %s: Prometheus at %s holds two sets of its series, told apart by %s (%s and %s); set WithLabels to the labels its rules were generated with",
 				ErrMismatch, name, c.address, strings.Join(differ(m, other), ", "), other, m)
@@ -389,13 +410,13 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 				return slo.Status{}, fmt.Errorf("%w: %s: Prometheus records rule %q firing, which its policy (%s) does not have; the loaded rules were generated from another policy: regenerate them with slorules from these objectives",
 					ErrMismatch, name, k.rule, ruleNames(o.Policy))
 			}
-			firing[i] = true
+			j.firing[i] = true
 		case strings.HasPrefix(k.name, slorules.EventsPrefix):
 			d, err := promapi.ParseDuration(strings.TrimPrefix(k.name, slorules.EventsPrefix))
 			if err != nil {
 				continue // not a series of the rules
 			}
-			w := events[d]
+			w := j.events[d]
 			switch k.outcome {
 			case "good":
 				w[0] = v
@@ -404,7 +425,7 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 			default:
 				continue
 			}
-			events[d] = w
+			j.events[d] = w
 		}
 	}
 	if info == nil {
@@ -414,11 +435,26 @@ func (c *Client) status(o slo.Objective, vec []promapi.Sample, at time.Time) (sl
 	if err := c.checkInfo(o, info); err != nil {
 		return slo.Status{}, err
 	}
-	if _, ok := events[o.Period]; !ok {
+	// A grouped objective is as well as its worst group: the most severe
+	// state, then the least budget left. A group without the period's
+	// events (no two scrapes yet) is not judged.
+	var worst slo.Status
+	judged := false
+	for _, g := range order {
+		j := groups[g]
+		if _, ok := j.events[o.Period]; !ok {
+			continue
+		}
+		st := build(o, at, j.events, j.firing)
+		if !judged || st.State > worst.State || st.State == worst.State && st.BudgetRemaining < worst.BudgetRemaining {
+			worst, judged = st, true
+		}
+	}
+	if !judged {
 		return slo.Status{}, fmt.Errorf("%w: %s: Prometheus at %s has no series %s%s%s; check that it scrapes the replicas' %s (slo/sloprom) and that the rules' selector matches them: the increase needs two scrapes",
 			ErrMissing, name, c.address, slorules.EventsPrefix, burnrate.FormatWindow(o.Period), c.own(o), slorules.Counter)
 	}
-	return build(o, at, events, firing), nil
+	return worst, nil
 }
 
 // build computes o's Status at at from its windows' events and its rules'

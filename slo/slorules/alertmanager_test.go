@@ -73,6 +73,108 @@ func TestAlertmanagerInhibits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	base := startAlertmanager(t, bin, f)
+
+	alert := func(journey, severity, rule, cluster, team string) map[string]any {
+		return map[string]any{
+			"labels": map[string]string{
+				"alertname": slorules.AlertName, "journey": journey, "objective": "availability",
+				"severity": severity, "rule": rule, "cluster": cluster, "team": team,
+			},
+			"startsAt": time.Now().Add(-time.Minute).UTC().Format(time.RFC3339),
+		}
+	}
+	postAlerts(t, base, []map[string]any{
+		alert("checkout", "page", "page-1h-5m", "eu-1", "payments"),
+		alert("checkout", "ticket", "ticket-1d-2h", "eu-1", "payments"), // silenced by the page
+		alert("checkout", "ticket", "ticket-1d-2h", "us-1", "payments"), // another cluster: not silenced
+		alert("checkout", "ticket", "ticket-1d-2h", "eu-1", "web"),      // another team: not silenced
+		alert("search", "ticket", "ticket-3d-6h", "eu-1", "discovery"),  // another journey: not silenced
+	})
+	waitStates(t, base, []string{
+		"checkout page eu-1 payments: active",
+		"checkout ticket eu-1 payments: suppressed",
+		"checkout ticket eu-1 web: active",
+		"checkout ticket us-1 payments: active",
+		"search ticket eu-1 discovery: active",
+	})
+}
+
+// TestAlertmanagerInhibitsGroupsAndNames: an objective judged per cluster,
+// its alerts named SLOBurn with severities critical and warning, its page
+// alone labelled pager: the page silences its own cluster's warning, not
+// another cluster's, and the default alerts of another objective keep
+// their rule.
+func TestAlertmanagerInhibitsGroupsAndNames(t *testing.T) {
+	bin := alertmanagerBinary(t, "prometheus-alertmanager")
+	f, err := slorules.Generate([]slo.Objective{
+		{Journey: "checkout", Target: 0.999, GroupBy: []string{"cluster"}, Alerting: &slo.Alerting{
+			Name:   "SLOBurn",
+			Page:   slo.AlertSeverity{Labels: map[string]string{"severity": "critical", "pager": "shop"}},
+			Ticket: slo.AlertSeverity{Labels: map[string]string{"severity": "warning"}},
+		}},
+		{Journey: "search", Target: 0.99},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inhibit, err := f.InhibitRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const wantInhibit = slorules.Header + `inhibit_rules:
+  - source_matchers:
+      - alertname="JourneyErrorBudgetBurn"
+      - severity="page"
+    target_matchers:
+      - alertname="JourneyErrorBudgetBurn"
+      - severity="ticket"
+    equal:
+      - journey
+      - objective
+      - cluster
+  - source_matchers:
+      - alertname="SLOBurn"
+      - severity="critical"
+    target_matchers:
+      - alertname="SLOBurn"
+      - severity="warning"
+    equal:
+      - journey
+      - objective
+      - cluster
+`
+	if string(inhibit) != wantInhibit {
+		t.Errorf("InhibitRules:\n%s\nwant:\n%s", inhibit, wantInhibit)
+	}
+	base := startAlertmanager(t, bin, f)
+	alert := func(name, journey, severity, cluster string, extra ...string) map[string]any {
+		labels := map[string]string{"alertname": name, "journey": journey, "objective": "availability", "severity": severity, "cluster": cluster}
+		for i := 0; i+1 < len(extra); i += 2 {
+			labels[extra[i]] = extra[i+1]
+		}
+		return map[string]any{"labels": labels, "startsAt": time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)}
+	}
+	postAlerts(t, base, []map[string]any{
+		alert("SLOBurn", "checkout", "critical", "eu", "pager", "shop", "rule", "page-1h-5m"),
+		alert("SLOBurn", "checkout", "warning", "eu", "rule", "ticket-1d-2h"), // silenced by eu's page
+		alert("SLOBurn", "checkout", "warning", "us", "rule", "ticket-1d-2h"), // another cluster: not silenced
+		alert(slorules.AlertName, "search", "page", "", "rule", "page-1h-5m"),
+		alert(slorules.AlertName, "search", "ticket", "", "rule", "ticket-1d-2h"), // silenced by search's page
+	})
+	waitStates(t, base, []string{
+		"checkout critical eu : active",
+		"checkout warning eu : suppressed",
+		"checkout warning us : active",
+		"search page  : active",
+		"search ticket  : suppressed",
+	})
+}
+
+// startAlertmanager runs Alertmanager with the file's inhibit rules and
+// returns the base URL of its API.
+func startAlertmanager(t *testing.T, bin string, f slorules.RuleFile) string {
+	t.Helper()
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "alertmanager.yml")
 	write(t, conf, alertmanagerConfig(t, f))
@@ -100,23 +202,13 @@ func TestAlertmanagerInhibits(t *testing.T) {
 	})
 	base := "http://" + addr + "/api/v2/"
 	waitReady(t, "http://"+addr+"/-/ready", exited)
+	return base
+}
 
-	alert := func(journey, severity, rule, cluster, team string) map[string]any {
-		return map[string]any{
-			"labels": map[string]string{
-				"alertname": slorules.AlertName, "journey": journey, "objective": "availability",
-				"severity": severity, "rule": rule, "cluster": cluster, "team": team,
-			},
-			"startsAt": time.Now().Add(-time.Minute).UTC().Format(time.RFC3339),
-		}
-	}
-	body, _ := json.Marshal([]map[string]any{
-		alert("checkout", "page", "page-1h-5m", "eu-1", "payments"),
-		alert("checkout", "ticket", "ticket-1d-2h", "eu-1", "payments"), // silenced by the page
-		alert("checkout", "ticket", "ticket-1d-2h", "us-1", "payments"), // another cluster: not silenced
-		alert("checkout", "ticket", "ticket-1d-2h", "eu-1", "web"),      // another team: not silenced
-		alert("search", "ticket", "ticket-3d-6h", "eu-1", "discovery"),  // another journey: not silenced
-	})
+// postAlerts sends alerts to Alertmanager's API.
+func postAlerts(t *testing.T, base string, alerts []map[string]any) {
+	t.Helper()
+	body, _ := json.Marshal(alerts)
 	resp, err := http.Post(base+"alerts", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -126,13 +218,12 @@ func TestAlertmanagerInhibits(t *testing.T) {
 		t.Fatalf("POST alerts: %s", resp.Status)
 	}
 
-	want := []string{
-		"checkout page eu-1 payments: active",
-		"checkout ticket eu-1 payments: suppressed",
-		"checkout ticket eu-1 web: active",
-		"checkout ticket us-1 payments: active",
-		"search ticket eu-1 discovery: active",
-	}
+}
+
+// waitStates waits for Alertmanager's alerts to be in the states want
+// ("journey severity cluster team: state", sorted).
+func waitStates(t *testing.T, base string, want []string) {
+	t.Helper()
 	var got []string
 	// The inhibitor learns of the page asynchronously; poll briefly.
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {

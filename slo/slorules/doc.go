@@ -72,6 +72,63 @@
 // (queried when the alert fires) and the objective's [slo.Objective.Runbook]
 // as runbook_url, when it has one.
 //
+// # Counters the services already have
+//
+// An objective with a [slo.Source] is judged over the services' own
+// counters, such as http_requests_total, instead of journeyslo's. Its
+// rules record the same events series by outcome, under the same names
+// and labels, so every rule after them, slo/slofleet and the dashboards
+// read them unchanged:
+//
+//   - a selector is read as sum(increase(selector[w])) for each window w;
+//   - an expression over {{.window}} is written with w in its place, and
+//     when it reads rate, multiplied by w's seconds: Prometheus's rate
+//     over w is the increase over w divided by w's seconds, so the product
+//     is the increase, the events;
+//   - of two queries given, the third outcome is the rest: good = total -
+//     bad, clamped at zero, since two counters scraped a moment apart can
+//     put the part above the whole; a query of errors without a series
+//     yet counts zero wherever the other has one.
+//
+// The period is a window like the others: its events are the increase of
+// the counters (or the expression with {{.window}} set to the period, 30d)
+// over the whole period, so its ratio weighs every event the same, where a
+// mean of 5-minute ratios would weigh a quiet night's errors as much as a
+// busy day's. A query that cannot be read this way (a gauge, a fixed range,
+// irate) is refused by [slo.Objective.Validate].
+//
+// An ErrorRatio source, Sloth's raw SLI, records the ratio of each window
+// directly (its maximum per group, never NaN: no traffic is no sample). It
+// has no counts, so its rules hold no low-traffic guard and its info series
+// says min_events 0.
+//
+// # Groups
+//
+// An objective with [slo.Objective.GroupBy], such as ["cluster"], is
+// judged once per cluster: every sum is by the grouping labels, every
+// `and on` and `or on` matches on them, so each cluster's ratios, firing
+// series and alerts are its own. One definition pages once per cluster in
+// trouble, and its budget_remaining annotation reads that cluster's
+// budget. This works over journeyslo's counters as over a Source.
+//
+// # No data
+//
+// [slo.NoData] adds an alert (ticket by default) when the objective's
+// counters have had no sample for NoData.After: absent_over_time over the
+// total's counters (Total, else Good, else journeyslo's counter), or, with
+// groups, each group seen over the last day but not over After. No traffic
+// raises none: the counters are there and do not increase. It is named as
+// the objective's other alerts and labelled rule="no-data".
+//
+// # Alert names and labels
+//
+// [slo.Alerting] names an objective's alerts (the default is AlertName)
+// and adds labels and annotations, per severity too: severity: critical
+// instead of page keeps the routes written for another tool. Disable
+// drops one severity's alert. [RuleFile.InhibitRules] writes one inhibit
+// rule per alert name and pair of severity labels, matching on the
+// grouping labels as well.
+//
 // # Flavours
 //
 // [Prometheus] writes a plain rule file. [Thanos] adds

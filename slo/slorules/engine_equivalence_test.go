@@ -111,6 +111,54 @@ func (e eventsOnly) Gather() ([]*dto.MetricFamily, error) {
 	return slices.DeleteFunc(mfs, func(mf *dto.MetricFamily) bool { return mf.GetName() != slorules.Counter }), err
 }
 
+// asHTTPRequests exposes the event counters of g as a shop's own
+// http_requests_total would count the same requests: labelled handler (the
+// journey) and code, 200 for good events and 500 for bad ones.
+type asHTTPRequests struct{ g prometheus.Gatherer }
+
+func (h asHTTPRequests) Gather() ([]*dto.MetricFamily, error) {
+	mfs, err := h.g.Gather()
+	var out []*dto.MetricFamily
+	for _, mf := range mfs {
+		if mf.GetName() != slorules.Counter {
+			continue
+		}
+		name, counter := "http_requests_total", dto.MetricType_COUNTER
+		fam := &dto.MetricFamily{Name: &name, Type: &counter}
+		for _, m := range mf.GetMetric() {
+			var handler, code string
+			for _, lp := range m.GetLabel() {
+				switch lp.GetName() {
+				case "journey":
+					handler = lp.GetValue()
+				case "outcome":
+					code = map[string]string{"good": "200", "bad": "500"}[lp.GetValue()]
+				}
+			}
+			hl, cl := "handler", "code"
+			fam.Metric = append(fam.Metric, &dto.Metric{
+				Label:   []*dto.LabelPair{{Name: &hl, Value: &handler}, {Name: &cl, Value: &code}},
+				Counter: m.GetCounter(),
+			})
+		}
+		out = append(out, fam)
+	}
+	return out, err
+}
+
+// overHTTPRequests returns the objectives with a Source over
+// asHTTPRequests' series: their bad and all requests.
+func overHTTPRequests(objs []slo.Objective) []slo.Objective {
+	out := slices.Clone(objs)
+	for i, o := range out {
+		out[i].Source = &slo.Source{
+			Bad:   `http_requests_total{handler="` + o.Journey + `",code=~"5.."}`,
+			Total: `http_requests_total{handler="` + o.Journey + `"}`,
+		}
+	}
+	return out
+}
+
 // equivRun is what the registry did, minute by minute, and the samples
 // scraped from it.
 type equivRun struct {
@@ -174,6 +222,9 @@ func runRegistry(t *testing.T, traffics []equivTraffic) *equivRun {
 		elapsed := now.Sub(start)
 		if elapsed%equivScrape == 0 {
 			if err := run.samples.Gather(gatherer, now); err != nil {
+				t.Fatal(err)
+			}
+			if err := run.samples.Gather(asHTTPRequests{preg}, now); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -342,6 +393,30 @@ func TestEngineAgreesWithRegistry(t *testing.T) {
 		t.Logf("%s/%s: largest offset at a transition %d min", o.Journey, o.Name, worst)
 	}
 	t.Logf("states agree at %d of %d objective-minutes (%.3f%%)", agree, total, 100*float64(agree)/float64(total))
+
+	// The same traffic, read from http_requests_total through the rules
+	// of a Source: the same state and firing rule at every minute.
+	file, err = slorules.Generate(overHTTPRequests(run.objs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcState, srcRule, _ := engineStates(t, run, file)
+	for i, o := range run.objs {
+		differ := 0
+		for m := range state[i] {
+			if srcState[i][m] != state[i][m] || srcRule[i][m] != rule[i][m] {
+				if differ++; differ <= 5 {
+					t.Errorf("%s/%s at %s: over http_requests_total %v (%s), over journeyslo's counters %v (%s)",
+						o.Journey, o.Name, run.start.Add(time.Duration(m+1)*equivEval).Format("Jan 2 15:04"),
+						srcState[i][m], srcRule[i][m], state[i][m], rule[i][m])
+				}
+			}
+		}
+		if differ > 0 {
+			t.Errorf("%s/%s: %d minutes differ between the two kinds of rules", o.Journey, o.Name, differ)
+		}
+		t.Logf("%s/%s: over http_requests_total, transitions %s", o.Journey, o.Name, describe(run.start.Add(equivEval), transitions(srcState[i], srcRule[i])))
+	}
 }
 
 func describe(first time.Time, ts []transition) string {

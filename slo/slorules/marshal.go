@@ -9,6 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/internal/invalid"
 	"github.com/journeyslo/journeyslo/internal/names"
 	"github.com/journeyslo/journeyslo/internal/promlabel"
@@ -389,39 +390,84 @@ func encode(v any, header bool) ([]byte, error) {
 // InhibitRules returns the Alertmanager configuration's inhibit_rules
 // section for the file's alerts, starting with [Header]: while an
 // objective's page fires, its ticket is silenced, matched on journey,
-// objective and every extra label of the file's alerts, the file's
-// ([RuleFile.Labels]) and the objectives' own (so that a page in one
-// cluster never silences a ticket in another; Alertmanager takes a label
-// that neither alert has as equal). Merge it into alertmanager.yml, and
-// route the alerts grouped by alertname, journey and objective, so that a
-// change of the firing rule updates one notification instead of sending a
-// new one.
+// objective, the objectives' grouping labels ([Group.GroupBy], so that a
+// page in one cluster never silences a ticket in another) and every extra
+// label that an objective's page and ticket both carry, the file's
+// ([RuleFile.Labels]) and the objectives' own (Alertmanager takes a label
+// that neither alert has as equal). Objectives whose alerts are named or
+// labelled their own way ([slo.Alerting]) get a rule of their own per
+// alert name and pair of severity labels. Merge it into alertmanager.yml,
+// and route the alerts grouped by alertname, journey and objective, so
+// that a change of the firing rule updates one notification instead of
+// sending a new one.
 func (f RuleFile) InhibitRules() ([]byte, error) {
 	type inhibit struct {
 		SourceMatchers []string `yaml:"source_matchers"`
 		TargetMatchers []string `yaml:"target_matchers"`
 		Equal          []string `yaml:"equal"`
 	}
+	// pair is what tells one kind of page from its ticket.
+	type pair struct{ alert, page, ticket string }
+	pairs := []pair{{AlertName, "page", "ticket"}}
 	extra := map[string]bool{}
 	for name := range f.Labels {
 		extra[name] = true
 	}
 	for _, g := range f.Groups {
-		for _, r := range g.Rules {
-			for name := range r.Labels {
-				if r.Alert != "" && !promlabel.IsReserved(name) {
-					extra[name] = true
-				}
+		for _, name := range g.GroupBy {
+			extra[name] = true
+		}
+		var page, ticket *Rule
+		for i, r := range g.Rules {
+			sev := r.Severity
+			if r.Alert == "" {
+				continue
+			}
+			if sev == burnrate.SeverityOK {
+				// A rule written by hand: its severity label says.
+				_ = sev.UnmarshalText([]byte(r.Labels[labelSeverity]))
+			}
+			switch {
+			case sev == burnrate.SeverityPage && page == nil:
+				page = &g.Rules[i]
+			case sev == burnrate.SeverityTicket && ticket == nil:
+				ticket = &g.Rules[i]
 			}
 		}
+		for _, r := range g.Rules {
+			for name, v := range r.Labels {
+				if r.Alert == "" || promlabel.IsReserved(name) {
+					continue
+				}
+				// A label of the page alone, or of the ticket alone
+				// (slo.AlertSeverity's), would keep them from being equal.
+				if page != nil && ticket != nil {
+					if pv, ok := page.Labels[name]; !ok || pv != v || ticket.Labels[name] != v {
+						continue
+					}
+				}
+				extra[name] = true
+			}
+		}
+		if page == nil || ticket == nil {
+			continue
+		}
+		p := pair{page.Alert, page.Labels[labelSeverity], ticket.Labels[labelSeverity]}
+		if !slices.Contains(pairs, p) {
+			pairs = append(pairs, p)
+		}
 	}
-	alert := matcher{"alertname", "=", AlertName}.String()
-	rule := inhibit{
-		SourceMatchers: []string{alert, matcher{labelSeverity, "=", "page"}.String()},
-		TargetMatchers: []string{alert, matcher{labelSeverity, "=", "ticket"}.String()},
-		Equal:          append([]string{labelJourney, labelObjective}, slices.Sorted(maps.Keys(extra))...),
+	equal := append([]string{labelJourney, labelObjective}, slices.Sorted(maps.Keys(extra))...)
+	var rules []inhibit
+	for _, p := range pairs {
+		alert := matcher{"alertname", "=", p.alert}.String()
+		rules = append(rules, inhibit{
+			SourceMatchers: []string{alert, matcher{labelSeverity, "=", p.page}.String()},
+			TargetMatchers: []string{alert, matcher{labelSeverity, "=", p.ticket}.String()},
+			Equal:          equal,
+		})
 	}
 	return encode(struct {
 		InhibitRules []inhibit `yaml:"inhibit_rules"`
-	}{[]inhibit{rule}}, true)
+	}{rules}, true)
 }

@@ -235,16 +235,31 @@ func withinOf(at time.Duration, series, window string, want float64) map[string]
 		map[string]any{"labels": labels, "value": 1})
 }
 
+// An inputFunc writes the input series of replica i (instance "a", "b"...)
+// of a scenario from its good and bad counters' samples.
+type inputFunc func(i, steps int, good, bad []sample) []map[string]string
+
+// ownCounters exposes a replica's events as journeyslo's counters.
+func ownCounters(i, steps int, good, bad []sample) []map[string]string {
+	series := func(outcome string) string {
+		return fmt.Sprintf(`journeyslo_sli_events_total{journey="checkout",objective="availability",outcome=%q,instance="%c"}`, outcome, 'a'+i)
+	}
+	return []map[string]string{
+		{"series": series("good"), "values": values(good, steps)},
+		{"series": series("bad"), "values": values(bad, steps)},
+	}
+}
+
 func (sc scenario) test(name string, alerts, exprs []map[string]any) map[string]any {
+	return sc.testIn(ownCounters, name, alerts, exprs)
+}
+
+// testIn is a promtool test of the scenario, its counters exposed by in.
+func (sc scenario) testIn(in inputFunc, name string, alerts, exprs []map[string]any) map[string]any {
 	var input []map[string]string
 	for i, r := range append([]scenario{sc}, sc.others...) {
 		good, bad := r.counters()
-		series := func(outcome string) string {
-			return fmt.Sprintf(`journeyslo_sli_events_total{journey="checkout",objective="availability",outcome=%q,instance="%c"}`, outcome, 'a'+i)
-		}
-		input = append(input,
-			map[string]string{"series": series("good"), "values": values(good, sc.steps)},
-			map[string]string{"series": series("bad"), "values": values(bad, sc.steps)})
+		input = append(input, in(i, sc.steps, good, bad)...)
 	}
 	t := map[string]any{
 		"name":            name,
@@ -280,7 +295,7 @@ func outage(n int) func(int) (float64, float64) {
 
 // The Workbook's scenarios for 99.9% over 30 days with the default policy:
 // those evaluated every 15 s (fine) and every minute (coarse).
-func workbookTests() (fine, coarse []map[string]any) {
+func workbookTests(in inputFunc) (fine, coarse []map[string]any) {
 	s := time.Second
 
 	// 100% errors: the 1h/5m page needs 51.84 s of them (2% of the budget
@@ -301,7 +316,7 @@ func workbookTests() (fine, coarse []map[string]any) {
 		}
 		return perStep, 0
 	}}
-	fine = append(fine, detect.test("full outage pages within 52 s", []map[string]any{
+	fine = append(fine, detect.testIn(in, "full outage pages within 52 s", []map[string]any{
 		alertsAt(t1),
 		alertsAt(t1 + 45*s),
 		alertsAt(t1+60*s, detect.page1h(t1+60*s)),
@@ -315,7 +330,7 @@ func workbookTests() (fine, coarse []map[string]any) {
 	// page rule, and both tickets fire (3000 errors are 0.46% of the 18
 	// hours' events).
 	full := scenario{steps: k0 + 5*min, dense: denseFrom(k0 - hour - 5*min), in: outage(10 * min)}
-	coarse = append(coarse, full.test("full outage: one page, then the tickets", []map[string]any{
+	coarse = append(coarse, full.testIn(in, "full outage: one page, then the tickets", []map[string]any{
 		alertsAt(t0),
 		alertsAt(t0+60*s, full.page1h(t0+60*s)),
 		alertsAt(t0+5*time.Minute, full.page1h(t0+5*time.Minute), full.ticket1d(t0+5*time.Minute)),
@@ -337,7 +352,7 @@ func workbookTests() (fine, coarse []map[string]any) {
 	// window alone would hold the page for an hour. It spends too little
 	// of the day's budget for a ticket.
 	brief := scenario{steps: k0 + 15*min, dense: denseFrom(k0 - hour - 5*min), in: outage(min)}
-	coarse = append(coarse, brief.test("a 1-minute outage pages and resolves 5 minutes after recovery", []map[string]any{
+	coarse = append(coarse, brief.testIn(in, "a 1-minute outage pages and resolves 5 minutes after recovery", []map[string]any{
 		alertsAt(t0+60*s, brief.page1h(t0+60*s)),
 		alertsAt(t0+5*time.Minute, brief.page1h(t0+5*time.Minute)),
 		alertsAt(t0 + 6*time.Minute),
@@ -355,7 +370,7 @@ func workbookTests() (fine, coarse []map[string]any) {
 	slow := scenario{steps: k0 + hour, dense: denseFrom(k0 - 5*min), in: func(int) (float64, float64) {
 		return perStep * 0.9995, perStep * 0.0005
 	}}
-	coarse = append(coarse, slow.test("0.05% errors never fire", []map[string]any{
+	coarse = append(coarse, slow.testIn(in, "0.05% errors never fire", []map[string]any{
 		alertsAt(t0), alertsAt(t0 + 30*time.Minute), alertsAt(t0 + time.Hour),
 	}, []map[string]any{
 		withinOf(t0, slorules.ErrorRatioPrefix+"5m", `,window="5m"`, slow.ratio(t0, 5*time.Minute)),
@@ -375,7 +390,7 @@ func workbookTests() (fine, coarse []map[string]any) {
 		}
 		return out
 	}
-	coarse = append(coarse, none.test("no traffic: no alert, no sample", []map[string]any{
+	coarse = append(coarse, none.testIn(in, "no traffic: no alert, no sample", []map[string]any{
 		alertsAt(time.Hour), alertsAt(2 * time.Hour),
 	}, append(noSample(2*time.Hour),
 		exprAt(2*time.Hour, slorules.EventsPrefix+"1h",
@@ -387,7 +402,7 @@ func workbookTests() (fine, coarse []map[string]any) {
 		}
 		return 0, 0
 	}}
-	coarse = append(coarse, stops.test("traffic that stops leaves no NaN", []map[string]any{
+	coarse = append(coarse, stops.testIn(in, "traffic that stops leaves no NaN", []map[string]any{
 		alertsAt(time.Hour), alertsAt(time.Hour + 10*time.Minute),
 	}, []map[string]any{
 		exprAt(time.Hour+10*time.Minute, slorules.ErrorRatioPrefix+"5m"),
@@ -412,7 +427,7 @@ func workbookTests() (fine, coarse []map[string]any) {
 	replicas := scenario{steps: k0 + 3*min, dense: dense, in: half(false), others: []scenario{
 		{steps: k0 + 3*min, dense: dense, in: half(true), restart: k0 - 10*min},
 	}}
-	coarse = append(coarse, replicas.test("two replicas, one failing after a restart", []map[string]any{
+	coarse = append(coarse, replicas.testIn(in, "two replicas, one failing after a restart", []map[string]any{
 		alertsAt(t0 + time.Minute),
 		alertsAt(t0+2*time.Minute, replicas.page1h(t0+2*time.Minute)),
 	}, []map[string]any{
@@ -435,7 +450,7 @@ func workbookTests() (fine, coarse []map[string]any) {
 		}}
 	}
 	below, above := low(4), low(4.5)
-	coarse = append(coarse, below.test("the guard holds below 1000 events", []map[string]any{
+	coarse = append(coarse, below.testIn(in, "the guard holds below 1000 events", []map[string]any{
 		alertsAt(time.Hour),
 	}, []map[string]any{
 		exprAt(time.Hour, "sum without (outcome) ("+slorules.EventsPrefix+"1h)",
@@ -444,7 +459,7 @@ func workbookTests() (fine, coarse []map[string]any) {
 			map[string]any{"labels": `{journey="checkout",objective="availability",window="1h"}`, "value": 1}),
 		exprAt(time.Hour, slorules.Firing),
 	}))
-	coarse = append(coarse, above.test("above 1000 events it pages", []map[string]any{
+	coarse = append(coarse, above.testIn(in, "above 1000 events it pages", []map[string]any{
 		alertsAt(time.Hour, above.page1h(time.Hour), above.ticket1d(time.Hour)),
 	}, nil))
 	return fine, coarse
@@ -464,7 +479,7 @@ func TestPromtoolWorkbook(t *testing.T) {
 		t.Fatal(err)
 	}
 	write(t, filepath.Join(dir, "rules.yml"), rules)
-	fine, coarse := workbookTests()
+	fine, coarse := workbookTests(ownCounters)
 	for _, u := range []struct {
 		name     string
 		interval time.Duration

@@ -112,6 +112,10 @@ type Group struct {
 	Interval time.Duration
 	// Rules are the group's recording and alerting rules.
 	Rules []Rule
+	// GroupBy are the labels the group's series and alerts keep beside
+	// journey and objective ([slo.Objective.GroupBy]), which
+	// [RuleFile.InhibitRules] matches on. It is not written to the file.
+	GroupBy []string
 }
 
 // A Rule is one recording rule (Record set) or alerting rule (Alert set).
@@ -131,6 +135,10 @@ type Rule struct {
 	Labels map[string]string
 	// Annotations are an alert's templated descriptions.
 	Annotations map[string]string
+	// Severity is the severity an alerting rule raises, whatever its
+	// labels call it (see slo.Alerting); [RuleFile.InhibitRules] reads it.
+	// It is not written to the file; zero for a recording rule.
+	Severity burnrate.Severity
 }
 
 // An Option changes what [Generate] writes. Options that are given wrong
@@ -175,7 +183,9 @@ func WithLabels(labels map[string]string) Option {
 // matchers, with or without braces: `{job="checkout"}` or
 // `namespace="shop", cluster=~"eu-.*"`. It may not match the metric name,
 // journey, objective or outcome, which the rules set. By default the rules
-// read every journeyslo_sli_events_total series of each objective.
+// read every journeyslo_sli_events_total series of each objective. It
+// scopes journeyslo's counters only: the queries of an objective's
+// [slo.Source] are used as written.
 func WithSelector(selector string) Option {
 	return func(c *config) {
 		ms, err := parseSelector(selector)
@@ -255,7 +265,10 @@ func WithNamespace(namespace string) Option {
 }
 
 // Generate writes the rules that evaluate objectives over the fleet's
-// counters, as the registry evaluates them in one process: per objective,
+// counters (journeyslo's, or those an objective's [slo.Source] names,
+// judged per [slo.Objective.GroupBy] group, with its [slo.NoData] alert
+// and its [slo.Alerting] names and labels: see the package doc), as the
+// registry evaluates them in one process: per objective,
 // the events by outcome and the error ratio over every window of its
 // policy and over its period, one series per rule while it fires and one
 // alert per severity; then, in the period's group, the SLI, the budget
@@ -437,15 +450,23 @@ func threshold(factor, budget float64) string {
 
 // objectiveRules holds what the rules of one objective share.
 type objectiveRules struct {
-	cfg      *config
-	o        slo.Objective
-	counter  string // the counter's matchers, in braces
-	own      string // the matchers of what the objective's rules record: journey, objective, extra
-	budget   string // 1 - target, as a decimal
-	period   string
-	extra    map[string]string // WithLabels' labels and the objective's
-	rules    []Rule
-	severity []burnrate.Severity // severities the policy raises, most severe first
+	cfg     *config
+	o       slo.Objective
+	counter string // the counter's matchers, in braces
+	own     string // the matchers of what the objective's rules record: journey, objective, extra
+	budget  string // 1 - target, as a decimal
+	period  string
+	extra   map[string]string // WithLabels' labels and the objective's
+	rules   []Rule
+	on      string // "on (journey, objective, <groups>)": what matches one judgement's series
+	by      string // "sum by (<groups>) ", or "sum " without groups
+	source  sourceQueries
+}
+
+// sourceQueries are an objective's Source queries with their shapes.
+type sourceQueries struct {
+	good, bad, total, ratio string
+	shape                   map[string]slo.QueryShape
 }
 
 func (c *config) groups(o slo.Objective) []Group {
@@ -476,20 +497,34 @@ func (c *config) groups(o slo.Objective) []Group {
 		own:     "{" + strings.Join(recorded, ",") + "}",
 		budget:  decimal(burnrate.ErrorBudget(o.Target)),
 		period:  window(o.Period),
+		on:      "on (" + strings.Join(slices.Concat([]string{labelJourney, labelObjective}, o.GroupBy), ", ") + ")",
+		by:      "sum ",
+	}
+	if len(o.GroupBy) > 0 {
+		r.by = "sum by (" + strings.Join(o.GroupBy, ", ") + ") "
+	}
+	if s := o.Source; s != nil && !s.IsZero() {
+		r.source = sourceQueries{good: s.Good, bad: s.Bad, total: s.Total, ratio: s.ErrorRatio, shape: map[string]slo.QueryShape{}}
+		for _, q := range []string{s.Good, s.Bad, s.Total, s.ErrorRatio} {
+			if q != "" {
+				r.source.shape[q], _ = slo.ShapeOf(q) // checked by Validate
+			}
+		}
 	}
 	for _, d := range o.Policy.Windows() {
 		r.recordWindow(d)
 	}
 	r.recordRules()
 	r.alerts()
+	r.noData()
 	name := "journeyslo:" + o.Journey + ":" + o.Name
-	alerting := Group{Name: name, Interval: c.interval, Rules: r.rules}
+	alerting := Group{Name: name, Interval: c.interval, Rules: r.rules, GroupBy: slices.Clone(o.GroupBy)}
 	r.rules = nil
 	if !slices.Contains(o.Policy.Windows(), o.Period) {
 		r.recordWindow(o.Period)
 	}
 	r.recordPeriod()
-	return []Group{alerting, {Name: name + ":period", Interval: c.periodInt, Rules: r.rules}}
+	return []Group{alerting, {Name: name + ":period", Interval: c.periodInt, Rules: r.rules, GroupBy: slices.Clone(o.GroupBy)}}
 }
 
 // labels returns the rule's labels: the extra labels of WithLabels and of
@@ -513,12 +548,19 @@ func (r *objectiveRules) labels(kv ...string) map[string]string {
 func (r *objectiveRules) recordWindow(d time.Duration) {
 	w := window(d)
 	events := EventsPrefix + w
-	r.rules = append(r.rules,
-		Rule{
-			Record: events,
-			Expr:   "sum by (journey, objective, outcome) (increase(" + Counter + r.counter + "[" + w + "]))",
+	if r.source.ratio != "" {
+		// Sloth's raw SLI: the ratio itself, over the window as over the
+		// period. A NaN (no traffic) is no sample; the maximum per group
+		// drops whatever other labels the expression leaves.
+		r.rules = append(r.rules, Rule{
+			Record: ErrorRatioPrefix + w,
+			Expr:   "max" + strings.TrimPrefix(r.by, "sum") + "(\n  (" + expand(r.source.ratio, w) + ") >= 0\n)",
 			Labels: r.labels(labelWindow, w),
-		},
+		})
+		return
+	}
+	r.rules = append(r.rules, r.events(d)...)
+	r.rules = append(r.rules,
 		Rule{
 			Record: ErrorRatioPrefix + w,
 			Expr: "sum without (outcome) (" + events + r.ownWith(labelOutcome, "bad") + ")\n/\n" +
@@ -540,7 +582,7 @@ func (r *objectiveRules) recordPeriod() {
 		Rule{Record: BudgetRemaining, Expr: "1 - " + ratio + " / " + r.budget, Labels: r.labels()},
 	)
 	info := r.labels("target", decimal(r.o.Target), "error_budget", r.budget, "period", r.period,
-		"min_events", strconv.FormatUint(r.o.Policy.MinEvents, 10))
+		"min_events", strconv.FormatUint(r.minEvents(), 10))
 	if r.o.Latency > 0 {
 		info["latency"] = r.o.Latency.String()
 	}
@@ -559,10 +601,10 @@ func (r *objectiveRules) recordRules() {
 		if rule.Short != rule.Long {
 			// A single-window rule's short window is its long one, which
 			// the first clause already holds to the threshold.
-			expr += "\nand on (journey, objective)\n" + ErrorRatioPrefix + short + r.own + " >= " + t
+			expr += "\nand " + r.on + "\n" + ErrorRatioPrefix + short + r.own + " >= " + t
 		}
-		if r.o.Policy.MinEvents > 0 {
-			expr += "\nand on (journey, objective)\nsum without (outcome) (" + EventsPrefix + long + r.own + ") >= " + strconv.FormatUint(r.o.Policy.MinEvents, 10)
+		if min := r.minEvents(); min > 0 {
+			expr += "\nand " + r.on + "\nsum without (outcome) (" + EventsPrefix + long + r.own + ") >= " + strconv.FormatUint(min, 10)
 		}
 		r.rules = append(r.rules, Rule{
 			Record: Firing,
@@ -590,12 +632,16 @@ func (r *objectiveRules) alerts() {
 		if len(branches) == 0 {
 			continue
 		}
+		if r.severityOf(sev).Disable {
+			continue
+		}
 		r.rules = append(r.rules, Rule{
-			Alert:       AlertName,
-			Expr:        strings.Join(branches, "\nor on (journey, objective)\n"),
+			Alert:       r.alertName(),
+			Expr:        strings.Join(branches, "\nor "+r.on+"\n"),
 			For:         r.cfg.forDur[sev],
-			Labels:      r.labels(labelSeverity, sev.String()),
-			Annotations: r.annotations(sev),
+			Labels:      r.alertLabels(sev),
+			Annotations: r.alertAnnotations(sev, r.annotations(sev)),
+			Severity:    sev,
 		})
 	}
 }
@@ -650,6 +696,21 @@ func (r *objectiveRules) annotations(sev burnrate.Severity) map[string]string {
 	lit := "`" + query + "`"
 	if strings.Contains(query, "`") {
 		lit = strconv.Quote(query)
+	}
+	if len(o.GroupBy) > 0 {
+		// The alert's own group's budget: its labels complete the query.
+		format := strings.ReplaceAll(query[:len(query)-1], "%", "%%")
+		args := ""
+		for _, g := range o.GroupBy {
+			format += "," + g + "=%q"
+			args += " $labels." + g
+		}
+		format += "}"
+		lit = "`" + format + "`"
+		if strings.Contains(format, "`") {
+			lit = strconv.Quote(format)
+		}
+		lit = "(printf " + lit + args + ")"
 	}
 	urgency := "a page: someone should look now"
 	if sev == burnrate.SeverityTicket {
