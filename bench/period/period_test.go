@@ -105,7 +105,7 @@ func writeBlock(t *testing.T, dir string, shards int, start time.Time, minutes i
 	}
 	defer w.Close()
 	tr := &traffic{start: start, minutes: minutes, counts: make([][][2]uint64, shards)}
-	incident := start.Add(50*24*time.Hour).Truncate(24*time.Hour).Add(3 * time.Hour) // 03:00, the quietest hour, on day 50
+	incident := start.Add(50 * 24 * time.Hour).Truncate(24 * time.Hour).Add(3 * time.Hour) // 03:00, the quietest hour, on day 50
 	for s := range shards {
 		tr.counts[s] = make([][2]uint64, minutes)
 		for p := range shardSeries / 2 {
@@ -325,11 +325,11 @@ func stats(t *testing.T, srv *promtest.Server, expr string, at time.Time) (secon
 }
 
 type result struct {
-	series                 int
-	shape                  string
-	lastDurations          []float64
-	cpu                    float64 // server CPU seconds per evaluation
-	samples                int64   // read by one evaluation of the expensive rule
+	series                  int
+	shape                   string
+	lastDurations           []float64
+	cpu                     float64 // server CPU seconds per evaluation
+	samples                 int64   // read by one evaluation of the expensive rule
 	sliErr, goodErr, badErr float64
 }
 
