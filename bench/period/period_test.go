@@ -354,7 +354,12 @@ func TestPeriod12Weeks(t *testing.T) {
 		for _, shape := range []string{"direct", "delta"} {
 			g := periodGroup(t, k, shape == "delta")
 			file := promtest.WriteRules(t, slorules.RuleFile{Groups: []slorules.Group{g}})
-			srv := promtest.Start(t, promtest.MergeBlocks(t, dir), promtest.Config{RuleFiles: []string{file}, EvaluationInterval: evalEvery})
+			srv := promtest.Start(t, promtest.MergeBlocks(t, dir), promtest.Config{
+				RuleFiles: []string{file}, EvaluationInterval: evalEvery,
+				// The default of 2 minutes is what the direct shape
+				// runs into over 800 series on a busy machine.
+				Flags: []string{"--query.timeout=30m"},
+			})
 			r := result{series: n, shape: shape}
 			_, r.samples = stats(t, srv, g.Rules[0].Expr, end)
 			var cpu0, it0 float64

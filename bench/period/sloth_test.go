@@ -57,7 +57,7 @@ const (
 	gClusters   = 10
 	gEval       = 20 * time.Second
 	gWarm       = 2
-	gCycles     = 3
+	gCycles     = 2
 	gPeriod     = 30 * 24 * time.Hour
 )
 
@@ -189,8 +189,12 @@ func measureGrouped(t *testing.T, dir, rules, target string, side *gSide, record
 	if out, err := promtest.RunPromtool(t, "check", "rules", file); err != nil {
 		t.Fatalf("promtool check rules: %v\n%.2000s", err, out)
 	}
-	srv := promtest.Start(t, promtest.MergeBlocks(t, dir), promtest.Config{RuleFiles: []string{file}, EvaluationInterval: gEval, Scrape: []string{target}, ScrapeInterval: time.Minute})
-	srv.Query(t, `count(count_over_time({__name__=~"http_requests_total|slo:sli_error:ratio_rate5m"}[32d]))`, time.Now())
+	// The warm-up cycles read the month's chunks once, so that the
+	// measured cycles do not measure the disk.
+	srv := promtest.Start(t, promtest.MergeBlocks(t, dir), promtest.Config{
+		RuleFiles: []string{file}, EvaluationInterval: gEval, Scrape: []string{target}, ScrapeInterval: time.Minute,
+		Flags: []string{"--query.timeout=30m"},
+	})
 	done := -1.0
 	var cpu0, eng0, c0 float64
 	deadline := time.Now().Add(40 * time.Minute)
@@ -401,6 +405,9 @@ func TestSlothGrouped(t *testing.T) {
 	t.Run("sloth", func(t *testing.T) {
 		measureGrouped(t, dir, string(slothRules), target, sides[1], "slo:.+|sloth_slo_info", "1 - slo:sli_error:ratio_rate30d", tr)
 	})
+	if t.Failed() {
+		return
+	}
 	for _, s := range sides {
 		t.Logf("%-10s per cycle: groups' last durations summed, median %.3f s of %.3f; engine %.3f s; server CPU %.3f s; %d series recorded; 30-day SLI off the exact by at most %.3g (mean %.3g), error ratio off by at most %.3g%%",
 			s.name, median(s.durations), s.durations, s.engine, s.cpu, s.recorded, s.maxErr, s.meanErr, 100*s.rel)
