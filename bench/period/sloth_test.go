@@ -21,6 +21,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/storage"
 	"github.com/prometheus/prometheus/tsdb"
@@ -228,7 +229,7 @@ func measureGrouped(t *testing.T, dir, rules, target string, side *gSide, record
 			}
 			side.durations = append(side.durations, sum)
 			side.cpu, side.engine = (cpu-cpu0)/(least-c0), (eng-eng0)/(least-c0)
-			t.Logf("%s: cycle %v: groups' last durations %.3f s", side.name, least, sum)
+			t.Logf("%s: cycle %v: groups' last durations %.3f s; per cycle so far: engine %.3f s, server CPU %.3f s", side.name, least, sum, side.engine, side.cpu)
 		}
 	}
 	now := time.Now()
@@ -239,9 +240,15 @@ func measureGrouped(t *testing.T, dir, rules, target string, side *gSide, record
 	if len(values) != gObjectives*gClusters || len(stamps) != len(values) {
 		t.Fatalf("%s: %d SLIs, %d timestamps; want %d", side.name, len(values), len(stamps), gObjectives*gClusters)
 	}
+	// timestamp() drops the name; match the SLIs by their other labels.
+	key := func(m model.Metric) string {
+		m = m.Clone()
+		delete(m, model.MetricNameLabel)
+		return m.String()
+	}
 	at := map[string]float64{}
 	for _, s := range stamps {
-		at[s.Metric.String()] = float64(s.Value)
+		at[key(s.Metric)] = float64(s.Value)
 	}
 	var sum float64
 	for _, v := range values {
@@ -254,7 +261,11 @@ func measureGrouped(t *testing.T, dir, rules, target string, side *gSide, record
 		if err1 != nil || err2 != nil {
 			t.Fatalf("%s: SLI %v names no objective and cluster", side.name, v.Metric)
 		}
-		when := time.UnixMilli(int64(math.Round(at[v.Metric.String()] * 1000)))
+		stamp, ok := at[key(v.Metric)]
+		if !ok {
+			t.Fatalf("%s: SLI %v has no timestamp", side.name, v.Metric)
+		}
+		when := time.UnixMilli(int64(math.Round(stamp * 1000)))
 		s := i*gClusters + c
 		g1, b1 := tr.at(s, when)
 		g0, b0 := tr.at(s, when.Add(-gPeriod))
