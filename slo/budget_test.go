@@ -35,7 +35,7 @@ func TestBudgetNeedsEvents(t *testing.T) {
 		// hour, so it lasts 0.5 x 30 days / 0.5 = 30 days.
 		{"9995 good, 5 bad", 9995, 5, slo.BudgetLeft, "", 0.5, month},
 	} {
-		f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+		f := fixture.Aged(t, slo.Objective{Journey: "checkout", Target: 0.999})
 		f.Add("checkout", tc.good, tc.bad)
 		f.Advance(time.Second)
 		st := f.Reg.Status()[0]
@@ -89,7 +89,7 @@ func TestBudgetMinEvents(t *testing.T) {
 		{"rules, guard off", slo.Objective{Journey: "checkout", Target: 0.999, Policy: burnrate.Policy{Rules: rules}}, 1000},
 		{"rules, a guard of 20", slo.Objective{Journey: "checkout", Target: 0.999, Policy: burnrate.Policy{Rules: rules, MinEvents: 20}}, 20},
 	} {
-		f := fixture.New(t, tc.o)
+		f := fixture.Aged(t, tc.o)
 		f.Add("checkout", 19, 1)
 		f.Advance(time.Second)
 		st := f.Reg.Status()[0]
@@ -104,7 +104,7 @@ func TestBudgetMinEvents(t *testing.T) {
 }
 
 func TestBudgetStateText(t *testing.T) {
-	for b, want := range map[slo.BudgetState]string{slo.BudgetTooFewEvents: "too few events", slo.BudgetLeft: "left", slo.BudgetSpent: "spent", 7: "BudgetState(7)"} {
+	for b, want := range map[slo.BudgetState]string{slo.BudgetTooFewEvents: "too few events", slo.BudgetLeft: "left", slo.BudgetSpent: "spent", slo.BudgetYoungData: "young data", 7: "BudgetState(7)"} {
 		if got := b.String(); got != want {
 			t.Errorf("BudgetState(%d).String() = %q, want %q", uint8(b), got, want)
 		}
@@ -114,7 +114,7 @@ func TestBudgetStateText(t *testing.T) {
 		t.Errorf(`UnmarshalText("spent") = %v, %v; want spent`, b, err)
 	}
 	if err := b.UnmarshalText([]byte("gone")); !errors.Is(err, slo.ErrInvalid) ||
-		err.Error() != `slo: invalid budget state: "gone"; use "too few events", "left" or "spent"` {
+		err.Error() != `slo: invalid budget state: "gone"; use "too few events", "left", "spent" or "young data"` {
 		t.Errorf(`UnmarshalText("gone") = %v`, err)
 	}
 	if _, err := slo.BudgetState(7).MarshalText(); !errors.Is(err, slo.ErrInvalid) {

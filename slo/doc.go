@@ -52,7 +52,27 @@
 // a bad one: below [Status.MinEvents] (1000 at 99.9%), [Status.Budget] is
 // [BudgetTooFewEvents], no time to exhaustion is given, and
 // [Status.Evidence] says why ("not enough events: 10 of 1000"). What
-// gates, warns or shows a budget checks Budget first.
+// gates, warns or shows a budget checks Budget first
+// ([BudgetState.Claims]).
+//
+// Nor is a budget a claim while the data covers little of the period: a
+// replica five minutes old, or a calendar month two hours old, whose
+// three-minute burst at 13% errors spent 438 bad events where its 5,610
+// events allow 5.6 at 99.9%, has spent "-7707%" by arithmetic, and under
+// 1% of the 48,470 bad events that the month allows at its 18.7 requests
+// a second. Until [Status.Covered] reaches [Status.MinCovered], a tenth of
+// the period (3 days of 30, the window of the default policy's slowest
+// rule), Budget is [BudgetYoungData] and Evidence says "young data: 5m of
+// 30d". The registry's data covers from [New], or from the oldest restored
+// bucket that holds events ([WithStore]): a snapshot of quiet days covers
+// less than the process that wrote it saw, never more. The figures stay
+// the arithmetic of the events so far; the period's events are not
+// projected from the traffic so far, since such an estimate is revised by
+// every hour of traffic, draws a burn-down that climbs back without a bad
+// event leaving, and cannot be added up across objectives. The SLI so far,
+// the bad events so far and the burn-rate alerts, which judge windows that
+// young data covers, are claims from the first minutes: a release gate
+// closes on a young replica's page, never on its budget.
 //
 // [Tracker.Outlook] says when, at the current traffic and a given error
 // ratio, each firing rule clears, the page ends, the state is ok and a
@@ -75,6 +95,19 @@
 // pages, the time spent paging, and the budget spent by incidents against
 // background burn. A replay registry ([WithManualAdvance]) answers the
 // same questions of a candidate policy.
+//
+// # Time slices
+//
+// An objective with [Slices] counts minutes (or any whole number of
+// minutes) instead of events, as OpenSLO's Timeslices and RatioTimeslices
+// do: "99% of the minutes are good, a minute being good when 95% of its
+// requests are", or "the mean of the minutes' shares of good requests is
+// 99%". The registry judges each slice when the advance leaves it and
+// counts the verdicts in windows of their own; the budget, the burn rates
+// (a window's share of bad slices over the error budget), the MinEvents
+// guard and the outlook then read slices, and [Status.Slices] and
+// [Status.SliceCounts] say so ("12 of 20160 slices bad"). A slice with no
+// events is left out, neither good nor bad. Recording is unchanged.
 //
 // # Restarts
 //

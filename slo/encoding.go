@@ -53,6 +53,8 @@ type (
 		GroupBy  []string       `json:"groupBy,omitempty" yaml:"groupBy,omitempty"`
 		NoData   *noDataShape   `json:"noData,omitempty" yaml:"noData,omitempty"`
 		Alerting *alertingShape `json:"alerting,omitempty" yaml:"alerting,omitempty"`
+
+		Slices *slicesShape `json:"slices,omitempty" yaml:"slices,omitempty"`
 	}
 	sourceShape struct {
 		Good       string `json:"good,omitempty" yaml:"good,omitempty"`
@@ -82,6 +84,7 @@ type (
 		Target           *float64          `json:"target" yaml:"target"`
 		Period           string            `json:"period" yaml:"period"`
 		Latency          string            `json:"latency,omitempty" yaml:"latency,omitempty"`
+		Slices           *slicesShape      `json:"slices,omitempty" yaml:"slices,omitempty"`
 		Time             string            `json:"time" yaml:"time"`
 		Good             uint64            `json:"good" yaml:"good"`
 		Bad              uint64            `json:"bad" yaml:"bad"`
@@ -90,6 +93,8 @@ type (
 		SLI              *float64          `json:"sli" yaml:"sli"`
 		NoData           bool              `json:"noData" yaml:"noData"`
 		MinEvents        uint64            `json:"minEvents" yaml:"minEvents"`
+		Covered          string            `json:"covered,omitempty" yaml:"covered,omitempty"`
+		MinCovered       string            `json:"minCovered,omitempty" yaml:"minCovered,omitempty"`
 		Budget           *BudgetState      `json:"budget" yaml:"budget"` // nil (absent) from writers before it
 		BudgetRemaining  *float64          `json:"budgetRemaining" yaml:"budgetRemaining"`
 		TimeToExhaustion *string           `json:"timeToExhaustion" yaml:"timeToExhaustion"`
@@ -192,6 +197,7 @@ func (o Objective) shape() objectiveShape {
 		Journey: o.Journey, Name: o.Name, Target: finiteOrNull(o.Target),
 		Period: duration(o.Period), Latency: duration(o.Latency),
 		Runbook: o.Runbook, Dashboard: o.Dashboard, Labels: o.Labels,
+		Slices: o.Slices.shape(),
 	}
 	if len(o.Policy.Rules) > 0 || o.Policy.MinEvents != 0 {
 		p := o.Policy
@@ -223,6 +229,7 @@ func (s objectiveShape) objective() (Objective, error) {
 	}
 	var f fields
 	o.Period, o.Latency = f.duration("period", s.Period), f.duration("latency", s.Latency)
+	o.Slices = s.Slices.slices(&f)
 	if s.Source != nil {
 		o.Source = &Source{Good: s.Source.Good, Bad: s.Source.Bad, Total: s.Source.Total, ErrorRatio: s.Source.ErrorRatio}
 	}
@@ -288,9 +295,10 @@ func (o *Objective) UnmarshalYAML(unmarshal func(any) error) error {
 func (s Status) shape() statusShape {
 	out := statusShape{
 		Journey: s.Journey, Objective: s.Objective, Target: finiteOrNull(figure.Tidy(s.Target)),
-		Period: duration(s.Period), Latency: duration(s.Latency), Time: instant(s.Time),
+		Period: duration(s.Period), Latency: duration(s.Latency), Slices: s.Slices.shape(), Time: instant(s.Time),
 		Good: s.Good, Bad: s.Bad, TotalGood: s.TotalGood, TotalBad: s.TotalBad,
 		NoData: s.NoData, MinEvents: s.MinEvents, Budget: &s.Budget,
+		Covered: duration(s.Covered), MinCovered: duration(s.MinCovered),
 		BudgetRemaining:  finiteOrNull(figure.Tidy(s.BudgetRemaining)),
 		ExhaustionWindow: duration(s.ExhaustionWindow),
 		State:            s.State, Rule: s.Rule, Since: instant(s.Since),
@@ -327,7 +335,9 @@ func (in statusShape) status() (Status, error) {
 	}
 	var f fields
 	s.Period, s.Latency = f.duration("period", in.Period), f.duration("latency", in.Latency)
+	s.Slices = in.Slices.slices(&f)
 	s.ExhaustionWindow = f.duration("exhaustionWindow", in.ExhaustionWindow)
+	s.Covered, s.MinCovered = f.duration("covered", in.Covered), f.duration("minCovered", in.MinCovered)
 	if in.TimeToExhaustion != nil {
 		s.TimeToExhaustion = f.duration("timeToExhaustion", *in.TimeToExhaustion)
 	}
@@ -348,10 +358,12 @@ func (in statusShape) status() (Status, error) {
 //	 "rules": [{"name": "page-1h-5m", "severity": "page", "long": "1h", "short": "5m",
 //	   "factor": 14.4, "longBurnRate": 16.7, "shortBurnRate": 52.6, "burning": true, "firing": true}, ...]}
 //
-// with "latency" for a latency objective, sli null when NoData, budget
-// "too few events", "left" or "spent" (see [BudgetState]),
-// timeToExhaustion null when the budget is not burning or budget is "too
-// few events", and rule left out
+// with "latency" for a latency objective, sli null when NoData, "covered"
+// and "minCovered" the data's coverage of the period and what a budget
+// claim needs ("5m" and "3d", left out when zero), budget "too few
+// events", "left", "spent" or "young data" (see [BudgetState]),
+// timeToExhaustion null when the budget is not burning or budget makes no
+// claim, and rule left out
 // when the state is ok. No number is ever written as NaN or an infinity: a
 // Status holds neither, and would such a value appear it is written as null
 // (read back as 0), so that one bad value never costs a reader the whole

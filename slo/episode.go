@@ -107,6 +107,24 @@ func (e Episode) Flaky(within time.Duration, budget float64) bool {
 	return e.Severity == burnrate.SeverityPage && !e.Open() && e.End.Sub(e.Start) <= within && e.BudgetSpent < budget
 }
 
+// Ticketed reports whether the episode spent time at ticket, as of at for
+// an open one: it never paged; or it left ok for a ticket before it paged
+// (Paged after Start); or it spent less time paging than from Paged to its
+// end (to at while open), the rest at ticket on its way down. An episode
+// that escalates from ticket to page, or comes down from page to ticket,
+// is a ticket and a page both, and a review counts it under each. Time
+// between a snapshot and the restart that restores it counts as neither
+// paging nor a ticket.
+func (e Episode) Ticketed(at time.Time) bool {
+	if e.Severity != burnrate.SeverityPage {
+		return e.Severity == burnrate.SeverityTicket
+	}
+	if e.Paged.After(e.Start) {
+		return true
+	}
+	return e.Paging < e.Duration(at)-e.Paged.Sub(e.Start)
+}
+
 // Duration returns how long the episode lasted: from Start to End, or to
 // at while it is open.
 func (e Episode) Duration(at time.Time) time.Duration {
@@ -136,10 +154,11 @@ type episodeLog struct {
 
 // track folds the evaluation at now into the objective's episode log. from
 // is the state at the previous evaluation, at prev (zero for the first),
-// and dg, db the events the objective's totals gained since. It requires
+// and dg, db the events the objective's totals gained since (its slices,
+// for an objective of slices). It requires
 // Registry.mu held for writing, and runs before o.state takes the new
 // state.
-func (o *objective) track(prev, now time.Time, from burnrate.Severity, dg, db uint64) {
+func (o *objective) track(prev, now time.Time, from burnrate.Severity, dg, db float64) {
 	l := &o.log
 	e := &o.eval
 	if e.State == burnrate.SeverityOK && !l.open {
@@ -149,8 +168,8 @@ func (o *objective) track(prev, now time.Time, from burnrate.Severity, dg, db ui
 		l.start(o, now)
 	}
 	ep := &l.episodes[len(l.episodes)-1]
-	ep.Good += float64(dg)
-	ep.Bad += float64(db)
+	ep.Good += dg
+	ep.Bad += db
 	if from == burnrate.SeverityPage && !prev.IsZero() && now.After(prev) {
 		ep.Paging += now.Sub(prev)
 	}

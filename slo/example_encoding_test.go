@@ -14,13 +14,15 @@ import (
 // status page and the health check embed this shape.
 func ExampleStatus_MarshalJSON() {
 	mock := clock.NewMock()
-	mock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	mock.Set(time.Date(2026, 2, 27, 9, 0, 0, 0, time.UTC))
 	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}},
 		slo.WithClock(mock), slo.WithManualAdvance())
 	if err != nil {
 		panic(err)
 	}
 	defer reg.Close()
+	mock.Add(72 * time.Hour) // three quiet days: the data covers a tenth of the period
+	reg.Advance(mock.Now())
 	checkout, _ := reg.Journey("checkout") // declared above
 	checkout.Add(9990, 10)
 	mock.Add(time.Second)
@@ -48,6 +50,8 @@ func ExampleStatus_MarshalJSON() {
 	//   "sli": 0.999,
 	//   "noData": false,
 	//   "minEvents": 1000,
+	//   "covered": "3d1s",
+	//   "minCovered": "3d",
 	//   "budget": "spent",
 	//   "budgetRemaining": 0,
 	//   "timeToExhaustion": "0s",

@@ -114,7 +114,7 @@ func ExampleRegistry_Review() {
 	os.Stdout.Write(append(b, '\n'))
 	// Output:
 	// checkout:availability, Mar 2 to Apr 1
-	// 2 pages (1 flaky), 0 tickets, 46m0s paging
+	// 2 pages (1 flaky), 1 tickets, 46m0s paging
 	// budget: 28.9% on incidents, 50.9% background, 20.2% left
 	//   Mar 12 12:01 page for 6h11m0s, 78.6% of the budget
 	//   Mar 22 08:01 page for 5m0s, 1.0% of the budget

@@ -79,6 +79,10 @@ type Objective struct {
 	// values are not empty. Nil means none. The
 	// registry keeps its own copy.
 	Labels map[string]string
+	// Slices, when set, makes the objective count time slices instead of
+	// events: Target is then the share of good slices, or the mean of the
+	// slices' shares of good events. See [Slices]. Nil counts events.
+	Slices *Slices
 
 	// The fields below are read only by the fleet's rules (slo/slorules) and
 	// their readers; the registry carries them.
@@ -105,6 +109,7 @@ type Objective struct {
 func (o Objective) clone() Objective {
 	o.Policy.Rules = slices.Clone(o.Policy.Rules)
 	o.Labels = maps.Clone(o.Labels)
+	o.Slices = cloneSlices(o.Slices)
 	return o.cloneFleet()
 }
 
@@ -130,8 +135,13 @@ func (o Objective) withDefaults() Objective {
 	if len(o.Policy.Rules) == 0 {
 		min := o.Policy.MinEvents
 		o.Policy = burnrate.DefaultPolicy(o.Target, o.Period)
-		if min != 0 {
+		switch {
+		case min != 0:
 			o.Policy.MinEvents = min
+		case o.Source != nil && o.Source.ErrorRatio != "":
+			// An error ratio carries no event counts: no guard by
+			// default, so that the defaulted objective validates.
+			o.Policy.MinEvents = 0
 		}
 	} else {
 		// Name every rule, on a copy: the caller's slice is theirs.
@@ -144,6 +154,7 @@ func (o Objective) withDefaults() Objective {
 	}
 	// The caller's maps are theirs too.
 	o.Labels = maps.Clone(o.Labels)
+	o.Slices = cloneSlices(o.Slices)
 	return o.cloneFleet()
 }
 
@@ -186,6 +197,7 @@ func (o Objective) Validate() error {
 		bad("Labels: %s", problem)
 	}
 	o.validateFleet(bad, &errs)
+	o.validateSlices(bad)
 	if err := window.CheckWindow(o.Period); err != nil {
 		bad("Period: %v", unwrapped(err, window.ErrInvalid))
 	}

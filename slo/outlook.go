@@ -37,7 +37,9 @@ type Outlook struct {
 	// Time is the evaluation the outlook starts from: the registry's last
 	// advance.
 	Time time.Time
-	// Rate is the events per second assumed from Time on: the rate over
+	// Rate is the events per second assumed from Time on (slices per
+	// second for an objective of [Slices], and ErrorRatio their share of
+	// bad slices, or of shortfall for RatioTimeslices): the rate over
 	// the objective's ExhaustionWindow (see [Status]), 1h by default, or
 	// over the time since the first of its events when they are younger
 	// than the window, as in a process started minutes ago (to the
@@ -140,8 +142,9 @@ func (r *Registry) outlook(o *objective, q float64) Outlook {
 	r.mu.RLock()
 	at := r.advanced
 	t0 := r.group.Time().UnixNano()
-	width, first, _, counts := o.series.Buckets(o.exhaust)
-	g, b := o.series.Sum(o.exhaust)
+	series := o.budgetSeries() // slices for an objective of slices
+	width, first, _, counts := series.Buckets(o.exhaust)
+	g, b := series.Sum(o.exhaust)
 	// The rate over the exhaustion window, per tick: its events over the
 	// ticks it spans, so that 60000 events in an hour of 3 s ticks are 50
 	// a tick exactly, as a registry that records them would count. When
@@ -157,15 +160,16 @@ func (r *Registry) outlook(o *objective, q float64) Outlook {
 	// one tick, not over no time, which would make the rate infinite.
 	span = max(span, float64(tick))
 	perTick := (g + b) / (span / float64(tick))
-	p := o.series.Project(perTick*(1-q), perTick*q)
+	p := series.Project(perTick*(1-q), perTick*q)
 	r.mu.RUnlock()
+	src := o.outlookSource(p)
 
 	out := Outlook{Journey: o.Journey, Objective: o.Name, Time: at, ErrorRatio: q,
-		Rate: perTick / (float64(tick) / float64(time.Second))}
+		Rate: perTick / o.sliceUnit() / (float64(tick) / float64(time.Second))}
 	when := func() time.Time { return p.Time().In(at.Location()) }
 
 	var ev, ahead burnrate.Evaluation
-	o.Policy.Evaluate(p, o.Target, &ev)           // at step 0: as the last evaluation saw it
+	o.Policy.Evaluate(src, o.Target, &ev)         // at step 0: as the last evaluation saw it
 	firing := make([]int, 0, len(o.Policy.Rules)) // policy indices of the rules firing now
 	for i, rule := range o.Policy.Rules {
 		if ev.Rules[i].Firing {
@@ -205,7 +209,7 @@ func (r *Registry) outlook(o *objective, q float64) Outlook {
 			}
 			if end > k+1 {
 				p.SetStep(end)
-				o.Policy.Evaluate(p, o.Target, &ahead)
+				o.Policy.Evaluate(src, o.Target, &ahead)
 				if o.Policy.Holds(&ev, &ahead) {
 					k, ev, ahead = end, ahead, ev
 					continue
@@ -215,7 +219,7 @@ func (r *Registry) outlook(o *objective, q float64) Outlook {
 		}
 		k++
 		p.SetStep(k)
-		o.Policy.Evaluate(p, o.Target, &ev)
+		o.Policy.Evaluate(src, o.Target, &ev)
 		for n, i := range firing {
 			ro := &out.Rules[n]
 			if !ro.Clears.IsZero() || ev.Rules[i].Firing {

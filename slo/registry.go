@@ -142,10 +142,18 @@ type objective struct {
 	good, bad  float64 // over the period, its oldest bucket pro rata
 	totG, totB uint64  // since New; never restored from a snapshot
 	since      time.Time
-	state      burnrate.Severity
-	log        episodeLog
+	// from is the oldest instant the windows hold data for: when New
+	// started, or the start of the oldest restored bucket with events.
+	// Status's Covered runs from it.
+	from  time.Time
+	state burnrate.Severity
+	log   episodeLog
 
 	tracker *Tracker // the handle users hold; fixed at New
+
+	// slices counts the objective's time slices; nil when it counts
+	// events. See Slices.
+	slices *sliceState
 }
 
 // New returns a registry of the given objectives, with defaults filled in
@@ -187,6 +195,7 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		}
 		seen[key] = i
 		windows = append(windows, o.windows()...)
+		windows = append(windows, o.sliceTick()...)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -223,9 +232,14 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 			return nil, err // unreachable: the windows were validated
 		}
 		obj := block.objective(i)
-		*obj = objective{Objective: o, series: s, exhaust: o.exhaustionWindow(), budget: burnrate.ErrorBudget(o.Target), since: now,
+		*obj = objective{Objective: o, series: s, exhaust: o.exhaustionWindow(), budget: burnrate.ErrorBudget(o.Target), since: now, from: now,
 			eval: block.evaluation(o), tracker: obj.tracker}
 		obj.log = episodeLog{max: cfg.episodeLog, rule: -1, peak: block.peak(len(o.Policy.Windows()))}
+		if o.Slices != nil {
+			if obj.slices, err = newSliceState(o, group); err != nil {
+				return nil, err // unreachable: the windows were validated
+			}
+		}
 		j := r.journeys[o.Journey]
 		if j == nil {
 			j = &Journey{name: o.Journey, reg: r}
@@ -525,6 +539,7 @@ func (r *Registry) Advance(now time.Time) error {
 func (r *Registry) advance(now time.Time) {
 	r.drain()
 	r.mu.Lock()
+	r.countSlices(now)
 	r.group.Advance(now)
 	r.pending = r.evaluate(now)
 	r.mu.Unlock()
@@ -567,12 +582,17 @@ func (r *Registry) evaluate(now time.Time) []Transition {
 	for _, o := range r.objs {
 		from := o.state
 		g0, b0 := o.totG, o.totB
-		o.Policy.Evaluate(o.series, o.Target, &o.eval)
-		o.good, o.bad = o.series.Sum(o.Period)
 		o.totG, o.totB = o.series.Total()
+		src := o.source()
+		o.Policy.Evaluate(src, o.Target, &o.eval)
+		o.good, o.bad = src.Sum(o.Period)
 		// The totals' moves are exactly the events this evaluation counts,
 		// with no double counting across rotation.
-		o.track(prev, now, from, o.totG-g0, o.totB-b0)
+		dg, db := float64(o.totG-g0), float64(o.totB-b0)
+		if o.slices != nil {
+			dg, db = o.slices.moved() // an episode of slices counts slices
+		}
+		o.track(prev, now, from, dg, db)
 		if o.eval.State == from {
 			continue
 		}

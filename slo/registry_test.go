@@ -222,12 +222,14 @@ func TestStatus(t *testing.T) {
 	if st.Good != 1200*597 || st.Bad != 1200*3 || st.SLI != 0.995 || st.NoData {
 		t.Errorf("counts (%d, %d), SLI %v, NoData %v; want (716400, 3600), 0.995, false", st.Good, st.Bad, st.SLI, st.NoData)
 	}
-	// Over the period (only an hour of traffic so far): burn 5, budget -4.
-	if st.BudgetRemaining != -4 {
-		t.Errorf("BudgetRemaining = %v, want -4", st.BudgetRemaining)
+	// Over the period (only an hour of traffic so far): burn 5, budget -4
+	// by arithmetic; but an hour of a 30-day period is too young for a
+	// claim on its budget, so no time to exhaustion either.
+	if st.BudgetRemaining != -4 || st.Budget != BudgetYoungData || st.Covered != time.Hour || st.MinCovered != 72*time.Hour {
+		t.Errorf("BudgetRemaining %v, budget %v, covered %v of %v; want -4, young data, 1h of 72h", st.BudgetRemaining, st.Budget, st.Covered, st.MinCovered)
 	}
-	if st.TimeToExhaustion != 0 {
-		t.Errorf("TimeToExhaustion = %v, want 0 (spent)", st.TimeToExhaustion)
+	if st.TimeToExhaustion != burnrate.Never {
+		t.Errorf("TimeToExhaustion = %v, want Never (young data)", st.TimeToExhaustion)
 	}
 	// Every window holds the same hour, so the 1d and 3d windows burn at 5
 	// too: both tickets fire (factors 3 and 1), neither page (14.4 and 6).
@@ -245,7 +247,7 @@ func TestStatus(t *testing.T) {
 }
 
 func TestTimeToExhaustionUsesShortestLongWindow(t *testing.T) {
-	reg := manual(t, []Objective{{Journey: "checkout", Target: 0.999}})
+	reg := ripen(manual(t, []Objective{{Journey: "checkout", Target: 0.999}}))
 	j := journeyOf(reg, "checkout")
 	// A day of clean traffic, then 10 minutes at burn 10.
 	now := t0
@@ -600,4 +602,16 @@ func trackerOf(reg *Registry, journey, objective string) *Tracker {
 		panic("no objective " + ObjectiveKey(journey, objective))
 	}
 	return t
+}
+
+// ripen makes reg's data cover every objective's whole period, as if it
+// had been running quietly for a period before t0, so that its statuses
+// make budget claims from the first events on (see BudgetYoungData).
+func ripen(reg *Registry) *Registry {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	for _, o := range reg.objs {
+		o.from = o.from.Add(-o.Period)
+	}
+	return reg
 }

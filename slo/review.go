@@ -108,9 +108,12 @@ type ObjectiveReview struct {
 	// From and To bound the period reviewed: the objective's Period up to
 	// the review's Time.
 	From, To time.Time
-	// Pages and Tickets count the episodes by Severity; FlakyPages the
-	// pages among them that were flaky by the review's Options (see
-	// [Episode.Flaky]).
+	// Pages counts the episodes that paged and Tickets those that spent
+	// time at ticket ([Episode.Ticketed]): an episode that went from
+	// ticket to page, or came down from page to ticket, counts in both,
+	// as a person on call counts the page and the ticket they got.
+	// FlakyPages counts the pages that were flaky by the review's Options
+	// (see [Episode.Flaky]).
 	Pages, Tickets, FlakyPages int
 	// Paging is the time the episodes spent at page within the period.
 	Paging time.Duration
@@ -169,13 +172,21 @@ func (r *Registry) Review(opts ...ReviewOption) (Review, error) {
 
 // review reviews o's period ending at at. It requires Registry.mu held.
 func (o *objective) review(at time.Time, opts ReviewSettings) ObjectiveReview {
+	return reviewOf(o.Objective, o.good, o.bad, o.log.episodes, at, opts)
+}
+
+// reviewOf reviews the period of o ending at at, which held good and bad
+// events, over its episodes eps (oldest first): a registry's objective
+// and a fleet's History alike.
+func reviewOf(o Objective, good, bad float64, eps []Episode, at time.Time, opts ReviewSettings) ObjectiveReview {
 	or := ObjectiveReview{
 		Journey: o.Journey, Objective: o.Name, From: at.Add(-o.Period), To: at,
-		BudgetRemaining: burnrate.BudgetRemaining(o.good, o.bad, o.Target),
+		BudgetRemaining: burnrate.BudgetRemaining(good, bad, o.Target),
 	}
-	or.Budget = budgetState(o.good+o.bad, o.minEvents(), or.BudgetRemaining)
-	var bad float64
-	for _, ep := range o.log.episodes {
+	or.Budget = budgetState(good+bad, o.minEvents(), or.BudgetRemaining)
+	periodBad := bad
+	bad = 0
+	for _, ep := range eps {
 		if (!ep.Open() && !ep.End.After(or.From)) || ep.Start.After(at) {
 			continue
 		}
@@ -190,20 +201,20 @@ func (o *objective) review(at time.Time, opts ReviewSettings) ObjectiveReview {
 		}
 		bad += ep.Bad * share
 		or.Paging += time.Duration(math.Round(float64(ep.Paging) * share))
-		switch ep.Severity {
-		case burnrate.SeverityPage:
+		if ep.Severity == burnrate.SeverityPage {
 			or.Pages++
 			if ep.Flaky(opts.Flaky, opts.FlakyBudget) {
 				or.FlakyPages++
 			}
-		case burnrate.SeverityTicket:
+		}
+		if ep.Ticketed(at) {
 			or.Tickets++
 		}
 	}
 	// One denominator for both shares: the budget the period allows now,
 	// as BudgetRemaining has it.
 	spent := 1 - or.BudgetRemaining
-	if allowed := (o.good + o.bad) * o.budget; allowed > 0 && spent > 0 {
+	if allowed := (good + periodBad) * burnrate.ErrorBudget(o.Target); allowed > 0 && spent > 0 {
 		or.EpisodeBudget = min(bad/allowed, spent)
 		or.BackgroundBudget = spent - or.EpisodeBudget
 	}

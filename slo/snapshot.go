@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -211,6 +212,9 @@ func (r *Registry) takeSnapshot(now time.Time) Snapshot {
 	defer r.mu.RUnlock()
 	for _, o := range r.objs {
 		add(o.Journey, o.Name, o.Latency, o.series, o.log.episodes)
+		if o.slices != nil {
+			add(o.Journey, o.Name+sliceSeriesSuffix, o.Latency, o.slices.series, nil)
+		}
 	}
 	add(Unmatched, "", 0, r.overflow, nil)
 	return snap
@@ -464,7 +468,13 @@ func (r *Registry) restoreBytes(data []byte, now time.Time, res RestoreReport) R
 		}
 	}
 	for _, o := range r.objs {
-		restore(ObjectiveKey(o.Journey, o.Name), o.Latency, o.series, func(eps []Episode) { o.log.restore(o, eps) })
+		restore(ObjectiveKey(o.Journey, o.Name), o.Latency, o.series, func(eps []Episode) {
+			o.log.restore(o, eps)
+			o.from = oldestData(o.series, o.Period, o.from)
+		})
+		if o.slices != nil {
+			restore(ObjectiveKey(o.Journey, o.Name+sliceSeriesSuffix), o.Latency, o.slices.series, nil)
+		}
 	}
 	restore(ObjectiveKey(Unmatched, ""), 0, r.overflow, nil)
 	for _, ss := range snap.Series {
@@ -473,6 +483,24 @@ func (r *Registry) restoreBytes(data []byte, now time.Time, res RestoreReport) R
 		}
 	}
 	return res
+}
+
+// oldestData returns the start of the oldest bucket of s's period that
+// holds events, or from when none is older: what restored windows cover.
+// A period whose oldest bucket, partly before the period, holds events is
+// covered whole.
+func oldestData(s *window.Series, period time.Duration, from time.Time) time.Time {
+	width, first, _, counts := s.Buckets(period)
+	for i, c := range counts {
+		if c.Good == 0 && c.Bad == 0 {
+			continue
+		}
+		if at := first.Add(time.Duration(i) * width); at.Before(from) {
+			return at
+		}
+		return from
+	}
+	return from
 }
 
 // encodeSnapshot writes the format: magic, uvarint version, then varints
@@ -589,7 +617,7 @@ func impossible(s Snapshot) string {
 		switch unmatched := ss.Journey == Unmatched && ss.Objective == ""; {
 		case unmatched && (len(ss.Rings) > 0 || len(ss.Episodes) > 0 || ss.Latency != 0):
 			return where("the events of undeclared journeys have no windows, episodes or latency threshold")
-		case !unmatched && (ss.Journey == Unmatched || !namePattern.MatchString(ss.Journey) || !namePattern.MatchString(ss.Objective)):
+		case !unmatched && (ss.Journey == Unmatched || !namePattern.MatchString(ss.Journey) || !namePattern.MatchString(strings.TrimSuffix(ss.Objective, sliceSeriesSuffix))):
 			return where("journey and objective are not names an objective can have")
 		case ss.Latency < 0:
 			return where("latency threshold %v is negative", ss.Latency)

@@ -45,7 +45,7 @@ func TestObjectiveStatusIsTheRegistrys(t *testing.T) {
 		seen[st.State] = true
 		var ev burnrate.Evaluation
 		defaulted.Policy.Evaluate(windowSums{st}, defaulted.Target, &ev)
-		got := defaulted.Status(st.Time, float64(st.Good), float64(st.Bad), ev)
+		got := defaulted.StatusCovering(st.Time, st.Time.Sub(start), float64(st.Good), float64(st.Bad), ev)
 		want := st
 		want.TotalGood, want.TotalBad, want.Since = 0, 0, time.Time{}
 		if diff := cmp.Diff(want, got); diff != "" {

@@ -99,9 +99,11 @@ type source struct {
 	// paths are the files read: one config file, or the OpenSLO files.
 	paths []string
 	// openslo is true for OpenSLO v1 documents, false for a journeyslo
-	// config file.
+	// config file or a Sloth spec.
 	openslo bool
-	config  *sloconfig.Config
+	// sloth is true for a Sloth spec, which sloconfig reads as a config.
+	sloth  bool
+	config *sloconfig.Config
 	// indicators are the OpenSLO SLIs' own queries, by objective key (see
 	// openslo.Imported.Indicators).
 	indicators map[string]openslo.Indicator
@@ -128,7 +130,7 @@ func loadService(stderr io.Writer, name string, configs []string, why string) (s
 }
 
 // loadSources reads the objective files at paths: each journeyslo config
-// file is a source, and the OpenSLO v1 files are one, at the place of the
+// file or Sloth spec is a source, and the OpenSLO v1 files are one, at the place of the
 // first. It returns the sources that loaded and the problems of the others,
 // one a line, each FILE:LINE:COLUMN: message (or FILE: message).
 func loadSources(paths []string) ([]*source, []error) {
@@ -151,6 +153,20 @@ func loadSources(paths []string) ([]*source, []error) {
 			}
 			set.paths = append(set.paths, path)
 			files = append(files, openslo.File{Name: path, Data: data})
+			continue
+		}
+		if sloconfig.IsSloth(data) {
+			// Sloth specs, several to a file: a service each.
+			cfgs, err := sloconfig.ParseSloth(path, data)
+			if err != nil {
+				errs = append(errs, fileErr(err, path))
+				continue
+			}
+			for _, cfg := range cfgs {
+				src := newSource([]string{path}, false, cfg, nil)
+				src.sloth = true
+				srcs = append(srcs, src)
+			}
 			continue
 		}
 		cfg, err := sloconfig.Parse(path, data)
@@ -180,8 +196,11 @@ func (s *source) name() string { return strings.Join(s.paths, ", ") }
 
 // kind names the source's format.
 func (s *source) kind() string {
-	if s.openslo {
+	switch {
+	case s.openslo:
 		return "OpenSLO v1"
+	case s.sloth:
+		return "Sloth spec"
 	}
 	return "journeyslo config"
 }
@@ -203,22 +222,67 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// ownIndicators refuses a source whose OpenSLO SLIs read their own queries
-// rather than journeyslo's counters: rules written over
-// journeyslo_sli_events_total would watch other events than the SLO names.
+// ownIndicators refuses a source whose OpenSLO SLIs read queries of
+// another source than Prometheus: the registry counts those journeys'
+// events itself, but the fleet's rules, which read Prometheus, cannot.
+// An SLI over Prometheus counters is its objective's source, which the
+// rules read.
 func (s *source) ownIndicators() error {
 	if len(s.indicators) == 0 {
 		return nil
 	}
+	withSource := map[string]bool{}
+	for _, o := range s.objectives {
+		if o.Source != nil && !o.Source.IsZero() {
+			withSource[objectiveKey(o)] = true
+		}
+	}
 	var errs []error
 	for _, key := range slices.Sorted(maps.Keys(s.indicators)) {
 		ind := s.indicators[key]
+		if withSource[key] {
+			continue
+		}
 		num := "bad " + ind.Bad
 		if ind.Good != "" {
 			num = "good " + ind.Good
 		}
-		errs = append(errs, fmt.Errorf("objective %s: its SLI reads its own %s queries (%s; total %s), and the rules read journeyslo's %s counters; "+
-			"count the journey's events with journeyslo, or write these rules by hand", key, ind.Source, num, ind.Total, slorules.Counter))
+		errs = append(errs, fmt.Errorf("objective %s: its SLI reads %s queries (%s; total %s), and the fleet's rules read Prometheus; "+
+			"give the SLI Prometheus queries of the same events, or count the journey's events with journeyslo", key, ind.Source, yamlpos.Quote(num), yamlpos.Quote(ind.Total)))
+	}
+	if len(errs) == 0 {
+		return nil
 	}
 	return fileErr(errors.Join(errs...), s.paths...)
+}
+
+// rulesProblems returns what the rules verb, with options opts and the
+// -label labels, refuses in the source beyond what loading it found:
+// OpenSLO SLIs the rules cannot read, labels that contradict an
+// objective's, and what slorules refuses. validate calls it with no flag,
+// so that the two verbs never disagree about a file.
+func (s *source) rulesProblems(flavor slorules.Flavor, labels labelsFlag, opts []slorules.Option) error {
+	if err := s.ownIndicators(); err != nil {
+		return err
+	}
+	if err := labelConflicts(s.objectives, labels); err != nil {
+		return fileErr(err, s.paths...)
+	}
+	if err := checkGenerate(s.objectives, flavor, opts); err != nil {
+		return fileErr(err, s.paths...)
+	}
+	return nil
+}
+
+// objectiveKey is o's key, its default name filled in.
+func objectiveKey(o slo.Objective) string {
+	name := o.Name
+	switch {
+	case name != "":
+	case o.Latency > 0:
+		name = "latency"
+	default:
+		name = "availability"
+	}
+	return slo.ObjectiveKey(o.Journey, name)
 }

@@ -92,7 +92,7 @@ func TestEveryVerbHelp(t *testing.T) {
 			}
 		}
 	}
-	if got := verbNames(); strings.Join(got, " ") != "validate rules openslo snapshot backtest risk help version" {
-		t.Errorf("verbs %v, want validate rules openslo snapshot backtest risk help version", got)
+	if got := verbNames(); strings.Join(got, " ") != "validate rules dashboards convert openslo snapshot backtest risk serve help version" {
+		t.Errorf("verbs %v, want validate rules dashboards convert openslo snapshot backtest risk serve help version", got)
 	}
 }

@@ -1,18 +1,22 @@
 // Command journeyslo checks objective files, turns them into the fleet's
-// Prometheus rules and between journeyslo's format and OpenSLO v1, shows
-// what a registry's snapshot file holds, backtests alert policies on
+// Prometheus rules and Grafana dashboards and between journeyslo's format
+// and OpenSLO v1, shows what a registry's snapshot file holds, backtests
+// alert policies on
 // recorded, synthetic or Prometheus traffic, and weighs risks against the
 // yearly error budget.
 //
 // Usage:
 //
 //	journeyslo validate FILE...
-//	journeyslo rules [-flavor prometheus|thanos|mimir] [-selector SEL] [-label k=v]... [-namespace NS] [-interval D] [-o DIR] FILE...
+//	journeyslo rules [-flavor prometheus|thanos|mimir|prometheus-operator] [-selector SEL] [-label k=v]... [-namespace NS] [-interval D] [-object-name NAME] [-object-namespace NS] [-object-label k=v]... [-o DIR] FILE...
+//	journeyslo dashboards [-label k=v]... [-o DIR] FILE...
+//	journeyslo convert [-to config|openslo] [-o FILE] FILE...
 //	journeyslo openslo import [-o FILE] FILE...
 //	journeyslo openslo export [-o FILE] FILE...
 //	journeyslo snapshot [-config FILE]... SNAPSHOT
 //	journeyslo backtest -config FILE [-objective JOURNEY:OBJECTIVE]... TRAFFIC [-policy FILE|NAME]... [-flaky D] [-every D] [-format text|json|html] [-o FILE]
 //	journeyslo risk [-config FILE]... [-traffic FILE] [-format text|json] FILE
+//	journeyslo serve -prometheus URL [-addr ADDR] [-label k=v]... [-from TIME] [FILE...]
 //	journeyslo help [VERB]
 //	journeyslo version
 //
@@ -20,11 +24,13 @@
 //
 //	go run ./cmd/journeyslo validate examples/config/shop.yaml
 //	go run ./cmd/journeyslo rules -selector '{job="shop"}' -o rules/ examples/config/shop.yaml
+//	go run ./cmd/journeyslo convert -o shop.yaml sloth.yaml
 //	go run ./cmd/journeyslo backtest -config examples/config/shop.yaml -traffic examples/backtest/traffic.csv -o report.html
 //	go run ./cmd/journeyslo risk -config examples/config/shop.yaml -traffic examples/backtest/traffic.csv examples/backtest/risks.yaml
 //
-// Every verb that reads objectives takes journeyslo config files and OpenSLO
-// v1 files alike, told apart by their content (apiVersion: openslo/v1). The
+// Every verb that reads objectives takes journeyslo config files, Sloth specs
+// (version: prometheus/v1, or apiVersion: sloth.slok.dev/v1) and OpenSLO v1
+// files alike, told apart by their content (apiVersion: openslo/v1). The
 // OpenSLO files of one command line are read together, as one service's
 // documents, so that their references may cross files.
 // Output goes to standard output unless -o is given; problems go to standard
@@ -34,7 +40,7 @@
 // read or written, and 2 on a usage error (an unknown verb or flag, a
 // missing argument).
 //
-// The command is a thin shell over the packages slo, slo/slorules,
+// The command is a thin shell over the packages slo, slo/slorules, slo/slodash,
 // slo/sloconfig, slo/openslo, backtest and risk: whatever it does, a
 // program can do with them.
 package main
@@ -82,14 +88,17 @@ var verbs map[string]*verb
 
 func init() {
 	verbs = map[string]*verb{
-		"validate": validateVerb,
-		"rules":    rulesVerb,
-		"openslo":  opensloVerb,
-		"help":     helpVerb,
-		"version":  versionVerb,
-		"snapshot": snapshotVerb,
-		"backtest": backtestVerb,
-		"risk":     riskVerb,
+		"validate":   validateVerb,
+		"rules":      rulesVerb,
+		"dashboards": dashboardsVerb,
+		"convert":    convertVerb,
+		"openslo":    opensloVerb,
+		"help":       helpVerb,
+		"version":    versionVerb,
+		"snapshot":   snapshotVerb,
+		"backtest":   backtestVerb,
+		"risk":       riskVerb,
+		"serve":      serveVerb,
 	}
 }
 
@@ -117,7 +126,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // verbOrder is the order verbs are listed in, that of the work: check,
 // generate, convert, inspect, try.
-var verbOrder = []string{"validate", "rules", "openslo", "snapshot", "backtest", "risk", "help", "version"}
+var verbOrder = []string{"validate", "rules", "dashboards", "convert", "openslo", "snapshot", "backtest", "risk", "serve", "help", "version"}
 
 // verbNames returns the verbs' names in the order of verbOrder.
 func verbNames() []string {
@@ -133,21 +142,24 @@ func verbNames() []string {
 // usage writes the command's help: its verbs and its exit statuses.
 func usage(w io.Writer) {
 	fmt.Fprint(w, "journeyslo checks objective files, writes the fleet's Prometheus rules from them,\n"+
-		"converts them to and from OpenSLO v1, shows what a snapshot file holds, backtests\n"+
-		"alert policies on traffic, and weighs risks against the yearly error budget.\n\nUsage:\n\n")
+		"converts them between formats (Sloth, OpenSLO v1), shows what a snapshot file\n"+
+		"holds, backtests alert policies on traffic, and weighs risks against the yearly\n"+
+		"error budget.\n\nUsage:\n\n")
 	for _, n := range verbNames() {
 		fmt.Fprintf(w, "  journeyslo %s\n", verbs[n].synopsis)
 	}
 	fmt.Fprint(w, "\nVerbs:\n\n")
 	for _, n := range verbNames() {
-		fmt.Fprintf(w, "  %-9s %s\n", n, verbs[n].summary)
+		fmt.Fprintf(w, "  %-10s %s\n", n, verbs[n].summary)
 	}
 	fmt.Fprint(w, "\n"+filesHelp+exitHelp+"\nRun 'journeyslo help VERB' for a verb's flags.\n")
 }
 
-const filesHelp = `Objective files are journeyslo config files or OpenSLO v1 documents, told apart
-by their content: a file with a document whose apiVersion is openslo/v1 is
-OpenSLO. Problems are written to standard error as FILE:LINE:COLUMN: message.
+const filesHelp = `Objective files are journeyslo config files, Sloth specs or OpenSLO v1 documents,
+told apart by their content: a file with a document whose apiVersion is
+openslo/v1 is OpenSLO; one whose version is prometheus/v1, or whose apiVersion
+is sloth.slok.dev/v1, is a Sloth spec. Problems are written to standard error
+as FILE:LINE:COLUMN: message.
 `
 
 const exitHelp = `

@@ -23,9 +23,10 @@ var opensloVerb = &verb{
 	help: `openslo import writes the service that FILE... describe as a journeyslo config
 file. The OpenSLO v1 files given are read together, as one service's
 documents whose references may cross files; a journeyslo config file is
-written back as it reads. An SLI that reads its own queries rather than
-journeyslo's counters has no place in a config: import says so on standard
-error and writes the objectives, which a registry counts itself.
+written back as it reads. An SLI's Prometheus queries become its objective's
+source; queries of another source type (Datadog...) have no place in a
+config: import says so on standard error and writes the objectives, which a
+registry counts itself.
 
 openslo export writes each service of FILE... as OpenSLO v1 documents, "---"
 between them, which openslo import reads back to the same config. OpenSLO
@@ -97,10 +98,15 @@ func importSources(srcs []*source, stderr io.Writer) ([]byte, int) {
 			len(srcs), strings.Join(names, "; "))
 	}
 	src := srcs[0]
+	withSource := map[string]bool{}
+	for _, o := range src.objectives {
+		withSource[objectiveKey(o)] = o.Source != nil
+	}
 	for _, key := range slices.Sorted(maps.Keys(src.indicators)) {
-		ind := src.indicators[key]
-		fmt.Fprintf(stderr, "%s: objective %s: its SLI reads its own %s queries, which a journeyslo config does not keep; "+
-			"the registry counts the journey's own events instead\n", src.paths[0], key, ind.Source)
+		if ind := src.indicators[key]; !withSource[key] {
+			fmt.Fprintf(stderr, "%s: objective %s: its SLI reads %s queries, which a journeyslo config does not keep; "+
+				"the registry counts the journey's own events instead\n", src.paths[0], key, ind.Source)
+		}
 	}
 	b, err := src.config.Marshal()
 	if err != nil {

@@ -64,19 +64,27 @@ func TestOpenSLOInput(t *testing.T) {
 	}
 }
 
-// TestOpenSLOOwnIndicators checks that rules refuses an SLI whose queries
-// are not journeyslo's counters, rather than watching other events.
+// TestOpenSLOOwnIndicators checks that validate and rules agree on the
+// SLIs rules can read: Prometheus queries, the objective's source, pass
+// both; queries of another source type are refused by both, in the same
+// words.
 func TestOpenSLOOwnIndicators(t *testing.T) {
 	_, files := exportShop(t, t.TempDir(), map[string]openslo.Indicator{
 		"checkout:availability": {Source: "Prometheus", Bad: `sum(http_requests_total{code=~"5.."})`, Total: `sum(http_requests_total)`},
 	})
-	v := runCmd(t, append([]string{"validate"}, files...)...)
-	v.wantStatus(t, exitOK)
-	r := runCmd(t, append([]string{"rules"}, files...)...)
-	r.wantStatus(t, exitInvalid)
-	want := files[0] + `: objective checkout:availability: its SLI reads its own Prometheus queries (bad sum(http_requests_total{code=~"5.."}); total sum(http_requests_total)), ` +
-		"and the rules read journeyslo's journeyslo_sli_events_total counters; count the journey's events with journeyslo, or write these rules by hand\n"
-	if r.stderr != want || r.stdout != "" {
-		t.Errorf("journeyslo rules: stdout %q, stderr\n%s\nwant nothing and\n%s", r.stdout, r.stderr, want)
+	runCmd(t, append([]string{"validate"}, files...)...).wantStatus(t, exitOK)
+	runCmd(t, append([]string{"rules"}, files...)...).wantStatus(t, exitOK)
+
+	_, files = exportShop(t, t.TempDir(), map[string]openslo.Indicator{
+		"checkout:availability": {Source: "Datadog", Bad: "sum:checkout.errors{*}.as_count()", Total: "sum:checkout.all{*}.as_count()"},
+	})
+	want := files[0] + `: objective checkout:availability: its SLI reads Datadog queries ("bad sum:checkout.errors{*}.as_count()"; total "sum:checkout.all{*}.as_count()"), ` +
+		"and the fleet's rules read Prometheus; give the SLI Prometheus queries of the same events, or count the journey's events with journeyslo\n"
+	for _, verb := range []string{"validate", "rules"} {
+		r := runCmd(t, append([]string{verb}, files...)...)
+		r.wantStatus(t, exitInvalid)
+		if r.stderr != want || r.stdout != "" {
+			t.Errorf("journeyslo %s: stdout %q, stderr\n%s\nwant nothing and\n%s", verb, r.stdout, r.stderr, want)
+		}
 	}
 }

@@ -72,19 +72,26 @@ func TestOpenSLOExportImport(t *testing.T) {
 	}
 }
 
+// An SLI's Prometheus queries become its objective's source; queries of
+// another source type have no place in a config, and import says so.
 func TestOpenSLOImportOwnIndicators(t *testing.T) {
 	_, files := exportShop(t, t.TempDir(), map[string]openslo.Indicator{
 		"checkout:availability": {Source: "Prometheus", Bad: `sum(http_requests_total{code=~"5.."})`, Total: `sum(http_requests_total)`},
+		"search:availability":   {Source: "Datadog", Bad: "sum:search.errors{*}.as_count()", Total: "sum:search.all{*}.as_count()"},
 	})
 	res := runCmd(t, append([]string{"openslo", "import"}, files...)...)
 	res.wantStatus(t, exitOK)
-	want := files[0] + ": objective checkout:availability: its SLI reads its own Prometheus queries, which a journeyslo config does not keep; " +
+	want := files[0] + ": objective search:availability: its SLI reads Datadog queries, which a journeyslo config does not keep; " +
 		"the registry counts the journey's own events instead\n"
 	if res.stderr != want {
 		t.Errorf("journeyslo openslo import: stderr\n%s\nwant\n%s", res.stderr, want)
 	}
 	if !strings.HasPrefix(res.stdout, generatedHeader+"service: shop\n") {
 		t.Errorf("journeyslo openslo import: stdout starts %.80q, want the header and the config", res.stdout)
+	}
+	src := "        source:\n          bad: http_requests_total{code=~\"5..\"}\n          total: http_requests_total\n"
+	if !strings.Contains(res.stdout, src) {
+		t.Errorf("journeyslo openslo import wrote no source %q:\n%s", src, res.stdout)
 	}
 }
 

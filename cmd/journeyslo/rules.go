@@ -20,25 +20,35 @@ import (
 )
 
 var rulesVerb = &verb{
-	synopsis: "rules [-flavor prometheus|thanos|mimir] [-selector SEL] [-label k=v]... [-o DIR] FILE...",
-	summary:  "write the fleet's Prometheus, Thanos or Mimir rules for the objectives",
+	synopsis: "rules [-flavor prometheus|thanos|mimir|prometheus-operator] [-selector SEL] [-label k=v]... [-object-name NAME] [-object-namespace NS] [-object-label k=v]... [-o DIR] FILE...",
+	summary:  "write the fleet's Prometheus, Thanos, Mimir or prometheus-operator rules for the objectives",
 	help: `Rules writes the recording and alerting rules that evaluate a file's objectives
 over the fleet's journeyslo_sli_events_total counters, as package slo/slorules
 generates them: the error ratio of every window of each objective's policy, its
 period's SLI and budget, and one JourneyErrorBudgetBurn alert per severity.
 
-Each service gives one rule file: a journeyslo config file is one service, and
-the OpenSLO v1 files given are read together as one. With one service and no
+Each service gives one rule file: a journeyslo config file or a Sloth spec is
+one service, and the OpenSLO v1 files given are read together as one. An
+objective with a source (an OpenSLO SLI's Prometheus queries, a Sloth SLI's,
+or source: in a config) is read from those counters instead. With one service and no
 -o, its rules go to standard output; with -o DIR, each service's go to
 DIR/SERVICE.rules.yml, DIR created when missing, beside
 DIR/SERVICE.alertmanager.yml: an Alertmanager configuration that groups the
 alerts by objective, sends pages and tickets to two receivers to fill in, and
 silences an objective's ticket while its page fires (merge its route and
-inhibit_rules into yours). Nothing is written unless every FILE is valid. An OpenSLO SLI that reads other counters than
-journeyslo_sli_events_total is refused: the rules read journeyslo's counters.
+inhibit_rules into yours). Nothing is written unless every FILE is valid. An
+OpenSLO SLI whose queries are not Prometheus's is refused: the rules read
+Prometheus. journeyslo validate reports everything rules refuses without flags.
 Each objective's runbook becomes its alerts' runbook_url, and its labels are
 on every series and alert of its rules, beside the -label labels; a -label
 that gives one of an objective's labels another value is refused.
+
+With -flavor prometheus-operator, the rules are prometheus-operator
+PrometheusRule objects for kubectl apply -f, one per objective, named
+NAME.JOURNEY.OBJECTIVE (NAME is -object-name, by default the service's name),
+in the -object-namespace namespace (by default none: kubectl's own) and
+labelled with the -object-label labels, which the Prometheus resource's
+ruleSelector must match, and app.kubernetes.io/managed-by=journeyslo.
 `,
 	flags: flagsOf[rulesOptions],
 	run:   runRules,
@@ -52,11 +62,13 @@ type rulesOptions struct {
 	namespace string
 	interval  time.Duration
 	out       string
+	object    slorules.ObjectMeta
+	objLabels labelsFlag
 }
 
 func (o *rulesOptions) flagSet(stderr io.Writer) *flag.FlagSet {
 	fs := newFlags("rules", stderr)
-	fs.Func("flavor", "the `engine` the rules are for: prometheus, thanos (adds partial_response_strategy: abort)\nor mimir (adds a namespace) (default prometheus)", func(s string) error {
+	fs.Func("flavor", "the `engine` the rules are for: prometheus, thanos (adds partial_response_strategy: abort),\nmimir (adds a namespace) or prometheus-operator (PrometheusRule objects) (default prometheus)", func(s string) error {
 		f, err := slorules.ParseFlavor(s)
 		if err != nil {
 			return errors.New(strings.TrimPrefix(err.Error(), "slorules: "))
@@ -69,6 +81,9 @@ func (o *rulesOptions) flagSet(stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.namespace, "namespace", "", "the Mimir ruler namespace of the mimir flavour (default the service's name)")
 	fs.DurationVar(&o.interval, "interval", 0, "how often the engine evaluates the groups, such as 30s (default the engine's global interval)")
 	fs.StringVar(&o.out, "o", "", "the `directory` to write the rule files into (default standard output)")
+	fs.StringVar(&o.object.Name, "object-name", "", "the `prefix` of the PrometheusRule objects' names, NAME.JOURNEY.OBJECTIVE, of the\nprometheus-operator flavour (default the service's name)")
+	fs.StringVar(&o.object.Namespace, "object-namespace", "", "the Kubernetes `namespace` of the PrometheusRule objects (default none: kubectl's)")
+	fs.Var(&o.objLabels, "object-label", "a Kubernetes label `name=value` of the PrometheusRule objects, such as release=prometheus,\nfor the operator's ruleSelector; repeat it for more labels")
 	return fs
 }
 
@@ -86,6 +101,11 @@ func (o *rulesOptions) options() []slorules.Option {
 	}
 	if o.interval != 0 {
 		opts = append(opts, slorules.WithInterval(o.interval))
+	}
+	if o.object.Name != "" || o.object.Namespace != "" || len(o.objLabels) > 0 {
+		meta := o.object
+		meta.Labels = o.objLabels
+		opts = append(opts, slorules.WithObjectMeta(meta))
 	}
 	return opts
 }
@@ -128,20 +148,23 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		byService[src.config.Service] = src
-		if err := src.ownIndicators(); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if err := labelConflicts(src.objectives, o.labels); err != nil {
-			errs = append(errs, fileErr(err, src.paths...))
-			continue
-		}
 		opts := o.options()
 		if o.namespace == "" {
 			opts = append(opts, slorules.WithNamespace(src.config.Service))
 		}
-		if err := checkGenerate(src.objectives, o.flavor, opts); err != nil {
-			errs = append(errs, fileErr(err, src.paths...))
+		if o.object.Name == "" && o.flavor == slorules.PrometheusOperator {
+			// The service's name keeps the objects of two services apart
+			// in one namespace; ObjectMeta says when it cannot be a name.
+			meta := o.object
+			meta.Name, meta.Labels = src.config.Service, o.objLabels
+			if _, err := slorules.Generate(probe, slorules.WithObjectMeta(meta)); err != nil {
+				errs = append(errs, fileErr(fmt.Errorf("service %s cannot name Kubernetes objects (lower-case letters, digits and '-'); name them with -object-name", src.config.Service), src.paths...))
+				continue
+			}
+			opts = append(opts, slorules.WithObjectMeta(meta))
+		}
+		if err := src.rulesProblems(o.flavor, o.labels, opts); err != nil {
+			errs = append(errs, err)
 			continue
 		}
 		todo = append(todo, service{src, opts})

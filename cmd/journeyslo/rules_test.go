@@ -56,7 +56,8 @@ func wantRules(t *testing.T, path string, flavor slorules.Flavor, opts ...slorul
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts = append(opts, slorules.WithNamespace(cfg.Service))
+	// The command's defaults first, so that opts win.
+	opts = append([]slorules.Option{slorules.WithNamespace(cfg.Service), slorules.WithObjectMeta(slorules.ObjectMeta{Name: cfg.Service})}, opts...)
 	f, err := slorules.Generate(cfg.Objectives(), opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -228,7 +229,7 @@ func TestRulesUsage(t *testing.T) {
 	}{
 		{[]string{"rules"}, "journeyslo rules: no FILE given; name the objective files to write rules for\n"},
 		{[]string{"rules", shop, shop2}, "journeyslo rules: 2 services given without -o: each gives its own rule file; write them into a directory with -o DIR\n"},
-		{[]string{"rules", "-flavor", "cortex", shop}, `invalid value "cortex" for flag -flavor: flavour "cortex"; use prometheus, thanos or mimir` + "\n"},
+		{[]string{"rules", "-flavor", "cortex", shop}, `invalid value "cortex" for flag -flavor: flavour "cortex"; use prometheus, thanos, mimir or prometheus-operator` + "\n"},
 		{[]string{"rules", "-label", "team", shop}, `invalid value "team" for flag -label: "team" is not name=value; write a label such as team=shop` + "\n"},
 		{[]string{"rules", "-label", "team=a", "-label", "team=b", shop}, `invalid value "team=b" for flag -label: label "team" given twice ("a" and "b"); give each label once` + "\n"},
 		{[]string{"rules", "-label", "journey=x", shop}, `journeyslo rules: WithLabels: "journey" is a label the generated rules set themselves; choose another name, such as team or cluster` + "\n"},
@@ -315,5 +316,46 @@ func TestRulesObjectiveLabels(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("journeyslo rules -label team=shop: %s was created (%v); want nothing written", out, err)
+	}
+}
+
+// TestRulesPrometheusOperator checks the flags of the PrometheusRule
+// objects: their names, namespace and labels, and a service whose name
+// cannot name them.
+func TestRulesPrometheusOperator(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "shop.yaml", shopYAML)
+	res := runCmd(t, "rules", "-flavor", "prometheus-operator", "-object-namespace", "monitoring",
+		"-object-label", "release=kube-prometheus-stack", "-object-label", "team=shop", path)
+	res.wantStatus(t, exitOK)
+	want := wantRules(t, path, slorules.PrometheusOperator, slorules.WithObjectMeta(slorules.ObjectMeta{
+		Name: "shop", Namespace: "monitoring", Labels: map[string]string{"release": "kube-prometheus-stack", "team": "shop"}}))
+	if diff := cmp.Diff(want, res.stdout); diff != "" {
+		t.Errorf("journeyslo rules -flavor prometheus-operator: the objects differ from slorules' (-want +got):\n%s", diff)
+	}
+	for _, s := range []string{"kind: PrometheusRule\nmetadata:\n  name: shop.checkout.availability\n  namespace: monitoring\n  labels:\n    app.kubernetes.io/managed-by: journeyslo\n    release: kube-prometheus-stack\n    team: shop\nspec:\n  groups:\n    - name: journeyslo:checkout:availability\n"} {
+		if !strings.Contains(res.stdout, s) {
+			t.Errorf("journeyslo rules -flavor prometheus-operator: no\n%s\nin\n%.600s", s, res.stdout)
+		}
+	}
+	res = runCmd(t, "rules", "-flavor", "prometheus-operator", "-object-name", "shop-eu", path)
+	res.wantStatus(t, exitOK)
+	if !strings.Contains(res.stdout, "  name: shop-eu.checkout.availability\n") {
+		t.Errorf("-object-name shop-eu: no object named shop-eu.checkout.availability in\n%.400s", res.stdout)
+	}
+
+	upper := writeFile(t, dir, "upper.yaml", strings.Replace(shopYAML, "service: shop", "service: Shop", 1))
+	res = runCmd(t, "rules", "-flavor", "prometheus-operator", upper)
+	res.wantStatus(t, exitInvalid)
+	if !strings.Contains(res.stderr, "service Shop cannot name Kubernetes objects (lower-case letters, digits and '-'); name them with -object-name") {
+		t.Errorf("a service named Shop: stderr %q, want it to ask for -object-name", res.stderr)
+	}
+	res = runCmd(t, "rules", "-flavor", "prometheus-operator", "-object-name", "shop", upper)
+	res.wantStatus(t, exitOK)
+
+	res = runCmd(t, "rules", "-flavor", "prometheus-operator", "-object-label", "team=a b", path)
+	res.wantStatus(t, exitUsage)
+	if !strings.Contains(res.stderr, `label team: value "a b" is not a Kubernetes label value`) {
+		t.Errorf("-object-label team=a b: stderr %q", res.stderr)
 	}
 }

@@ -1,5 +1,6 @@
-// Command fleet writes the Prometheus, Thanos and Mimir rule files, and the
-// Alertmanager configuration, for the quickstart's objectives: the rules a
+// Command fleet writes the Prometheus, Thanos and Mimir rule files, the
+// prometheus-operator's PrometheusRule objects, and the Alertmanager
+// configuration, for the quickstart's objectives: the rules a
 // fleet's engine evaluates over the replicas' journeyslo_sli_events_total
 // counters, so that the budget of record covers every replica.
 //
@@ -68,6 +69,8 @@ func generate() ([]file, error) {
 	rules, err := slorules.Generate(objectives,
 		slorules.WithLabels(map[string]string{"team": "shop"}),
 		slorules.WithNamespace("shop"),
+		slorules.WithObjectMeta(slorules.ObjectMeta{Name: "shop", Namespace: "monitoring",
+			Labels: map[string]string{"release": "kube-prometheus-stack"}}),
 	)
 	if err != nil {
 		return nil, err

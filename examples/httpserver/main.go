@@ -466,7 +466,7 @@ func printStatus(out io.Writer, reg *slo.Registry) {
 		// only over enough events: 1 bad in 20 is not a budget
 		// overspent 49 times.
 		budget := st.Evidence()
-		if st.Budget != slo.BudgetTooFewEvents {
+		if st.Budget.Claims() {
 			budget = fmt.Sprintf("%.0f%%", st.BudgetRemaining*100)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.4f\t%s\t%v\n", st.Journey, st.Objective,

@@ -180,6 +180,10 @@ type Evaluation struct {
 	// Servers is how many servers were started: one per level of recording
 	// rules that read other recording rules, and the last.
 	Servers int
+	// Samples are what Server serves: base's and every recording rule's,
+	// for a test that serves them with more (the ALERTS series of Alerts,
+	// say).
+	Samples *Samples
 }
 
 // EvaluateRules evaluates rules over the samples of base at every step from
@@ -259,6 +263,9 @@ func EvaluateRules(t testing.TB, base *Samples, rules []Rule, start, end time.Ti
 		}
 	}
 	ev.Server = serve()
+	ev.Samples = &Samples{}
+	ev.Samples.merge(base)
+	ev.Samples.merge(&recorded)
 	for _, r := range rules {
 		if r.Alert == "" {
 			continue

@@ -72,6 +72,7 @@ type sloDoc struct {
 	target       float64
 	policies     []policyUse
 	policiesNode *yaml.Node
+	slices       sliceFields // the budgeting method and its time slices
 }
 
 // policyUse is one item of an SLO's alertPolicies: a reference or an
@@ -93,11 +94,13 @@ type ratioMetric struct {
 }
 
 type metricSource struct {
-	node  *yaml.Node
-	path  string // "spec.ratioMetric.bad.metricSource"
-	ref   string
-	typ   string
-	query string
+	node *yaml.Node
+	// queryNode is spec.query's node, where a problem of the query is.
+	queryNode *yaml.Node
+	path      string // "spec.ratioMetric.bad.metricSource"
+	ref       string
+	typ       string
+	query     string
 	// spec holds every field of the source's spec, for the sources that
 	// carry more than a query.
 	spec map[string]string
@@ -107,6 +110,9 @@ type policyDoc struct {
 	place
 	meta       metadata
 	conditions []conditionUse
+	// noData is alertWhenNoData: true, an alert when the SLI's counters
+	// go missing.
+	noData bool
 }
 
 type conditionUse struct {
@@ -401,18 +407,18 @@ func (r *reader) slo(p place, meta metadata, n *yaml.Node) *sloDoc {
 		r.errorf(n, "spec.budgetingMethod", "is missing; journeyslo budgets by Occurrences (good events over all events)")
 	} else if s, ok := r.str(bm, "spec.budgetingMethod"); ok {
 		switch s {
-		case "Occurrences":
-		case "Timeslices", "RatioTimeslices":
-			r.errorf(bm, "spec.budgetingMethod", "%s cannot be honoured: journeyslo budgets by events, good events over all events in the period, and keeps no time slices; write Occurrences", s)
+		case "Occurrences", "Timeslices", "RatioTimeslices":
+			d.slices.method, d.slices.methodNode = s, bm
 		default:
-			r.errorf(bm, "spec.budgetingMethod", "%q is not an OpenSLO budgeting method; write Occurrences", s)
+			r.errorf(bm, "spec.budgetingMethod", "%q is not an OpenSLO budgeting method; write Occurrences, Timeslices or RatioTimeslices", s)
 		}
 	}
 	if ob, ok := fs["objectives"]; !ok {
 		r.errorf(n, "spec.objectives", "is missing; give one objective with a target")
 	} else {
-		d.target = r.objectives(ob)
+		d.target = r.objectives(ob, &d.slices)
 	}
+	r.checkSlices(&d.slices)
 	if ap, ok := fs["alertPolicies"]; ok {
 		d.policiesNode = ap
 		items, _ := r.list(ap, "spec.alertPolicies")
@@ -544,7 +550,7 @@ func (r *reader) timeWindow(n *yaml.Node) time.Duration {
 }
 
 // objectives reads spec.objectives: journeyslo reads one target per SLO.
-func (r *reader) objectives(n *yaml.Node) float64 {
+func (r *reader) objectives(n *yaml.Node, sf *sliceFields) float64 {
 	items, ok := r.list(n, "spec.objectives")
 	if !ok {
 		return 0
@@ -572,11 +578,7 @@ func (r *reader) objectives(n *yaml.Node) float64 {
 			r.errorf(v, yamlpos.Join(path, f), "compares a thresholdMetric, which journeyslo does not read; remove it and use a ratioMetric")
 		}
 	}
-	for _, f := range []string{"timeSliceTarget", "timeSliceWindow"} {
-		if v, ok := fs[f]; ok {
-			r.errorf(v, yamlpos.Join(path, f), "belongs to time-slice budgeting, which journeyslo does not do; remove it")
-		}
-	}
+	r.sliceFields(fs, path, sf)
 	if d, ok := fs["displayName"]; ok {
 		r.str(d, yamlpos.Join(path, "displayName"))
 	}
@@ -724,6 +726,11 @@ func (r *reader) metricSource(n *yaml.Node, path string) *metricSource {
 		}
 	}
 	out.query = out.spec["query"]
+	for i := 0; i+1 < len(spec.Content); i += 2 {
+		if spec.Content[i].Value == "query" {
+			out.queryNode = spec.Content[i+1]
+		}
+	}
 	return out
 }
 
@@ -744,7 +751,7 @@ func (r *reader) policySpec(p place, meta metadata, n *yaml.Node, path string) *
 	}
 	if v, ok := fs["alertWhenNoData"]; ok {
 		if b, ok := r.boolean(v, yamlpos.Join(path, "alertWhenNoData")); ok && b {
-			r.errorf(v, yamlpos.Join(path, "alertWhenNoData"), "is true, which cannot be honoured: a window without events burns nothing in journeyslo and never alerts; write false")
+			d.noData = true
 		}
 	}
 	if v, ok := fs["alertWhenResolved"]; ok {

@@ -34,10 +34,38 @@
 // short window (see below), op gte. An SLO without alert policies uses the
 // default policy (burnrate.DefaultPolicy).
 //
-// The SLI's ratioMetric (counter: true, good or bad with total) is kept
-// when it reads anything but journeyslo's own counter, in
-// [Imported.Indicators], for rules over a team's own counters; a source
-// named by metricSourceRef takes its type from the DataSource.
+// budgetingMethod Occurrences counts events; Timeslices and
+// RatioTimeslices make an objective of time slices ([slo.Slices]), with
+// the objective's timeSliceWindow (a whole number of minutes dividing the
+// period) and, for Timeslices alone, its timeSliceTarget. Export writes
+// them back the same way.
+//
+// The SLI's ratioMetric (counter: true, good or bad with total) says
+// where the fleet's rules read the events. When its queries select
+// journeyslo's own counters of one objective,
+// journeyslo_sli_events_total{journey="checkout",objective="availability"}
+// with outcome="bad" (or "good") for the numerator, as Export writes them,
+// the SLO is that journey's objective: two SLOs of one journey are one
+// journey with two objectives, and the rules read those counters. Any
+// other Prometheus queries are the objective's source (slo.Source, a
+// sum( ) around a selector dropped, since the rules sum every series'
+// increase themselves), and are also kept in [Imported.Indicators]; a good
+// query over a histogram's bucket in seconds, such as
+// http_request_duration_seconds_bucket{le="0.3"}, makes it a latency
+// objective of that threshold (300ms). Queries of another source type
+// (Datadog...) are kept in Imported.Indicators only: the registry counts
+// the journey's events itself, and the fleet's rules, which read
+// Prometheus, cannot use them. A source named by metricSourceRef takes its
+// type from the DataSource. What slo.Objective.Validate says of a query
+// is placed at the query.
+//
+// An AlertPolicy with alertWhenNoData: true gives the objective a no-data
+// alert (slo.NoData): a ticket when the objective's counters have been
+// missing for 10 minutes, a page when the policy's condition pages. The
+// SLO's journeyslo/no-data annotation ("30m", or "30m page") says how long
+// and which severity, and wins; Export writes it, and alertWhenNoData: true
+// on the SLO's own policies of that severity.
+//
 // Notification targets route alerts, which journeyslo leaves to
 // Alertmanager: they are checked and not carried.
 //
@@ -46,14 +74,15 @@
 // What journeyslo cannot honour is an error naming the file, line and
 // column, the document (kind and name), the field, the value and what to
 // write instead; nothing is silently dropped: calendar windows (journeyslo's
-// periods roll), Timeslices and RatioTimeslices budgeting (it counts
-// events), thresholdMetric and raw ratios, counter: false, composite
+// periods roll), thresholdMetric and raw ratios, counter: false, composite
 // objectives (indicator, indicatorRef or compositeWeight in an objective)
 // and SLOs of several objectives (write one SLO per objective), durations
 // in months, quarters or years (M, Q, Y have no fixed length: write 30d,
 // 90d or 365d), op other than gte, severities other than page and ticket,
-// alertWhenNoData: true and alertWhenBreaching: false. The objectives
-// must then pass slo.New's checks, reported at their SLO.
+// and alertWhenBreaching: false. The objectives must then pass slo.New's
+// checks, reported at their SLO (or at the query they are about). Export
+// refuses a source that a ratioMetric cannot write: an error ratio
+// (Sloth's raw SLI), or good and bad without total.
 //
 // # The mapping of a rule
 //
@@ -84,6 +113,9 @@
 //	SLO          journeyslo/min-events  the objective's low-traffic guard
 //	SLO          journeyslo/patterns    the journey's ServeMux patterns, one a line
 //	SLO          journeyslo/methods     the journey's gRPC methods, one a line
+//	SLO          journeyslo/no-data     the no-data alert: how long, and page when it pages ("10m page")
+//	SLO          journeyslo/group-by    the labels the objective is judged by, one a line
+//	SLO          journeyslo/alerting    the alerts' name, labels and annotations, as JSON (slo.Alerting)
 //	AlertPolicy  journeyslo/policy      the named policy the rule belongs to
 //	AlertPolicy  journeyslo/min-events  that named policy's guard
 //	AlertPolicy  journeyslo/rule        the rule's name, when it has one

@@ -74,7 +74,8 @@ func ExampleImport_refused() {
 	fmt.Println(err)
 	// Output:
 	// checkout.yaml:14:41: SLO checkout: spec.timeWindow[0].calendar: calendar windows cannot be honoured: journeyslo's periods roll (the last 30 days, at every instant) and never reset on a date; remove calendar and write isRolling: true
-	// checkout.yaml:15:20: SLO checkout: spec.budgetingMethod: Timeslices cannot be honoured: journeyslo budgets by events, good events over all events in the period, and keeps no time slices; write Occurrences
+	// checkout.yaml:15:20: SLO checkout: spec.objectives[0].timeSliceTarget: is missing, and Timeslices judges each slice by it; write the share of a slice's events that must be good, such as 0.95
+	// checkout.yaml:15:20: SLO checkout: spec.objectives[0].timeSliceWindow: is missing, and Timeslices cuts the period into slices of it; write one, such as 1m
 }
 
 func ExampleExport() {

@@ -135,7 +135,7 @@ func (w *writer) write(indicators map[string]Indicator) {
 			}
 			doc := w.name(kindAlertPolicy, name+"-"+r.String())
 			w.policyDocs[name] = append(w.policyDocs[name], doc)
-			w.alertPolicy(doc, r, ann, "policies."+name)
+			w.alertPolicy(doc, r, ann, "policies."+name, false)
 		}
 	}
 	keys := map[string]bool{}
@@ -183,8 +183,34 @@ func (w *writer) objective(j sloconfig.Journey, o sloconfig.Objective, path stri
 	}
 	// The SLI.
 	ind, ok := indicators[slo.ObjectiveKey(j.Name, name)]
-	if !ok {
+	switch src := o.Source; {
+	case ok:
+	case src != nil && src.ErrorRatio != "":
+		w.errorf("%s.source: an error ratio over {{.window}} has no place in OpenSLO v1, whose ratioMetric counts good or bad events and all events; write the source as bad and total counters", path)
+		return
+	case src != nil && !src.IsZero() && src.Total == "":
+		w.errorf("%s.source: gives good and bad without total, and an OpenSLO v1 ratioMetric needs the total; write the source as good or bad, and total", path)
+		return
+	case src != nil && !src.IsZero():
+		ind = Indicator{Source: prometheus, Good: src.Good, Bad: src.Bad, Total: src.Total}
+		if ind.Good != "" && ind.Bad != "" {
+			ind.Good = ""
+		}
+	default:
 		ind = defaultIndicator(j.Name, name)
+	}
+	if len(o.GroupBy) > 0 {
+		ann = append(ann, [2]string{annGroupBy, strings.Join(o.GroupBy, "\n")})
+	}
+	if o.Alerting != nil {
+		ann = append(ann, [2]string{annAlerting, formatAlerting(o.Alerting)})
+	}
+	if o.NoData.After != 0 {
+		v := burnrate.FormatWindow(o.NoData.After)
+		if o.NoData.Severity != burnrate.SeverityOK {
+			v += " " + o.NoData.Severity.String()
+		}
+		ann = append(ann, [2]string{annNoData, v})
 	}
 	source := func(q string) *yaml.Node {
 		return mapping("metricSource", mapping("type", str(ind.Source), "spec", mapping("query", str(q))))
@@ -221,9 +247,10 @@ func (w *writer) objective(j sloconfig.Journey, o sloconfig.Objective, path stri
 		w.errorf("%s.period: %s is not a whole number of minutes, which OpenSLO v1 cannot write; use minutes, hours, days or weeks", path, burnrate.FormatWindow(o.Period))
 	}
 	spec = append(spec, "timeWindow", sequence(mapping("duration", str(d), "isRolling", boolean(true))))
+	method, sliceFields := budgeting(o.Slices)
 	spec = append(spec,
-		"budgetingMethod", str("Occurrences"),
-		"objectives", sequence(mapping("displayName", str(name), "target", number(o.Target))),
+		"budgetingMethod", str(method),
+		"objectives", sequence(mapping(append([]any{"displayName", str(name), "target", number(o.Target)}, sliceFields...)...)),
 	)
 	// The alert policies.
 	var refs []string
@@ -272,15 +299,24 @@ func (w *writer) objective(j sloconfig.Journey, o sloconfig.Objective, path stri
 		spec = append(spec, "alertPolicies", sequence(items...))
 	}
 	w.docs = append(w.docs, document(kindSLO, sloName, o.Labels, ann, mapping(spec...)))
+	// OpenSLO's alertWhenNoData, on the policies of the no-data alert's
+	// severity, for other tools; journeyslo reads the annotation.
+	noData := burnrate.SeverityOK
+	if o.NoData.After != 0 {
+		noData = burnrate.SeverityTicket
+		if o.NoData.Severity == burnrate.SeverityPage {
+			noData = burnrate.SeverityPage
+		}
+	}
 	for _, p := range own {
-		w.alertPolicy(p.name, p.r, polAnn, path)
+		w.alertPolicy(p.name, p.r, polAnn, path, p.r.Severity == noData)
 	}
 }
 
 // alertPolicy writes one rule as an AlertPolicy with its one burnrate
 // condition inline: lookbackWindow is the long window, alertAfter the
 // short one, threshold the factor.
-func (w *writer) alertPolicy(name string, r burnrate.Rule, ann [][2]string, path string) {
+func (w *writer) alertPolicy(name string, r burnrate.Rule, ann [][2]string, path string, noData bool) {
 	if r.Name != "" {
 		ann = append(slices.Clone(ann), [2]string{annRule, r.Name})
 	}
@@ -290,7 +326,7 @@ func (w *writer) alertPolicy(name string, r burnrate.Rule, ann [][2]string, path
 		w.errorf("%s: rule %s: windows %s and %s must be whole numbers of minutes, which OpenSLO v1 writes; round them to minutes", path, r, burnrate.FormatWindow(r.Long), burnrate.FormatWindow(r.Short))
 	}
 	w.docs = append(w.docs, document(kindAlertPolicy, name, nil, ann, mapping(
-		"alertWhenNoData", boolean(false),
+		"alertWhenNoData", boolean(noData),
 		"alertWhenResolved", boolean(false),
 		"alertWhenBreaching", boolean(true),
 		"conditions", sequence(mapping(

@@ -166,11 +166,14 @@ const (
 	annPolicy    = annPrefix + "policy"     // AlertPolicy: the named policy the rule belongs to
 	annRule      = annPrefix + "rule"       // AlertPolicy: the rule's name, when it has one
 	annRules     = annPrefix + "rules"      // AlertPolicy: "default", a rule of burnrate.DefaultPolicy written out
+	annNoData    = annPrefix + "no-data"    // SLO: how long the counters may be missing, "10m", and the alert's severity: "10m page"
+	annGroupBy   = annPrefix + "group-by"   // SLO: the labels the objective is judged by, one a line
+	annAlerting  = annPrefix + "alerting"   // SLO: the alerts' name, labels and annotations, as JSON
 )
 
 var annotationsOf = map[string][]string{
 	kindService:     {annService},
-	kindSLO:         {annJourney, annObjective, annLatency, annPeriod, annRunbook, annMinEvents, annPatterns, annMethods},
+	kindSLO:         {annJourney, annObjective, annLatency, annPeriod, annRunbook, annMinEvents, annPatterns, annMethods, annNoData, annGroupBy, annAlerting},
 	kindAlertPolicy: {annPolicy, annRule, annRules, annMinEvents},
 }
 
@@ -216,6 +219,9 @@ func (ds *documents) resolve(files string, readFailed bool) (*Imported, []error)
 	var service string
 	var serviceAt place
 	objAt := map[string]place{}
+	// queryAt holds each objective's queries, to place what slo says of
+	// its source.
+	queryAt := map[string]*ratioMetric{}
 	// The rules of each named policy, from the AlertPolicy documents that
 	// carry its name, in document order.
 	named := ds.namedPolicies(&errs)
@@ -246,7 +252,7 @@ func (ds *documents) resolve(files string, readFailed bool) (*Imported, []error)
 			s.errorf(d.serviceNode, "spec.service", "%q is another service than %q (SLO at %s); a journeyslo config describes one service: import each service's documents on their own", name, service, serviceAt.where())
 		}
 		// The objective.
-		o := sloconfig.Objective{Target: d.target}
+		o := sloconfig.Objective{Target: d.target, Slices: d.slices.objective()}
 		journey := d.meta.name
 		if j, ok := d.meta.annotations[annJourney]; ok {
 			journey = j
@@ -260,6 +266,10 @@ func (ds *documents) resolve(files string, readFailed bool) (*Imported, []error)
 			o.Latency = lat
 		}
 		o.Runbook = d.meta.annotations[annRunbook]
+		o.GroupBy = lines(d.meta.annotations[annGroupBy])
+		if v, ok := d.meta.annotations[annAlerting]; ok {
+			o.Alerting = parseAlerting(s, d.meta.annNodes[annAlerting], v)
+		}
 		if v, ok := d.meta.annotations[annMinEvents]; ok {
 			o.MinEvents = parseMin(s, d.meta.annNodes[annMinEvents], "metadata.annotations."+annMinEvents, v)
 		}
@@ -294,19 +304,48 @@ func (ds *documents) resolve(files string, readFailed bool) (*Imported, []error)
 				s.errorf(d.refNode, "spec.indicatorRef", "%q names no SLI; define one (kind: SLI, metadata.name: %s) or inline it as spec.indicator", d.indicatorRef, d.indicatorRef)
 			}
 		}
+		// The SLI's queries: journeyslo's own counters name the journey
+		// and objective; other Prometheus counters are the objective's
+		// source, for the rules.
+		var ind Indicator
+		indOK, own := false, false
+		if sli != nil && sli.ratio != nil {
+			ind, indOK = ds.indicator(sli, &errs)
+		}
+		if indOK && ind.Source == prometheus {
+			if j, obj, ok := ownCounters(ind); ok {
+				own = true
+				if a, has := d.meta.annotations[annJourney]; has && a != j {
+					s.errorf(d.meta.annNodes[annJourney], "metadata.annotations."+annJourney, "%q is another journey than the %q its SLI's counters name; remove the annotation or make them agree", a, j)
+				}
+				journey = j
+				if name := objectiveName(o); name != obj {
+					if _, has := d.meta.annotations[annObjective]; has {
+						s.errorf(d.meta.annNodes[annObjective], "metadata.annotations."+annObjective, "%q is another objective than the %q its SLI's counters name; remove the annotation or make them agree", name, obj)
+					}
+					o.Name = obj
+				}
+			} else {
+				o.Source = sourceOf(ind)
+				if o.Latency == 0 {
+					o.Latency = bucketThreshold(o.Source.Good)
+				}
+			}
+		}
 		objName := objectiveName(o)
 		key := slo.ObjectiveKey(journey, objName)
 		if prev, dup := objAt[key]; dup {
 			s.errorf(d.meta.nameNode, "metadata", "is objective %s again, as the SLO at %s; give one of them another %s annotation", key, prev.where(), annObjective)
 		}
 		objAt[key] = d.place
-		if sli != nil && sli.ratio != nil {
-			if ind, ok := ds.indicator(sli, &errs); ok && ind != defaultIndicator(journey, objName) {
-				if imp.Indicators == nil {
-					imp.Indicators = map[string]Indicator{}
-				}
-				imp.Indicators[key] = ind
+		if indOK && !own {
+			if imp.Indicators == nil {
+				imp.Indicators = map[string]Indicator{}
 			}
+			imp.Indicators[key] = ind
+		}
+		if sli != nil && sli.ratio != nil {
+			queryAt[key] = sli.ratio
 		}
 		// The alert policies.
 		var uses []ruleUse
@@ -329,6 +368,7 @@ func (ds *documents) resolve(files string, readFailed bool) (*Imported, []error)
 		if len(uses) == len(d.policies) {
 			ds.policyOf(s, d, &o, uses, named)
 		}
+		o.NoData = noDataOf(s, d, uses)
 		// The journey.
 		ji, ok := journeys[journey]
 		if !ok {
@@ -348,7 +388,7 @@ func (ds *documents) resolve(files string, readFailed bool) (*Imported, []error)
 	if len(errs) > 0 || readFailed {
 		return nil, errs
 	}
-	errs = append(errs, ds.validate(cfg, objAt)...)
+	errs = append(errs, ds.validate(cfg, objAt, queryAt)...)
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -647,7 +687,7 @@ func describeRules(rules []burnrate.Rule) string {
 
 // validate reports what slo.New would refuse in each objective, at its
 // SLO, and then what the config as a whole gets wrong.
-func (ds *documents) validate(cfg *sloconfig.Config, objAt map[string]place) []error {
+func (ds *documents) validate(cfg *sloconfig.Config, objAt map[string]place, queryAt map[string]*ratioMetric) []error {
 	var errs []error
 	for _, j := range cfg.Journeys {
 		for _, o := range j.Objectives {
@@ -657,9 +697,11 @@ func (ds *documents) validate(cfg *sloconfig.Config, objAt map[string]place) []e
 			if err == nil {
 				continue
 			}
-			s := &sink{p: objAt[slo.ObjectiveKey(j.Name, objectiveName(o))], errs: &errs}
+			key := slo.ObjectiveKey(j.Name, objectiveName(o))
+			s := &sink{p: objAt[key], errs: &errs}
 			for _, e := range split(err) {
-				s.errorf(nil, "", "%v", e)
+				n, field := queryNode(queryAt[key], e)
+				s.errorf(n, field, "%v", e)
 			}
 		}
 	}

@@ -161,13 +161,19 @@ func TestImportForeign(t *testing.T) {
 				Target: 0.999, // targetPercent 99.9, exactly
 				Period: 28 * day,
 				Labels: map[string]string{"team": "payments"},
+				// The SLI's Prometheus queries, whose sum( ) the rules do
+				// themselves.
+				Source: &slo.Source{
+					Bad:   `http_requests_total{handler="/checkout",code=~"5.."}`,
+					Total: `http_requests_total{handler="/checkout"}`,
+				},
 				Rules: []burnrate.Rule{
 					{Long: time.Hour, Short: 5 * time.Minute, Factor: 13.44, Severity: burnrate.SeverityPage},
 					// No alertAfter: the Workbook's short window, a twelfth.
 					{Long: 3 * day, Short: 6 * time.Hour, Factor: 1, Severity: burnrate.SeverityTicket},
 				},
 			}}},
-			{Name: "search", Objectives: []sloconfig.Objective{{Target: 0.995}}},
+			{Name: "search", Objectives: []sloconfig.Objective{{Target: 0.995, Source: &slo.Source{Good: `search_requests_total{code!~"5.."}`, Total: "search_requests_total"}}}},
 		},
 	}
 	if d := cmp.Diff(want, imp.Config, ignoreFile); d != "" {
@@ -283,14 +289,12 @@ spec:
 	want := []string{
 		`bad.yaml:7:17: SLO checkout: spec.indicatorRef: "missing-sli" names no SLI; define one (kind: SLI, metadata.name: missing-sli) or inline it as spec.indicator`,
 		`bad.yaml:11:9: SLO checkout: spec.timeWindow[0].calendar: calendar windows cannot be honoured: journeyslo's periods roll (the last 30 days, at every instant) and never reset on a date; remove calendar and write isRolling: true`,
-		`bad.yaml:13:20: SLO checkout: spec.budgetingMethod: Timeslices cannot be honoured: journeyslo budgets by events, good events over all events in the period, and keeps no time slices; write Occurrences`,
-		`bad.yaml:16:24: SLO checkout: spec.objectives[0].timeSliceTarget: belongs to time-slice budgeting, which journeyslo does not do; remove it`,
+		`bad.yaml:13:20: SLO checkout: spec.objectives[0].timeSliceWindow: is missing, and Timeslices cuts the period into slices of it; write one, such as 1m`,
 		`bad.yaml:29:9: SLO composite: spec.indicator.spec.thresholdMetric: cannot be honoured: journeyslo judges each event good or bad and counts them, and compares no metric's value with a threshold; use a ratioMetric of bad (or good) and total events`,
 		`bad.yaml:34:17: SLO composite: spec.timeWindow[0].duration: "1Q" counts quarters, which have no fixed length, and journeyslo's windows are fixed durations: write days or weeks, such as 30d, 4w, 90d or 365d`,
 		`bad.yaml:39:21: SLO composite: spec.objectives[0].indicatorRef: composite objectives cannot be honoured: journeyslo keeps one budget per objective and weighs none into another; write one SLO per objective, each with its own indicator`,
 		`bad.yaml:40:24: SLO composite: spec.objectives[0].compositeWeight: composite objectives cannot be honoured: journeyslo keeps one budget per objective and weighs none into another; write one SLO per objective, each with its own indicator`,
 		`bad.yaml:49:23: AlertPolicy noisy: metadata.annotations.journeyslo/polcy: is not an annotation journeyslo reads on kind AlertPolicy; it reads journeyslo/policy, journeyslo/rule, journeyslo/rules, journeyslo/min-events`,
-		`bad.yaml:51:20: AlertPolicy noisy: spec.alertWhenNoData: is true, which cannot be honoured: a window without events burns nothing in journeyslo and never alerts; write false`,
 		`bad.yaml:57:19: AlertPolicy noisy: spec.conditions[0].spec.severity: "critical" is not a severity journeyslo raises; write page or ticket`,
 		`bad.yaml:60:15: AlertPolicy noisy: spec.conditions[0].spec.condition.op: "lt" cannot be honoured: journeyslo fires when the burn rate is at or above the threshold; write gte`,
 		`bad.yaml:62:27: AlertPolicy noisy: spec.conditions[0].spec.condition.lookbackWindow: "1Y" counts years, which have no fixed length, and journeyslo's windows are fixed durations: write days or weeks, such as 30d, 4w, 90d or 365d`,
@@ -334,8 +338,8 @@ metadata:
 spec:
   ratioMetric:
     counter: true
-    bad: {metricSource: {type: Prometheus, spec: {query: bad}}}
-    total: {metricSource: {type: Prometheus, spec: {query: total}}}
+    bad: {metricSource: {type: Prometheus, spec: {query: bad_total}}}
+    total: {metricSource: {type: Prometheus, spec: {query: all_total}}}
 `
 
 func policyYAML(name, annotations, condition string) string {
@@ -384,15 +388,15 @@ func TestImportProblems(t *testing.T) {
 		{"a pattern two journeys claim", []File{{"a.yaml", []byte(sliYAML + "---\n" + strings.Replace(sloYAML("a", ""), "name: a\n", "name: a\n  annotations: {journeyslo/patterns: GET /x}\n", 1) + "---\n" + strings.Replace(sloYAML("b", ""), "name: b\n", "name: b\n  annotations: {journeyslo/patterns: GET /x}\n", 1))}}, []string{
 			`a.yaml:23:1: SLO b: pattern "GET /x" is also journeys[0] (a)'s; a request serves one journey, so give each pattern once`,
 		}},
-		{"sources", []File{{"a.yaml", []byte(strings.Replace(strings.Replace(sliYAML, "{type: Prometheus, spec: {query: bad}}", "{metricSourceRef: gone, spec: {query: bad}}", 1), "spec: {query: total}", "spec: {query: total, region: eu}", 1) + "---\n" + sloYAML("a", "") + "---\n" + sloYAML("b", ""))}}, []string{
+		{"sources", []File{{"a.yaml", []byte(strings.Replace(strings.Replace(sliYAML, "{type: Prometheus, spec: {query: bad_total}}", "{metricSourceRef: gone, spec: {query: bad_total}}", 1), "spec: {query: all_total}", "spec: {query: all_total, region: eu}", 1) + "---\n" + sloYAML("a", "") + "---\n" + sloYAML("b", ""))}}, []string{
 			`a.yaml:8:25: SLI errors: spec.ratioMetric.bad.metricSource.metricSourceRef: "gone" names no DataSource, and the source has no type; define the DataSource or write type: Prometheus`,
 			`a.yaml:9:27: SLI errors: spec.ratioMetric.total.metricSource.spec.region: is not kept: journeyslo keeps a source's query alone, for the rules it generates; remove it`,
 		}},
 		{"rolling months, ratio time slices", []File{{"a.yaml", []byte(sliYAML + "---\n" + strings.Replace(sloYAML("a", "  timeWindow: [{duration: 1M, isRolling: true}]\n"), "Occurrences", "RatioTimeslices", 1))}}, []string{
-			`a.yaml:18:20: SLO a: spec.budgetingMethod: RatioTimeslices cannot be honoured: journeyslo budgets by events, good events over all events in the period, and keeps no time slices; write Occurrences`,
+			`a.yaml:18:20: SLO a: spec.objectives[0].timeSliceWindow: is missing, and RatioTimeslices cuts the period into slices of it; write one, such as 1m`,
 			`a.yaml:21:27: SLO a: spec.timeWindow[0].duration: "1M" counts months, which have no fixed length, and journeyslo's windows are fixed durations: write days or weeks, such as 30d, 4w, 90d or 365d`,
 		}},
-		{"raw ratio", []File{{"a.yaml", []byte(strings.Replace(sliYAML, "    bad: {metricSource: {type: Prometheus, spec: {query: bad}}}\n    total: {metricSource: {type: Prometheus, spec: {query: total}}}\n", "    rawType: success\n    raw: {metricSource: {type: Prometheus, spec: {query: ratio}}}\n", 1) + "---\n" + sloYAML("a", ""))}}, []string{
+		{"raw ratio", []File{{"a.yaml", []byte(strings.Replace(sliYAML, "    bad: {metricSource: {type: Prometheus, spec: {query: bad_total}}}\n    total: {metricSource: {type: Prometheus, spec: {query: all_total}}}\n", "    rawType: success\n    raw: {metricSource: {type: Prometheus, spec: {query: ratio}}}\n", 1) + "---\n" + sloYAML("a", ""))}}, []string{
 			`a.yaml:9:10: SLI errors: spec.ratioMetric.raw: precomputed ratios cannot be honoured: journeyslo counts good and bad events, and an average of ratios is not a ratio of events; use bad (or good) with total`,
 		}},
 		{"several objectives", []File{{"a.yaml", []byte(sliYAML + "---\n" + sloYAML("a", "    - target: 0.99\n"))}}, []string{
@@ -487,8 +491,8 @@ func TestImportList(t *testing.T) {
       spec:
         ratioMetric:
           counter: true
-          bad: {metricSource: {metricSourceRef: prom, spec: {query: bad}}}
-          total: {metricSource: {metricSourceRef: prom, spec: {query: total}}}
+          bad: {metricSource: {metricSourceRef: prom, spec: {query: bad_total}}}
+          total: {metricSource: {metricSourceRef: prom, spec: {query: all_total}}}
     timeWindow: [{duration: 7d, isRolling: true}]
     budgetingMethod: Occurrences
     objectives: [{target: 0.99}]
@@ -497,18 +501,18 @@ func TestImportList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &sloconfig.Config{Service: "shop", Journeys: []sloconfig.Journey{{Name: "search", Objectives: []sloconfig.Objective{{Target: 0.99, Period: 7 * day}}}}}
+	want := &sloconfig.Config{Service: "shop", Journeys: []sloconfig.Journey{{Name: "search", Objectives: []sloconfig.Objective{{Target: 0.99, Period: 7 * day, Source: &slo.Source{Bad: "bad_total", Total: "all_total"}}}}}}
 	if d := cmp.Diff(want, imp.Config, ignoreFile); d != "" {
 		t.Errorf("config (-want +got):\n%s", d)
 	}
-	if d := cmp.Diff(map[string]Indicator{"search:availability": {Source: "Prometheus", Bad: "bad", Total: "total"}}, imp.Indicators); d != "" {
+	if d := cmp.Diff(map[string]Indicator{"search:availability": {Source: "Prometheus", Bad: "bad_total", Total: "all_total"}}, imp.Indicators); d != "" {
 		t.Errorf("indicators (-want +got):\n%s", d)
 	}
 	// The same as JSON, which OpenSLO's SDK also writes.
 	const asJSON = `[{"apiVersion": "openslo/v1", "kind": "SLO", "metadata": {"name": "search"}, "spec": {"service": "shop",
   "indicator": {"metadata": {"name": "search"}, "spec": {"ratioMetric": {"counter": true,
-    "bad": {"metricSource": {"type": "Prometheus", "spec": {"query": "bad"}}},
-    "total": {"metricSource": {"type": "Prometheus", "spec": {"query": "total"}}}}}},
+    "bad": {"metricSource": {"type": "Prometheus", "spec": {"query": "bad_total"}}},
+    "total": {"metricSource": {"type": "Prometheus", "spec": {"query": "all_total"}}}}}},
   "timeWindow": [{"duration": "7d", "isRolling": true}], "budgetingMethod": "Occurrences", "objectives": [{"target": 0.99}]}}]`
 	imp, err = Import(File{"list.json", []byte(asJSON)})
 	if err != nil {

@@ -71,7 +71,7 @@ func ExampleResult_WriteText() {
 	// objective              policy       pages  tickets  flaky  paging    precision  recall  detection  reset
 	// checkout:availability  threshold    1      0        0      21m57s    100.0%     100.0%  3s         10m
 	// checkout:availability  burnrate-1h  1      0        0      1h10m15s  100.0%     100.0%  54s        59m9s
-	// checkout:availability  objective    1      0        0      40m57s    100.0%     100.0%  54s        29m51s
+	// checkout:availability  objective    1      1        0      40m57s    100.0%     100.0%  54s        29m51s
 	//
 	// checkout:availability at 99.9% over 30d: 1 incident, 1 significant; a budget of 43200 bad events a period at the replay's mean rate.
 }

@@ -79,7 +79,13 @@ svg.timeline { display: block; width: 100%; height: auto; margin: 14px 0 4px; }
 .key.incident { background: var(--incident); opacity: 0.3; }
 .key.significant { background: var(--incident); opacity: 0.6; }
 .key.budget { height: 0; border-top: 2px dashed var(--muted); }
+.explain { background: var(--card); border: 1px solid var(--rule); border-radius: 8px; padding: 12px 16px; min-width: 0; }
+.explain dl { margin: 8px 0 0; display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; font-size: 13px; }
+.explain dt { font-weight: 600; }
+.explain dd { margin: 0; color: var(--muted); }
 @media (max-width: 600px) {
+  .explain dl { grid-template-columns: 1fr; gap: 0; }
+  .explain dd { margin-bottom: 6px; }
   .top, main { padding-left: 12px; padding-right: 12px; }
 }
 `

@@ -1,6 +1,7 @@
 package slobacktest
 
 import (
+	"math"
 	"slices"
 	"time"
 
@@ -23,11 +24,14 @@ type PolicyResult struct {
 	// name as Objective. The last may be open: it had not ended when the
 	// traffic did.
 	Episodes []slo.Episode
-	// Pages and Tickets count the episodes by the most severe state they
-	// reached; FlakyPages counts the pages that were flaky by the config's
-	// Flaky and FlakyBudget, as slo.Episode.Flaky judges them: they ended
-	// within Flaky of their start, having spent less than FlakyBudget of
-	// the budget.
+	// Pages counts the episodes that paged and Tickets those that spent
+	// time at ticket (slo.Episode.Ticketed): an episode that rose from a
+	// ticket to a page, or came down from one, counts in both, as a
+	// review counts it. FlakyPages counts the pages that were flaky by
+	// the config's Flaky and FlakyBudget, as slo.Episode.Flaky judges
+	// them (they ended within Flaky of their start, having spent less
+	// than FlakyBudget of the budget), and that overlapped no significant
+	// incident: a short page about a real incident answered it.
 	Pages, Tickets, FlakyPages int
 	// Paging is the time spent at page, over every episode.
 	Paging time.Duration
@@ -266,13 +270,21 @@ func (rp *replay) peak(jt *journeyTraffic, inc Incident, w time.Duration) uint64
 // every maximal run of consecutive samples whose error ratio is above
 // 1 - target, from the previous sample's time (one tick before the first
 // sample's, whose events count at its tick) to the run's last sample's,
-// with the run's error ratio.
+// with the run's error ratio, and with more bad events than the budget's
+// rate explains. Runs less than deriveGap apart are one run, with the
+// samples between them: at night a real incident's minutes alternate
+// between a bad request and none, and a person calls them one incident. A run is noise, and no incident, when its bad events are
+// within three standard deviations of the count the budget allows it
+// (total × (1 - target), a Poisson count): a minute of night traffic with
+// its one bad request in 480 is above 99.9%'s rate, and no one would call
+// it an incident.
 func (jt *journeyTraffic) derive(o slo.Objective, tick time.Duration) []Incident {
 	var out []Incident
 	budget := burnrate.ErrorBudget(o.Target)
-	var good, bad float64
-	open := -1
-	flush := func(i int) {
+	var good, bad float64 // of the open run, up to its last sample above the rate
+	var gapGood, gapBad float64
+	open, last := -1, -1
+	flush := func() {
 		if open < 0 {
 			return
 		}
@@ -280,25 +292,36 @@ func (jt *journeyTraffic) derive(o slo.Objective, tick time.Duration) []Incident
 		if open > 0 {
 			start = jt.samples[open-1].Time
 		}
-		end := jt.samples[i-1].Time
-		out = append(out, Incident{Journey: jt.name, Start: start, Duration: end.Sub(start), ErrorRatio: bad / (good + bad)})
+		end := jt.samples[last].Time
+		if allowed := (good + bad) * budget; bad > allowed+3*math.Sqrt(max(allowed, 1)) {
+			out = append(out, Incident{Journey: jt.name, Start: start, Duration: end.Sub(start), ErrorRatio: bad / (good + bad)})
+		}
 		open, good, bad = -1, 0, 0
 	}
 	for i, s := range jt.samples {
-		t := float64(s.Good) + float64(s.Bad)
-		if t > 0 && float64(s.Bad)/t > budget*(1+1e-9) {
-			if open < 0 {
-				open = i
-			}
-			good += float64(s.Good)
-			bad += float64(s.Bad)
+		g, b := float64(s.Good), float64(s.Bad)
+		if t := g + b; !(t > 0 && b/t > budget*(1+1e-9)) {
+			gapGood, gapBad = gapGood+g, gapBad+b
 			continue
 		}
-		flush(i)
+		if open >= 0 && s.Time.Sub(jt.samples[last].Time) > deriveGap {
+			flush()
+		}
+		if open < 0 {
+			open = i
+		} else {
+			good, bad = good+gapGood, bad+gapBad // the quiet samples inside the run
+		}
+		gapGood, gapBad = 0, 0
+		good, bad, last = good+g, bad+b, i
 	}
-	flush(len(jt.samples))
+	flush()
 	return out
 }
+
+// deriveGap is the longest spell of samples at or under the budget's rate
+// inside one derived incident: the shortest window of the default policy.
+const deriveGap = 5 * time.Minute
 
 // count fills in the measures that come from the policy's episodes and
 // detections.
@@ -307,23 +330,32 @@ func (pr *PolicyResult) count(c Config, episodes []slo.Episode, incidents []Inci
 	r := reach(pr.Policy)
 	for _, e := range episodes {
 		pr.Paging += e.Paging
-		if e.Severity != burnrate.SeverityPage {
+		if e.Ticketed(end) {
 			pr.Tickets++
+		}
+		if e.Severity != burnrate.SeverityPage {
 			continue
 		}
 		pr.Pages++
-		if e.Flaky(c.Flaky, c.FlakyBudget) {
-			pr.FlakyPages++
-		}
 		until := e.End
 		if e.Open() {
 			until = end.Add(1) // open: on at the replay's end
 		}
+		onIncident := false
 		for _, ir := range incidents {
 			if ir.Significant && e.Start.Before(ir.End().Add(r)) && until.After(ir.Start) {
-				pr.PagesOnIncidents++
+				onIncident = true
 				break
 			}
+		}
+		if onIncident {
+			pr.PagesOnIncidents++
+		} else if e.Flaky(c.Flaky, c.FlakyBudget) {
+			// A page about a significant incident answered something
+			// real, however short it was and however little the
+			// episode's own events spent: the errors that made it page
+			// came before it.
+			pr.FlakyPages++
 		}
 	}
 	for k, ir := range incidents {

@@ -95,6 +95,29 @@ type Objective struct {
 	// Labels are slo.Objective's Labels: extra labels for generated rules
 	// and alerts. Nil means none.
 	Labels map[string]string
+	// Slices is slo.Objective's Slices: the objective counts time slices
+	// (a file writes slices: {method: Timeslices, window: 1m, target:
+	// 0.95}). Nil counts events.
+	Slices *slo.Slices
+
+	// The fields below are read by the fleet's rules (slo/slorules); see
+	// slo.Objective's fields of the same names.
+
+	// Source is where the rules read the objective's events when the
+	// services count them in metrics of their own (source: {bad, total}
+	// in a file). Nil means journeyslo's own counters.
+	Source *slo.Source
+	// GroupBy judges the objective once per value of these labels (groupBy:
+	// [cluster] in a file). Nil means one judgement for the fleet.
+	GroupBy []string
+	// NoData raises an alert when the objective's counters go missing
+	// (noData: {after: 10m, severity: ticket} in a file). The zero value
+	// raises none.
+	NoData slo.NoData
+	// Alerting names and labels the objective's alerts (alerting: {name,
+	// labels, annotations, page, ticket} in a file). Nil keeps the rules'
+	// own.
+	Alerting *slo.Alerting
 }
 
 // A Policy is a named set of alert rules that objectives share. It is a
@@ -146,7 +169,9 @@ func (c *Config) objective(journey string, o Objective) slo.Objective {
 		Runbook:   o.Runbook,
 		Dashboard: o.Dashboard,
 		Labels:    maps.Clone(o.Labels),
+		Slices:    cloneSlices(o.Slices),
 	}
+	so.Source, so.GroupBy, so.NoData, so.Alerting = cloneFleet(o.Source, o.GroupBy, o.NoData, o.Alerting)
 	rules, min := o.Rules, o.MinEvents
 	if o.Policy != "" {
 		p := c.Policies[o.Policy]
@@ -157,6 +182,8 @@ func (c *Config) objective(journey string, o Objective) slo.Objective {
 	}
 	so.Policy.Rules = slices.Clone(rules)
 	switch {
+	case min == nil && len(rules) > 0 && o.Source != nil && o.Source.ErrorRatio != "":
+		// An error ratio carries no event counts to guard.
 	case min == nil && len(rules) > 0:
 		so.Policy.MinEvents = burnrate.MinEvents(o.Target)
 	case min == nil:
@@ -233,7 +260,9 @@ func FromObjectives(service string, objs []slo.Objective, patterns, methods map[
 			Runbook:   o.Runbook,
 			Dashboard: o.Dashboard,
 			Labels:    maps.Clone(o.Labels),
+			Slices:    cloneSlices(o.Slices),
 		}
+		co.Source, co.GroupBy, co.NoData, co.Alerting = cloneFleet(o.Source, o.GroupBy, o.NoData, o.Alerting)
 		if len(co.Rules) > 0 || o.Policy.MinEvents != 0 {
 			co.MinEvents = Events(o.Policy.MinEvents)
 		}
@@ -251,4 +280,21 @@ func FromObjectives(service string, objs []slo.Objective, patterns, methods map[
 		}
 	}
 	return c
+}
+
+// cloneFleet returns copies of the fleet's fields of an objective, sharing
+// no pointer, slice or map with them.
+func cloneFleet(src *slo.Source, groupBy []string, noData slo.NoData, alerting *slo.Alerting) (*slo.Source, []string, slo.NoData, *slo.Alerting) {
+	if src != nil {
+		s := *src
+		src = &s
+	}
+	if alerting != nil {
+		a := *alerting
+		a.Labels, a.Annotations = maps.Clone(a.Labels), maps.Clone(a.Annotations)
+		a.Page.Labels, a.Page.Annotations = maps.Clone(a.Page.Labels), maps.Clone(a.Page.Annotations)
+		a.Ticket.Labels, a.Ticket.Annotations = maps.Clone(a.Ticket.Labels), maps.Clone(a.Ticket.Annotations)
+		alerting = &a
+	}
+	return src, slices.Clone(groupBy), noData, alerting
 }

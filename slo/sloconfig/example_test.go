@@ -69,7 +69,7 @@ journeys:
 	// Output:
 	// shop.yaml:6:17: journeys[0].objectives[0].target: burnrate: invalid target: 99.9 is not below 1; write 0.999 for 99.9%
 	// shop.yaml:7:17: journeys[0].objectives[0].period: burnrate: invalid window "1M": M is a calendar month, which has no fixed length; journeyslo windows are rolling: write 30d or 4w
-	// shop.yaml:9:9: journeys[0].objectives[1]: unknown field "runbok"; an objective has the fields name, target, period, latency, policy, rules, minEvents, runbook, dashboard, labels
+	// shop.yaml:9:9: journeys[0].objectives[1]: unknown field "runbok"; an objective has the fields name, target, period, latency, policy, rules, minEvents, runbook, dashboard, labels, source, groupBy, noData, alerting, slices
 }
 
 // A registry's objectives written out as a file, for review or to start
@@ -104,4 +104,48 @@ func ExampleFromObjectives() {
 	//       - target: 0.95
 	//         latency: 300ms
 	// same objectives: true
+}
+
+// A Sloth spec is read as a config: the service is its one journey, each
+// SLO an objective whose source is the SLO's queries, and whose alerts keep
+// the names and labels that Alertmanager's routes match.
+func ExampleParse_sloth() {
+	spec := `version: "prometheus/v1"
+service: "myservice"
+labels:
+  owner: "myteam"
+slos:
+  - name: "requests-availability"
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum(rate(http_requests_total{job="myservice",code=~"(5..|429)"}[{{.window}}]))
+        total_query: sum(rate(http_requests_total{job="myservice"}[{{.window}}]))
+    alerting:
+      name: MyServiceHighErrorRate
+      page_alert:
+        labels:
+          severity: pageteam
+      ticket_alert:
+        disable: true
+`
+	c, err := sloconfig.Parse("sloth.yaml", []byte(spec))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	o := c.Objectives()[0]
+	fmt.Println(sloconfig.IsSloth([]byte(spec)), slo.ObjectiveKey(o.Journey, o.Name), o.Target, o.Labels)
+	fmt.Println(o.Source.Bad)
+	fmt.Println(o.Alerting.Name, o.Alerting.Page.Labels, o.Alerting.Ticket.Disable)
+
+	plugin := "version: prometheus/v1\nservice: myservice\nslos:\n" +
+		"  - {name: api, objective: 99.9, sli: {plugin: {id: sloth-common/kubernetes/apiserver/availability}}}\n"
+	_, err = sloconfig.Parse("plugin.yaml", []byte(plugin))
+	fmt.Println(err)
+	// Output:
+	// true myservice:requests-availability 0.999 map[owner:myteam]
+	// sum(rate(http_requests_total{job="myservice",code=~"(5..|429)"}[{{.window}}]))
+	// MyServiceHighErrorRate map[severity:pageteam] true
+	// plugin.yaml:4:48: slos[0].sli.plugin: Sloth runs plugins as code, which journeyslo cannot; write the plugin's queries as events (error_query and total_query)
 }

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/journeyslo/journeyslo/burnrate"
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 // The file's shapes, for writing: durations as burnrate.FormatWindow
@@ -47,6 +48,33 @@ type (
 		Runbook   string            `yaml:"runbook,omitempty"`
 		Dashboard string            `yaml:"dashboard,omitempty"`
 		Labels    map[string]string `yaml:"labels,omitempty"`
+		Source    *sourceOut        `yaml:"source,omitempty"`
+		GroupBy   []string          `yaml:"groupBy,omitempty"`
+		NoData    *noDataOut        `yaml:"noData,omitempty"`
+		Alerting  *alertingOut      `yaml:"alerting,omitempty"`
+		Slices    *slicesOut        `yaml:"slices,omitempty"`
+	}
+	sourceOut struct {
+		Good       string `yaml:"good,omitempty"`
+		Bad        string `yaml:"bad,omitempty"`
+		Total      string `yaml:"total,omitempty"`
+		ErrorRatio string `yaml:"errorRatio,omitempty"`
+	}
+	noDataOut struct {
+		After    string `yaml:"after"`
+		Severity string `yaml:"severity,omitempty"`
+	}
+	alertingOut struct {
+		Name        string            `yaml:"name,omitempty"`
+		Labels      map[string]string `yaml:"labels,omitempty"`
+		Annotations map[string]string `yaml:"annotations,omitempty"`
+		Page        *severityOut      `yaml:"page,omitempty"`
+		Ticket      *severityOut      `yaml:"ticket,omitempty"`
+	}
+	severityOut struct {
+		Labels      map[string]string `yaml:"labels,omitempty"`
+		Annotations map[string]string `yaml:"annotations,omitempty"`
+		Disable     bool              `yaml:"disable,omitempty"`
 	}
 )
 
@@ -80,6 +108,11 @@ func (c *Config) Marshal() ([]byte, error) {
 				Runbook:   o.Runbook,
 				Dashboard: o.Dashboard,
 				Labels:    maps.Clone(o.Labels),
+				Source:    sourceOf(o.Source),
+				GroupBy:   o.GroupBy,
+				NoData:    noDataOf(o.NoData),
+				Alerting:  alertingOf(o.Alerting),
+				Slices:    slicesOf(o.Slices),
 			})
 		}
 		out.Journeys = append(out.Journeys, jo)
@@ -110,4 +143,39 @@ func window(d time.Duration) string {
 		return ""
 	}
 	return burnrate.FormatWindow(d)
+}
+
+func sourceOf(s *slo.Source) *sourceOut {
+	if s == nil {
+		return nil
+	}
+	return &sourceOut{Good: s.Good, Bad: s.Bad, Total: s.Total, ErrorRatio: s.ErrorRatio}
+}
+
+func noDataOf(nd slo.NoData) *noDataOut {
+	if nd == (slo.NoData{}) {
+		return nil
+	}
+	out := &noDataOut{After: window(nd.After)}
+	if out.After == "" {
+		out.After = "0s"
+	}
+	if nd.Severity != burnrate.SeverityOK {
+		out.Severity = nd.Severity.String()
+	}
+	return out
+}
+
+func alertingOf(a *slo.Alerting) *alertingOut {
+	if a == nil {
+		return nil
+	}
+	return &alertingOut{Name: a.Name, Labels: a.Labels, Annotations: a.Annotations, Page: severityOf(a.Page), Ticket: severityOf(a.Ticket)}
+}
+
+func severityOf(a slo.AlertSeverity) *severityOut {
+	if len(a.Labels) == 0 && len(a.Annotations) == 0 && !a.Disable {
+		return nil
+	}
+	return &severityOut{Labels: a.Labels, Annotations: a.Annotations, Disable: a.Disable}
 }

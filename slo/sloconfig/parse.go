@@ -10,6 +10,7 @@ import (
 
 	"github.com/journeyslo/journeyslo/burnrate"
 	"github.com/journeyslo/journeyslo/internal/yamlpos"
+	"github.com/journeyslo/journeyslo/slo"
 )
 
 // Load reads and parses the journeyslo file at path (see [Parse]). The
@@ -24,18 +25,34 @@ var format = yamlpos.Format{
 	AliasHint: ", or share rules through a named policy",
 }
 
-// Parse reads a journeyslo file's contents; name is the file's name for
+// Parse reads a journeyslo file's contents, or a Sloth spec's (see
+// [IsSloth] and the package's documentation); name is the file's name for
 // messages. It returns every problem of the file, each an [*Error] at its
 // line and column, joined with errors.Join; a config it returns is valid
 // ([Config.Validate]) and its Objectives make a registry.
 func Parse(name string, data []byte) (*Config, error) {
-	p := &parser{c: &Config{file: name, pos: map[string]position{}}, broken: map[string]bool{}}
-	p.w = &yamlpos.Walker{Bad: p.badErr, At: p.at}
-	root, err := yamlpos.Document(name, data, format)
+	sloth := IsSloth(data)
+	f := format
+	if sloth {
+		f = slothFormat
+	}
+	root, err := yamlpos.Document(name, data, f)
 	if err != nil {
 		return nil, err
 	}
-	p.file(root)
+	return parseRoot(name, root, sloth)
+}
+
+// parseRoot reads a document's root node, a journeyslo file's or a Sloth
+// spec's, and validates the config it describes.
+func parseRoot(name string, root *yaml.Node, sloth bool) (*Config, error) {
+	p := &parser{c: &Config{file: name, pos: map[string]position{}}, broken: map[string]bool{}}
+	p.w = &yamlpos.Walker{Bad: p.badErr, At: p.at}
+	if sloth {
+		p.sloth(root)
+	} else {
+		p.file(root)
+	}
 	if p.broken[""] {
 		return nil, yamlpos.Sort(p.errs) // not a mapping: nothing to judge
 	}
@@ -219,7 +236,7 @@ func (p *parser) journey(n *yaml.Node, path string) Journey {
 
 func (p *parser) objective(n *yaml.Node, path string) Objective {
 	var o Objective
-	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels"},
+	p.fields(n, path, "an objective", []string{"name", "target!", "period", "latency", "policy", "rules", "minEvents", "runbook", "dashboard", "labels", "source", "groupBy", "noData", "alerting", "slices"},
 		func(key string, v *yaml.Node, fpath string) {
 			switch key {
 			case "name":
@@ -242,6 +259,16 @@ func (p *parser) objective(n *yaml.Node, path string) Objective {
 				o.Dashboard, _ = p.scalar(v, fpath, "the dashboard's URL, such as https://grafana.example.com/d/checkout")
 			case "labels":
 				o.Labels = p.labels(v, fpath)
+			case "source":
+				o.Source = p.source(v, fpath)
+			case "groupBy":
+				o.GroupBy, _ = p.stringList(v, fpath, "label names, such as [cluster]")
+			case "noData":
+				o.NoData = p.noData(v, fpath)
+			case "alerting":
+				o.Alerting = p.alerting(v, fpath)
+			case "slices":
+				o.Slices = p.slices(v, fpath)
 			}
 		})
 	return o
@@ -259,4 +286,127 @@ func (p *parser) labels(n *yaml.Node, path string) map[string]string {
 		return nil
 	}
 	return out
+}
+
+// source reads an objective's source: two of good, bad and total, or
+// errorRatio alone (slo.Objective.Validate says which are missing).
+func (p *parser) source(n *yaml.Node, path string) *slo.Source {
+	var s slo.Source
+	const what = "a PromQL selector of counters, or an expression over {{.window}}"
+	p.fields(n, path, "a source", []string{"good", "bad", "total", "errorRatio"}, func(key string, v *yaml.Node, path string) {
+		q, _ := p.scalar(v, path, what)
+		switch key {
+		case "good":
+			s.Good = q
+		case "bad":
+			s.Bad = q
+		case "total":
+			s.Total = q
+		case "errorRatio":
+			s.ErrorRatio = q
+		}
+	})
+	return &s
+}
+
+// noData reads an objective's noData: after and severity.
+func (p *parser) noData(n *yaml.Node, path string) slo.NoData {
+	var nd slo.NoData
+	p.fields(n, path, "a no-data alert", []string{"after!", "severity"}, func(key string, v *yaml.Node, path string) {
+		switch key {
+		case "after":
+			nd.After, _ = p.w.Window(v, path, "how long the counters may be missing", "10m", true)
+		case "severity":
+			nd.Severity = p.severity(v, path)
+		}
+	})
+	return nd
+}
+
+// severity reads page or ticket.
+func (p *parser) severity(n *yaml.Node, path string) burnrate.Severity {
+	var sev burnrate.Severity
+	if s, ok := p.scalar(n, path, "page or ticket"); ok {
+		if err := sev.UnmarshalText([]byte(s)); err != nil || sev == burnrate.SeverityOK {
+			p.bad(n, path, "%s: severity %s is not one an alert raises; write page or ticket", path, yamlpos.Quote(s))
+		}
+	}
+	return sev
+}
+
+// alerting reads an objective's alerting: the alerts' name, labels and
+// annotations, and those of each severity.
+func (p *parser) alerting(n *yaml.Node, path string) *slo.Alerting {
+	var a slo.Alerting
+	p.fields(n, path, "an alerting", []string{"name", "labels", "annotations", "page", "ticket"}, func(key string, v *yaml.Node, path string) {
+		switch key {
+		case "name":
+			a.Name, _ = p.scalar(v, path, "the alerts' name, such as CheckoutErrorBudgetBurn")
+		case "labels":
+			a.Labels = nilIfEmpty(p.labels(v, path))
+		case "annotations":
+			a.Annotations = p.annotations(v, path)
+		case "page":
+			a.Page = p.alertSeverity(v, path)
+		case "ticket":
+			a.Ticket = p.alertSeverity(v, path)
+		}
+	})
+	return &a
+}
+
+// alertSeverity reads the labels, annotations and disable of the alert of
+// one severity.
+func (p *parser) alertSeverity(n *yaml.Node, path string) slo.AlertSeverity {
+	var a slo.AlertSeverity
+	p.fields(n, path, "a severity's alert", []string{"labels", "annotations", "disable"}, func(key string, v *yaml.Node, path string) {
+		switch key {
+		case "labels":
+			a.Labels = nilIfEmpty(p.labels(v, path))
+		case "annotations":
+			a.Annotations = p.annotations(v, path)
+		case "disable":
+			a.Disable = p.boolean(v, path)
+		}
+	})
+	return a
+}
+
+// annotations reads a mapping of annotations, whose values may be empty.
+func (p *parser) annotations(n *yaml.Node, path string) map[string]string {
+	out := map[string]string{}
+	if !p.w.Map(n, path, "a mapping from annotation name to text, such as {summary: ...}", func(name string, k, v *yaml.Node, apath string) {
+		if value, ok := p.scalar(v, apath, "an annotation's text"); ok {
+			p.at(k, apath)
+			out[name] = value
+		}
+	}) {
+		return nil
+	}
+	return nilIfEmpty(out)
+}
+
+// nilIfEmpty returns m, or nil when it is empty, as Marshal leaves an
+// empty mapping out and Parse reads it back.
+func nilIfEmpty(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+// boolean reads true or false.
+func (p *parser) boolean(n *yaml.Node, path string) bool {
+	s, ok := p.w.Scalar(n, path, "true or false", false)
+	if !ok {
+		return false
+	}
+	switch s {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	p.bad(n, path, "%s: %s is not true or false; write true or false", path, yamlpos.Quote(s))
+	return false
 }

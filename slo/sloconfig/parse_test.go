@@ -331,8 +331,8 @@ func TestDocExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, strings.Join(file, "\n"))
 	}
-	if n := len(c.Objectives()); n != 2 || c.Objectives()[1].Policy.MinEvents != 500 {
-		t.Errorf("the documented file gives %d objectives, %+v; want 2, the second with the fast-only policy's guard of 500", n, c.Objectives())
+	if n := len(c.Objectives()); n != 3 || c.Objectives()[1].Policy.MinEvents != 500 || c.Objectives()[2].Source.Bad != `http_requests_total{handler="/search",code=~"5.."}` {
+		t.Errorf("the documented file gives %d objectives, %+v; want 3, the second with the fast-only policy's guard of 500, the third with its source", n, c.Objectives())
 	}
 	registry(t, c.Objectives())
 }

@@ -219,6 +219,8 @@ func (v *validator) field(err error, o Objective, opath string) string {
 		return opath + ".runbook"
 	case "Dashboard":
 		return opath + ".dashboard"
+	case "Slices":
+		return opath + ".slices"
 	case "Labels":
 		if _, after, ok := strings.Cut(rest, `"`); ok {
 			if label, _, ok := strings.Cut(after, `"`); ok {
@@ -232,7 +234,55 @@ func (v *validator) field(err error, o Objective, opath string) string {
 		}
 		return opath + ".rules"
 	}
-	return opath
+	return fleetField(strings.TrimSuffix(word, ":"), rest, o, opath)
+}
+
+// fleetField returns the path of the field of the fleet's that one of
+// slo's reasons is about: its first word names the field, as
+// "Source.Bad:" or "Alerting.Page.Labels:", and a label's or a query's
+// name may follow it.
+func fleetField(word, rest string, o Objective, opath string) string {
+	parts := strings.Split(word, ".")
+	switch parts[0] {
+	case "Source", "GroupBy", "NoData", "Alerting":
+	default:
+		return opath
+	}
+	path := opath
+	for _, part := range parts {
+		path += "." + strings.ToLower(part[:1]) + part[1:]
+	}
+	after, _ := strings.CutPrefix(rest, word+": ")
+	quoted := ""
+	if strings.HasPrefix(after, `"`) {
+		if q, err := strconv.QuotedPrefix(after); err == nil {
+			quoted, _ = strconv.Unquote(q)
+		}
+	}
+	switch {
+	case word == "Source":
+		// "Source: Bad is 5000 bytes long"
+		field, _, _ := strings.Cut(after, " ")
+		if slices.Contains([]string{"Good", "Bad", "Total", "ErrorRatio"}, field) {
+			path += "." + strings.ToLower(field[:1]) + field[1:]
+		}
+	case word == "GroupBy" && quoted != "":
+		i := slices.Index(o.GroupBy, quoted)
+		if strings.HasSuffix(after, "is listed twice") {
+			// The second of the two.
+			for k, l := range o.GroupBy {
+				if l == quoted {
+					i = k
+				}
+			}
+		}
+		if i >= 0 {
+			path = yamlpos.Index(path, i)
+		}
+	case strings.HasSuffix(word, "Labels") && quoted != "":
+		path += "." + quoted
+	}
+	return path
 }
 
 // split returns the errors that err joins, or err alone.

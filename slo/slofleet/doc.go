@@ -40,6 +40,9 @@
 // guard, and Budget is slo.BudgetTooFewEvents (with no time to
 // exhaustion) while the fleet's period holds fewer events, so that a
 // gate judging the fleet makes the same claims as one judging a replica.
+// The fleet's series are read as covering the whole period
+// (slo.Objective.Status): the fleet outlives its replicas, and its
+// budget is never young data.
 //
 // The series of an objective carry its journey and name, the labels of
 // [WithLabels] and the objective's own [slo.Objective.Labels]: the
@@ -66,6 +69,19 @@
 // period events are missing is an [ErrMissing] naming the series and what
 // to check: no Status is made up for it, while the other objectives' are
 // returned beside the error.
+//
+// # The fleet's page
+//
+// [Client.History] reads, beside each Status, what a status page draws:
+// the budget's burn-down over the period, the recent burn of the
+// policy's windows and the episodes of its alerts, as [slo.History]
+// values, so that slo/slostatus.FleetStatusPage serves the fleet's page
+// as StatusPage serves a replica's. A reading is four queries whatever the
+// number of objectives (the instant query of Status, a range query of the
+// burn-down per distinct period, one of the recent burn, one of ALERTS),
+// made at once and shared as Status is. [Discover] finds the objectives
+// from the rules' info series, for a page served without the objective
+// files (journeyslo serve).
 //
 // # Time, sharing and failures
 //

@@ -51,17 +51,20 @@ type Client struct {
 	api     *promapi.Client
 	query   string
 
-	// mu guards last.
+	// mu guards last and lastHistory.
 	mu sync.Mutex
-	// last is the query of Status in flight, or the last one answered.
-	last *flight
+	// last is the query of Status in flight, or the last one answered;
+	// lastHistory History's.
+	last        *flight[[]slo.Status]
+	lastHistory *flight[[]slo.History]
 }
 
-// A flight is one query of [Client.Status], shared by every caller that
-// asks while it is in flight or while its answer is fresh.
-type flight struct {
-	done chan struct{} // closed once sts, err and expires are set
-	sts  []slo.Status
+// A flight is one reading of [Client.Status] (or [Client.History]),
+// shared by every caller that asks while it is in flight or while its
+// answer is fresh.
+type flight[T any] struct {
+	done chan struct{} // closed once val, err and expires are set
+	val  T
 	err  error
 	// expires is when the answer is no longer reused, by the client's
 	// clock.
@@ -150,6 +153,12 @@ func New(objectives []slo.Objective, address string, opts ...Option) (*Client, e
 // at different evaluations.
 func selector(objs []slo.Objective, labels map[string]string) string {
 	names := regexp.QuoteMeta(slorules.EventsPrefix) + ".+|" + regexp.QuoteMeta(slorules.Firing) + "|" + regexp.QuoteMeta(slorules.Info)
+	return matchers(objs, labels, "__name__=~"+strconv.Quote(names))
+}
+
+// matchers returns a selector of the series of objs's journeys with the
+// rules' extra labels, and the matchers first.
+func matchers(objs []slo.Objective, labels map[string]string, first ...string) string {
 	var journeys []string
 	for _, o := range objs {
 		j := regexp.QuoteMeta(o.Journey)
@@ -157,14 +166,14 @@ func selector(objs []slo.Objective, labels map[string]string) string {
 			journeys = append(journeys, j)
 		}
 	}
-	matchers := []string{
-		"__name__=~" + strconv.Quote(names),
-		"journey=~" + strconv.Quote(strings.Join(journeys, "|")),
+	ms := slices.Clone(first)
+	if len(journeys) > 0 {
+		ms = append(ms, "journey=~"+strconv.Quote(strings.Join(journeys, "|")))
 	}
 	for _, name := range slices.Sorted(maps.Keys(labels)) {
-		matchers = append(matchers, name+"="+strconv.Quote(labels[name]))
+		ms = append(ms, name+"="+strconv.Quote(labels[name]))
 	}
-	return "{" + strings.Join(matchers, ",") + "}"
+	return "{" + strings.Join(ms, ",") + "}"
 }
 
 // Objectives returns the client's objectives with their defaults, in the
@@ -200,53 +209,63 @@ func (c *Client) Clock() clock.Clock { return c.clock }
 // others. The errors are those of [Client.StatusAt], and one wrapping
 // [slo.ErrPanic] if the query panicked.
 func (c *Client) Status(ctx context.Context) ([]slo.Status, error) {
+	return share(c, ctx, &c.last, c.read, cloneStatus)
+}
+
+// share returns the answer of the reading in *last when it is in flight or
+// fresh, and otherwise starts the next with read at the clock's instant:
+// the sharing of Status and History. clone copies an answer for a caller.
+func share[T any](c *Client, ctx context.Context, last **flight[T], read func(ctx, qctx context.Context, at time.Time) (T, error), clone func(T) T) (T, error) {
+	var zero T
 	c.mu.Lock()
-	f := c.last
-	if f == nil || (answered(f) && !c.clock.Now().Before(f.expires)) {
+	f := *last
+	if f == nil || (answered(f.done) && !c.clock.Now().Before(f.expires)) {
 		if err := ctx.Err(); err != nil {
 			c.mu.Unlock()
-			return nil, c.abandoned(err)
+			return zero, c.abandoned(err)
 		}
-		f = &flight{done: make(chan struct{})}
-		c.last = f
-		go c.fly(f, c.clock.Now())
+		f = &flight[T]{done: make(chan struct{})}
+		*last = f
+		go fly(c, f, c.clock.Now(), read)
 	}
 	c.mu.Unlock()
-	if !answered(f) {
+	if !answered(f.done) {
 		select {
 		case <-f.done:
 		case <-ctx.Done():
-			return nil, c.abandoned(ctx.Err())
+			return zero, c.abandoned(ctx.Err())
 		}
 	}
-	return cloneStatus(f.sts), f.err
+	return clone(f.val), f.err
 }
 
-// answered reports whether f's answer is in.
-func answered(f *flight) bool {
+// answered reports whether done is closed: a flight's answer is in.
+func answered(done chan struct{}) bool {
 	select {
-	case <-f.done:
+	case <-done:
 		return true
 	default:
 		return false
 	}
 }
 
-// fly makes f's query at instant at, bounded by the client's timeout
-// alone, and keeps its answer until the poll interval has passed. A panic
-// (of a RoundTripper given to WithRoundTripper, say) is every waiting
-// caller's error: on a goroutine of its own it would end the process.
-func (c *Client) fly(f *flight, at time.Time) {
+// fly makes f's reading at instant at with read, bounded by the client's
+// timeout alone, and keeps its answer until the poll interval has passed.
+// A panic (of a RoundTripper given to WithRoundTripper, say) is every
+// waiting caller's error: on a goroutine of its own it would end the
+// process.
+func fly[T any](c *Client, f *flight[T], at time.Time, read func(ctx, qctx context.Context, at time.Time) (T, error)) {
 	defer func() {
 		if p := recover(); p != nil {
-			f.sts, f.err = nil, fmt.Errorf("%w: slofleet: the query to Prometheus at %s panicked: %v", slo.ErrPanic, c.address, p)
+			var zero T
+			f.val, f.err = zero, fmt.Errorf("%w: slofleet: the query to Prometheus at %s panicked: %v", slo.ErrPanic, c.address, p)
 		}
 		f.expires = c.clock.Now().Add(c.poll)
 		close(f.done)
 	}()
 	qctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
-	f.sts, f.err = c.read(context.Background(), qctx, at)
+	f.val, f.err = read(context.Background(), qctx, at)
 }
 
 // abandoned is the error of a caller of Status who stopped waiting.
@@ -294,20 +313,8 @@ func (c *Client) StatusAt(ctx context.Context, at time.Time) ([]slo.Status, erro
 // the timeout, and builds the Status from its answer.
 func (c *Client) read(ctx, qctx context.Context, at time.Time) ([]slo.Status, error) {
 	r, err := c.api.Query(qctx, c.query, at)
-	if err != nil {
-		return nil, c.unavailable(ctx, qctx, err)
-	}
-	if len(r.Warnings) > 0 {
-		// A partial answer (a Thanos store down) would judge the fleet by
-		// some replicas: refuse it rather than judge.
-		warnings := r.Warnings
-		if len(warnings) > 5 {
-			warnings = append(warnings[:5:5], fmt.Sprintf("and %d more", len(r.Warnings)-5))
-		}
-		return nil, fmt.Errorf("%w: Prometheus at %s answered with warnings, perhaps a partial answer: %s", ErrUnavailable, c.address, strings.Join(warnings, "; "))
-	}
-	if r.Type != "vector" {
-		return nil, fmt.Errorf("%w: Prometheus at %s answered a %s to an instant query, not a vector; is the address a Prometheus API?", ErrUnavailable, c.address, r.Type)
+	if err := c.answered(ctx, qctx, r, err, "vector"); err != nil {
+		return nil, err
 	}
 	vec := r.Vector
 	out := make([]slo.Status, 0, len(c.objs))
@@ -321,6 +328,29 @@ func (c *Client) read(ctx, qctx context.Context, at time.Time) ([]slo.Status, er
 		out = append(out, s)
 	}
 	return out, errors.Join(errs...)
+}
+
+// answered checks the answer r (or the error err) of a query made with
+// qctx, a child of ctx bounded by the timeout, whose result must be of
+// type want.
+func (c *Client) answered(ctx, qctx context.Context, r *promapi.Result, err error, want string) error {
+	if err != nil {
+		return c.unavailable(ctx, qctx, err)
+	}
+	if len(r.Warnings) > 0 {
+		// A partial answer (a Thanos store down) would judge the fleet by
+		// some replicas: refuse it rather than judge.
+		warnings := r.Warnings
+		if len(warnings) > 5 {
+			warnings = append(warnings[:5:5], fmt.Sprintf("and %d more", len(r.Warnings)-5))
+		}
+		return fmt.Errorf("%w: Prometheus at %s answered with warnings, perhaps a partial answer: %s", ErrUnavailable, c.address, strings.Join(warnings, "; "))
+	}
+	if r.Type != want {
+		kind := map[string]string{"vector": "an instant query", "matrix": "a range query"}[want]
+		return fmt.Errorf("%w: Prometheus at %s answered a %s to %s, not a %s; is the address a Prometheus API?", ErrUnavailable, c.address, r.Type, kind, want)
+	}
+	return nil
 }
 
 // unavailable explains err, the failure of a query made with qctx, a

@@ -54,7 +54,8 @@
 // a minute old that served 9 good requests and 1 bad one at 99.9% would
 // report -9900%. So while an objective's period holds fewer than its
 // minimum number of events (slo.Status.Budget is slo.BudgetTooFewEvents;
-// slo.Status.MinEvents, 1000 at 99.9% by default), a collection observes no
+// slo.Status.MinEvents, 1000 at 99.9% by default), or its data covers less
+// than a tenth of the period (slo.BudgetYoungData), a collection observes no
 // journeyslo.instance.budget.remaining for that objective, and observes it
 // again from the collection at which the period holds enough events. Its
 // other instruments are observed as always. Exported to Prometheus, an

@@ -18,16 +18,20 @@ import (
 // readers collect them with everything else. Here a manual reader shows
 // what they report after 1% of checkouts failed at 99.9%: a burn rate of
 // 10, which pages, and nine budgets' worth overspent, since these are all
-// the events the period holds.
+// the events the period holds. The registry ran three quiet days first:
+// data over less than a tenth of the period makes no budget claim, and
+// reports no budget.
 func ExampleRegister() {
 	mock := clock.NewMock()
-	mock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	mock.Set(time.Date(2026, 2, 27, 9, 0, 0, 0, time.UTC))
 	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}},
 		slo.WithClock(mock), slo.WithManualAdvance()) // a real service uses neither
 	if err != nil {
 		panic(err)
 	}
 	defer reg.Close()
+	mock.Add(72 * time.Hour)
+	reg.Advance(mock.Now())
 
 	reader := sdkmetric.NewManualReader()
 	provider := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))

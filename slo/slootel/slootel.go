@@ -150,9 +150,10 @@ func (o *observer) observe(_ context.Context, obs metric.Observer) error {
 		obs.ObserveInt64(o.events, clamp(st.TotalBad), a.bad)
 		obs.ObserveFloat64(o.target, st.Target, a.objective)
 		obs.ObserveFloat64(o.period, st.Period.Seconds(), a.objective)
-		// A budget over too few events claims nothing: no observation,
-		// so the backend has no point rather than a figure like -9900%.
-		if st.Budget != slo.BudgetTooFewEvents {
+		// A budget over too few events or young data claims nothing: no
+		// observation, so the backend has no point rather than a figure
+		// like -9900%.
+		if st.Budget.Claims() {
 			obs.ObserveFloat64(o.budget, st.BudgetRemaining, a.objective)
 		}
 		for _, b := range st.Windows {

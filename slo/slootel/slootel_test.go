@@ -32,7 +32,7 @@ var start = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 func shop(t *testing.T) (*slo.Registry, *clock.Mock) {
 	t.Helper()
 	mock := clock.NewMock()
-	mock.Set(start)
+	mock.Set(start.Add(-72 * time.Hour)) // three quiet days: its budgets are claims (see slo.BudgetYoungData)
 	reg, err := slo.New([]slo.Objective{
 		{Journey: "checkout", Target: 0.99},
 		{Journey: "search", Target: 0.99},
@@ -41,6 +41,8 @@ func shop(t *testing.T) (*slo.Registry, *clock.Mock) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { reg.Close() })
+	mock.Set(start)
+	reg.Advance(start)
 	fixture.Journey(reg, "checkout").Add(99000, 0)
 	fixture.Journey(reg, "search").Add(1000, 0)
 	mock.Add(7 * time.Hour)
@@ -325,7 +327,7 @@ func TestCountersStartAtZeroAfterARestore(t *testing.T) {
 		t.Cleanup(func() { reg.Close() })
 		return reg
 	}
-	first := open(start)
+	first := open(start.Add(-72 * time.Hour)) // its windows cover a tenth of the period: a budget claim
 	fixture.Journey(first, "checkout").Add(980, 20)
 	fixture.Journey(first, "admin").Add(4, 1)
 	first.Advance(start.Add(time.Minute)) // writes the snapshot
@@ -380,13 +382,15 @@ func TestCountersStartAtZeroAfterARestore(t *testing.T) {
 // budget, and the budget is observed: 0 left.
 func TestBudgetNeedsEvidence(t *testing.T) {
 	mock := clock.NewMock()
-	mock.Set(start)
+	mock.Set(start.Add(-72 * time.Hour)) // three quiet days: enough of the period for a claim
 	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}},
 		slo.WithClock(mock), slo.WithManualAdvance())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { reg.Close() })
+	mock.Set(start)
+	reg.Advance(start)
 	mp, reader := provider(t)
 	r, err := slootel.Register(reg, mp)
 	if err != nil {

@@ -111,10 +111,11 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		send(c.events, prometheus.CounterValue, float64(st.TotalBad), j, o, "bad")
 		send(c.target, prometheus.GaugeValue, st.Target, j, o)
 		send(c.period, prometheus.GaugeValue, st.Period.Seconds(), j, o)
-		// A budget over too few events claims nothing (a minute-old
-		// process with 1 bad event in 10 at 99.9% would show -9900%): no
-		// sample, which PromQL reads as no data, rather than a figure.
-		claims := st.Budget != slo.BudgetTooFewEvents
+		// A budget over too few events, or over data that covers too
+		// little of the period, claims nothing (a minute-old process with
+		// 1 bad event in 10 at 99.9% would show -9900%): no sample, which
+		// PromQL reads as no data, rather than a figure.
+		claims := st.Budget.Claims()
 		if claims {
 			send(c.budget, prometheus.GaugeValue, st.BudgetRemaining, j, o)
 		}

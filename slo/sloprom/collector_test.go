@@ -29,16 +29,20 @@ var update = flag.Bool("update", false, "rewrite testdata/*.prom from the collec
 
 var start = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 
-// registry returns a registry on a mock clock, advanced to start + 1s.
+// registry returns a registry on a mock clock at start, whose data covers
+// a tenth of a 30-day period already (it ran quietly for three days
+// before), so that its budgets are claims (see slo.BudgetYoungData).
 func registry(t *testing.T, objectives ...slo.Objective) (*slo.Registry, *clock.Mock) {
 	t.Helper()
 	mock := clock.NewMock()
-	mock.Set(start)
+	mock.Set(start.Add(-72 * time.Hour))
 	reg, err := slo.New(objectives, slo.WithClock(mock), slo.WithManualAdvance())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { reg.Close() })
+	mock.Set(start)
+	reg.Advance(start)
 	return reg, mock
 }
 
@@ -313,7 +317,10 @@ func TestCollectorCountersStartAtZeroAfterARestore(t *testing.T) {
 		t.Cleanup(func() { reg.Close() })
 		return reg
 	}
-	first := open(start)
+	// The first served its first events three days before: the windows
+	// it saves cover a tenth of the period, enough for a budget claim
+	// (see slo.BudgetYoungData).
+	first := open(start.Add(-72 * time.Hour))
 	fixture.Journey(first, "checkout").Add(980, 20)
 	fixture.Journey(first, "admin").Add(4, 1)
 	first.Advance(start.Add(time.Minute)) // writes the snapshot

@@ -41,7 +41,9 @@
 // budget it has barely begun to measure. So while an objective's period
 // holds fewer than its minimum number of events (slo.Status.Budget is
 // slo.BudgetTooFewEvents; slo.Status.MinEvents is the policy's guard, 1000
-// at 99.9% by default), a scrape leaves out that objective's
+// at 99.9% by default), or while its data covers less than a tenth of the
+// period (slo.BudgetYoungData: a replica's first 3 days of 30 without a
+// restored snapshot), a scrape leaves out that objective's
 // journeyslo_instance_budget_remaining_ratio and
 // journeyslo_instance_time_to_exhaustion_seconds samples, and sends them
 // again from the scrape at which the period holds enough events. An

@@ -1,7 +1,7 @@
 // Package slorules writes the Prometheus rules that evaluate journeyslo
 // objectives over a whole fleet: recording rules for the error ratio of
 // every window, the period's SLI and budget, and one alert per severity,
-// for Prometheus, Thanos Ruler or the Mimir ruler.
+// for Prometheus, Thanos Ruler, the Mimir ruler or the prometheus-operator.
 //
 // Each replica's registry sees only the events it served. For the fleet,
 // an existing engine sums the replicas' journeyslo_sli_events_total counters
@@ -16,7 +16,7 @@
 //	if err != nil {
 //		log.Fatal(err) // every invalid objective or option, at once
 //	}
-//	yml, err := f.Marshal(slorules.Prometheus) // or slorules.Thanos, slorules.Mimir
+//	yml, err := f.Marshal(slorules.Prometheus) // or Thanos, Mimir, PrometheusOperator
 //
 // A RuleFile holds every objective's rules, some 30 KB each. [Write] writes
 // the same file to an io.Writer one objective at a time, in memory that
@@ -55,6 +55,21 @@
 // increase of bad events over the increase of all, not a mean of short
 // ratios. A denominator is kept only when positive: a window without
 // events has no sample, never NaN.
+//
+// # Objectives of time slices
+//
+// An objective with [slo.Slices] judges slices in the rules as the
+// registry does: its first group runs once per slice and records the
+// slice's events ([SliceEventsPrefix]) and its verdict ([SliceError]: 1 or
+// 0 for Timeslices, the share of bad events for RatioTimeslices, nothing
+// for a slice without events), then counts each window's slices by
+// outcome under the names of a window's events, so that the ratios, the
+// guard (in slices), the alerts, the SLI and the budget read slices with
+// the rules above. A window holds exactly its slices; a slice's events
+// are the counters' increase as Prometheus extrapolates it, over slices
+// that end at the group's evaluations rather than at the epoch's minutes,
+// so a slice within a scrape of its target may be judged otherwise than
+// in a registry (see SliceError).
 //
 // # Alerts
 //
@@ -134,5 +149,12 @@
 // [Prometheus] writes a plain rule file. [Thanos] adds
 // partial_response_strategy: abort to every group, so that an alert never
 // evaluates over a partial answer. [Mimir] writes a top-level namespace
-// ([WithNamespace]), as `mimirtool rules sync` expects.
+// ([WithNamespace]), as `mimirtool rules sync` expects. [PrometheusOperator]
+// writes prometheus-operator's PrometheusRule objects (monitoring.coreos.com/v1)
+// for `kubectl apply -f`, one per objective, named
+// NAME.JOURNEY.OBJECTIVE, in a namespace and with labels of
+// [WithObjectMeta], each holding the objective's groups as the Prometheus
+// file has them. The operator loads an object into a Prometheus whose
+// ruleSelector matches its labels and whose ruleNamespaceSelector matches
+// its namespace.
 package slorules

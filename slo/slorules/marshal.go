@@ -35,22 +35,36 @@ const (
 	// Mimir is a file for `mimirtool rules sync` (or load): a top-level
 	// namespace, then the groups.
 	Mimir
+	// PrometheusOperator is a stream of prometheus-operator PrometheusRule
+	// objects (apiVersion monitoring.coreos.com/v1) for `kubectl apply -f`:
+	// one object per objective, holding its groups as the Prometheus
+	// flavour writes them, named and labelled as [WithObjectMeta] says.
+	//
+	// One object per objective rather than one per file: an objective's
+	// groups weigh some 30 KB, and Kubernetes bounds an object (about
+	// 1.5 MB in etcd) and the annotations client-side `kubectl apply`
+	// keeps of it (256 KB, so a file-sized object would be refused from
+	// about eight objectives on); an object per objective stays small
+	// however many objectives a service has, and a change of one objective
+	// changes one object.
+	PrometheusOperator
 )
 
-var flavorNames = []string{Prometheus: "prometheus", Thanos: "thanos", Mimir: "mimir"}
+var flavorNames = []string{Prometheus: "prometheus", Thanos: "thanos", Mimir: "mimir", PrometheusOperator: "prometheus-operator"}
 
 // Flavors are every flavour, in the order of their values.
-var Flavors = []Flavor{Prometheus, Thanos, Mimir}
+var Flavors = []Flavor{Prometheus, Thanos, Mimir, PrometheusOperator}
 
-// String returns "prometheus", "thanos" or "mimir".
+// String returns "prometheus", "thanos", "mimir" or "prometheus-operator".
 func (f Flavor) String() string { return names.Of(flavorNames, "Flavor", f) }
 
-// ParseFlavor returns the flavour named "prometheus", "thanos" or "mimir".
+// ParseFlavor returns the flavour named "prometheus", "thanos", "mimir" or
+// "prometheus-operator".
 func ParseFlavor(name string) (Flavor, error) {
 	if f, ok := names.Value[Flavor](flavorNames, name); ok {
 		return f, nil
 	}
-	return 0, invalid.Errorf("slorules: flavour %q; use prometheus, thanos or mimir", name)
+	return 0, invalid.Errorf("slorules: flavour %q; use prometheus, thanos, mimir or prometheus-operator", name)
 }
 
 // Marshal encodes the file as YAML for the flavour's engine, starting with
@@ -58,7 +72,7 @@ func ParseFlavor(name string) (Flavor, error) {
 // order, so that generated files can be committed and compared.
 func (f RuleFile) Marshal(flavor Flavor) ([]byte, error) {
 	var buf bytes.Buffer
-	enc, err := newFileEncoder(&buf, flavor, f.Namespace)
+	enc, err := newFileEncoder(&buf, flavor, f)
 	if err != nil {
 		return nil, err
 	}
@@ -93,20 +107,39 @@ type fileEncoder struct {
 	// known holds the library's YAML of short values it was asked for
 	// ("14.4" is quoted, "1h" is not), which recur in every objective.
 	known map[string]string
+	// shift indents the groups: 2 in the PrometheusOperator flavour, whose
+	// groups sit under spec.
+	shift int
+	// meta, object and objects are the PrometheusOperator flavour's: the
+	// objects' metadata, the key of the object being written (see
+	// objectKey) and the names of those written, which must differ.
+	meta    ObjectMeta
+	object  string
+	objects map[string]string
 }
 
 // maxKnown bounds the values fileEncoder.known holds, and so its memory.
 const maxKnown = 1024
 
 // newFileEncoder writes the header of a file of the flavour to w: Header
-// and, for Mimir, the namespace.
-func newFileEncoder(w io.Writer, flavor Flavor, namespace string) (*fileEncoder, error) {
+// and, for Mimir, the namespace. It reads the namespace and the objects'
+// metadata of f, not its groups.
+func newFileEncoder(w io.Writer, flavor Flavor, f RuleFile) (*fileEncoder, error) {
 	if int(flavor) >= len(flavorNames) {
-		return nil, invalid.Errorf("slorules: %v; use Prometheus, Thanos or Mimir", flavor)
+		return nil, invalid.Errorf("slorules: %v; use Prometheus, Thanos, Mimir or PrometheusOperator", flavor)
 	}
 	e := &fileEncoder{w: w, flavor: flavor, known: map[string]string{}}
 	e.buf = append(e.buf, Header...)
-	if flavor == Mimir {
+	if flavor == PrometheusOperator {
+		e.shift, e.meta, e.objects = 2, f.Object, map[string]string{}
+		if e.meta.Name == "" {
+			e.meta.Name = DefaultObjectName
+		}
+		if err := e.meta.check(); err != nil {
+			return nil, err
+		}
+	}
+	if namespace := f.Namespace; flavor == Mimir {
 		if namespace == "" {
 			return nil, invalid.Errorf("slorules: the Mimir flavour needs a Namespace; Generate sets one (WithNamespace)")
 		}
@@ -119,12 +152,17 @@ func newFileEncoder(w io.Writer, flavor Flavor, namespace string) (*fileEncoder,
 
 // group writes one group.
 func (e *fileEncoder) group(g Group) error {
-	if e.groups == 0 {
+	if e.flavor == PrometheusOperator {
+		if err := e.startObject(g.Name); err != nil {
+			return err
+		}
+	} else if e.groups == 0 {
 		e.buf = append(e.buf, "groups:\n"...)
 	}
 	e.groups++
+	in := e.shift
 	e.item = true
-	if err := e.pair(4, "name", g.Name); err != nil {
+	if err := e.pair(in+4, "name", g.Name); err != nil {
 		return err
 	}
 	if g.Interval != 0 {
@@ -132,30 +170,30 @@ func (e *fileEncoder) group(g Group) error {
 		if err != nil {
 			return invalid.Errorf("slorules: group %s: interval: %v", g.Name, err)
 		}
-		if err := e.pair(4, "interval", s); err != nil {
+		if err := e.pair(in+4, "interval", s); err != nil {
 			return err
 		}
 	}
 	if e.flavor == Thanos {
-		if err := e.pair(4, "partial_response_strategy", "abort"); err != nil {
+		if err := e.pair(in+4, "partial_response_strategy", "abort"); err != nil {
 			return err
 		}
 	}
 	if len(g.Rules) == 0 {
-		e.buf = append(e.buf, "    rules: []\n"...)
+		e.buf = append(append(e.buf, spaces[:in+4]...), "rules: []\n"...)
 	} else {
-		e.buf = append(e.buf, "    rules:\n"...)
+		e.buf = append(append(e.buf, spaces[:in+4]...), "rules:\n"...)
 	}
 	for _, r := range g.Rules {
 		e.item = true
 		for _, f := range [...]struct{ key, value string }{{"record", r.Record}, {"alert", r.Alert}} {
 			if f.value != "" {
-				if err := e.pair(8, f.key, f.value); err != nil {
+				if err := e.pair(in+8, f.key, f.value); err != nil {
 					return err
 				}
 			}
 		}
-		if err := e.pair(8, "expr", r.Expr); err != nil {
+		if err := e.pair(in+8, "expr", r.Expr); err != nil {
 			return err
 		}
 		if r.For != 0 {
@@ -163,7 +201,7 @@ func (e *fileEncoder) group(g Group) error {
 			if err != nil {
 				return invalid.Errorf("slorules: group %s, alert %s: for: %v", g.Name, r.Alert, err)
 			}
-			if err := e.pair(8, "for", s); err != nil {
+			if err := e.pair(in+8, "for", s); err != nil {
 				return err
 			}
 		}
@@ -174,9 +212,9 @@ func (e *fileEncoder) group(g Group) error {
 			if len(m.m) == 0 {
 				continue
 			}
-			e.lead(8)
+			e.lead(in + 8)
 			e.buf = append(e.buf, m.key+":\n"...)
-			if err := e.mapping(10, m.m); err != nil {
+			if err := e.mapping(in+10, m.m); err != nil {
 				return err
 			}
 		}
@@ -184,9 +222,10 @@ func (e *fileEncoder) group(g Group) error {
 	return e.flush()
 }
 
-// close ends the file: a file without groups says so.
+// close ends the file: a file without groups says so, but for the
+// PrometheusOperator flavour, where it holds no object.
 func (e *fileEncoder) close() error {
-	if e.groups == 0 {
+	if e.groups == 0 && e.flavor != PrometheusOperator {
 		e.buf = append(e.buf, "groups: []\n"...)
 	}
 	return e.flush()
@@ -211,7 +250,7 @@ func (e *fileEncoder) lead(indent int) {
 }
 
 // spaces holds the indentation of the deepest line.
-const spaces = "            "
+const spaces = "                "
 
 // pair writes "key: value" in a mapping at indent.
 func (e *fileEncoder) pair(indent int, key, value string) error {

@@ -96,6 +96,9 @@ type RuleFile struct {
 	// [slo.Objective.Labels] as well, which are not listed here. The
 	// Alertmanager inhibit rule matches on both.
 	Labels map[string]string
+	// Object is the metadata of the PrometheusRule objects of the
+	// PrometheusOperator flavour; see [WithObjectMeta].
+	Object ObjectMeta
 }
 
 // A Group is one Prometheus rule group: rules evaluated in order, every
@@ -154,6 +157,7 @@ type config struct {
 	periodInt time.Duration
 	forDur    map[burnrate.Severity]time.Duration
 	namespace string
+	object    ObjectMeta
 	errs      []error
 }
 
@@ -296,8 +300,9 @@ func Generate(objectives []slo.Objective, opts ...Option) (RuleFile, error) {
 
 // Write writes to w the rule file that Generate and then [RuleFile.Marshal]
 // would give, byte for byte, but generates and encodes the groups of one
-// objective at a time: what it holds is one objective's rules, however
-// many objectives there are, where a RuleFile holds them all. It refuses
+// objective at a time: what it holds is one objective's rules (and, for
+// the PrometheusOperator flavour, the names of the objects written),
+// however many objectives there are, where a RuleFile holds them all. It refuses
 // what Generate refuses, with the same errors, before it writes anything;
 // an error of w stops it.
 func Write(w io.Writer, flavor Flavor, objectives []slo.Objective, opts ...Option) error {
@@ -305,7 +310,7 @@ func Write(w io.Writer, flavor Flavor, objectives []slo.Objective, opts ...Optio
 	if err != nil {
 		return err
 	}
-	enc, err := newFileEncoder(w, flavor, cfg.namespace)
+	enc, err := newFileEncoder(w, flavor, cfg.file())
 	if err != nil {
 		return err
 	}
@@ -363,7 +368,7 @@ func prepare(objectives []slo.Objective, opts []Option) (*config, error) {
 
 // file returns the rule file of the config, without its groups.
 func (c *config) file() RuleFile {
-	return RuleFile{Namespace: c.namespace, Labels: maps.Clone(c.labels)}
+	return RuleFile{Namespace: c.namespace, Labels: maps.Clone(c.labels), Object: c.object.clone()}
 }
 
 // checkLabels reports the labels of o that WithLabels gives another value:
@@ -511,6 +516,11 @@ func (c *config) groups(o slo.Objective) []Group {
 			}
 		}
 	}
+	interval := c.interval
+	if o.Slices != nil {
+		r.recordSlice()
+		interval = o.Slices.Window // one evaluation per slice
+	}
 	for _, d := range o.Policy.Windows() {
 		r.recordWindow(d)
 	}
@@ -518,7 +528,7 @@ func (c *config) groups(o slo.Objective) []Group {
 	r.alerts()
 	r.noData()
 	name := "journeyslo:" + o.Journey + ":" + o.Name
-	alerting := Group{Name: name, Interval: c.interval, Rules: r.rules, GroupBy: slices.Clone(o.GroupBy)}
+	alerting := Group{Name: name, Interval: interval, Rules: r.rules, GroupBy: slices.Clone(o.GroupBy)}
 	r.rules = nil
 	if !slices.Contains(o.Policy.Windows(), o.Period) {
 		r.recordWindow(o.Period)
@@ -546,6 +556,10 @@ func (r *objectiveRules) labels(kv ...string) map[string]string {
 // when positive, so that a window without events has no sample rather
 // than NaN, as the registry reports no data.
 func (r *objectiveRules) recordWindow(d time.Duration) {
+	if r.o.Slices != nil {
+		r.recordSliceWindow(d)
+		return
+	}
 	w := window(d)
 	events := EventsPrefix + w
 	if r.source.ratio != "" {
@@ -586,6 +600,7 @@ func (r *objectiveRules) recordPeriod() {
 	if r.o.Latency > 0 {
 		info["latency"] = r.o.Latency.String()
 	}
+	r.sliceInfo(info)
 	r.rules = append(r.rules, Rule{Record: Info, Expr: "vector(1)", Labels: info})
 }
 
@@ -718,7 +733,7 @@ func (r *objectiveRules) annotations(sev burnrate.Severity) map[string]string {
 	}
 	a := map[string]string{
 		"summary": slo.ObjectiveKey(o.Journey, o.Name) + ` burns its error budget at {{ $value | printf "%.1f" }}x over {{ $labels.long_window }}`,
-		"description": decimal(target) + "% of " + o.Journey + " events must be " + good + " over " + r.period +
+		"description": decimal(target) + "% of " + r.units(good) + " over " + r.period +
 			`. Rule {{ $labels.rule }} fires at a burn rate of {{ $labels.factor }} or more ` + r.over(sev) + "; " + urgency + ".",
 		"budget_remaining": "{{ with query " + lit + " }}{{ . | first | value | humanizePercentage }}{{ else }}unknown: no events over " + r.period + "{{ end }}",
 	}

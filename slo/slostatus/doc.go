@@ -24,9 +24,25 @@
 // fails (503) only when the library itself is stalled: a spent budget is
 // no reason to take replicas out. [ReleaseGate] is the error-budget
 // policy's release freeze: 503 while a chosen journey pages or has spent
-// its budget. [StatusPage] draws every objective's budget burn-down and
+// its budget. A budget spent is a claim only with enough events over
+// enough of the period (slo.BudgetState.Claims): a replica minutes old
+// whose burst pages closes the gate until the page clears, never for the
+// hours a budget of its five minutes would take to come back. [StatusPage] draws every objective's budget burn-down and
 // burn rates, for a phone as for a wall screen, with no script and
 // nothing fetched from elsewhere.
+//
+// The fleet's, read from Prometheus through slo/slofleet rather than from
+// one replica's registry, are served the same way: [FleetStatusPage],
+// [FleetHealth] and [FleetGate] take a [Fleet] (or a [FleetHistory]),
+// an interface *slofleet.Client satisfies, so that this package imports
+// no Prometheus client:
+//
+//	fleet, err := slofleet.New(objectives, "http://prometheus:9090")
+//	...
+//	status.Handle("GET /slo", slostatus.FleetStatusPage(fleet))
+//	status.Handle("GET /healthz/slo", slostatus.FleetHealth(fleet))
+//
+// The command journeyslo serve does this for objective files.
 //
 // Every handler is safe for concurrent use and answers GET and HEAD.
 //

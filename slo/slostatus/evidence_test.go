@@ -19,7 +19,7 @@ import (
 // check raises no "spent" warning. No percentage below -100% appears
 // anywhere on the page.
 func TestTooFewEventsShowTheFact(t *testing.T) {
-	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f := fixture.Aged(t, slo.Objective{Journey: "checkout", Target: 0.999})
 	f.Add("checkout", 9, 1)
 	f.Advance(time.Minute)
 	if st := f.Reg.Status()[0]; st.Budget != slo.BudgetTooFewEvents || st.BudgetRemaining != -99 {
@@ -72,7 +72,7 @@ func TestTooFewEventsShowTheFact(t *testing.T) {
 // Objectives with too few events for a budget come after those that have
 // one, in their state: their figure claims nothing to act on.
 func TestTooFewEventsSortLast(t *testing.T) {
-	f := fixture.New(t,
+	f := fixture.Aged(t,
 		slo.Objective{Journey: "fresh", Target: 0.999},
 		slo.Objective{Journey: "busy", Target: 0.999})
 	f.Add("fresh", 9, 1)      // -9900%, but no claim

@@ -73,7 +73,7 @@ func ExampleReleaseGate() {
 	// Output:
 	// slostatus: ReleaseGate: journey "chekout" is not declared; declared journeys: checkout
 	// 503 Service Unavailable, fail, Retry-After: 1491, reopensAt: "2026-03-02T09:34:51Z"
-	// release freeze: checkout:availability: page: page-6h-30m fires, burning 71.4x over 6h and 167x over 30m, at or above 6x; reopens at 09:34:51Z (in 24m51s), when checkout:availability's page-6h-30m clears, its 30m window no longer holding the burn, if its traffic goes on at 16.7 req/s with 0% errors
+	// release freeze: checkout:availability: page: page-6h-30m fires, burning 71.4x over 6h and 167x over 30m, at or above 6x; young data: 13h10m of 30d, too little of the period for a claim on the budget (a claim needs 3d); reopens at 09:34:51Z (in 24m51s), when checkout:availability's page-6h-30m clears, its 30m window no longer holding the burn, if its traffic goes on at 16.7 req/s with 0% errors
 }
 
 // The emergency fix a freeze must let through: an override from code,
@@ -104,7 +104,7 @@ func ExampleGate_Override() {
 	// Output:
 	// slostatus: Override: until 2026-03-04T09:10:00Z is 48h0m0s from now, more than MaxOverride (24h0m0s); an override lets a fix through, it does not end a freeze
 	// 200 OK warn
-	// override until 2026-03-02T09:25:00Z: hotfix INC-42 for the payment outage, approved by Ana; without it: release freeze: checkout:availability: page: page-6h-30m fires, burning 71.4x over 6h and 167x over 30m, at or above 6x; reopens at 09:34:51Z (in 24m51s), when checkout:availability's page-6h-30m clears, its 30m window no longer holding the burn, if its traffic goes on at 16.7 req/s with 0% errors
+	// override until 2026-03-02T09:25:00Z: hotfix INC-42 for the payment outage, approved by Ana; without it: release freeze: checkout:availability: page: page-6h-30m fires, burning 71.4x over 6h and 167x over 30m, at or above 6x; young data: 13h10m of 30d, too little of the period for a claim on the budget (a claim needs 3d); reopens at 09:34:51Z (in 24m51s), when checkout:availability's page-6h-30m clears, its 30m window no longer holding the burn, if its traffic goes on at 16.7 req/s with 0% errors
 }
 
 // A gate over the whole fleet, read from Prometheus by slofleet; here

@@ -17,16 +17,20 @@ import (
 // checkoutFailing returns a registry whose checkout journey just failed 1%
 // of 10000 requests at 99.9%: a burn rate of 10, which pages by
 // page-6h-30m, and nine budgets overspent, since these are all the events
-// of the period. The mock clock and manual advance make the output
-// reproducible; a service uses neither.
+// of the period. It ran three quiet days first, so that its data covers
+// enough of the period for a budget claim (see slo.BudgetYoungData). The
+// mock clock and manual advance make the output reproducible; a service
+// uses neither.
 func checkoutFailing() *slo.Registry {
 	mock := clock.NewMock()
-	mock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	mock.Set(time.Date(2026, 2, 27, 9, 0, 0, 0, time.UTC))
 	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}},
 		slo.WithClock(mock), slo.WithManualAdvance())
 	if err != nil {
 		panic(err)
 	}
+	mock.Add(72 * time.Hour)
+	reg.Advance(mock.Now())
 	checkout, _ := reg.Journey("checkout") // declared above
 	checkout.Add(9900, 100)
 	mock.Add(time.Second)

@@ -526,8 +526,10 @@ type fleetCheck struct {
 func (g *Gate) objectiveJSON(st slo.Status) objectiveJSON { return newObjectiveJSON(g.defs, st) }
 
 // judgeGate fails while the objective pages or has spent its budget (with
-// enough events for the claim), and warns while it has a ticket or too
-// few events for a claim.
+// enough events, over enough of the period, for the claim), and warns
+// while it has a ticket or too few events for a claim. Young data passes:
+// a replica minutes old closes the gate by paging, never by a budget its
+// few minutes cannot state.
 func judgeGate(st slo.Status) (string, []string) {
 	var why []string
 	status := healthPass
@@ -549,6 +551,13 @@ func judgeGate(st slo.Status) (string, []string) {
 	case slo.BudgetTooFewEvents:
 		why = append(why, st.Evidence()+", too few for a claim on the budget")
 		status = worse(status, healthWarn)
+	case slo.BudgetYoungData:
+		// Young data is no warning: every replica starts young, and
+		// stays so for a tenth of its period. A gate the alerts close
+		// says why its budget is not among the reasons.
+		if status != healthPass {
+			why = append(why, st.Evidence()+", too little of the period for a claim on the budget (a claim needs "+burnrate.FormatWindow(st.MinCovered)+")")
+		}
 	}
 	return status, why
 }
@@ -578,6 +587,9 @@ func (g *Gate) reopening(now time.Time, closers []slo.Status) (time.Time, string
 		out := t.Outlook(ratio)
 		key := slo.ObjectiveKey(st.Journey, st.Objective)
 		traffic := fmt.Sprintf("if its traffic goes on at %s req/s with %s%% errors", formatRate(out.Rate), formatRate(out.ErrorRatio*100))
+		if st.Slices != nil {
+			traffic = sliceTraffic(st, out)
+		}
 		var at time.Time
 		var why string
 		if st.State == burnrate.SeverityPage {

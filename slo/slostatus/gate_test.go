@@ -47,7 +47,7 @@ func ask(t *testing.T, gate http.Handler) (*http.Response, gateBody) {
 }
 
 func TestReleaseGateRefusesUndeclaredNames(t *testing.T) {
-	reg := fixture.New(t, twoJourneys...).Reg
+	reg := fixture.Aged(t, twoJourneys...).Reg
 	for _, tc := range []struct {
 		names []string
 		want  string
@@ -135,7 +135,7 @@ func TestReleaseGate(t *testing.T) {
 // errors, it closes.
 func TestReleaseGateNeedsEvidence(t *testing.T) {
 	obj := slo.Objective{Journey: "checkout", Target: 0.999}
-	f := fixture.New(t, obj)
+	f := fixture.Aged(t, obj)
 	f.Add("checkout", 9, 1)
 	f.Advance(time.Second)
 	gate, err := slostatus.ReleaseGate(f.Reg)
@@ -153,7 +153,7 @@ func TestReleaseGateNeedsEvidence(t *testing.T) {
 
 	// 900 good and 100 bad, 10% errors over 1000 events: the budget is
 	// overspent 99 times, and every page rule fires.
-	f = fixture.New(t, obj)
+	f = fixture.Aged(t, obj)
 	f.Add("checkout", 900, 100)
 	f.Advance(time.Second)
 	if gate, err = slostatus.ReleaseGate(f.Reg); err != nil {
@@ -303,7 +303,7 @@ func TestReleaseGateOverrideWhileServing(t *testing.T) {
 // page-6h-30m holds until the outage leaves its 30m window. The budget,
 // over 50 million earlier events, is far from spent.
 func TestReleaseGateRetryAfter(t *testing.T) {
-	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f := fixture.Aged(t, slo.Objective{Journey: "checkout", Target: 0.999})
 	f.Add("checkout", 50_000_000, 0)
 	f.Advance(12 * time.Hour)
 	tick := f.Reg.Tick()
@@ -361,7 +361,7 @@ func TestReleaseGateRetryAfter(t *testing.T) {
 // While the outage goes on, the gate does not promise to reopen: at 100%
 // errors no page clears within the period.
 func TestReleaseGateWillNotReopen(t *testing.T) {
-	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f := fixture.Aged(t, slo.Objective{Journey: "checkout", Target: 0.999})
 	tick := f.Reg.Tick()
 	perTick := uint64(1000 * tick / time.Minute)
 	for range int(time.Hour / tick) {

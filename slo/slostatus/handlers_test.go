@@ -15,7 +15,7 @@ import (
 // burn-down's 6-hour buckets) are counted in float64 on the page too, not
 // wrapped to a few events.
 func TestPageCountsAtTheEdgeOfUint64(t *testing.T) {
-	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f := fixture.Aged(t, slo.Objective{Journey: "checkout", Target: 0.999})
 	f.Add("checkout", 1<<63, 0)
 	f.Advance(6 * time.Hour)
 	f.Add("checkout", 0, 1<<63)
@@ -35,7 +35,7 @@ func TestPageCountsAtTheEdgeOfUint64(t *testing.T) {
 // The health check keys its checks by slo.ObjectiveKey, and the release
 // gate takes the same keys.
 func TestObjectiveKeyInHandlers(t *testing.T) {
-	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.99, Latency: time.Second})
+	f := fixture.Aged(t, slo.Objective{Journey: "checkout", Target: 0.99, Latency: time.Second})
 	if _, err := slostatus.ReleaseGate(f.Reg, slostatus.WithObjectives(slo.ObjectiveKey("checkout", "latency"))); err != nil {
 		t.Errorf("ReleaseGate(ObjectiveKey(...)) = %v", err)
 	}

@@ -26,7 +26,7 @@ var twoJourneys = situation.TwoJourneys()
 // are evaluated.
 func reach(t *testing.T, name string) *fixture.Manual {
 	t.Helper()
-	f := fixture.New(t, twoJourneys...)
+	f := fixture.Aged(t, twoJourneys...)
 	situation.Reach(f.Reg, f.Mock, name)
 	return f
 }

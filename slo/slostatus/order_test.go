@@ -54,7 +54,7 @@ func TestStatusPageOrder(t *testing.T) {
 // Among equals the order is the declaration's: three untouched objectives
 // stay as declared.
 func TestStatusPageOrderIsStable(t *testing.T) {
-	f := fixture.New(t,
+	f := fixture.Aged(t,
 		slo.Objective{Journey: "search", Target: 0.99},
 		slo.Objective{Journey: "checkout", Target: 0.99},
 		slo.Objective{Journey: "admin", Target: 0.99})
@@ -76,7 +76,7 @@ func TestStatusPageOrderIsStable(t *testing.T) {
 // Each objective links its runbook and dashboard from its definition, on
 // the page and in the JSON; an objective without them shows no link.
 func TestStatusPageLinks(t *testing.T) {
-	f := fixture.New(t,
+	f := fixture.Aged(t,
 		slo.Objective{Journey: "checkout", Target: 0.99, Runbook: "https://runbooks.example.com/checkout?a=1&b=2",
 			Dashboard: "https://grafana.example.com/d/checkout"},
 		slo.Objective{Journey: "search", Target: 0.99, Dashboard: "https://grafana.example.com/d/search"},
@@ -123,7 +123,7 @@ func TestStatusPageLinks(t *testing.T) {
 // -400.0% in both places (the burn-down alone, with the 5 bad events
 // since, would end at -648.1%).
 func TestStatusPageOneBudgetFigure(t *testing.T) {
-	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f := fixture.Aged(t, slo.Objective{Journey: "checkout", Target: 0.999})
 	f.Add("checkout", 1990, 10)
 	f.Advance(time.Second)
 	f.Add("checkout", 0, 5) // after the evaluation
@@ -159,7 +159,7 @@ func TestStatusPageOneBudgetFigure(t *testing.T) {
 // is at x = 70 + 360 x (350 / 360), 420, and an outage in its last five
 // minutes lifts the short window's line over the factor.
 func TestStatusPageRecentOfAYoungProcess(t *testing.T) {
-	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.99})
+	f := fixture.Aged(t, slo.Objective{Journey: "checkout", Target: 0.99})
 	for i := range 10 {
 		bad := uint64(0)
 		if i >= 5 {

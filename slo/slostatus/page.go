@@ -59,9 +59,13 @@ func WithRefresh(every time.Duration) PageOption {
 // and dashboard when its definition has them ([slo.Objective.Runbook],
 // [slo.Objective.Dashboard]). The budget left is one figure per
 // objective, the Status's, shown in its figures and at the end of its
-// chart alike; when the period holds too few events for a budget
-// ([slo.Status.Budget]), the card shows that fact ([slo.Status.Evidence])
-// instead of a budget, a time to exhaustion and a burn-down line.
+// chart alike; when the period holds too few events for a budget, or its
+// data covers too little of the period (young data: a replica minutes
+// old), the card shows that fact ([slo.Status.Budget],
+// [slo.Status.Evidence]) with a badge, TOO FEW EVENTS or YOUNG DATA,
+// instead of a budget, a time to exhaustion and a burn-down line; for
+// young data it gives the bad events so far and the coverage a budget
+// needs.
 //
 // Beside the period's burn-down, each card draws its rules' burn over
 // the last 6 hours ([slo.Tracker.Recent]): per rule, the long and short
@@ -254,7 +258,7 @@ func sortObjectives(objs []objectiveJSON) {
 		if c := cmp.Compare(b.Status.State, a.Status.State); c != 0 {
 			return c
 		}
-		aFew, bFew := a.Status.Budget == slo.BudgetTooFewEvents, b.Status.Budget == slo.BudgetTooFewEvents
+		aFew, bFew := !a.Status.Budget.Claims(), !b.Status.Budget.Claims()
 		switch {
 		case aFew && bFew:
 			return 0
@@ -277,6 +281,9 @@ type (
 		Unmatched  eventCount      `json:"unmatched"`
 		Objectives []objectiveJSON `json:"objectives"`
 		Review     slo.Review      `json:"review"`
+		// Error says why a fleet's page shows no figures, or not all;
+		// left out when it shows them all.
+		Error string `json:"error,omitempty"`
 	}
 	eventCount struct {
 		Good uint64 `json:"good"`
@@ -354,9 +361,11 @@ type (
 		// Evidence is why the budget makes no claim ("not enough events:
 		// 10 of 1000"), shown instead of the budget and its runs-out-in;
 		// empty when it makes one.
-		Evidence, EvidenceNote string
-		Goal                   string // "99.9% good over 30d"
-		Since                  string // when and why it left ok, or empty
+		// EvidenceBadge names it in a badge: TOO FEW EVENTS or YOUNG
+		// DATA.
+		Evidence, EvidenceNote, EvidenceBadge string
+		Goal                                  string // "99.9% good over 30d"
+		Since                                 string // when and why it left ok, or empty
 		// Runbook and Dashboard are the objective's links, or empty.
 		Runbook, Dashboard string
 		SLI                string
@@ -414,7 +423,7 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		v.Unmatched = strconv.FormatUint(s.unG, 10) + " good and " + strconv.FormatUint(s.unB, 10) + " bad"
 	}
 
-	var pages, tickets, spent, few, oks int
+	var pages, tickets, spent, few, young, oks int
 	for i, e := range s.objectives {
 		st := e.Status
 		o := objectiveView{
@@ -434,6 +443,8 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		switch {
 		case st.NoData:
 			note = "No events in the period"
+		case st.Budget == slo.BudgetYoungData:
+			note = "Too little of the period for a budget"
 		case o.Evidence != "":
 			note = "Not enough events for a budget"
 		}
@@ -444,8 +455,15 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 			samples[i] = recentSample{At: p.Time, Burns: p.Windows}
 		}
 		o.Recent = newRecentChart(samples, st.Rules, recentSpan, s.at)
-		if o.Evidence != "" {
+		switch {
+		case st.Budget == slo.BudgetYoungData:
+			young++
+			o.EvidenceBadge = "YOUNG DATA"
+			o.EvidenceNote = strconv.FormatUint(st.Bad, 10) + " bad events so far; a budget needs data over " +
+				burnrate.FormatWindow(st.MinCovered) + " of " + burnrate.FormatWindow(st.Period)
+		case o.Evidence != "":
 			few++
+			o.EvidenceBadge = "TOO FEW EVENTS"
 			o.EvidenceNote = "a budget needs " + strconv.FormatUint(st.MinEvents, 10) + " events over " + burnrate.FormatWindow(st.Period)
 		}
 		switch st.State {
@@ -462,7 +480,12 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		}
 		if st.State != burnrate.SeverityOK {
 			verb := map[burnrate.Severity]string{burnrate.SeverityTicket: "Ticket", burnrate.SeverityPage: "Paging"}[st.State]
-			o.Since = verb + " since " + st.Since.In(loc).Format("Jan 2 15:04 MST") + " (" + formatSpan(st.Time.Sub(st.Since)) + ") by " + st.Rule
+			if st.Since.IsZero() {
+				// A fleet's Status does not know when its state began.
+				o.Since = verb + " by " + st.Rule
+			} else {
+				o.Since = verb + " since " + st.Since.In(loc).Format("Jan 2 15:04 MST") + " (" + formatSpan(st.Time.Sub(st.Since)) + ") by " + st.Rule
+			}
 		}
 
 		decimals := targetDecimals(st.Target)
@@ -477,6 +500,7 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		o.BudgetNote = compact(float64(st.Bad)) + " of " + compact(allowed) + " spent"
 		o.BudgetTitle = strconv.FormatUint(st.Bad, 10) + " bad events of " + strconv.FormatFloat(allowed, 'f', 0, 64) +
 			" allowed over " + burnrate.FormatWindow(st.Period)
+		sliceView(st, &o, allowed)
 		switch {
 		case o.Spent:
 			spent++
@@ -534,6 +558,7 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 	add(tickets, "ticket", "ticket", "tickets")
 	add(spent, "spent", "budget spent", "budgets spent")
 	add(few, "evidence", "too few events", "too few events")
+	add(young, "evidence", "young data", "young data")
 	add(oks, "ok", "ok", "ok")
 	return v
 }
@@ -559,6 +584,9 @@ func compact(x float64) string {
 // goal writes what the objective promises: "99.9% good over 30d", "95%
 // within 300ms over 30d".
 func goal(st slo.Status) string {
+	if st.Slices != nil {
+		return sliceGoal(st)
+	}
 	what := " good"
 	if st.Latency > 0 {
 		what = " within " + st.Latency.String()
@@ -603,9 +631,14 @@ func episodeViews(eps []slo.Episode, st slo.Status, loc *time.Location) ([]episo
 		if e.Paging > 0 && e.Severity == burnrate.SeverityPage {
 			details = append(details, formatSpan(e.Paging)+" paging")
 		}
-		details = append(details, "peak "+formatRate(e.PeakBurn)+"×")
+		// A fleet's episodes, read from its alerts, carry no burn and no
+		// events: they claim neither.
+		figures := e.PeakBurn > 0 || e.Good+e.Bad > 0 || e.BudgetSpent > 0
+		if figures {
+			details = append(details, "peak "+formatRate(e.PeakBurn)+"×")
+		}
 		// A share of a budget the period cannot support claims nothing.
-		if st.Budget != slo.BudgetTooFewEvents {
+		if st.Budget.Claims() && figures {
 			details = append(details, percent(e.BudgetSpent, 1)+" of the budget")
 		}
 		ev.Details = strings.Join(details, " · ")

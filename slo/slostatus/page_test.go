@@ -143,6 +143,8 @@ type jsonObjective struct {
 	SLI              *float64      `json:"sli"`
 	NoData           bool          `json:"noData"`
 	MinEvents        uint64        `json:"minEvents"`
+	Covered          string        `json:"covered"`
+	MinCovered       string        `json:"minCovered"`
 	Budget           string        `json:"budget"`
 	BudgetRemaining  float64       `json:"budgetRemaining"`
 	TimeToExhaustion *string       `json:"timeToExhaustion"`
@@ -277,7 +279,7 @@ func TestStatusPageJSON(t *testing.T) {
 		Objectives: []jsonObjective{{
 			Journey: "checkout", Objective: "availability", Target: 0.99, Period: "30d",
 			Time: "2026-03-02T07:00:02Z", Good: 99900, Bad: 100, TotalGood: 99900, TotalBad: 100,
-			SLI: ptr(0.999), MinEvents: 100, Budget: "left", BudgetRemaining: 0.9, TimeToExhaustion: ptr("2d16h48m"), ExhaustionWindow: "1h",
+			SLI: ptr(0.999), MinEvents: 100, Covered: "3d7h2s", MinCovered: "3d", Budget: "left", BudgetRemaining: 0.9, TimeToExhaustion: ptr("2d16h48m"), ExhaustionWindow: "1h",
 			State: "page", Rule: "page-6h-30m", Since: "2026-03-02T07:00:01Z",
 			// The last 7 hours hold 900 good and 100 bad; the day and
 			// three days, everything.
@@ -290,8 +292,8 @@ func TestStatusPageJSON(t *testing.T) {
 		}, {
 			Journey: "search", Objective: "availability", Target: 0.99, Period: "30d",
 			Time: "2026-03-02T07:00:02Z", Good: 1000, Bad: 0, TotalGood: 1000,
-			SLI: ptr(1.0), MinEvents: 100, Budget: "left", BudgetRemaining: 1, TimeToExhaustion: nil, ExhaustionWindow: "1h",
-			State: "ok", Since: "2026-03-02T00:00:00Z",
+			SLI: ptr(1.0), MinEvents: 100, Covered: "3d7h2s", MinCovered: "3d", Budget: "left", BudgetRemaining: 1, TimeToExhaustion: nil, ExhaustionWindow: "1h",
+			State: "ok", Since: "2026-02-27T00:00:00Z", // when the registry started, three quiet days before the traffic
 			// The 1000 events are 7 hours old: only the day and three days
 			// hold them.
 			Windows: []jsonWindow{
@@ -311,7 +313,7 @@ func TestStatusPageJSON(t *testing.T) {
 // Latency objectives name their threshold; an objective with no events has
 // no SLI and nothing burning: null for both, never NaN.
 func TestStatusPageJSONNoData(t *testing.T) {
-	f := fixture.New(t, slo.Objective{Journey: "search", Target: 0.95, Latency: 300 * time.Millisecond})
+	f := fixture.Aged(t, slo.Objective{Journey: "search", Target: 0.95, Latency: 300 * time.Millisecond})
 	f.Advance(time.Second)
 	srv := serve(t, slostatus.StatusPage(f.Reg))
 	_, body := fetch(t, srv, http.MethodGet, "/?format=json")
@@ -383,7 +385,7 @@ func TestStatusPageRequests(t *testing.T) {
 // The handlers read the registry while it advances and records: the race
 // detector watches.
 func TestHandlersWhileAdvancing(t *testing.T) {
-	f := fixture.New(t, twoJourneys...)
+	f := fixture.Aged(t, twoJourneys...)
 	page := slostatus.StatusPage(f.Reg)
 	health := slostatus.Health(f.Reg)
 	gate, err := slostatus.ReleaseGate(f.Reg, slostatus.WithObjectives("checkout"))
@@ -432,7 +434,7 @@ func TestHandlersWhileAdvancing(t *testing.T) {
 // At low traffic a rule can burn without firing (the policy's MinEvents
 // guard): its row says so in words, and its label is outlined, not filled.
 func TestStatusPageBurningRule(t *testing.T) {
-	f := fixture.New(t, slo.Objective{Journey: "admin", Target: 0.99}) // fires from 100 events
+	f := fixture.Aged(t, slo.Objective{Journey: "admin", Target: 0.99}) // fires from 100 events
 	f.Add("admin", 10, 10)
 	f.Advance(time.Second)
 	srv := serve(t, slostatus.StatusPage(f.Reg))

@@ -350,7 +350,7 @@ func TestInsideTheMiddlewareCountsNothing(t *testing.T) {
 }
 
 func insideTheMiddleware(t *testing.T, withHolder bool) {
-	f := fixture.New(t, slo.Objective{Journey: "checkout", Target: 0.999})
+	f := fixture.Aged(t, slo.Objective{Journey: "checkout", Target: 0.999})
 	gate, err := slostatus.ReleaseGate(f.Reg)
 	if err != nil {
 		t.Fatal(err)
