@@ -46,7 +46,8 @@ func (p *parser) slices(n *yaml.Node, path string) *slo.Slices {
 		case "window":
 			s.Window = p.window(v, fpath)
 		case "target":
-			s.Target = p.number(v, fpath, "the share of a slice's events that must be good, such as 0.95")
+			// A share or a percent, as an objective's target is written.
+			s.Target, _ = p.w.Fraction(v, fpath, "0.95", "95%")
 		}
 	})
 	if !ok {

@@ -25,13 +25,20 @@ journeys:
         target: 0.99
         period: 14d
         slices: {method: RatioTimeslices, window: 5m}
+      - name: percent
+        target: 99%
+        period: 14d
+        slices: {method: Timeslices, window: 1m, target: 95%}
 `)
 	c, err := sloconfig.Parse("shop.yaml", file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	objs := c.Objectives()
-	want := []slo.Slices{{Method: slo.Timeslices, Window: time.Minute, Target: 0.95}, {Method: slo.RatioTimeslices, Window: 5 * time.Minute}}
+	// A slice's target is written as an objective's is: a share, or a
+	// percent.
+	want := []slo.Slices{{Method: slo.Timeslices, Window: time.Minute, Target: 0.95}, {Method: slo.RatioTimeslices, Window: 5 * time.Minute},
+		{Method: slo.Timeslices, Window: time.Minute, Target: 0.95}}
 	for i, o := range objs {
 		if o.Slices == nil || *o.Slices != want[i] {
 			t.Errorf("objective %d: slices %+v, want %+v", i, o.Slices, want[i])
