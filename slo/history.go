@@ -37,13 +37,7 @@ type History struct {
 // definitions of objectives are taken from the Status (target, period,
 // guard); the options and the errors are Review's.
 func ReviewHistory(hs []History, at time.Time, opts ...ReviewOption) (Review, error) {
-	var cfg reviewConfig
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
-	}
-	settings, err := cfg.settings()
+	settings, err := reviewSettings(opts)
 	if err != nil {
 		return Review{}, err
 	}

@@ -55,6 +55,18 @@ type ReviewSettings struct {
 
 // settings returns the configuration with its defaults, or every reason
 // it is invalid.
+// reviewSettings applies opts and checks them, for Review and
+// ReviewHistory alike.
+func reviewSettings(opts []ReviewOption) (ReviewSettings, error) {
+	var cfg reviewConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	return cfg.settings()
+}
+
 func (c reviewConfig) settings() (ReviewSettings, error) {
 	var errs []error
 	if c.flaky < 0 {
@@ -151,13 +163,7 @@ type ObjectiveReview struct {
 // [WithEpisodeLog]): a period with more episodes than the log holds is
 // reviewed from the oldest it kept.
 func (r *Registry) Review(opts ...ReviewOption) (Review, error) {
-	var cfg reviewConfig
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
-	}
-	settings, err := cfg.settings()
+	settings, err := reviewSettings(opts)
 	if err != nil {
 		return Review{}, err
 	}

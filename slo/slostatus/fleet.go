@@ -225,16 +225,7 @@ func (h *fleetHealth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	now := h.clock.Now()
 	body := healthBody{Status: healthPass, Description: "error budgets of the fleet's user journeys, read from Prometheus (journeyslo)"}
-	var why []string
-	for _, st := range sts {
-		key := slo.ObjectiveKey(st.Journey, st.Objective)
-		status, output := judgeHealth(st)
-		body.Status = worse(body.Status, status)
-		if output != "" && status != healthPass {
-			why = append(why, key+": "+output)
-		}
-		body.Checks = append(body.Checks, member{key, []objectiveJSON{newObjectiveJSON(h.defs, st).checked(status, output)}})
-	}
+	why := body.check(h.defs, sts)
 	fc := fleetCheck{ComponentID: "fleet", ComponentType: "datastore", Status: healthPass, Time: instant(now)}
 	if err != nil {
 		fc.Output = strings.ReplaceAll(err.Error(), "\n", "; ")

@@ -150,11 +150,10 @@ func allowed(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
-// compute judges the registry's last evaluation.
-func (h *healthHandler) compute(stalled bool) (stateKey, *answer) {
-	gen, sts, read := statuses(h.reg)
-	body := healthBody{Status: healthPass, Description: "error budgets of the service's user journeys (journeyslo)"}
-	var why []string
+// check adds a check per objective to body, worsening its status by
+// each, and returns why each objective that does not pass does not: one
+// judgement for a replica's health and the fleet's.
+func (body *healthBody) check(defs map[[2]string]slo.Objective, sts []slo.Status) (why []string) {
 	for _, st := range sts {
 		key := slo.ObjectiveKey(st.Journey, st.Objective)
 		status, output := judgeHealth(st)
@@ -162,8 +161,16 @@ func (h *healthHandler) compute(stalled bool) (stateKey, *answer) {
 		if output != "" && status != healthPass {
 			why = append(why, key+": "+output)
 		}
-		body.Checks = append(body.Checks, member{key, []objectiveJSON{newObjectiveJSON(h.defs, st).checked(status, output)}})
+		body.Checks = append(body.Checks, member{key, []objectiveJSON{newObjectiveJSON(defs, st).checked(status, output)}})
 	}
+	return why
+}
+
+// compute judges the registry's last evaluation.
+func (h *healthHandler) compute(stalled bool) (stateKey, *answer) {
+	gen, sts, read := statuses(h.reg)
+	body := healthBody{Status: healthPass, Description: "error budgets of the service's user journeys (journeyslo)"}
+	why := body.check(h.defs, sts)
 
 	// The registry's own advance.
 	lc := newLagCheck(stalled, h.reg.Tick(), false)
