@@ -49,10 +49,10 @@ type (
 
 		Dashboard string `json:"dashboard,omitempty" yaml:"dashboard,omitempty"`
 
-		Source   *sourceShape   `json:"source,omitempty" yaml:"source,omitempty"`
-		GroupBy  []string       `json:"groupBy,omitempty" yaml:"groupBy,omitempty"`
-		NoData   *noDataShape   `json:"noData,omitempty" yaml:"noData,omitempty"`
-		Alerting *alertingShape `json:"alerting,omitempty" yaml:"alerting,omitempty"`
+		Source   *sourceShape `json:"source,omitempty" yaml:"source,omitempty"`
+		GroupBy  []string     `json:"groupBy,omitempty" yaml:"groupBy,omitempty"`
+		NoData   *noDataShape `json:"noData,omitempty" yaml:"noData,omitempty"`
+		Alerting *Alerting    `json:"alerting,omitempty" yaml:"alerting,omitempty"`
 
 		Slices    *slicesShape    `json:"slices,omitempty" yaml:"slices,omitempty"`
 		Calendar  *calendarShape  `json:"calendar,omitempty" yaml:"calendar,omitempty"`
@@ -67,18 +67,6 @@ type (
 	noDataShape struct {
 		After    string            `json:"after" yaml:"after"`
 		Severity burnrate.Severity `json:"severity,omitempty" yaml:"severity,omitempty"`
-	}
-	alertingShape struct {
-		Name        string            `json:"name,omitempty" yaml:"name,omitempty"`
-		Labels      map[string]string `json:"labels,omitempty" yaml:"labels,omitempty"`
-		Annotations map[string]string `json:"annotations,omitempty" yaml:"annotations,omitempty"`
-		Page        *severityShape    `json:"page,omitempty" yaml:"page,omitempty"`
-		Ticket      *severityShape    `json:"ticket,omitempty" yaml:"ticket,omitempty"`
-	}
-	severityShape struct {
-		Labels      map[string]string `json:"labels,omitempty" yaml:"labels,omitempty"`
-		Annotations map[string]string `json:"annotations,omitempty" yaml:"annotations,omitempty"`
-		Disable     bool              `json:"disable,omitempty" yaml:"disable,omitempty"`
 	}
 	statusShape struct {
 		Journey          string            `json:"journey" yaml:"journey"`
@@ -214,15 +202,7 @@ func (o Objective) shape() objectiveShape {
 	if o.NoData != (NoData{}) {
 		s.NoData = &noDataShape{After: duration(o.NoData.After), Severity: o.NoData.Severity}
 	}
-	if a := o.Alerting; a != nil {
-		sev := func(v AlertSeverity) *severityShape {
-			if len(v.Labels) == 0 && len(v.Annotations) == 0 && !v.Disable {
-				return nil
-			}
-			return &severityShape{Labels: v.Labels, Annotations: v.Annotations, Disable: v.Disable}
-		}
-		s.Alerting = &alertingShape{Name: a.Name, Labels: a.Labels, Annotations: a.Annotations, Page: sev(a.Page), Ticket: sev(a.Ticket)}
-	}
+	s.Alerting = o.Alerting
 	s.Calendar = o.calendarShape()
 	s.Composite = o.compositeShape()
 	return s
@@ -243,15 +223,7 @@ func (s objectiveShape) objective() (Objective, error) {
 	if s.NoData != nil {
 		o.NoData = NoData{After: f.duration("noData.after", s.NoData.After), Severity: s.NoData.Severity}
 	}
-	if a := s.Alerting; a != nil {
-		sev := func(v *severityShape) AlertSeverity {
-			if v == nil {
-				return AlertSeverity{}
-			}
-			return AlertSeverity{Labels: v.Labels, Annotations: v.Annotations, Disable: v.Disable}
-		}
-		o.Alerting = &Alerting{Name: a.Name, Labels: a.Labels, Annotations: a.Annotations, Page: sev(a.Page), Ticket: sev(a.Ticket)}
-	}
+	o.Alerting = s.Alerting
 	if s.Calendar != nil && f.err == nil {
 		c, err := s.Calendar.calendar()
 		if err != nil {

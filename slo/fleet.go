@@ -82,16 +82,19 @@ func (s Source) IsZero() bool { return s == Source{} }
 // letting the page silence the ticket.
 //
 // It is a plain value; the zero value keeps the rules' own alert name and
-// adds nothing.
+// adds nothing. Its tags give its shape in JSON and YAML, the same in every
+// file that writes it.
 type Alerting struct {
 	// Name is the alerts' name; empty means slorules.AlertName. Letters,
 	// digits and '_', not starting with a digit.
-	Name string
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
 	// Labels are added to every alert of the objective (not to the
 	// recorded series); Annotations to every alert's annotations.
-	Labels, Annotations map[string]string
+	Labels      map[string]string `json:"labels,omitempty" yaml:"labels,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty" yaml:"annotations,omitempty"`
 	// Page and Ticket add to, or turn off, the alert of one severity.
-	Page, Ticket AlertSeverity
+	Page   AlertSeverity `json:"page,omitzero" yaml:"page,omitempty"`
+	Ticket AlertSeverity `json:"ticket,omitzero" yaml:"ticket,omitempty"`
 }
 
 // An AlertSeverity adds labels and annotations to the alert of one
@@ -99,10 +102,17 @@ type Alerting struct {
 type AlertSeverity struct {
 	// Labels and Annotations are added to the alert of this severity; they
 	// win over Alerting's.
-	Labels, Annotations map[string]string
+	Labels      map[string]string `json:"labels,omitempty" yaml:"labels,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty" yaml:"annotations,omitempty"`
 	// Disable writes no alert of this severity. The registry still
 	// evaluates the severity's rules in process.
-	Disable bool
+	Disable bool `json:"disable,omitempty" yaml:"disable,omitempty"`
+}
+
+// IsZero reports whether s adds nothing and turns nothing off, so that
+// encoders leave it out.
+func (s AlertSeverity) IsZero() bool {
+	return len(s.Labels) == 0 && len(s.Annotations) == 0 && !s.Disable
 }
 
 // NoData raises an alert when an objective's counters have had no sample

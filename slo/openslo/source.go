@@ -228,50 +228,20 @@ func queryNode(rm *ratioMetric, err error) (*yaml.Node, string) {
 	return ms.queryNode, ms.path + ".spec.query"
 }
 
-// alertingJSON is the journeyslo/alerting annotation: slo.Alerting's
-// fields, those left out zero.
-type (
-	alertingJSON struct {
-		Name        string            `json:"name,omitempty"`
-		Labels      map[string]string `json:"labels,omitempty"`
-		Annotations map[string]string `json:"annotations,omitempty"`
-		Page        *severityJSON     `json:"page,omitempty"`
-		Ticket      *severityJSON     `json:"ticket,omitempty"`
-	}
-	severityJSON struct {
-		Labels      map[string]string `json:"labels,omitempty"`
-		Annotations map[string]string `json:"annotations,omitempty"`
-		Disable     bool              `json:"disable,omitempty"`
-	}
-)
-
 // formatAlerting writes an objective's alerting as the annotation's JSON.
 func formatAlerting(a *slo.Alerting) string {
-	sev := func(s slo.AlertSeverity) *severityJSON {
-		if len(s.Labels) == 0 && len(s.Annotations) == 0 && !s.Disable {
-			return nil
-		}
-		return &severityJSON{s.Labels, s.Annotations, s.Disable}
-	}
-	b, _ := json.Marshal(alertingJSON{a.Name, a.Labels, a.Annotations, sev(a.Page), sev(a.Ticket)}) // maps of strings always encode
+	b, _ := json.Marshal(a) // maps of strings always encode
 	return string(b)
 }
 
 // parseAlerting reads the journeyslo/alerting annotation.
 func parseAlerting(s *sink, n *yaml.Node, v string) *slo.Alerting {
-	var aj alertingJSON
+	a := &slo.Alerting{}
 	dec := json.NewDecoder(bytes.NewReader([]byte(v)))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&aj); err != nil {
+	if err := dec.Decode(a); err != nil {
 		s.errorf(n, "metadata.annotations."+annAlerting, "is not the JSON of an alerting (%v); write such as {\"name\": \"CheckoutHighErrorRate\", \"labels\": {\"category\": \"availability\"}}", err)
 		return nil
-	}
-	a := &slo.Alerting{Name: aj.Name, Labels: aj.Labels, Annotations: aj.Annotations}
-	if aj.Page != nil {
-		a.Page = slo.AlertSeverity{Labels: aj.Page.Labels, Annotations: aj.Page.Annotations, Disable: aj.Page.Disable}
-	}
-	if aj.Ticket != nil {
-		a.Ticket = slo.AlertSeverity{Labels: aj.Ticket.Labels, Annotations: aj.Ticket.Annotations, Disable: aj.Ticket.Disable}
 	}
 	return a
 }

@@ -51,7 +51,7 @@ type (
 		Source    *sourceOut        `yaml:"source,omitempty"`
 		GroupBy   []string          `yaml:"groupBy,omitempty"`
 		NoData    *noDataOut        `yaml:"noData,omitempty"`
-		Alerting  *alertingOut      `yaml:"alerting,omitempty"`
+		Alerting  *slo.Alerting     `yaml:"alerting,omitempty"`
 		Slices    *slicesOut        `yaml:"slices,omitempty"`
 		Calendar  *calendarOut      `yaml:"calendar,omitempty"`
 		Composite *compositeOut     `yaml:"composite,omitempty"`
@@ -78,18 +78,6 @@ type (
 	noDataOut struct {
 		After    string `yaml:"after"`
 		Severity string `yaml:"severity,omitempty"`
-	}
-	alertingOut struct {
-		Name        string            `yaml:"name,omitempty"`
-		Labels      map[string]string `yaml:"labels,omitempty"`
-		Annotations map[string]string `yaml:"annotations,omitempty"`
-		Page        *severityOut      `yaml:"page,omitempty"`
-		Ticket      *severityOut      `yaml:"ticket,omitempty"`
-	}
-	severityOut struct {
-		Labels      map[string]string `yaml:"labels,omitempty"`
-		Annotations map[string]string `yaml:"annotations,omitempty"`
-		Disable     bool              `yaml:"disable,omitempty"`
 	}
 )
 
@@ -128,7 +116,7 @@ func (c *Config) Marshal() ([]byte, error) {
 				Source:    sourceOf(o.Source),
 				GroupBy:   o.GroupBy,
 				NoData:    noDataOf(o.NoData),
-				Alerting:  alertingOf(o.Alerting),
+				Alerting:  o.Alerting,
 				Slices:    slicesOf(o.Slices),
 			})
 		}
@@ -200,18 +188,4 @@ func noDataOf(nd slo.NoData) *noDataOut {
 		out.Severity = nd.Severity.String()
 	}
 	return out
-}
-
-func alertingOf(a *slo.Alerting) *alertingOut {
-	if a == nil {
-		return nil
-	}
-	return &alertingOut{Name: a.Name, Labels: a.Labels, Annotations: a.Annotations, Page: severityOf(a.Page), Ticket: severityOf(a.Ticket)}
-}
-
-func severityOf(a slo.AlertSeverity) *severityOut {
-	if len(a.Labels) == 0 && len(a.Annotations) == 0 && !a.Disable {
-		return nil
-	}
-	return &severityOut{Labels: a.Labels, Annotations: a.Annotations, Disable: a.Disable}
 }
