@@ -122,6 +122,13 @@
 // busy day's. A query that cannot be read this way (a gauge, a fixed range,
 // irate) is refused by [slo.Objective.Validate].
 //
+// Over a long period and many series that increase reads every sample of
+// the period at every evaluation. [WithPeriodIncrements] records instead
+// the counters' increments at each evaluation of the period group and sums
+// them over the period: exact, and one sample per step whatever the number
+// of series, with the limits its documentation gives. The default stays
+// increase().
+//
 // An ErrorRatio source, Sloth's raw SLI, records the ratio of each window
 // directly (its maximum per group, never NaN: no traffic is no sample). It
 // has no counts, so its rules hold no low-traffic guard and its info series

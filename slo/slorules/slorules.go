@@ -57,6 +57,11 @@ const (
 	// holding at least the guard's events); labelled rule, severity,
 	// long_window, short_window and factor.
 	Firing = "journey_objective_rule:journeyslo_burn_rate:firing"
+	// EventsIncrements is the counters' increment by outcome since the
+	// previous evaluation of the period's group, recorded at each of its
+	// evaluations under [WithPeriodIncrements]; labelled window (the
+	// group's interval). The period's events are their sum.
+	EventsIncrements = "journey_objective_outcome:journeyslo_sli_events:increments"
 )
 
 // DefaultPeriodInterval is how often the period's rules are evaluated
@@ -155,6 +160,7 @@ type config struct {
 	selector  []matcher
 	interval  time.Duration
 	periodInt time.Duration
+	periodInc bool
 	forDur    map[burnrate.Severity]time.Duration
 	namespace string
 	object    ObjectMeta
@@ -230,6 +236,44 @@ func WithPeriodInterval(d time.Duration) Option {
 		}
 		c.periodInt = d
 	}
+}
+
+// WithPeriodIncrements makes the period's events a sum of increments
+// recorded at each evaluation of the period's group, instead of the
+// default increase(counter[period]), which reads every sample of every
+// series of the period at every evaluation: over 12 weeks and thousands of
+// series, tens of seconds of work. At each evaluation, every interval P of
+// [WithPeriodInterval] ([DefaultPeriodInterval] unless set), the group
+// records per outcome
+//
+//	EventsIncrements = sum by (journey, objective, outcome) ((C - last_over_time(C[1h] offset P)) >= 0 or C)
+//
+// the counters' increments since the previous evaluation, then the
+// period's events as sum_over_time(EventsIncrements[period - 1ms]): the
+// increments of the evaluations of the period, one per step, whatever the
+// number of series. The rules after it (the period's ratio, SLI and
+// budget) are the same. Per series the increments telescope, each
+// cancelling the previous one's start, so their sum is exactly the events
+// between the last sample a period and a step ago and the last sample
+// now, where increase() extrapolates to the range's ends.
+//
+// Its limits, which the default does not have:
+//   - an evaluation the engine misses (a restart, an overrun) loses up to
+//     one step of events: the next increment starts one step back;
+//   - the increments exist from the rules' deployment, so the first period
+//     after it counts the events since then only;
+//   - a counter going down (a reset) counts its new value, as increase()
+//     does; so does a series without a sample for over an hour, whose
+//     previous value last_over_time no longer finds.
+//
+// It applies to objectives over journeyslo's counters and to [slo.Source]
+// queries that are plain selectors (good, bad, total; the third outcome is
+// the rest of each step, clamped at zero). Queries over {{.window}},
+// ErrorRatio sources, composites, Slices objectives and objectives whose
+// period is also a window of their policy (recorded in the alerting group)
+// keep increase().
+func WithPeriodIncrements() Option {
+	return func(c *config) { c.periodInc = true }
 }
 
 // WithFor sets the `for:` of the alert of one severity: how long it must
@@ -532,7 +576,10 @@ func (c *config) groups(o slo.Objective) []Group {
 	name := "journeyslo:" + o.Journey + ":" + o.Name
 	alerting := Group{Name: name, Interval: interval, Rules: r.rules, GroupBy: slices.Clone(o.GroupBy)}
 	r.rules = nil
-	if !slices.Contains(o.Policy.Windows(), o.Period) {
+	switch {
+	case r.incrementsApply():
+		r.recordPeriodIncrements()
+	case !slices.Contains(o.Policy.Windows(), o.Period):
 		r.recordWindow(o.Period)
 	}
 	r.recordPeriod()
@@ -563,7 +610,6 @@ func (r *objectiveRules) recordWindow(d time.Duration) {
 		return
 	}
 	w := window(d)
-	events := EventsPrefix + w
 	if r.source.ratio != "" {
 		// Sloth's raw SLI: the ratio itself, over the window as over the
 		// period. A NaN (no traffic) is no sample; the maximum per group
@@ -576,14 +622,18 @@ func (r *objectiveRules) recordWindow(d time.Duration) {
 		return
 	}
 	r.rules = append(r.rules, r.events(d)...)
-	r.rules = append(r.rules,
-		Rule{
-			Record: ErrorRatioPrefix + w,
-			Expr: "sum without (outcome) (" + events + r.ownWith(labelOutcome, "bad") + ")\n/\n" +
-				"(sum without (outcome) (" + events + r.own + ") > 0)",
-			Labels: r.labels(labelWindow, w),
-		},
-	)
+	r.rules = append(r.rules, r.ratio(w))
+}
+
+// ratio is the rule of window w's error ratio from its recorded events.
+func (r *objectiveRules) ratio(w string) Rule {
+	events := EventsPrefix + w
+	return Rule{
+		Record: ErrorRatioPrefix + w,
+		Expr: "sum without (outcome) (" + events + r.ownWith(labelOutcome, "bad") + ")\n/\n" +
+			"(sum without (outcome) (" + events + r.own + ") > 0)",
+		Labels: r.labels(labelWindow, w),
+	}
 }
 
 // recordPeriod records the SLI and the budget remaining from the period's

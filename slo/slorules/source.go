@@ -3,6 +3,7 @@ package slorules
 import (
 	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,7 +40,14 @@ func (r *objectiveRules) count(q string, d time.Duration) string {
 // every rule after them reads these alone.
 func (r *objectiveRules) events(d time.Duration) []Rule {
 	w := window(d)
-	name := EventsPrefix + w
+	return r.outcomes(EventsPrefix+w, w, func(q string) string { return r.count(q, d) },
+		"increase("+Counter+r.counter+"["+w+"])")
+}
+
+// outcomes returns the rules that record series name, labelled window w,
+// by outcome: count gives a Source query's count per group, and counters
+// is the expression of journeyslo's counters to sum by outcome.
+func (r *objectiveRules) outcomes(name, w string, count func(q string) string, counters string) []Rule {
 	outcome := func(o, expr string) Rule {
 		return Rule{Record: name, Expr: expr, Labels: r.labels(labelWindow, w, labelOutcome, o)}
 	}
@@ -58,17 +66,17 @@ func (r *objectiveRules) events(d time.Duration) []Rule {
 	case s.shape == nil:
 		return []Rule{{
 			Record: name,
-			Expr:   "sum by (" + strings.Join(append([]string{labelJourney, labelObjective, labelOutcome}, r.o.GroupBy...), ", ") + ") (increase(" + Counter + r.counter + "[" + w + "]))",
+			Expr:   "sum by (" + strings.Join(append([]string{labelJourney, labelObjective, labelOutcome}, r.o.GroupBy...), ", ") + ") (" + counters + ")",
 			Labels: r.labels(labelWindow, w),
 		}}
 	case s.good != "" && s.bad != "":
-		g, b := r.count(s.good, d), r.count(s.bad, d)
+		g, b := count(s.good), count(s.bad)
 		return []Rule{outcome("good", or0(g, b)), outcome("bad", or0(b, g))}
 	case s.bad != "":
-		b, t := r.count(s.bad, d), r.count(s.total, d)
+		b, t := count(s.bad), count(s.total)
 		return []Rule{outcome("bad", or0(b, t)), outcome("good", rest(t, "bad"))}
 	default:
-		g, t := r.count(s.good, d), r.count(s.total, d)
+		g, t := count(s.good), count(s.total)
 		return []Rule{outcome("good", or0(g, t)), outcome("bad", rest(t, "good"))}
 	}
 }
@@ -196,4 +204,46 @@ func (r *objectiveRules) noData() {
 		}),
 		Severity: sev,
 	})
+}
+
+// incrementsApply says whether the period's events are summed from
+// increments ([WithPeriodIncrements]): for journeyslo's counters and
+// Source selectors, when the period group records the period's events.
+func (r *objectiveRules) incrementsApply() bool {
+	if !r.cfg.periodInc || r.o.Slices != nil || r.parts != nil || r.source.ratio != "" ||
+		slices.Contains(r.o.Policy.Windows(), r.o.Period) {
+		return false
+	}
+	for _, shape := range r.source.shape {
+		if shape.Window {
+			return false
+		}
+	}
+	return true
+}
+
+// increment is the increment of the series of selector q since one step
+// ago: the change from the last sample at or before one step ago (over an
+// hour before it, so that a gap of evaluations or samples keeps the sum
+// exact), or the whole value where the counter went down (a reset) or had
+// no sample then.
+func (r *objectiveRules) increment(q string) string {
+	return "(" + q + " - last_over_time(" + q + "[1h] offset " + window(r.cfg.periodInt) + ")) >= 0 or " + q
+}
+
+// recordPeriodIncrements records the counters' increments by outcome since
+// the previous evaluation of the period group, then the period's events as
+// their sum over the period, less a millisecond so that the range holds
+// the period's steps and not one more, then the period's ratio as
+// recordWindow does.
+func (r *objectiveRules) recordPeriodIncrements() {
+	step := window(r.cfg.periodInt)
+	count := func(q string) string { return r.by + "(" + r.increment(q) + ")" }
+	r.rules = append(r.rules, r.outcomes(EventsIncrements, step, count, r.increment(Counter+r.counter))...)
+	r.rules = append(r.rules, Rule{
+		Record: EventsPrefix + r.period,
+		Expr:   "sum_over_time(" + EventsIncrements + r.own + "[" + window(r.o.Period-time.Millisecond) + "])",
+		Labels: r.labels(labelWindow, r.period),
+	})
+	r.rules = append(r.rules, r.ratio(r.period))
 }
