@@ -20,7 +20,7 @@ import (
 )
 
 var rulesVerb = &verb{
-	synopsis: "rules [-flavor prometheus|thanos|mimir|prometheus-operator] [-selector SEL] [-label k=v]... [-object-name NAME] [-object-namespace NS] [-object-label k=v]... [-o DIR] FILE...",
+	synopsis: "rules [-flavor prometheus|thanos|mimir|prometheus-operator] [-selector SEL] [-label k=v]... [-period-increments] [-object-name NAME] [-object-namespace NS] [-object-label k=v]... [-o DIR] FILE...",
 	summary:  "write the fleet's Prometheus, Thanos, Mimir or prometheus-operator rules for the objectives",
 	help: `Rules writes the recording and alerting rules that evaluate a file's objectives
 over the fleet's journeyslo_sli_events_total counters, as package slo/slorules
@@ -49,6 +49,12 @@ NAME.JOURNEY.OBJECTIVE (NAME is -object-name, by default the service's name),
 in the -object-namespace namespace (by default none: kubectl's own) and
 labelled with the -object-label labels, which the Prometheus resource's
 ruleSelector must match, and app.kubernetes.io/managed-by=journeyslo.
+
+With -period-increments, each period's events are the sum of increments
+recorded at every evaluation of its group, not increase() over the whole
+period: exact, and one sample a step whatever the number of series, for long
+periods (12 weeks) over thousands of series; the first period after the rules
+are deployed counts only from then.
 `,
 	flags: flagsOf[rulesOptions],
 	run:   runRules,
@@ -56,14 +62,15 @@ ruleSelector must match, and app.kubernetes.io/managed-by=journeyslo.
 
 // rulesOptions are the rules verb's flags.
 type rulesOptions struct {
-	flavor    slorules.Flavor
-	selector  string
-	labels    labelsFlag
-	namespace string
-	interval  time.Duration
-	out       string
-	object    slorules.ObjectMeta
-	objLabels labelsFlag
+	flavor     slorules.Flavor
+	selector   string
+	labels     labelsFlag
+	namespace  string
+	interval   time.Duration
+	out        string
+	object     slorules.ObjectMeta
+	objLabels  labelsFlag
+	increments bool
 }
 
 func (o *rulesOptions) flagSet(stderr io.Writer) *flag.FlagSet {
@@ -83,6 +90,7 @@ func (o *rulesOptions) flagSet(stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.out, "o", "", "the `directory` to write the rule files into (default standard output)")
 	fs.StringVar(&o.object.Name, "object-name", "", "the `prefix` of the PrometheusRule objects' names, NAME.JOURNEY.OBJECTIVE, of the\nprometheus-operator flavour (default the service's name)")
 	fs.StringVar(&o.object.Namespace, "object-namespace", "", "the Kubernetes `namespace` of the PrometheusRule objects (default none: kubectl's)")
+	fs.BoolVar(&o.increments, "period-increments", false, "compute each period's events from recorded per-evaluation increments rather than\nincrease() over the whole period: exact, and cheap over long periods of many series,\nbut counting only from when the rules were deployed (see slorules.WithPeriodIncrements)")
 	fs.Var(&o.objLabels, "object-label", "a Kubernetes label `name=value` of the PrometheusRule objects, such as release=prometheus,\nfor the operator's ruleSelector; repeat it for more labels")
 	return fs
 }
@@ -101,6 +109,9 @@ func (o *rulesOptions) options() []slorules.Option {
 	}
 	if o.interval != 0 {
 		opts = append(opts, slorules.WithInterval(o.interval))
+	}
+	if o.increments {
+		opts = append(opts, slorules.WithPeriodIncrements())
 	}
 	if o.object.Name != "" || o.object.Namespace != "" || len(o.objLabels) > 0 {
 		meta := o.object

@@ -359,3 +359,20 @@ func TestRulesPrometheusOperator(t *testing.T) {
 		t.Errorf("-object-label team=a b: stderr %q", res.stderr)
 	}
 }
+
+// -period-increments writes what slorules.WithPeriodIncrements does: the
+// period's events summed from increments recorded at every evaluation.
+func TestRulesPeriodIncrements(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "shop.yaml", shopYAML)
+	res := runCmd(t, "rules", "-period-increments", path)
+	res.wantStatus(t, exitOK)
+	want := wantRules(t, path, slorules.Prometheus, slorules.WithPeriodIncrements())
+	if diff := cmp.Diff(want, res.stdout); diff != "" {
+		t.Errorf("journeyslo rules -period-increments: the rules differ from slorules' (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(res.stdout, "sum_over_time("+slorules.EventsIncrements) {
+		t.Errorf("journeyslo rules -period-increments: no period summed from %s", slorules.EventsIncrements)
+	}
+	checkRules(t, writeFile(t, dir, "shop.rules.yml", res.stdout))
+}
