@@ -144,6 +144,7 @@ type objective struct {
 	recent     recentLog
 	good, bad  float64 // over the period, its oldest bucket pro rata
 	totG, totB uint64  // since New; never restored from a snapshot
+	totX       uint64  // the journey's excluded events since New, at the last evaluation
 	since      time.Time
 	// from is the oldest instant the windows hold data for: when New
 	// started, or the start of the oldest restored bucket with events.
@@ -606,6 +607,7 @@ func (r *Registry) evaluate(now time.Time) []Transition {
 		from := o.state
 		g0, b0 := o.totG, o.totB
 		o.totG, o.totB = o.series.Total()
+		o.totX = o.tracker.j.excluded.Load()
 		src := o.source()
 		o.Policy.Evaluate(src, o.Target, &o.eval)
 		o.good, o.bad = src.Sum(o.Period)
