@@ -172,15 +172,16 @@ type exclusionSpan struct {
 // applied it: the events it removed from the objectives of its journeys.
 type ExclusionSpan struct {
 	// Reason is the exclusion's.
-	Reason string
+	Reason string `json:"reason" yaml:"reason"`
 	// Start and End are the occurrence's, as declared; the registry
 	// applied it from the first advance at or after Start to the first at
 	// or after End.
-	Start, End time.Time
+	Start time.Time `json:"start" yaml:"start"`
+	End   time.Time `json:"end" yaml:"end"`
 	// Journeys are the journeys it covered, in declaration order, and
 	// Removed the events it counted as excluded on each, by index.
-	Journeys []string
-	Removed  []uint64
+	Journeys []string `json:"journeys" yaml:"journeys"`
+	Removed  []uint64 `json:"removed" yaml:"removed"`
 }
 
 // Total returns the events the span removed over all its journeys.

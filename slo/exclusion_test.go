@@ -1,6 +1,7 @@
 package slo
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -138,8 +139,47 @@ func TestExclusionOracleAcrossDST(t *testing.T) {
 		{Reason: "weekly database vacuum", Start: time.Date(2026, 4, 5, 3, 0, 0, 0, paris), End: time.Date(2026, 4, 5, 4, 0, 0, 0, paris),
 			Journeys: []string{"checkout", "search"}, Removed: []uint64{12, 12}},
 	}
-	if diff := cmp.Diff(wantLog, reg.ExclusionLog(), cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+	sameInstant := cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
+	if diff := cmp.Diff(wantLog, reg.ExclusionLog(), sameInstant); diff != "" {
 		t.Errorf("ExclusionLog (-want +got):\n%s", diff)
+	}
+
+	// The review lists, per objective, the occurrences that covered its
+	// journey, with the events removed from it alone, and keeps them
+	// through JSON.
+	rv, err := reg.Review()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, or := range rv.Objectives {
+		var want []ExclusionSpan
+		for _, s := range wantLog {
+			for i, j := range s.Journeys {
+				if j == or.Journey {
+					want = append(want, ExclusionSpan{Reason: s.Reason, Start: s.Start, End: s.End, Journeys: []string{j}, Removed: []uint64{s.Removed[i]}})
+				}
+			}
+		}
+		if diff := cmp.Diff(want, or.Exclusions, sameInstant); diff != "" {
+			t.Errorf("review of %s: exclusions (-want +got):\n%s", or.Journey, diff)
+		}
+	}
+	if n := len(rv.Objectives[0].Exclusions); n != 4 {
+		t.Errorf("checkout's review lists %d exclusions, want 4", n)
+	}
+	b, err := json.Marshal(rv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"exclusions":[{"reason":"weekly database vacuum","start":"2026-03-22T03:00:00+01:00","end":"2026-03-22T04:00:00+01:00","journeys":["checkout"],"removed":[12]}`) {
+		t.Errorf("review JSON lacks checkout's first exclusion: %s", b)
+	}
+	var back Review
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(rv.Objectives[1].Exclusions, back.Objectives[1].Exclusions, sameInstant); diff != "" {
+		t.Errorf("review exclusions after JSON (-want +got):\n%s", diff)
 	}
 }
 
@@ -234,5 +274,26 @@ func TestExclusionValidate(t *testing.T) {
 		WithExclusions(Exclusion{Reason: "ok", Start: at, Duration: time.Hour}, Exclusion{Reason: "cart work", Start: at, Duration: time.Hour, Journeys: []string{"cart"}}))
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `exclusion 1 (cart work): slo: invalid: exclusion names journey "cart"`) {
 		t.Errorf("New: %v", err)
+	}
+}
+
+// NextExclusions shows what is in force and what comes within the
+// horizon, as a status page would.
+func TestNextExclusions(t *testing.T) {
+	start := time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC) // a Monday
+	reg, mock := exclRegistry(t, start, WithExclusions(
+		Exclusion{Reason: "nightly backup", Start: time.Date(2026, 5, 1, 23, 0, 0, 0, time.UTC), Duration: 30 * time.Minute, Rule: "FREQ=DAILY"},
+		Exclusion{Reason: "datacenter move", Start: start.Add(30 * 24 * time.Hour), Duration: time.Hour, Journeys: []string{"search"}}))
+	sameInstant := cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
+	want := []PlannedExclusion{{Reason: "nightly backup", Start: time.Date(2026, 5, 4, 23, 0, 0, 0, time.UTC), End: time.Date(2026, 5, 4, 23, 30, 0, 0, time.UTC)}}
+	if diff := cmp.Diff(want, reg.NextExclusions(24*time.Hour), sameInstant); diff != "" {
+		t.Errorf("at noon (-want +got):\n%s", diff)
+	}
+	mock.Set(time.Date(2026, 5, 4, 23, 10, 0, 0, time.UTC))
+	reg.Advance(mock.Now())
+	want[0].Active = true
+	want = append(want, PlannedExclusion{Reason: "datacenter move", Start: start.Add(30 * 24 * time.Hour), End: start.Add(30*24*time.Hour + time.Hour), Journeys: []string{"search"}})
+	if diff := cmp.Diff(want, reg.NextExclusions(31*24*time.Hour), sameInstant); diff != "" {
+		t.Errorf("during the backup (-want +got):\n%s", diff)
 	}
 }
