@@ -297,3 +297,47 @@ func TestNextExclusions(t *testing.T) {
 		t.Errorf("during the backup (-want +got):\n%s", diff)
 	}
 }
+
+// Writers recording while exclusions start and end lose no event: every
+// one is counted good, bad or excluded, once. Run with -race.
+func TestExclusionConcurrentWriters(t *testing.T) {
+	start := time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
+	reg, mock := exclRegistry(t, start, WithExclusions(Exclusion{Reason: "flapping", Start: start, Duration: 3 * time.Second, Rule: "FREQ=DAILY"}))
+	checkout, _ := reg.Journey("checkout")
+	const writers, each = 4, 20000
+	done := make(chan struct{})
+	for w := 0; w < writers; w++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := 0; i < each; i++ {
+				checkout.Record(i%10 == 0)
+			}
+		}()
+	}
+	finished := 0
+	for i := 0; finished < writers; i++ {
+		select {
+		case <-done:
+			finished++
+		default:
+			if i%50 == 0 {
+				reg.Exclude(Exclusion{Reason: "drill", Start: mock.Now(), Duration: time.Second, Journeys: []string{"checkout"}})
+			}
+			mock.Add(time.Second)
+			reg.Advance(mock.Now())
+		}
+	}
+	mock.Add(time.Second)
+	reg.Advance(mock.Now())
+	st := reg.Status()[0]
+	if got := st.TotalGood + st.TotalBad + checkout.Excluded(); got != writers*each {
+		t.Errorf("good %d + bad %d + excluded %d = %d, want %d", st.TotalGood, st.TotalBad, checkout.Excluded(), got, writers*each)
+	}
+	var logged uint64
+	for _, s := range reg.ExclusionLog() {
+		logged += s.Removed[0]
+	}
+	if logged != checkout.Excluded() {
+		t.Errorf("the log credits %d excluded events, the journey counted %d", logged, checkout.Excluded())
+	}
+}
