@@ -70,6 +70,17 @@ func recorders(b *testing.B) []struct {
 	ctx := context.Background()
 	j := fixture.Journey(newRegistry(b, false), "checkout")
 	j2 := fixture.Journey(newRegistry(b, true), "checkout")
+	// A journey inside a planned exclusion: its events go to the
+	// excluded count.
+	mock := clock.NewMock()
+	mock.Set(fixture.Start)
+	off, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}}, slo.WithClock(mock), slo.WithManualAdvance(),
+		slo.WithExclusions(slo.Exclusion{Reason: "maintenance", Start: fixture.Start, Duration: time.Hour}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { off.Close() })
+	jx := fixture.Journey(off, "checkout")
 	counter := newPromCounter(b)
 	otelCounter := newOtelCounter(b)
 	set := metric.WithAttributeSet(attribute.NewSet(
@@ -80,6 +91,7 @@ func recorders(b *testing.B) []struct {
 	}{
 		{"journeyslo", func() { j.Record(false) }},
 		{"journeyslo-2objectives", func() { j2.Observe(time.Millisecond, false) }},
+		{"journeyslo-excluded", func() { jx.Record(false) }},
 		{"prom-counter", counter.Inc},
 		{"otel", func() { otelCounter.Add(ctx, 1, set) }},
 	}
@@ -87,7 +99,8 @@ func recorders(b *testing.B) []struct {
 
 // BenchmarkRecord records one event through a handle resolved at setup:
 // journeyslo's Journey (Record on one objective; Observe on a journey with
-// an availability and a latency objective, the README's first example), a
+// an availability and a latency objective, the README's first example;
+// Record on a journey inside a planned exclusion), a
 // Prometheus Counter, an OpenTelemetry counter with a precomputed attribute
 // set.
 func BenchmarkRecord(b *testing.B) {

@@ -202,6 +202,31 @@
 // Packages slo/sloprom and slo/slootel export the same state to Prometheus
 // and OpenTelemetry, with cumulative counters for fleet-wide rules.
 //
+// # Planned exclusions
+//
+// A maintenance window or a planned event, known ahead, is an [Exclusion]:
+// a reason, a start in a zone, a duration, an optional RFC 5545 RRULE
+// ("FREQ=WEEKLY;BYDAY=SU;COUNT=10") and the journeys it covers. Declare
+// them with [WithExclusions] or at run time with [Registry.Exclude]. While
+// one is in force, the events of its journeys count neither good nor bad
+// in any window of any objective: [Journey.Record], Observe, Add and Put
+// add them to [Journey.Excluded] instead, at the cost of one atomic load
+// (the advance sets a flag per journey, so the event path still reads no
+// clock and takes no lock). Its edges are those of the advances, exact to
+// one tick. [Registry.ExclusionLog] lists each occurrence applied with the
+// events it removed per journey, and [Registry.NextExclusions] those in
+// force or to come.
+//
+// An exclusion covers the events recorded while it is in force, never
+// past ones: the windows hold counts per bucket, not events with their
+// instants, and the exported counters only grow, so neither can honestly
+// take back what they counted (a correction of a counter would show as a
+// reset to Prometheus, which rate() reads as new events). Exclude refuses
+// an exclusion that has already ended. Declare an exclusion before the
+// maintenance or as it starts; for an incident already counted, say so in
+// the review rather than rewrite the budget, or, for a budget the team
+// agrees to restore, wait for the bad events to age out of the period.
+//
 // # Time
 //
 // Time comes from a github.com/benbjohnson/clock Clock, the real one unless

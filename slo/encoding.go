@@ -82,6 +82,7 @@ type (
 		Bad              uint64            `json:"bad" yaml:"bad"`
 		TotalGood        uint64            `json:"totalGood" yaml:"totalGood"`
 		TotalBad         uint64            `json:"totalBad" yaml:"totalBad"`
+		TotalExcluded    uint64            `json:"totalExcluded,omitempty" yaml:"totalExcluded,omitempty"`
 		SLI              *float64          `json:"sli" yaml:"sli"`
 		NoData           bool              `json:"noData" yaml:"noData"`
 		MinEvents        uint64            `json:"minEvents" yaml:"minEvents"`
@@ -284,7 +285,7 @@ func (s Status) shape() statusShape {
 	out := statusShape{
 		Journey: s.Journey, Objective: s.Objective, Target: finiteOrNull(figure.Tidy(s.Target)),
 		Period: duration(s.Period), Latency: duration(s.Latency), Slices: s.Slices.shape(), Time: instant(s.Time),
-		Good: s.Good, Bad: s.Bad, TotalGood: s.TotalGood, TotalBad: s.TotalBad,
+		Good: s.Good, Bad: s.Bad, TotalGood: s.TotalGood, TotalBad: s.TotalBad, TotalExcluded: s.TotalExcluded,
 		NoData: s.NoData, MinEvents: s.MinEvents, Budget: &s.Budget,
 		Covered: duration(s.Covered), MinCovered: duration(s.MinCovered),
 		BudgetRemaining:  finiteOrNull(figure.Tidy(s.BudgetRemaining)),
@@ -306,7 +307,7 @@ func (s Status) shape() statusShape {
 func (in statusShape) status() (Status, error) {
 	s := Status{
 		Journey: in.Journey, Objective: in.Objective, Target: deref(in.Target, 0),
-		Good: in.Good, Bad: in.Bad, TotalGood: in.TotalGood, TotalBad: in.TotalBad,
+		Good: in.Good, Bad: in.Bad, TotalGood: in.TotalGood, TotalBad: in.TotalBad, TotalExcluded: in.TotalExcluded,
 		SLI: deref(in.SLI, 0), NoData: in.NoData, MinEvents: in.MinEvents, BudgetRemaining: deref(in.BudgetRemaining, 0),
 		TimeToExhaustion: burnrate.Never,
 		State:            in.State, Rule: in.Rule, Windows: in.Windows, Rules: in.Rules,

@@ -32,6 +32,7 @@ type config struct {
 	storeTimeout  time.Duration // 0 for storeTimeout(snapshotEvery); tests set it shorter
 	episodeLog    int           // WithEpisodeLog's n, checked by New
 	episodeLogSet bool
+	exclusions    []Exclusion // WithExclusions', checked by New
 }
 
 // WithClock makes the registry read time from c. The default is the real
@@ -122,6 +123,8 @@ type Registry struct {
 	done      chan struct{} // closed when the rotator returns
 	closeOnce sync.Once
 	closeErr  error // the final snapshot's, set by closeOnce
+
+	exclState // planned exclusions; see Exclude
 }
 
 // objective is an Objective with its series and its last evaluation.
@@ -141,6 +144,7 @@ type objective struct {
 	recent     recentLog
 	good, bad  float64 // over the period, its oldest bucket pro rata
 	totG, totB uint64  // since New; never restored from a snapshot
+	totX       uint64  // the journey's excluded events since New, at the last evaluation
 	since      time.Time
 	// from is the oldest instant the windows hold data for: when New
 	// started, or the start of the oldest restored bucket with events.
@@ -284,6 +288,20 @@ func New(objectives []Objective, opts ...Option) (*Registry, error) {
 		j.scratch = make([]uint64, j.patterns())
 	}
 	r.feedComposites()
+	for i, e := range cfg.exclusions {
+		x, err := r.checkExclusion(e)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("exclusion %d (%s): %w", i, cut(e.Reason), err))
+			continue
+		}
+		r.excl = append(r.excl, x)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	r.exclMu.Lock()
+	r.applyExclusions(now)
+	r.exclMu.Unlock()
 	if r.store != nil {
 		r.restore = r.restoreSnapshot(now)
 		if r.restore.Err != nil {
@@ -395,6 +413,9 @@ func (r *Registry) freeze() *frozen {
 	r.advMu.Lock()
 	defer r.advMu.Unlock()
 	r.drain() // the events recorded since the last advance
+	r.exclMu.Lock()
+	r.applyExclusions(r.advanced)
+	r.exclMu.Unlock()
 	r.mu.Lock()
 	at := r.advanced
 	r.pending = r.evaluate(at)
@@ -553,6 +574,9 @@ func (r *Registry) Advance(now time.Time) error {
 // requires advMu held.
 func (r *Registry) advance(now time.Time) {
 	r.drain()
+	r.exclMu.Lock()
+	r.applyExclusions(now)
+	r.exclMu.Unlock()
 	r.mu.Lock()
 	r.countSlices(now)
 	r.group.Advance(now)
@@ -597,6 +621,9 @@ func (r *Registry) evaluate(now time.Time) []Transition {
 	for _, o := range r.objs {
 		from := o.state
 		g0, b0 := o.totG, o.totB
+		if o.tracker.j != nil { // a composite has no journey of its own
+			o.totX = o.tracker.j.excluded.Load()
+		}
 		src := o.source()
 		o.Policy.Evaluate(src, o.Target, &o.eval)
 		if o.Calendar != nil {
@@ -649,6 +676,17 @@ type Journey struct {
 	// counter of live.
 	live       []atomic.Uint64 // events since the last drain, per pattern (see patBad)
 	thresholds []time.Duration // the objectives' distinct latency thresholds, ascending
+	// off is set while a planned exclusion covers the journey: the
+	// record path then adds to excluded alone. Both are read with one
+	// atomic load each; the advance sets off (see applyExclusions).
+	off      atomic.Bool
+	excluded atomic.Uint64 // events recorded while off, since New
+
+	// Guarded by Registry.exclMu: how much of excluded has been
+	// credited to an exclusion's log entry, the entry that gets the
+	// rest, and the one being worked out.
+	exclSeen          uint64
+	exclSpan, exclNow *exclusionSpan
 
 	name    string
 	reg     *Registry
@@ -675,6 +713,10 @@ func (j *Journey) Name() string { return j.name }
 // Record records one event: bad, or good. Latency objectives count a good
 // event as fast enough; use Observe to have its latency judged.
 func (j *Journey) Record(bad bool) {
+	if j.off.Load() {
+		j.excluded.Add(1)
+		return
+	}
 	p := patFast
 	if bad {
 		p = patBad
@@ -685,6 +727,10 @@ func (j *Journey) Record(bad bool) {
 // Observe records one event that took latency: bad for every objective when
 // bad, and bad for a latency objective when slower than its threshold.
 func (j *Journey) Observe(latency time.Duration, bad bool) {
+	if j.off.Load() {
+		j.excluded.Add(1)
+		return
+	}
 	p := patBad
 	if !bad {
 		// One pattern per threshold exceeded: the thresholds ascend, so
@@ -702,6 +748,12 @@ func (j *Journey) Observe(latency time.Duration, bad bool) {
 
 // Add records good and bad events at once, as Record would one by one.
 func (j *Journey) Add(good, bad uint64) {
+	if j.off.Load() {
+		if good+bad != 0 {
+			j.excluded.Add(good + bad)
+		}
+		return
+	}
 	if good != 0 {
 		j.live[patFast].Add(good)
 	}

@@ -151,6 +151,12 @@ type ObjectiveReview struct {
 	// Episodes are the episodes reviewed, oldest first; the open one, if
 	// any, with its figures at the review's Time.
 	Episodes []Episode
+	// Exclusions are the occurrences of planned exclusions (see
+	// [Exclusion]) that covered the objective's journey within the
+	// period, oldest first, each with Journeys and Removed of that
+	// journey alone: the events they kept out of the objective's good and
+	// bad. The registry's log keeps the last [MaxExclusionLog].
+	Exclusions []ExclusionSpan
 }
 
 // Review returns the review of every objective over its period, up to the
@@ -167,13 +173,32 @@ func (r *Registry) Review(opts ...ReviewOption) (Review, error) {
 	if err != nil {
 		return Review{}, err
 	}
+	excl := r.ExclusionLog() // before mu: no lock is taken under another here
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	rv := Review{Time: r.advanced, Options: settings, Objectives: make([]ObjectiveReview, len(r.objs))}
 	for i, o := range r.objs {
 		rv.Objectives[i] = o.review(r.advanced, settings)
+		rv.Objectives[i].Exclusions = exclusionsOf(excl, o.Journey, rv.Objectives[i].From, r.advanced)
 	}
 	return rv, nil
+}
+
+// exclusionsOf returns the spans of log that covered journey and overlap
+// from to at, each reduced to that journey.
+func exclusionsOf(log []ExclusionSpan, journey string, from, at time.Time) []ExclusionSpan {
+	var out []ExclusionSpan
+	for _, s := range log {
+		if !s.End.After(from) || s.Start.After(at) {
+			continue
+		}
+		for i, j := range s.Journeys {
+			if j == journey {
+				out = append(out, ExclusionSpan{Reason: s.Reason, Start: s.Start, End: s.End, Journeys: []string{j}, Removed: []uint64{s.Removed[i]}})
+			}
+		}
+	}
+	return out
 }
 
 // review reviews o's period ending at at. It requires Registry.mu held.
@@ -238,19 +263,20 @@ type (
 		Objectives  []ObjectiveReview `json:"objectives" yaml:"objectives"`
 	}
 	objectiveReviewShape struct {
-		Journey          string       `json:"journey" yaml:"journey"`
-		Objective        string       `json:"objective" yaml:"objective"`
-		From             string       `json:"from" yaml:"from"`
-		To               string       `json:"to" yaml:"to"`
-		Pages            int          `json:"pages" yaml:"pages"`
-		Tickets          int          `json:"tickets" yaml:"tickets"`
-		FlakyPages       int          `json:"flakyPages" yaml:"flakyPages"`
-		Paging           string       `json:"paging" yaml:"paging"`
-		EpisodeBudget    *float64     `json:"episodeBudget" yaml:"episodeBudget"`
-		BackgroundBudget *float64     `json:"backgroundBudget" yaml:"backgroundBudget"`
-		BudgetRemaining  *float64     `json:"budgetRemaining" yaml:"budgetRemaining"`
-		Budget           *BudgetState `json:"budget" yaml:"budget"`
-		Episodes         []Episode    `json:"episodes" yaml:"episodes"`
+		Journey          string          `json:"journey" yaml:"journey"`
+		Objective        string          `json:"objective" yaml:"objective"`
+		From             string          `json:"from" yaml:"from"`
+		To               string          `json:"to" yaml:"to"`
+		Pages            int             `json:"pages" yaml:"pages"`
+		Tickets          int             `json:"tickets" yaml:"tickets"`
+		FlakyPages       int             `json:"flakyPages" yaml:"flakyPages"`
+		Paging           string          `json:"paging" yaml:"paging"`
+		EpisodeBudget    *float64        `json:"episodeBudget" yaml:"episodeBudget"`
+		BackgroundBudget *float64        `json:"backgroundBudget" yaml:"backgroundBudget"`
+		BudgetRemaining  *float64        `json:"budgetRemaining" yaml:"budgetRemaining"`
+		Budget           *BudgetState    `json:"budget" yaml:"budget"`
+		Episodes         []Episode       `json:"episodes" yaml:"episodes"`
+		Exclusions       []ExclusionSpan `json:"exclusions,omitempty" yaml:"exclusions,omitempty"`
 	}
 )
 
@@ -287,6 +313,7 @@ func (or ObjectiveReview) shape() objectiveReviewShape {
 		Pages: or.Pages, Tickets: or.Tickets, FlakyPages: or.FlakyPages, Paging: burnrate.FormatWindow(or.Paging),
 		EpisodeBudget: finiteOrNull(figure.Tidy(or.EpisodeBudget)), BackgroundBudget: finiteOrNull(figure.Tidy(or.BackgroundBudget)),
 		BudgetRemaining: finiteOrNull(figure.Tidy(or.BudgetRemaining)), Budget: &or.Budget, Episodes: or.Episodes,
+		Exclusions: or.Exclusions,
 	}
 	if s.Episodes == nil {
 		s.Episodes = []Episode{}
@@ -298,7 +325,7 @@ func (in objectiveReviewShape) objectiveReview() (ObjectiveReview, error) {
 	or := ObjectiveReview{
 		Journey: in.Journey, Objective: in.Objective, Pages: in.Pages, Tickets: in.Tickets, FlakyPages: in.FlakyPages,
 		EpisodeBudget: deref(in.EpisodeBudget, 0), BackgroundBudget: deref(in.BackgroundBudget, 0),
-		BudgetRemaining: deref(in.BudgetRemaining, 0), Episodes: in.Episodes,
+		BudgetRemaining: deref(in.BudgetRemaining, 0), Episodes: in.Episodes, Exclusions: in.Exclusions,
 	}
 	if in.Budget != nil {
 		or.Budget = *in.Budget

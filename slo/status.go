@@ -47,6 +47,10 @@ type Status struct {
 	// of this process's events, which exporters publish. So after a
 	// restore, Good+Bad may exceed TotalGood+TotalBad.
 	TotalGood, TotalBad uint64
+	// TotalExcluded counts the events of the objective's journey that a
+	// planned exclusion kept out of every window since [New] (see
+	// [Exclusion]): counted neither good nor bad, and exported apart.
+	TotalExcluded uint64
 	// SLI is good / (good + bad) over the period, from the exact counts;
 	// 1 when NoData.
 	SLI float64
@@ -353,6 +357,7 @@ func (o *objective) status(at time.Time) Status {
 	}
 	s := o.Objective.StatusCovering(at, at.Sub(from), o.good, o.bad, o.eval)
 	s.TotalGood, s.TotalBad, s.Since = o.totG, o.totB, o.since
+	s.TotalExcluded = o.totX
 	return s
 }
 

@@ -51,7 +51,7 @@ func TestBinary(t *testing.T) {
 	bad := exe("validate", shopConfig, broken)
 	bad.wantStatus(t, exitInvalid)
 	want := broken + ":2:11: journeys is empty; declare at least one journey, with a name and objectives\n" +
-		broken + `:3:1: the file: unknown field "extra"; a journeyslo file has the fields service, policies, journeys` + "\n"
+		broken + `:3:1: the file: unknown field "extra"; a journeyslo file has the fields service, policies, journeys, exclusions` + "\n"
 	if bad.stdout != val.stdout || bad.stderr != want {
 		t.Errorf("journeyslo validate %s %s: stdout\n%s\nstderr\n%s\nwant\n%s\nand\n%s", shopConfig, broken, bad.stdout, bad.stderr, val.stdout, want)
 	}

@@ -86,6 +86,14 @@
 // refuses a source that a ratioMetric cannot write: an error ratio
 // (Sloth's raw SLI), or good and bad without total.
 //
+// # Planned exclusions
+//
+// OpenSLO v1 has no planned exclusions (maintenance windows, Nobl9's and
+// Datadog's corrections): a file imports with none, and Export refuses a
+// config that has some rather than drop them, saying to export a copy
+// without them. They stay in the journeyslo file (sloconfig's
+// exclusions), which the registry reads.
+//
 // # The mapping of a rule
 //
 // A journeyslo rule fires when the burn rate over both a long and a short

@@ -37,7 +37,9 @@ import (
 // cannot write: a period or window that is not a whole number of
 // minutes, a label whose name is not an OpenSLO label key, and a named
 // policy with the default rules that no objective uses (OpenSLO has no
-// place for it). Errors match slo.ErrInvalid.
+// place for it), and planned exclusions (sloconfig's exclusions), which
+// OpenSLO v1 has no place for: export a copy of the config without them.
+// Errors match slo.ErrInvalid.
 func Export(cfg *sloconfig.Config, indicators map[string]Indicator) ([]byte, error) {
 	if err := checkConfig(cfg); err != nil {
 		return nil, err
@@ -76,6 +78,12 @@ func checkConfig(cfg *sloconfig.Config) error {
 			errs[i] = fmt.Errorf("%w: %w", errInvalid, e)
 		}
 		return errors.Join(errs...)
+	}
+	if n := len(cfg.Exclusions); n > 0 {
+		// OpenSLO v1 has no place for them, and nothing is dropped
+		// silently.
+		return fmt.Errorf("%w: the config has %d planned exclusion(s), the first %q, which OpenSLO v1 cannot write: keep them in the journeyslo file and export a copy without them (Exclusions: nil)",
+			errInvalid, n, cfg.Exclusions[0].Reason)
 	}
 	return nil
 }

@@ -100,3 +100,28 @@ func TestExportNames(t *testing.T) {
 		t.Errorf("SLO names (-want +got):\n%s", d)
 	}
 }
+
+// OpenSLO v1 has no exclusions: Export refuses a config with some rather
+// than drop them, and exports the same config without them.
+func TestExportRefusesExclusions(t *testing.T) {
+	c, err := sloconfig.Parse("shop.yaml", []byte(`service: shop
+journeys:
+  - name: checkout
+    objectives: [{target: 99.9%}]
+exclusions:
+  - reason: database upgrade
+    start: 2026-04-01T10:00:00Z
+    duration: 1h
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Export(c, nil)
+	if !errors.Is(err, slo.ErrInvalid) || err.Error() != `openslo: the config has 1 planned exclusion(s), the first "database upgrade", which OpenSLO v1 cannot write: keep them in the journeyslo file and export a copy without them (Exclusions: nil)` {
+		t.Errorf("Export: %v", err)
+	}
+	c.Exclusions = nil
+	if _, err := Export(c, nil); err != nil {
+		t.Errorf("Export without the exclusions: %v", err)
+	}
+}

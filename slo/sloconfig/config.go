@@ -28,6 +28,11 @@ type Config struct {
 	// Journeys are the service's critical user journeys, in the order the
 	// registry declares them.
 	Journeys []Journey
+	// Exclusions are the service's planned exclusions, maintenance windows
+	// during which the events of their journeys count neither good nor
+	// bad (see slo.Exclusion). Give them to the registry with
+	// slo.WithExclusions(c.Exclusions...). Nil means none.
+	Exclusions []slo.Exclusion
 
 	// file names the file the config was parsed from, and pos the place of
 	// each of its nodes, keyed by path ("journeys[0].objectives[1].target"),

@@ -56,6 +56,25 @@
 // (w), days (d), hours (h), minutes (m), seconds (s) and ms, us, ns.
 // Anchors and aliases are refused: named policies share rules instead.
 //
+// # Planned exclusions
+//
+// A file may list its planned exclusions (maintenance windows, see
+// slo.Exclusion), read into Config.Exclusions:
+//
+//	exclusions:
+//	  - reason: weekly database vacuum
+//	    start: 2026-03-22T03:00:00 Europe/Paris   # wall-clock time and IANA zone, or 2026-03-22T02:00:00Z
+//	    duration: 1h
+//	    rule: FREQ=WEEKLY;BYDAY=SU;COUNT=10       # optional: an RFC 5545 RRULE, in start's zone
+//	    journeys: [checkout]                      # optional: every journey
+//
+// A start with an offset rather than a zone (+02:00) is kept as its UTC
+// instant: an offset follows no daylight saving change. Each problem is
+// reported at its place in the file, as every other; a journey the file
+// does not declare is one. Give them to the registry with
+// slo.WithExclusions(cfg.Exclusions...). OpenSLO has none (see
+// slo/openslo).
+//
 // # Sloth specs
 //
 // [Parse] and [Load] read a Sloth spec too, told apart by its first lines

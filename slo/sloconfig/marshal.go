@@ -19,6 +19,15 @@ type (
 		Service  string               `yaml:"service"`
 		Policies map[string]policyOut `yaml:"policies,omitempty"`
 		Journeys []journeyOut         `yaml:"journeys"`
+		// Exclusions as parseStart reads them back.
+		Exclusions []exclusionOut `yaml:"exclusions,omitempty"`
+	}
+	exclusionOut struct {
+		Reason   string   `yaml:"reason"`
+		Start    string   `yaml:"start"`
+		Duration string   `yaml:"duration"`
+		Rule     string   `yaml:"rule,omitempty"`
+		Journeys []string `yaml:"journeys,omitempty"`
 	}
 	policyOut struct {
 		MinEvents *uint64   `yaml:"minEvents,omitempty"`
@@ -121,6 +130,13 @@ func (c *Config) Marshal() ([]byte, error) {
 			})
 		}
 		out.Journeys = append(out.Journeys, jo)
+	}
+	for _, e := range c.Exclusions {
+		start := e.Start.UTC().Format(time.RFC3339)
+		if loc := e.Start.Location(); loc != time.UTC && loc != time.Local {
+			start = e.Start.Format("2006-01-02T15:04:05") + " " + loc.String()
+		}
+		out.Exclusions = append(out.Exclusions, exclusionOut{Reason: e.Reason, Start: start, Duration: window(e.Duration), Rule: e.Rule, Journeys: e.Journeys})
 	}
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -124,8 +125,12 @@ func (p *parser) stringList(n *yaml.Node, path, what string) ([]string, bool) {
 
 // file reads the root mapping.
 func (p *parser) file(n *yaml.Node) {
-	p.fields(n, "", "a journeyslo file", []string{"service!", "policies", "journeys!"}, func(key string, v *yaml.Node, path string) {
+	p.fields(n, "", "a journeyslo file", []string{"service!", "policies", "journeys!", "exclusions"}, func(key string, v *yaml.Node, path string) {
 		switch key {
+		case "exclusions":
+			p.list(v, path, "exclusions, each with a reason, start, duration and optional rule and journeys", func(i int, v *yaml.Node, path string) {
+				p.c.Exclusions = append(p.c.Exclusions, p.exclusion(v, path))
+			})
 		case "service":
 			p.c.Service, _ = p.scalar(v, path, "the service's name, such as shop")
 		case "policies":
@@ -136,6 +141,62 @@ func (p *parser) file(n *yaml.Node) {
 			})
 		}
 	})
+}
+
+// exclusion reads one planned exclusion:
+//
+//	reason: database upgrade
+//	start: 2026-03-22T03:00:00 Europe/Paris   # or 2026-03-22T02:00:00Z
+//	duration: 1h
+//	rule: FREQ=WEEKLY;BYDAY=SU;COUNT=10       # optional
+//	journeys: [checkout]                      # optional: every journey
+func (p *parser) exclusion(n *yaml.Node, path string) slo.Exclusion {
+	var e slo.Exclusion
+	p.at(n, path)
+	p.fields(n, path, "an exclusion", []string{"reason!", "start!", "duration!", "rule", "journeys"}, func(key string, v *yaml.Node, fpath string) {
+		switch key {
+		case "reason":
+			e.Reason, _ = p.scalar(v, fpath, "why, such as database upgrade")
+		case "start":
+			if s, ok := p.scalar(v, fpath, "a start, such as 2026-03-22T03:00:00 Europe/Paris"); ok {
+				t, err := parseStart(s)
+				if err != nil {
+					p.bad(v, fpath, "%s: %s %v", fpath, yamlpos.Quote(s), err)
+				}
+				e.Start = t
+			}
+		case "duration":
+			e.Duration, _ = p.w.Window(v, fpath, "a duration", "2h or 30m", true) // zero: Validate says what would be right
+		case "rule":
+			e.Rule, _ = p.scalar(v, fpath, "an RRULE, such as FREQ=WEEKLY;BYDAY=SU")
+		case "journeys":
+			e.Journeys, _ = p.stringList(v, fpath, "journey names, such as [checkout]")
+		}
+	})
+	return e
+}
+
+// parseStart reads "2026-03-22T03:00:00 Europe/Paris" (a wall-clock time
+// in an IANA zone) or an RFC 3339 instant with its offset, kept in UTC:
+// an offset is no zone, and a recurrence would not follow its daylight
+// saving changes.
+func parseStart(s string) (time.Time, error) {
+	if wall, zone, ok := strings.Cut(s, " "); ok {
+		loc, err := time.LoadLocation(zone)
+		if err != nil || zone == "" || zone == "Local" {
+			return time.Time{}, fmt.Errorf("names no IANA zone; write one such as 2026-03-22T03:00:00 Europe/Paris")
+		}
+		t, err := time.ParseInLocation("2006-01-02T15:04:05", wall, loc)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("is not a wall-clock time and zone; write one such as 2026-03-22T03:00:00 Europe/Paris")
+		}
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("is neither a time in a zone nor an RFC 3339 instant; write 2026-03-22T03:00:00 Europe/Paris or 2026-03-22T02:00:00Z")
+	}
+	return t.UTC(), nil
 }
 
 func (p *parser) policies(n *yaml.Node, path string) {

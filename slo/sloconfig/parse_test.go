@@ -46,11 +46,11 @@ func TestParseProblems(t *testing.T) {
 		{"only a comment", "# nothing yet\n", []string{"f.yaml:1:1: the file is empty; a journeyslo file has a service and its journeys"}},
 		{"not YAML", "service: shop\njourneys: [\n", []string{"f.yaml:2:1: not valid YAML: did not find expected node content"}},
 		{"a list", "- service: shop\n", []string{
-			"f.yaml:1:1: the file is a list; a journeyslo file is a mapping with the fields service, policies, journeys"}},
+			"f.yaml:1:1: the file is a list; a journeyslo file is a mapping with the fields service, policies, journeys, exclusions"}},
 		{"two documents", "service: shop\njourneys:\n  - name: checkout\n    objectives: [{target: 99.9%}]\n---\nservice: other\n", []string{
 			"f.yaml:6:1: a journeyslo file holds one YAML document; this is a second one (an OpenSLO file holds several, but this is not one)"}},
 		{"a misspelt field", "servce: shop\njourneys:\n  - name: checkout\n    objectives: [{target: 99.9%}]\n", []string{
-			`f.yaml:1:1: the file: unknown field "servce"; a journeyslo file has the fields service, policies, journeys`,
+			`f.yaml:1:1: the file: unknown field "servce"; a journeyslo file has the fields service, policies, journeys, exclusions`,
 			`f.yaml:1:1: the file: field "service" is missing; a journeyslo file needs it`}},
 		{"a field twice", "service: shop\nservice: shop\njourneys:\n  - name: checkout\n    objectives: [{target: 99.9%}]\n", []string{
 			`f.yaml:2:1: the file: field "service" is given twice; give it once`}},

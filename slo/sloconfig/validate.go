@@ -91,6 +91,20 @@ func (c *Config) validate(broken map[string]bool) []error {
 			}
 		}
 	}
+	for i, e := range c.Exclusions {
+		epath := yamlpos.Index("exclusions", i)
+		if err := e.Validate(); err != nil {
+			for _, one := range split(err) {
+				v.bad(epath, "%s (%s): %v", epath, yamlpos.Quote(e.Reason), one)
+			}
+		}
+		for k, name := range e.Journeys {
+			if _, ok := journeys[name]; !ok && name != "" {
+				v.bad(yamlpos.Index(epath+".journeys", k), "%s: journey %s is not declared; name one of the file's journeys, or none for every journey",
+					yamlpos.Index(epath+".journeys", k), yamlpos.Quote(name))
+			}
+		}
+	}
 	return v.errs
 }
 

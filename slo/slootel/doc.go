@@ -21,6 +21,7 @@
 // (see "A budget needs evidence").
 //
 //	journeyslo.sli.events              Int64ObservableCounter {event}  journey, objective, outcome
+//	journeyslo.sli.excluded_events     Int64ObservableCounter {event}  journey, objective
 //	journeyslo.unmatched.events        Int64ObservableCounter {event}  outcome
 //	journeyslo.objective.target        Float64ObservableGauge 1        journey, objective
 //	journeyslo.objective.period        Float64ObservableGauge s        journey, objective
@@ -40,6 +41,13 @@
 // deltas for exporters that want them. Its name translates to
 // journeyslo_sli_events_total in Prometheus, the same as package sloprom's
 // counter, so fleet-wide rules read either.
+//
+// The events a planned exclusion (slo.Exclusion) kept out of an objective
+// are journeyslo.sli.excluded_events (slo.Status.TotalExcluded), an
+// instrument of its own rather than a third outcome of
+// journeyslo.sli.events: the fleet's rules sum every outcome of that
+// counter for the total, and would count a third as good. In Prometheus it
+// is journeyslo_sli_excluded_events_total, as sloprom's.
 //
 // The journeyslo.instance gauges are one process's evaluation of its own
 // events: never average them across instances (see package sloprom for the

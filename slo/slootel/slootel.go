@@ -65,6 +65,13 @@ func Register(reg *slo.Registry, mp metric.MeterProvider) (metric.Registration, 
 		metric.WithDescription("Events each objective judged since the process started, by outcome (good or bad). "+
 			"Fleet-wide SLIs and burn rates sum these across instances, then divide."))
 	check(err)
+	// The events of planned exclusions are an instrument of their own,
+	// not a third outcome of journeyslo.sli.events, whose outcomes the
+	// fleet's rules sum for the total.
+	o.excluded, err = meter.Int64ObservableCounter("journeyslo.sli.excluded_events", metric.WithUnit("{event}"),
+		metric.WithDescription("Events of the objective's journey that a planned exclusion kept out of the objective since the process started: "+
+			"counted neither good nor bad, and read by no rule."))
+	check(err)
 	o.unmatched, err = meter.Int64ObservableCounter("journeyslo.unmatched.events", metric.WithUnit("{event}"),
 		metric.WithDescription("Events recorded on journey names that no objective declares, by outcome (good or bad); they count toward no objective."))
 	check(err)
@@ -113,7 +120,7 @@ func Register(reg *slo.Registry, mp metric.MeterProvider) (metric.Registration, 
 	o.unmatchedGood = metric.WithAttributeSet(attribute.NewSet(keyOutcome.String("good")))
 	o.unmatchedBad = metric.WithAttributeSet(attribute.NewSet(keyOutcome.String("bad")))
 
-	r, err := meter.RegisterCallback(o.observe, o.events, o.unmatched, o.target, o.period, o.budget, o.burn, o.state, o.lag)
+	r, err := meter.RegisterCallback(o.observe, o.events, o.excluded, o.unmatched, o.target, o.period, o.budget, o.burn, o.state, o.lag)
 	if err != nil {
 		return nil, fmt.Errorf("slootel: registering the callback: %w", err)
 	}
@@ -127,6 +134,7 @@ type observer struct {
 	reg *slo.Registry
 
 	events, unmatched metric.Int64ObservableCounter
+	excluded          metric.Int64ObservableCounter
 	target, period    metric.Float64ObservableGauge
 	budget, burn      metric.Float64ObservableGauge
 	state             metric.Int64ObservableGauge
@@ -148,6 +156,7 @@ func (o *observer) observe(_ context.Context, obs metric.Observer) error {
 		a := &o.attrs[i]
 		obs.ObserveInt64(o.events, clamp(st.TotalGood), a.good)
 		obs.ObserveInt64(o.events, clamp(st.TotalBad), a.bad)
+		obs.ObserveInt64(o.excluded, clamp(st.TotalExcluded), a.objective)
 		obs.ObserveFloat64(o.target, st.Target, a.objective)
 		obs.ObserveFloat64(o.period, st.Period.Seconds(), a.objective)
 		// A budget over too few events or young data claims nothing: no

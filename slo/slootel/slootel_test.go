@@ -140,6 +140,8 @@ func TestRegister(t *testing.T) {
 	}
 	defer r.Unregister()
 
+	const excludedDesc = "Events of the objective's journey that a planned exclusion kept out of the objective since the process started: " +
+		"counted neither good nor bad, and read by no rule."
 	const eventsDesc = "Events each objective judged since the process started, by outcome (good or bad). " +
 		"Fleet-wide SLIs and burn rates sum these across instances, then divide."
 	want := []metricdata.Metrics{
@@ -148,6 +150,9 @@ func TestRegister(t *testing.T) {
 			point[int64](100, "journey", "checkout", "objective", "availability", "outcome", "bad"),
 			point[int64](1000, "journey", "search", "objective", "availability", "outcome", "good"),
 			point[int64](0, "journey", "search", "objective", "availability", "outcome", "bad")),
+		counter("journeyslo.sli.excluded_events", excludedDesc,
+			point[int64](0, "journey", "checkout", "objective", "availability"),
+			point[int64](0, "journey", "search", "objective", "availability")),
 		counter("journeyslo.unmatched.events",
 			"Events recorded on journey names that no objective declares, by outcome (good or bad); they count toward no objective.",
 			point[int64](5, "outcome", "good"), point[int64](2, "outcome", "bad")),

@@ -37,6 +37,7 @@ type Collector struct {
 
 	events    *prometheus.Desc
 	unmatched *prometheus.Desc
+	excluded  *prometheus.Desc
 	target    *prometheus.Desc
 	period    *prometheus.Desc
 	budget    *prometheus.Desc
@@ -58,6 +59,10 @@ func NewCollector(reg *slo.Registry) *Collector {
 			"Events each objective judged since the process started, by outcome (good or bad). "+
 				"Fleet-wide SLIs and burn rates sum these across instances, then divide.",
 			[]string{labelJourney, labelObjective, labelOutcome}, nil),
+		excluded: prometheus.NewDesc("journeyslo_sli_excluded_events_total",
+			"Events of the objective's journey that a planned exclusion kept out of the objective since the process started: "+
+				"counted neither good nor bad, and read by no rule.",
+			objective, nil),
 		unmatched: prometheus.NewDesc("journeyslo_unmatched_events_total",
 			"Events recorded on journey names that no objective declares, by outcome (good or bad); they count toward no objective.",
 			[]string{labelOutcome}, nil),
@@ -87,7 +92,7 @@ func NewCollector(reg *slo.Registry) *Collector {
 
 // Describe sends the descriptors of every metric the Collector exposes.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.events, c.unmatched, c.target, c.period, c.budget, c.burn, c.state, c.exhaust, c.evaluated} {
+	for _, d := range []*prometheus.Desc{c.events, c.excluded, c.unmatched, c.target, c.period, c.budget, c.burn, c.state, c.exhaust, c.evaluated} {
 		ch <- d
 	}
 }
@@ -109,6 +114,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		j, o := st.Journey, st.Objective
 		send(c.events, prometheus.CounterValue, float64(st.TotalGood), j, o, "good")
 		send(c.events, prometheus.CounterValue, float64(st.TotalBad), j, o, "bad")
+		send(c.excluded, prometheus.CounterValue, float64(st.TotalExcluded), j, o)
 		send(c.target, prometheus.GaugeValue, st.Target, j, o)
 		send(c.period, prometheus.GaugeValue, st.Period.Seconds(), j, o)
 		// A budget over too few events, or over data that covers too

@@ -125,16 +125,17 @@ func TestCollectorLint(t *testing.T) {
 	}
 }
 
-// Series by metric: per objective, 2 outcomes, 1 target, 1 period, 1
-// budget, 7 windows, 3 states, 1 time to exhaustion; then 2 unmatched and
-// one timestamp.
+// Series by metric: per objective, 2 outcomes, 1 excluded, 1 target, 1
+// period, 1 budget, 7 windows, 3 states, 1 time to exhaustion; then 2
+// unmatched and one timestamp.
 func TestCollectorSeriesCount(t *testing.T) {
 	c := sloprom.NewCollector(shop(t))
-	if got, want := testutil.CollectAndCount(c), 3*(2+1+1+1+7+3+1)+2+1; got != want {
+	if got, want := testutil.CollectAndCount(c), 3*(2+1+1+1+1+7+3+1)+2+1; got != want {
 		t.Errorf("%d series, want %d", got, want)
 	}
 	for name, want := range map[string]int{
 		"journeyslo_sli_events_total":                    6,
+		"journeyslo_sli_excluded_events_total":           3,
 		"journeyslo_unmatched_events_total":              2,
 		"journeyslo_objective_target_ratio":              3,
 		"journeyslo_objective_period_seconds":            3,

@@ -21,6 +21,7 @@
 // instance:
 //
 //	journeyslo_sli_events_total{journey,objective,outcome}   counter: events judged since the process started
+//	journeyslo_sli_excluded_events_total{journey,objective}  counter: events a planned exclusion kept out
 //	journeyslo_unmatched_events_total{outcome}               counter: events on undeclared journey names
 //	journeyslo_objective_target_ratio{journey,objective}     gauge: 0.999 for 99.9%
 //	journeyslo_objective_period_seconds{journey,objective}   gauge: 2592000 for 30 days
@@ -32,6 +33,17 @@
 //	journeyslo_instance_state{journey,objective,state}                 1 for the current state, 0 for the other two
 //	journeyslo_instance_time_to_exhaustion_seconds{journey,objective}  0 when spent, +Inf when not burning
 //	journeyslo_last_evaluation_timestamp_seconds                       advances every few seconds unless stalled
+//
+// # Planned exclusions
+//
+// The events a planned exclusion (slo.Exclusion) kept out of an objective
+// are exported by journeyslo_sli_excluded_events_total, a counter of its
+// own rather than a third outcome of journeyslo_sli_events_total: the
+// fleet's rules (package slorules) and any rule written from the
+// documented pattern sum every outcome of that counter for the total, so a
+// third outcome there would count excluded events as good. Leaving them
+// out of it keeps the fleet's figures equal to the registry's, with no
+// change to the rules. The series exists from the first scrape, at 0.
 //
 // # A budget needs evidence
 //

@@ -11,6 +11,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/benbjohnson/clock"
 
 	"github.com/journeyslo/journeyslo/internal/shopmonth"
 	"github.com/journeyslo/journeyslo/internal/testenv"
@@ -45,7 +48,8 @@ const probeScript = `<script>
     budgets: each('.card .budget .value'),
     exhausts: each('.card .exhaust .value'),
     charts: each('.card svg.chart'),
-    reviewRows: each('.review tbody tr')
+    reviewRows: each('.review tbody tr'),
+    exclusions: each('.exclusions li')
   };
   // The page is in a frame of the screen's size (see framed): the
   // measures go to the top document, which --dump-dom prints.
@@ -74,6 +78,7 @@ type probe struct {
 	}
 	Badges, Budgets, Exhausts, Charts []probeItem
 	ReviewRows                        []probeItem
+	Exclusions                        []probeItem
 }
 
 // probed serves h's HTML with probeScript before </body>, and without the
@@ -180,5 +185,46 @@ func inside(t *testing.T, sc screen, what string, b probeBox, width int) {
 	}
 	if b.Left < 0 || b.Right > float64(width) {
 		t.Errorf("%s: %s spans %v to %v px, outside the window's 0 to %d", sc.name, what, b.Left, b.Right, width)
+	}
+}
+
+// A planned exclusion in force and one to come, with a long reason, lie
+// within a phone's screen and a wall screen's.
+func TestStatusPageExclusionsFitScreens(t *testing.T) {
+	chromium := testenv.Chromium(t)
+	at := time.Date(2026, 3, 29, 1, 15, 0, 0, time.UTC)
+	mock := clock.NewMock()
+	mock.Set(at)
+	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}}, slo.WithClock(mock), slo.WithManualAdvance(),
+		slo.WithExclusions(
+			slo.Exclusion{Reason: "database vacuum and reindexing of the orders, payments and inventory tables", Start: at.Add(-15 * time.Minute), Duration: time.Hour},
+			slo.Exclusion{Reason: "payment provider migration", Start: at.Add(72 * time.Hour), Duration: 30 * time.Minute, Journeys: []string{"checkout"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	reg.Advance(at)
+	page := probed(slostatus.StatusPage(reg))
+	for _, sc := range screens {
+		url := framed(t, sc, "/slo", page)
+		dom := testenv.RunChromium(t, chromium, fmt.Sprintf("--window-size=%d,%d", sc.width, sc.height), "--dump-dom", url)
+		_, rest, ok := strings.Cut(dom, `<pre id="probe">`)
+		raw, _, ok2 := strings.Cut(rest, "</pre>")
+		if !ok || !ok2 {
+			t.Fatalf("%s: the page holds no probe's measures:\n%s", sc.name, dom)
+		}
+		var p probe
+		if err := json.Unmarshal([]byte(html.UnescapeString(raw)), &p); err != nil {
+			t.Fatalf("%s: the probe's measures: %v\n%s", sc.name, err, raw)
+		}
+		if p.ScrollWidth > p.InnerWidth {
+			t.Errorf("%s: the document is %d px wide, in a window of %d", sc.name, p.ScrollWidth, p.InnerWidth)
+		}
+		if len(p.Exclusions) != 2 {
+			t.Errorf("%s: %d exclusions shown, want 2", sc.name, len(p.Exclusions))
+		}
+		for _, it := range p.Exclusions {
+			inside(t, sc, fmt.Sprintf("exclusion %q", it.Text), it.Box, p.InnerWidth)
+		}
 	}
 }

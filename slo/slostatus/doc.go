@@ -46,6 +46,16 @@
 //
 // Every handler is safe for concurrent use and answers GET and HEAD.
 //
+// # Planned exclusions
+//
+// [StatusPage] announces the registry's planned exclusions (see
+// slo.Exclusion) in force at its evaluation, with when each ends, and
+// those starting within a week, with their reason and journeys, above the
+// objectives; its JSON lists them under "exclusions". One added with
+// slo.Registry.Exclude shows from the next evaluation, a tick later. The
+// fleet's page shows none: Prometheus holds only the excluded events'
+// counter, not the plan.
+//
 // # Serving inside a host
 //
 // A handler computes each answer at most once per evaluation of the

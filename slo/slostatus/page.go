@@ -220,7 +220,14 @@ type reading struct {
 	// with slo's default options.
 	review   slo.Review
 	unG, unB uint64
+	// exclusions are the planned exclusions in force or starting within
+	// exclusionHorizon of the evaluation.
+	exclusions []slo.PlannedExclusion
 }
+
+// exclusionHorizon is how far ahead the page announces a planned
+// exclusion.
+const exclusionHorizon = 7 * 24 * time.Hour
 
 // read reads the registry's last evaluation: its generation before and
 // after, again when it moved. recent says whether to read the objectives'
@@ -242,6 +249,7 @@ func (h *pageHandler) read(recent bool) reading {
 		// The events of undeclared journeys are counted as they come, not
 		// at evaluations: these are those up to the reading.
 		s.unG, s.unB = h.reg.Unmatched()
+		s.exclusions = h.reg.NextExclusions(exclusionHorizon)
 		if s.whole = h.reg.Generation() == s.gen; s.whole {
 			break
 		}
@@ -282,9 +290,19 @@ type (
 		Unmatched  eventCount      `json:"unmatched"`
 		Objectives []objectiveJSON `json:"objectives"`
 		Review     slo.Review      `json:"review"`
+		// Exclusions are the planned exclusions in force or to come
+		// within a week; left out when none.
+		Exclusions []exclusionJSON `json:"exclusions,omitempty"`
 		// Error says why a fleet's page shows no figures, or not all;
 		// left out when it shows them all.
 		Error string `json:"error,omitempty"`
+	}
+	exclusionJSON struct {
+		Reason   string   `json:"reason"`
+		Start    string   `json:"start"`
+		End      string   `json:"end"`
+		Journeys []string `json:"journeys,omitempty"`
+		Active   bool     `json:"active"`
 	}
 	eventCount struct {
 		Good uint64 `json:"good"`
@@ -301,7 +319,36 @@ func (h *pageHandler) report(s reading, stalled bool) pageReport {
 		Unmatched:  eventCount{s.unG, s.unB},
 		Objectives: append([]objectiveJSON{}, s.objectives...), // [] rather than null when none
 		Review:     s.review,
+		Exclusions: exclusionsJSON(s.exclusions),
 	}
+}
+
+func exclusionsJSON(ps []slo.PlannedExclusion) []exclusionJSON {
+	var out []exclusionJSON
+	for _, p := range ps {
+		out = append(out, exclusionJSON{Reason: p.Reason, Start: p.Start.UTC().Format(time.RFC3339), End: p.End.UTC().Format(time.RFC3339),
+			Journeys: p.Journeys, Active: p.Active})
+	}
+	return out
+}
+
+// exclusionViews says each exclusion in a line, in the page's zone:
+// "Planned exclusion until Mar 29 04:00 CEST (checkout): database
+// vacuum; events count neither good nor bad", or when it comes.
+func exclusionViews(ps []slo.PlannedExclusion, loc *time.Location) []exclusionView {
+	var out []exclusionView
+	for _, p := range ps {
+		who := "every journey"
+		if len(p.Journeys) > 0 {
+			who = strings.Join(p.Journeys, ", ")
+		}
+		when := "Planned exclusion from " + p.Start.In(loc).Format("Jan 2 15:04 MST") + " to " + p.End.In(loc).Format("Jan 2 15:04 MST")
+		if p.Active {
+			when = "Planned exclusion in force until " + p.End.In(loc).Format("Jan 2 15:04 MST")
+		}
+		out = append(out, exclusionView{Active: p.Active, Text: when + " (" + who + "): " + p.Reason + "; its events count neither good nor bad"})
+	}
+	return out
 }
 
 // The HTML form's view: every value formatted, every coordinate laid out,
@@ -322,6 +369,12 @@ type (
 		// Review is the review of every objective over its period, in the
 		// page's order.
 		Review reviewView
+		// Exclusions are the planned exclusions in force or to come.
+		Exclusions []exclusionView
+	}
+	exclusionView struct {
+		Text   string
+		Active bool
 	}
 	// reviewView is the review as a table: one row per objective.
 	reviewView struct {
@@ -564,6 +617,7 @@ func (h *pageHandler) view(s reading, stalled bool) pageView {
 		}
 	}
 	v.Review = newReviewView(s.review, s.objectives)
+	v.Exclusions = exclusionViews(s.exclusions, loc)
 	add(pages, "page", "paging", "paging")
 	add(tickets, "ticket", "ticket", "tickets")
 	add(spent, "spent", "budget spent", "budgets spent")
