@@ -2,38 +2,17 @@ package slootel_test
 
 import (
 	"testing"
-	"time"
 
-	"github.com/benbjohnson/clock"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 
-	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/internal/situation"
 	"github.com/journeyslo/journeyslo/slo/slootel"
 )
 
 // The events of a planned exclusion are an instrument of their own; the
 // good and bad counts never see them.
 func TestRegisterExcludedEvents(t *testing.T) {
-	at := time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
-	mock := clock.NewMock()
-	mock.Set(at)
-	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}, {Journey: "search", Target: 0.99}},
-		slo.WithClock(mock), slo.WithManualAdvance(),
-		slo.WithExclusions(slo.Exclusion{Reason: "index rebuild", Start: at.Add(time.Minute), Duration: time.Minute, Journeys: []string{"search"}}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reg.Close()
-	checkout, _ := reg.Journey("checkout")
-	search, _ := reg.Journey("search")
-	for _, step := range []time.Duration{0, time.Minute, time.Minute} { // before, during, after
-		mock.Add(step)
-		reg.Advance(mock.Now())
-		checkout.Add(10, 1)
-		search.Add(20, 2)
-	}
-	mock.Add(time.Second)
-	reg.Advance(mock.Now())
+	reg := situation.Maintenance(t)
 
 	mp, reader := provider(t)
 	r, err := slootel.Register(reg, mp)

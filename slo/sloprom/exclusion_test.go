@@ -3,13 +3,11 @@ package sloprom_test
 import (
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/benbjohnson/clock"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/journeyslo/journeyslo/slo"
+	"github.com/journeyslo/journeyslo/internal/situation"
 	"github.com/journeyslo/journeyslo/slo/sloprom"
 )
 
@@ -17,26 +15,7 @@ import (
 // own; the good and bad counters, which the fleet's rules read, never
 // see them.
 func TestCollectorExcludedEvents(t *testing.T) {
-	at := time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
-	mock := clock.NewMock()
-	mock.Set(at)
-	reg, err := slo.New([]slo.Objective{{Journey: "checkout", Target: 0.999}, {Journey: "search", Target: 0.99}},
-		slo.WithClock(mock), slo.WithManualAdvance(),
-		slo.WithExclusions(slo.Exclusion{Reason: "index rebuild", Start: at.Add(time.Minute), Duration: time.Minute, Journeys: []string{"search"}}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reg.Close()
-	checkout, _ := reg.Journey("checkout")
-	search, _ := reg.Journey("search")
-	for _, step := range []time.Duration{0, time.Minute, time.Minute} { // before, during, after
-		mock.Add(step)
-		reg.Advance(mock.Now())
-		checkout.Add(10, 1)
-		search.Add(20, 2)
-	}
-	mock.Add(time.Second)
-	reg.Advance(mock.Now())
+	reg := situation.Maintenance(t)
 
 	r := prometheus.NewRegistry()
 	r.MustRegister(sloprom.NewCollector(reg))
