@@ -39,16 +39,12 @@ func (o Outcome) String() string { return names.Of(outcomeNames, "Outcome", o) }
 // which have nothing to judge. Like Record, it costs one atomic add: no
 // lock, no clock read, no allocation.
 func (j *Journey) Put(o Outcome, latency time.Duration) {
-	if o != Excluded && j.off.Load() {
-		j.excluded.Add(1)
-		return
-	}
 	switch o {
 	case Good:
 		j.Observe(latency, false)
 	case Bad:
-		j.live[patBad].Add(1)
+		j.Record(true)
 	case Untimed:
-		j.live[patUntimed].Add(1)
+		j.count(patUntimed)
 	}
 }

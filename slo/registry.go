@@ -713,13 +713,20 @@ func (j *Journey) Name() string { return j.name }
 // Record records one event: bad, or good. Latency objectives count a good
 // event as fast enough; use Observe to have its latency judged.
 func (j *Journey) Record(bad bool) {
-	if j.off.Load() {
-		j.excluded.Add(1)
-		return
-	}
 	p := patFast
 	if bad {
 		p = patBad
+	}
+	j.count(p)
+}
+
+// count records one event of pattern p, or one excluded event while a
+// planned exclusion is in force: the one place the event path reads the
+// exclusion flag.
+func (j *Journey) count(p int) {
+	if j.off.Load() {
+		j.excluded.Add(1)
+		return
 	}
 	j.live[p].Add(1)
 }
@@ -727,10 +734,6 @@ func (j *Journey) Record(bad bool) {
 // Observe records one event that took latency: bad for every objective when
 // bad, and bad for a latency objective when slower than its threshold.
 func (j *Journey) Observe(latency time.Duration, bad bool) {
-	if j.off.Load() {
-		j.excluded.Add(1)
-		return
-	}
 	p := patBad
 	if !bad {
 		// One pattern per threshold exceeded: the thresholds ascend, so
@@ -743,7 +746,7 @@ func (j *Journey) Observe(latency time.Duration, bad bool) {
 			p++
 		}
 	}
-	j.live[p].Add(1)
+	j.count(p)
 }
 
 // Add records good and bad events at once, as Record would one by one.
